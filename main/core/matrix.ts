@@ -1,0 +1,110 @@
+import type { Csr, Interactions } from './types';
+
+/** Number of interactions. */
+export function interactionCount(x: Interactions): number {
+  return x.user.length;
+}
+
+/** An empty interaction set. */
+export function emptyInteractions(): Interactions {
+  return { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) };
+}
+
+/** Rows of `x` selected by `idx`, in that order. */
+export function selectInteractions(x: Interactions, idx: ArrayLike<number>): Interactions {
+  const n = idx.length;
+  const user = new Int32Array(n);
+  const item = new Int32Array(n);
+  const rating = new Float32Array(n);
+  const timestamp = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = idx[i];
+    user[i] = x.user[j];
+    item[i] = x.item[j];
+    rating[i] = x.rating[j];
+    timestamp[i] = x.timestamp[j];
+  }
+  return { user, item, rating, timestamp };
+}
+
+/** Concatenation of interaction sets. */
+export function concatInteractions(parts: readonly Interactions[]): Interactions {
+  const n = parts.reduce((s, p) => s + p.user.length, 0);
+  const out = {
+    user: new Int32Array(n),
+    item: new Int32Array(n),
+    rating: new Float32Array(n),
+    timestamp: new Float64Array(n),
+  };
+  let o = 0;
+  for (const p of parts) {
+    out.user.set(p.user, o);
+    out.item.set(p.item, o);
+    out.rating.set(p.rating, o);
+    out.timestamp.set(p.timestamp, o);
+    o += p.user.length;
+  }
+  return out;
+}
+
+/**
+ * User × item CSR matrix of interactions (values = rating). Duplicate (user, item) pairs are
+ * kept as separate entries; columns within a row are sorted ascending.
+ */
+export function toCsr(x: Interactions, nUsers: number, nItems: number): Csr {
+  return buildCsr(x.user, x.item, x.rating, nUsers, nItems);
+}
+
+/** Item × user CSR (the transpose view). */
+export function toCsc(x: Interactions, nUsers: number, nItems: number): Csr {
+  return buildCsr(x.item, x.user, x.rating, nItems, nUsers);
+}
+
+function buildCsr(
+  rows: Int32Array,
+  cols: Int32Array,
+  vals: Float32Array,
+  nRows: number,
+  nCols: number,
+): Csr {
+  const nnz = rows.length;
+  const indptr = new Int32Array(nRows + 1);
+  for (let i = 0; i < nnz; i++) indptr[rows[i] + 1]++;
+  for (let r = 0; r < nRows; r++) indptr[r + 1] += indptr[r];
+  const fill = indptr.slice(0, nRows);
+  const indices = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  for (let i = 0; i < nnz; i++) {
+    const p = fill[rows[i]]++;
+    indices[p] = cols[i];
+    values[p] = vals[i];
+  }
+  // sort columns within each row (insertion sort: rows are short)
+  for (let r = 0; r < nRows; r++) {
+    const a = indptr[r];
+    const b = indptr[r + 1];
+    for (let i = a + 1; i < b; i++) {
+      const c = indices[i];
+      const v = values[i];
+      let j = i - 1;
+      while (j >= a && indices[j] > c) {
+        indices[j + 1] = indices[j];
+        values[j + 1] = values[j];
+        j--;
+      }
+      indices[j + 1] = c;
+      values[j + 1] = v;
+    }
+  }
+  return { nRows, nCols, indptr, indices, values };
+}
+
+/** Column indices of row `r`. */
+export function rowIndices(m: Csr, r: number): Int32Array {
+  return m.indices.subarray(m.indptr[r], m.indptr[r + 1]);
+}
+
+/** Values of row `r`. */
+export function rowValues(m: Csr, r: number): Float32Array {
+  return m.values.subarray(m.indptr[r], m.indptr[r + 1]);
+}
