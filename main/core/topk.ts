@@ -1,0 +1,60 @@
+/**
+ * Indices of the k largest values of `scores`, best first. Entries whose index is in
+ * `exclude` (a Uint8Array mask, 1 = skip) and NaN scores are never returned. Ties are broken by
+ * the lower index, so results are deterministic.
+ */
+export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array): Int32Array {
+  const n = scores.length;
+  const kk = Math.max(0, Math.min(k, n));
+  if (kk === 0) return new Int32Array(0);
+  // min-heap of size kk over (score, index); the root is the worst kept entry
+  const hs = new Float64Array(kk);
+  const hi = new Int32Array(kk);
+  let size = 0;
+  const worse = (sa: number, ia: number, sb: number, ib: number): boolean =>
+    sa < sb || (sa === sb && ia > ib);
+  for (let i = 0; i < n; i++) {
+    if (exclude !== undefined && exclude[i] === 1) continue;
+    const s = scores[i];
+    if (s !== s) continue; // NaN
+    if (size < kk) {
+      let c = size++;
+      hs[c] = s;
+      hi[c] = i;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!worse(hs[c], hi[c], hs[p], hi[p])) break;
+        swap(hs, hi, c, p);
+        c = p;
+      }
+    } else if (worse(hs[0], hi[0], s, i)) {
+      hs[0] = s;
+      hi[0] = i;
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        const r = l + 1;
+        let m = c;
+        if (l < size && worse(hs[l], hi[l], hs[m], hi[m])) m = l;
+        if (r < size && worse(hs[r], hi[r], hs[m], hi[m])) m = r;
+        if (m === c) break;
+        swap(hs, hi, c, m);
+        c = m;
+      }
+    }
+  }
+  const order = Array.from({ length: size }, (_, j) => j);
+  order.sort((a, b) => (hs[b] - hs[a]) || (hi[a] - hi[b]));
+  const out = new Int32Array(size);
+  for (let j = 0; j < size; j++) out[j] = hi[order[j]];
+  return out;
+}
+
+function swap(hs: Float64Array, hi: Int32Array, a: number, b: number): void {
+  const ts = hs[a];
+  hs[a] = hs[b];
+  hs[b] = ts;
+  const ti = hi[a];
+  hi[a] = hi[b];
+  hi[b] = ti;
+}
