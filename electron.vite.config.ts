@@ -1,0 +1,51 @@
+/**
+ * electron-vite build: out/main (Electron main, CommonJS, node deps external),
+ * out/preload (sandboxed preload, self-contained), out/renderer (React page, also served by
+ * the browser bridge).
+ */
+import { resolve } from 'node:path';
+import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/** The built page may load only its own scripts and styles and talk only to its own origin. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
+
+/** Adds the CSP at build time only (the dev server injects inline scripts for hot reload). */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'knowrec:csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
+export default defineConfig({
+  main: {
+    // Native and large packages stay in node_modules and are require()d at run time.
+    plugins: [externalizeDepsPlugin({ include: ['better-sqlite3', 'onnxruntime-node'] })],
+    build: {
+      outDir: 'out/main',
+      lib: { entry: resolve(__dirname, 'main/index.ts') },
+    },
+  },
+  preload: {
+    // A sandboxed preload can require only 'electron': everything else is bundled.
+    build: {
+      outDir: 'out/preload',
+      lib: { entry: resolve(__dirname, 'preload/index.ts') },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [react(), contentSecurityPolicy()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      emptyOutDir: true,
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,178 @@
+/**
+ * Browser mode: the same Api over HTTP on 127.0.0.1, guarded by a random token.
+ *
+ *   POST /api/<method>   body: the method's input as JSON (empty for none)
+ *                        header: authorization: Bearer <token>
+ *                        → 200 with the method's Result (an Api error is still 200, ok:false)
+ *                        → 400 malformed JSON or invalid input, 401 no/wrong token,
+ *                          404 unknown method, 405 not POST, 413 body too large
+ *   GET  /anything       the built renderer (staticDir), path-traversal safe
+ *
+ * Every error body is a Result ({ok:false, error:{code, message, hint}}) a person can act on.
+ * Events (job progress) will come over a WebSocket on this server: see `handleUpgrade`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { dispatchApi, fail, type Api, type Dispatched, type Result } from '../api';
+import { KnowrecError } from '../core/errors';
+import { BodyTooLarge, readBody, sendJson } from './http';
+import { serveStatic } from './static';
+
+export const BRIDGE_HOST = '127.0.0.1';
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface BridgeOptions {
+  readonly api: Api;
+  /** 0 or absent: a free port chosen by the system. */
+  readonly port?: number;
+  /** Only the loopback address is accepted; the bridge is never reachable from other machines. */
+  readonly host?: typeof BRIDGE_HOST;
+  /** Folder of the built renderer, normally `out/renderer`. */
+  readonly staticDir: string;
+  /** Fixed token (tests); default: 32 random bytes, hex. */
+  readonly token?: string;
+  /** Where the startup line goes; default console.log. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Bridge {
+  readonly host: typeof BRIDGE_HOST;
+  readonly port: number;
+  readonly token: string;
+  /** The address to open, token included. */
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export function newToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const host: string = options.host ?? BRIDGE_HOST;
+  if (host !== BRIDGE_HOST) {
+    throw new KnowrecError('config', `the bridge binds only to ${BRIDGE_HOST}, not ${host}`, {}, `omit host or pass ${BRIDGE_HOST}`);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new KnowrecError('config', `invalid port ${port}`, {}, 'pass a port between 1 and 65535, or 0 for any free port');
+  }
+  const token = options.token ?? newToken();
+  if (token.length < 16) throw new KnowrecError('config', 'the bridge token is too short', {}, 'use at least 16 characters');
+  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      // Last line of defence: a handler bug answers 500 and never takes the server down.
+      if (!res.headersSent) sendJson(res, 500, fail('internal', `Bridge error: ${e instanceof Error ? e.message : String(e)}`));
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', handleUpgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/api' || path.startsWith('/api/')) await handleApi(req, res, path.slice('/api/'.length));
+    else await serveStatic(options.staticDir, req, res);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (!authorized(req.headers.authorization, expected)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      sendJson(
+        res,
+        401,
+        fail('unauthorized', 'Missing or wrong access token', 'open the full address printed by the workbench; it ends with ?token=...'),
+      );
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendJson(res, 405, fail('config', `Api calls use POST, not ${req.method ?? '?'}`, `POST /api/${method} with a JSON body`));
+      return;
+    }
+    let text: string;
+    try {
+      text = await readBody(req, MAX_BODY_BYTES);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) sendJson(res, 413, fail('config', `The request body is larger than ${MAX_BODY_BYTES} bytes`, 'send a smaller request'));
+      else sendJson(res, 400, fail('parse', 'The request body could not be read'));
+      return;
+    }
+    const input = parseJson(text);
+    if (!input.ok) {
+      sendJson(res, 400, input);
+      return;
+    }
+    let methodName: string;
+    try {
+      methodName = decodeURIComponent(method);
+    } catch {
+      methodName = method;
+    }
+    const done: Dispatched = await dispatchApi(options.api, methodName, input.value);
+    const status = done.status === 'unknown-method' ? 404 : done.status === 'invalid-input' ? 400 : 200;
+    sendJson(res, status, done.result);
+  }
+
+  /**
+   * Seam for the events channel (a later issue): check the token from `?token=` here, then hand
+   * the socket to the WebSocket events hub. Until then every upgrade is refused.
+   */
+  function handleUpgrade(_req: IncomingMessage, socket: Duplex): void {
+    socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, BRIDGE_HOST, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  }).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new KnowrecError('config', `port ${port} is already in use`, {}, 'pass another --port, or 0 for any free port');
+    }
+    throw e;
+  });
+
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://${BRIDGE_HOST}:${actualPort}/?token=${token}`;
+  (options.log ?? ((line: string) => console.log(line)))(`Workbench: ${url}`);
+
+  return {
+    host: BRIDGE_HOST,
+    port: actualPort,
+    token,
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolveClose, reject) => {
+        server.close((e) => (e ? reject(e) : resolveClose()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function authorized(header: string | undefined, expected: Buffer): boolean {
+  if (header === undefined) return false;
+  const given = Buffer.from(header, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Empty body: no input. Anything else must be JSON. */
+function parseJson(text: string): Result<unknown> {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return fail('parse', `The request body is not valid JSON: ${(e as Error).message}`, 'send a JSON object such as {"offset": 0, "limit": 50}');
+  }
+}

@@ -1,0 +1,75 @@
+export {
+  parseAtomic,
+  readAtomicFile,
+  findColumn,
+  requireColumn,
+  tokenColumn,
+  optionalFloatColumn,
+  parseDecimal,
+  ATOMIC_TYPES,
+  type AtomicType,
+  type AtomicColumn,
+  type AtomicTable,
+} from './atomic';
+export { parseCsv, readCsvFile, mapColumns, numericColumn, stringColumn, type CsvTable, type CsvOptions, type ColumnMapping } from './csv';
+export { parseNTriples, readNTriplesFile, ntriplesToKg, RDFS_LABEL, type NtTerm, type NtTriple, type NTriplesKg } from './ntriples';
+export type { AttributeValue, RawDataset, RawInteractions, RawItems, RawUsers, RawTriples, RawLinks } from './raw';
+export {
+  RECBOLE_FIELDS,
+  atomicInteractions,
+  atomicItems,
+  atomicUsers,
+  atomicTriples,
+  atomicLinks,
+  atomicFolderFiles,
+  readAtomicFolder,
+  displayTitle,
+  type AtomicFields,
+} from './from-atomic';
+export {
+  MOVIELENS_CSV,
+  csvInteractions,
+  csvItems,
+  readCsvDataset,
+  type CsvDatasetSpec,
+  type CsvInteractionMapping,
+  type CsvItemMapping,
+  type CsvListColumn,
+} from './from-csv';
+export { validateDataset, type ValidatedDataset } from './validate';
+export {
+  ReportBuilder,
+  findWarning,
+  WARNING_LINES,
+  type ImportReport,
+  type ImportWarning,
+  type FileReport,
+  type FileKind,
+  type WarningCode,
+  type DatasetCounts,
+} from './report';
+export {
+  BUILTIN_DATASETS,
+  findDataset,
+  resolveDataset,
+  candidateDirs,
+  cacheDir,
+  type DatasetEntry,
+  type RegistryFile,
+  type ResolveOptions,
+  type ResolvedDataset,
+  type ResolvedFile,
+  type DatasetSource,
+  type Environment,
+  type Candidate,
+} from './registry';
+export { sha256File, checksumComputations, clearChecksumCache } from './checksum';
+export {
+  importAtomicFolder,
+  importRegistryDataset,
+  loadAtomicFolder,
+  loadRegistryDataset,
+  readResolvedDataset,
+  type ImportOptions,
+  type RegistryImportOptions,
+} from './import';

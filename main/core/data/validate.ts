@@ -1,0 +1,310 @@
+/**
+ * Raw tables → a dense-indexed Dataset plus an ImportReport. The rules (docs/data-formats.md):
+ * - empty ids and duplicate ids in the item or user file are errors;
+ * - duplicate (user, item) interactions: the latest by timestamp is kept (a later row wins a
+ *   tie), the others are dropped and counted;
+ * - interactions with an item (user) id missing from an existing item (user) file: kept; the
+ *   item (user) is created with an empty title (no attributes) and counted;
+ * - empty rating → weight 1; no rating column → weight 1 for all (implicit); both counted;
+ * - empty timestamp or no timestamp column → 0 (unknown), counted;
+ * - links to unknown items are dropped, duplicate links and duplicate triples collapsed,
+ *   links to entities absent from the KG create the entity; all counted.
+ * Dense order: users and items by first appearance in the interaction file, then the rest of
+ * the user/item file in file order; entities by first appearance in the KG (head, tail), then
+ * in the links; relations by first appearance.
+ */
+import { basename, extname } from 'node:path';
+import { KnowrecError } from '../errors';
+import type { Dataset, ItemRecord, UserRecord } from '../types';
+import type { RawDataset } from './raw';
+import { ReportBuilder, type FileKind, type ImportReport } from './report';
+
+export interface ValidatedDataset {
+  readonly dataset: Dataset;
+  readonly report: ImportReport;
+}
+
+export function validateDataset(raw: RawDataset): ValidatedDataset {
+  const rb = new ReportBuilder(raw.name, raw.source);
+  const inter = raw.interactions;
+  const n = inter.user.length;
+  if (n === 0) {
+    throw new KnowrecError('validation', 'there are no interactions', { file: inter.file }, 'a dataset needs at least one (user, item) row');
+  }
+
+  const itemRow = catalogRows(raw.items?.id, raw.items?.file, raw.items?.lines, 'item');
+  const userRow = catalogRows(raw.users?.id, raw.users?.file, raw.users?.lines, 'user');
+
+  // dense ids by first appearance in the interactions
+  const userIndex = new Map<string, number>();
+  const itemIndex = new Map<string, number>();
+  const userIds: string[] = [];
+  const itemIds: string[] = [];
+  const u = new Int32Array(n);
+  const it = new Int32Array(n);
+  let createdUsers = 0;
+  let createdItems = 0;
+  for (let r = 0; r < n; r++) {
+    const line = inter.lines[r];
+    const uid = inter.user[r];
+    const iid = inter.item[r];
+    if (uid.length === 0) throw emptyId('user', inter.file, line);
+    if (iid.length === 0) throw emptyId('item', inter.file, line);
+    let ui = userIndex.get(uid);
+    if (ui === undefined) {
+      ui = userIds.length;
+      userIds.push(uid);
+      userIndex.set(uid, ui);
+      if (userRow !== null && !userRow.has(uid)) createdUsers++;
+    }
+    let ii = itemIndex.get(iid);
+    if (ii === undefined) {
+      ii = itemIds.length;
+      itemIds.push(iid);
+      itemIndex.set(iid, ii);
+      if (itemRow !== null && !itemRow.has(iid)) createdItems++;
+    }
+    if (userRow !== null && !userRow.has(uid)) rb.warn('unknown-user', inter.file, line);
+    if (itemRow !== null && !itemRow.has(iid)) rb.warn('unknown-item', inter.file, line);
+    u[r] = ui;
+    it[r] = ii;
+  }
+  if (createdUsers > 0) rb.detail('unknown-user', inter.file, `${createdUsers} users were created.`);
+  if (createdItems > 0) rb.detail('unknown-item', inter.file, `${createdItems} items were created.`);
+
+  // ratings and timestamps
+  const rating = new Float32Array(n);
+  const ts = new Float64Array(n);
+  if (inter.rating === null) {
+    rating.fill(1);
+    rb.warn('implicit-feedback', inter.file, 0, n);
+  } else {
+    for (let r = 0; r < n; r++) {
+      const v = inter.rating[r];
+      if (Number.isNaN(v)) {
+        rating[r] = 1;
+        rb.warn('missing-rating', inter.file, inter.lines[r]);
+      } else rating[r] = v;
+    }
+  }
+  if (inter.timestamp === null) {
+    rb.warn('no-timestamp', inter.file, 0, n);
+  } else {
+    for (let r = 0; r < n; r++) {
+      const v = inter.timestamp[r];
+      if (Number.isNaN(v)) rb.warn('missing-timestamp', inter.file, inter.lines[r]);
+      else ts[r] = v;
+    }
+  }
+
+  // duplicate (user, item): keep the latest by timestamp, a later row on ties
+  const nI = itemIds.length;
+  const best = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    const key = u[r] * nI + it[r];
+    const b = best.get(key);
+    if (b === undefined || ts[r] >= ts[b]) best.set(key, r);
+  }
+  const keep = new Uint8Array(n);
+  for (const r of best.values()) keep[r] = 1;
+  const nKeep = best.size;
+  const interactions = {
+    user: new Int32Array(nKeep),
+    item: new Int32Array(nKeep),
+    rating: new Float32Array(nKeep),
+    timestamp: new Float64Array(nKeep),
+  };
+  for (let r = 0, o = 0; r < n; r++) {
+    if (keep[r] === 0) {
+      rb.warn('duplicate-interaction', inter.file, inter.lines[r]);
+      continue;
+    }
+    interactions.user[o] = u[r];
+    interactions.item[o] = it[r];
+    interactions.rating[o] = rating[r];
+    interactions.timestamp[o] = ts[r];
+    o++;
+  }
+  rb.addFile({ file: inter.file, kind: kindOf(inter.file, 'inter'), rows: n, kept: nKeep });
+
+  // the rest of the catalogs, in file order
+  if (raw.items !== undefined) {
+    for (const id of raw.items.id) {
+      if (!itemIndex.has(id)) {
+        itemIndex.set(id, itemIds.length);
+        itemIds.push(id);
+      }
+    }
+    rb.addFile({ file: raw.items.file, kind: kindOf(raw.items.file, 'item'), rows: raw.items.id.length, kept: raw.items.id.length });
+  }
+  if (raw.users !== undefined) {
+    for (const id of raw.users.id) {
+      if (!userIndex.has(id)) {
+        userIndex.set(id, userIds.length);
+        userIds.push(id);
+      }
+    }
+    rb.addFile({ file: raw.users.file, kind: kindOf(raw.users.file, 'user'), rows: raw.users.id.length, kept: raw.users.id.length });
+  }
+  const items: ItemRecord[] = itemIds.map((id) => {
+    const r = itemRow?.get(id);
+    if (r === undefined || raw.items === undefined) return { id, title: '', text: {}, attributes: {} };
+    return { id, title: raw.items.title[r], text: raw.items.text[r], attributes: raw.items.attributes[r] };
+  });
+  const users: UserRecord[] = userIds.map((id) => {
+    const r = userRow?.get(id);
+    if (r === undefined || raw.users === undefined) return { id, attributes: {} };
+    return { id, attributes: raw.users.attributes[r] };
+  });
+
+  // knowledge graph
+  const entityIndex = new Map<string, number>();
+  const entityIds: string[] = [];
+  const relationIndex = new Map<string, number>();
+  const relationNames: string[] = [];
+  const entity = (id: string): number => {
+    let e = entityIndex.get(id);
+    if (e === undefined) {
+      e = entityIds.length;
+      entityIds.push(id);
+      entityIndex.set(id, e);
+    }
+    return e;
+  };
+  let head = new Int32Array(0);
+  let relation = new Int32Array(0);
+  let tail = new Int32Array(0);
+  const kg = raw.triples;
+  if (kg !== undefined) {
+    const m = kg.head.length;
+    head = new Int32Array(m);
+    relation = new Int32Array(m);
+    tail = new Int32Array(m);
+    const seen = new Set<string>();
+    let o = 0;
+    for (let r = 0; r < m; r++) {
+      const h = kg.head[r];
+      const rel = kg.relation[r];
+      const t = kg.tail[r];
+      if (h.length === 0) throw emptyId('head entity', kg.file, kg.lines[r]);
+      if (rel.length === 0) throw emptyId('relation', kg.file, kg.lines[r]);
+      if (t.length === 0) throw emptyId('tail entity', kg.file, kg.lines[r]);
+      const hi = entity(h);
+      let ri = relationIndex.get(rel);
+      if (ri === undefined) {
+        ri = relationNames.length;
+        relationNames.push(rel);
+        relationIndex.set(rel, ri);
+      }
+      const ti = entity(t);
+      const key = `${hi},${ri},${ti}`;
+      if (seen.has(key)) {
+        rb.warn('duplicate-triple', kg.file, kg.lines[r]);
+        continue;
+      }
+      seen.add(key);
+      head[o] = hi;
+      relation[o] = ri;
+      tail[o] = ti;
+      o++;
+    }
+    head = head.slice(0, o);
+    relation = relation.slice(0, o);
+    tail = tail.slice(0, o);
+    rb.addFile({ file: kg.file, kind: kindOf(kg.file, 'kg'), rows: m, kept: o });
+  }
+
+  // item → entity links
+  const perItem: number[][] = itemIds.map(() => []);
+  const links = raw.links;
+  if (links !== undefined) {
+    const seen = new Set<number>();
+    let kept = 0;
+    for (let r = 0; r < links.item.length; r++) {
+      const iid = links.item[r];
+      const eid = links.entity[r];
+      const line = links.lines[r];
+      if (iid.length === 0) throw emptyId('item', links.file, line);
+      if (eid.length === 0) throw emptyId('entity', links.file, line);
+      const ii = itemIndex.get(iid);
+      if (ii === undefined) {
+        rb.warn('link-unknown-item', links.file, line);
+        continue;
+      }
+      let e = entityIndex.get(eid);
+      if (e === undefined) {
+        e = entity(eid);
+        if (kg !== undefined) rb.warn('link-entity-not-in-kg', links.file, line);
+      }
+      const key = ii * 0x100000000 + e;
+      if (seen.has(key)) {
+        rb.warn('duplicate-link', links.file, line);
+        continue;
+      }
+      seen.add(key);
+      perItem[ii].push(e);
+      kept++;
+    }
+    rb.addFile({ file: links.file, kind: kindOf(links.file, 'link'), rows: links.item.length, kept });
+  }
+  const itemEntities = perItem.map((a) => Int32Array.from(a));
+  const entityNames = entityIds.map((id) => raw.entityNames?.get(id) ?? null);
+
+  const dataset: Dataset = {
+    name: raw.name,
+    userIds,
+    itemIds,
+    users,
+    items,
+    interactions,
+    kg: { entityIds, entityNames, relationNames, head, relation, tail, derived: new Uint8Array(head.length) },
+    itemEntities,
+  };
+  const report = rb.build({
+    users: userIds.length,
+    items: itemIds.length,
+    interactions: nKeep,
+    entities: entityIds.length,
+    relations: relationNames.length,
+    triples: head.length,
+    links: itemEntities.reduce((s, a) => s + a.length, 0),
+  });
+  return { dataset, report };
+}
+
+/** id → row of a catalog file; duplicate or empty ids are errors. null when there is no file. */
+function catalogRows(
+  ids: readonly string[] | undefined,
+  file: string | undefined,
+  lines: Int32Array | undefined,
+  what: 'item' | 'user',
+): Map<string, number> | null {
+  if (ids === undefined || file === undefined || lines === undefined) return null;
+  const rows = new Map<string, number>();
+  for (let r = 0; r < ids.length; r++) {
+    const id = ids[r];
+    if (id.length === 0) throw emptyId(what, file, lines[r]);
+    const prev = rows.get(id);
+    if (prev !== undefined) {
+      throw new KnowrecError(
+        'validation',
+        `${what} id "${id}" appears twice (lines ${lines[prev]} and ${lines[r]})`,
+        { file, line: lines[r] },
+        `${what} ids must be unique in the ${what} file; merge or remove one of the rows`,
+      );
+    }
+    rows.set(id, r);
+  }
+  return rows;
+}
+
+function emptyId(what: string, file: string, line: number): KnowrecError {
+  return new KnowrecError('validation', `empty ${what} id`, { file, line }, `every row needs a ${what} id; fill it in or delete the row`);
+}
+
+function kindOf(file: string, role: FileKind): FileKind {
+  const ext = extname(basename(file)).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
+  if (ext === '.nt') return 'nt';
+  return role;
+}

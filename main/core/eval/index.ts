@@ -1,0 +1,5 @@
+export * from './split';
+export * from './filters';
+export * from './recbole-files';
+export * from './metrics';
+export * from './evaluate';

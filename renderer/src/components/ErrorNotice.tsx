@@ -1,0 +1,10 @@
+import type { ApiError } from '../../../main/api';
+
+export function ErrorNotice({ error }: { readonly error: ApiError }) {
+  return (
+    <div className="error" role="alert">
+      <p>{error.message}</p>
+      {error.hint !== undefined && <p className="hint">What to do: {error.hint}</p>}
+    </div>
+  );
+}
