@@ -1,0 +1,217 @@
+/**
+ * `knowrec` — the headless command line of KnowRec Workbench.
+ *   knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json
+ *   knowrec import --dataset ml-100k --workspace FILE
+ *   knowrec serve --workspace FILE [--port N]
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createApi } from './api-impl';
+import { startBridge } from './bridge/server';
+import { Workspace } from './core/store';
+import { KnowrecError } from './core/errors';
+import type { SplitProtocol } from './core/eval';
+import type { Progress } from './core/types';
+import { bool, helpText, int, list, num, parseFlags, str, type CommandSpec, type Flags } from './cli-args';
+import { defaultWorkspacePath, openDataset } from './jobs/dataset';
+import { runEvaluation, type ResultsFile } from './jobs/evaluate';
+import { knownModels } from './jobs/model-factory';
+import { formatResultsTable } from './jobs/table';
+
+const REPO_ROOT = resolve(__dirname, '..');
+const APP_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const DATA_FLAGS = {
+  dataset: { type: 'string', help: 'registry dataset name (ml-100k, ml-latest-small)' },
+  data: { type: 'string', help: 'folder of RecBole atomic files, or the folder holding <dataset>/' },
+  workspace: { type: 'string', help: 'workspace file (.sqlite); default: a per-dataset file in the user cache' },
+  reimport: { type: 'boolean', help: 're-import the dataset even if the workspace holds it' },
+} as const;
+
+const EVALUATE: CommandSpec = {
+  name: 'evaluate',
+  summary: 'split, tune on validation, fit and evaluate models with full ranking',
+  usage: 'knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json',
+  flags: {
+    ...DATA_FLAGS,
+    protocol: { type: 'string', help: 'recbole | loo | cold-items', default: 'recbole' },
+    models: { type: 'string', help: 'comma-separated model names', default: 'pop,itemknn,ease,bpr' },
+    seed: { type: 'string', help: 'split and model seed', default: '2020' },
+    k: { type: 'string', short: 'k', help: 'cut-off K for the metrics', default: '10' },
+    json: { type: 'string', help: 'write the results file here' },
+    'no-tune': { type: 'boolean', help: 'skip validation tuning, use default hyper-parameters' },
+    'min-rating': { type: 'string', help: 'keep only interactions with rating ≥ this' },
+    kcore: { type: 'string', help: 'k-core filter: keep users and items with ≥ this many interactions' },
+    encoder: { type: 'string', help: 'encoder variant for text models: fp32 | int8', default: 'fp32' },
+    lang: { type: 'string', help: 'sentence language for text models: en | zh', default: 'en' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+};
+
+const IMPORT: CommandSpec = {
+  name: 'import',
+  summary: 'import a dataset into a workspace file and print its summary and validation report',
+  usage: 'knowrec import --dataset ml-100k --workspace FILE',
+  flags: { ...DATA_FLAGS, help: { type: 'boolean', short: 'h', help: 'show this help' } },
+};
+
+const SERVE: CommandSpec = {
+  name: 'serve',
+  summary: 'serve the workbench to a browser on 127.0.0.1 (the same Api as the desktop app, token required)',
+  usage: 'knowrec serve --workspace FILE [--port N]',
+  flags: {
+    ...DATA_FLAGS,
+    port: { type: 'string', help: 'port on 127.0.0.1 (0: any free port)', default: '0' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+};
+
+const COMMANDS: readonly CommandSpec[] = [EVALUATE, IMPORT, SERVE];
+
+function usage(): string {
+  const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', `models: ${knownModels().join(', ')}`, 'Run `knowrec <command> --help` for its flags.');
+  return lines.join('\n');
+}
+
+/** Progress on stderr: a line when the stage or message changes, else at most one a second. */
+function progressPrinter(quiet: boolean): (p: Progress) => void {
+  let last = '';
+  let lastAt = 0;
+  return (p) => {
+    if (quiet) return;
+    const head = `[${p.stage}]${p.message !== undefined ? ` ${p.message}` : ''}`;
+    const now = Date.now();
+    if (head === last && now - lastAt < 1000) return;
+    const frac = p.fraction !== undefined ? ` ${(100 * p.fraction).toFixed(0)}%` : '';
+    const metrics = p.metrics !== undefined ? ` ${Object.entries(p.metrics).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`).join(' ')}` : '';
+    process.stderr.write(`${head}${frac}${metrics}\n`);
+    last = head;
+    lastAt = now;
+  };
+}
+
+function encoderVariant(v: string | undefined): 'fp32' | 'int8' {
+  if (v === undefined || v === 'fp32' || v === 'int8') return v ?? 'fp32';
+  throw new KnowrecError('config', `--encoder must be fp32 or int8, got '${v}'`);
+}
+
+async function cmdEvaluate(flags: Flags): Promise<void> {
+  const protocol = (str(flags, 'protocol') ?? 'recbole') as SplitProtocol;
+  const results: ResultsFile = await runEvaluation({
+    dataset: str(flags, 'dataset'),
+    dataDir: str(flags, 'data'),
+    workspace: str(flags, 'workspace'),
+    reimport: bool(flags, 'reimport'),
+    protocol,
+    models: list(flags, 'models'),
+    seed: int(flags, 'seed', 2020),
+    k: int(flags, 'k', 10, 1),
+    tune: !bool(flags, 'no-tune'),
+    minRating: num(flags, 'min-rating'),
+    kcore: str(flags, 'kcore') !== undefined ? int(flags, 'kcore', 0, 1) : undefined,
+    encoderVariant: encoderVariant(str(flags, 'encoder')),
+    lang: str(flags, 'lang'),
+    onProgress: progressPrinter(bool(flags, 'quiet')),
+  });
+  process.stdout.write(`${formatResultsTable(results)}\n`);
+  const out = str(flags, 'json');
+  if (out !== undefined) {
+    writeJsonAtomic(out, results);
+    process.stdout.write(`results written to ${resolve(out)}\n`);
+  }
+}
+
+function cmdImport(flags: Flags): void {
+  const name = str(flags, 'dataset');
+  const workspace = str(flags, 'workspace') ?? (name !== undefined ? defaultWorkspacePath(name) : undefined);
+  if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE');
+  const opened = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: true, onProgress: progressPrinter(false) });
+  const d = opened.dataset;
+  process.stdout.write(
+    `workspace ${opened.workspace ?? '(none)'}\n` +
+      `dataset ${d.name}: ${d.userIds.length} users, ${d.itemIds.length} items, ${d.interactions.user.length} interactions, ` +
+      `${d.kg.entityIds.length} entities, ${d.kg.relationNames.length} relations, ${d.kg.head.length} triples\n`,
+  );
+  for (const w of opened.report?.warnings ?? []) {
+    process.stdout.write(`warning: ${w.message} (${w.count} rows in ${w.file}${w.lines.length > 0 ? `, lines ${w.lines.join(', ')}` : ''})\n`);
+  }
+}
+
+async function cmdServe(flags: Flags): Promise<void> {
+  const name = str(flags, 'dataset');
+  let workspace = str(flags, 'workspace');
+  if (name !== undefined || str(flags, 'data') !== undefined) {
+    // make sure the dataset is in the workspace before serving it
+    workspace = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: bool(flags, 'reimport') }).workspace ?? undefined;
+  }
+  if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE or --dataset NAME');
+  const staticDir = join(REPO_ROOT, 'out', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
+  }
+  const path = resolve(workspace);
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION });
+  const bridge = await startBridge({ api, port: int(flags, 'port', 0, 0), staticDir, log: (line) => process.stdout.write(`${line}\n`) });
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      void bridge.close().then(() => {
+        api.close();
+        done();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Writes JSON through a temporary file and a rename, so a crash never leaves half a file. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const abs = resolve(path);
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = `${abs}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, abs);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (spec === undefined) {
+    process.stderr.write(`knowrec: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    const flags = parseFlags(spec, rest);
+    if (bool(flags, 'help')) {
+      process.stdout.write(`${helpText(spec)}\n`);
+      return 0;
+    }
+    if (spec === EVALUATE) await cmdEvaluate(flags);
+    else if (spec === IMPORT) cmdImport(flags);
+    else if (spec === SERVE) await cmdServe(flags);
+    return 0;
+  } catch (e) {
+    if (e instanceof KnowrecError) {
+      process.stderr.write(`knowrec ${name}: ${e.message}\n`);
+      return e.code === 'config' ? 2 : 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`knowrec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(70);
+    },
+  );
+}

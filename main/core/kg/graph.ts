@@ -1,0 +1,401 @@
+/**
+ * KgIndex: an in-memory index over a Dataset's knowledge graph (with catalog-derived triples
+ * merged in) for the KG queries: neighbours, item facts, shared entities, paths, explorer
+ * subgraphs, readable entity labels and search.
+ */
+import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
+import { KnowrecError } from '../errors';
+import { buildAdjacency, validateKg } from './adjacency';
+import type { KgCore } from './core';
+import { withDerivedTriples, type AttributeMapping, type DeriveReport } from './derive';
+import { isOpaqueId, itemLabel, readableId } from './labels';
+import { humanizeRelation, roleOf } from './relations';
+import { EntitySearch } from './search';
+import { paths, sharedEntities } from './shared';
+import { subgraph } from './subgraph';
+import { bfs } from './traverse';
+import {
+  OUT,
+  type Adjacency,
+  type ItemFact,
+  type KgPath,
+  type Neighbour,
+  type NeighbourOptions,
+  type PathOptions,
+  type RelationFilter,
+  type SearchHit,
+  type SharedEntity,
+  type SharedOptions,
+  type Subgraph,
+  type SubgraphCenter,
+  type SubgraphOptions,
+} from './types';
+
+export interface KgIndexOptions {
+  /**
+   * Derive triples from catalog columns (genres, release decade) and merge them, marked
+   * derived. Default true with the default mappings; false keeps the KG as given.
+   */
+  readonly derive?: boolean | { readonly mappings?: readonly AttributeMapping[]; readonly missingValues?: readonly string[] };
+}
+
+export interface KgStats {
+  readonly entities: number;
+  readonly relations: number;
+  readonly triples: number;
+  readonly derivedTriples: number;
+  /** Relations used only by derived triples. */
+  readonly derivedRelations: readonly string[];
+  readonly itemsWithEntity: number;
+}
+
+export class KgIndex implements KgCore {
+  readonly kg: KnowledgeGraph;
+  readonly adjacency: Adjacency;
+  readonly items: readonly ItemRecord[];
+  /** What derivation did; null when derive was false. */
+  readonly deriveReport: DeriveReport | null;
+
+  private readonly itemEntityLists: readonly Int32Array[];
+  private readonly entityItemOffsets: Int32Array;
+  private readonly entityItemList: Int32Array;
+  /** Interactions per item, used to pick the best-known item when naming an entity. */
+  private readonly popularity: Int32Array;
+  /** Triples per relation, to prefer distinctive relations when naming an entity. */
+  private readonly relationFrequency: Int32Array;
+  private readonly entityIndexById = new Map<string, number>();
+  private readonly itemIndexById = new Map<string, number>();
+  private readonly relationIndexByName = new Map<string, number>();
+  private readonly labels: (string | undefined)[];
+  private readonly itemLabels: (string | undefined)[];
+  private finder: EntitySearch | null = null;
+
+  constructor(dataset: Dataset, options: KgIndexOptions = {}) {
+    validateKg(dataset.kg);
+    let ds = dataset;
+    this.deriveReport = null;
+    if (options.derive !== false) {
+      const derive = typeof options.derive === 'object' ? options.derive : {};
+      const merged = withDerivedTriples(dataset, derive);
+      ds = merged.dataset;
+      this.deriveReport = merged.report;
+    }
+    this.kg = ds.kg;
+    this.items = ds.items;
+    const nE = this.kg.entityIds.length;
+    const nI = ds.items.length;
+    if (ds.itemEntities.length !== nI) {
+      throw new KnowrecError(
+        'validation',
+        `dataset "${ds.name}" has ${ds.itemEntities.length} itemEntities lists for ${nI} items`,
+        {},
+        'build itemEntities with one (possibly empty) Int32Array per item',
+      );
+    }
+    this.adjacency = buildAdjacency(this.kg);
+    this.itemEntityLists = ds.itemEntities;
+
+    // entity → items (CSR)
+    const off = new Int32Array(nE + 1);
+    for (let i = 0; i < nI; i++) {
+      for (const e of ds.itemEntities[i]) {
+        if (e < 0 || e >= nE) {
+          throw new KnowrecError(
+            'validation',
+            `item "${ds.items[i].id}" links to entity index ${e}, but the KG has ${nE} entities`,
+            {},
+            'check the item–entity link file against the KG file',
+          );
+        }
+        off[e + 1]++;
+      }
+    }
+    for (let e = 0; e < nE; e++) off[e + 1] += off[e];
+    const list = new Int32Array(off[nE]);
+    const fill = off.slice(0, nE);
+    for (let i = 0; i < nI; i++) for (const e of ds.itemEntities[i]) list[fill[e]++] = i;
+    this.entityItemOffsets = off;
+    this.entityItemList = list;
+
+    this.popularity = new Int32Array(nI);
+    const it = ds.interactions.item;
+    for (let k = 0; k < it.length; k++) {
+      const i = it[k];
+      if (i >= 0 && i < nI) this.popularity[i]++;
+    }
+    this.relationFrequency = new Int32Array(this.kg.relationNames.length);
+    for (let k = 0; k < this.kg.relation.length; k++) this.relationFrequency[this.kg.relation[k]]++;
+    for (let e = 0; e < nE; e++) this.entityIndexById.set(this.kg.entityIds[e], e);
+    for (let i = 0; i < nI; i++) this.itemIndexById.set(ds.items[i].id, i);
+    for (let r = 0; r < this.kg.relationNames.length; r++) this.relationIndexByName.set(this.kg.relationNames[r], r);
+    this.labels = new Array<string | undefined>(nE);
+    this.itemLabels = new Array<string | undefined>(nI);
+  }
+
+  get entityCount(): number {
+    return this.kg.entityIds.length;
+  }
+
+  get relationCount(): number {
+    return this.kg.relationNames.length;
+  }
+
+  get tripleCount(): number {
+    return this.kg.head.length;
+  }
+
+  get itemCount(): number {
+    return this.items.length;
+  }
+
+  stats(): KgStats {
+    let derivedTriples = 0;
+    const usedImported = new Uint8Array(this.relationCount);
+    const usedDerived = new Uint8Array(this.relationCount);
+    for (let i = 0; i < this.tripleCount; i++) {
+      if (this.kg.derived[i] === 1) {
+        derivedTriples++;
+        usedDerived[this.kg.relation[i]] = 1;
+      } else {
+        usedImported[this.kg.relation[i]] = 1;
+      }
+    }
+    const derivedRelations = this.kg.relationNames.filter((_, r) => usedDerived[r] === 1 && usedImported[r] === 0);
+    let itemsWithEntity = 0;
+    for (const ents of this.itemEntityLists) if (ents.length > 0) itemsWithEntity++;
+    return {
+      entities: this.entityCount,
+      relations: this.relationCount,
+      triples: this.tripleCount,
+      derivedTriples,
+      derivedRelations,
+      itemsWithEntity,
+    };
+  }
+
+  /** Entity index of an id, or undefined. */
+  entityIndex(id: string): number | undefined {
+    return this.entityIndexById.get(id);
+  }
+
+  /** Item index of an id, or undefined. */
+  itemIndex(id: string): number | undefined {
+    return this.itemIndexById.get(id);
+  }
+
+  relationIndex(name: string): number | undefined {
+    return this.relationIndexByName.get(name);
+  }
+
+  itemEntities(item: number): Int32Array {
+    this.checkItem(item);
+    return this.itemEntityLists[item];
+  }
+
+  entityItems(entity: number): Int32Array {
+    this.checkEntity(entity);
+    return this.entityItemList.subarray(this.entityItemOffsets[entity], this.entityItemOffsets[entity + 1]);
+  }
+
+  itemLabel(item: number): string {
+    this.checkItem(item);
+    let s = this.itemLabels[item];
+    if (s === undefined) this.itemLabels[item] = s = itemLabel(this.items[item]);
+    return s;
+  }
+
+  /**
+   * A readable name, never a raw Freebase MID: the entity's name; else the label of the item
+   * it stands for; else a readable id; else a description through a neighbouring item ("director
+   * of Toy Story (1995)") or named entity; else "unnamed entity #<index>".
+   */
+  entityLabel(entity: number): string {
+    this.checkEntity(entity);
+    let s = this.labels[entity];
+    if (s === undefined) this.labels[entity] = s = this.computeLabel(entity);
+    return s;
+  }
+
+  /** True when the entity has a printable name of its own (not a MID, not a description). */
+  entityHasName(entity: number): boolean {
+    this.checkEntity(entity);
+    return this.hasOwnName(entity);
+  }
+
+  relationMask(relations?: readonly string[]): Uint8Array | null {
+    if (relations === undefined) return null;
+    const mask = new Uint8Array(this.relationCount);
+    for (const name of relations) {
+      const r = this.relationIndexByName.get(name);
+      if (r === undefined) {
+        const known = this.kg.relationNames.slice(0, 8).join(', ');
+        throw new KnowrecError(
+          'config',
+          `unknown relation "${name}"`,
+          {},
+          `use one of the KG's ${this.relationCount} relations (${known}${this.relationCount > 8 ? ', …' : ''})`,
+        );
+      }
+      mask[r] = 1;
+    }
+    return mask;
+  }
+
+  /** Entities within `hops` of `entity` (BFS over both directions), nearest first. */
+  neighbours(entity: number, hops: number, options: NeighbourOptions = {}): Neighbour[] {
+    this.checkEntity(entity);
+    if (!Number.isInteger(hops) || hops < 0) {
+      throw new KnowrecError('config', `hops must be a whole number ≥ 0, got ${String(hops)}`, {}, 'use 1 or 2');
+    }
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0)) {
+      throw new KnowrecError('config', `limit must be a whole number ≥ 0, got ${String(limit)}`, {}, 'leave it out for no limit');
+    }
+    const { order, dist } = bfs(this.adjacency, [entity], hops, this.relationMask(options.relations), limit + 1);
+    const out: Neighbour[] = [];
+    for (let k = 1; k < order.length && out.length < limit; k++) out.push({ entity: order[k], distance: dist[order[k]] });
+    return out;
+  }
+
+  /** One-hop facts of an item: every triple touching its entities. */
+  itemFacts(item: number, options: RelationFilter = {}): ItemFact[] {
+    const mask = this.relationMask(options.relations);
+    const adj = this.adjacency;
+    const out: ItemFact[] = [];
+    for (const e of this.itemEntities(item)) {
+      for (let p = adj.offsets[e], end = adj.offsets[e + 1]; p < end; p++) {
+        const r = adj.relation[p];
+        if (mask !== null && mask[r] === 0) continue;
+        out.push({
+          from: e,
+          relation: this.kg.relationNames[r],
+          relationIndex: r,
+          entity: adj.neighbour[p],
+          direction: adj.direction[p] === OUT ? 'out' : 'in',
+          derived: this.kg.derived[adj.triple[p]] === 1,
+        });
+      }
+    }
+    return out;
+  }
+
+  sharedEntities(itemA: number, itemB: number, options: SharedOptions = {}): SharedEntity[] {
+    this.checkItem(itemA);
+    this.checkItem(itemB);
+    return sharedEntities(this, itemA, itemB, options);
+  }
+
+  paths(itemA: number, itemB: number, options: PathOptions = {}): KgPath[] {
+    this.checkItem(itemA);
+    this.checkItem(itemB);
+    return paths(this, itemA, itemB, options);
+  }
+
+  /** "Toy Story (1995) —directed by→ director of Toy Story (1995) ←directed by— …". */
+  formatPath(path: KgPath): string {
+    let s = this.entityLabel(path.start);
+    for (const step of path.steps) {
+      const r = humanizeRelation(step.relation);
+      s += step.direction === 'out' ? ` —${r}→ ` : ` ←${r}— `;
+      s += this.entityLabel(step.entity);
+    }
+    return s;
+  }
+
+  subgraph(center: SubgraphCenter, options: SubgraphOptions = {}): Subgraph {
+    if ('item' in center) this.checkItem(center.item);
+    else this.checkEntity(center.entity);
+    return subgraph(this, center, options);
+  }
+
+  searchEntities(query: string, limit = 20): SearchHit[] {
+    this.finder ??= new EntitySearch(this);
+    return this.finder.search(query, limit);
+  }
+
+  private computeLabel(e: number): string {
+    const name = this.kg.entityNames[e];
+    if (name !== null && name.trim().length > 0 && !isOpaqueId(name)) return name;
+    const items = this.entityItems(e);
+    if (items.length > 0) return this.itemLabel(this.bestItem(items));
+    const id = this.kg.entityIds[e];
+    if (!isOpaqueId(id)) {
+      const r = readableId(id);
+      if (!isOpaqueId(r)) return r;
+    }
+    // describe through a neighbouring item: the best-known one; on ties the rarest relation
+    // (writer of … before actor in …), then the lowest relation index
+    const adj = this.adjacency;
+    let bestP = -1;
+    let bestItem = -1;
+    let bestNamedP = -1;
+    for (let p = adj.offsets[e], end = adj.offsets[e + 1]; p < end; p++) {
+      const n = adj.neighbour[p];
+      if (n === e) continue;
+      const its = this.entityItems(n);
+      if (its.length > 0) {
+        const it = this.bestItem(its);
+        if (bestP < 0 || this.betterItem(it, bestItem) || (it === bestItem && this.rarerRelation(adj.relation[p], adj.relation[bestP]))) {
+          bestP = p;
+          bestItem = it;
+        }
+      } else if (bestNamedP < 0 && this.hasOwnName(n)) {
+        bestNamedP = p;
+      }
+    }
+    const p = bestP >= 0 ? bestP : bestNamedP;
+    if (p >= 0) {
+      const role = roleOf(this.kg.relationNames[adj.relation[p]], adj.direction[p] === OUT);
+      const other = bestP >= 0 ? this.itemLabel(bestItem) : this.ownName(adj.neighbour[p]);
+      return `${role} ${other}`;
+    }
+    return `unnamed entity #${e}`;
+  }
+
+  private hasOwnName(e: number): boolean {
+    const name = this.kg.entityNames[e];
+    if (name !== null && name.trim().length > 0 && !isOpaqueId(name)) return true;
+    const id = this.kg.entityIds[e];
+    return !isOpaqueId(id) && !isOpaqueId(readableId(id));
+  }
+
+  private ownName(e: number): string {
+    const name = this.kg.entityNames[e];
+    if (name !== null && name.trim().length > 0 && !isOpaqueId(name)) return name;
+    return readableId(this.kg.entityIds[e]);
+  }
+
+  /** The most interacted-with item of a list; lowest index on ties. */
+  private bestItem(items: Int32Array): number {
+    let best = items[0];
+    for (let k = 1; k < items.length; k++) if (this.betterItem(items[k], best)) best = items[k];
+    return best;
+  }
+
+  private rarerRelation(a: number, b: number): boolean {
+    const fa = this.relationFrequency[a];
+    const fb = this.relationFrequency[b];
+    return fa < fb || (fa === fb && a < b);
+  }
+
+  private betterItem(a: number, b: number): boolean {
+    return this.popularity[a] > this.popularity[b] || (this.popularity[a] === this.popularity[b] && a < b);
+  }
+
+  private checkItem(item: number): void {
+    if (!Number.isInteger(item) || item < 0 || item >= this.items.length) {
+      throw new KnowrecError('not-found', `item index ${item} is out of range (0..${this.items.length - 1})`, {}, 'look the item up with itemIndex(id)');
+    }
+  }
+
+  private checkEntity(entity: number): void {
+    if (!Number.isInteger(entity) || entity < 0 || entity >= this.kg.entityIds.length) {
+      throw new KnowrecError(
+        'not-found',
+        `entity index ${entity} is out of range (0..${this.kg.entityIds.length - 1})`,
+        {},
+        'look the entity up with entityIndex(id)',
+      );
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/** Knowledge-graph queries over an in-memory Dataset. See docs/kg.md. */
+export { KgIndex, type KgIndexOptions, type KgStats } from './graph';
+export {
+  deriveCatalogTriples,
+  withDerivedTriples,
+  itemEntityId,
+  decadeOf,
+  DEFAULT_MAPPINGS,
+  DEFAULT_MISSING,
+  type AttributeMapping,
+  type DeriveOptions,
+  type DerivedCatalog,
+  type DerivedEntity,
+  type DerivedTriple,
+  type DeriveReport,
+  type SkippedValues,
+  type WithDerived,
+} from './derive';
+export { humanizeRelation, inverseRelation, relationPhrases, roleOf, type RelationPhrases } from './relations';
+export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './labels';
+export { buildAdjacency, validateKg, degree } from './adjacency';
+export { bfs, type BfsResult } from './traverse';
+export { PATH_CANDIDATE_CAP } from './shared';
+export { DEFAULT_SUBGRAPH_CAP } from './subgraph';
+export type { KgCore } from './core';
+export * from './types';

@@ -1,0 +1,197 @@
+/**
+ * Relation names → short English phrases, in both reading directions.
+ *
+ * forward: how the head relates to the tail ("Toy Story" directed by "X");
+ * inverse: how the tail relates to the head ("X" director of "Toy Story").
+ *
+ * Freebase names `domain.type.property` are read from the type and property:
+ * - a property ending in "by" is a verb phrase: film.film.directed_by → "directed by" /
+ *   "director of";
+ * - a property naming the domain again (film.director.film, film.film_genre.films_in_this_genre)
+ *   makes the head's type the role: "director of" / "has director";
+ * - any other property is a noun: film.film.genre → "has genre" / "genre of".
+ * Other names (URIs, snake_case, camelCase) use their last segment the same way.
+ */
+
+export interface RelationPhrases {
+  readonly forward: string;
+  readonly inverse: string;
+}
+
+/** Agent nouns of verbs used in "<verb> by" relations. */
+const AGENTS: Readonly<Record<string, string>> = {
+  directed: 'director',
+  produced: 'producer',
+  written: 'writer',
+  wrote: 'writer',
+  created: 'creator',
+  composed: 'composer',
+  edited: 'editor',
+  narrated: 'narrator',
+  designed: 'designer',
+  illustrated: 'illustrator',
+  published: 'publisher',
+  performed: 'performer',
+  founded: 'founder',
+  owned: 'owner',
+  distributed: 'distributor',
+  developed: 'developer',
+  authored: 'author',
+  translated: 'translator',
+  photographed: 'photographer',
+  played: 'player',
+  sung: 'singer',
+  starred: 'star',
+};
+
+/** Nouns whose role reads better as another word. */
+const ROLE_NOUNS: Readonly<Record<string, string>> = {
+  cinematography: 'cinematographer',
+  music: 'composer',
+  starring: 'actor',
+};
+
+/** Preposition after a role noun when "of" reads badly. */
+const ROLE_PREPOSITIONS: Readonly<Record<string, string>> = {
+  actor: 'in',
+  actress: 'in',
+  star: 'in',
+  sequel: 'to',
+  prequel: 'to',
+};
+
+/** Relations this module derives from catalog columns (see derive.ts). */
+const FIXED: Readonly<Record<string, RelationPhrases>> = {
+  has_genre: { forward: 'has genre', inverse: 'genre of' },
+  released_in_decade: { forward: 'released in', inverse: 'release decade of' },
+};
+
+/** Freebase-style properties (as words) whose phrases the rules below would read badly. */
+const PROPERTIES: Readonly<Record<string, RelationPhrases>> = {
+  'award won': { forward: 'won award', inverse: 'award won by' },
+  'award nomination': { forward: 'nominated for', inverse: 'award nomination of' },
+};
+
+const cache = new Map<string, RelationPhrases>();
+
+/** Both phrases of a relation name. */
+export function relationPhrases(name: string): RelationPhrases {
+  let p = cache.get(name);
+  if (p === undefined) {
+    p = computePhrases(name);
+    cache.set(name, p);
+  }
+  return p;
+}
+
+/** The forward phrase: `film.film.directed_by` → "directed by". */
+export function humanizeRelation(name: string): string {
+  return relationPhrases(name).forward;
+}
+
+/** The inverse phrase: `film.film.directed_by` → "director of". */
+export function inverseRelation(name: string): string {
+  return relationPhrases(name).inverse;
+}
+
+/**
+ * A phrase that, followed by the label of the entity at the other end, describes an entity:
+ * the tail of film.film.directed_by is "director of <film>"; the head of
+ * film.director.film is "director of <film>". "has X" phrases become "with X".
+ */
+export function roleOf(name: string, entityIsHead: boolean): string {
+  const p = relationPhrases(name);
+  const phrase = entityIsHead ? p.forward : p.inverse;
+  return phrase.startsWith('has ') ? `with ${phrase.slice(4)}` : phrase;
+}
+
+function computePhrases(name: string): RelationPhrases {
+  const fixed = FIXED[name];
+  if (fixed !== undefined) return fixed;
+  const segments = splitName(name);
+  const property = words(segments[segments.length - 1] ?? name);
+  const type = segments.length >= 2 ? words(segments[segments.length - 2]) : '';
+  const domain = segments.length >= 3 ? words(segments[0]) : '';
+  if (property.length === 0) return { forward: name, inverse: `${name} (inverse)` };
+  const known = PROPERTIES[property];
+  if (known !== undefined) return known;
+
+  const parts = property.split(' ');
+  // verb phrase: "directed by"
+  if (parts.length >= 2 && parts[parts.length - 1] === 'by') {
+    const verb = parts[0];
+    const agent = AGENTS[verb] ?? agentNoun(verb);
+    return { forward: property, inverse: `${agent} of` };
+  }
+  // already a sentence-like phrase: "has genre", "is part of", "located in"
+  if (parts[0] === 'has' && parts.length >= 2) {
+    return { forward: property, inverse: role(singularLast(parts.slice(1).join(' '))) };
+  }
+  if (parts[0] === 'is' || (parts.length >= 2 && isPreposition(parts[parts.length - 1]))) {
+    return { forward: property, inverse: `${property} (inverse)` };
+  }
+  // property names the domain again: film.director.film → the head's type is the role
+  const first = singular(parts[0]);
+  if (type.length > 0 && domain.length > 0 && (first === singular(domain) || first === singular(lastWord(domain)))) {
+    const noun = ROLE_NOUNS[type] ?? type;
+    return { forward: role(noun), inverse: `has ${noun}` };
+  }
+  const noun = singularLast(property);
+  const roleNoun = ROLE_NOUNS[noun] ?? noun;
+  return { forward: `has ${roleNoun}`, inverse: role(roleNoun) };
+}
+
+function role(noun: string): string {
+  const prep = ROLE_PREPOSITIONS[lastWord(noun)] ?? 'of';
+  return `${noun} ${prep}`;
+}
+
+function agentNoun(verb: string): string {
+  if (verb.endsWith('ed') && verb.length > 4) return `${verb.slice(0, -2)}er`;
+  return `${verb}er`;
+}
+
+/** Segments of a name: the local part of a URI, split on '.', '/'. */
+function splitName(name: string): string[] {
+  let local = name.trim();
+  if (local.startsWith('<') && local.endsWith('>')) local = local.slice(1, -1);
+  const hash = local.lastIndexOf('#');
+  if (hash >= 0) local = local.slice(hash + 1);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(local)) {
+    const slash = local.lastIndexOf('/');
+    local = local.slice(slash + 1);
+  } else if (/^[a-z][a-z0-9]*:[^/]/i.test(local)) {
+    local = local.slice(local.indexOf(':') + 1); // prefixed name: dbo:director
+  }
+  return local.split(/[./]/).filter((s) => s.length > 0);
+}
+
+/** "directed_by" / "directedBy" / "directed-by" → "directed by". */
+function words(s: string): string {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_\-\s:]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+function lastWord(s: string): string {
+  const i = s.lastIndexOf(' ');
+  return i < 0 ? s : s.slice(i + 1);
+}
+
+function singularLast(s: string): string {
+  const i = s.lastIndexOf(' ');
+  return i < 0 ? singular(s) : `${s.slice(0, i + 1)}${singular(s.slice(i + 1))}`;
+}
+
+function singular(w: string): string {
+  if (w.length > 3 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && /(ches|shes|sses|xes)$/.test(w)) return w.slice(0, -2);
+  if (w.length > 2 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
+  return w;
+}
+
+function isPreposition(w: string): boolean {
+  return ['in', 'of', 'to', 'at', 'on', 'from', 'with', 'for', 'into', 'as'].includes(w);
+}
