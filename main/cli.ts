@@ -1,6 +1,7 @@
 /**
  * `knowrec` — the headless command line of KnowRec Workbench.
  *   knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json
+ *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
  *   knowrec import --dataset ml-100k --workspace FILE
  *   knowrec serve --workspace FILE [--port N]
  */
@@ -15,7 +16,8 @@ import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type CommandSpec, type Flags } from './cli-args';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
-import { knownModels } from './jobs/model-factory';
+import { knownModels, ModelEnv } from './jobs/model-factory';
+import { answerQuery } from './jobs/query';
 import { formatResultsTable } from './jobs/table';
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -67,7 +69,22 @@ const SERVE: CommandSpec = {
   },
 };
 
-const COMMANDS: readonly CommandSpec[] = [EVALUATE, IMPORT, SERVE];
+const RECOMMEND: CommandSpec = {
+  name: 'recommend',
+  summary: 'recommend items for a free-text query (semantic match over the catalog)',
+  usage: 'knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10 [--json]',
+  flags: {
+    ...DATA_FLAGS,
+    query: { type: 'string', help: 'free-text description of what to find' },
+    k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
+    json: { type: 'boolean', help: 'print JSON instead of a table' },
+    encoder: { type: 'string', help: 'encoder variant: fp32 | int8', default: 'fp32' },
+    lang: { type: 'string', help: 'item sentence language: en | zh', default: 'en' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+};
+
+const COMMANDS: readonly CommandSpec[] = [EVALUATE, RECOMMEND, IMPORT, SERVE];
 
 function usage(): string {
   const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
@@ -140,6 +157,29 @@ function cmdImport(flags: Flags): void {
   }
 }
 
+async function cmdRecommend(flags: Flags): Promise<void> {
+  const query = str(flags, 'query');
+  if (query === undefined) throw new KnowrecError('config', 'recommend needs --query TEXT', {}, 'e.g. --query "light-hearted animated film for children"');
+  const k = int(flags, 'k', 10, 1);
+  const opened = openDataset({ dataset: str(flags, 'dataset'), dataDir: str(flags, 'data'), workspace: str(flags, 'workspace') });
+  const env = new ModelEnv({ workspace: opened.workspace, variant: encoderVariant(str(flags, 'encoder')), lang: str(flags, 'lang') });
+  try {
+    const hits = await answerQuery(opened.dataset, env, query, k);
+    if (bool(flags, 'json')) {
+      process.stdout.write(`${JSON.stringify({ query, items: hits.map((h) => ({ item: h.item, title: h.title, score: round4(h.score) })) }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`query: ${query}\n`);
+      hits.forEach((h, r) => process.stdout.write(`${String(r + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.title}  [item ${h.item}]\n`));
+    }
+  } finally {
+    await env.close();
+  }
+}
+
+function round4(v: number): number {
+  return Math.round(v * 1e4) / 1e4;
+}
+
 async function cmdServe(flags: Flags): Promise<void> {
   const name = str(flags, 'dataset');
   let workspace = str(flags, 'workspace');
@@ -196,6 +236,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (spec === EVALUATE) await cmdEvaluate(flags);
     else if (spec === IMPORT) cmdImport(flags);
     else if (spec === SERVE) await cmdServe(flags);
+    else if (spec === RECOMMEND) await cmdRecommend(flags);
     return 0;
   } catch (e) {
     if (e instanceof KnowrecError) {

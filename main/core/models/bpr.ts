@@ -1,0 +1,367 @@
+/**
+ * Matrix factorisation trained with the BPR loss (Rendle et al., 2009): for each training pair
+ * (u, i) and one uniformly sampled item j that u has not interacted with, minimise
+ * −log σ(e_u·e_i − e_u·e_j) (+ optional L2 on the embeddings in the batch), by mini-batch Adam or
+ * SGD. Early stopping on a caller-supplied validation metric keeps the best weights.
+ */
+import { KnowrecError, throwIfAborted } from '../errors';
+import { createRng, type Rng } from '../random';
+import type { Csr, FitContext, Scorer } from '../types';
+import { checkContext, checkUser, dedupeRows, gather, notFitted, yieldToEventLoop } from './common';
+
+export type BprOptimizer = 'adam' | 'sgd';
+
+export interface BprOptions {
+  /** Embedding size. Default 64. */
+  readonly dim?: number;
+  /** Learning rate. Default 0.002 (Adam). */
+  readonly lr?: number;
+  /** L2 weight: each sample adds reg/2·(‖e_u‖² + ‖e_i‖² + ‖e_j‖²) to its loss. Default 0.01. */
+  readonly reg?: number;
+  /** Maximum number of epochs. Default 300. */
+  readonly epochs?: number;
+  /** Positive pairs per mini-batch. Default 2048. */
+  readonly batchSize?: number;
+  readonly optimizer?: BprOptimizer;
+  /** Standard deviation of the normal initialisation. Default 0.03. */
+  readonly initStd?: number;
+  /** Validate every this many epochs. Default 1. */
+  readonly evalEvery?: number;
+  /** Stop after this many validations without improvement. Default 10. */
+  readonly patience?: number;
+  /** Seed for initialisation and sampling; default the context's seed. */
+  readonly seed?: number;
+  /**
+   * Validation metric of the model in its current state (higher is better), e.g. NDCG@10 on the
+   * validation split. Used for early stopping when the context has validation interactions.
+   */
+  readonly validate?: (scorer: Scorer) => number;
+}
+
+export const BPR_DEFAULTS = {
+  dim: 64,
+  lr: 0.002,
+  reg: 0.01,
+  epochs: 300,
+  batchSize: 2048,
+  optimizer: 'adam',
+  initStd: 0.03,
+  evalEvery: 1,
+  patience: 10,
+} as const;
+
+export interface BprEpoch {
+  readonly epoch: number;
+  /** Mean BPR loss (without the L2 term) over the epoch's samples. */
+  readonly loss: number;
+  /** Validation metric after this epoch, when it was computed. */
+  readonly valid?: number;
+}
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPS = 1e-8;
+
+export class BprScorer implements Scorer {
+  readonly name = 'bpr';
+  readonly dim: number;
+  readonly lr: number;
+  readonly reg: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: BprOptimizer;
+  readonly initStd: number;
+  readonly evalEvery: number;
+  readonly patience: number;
+  private readonly seedOverride: number | undefined;
+  private readonly validate: ((scorer: Scorer) => number) | undefined;
+  /** User embeddings (nUsers × dim) followed by item embeddings (nItems × dim). */
+  private weights: Float32Array | null = null;
+  private nUsers = 0;
+  private nItems = 0;
+  private log: BprEpoch[] = [];
+  private bestEpoch = 0;
+
+  constructor(opts: BprOptions = {}) {
+    this.dim = opts.dim ?? BPR_DEFAULTS.dim;
+    this.lr = opts.lr ?? BPR_DEFAULTS.lr;
+    this.reg = opts.reg ?? BPR_DEFAULTS.reg;
+    this.epochs = opts.epochs ?? BPR_DEFAULTS.epochs;
+    this.batchSize = opts.batchSize ?? BPR_DEFAULTS.batchSize;
+    this.optimizer = opts.optimizer ?? BPR_DEFAULTS.optimizer;
+    this.initStd = opts.initStd ?? BPR_DEFAULTS.initStd;
+    this.evalEvery = opts.evalEvery ?? BPR_DEFAULTS.evalEvery;
+    this.patience = opts.patience ?? BPR_DEFAULTS.patience;
+    this.seedOverride = opts.seed;
+    this.validate = opts.validate;
+    positiveInt('dim', this.dim);
+    positiveInt('epochs', this.epochs);
+    positiveInt('batchSize', this.batchSize);
+    positiveInt('evalEvery', this.evalEvery);
+    positiveInt('patience', this.patience);
+    positiveNumber('lr', this.lr);
+    positiveNumber('initStd', this.initStd);
+    if (!(this.reg >= 0) || !Number.isFinite(this.reg)) {
+      throw new KnowrecError('config', `bpr: reg must be a number ≥ 0, got ${this.reg}`, {}, 'e.g. reg: 0.0001');
+    }
+    if (this.optimizer !== 'adam' && this.optimizer !== 'sgd') {
+      throw new KnowrecError('config', `bpr: optimizer must be 'adam' or 'sgd', got '${String(this.optimizer)}'`);
+    }
+    if (this.seedOverride !== undefined && !Number.isFinite(this.seedOverride)) {
+      throw new KnowrecError('config', `bpr: seed must be a finite number, got ${this.seedOverride}`);
+    }
+  }
+
+  async fit(ctx: FitContext): Promise<void> {
+    try {
+      await this.train(ctx);
+    } catch (e) {
+      this.weights = null; // a cancelled or failed fit leaves no half-trained model behind
+      throw e;
+    }
+  }
+
+  private async train(ctx: FitContext): Promise<void> {
+    checkContext(ctx, this.name);
+    const { nUsers, nItems } = ctx;
+    const d = this.dim;
+    const x = dedupeRows(ctx.trainCsr, true);
+    const nPos = x.indices.length;
+    const rng = createRng(this.seedOverride ?? ctx.seed);
+
+    const w = new Float32Array((nUsers + nItems) * d);
+    for (let p = 0; p < w.length; p++) w[p] = rng.normal() * this.initStd;
+    this.weights = w;
+    this.nUsers = nUsers;
+    this.nItems = nItems;
+    this.log = [];
+    this.bestEpoch = 0;
+    if (nPos === 0 || nItems < 2) return;
+
+    const rowOf = new Int32Array(nPos);
+    for (let u = 0; u < nUsers; u++) rowOf.fill(u, x.indptr[u], x.indptr[u + 1]);
+    const order = new Int32Array(nPos);
+    for (let p = 0; p < nPos; p++) order[p] = p;
+
+    const grad = new Float32Array(w.length);
+    const adam = this.optimizer === 'adam' ? { m: new Float32Array(w.length), v: new Float32Array(w.length), t: 0 } : null;
+    const batchU = new Int32Array(this.batchSize);
+    const batchI = new Int32Array(this.batchSize);
+    const batchJ = new Int32Array(this.batchSize);
+    const itemBase = nUsers * d;
+
+    const validate = ctx.valid.user.length > 0 ? this.validate : undefined;
+    const validating = validate !== undefined;
+    let best = -Infinity;
+    let bestWeights: Float32Array | null = null;
+    let sinceBest = 0;
+
+    for (let epoch = 1; epoch <= this.epochs; epoch++) {
+      rng.shuffle(order);
+      let lossSum = 0;
+      let samples = 0;
+      for (let start = 0; start < nPos; start += this.batchSize) {
+        throwIfAborted(ctx.signal);
+        const end = Math.min(nPos, start + this.batchSize);
+        let nb = 0;
+        for (let b = start; b < end; b++) {
+          const p = order[b];
+          const u = rowOf[p];
+          const j = sampleNegative(x, u, nItems, rng);
+          if (j < 0) continue;
+          batchU[nb] = u;
+          batchI[nb] = x.indices[p];
+          batchJ[nb] = j;
+          nb++;
+        }
+        if (nb === 0) continue;
+        grad.fill(0);
+        lossSum += accumulateGradients(w, grad, d, itemBase, batchU, batchI, batchJ, nb, this.reg);
+        samples += nb;
+        if (adam !== null) {
+          adam.t++;
+          adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
+        } else {
+          for (let p = 0; p < w.length; p++) w[p] -= this.lr * grad[p];
+        }
+      }
+      const loss = samples > 0 ? lossSum / samples : 0;
+      let valid: number | undefined;
+      if (validate !== undefined && (epoch % this.evalEvery === 0 || epoch === this.epochs)) {
+        valid = validate(this);
+        if (valid > best) {
+          best = valid;
+          bestWeights = w.slice();
+          this.bestEpoch = epoch;
+          sinceBest = 0;
+        } else {
+          sinceBest++;
+        }
+      } else if (!validating) {
+        this.bestEpoch = epoch;
+      }
+      this.log.push(valid === undefined ? { epoch, loss } : { epoch, loss, valid });
+      ctx.onProgress?.({
+        stage: 'bpr',
+        fraction: epoch / this.epochs,
+        message: `epoch ${epoch}`,
+        metrics: valid === undefined ? { epoch, loss } : { epoch, loss, valid },
+      });
+      if (validating && sinceBest >= this.patience) break;
+      await yieldToEventLoop();
+      throwIfAborted(ctx.signal);
+    }
+    if (bestWeights !== null) w.set(bestWeights);
+    ctx.onProgress?.({
+      stage: 'bpr',
+      fraction: 1,
+      message: `done after ${this.log.length} epochs, keeping epoch ${this.bestEpoch}`,
+      metrics: validating ? { keptEpoch: this.bestEpoch, valid: best } : { keptEpoch: this.bestEpoch },
+    });
+  }
+
+  score(user: number, items?: Int32Array): Float32Array {
+    const w = this.weights;
+    if (w === null) throw notFitted(this.name);
+    checkUser(this.name, user, this.nUsers);
+    const d = this.dim;
+    const uo = user * d;
+    const itemBase = this.nUsers * d;
+    const eu = w.slice(uo, uo + d);
+    const out = new Float32Array(this.nItems);
+    for (let i = 0; i < this.nItems; i++) {
+      const io = itemBase + i * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < d; k += 4) {
+        s0 += eu[k] * w[io + k];
+        s1 += eu[k + 1] * w[io + k + 1];
+        s2 += eu[k + 2] * w[io + k + 2];
+        s3 += eu[k + 3] * w[io + k + 3];
+      }
+      for (; k < d; k++) s0 += eu[k] * w[io + k];
+      out[i] = s0 + s1 + (s2 + s3);
+    }
+    return gather(this.name, out, items);
+  }
+
+  /** Loss (and validation metric) per epoch of the last fit. */
+  history(): readonly BprEpoch[] {
+    return this.log;
+  }
+
+  /** The epoch whose weights are kept (the best validated one, else the last). */
+  keptEpoch(): number {
+    return this.bestEpoch;
+  }
+
+  params(): Readonly<Record<string, number | string | boolean>> {
+    return {
+      dim: this.dim,
+      lr: this.lr,
+      reg: this.reg,
+      epochs: this.epochs,
+      batchSize: this.batchSize,
+      optimizer: this.optimizer,
+      initStd: this.initStd,
+      evalEvery: this.evalEvery,
+      patience: this.patience,
+      ...(this.seedOverride !== undefined ? { seed: this.seedOverride } : {}),
+      ...(this.log.length > 0 ? { epochsRun: this.log.length, keptEpoch: this.bestEpoch } : {}),
+    };
+  }
+}
+
+/** A uniform item that `u` has no training interaction with, or −1 when there is none. */
+export function sampleNegative(x: Csr, u: number, nItems: number, rng: Rng): number {
+  const a = x.indptr[u];
+  const b = x.indptr[u + 1];
+  if (b - a >= nItems) return -1;
+  for (;;) {
+    const j = rng.int(nItems);
+    if (!containsSorted(x.indices, a, b, j)) return j;
+  }
+}
+
+function containsSorted(arr: Int32Array, a: number, b: number, v: number): boolean {
+  let lo = a;
+  let hi = b - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = arr[mid];
+    if (m === v) return true;
+    if (m < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * Adds the gradient of the batch's mean loss to `grad`; returns the summed BPR loss.
+ * For x = e_u·(e_i − e_j): ∂/∂x −log σ(x) = −σ(−x).
+ */
+function accumulateGradients(
+  w: Float32Array,
+  grad: Float32Array,
+  d: number,
+  itemBase: number,
+  bu: Int32Array,
+  bi: Int32Array,
+  bj: Int32Array,
+  nb: number,
+  reg: number,
+): number {
+  const scale = 1 / nb;
+  let loss = 0;
+  for (let s = 0; s < nb; s++) {
+    const uo = bu[s] * d;
+    const io = itemBase + bi[s] * d;
+    const jo = itemBase + bj[s] * d;
+    let xuij = 0;
+    for (let k = 0; k < d; k++) xuij += w[uo + k] * (w[io + k] - w[jo + k]);
+    // −log σ(x) = softplus(−x), computed stably
+    loss += xuij > 0 ? Math.log1p(Math.exp(-xuij)) : -xuij + Math.log1p(Math.exp(xuij));
+    const g = -scale / (1 + Math.exp(xuij)); // −σ(−x) / nb
+    const r = reg * scale;
+    for (let k = 0; k < d; k++) {
+      const eu = w[uo + k];
+      const ei = w[io + k];
+      const ej = w[jo + k];
+      grad[uo + k] += g * (ei - ej) + r * eu;
+      grad[io + k] += g * eu + r * ei;
+      grad[jo + k] += -g * eu + r * ej;
+    }
+  }
+  return loss;
+}
+
+/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay. */
+function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, lr: number): void {
+  const c1 = 1 - Math.pow(BETA1, t);
+  const c2 = 1 - Math.pow(BETA2, t);
+  const stepSize = lr / c1;
+  const sqrtC2 = Math.sqrt(c2);
+  for (let p = 0; p < w.length; p++) {
+    const gp = g[p];
+    const mp = BETA1 * m[p] + (1 - BETA1) * gp;
+    const vp = BETA2 * v[p] + (1 - BETA2) * gp * gp;
+    m[p] = mp;
+    v[p] = vp;
+    w[p] -= (stepSize * mp) / (Math.sqrt(vp) / sqrtC2 + EPS);
+  }
+}
+
+function positiveInt(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) {
+    throw new KnowrecError('config', `bpr: ${name} must be a positive integer, got ${v}`);
+  }
+}
+
+function positiveNumber(name: string, v: number): void {
+  if (!(v > 0) || !Number.isFinite(v)) {
+    throw new KnowrecError('config', `bpr: ${name} must be a positive number, got ${v}`);
+  }
+}

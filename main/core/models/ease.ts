@@ -1,0 +1,106 @@
+/**
+ * EASE (Steck, 2019): a dense item-item weight matrix B with zero diagonal, in closed form.
+ * G = XᵀX + λI over the binary user × item training matrix X, P = G⁻¹,
+ * B[i][j] = −P[i][j] / P[j][j] (i ≠ j), B[j][j] = 0; the score of user u is x_u·B.
+ */
+import { KnowrecError, throwIfAborted } from '../errors';
+import type { Csr, FitContext, Scorer } from '../types';
+import { checkContext, checkUser, dedupeRows, gather, notFitted } from './common';
+import { invertSpd } from './linalg';
+
+export interface EaseOptions {
+  /** L2 regularisation λ added to the Gram matrix's diagonal; > 0. Default 500. */
+  readonly lambda?: number;
+}
+
+export const EASE_DEFAULTS = { lambda: 500 } as const;
+
+/** Items above this count would need more than ~2 GB for the dense matrices. */
+const MAX_ITEMS = 12_000;
+
+export class EaseScorer implements Scorer {
+  readonly name = 'ease';
+  readonly lambda: number;
+  private b: Float32Array | null = null;
+  private x: Csr | null = null;
+  private nItems = 0;
+
+  constructor(opts: EaseOptions = {}) {
+    this.lambda = opts.lambda ?? EASE_DEFAULTS.lambda;
+    if (!(this.lambda > 0) || !Number.isFinite(this.lambda)) {
+      throw new KnowrecError('config', `ease: lambda must be a positive number, got ${this.lambda}`, {}, 'e.g. lambda: 500');
+    }
+  }
+
+  async fit(ctx: FitContext): Promise<void> {
+    checkContext(ctx, this.name);
+    const n = ctx.nItems;
+    if (n > MAX_ITEMS) {
+      throw new KnowrecError('config', `ease: ${n} items is too many for a dense ${n}×${n} inverse (limit ${MAX_ITEMS})`, {},
+        'filter rare items first or use itemknn');
+    }
+    const x = dedupeRows(ctx.trainCsr, true);
+    const progress = (fraction: number, message: string): void => ctx.onProgress?.({ stage: 'ease', fraction, message });
+    progress(0, 'gram matrix');
+    const g = gram(x, n);
+    for (let i = 0; i < n; i++) g[i * n + i] += this.lambda;
+    throwIfAborted(ctx.signal);
+    const p = invertSpd(g, n, { signal: ctx.signal, onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse') });
+    this.b = weightsFromInverse(p, n);
+    this.x = x;
+    this.nItems = n;
+    progress(1, 'done');
+  }
+
+  score(user: number, items?: Int32Array): Float32Array {
+    const b = this.b;
+    const x = this.x;
+    if (b === null || x === null) throw notFitted(this.name);
+    checkUser(this.name, user, x.nRows);
+    const n = this.nItems;
+    const out = new Float32Array(n);
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
+      const row = x.indices[p] * n;
+      for (let j = 0; j < n; j++) out[j] += b[row + j];
+    }
+    return gather(this.name, out, items);
+  }
+
+  /** B[i][j], the learned weight from item i to item j (for tests and explanations). */
+  weight(i: number, j: number): number {
+    if (this.b === null) throw notFitted(this.name);
+    return this.b[i * this.nItems + j];
+  }
+
+  params(): Readonly<Record<string, number | string | boolean>> {
+    return { lambda: this.lambda };
+  }
+}
+
+/** XᵀX (lower triangle only, diagonal included) of a binary user × item matrix. */
+export function gram(x: Csr, n: number): Float64Array {
+  const g = new Float64Array(n * n);
+  for (let u = 0; u < x.nRows; u++) {
+    const a = x.indptr[u];
+    const b = x.indptr[u + 1];
+    // columns are sorted, so indices[q] ≤ indices[p] for q ≤ p: lower triangle
+    for (let p = a; p < b; p++) {
+      const row = x.indices[p] * n;
+      for (let q = a; q <= p; q++) g[row + x.indices[q]] += 1;
+    }
+  }
+  return g;
+}
+
+/** B = I − P·diag(1/diag(P)), i.e. B[i][j] = −P[i][j]/P[j][j] off the diagonal and 0 on it. */
+function weightsFromInverse(p: Float64Array, n: number): Float32Array {
+  const inv = new Float64Array(n);
+  for (let j = 0; j < n; j++) inv[j] = 1 / p[j * n + j];
+  const b = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const r = i * n;
+    for (let j = 0; j < n; j++) b[r + j] = -p[r + j] * inv[j];
+    b[r + i] = 0;
+  }
+  return b;
+}

@@ -1,0 +1,171 @@
+/**
+ * Item-based k-nearest neighbours. Cosine similarity between item columns of the training
+ * matrix (binary by default, or ratings), sim(i, j) = x_i·x_j / (‖x_i‖·‖x_j‖ + shrink), keeping the
+ * top-k neighbours of each item. score(u, i) = Σ_{j ∈ N_k(i)} w_uj·sim(i, j) where w_uj is 1 (or
+ * u's rating of j) for u's training items j.
+ */
+import { KnowrecError, throwIfAborted } from '../errors';
+import { topK } from '../topk';
+import type { Csr, FitContext, Scorer } from '../types';
+import { checkContext, checkUser, dedupeRows, gather, notFitted, transpose } from './common';
+
+export type KnnWeighting = 'binary' | 'rating';
+
+export interface ItemKnnOptions {
+  /** Neighbours kept per item; positive integer. Default 100. */
+  readonly k?: number;
+  /** Added to the cosine denominator; damps similarities resting on few co-occurrences. Default 0. */
+  readonly shrink?: number;
+  /** Use 1 for every interaction ('binary', default) or its rating ('rating'). */
+  readonly weighting?: KnnWeighting;
+}
+
+export const ITEMKNN_DEFAULTS = { k: 100, shrink: 0, weighting: 'binary' } as const;
+
+export class ItemKnnScorer implements Scorer {
+  readonly name = 'itemknn';
+  readonly k: number;
+  readonly shrink: number;
+  readonly weighting: KnnWeighting;
+  private x: Csr | null = null;
+  /** Transposed neighbourhoods: row j lists the items i with j ∈ N_k(i) and sim(i, j). */
+  private reverse: Csr | null = null;
+
+  constructor(opts: ItemKnnOptions = {}) {
+    this.k = opts.k ?? ITEMKNN_DEFAULTS.k;
+    this.shrink = opts.shrink ?? ITEMKNN_DEFAULTS.shrink;
+    this.weighting = opts.weighting ?? ITEMKNN_DEFAULTS.weighting;
+    if (!Number.isInteger(this.k) || this.k < 1) {
+      throw new KnowrecError('config', `itemknn: k must be a positive integer, got ${this.k}`, {}, 'e.g. k: 100');
+    }
+    if (!(this.shrink >= 0) || !Number.isFinite(this.shrink)) {
+      throw new KnowrecError('config', `itemknn: shrink must be a number ≥ 0, got ${this.shrink}`, {}, 'e.g. shrink: 10');
+    }
+    if (this.weighting !== 'binary' && this.weighting !== 'rating') {
+      throw new KnowrecError('config', `itemknn: weighting must be 'binary' or 'rating', got '${String(this.weighting)}'`);
+    }
+  }
+
+  async fit(ctx: FitContext): Promise<void> {
+    checkContext(ctx, this.name);
+    const x = dedupeRows(ctx.trainCsr, this.weighting === 'binary');
+    const neighbours = topNeighbours(x, this.k, this.shrink, ctx.signal, (f) =>
+      ctx.onProgress?.({ stage: 'itemknn', fraction: f }),
+    );
+    this.reverse = transpose(neighbours);
+    this.x = x;
+    ctx.onProgress?.({ stage: 'itemknn', fraction: 1 });
+  }
+
+  score(user: number, items?: Int32Array): Float32Array {
+    const x = this.x;
+    const rev = this.reverse;
+    if (x === null || rev === null) throw notFitted(this.name);
+    checkUser(this.name, user, x.nRows);
+    const out = new Float32Array(x.nCols);
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
+      const j = x.indices[p];
+      const w = x.values[p];
+      for (let q = rev.indptr[j]; q < rev.indptr[j + 1]; q++) out[rev.indices[q]] += w * rev.values[q];
+    }
+    return gather(this.name, out, items);
+  }
+
+  params(): Readonly<Record<string, number | string | boolean>> {
+    return { k: this.k, shrink: this.shrink, weighting: this.weighting };
+  }
+}
+
+/**
+ * Item × item CSR: row i holds i's top-k most similar other items (similarity > 0), best first.
+ * Co-occurrences are accumulated sparsely, item by item, through the item × user transpose.
+ */
+export function topNeighbours(
+  x: Csr,
+  k: number,
+  shrink: number,
+  signal?: AbortSignal,
+  onProgress?: (fraction: number) => void,
+): Csr {
+  const nItems = x.nCols;
+  const xt = transpose(x);
+  const norm = new Float64Array(nItems);
+  for (let i = 0; i < nItems; i++) {
+    let s = 0;
+    for (let p = xt.indptr[i]; p < xt.indptr[i + 1]; p++) s += xt.values[p] * xt.values[p];
+    norm[i] = Math.sqrt(s);
+  }
+  const acc = new Float64Array(nItems);
+  const touched = new Int32Array(nItems);
+  const seen = new Uint8Array(nItems);
+  const candSim = new Float64Array(nItems);
+  const indptr = new Int32Array(nItems + 1);
+  let indices = new Int32Array(Math.min(nItems * k, 1 << 20));
+  let values = new Float32Array(indices.length);
+  let nnz = 0;
+  for (let i = 0; i < nItems; i++) {
+    if ((i & 63) === 0) {
+      throwIfAborted(signal);
+      onProgress?.(i / nItems);
+    }
+    let nTouched = 0;
+    for (let p = xt.indptr[i]; p < xt.indptr[i + 1]; p++) {
+      const u = xt.indices[p];
+      const wi = xt.values[p];
+      for (let q = x.indptr[u]; q < x.indptr[u + 1]; q++) {
+        const j = x.indices[q];
+        if (seen[j] === 0) {
+          seen[j] = 1;
+          touched[nTouched++] = j;
+        }
+        acc[j] += wi * x.values[q];
+      }
+    }
+    let nCand = 0;
+    for (let t = 0; t < nTouched; t++) {
+      const j = touched[t];
+      const dotij = acc[j];
+      acc[j] = 0;
+      seen[j] = 0;
+      if (j === i) continue;
+      const sim = dotij / (norm[i] * norm[j] + shrink);
+      if (sim > 0) {
+        touched[nCand] = j;
+        candSim[nCand] = sim;
+        nCand++;
+      }
+    }
+    // ties go to the lower position in `touched`; sort those candidates by item for determinism
+    sortByItem(touched, candSim, nCand);
+    const best = topK(candSim.subarray(0, nCand), k);
+    if (nnz + best.length > indices.length) {
+      const cap = Math.max(indices.length * 2, nnz + best.length);
+      const ni = new Int32Array(cap);
+      ni.set(indices.subarray(0, nnz));
+      const nv = new Float32Array(cap);
+      nv.set(values.subarray(0, nnz));
+      indices = ni;
+      values = nv;
+    }
+    for (let b = 0; b < best.length; b++) {
+      indices[nnz] = touched[best[b]];
+      values[nnz] = candSim[best[b]];
+      nnz++;
+    }
+    indptr[i + 1] = nnz;
+  }
+  return { nRows: nItems, nCols: nItems, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+}
+
+/** Sorts the first n (item, similarity) pairs by item, ascending. */
+function sortByItem(items: Int32Array, sims: Float64Array, n: number): void {
+  if (n < 2) return;
+  const order = Array.from({ length: n }, (_, t) => t);
+  order.sort((a, b) => items[a] - items[b]);
+  const it = items.slice(0, n);
+  const sv = sims.slice(0, n);
+  for (let t = 0; t < n; t++) {
+    items[t] = it[order[t]];
+    sims[t] = sv[order[t]];
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * `semantic`: the language-model scorer. Items are verbalized (title, catalog attributes, KG
+ * facts) and encoded once; a user's vector blends the encoded user sentence (recent, highly rated
+ * history) with the rating- and recency-weighted mean of their training items' vectors:
+ *   u = normalize(β · enc(userSentence) + (1 − β) · normalize(Σ w_j · v_j)),   score(u, i) = ⟨u, v_i⟩.
+ * β is tuned on the validation split when a `validate` callback is given. Items without any
+ * training interaction are scored like any other (cold start), and free-text queries are
+ * encoded into the same space.
+ */
+import { KnowrecError, throwIfAborted } from '../errors';
+import type { Encoder } from '../encode/types';
+import { rowIndices, rowValues, toCsr } from '../matrix';
+import { itemSentence, userSentence } from '../text';
+import type { FactSource, TokenCounter } from '../text';
+import type { Csr, FitContext, Scorer } from '../types';
+import { checkContext, checkUser, gather, notFitted } from './common';
+
+export interface SemanticOptions {
+  readonly encoder: Encoder;
+  /** Sentence language: 'en' (default) or 'zh'. */
+  readonly lang?: string;
+  /** Where item KG facts come from (built from the dataset's KG by the caller). */
+  readonly facts?: FactSource;
+  /** Counts tokens for the sentence budgets (the encoder's tokenizer); default: an estimate. */
+  readonly countTokens?: TokenCounter;
+  readonly itemTokenBudget?: number;
+  readonly userTokenBudget?: number;
+  /** Weight of the user-sentence vector; the rest goes to the weighted item mean. */
+  readonly blend?: number;
+  /** Values of `blend` tried on validation (when `validate` is given). */
+  readonly blendGrid?: readonly number[];
+  /** Recency half-life in days for the item-mean weights (relative to the user's latest). */
+  readonly halfLifeDays?: number;
+  /** Validation metric (higher is better), used to choose `blend`. Never sees the test split. */
+  readonly validate?: (scorer: Scorer) => number;
+}
+
+export const SEMANTIC_DEFAULTS = {
+  lang: 'en',
+  itemTokenBudget: 128,
+  userTokenBudget: 192,
+  blend: 0.3,
+  blendGrid: [0, 0.15, 0.3, 0.5, 0.75, 1],
+  halfLifeDays: 60,
+} as const;
+
+export class SemanticScorer implements Scorer {
+  readonly name = 'semantic';
+  private readonly opts: SemanticOptions;
+  private blend: number;
+  private dim = 0;
+  private nItems = 0;
+  private itemMat: Float32Array | null = null;
+  private sentenceVecs: Float32Array | null = null;
+  private meanVecs: Float32Array | null = null;
+  private userVecs: Float32Array | null = null;
+  private itemTexts: string[] = [];
+  private tuning: { blend: number; value: number }[] = [];
+
+  constructor(opts: SemanticOptions) {
+    const b = opts.blend ?? SEMANTIC_DEFAULTS.blend;
+    if (!(b >= 0 && b <= 1)) throw new KnowrecError('config', `semantic: blend must be in [0, 1], got ${b}`);
+    this.opts = opts;
+    this.blend = b;
+  }
+
+  async fit(ctx: FitContext): Promise<void> {
+    checkContext(ctx, this.name);
+    const { encoder } = this.opts;
+    const lang = this.opts.lang ?? SEMANTIC_DEFAULTS.lang;
+    const nItems = ctx.nItems;
+    const nUsers = ctx.nUsers;
+    ctx.onProgress?.({ stage: 'semantic', message: `verbalizing ${nItems} items (${lang})` });
+    this.itemTexts = new Array<string>(nItems);
+    for (let i = 0; i < nItems; i++) {
+      this.itemTexts[i] = itemSentence(ctx.dataset, i, {
+        lang,
+        facts: this.opts.facts,
+        countTokens: this.opts.countTokens,
+        tokenBudget: this.opts.itemTokenBudget ?? SEMANTIC_DEFAULTS.itemTokenBudget,
+      }).text;
+    }
+    throwIfAborted(ctx.signal);
+    const itemVecs = await encoder.encode(this.itemTexts, {
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: (0.5 * done) / total, message: 'encoding items' }),
+    });
+    const dim = encoder.dim;
+    this.dim = dim;
+    this.nItems = nItems;
+    const itemMat = new Float32Array(nItems * dim);
+    for (let i = 0; i < nItems; i++) itemMat.set(itemVecs[i], i * dim);
+    this.itemMat = itemMat;
+
+    // user sentences from training history only
+    const train = ctx.trainCsr;
+    const ts = timestampsCsr(ctx);
+    const userTexts = new Array<string>(nUsers);
+    for (let u = 0; u < nUsers; u++) {
+      const items = rowIndices(train, u);
+      userTexts[u] = userSentence(
+        ctx.dataset,
+        u,
+        { items, ratings: rowValues(train, u), timestamps: rowValues(ts, u) },
+        { lang, countTokens: this.opts.countTokens, tokenBudget: this.opts.userTokenBudget ?? SEMANTIC_DEFAULTS.userTokenBudget },
+      ).text;
+    }
+    throwIfAborted(ctx.signal);
+    const userVecs = await encoder.encode(userTexts, {
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: 0.5 + (0.5 * done) / total, message: 'encoding users' }),
+    });
+    this.sentenceVecs = new Float32Array(nUsers * dim);
+    for (let u = 0; u < nUsers; u++) this.sentenceVecs.set(userVecs[u], u * dim);
+    this.meanVecs = weightedMeans(train, ts, itemMat, dim, (this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays) * 86400);
+
+    const validate = this.opts.validate;
+    if (validate !== undefined && ctx.valid.user.length > 0) {
+      let best = this.blend;
+      let bestValue = -Infinity;
+      this.tuning = [];
+      for (const b of this.opts.blendGrid ?? SEMANTIC_DEFAULTS.blendGrid) {
+        throwIfAborted(ctx.signal);
+        this.setBlend(b);
+        const value = validate(this);
+        this.tuning.push({ blend: b, value });
+        if (value > bestValue) {
+          bestValue = value;
+          best = b;
+        }
+      }
+      this.setBlend(best);
+    } else {
+      this.setBlend(this.blend);
+    }
+  }
+
+  /** Recomputes user vectors for a blend weight in [0, 1]. */
+  setBlend(blend: number): void {
+    const s = this.sentenceVecs;
+    const m = this.meanVecs;
+    if (s === null || m === null) throw notFitted(this.name);
+    const dim = this.dim;
+    const nUsers = s.length / dim;
+    const out = new Float32Array(s.length);
+    for (let u = 0; u < nUsers; u++) {
+      const o = u * dim;
+      let norm = 0;
+      for (let d = 0; d < dim; d++) {
+        const v = blend * s[o + d] + (1 - blend) * m[o + d];
+        out[o + d] = v;
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let d = 0; d < dim; d++) out[o + d] /= norm;
+    }
+    this.blend = blend;
+    this.userVecs = out;
+  }
+
+  score(user: number, items?: Int32Array): Float32Array {
+    const uv = this.userVecs;
+    if (uv === null) throw notFitted(this.name);
+    checkUser(this.name, user, uv.length / this.dim);
+    return gather(this.name, this.scoreVector(uv.subarray(user * this.dim, (user + 1) * this.dim)), items);
+  }
+
+  /** Cosine of every item with a unit query vector (free-text queries, new users). */
+  scoreVector(q: Float32Array): Float32Array {
+    const m = this.itemMat;
+    if (m === null) throw notFitted(this.name);
+    const dim = this.dim;
+    if (q.length !== dim) throw new KnowrecError('validation', `semantic: query vector has ${q.length} dims, expected ${dim}`);
+    const out = new Float32Array(this.nItems);
+    for (let i = 0; i < this.nItems; i++) {
+      let s = 0;
+      const o = i * dim;
+      for (let d = 0; d < dim; d++) s += m[o + d] * q[d];
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** Scores for a free-text query ("light-hearted animated film for children"). */
+  async scoreQuery(text: string): Promise<Float32Array> {
+    const [v] = await this.opts.encoder.encode([text]);
+    return this.scoreVector(v);
+  }
+
+  /** Unit vector of item i (shared view, do not modify). */
+  itemVector(i: number): Float32Array {
+    const m = this.itemMat;
+    if (m === null) throw notFitted(this.name);
+    return m.subarray(i * this.dim, (i + 1) * this.dim);
+  }
+
+  /** The item sentence that was encoded for item i. */
+  itemText(i: number): string {
+    return this.itemTexts[i] ?? '';
+  }
+
+  params(): Readonly<Record<string, number | string | boolean>> {
+    const p: Record<string, number | string | boolean> = {
+      model: this.opts.encoder.modelId,
+      lang: this.opts.lang ?? SEMANTIC_DEFAULTS.lang,
+      blend: this.blend,
+      halfLifeDays: this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays,
+      itemTokenBudget: this.opts.itemTokenBudget ?? SEMANTIC_DEFAULTS.itemTokenBudget,
+      userTokenBudget: this.opts.userTokenBudget ?? SEMANTIC_DEFAULTS.userTokenBudget,
+    };
+    if (this.tuning.length > 0) p.blendTuning = this.tuning.map((t) => `${t.blend}:${t.value.toFixed(4)}`).join(' ');
+    return p;
+  }
+}
+
+/** Training timestamps in the same CSR layout as ctx.trainCsr. */
+function timestampsCsr(ctx: FitContext): Csr {
+  const t = ctx.train;
+  const asRating = { user: t.user, item: t.item, rating: Float32Array.from(t.timestamp), timestamp: t.timestamp };
+  // Float32 loses sub-minute precision on unix seconds; recency only needs days.
+  return toCsr(asRating, ctx.nUsers, ctx.nItems);
+}
+
+/**
+ * Per user: normalize(Σ_j w_j v_j) over training items, w_j = (rating_j / max rating) ·
+ * 2^(−age_j / halfLife), age relative to the user's latest training interaction.
+ */
+function weightedMeans(train: Csr, ts: Csr, itemMat: Float32Array, dim: number, halfLifeSeconds: number): Float32Array {
+  const nUsers = train.nRows;
+  let maxRating = 0;
+  for (let p = 0; p < train.values.length; p++) if (train.values[p] > maxRating) maxRating = train.values[p];
+  if (maxRating <= 0) maxRating = 1;
+  const out = new Float32Array(nUsers * dim);
+  for (let u = 0; u < nUsers; u++) {
+    const a = train.indptr[u];
+    const b = train.indptr[u + 1];
+    if (a === b) continue;
+    let latest = -Infinity;
+    for (let p = a; p < b; p++) if (ts.values[p] > latest) latest = ts.values[p];
+    const o = u * dim;
+    for (let p = a; p < b; p++) {
+      const age = Math.max(0, latest - ts.values[p]);
+      const w = (train.values[p] / maxRating) * Math.pow(2, -age / halfLifeSeconds);
+      const io = train.indices[p] * dim;
+      for (let d = 0; d < dim; d++) out[o + d] += w * itemMat[io + d];
+    }
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += out[o + d] * out[o + d];
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let d = 0; d < dim; d++) out[o + d] /= norm;
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * Opening a dataset for a job: from a registry name (imported into a workspace, which is reused
+ * on later runs), from a folder of RecBole atomic files (`--data DIR`), or from an existing
+ * workspace file.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { KnowrecError } from '../core/errors';
+import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
+import { Workspace } from '../core/store';
+import type { Dataset, Progress } from '../core/types';
+
+export interface OpenDatasetOptions {
+  /** Registry name, e.g. `ml-100k`. */
+  readonly dataset?: string;
+  /** Folder of RecBole atomic files, or the folder holding `<dataset>/`. */
+  readonly dataDir?: string;
+  /** Workspace file. Default for registry datasets: `<cache>/knowrec/workspaces/<name>.sqlite`. */
+  readonly workspace?: string;
+  /** Re-import even when the workspace already holds the dataset. */
+  readonly reimport?: boolean;
+  readonly onProgress?: (p: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface OpenedDataset {
+  readonly dataset: Dataset;
+  /** Workspace file the dataset was loaded from (null when read straight from files). */
+  readonly workspace: string | null;
+  readonly report: ImportReport | null;
+  /** True when this call imported the files (false when an existing workspace was reused). */
+  readonly imported: boolean;
+}
+
+/** Default workspace path for a registry dataset. */
+export function defaultWorkspacePath(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'knowrec', 'workspaces', `${name}.sqlite`);
+}
+
+export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
+  if (opts.dataset === undefined && opts.dataDir === undefined && opts.workspace === undefined) {
+    throw new KnowrecError('config', 'No dataset given', {}, 'pass --dataset NAME (e.g. ml-100k), --data DIR or --workspace FILE');
+  }
+  // A folder of files that is not a registry dataset: read it directly.
+  if (opts.dataDir !== undefined && (opts.dataset === undefined || !isRegistryName(opts.dataset))) {
+    const dir = resolve(opts.dataDir);
+    const name = opts.dataset ?? basename(dir);
+    const { dataset, report } = loadAtomicFolder(dir, name, { onProgress: opts.onProgress, signal: opts.signal });
+    if (opts.workspace === undefined) return { dataset, workspace: null, report, imported: true };
+    const ws = openWorkspaceFile(opts.workspace);
+    try {
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal });
+      return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
+    } finally {
+      ws.close();
+    }
+  }
+  const name = opts.dataset;
+  const path = opts.workspace ?? (name !== undefined ? defaultWorkspacePath(name) : undefined);
+  if (path === undefined) throw new KnowrecError('internal', 'no workspace path');
+  const ws = openWorkspaceFile(path);
+  try {
+    const held = ws.getMeta('dataset');
+    const hasData = ws.summary().interactions > 0;
+    if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
+      const { dataset, report } = loadRegistryDataset(name, {
+        dataDir: opts.dataDir,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal });
+      return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
+    }
+    if (!hasData) {
+      throw new KnowrecError('not-found', 'the workspace holds no dataset', { file: ws.path }, 'import one with --dataset NAME');
+    }
+    opts.onProgress?.({ stage: 'load', message: ws.path });
+    return { dataset: ws.loadDataset(), workspace: ws.path, report: ws.importReport(), imported: false };
+  } finally {
+    ws.close();
+  }
+}
+
+function isRegistryName(name: string): boolean {
+  try {
+    findDataset(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function openWorkspaceFile(path: string): Workspace {
+  const abs = resolve(path);
+  if (!existsSync(dirname(abs))) mkdirSync(dirname(abs), { recursive: true });
+  return Workspace.openOrCreate(abs);
+}

@@ -1,0 +1,194 @@
+/**
+ * The evaluation job: open a dataset, split it by protocol and seed, tune each model on the
+ * validation split, fit on train, and score valid and test with full ranking. Produces the
+ * results file (protocol written in) that the CLI prints and saves.
+ */
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { KnowrecError, throwIfAborted } from '../core/errors';
+import { coldItemRecall, evaluateSplit, filterByRating, filterKCore, splitInteractions, type EvalReport, type SplitProtocol, SPLIT_PROTOCOLS } from '../core/eval';
+import { toCsr } from '../core/matrix';
+import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from '../core/types';
+import { openDataset, type OpenDatasetOptions } from './dataset';
+import { fitModel, knownModels, ModelEnv } from './model-factory';
+
+export interface EvaluateJobOptions extends OpenDatasetOptions {
+  readonly protocol: SplitProtocol;
+  readonly models: readonly string[];
+  readonly seed: number;
+  readonly k: number;
+  /** Extra cut-offs reported beside `k`. */
+  readonly extraKs?: readonly number[];
+  /** Tune hyper-parameters on the validation split (default true). */
+  readonly tune?: boolean;
+  readonly minRating?: number;
+  readonly kcore?: number;
+  /** Encoder variant for text scorers (default fp32). */
+  readonly encoderVariant?: 'fp32' | 'int8';
+  /** Sentence language for text scorers (default en). */
+  readonly lang?: string;
+}
+
+export interface ModelResult {
+  readonly test: Record<string, number>;
+  readonly valid: Record<string, number>;
+  /** Cold-item slice of the test split (protocol cold-items only). */
+  readonly cold_test?: Record<string, number>;
+  readonly fit_seconds: number;
+  readonly tune_seconds: number;
+  readonly score_seconds: number;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly tuning: readonly { params: Readonly<Record<string, number | string | boolean>>; valid_ndcg: number }[];
+}
+
+export interface ResultsFile {
+  readonly dataset: string;
+  readonly protocol: {
+    readonly name: SplitProtocol;
+    readonly seed: number;
+    readonly k: number;
+    readonly exclude_seen: true;
+    readonly candidates: 'all';
+    readonly split: string;
+    readonly exclusion: string;
+    readonly tuning: string;
+    readonly filters: {
+      readonly min_rating: number | null;
+      readonly kcore: number | null;
+      /** What each filter removed (never silent). */
+      readonly reports: readonly Readonly<Record<string, unknown>>[];
+    };
+    readonly metric_definitions: string;
+  };
+  readonly data: { users: number; items: number; train: number; valid: number; test: number; cold_items: number };
+  readonly results: Record<string, ModelResult>;
+  readonly environment: { node: string; cpus: number; platform: string };
+  readonly created: string;
+}
+
+const SPLIT_TEXT: Record<SplitProtocol, string> = {
+  recbole: 'per-user random 8:1:1 (RecBole RS/RO grouped by user), seeded',
+  loo: 'leave-one-out by time: per user the latest interaction is test, the one before valid',
+  'cold-items': 'a seeded 10% of items held out entirely; their interactions split 50/50 into valid/test per item',
+};
+
+export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFile> {
+  if (!SPLIT_PROTOCOLS.includes(opts.protocol)) {
+    throw new KnowrecError('config', `Unknown protocol '${opts.protocol}'`, {}, `use one of ${SPLIT_PROTOCOLS.join(', ')}`);
+  }
+  if (opts.models.length === 0) throw new KnowrecError('config', 'No models given', {}, `pass --models with some of ${knownModels().join(', ')}`);
+  for (const m of opts.models) {
+    if (!knownModels().includes(m)) {
+      throw new KnowrecError('config', `Unknown model '${m}'`, {}, `known models: ${knownModels().join(', ')}`);
+    }
+  }
+  const progress = opts.onProgress ?? ((): void => undefined);
+  const { dataset, workspace } = openDataset(opts);
+  const env = new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang });
+  const { interactions, reports } = applyFilters(dataset, opts);
+  progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}` });
+  const split = splitInteractions(interactions, dataset.userIds.length, dataset.itemIds.length, opts.protocol, opts.seed);
+  const ks = [...new Set([opts.k, ...(opts.extraKs ?? [])])].sort((a, b) => a - b);
+  const results: Record<string, ModelResult> = {};
+  try {
+    for (const name of opts.models) {
+      throwIfAborted(opts.signal);
+      progress({ stage: 'model', message: name });
+      results[name] = await evaluateModel(name, dataset, split, ks, opts, env);
+    }
+  } finally {
+    await env.close();
+  }
+  return {
+    dataset: dataset.name,
+    protocol: {
+      name: opts.protocol,
+      seed: opts.seed,
+      k: opts.k,
+      exclude_seen: true,
+      candidates: 'all',
+      split: SPLIT_TEXT[opts.protocol],
+      exclusion: 'full ranking over all items; valid excludes the user\'s train items, test excludes train and valid items',
+      tuning: opts.tune === false ? 'none (defaults)' : 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices',
+      filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },
+      metric_definitions: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
+    },
+    data: {
+      users: split.nUsers,
+      items: split.nItems,
+      train: split.train.user.length,
+      valid: split.valid.user.length,
+      test: split.test.user.length,
+      cold_items: split.coldItems.length,
+    },
+    results,
+    environment: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
+    created: new Date().toISOString(),
+  };
+}
+
+function applyFilters(dataset: Dataset, opts: EvaluateJobOptions): { interactions: Interactions; reports: Record<string, unknown>[] } {
+  let x = dataset.interactions;
+  const reports: Record<string, unknown>[] = [];
+  if (opts.minRating !== undefined) {
+    const r = filterByRating(x, opts.minRating);
+    x = r.interactions;
+    reports.push({ filter: 'min-rating', ...r.report });
+  }
+  if (opts.kcore !== undefined) {
+    const r = filterKCore(x, dataset.userIds.length, dataset.itemIds.length, opts.kcore);
+    x = r.interactions;
+    reports.push({ filter: 'kcore', ...r.report });
+  }
+  return { interactions: x, reports };
+}
+
+/** The fit context of a split: train for fitting, valid for early stopping and tuning. */
+export function fitContext(dataset: Dataset, split: Split, seed: number, signal?: AbortSignal, onProgress?: (p: Progress) => void): FitContext {
+  return {
+    dataset,
+    nUsers: split.nUsers,
+    nItems: split.nItems,
+    train: split.train,
+    trainCsr: toCsr(split.train, split.nUsers, split.nItems),
+    valid: split.valid,
+    seed,
+    signal,
+    onProgress,
+  };
+}
+
+async function evaluateModel(
+  name: string,
+  dataset: Dataset,
+  split: Split,
+  ks: readonly number[],
+  opts: EvaluateJobOptions,
+  env: ModelEnv,
+): Promise<ModelResult> {
+  const ctx = fitContext(dataset, split, opts.seed, opts.signal, opts.onProgress);
+  const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
+  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, env });
+  const t0 = performance.now();
+  const valid = evaluateSplit(fitted.scorer, split, 'valid', ks, { signal: opts.signal });
+  const test = evaluateSplit(fitted.scorer, split, 'test', ks, { signal: opts.signal });
+  const scoreSeconds = (performance.now() - t0) / 1000 / 2;
+  let cold: EvalReport | undefined;
+  if (split.coldItems.length > 0) cold = coldItemRecall(fitted.scorer, split, 'test', ks);
+  return {
+    test: round(test.metrics),
+    valid: round(valid.metrics),
+    ...(cold !== undefined ? { cold_test: round(cold.metrics) } : {}),
+    fit_seconds: fitted.fitSeconds,
+    tune_seconds: fitted.tuneSeconds,
+    score_seconds: scoreSeconds,
+    params: fitted.scorer.params(),
+    tuning: fitted.tuning,
+  };
+}
+
+function round(m: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = Math.round(v * 1e6) / 1e6;
+  return out;
+}

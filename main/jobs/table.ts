@@ -1,0 +1,30 @@
+import type { ResultsFile } from './evaluate';
+
+const COLUMNS = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage'] as const;
+
+/** The results file as a plain-text table: one row per model, test metrics @K, fit seconds. */
+export function formatResultsTable(r: ResultsFile): string {
+  const k = r.protocol.k;
+  const cold = Object.values(r.results).some((m) => m.cold_test !== undefined);
+  const head = ['model', ...COLUMNS.map((c) => `${c}@${k}`), ...(cold ? [`cold recall@${k}`] : []), 'fit s'];
+  const rows = Object.entries(r.results).map(([name, m]) => [
+    name,
+    ...COLUMNS.map((c) => fmt(m.test[`${c}@${k}`])),
+    ...(cold ? [fmt(m.cold_test?.[`recall@${k}`])] : []),
+    m.fit_seconds.toFixed(1),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const d = r.data;
+  return [
+    `${r.dataset} · protocol ${r.protocol.name} · seed ${r.protocol.seed} · test split · full ranking, seen items excluded`,
+    `${d.users} users, ${d.items} items; train ${d.train}, valid ${d.valid}, test ${d.test}${d.cold_items > 0 ? `; ${d.cold_items} cold items` : ''}`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function fmt(v: number | undefined): string {
+  return v === undefined ? '—' : v.toFixed(4);
+}
