@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run demo`: installs what is missing, then runs the main job on ml-100k and prints the
-// results table. Extra arguments are passed to `knowrec evaluate` (e.g. `npm run demo -- --seed 7`).
+// `npm run demo`: installs what is missing, prepares the encoder, then runs the main job on
+// ml-100k: prints the results table and answers a free-text query. Extra arguments are passed to `knowrec evaluate` (e.g. `npm run demo -- --seed 7`).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -33,9 +33,16 @@ if (env.KNOWREC_DATA_DIR === undefined) {
   if (existsSync(shared)) env.KNOWREC_DATA_DIR = shared;
 }
 
+run(process.execPath, [join(root, 'scripts', 'prepare-model.mjs')], 'preparing the encoder (skipped when up to date)');
+
 const out = join(root, 'results', 'ml-100k-recbole.json');
 run(
   process.execPath,
-  [join(root, 'bin', 'knowrec.js'), 'evaluate', '--dataset', 'ml-100k', '--protocol', 'recbole', '--models', 'pop,itemknn,ease,bpr', '--seed', '2020', '--k', '10', '--json', out, ...process.argv.slice(2)],
-  'evaluating the baselines on ml-100k (RecBole protocol, seed 2020)',
+  [join(root, 'bin', 'knowrec.js'), 'evaluate', '--dataset', 'ml-100k', '--protocol', 'recbole', '--models', 'pop,itemknn,ease,bpr,semantic', '--seed', '2020', '--k', '10', '--json', out, ...process.argv.slice(2)],
+  'evaluating the baselines and the semantic scorer on ml-100k (RecBole protocol, seed 2020)',
+);
+run(
+  process.execPath,
+  [join(root, 'bin', 'knowrec.js'), 'recommend', '--dataset', 'ml-100k', '--query', 'light-hearted animated film for children', '-k', '5'],
+  'answering a free-text query',
 );
