@@ -6,7 +6,7 @@
  *   npx tsx benchmarks/encode-speed.ts [texts.json] [--out benchmarks/results/encode-speed.json]
  *       [--threads N] [--batch-size 32] [--repeat 3] [--no-python]
  *
- * Texts: a JSON list of strings, else one sentence per ml-100k item ("Title (year). Genre, …")
+ * Texts: a JSON list of strings, else the verbalizer's sentence for every ml-100k item (with KG facts)
  * from $KNOWREC_DATA_DIR (default /work/shared/datasets). Needs `npm run model` first.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,11 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CachedEncoder, MemoryEmbeddingCache } from '../main/core/encode/cache';
 import { OnnxEncoder, type ModelVariant } from '../main/core/encode/encoder';
-import { repoRoot } from '../main/core/encode/model-dir';
+import { defaultModelDir, repoRoot } from '../main/core/encode/model-dir';
+import { loadTokenizer } from '../main/core/encode/tokenizer';
+import { loadRegistryDataset } from '../main/core/data';
+import { KgIndex } from '../main/core/kg';
+import { itemSentence, kgFactSource } from '../main/core/text';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -31,21 +35,15 @@ const batchSize = Number(arg('--batch-size') ?? '32');
 const repeat = Math.max(1, Number(arg('--repeat') ?? '3'));
 const withPython = !process.argv.includes('--no-python');
 
+/** The real ml-100k item sentences: the verbalizer (en) with KG facts, token budget 128. */
 function itemSentences(): { texts: string[]; source: string } {
-  const dataDir = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
-  const file = join(dataDir, 'ml-100k', 'ml-100k.item');
-  if (!existsSync(file)) throw new Error(`No texts file given and ${file} is missing; pass a JSON list of strings`);
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
-  const header = lines[0].split('\t').map((h) => h.split(':')[0]);
-  const col = (name: string): number => header.indexOf(name);
-  const texts = lines.slice(1).map((line) => {
-    const f = line.split('\t');
-    const title = f[col('movie_title')] ?? '';
-    const year = f[col('release_year')] ?? '';
-    const genres = (f[col('class')] ?? '').split(' ').filter((g) => g !== '');
-    return `${title}${year !== '' ? ` (${year})` : ''}.${genres.length > 0 ? ` ${genres.join(', ')}.` : ''}`;
-  });
-  return { texts, source: file };
+  const { dataset, resolved } = loadRegistryDataset('ml-100k');
+  const kg = new KgIndex(dataset);
+  const facts = kgFactSource(kg);
+  const tok = loadTokenizer(join(defaultModelDir(), 'tokenizer.json'));
+  const countTokens = (t: string): number => tok.tokenize(t).length + 2;
+  const texts = dataset.items.map((_, i) => itemSentence(dataset, i, { facts, countTokens, tokenBudget: 128 }).text);
+  return { texts, source: `${resolved.dir} (verbalized items, en, KG facts, budget 128 tokens)` };
 }
 
 function loadTexts(): { texts: string[]; source: string } {

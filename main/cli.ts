@@ -45,7 +45,10 @@ const EVALUATE: CommandSpec = {
     'min-rating': { type: 'string', help: 'keep only interactions with rating ≥ this' },
     kcore: { type: 'string', help: 'k-core filter: keep users and items with ≥ this many interactions' },
     encoder: { type: 'string', help: 'encoder variant for text models: fp32 | int8', default: 'fp32' },
+    'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json (default: the prepared all-MiniLM-L6-v2)' },
     lang: { type: 'string', help: 'sentence language for text models: en | zh', default: 'en' },
+    'split-dir': { type: 'string', help: 'read the split from RecBole files <dataset>.{train,valid,test}.inter in this folder' },
+    'export-split': { type: 'string', help: 'write the split as RecBole benchmark files into this folder' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
@@ -79,6 +82,7 @@ const RECOMMEND: CommandSpec = {
     k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
     json: { type: 'boolean', help: 'print JSON instead of a table' },
     encoder: { type: 'string', help: 'encoder variant: fp32 | int8', default: 'fp32' },
+    'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json' },
     lang: { type: 'string', help: 'item sentence language: en | zh', default: 'en' },
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
@@ -131,6 +135,9 @@ async function cmdEvaluate(flags: Flags): Promise<void> {
     kcore: str(flags, 'kcore') !== undefined ? int(flags, 'kcore', 0, 1) : undefined,
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     lang: str(flags, 'lang'),
+    modelDir: str(flags, 'model-dir'),
+    splitDir: str(flags, 'split-dir'),
+    exportSplitDir: str(flags, 'export-split'),
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
   process.stdout.write(`${formatResultsTable(results)}\n`);
@@ -162,7 +169,12 @@ async function cmdRecommend(flags: Flags): Promise<void> {
   if (query === undefined) throw new KnowrecError('config', 'recommend needs --query TEXT', {}, 'e.g. --query "light-hearted animated film for children"');
   const k = int(flags, 'k', 10, 1);
   const opened = openDataset({ dataset: str(flags, 'dataset'), dataDir: str(flags, 'data'), workspace: str(flags, 'workspace') });
-  const env = new ModelEnv({ workspace: opened.workspace, variant: encoderVariant(str(flags, 'encoder')), lang: str(flags, 'lang') });
+  const env = new ModelEnv({
+    workspace: opened.workspace,
+    variant: encoderVariant(str(flags, 'encoder')),
+    lang: str(flags, 'lang'),
+    modelDir: str(flags, 'model-dir'),
+  });
   try {
     const hits = await answerQuery(opened.dataset, env, query, k);
     if (bool(flags, 'json')) {

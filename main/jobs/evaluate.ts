@@ -6,7 +6,18 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { KnowrecError, throwIfAborted } from '../core/errors';
-import { coldItemRecall, evaluateSplit, filterByRating, filterKCore, splitInteractions, type EvalReport, type SplitProtocol, SPLIT_PROTOCOLS } from '../core/eval';
+import {
+  coldItemRecall,
+  evaluateSplit,
+  exportRecboleSplit,
+  filterByRating,
+  filterKCore,
+  importRecboleSplit,
+  splitInteractions,
+  type EvalReport,
+  type SplitProtocol,
+  SPLIT_PROTOCOLS,
+} from '../core/eval';
 import { toCsr } from '../core/matrix';
 import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
@@ -27,6 +38,12 @@ export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly encoderVariant?: 'fp32' | 'int8';
   /** Sentence language for text scorers (default en). */
   readonly lang?: string;
+  /** Encoder folder (model.onnx + tokenizer.json); default the prepared all-MiniLM-L6-v2. */
+  readonly modelDir?: string;
+  /** Read the split from RecBole benchmark files `<dataset>.{train,valid,test}.inter` here. */
+  readonly splitDir?: string;
+  /** Write the split as RecBole benchmark files here (so another system runs on it). */
+  readonly exportSplitDir?: string;
 }
 
 export interface ModelResult {
@@ -84,10 +101,20 @@ export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFi
   }
   const progress = opts.onProgress ?? ((): void => undefined);
   const { dataset, workspace } = openDataset(opts);
-  const env = new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang });
+  const env = new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir });
   const { interactions, reports } = applyFilters(dataset, opts);
-  progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}` });
-  const split = splitInteractions(interactions, dataset.userIds.length, dataset.itemIds.length, opts.protocol, opts.seed);
+  let split: Split;
+  if (opts.splitDir !== undefined) {
+    progress({ stage: 'split', message: `reading RecBole split files from ${opts.splitDir}` });
+    split = await importRecboleSplit(opts.splitDir, dataset.name, dataset.userIds, dataset.itemIds, { protocol: opts.protocol, seed: opts.seed });
+  } else {
+    progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}` });
+    split = splitInteractions(interactions, dataset.userIds.length, dataset.itemIds.length, opts.protocol, opts.seed);
+  }
+  if (opts.exportSplitDir !== undefined) {
+    const files = await exportRecboleSplit(split, opts.exportSplitDir, dataset.name, dataset.userIds, dataset.itemIds);
+    progress({ stage: 'split', message: `wrote ${files.join(', ')}` });
+  }
   const ks = [...new Set([opts.k, ...(opts.extraKs ?? [])])].sort((a, b) => a - b);
   const results: Record<string, ModelResult> = {};
   try {
@@ -107,7 +134,7 @@ export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFi
       k: opts.k,
       exclude_seen: true,
       candidates: 'all',
-      split: SPLIT_TEXT[opts.protocol],
+      split: opts.splitDir !== undefined ? `read from RecBole benchmark files in ${opts.splitDir}` : SPLIT_TEXT[opts.protocol],
       exclusion: 'full ranking over all items; valid excludes the user\'s train items, test excludes train and valid items',
       tuning: opts.tune === false ? 'none (defaults)' : 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices',
       filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },

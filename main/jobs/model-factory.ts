@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CachedEncoder, type EmbeddingCache, MemoryEmbeddingCache, SqliteEmbeddingCache } from '../core/encode/cache';
-import { OnnxEncoder, type ModelVariant } from '../core/encode/encoder';
+import type { ModelVariant } from '../core/encode/encoder';
+import { WorkerEncoder } from '../core/encode/worker';
 import { defaultModelDir } from '../core/encode/model-dir';
 import { loadTokenizer } from '../core/encode/tokenizer';
 import type { Encoder } from '../core/encode/types';
@@ -37,7 +38,7 @@ export interface ModelEnvOptions {
 /** Shared, lazily built resources of one job: the encoder (with cache) and the KG index. */
 export class ModelEnv {
   private encoder: Encoder | null = null;
-  private onnx: OnnxEncoder | null = null;
+  private onnx: WorkerEncoder | null = null;
   private db: Database.Database | null = null;
   private kg: KgIndex | null = null;
   private kgFor: object | null = null;
@@ -48,7 +49,8 @@ export class ModelEnv {
   async getEncoder(): Promise<Encoder> {
     if (this.encoder !== null) return this.encoder;
     const modelDir = this.options.modelDir ?? defaultModelDir();
-    this.onnx = await OnnxEncoder.create({ modelDir, model: this.options.variant ?? 'fp32' });
+    // the encoder runs in a worker thread: the caller's thread (Electron main, the bridge) stays free
+    this.onnx = await WorkerEncoder.start({ modelDir, model: this.options.variant ?? 'fp32' });
     let cache: EmbeddingCache;
     if (this.options.workspace !== null) {
       this.db = new Database(this.options.workspace);
@@ -78,7 +80,7 @@ export class ModelEnv {
   }
 
   async close(): Promise<void> {
-    await this.onnx?.dispose();
+    await this.onnx?.close();
     this.db?.close();
     this.onnx = null;
     this.db = null;

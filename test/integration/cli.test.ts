@@ -75,6 +75,23 @@ describe('knowrec CLI', () => {
     }
   });
 
+  it('exports the split as RecBole files and evaluates identically from them', async () => {
+    const splitDir = join(dir, 'split');
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    const r1 = await run(['evaluate', '--data', join(dir, 'tiny'), '--models', 'itemknn', '--seed', '11', '--k', '3', '--no-tune', '--export-split', splitDir, '--json', a, '-q']);
+    expect(r1.code).toBe(0);
+    for (const part of ['train', 'valid', 'test']) expect(readFileSync(join(splitDir, `tiny.${part}.inter`), 'utf8')).toMatch(/^user_id:token\titem_id:token/);
+    // a different seed, but the split comes from the files: same numbers
+    const r2 = await run(['evaluate', '--data', join(dir, 'tiny'), '--models', 'itemknn', '--seed', '99', '--k', '3', '--no-tune', '--split-dir', splitDir, '--json', b, '-q']);
+    expect(r2.code).toBe(0);
+    const ra = JSON.parse(readFileSync(a, 'utf8')) as { data: unknown; results: { itemknn: { test: unknown } } };
+    const rb = JSON.parse(readFileSync(b, 'utf8')) as { data: unknown; protocol: { split: string }; results: { itemknn: { test: unknown } } };
+    expect(rb.data).toEqual(ra.data);
+    expect(rb.results.itemknn.test).toEqual(ra.results.itemknn.test);
+    expect(rb.protocol.split).toContain('RecBole benchmark files');
+  });
+
   it('rejects unknown models, flags and protocols with a fix', async () => {
     const a = await run(['evaluate', '--data', join(dir, 'tiny'), '--models', 'pop,nope']);
     expect(a.code).toBe(2);

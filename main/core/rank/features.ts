@@ -1,0 +1,337 @@
+/**
+ * Candidate generation and per-(user, candidate) features for learned fusion.
+ *
+ * Candidates of a user = the union of each source's top-N over the items the user has not seen
+ * in training. Features of a candidate:
+ *   <source>:z   the source's score, z-scored over the user's unseen items;
+ *   <source>:rr  1 / (1 + rank) in the source's full ranking of the unseen items;
+ *   pop          log(1 + training interactions of the item);
+ *   kg-overlap   log(1 + number of one-hop KG entities (derived facts included) the candidate
+ *                shares with the entities of the user's training items);
+ *   kg-overlap:w Σ over those shared entities of (share of the user's history holding the
+ *                entity) · idf(entity): strong when the shared entities are specific;
+ *   history-similarity  max cosine between the candidate's vector and a (recent) history item's;
+ *   history-length      log(1 + number of training items of the user).
+ */
+import { KnowrecError } from '../errors';
+import { topK } from '../topk';
+import type { Csr, Scorer } from '../types';
+
+export interface HybridSource {
+  /** Signal name the source's features are grouped under ('ease', 'kg-profile', …). */
+  readonly name: string;
+  /** An already fitted scorer. */
+  readonly scorer: Scorer;
+}
+
+/** What the KG-overlap feature needs from a KG index (KgIndex fits). */
+export interface KgFactIndex {
+  itemFacts(item: number): readonly { readonly entity: number }[];
+  itemEntities(item: number): Int32Array;
+}
+
+export interface FeatureFlags {
+  /** log popularity (default true). */
+  readonly popularity?: boolean;
+  /** KG-overlap features (default true when a KG is given). */
+  readonly kgOverlap?: boolean;
+  /** Nearest-history similarity (default true when item vectors are given). */
+  readonly historySimilarity?: boolean;
+  /** log history length (default true). */
+  readonly historyLength?: boolean;
+}
+
+export interface FeatureSpec {
+  readonly name: string;
+  /** The explanation signal this feature's contribution is counted under. */
+  readonly signal: string;
+}
+
+export interface FeatureConfig {
+  readonly sources: readonly HybridSource[];
+  readonly nUsers: number;
+  readonly nItems: number;
+  /** Training matrix (seen items and history). */
+  readonly train: Csr;
+  readonly candidatesPerSource: number;
+  readonly kg?: KgFactIndex;
+  readonly itemVectors?: (item: number) => Float32Array;
+  readonly flags?: FeatureFlags;
+  /** History items compared for history-similarity (the most recent ones); default 50. */
+  readonly maxHistoryForSimilarity?: number;
+  /** Training timestamps aligned with `train` (for picking recent history); optional. */
+  readonly trainTimes?: Float64Array;
+}
+
+/** Features of one user's candidates: row-major rows × nFeatures. */
+export interface UserFeatures {
+  readonly user: number;
+  readonly items: Int32Array;
+  readonly x: Float64Array;
+}
+
+/** Per-user state needed to compute features of any item. */
+interface UserState {
+  readonly user: number;
+  readonly seen: Uint8Array;
+  /** Per source: full score vector, mean, std, sorted unseen scores (ascending). */
+  readonly scores: Float32Array[];
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+  readonly sorted: Float32Array[];
+  readonly histLen: number;
+  /** Entity → count of the user's training items reaching it (only when the KG is used). */
+  readonly entityCount: Map<number, number> | null;
+  readonly historyVectors: Float32Array[] | null;
+  /** Items of historyVectors, same order. */
+  readonly historyItems: Int32Array;
+}
+
+export class FeatureBuilder {
+  readonly specs: readonly FeatureSpec[];
+  readonly nFeatures: number;
+  private readonly cfg: FeatureConfig;
+  private readonly useKg: boolean;
+  private readonly useSim: boolean;
+  private readonly usePop: boolean;
+  private readonly useLen: boolean;
+  private readonly logPop: Float64Array;
+  /** Item → distinct one-hop entities (CSR), when the KG is used. */
+  private readonly itemNbPtr: Int32Array;
+  private readonly itemNb: Int32Array;
+  private readonly idf: Map<number, number>;
+
+  constructor(cfg: FeatureConfig) {
+    if (cfg.sources.length === 0) {
+      throw new KnowrecError('config', 'hybrid: no sources given', {}, 'pass at least one fitted scorer in sources');
+    }
+    const names = new Set<string>();
+    for (const s of cfg.sources) {
+      if (names.has(s.name)) {
+        throw new KnowrecError('config', `hybrid: two sources are named '${s.name}'`, {}, 'give every source a distinct name');
+      }
+      names.add(s.name);
+    }
+    if (!Number.isInteger(cfg.candidatesPerSource) || cfg.candidatesPerSource < 1) {
+      throw new KnowrecError('config', `hybrid: candidatesPerSource must be a positive integer, got ${cfg.candidatesPerSource}`, {}, 'e.g. 100');
+    }
+    this.cfg = cfg;
+    const f = cfg.flags ?? {};
+    this.useKg = cfg.kg !== undefined && f.kgOverlap !== false;
+    this.useSim = cfg.itemVectors !== undefined && f.historySimilarity !== false;
+    this.usePop = f.popularity !== false;
+    this.useLen = f.historyLength !== false;
+    const specs: FeatureSpec[] = [];
+    for (const s of cfg.sources) {
+      specs.push({ name: `${s.name}:z`, signal: s.name });
+      specs.push({ name: `${s.name}:rr`, signal: s.name });
+    }
+    if (this.usePop) specs.push({ name: 'pop', signal: 'pop' });
+    if (this.useKg) {
+      specs.push({ name: 'kg-overlap', signal: 'kg-overlap' });
+      specs.push({ name: 'kg-overlap:w', signal: 'kg-overlap' });
+    }
+    if (this.useSim) specs.push({ name: 'history-similarity', signal: 'history-similarity' });
+    if (this.useLen) specs.push({ name: 'history-length', signal: 'history-length' });
+    this.specs = specs;
+    this.nFeatures = specs.length;
+
+    const counts = new Float64Array(cfg.nItems);
+    const t = cfg.train;
+    for (let p = 0; p < t.indices.length; p++) counts[t.indices[p]]++;
+    this.logPop = counts.map((c) => Math.log1p(c));
+
+    // one-hop entity lists per item and idf over items
+    const ptr = new Int32Array(cfg.nItems + 1);
+    const list: number[] = [];
+    this.idf = new Map();
+    if (this.useKg && cfg.kg !== undefined) {
+      const kg = cfg.kg;
+      const df = new Map<number, number>();
+      for (let i = 0; i < cfg.nItems; i++) {
+        const own = new Set(kg.itemEntities(i));
+        const seen = new Set<number>();
+        for (const fact of kg.itemFacts(i)) {
+          if (own.has(fact.entity) || seen.has(fact.entity)) continue;
+          seen.add(fact.entity);
+          list.push(fact.entity);
+          df.set(fact.entity, (df.get(fact.entity) ?? 0) + 1);
+        }
+        ptr[i + 1] = list.length;
+      }
+      for (const [e, d] of df) this.idf.set(e, Math.log((1 + cfg.nItems) / (1 + d)));
+    }
+    this.itemNbPtr = ptr;
+    this.itemNb = Int32Array.from(list);
+  }
+
+  get sourceNames(): string[] {
+    return this.cfg.sources.map((s) => s.name);
+  }
+
+  /** Candidates of `user`: union of each source's top-N unseen items, ascending item index. */
+  candidates(user: number): Int32Array {
+    return this.candidatesOf(this.state(user));
+  }
+
+  /** Candidates and their feature rows. */
+  userFeatures(user: number): UserFeatures {
+    const st = this.state(user);
+    const items = this.candidatesOf(st);
+    return { user, items, x: this.rows(st, items) };
+  }
+
+  /** Feature rows of arbitrary items (seen ones included) for `user`. */
+  featuresOf(user: number, items: Int32Array): Float64Array {
+    return this.rows(this.state(user), items);
+  }
+
+  private candidatesOf(st: UserState): Int32Array {
+    const n = this.cfg.nItems;
+    const mark = new Uint8Array(n);
+    for (const sc of st.scores) {
+      for (const i of topK(sc, this.cfg.candidatesPerSource, st.seen)) mark[i] = 1;
+    }
+    let c = 0;
+    for (let i = 0; i < n; i++) c += mark[i];
+    const out = new Int32Array(c);
+    let o = 0;
+    for (let i = 0; i < n; i++) if (mark[i] === 1) out[o++] = i;
+    return out;
+  }
+
+  private state(user: number): UserState {
+    const { nItems, train, sources } = this.cfg;
+    if (!Number.isInteger(user) || user < 0 || user >= this.cfg.nUsers) {
+      throw new KnowrecError('validation', `hybrid: user ${user} is outside 0..${this.cfg.nUsers - 1}`, {}, 'pass a dense user index');
+    }
+    const seen = new Uint8Array(nItems);
+    const a = train.indptr[user];
+    const b = train.indptr[user + 1];
+    let histLen = 0;
+    for (let p = a; p < b; p++) {
+      if (seen[train.indices[p]] === 0) histLen++;
+      seen[train.indices[p]] = 1;
+    }
+    const nUnseen = nItems - histLen;
+    const scores: Float32Array[] = [];
+    const sorted: Float32Array[] = [];
+    const mean = new Float64Array(sources.length);
+    const std = new Float64Array(sources.length);
+    for (let s = 0; s < sources.length; s++) {
+      const sc = sources[s].scorer.score(user);
+      if (sc.length !== nItems) {
+        throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
+          'fit every source on the same dataset as the hybrid');
+      }
+      const un = new Float32Array(nUnseen);
+      let o = 0;
+      let sum = 0;
+      for (let i = 0; i < nItems; i++) {
+        if (seen[i] === 1) continue;
+        let v = sc[i];
+        if (!Number.isFinite(v)) v = v > 0 ? 3.4e38 : -3.4e38; // NaN and -Inf rank last
+        un[o++] = v;
+        sum += v;
+      }
+      un.sort();
+      const m = nUnseen > 0 ? sum / nUnseen : 0;
+      let ss = 0;
+      for (let j = 0; j < nUnseen; j++) ss += (un[j] - m) * (un[j] - m);
+      mean[s] = m;
+      std[s] = nUnseen > 1 ? Math.sqrt(ss / nUnseen) : 0;
+      scores.push(sc);
+      sorted.push(un);
+    }
+    let entityCount: Map<number, number> | null = null;
+    if (this.useKg) {
+      entityCount = new Map();
+      for (let p = a; p < b; p++) {
+        const i = train.indices[p];
+        for (let q = this.itemNbPtr[i]; q < this.itemNbPtr[i + 1]; q++) {
+          const e = this.itemNb[q];
+          entityCount.set(e, (entityCount.get(e) ?? 0) + 1);
+        }
+      }
+    }
+    let historyVectors: Float32Array[] | null = null;
+    let historyItems = new Int32Array(0);
+    if (this.useSim && this.cfg.itemVectors !== undefined) {
+      const vec = this.cfg.itemVectors;
+      const idx: number[] = [];
+      for (let p = a; p < b; p++) idx.push(p);
+      const times = this.cfg.trainTimes;
+      if (times !== undefined) idx.sort((x, y) => times[y] - times[x] || x - y);
+      const cap = this.cfg.maxHistoryForSimilarity ?? 50;
+      historyItems = Int32Array.from(idx.slice(0, cap), (p) => train.indices[p]);
+      historyVectors = Array.from(historyItems, (i) => vec(i));
+    }
+    return { user, seen, scores, mean, std, sorted, histLen, entityCount, historyVectors, historyItems };
+  }
+
+  private rows(st: UserState, items: Int32Array): Float64Array {
+    const nF = this.nFeatures;
+    const x = new Float64Array(items.length * nF);
+    const nS = this.cfg.sources.length;
+    const logLen = Math.log1p(st.histLen);
+    for (let r = 0; r < items.length; r++) {
+      const it = items[r];
+      if (!Number.isInteger(it) || it < 0 || it >= this.cfg.nItems) {
+        throw new KnowrecError('validation', `hybrid: item ${it} is outside 0..${this.cfg.nItems - 1}`, {}, 'pass dense item indices');
+      }
+      let f = r * nF;
+      for (let s = 0; s < nS; s++) {
+        let v = st.scores[s][it];
+        if (!Number.isFinite(v)) v = v > 0 ? 3.4e38 : -3.4e38;
+        x[f++] = st.std[s] > 0 ? (v - st.mean[s]) / st.std[s] : 0;
+        const sorted = st.sorted[s];
+        // rank = unseen items scoring strictly higher
+        const rank = sorted.length - upperBound(sorted, Math.fround(v));
+        x[f++] = 1 / (1 + Math.max(0, rank));
+      }
+      if (this.usePop) x[f++] = this.logPop[it];
+      if (this.useKg && st.entityCount !== null) {
+        let shared = 0;
+        let weighted = 0;
+        const len = Math.max(1, st.histLen);
+        for (let q = this.itemNbPtr[it]; q < this.itemNbPtr[it + 1]; q++) {
+          const e = this.itemNb[q];
+          const c = st.entityCount.get(e);
+          if (c === undefined) continue;
+          shared++;
+          weighted += (c / len) * (this.idf.get(e) ?? 0);
+        }
+        x[f++] = Math.log1p(shared);
+        x[f++] = weighted;
+      }
+      if (this.useSim && st.historyVectors !== null && this.cfg.itemVectors !== undefined) {
+        const v = this.cfg.itemVectors(it);
+        let best = 0;
+        let any = false;
+        for (let j = 0; j < st.historyVectors.length; j++) {
+          if (st.historyItems[j] === it) continue;
+          const h = st.historyVectors[j];
+          let d = 0;
+          for (let k = 0; k < v.length; k++) d += v[k] * h[k];
+          if (!any || d > best) best = d;
+          any = true;
+        }
+        x[f++] = best;
+      }
+      if (this.useLen) x[f++] = logLen;
+    }
+    return x;
+  }
+}
+
+/** Number of entries of ascending `a` that are ≤ v. */
+function upperBound(a: Float32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

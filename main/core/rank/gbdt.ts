@@ -1,0 +1,399 @@
+/**
+ * Small gradient-boosted regression trees for ranking (LambdaMART style). Each round computes,
+ * per user group, pairwise logistic gradients between positives and negatives weighted by the
+ * NDCG change of swapping them (pairs where one side is ranked inside `truncation`), then fits
+ * one depth-limited tree to them by Newton steps on histogram splits over quantile bins.
+ * Leaf value = −lr·G/(H + l2). Explanations use Saabas path attribution: every node stores its
+ * own Newton value, and a split's feature is credited with value(child) − value(node).
+ */
+import { createRng } from '../random';
+import { checkPositive, groupNdcg, type RankerModel, type RankingData } from './ranker';
+
+export interface GbdtOptions {
+  readonly trees?: number;
+  /** Maximum depth (1..6). Default 3. */
+  readonly depth?: number;
+  readonly learningRate?: number;
+  /** Quantile bins per feature (2..255). Default 32. */
+  readonly bins?: number;
+  /** L2 on leaf values. Default 1. */
+  readonly l2?: number;
+  /** Smallest summed hessian in a child. Default 1. */
+  readonly minChildHessian?: number;
+  /** 'lambdarank' (ΔNDCG-weighted pairs) or 'pairwise' (unweighted RankNet). Default lambdarank. */
+  readonly objective?: 'lambdarank' | 'pairwise';
+  /** Pairs are used when either side is ranked above this position. Default 30. */
+  readonly truncation?: number;
+  /** Share of groups used per tree (row subsampling by user). Default 1. */
+  readonly subsample?: number;
+}
+
+export const GBDT_DEFAULTS = {
+  trees: 100,
+  depth: 3,
+  learningRate: 0.1,
+  bins: 32,
+  l2: 1,
+  minChildHessian: 1,
+  objective: 'lambdarank',
+  truncation: 30,
+  subsample: 1,
+} as const;
+
+/** Tie-break step between equal scores (row order); far below any learned score difference. */
+const TIE_EPS = 1e-9;
+
+interface Tree {
+  /** Split feature per node (−1 for a leaf). */
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** Newton value of every node (already scaled by the learning rate). */
+  readonly value: Float64Array;
+}
+
+export class GbdtRanker implements RankerModel {
+  readonly kind = 'gbdt';
+  constructor(
+    private readonly trees: readonly Tree[],
+    private readonly nFeatures: number,
+    private readonly names: readonly string[],
+    private readonly opts: Required<GbdtOptions>,
+  ) {}
+
+  get treeCount(): number {
+    return this.trees.length;
+  }
+
+  /** The first n trees as their own model. */
+  truncate(n: number): GbdtRanker {
+    return new GbdtRanker(this.trees.slice(0, n), this.nFeatures, this.names, { ...this.opts, trees: n });
+  }
+
+  predict(x: Float64Array, offset: number): number {
+    let s = 0;
+    for (const t of this.trees) {
+      let n = 0;
+      while (t.feature[n] >= 0) n = x[offset + t.feature[n]] <= t.threshold[n] ? t.left[n] : t.right[n];
+      s += t.value[n];
+    }
+    return s;
+  }
+
+  contributions(x: Float64Array, offset: number): { bias: number; values: Float64Array } {
+    const values = new Float64Array(this.nFeatures);
+    let bias = 0;
+    for (const t of this.trees) {
+      let n = 0;
+      bias += t.value[0];
+      while (t.feature[n] >= 0) {
+        const f = t.feature[n];
+        const c = x[offset + f] <= t.threshold[n] ? t.left[n] : t.right[n];
+        values[f] += t.value[c] - t.value[n];
+        n = c;
+      }
+    }
+    return { bias, values };
+  }
+
+  /** How often each feature is split on, and its summed split gain share (importance). */
+  splitCounts(): Int32Array {
+    const c = new Int32Array(this.nFeatures);
+    for (const t of this.trees) for (const f of t.feature) if (f >= 0) c[f]++;
+    return c;
+  }
+
+  summary(): Readonly<Record<string, number | string>> {
+    const c = this.splitCounts();
+    const parts: string[] = [];
+    for (let f = 0; f < this.nFeatures; f++) if (c[f] > 0) parts.push(`${this.names[f]}:${c[f]}`);
+    return {
+      trees: this.trees.length,
+      depth: this.opts.depth,
+      learningRate: this.opts.learningRate,
+      objective: this.opts.objective,
+      splits: parts.join(' '),
+    };
+  }
+}
+
+/** Curve of a validation metric every `every` trees, when eval data is given. */
+export interface GbdtFit {
+  readonly model: GbdtRanker;
+  /** (trees, NDCG@10 on the eval data). */
+  readonly curve: readonly { trees: number; ndcg: number }[];
+}
+
+export function fitGbdt(
+  data: RankingData,
+  names: readonly string[],
+  seed: number,
+  options: GbdtOptions = {},
+  evalData?: RankingData,
+  every = 10,
+  init?: { readonly train: Float64Array; readonly eval?: Float64Array },
+): GbdtFit {
+  const o: Required<GbdtOptions> = { ...GBDT_DEFAULTS, ...options };
+  checkPositive('gbdt.trees', o.trees, true);
+  checkPositive('gbdt.depth', o.depth, true);
+  checkPositive('gbdt.learningRate', o.learningRate, false);
+  checkPositive('gbdt.bins', o.bins, true);
+  checkPositive('gbdt.truncation', o.truncation, true);
+  if (o.depth > 6) checkPositive('gbdt.depth (≤ 6)', -1, true);
+  if (o.bins > 255) checkPositive('gbdt.bins (≤ 255)', -1, true);
+  if (!(o.subsample > 0 && o.subsample <= 1)) checkPositive('gbdt.subsample (≤ 1)', -1, false);
+  const nF = data.nFeatures;
+  const nRows = data.label.length;
+  const rng = createRng(seed);
+  const { thresholds, bins } = binFeatures(data, o.bins);
+  const grad = new Float64Array(nRows);
+  const hess = new Float64Array(nRows);
+  const score = init !== undefined ? Float64Array.from(init.train) : new Float64Array(nRows);
+  const evalScore =
+    evalData !== undefined ? (init?.eval !== undefined ? Float64Array.from(init.eval) : new Float64Array(evalData.label.length)) : null;
+  const nGroups = data.groupPtr.length - 1;
+  const useGroup = new Uint8Array(nGroups);
+  const trees: Tree[] = [];
+  const curve: { trees: number; ndcg: number }[] = [];
+  for (let t = 0; t < o.trees; t++) {
+    for (let g = 0; g < nGroups; g++) useGroup[g] = o.subsample >= 1 || rng.next() < o.subsample ? 1 : 0;
+    lambdaGradients(data, score, grad, hess, useGroup, o);
+    const tree = buildTree(bins, thresholds, nF, nRows, grad, hess, data.groupPtr, useGroup, o);
+    trees.push(tree);
+    for (let r = 0; r < nRows; r++) score[r] += predictTree(tree, data.x, r * nF);
+    if (evalData !== undefined && evalScore !== null) {
+      for (let r = 0; r < evalScore.length; r++) evalScore[r] += predictTree(tree, evalData.x, r * nF);
+      if ((t + 1) % every === 0 || t + 1 === o.trees) curve.push({ trees: t + 1, ndcg: groupNdcg(evalData, evalScore, 10) });
+    }
+  }
+  return { model: new GbdtRanker(trees, nF, names, o), curve };
+}
+
+function predictTree(t: Tree, x: Float64Array, offset: number): number {
+  let n = 0;
+  while (t.feature[n] >= 0) n = x[offset + t.feature[n]] <= t.threshold[n] ? t.left[n] : t.right[n];
+  return t.value[n];
+}
+
+/** Quantile thresholds per feature and each row's bin (value ≤ thresholds[f][b] ⇒ bin ≤ b). */
+function binFeatures(data: RankingData, maxBins: number): { thresholds: Float64Array[]; bins: Uint8Array } {
+  const nF = data.nFeatures;
+  const nRows = data.label.length;
+  const thresholds: Float64Array[] = [];
+  const bins = new Uint8Array(nRows * nF);
+  const col = new Float64Array(nRows);
+  for (let f = 0; f < nF; f++) {
+    for (let r = 0; r < nRows; r++) col[r] = data.x[r * nF + f];
+    const sorted = col.slice().sort();
+    const cuts: number[] = [];
+    for (let b = 1; b < maxBins; b++) {
+      const v = sorted[Math.min(nRows - 1, Math.floor((b * nRows) / maxBins))];
+      if (nRows > 0 && v < sorted[nRows - 1] && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
+    }
+    const th = Float64Array.from(cuts);
+    thresholds.push(th);
+    for (let r = 0; r < nRows; r++) {
+      const v = col[r];
+      let lo = 0;
+      let hi = th.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (v <= th[mid]) hi = mid;
+        else lo = mid + 1;
+      }
+      bins[r * nF + f] = lo;
+    }
+  }
+  return { thresholds, bins };
+}
+
+function lambdaGradients(
+  data: RankingData,
+  score: Float64Array,
+  grad: Float64Array,
+  hess: Float64Array,
+  useGroup: Uint8Array,
+  o: Required<GbdtOptions>,
+): void {
+  grad.fill(0);
+  hess.fill(0);
+  const nGroups = data.groupPtr.length - 1;
+  const weighted = o.objective === 'lambdarank';
+  let maxRows = 0;
+  for (let g = 0; g < nGroups; g++) maxRows = Math.max(maxRows, data.groupPtr[g + 1] - data.groupPtr[g]);
+  const key = new Float64Array(maxRows);
+  for (let g = 0; g < nGroups; g++) {
+    if (useGroup[g] === 0) continue;
+    const a = data.groupPtr[g];
+    const b = data.groupPtr[g + 1];
+    const n = b - a;
+    let nPos = 0;
+    for (let r = a; r < b; r++) nPos += data.label[r];
+    if (nPos === 0 || nPos === n) continue;
+    // rank = rows ordered before this one (score descending, ties: lower row first)
+    for (let j = 0; j < n; j++) key[j] = score[a + j] - j * TIE_EPS;
+    const sorted = key.subarray(0, n).slice().sort();
+    const rank = new Int32Array(n);
+    for (let j = 0; j < n; j++) rank[j] = n - upperBound(sorted, key[j]);
+    let idcg = 0;
+    const t = Math.max(1, Math.min(data.nTargets[g], n));
+    for (let r = 0; r < t; r++) idcg += 1 / Math.log2(r + 2);
+    for (let i = a; i < b; i++) {
+      if (data.label[i] !== 1) continue;
+      const ri = rank[i - a];
+      const di = 1 / Math.log2(ri + 2);
+      for (let j = a; j < b; j++) {
+        if (data.label[j] === 1) continue;
+        const rj = rank[j - a];
+        if (ri >= o.truncation && rj >= o.truncation) continue;
+        const w = weighted ? Math.abs(di - 1 / Math.log2(rj + 2)) / idcg : 1;
+        if (w === 0) continue;
+        const rho = 1 / (1 + Math.exp(score[i] - score[j]));
+        const lam = rho * w;
+        const h = rho * (1 - rho) * w;
+        grad[i] -= lam;
+        grad[j] += lam;
+        hess[i] += h;
+        hess[j] += h;
+      }
+    }
+  }
+}
+
+function buildTree(
+  bins: Uint8Array,
+  thresholds: readonly Float64Array[],
+  nF: number,
+  nRows: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  groupPtr: Int32Array,
+  useGroup: Uint8Array,
+  o: Required<GbdtOptions>,
+): Tree {
+  const maxNodes = (1 << (o.depth + 1)) - 1;
+  const feature = new Int32Array(maxNodes).fill(-1);
+  const threshold = new Float64Array(maxNodes);
+  const left = new Int32Array(maxNodes).fill(-1);
+  const right = new Int32Array(maxNodes).fill(-1);
+  const value = new Float64Array(maxNodes);
+  const nodeBin = new Int32Array(maxNodes);
+  const sumG = new Float64Array(maxNodes);
+  const sumH = new Float64Array(maxNodes);
+  // node of every used row; −1 for rows of unused groups
+  const rowNode = new Int32Array(nRows).fill(-1);
+  for (let g = 0; g + 1 < groupPtr.length; g++) {
+    if (useGroup[g] === 0) continue;
+    for (let r = groupPtr[g]; r < groupPtr[g + 1]; r++) {
+      rowNode[r] = 0;
+      sumG[0] += grad[r];
+      sumH[0] += hess[r];
+    }
+  }
+  const newton = (G: number, H: number): number => (-o.learningRate * G) / (H + o.l2);
+  value[0] = newton(sumG[0], sumH[0]);
+  let nNodes = 1;
+  let level = [0];
+  const B = o.bins;
+  for (let depth = 0; depth < o.depth && level.length > 0; depth++) {
+    // histograms for the nodes of this level
+    const slot = new Int32Array(maxNodes).fill(-1);
+    level.forEach((n, k) => (slot[n] = k));
+    const hg = new Float64Array(level.length * nF * B);
+    const hh = new Float64Array(level.length * nF * B);
+    for (let r = 0; r < nRows; r++) {
+      const n = rowNode[r];
+      if (n < 0) continue;
+      const k = slot[n];
+      if (k < 0) continue;
+      const g = grad[r];
+      const h = hess[r];
+      const base = k * nF * B;
+      const rb = r * nF;
+      for (let f = 0; f < nF; f++) {
+        const idx = base + f * B + bins[rb + f];
+        hg[idx] += g;
+        hh[idx] += h;
+      }
+    }
+    const next: number[] = [];
+    const splitFeature = new Int32Array(level.length).fill(-1);
+    const splitBin = new Int32Array(level.length);
+    for (let k = 0; k < level.length; k++) {
+      const n = level[k];
+      const G = sumG[n];
+      const H = sumH[n];
+      const parentGain = (G * G) / (H + o.l2);
+      let best = 1e-12;
+      for (let f = 0; f < nF; f++) {
+        const nb = thresholds[f].length; // bins used: 0..nb
+        let gl = 0;
+        let hl = 0;
+        const base = k * nF * B + f * B;
+        for (let b = 0; b < nb; b++) {
+          gl += hg[base + b];
+          hl += hh[base + b];
+          const gr = G - gl;
+          const hr = H - hl;
+          if (hl < o.minChildHessian || hr < o.minChildHessian) continue;
+          const gain = (gl * gl) / (hl + o.l2) + (gr * gr) / (hr + o.l2) - parentGain;
+          if (gain > best) {
+            best = gain;
+            splitFeature[k] = f;
+            splitBin[k] = b;
+          }
+        }
+      }
+      const f = splitFeature[k];
+      if (f < 0 || nNodes + 2 > maxNodes) continue;
+      let gl = 0;
+      let hl = 0;
+      const base = k * nF * B + f * B;
+      for (let b = 0; b <= splitBin[k]; b++) {
+        gl += hg[base + b];
+        hl += hh[base + b];
+      }
+      const l = nNodes++;
+      const rt = nNodes++;
+      feature[n] = f;
+      threshold[n] = thresholds[f][splitBin[k]];
+      nodeBin[n] = splitBin[k];
+      left[n] = l;
+      right[n] = rt;
+      sumG[l] = gl;
+      sumH[l] = hl;
+      sumG[rt] = G - gl;
+      sumH[rt] = H - hl;
+      value[l] = newton(gl, hl);
+      value[rt] = newton(G - gl, H - hl);
+      next.push(l, rt);
+    }
+    if (next.length === 0) break;
+    for (let r = 0; r < nRows; r++) {
+      const n = rowNode[r];
+      if (n < 0 || feature[n] < 0) continue;
+      const f = feature[n];
+      rowNode[r] = bins[r * nF + f] <= nodeBin[n] ? left[n] : right[n];
+    }
+    level = next;
+  }
+  return {
+    feature: feature.slice(0, nNodes),
+    threshold: threshold.slice(0, nNodes),
+    left: left.slice(0, nNodes),
+    right: right.slice(0, nNodes),
+    value: value.slice(0, nNodes),
+  };
+}
+
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
