@@ -21,7 +21,7 @@ import {
 import { toCsr } from '../core/matrix';
 import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
-import { fitModel, knownModels, ModelEnv } from './model-factory';
+import { fitModel, knownModels, ModelEnv, type FittedModel } from './model-factory';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -56,6 +56,9 @@ export interface ModelResult {
   readonly score_seconds: number;
   readonly params: Readonly<Record<string, number | string | boolean>>;
   readonly tuning: readonly { params: Readonly<Record<string, number | string | boolean>>; valid_ndcg: number }[];
+  /** Hybrids: seconds for the sources (fit + tuning) and for learning the fusion on validation. */
+  readonly source_seconds?: number;
+  readonly fusion_seconds?: number;
 }
 
 export interface ResultsFile {
@@ -117,11 +120,12 @@ export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFi
   }
   const ks = [...new Set([opts.k, ...(opts.extraKs ?? [])])].sort((a, b) => a - b);
   const results: Record<string, ModelResult> = {};
+  const cache = new Map<string, Promise<FittedModel>>();
   try {
     for (const name of opts.models) {
       throwIfAborted(opts.signal);
       progress({ stage: 'model', message: name });
-      results[name] = await evaluateModel(name, dataset, split, ks, opts, env);
+      results[name] = await evaluateModel(name, dataset, split, ks, opts, env, cache);
     }
   } finally {
     await env.close();
@@ -192,10 +196,11 @@ async function evaluateModel(
   ks: readonly number[],
   opts: EvaluateJobOptions,
   env: ModelEnv,
+  cache: Map<string, Promise<FittedModel>>,
 ): Promise<ModelResult> {
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, opts.onProgress);
   const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
-  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, env });
+  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, env, cache });
   const t0 = performance.now();
   const valid = evaluateSplit(fitted.scorer, split, 'valid', ks, { signal: opts.signal });
   const test = evaluateSplit(fitted.scorer, split, 'test', ks, { signal: opts.signal });
@@ -211,6 +216,7 @@ async function evaluateModel(
     score_seconds: scoreSeconds,
     params: fitted.scorer.params(),
     tuning: fitted.tuning,
+    ...(fitted.fusionSeconds !== undefined ? { source_seconds: fitted.sourceSeconds, fusion_seconds: fitted.fusionSeconds } : {}),
   };
 }
 

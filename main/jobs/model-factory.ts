@@ -16,13 +16,20 @@ import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
 import { BASELINE_NAMES, createScorer, defaultGrid, isBaselineName, tuneOnValidation } from '../core/models';
 import { SemanticScorer } from '../core/models/semantic';
+import { KgEmbedScorer } from '../core/models/kg-embed';
+import { KgProfileScorer } from '../core/models/kg-profile';
+import { ABLATIONS, ablationSources, HybridScorer } from '../core/rank/hybrid';
+import type { HybridSource } from '../core/rank/features';
 import { kgFactSource } from '../core/text';
 import type { FitContext, Scorer } from '../core/types';
 
 export const TEXT_MODELS = ['semantic'] as const;
+export const KG_MODELS = ['kg-profile', 'kg-embed'] as const;
+/** The hybrid's sources, in the order their features are built. */
+export const HYBRID_SOURCES = ['semantic', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop'] as const;
 
 export function knownModels(): string[] {
-  return [...BASELINE_NAMES, ...TEXT_MODELS];
+  return [...BASELINE_NAMES, ...TEXT_MODELS, ...KG_MODELS, ...ABLATIONS];
 }
 
 export interface ModelEnvOptions {
@@ -93,6 +100,8 @@ export interface FitOptions {
   /** Validation metric (higher is better). */
   readonly validate: (s: Scorer) => number;
   readonly env: ModelEnv;
+  /** Fitted models of this job by name, so the hybrid and its ablations reuse their sources. */
+  readonly cache?: Map<string, Promise<FittedModel>>;
 }
 
 export interface FittedModel {
@@ -100,9 +109,23 @@ export interface FittedModel {
   readonly fitSeconds: number;
   readonly tuneSeconds: number;
   readonly tuning: { params: Readonly<Record<string, number | string | boolean>>; valid_ndcg: number }[];
+  /** Hybrids: seconds spent fitting (and tuning) the sources, and learning the fusion. */
+  readonly sourceSeconds?: number;
+  readonly fusionSeconds?: number;
 }
 
 export async function fitModel(name: string, ctx: FitContext, opts: FitOptions): Promise<FittedModel> {
+  const cache = opts.cache;
+  if (cache === undefined) return fitUncached(name, ctx, opts);
+  let p = cache.get(name);
+  if (p === undefined) {
+    p = fitUncached(name, ctx, opts);
+    cache.set(name, p);
+  }
+  return p;
+}
+
+async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Promise<FittedModel> {
   const t0 = performance.now();
   if (isBaselineName(name)) {
     if (opts.tune && ctx.valid.user.length > 0) {
@@ -134,6 +157,42 @@ export async function fitModel(name: string, ctx: FitContext, opts: FitOptions):
     await s.fit(ctx);
     const secs = (performance.now() - t0) / 1000;
     return { scorer: s, fitSeconds: secs, tuneSeconds: 0, tuning: [] };
+  }
+  if (name === 'kg-profile') {
+    const s = new KgProfileScorer({ kg: opts.env.kgIndex(ctx), validate: opts.tune && ctx.valid.user.length > 0 ? opts.validate : undefined });
+    await s.fit(ctx);
+    return { scorer: s, fitSeconds: (performance.now() - t0) / 1000, tuneSeconds: 0, tuning: [] };
+  }
+  if (name === 'kg-embed') {
+    const s = new KgEmbedScorer({ validate: ctx.valid.user.length > 0 ? opts.validate : undefined });
+    await s.fit(ctx);
+    return { scorer: s, fitSeconds: (performance.now() - t0) / 1000, tuneSeconds: 0, tuning: [] };
+  }
+  if ((ABLATIONS as readonly string[]).includes(name)) {
+    const plan = ablationSources(name, HYBRID_SOURCES);
+    const cached = { ...opts, cache: opts.cache ?? new Map<string, Promise<FittedModel>>() };
+    const sources: HybridSource[] = [];
+    let sourceSeconds = 0;
+    let semantic: SemanticScorer | null = null;
+    for (const src of plan.sources) {
+      const f = await fitModel(src, ctx, cached);
+      sources.push({ name: src, scorer: f.scorer });
+      sourceSeconds += f.fitSeconds + f.tuneSeconds;
+      if (f.scorer instanceof SemanticScorer) semantic = f.scorer;
+    }
+    const t1 = performance.now();
+    const sem = semantic;
+    const h = new HybridScorer({
+      name,
+      sources,
+      kg: plan.features.kgOverlap === false ? undefined : opts.env.kgIndex(ctx),
+      itemVectors: sem !== null && plan.features.historySimilarity !== false ? (i: number) => sem.itemVector(i) : undefined,
+      features: plan.features,
+      seed: ctx.seed,
+    });
+    await h.fit(ctx);
+    const fusion = (performance.now() - t1) / 1000;
+    return { scorer: h, fitSeconds: sourceSeconds + fusion, tuneSeconds: 0, tuning: [], sourceSeconds, fusionSeconds: fusion };
   }
   throw new KnowrecError('config', `Unknown model '${name}'`, {}, `known models: ${knownModels().join(', ')}`);
 }

@@ -669,220 +669,33 @@ export class KgProfileScorer implements Scorer {
   /** Recomputes q, ω, g and the per-item constants from the current options. */
   private rebuild(): void {
     const s = this.s as Structure;
-    const nSlots = s.slotEntity.length;
-    const nFam = s.families.length;
-    const famW = this.familyWeight;
     const perFamily = this.normalize === 'per-family';
     const fill = perFamily && this.missing === 'average';
-    const q = new Float64Array(nSlots);
-    const slotFact = new Int32Array(nSlots).fill(-1);
-    const slotFam = new Int32Array(nSlots).fill(-1);
-    const hasFacts = new Uint8Array(s.nItems);
-    const famCount = new Int32Array(nFam);
-    let wSum = 0;
-    for (let f = 0; f < nFam; f++) wSum += famW[f];
+    const { slotFact, slotFam, famSlots } = chooseSlots(s, this.familyWeight);
+    // π over the families that hold at least one slot
+    const nFam = s.families.length;
     const pi = new Float64Array(nFam);
-    if (wSum > 0) for (let f = 0; f < nFam; f++) pi[f] = famW[f] / wSum;
-    const presentPtr = new Int32Array(s.nItems + 1);
-    const present: number[] = [];
-    for (let i = 0; i < s.nItems; i++) {
-      const a = s.slotPtr[i];
-      const b = s.slotPtr[i + 1];
-      // each slot's fact: largest weight, then 'out', then the lower relation index
-      for (let p = a; p < b; p++) {
-        let best = -1;
-        let bestW = 0;
-        for (let f = s.factPtr[p]; f < s.factPtr[p + 1]; f++) {
-          const w = famW[s.relationFamily[s.factRelation[f]]];
-          if (!(w > 0)) continue;
-          if (best < 0 || w > bestW || (w === bestW && betterFact(s, f, best))) {
-            best = f;
-            bestW = w;
-          }
-        }
-        slotFact[p] = best;
-        if (best >= 0) {
-          const fam = s.relationFamily[s.factRelation[best]];
-          slotFam[p] = fam;
-          if (famCount[fam]++ === 0) present.push(fam);
-        }
-      }
-      presentPtr[i + 1] = present.length;
-      let sum = 0;
-      for (let p = a; p < b; p++) {
-        const fam = slotFam[p];
-        if (fam < 0) continue;
-        q[p] = perFamily ? pi[fam] / famCount[fam] : pi[fam];
-        sum += q[p];
-      }
-      if (sum > 0) {
-        hasFacts[i] = 1;
-        // 'average' keeps the present families at π_f (the rest is filled at score time)
-        if (!fill) for (let p = a; p < b; p++) q[p] /= sum;
-      }
-      for (let k = presentPtr[i]; k < presentPtr[i + 1]; k++) famCount[present[k]] = 0;
-    }
-
+    let wSum = 0;
+    for (let f = 0; f < nFam; f++) if (famSlots[f] > 0) wSum += this.familyWeight[f];
+    if (wSum > 0) for (let f = 0; f < nFam; f++) if (famSlots[f] > 0) pi[f] = this.familyWeight[f] / wSum;
+    const items = itemMasses(s, slotFam, pi, perFamily, fill);
     const omega = this.interactionWeights(s);
-    // background: the pooled profile of all users mixed with the catalog mean (each part
-    // normalised); per family the same over the family's slots
-    const pooled = new Float64Array(s.nEntities);
-    const catalog = new Float64Array(s.nEntities);
-    // (family, entity) pairs of the chosen slots, numbered in order of (family, entity)
-    const pairKeys = new Map<number, number>();
-    const slotPair = new Int32Array(nSlots).fill(-1);
-    if (fill) {
-      const keys: number[] = [];
-      for (let k = 0; k < nSlots; k++) if (q[k] > 0) keys.push(slotFam[k] * s.nEntities + s.slotEntity[k]);
-      const sorted = [...new Set(keys)].sort((x, y) => x - y);
-      for (let j = 0; j < sorted.length; j++) pairKeys.set(sorted[j], j);
-      for (let k = 0; k < nSlots; k++) if (q[k] > 0) slotPair[k] = pairKeys.get(slotFam[k] * s.nEntities + s.slotEntity[k]) as number;
-    }
-    const famPooled = new Float64Array(pairKeys.size);
-    const famCatalog = new Float64Array(pairKeys.size);
-    // ω summed per item: the pooled profile is Σ_i (Σ_u ω_ui) q_i
-    const itemOmega = new Float64Array(s.nItems);
-    for (let p = 0; p < s.histItem.length; p++) itemOmega[s.histItem[p]] += omega[p];
-    for (let i = 0; i < s.nItems; i++) {
-      if (hasFacts[i] === 0) continue;
-      const w = itemOmega[i];
-      for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) {
-        const qv = q[k];
-        if (!(qv > 0)) continue;
-        const e = s.slotEntity[k];
-        pooled[e] += w * qv;
-        catalog[e] += qv;
-        if (fill) {
-          famPooled[slotPair[k]] += w * qv;
-          famCatalog[slotPair[k]] += qv;
-        }
-      }
-    }
-    const g = mixBackground(catalog, pooled, this.catalogShare);
-    let gMin = Number.POSITIVE_INFINITY;
-    for (let e = 0; e < s.nEntities; e++) if (g[e] > 0 && g[e] < gMin) gMin = g[e];
-    if (!Number.isFinite(gMin)) gMin = 1;
-
-    // per-family backgrounds g_f, sorted by family then entity
-    const famPtr = new Int32Array(nFam + 1);
-    const famEntity = new Int32Array(pairKeys.size);
-    for (const [key, j] of pairKeys) {
-      const f = Math.floor(key / s.nEntities);
-      famEntity[j] = key - f * s.nEntities;
-      famPtr[f + 1]++;
-    }
-    for (let f = 0; f < nFam; f++) famPtr[f + 1] += famPtr[f];
-    const famG = new Float64Array(pairKeys.size);
-    const famBase = new Float64Array(nFam);
-    const famEntropy = new Float64Array(nFam);
-    for (let f = 0; f < nFam; f++) {
-      const a = famPtr[f];
-      const b = famPtr[f + 1];
-      famG.set(mixBackground(famCatalog.subarray(a, b), famPooled.subarray(a, b), this.catalogShare), a);
-      let bv = 0;
-      let h = 0;
-      for (let k = a; k < b; k++) {
-        const v = famG[k];
-        if (v > 0) {
-          bv += v * Math.log(g[famEntity[k]]);
-          h -= v * Math.log(v);
-        }
-      }
-      famBase[f] = bv;
-      famEntropy[f] = pi[f] > 0 ? h - Math.log(pi[f]) : 0;
-    }
-
-    const base = new Float64Array(s.nItems);
-    const entropy = new Float64Array(s.nItems);
-    const presentArr = Int32Array.from(present);
-    for (let i = 0; i < s.nItems; i++) {
-      if (hasFacts[i] === 0) continue;
-      let bv = 0;
-      let h = 0;
-      for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) {
-        const qv = q[k];
-        if (!(qv > 0)) continue;
-        bv += qv * Math.log(g[s.slotEntity[k]]);
-        h -= qv * Math.log(qv);
-      }
-      if (fill) {
-        // missing families: Σ_{f missing} π_f B_f = Σ_f π_f B_f − Σ_{f present} π_f B_f
-        for (let f = 0; f < nFam; f++) {
-          if (!(pi[f] > 0)) continue;
-          bv += pi[f] * famBase[f];
-          h += pi[f] * famEntropy[f];
-        }
-        for (let k = presentPtr[i]; k < presentPtr[i + 1]; k++) {
-          const f = presentArr[k];
-          bv -= pi[f] * famBase[f];
-          h -= pi[f] * famEntropy[f];
-        }
-      }
-      base[i] = bv;
-      entropy[i] = h;
-    }
-    // entity → (family, g_f) and the q of entity → slot order
-    const entFamPtr = new Int32Array(s.nEntities + 1);
-    for (let k = 0; k < famEntity.length; k++) entFamPtr[famEntity[k] + 1]++;
-    for (let e = 0; e < s.nEntities; e++) entFamPtr[e + 1] += entFamPtr[e];
-    const entFam = new Int32Array(famEntity.length);
-    const entFamG = new Float64Array(famEntity.length);
-    const next = entFamPtr.slice(0, s.nEntities);
-    for (let f = 0; f < nFam; f++) {
-      for (let k = famPtr[f]; k < famPtr[f + 1]; k++) {
-        const o = next[famEntity[k]]++;
-        entFam[o] = f;
-        entFamG[o] = famG[k];
-      }
-    }
-    const qPtr = new Int32Array(s.nItems + 1);
-    for (let i = 0; i < s.nItems; i++) {
-      let cnt = 0;
-      for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) if (q[k] > 0) cnt++;
-      qPtr[i + 1] = qPtr[i] + cnt;
-    }
-    const qEntity = new Int32Array(qPtr[s.nItems]);
-    const qValue = new Float64Array(qPtr[s.nItems]);
-    for (let i = 0, o = 0; i < s.nItems; i++) {
-      for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) {
-        if (!(q[k] > 0)) continue;
-        qEntity[o] = s.slotEntity[k];
-        qValue[o++] = q[k];
-      }
-    }
-    const entQ = new Float64Array(s.entSlot.length);
-    for (let p = 0; p < entQ.length; p++) entQ[p] = q[s.entSlot[p]];
-    const form = this.scoreForm;
-    const offset = new Float64Array(s.nItems);
+    const bg = backgrounds(s, items.q, slotFam, items.hasFacts, omega, this.catalogShare, fill);
+    const consts = itemConstants(s, items, bg, pi, fill);
     const beta = this.backgroundWeight;
-    for (let i = 0; i < s.nItems; i++) offset[i] = beta * base[i] + (form === 'neg-kl' ? entropy[i] : 0);
-
+    const kl = this.scoreForm === 'neg-kl';
+    const offset = new Float64Array(s.nItems);
+    for (let i = 0; i < s.nItems; i++) offset[i] = beta * consts.base[i] + (kl ? consts.entropy[i] : 0);
     this.m = {
-      qPtr,
-      qEntity,
-      qValue,
-      entFamPtr,
-      entFam,
-      entFamG,
-      entQ,
-      offset,
-      q,
+      ...items,
+      ...bg,
+      ...consts,
+      ...lookups(s, items.q, bg),
       slotFact,
-      hasFacts,
       omega,
-      g,
-      logGMin: Math.log(gMin),
       fill,
       pi,
-      famPtr,
-      famEntity,
-      famG,
-      presentPtr,
-      present: presentArr,
-      base,
-      entropy,
-      famBase,
-      famEntropy,
+      offset,
     };
   }
 
@@ -1203,6 +1016,237 @@ function buildStructure(kg: KgIndex, ctx: FitContext, relations: readonly string
     maxRating,
     ...invertSlots(slotPtr, slotE, kg.entityCount),
   };
+}
+
+/** Each slot's fact under family weights: largest weight, then 'out', then the lower relation index. */
+function chooseSlots(s: Structure, famW: Float64Array): { slotFact: Int32Array; slotFam: Int32Array; famSlots: Int32Array } {
+  const nSlots = s.slotEntity.length;
+  const slotFact = new Int32Array(nSlots).fill(-1);
+  const slotFam = new Int32Array(nSlots).fill(-1);
+  const famSlots = new Int32Array(s.families.length);
+  for (let p = 0; p < nSlots; p++) {
+    let best = -1;
+    let bestW = 0;
+    for (let f = s.factPtr[p]; f < s.factPtr[p + 1]; f++) {
+      const w = famW[s.relationFamily[s.factRelation[f]]];
+      if (!(w > 0)) continue;
+      if (best < 0 || w > bestW || (w === bestW && betterFact(s, f, best))) {
+        best = f;
+        bestW = w;
+      }
+    }
+    slotFact[p] = best;
+    if (best >= 0) {
+      const fam = s.relationFamily[s.factRelation[best]];
+      slotFam[p] = fam;
+      famSlots[fam]++;
+    }
+  }
+  return { slotFact, slotFam, famSlots };
+}
+
+interface ItemMasses {
+  readonly q: Float64Array;
+  readonly hasFacts: Uint8Array;
+  readonly presentPtr: Int32Array;
+  readonly present: Int32Array;
+}
+
+/**
+ * q per slot: π_f split over the item's entities of family f ('per-family') or π_f each
+ * ('per-fact'); renormalised over the item's slots unless missing families are filled.
+ */
+function itemMasses(s: Structure, slotFam: Int32Array, pi: Float64Array, perFamily: boolean, fill: boolean): ItemMasses {
+  const q = new Float64Array(s.slotEntity.length);
+  const hasFacts = new Uint8Array(s.nItems);
+  const presentPtr = new Int32Array(s.nItems + 1);
+  const present: number[] = [];
+  const famCount = new Int32Array(s.families.length);
+  for (let i = 0; i < s.nItems; i++) {
+    const a = s.slotPtr[i];
+    const b = s.slotPtr[i + 1];
+    for (let p = a; p < b; p++) {
+      const fam = slotFam[p];
+      if (fam >= 0 && famCount[fam]++ === 0) present.push(fam);
+    }
+    presentPtr[i + 1] = present.length;
+    let sum = 0;
+    for (let p = a; p < b; p++) {
+      const fam = slotFam[p];
+      if (fam < 0) continue;
+      q[p] = perFamily ? pi[fam] / famCount[fam] : pi[fam];
+      sum += q[p];
+    }
+    if (sum > 0) {
+      hasFacts[i] = 1;
+      if (!fill) for (let p = a; p < b; p++) q[p] /= sum;
+    }
+    for (let k = presentPtr[i]; k < presentPtr[i + 1]; k++) famCount[present[k]] = 0;
+  }
+  return { q, hasFacts, presentPtr, present: Int32Array.from(present) };
+}
+
+interface Backgrounds {
+  readonly g: Float64Array;
+  readonly logGMin: number;
+  /** Family → (entity, g_f(e)), entities ascending; empty unless missing families are filled. */
+  readonly famPtr: Int32Array;
+  readonly famEntity: Int32Array;
+  readonly famG: Float64Array;
+}
+
+/**
+ * g: the pooled profile of all users (Σ_i (Σ_u ω_ui) q_i) mixed with the catalog mean of q,
+ * each part normalised; g_f the same over the slots of family f.
+ */
+function backgrounds(s: Structure, q: Float64Array, slotFam: Int32Array, hasFacts: Uint8Array, omega: Float64Array, share: number, fill: boolean): Backgrounds {
+  const nSlots = s.slotEntity.length;
+  const nFam = s.families.length;
+  // (family, entity) pairs of the kept slots, numbered in (family, entity) order
+  const slotPair = new Int32Array(nSlots).fill(-1);
+  let pairs: number[] = [];
+  if (fill) {
+    const keyOf = (k: number): number => slotFam[k] * s.nEntities + s.slotEntity[k];
+    const keys = new Set<number>();
+    for (let k = 0; k < nSlots; k++) if (q[k] > 0) keys.add(keyOf(k));
+    pairs = [...keys].sort((x, y) => x - y);
+    const index = new Map<number, number>();
+    for (let j = 0; j < pairs.length; j++) index.set(pairs[j], j);
+    for (let k = 0; k < nSlots; k++) if (q[k] > 0) slotPair[k] = index.get(keyOf(k)) as number;
+  }
+  const itemOmega = new Float64Array(s.nItems);
+  for (let p = 0; p < s.histItem.length; p++) itemOmega[s.histItem[p]] += omega[p];
+  const pooled = new Float64Array(s.nEntities);
+  const catalog = new Float64Array(s.nEntities);
+  const famPooled = new Float64Array(pairs.length);
+  const famCatalog = new Float64Array(pairs.length);
+  for (let i = 0; i < s.nItems; i++) {
+    if (hasFacts[i] === 0) continue;
+    const w = itemOmega[i];
+    for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) {
+      const qv = q[k];
+      if (!(qv > 0)) continue;
+      pooled[s.slotEntity[k]] += w * qv;
+      catalog[s.slotEntity[k]] += qv;
+      if (fill) {
+        famPooled[slotPair[k]] += w * qv;
+        famCatalog[slotPair[k]] += qv;
+      }
+    }
+  }
+  const g = mixBackground(catalog, pooled, share);
+  let gMin = Number.POSITIVE_INFINITY;
+  for (let e = 0; e < s.nEntities; e++) if (g[e] > 0 && g[e] < gMin) gMin = g[e];
+  const famPtr = new Int32Array(nFam + 1);
+  const famEntity = new Int32Array(pairs.length);
+  for (let j = 0; j < pairs.length; j++) {
+    const f = Math.floor(pairs[j] / s.nEntities);
+    famEntity[j] = pairs[j] - f * s.nEntities;
+    famPtr[f + 1]++;
+  }
+  for (let f = 0; f < nFam; f++) famPtr[f + 1] += famPtr[f];
+  const famG = new Float64Array(pairs.length);
+  for (let f = 0; f < nFam; f++) {
+    const a = famPtr[f];
+    const b = famPtr[f + 1];
+    famG.set(mixBackground(famCatalog.subarray(a, b), famPooled.subarray(a, b), share), a);
+  }
+  return { g, logGMin: Number.isFinite(gMin) ? Math.log(gMin) : 0, famPtr, famEntity, famG };
+}
+
+interface ItemConstants {
+  readonly base: Float64Array;
+  readonly entropy: Float64Array;
+  readonly famBase: Float64Array;
+  readonly famEntropy: Float64Array;
+}
+
+/**
+ * Per family B_f = Σ g_f log g and H(g_f) − log π_f; per item the background score
+ * Σ q log g (+ Σ_{missing f} π_f B_f) and the entropy part of −KL, H(q_i) (+ Σ_{missing f} π_f (H(g_f) − log π_f)).
+ */
+function itemConstants(s: Structure, items: ItemMasses, bg: Backgrounds, pi: Float64Array, fill: boolean): ItemConstants {
+  const nFam = s.families.length;
+  const { q, hasFacts, presentPtr, present } = items;
+  const { g, famPtr, famEntity, famG } = bg;
+  const famBase = new Float64Array(nFam);
+  const famEntropy = new Float64Array(nFam);
+  let allBase = 0;
+  let allEntropy = 0;
+  for (let f = 0; f < nFam; f++) {
+    let bv = 0;
+    let h = 0;
+    for (let k = famPtr[f]; k < famPtr[f + 1]; k++) {
+      const v = famG[k];
+      if (v > 0) {
+        bv += v * Math.log(g[famEntity[k]]);
+        h -= v * Math.log(v);
+      }
+    }
+    famBase[f] = bv;
+    famEntropy[f] = pi[f] > 0 ? h - Math.log(pi[f]) : 0;
+    allBase += pi[f] * famBase[f];
+    allEntropy += pi[f] * famEntropy[f];
+  }
+  const base = new Float64Array(s.nItems);
+  const entropy = new Float64Array(s.nItems);
+  for (let i = 0; i < s.nItems; i++) {
+    if (hasFacts[i] === 0) continue;
+    let bv = 0;
+    let h = 0;
+    for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) {
+      const qv = q[k];
+      if (!(qv > 0)) continue;
+      bv += qv * Math.log(g[s.slotEntity[k]]);
+      h -= qv * Math.log(qv);
+    }
+    if (fill) {
+      // Σ over the missing families = Σ over all − Σ over the present ones
+      bv += allBase;
+      h += allEntropy;
+      for (let k = presentPtr[i]; k < presentPtr[i + 1]; k++) {
+        bv -= pi[present[k]] * famBase[present[k]];
+        h -= pi[present[k]] * famEntropy[present[k]];
+      }
+    }
+    base[i] = bv;
+    entropy[i] = h;
+  }
+  return { base, entropy, famBase, famEntropy };
+}
+
+/** Copies laid out for the hot loops: item → (entity, q) compact, entity → (family, g_f), q in entity → slot order. */
+function lookups(s: Structure, q: Float64Array, bg: Backgrounds) {
+  const qPtr = new Int32Array(s.nItems + 1);
+  for (let i = 0; i < s.nItems; i++) {
+    let cnt = 0;
+    for (let k = s.slotPtr[i]; k < s.slotPtr[i + 1]; k++) if (q[k] > 0) cnt++;
+    qPtr[i + 1] = qPtr[i] + cnt;
+  }
+  const qEntity = new Int32Array(qPtr[s.nItems]);
+  const qValue = new Float64Array(qPtr[s.nItems]);
+  for (let k = 0, o = 0; k < q.length; k++) {
+    if (!(q[k] > 0)) continue;
+    qEntity[o] = s.slotEntity[k];
+    qValue[o++] = q[k];
+  }
+  const { famPtr, famEntity, famG } = bg;
+  const entFamPtr = new Int32Array(s.nEntities + 1);
+  for (let k = 0; k < famEntity.length; k++) entFamPtr[famEntity[k] + 1]++;
+  for (let e = 0; e < s.nEntities; e++) entFamPtr[e + 1] += entFamPtr[e];
+  const entFam = new Int32Array(famEntity.length);
+  const entFamG = new Float64Array(famEntity.length);
+  const next = entFamPtr.slice(0, s.nEntities);
+  for (let f = 0; f + 1 < famPtr.length; f++) {
+    for (let k = famPtr[f]; k < famPtr[f + 1]; k++) {
+      const o = next[famEntity[k]]++;
+      entFam[o] = f;
+      entFamG[o] = famG[k];
+    }
+  }
+  const entQ = new Float64Array(s.entSlot.length);
+  for (let p = 0; p < entQ.length; p++) entQ[p] = q[s.entSlot[p]];
+  return { qPtr, qEntity, qValue, entFamPtr, entFam, entFamG, entQ };
 }
 
 /** Entity → slots CSR (slots of one entity in item order). */

@@ -1,0 +1,167 @@
+/**
+ * A self-contained HTML report of evaluation runs and explained recommendations, for
+ * stakeholders: no scripts, no external files — tables and inline SVG bar charts only.
+ */
+import type { ResultsFile } from './evaluate';
+
+export interface ExplainedItem {
+  readonly item: string;
+  readonly title: string;
+  readonly score: number;
+  readonly explanation?: {
+    readonly signals: Readonly<Record<string, number>>;
+    readonly against: Readonly<Record<string, number>>;
+    readonly history: readonly { readonly item: string; readonly title: string; readonly relation: string }[];
+    readonly facts: readonly string[];
+    readonly reason: string;
+  };
+}
+
+export interface ExplainedUser {
+  readonly user: string;
+  readonly items: readonly ExplainedItem[];
+}
+
+export interface ReportInput {
+  readonly title: string;
+  /** Runs to show; the first is the main one (its test metrics are charted). */
+  readonly runs: readonly ResultsFile[];
+  readonly explained?: readonly ExplainedUser[];
+  readonly notes?: readonly string[];
+  readonly created?: string;
+}
+
+const PALETTE = ['#3b6ea5', '#d97b29', '#4f9a5a', '#b8474a', '#7d5ba6', '#8c6d3f', '#c26aa8', '#6f7d8c', '#b5a13b', '#2f9aa6'];
+
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Horizontal bar chart as inline SVG. */
+export function barChart(title: string, rows: readonly { label: string; value: number }[], opts: { max?: number; digits?: number } = {}): string {
+  const width = 560;
+  const labelW = 150;
+  const barH = 20;
+  const gap = 6;
+  const top = 28;
+  const height = top + rows.length * (barH + gap) + 8;
+  const max = opts.max ?? Math.max(1e-9, ...rows.map((r) => r.value));
+  const digits = opts.digits ?? 4;
+  const bars = rows
+    .map((r, i) => {
+      const y = top + i * (barH + gap);
+      const w = Math.max(0, ((width - labelW - 70) * r.value) / max);
+      return (
+        `<text x="${labelW - 8}" y="${y + barH * 0.72}" text-anchor="end">${esc(r.label)}</text>` +
+        `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${PALETTE[i % PALETTE.length]}"><title>${esc(r.label)}: ${r.value.toFixed(digits)}</title></rect>` +
+        `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + barH * 0.72}">${r.value.toFixed(digits)}</text>`
+      );
+    })
+    .join('');
+  return (
+    `<figure class="chart"><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12">` +
+    `<text x="0" y="16" font-weight="600" font-size="13">${esc(title)}</text>${bars}</svg></figure>`
+  );
+}
+
+function metricsTable(run: ResultsFile): string {
+  const k = run.protocol.k;
+  const cols = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage', 'novelty', 'longtail'].map((c) => `${c}@${k}`);
+  const cold = Object.values(run.results).some((m) => m.cold_test !== undefined);
+  const head = `<tr><th>model</th>${cols.map((c) => `<th>${c}</th>`).join('')}${cold ? `<th>cold recall@${k}</th>` : ''}<th>fit s</th></tr>`;
+  const best: Record<string, number> = {};
+  for (const c of cols) best[c] = Math.max(...Object.values(run.results).map((m) => m.test[c] ?? -Infinity));
+  const body = Object.entries(run.results)
+    .map(([name, m]) => {
+      const cells = cols.map((c) => {
+        const v = m.test[c];
+        const strong = v !== undefined && v === best[c] && !c.startsWith('novelty') ? ' class="best"' : '';
+        return `<td${strong}>${v === undefined ? '—' : v.toFixed(4)}</td>`;
+      });
+      const coldCell = cold ? `<td>${m.cold_test?.[`recall@${k}`]?.toFixed(4) ?? '—'}</td>` : '';
+      return `<tr><th scope="row">${esc(name)}</th>${cells.join('')}${coldCell}<td>${m.fit_seconds.toFixed(1)}</td></tr>`;
+    })
+    .join('');
+  return `<table>${head}${body}</table>`;
+}
+
+function protocolBlock(run: ResultsFile): string {
+  const p = run.protocol;
+  const d = run.data;
+  return (
+    `<dl class="protocol"><dt>dataset</dt><dd>${esc(run.dataset)} — ${d.users} users, ${d.items} items; train ${d.train}, valid ${d.valid}, test ${d.test}${d.cold_items > 0 ? `, ${d.cold_items} cold items` : ''}</dd>` +
+    `<dt>protocol</dt><dd>${esc(p.name)}, seed ${p.seed}, K = ${p.k}: ${esc(p.split)}</dd>` +
+    `<dt>ranking</dt><dd>${esc(p.exclusion)}</dd><dt>tuning</dt><dd>${esc(p.tuning)}</dd>` +
+    `<dt>metrics</dt><dd>${esc(p.metric_definitions)}</dd></dl>`
+  );
+}
+
+function runSection(run: ResultsFile, index: number): string {
+  const k = run.protocol.k;
+  const names = Object.keys(run.results);
+  const charts = [
+    barChart(`NDCG@${k} (test)`, names.map((n) => ({ label: n, value: run.results[n].test[`ndcg@${k}`] ?? 0 }))),
+    barChart(`Recall@${k} (test)`, names.map((n) => ({ label: n, value: run.results[n].test[`recall@${k}`] ?? 0 }))),
+    barChart(`Long-tail share@${k}`, names.map((n) => ({ label: n, value: run.results[n].test[`longtail@${k}`] ?? 0 })), { max: 1 }),
+  ];
+  if (names.some((n) => run.results[n].cold_test !== undefined)) {
+    charts.push(barChart(`Cold-item recall@${k}`, names.map((n) => ({ label: n, value: run.results[n].cold_test?.[`recall@${k}`] ?? 0 }))));
+  }
+  return (
+    `<section id="run-${index}"><h2>${esc(run.dataset)} · ${esc(run.protocol.name)} · seed ${run.protocol.seed}</h2>` +
+    `${protocolBlock(run)}${metricsTable(run)}<div class="charts">${charts.join('')}</div></section>`
+  );
+}
+
+function explainedSection(users: readonly ExplainedUser[]): string {
+  const blocks = users.map((u) => {
+    const items = u.items
+      .map((it, r) => {
+        const e = it.explanation;
+        if (e === undefined) return `<li><b>${r + 1}. ${esc(it.title)}</b></li>`;
+        const signals = Object.entries(e.signals).sort((a, b) => b[1] - a[1]);
+        const bars = signals
+          .map(([s, v], i) => `<span class="sig" style="width:${(100 * v).toFixed(1)}%;background:${PALETTE[i % PALETTE.length]}" title="${esc(s)} ${(100 * v).toFixed(0)}%">${v >= 0.12 ? esc(s) : ''}</span>`)
+          .join('');
+        const against = Object.entries(e.against)
+          .map(([s, v]) => `${esc(s)} ${(100 * v).toFixed(0)}%`)
+          .join(', ');
+        const hist = e.history.map((h) => `${esc(h.title)} (${esc(h.relation)})`).join('; ');
+        return (
+          `<li><b>${r + 1}. ${esc(it.title)}</b> <span class="score">score ${it.score.toFixed(3)}</span>` +
+          `<div class="sigbar">${bars}</div>` +
+          `<p class="reason">${esc(e.reason)}</p>` +
+          (hist !== '' ? `<p class="small">Related history: ${hist}</p>` : '') +
+          (e.facts.length > 0 ? `<p class="small">Facts: ${e.facts.map(esc).join(' · ')}</p>` : '') +
+          (against !== '' ? `<p class="small">Held back by: ${against}</p>` : '') +
+          `</li>`
+        );
+      })
+      .join('');
+    return `<article><h3>User ${esc(u.user)}</h3><ol>${items}</ol></article>`;
+  });
+  return `<section id="explained"><h2>Why these items were recommended</h2>${blocks.join('')}</section>`;
+}
+
+const CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}
+table{border-collapse:collapse;margin:1rem 0;font-size:13px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
+th[scope=row],tr:first-child th{text-align:left;background:#f4f4f4}td.best{font-weight:700;background:#eef6ee}
+dl.protocol{display:grid;grid-template-columns:8rem 1fr;gap:2px 12px;font-size:13px}dt{font-weight:600}dd{margin:0}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{margin:0}
+.sigbar{display:flex;height:18px;width:420px;border:1px solid #ccc;margin:4px 0;font-size:11px;color:#fff;overflow:hidden}
+.sig{display:block;white-space:nowrap;overflow:hidden;padding-left:3px}.reason{margin:2px 0}.small{font-size:12px;color:#555;margin:2px 0}
+.score{color:#666;font-size:12px}article{margin-bottom:1.5rem}`;
+
+export function renderReport(input: ReportInput): string {
+  const created = input.created ?? new Date().toISOString();
+  const notes = (input.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('');
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)}</title>` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head><body>` +
+    `<h1>${esc(input.title)}</h1><p class="small">Generated by KnowRec Workbench on ${esc(created)}.</p>` +
+    (notes !== '' ? `<ul>${notes}</ul>` : '') +
+    input.runs.map(runSection).join('') +
+    (input.explained !== undefined && input.explained.length > 0 ? explainedSection(input.explained) : '') +
+    `</body></html>\n`
+  );
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../main/jobs/evaluate';
+import { barChart, esc, renderReport } from '../../main/jobs/report';
+
+function run(models: Record<string, number>, cold = false): ResultsFile {
+  const results: ResultsFile['results'] = {};
+  for (const [name, ndcg] of Object.entries(models)) {
+    const m = { 'ndcg@10': ndcg, 'recall@10': ndcg / 2, 'longtail@10': 0.25 };
+    results[name] = {
+      test: m,
+      valid: m,
+      ...(cold ? { cold_test: { 'recall@10': ndcg / 4 } } : {}),
+      fit_seconds: 1.5,
+      tune_seconds: 0,
+      score_seconds: 0.1,
+      params: {},
+      tuning: [],
+    };
+  }
+  return {
+    dataset: 'tiny<&>',
+    protocol: {
+      name: cold ? 'cold-items' : 'recbole',
+      seed: 3,
+      k: 10,
+      exclude_seen: true,
+      candidates: 'all',
+      split: 'per-user 8:1:1',
+      exclusion: 'train excluded',
+      tuning: 'valid ndcg@10',
+      filters: { min_rating: null, kcore: null, reports: [] },
+      metric_definitions: 'RecBole',
+    },
+    data: { users: 3, items: 4, train: 8, valid: 1, test: 1, cold_items: cold ? 1 : 0 },
+    results,
+    environment: { node: 'v20', cpus: 2, platform: 'linux-x64' },
+    created: '2026-01-01T00:00:00Z',
+  };
+}
+
+describe('HTML report', () => {
+  it('is self-contained and shows every model in the table and the charts', () => {
+    const html = renderReport({
+      title: 'Report <test>',
+      runs: [run({ pop: 0.1, ease: 0.3 }), run({ pop: 0, semantic: 0.02 }, true)],
+      explained: [
+        {
+          user: '1',
+          items: [
+            {
+              item: '4',
+              title: 'Item <4>',
+              score: 0.9,
+              explanation: {
+                signals: { 'kg-profile': 0.6, pop: 0.4 },
+                against: { ease: 1 },
+                history: [{ item: '3', title: 'Item 3', relation: 'same style' }],
+                facts: ['Item 4 —has→ 时尚 ←has— Item 3'],
+                reason: '因为您喜欢《Item 3》：时尚、原创',
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/i);
+    expect(html).toContain('Report &lt;test&gt;');
+    expect(html).toContain('tiny&lt;&amp;&gt;');
+    // a row per model, and one bar per model in each chart of the first run
+    expect(html.match(/<th scope="row">ease<\/th>/g)?.length).toBe(1);
+    expect(html.match(/<title>ease: 0\.3000<\/title>/g)?.length).toBe(1);
+    expect(html).toContain('Cold-item recall@10');
+    expect(html).toContain('因为您喜欢《Item 3》');
+    expect(html).toContain('Held back by: ease 100%');
+    // the best value of a column is marked
+    expect(html).toMatch(/<td class="best">0\.3000<\/td>/);
+  });
+
+  it('scales bars to the largest value and escapes labels', () => {
+    const svg = barChart('t', [
+      { label: 'a', value: 1 },
+      { label: '<b>', value: 0.5 },
+    ]);
+    const widths = [...svg.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(widths).toHaveLength(2);
+    expect(widths[1] / widths[0]).toBeCloseTo(0.5, 2);
+    expect(svg).toContain('&lt;b&gt;');
+    expect(esc('"x"')).toBe('&quot;x&quot;');
+  });
+});
