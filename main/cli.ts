@@ -1,6 +1,8 @@
 /**
  * `knowrec` — the headless command line of KnowRec Workbench.
  *   knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json
+ *   knowrec fit --dataset ml-100k --out DIR
+ *   knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json
  *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
  *   knowrec import --dataset ml-100k --workspace FILE
  *   knowrec serve --workspace FILE [--port N]
@@ -18,6 +20,7 @@ import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
 import { knownModels, ModelEnv } from './jobs/model-factory';
 import { answerQuery } from './jobs/query';
+import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { formatResultsTable } from './jobs/table';
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -72,12 +75,32 @@ const SERVE: CommandSpec = {
   },
 };
 
-const RECOMMEND: CommandSpec = {
-  name: 'recommend',
-  summary: 'recommend items for a free-text query (semantic match over the catalog)',
-  usage: 'knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10 [--json]',
+const FIT: CommandSpec = {
+  name: 'fit',
+  summary: 'fit the hybrid (sources tuned on validation, fusion learned on validation) and save a serving snapshot',
+  usage: 'knowrec fit --dataset ml-100k --out DIR [--seed 2020] [-k 10] [--lang en|zh]',
   flags: {
     ...DATA_FLAGS,
+    out: { type: 'string', help: 'folder to save the model into (replaced atomically); default: the user cache' },
+    seed: { type: 'string', help: 'split and model seed', default: '2020' },
+    k: { type: 'string', short: 'k', help: 'recommendations kept per user', default: '10' },
+    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    encoder: { type: 'string', help: 'encoder variant: fp32 | int8', default: 'fp32' },
+    'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+};
+
+const RECOMMEND: CommandSpec = {
+  name: 'recommend',
+  summary: 'recommend for a user (from a fitted model, with explanations) or for a free-text query',
+  usage: 'knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json | --model DIR --user 1 | --query "light-hearted animated film" -k 10',
+  flags: {
+    ...DATA_FLAGS,
+    user: { type: 'string', help: 'user id to recommend for' },
+    model: { type: 'string', help: 'fitted model folder (knowrec fit --out); default: the user cache, fitted when missing' },
+    explain: { type: 'boolean', help: 'include the explanation of each item' },
     query: { type: 'string', help: 'free-text description of what to find' },
     k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
     json: { type: 'boolean', help: 'print JSON instead of a table' },
@@ -88,7 +111,7 @@ const RECOMMEND: CommandSpec = {
   },
 };
 
-const COMMANDS: readonly CommandSpec[] = [EVALUATE, RECOMMEND, IMPORT, SERVE];
+const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE];
 
 function usage(): string {
   const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
@@ -164,9 +187,82 @@ function cmdImport(flags: Flags): void {
   }
 }
 
+function reasonLang(v: string | undefined): 'en' | 'zh' {
+  if (v === undefined || v === 'en' || v === 'zh') return v ?? 'en';
+  throw new KnowrecError('config', `--lang must be en or zh, got '${v}'`);
+}
+
+async function cmdFit(flags: Flags): Promise<void> {
+  const name = str(flags, 'dataset');
+  const out = str(flags, 'out') ?? (name !== undefined ? defaultModelPath(name) : undefined);
+  if (out === undefined) throw new KnowrecError('config', 'fit needs --out DIR (or --dataset NAME for the default folder)');
+  const r = await runFit({
+    dataset: name,
+    dataDir: str(flags, 'data'),
+    workspace: str(flags, 'workspace'),
+    reimport: bool(flags, 'reimport'),
+    out,
+    seed: int(flags, 'seed', 2020),
+    k: int(flags, 'k', 10, 1),
+    lang: reasonLang(str(flags, 'lang')),
+    encoderVariant: encoderVariant(str(flags, 'encoder')),
+    modelDir: str(flags, 'model-dir'),
+    onProgress: progressPrinter(bool(flags, 'quiet')),
+  });
+  const m = r.snapshot.manifest;
+  process.stdout.write(
+    `fitted hybrid on ${m.dataset} (seed ${m.protocol.seed}) in ${m.fit_seconds}s; ` +
+      `valid ndcg@10 ${m.metrics.valid['ndcg@10'].toFixed(4)}, test ndcg@10 ${m.metrics.test['ndcg@10'].toFixed(4)}\n` +
+      `saved to ${r.path ?? '(nowhere)'}\n`,
+  );
+}
+
+async function recommendForUser(flags: Flags, user: string): Promise<void> {
+  const k = int(flags, 'k', 10, 1);
+  const name = str(flags, 'dataset');
+  let dir = str(flags, 'model');
+  if (dir === undefined) {
+    if (name === undefined) throw new KnowrecError('config', 'recommend --user needs --model DIR or --dataset NAME');
+    dir = defaultModelPath(name);
+    if (!existsSync(join(dir, 'manifest.json'))) {
+      process.stderr.write(`no fitted model in ${dir}: fitting one now (knowrec fit --dataset ${name} --out ${dir})\n`);
+      await runFit({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), out: dir, seed: 2020, k: Math.max(k, 10), lang: reasonLang(str(flags, 'lang')), onProgress: progressPrinter(bool(flags, 'quiet')) });
+    }
+  }
+  const snap = loadSnapshot(dir);
+  if (name !== undefined && snap.manifest.dataset !== name) {
+    throw new KnowrecError('validation', `the model was fitted on '${snap.manifest.dataset}', not '${name}'`, { file: dir }, 'pass the matching --dataset or another --model');
+  }
+  const recs = snap.recommendations[user];
+  if (recs === undefined) {
+    throw new KnowrecError('not-found', `user '${user}' is not in the model (${snap.manifest.users} users)`, { file: dir }, 'check the id, or refit after importing the user');
+  }
+  if (k > snap.manifest.k) {
+    throw new KnowrecError('config', `the model keeps ${snap.manifest.k} items per user; -k ${k} is more`, { file: dir }, `refit with knowrec fit -k ${k}`);
+  }
+  const items = recs.slice(0, k).map((r) => (bool(flags, 'explain') ? r : { item: r.item, title: r.title, score: r.score }));
+  if (bool(flags, 'json')) {
+    process.stdout.write(`${JSON.stringify({ user, items }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`user ${user} · ${snap.manifest.dataset} · hybrid (fitted ${snap.manifest.created})\n`);
+  recs.slice(0, k).forEach((r, i) => {
+    process.stdout.write(`${String(i + 1).padStart(3)}. ${r.score.toFixed(3)}  ${r.title}  [item ${r.item}]\n`);
+    if (bool(flags, 'explain')) {
+      const e = r.explanation;
+      const sig = Object.entries(e.signals).sort((a, b) => b[1] - a[1]).map(([s, v]) => `${s} ${(100 * v).toFixed(0)}%`).join(', ');
+      process.stdout.write(`       why: ${e.reason}\n       signals: ${sig}\n`);
+      for (const h of e.history) process.stdout.write(`       history: ${h.title} (${h.relation})\n`);
+      for (const f of e.facts.slice(0, 2)) process.stdout.write(`       fact: ${f}\n`);
+    }
+  });
+}
+
 async function cmdRecommend(flags: Flags): Promise<void> {
+  const user = str(flags, 'user');
+  if (user !== undefined) return recommendForUser(flags, user);
   const query = str(flags, 'query');
-  if (query === undefined) throw new KnowrecError('config', 'recommend needs --query TEXT', {}, 'e.g. --query "light-hearted animated film for children"');
+  if (query === undefined) throw new KnowrecError('config', 'recommend needs --user ID or --query TEXT', {}, 'e.g. --user 1, or --query "light-hearted animated film for children"');
   const k = int(flags, 'k', 10, 1);
   const opened = openDataset({ dataset: str(flags, 'dataset'), dataDir: str(flags, 'data'), workspace: str(flags, 'workspace') });
   const env = new ModelEnv({
@@ -249,6 +345,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (spec === IMPORT) cmdImport(flags);
     else if (spec === SERVE) await cmdServe(flags);
     else if (spec === RECOMMEND) await cmdRecommend(flags);
+    else if (spec === FIT) await cmdFit(flags);
     return 0;
   } catch (e) {
     if (e instanceof KnowrecError) {
