@@ -20,6 +20,7 @@ import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
 import { knownModels, ModelEnv } from './jobs/model-factory';
 import { answerQuery } from './jobs/query';
+import { runDemo } from './jobs/demo';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { formatResultsTable } from './jobs/table';
 
@@ -111,7 +112,26 @@ const RECOMMEND: CommandSpec = {
   },
 };
 
-const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE];
+const DEMO: CommandSpec = {
+  name: 'demo',
+  summary: 'the main job: evaluate every model and the hybrid, explain recommendations, write the report, serve the workbench',
+  usage: 'knowrec demo [--dataset ml-100k] [--out results] [--no-serve] [--no-cold]',
+  flags: {
+    dataset: { type: 'string', help: 'registry dataset name', default: 'ml-100k' },
+    data: { type: 'string', help: 'folder holding the dataset files' },
+    out: { type: 'string', help: 'folder for results.json, cold-items.json and report.html', default: 'results' },
+    seed: { type: 'string', help: 'split and model seed', default: '2020' },
+    users: { type: 'string', help: 'users whose top-5 is explained', default: '1,2,3' },
+    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    cold: { type: 'boolean', help: 'also evaluate the cold-items protocol (--no-cold to skip)', default: true },
+    serve: { type: 'boolean', help: 'serve the workbench afterwards (--no-serve to stop after the report)', default: true },
+    port: { type: 'string', help: 'port for the workbench on 127.0.0.1', default: '0' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+};
+
+const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE, DEMO];
 
 function usage(): string {
   const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
@@ -288,6 +308,24 @@ function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;
 }
 
+async function cmdDemo(flags: Flags): Promise<void> {
+  const dataset = str(flags, 'dataset') ?? 'ml-100k';
+  const r = await runDemo({
+    dataset,
+    dataDir: str(flags, 'data'),
+    outDir: str(flags, 'out') ?? 'results',
+    seed: int(flags, 'seed', 2020),
+    users: list(flags, 'users'),
+    lang: reasonLang(str(flags, 'lang')),
+    cold: flags.cold !== false,
+    write: (t) => process.stdout.write(t),
+    onProgress: progressPrinter(bool(flags, 'quiet')),
+  });
+  process.stdout.write(`\nwrote ${r.files.join(', ')}\nmain job run time: ${r.seconds} s\n`);
+  if (flags.serve === false) return;
+  await serveWorkspace(defaultWorkspacePath(dataset), int(flags, 'port', 0, 0));
+}
+
 async function cmdServe(flags: Flags): Promise<void> {
   const name = str(flags, 'dataset');
   let workspace = str(flags, 'workspace');
@@ -296,13 +334,18 @@ async function cmdServe(flags: Flags): Promise<void> {
     workspace = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: bool(flags, 'reimport') }).workspace ?? undefined;
   }
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE or --dataset NAME');
+  await serveWorkspace(workspace, int(flags, 'port', 0, 0));
+}
+
+/** Serves the workbench for a workspace on 127.0.0.1 until SIGINT/SIGTERM. */
+async function serveWorkspace(workspace: string, port: number): Promise<void> {
   const staticDir = join(REPO_ROOT, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
   }
   const path = resolve(workspace);
   const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION });
-  const bridge = await startBridge({ api, port: int(flags, 'port', 0, 0), staticDir, log: (line) => process.stdout.write(`${line}\n`) });
+  const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     const stop = (): void => {
       void bridge.close().then(() => {
@@ -346,6 +389,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (spec === SERVE) await cmdServe(flags);
     else if (spec === RECOMMEND) await cmdRecommend(flags);
     else if (spec === FIT) await cmdFit(flags);
+    else if (spec === DEMO) await cmdDemo(flags);
     return 0;
   } catch (e) {
     if (e instanceof KnowrecError) {

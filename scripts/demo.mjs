@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run demo`: installs what is missing, prepares the encoder, then runs the main job on
-// ml-100k: prints the results table and answers a free-text query. Extra arguments are passed to `knowrec evaluate` (e.g. `npm run demo -- --seed 7`).
+// `npm run demo`: installs what is missing, prepares the encoder, builds the UI, then runs the
+// main job (`knowrec demo`): results table, explained recommendations, report, workbench.
+// Extra arguments go to `knowrec demo` (e.g. `npm run demo -- --no-serve`).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,14 +36,12 @@ if (env.KNOWREC_DATA_DIR === undefined) {
 
 run(process.execPath, [join(root, 'scripts', 'prepare-model.mjs')], 'preparing the encoder (skipped when up to date)');
 
-const out = join(root, 'results', 'ml-100k-recbole.json');
+if (!existsSync(join(root, 'out', 'renderer', 'index.html')) && !process.argv.includes('--no-serve')) {
+  run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], 'building the workbench UI');
+}
+
 run(
   process.execPath,
-  [join(root, 'bin', 'knowrec.js'), 'evaluate', '--dataset', 'ml-100k', '--protocol', 'recbole', '--models', 'pop,itemknn,ease,bpr,semantic', '--seed', '2020', '--k', '10', '--json', out, ...process.argv.slice(2)],
-  'evaluating the baselines and the semantic scorer on ml-100k (RecBole protocol, seed 2020)',
-);
-run(
-  process.execPath,
-  [join(root, 'bin', 'knowrec.js'), 'recommend', '--dataset', 'ml-100k', '--query', 'light-hearted animated film for children', '-k', '5'],
-  'answering a free-text query',
+  [join(root, 'bin', 'knowrec.js'), 'demo', '--dataset', 'ml-100k', ...process.argv.slice(2)],
+  'running the main job on ml-100k: every scorer, the hybrid and its ablations, explanations, report, then the workbench',
 );

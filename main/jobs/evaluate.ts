@@ -93,6 +93,19 @@ const SPLIT_TEXT: Record<SplitProtocol, string> = {
 };
 
 export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFile> {
+  return (await runEvaluationDetailed(opts)).results;
+}
+
+/** What an evaluation leaves behind for callers that go on (the demo explains recommendations). */
+export interface EvaluationRun {
+  readonly results: ResultsFile;
+  readonly dataset: Dataset;
+  readonly split: Split;
+  /** The fitted models by name (sources of hybrids included). */
+  readonly fitted: ReadonlyMap<string, Promise<FittedModel>>;
+}
+
+export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<EvaluationRun> {
   if (!SPLIT_PROTOCOLS.includes(opts.protocol)) {
     throw new KnowrecError('config', `Unknown protocol '${opts.protocol}'`, {}, `use one of ${SPLIT_PROTOCOLS.join(', ')}`);
   }
@@ -130,7 +143,7 @@ export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFi
   } finally {
     await env.close();
   }
-  return {
+  const file: ResultsFile = {
     dataset: dataset.name,
     protocol: {
       name: opts.protocol,
@@ -156,6 +169,7 @@ export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFi
     environment: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
     created: new Date().toISOString(),
   };
+  return { results: file, dataset, split, fitted: cache };
 }
 
 function applyFilters(dataset: Dataset, opts: EvaluateJobOptions): { interactions: Interactions; reports: Record<string, unknown>[] } {

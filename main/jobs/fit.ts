@@ -19,7 +19,8 @@ import { KgProfileScorer } from '../core/models/kg-profile';
 import { SemanticScorer } from '../core/models/semantic';
 import { coInteractionCounter, explainRecommendation, HybridScorer, type Explanation, type ReasonLang } from '../core/rank';
 import { topK } from '../core/topk';
-import type { Dataset, Scorer } from '../core/types';
+import type { KgIndex } from '../core/kg';
+import type { Csr, Dataset, Scorer } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { fitContext } from './evaluate';
 import { fitModel, ModelEnv, type FittedModel } from './model-factory';
@@ -107,49 +108,20 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
     const valid = evaluateSplit(hybrid, split, 'valid', [10]).metrics;
     const test = evaluateSplit(hybrid, split, 'test', [10]).metrics;
     const params: Record<string, Readonly<Record<string, number | string | boolean>>> = {};
-    let semantic: SemanticScorer | null = null;
-    let kgProfile: KgProfileScorer | null = null;
-    for (const [name, p] of cache) {
-      const f = await p;
-      params[name] = f.scorer.params();
-      if (f.scorer instanceof SemanticScorer) semantic = f.scorer;
-      if (f.scorer instanceof KgProfileScorer) kgProfile = f.scorer;
-    }
+    for (const [name, p] of cache) params[name] = (await p).scorer.params();
     progress({ stage: 'explain', message: `top-${opts.k} with explanations for every user` });
-    const all = toCsr(dataset.interactions, dataset.userIds.length, dataset.itemIds.length);
-    const kg = env.kgIndex(ctx);
-    const coLiked = coInteractionCounter(ctx.trainCsr);
-    const sem = semantic;
-    const explainSet = opts.explainUsers !== undefined ? new Set(opts.explainUsers) : null;
-    const recommendations: Record<string, SnapshotItem[]> = {};
-    for (let u = 0; u < dataset.userIds.length; u++) {
-      if (u % 64 === 0) {
-        throwIfAborted(opts.signal);
-        progress({ stage: 'explain', fraction: u / dataset.userIds.length });
-      }
-      const uid = dataset.userIds[u];
-      if (explainSet !== null && !explainSet.has(uid)) continue;
-      const seen = new Uint8Array(dataset.itemIds.length);
-      for (const i of rowIndices(all, u)) seen[i] = 1;
-      const scores = hybrid.score(u);
-      recommendations[uid] = Array.from(topK(scores, opts.k, seen), (i) => ({
-        item: dataset.itemIds[i],
-        title: dataset.items[i].title,
-        score: Math.round(scores[i] * 1e4) / 1e4,
-        explanation: explainRecommendation({
-          hybrid,
-          user: u,
-          item: i,
-          dataset,
-          kg,
-          trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v), ratings: rowValues(ctx.trainCsr, v) }),
-          lang: opts.lang,
-          kgProfile: kgProfile ?? undefined,
-          itemVectors: sem !== null ? (j: number) => sem.itemVector(j) : undefined,
-          coLiked,
-        }),
-      }));
-    }
+    const recommendations = await explainTopK({
+      dataset,
+      trainCsr: ctx.trainCsr,
+      fitted: cache,
+      hybrid,
+      kg: env.kgIndex(ctx),
+      k: opts.k,
+      lang: opts.lang,
+      users: opts.explainUsers,
+      signal: opts.signal,
+      onProgress: (f) => progress({ stage: 'explain', fraction: f }),
+    });
     const manifest: SnapshotManifest = {
       format: SNAPSHOT_FORMAT,
       dataset: dataset.name,
@@ -176,6 +148,71 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   } finally {
     await env.close();
   }
+}
+
+export interface ExplainTopKOptions {
+  readonly dataset: Dataset;
+  /** The training matrix the sources were fitted on (history for explanations). */
+  readonly trainCsr: Csr;
+  /** Fitted models of the job (the hybrid's sources among them). */
+  readonly fitted: ReadonlyMap<string, Promise<FittedModel>>;
+  readonly hybrid: HybridScorer;
+  readonly kg: KgIndex;
+  readonly k: number;
+  readonly lang: ReasonLang;
+  /** User ids to do (default all). */
+  readonly users?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Top-K hybrid recommendations per user with explanations. Every item the user has interacted
+ * with (in any split) is excluded: these are recommendations to act on, not an evaluation.
+ */
+export async function explainTopK(o: ExplainTopKOptions): Promise<Record<string, SnapshotItem[]>> {
+  const { dataset } = o;
+  let semantic: SemanticScorer | null = null;
+  let kgProfile: KgProfileScorer | null = null;
+  for (const p of o.fitted.values()) {
+    const f = await p;
+    if (f.scorer instanceof SemanticScorer) semantic = f.scorer;
+    if (f.scorer instanceof KgProfileScorer) kgProfile = f.scorer;
+  }
+  const all = toCsr(dataset.interactions, dataset.userIds.length, dataset.itemIds.length);
+  const coLiked = coInteractionCounter(o.trainCsr);
+  const sem = semantic;
+  const wanted = o.users !== undefined ? new Set(o.users) : null;
+  const out: Record<string, SnapshotItem[]> = {};
+  for (let u = 0; u < dataset.userIds.length; u++) {
+    if (u % 64 === 0) {
+      throwIfAborted(o.signal);
+      o.onProgress?.(u / dataset.userIds.length);
+    }
+    const uid = dataset.userIds[u];
+    if (wanted !== null && !wanted.has(uid)) continue;
+    const seen = new Uint8Array(dataset.itemIds.length);
+    for (const i of rowIndices(all, u)) seen[i] = 1;
+    const scores = o.hybrid.score(u);
+    out[uid] = Array.from(topK(scores, o.k, seen), (i) => ({
+      item: dataset.itemIds[i],
+      title: dataset.items[i].title,
+      score: Math.round(scores[i] * 1e4) / 1e4,
+      explanation: explainRecommendation({
+        hybrid: o.hybrid,
+        user: u,
+        item: i,
+        dataset,
+        kg: o.kg,
+        trainHistory: (v) => ({ items: rowIndices(o.trainCsr, v), ratings: rowValues(o.trainCsr, v) }),
+        lang: o.lang,
+        kgProfile: kgProfile ?? undefined,
+        itemVectors: sem !== null ? (j: number) => sem.itemVector(j) : undefined,
+        coLiked,
+      }),
+    }));
+  }
+  return out;
 }
 
 /** Writes the snapshot into DIR through a temporary folder and renames (atomic swap). */

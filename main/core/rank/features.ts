@@ -186,6 +186,12 @@ export class FeatureBuilder {
     return this.rows(this.state(user), items);
   }
 
+  /** Feature rows of `items` and the user's candidates, from one pass over the sources. */
+  featuresWithCandidates(user: number, items: Int32Array): { x: Float64Array; candidates: Int32Array } {
+    const st = this.state(user);
+    return { x: this.rows(st, items), candidates: this.candidatesOf(st) };
+  }
+
   private candidatesOf(st: UserState): Int32Array {
     const n = this.cfg.nItems;
     const mark = new Uint8Array(n);

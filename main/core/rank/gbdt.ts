@@ -7,7 +7,7 @@
  * own Newton value, and a split's feature is credited with value(child) − value(node).
  */
 import { createRng } from '../random';
-import { checkPositive, groupNdcg, type RankerModel, type RankingData } from './ranker';
+import { checkPositive, perGroupNdcg, type RankerModel, type RankingData } from './ranker';
 
 export interface GbdtOptions {
   readonly trees?: number;
@@ -123,6 +123,8 @@ export interface GbdtFit {
   readonly model: GbdtRanker;
   /** (trees, NDCG@10 on the eval data). */
   readonly curve: readonly { trees: number; ndcg: number }[];
+  /** Per-group NDCG@10 on the eval data at the best point of the curve (empty without eval data). */
+  readonly bestPerGroup: Float64Array;
 }
 
 export function fitGbdt(
@@ -156,6 +158,7 @@ export function fitGbdt(
   const useGroup = new Uint8Array(nGroups);
   const trees: Tree[] = [];
   const curve: { trees: number; ndcg: number }[] = [];
+  let bestPerGroup: Float64Array = new Float64Array(0);
   for (let t = 0; t < o.trees; t++) {
     for (let g = 0; g < nGroups; g++) useGroup[g] = o.subsample >= 1 || rng.next() < o.subsample ? 1 : 0;
     lambdaGradients(data, score, grad, hess, useGroup, o);
@@ -164,10 +167,16 @@ export function fitGbdt(
     for (let r = 0; r < nRows; r++) score[r] += predictTree(tree, data.x, r * nF);
     if (evalData !== undefined && evalScore !== null) {
       for (let r = 0; r < evalScore.length; r++) evalScore[r] += predictTree(tree, evalData.x, r * nF);
-      if ((t + 1) % every === 0 || t + 1 === o.trees) curve.push({ trees: t + 1, ndcg: groupNdcg(evalData, evalScore, 10) });
+      if ((t + 1) % every === 0 || t + 1 === o.trees) {
+        const per = perGroupNdcg(evalData, evalScore, 10);
+        let mean = 0;
+        for (const v of per) mean += v / per.length;
+        if (curve.length === 0 || mean > Math.max(...curve.map((c) => c.ndcg))) bestPerGroup = per;
+        curve.push({ trees: t + 1, ndcg: mean });
+      }
     }
   }
-  return { model: new GbdtRanker(trees, nF, names, o), curve };
+  return { model: new GbdtRanker(trees, nF, names, o), curve, bestPerGroup };
 }
 
 function predictTree(t: Tree, x: Float64Array, offset: number): number {

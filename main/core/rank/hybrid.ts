@@ -17,7 +17,7 @@ import type { Csr, FitContext, Scorer } from '../types';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex } from './features';
 import { fitGbdt, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { fitLinear, type LinearOptions } from './linear';
-import { groupNdcg, predictAll, Standardizer, subsetGroups, type RankerModel, type RankingData } from './ranker';
+import { pairedDifference, perGroupNdcg, predictAll, Standardizer, subsetGroups, type RankerModel, type RankingData } from './ranker';
 
 export type RankerChoice = 'auto' | 'linear' | 'gbdt';
 
@@ -118,6 +118,8 @@ export class HybridScorer implements Scorer {
       ctx.nUsers,
       ctx.nItems,
     ).values;
+    // recency order of the history (history-similarity); only when aligned with ctx.trainCsr
+    const times = trainTimes.length === ctx.trainCsr.indices.length ? Float64Array.from(trainTimes) : undefined;
     const builder = new FeatureBuilder({
       sources: this.opts.sources,
       nUsers: ctx.nUsers,
@@ -127,7 +129,7 @@ export class HybridScorer implements Scorer {
       kg: this.opts.kg,
       itemVectors: this.opts.itemVectors,
       flags: this.opts.features,
-      trainTimes: Float64Array.from(trainTimes),
+      trainTimes: times,
     });
     const data = await this.trainingData(ctx, builder);
     const standardizer = Standardizer.fit(data.x, data.nFeatures);
@@ -147,10 +149,13 @@ export class HybridScorer implements Scorer {
     let linNdcg: number | null = null;
     let gbdtNdcg: number | null = null;
     let bestTrees: number | null = null;
+    let linPer: Float64Array = new Float64Array(0);
+    let gbdtPer: Float64Array = new Float64Array(0);
     if (choice !== 'gbdt') {
       throwIfAborted(ctx.signal);
       const lin = fitLinear(fitData, names, seed, this.opts.linear);
-      linNdcg = groupNdcg(holdData, predictAll(lin, holdData), 10);
+      linPer = perGroupNdcg(holdData, predictAll(lin, holdData), 10);
+      linNdcg = mean(linPer);
       ctx.onProgress?.({ stage: 'hybrid', fraction: 0.5, message: 'linear ranker', metrics: { holdout_ndcg: linNdcg } });
     }
     if (choice !== 'linear') {
@@ -164,10 +169,13 @@ export class HybridScorer implements Scorer {
         }
       }
       gbdtNdcg = best;
+      gbdtPer = fit.bestPerGroup;
       ctx.onProgress?.({ stage: 'hybrid', fraction: 0.8, message: 'tree ranker', metrics: { holdout_ndcg: best } });
     }
     throwIfAborted(ctx.signal);
-    const useGbdt = choice === 'gbdt' || (choice === 'auto' && (gbdtNdcg ?? -Infinity) > (linNdcg ?? -Infinity));
+    // auto: the simpler linear model unless the trees are better by more than one standard error
+    const diff = pairedDifference(gbdtPer, linPer);
+    const useGbdt = choice === 'gbdt' || (choice === 'auto' && diff.mean > diff.se);
     let model: RankerModel;
     if (useGbdt) {
       const trees = bestTrees ?? this.opts.gbdt?.trees ?? 100;
@@ -278,7 +286,7 @@ export class HybridScorer implements Scorer {
   /** Per-feature and per-signal contributions to the fused score of (user, item). */
   contributions(user: number, item: number): Contributions {
     const { builder, standardizer, model } = this.fitted();
-    const raw = builder.featuresOf(user, Int32Array.of(item));
+    const { x: raw, candidates: cands } = builder.featuresWithCandidates(user, Int32Array.of(item));
     const z = standardizer.apply(raw.slice());
     const { bias, values } = model.contributions(z, 0);
     const features: FeatureContribution[] = [];
@@ -289,7 +297,6 @@ export class HybridScorer implements Scorer {
       signals[s.signal] = (signals[s.signal] ?? 0) + values[f];
       score += values[f];
     });
-    const cands = builder.candidates(user);
     let lo = 0;
     let hi = cands.length;
     while (lo < hi) {
@@ -342,6 +349,12 @@ export class HybridScorer implements Scorer {
     }
     return p;
   }
+}
+
+function mean(a: Float64Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return a.length > 0 ? s / a.length : 0;
 }
 
 function round4(v: number): number {

@@ -71,9 +71,16 @@ export class Standardizer {
 
 /** Mean NDCG@k over groups with ≥ 1 target, ranking each group by `pred` (ties: lower row first). */
 export function groupNdcg(data: RankingData, pred: Float64Array, k: number, groups?: Int32Array): number {
-  const all = groups ?? Int32Array.from({ length: data.groupPtr.length - 1 }, (_, g) => g);
+  const per = perGroupNdcg(data, pred, k, groups);
   let sum = 0;
-  let n = 0;
+  for (const v of per) sum += v;
+  return per.length > 0 ? sum / per.length : 0;
+}
+
+/** NDCG@k of every group with ≥ 1 target, in group order. */
+export function perGroupNdcg(data: RankingData, pred: Float64Array, k: number, groups?: Int32Array): Float64Array {
+  const all = groups ?? Int32Array.from({ length: data.groupPtr.length - 1 }, (_, g) => g);
+  const out: number[] = [];
   for (const g of all) {
     const t = data.nTargets[g];
     if (t <= 0) continue;
@@ -85,10 +92,22 @@ export function groupNdcg(data: RankingData, pred: Float64Array, k: number, grou
     for (let r = 0; r < Math.min(k, order.length); r++) if (data.label[order[r]] === 1) dcg += 1 / Math.log2(r + 2);
     let idcg = 0;
     for (let r = 0; r < Math.min(k, t); r++) idcg += 1 / Math.log2(r + 2);
-    sum += dcg / idcg;
-    n++;
+    out.push(dcg / idcg);
   }
-  return n > 0 ? sum / n : 0;
+  return Float64Array.from(out);
+}
+
+/** Mean of a − b and its standard error (paired over groups). */
+export function pairedDifference(a: Float64Array, b: Float64Array): { mean: number; se: number } {
+  const n = Math.min(a.length, b.length);
+  if (n === 0) return { mean: 0, se: 0 };
+  let m = 0;
+  for (let i = 0; i < n; i++) m += a[i] - b[i];
+  m /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (a[i] - b[i] - m) ** 2;
+  const se = n > 1 ? Math.sqrt(v / (n - 1) / n) : 0;
+  return { mean: m, se };
 }
 
 /** Predictions of a model for every row. */

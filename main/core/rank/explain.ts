@@ -1,0 +1,389 @@
+/**
+ * "Why was this recommended?": the hybrid's per-signal contributions as shares, the history
+ * items the candidate relates to most (shared KG entities first, then item-vector similarity,
+ * then co-interaction), KG facts connecting them (relation names, never raw MIDs), and a
+ * one-line reason in English or Chinese.
+ */
+import { KnowrecError } from '../errors';
+import { dedupeRows, transpose } from '../models/common';
+import { humanizeRelation as kgHumanize, roleOf, type KgIndex, type KgPath } from '../kg';
+import { canonicalRelation, cleanLabel, containsRawMid, getTemplates, humanizeRelation, readableTitle, relationKind } from '../text';
+import type { Csr, Dataset } from '../types';
+import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
+
+/** What explain needs from the hybrid (HybridScorer fits). */
+export interface ContributionSource {
+  contributions(user: number, item: number): { readonly signals: Readonly<Record<string, number>> };
+}
+
+/** One term of a KG-profile explanation (KgProfileScorer.explain fits). */
+export interface ProfileTermLike {
+  readonly entity: number;
+  readonly lift: number;
+  readonly viaItems: readonly { readonly item: number }[];
+}
+
+export interface ExplainInput {
+  readonly hybrid: ContributionSource;
+  readonly user: number;
+  readonly item: number;
+  readonly dataset: Dataset;
+  readonly kg?: KgIndex;
+  /** The user's training history (items, optional ratings aligned with them). */
+  readonly trainHistory: (user: number) => { readonly items: ArrayLike<number>; readonly ratings?: ArrayLike<number> };
+  readonly lang: ReasonLang;
+  readonly kgProfile?: { explain(user: number, item: number): readonly ProfileTermLike[] };
+  /** Unit item vectors for "similar description". */
+  readonly itemVectors?: (item: number) => Float32Array;
+  /** Users who interacted with both items in training (see coInteractionCounter). */
+  readonly coLiked?: (a: number, b: number) => number;
+  /** Signal name → phrase group for names explain does not know (default 'cf'). */
+  readonly signalKinds?: Readonly<Record<string, SignalPhrase>>;
+}
+
+export interface HistoryLink {
+  /** Item id (as in the dataset). */
+  readonly item: string;
+  readonly title: string;
+  /** The ties in words: "same director", "时尚、原创", "similar description". */
+  readonly relation: string;
+}
+
+export interface Explanation {
+  /** Shares of the positive signal contributions (non-negative, summing to 1; {} when none is positive). */
+  readonly signals: Readonly<Record<string, number>>;
+  /** Shares of the negative contributions (summing to 1 when any, else {}). */
+  readonly against: Readonly<Record<string, number>>;
+  readonly history: readonly HistoryLink[];
+  readonly facts: readonly string[];
+  readonly reason: string;
+}
+
+const SIGNAL_KIND: Readonly<Record<string, SignalPhrase>> = {
+  itemknn: 'cf',
+  ease: 'cf',
+  bpr: 'cf',
+  pop: 'pop',
+  semantic: 'text',
+  'history-similarity': 'text',
+  'kg-profile': 'kg',
+  'kg-embed': 'kg',
+  'kg-overlap': 'overlap',
+  'history-length': 'history',
+};
+
+/** Order in which tie kinds are shown (most specific first). */
+const KIND_ORDER: readonly LinkKind[] = [
+  'director',
+  'writer',
+  'actor',
+  'producer',
+  'award',
+  'nomination',
+  'generic',
+  'language',
+  'country',
+  'genre',
+  'decade',
+];
+
+/** Non-negative shares of the positive and of the negative signal contributions. */
+export function signalShares(signals: Readonly<Record<string, number>>): {
+  signals: Record<string, number>;
+  against: Record<string, number>;
+} {
+  let pos = 0;
+  let neg = 0;
+  for (const v of Object.values(signals)) {
+    if (v > 0) pos += v;
+    else if (v < 0) neg -= v;
+  }
+  const forShares: Record<string, number> = {};
+  const against: Record<string, number> = {};
+  for (const [k, v] of Object.entries(signals)) {
+    if (v > 0 && pos > 0) forShares[k] = v / pos;
+    else if (v < 0 && neg > 0) against[k] = -v / neg;
+  }
+  return { signals: forShares, against };
+}
+
+interface Tie {
+  readonly entity: number;
+  readonly kind: LinkKind;
+  readonly relation: string;
+  /** Direction of the candidate's fact: 'out' when the candidate's entity is the head. */
+  readonly direction: 'out' | 'in';
+  readonly weight: number;
+}
+
+interface Related {
+  readonly item: number;
+  readonly ties: Tie[];
+  readonly kgScore: number;
+  readonly sim: number;
+  readonly co: number;
+}
+
+export function explainRecommendation(input: ExplainInput): Explanation {
+  const { dataset, kg, user, item, lang } = input;
+  const nItems = dataset.itemIds.length;
+  if (!Number.isInteger(item) || item < 0 || item >= nItems) {
+    throw new KnowrecError('not-found', `explain: item ${item} is outside 0..${nItems - 1}`, {}, 'pass a dense item index');
+  }
+  if (lang !== 'en' && lang !== 'zh') {
+    throw new KnowrecError('config', `explain: language must be 'en' or 'zh', got '${String(lang)}'`);
+  }
+  const t = reasonTemplates(lang);
+  const contrib = input.hybrid.contributions(user, item);
+  const { signals, against } = signalShares(contrib.signals);
+  const kindOf = (s: string): SignalPhrase => input.signalKinds?.[s] ?? SIGNAL_KIND[s] ?? 'cf';
+
+  const title = (i: number): string => itemTitle(dataset, kg, i);
+  const related = relatedHistory(input);
+  const top = related.slice(0, 3);
+  const linksOf = (r: Related): string => renderTies(r, t, lang, kg);
+  const history: HistoryLink[] = top.map((r) => ({ item: dataset.itemIds[r.item], title: title(r.item), relation: linksOf(r) }));
+
+  // facts: KG paths between the tied history items and the candidate
+  const facts: string[] = [];
+  const addFact = (f: string): void => {
+    if (!containsRawMid(f) && !facts.includes(f)) facts.push(f);
+  };
+  if (kg !== undefined) {
+    for (const r of top) {
+      if (r.ties.length === 0) continue;
+      for (const p of kg.paths(r.item, item, { maxLen: 2, limit: 2 })) addFact(formatPath(kg, p, lang));
+      if (facts.length >= 5) break;
+    }
+    if (facts.length === 0 && top.length === 0) {
+      // nothing in the history ties in: the candidate's own facts
+      const own = new Set(kg.itemEntities(item));
+      for (const f of kg.itemFacts(item)) {
+        if (own.has(f.entity)) continue;
+        addFact(formatPath(kg, { start: f.from, steps: [{ relation: f.relation, direction: f.direction, entity: f.entity, derived: f.derived }] }, lang));
+        if (facts.length >= 2) break;
+      }
+    }
+  }
+
+  // the reason line
+  const shown = new Set<SignalPhrase>();
+  for (const r of top) {
+    if (r.ties.length > 0) {
+      shown.add('overlap');
+      shown.add('kg');
+    } else if (r.sim > 0) shown.add('text');
+    else shown.add('cf');
+  }
+  const ranked = Object.entries(signals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const tail = ranked.find(([s]) => !shown.has(kindOf(s)));
+  const parts: string[] = [];
+  if (top.length > 0) {
+    parts.push(fillReason(t.because, { title: fillReason(t.title, { title: title(top[0].item) }), links: linksOf(top[0]) }));
+    if (top.length > 1 && top[1].ties.length > 0) {
+      parts.push(fillReason(t.more, { title: fillReason(t.title, { title: title(top[1].item) }), links: linksOf(top[1]) }));
+    }
+    if (tail !== undefined) parts.push(fillReason(t.also, { phrase: t.signals[kindOf(tail[0])] }));
+  } else {
+    const lead = ranked[0] !== undefined ? t.signals[kindOf(ranked[0][0])] : t.signals.cf;
+    parts.push(fillReason(t.plain, { links: lead }));
+    if (facts.length === 0) addFact(fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: lead }));
+  }
+  const reason = parts.join(t.partJoiner) + t.end;
+  return { signals, against, history, facts, reason };
+}
+
+/** History items ranked by shared KG entities, then vector similarity, then co-interaction. */
+function relatedHistory(input: ExplainInput): Related[] {
+  const { kg, item, user } = input;
+  const hist = input.trainHistory(user);
+  let maxRating = 0;
+  if (hist.ratings !== undefined) for (let j = 0; j < hist.ratings.length; j++) maxRating = Math.max(maxRating, hist.ratings[j]);
+  // the candidate's one-hop entities → (relation, weight)
+  const cand = new Map<number, { relation: string; direction: 'out' | 'in'; weight: number }>();
+  const nItems = input.dataset.itemIds.length;
+  if (kg !== undefined) {
+    const own = new Set(kg.itemEntities(item));
+    const bonus = new Map<number, number>();
+    if (input.kgProfile !== undefined) {
+      for (const term of input.kgProfile.explain(user, item)) if (term.lift > 0) bonus.set(term.entity, term.lift);
+    }
+    const adj = kg.adjacency;
+    for (const f of kg.itemFacts(item)) {
+      if (own.has(f.entity)) continue;
+      const old = cand.get(f.entity);
+      if (old !== undefined && (f.derived || !isDerivedRelation(old.relation))) continue;
+      // specificity: an entity few items reach (a director) counts more than a language
+      const degree = adj.offsets[f.entity + 1] - adj.offsets[f.entity];
+      const weight = Math.max(0, Math.log((2 + nItems) / (1 + degree))) * (1 + (bonus.get(f.entity) ?? 0));
+      cand.set(f.entity, { relation: f.relation, direction: f.direction, weight });
+    }
+  }
+  const v = input.itemVectors?.(item);
+  const out: Related[] = [];
+  const seen = new Set<number>([item]);
+  for (let j = 0; j < hist.items.length; j++) {
+    const h = hist.items[j];
+    if (seen.has(h)) continue;
+    seen.add(h);
+    const r = hist.ratings !== undefined && maxRating > 0 ? hist.ratings[j] / maxRating : 1;
+    const ties: Tie[] = [];
+    let kgScore = 0;
+    if (kg !== undefined && cand.size > 0) {
+      const done = new Set<number>();
+      for (const f of kg.itemFacts(h)) {
+        const c = cand.get(f.entity);
+        if (c === undefined || done.has(f.entity)) continue;
+        done.add(f.entity);
+        ties.push({ entity: f.entity, kind: linkKind(c.relation), relation: c.relation, direction: c.direction, weight: c.weight });
+        kgScore += c.weight;
+      }
+      kgScore *= 0.5 + 0.5 * r;
+    }
+    let sim = 0;
+    if (v !== undefined && input.itemVectors !== undefined) {
+      const w = input.itemVectors(h);
+      for (let k = 0; k < Math.min(v.length, w.length); k++) sim += v[k] * w[k];
+    }
+    const co = input.coLiked?.(item, h) ?? 0;
+    if (kgScore > 0 || sim > 0 || co > 0) {
+      ties.sort((a, b) => b.weight - a.weight || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.entity - b.entity);
+      out.push({ item: h, ties, kgScore, sim, co });
+    }
+  }
+  out.sort((a, b) => {
+    const ka = a.kgScore > 0 ? 1 : 0;
+    const kb = b.kgScore > 0 ? 1 : 0;
+    if (ka !== kb) return kb - ka;
+    if (ka === 1) return b.kgScore - a.kgScore || b.sim - a.sim || a.item - b.item;
+    const sa = a.sim > 0 ? 1 : 0;
+    const sb = b.sim > 0 ? 1 : 0;
+    if (sa !== sb) return sb - sa;
+    return b.sim - a.sim || b.co - a.co || a.item - b.item;
+  });
+  return out;
+}
+
+function isDerivedRelation(relation: string): boolean {
+  return relation === 'has_genre' || relation === 'released_in_decade';
+}
+
+function linkKind(relation: string): LinkKind {
+  if (relation === 'released_in_decade') return 'decade';
+  return relationKind(relation);
+}
+
+/**
+ * "same director, same genre (Romance, Comedy)", "时尚、原创": ties grouped by kind (generic ties
+ * by relation), most specific first, at most 3 groups; or the non-KG tie.
+ */
+function renderTies(r: Related, t: ReasonTemplates, lang: ReasonLang, kg: KgIndex | undefined): string {
+  if (r.ties.length === 0 || kg === undefined) return r.sim > 0 ? t.links.similar : t.links.coLiked;
+  const groups: { key: string; kind: LinkKind; noun: string; labels: string[] }[] = [];
+  for (const tie of r.ties) {
+    const noun = relationNoun(tie, lang, t);
+    const key = tie.kind === 'generic' ? `generic:${noun}` : tie.kind;
+    let g = groups.find((x) => x.key === key);
+    if (g === undefined) {
+      if (groups.length >= 3) continue;
+      g = { key, kind: tie.kind, noun, labels: [] };
+      groups.push(g);
+    }
+    const label = kg.entityHasName(tie.entity) ? cleanLabel(kg.entityLabel(tie.entity)) : null;
+    if (label !== null && !g.labels.includes(label) && g.labels.length < 3) g.labels.push(label);
+  }
+  return groups
+    .map((g) =>
+      g.labels.length > 0
+        ? fillReason(t.namedLinks[g.kind], { label: g.labels.join(t.listJoiner), relation: g.noun })
+        : fillReason(t.links[g.kind], { relation: g.noun }),
+    )
+    .join(t.listJoiner);
+}
+
+/**
+ * What the shared entity is to the candidate, as a noun: "production company", "出品公司".
+ * English derives it from the relation's role phrase; Chinese uses the verbalizer's phrase read
+ * from the item outwards.
+ */
+function relationNoun(tie: Tie, lang: ReasonLang, t: ReasonTemplates): string {
+  if (Object.hasOwn(t.relationWords, tie.relation)) return t.relationWords[tie.relation];
+  const name = canonicalRelation(tie.relation);
+  if (lang === 'zh') {
+    const tpl = getTemplates('zh');
+    const table = tie.direction === 'out' ? tpl.relations : tpl.inverseRelations;
+    if (Object.hasOwn(table, name)) return table[name];
+    return humanizeRelation(name);
+  }
+  return roleOf(tie.relation, tie.direction === 'in')
+    .replace(/^with /, '')
+    .replace(/ (of|in|to|by|for)$/, '');
+}
+
+/** A relation in a path, read from the head: the language's phrase, else humanized. */
+function pathRelation(relation: string, lang: ReasonLang, t: ReasonTemplates): string {
+  const name = canonicalRelation(relation);
+  if (lang === 'en') return kgHumanize(relation);
+  const table = getTemplates(lang).relations;
+  if (Object.hasOwn(table, name)) return table[name];
+  if (Object.hasOwn(t.relationWords, relation)) return t.relationWords[relation];
+  return humanizeRelation(name);
+}
+
+function itemTitle(dataset: Dataset, kg: KgIndex | undefined, i: number): string {
+  const raw = kg !== undefined ? kg.itemLabel(i) : (dataset.items[i]?.title ?? '');
+  const t = readableTitle(raw.trim());
+  return t.length > 0 && !containsRawMid(t) ? t : `#${dataset.itemIds[i] ?? i}`;
+}
+
+/**
+ * A KG path in words, like KgIndex.formatPath but with readable item titles ("A Bug's Life
+ * (1998)") and, in Chinese, the verbalizer's relation phrases.
+ */
+function formatPath(kg: KgIndex, p: KgPath, lang: ReasonLang): string {
+  const t = reasonTemplates(lang);
+  const label = (e: number): string => readableLabel(kg.entityLabel(e), kg.entityItems(e).length > 0);
+  let s = label(p.start);
+  for (const step of p.steps) {
+    const r = pathRelation(step.relation, lang, t);
+    s += step.direction === 'out' ? ` —${r}→ ` : ` ←${r}— `;
+    s += label(step.entity);
+  }
+  return s;
+}
+
+/**
+ * Item titles inside entity labels read naturally: "Sting, The (1973)" → "The Sting (1973)", also
+ * in descriptions such as "director of Sting, The (1973)".
+ */
+function readableLabel(label: string, isItem: boolean): string {
+  if (isItem) return readableTitle(label);
+  const m = /^(.+? (?:of|in|to|by|with|for)) (.+)$/.exec(label);
+  return m !== null ? `${m[1]} ${readableTitle(m[2])}` : label;
+}
+
+/**
+ * Users who interacted with both items in training, from the training matrix: a callback for
+ * explainRecommendation's `coLiked`.
+ */
+export function coInteractionCounter(train: Csr): (a: number, b: number) => number {
+  const byItem = transpose(dedupeRows(train, true));
+  return (a: number, b: number): number => {
+    let p = byItem.indptr[a];
+    let q = byItem.indptr[b];
+    const pe = byItem.indptr[a + 1];
+    const qe = byItem.indptr[b + 1];
+    let n = 0;
+    while (p < pe && q < qe) {
+      const x = byItem.indices[p];
+      const y = byItem.indices[q];
+      if (x === y) {
+        n++;
+        p++;
+        q++;
+      } else if (x < y) p++;
+      else q++;
+    }
+    return n;
+  };
+}

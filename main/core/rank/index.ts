@@ -1,0 +1,31 @@
+/** Candidate generation, learned fusion, diversity re-ranking and explanations. See docs/hybrid.md. */
+export {
+  HybridScorer,
+  HYBRID_DEFAULTS,
+  ABLATIONS,
+  ABLATION_GROUPS,
+  ablationSources,
+  type AblationName,
+  type AblationPlan,
+  type Contributions,
+  type FeatureContribution,
+  type HybridFitReport,
+  type HybridOptions,
+  type RankerChoice,
+} from './hybrid';
+export { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex } from './features';
+export { fitLinear, LinearRanker, LINEAR_DEFAULTS, type LinearOptions } from './linear';
+export { fitGbdt, GbdtRanker, GBDT_DEFAULTS, type GbdtOptions } from './gbdt';
+export { Standardizer, groupNdcg, type RankerModel, type RankingData } from './ranker';
+export { mmrRerank } from './mmr';
+export {
+  explainRecommendation,
+  signalShares,
+  coInteractionCounter,
+  type ContributionSource,
+  type ExplainInput,
+  type Explanation,
+  type HistoryLink,
+  type ProfileTermLike,
+} from './explain';
+export { reasonTemplates, REASON_LANGS, type ReasonLang, type ReasonTemplates, type LinkKind, type SignalPhrase } from './reason-templates';

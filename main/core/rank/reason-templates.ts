@@ -1,0 +1,164 @@
+/**
+ * Phrases of the one-line recommendation reasons, per language. Placeholders in braces are
+ * filled by explain.ts; every phrase of every language has the same keys (checked by the type).
+ */
+
+export const REASON_LANGS = ['en', 'zh'] as const;
+export type ReasonLang = (typeof REASON_LANGS)[number];
+
+/** What ties a candidate to a history item. */
+export type LinkKind =
+  | 'director'
+  | 'actor'
+  | 'writer'
+  | 'producer'
+  | 'genre'
+  | 'language'
+  | 'country'
+  | 'award'
+  | 'nomination'
+  | 'decade'
+  | 'generic'
+  | 'similar'
+  | 'coLiked';
+
+/** Signal groups a reason can end with ("also popular with similar users"). */
+export type SignalPhrase = 'cf' | 'pop' | 'text' | 'kg' | 'overlap' | 'history';
+
+export interface ReasonTemplates {
+  /** First part: "Recommended because you liked {title}: {links}". */
+  readonly because: string;
+  /** A further history item: "{title}: {links}". */
+  readonly more: string;
+  /** When no history item ties in: "Recommended for you: {links}". */
+  readonly plain: string;
+  /** Tail after the history part: "also {phrase}". */
+  readonly also: string;
+  /** A title as quoted in text. */
+  readonly title: string;
+  readonly listJoiner: string;
+  readonly partJoiner: string;
+  readonly end: string;
+  /** Tie phrases without an entity name ("same director"). */
+  readonly links: Readonly<Record<LinkKind, string>>;
+  /** Tie phrases with a named entity ("same genre ({label})"); generic ties print the label only. */
+  readonly namedLinks: Readonly<Record<LinkKind, string>>;
+  readonly signals: Readonly<Record<SignalPhrase, string>>;
+  /** A fact about a signal when nothing in the KG or the history ties in: "{title}: {phrase}". */
+  readonly signalFact: string;
+  /** Words for relations the KG index derives from catalog columns. */
+  readonly relationWords: Readonly<Record<string, string>>;
+}
+
+const EN: ReasonTemplates = {
+  because: 'Recommended because you liked {title}: {links}',
+  more: '{title}: {links}',
+  plain: 'Recommended for you: {links}',
+  also: 'also {phrase}',
+  title: '{title}',
+  listJoiner: ', ',
+  partJoiner: '; ',
+  end: '.',
+  links: {
+    director: 'same director',
+    actor: 'shared cast',
+    writer: 'same writer',
+    producer: 'same producer',
+    genre: 'same genre',
+    language: 'same language',
+    country: 'same country',
+    award: 'same award',
+    nomination: 'same award nomination',
+    decade: 'same decade',
+    generic: 'shared {relation}',
+    similar: 'similar description',
+    coLiked: 'liked by the same users',
+  },
+  namedLinks: {
+    director: 'same director ({label})',
+    actor: 'shared cast ({label})',
+    writer: 'same writer ({label})',
+    producer: 'same producer ({label})',
+    genre: 'same genre ({label})',
+    language: 'same language ({label})',
+    country: 'same country ({label})',
+    award: 'same award ({label})',
+    nomination: 'same award nomination ({label})',
+    decade: 'same decade ({label})',
+    generic: '{label}',
+    similar: 'similar description',
+    coLiked: 'liked by the same users',
+  },
+  signals: {
+    cf: 'popular with similar users',
+    pop: 'popular overall',
+    text: 'similar in content to what you watched',
+    kg: 'a match for your taste profile',
+    overlap: 'sharing traits with your history',
+    history: 'suited to how much you have watched',
+  },
+  signalFact: '{title}: {phrase}',
+  relationWords: { has_genre: 'genre', released_in_decade: 'decade' },
+};
+
+const ZH: ReasonTemplates = {
+  because: '因为您喜欢{title}：{links}',
+  more: '{title}：{links}',
+  plain: '为您推荐：{links}',
+  also: '也{phrase}',
+  title: '《{title}》',
+  listJoiner: '、',
+  partJoiner: '；',
+  end: '。',
+  links: {
+    director: '同一导演',
+    actor: '共同演员',
+    writer: '同一编剧',
+    producer: '同一制片人',
+    genre: '同一类型',
+    language: '同一语言',
+    country: '同一国家/地区',
+    award: '同一奖项',
+    nomination: '同一提名',
+    decade: '同一年代',
+    generic: '共同的{relation}',
+    similar: '内容描述相似',
+    coLiked: '被同样的用户喜欢',
+  },
+  namedLinks: {
+    director: '同一导演（{label}）',
+    actor: '共同演员（{label}）',
+    writer: '同一编剧（{label}）',
+    producer: '同一制片人（{label}）',
+    genre: '同一类型（{label}）',
+    language: '同一语言（{label}）',
+    country: '同一国家/地区（{label}）',
+    award: '同一奖项（{label}）',
+    nomination: '同一提名（{label}）',
+    decade: '同一年代（{label}）',
+    generic: '{label}',
+    similar: '内容描述相似',
+    coLiked: '被同样的用户喜欢',
+  },
+  signals: {
+    cf: '受到相似用户的喜爱',
+    pop: '很受欢迎',
+    text: '与您看过的内容相似',
+    kg: '符合您的兴趣画像',
+    overlap: '与您的历史有共同特征',
+    history: '适合您的观看量',
+  },
+  signalFact: '{title}：{phrase}',
+  relationWords: { has_genre: '类型', released_in_decade: '年代' },
+};
+
+const ALL: Readonly<Record<ReasonLang, ReasonTemplates>> = { en: EN, zh: ZH };
+
+export function reasonTemplates(lang: ReasonLang): ReasonTemplates {
+  return ALL[lang];
+}
+
+/** Replaces {name} placeholders; unknown ones are left as they are. */
+export function fillReason(phrase: string, vars: Readonly<Record<string, string>>): string {
+  return phrase.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name] : whole));
+}
