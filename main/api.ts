@@ -6,6 +6,7 @@
  * Preload and renderer import only TYPES from this file (`import type`), so zod never lands in
  * their bundles. Values (schemas, dispatch) are for the main process and the bridge.
  */
+import type { WorkspaceSummary as StoreSummary } from './core/store/workspace';
 import { z } from 'zod';
 import { KnowrecError, type ErrorCode } from './core/errors';
 
@@ -50,19 +51,9 @@ export function toApiError(e: unknown): ApiError {
 /** Api revision; bumped when a method changes shape. */
 export const API_VERSION = 1;
 
-export interface WorkspaceSummary {
+export interface WorkspaceSummary extends StoreSummary {
   /** Absolute path of the open workspace file. */
   readonly path: string;
-  /** Name of the imported dataset, null before the first import. */
-  readonly dataset: string | null;
-  readonly users: number;
-  readonly items: number;
-  readonly interactions: number;
-  readonly entities: number;
-  readonly relations: number;
-  readonly triples: number;
-  readonly links: number;
-  readonly schemaVersion: number;
 }
 
 export interface ItemRow {

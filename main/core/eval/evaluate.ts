@@ -182,7 +182,12 @@ export function evaluateSplit(
   ks: readonly number[],
   opts: EvaluateSplitOptions = {},
 ): EvalReport {
-  return evaluateRanking((u) => scorer.score(u), {
+  return evaluateRanking((u) => scorer.score(u), splitOptions(split, phase, ks, opts));
+}
+
+/** The evaluation options of one phase of a split: its targets, RecBole's exclusions, popularity. */
+function splitOptions(split: Split, phase: EvalPhase, ks: readonly number[], opts: EvaluateSplitOptions): EvaluateOptions {
+  return {
     ...opts,
     target: split[phase],
     exclude: exclusionFor(split, phase),
@@ -190,7 +195,7 @@ export function evaluateSplit(
     nItems: split.nItems,
     ks,
     trainItemCounts: itemCounts(split.train, split.nItems),
-  });
+  };
 }
 
 /**
@@ -228,19 +233,7 @@ export function coldItemRecall(
   items: ArrayLike<number> = split.coldItems,
   opts: EvaluateSplitOptions = {},
 ): EvalReport {
-  return evaluateItemSlice(
-    (u) => scorer.score(u),
-    {
-      ...opts,
-      target: split[phase],
-      exclude: exclusionFor(split, phase),
-      nUsers: split.nUsers,
-      nItems: split.nItems,
-      ks,
-      trainItemCounts: itemCounts(split.train, split.nItems),
-    },
-    items,
-  );
+  return evaluateItemSlice((u) => scorer.score(u), splitOptions(split, phase, ks, opts), items);
 }
 
 function checkKs(ks: readonly number[]): number[] {

@@ -16,6 +16,7 @@
 import { KnowrecError } from '../errors';
 import { topK } from '../topk';
 import type { Csr, Scorer } from '../types';
+import { upperBound } from './ranker';
 
 export interface HybridSource {
   /** Signal name the source's features are grouped under ('ease', 'kg-profile', …). */
@@ -330,14 +331,3 @@ export class FeatureBuilder {
   }
 }
 
-/** Number of entries of ascending `a` that are ≤ v. */
-function upperBound(a: Float32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -7,7 +7,7 @@
  * own Newton value, and a split's feature is credited with value(child) − value(node).
  */
 import { createRng } from '../random';
-import { checkPositive, perGroupNdcg, type RankerModel, type RankingData } from './ranker';
+import { checkPositive, perGroupNdcg, upperBound, type RankerModel, type RankingData } from './ranker';
 
 export interface GbdtOptions {
   readonly trees?: number;
@@ -396,13 +396,3 @@ function buildTree(
   };
 }
 
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

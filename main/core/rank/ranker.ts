@@ -147,3 +147,15 @@ export function checkPositive(name: string, v: number, integer: boolean): void {
     throw new KnowrecError('config', `hybrid: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
   }
 }
+
+/** Number of entries of ascending `a` that are ≤ v. */
+export function upperBound(a: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -10,17 +10,11 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import type { Dataset, ItemRecord, Progress, UserRecord } from '../types';
 import type { ImportReport } from '../data/report';
 import { MIGRATIONS, migrate, schemaVersion, type Migration } from './schema';
+import type { DatasetCounts } from '../data/report';
 
-export interface WorkspaceSummary {
+export interface WorkspaceSummary extends DatasetCounts {
   /** Name of the imported dataset, null before the first import. */
   readonly dataset: string | null;
-  readonly users: number;
-  readonly items: number;
-  readonly interactions: number;
-  readonly entities: number;
-  readonly relations: number;
-  readonly triples: number;
-  readonly links: number;
   readonly schemaVersion: number;
 }
 
