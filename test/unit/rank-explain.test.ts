@@ -224,7 +224,15 @@ describe('signalShares', () => {
     const s = signalShares({ ease: 3, pop: -1, 'kg-overlap': 1, bpr: 0, semantic: -3 });
     expect(s.signals).toEqual({ ease: 0.75, 'kg-overlap': 0.25 });
     expect(s.against).toEqual({ pop: 0.25, semantic: 0.75 });
-    expect(signalShares({ ease: -1 })).toEqual({ signals: {}, against: { ease: 1 } });
+  });
+
+  it('still gives shares summing to 1 when no signal is positive', () => {
+    // all below the average candidate: credit what held the item back least
+    const s = signalShares({ ease: -1, pop: -3, semantic: -2 });
+    expect(s.against).toEqual({ ease: 1 / 6, pop: 0.5, semantic: 1 / 3 });
+    expect(s.signals).toEqual({ ease: 2 / 3, semantic: 1 / 3 });
+    expect(signalShares({ ease: -1 }).signals).toEqual({ ease: 1 });
+    expect(signalShares({ ease: 0, pop: 0 }).signals).toEqual({ ease: 0.5, pop: 0.5 });
   });
 });
 

@@ -50,7 +50,10 @@ export interface HistoryLink {
 }
 
 export interface Explanation {
-  /** Shares of the positive signal contributions (non-negative, summing to 1; {} when none is positive). */
+  /**
+   * Shares of the positive signal contributions (non-negative, summing to 1). When no signal is
+   * positive, the shares of how much less each held the item back than the weakest signal.
+   */
   readonly signals: Readonly<Record<string, number>>;
   /** Shares of the negative contributions (summing to 1 when any, else {}). */
   readonly against: Readonly<Record<string, number>>;
@@ -103,6 +106,17 @@ export function signalShares(signals: Readonly<Record<string, number>>): {
   for (const [k, v] of Object.entries(signals)) {
     if (v > 0 && pos > 0) forShares[k] = v / pos;
     else if (v < 0 && neg > 0) against[k] = -v / neg;
+  }
+  if (pos === 0) {
+    // Nothing pushed the item above the average candidate: credit the signals that held it
+    // back least, relative to the one that held it back most (uniform when all are equal).
+    const entries = Object.entries(signals);
+    const min = Math.min(...entries.map(([, v]) => v));
+    const lifted = entries.map(([k, v]) => [k, v - min] as const);
+    const total = lifted.reduce((a, [, v]) => a + v, 0);
+    for (const [k, v] of lifted) {
+      if (total > 0 ? v > 0 : entries.length > 0) forShares[k] = total > 0 ? v / total : 1 / entries.length;
+    }
   }
   return { signals: forShares, against };
 }
