@@ -5,9 +5,13 @@
  * The store is reached through `WorkspaceLike`, which `Workspace` (main/core/store) satisfies;
  * main/index.ts and the CLI pass the opener (e.g. `(p) => Workspace.openOrCreate(p)`).
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from './core/errors';
+import { KgIndex } from './core/kg';
 import type { Dataset } from './core/types';
+import { itemCardView, kgSearchView, kgSubgraphView, recommendView } from './api-views';
+import { dataHash, defaultModelPath, loadSnapshot, type Snapshot } from './jobs/snapshot';
 import {
   API_VERSION,
   fail,
@@ -48,6 +52,11 @@ export interface ApiImplOptions {
   readonly workspacePath: string | null;
   /** The app's version (package.json). */
   readonly appVersion: string;
+  /**
+   * Folder of the serving snapshot `recommend` reads (written by `knowrec fit --out DIR`).
+   * Default: the dataset's default model folder, `defaultModelPath(<dataset name>)`.
+   */
+  readonly modelDir?: string;
 }
 
 /** The Api plus lifecycle for its owner (the Electron main process or the bridge command). */
@@ -61,6 +70,16 @@ interface Opened {
   readonly path: string;
   readonly ws: WorkspaceLike;
   dataset: Promise<Dataset> | null;
+  kg: Promise<KgIndex> | null;
+  /** Hash of the dataset's interactions, to tell whether a snapshot was fitted on it. */
+  hash: string | null;
+}
+
+interface LoadedSnapshot {
+  readonly dir: string;
+  /** manifest.json's modification time when read; a refit replaces the folder. */
+  readonly stamp: number;
+  readonly snapshot: Snapshot;
 }
 
 export function createApi(options: ApiImplOptions): ApiImpl {
@@ -72,7 +91,7 @@ export function createApi(options: ApiImplOptions): ApiImpl {
   const openAt = async (path: string): Promise<Opened> => {
     const abs = resolve(path);
     const ws = await options.open(abs);
-    return { path: abs, ws, dataset: null };
+    return { path: abs, ws, dataset: null, kg: null, hash: null };
   };
 
   const ensureOpen = async (): Promise<Opened> => {
@@ -112,6 +131,30 @@ export function createApi(options: ApiImplOptions): ApiImpl {
       });
     }
     return o.dataset;
+  };
+
+  const kgOf = (o: Opened): Promise<KgIndex> => {
+    if (o.kg === null) {
+      o.kg = datasetOf(o).then((ds) => new KgIndex(ds));
+      o.kg.catch(() => {
+        o.kg = null;
+      });
+    }
+    return o.kg;
+  };
+
+  let loaded: LoadedSnapshot | null = null;
+  const snapshotFor = (dataset: string): LoadedSnapshot => {
+    const dir = resolve(options.modelDir ?? defaultModelPath(dataset));
+    let stamp: number;
+    try {
+      stamp = statSync(resolve(dir, 'manifest.json')).mtimeMs;
+    } catch {
+      const how = options.modelDir === undefined ? `knowrec fit --dataset ${dataset}` : `knowrec fit --dataset ${dataset} --out ${dir}`;
+      throw new KnowrecError('not-found', `no fitted model for dataset ${dataset} (no manifest.json)`, { file: dir }, `run \`${how}\` first, then ask again`);
+    }
+    if (loaded === null || loaded.dir !== dir || loaded.stamp !== stamp) loaded = { dir, stamp, snapshot: loadSnapshot(dir) };
+    return loaded;
   };
 
   const guard = async <T>(work: () => Promise<T>): Promise<Result<T>> => {
@@ -165,6 +208,26 @@ export function createApi(options: ApiImplOptions): ApiImpl {
         const ds = await datasetOf(o);
         const rows: UserRow[] = ds.users.map((u) => ({ id: u.id, attributes: u.attributes }));
         return pageOf(rows, request.offset, request.limit);
+      }),
+
+    kgSearch: (request) => guard(async () => kgSearchView(await kgOf(await ensureOpen()), request.query, request.limit)),
+
+    kgSubgraph: (request) => guard(async () => kgSubgraphView(await kgOf(await ensureOpen()), request)),
+
+    kgItem: (request) =>
+      guard(async () => {
+        const o = await ensureOpen();
+        const [kg, ds] = await Promise.all([kgOf(o), datasetOf(o)]);
+        return itemCardView(kg, ds, request.item);
+      }),
+
+    recommend: (request) =>
+      guard(async () => {
+        const o = await ensureOpen();
+        const ds = await datasetOf(o);
+        const { dir, snapshot } = snapshotFor(ds.name);
+        o.hash ??= dataHash(ds);
+        return recommendView({ snapshot, dir, dataset: ds, dataSha256: o.hash, user: request.user, k: request.k });
       }),
 
     currentPath: () => current?.path ?? null,

@@ -74,6 +74,127 @@ export interface Page<T> {
   readonly rows: readonly T[];
 }
 
+// Knowledge graph (ids are strings at the boundary; dense indices stay in the main process)
+
+export interface KgHit {
+  readonly kind: 'item' | 'entity';
+  /** Entity id, or null for an item without an entity. */
+  readonly entity: string | null;
+  /** Item id when the hit is an item (or an item's entity). */
+  readonly item: string | null;
+  readonly label: string;
+}
+
+export interface KgNode {
+  /** Entity id. */
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'item' | 'entity';
+  /** Item id when the node is an item's entity. */
+  readonly item: string | null;
+  /** Hops from the centre (0 for the centre). */
+  readonly distance: number;
+}
+
+export interface KgEdge {
+  /** Head entity id. */
+  readonly source: string;
+  /** Tail entity id. */
+  readonly target: string;
+  readonly relation: string;
+  /** The relation in words ("directed by"). */
+  readonly label: string;
+  /** True when the triple was derived from catalog columns (genres, decade). */
+  readonly derived: boolean;
+}
+
+export interface KgRelationCount {
+  readonly relation: string;
+  readonly label: string;
+  /** Edges of this relation touching the centre (before any relation filter). */
+  readonly count: number;
+}
+
+export interface KgSubgraph {
+  /** Entity ids of the centre (an item may have several entities; none when it has no KG facts). */
+  readonly center: readonly string[];
+  readonly nodes: readonly KgNode[];
+  readonly edges: readonly KgEdge[];
+  /** True when nodes or edges were left out because of the cap. */
+  readonly truncated: boolean;
+  /** Entities within `hops` of the centre (centre not counted), before the cap. */
+  readonly totalNeighbours: number;
+  /** Relations around the centre, for filter choices; unaffected by `relations`. */
+  readonly relations: readonly KgRelationCount[];
+  readonly hops: number;
+  readonly cap: number;
+}
+
+export interface KgFact {
+  readonly relation: string;
+  /** The fact in words, read from the item: "directed by", "director of". */
+  readonly label: string;
+  readonly direction: 'out' | 'in';
+  /** Entity id at the other end and its readable name. */
+  readonly entity: string;
+  readonly entityLabel: string;
+  /** Item id when the other end is an item. */
+  readonly entityItem: string | null;
+  readonly derived: boolean;
+}
+
+export interface ItemCard {
+  readonly id: string;
+  readonly title: string;
+  readonly attributes: Readonly<Record<string, string | number | string[]>>;
+  /** Interactions with this item in the workspace. */
+  readonly interactions: number;
+  readonly facts: readonly KgFact[];
+}
+
+// Recommendations (read from the serving snapshot written by `knowrec fit`)
+
+export interface HistoryMatch {
+  readonly item: string;
+  readonly title: string;
+  /** The ties in words: "same director", "similar description". */
+  readonly relation: string;
+}
+
+export interface RecommendationExplanation {
+  /** Shares of the signals that pushed the item up (non-negative, summing to 1). */
+  readonly signals: Readonly<Record<string, number>>;
+  /** Shares of the signals that held it back (summing to 1 when any). */
+  readonly against: Readonly<Record<string, number>>;
+  readonly history: readonly HistoryMatch[];
+  readonly facts: readonly string[];
+  readonly reason: string;
+}
+
+export interface Recommendation {
+  readonly item: string;
+  readonly title: string;
+  readonly score: number;
+  readonly explanation: RecommendationExplanation;
+}
+
+export interface ModelInfo {
+  /** Folder of the serving snapshot. */
+  readonly dir: string;
+  readonly dataset: string;
+  readonly created: string;
+  /** Items kept per user by the fit. */
+  readonly k: number;
+  /** False when the workspace's interactions differ from those the model was fitted on. */
+  readonly dataMatches: boolean;
+}
+
+export interface Recommendations {
+  readonly user: string;
+  readonly items: readonly Recommendation[];
+  readonly model: ModelInfo;
+}
+
 export interface VersionInfo {
   readonly app: string;
   readonly api: number;
@@ -112,9 +233,49 @@ export const ListItemsRequestSchema = z.strictObject({
 
 export const ListUsersRequestSchema = z.strictObject(pageFields);
 
+/** Most nodes a KG subgraph may ask for. */
+export const MAX_SUBGRAPH_CAP = 2000;
+/** Most hops a KG subgraph may ask for. */
+export const MAX_HOPS = 3;
+/** Most recommendations one call may ask for. */
+export const MAX_RECOMMEND_K = 100;
+
+const idField = (what: string) =>
+  z.string({ error: `${what} must be a string` }).trim().min(1, `${what} must not be empty`).max(500, `${what} is too long`);
+
+export const KgSearchRequestSchema = z.strictObject({
+  query: z.string({ error: 'query must be a string' }).trim().min(1, 'query must not be empty').max(200, 'query must be at most 200 characters'),
+  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'),
+});
+
+export const KgSubgraphRequestSchema = z
+  .strictObject({
+    item: idField('item').optional(),
+    entity: idField('entity').optional(),
+    hops: z.number({ error: 'hops must be a number' }).int('hops must be a whole number').min(1, 'hops must be at least 1').max(MAX_HOPS, `hops must be at most ${MAX_HOPS}`),
+    relations: z.array(idField('a relation name'), { error: 'relations must be a list of relation names' }).max(1000, 'too many relations').optional(),
+    cap: z
+      .number({ error: 'cap must be a number' })
+      .int('cap must be a whole number')
+      .min(1, 'cap must be at least 1')
+      .max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`),
+  })
+  .refine((r) => (r.item === undefined) !== (r.entity === undefined), { error: 'give exactly one of item or entity' });
+
+export const KgItemRequestSchema = z.strictObject({ item: idField('item') });
+
+export const RecommendRequestSchema = z.strictObject({
+  user: idField('user'),
+  k: z.number({ error: 'k must be a number' }).int('k must be a whole number').min(1, 'k must be at least 1').max(MAX_RECOMMEND_K, `k must be at most ${MAX_RECOMMEND_K}`),
+});
+
 export type OpenWorkspaceRequest = z.output<typeof OpenWorkspaceRequestSchema>;
 export type ListItemsRequest = z.output<typeof ListItemsRequestSchema>;
 export type ListUsersRequest = z.output<typeof ListUsersRequestSchema>;
+export type KgSearchRequest = z.output<typeof KgSearchRequestSchema>;
+export type KgSubgraphRequest = z.output<typeof KgSubgraphRequestSchema>;
+export type KgItemRequest = z.output<typeof KgItemRequestSchema>;
+export type RecommendRequest = z.output<typeof RecommendRequestSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The Api
@@ -128,6 +289,14 @@ export interface Api {
   /** Items in catalog order; `query` keeps those whose id or title contains it (any case). */
   listItems(request: ListItemsRequest): Promise<Result<Page<ItemRow>>>;
   listUsers(request: ListUsersRequest): Promise<Result<Page<UserRow>>>;
+  /** Items and KG entities whose readable label contains `query` (best matches first). */
+  kgSearch(request: KgSearchRequest): Promise<Result<readonly KgHit[]>>;
+  /** The neighbourhood of an item or entity, capped at `cap` nodes (the centre included). */
+  kgSubgraph(request: KgSubgraphRequest): Promise<Result<KgSubgraph>>;
+  /** An item's card: title, catalog attributes and its one-hop KG facts. */
+  kgItem(request: KgItemRequest): Promise<Result<ItemCard>>;
+  /** The user's top-k with scores and explanations, from the dataset's fitted model. */
+  recommend(request: RecommendRequest): Promise<Result<Recommendations>>;
 }
 
 export type ApiMethod = keyof Api;
@@ -144,6 +313,10 @@ export const apiInputSchemas = {
   openWorkspace: OpenWorkspaceRequestSchema,
   listItems: ListItemsRequestSchema,
   listUsers: ListUsersRequestSchema,
+  kgSearch: KgSearchRequestSchema,
+  kgSubgraph: KgSubgraphRequestSchema,
+  kgItem: KgItemRequestSchema,
+  recommend: RecommendRequestSchema,
 } as const satisfies { readonly [M in ApiMethod]: z.ZodType<ApiInput<M>> };
 
 export const API_METHODS = Object.freeze(Object.keys(apiInputSchemas)) as readonly ApiMethod[];
@@ -203,6 +376,14 @@ export async function dispatchApi(api: Api, method: string, input: unknown): Pro
       return run(apiInputSchemas.listItems, (r) => api.listItems(r));
     case 'listUsers':
       return run(apiInputSchemas.listUsers, (r) => api.listUsers(r));
+    case 'kgSearch':
+      return run(apiInputSchemas.kgSearch, (r) => api.kgSearch(r));
+    case 'kgSubgraph':
+      return run(apiInputSchemas.kgSubgraph, (r) => api.kgSubgraph(r));
+    case 'kgItem':
+      return run(apiInputSchemas.kgItem, (r) => api.kgItem(r));
+    case 'recommend':
+      return run(apiInputSchemas.recommend, (r) => api.recommend(r));
     default: {
       const unreachable: never = method;
       return { status: 'unknown-method', result: fail('internal', `Api method without dispatch: ${String(unreachable)}`) };
@@ -221,5 +402,13 @@ function inputHint(method: ApiMethod): string {
       return `send {"offset": 0, "limit": 50, "query": "optional text"} with limit between 1 and ${MAX_PAGE}`;
     case 'listUsers':
       return `send {"offset": 0, "limit": 50} with limit between 1 and ${MAX_PAGE}`;
+    case 'kgSearch':
+      return 'send {"query": "Toy Story", "limit": 20} with limit between 1 and 100';
+    case 'kgSubgraph':
+      return `send {"item": "1", "hops": 1, "cap": 200} (or "entity" instead of "item"; optional "relations": [...]) with hops 1..${MAX_HOPS} and cap 1..${MAX_SUBGRAPH_CAP}`;
+    case 'kgItem':
+      return 'send {"item": "1"}';
+    case 'recommend':
+      return `send {"user": "1", "k": 10} with k between 1 and ${MAX_RECOMMEND_K}`;
   }
 }

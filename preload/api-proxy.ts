@@ -23,6 +23,10 @@ export function buildPreloadApi(invoke: Invoke): Api {
     openWorkspace: (request) => call('openWorkspace', request),
     listItems: (request) => call('listItems', request),
     listUsers: (request) => call('listUsers', request),
+    kgSearch: (request) => call('kgSearch', request),
+    kgSubgraph: (request) => call('kgSubgraph', request),
+    kgItem: (request) => call('kgItem', request),
+    recommend: (request) => call('recommend', request),
   };
   return Object.freeze(api);
 }

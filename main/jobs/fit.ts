@@ -7,25 +7,32 @@
  * Saving is atomic: the snapshot is written to a temporary folder beside DIR and swapped in by
  * renames, so a crash mid-save leaves the previous model intact.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KnowrecError, throwIfAborted } from '../core/errors';
 import { evaluateSplit, splitInteractions } from '../core/eval';
 import { rowIndices, rowValues, toCsr } from '../core/matrix';
 import { KgProfileScorer } from '../core/models/kg-profile';
 import { SemanticScorer } from '../core/models/semantic';
-import { coInteractionCounter, explainRecommendation, HybridScorer, type Explanation, type ReasonLang } from '../core/rank';
+import { coInteractionCounter, explainRecommendation, HybridScorer, type ReasonLang } from '../core/rank';
 import { topK } from '../core/topk';
 import type { KgIndex } from '../core/kg';
 import type { Csr, Dataset, Scorer } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { fitContext } from './evaluate';
 import { fitModel, ModelEnv, type FittedModel } from './model-factory';
+import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot, type SnapshotItem, type SnapshotManifest } from './snapshot';
 
-export const SNAPSHOT_FORMAT = 'knowrec-snapshot/1';
+export {
+  dataHash,
+  defaultModelPath,
+  loadSnapshot,
+  saveSnapshot,
+  SNAPSHOT_FORMAT,
+  type Snapshot,
+  type SnapshotItem,
+  type SnapshotManifest,
+} from './snapshot';
 
 export interface FitJobOptions extends OpenDatasetOptions {
   readonly out?: string;
@@ -37,51 +44,6 @@ export interface FitJobOptions extends OpenDatasetOptions {
   readonly modelDir?: string;
   /** Explain only these users' recommendations (default: all). */
   readonly explainUsers?: readonly string[];
-}
-
-export interface SnapshotItem {
-  readonly item: string;
-  readonly title: string;
-  readonly score: number;
-  readonly explanation: Explanation;
-}
-
-export interface SnapshotManifest {
-  readonly format: typeof SNAPSHOT_FORMAT;
-  readonly dataset: string;
-  readonly data_sha256: string;
-  readonly model: 'hybrid';
-  readonly protocol: { name: 'recbole'; seed: number; note: string };
-  readonly k: number;
-  readonly lang: ReasonLang;
-  readonly users: number;
-  readonly items: number;
-  readonly params: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>;
-  readonly metrics: { readonly valid: Record<string, number>; readonly test: Record<string, number> };
-  readonly fit_seconds: number;
-  readonly created: string;
-}
-
-export interface Snapshot {
-  readonly manifest: SnapshotManifest;
-  readonly recommendations: Readonly<Record<string, readonly SnapshotItem[]>>;
-}
-
-/** Default snapshot folder of a registry dataset: `<cache>/knowrec/models/<name>`. */
-export function defaultModelPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'knowrec', 'models', name);
-}
-
-/** A content hash of the interactions and ids, so a snapshot can tell it was fitted on this data. */
-export function dataHash(d: Dataset): string {
-  const h = createHash('sha256');
-  h.update(d.name);
-  h.update(JSON.stringify([d.userIds.length, d.itemIds.length]));
-  for (const a of [d.interactions.user, d.interactions.item, d.interactions.rating, d.interactions.timestamp]) {
-    h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  }
-  return h.digest('hex');
 }
 
 export interface FitResult {
@@ -215,36 +177,3 @@ export async function explainTopK(o: ExplainTopKOptions): Promise<Record<string,
   return out;
 }
 
-/** Writes the snapshot into DIR through a temporary folder and renames (atomic swap). */
-export function saveSnapshot(dir: string, snap: Snapshot): void {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(tmp);
-  try {
-    writeFileSync(join(tmp, 'recommendations.json'), JSON.stringify(snap.recommendations));
-    // the manifest goes last: a folder with a manifest is complete
-    writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(snap.manifest, null, 2)}\n`);
-    const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-    const hadOld = existsSync(dir);
-    if (hadOld) renameSync(dir, old);
-    renameSync(tmp, dir);
-    if (hadOld) rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-}
-
-export function loadSnapshot(dir: string): Snapshot {
-  const mf = join(dir, 'manifest.json');
-  if (!existsSync(mf)) {
-    throw new KnowrecError('not-found', 'no fitted model here (manifest.json is missing)', { file: dir }, 'run `knowrec fit --dataset NAME --out DIR` first');
-  }
-  const manifest = JSON.parse(readFileSync(mf, 'utf8')) as SnapshotManifest;
-  if (manifest.format !== SNAPSHOT_FORMAT) {
-    throw new KnowrecError('validation', `unknown model format '${String(manifest.format)}'`, { file: mf }, `refit with this version (expects ${SNAPSHOT_FORMAT})`);
-  }
-  const recommendations = JSON.parse(readFileSync(join(dir, 'recommendations.json'), 'utf8')) as Record<string, SnapshotItem[]>;
-  return { manifest, recommendations };
-}

@@ -1,20 +1,23 @@
-/** The workbench page: workspace summary and the first items. State lives here; components are dumb. */
+/** The workbench page: a tab bar and one view at a time. Views are dumb; state comes from the Api. */
 import { useEffect, useState } from 'react';
-import type { Api, ItemRow, Page, Result, VersionInfo, WorkspaceSummary } from '../../main/api';
-import { ErrorNotice } from './components/ErrorNotice';
-import { ItemsTable } from './components/ItemsTable';
-import { Pager } from './components/Pager';
-import { SearchForm } from './components/SearchForm';
-import { SummaryTable } from './components/SummaryTable';
+import type { Api, Result, VersionInfo, WorkspaceSummary } from '../../main/api';
+import { TabBar, type Tab } from './components/TabBar';
+import { DatasetsView } from './views/DatasetsView';
+import { KgView } from './views/KgView';
+import { RecommendationsView } from './views/RecommendationsView';
 
-const PAGE_SIZE = 25;
+type ViewKey = 'datasets' | 'kg' | 'recommendations';
+
+const TABS: readonly Tab<ViewKey>[] = [
+  { key: 'datasets', label: 'Datasets' },
+  { key: 'kg', label: 'Knowledge graph' },
+  { key: 'recommendations', label: 'Recommendations' },
+];
 
 export function App({ api }: { readonly api: Api }) {
   const [version, setVersion] = useState<Result<VersionInfo> | null>(null);
   const [summary, setSummary] = useState<Result<WorkspaceSummary> | null>(null);
-  const [items, setItems] = useState<Result<Page<ItemRow>> | null>(null);
-  const [query, setQuery] = useState('');
-  const [offset, setOffset] = useState(0);
+  const [view, setView] = useState<ViewKey>('datasets');
 
   useEffect(() => {
     let live = true;
@@ -24,21 +27,6 @@ export function App({ api }: { readonly api: Api }) {
       live = false;
     };
   }, [api]);
-
-  useEffect(() => {
-    let live = true;
-    void api
-      .listItems({ offset, limit: PAGE_SIZE, ...(query === '' ? {} : { query }) })
-      .then((r) => live && setItems(r));
-    return () => {
-      live = false;
-    };
-  }, [api, offset, query]);
-
-  const search = (q: string): void => {
-    setQuery(q.trim());
-    setOffset(0);
-  };
 
   return (
     <main className="app">
@@ -51,26 +39,15 @@ export function App({ api }: { readonly api: Api }) {
           </span>
         )}
       </header>
-
-      <section aria-labelledby="summary-title">
-        <h2 id="summary-title">Workspace</h2>
-        {summary === null && <p aria-live="polite">Loading…</p>}
-        {summary?.ok === false && <ErrorNotice error={summary.error} />}
-        {summary?.ok === true && <SummaryTable summary={summary.value} />}
-      </section>
-
-      <section aria-labelledby="items-title">
-        <h2 id="items-title">Items</h2>
-        <SearchForm initial={query} onSearch={search} />
-        {items === null && <p aria-live="polite">Loading…</p>}
-        {items?.ok === false && <ErrorNotice error={items.error} />}
-        {items?.ok === true && (
-          <>
-            <ItemsTable page={items.value} />
-            <Pager offset={items.value.offset} limit={items.value.limit} total={items.value.total} onOffset={setOffset} />
-          </>
-        )}
-      </section>
+      <TabBar tabs={TABS} active={view} onSelect={setView} />
+      {/* Views stay mounted so switching tabs keeps their state. */}
+      {TABS.map((t) => (
+        <div key={t.key} role="tabpanel" id={`panel-${t.key}`} aria-labelledby={`tab-${t.key}`} hidden={t.key !== view} className="panel">
+          {t.key === 'datasets' && <DatasetsView api={api} summary={summary} />}
+          {t.key === 'kg' && <KgView api={api} />}
+          {t.key === 'recommendations' && <RecommendationsView api={api} />}
+        </div>
+      ))}
     </main>
   );
 }

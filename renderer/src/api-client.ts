@@ -79,6 +79,10 @@ export function createBridgeApi(options: BridgeClientOptions): Api {
     openWorkspace: (request) => call('openWorkspace', request),
     listItems: (request) => call('listItems', request),
     listUsers: (request) => call('listUsers', request),
+    kgSearch: (request) => call('kgSearch', request),
+    kgSubgraph: (request) => call('kgSubgraph', request),
+    kgItem: (request) => call('kgItem', request),
+    recommend: (request) => call('recommend', request),
   };
   return api;
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Api } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
+import { kgAndRecommendStubs } from '../helpers/api-stubs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'out');
@@ -112,6 +113,7 @@ describe('electron-vite build', () => {
       openWorkspace: async () => ok({ path: '/b', dataset: null, users: 0, items: 0, interactions: 0, entities: 0, relations: 0, triples: 0, links: 0, schemaVersion: 1 }),
       listItems: async (r) => ok({ offset: r.offset, limit: r.limit, total: 0, rows: [] }),
       listUsers: async (r) => ok({ offset: r.offset, limit: r.limit, total: 0, rows: [] }),
+      ...kgAndRecommendStubs(),
     };
     beforeAll(async () => {
       bridge = await startBridge({ api, staticDir: join(OUT, 'renderer'), log: () => undefined });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Api, type WorkspaceSummary } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { createApiClient, createBridgeApi, type FetchLike } from '../../renderer/src/api-client';
+import { kgAndRecommendStubs } from '../helpers/api-stubs';
 
 const SUMMARY: WorkspaceSummary = {
   path: '/w/c.sqlite',
@@ -26,6 +27,7 @@ const served: Api = {
   listItems: async (r) =>
     ok({ offset: r.offset, limit: r.limit, total: 2, rows: [{ id: 'a', title: r.query ?? 'no query' }] }),
   listUsers: async (r) => ok({ offset: r.offset, limit: r.limit, total: 0, rows: [] }),
+  ...kgAndRecommendStubs(),
 };
 
 let dir: string;

@@ -15,6 +15,7 @@ import {
 } from '../../main/api';
 import { KnowrecError } from '../../main/core/errors';
 import { buildPreloadApi, preloadChannel } from '../../preload/api-proxy';
+import { kgAndRecommendStubs } from '../helpers/api-stubs';
 
 const SUMMARY: WorkspaceSummary = {
   path: '/tmp/w.sqlite',
@@ -48,6 +49,7 @@ function fakeApi(overrides: Partial<Api> = {}): { api: Api; calls: unknown[] } {
       calls.push(r);
       return ok({ offset: r.offset, limit: r.limit, total: 0, rows: [] });
     },
+    ...kgAndRecommendStubs(calls),
     ...overrides,
   };
   return { api, calls };
@@ -55,7 +57,7 @@ function fakeApi(overrides: Partial<Api> = {}): { api: Api; calls: unknown[] } {
 
 describe('Api contract between main and preload', () => {
   it('the preload uses the same channel name as main for every method', () => {
-    expect(API_METHODS.length).toBe(5);
+    expect([...API_METHODS].sort()).toEqual(['kgItem', 'kgSearch', 'kgSubgraph', 'listItems', 'listUsers', 'openWorkspace', 'recommend', 'version', 'workspaceSummary']);
     for (const m of API_METHODS) expect(preloadChannel(m)).toBe(apiChannel(m));
     expect(new Set(API_METHODS.map(apiChannel)).size).toBe(API_METHODS.length);
   });
@@ -88,6 +90,16 @@ describe('dispatchApi', () => {
     expect(await dispatchApi(api, 'workspaceSummary', undefined)).toEqual({ status: 'done', result: ok(SUMMARY) });
     expect((await dispatchApi(api, 'workspaceSummary', {})).status).toBe('done');
     expect((await dispatchApi(api, 'workspaceSummary', null)).status).toBe('done');
+  });
+
+  it('passes KG and recommend requests through, trimmed', async () => {
+    const { api, calls } = fakeApi();
+    const d = await dispatchApi(api, 'kgSubgraph', { item: ' 1 ', hops: 2, cap: 50, relations: ['genre'] });
+    expect(d.status).toBe('done');
+    expect(d.result.ok && d.result.value).toMatchObject({ hops: 2, cap: 50 });
+    await dispatchApi(api, 'recommend', { user: ' 7', k: 3 });
+    await dispatchApi(api, 'kgSearch', { query: ' toy ', limit: 5 });
+    expect(calls).toEqual([{ item: '1', hops: 2, cap: 50, relations: ['genre'] }, { user: '7', k: 3 }, { query: 'toy', limit: 5 }]);
   });
 
   it('trims the workspace path before the call', async () => {
@@ -124,6 +136,16 @@ describe('dispatchApi', () => {
       ['openWorkspace', { path: '   ' }, 'path'],
       ['openWorkspace', 'just-a-string', 'openWorkspace'],
       ['version', { unexpected: 1 }, 'unexpected'],
+      ['kgSearch', { query: '  ', limit: 5 }, 'query'],
+      ['kgSearch', { query: 'toy', limit: 101 }, 'limit'],
+      ['kgSubgraph', { hops: 1, cap: 10 }, 'exactly one of item or entity'],
+      ['kgSubgraph', { item: '1', entity: 'm.0', hops: 1, cap: 10 }, 'exactly one of item or entity'],
+      ['kgSubgraph', { item: '1', hops: 4, cap: 10 }, 'hops'],
+      ['kgSubgraph', { item: '1', hops: 1, cap: 2001 }, 'cap'],
+      ['kgSubgraph', { item: '1', hops: 1, cap: 10, relations: 'genre' }, 'relations'],
+      ['kgItem', { item: '' }, 'item'],
+      ['recommend', { user: '1', k: 0 }, 'k'],
+      ['recommend', { user: 1, k: 5 }, 'user'],
     ];
     for (const [method, input, mention] of cases) {
       const d = await dispatchApi(api, method, input);

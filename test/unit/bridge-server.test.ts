@@ -8,6 +8,7 @@ import { ok, type Api, type ListItemsRequest, type WorkspaceSummary } from '../.
 import { BRIDGE_HOST, startBridge, type Bridge } from '../../main/bridge/server';
 import { resolveStaticPath } from '../../main/bridge/static';
 import { KnowrecError } from '../../main/core/errors';
+import { kgAndRecommendStubs } from '../helpers/api-stubs';
 
 const SUMMARY: WorkspaceSummary = {
   path: '/w/tiny.sqlite',
@@ -35,6 +36,7 @@ const fakeApi: Api = {
     return ok({ offset: r.offset, limit: r.limit, total: 3, rows: [{ id: '1', title: 'Toy Story' }] });
   },
   listUsers: async (r) => ok({ offset: r.offset, limit: r.limit, total: 0, rows: [] }),
+  ...kgAndRecommendStubs(),
 };
 
 let dir: string;

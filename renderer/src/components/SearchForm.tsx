@@ -3,9 +3,13 @@ import { useState, type FormEvent } from 'react';
 interface SearchFormProps {
   readonly initial: string;
   readonly onSearch: (query: string) => void;
+  /** Id of the input (unique on the page); default 'item-query'. */
+  readonly id?: string;
+  readonly label?: string;
+  readonly placeholder?: string;
 }
 
-export function SearchForm({ initial, onSearch }: SearchFormProps) {
+export function SearchForm({ initial, onSearch, id = 'item-query', label = 'Find items', placeholder = 'id or title' }: SearchFormProps) {
   const [text, setText] = useState(initial);
   const submit = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
@@ -13,8 +17,8 @@ export function SearchForm({ initial, onSearch }: SearchFormProps) {
   };
   return (
     <form className="search" role="search" onSubmit={submit}>
-      <label htmlFor="item-query">Find items</label>
-      <input id="item-query" type="search" value={text} maxLength={200} placeholder="id or title" onChange={(e) => setText(e.target.value)} />
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="search" value={text} maxLength={200} placeholder={placeholder} onChange={(e) => setText(e.target.value)} />
       <button type="submit">Search</button>
     </form>
   );

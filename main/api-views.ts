@@ -1,0 +1,131 @@
+/**
+ * Turns core results (dense indices) into the Api's views (string ids and readable labels):
+ * KG search hits, explorer subgraphs, item cards, and recommendations read from a snapshot.
+ * Pure functions over a KgIndex / Dataset / Snapshot; api-impl.ts wires them to the workspace.
+ */
+import type { ItemCard, KgHit, KgRelationCount, KgSubgraph, KgSubgraphRequest, Recommendations } from './api';
+import { KnowrecError } from './core/errors';
+import { humanizeRelation, inverseRelation, type KgIndex, type SubgraphCenter } from './core/kg';
+import type { Dataset } from './core/types';
+import type { Snapshot } from './jobs/snapshot';
+
+export function kgSearchView(kg: KgIndex, query: string, limit: number): KgHit[] {
+  return kg.searchEntities(query, limit).map((h) => ({
+    kind: h.kind,
+    entity: h.entity === null ? null : kg.kg.entityIds[h.entity],
+    item: h.itemId ?? null,
+    label: h.label,
+  }));
+}
+
+function itemIndexOf(kg: KgIndex, id: string): number {
+  const i = kg.itemIndex(id);
+  if (i === undefined) throw new KnowrecError('not-found', `no item with id "${id}" in this workspace`, {}, 'search for the item by its title first');
+  return i;
+}
+
+function entityIndexOf(kg: KgIndex, id: string): number {
+  const e = kg.entityIndex(id);
+  if (e === undefined) throw new KnowrecError('not-found', `no KG entity with id "${id}" in this workspace`, {}, 'search for the entity by its name first');
+  return e;
+}
+
+/** Edges per relation touching the centre entities (both directions), most frequent first. */
+function relationsAround(kg: KgIndex, centre: ArrayLike<number>): KgRelationCount[] {
+  const adj = kg.adjacency;
+  const counts = new Int32Array(kg.relationCount);
+  for (let k = 0; k < centre.length; k++) {
+    const e = centre[k];
+    for (let p = adj.offsets[e], end = adj.offsets[e + 1]; p < end; p++) counts[adj.relation[p]]++;
+  }
+  const out: KgRelationCount[] = [];
+  for (let r = 0; r < counts.length; r++) {
+    if (counts[r] > 0) out.push({ relation: kg.kg.relationNames[r], label: humanizeRelation(kg.kg.relationNames[r]), count: counts[r] });
+  }
+  return out.sort((a, b) => b.count - a.count || a.relation.localeCompare(b.relation));
+}
+
+export function kgSubgraphView(kg: KgIndex, request: KgSubgraphRequest): KgSubgraph {
+  const centre: SubgraphCenter = request.item !== undefined ? { item: itemIndexOf(kg, request.item) } : { entity: entityIndexOf(kg, request.entity ?? '') };
+  const sub = kg.subgraph(centre, { hops: request.hops, cap: request.cap, relations: request.relations });
+  const centreEntities = 'item' in centre ? kg.itemEntities(centre.item) : Int32Array.of(centre.entity);
+  return {
+    center: sub.center.map((e) => kg.kg.entityIds[e]),
+    nodes: sub.nodes.map((n) => ({ id: n.id, label: n.label, kind: n.kind, item: n.itemId ?? null, distance: n.distance })),
+    edges: sub.edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, label: humanizeRelation(e.relation), derived: e.derived })),
+    truncated: sub.truncated,
+    totalNeighbours: sub.totalNeighbours,
+    relations: relationsAround(kg, centreEntities),
+    hops: request.hops,
+    cap: request.cap,
+  };
+}
+
+export function itemCardView(kg: KgIndex, dataset: Dataset, itemId: string): ItemCard {
+  const i = itemIndexOf(kg, itemId);
+  const it = dataset.items[i];
+  let interactions = 0;
+  const col = dataset.interactions.item;
+  for (let k = 0; k < col.length; k++) if (col[k] === i) interactions++;
+  const facts = kg.itemFacts(i).map((f) => {
+    const items = kg.entityItems(f.entity);
+    return {
+      relation: f.relation,
+      label: f.direction === 'out' ? humanizeRelation(f.relation) : inverseRelation(f.relation),
+      direction: f.direction,
+      entity: kg.kg.entityIds[f.entity],
+      entityLabel: kg.entityLabel(f.entity),
+      entityItem: items.length > 0 ? dataset.items[items[0]].id : null,
+      derived: f.derived,
+    };
+  });
+  return { id: it.id, title: kg.itemLabel(i), attributes: it.attributes, interactions, facts };
+}
+
+export interface RecommendViewInput {
+  readonly snapshot: Snapshot;
+  readonly dir: string;
+  readonly dataset: Dataset;
+  /** dataHash of the workspace's dataset, compared with the snapshot's. */
+  readonly dataSha256: string;
+  readonly user: string;
+  readonly k: number;
+}
+
+export function recommendView(o: RecommendViewInput): Recommendations {
+  const { snapshot, user } = o;
+  if (!o.dataset.userIds.includes(user)) {
+    throw new KnowrecError('not-found', `no user with id "${user}" in dataset ${o.dataset.name}`, {}, `pick one of the ${o.dataset.userIds.length} users listed in the workspace`);
+  }
+  const recs = Object.prototype.hasOwnProperty.call(snapshot.recommendations, user) ? snapshot.recommendations[user] : undefined;
+  if (recs === undefined) {
+    throw new KnowrecError(
+      'not-found',
+      `the fitted model has no recommendations for user "${user}"`,
+      { file: o.dir },
+      `refit with \`knowrec fit --dataset ${o.dataset.name}\` to cover every user`,
+    );
+  }
+  return {
+    user,
+    items: recs.slice(0, o.k).map((r) => ({
+      item: r.item,
+      title: r.title,
+      score: r.score,
+      explanation: {
+        signals: r.explanation.signals,
+        against: r.explanation.against,
+        history: r.explanation.history.map((h) => ({ item: h.item, title: h.title, relation: h.relation })),
+        facts: r.explanation.facts,
+        reason: r.explanation.reason,
+      },
+    })),
+    model: {
+      dir: o.dir,
+      dataset: snapshot.manifest.dataset,
+      created: snapshot.manifest.created,
+      k: snapshot.manifest.k,
+      dataMatches: snapshot.manifest.data_sha256 === o.dataSha256,
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { ItemCard } from '../../../main/api';
+
+interface ItemCardViewProps {
+  readonly card: ItemCard;
+  readonly onItem: (item: string) => void;
+  readonly onEntity: (entity: string) => void;
+}
+
+function attributeText(v: string | number | readonly string[]): string {
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+export function ItemCardView({ card, onItem, onEntity }: ItemCardViewProps) {
+  return (
+    <article className="card" aria-labelledby="item-card-title">
+      <h3 id="item-card-title">{card.title}</h3>
+      <p className="muted">
+        item {card.id} · {card.interactions.toLocaleString('en-US')} interactions
+      </p>
+      <dl className="attributes">
+        {Object.entries(card.attributes).map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{attributeText(v)}</dd>
+          </div>
+        ))}
+      </dl>
+      <h4>Facts ({card.facts.length})</h4>
+      {card.facts.length === 0 ? (
+        <p>No KG facts for this item.</p>
+      ) : (
+        <ul className="facts">
+          {card.facts.map((f, i) => (
+            <li key={`${f.relation}:${f.direction}:${f.entity}:${i}`}>
+              <span className="muted">{f.label}</span>{' '}
+              <button type="button" className="link" onClick={() => (f.entityItem !== null ? onItem(f.entityItem) : onEntity(f.entity))}>
+                {f.entityLabel}
+              </button>
+              {f.derived && <span className="muted"> (from the catalog)</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * The KG and recommendation methods for fake Apis in tests that exercise other methods:
+ * each records its input in `calls` (when given) and answers an empty, well-formed value.
+ */
+import { ok, type Api } from '../../main/api';
+
+export function kgAndRecommendStubs(calls?: unknown[]): Pick<Api, 'kgSearch' | 'kgSubgraph' | 'kgItem' | 'recommend'> {
+  const seen = (r: unknown): void => {
+    calls?.push(r);
+  };
+  return {
+    kgSearch: async (r) => {
+      seen(r);
+      return ok([]);
+    },
+    kgSubgraph: async (r) => {
+      seen(r);
+      return ok({ center: [], nodes: [], edges: [], truncated: false, totalNeighbours: 0, relations: [], hops: r.hops, cap: r.cap });
+    },
+    kgItem: async (r) => {
+      seen(r);
+      return ok({ id: r.item, title: '', attributes: {}, interactions: 0, facts: [] });
+    },
+    recommend: async (r) => {
+      seen(r);
+      return ok({ user: r.user, items: [], model: { dir: '/m', dataset: 'd', created: '', k: r.k, dataMatches: true } });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * End-to-end tests: the built renderer served by the bridge, driven in headless Chromium
+ * (/usr/bin/chromium, Debian's package) through playwright-core. Run with `npm run test:e2e`.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    environment: 'node',
+    globalSetup: ['test/e2e/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
