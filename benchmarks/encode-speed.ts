@@ -4,14 +4,14 @@
  * machine, same batch size and thread count. Also checks the vectors agree (cosine).
  *
  *   npx tsx benchmarks/encode-speed.ts [texts.json] [--out benchmarks/results/encode-speed.json]
- *       [--threads N] [--batch-size 32] [--repeat 3] [--no-python]
+ *       [--threads N] [--batch-size 32] [--repeat 3] [--no-python] [--spin]
  *
  * Texts: a JSON list of strings, else the verbalizer's sentence for every ml-100k item (with KG facts)
  * from $KNOWREC_DATA_DIR (default /work/shared/datasets). Needs `npm run model` first.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CachedEncoder, MemoryEmbeddingCache } from '../main/core/encode/cache';
 import { OnnxEncoder, type ModelVariant } from '../main/core/encode/encoder';
@@ -34,6 +34,8 @@ const threads = Number(arg('--threads') ?? String(cpus().length));
 const batchSize = Number(arg('--batch-size') ?? '32');
 const repeat = Math.max(1, Number(arg('--repeat') ?? '3'));
 const withPython = !process.argv.includes('--no-python');
+/** Let onnxruntime threads busy-wait (OnnxEncoder's spinWait); off by default, as in the app. */
+const spinWait = process.argv.includes('--spin');
 
 /** The real ml-100k item sentences: the verbalizer (en) with KG facts, token budget 128. */
 function itemSentences(): { texts: string[]; source: string } {
@@ -63,13 +65,14 @@ const median = (xs: number[]): number => {
 interface Timing {
   seconds: number;
   runs_seconds: number[];
+  best_sentences_per_second: number;
   sentences_per_second: number;
   create_seconds: number;
 }
 
 async function timeTs(variant: ModelVariant, texts: string[]): Promise<{ timing: Timing; vectors: Float32Array[]; cached: Record<string, number> }> {
   const t0 = performance.now();
-  const enc = await OnnxEncoder.create({ model: variant, executionProvider: 'cpu', intraOpThreads: threads, batchSize, logger: { info: () => undefined, warn: console.warn } });
+  const enc = await OnnxEncoder.create({ model: variant, executionProvider: 'cpu', intraOpThreads: threads, spinWait, batchSize, logger: { info: () => undefined, warn: console.warn } });
   const createSeconds = (performance.now() - t0) / 1000;
   await enc.encode(texts.slice(0, 64)); // warm-up, like the Python side
   const runs: number[] = [];
@@ -90,7 +93,7 @@ async function timeTs(variant: ModelVariant, texts: string[]): Promise<{ timing:
   await enc.dispose();
   const seconds = median(runs);
   return {
-    timing: { seconds, runs_seconds: runs, sentences_per_second: texts.length / seconds, create_seconds: createSeconds },
+    timing: { seconds, runs_seconds: runs, best_sentences_per_second: texts.length / Math.min(...runs), sentences_per_second: texts.length / seconds, create_seconds: createSeconds },
     vectors,
     cached: {
       cold_seconds: coldSeconds,
@@ -113,7 +116,10 @@ function cosineStats(a: Float32Array[], flat: Float32Array, dim: number): { min:
   return { min, mean: sum / a.length };
 }
 
+const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
+
 async function main(): Promise<void> {
+  const loadBefore = load();
   const { texts, source } = loadTexts();
   console.log(`encode-speed: ${texts.length} texts from ${source}; ${threads} threads, batch ${batchSize}, ${repeat} runs`);
   const fp32 = await timeTs('fp32', texts);
@@ -155,9 +161,23 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'encode-speed',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      // 1/5/15-minute load averages: above ~0.5 other work shared the cores and the figures are noisy.
+      load_average_before: loadBefore,
+      load_average_after: load(),
+    },
     texts: { n: texts.length, source },
-    settings: { threads, batch_size: batchSize, repeat, execution_provider: 'cpu', timing: 'median of runs after a 64-text warm-up; embeddings cache cold unless noted' },
+    settings: {
+      threads,
+      batch_size: batchSize,
+      repeat,
+      spin_wait: spinWait,
+      execution_provider: 'cpu',
+      timing: 'median of runs after a 64-text warm-up (best run also given); embeddings cache cold unless noted',
+    },
     typescript: {
       fp32: fp32.timing,
       int8: int8.timing,

@@ -22,6 +22,8 @@ export interface SessionRequest {
   readonly modelPath: string;
   readonly provider: ResolvedProvider;
   readonly intraOpThreads?: number;
+  /** Let idle intra-op threads spin (busy-wait) between parallel sections; default false. */
+  readonly spinWait?: boolean;
 }
 
 /** Creates a session for one provider; throws when the provider is unavailable. */
@@ -32,15 +34,29 @@ export const defaultSessionFactory: SessionFactory = async (req) => {
     const missing = missingCudaProvider();
     if (missing !== null) throw new Error(missing);
   }
+  const options = sessionOptions(req);
+  return ort.InferenceSession.create(req.modelPath, options);
+};
+
+/**
+ * Session options for a request. Spinning is off unless asked for: on a machine shared with
+ * other work (2 cores, other jobs running) spinning threads fight the other processes and the
+ * int8 encoder with 2 threads dropped to ~66 sentences/s median against ~82 without spinning
+ * (docs/model.md, Speed); on an idle machine spinning gains only a few per cent.
+ */
+export function sessionOptions(req: SessionRequest): ort.InferenceSession.SessionOptions {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [req.provider],
     graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
     // A failed CUDA attempt is reported through our logger; keep ORT's own error line quiet.
     logSeverityLevel: req.provider === 'cuda' ? 4 : 2,
+    extra: { session: { intra_op: { allow_spinning: req.spinWait === true ? '1' : '0' } } },
   };
   if (req.intraOpThreads !== undefined) options.intraOpNumThreads = req.intraOpThreads;
-  return ort.InferenceSession.create(req.modelPath, options);
-};
+  return options;
+}
 
 export interface OnnxEncoderOptions {
   /** Folder holding model.onnx (and/or model.int8.onnx) + tokenizer.json. Default: defaultModelDir(). */
@@ -51,6 +67,8 @@ export interface OnnxEncoderOptions {
   readonly executionProvider?: ExecutionProviderChoice;
   /** onnxruntime intra-op threads; default: onnxruntime's choice. */
   readonly intraOpThreads?: number;
+  /** Let onnxruntime's idle threads busy-wait (faster only on an otherwise idle machine); default false. */
+  readonly spinWait?: boolean;
   /** Texts per forward pass; default 32. */
   readonly batchSize?: number;
   /** Max tokens per text incl. [CLS]/[SEP]; default manifest.json's max_length, else 256. */
@@ -111,7 +129,7 @@ export class OnnxEncoder implements Encoder {
       options.sessionFactory ?? defaultSessionFactory,
       files.modelPath,
       options.executionProvider ?? 'auto',
-      options.intraOpThreads,
+      { intraOpThreads: options.intraOpThreads, spinWait: options.spinWait },
       logger,
     );
     for (const name of ['input_ids', 'attention_mask']) {
@@ -217,7 +235,7 @@ async function openSession(
   factory: SessionFactory,
   modelPath: string,
   choice: ExecutionProviderChoice,
-  intraOpThreads: number | undefined,
+  threading: Pick<SessionRequest, 'intraOpThreads' | 'spinWait'>,
   logger: EncodeLogger,
 ): Promise<{ session: SessionLike; provider: ResolvedProvider }> {
   if (choice !== 'cpu' && choice !== 'cuda' && choice !== 'auto') {
@@ -225,7 +243,7 @@ async function openSession(
   }
   if (choice === 'cuda' || choice === 'auto') {
     try {
-      const session = await factory({ modelPath, provider: 'cuda', intraOpThreads });
+      const session = await factory({ modelPath, provider: 'cuda', ...threading });
       logger.info(`encoder on CUDA (${basename(modelPath)})`);
       return { session, provider: 'cuda' };
     } catch (e) {
@@ -235,7 +253,7 @@ async function openSession(
     }
   }
   try {
-    const session = await factory({ modelPath, provider: 'cpu', intraOpThreads });
+    const session = await factory({ modelPath, provider: 'cpu', ...threading });
     return { session, provider: 'cpu' };
   } catch (e) {
     throw new KnowrecError('parse', `onnxruntime could not load the model: ${firstLine(e)}`, { file: modelPath }, 'run `npm run model -- --force` to prepare it again');
