@@ -34,6 +34,13 @@ const DATA_FLAGS = {
   reimport: { type: 'boolean', help: 're-import the dataset even if the workspace holds it' },
 } as const;
 
+const HELP_FLAG = { help: { type: 'boolean', short: 'h', help: 'show this help' } } as const;
+
+const ENCODER_FLAGS = {
+  encoder: { type: 'string', help: 'encoder variant for text models: fp32 | int8', default: 'fp32' },
+  'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json (default: the prepared all-MiniLM-L6-v2)' },
+} as const;
+
 const EVALUATE: CommandSpec = {
   name: 'evaluate',
   summary: 'split, tune on validation, fit and evaluate models with full ranking',
@@ -48,13 +55,12 @@ const EVALUATE: CommandSpec = {
     'no-tune': { type: 'boolean', help: 'skip validation tuning, use default hyper-parameters' },
     'min-rating': { type: 'string', help: 'keep only interactions with rating ≥ this' },
     kcore: { type: 'string', help: 'k-core filter: keep users and items with ≥ this many interactions' },
-    encoder: { type: 'string', help: 'encoder variant for text models: fp32 | int8', default: 'fp32' },
-    'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json (default: the prepared all-MiniLM-L6-v2)' },
+    ...ENCODER_FLAGS,
     lang: { type: 'string', help: 'sentence language for text models: en | zh', default: 'en' },
     'split-dir': { type: 'string', help: 'read the split from RecBole files <dataset>.{train,valid,test}.inter in this folder' },
     'export-split': { type: 'string', help: 'write the split as RecBole benchmark files into this folder' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    ...HELP_FLAG,
   },
 };
 
@@ -62,7 +68,7 @@ const IMPORT: CommandSpec = {
   name: 'import',
   summary: 'import a dataset into a workspace file and print its summary and validation report',
   usage: 'knowrec import --dataset ml-100k --workspace FILE',
-  flags: { ...DATA_FLAGS, help: { type: 'boolean', short: 'h', help: 'show this help' } },
+  flags: { ...DATA_FLAGS, ...HELP_FLAG },
 };
 
 const SERVE: CommandSpec = {
@@ -72,7 +78,7 @@ const SERVE: CommandSpec = {
   flags: {
     ...DATA_FLAGS,
     port: { type: 'string', help: 'port on 127.0.0.1 (0: any free port)', default: '0' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    ...HELP_FLAG,
   },
 };
 
@@ -86,10 +92,9 @@ const FIT: CommandSpec = {
     seed: { type: 'string', help: 'split and model seed', default: '2020' },
     k: { type: 'string', short: 'k', help: 'recommendations kept per user', default: '10' },
     lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
-    encoder: { type: 'string', help: 'encoder variant: fp32 | int8', default: 'fp32' },
-    'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json' },
+    ...ENCODER_FLAGS,
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    ...HELP_FLAG,
   },
 };
 
@@ -105,10 +110,9 @@ const RECOMMEND: CommandSpec = {
     query: { type: 'string', help: 'free-text description of what to find' },
     k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
     json: { type: 'boolean', help: 'print JSON instead of a table' },
-    encoder: { type: 'string', help: 'encoder variant: fp32 | int8', default: 'fp32' },
-    'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json' },
+    ...ENCODER_FLAGS,
     lang: { type: 'string', help: 'item sentence language: en | zh', default: 'en' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    ...HELP_FLAG,
   },
 };
 
@@ -127,7 +131,7 @@ const DEMO: CommandSpec = {
     serve: { type: 'boolean', help: 'serve the workbench afterwards (--no-serve to stop after the report)', default: true },
     port: { type: 'string', help: 'port for the workbench on 127.0.0.1', default: '0' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
-    help: { type: 'boolean', short: 'h', help: 'show this help' },
+    ...HELP_FLAG,
   },
 };
 

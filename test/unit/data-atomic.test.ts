@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import { parseAtomic, readAtomicFile, tokenColumn, optionalFloatColumn } from '../../main/core/data/atomic';
 import { atomicItems, atomicLinks, readAtomicFolder } from '../../main/core/data/from-atomic';
+import { failure } from '../helpers/failure';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,17 +13,6 @@ function write(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
-}
-
-/** Runs `f`, expects a KnowrecError, returns it. */
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('parseAtomic', () => {

@@ -2,22 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import { parseCsv, readCsvFile } from '../../main/core/data/csv';
 import { csvInteractions, csvItems, MOVIELENS_CSV } from '../../main/core/data/from-csv';
+import { failure } from '../helpers/failure';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseCsv (RFC 4180)', () => {
   it('handles quoted delimiters, doubled quotes, line breaks inside quotes and CRLF', () => {

@@ -2,22 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import { ntriplesToKg, parseNTriples, readNTriplesFile, RDFS_LABEL } from '../../main/core/data/ntriples';
 import { validateDataset } from '../../main/core/data/validate';
+import { failure } from '../helpers/failure';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-nt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
-}
 
 const EX = 'http://example.org/';
 

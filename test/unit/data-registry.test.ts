@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import { checksumComputations } from '../../main/core/data/checksum';
 import { BUILTIN_DATASETS, cacheDir, findDataset, resolveDataset, type DatasetEntry } from '../../main/core/data/registry';
+import { failure } from '../helpers/failure';
 
 const root = mkdtempSync(join(tmpdir(), 'knowrec-registry-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,16 +33,6 @@ function makeDataset(dir: string, inter = INTER): string {
   writeFileSync(join(dir, 'tiny.inter'), inter);
   writeFileSync(join(dir, 'tiny.item'), ITEM);
   return dir;
-}
-
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('resolution order', () => {

@@ -2,24 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import { readAtomicFolder } from '../../main/core/data/from-atomic';
 import { findWarning } from '../../main/core/data/report';
 import { validateDataset } from '../../main/core/data/validate';
 import type { RawDataset, RawInteractions } from '../../main/core/data/raw';
+import { failure } from '../helpers/failure';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Writes `<name>.<ext>` atomic files into a fresh folder and reads them back. */
 function folder(name: string, files: Record<string, string>): RawDataset {

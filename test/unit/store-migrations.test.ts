@@ -3,22 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import { Workspace } from '../../main/core/store';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } from '../../main/core/store/schema';
+import { failure } from '../helpers/failure';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
-}
 
 const tables = (db: Database.Database): string[] =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").pluck().all() as string[]);

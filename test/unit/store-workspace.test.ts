@@ -4,26 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowrecError } from '../../main/core/errors';
 import type { Dataset } from '../../main/core/types';
 import { Workspace } from '../../main/core/store';
 import { SCHEMA_VERSION } from '../../main/core/store/schema';
 import { ReportBuilder } from '../../main/core/data/report';
+import { failure } from '../helpers/failure';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(dir, `ws${n++}.sqlite`);
-
-function failure(f: () => unknown): KnowrecError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KnowrecError);
-    return e as KnowrecError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Two users, three items, a KG where only items 0 and 2 share a director. */
 function tiny(name = 'tiny', extraUser = false): Dataset {
