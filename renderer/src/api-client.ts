@@ -3,12 +3,13 @@
  * else the browser bridge over HTTP with the token from the page address (`?token=`).
  * Only TYPES come from main/api.ts, so nothing of the main process lands in this bundle.
  */
-import type { Api, ApiError, ApiInput, ApiMethod, ApiResult } from '../../main/api';
+import type { Api, ApiError, ApiEvent, ApiEvents, ApiInput, ApiMethod, ApiResult } from '../../main/api';
+import { buildApiProxy, EVENTS_PATH } from '../../main/api-methods';
 
 declare global {
   interface Window {
     /** Set by preload/index.ts in the desktop app; absent in a browser. */
-    api?: Api;
+    api?: Api & ApiEvents;
   }
 }
 
@@ -72,28 +73,92 @@ export function createBridgeApi(options: BridgeClientOptions): Api {
       hint: 'reload the page; if it persists, restart `knowrec serve`',
     });
   };
-  // An object literal typed as Api: a missing or extra method is a compile error.
-  const api: Api = {
-    version: () => call('version'),
-    workspaceSummary: () => call('workspaceSummary'),
-    openWorkspace: (request) => call('openWorkspace', request),
-    listItems: (request) => call('listItems', request),
-    listUsers: (request) => call('listUsers', request),
-    kgSearch: (request) => call('kgSearch', request),
-    kgSubgraph: (request) => call('kgSubgraph', request),
-    kgItem: (request) => call('kgItem', request),
-    recommend: (request) => call('recommend', request),
+  return buildApiProxy((method, input) => call(method, input as ApiInput<typeof method>));
+}
+
+/** Minimal WebSocket surface the events client needs (the browser's WebSocket satisfies it). */
+export interface SocketLike {
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  close(): void;
+}
+
+export interface BridgeEventsOptions {
+  readonly baseUrl: string;
+  readonly token: string | null;
+  readonly connect: (url: string) => SocketLike;
+  /** Delay before reconnecting after the socket closes (ms); default 1000. */
+  readonly retryMs?: number;
+}
+
+/**
+ * Events over the bridge's WebSocket (`/events?token=`): one socket shared by all listeners,
+ * opened on the first subscription, reconnected after a drop, closed when the last one leaves.
+ */
+export function createBridgeEvents(options: BridgeEventsOptions): ApiEvents {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  let socket: SocketLike | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const wsUrl = (): string => {
+    const http = options.baseUrl === '' ? '' : options.baseUrl;
+    return `${http.replace(/^http/, 'ws')}${EVENTS_PATH}?token=${encodeURIComponent(options.token ?? '')}`;
   };
-  return api;
+  const open = (): void => {
+    if (options.token === null || options.token === '' || socket !== null) return;
+    const s = options.connect(wsUrl());
+    socket = s;
+    s.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') return;
+      let event: ApiEvent;
+      try {
+        event = JSON.parse(ev.data) as ApiEvent;
+      } catch {
+        return;
+      }
+      for (const l of [...listeners]) l(event);
+    };
+    s.onclose = () => {
+      socket = null;
+      if (listeners.size > 0 && timer === null) {
+        timer = setTimeout(() => {
+          timer = null;
+          if (listeners.size > 0) open();
+        }, options.retryMs ?? 1000);
+      }
+    };
+    s.onerror = () => undefined;
+  };
+  return {
+    onEvent: (listener) => {
+      listeners.add(listener);
+      open();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          if (timer !== null) clearTimeout(timer);
+          timer = null;
+          const s = socket;
+          socket = null;
+          if (s !== null) {
+            s.onclose = null;
+            s.close();
+          }
+        }
+      };
+    },
+  };
 }
 
 /** Chooses the transport: the preload's `window.api` when present, else the bridge. */
-export function createApiClient(win: Pick<Window, 'api' | 'location' | 'fetch'> = window): Api {
+export function createApiClient(win: Pick<Window, 'api' | 'location' | 'fetch'> & { readonly WebSocket?: unknown } = window): Api & ApiEvents {
   if (win.api !== undefined) return win.api;
   const page = new URL(win.location.href);
-  return createBridgeApi({
-    baseUrl: page.origin,
-    token: page.searchParams.get('token'),
-    fetch: (url, init) => win.fetch(url, init),
-  });
+  const token = page.searchParams.get('token');
+  const api = createBridgeApi({ baseUrl: page.origin, token, fetch: (url, init) => win.fetch(url, init) });
+  // The DOM WebSocket satisfies SocketLike (its handlers take wider events than we read).
+  const Ws = win.WebSocket as (new (url: string) => SocketLike) | undefined;
+  const events: ApiEvents =
+    Ws === undefined ? { onEvent: () => () => undefined } : createBridgeEvents({ baseUrl: page.origin, token, connect: (url) => new Ws(url) });
+  return { ...api, onEvent: events.onEvent };
 }
