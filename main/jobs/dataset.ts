@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
-import { Workspace } from '../core/store';
+import { Workspace, isPseudonymized } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
 
 export interface OpenDatasetOptions {
@@ -20,6 +20,8 @@ export interface OpenDatasetOptions {
   readonly workspace?: string;
   /** Re-import even when the workspace already holds the dataset. */
   readonly reimport?: boolean;
+  /** Store pseudonyms instead of user ids (default: as the workspace already does). */
+  readonly pseudonymize?: boolean;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
 }
@@ -51,7 +53,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     if (opts.workspace === undefined) return { dataset, workspace: null, report, imported: true };
     const ws = openWorkspaceFile(opts.workspace);
     try {
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? isPseudonymized(ws) });
       return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
     } finally {
       ws.close();
@@ -70,7 +72,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
         onProgress: opts.onProgress,
         signal: opts.signal,
       });
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? isPseudonymized(ws) });
       return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
     }
     if (!hasData) {

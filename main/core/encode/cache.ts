@@ -16,6 +16,22 @@ export interface EmbeddingCache {
   /** One result per hash, in order; undefined where absent. */
   getMany(modelId: string, hashes: readonly string[]): (Float32Array | undefined)[];
   putMany(modelId: string, entries: readonly CacheEntry[]): void;
+  /**
+   * Records which user a cached text belongs to (a user sentence), so that forgetting the user
+   * can drop the vector. Optional: caches that do not persist may ignore owners.
+   */
+  recordOwners?(modelId: string, owners: readonly CacheOwner[]): void;
+}
+
+/** A cached text's owner: the (stored) id of the user whose sentence it is. */
+export interface CacheOwner {
+  readonly hash: string;
+  readonly owner: string;
+}
+
+/** EncodeOptions plus, per text, the user it belongs to (recorded by the cache), or null. */
+export interface OwnedEncodeOptions extends EncodeOptions {
+  readonly owners?: readonly (string | null | undefined)[];
 }
 
 /** Hex SHA-256 of the UTF-8 text: the cache key of a text. */
@@ -60,6 +76,7 @@ const SQL_CHUNK = 500;
 export class SqliteEmbeddingCache implements EmbeddingCache {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[string, string, number, Buffer]>;
+  private readonly insertOwner: Database.Statement<[string, string, string]>;
   private readonly selectCache = new Map<number, Database.Statement<string[], { text_hash: string; dim: number; vector: Buffer }>>();
 
   constructor(db: Database.Database) {
@@ -68,6 +85,17 @@ export class SqliteEmbeddingCache implements EmbeddingCache {
       'CREATE TABLE IF NOT EXISTS embeddings(model_id TEXT, text_hash TEXT, dim INTEGER, vector BLOB, PRIMARY KEY(model_id, text_hash))',
     );
     this.insert = db.prepare('INSERT OR REPLACE INTO embeddings(model_id, text_hash, dim, vector) VALUES (?, ?, ?, ?)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS embedding_owners(model_id TEXT NOT NULL, text_hash TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY(model_id, text_hash, user_id)) WITHOUT ROWID',
+    );
+    this.insertOwner = db.prepare('INSERT OR IGNORE INTO embedding_owners(model_id, text_hash, user_id) VALUES (?, ?, ?)');
+  }
+
+  recordOwners(modelId: string, owners: readonly CacheOwner[]): void {
+    const tx = this.db.transaction((list: readonly CacheOwner[]) => {
+      for (const o of list) this.insertOwner.run(modelId, o.hash, o.owner);
+    });
+    tx(owners);
   }
 
   getMany(modelId: string, hashes: readonly string[]): (Float32Array | undefined)[] {
@@ -126,7 +154,8 @@ export class CachedEncoder implements Encoder {
     this.dim = inner.dim;
   }
 
-  async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
+  /** `options.owners[i]`, when given, is recorded as the owner of text i (see EmbeddingCache.recordOwners). */
+  async encode(texts: readonly string[], options: OwnedEncodeOptions = {}): Promise<Float32Array[]> {
     const hashes = texts.map(textHash);
     const cached = this.cache.getMany(this.modelId, hashes);
     const out: Float32Array[] = new Array<Float32Array>(texts.length);
@@ -163,6 +192,15 @@ export class CachedEncoder implements Encoder {
       this.cache.putMany(this.modelId, entries);
     } else {
       options.onProgress?.(texts.length, texts.length);
+    }
+    const owners = options.owners;
+    if (owners !== undefined && this.cache.recordOwners !== undefined) {
+      const list: CacheOwner[] = [];
+      hashes.forEach((hash, i) => {
+        const owner = owners[i];
+        if (owner !== undefined && owner !== null) list.push({ hash, owner });
+      });
+      if (list.length > 0) this.cache.recordOwners(this.modelId, list);
     }
     return out;
   }

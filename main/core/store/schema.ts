@@ -100,6 +100,45 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'labels keep the proposing model version and their replaced history; kg_edits; embedding_owners',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE labels ADD COLUMN model_version TEXT;
+        -- 1 once a newer label of the same pair replaced it (kept so that undo can restore it)
+        ALTER TABLE labels ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1));
+        CREATE INDEX labels_user ON labels(user_id);
+        CREATE INDEX labels_pair ON labels(kind, user_id, item_id, head_id, relation, tail_id);
+        -- KG edits by analysts, replayed in id order over the imported KG by loadDataset();
+        -- ends are entity ids (an end given as an item id is resolved to its linked entity and
+        -- the item id is kept in head_item / tail_item)
+        CREATE TABLE kg_edits (
+          id INTEGER PRIMARY KEY,
+          op TEXT NOT NULL CHECK (op IN ('add', 'remove')),
+          head_id TEXT NOT NULL,
+          relation TEXT NOT NULL,
+          tail_id TEXT NOT NULL,
+          head_name TEXT,
+          tail_name TEXT,
+          head_item TEXT,
+          tail_item TEXT,
+          author TEXT NOT NULL,
+          created TEXT NOT NULL,
+          undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+          undone_at TEXT
+        );
+        -- which user a cached vector (a user sentence) belongs to, so forgetting a user can drop it
+        CREATE TABLE IF NOT EXISTS embedding_owners (
+          model_id TEXT NOT NULL,
+          text_hash TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          PRIMARY KEY (model_id, text_hash, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS embedding_owners_user ON embedding_owners(user_id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

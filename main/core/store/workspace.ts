@@ -10,6 +10,8 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import type { Dataset, ItemRecord, Progress, UserRecord } from '../types';
 import type { ImportReport } from '../data/report';
 import { MIGRATIONS, migrate, schemaVersion, type Migration } from './schema';
+import { applyKgChanges } from './edits';
+import { PSEUDONYMIZED_META_KEY, SALT_META_KEY, newSalt, pseudonymizeDataset } from './privacy';
 import type { DatasetCounts } from '../data/report';
 
 export interface WorkspaceSummary extends DatasetCounts {
@@ -24,6 +26,11 @@ export interface StoreImportOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Cancels the import; the transaction is rolled back. */
   readonly signal?: AbortSignal;
+  /**
+   * Store salted-hash pseudonyms instead of the user ids (see privacy.ts). Labels and embedding
+   * owners that name an original id are rewritten to its pseudonym in the same transaction.
+   */
+  readonly pseudonymize?: boolean;
 }
 
 export interface OpenOptions {
@@ -125,8 +132,10 @@ export class Workspace {
    * Replaces the dataset tables with `ds` in ONE transaction (prepared statements). Labels,
    * embeddings, runs and jobs are kept (they refer to string ids or are content-addressed).
    */
-  importDataset(ds: Dataset, opts: StoreImportOptions = {}): void {
-    checkDataset(ds);
+  importDataset(original: Dataset, opts: StoreImportOptions = {}): void {
+    checkDataset(original);
+    const salt = opts.pseudonymize === true ? (this.getMeta(SALT_META_KEY) ?? newSalt()) : null;
+    const ds = salt === null ? original : pseudonymizeDataset(original, salt);
     const { onProgress, signal } = opts;
     const nInter = ds.interactions.user.length;
     const nLinks = ds.itemEntities.reduce((s, a) => s + a.length, 0);
@@ -179,6 +188,20 @@ export class Workspace {
       });
       tick('links', nLinks);
 
+      if (salt !== null) {
+        this.setMeta(SALT_META_KEY, salt);
+        this.setMeta(PSEUDONYMIZED_META_KEY, 'true');
+        const relabel = db.prepare('UPDATE labels SET user_id = ? WHERE user_id = ?');
+        const reown = db.prepare('UPDATE OR IGNORE embedding_owners SET user_id = ? WHERE user_id = ?');
+        const unown = db.prepare('DELETE FROM embedding_owners WHERE user_id = ?');
+        original.userIds.forEach((id, i) => {
+          relabel.run(ds.userIds[i], id);
+          reown.run(ds.userIds[i], id);
+          unown.run(id);
+        });
+      } else {
+        db.prepare('DELETE FROM meta WHERE key = ?').run(PSEUDONYMIZED_META_KEY);
+      }
       this.setMeta('dataset', ds.name);
       this.setMeta('imported_at', new Date().toISOString());
       if (opts.report !== undefined) this.setMeta('import_report', JSON.stringify(opts.report));
@@ -192,8 +215,16 @@ export class Workspace {
     }
   }
 
-  /** The stored dataset, dense-indexed. Throws 'not-found' before the first import. */
+  /**
+   * The dataset to work on: the stored one with the KG edits replayed and the facts labelled
+   * wrong hidden (edits.ts), so fits and the KG explorer see the analysts' changes.
+   */
   loadDataset(): Dataset {
+    return applyKgChanges(this, this.loadStoredDataset()).dataset;
+  }
+
+  /** The stored dataset as imported, dense-indexed. Throws 'not-found' before the first import. */
+  loadStoredDataset(): Dataset {
     const name = this.getMeta('dataset');
     if (name === null) {
       throw new KnowrecError('not-found', 'the workspace holds no dataset yet', { file: this.path }, 'import one first, e.g. `knowrec import --dataset ml-100k`');
