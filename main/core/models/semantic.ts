@@ -9,6 +9,7 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Encoder } from '../encode/types';
+import type { OwnedEncodeOptions } from '../encode/cache';
 import { rowIndices, rowValues, toCsr } from '../matrix';
 import { itemSentence, userSentence } from '../text';
 import type { FactSource, TokenCounter } from '../text';
@@ -106,10 +107,13 @@ export class SemanticScorer implements Scorer {
       ).text;
     }
     throwIfAborted(ctx.signal);
-    const userVecs = await encoder.encode(userTexts, {
+    // owners: a cache in the workspace records whose sentence each vector is (forget user drops it)
+    const userEncode: OwnedEncodeOptions = {
       signal: ctx.signal,
       onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: 0.5 + (0.5 * done) / total, message: 'encoding users' }),
-    });
+      owners: ctx.dataset.userIds,
+    };
+    const userVecs = await encoder.encode(userTexts, userEncode);
     this.sentenceVecs = new Float32Array(nUsers * dim);
     for (let u = 0; u < nUsers; u++) this.sentenceVecs.set(userVecs[u], u * dim);
     this.meanVecs = weightedMeans(train, ts, itemMat, dim, (this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays) * 86400);
@@ -192,6 +196,17 @@ export class SemanticScorer implements Scorer {
     const m = this.itemMat;
     if (m === null) throw notFitted(this.name);
     return m.subarray(i * this.dim, (i + 1) * this.dim);
+  }
+
+  /**
+   * The fitted vectors (shared views, do not modify): unit item vectors (nItems×dim), unit user
+   * vectors in effect (nUsers×dim), the blend and the recency half-life. Used by the adapter.
+   */
+  vectors(): { dim: number; items: Float32Array; users: Float32Array; blend: number; halfLifeDays: number } {
+    const m = this.itemMat;
+    const u = this.userVecs;
+    if (m === null || u === null) throw notFitted(this.name);
+    return { dim: this.dim, items: m, users: u, blend: this.blend, halfLifeDays: this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays };
   }
 
   /** The item sentence that was encoded for item i. */

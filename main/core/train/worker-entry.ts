@@ -1,0 +1,65 @@
+/**
+ * Worker-thread side of trainAdapterInWorker: runs trainAdapter on the data it is sent, posts one
+ * 'epoch' message per epoch and waits for the caller's 'ack' before the next epoch (so a cancel
+ * sent while handling an epoch always lands before the next one starts), and posts 'done'
+ * (weights) or 'error' at the end. A 'cancel' message aborts between batches (the last
+ * checkpoint stays valid).
+ */
+import { parentPort } from 'node:worker_threads';
+import { KnowrecError } from '../errors';
+import { trainAdapter, type EpochRecord } from './trainer';
+import type { FromTrainWorker, ToTrainWorker } from './worker-protocol';
+
+const port = parentPort;
+if (port === null) throw new Error('train worker-entry must run inside a worker thread');
+const ctrl = new AbortController();
+const post = (msg: FromTrainWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
+let acked: (() => void) | null = null;
+const waitForAck = (): Promise<void> => new Promise((resolve) => { acked = resolve; });
+const release = (): void => {
+  const f = acked;
+  acked = null;
+  f?.();
+};
+
+port.on('message', (msg: ToTrainWorker) => {
+  if (msg.type === 'cancel') {
+    ctrl.abort();
+    release();
+    return;
+  }
+  if (msg.type === 'ack') {
+    release();
+    return;
+  }
+  const onEpoch = (record: EpochRecord): Promise<void> => {
+    const p = waitForAck();
+    post({ type: 'epoch', record });
+    return p;
+  };
+  trainAdapter(msg.data, { ...msg.options, signal: ctrl.signal, onEpoch }).then(
+    (r) => {
+      const weights = r.adapter.params;
+      post({
+        type: 'done',
+        result: {
+          config: r.adapter.config,
+          weights,
+          params: r.params,
+          seed: r.seed,
+          initialValidNdcg: r.initialValidNdcg,
+          bestValidNdcg: r.bestValidNdcg,
+          bestEpoch: r.bestEpoch,
+          history: r.history,
+          stoppedEarly: r.stoppedEarly,
+          resumedAfterEpoch: r.resumedAfterEpoch,
+          pairs: r.pairs,
+        },
+      }, [weights.buffer as ArrayBuffer]);
+    },
+    (e: unknown) => {
+      const error = e instanceof KnowrecError ? { code: e.code, message: e.message } : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
+      post({ type: 'error', error });
+    },
+  );
+});

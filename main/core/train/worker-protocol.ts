@@ -1,0 +1,37 @@
+/** Messages between the training worker (worker-entry.ts) and trainAdapterInWorker (worker.ts). */
+import type { ErrorCode } from '../errors';
+import type { AdapterConfig } from './adapter';
+import type { EpochRecord, TrainData, TrainParams } from './trainer';
+
+/** The TrainOptions that can cross a thread boundary (no functions, no signal). */
+export interface WorkerTrainOptions {
+  readonly seed: number;
+  readonly params?: Partial<TrainParams>;
+  readonly checkpointPath?: string;
+  readonly resumeFrom?: string;
+}
+
+export interface SerializedTrainResult {
+  readonly config: AdapterConfig;
+  readonly weights: Float64Array;
+  readonly params: TrainParams;
+  readonly seed: number;
+  readonly initialValidNdcg: number;
+  readonly bestValidNdcg: number;
+  readonly bestEpoch: number;
+  readonly history: readonly EpochRecord[];
+  readonly stoppedEarly: boolean;
+  readonly resumedAfterEpoch: number | null;
+  readonly pairs: number;
+}
+
+export type ToTrainWorker =
+  | { readonly type: 'start'; readonly data: TrainData; readonly options: WorkerTrainOptions }
+  | { readonly type: 'cancel' }
+  /** The caller has handled an 'epoch' message; the worker starts the next epoch only then. */
+  | { readonly type: 'ack' };
+
+export type FromTrainWorker =
+  | { readonly type: 'epoch'; readonly record: EpochRecord }
+  | { readonly type: 'done'; readonly result: SerializedTrainResult }
+  | { readonly type: 'error'; readonly error: { readonly code: ErrorCode; readonly message: string } };
