@@ -5,6 +5,8 @@
  * in training. Features of a candidate:
  *   <source>:z   the source's score, z-scored over the user's unseen items;
  *   <source>:rr  1 / (1 + rank) in the source's full ranking of the unseen items;
+ *   <source>:gap (optional) (score − the user's best unseen score) / std, ≤ 0;
+ *   votes        (optional) number of sources ranking the item in their top 10;
  *   pop          log(1 + training interactions of the item);
  *   kg-overlap   log(1 + number of one-hop KG entities (derived facts included) the candidate
  *                shares with the entities of the user's training items);
@@ -40,6 +42,12 @@ export interface FeatureFlags {
   readonly historySimilarity?: boolean;
   /** log history length (default true). */
   readonly historyLength?: boolean;
+  /**
+   * Per source, the score's distance below the user's best unseen score in standard deviations
+   * (`<source>:gap`, ≤ 0), and `votes`: how many sources rank the item in their top 10.
+   * Default false.
+   */
+  readonly scoreGaps?: boolean;
 }
 
 export interface FeatureSpec {
@@ -96,6 +104,7 @@ export class FeatureBuilder {
   private readonly useSim: boolean;
   private readonly usePop: boolean;
   private readonly useLen: boolean;
+  private readonly useGaps: boolean;
   private readonly logPop: Float64Array;
   /** Item → distinct one-hop entities (CSR), when the KG is used. */
   private readonly itemNbPtr: Int32Array;
@@ -122,11 +131,14 @@ export class FeatureBuilder {
     this.useSim = cfg.itemVectors !== undefined && f.historySimilarity !== false;
     this.usePop = f.popularity !== false;
     this.useLen = f.historyLength !== false;
+    this.useGaps = f.scoreGaps === true;
     const specs: FeatureSpec[] = [];
     for (const s of cfg.sources) {
       specs.push({ name: `${s.name}:z`, signal: s.name });
       specs.push({ name: `${s.name}:rr`, signal: s.name });
+      if (this.useGaps) specs.push({ name: `${s.name}:gap`, signal: s.name });
     }
+    if (this.useGaps) specs.push({ name: 'votes', signal: 'votes' });
     if (this.usePop) specs.push({ name: 'pop', signal: 'pop' });
     if (this.useKg) {
       specs.push({ name: 'kg-overlap', signal: 'kg-overlap' });
@@ -287,6 +299,7 @@ export class FeatureBuilder {
         throw new KnowrecError('validation', `hybrid: item ${it} is outside 0..${this.cfg.nItems - 1}`, {}, 'pass dense item indices');
       }
       let f = r * nF;
+      let votes = 0;
       for (let s = 0; s < nS; s++) {
         let v = st.scores[s][it];
         if (!Number.isFinite(v)) v = v > 0 ? 3.4e38 : -3.4e38;
@@ -295,7 +308,13 @@ export class FeatureBuilder {
         // rank = unseen items scoring strictly higher
         const rank = sorted.length - upperBound(sorted, Math.fround(v));
         x[f++] = 1 / (1 + Math.max(0, rank));
+        if (this.useGaps) {
+          const top = sorted.length > 0 ? sorted[sorted.length - 1] : v;
+          x[f++] = st.std[s] > 0 ? (v - top) / st.std[s] : 0;
+          if (rank < 10) votes++;
+        }
       }
+      if (this.useGaps) x[f++] = votes;
       if (this.usePop) x[f++] = this.logPop[it];
       if (this.useKg && st.entityCount !== null) {
         let shared = 0;

@@ -6,6 +6,7 @@
  * Leaf value = −lr·G/(H + l2). Explanations use Saabas path attribution: every node stores its
  * own Newton value, and a split's feature is credited with value(child) − value(node).
  */
+import { KnowrecError } from '../errors';
 import { createRng } from '../random';
 import { checkPositive, perGroupNdcg, upperBound, type RankerModel, type RankingData } from './ranker';
 
@@ -26,6 +27,14 @@ export interface GbdtOptions {
   readonly truncation?: number;
   /** Share of groups used per tree (row subsampling by user). Default 1. */
   readonly subsample?: number;
+  /**
+   * Boost from a feature instead of from 0: every row starts at baseScale · x[baseFeature] (e.g.
+   * the best source's standardized score), so that zero trees rank exactly as that feature and the
+   * trees learn corrections. −1 (default): start from 0.
+   */
+  readonly baseFeature?: number;
+  /** Scale of the base feature. Default 1. */
+  readonly baseScale?: number;
 }
 
 export const GBDT_DEFAULTS = {
@@ -38,6 +47,8 @@ export const GBDT_DEFAULTS = {
   objective: 'lambdarank',
   truncation: 30,
   subsample: 1,
+  baseFeature: -1,
+  baseScale: 1,
 } as const;
 
 /** Tie-break step between equal scores (row order); far below any learned score difference. */
@@ -66,13 +77,19 @@ export class GbdtRanker implements RankerModel {
     return this.trees.length;
   }
 
-  /** The first n trees as their own model. */
+  /** The first n trees (n ≥ 0; 0 keeps only the base feature) as their own model. */
   truncate(n: number): GbdtRanker {
     return new GbdtRanker(this.trees.slice(0, n), this.nFeatures, this.names, { ...this.opts, trees: n });
   }
 
+  /** The base feature's index, or −1. */
+  get baseFeature(): number {
+    return this.opts.baseFeature;
+  }
+
   predict(x: Float64Array, offset: number): number {
-    let s = 0;
+    const bf = this.opts.baseFeature;
+    let s = bf >= 0 ? this.opts.baseScale * x[offset + bf] : 0;
     for (const t of this.trees) {
       let n = 0;
       while (t.feature[n] >= 0) n = x[offset + t.feature[n]] <= t.threshold[n] ? t.left[n] : t.right[n];
@@ -83,6 +100,8 @@ export class GbdtRanker implements RankerModel {
 
   contributions(x: Float64Array, offset: number): { bias: number; values: Float64Array } {
     const values = new Float64Array(this.nFeatures);
+    const bf = this.opts.baseFeature;
+    if (bf >= 0) values[bf] += this.opts.baseScale * x[offset + bf];
     let bias = 0;
     for (const t of this.trees) {
       let n = 0;
@@ -113,6 +132,7 @@ export class GbdtRanker implements RankerModel {
       depth: this.opts.depth,
       learningRate: this.opts.learningRate,
       objective: this.opts.objective,
+      ...(this.opts.baseFeature >= 0 ? { base: `${this.names[this.opts.baseFeature]}×${this.opts.baseScale}` } : {}),
       splits: parts.join(' '),
     };
   }
@@ -146,6 +166,10 @@ export function fitGbdt(
   if (o.bins > 255) checkPositive('gbdt.bins (≤ 255)', -1, true);
   if (!(o.subsample > 0 && o.subsample <= 1)) checkPositive('gbdt.subsample (≤ 1)', -1, false);
   const nF = data.nFeatures;
+  if (!Number.isInteger(o.baseFeature) || o.baseFeature < -1 || o.baseFeature >= nF) {
+    throw new KnowrecError('config', `hybrid: gbdt.baseFeature must be −1 or a feature index below ${nF}, got ${o.baseFeature}`);
+  }
+  if (!Number.isFinite(o.baseScale)) checkPositive('gbdt.baseScale', NaN, false);
   const nRows = data.label.length;
   const rng = createRng(seed);
   const { thresholds, bins } = binFeatures(data, o.bins);
@@ -154,11 +178,24 @@ export function fitGbdt(
   const score = init !== undefined ? Float64Array.from(init.train) : new Float64Array(nRows);
   const evalScore =
     evalData !== undefined ? (init?.eval !== undefined ? Float64Array.from(init.eval) : new Float64Array(evalData.label.length)) : null;
+  if (o.baseFeature >= 0) {
+    for (let r = 0; r < nRows; r++) score[r] += o.baseScale * data.x[r * nF + o.baseFeature];
+    if (evalData !== undefined && evalScore !== null) {
+      for (let r = 0; r < evalScore.length; r++) evalScore[r] += o.baseScale * evalData.x[r * nF + o.baseFeature];
+    }
+  }
   const nGroups = data.groupPtr.length - 1;
   const useGroup = new Uint8Array(nGroups);
   const trees: Tree[] = [];
   const curve: { trees: number; ndcg: number }[] = [];
   let bestPerGroup: Float64Array = new Float64Array(0);
+  if (o.baseFeature >= 0 && evalData !== undefined && evalScore !== null) {
+    // zero trees: the base feature alone
+    bestPerGroup = perGroupNdcg(evalData, evalScore, 10);
+    let mean = 0;
+    for (const v of bestPerGroup) mean += v / bestPerGroup.length;
+    curve.push({ trees: 0, ndcg: mean });
+  }
   for (let t = 0; t < o.trees; t++) {
     for (let g = 0; g < nGroups; g++) useGroup[g] = o.subsample >= 1 || rng.next() < o.subsample ? 1 : 0;
     lambdaGradients(data, score, grad, hess, useGroup, o);

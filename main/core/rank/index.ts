@@ -12,7 +12,14 @@ export {
   type HybridFitReport,
   type HybridOptions,
   type RankerChoice,
+  type InnerHoldoutOptions,
+  type FusionStage,
+  buildRankingData,
+  makeFeatureBuilder,
+  COLD_VALIDATION_SHARE,
+  INNER_COLD_ITEM_SHARE,
 } from './hybrid';
+export { carveHoldout, coldTargetShare, HOLDOUT_DEFAULTS, type Holdout, type HoldoutOptions } from './holdout';
 export { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex } from './features';
 export { fitLinear, LinearRanker, LINEAR_DEFAULTS, type LinearOptions } from './linear';
 export { fitGbdt, GbdtRanker, GBDT_DEFAULTS, type GbdtOptions } from './gbdt';
