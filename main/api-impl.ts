@@ -3,24 +3,45 @@
  * browser bridge and tests all call an object made by `createApi`.
  *
  * The store is reached through `WorkspaceLike`, which `Workspace` (main/core/store) satisfies;
- * main/index.ts and the CLI pass the opener (e.g. `(p) => Workspace.openOrCreate(p)`).
+ * main/index.ts and the CLI pass the opener (e.g. `(p) => Workspace.openOrCreate(p)`). Jobs,
+ * runs, labels and KG edits need the real Workspace; the method groups live in api-impl-*.ts.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from './core/errors';
 import { KgIndex } from './core/kg';
+import { Workspace } from './core/store';
 import type { Dataset } from './core/types';
-import { itemCardView, kgSearchView, kgSubgraphView, recommendView } from './api-views';
-import { dataHash, defaultModelPath, loadSnapshot, type Snapshot } from './jobs/snapshot';
+import { itemCardView, kgSearchView, kgSubgraphView } from './api-views';
+import { ModelEnv } from './jobs/model-factory';
+import { JobRunner } from './jobs/runner';
+import { SqliteJobStore } from './jobs/job-worker-store';
+import { workerExecutor } from './jobs/job-worker-host';
+import { hasCheckpoint } from './jobs/job-worker-finetune';
+import {
+  defaultAdapterRootFor,
+  defaultModelDirFor,
+  guard,
+  snapshotLoader,
+  type ApiContext,
+  type ApiImplOptions,
+  type Opened,
+  type TextTools,
+} from './api-impl-context';
+import { jobMethods } from './api-impl-jobs';
+import { recommendMethods } from './api-impl-recommend';
+import { runMethods } from './api-impl-runs';
+import { kgEditMethods } from './api-impl-kg-edits';
+import { labelMethods } from './api-impl-labels';
+import { finetuneMethods } from './api-impl-finetune';
+import { privacyMethods } from './api-impl-privacy';
 import {
   API_VERSION,
   fail,
   ok,
-  toApiError,
   type Api,
+  type ApiEvent,
+  type ApiEvents,
   type ItemRow,
-  type ListItemsRequest,
-  type ListUsersRequest,
   type Page,
   type Result,
   type UserRow,
@@ -28,58 +49,13 @@ import {
   type WorkspaceSummary,
 } from './api';
 
-type MaybePromise<T> = T | Promise<T>;
+export type { ApiImplOptions, OpenWorkspace, WorkspaceCounts, WorkspaceLike } from './api-impl-context';
 
-/** What the store's summary() returns (WorkspaceSummary without the path). */
-export type WorkspaceCounts = Omit<WorkspaceSummary, 'path'>;
-
-/** The part of the store's Workspace the Api needs. */
-export interface WorkspaceLike {
-  summary(): MaybePromise<WorkspaceCounts>;
-  close(): void;
-  /** Paged item listing done by the store (SQL); when absent, the dataset is loaded once and paged here. */
-  listItems?(request: ListItemsRequest): MaybePromise<Page<ItemRow>>;
-  listUsers?(request: ListUsersRequest): MaybePromise<Page<UserRow>>;
-  loadDataset?(): MaybePromise<Dataset>;
-}
-
-/** Opens (or creates) the workspace at an absolute path; throws KnowrecError when it cannot. */
-export type OpenWorkspace = (path: string) => MaybePromise<WorkspaceLike>;
-
-export interface ApiImplOptions {
-  readonly open: OpenWorkspace;
-  /** Workspace opened on the first call that needs one; null: none until openWorkspace. */
-  readonly workspacePath: string | null;
-  /** The app's version (package.json). */
-  readonly appVersion: string;
-  /**
-   * Folder of the serving snapshot `recommend` reads (written by `knowrec fit --out DIR`).
-   * Default: the dataset's default model folder, `defaultModelPath(<dataset name>)`.
-   */
-  readonly modelDir?: string;
-}
-
-/** The Api plus lifecycle for its owner (the Electron main process or the bridge command). */
-export interface ApiImpl extends Api {
+/** The Api plus its events and lifecycle for its owner (the Electron main process or the bridge command). */
+export interface ApiImpl extends Api, ApiEvents {
   /** Path of the open workspace, null when none is open. */
   currentPath(): string | null;
   close(): void;
-}
-
-interface Opened {
-  readonly path: string;
-  readonly ws: WorkspaceLike;
-  dataset: Promise<Dataset> | null;
-  kg: Promise<KgIndex> | null;
-  /** Hash of the dataset's interactions, to tell whether a snapshot was fitted on it. */
-  hash: string | null;
-}
-
-interface LoadedSnapshot {
-  readonly dir: string;
-  /** manifest.json's modification time when read; a refit replaces the folder. */
-  readonly stamp: number;
-  readonly snapshot: Snapshot;
 }
 
 export function createApi(options: ApiImplOptions): ApiImpl {
@@ -87,12 +63,51 @@ export function createApi(options: ApiImplOptions): ApiImpl {
   /** The startup workspace, opened once even when several calls arrive together. */
   let startup: Promise<Opened> | null = null;
   let closed = false;
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const executor = options.executor ?? workerExecutor();
+  let text: { env: ModelEnv | null; tools: Promise<TextTools> } | null = null;
+
+  const emit = (event: ApiEvent): void => {
+    for (const l of [...listeners]) {
+      try {
+        l(event);
+      } catch {
+        // one listener's failure must not keep the event from the others
+      }
+    }
+  };
+
+  const closeOpened = (o: Opened): void => {
+    o.runner?.close();
+    o.ws.close();
+  };
 
   const openAt = async (path: string): Promise<Opened> => {
     const abs = resolve(path);
     const ws = await options.open(abs);
-    return { path: abs, ws, dataset: null, kg: null, hash: null };
+    const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, runner: null, memo: new Map() };
+    if (ws instanceof Workspace) {
+      try {
+        o.runner = newRunner(o);
+      } catch (e) {
+        ws.close();
+        throw e;
+      }
+    }
+    return o;
   };
+
+  const newRunner = (o: Opened): JobRunner =>
+    new JobRunner({
+      store: new SqliteJobStore(o.path),
+      execute: executor,
+      emit: (job) => emit({ type: 'job', job }),
+      graceMs: options.cancelGraceMs,
+      resumable: (job) => job.kind === 'finetune' && (job.state === 'cancelled' || job.state === 'failed') && job.spec?.kind === 'finetune' && hasCheckpoint(job.spec.outDir),
+      onSettled: (job) => {
+        if (job.kind === 'import' && job.state === 'done') void ctx.changed(o).catch(() => undefined);
+      },
+    });
 
   const ensureOpen = async (): Promise<Opened> => {
     if (closed) throw new KnowrecError('internal', 'The Api was closed', {}, 'restart the workbench');
@@ -105,7 +120,7 @@ export function createApi(options: ApiImplOptions): ApiImpl {
       startup = openAt(path).then(
         (o) => {
           if (current === null) current = o;
-          else o.ws.close();
+          else closeOpened(o);
           return current;
         },
         (e: unknown) => {
@@ -125,9 +140,10 @@ export function createApi(options: ApiImplOptions): ApiImpl {
       return Promise.reject(new KnowrecError('internal', 'This workspace cannot list its contents', { file: o.path }, 'update the workbench'));
     }
     if (o.dataset === null) {
-      o.dataset = Promise.resolve().then(load);
-      o.dataset.catch(() => {
-        o.dataset = null;
+      const p = Promise.resolve().then(load);
+      o.dataset = p;
+      p.catch(() => {
+        if (o.dataset === p) o.dataset = null;
       });
     }
     return o.dataset;
@@ -135,34 +151,54 @@ export function createApi(options: ApiImplOptions): ApiImpl {
 
   const kgOf = (o: Opened): Promise<KgIndex> => {
     if (o.kg === null) {
-      o.kg = datasetOf(o).then((ds) => new KgIndex(ds));
-      o.kg.catch(() => {
-        o.kg = null;
+      const p = datasetOf(o).then((ds) => new KgIndex(ds));
+      o.kg = p;
+      p.catch(() => {
+        if (o.kg === p) o.kg = null;
       });
     }
     return o.kg;
   };
 
-  let loaded: LoadedSnapshot | null = null;
-  const snapshotFor = (dataset: string): LoadedSnapshot => {
-    const dir = resolve(options.modelDir ?? defaultModelPath(dataset));
-    let stamp: number;
-    try {
-      stamp = statSync(resolve(dir, 'manifest.json')).mtimeMs;
-    } catch {
-      const how = options.modelDir === undefined ? `knowrec fit --dataset ${dataset}` : `knowrec fit --dataset ${dataset} --out ${dir}`;
-      throw new KnowrecError('not-found', `no fitted model for dataset ${dataset} (no manifest.json)`, { file: dir }, `run \`${how}\` first, then ask again`);
-    }
-    if (loaded === null || loaded.dir !== dir || loaded.stamp !== stamp) loaded = { dir, stamp, snapshot: loadSnapshot(dir) };
-    return loaded;
-  };
+  const modelDirFor = defaultModelDirFor(options);
 
-  const guard = async <T>(work: () => Promise<T>): Promise<Result<T>> => {
-    try {
-      return ok(await work());
-    } catch (e) {
-      return { ok: false, error: toApiError(e) };
-    }
+  const ctx: ApiContext = {
+    options,
+    ensureOpen,
+    datasetOf,
+    kgOf,
+    runner: (o) => {
+      if (o.runner === null) throw new KnowrecError('internal', 'this workspace cannot run jobs', { file: o.path }, 'open a workspace .sqlite file');
+      return o.runner;
+    },
+    snapshotFor: snapshotLoader(modelDirFor, options.modelDir),
+    modelDirFor,
+    adapterRootFor: defaultAdapterRootFor(options),
+    summaryOf,
+    emit,
+    changed: async (o) => {
+      o.dataset = null;
+      o.kg = null;
+      o.hash = null;
+      o.memo.clear();
+      if (current === o) emit({ type: 'workspace', summary: await summaryOf(o) });
+    },
+    textTools: (o) => {
+      if (text === null) {
+        if (options.encoder !== undefined) {
+          text = { env: null, tools: options.encoder().then((encoder) => ({ encoder })) };
+        } else {
+          const env = new ModelEnv({ workspace: o.path });
+          text = { env, tools: env.getEncoder().then((encoder) => ({ encoder, countTokens: env.countTokens() })) };
+        }
+        const mine = text;
+        mine.tools.catch(() => {
+          if (text === mine) text = null;
+          void mine.env?.close();
+        });
+      }
+      return text.tools;
+    },
   };
 
   return {
@@ -181,10 +217,13 @@ export function createApi(options: ApiImplOptions): ApiImpl {
       if (closed) return fail('internal', 'The Api was closed', 'restart the workbench');
       return guard(async () => {
         if (startup !== null) await startup.catch(() => undefined);
+        if (current?.runner?.busy() === true) {
+          throw new KnowrecError('config', 'a job is queued or running on the open workspace', { file: current.path }, 'wait for it to finish or cancel it, then open the other workspace');
+        }
         const next = await openAt(request.path);
         const previous = current;
         current = next;
-        if (previous !== null && previous.ws !== next.ws) previous.ws.close();
+        if (previous !== null && previous.ws !== next.ws) closeOpened(previous);
         return summaryOf(next);
       });
     },
@@ -221,21 +260,31 @@ export function createApi(options: ApiImplOptions): ApiImpl {
         return itemCardView(kg, ds, request.item);
       }),
 
-    recommend: (request) =>
-      guard(async () => {
-        const o = await ensureOpen();
-        const ds = await datasetOf(o);
-        const { dir, snapshot } = snapshotFor(ds.name);
-        o.hash ??= dataHash(ds);
-        return recommendView({ snapshot, dir, dataset: ds, dataSha256: o.hash, user: request.user, k: request.k });
-      }),
+    ...recommendMethods(ctx),
+    ...jobMethods(ctx),
+    ...kgEditMethods(ctx),
+    ...runMethods(ctx),
+    ...labelMethods(ctx),
+    ...finetuneMethods(ctx),
+    ...privacyMethods(ctx),
+
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
 
     currentPath: () => current?.path ?? null,
 
     close: () => {
       closed = true;
-      current?.ws.close();
+      if (current !== null) closeOpened(current);
       current = null;
+      listeners.clear();
+      const t = text;
+      text = null;
+      if (t !== null) void t.tools.then(() => t.env?.close(), () => undefined);
     },
   };
 }

@@ -4,14 +4,15 @@
  *   knowrec fit --dataset ml-100k --out DIR
  *   knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json
  *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
- *   knowrec import --dataset ml-100k --workspace FILE
+ *   knowrec import --dataset ml-100k --workspace FILE [--pseudonymize]
+ *   knowrec forget-user --workspace FILE --user ID
  *   knowrec serve --workspace FILE [--port N]
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createApi } from './api-impl';
 import { startBridge } from './bridge/server';
-import { Workspace } from './core/store';
+import { Workspace, forgetUser } from './core/store';
 import { KnowrecError } from './core/errors';
 import type { SplitProtocol } from './core/eval';
 import type { Progress } from './core/types';
@@ -23,6 +24,9 @@ import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { formatResultsTable } from './jobs/table';
+import { formatEpoch, runFinetune } from './jobs/finetune';
+import { readLabelsCsv } from './core/train/labels-file';
+import { defaultAdapterRoot } from './core/train/versions';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const APP_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -59,6 +63,11 @@ const EVALUATE: CommandSpec = {
     lang: { type: 'string', help: 'sentence language for text models: en | zh', default: 'en' },
     'split-dir': { type: 'string', help: 'read the split from RecBole files <dataset>.{train,valid,test}.inter in this folder' },
     'export-split': { type: 'string', help: 'write the split as RecBole benchmark files into this folder' },
+    adapters: {
+      type: 'string',
+      help: 'folder of fine-tuned adapter versions; semantic-ft/hybrid-ft use its active version when it was trained on this split (same data, protocol, seed), else train one (default <cache>/knowrec/adapters/<dataset>)',
+    },
+    'no-active-adapter': { type: 'boolean', help: 'semantic-ft/hybrid-ft always train their own adapter on this split' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
     ...HELP_FLAG,
   },
@@ -67,8 +76,23 @@ const EVALUATE: CommandSpec = {
 const IMPORT: CommandSpec = {
   name: 'import',
   summary: 'import a dataset into a workspace file and print its summary and validation report',
-  usage: 'knowrec import --dataset ml-100k --workspace FILE',
-  flags: { ...DATA_FLAGS, ...HELP_FLAG },
+  usage: 'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize]',
+  flags: {
+    ...DATA_FLAGS,
+    pseudonymize: { type: 'boolean', help: 'store salted-hash pseudonyms instead of user ids (the salt stays in the workspace)' },
+    ...HELP_FLAG,
+  },
+};
+
+const FORGET_USER: CommandSpec = {
+  name: 'forget-user',
+  summary: "remove a user's interactions, labels and cached vectors from a workspace",
+  usage: 'knowrec forget-user --workspace FILE --user ID',
+  flags: {
+    workspace: { type: 'string', help: 'workspace file (.sqlite)' },
+    user: { type: 'string', help: 'user id (as stored, or the original id of a pseudonymized workspace)' },
+    ...HELP_FLAG,
+  },
 };
 
 const SERVE: CommandSpec = {
@@ -135,7 +159,29 @@ const DEMO: CommandSpec = {
   },
 };
 
-const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE, DEMO];
+const FINETUNE: CommandSpec = {
+  name: 'finetune',
+  summary: 'train a contrastive adapter on the frozen encoder (semantic-ft) and save it as a new version',
+  usage: 'knowrec finetune --dataset ml-100k [--labels FILE] [--out DIR] [--seed 2020] [--epochs N] [--resume DIR]',
+  flags: {
+    ...DATA_FLAGS,
+    labels: { type: 'string', help: 'relevance labels CSV: user,item,value (ids; 1 = relevant, 0 = not relevant)' },
+    out: { type: 'string', help: 'version folder to write (atomically); default <cache>/knowrec/adapters/<dataset>/<version>' },
+    seed: { type: 'string', help: 'split and training seed', default: '2020' },
+    epochs: { type: 'string', help: 'maximum epochs (early stopping on validation NDCG@10)' },
+    rank: { type: 'string', help: 'adapter rank (0 = full d×d matrix; default 32)' },
+    lr: { type: 'string', help: 'learning rate (default 0.002)' },
+    batch: { type: 'string', help: 'batch size (default 256)' },
+    temperature: { type: 'string', help: 'InfoNCE temperature (default 0.05)' },
+    resume: { type: 'string', help: 'continue an interrupted run: its --out folder (the checkpoint beside it)' },
+    ...ENCODER_FLAGS,
+    lang: { type: 'string', help: 'sentence language: en | zh', default: 'en' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    ...HELP_FLAG,
+  },
+};
+
+const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE, DEMO, FORGET_USER, FINETUNE];
 
 function usage(): string {
   const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
@@ -166,6 +212,14 @@ function encoderVariant(v: string | undefined): 'fp32' | 'int8' {
   throw new KnowrecError('config', `--encoder must be fp32 or int8, got '${v}'`);
 }
 
+function adapterRootFlag(flags: Flags): string | undefined {
+  if (bool(flags, 'no-active-adapter')) return undefined;
+  const given = str(flags, 'adapters');
+  if (given !== undefined) return resolve(given);
+  const name = str(flags, 'dataset');
+  return name === undefined ? undefined : defaultAdapterRoot(name);
+}
+
 async function cmdEvaluate(flags: Flags): Promise<void> {
   const protocol = (str(flags, 'protocol') ?? 'recbole') as SplitProtocol;
   const results: ResultsFile = await runEvaluation({
@@ -185,6 +239,7 @@ async function cmdEvaluate(flags: Flags): Promise<void> {
     modelDir: str(flags, 'model-dir'),
     splitDir: str(flags, 'split-dir'),
     exportSplitDir: str(flags, 'export-split'),
+    adapterRoot: adapterRootFlag(flags),
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
   process.stdout.write(`${formatResultsTable(results)}\n`);
@@ -199,7 +254,8 @@ function cmdImport(flags: Flags): void {
   const name = str(flags, 'dataset');
   const workspace = str(flags, 'workspace') ?? (name !== undefined ? defaultWorkspacePath(name) : undefined);
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE');
-  const opened = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: true, onProgress: progressPrinter(false) });
+  const pseudonymize = bool(flags, 'pseudonymize') ? true : undefined;
+  const opened = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: true, pseudonymize, onProgress: progressPrinter(false) });
   const d = opened.dataset;
   process.stdout.write(
     `workspace ${opened.workspace ?? '(none)'}\n` +
@@ -208,6 +264,20 @@ function cmdImport(flags: Flags): void {
   );
   for (const w of opened.report?.warnings ?? []) {
     process.stdout.write(`warning: ${w.message} (${w.count} rows in ${w.file}${w.lines.length > 0 ? `, lines ${w.lines.join(', ')}` : ''})\n`);
+  }
+}
+
+function cmdForgetUser(flags: Flags): void {
+  const file = str(flags, 'workspace');
+  const user = str(flags, 'user');
+  if (file === undefined || user === undefined) throw new KnowrecError('config', 'forget-user needs a workspace and a user', {}, 'pass --workspace FILE --user ID');
+  const ws = Workspace.open(file);
+  try {
+    const r = forgetUser(ws, user);
+    const parts = Object.entries(r.removed).map(([t, n]) => `${n} ${t}`);
+    process.stdout.write(`forgot user ${r.user} in ${ws.path}: removed ${parts.join(', ')}\n`);
+  } finally {
+    ws.close();
   }
 }
 
@@ -362,6 +432,51 @@ async function serveWorkspace(workspace: string, port: number): Promise<void> {
   });
 }
 
+async function cmdFinetune(flags: Flags): Promise<void> {
+  const name = str(flags, 'dataset');
+  const opened = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), reimport: bool(flags, 'reimport') });
+  const labelsFile = str(flags, 'labels');
+  const labels = labelsFile !== undefined ? readLabelsCsv(labelsFile, opened.dataset) : [];
+  const params = {
+    ...(str(flags, 'epochs') !== undefined ? { epochs: int(flags, 'epochs', 10, 1) } : {}),
+    ...(str(flags, 'rank') !== undefined ? { rank: int(flags, 'rank', 32, 0) } : {}),
+    ...(str(flags, 'lr') !== undefined ? { lr: num(flags, 'lr') } : {}),
+    ...(str(flags, 'batch') !== undefined ? { batchSize: int(flags, 'batch', 256, 2) } : {}),
+    ...(str(flags, 'temperature') !== undefined ? { temperature: num(flags, 'temperature') } : {}),
+  };
+  const ctrl = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('cancelling after the current batch; resume with --resume (the last epoch is kept)\n');
+    ctrl.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await runFinetune({
+      dataset: opened.dataset,
+      workspace: opened.workspace ?? undefined,
+      labels,
+      params,
+      outDir: str(flags, 'out'),
+      seed: int(flags, 'seed', 2020),
+      resumeFrom: str(flags, 'resume'),
+      encoderVariant: encoderVariant(str(flags, 'encoder')),
+      modelDir: str(flags, 'model-dir'),
+      lang: str(flags, 'lang'),
+      signal: ctrl.signal,
+      onProgress: progressPrinter(bool(flags, 'quiet')),
+      onEpoch: (e) => process.stdout.write(`${formatEpoch(e)}\n`),
+    });
+    const m = r.meta.metrics;
+    process.stdout.write(
+      `valid ndcg@10: frozen ${r.validNdcg.semantic.toFixed(4)} → fine-tuned ${r.validNdcg.semanticFt.toFixed(4)} ` +
+        `(best epoch ${m.best_epoch}, ${m.pairs} pairs, ${labels.length} labels, ${m.train_seconds} s)\n` +
+        `saved to ${r.dir}\n`,
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 /** Writes JSON through a temporary file and a rename, so a crash never leaves half a file. */
 export function writeJsonAtomic(path: string, value: unknown): void {
   const abs = resolve(path);
@@ -394,6 +509,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (spec === RECOMMEND) await cmdRecommend(flags);
     else if (spec === FIT) await cmdFit(flags);
     else if (spec === DEMO) await cmdDemo(flags);
+    else if (spec === FINETUNE) await cmdFinetune(flags);
+    else if (spec === FORGET_USER) cmdForgetUser(flags);
     return 0;
   } catch (e) {
     if (e instanceof KnowrecError) {

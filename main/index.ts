@@ -1,13 +1,14 @@
 /**
  * Electron main entry: the ONLY module that imports 'electron'. It opens the window (isolated,
  * sandboxed renderer) and exposes the Api over IPC, one channel per method, all calling the one
- * implementation from api-impl.ts.
+ * implementation from api-impl.ts; Api events go to every window on EVENT_CHANNEL.
  *
  * Workspace: `--workspace FILE` (must exist), else `<userData>/workspace.sqlite` (created if missing).
  */
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { API_METHODS, apiChannel, dispatchApi } from './api';
+import { EVENT_CHANNEL } from './api-methods';
 import { createApi, workspacePathFromArgv, type ApiImpl } from './api-impl';
 import { Workspace } from './core/store';
 
@@ -21,6 +22,15 @@ function registerIpc(api: ApiImpl): void {
   for (const method of API_METHODS) {
     ipcMain.handle(apiChannel(method), async (_event, input: unknown) => (await dispatchApi(api, method, input)).result);
   }
+}
+
+/** Every Api event (job progress, workspace changes) goes to every open window. */
+function forwardEvents(api: ApiImpl): () => void {
+  return api.onEvent((event) => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
+    }
+  });
 }
 
 function createWindow(): BrowserWindow {
@@ -62,7 +72,11 @@ function main(): void {
     appVersion: app.getVersion(),
   });
   registerIpc(api);
-  app.on('before-quit', () => api.close());
+  const stopEvents = forwardEvents(api);
+  app.on('before-quit', () => {
+    stopEvents();
+    api.close();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

@@ -8,23 +8,29 @@
  *                          404 unknown method, 405 not POST, 413 body too large
  *   GET  /anything       the built renderer (staticDir), path-traversal safe
  *
+ *   GET  /events?token=<token>   WebSocket (RFC 6455): every ApiEvent as one JSON text frame
+ *                        → 401 no/wrong token, 404 other paths, 400 a malformed handshake
+ *
  * Every error body is a Result ({ok:false, error:{code, message, hint}}) a person can act on.
- * Events (job progress) will come over a WebSocket on this server: see `handleUpgrade`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { dispatchApi, fail, type Api, type Dispatched, type Result } from '../api';
+import { dispatchApi, fail, type Api, type ApiEvent, type ApiEvents, type Dispatched, type Result } from '../api';
+import { EVENTS_PATH } from '../api-methods';
 import { KnowrecError } from '../core/errors';
 import { BodyTooLarge, readBody, sendJson } from './http';
 import { serveStatic } from './static';
+import { acceptUpgrade, handshakeProblem, type WsConnection } from './websocket';
 
 export const BRIDGE_HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 1 << 20;
 
 export interface BridgeOptions {
   readonly api: Api;
+  /** Source of the events pushed over the WebSocket (default: `api` when it has onEvent). */
+  readonly events?: ApiEvents;
   /** 0 or absent: a free port chosen by the system. */
   readonly port?: number;
   /** Only the loopback address is accepted; the bridge is never reachable from other machines. */
@@ -44,6 +50,8 @@ export interface Bridge {
   /** The address to open, token included. */
   readonly url: string;
   readonly server: Server;
+  /** Open event sockets. */
+  readonly clients: () => number;
   close(): Promise<void>;
 }
 
@@ -63,6 +71,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? newToken();
   if (token.length < 16) throw new KnowrecError('config', 'the bridge token is too short', {}, 'use at least 16 characters');
   const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+  const tokenBytes = Buffer.from(token, 'utf8');
+  const sockets = new Set<WsConnection>();
+  const source: ApiEvents | undefined = options.events ?? (hasEvents(options.api) ? options.api : undefined);
+  let unsubscribe: (() => void) | null = null;
+  const broadcast = (event: ApiEvent): void => {
+    const text = JSON.stringify(event);
+    for (const c of sockets) c.sendText(text);
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -121,12 +137,30 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     sendJson(res, status, done.result);
   }
 
-  /**
-   * Seam for the events channel (a later issue): check the token from `?token=` here, then hand
-   * the socket to the WebSocket events hub. Until then every upgrade is refused.
-   */
-  function handleUpgrade(_req: IncomingMessage, socket: Duplex): void {
-    socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  /** The events WebSocket: token from `?token=`, then the RFC 6455 handshake. */
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', `http://${BRIDGE_HOST}`);
+    const refuse = (status: number, text: string, body: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    if (url.pathname !== EVENTS_PATH) {
+      refuse(404, 'Not Found', `No WebSocket here; events are at ${EVENTS_PATH}?token=...`);
+      return;
+    }
+    const given = Buffer.from(url.searchParams.get('token') ?? '', 'utf8');
+    if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes)) {
+      refuse(401, 'Unauthorized', 'Missing or wrong access token: open the full address printed by the workbench; it ends with ?token=...');
+      return;
+    }
+    const problem = handshakeProblem(req);
+    if (problem !== null) {
+      refuse(400, 'Bad Request', `Not a WebSocket handshake: ${problem}`);
+      return;
+    }
+    const c = acceptUpgrade(req, socket, head, (gone) => sockets.delete(gone));
+    sockets.add(c);
+    if (unsubscribe === null && source !== undefined) unsubscribe = source.onEvent(broadcast);
   }
 
   await new Promise<void>((resolveListen, reject) => {
@@ -153,12 +187,20 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     token,
     url,
     server,
+    clients: () => sockets.size,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
+        unsubscribe?.();
+        unsubscribe = null;
+        for (const c of [...sockets]) c.destroy();
         server.close((e) => (e ? reject(e) : resolveClose()));
         server.closeAllConnections();
       }),
   };
+}
+
+function hasEvents(api: Api): api is Api & ApiEvents {
+  return typeof (api as Partial<ApiEvents>).onEvent === 'function';
 }
 
 function authorized(header: string | undefined, expected: Buffer): boolean {

@@ -12,7 +12,9 @@ import {
   exportRecboleSplit,
   filterByRating,
   filterKCore,
+  headItemMask,
   importRecboleSplit,
+  itemCounts,
   splitInteractions,
   type EvalReport,
   type SplitProtocol,
@@ -42,8 +44,19 @@ export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly modelDir?: string;
   /** Read the split from RecBole benchmark files `<dataset>.{train,valid,test}.inter` here. */
   readonly splitDir?: string;
+  /**
+   * Folder of fine-tuned adapter versions: `semantic-ft`/`hybrid-ft` use the active one when it
+   * was trained on this split (see usableActiveAdapter), else train their own on it.
+   */
+  readonly adapterRoot?: string;
   /** Write the split as RecBole benchmark files here (so another system runs on it). */
   readonly exportSplitDir?: string;
+  /**
+   * Also report the long-tail slice of the test split (`long_tail_test`): test targets whose item
+   * is outside the head, the top 20% of items by training interactions (the same head as the
+   * long-tail share metric). The ranking is unchanged; only those targets count. Default false.
+   */
+  readonly longTailSlice?: boolean;
 }
 
 export interface ModelResult {
@@ -51,6 +64,8 @@ export interface ModelResult {
   readonly valid: Record<string, number>;
   /** Cold-item slice of the test split (protocol cold-items only). */
   readonly cold_test?: Record<string, number>;
+  /** Long-tail slice of the test split (see EvaluateJobOptions.longTailSlice). */
+  readonly long_tail_test?: Record<string, number>;
   readonly fit_seconds: number;
   readonly tune_seconds: number;
   readonly score_seconds: number;
@@ -117,7 +132,14 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   }
   const progress = opts.onProgress ?? ((): void => undefined);
   const { dataset, workspace } = openDataset(opts);
-  const env = new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir });
+  const env = new ModelEnv({
+    workspace,
+    variant: opts.encoderVariant,
+    lang: opts.lang,
+    modelDir: opts.modelDir,
+    adapterRoot: opts.adapterRoot,
+    split: { protocol: opts.protocol, filtered: opts.minRating !== undefined || opts.kcore !== undefined || opts.splitDir !== undefined },
+  });
   const { interactions, reports } = applyFilters(dataset, opts);
   let split: Split;
   if (opts.splitDir !== undefined) {
@@ -221,10 +243,12 @@ async function evaluateModel(
   const scoreSeconds = (performance.now() - t0) / 1000 / 2;
   let cold: EvalReport | undefined;
   if (split.coldItems.length > 0) cold = coldItemRecall(fitted.scorer, split, 'test', ks);
+  const tail = opts.longTailSlice === true ? coldItemRecall(fitted.scorer, split, 'test', ks, longTailItems(split), { signal: opts.signal }) : undefined;
   return {
     test: round(test.metrics),
     valid: round(valid.metrics),
     ...(cold !== undefined ? { cold_test: round(cold.metrics) } : {}),
+    ...(tail !== undefined ? { long_tail_test: round(tail.metrics) } : {}),
     fit_seconds: fitted.fitSeconds,
     tune_seconds: fitted.tuneSeconds,
     score_seconds: scoreSeconds,
@@ -232,6 +256,14 @@ async function evaluateModel(
     tuning: fitted.tuning,
     ...(fitted.fusionSeconds !== undefined ? { source_seconds: fitted.sourceSeconds, fusion_seconds: fitted.fusionSeconds } : {}),
   };
+}
+
+/** Items outside the head: the top 20% of items by training interactions (headItemMask). */
+export function longTailItems(split: Split): Int32Array {
+  const head = headItemMask(itemCounts(split.train, split.nItems), 0.2);
+  const out: number[] = [];
+  for (let i = 0; i < split.nItems; i++) if (head[i] === 0) out.push(i);
+  return Int32Array.from(out);
 }
 
 function round(m: Record<string, number>): Record<string, number> {

@@ -14,6 +14,7 @@ import { evaluateSplit, splitInteractions } from '../core/eval';
 import { rowIndices, rowValues, toCsr } from '../core/matrix';
 import { KgProfileScorer } from '../core/models/kg-profile';
 import { SemanticScorer } from '../core/models/semantic';
+import { SemanticFtScorer } from '../core/models/semantic-ft';
 import { coInteractionCounter, explainRecommendation, HybridScorer, type ReasonLang } from '../core/rank';
 import { topK } from '../core/topk';
 import type { KgIndex } from '../core/kg';
@@ -44,6 +45,10 @@ export interface FitJobOptions extends OpenDatasetOptions {
   readonly modelDir?: string;
   /** Explain only these users' recommendations (default: all). */
   readonly explainUsers?: readonly string[];
+  /** 'hybrid' (default) or 'hybrid-ft' (the fine-tuned text adapter as the text source). */
+  readonly model?: 'hybrid' | 'hybrid-ft';
+  /** Folder of adapter versions: hybrid-ft uses the active one when it was trained on this split. */
+  readonly adapterRoot?: string;
 }
 
 export interface FitResult {
@@ -59,12 +64,20 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const { dataset, workspace } = openDataset(opts);
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', opts.seed);
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, progress);
-  const env = new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir });
+  const model = opts.model ?? 'hybrid';
+  const env = new ModelEnv({
+    workspace,
+    variant: opts.encoderVariant,
+    lang: opts.lang,
+    modelDir: opts.modelDir,
+    adapterRoot: opts.adapterRoot,
+    split: { protocol: 'recbole', filtered: false },
+  });
   const cache = new Map<string, Promise<FittedModel>>();
   const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
   try {
     progress({ stage: 'fit', message: 'sources and fusion (tuned on validation)' });
-    const fitted = await fitModel('hybrid', ctx, { tune: true, validate, env, cache });
+    const fitted = await fitModel(model, ctx, { tune: true, validate, env, cache });
     const hybrid = fitted.scorer;
     if (!(hybrid instanceof HybridScorer)) throw new KnowrecError('internal', 'hybrid fit returned another scorer');
     const valid = evaluateSplit(hybrid, split, 'valid', [10]).metrics;
@@ -88,7 +101,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
       format: SNAPSHOT_FORMAT,
       dataset: dataset.name,
       data_sha256: dataHash(dataset),
-      model: 'hybrid',
+      model,
       protocol: {
         name: 'recbole',
         seed: opts.seed,
@@ -134,11 +147,11 @@ export interface ExplainTopKOptions {
  */
 export async function explainTopK(o: ExplainTopKOptions): Promise<Record<string, SnapshotItem[]>> {
   const { dataset } = o;
-  let semantic: SemanticScorer | null = null;
+  let semantic: SemanticScorer | SemanticFtScorer | null = null;
   let kgProfile: KgProfileScorer | null = null;
   for (const p of o.fitted.values()) {
     const f = await p;
-    if (f.scorer instanceof SemanticScorer) semantic = f.scorer;
+    if (f.scorer instanceof SemanticScorer || f.scorer instanceof SemanticFtScorer) semantic = f.scorer;
     if (f.scorer instanceof KgProfileScorer) kgProfile = f.scorer;
   }
   const all = toCsr(dataset.interactions, dataset.userIds.length, dataset.itemIds.length);

@@ -16,6 +16,11 @@ import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
 import { BASELINE_NAMES, createScorer, defaultGrid, isBaselineName, tuneOnValidation } from '../core/models';
 import { SemanticScorer } from '../core/models/semantic';
+import { SemanticFtScorer } from '../core/models/semantic-ft';
+import { trainAdapterInWorker } from '../core/train/worker';
+import type { Adapter } from '../core/train/adapter';
+import { activeAdapterVersion, loadAdapter } from '../core/train/versions';
+import { dataHash } from './snapshot';
 import { KgEmbedScorer } from '../core/models/kg-embed';
 import { KgProfileScorer } from '../core/models/kg-profile';
 import { ABLATIONS, ablationSources, HybridScorer } from '../core/rank/hybrid';
@@ -23,16 +28,26 @@ import type { HybridSource } from '../core/rank/features';
 import { kgFactSource } from '../core/text';
 import type { FitContext, Scorer } from '../core/types';
 
-export const TEXT_MODELS = ['semantic'] as const;
+export const TEXT_MODELS = ['semantic', 'semantic-ft'] as const;
+/** The hybrid with the fine-tuned text scorer (semantic-ft) in place of semantic. */
+export const FT_HYBRIDS = ['hybrid-ft'] as const;
 export const KG_MODELS = ['kg-profile', 'kg-embed'] as const;
 /** The hybrid's sources, in the order their features are built. */
 export const HYBRID_SOURCES = ['semantic', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop'] as const;
 
 export function knownModels(): string[] {
-  return [...BASELINE_NAMES, ...TEXT_MODELS, ...KG_MODELS, ...ABLATIONS];
+  return [...BASELINE_NAMES, ...TEXT_MODELS, ...KG_MODELS, ...ABLATIONS, ...FT_HYBRIDS];
 }
 
 export interface ModelEnvOptions {
+  /**
+   * Folder of the dataset's fine-tuned adapter versions (active.json names the active one).
+   * `semantic-ft` uses the active version when it was trained on this very split (same data
+   * hash, protocol and seed, no filters); otherwise it trains an adapter on the fit context.
+   */
+  readonly adapterRoot?: string;
+  /** The split the fit contexts come from, to tell whether the active adapter may be used. */
+  readonly split?: { readonly protocol: string; readonly filtered: boolean };
   /** Workspace file whose `embeddings` table caches vectors; null: in-memory cache. */
   readonly workspace: string | null;
   /** Encoder model folder (model.onnx + tokenizer.json); default resources/models/all-MiniLM-L6-v2. */
@@ -114,6 +129,22 @@ export interface FittedModel {
   readonly fusionSeconds?: number;
 }
 
+/**
+ * The active adapter version when it may score this fit context without leaking: trained on the
+ * same data (hash), protocol and seed, without filters — so its training pairs came from this
+ * split's train part and its early stopping from this split's valid part. Null otherwise.
+ */
+export function usableActiveAdapter(options: Pick<ModelEnvOptions, 'adapterRoot' | 'split'>, ctx: FitContext): { version: string; adapter: Adapter } | null {
+  const root = options.adapterRoot;
+  const split = options.split;
+  if (root === undefined || split === undefined || split.filtered) return null;
+  const version = activeAdapterVersion(root);
+  if (version === null) return null;
+  const { adapter, meta } = loadAdapter(join(root, version));
+  const same = meta.protocol.name === split.protocol && meta.protocol.seed === ctx.seed && meta.data_sha256 === dataHash(ctx.dataset);
+  return same ? { version, adapter } : null;
+}
+
 export async function fitModel(name: string, ctx: FitContext, opts: FitOptions): Promise<FittedModel> {
   const cache = opts.cache;
   if (cache === undefined) return fitUncached(name, ctx, opts);
@@ -124,6 +155,9 @@ export async function fitModel(name: string, ctx: FitContext, opts: FitOptions):
   }
   return p;
 }
+
+/** Per job cache: the hybrid's inner-holdout sources (fitted on train minus the holdout). */
+const innerCaches = new WeakMap<Map<string, Promise<FittedModel>>, { ctxTrain: number; cache: Map<string, Promise<FittedModel>> }>();
 
 async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Promise<FittedModel> {
   const t0 = performance.now();
@@ -158,6 +192,24 @@ async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Pro
     const secs = (performance.now() - t0) / 1000;
     return { scorer: s, fitSeconds: secs, tuneSeconds: 0, tuning: [] };
   }
+  if (name === 'semantic-ft') {
+    // the adapter is trained here on the fit context (train pairs, valid early stopping; never test)
+    const base = (await fitModel('semantic', ctx, opts)).scorer as SemanticScorer;
+    const t1 = performance.now();
+    const env = opts.env;
+    const active = usableActiveAdapter(env.options, ctx);
+    const s = new SemanticFtScorer({
+      base,
+      encoder: await env.getEncoder(),
+      lang: env.options.lang,
+      countTokens: env.countTokens(),
+      trainer: trainAdapterInWorker,
+      ...(active === null ? {} : { adapter: active.adapter }),
+    });
+    if (active !== null) ctx.onProgress?.({ stage: 'semantic-ft', message: `using the active adapter ${active.version}` });
+    await s.fit(ctx);
+    return { scorer: s, fitSeconds: (performance.now() - t1) / 1000, tuneSeconds: 0, tuning: [] };
+  }
   if (name === 'kg-profile') {
     const s = new KgProfileScorer({ kg: opts.env.kgIndex(ctx), validate: opts.tune && ctx.valid.user.length > 0 ? opts.validate : undefined });
     await s.fit(ctx);
@@ -168,17 +220,19 @@ async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Pro
     await s.fit(ctx);
     return { scorer: s, fitSeconds: (performance.now() - t0) / 1000, tuneSeconds: 0, tuning: [] };
   }
-  if ((ABLATIONS as readonly string[]).includes(name)) {
-    const plan = ablationSources(name, HYBRID_SOURCES);
+  if ((ABLATIONS as readonly string[]).includes(name) || name === 'hybrid-ft') {
+    const plan = name === 'hybrid-ft'
+      ? { sources: HYBRID_SOURCES.map((s) => (s === 'semantic' ? 'semantic-ft' : s)), features: {} }
+      : ablationSources(name, HYBRID_SOURCES);
     const cached = { ...opts, cache: opts.cache ?? new Map<string, Promise<FittedModel>>() };
     const sources: HybridSource[] = [];
     let sourceSeconds = 0;
-    let semantic: SemanticScorer | null = null;
+    let semantic: SemanticScorer | SemanticFtScorer | null = null;
     for (const src of plan.sources) {
       const f = await fitModel(src, ctx, cached);
       sources.push({ name: src, scorer: f.scorer });
       sourceSeconds += f.fitSeconds + f.tuneSeconds;
-      if (f.scorer instanceof SemanticScorer) semantic = f.scorer;
+      if (f.scorer instanceof SemanticScorer || f.scorer instanceof SemanticFtScorer) semantic = f.scorer;
     }
     const t1 = performance.now();
     const sem = semantic;
@@ -189,6 +243,22 @@ async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Pro
       itemVectors: sem !== null && plan.features.historySimilarity !== false ? (i: number) => sem.itemVector(i) : undefined,
       features: plan.features,
       seed: ctx.seed,
+      // stacking, used when the validation targets are cold items (cold-items protocol): the fusion
+      // learns on a holdout carved from train (warm + pseudo-cold targets) instead, with the sources
+      // refitted (and tuned on validation, as above) on the rest; one refit shared by the ablations
+      inner: {
+        refit: async (ictx: FitContext): Promise<HybridSource[]> => {
+          const outer = cached.cache;
+          let inner = innerCaches.get(outer);
+          if (inner === undefined || inner.ctxTrain !== ictx.train.user.length) {
+            inner = { ctxTrain: ictx.train.user.length, cache: new Map() };
+            innerCaches.set(outer, inner);
+          }
+          const out: HybridSource[] = [];
+          for (const src of plan.sources) out.push({ name: src, scorer: (await fitModel(src, ictx, { ...opts, cache: inner.cache })).scorer });
+          return out;
+        },
+      },
     });
     await h.fit(ctx);
     const fusion = (performance.now() - t1) / 1000;

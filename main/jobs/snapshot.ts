@@ -25,7 +25,7 @@ export interface SnapshotManifest {
   readonly format: typeof SNAPSHOT_FORMAT;
   readonly dataset: string;
   readonly data_sha256: string;
-  readonly model: 'hybrid';
+  readonly model: 'hybrid' | 'hybrid-ft';
   readonly protocol: { name: 'recbole'; seed: number; note: string };
   readonly k: number;
   readonly lang: ReasonLang;

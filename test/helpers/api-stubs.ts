@@ -2,7 +2,7 @@
  * The KG and recommendation methods for fake Apis in tests that exercise other methods:
  * each records its input in `calls` (when given) and answers an empty, well-formed value.
  */
-import { ok, type Api } from '../../main/api';
+import { API_METHODS, fail, ok, type Api } from '../../main/api';
 
 export function kgAndRecommendStubs(calls?: unknown[]): Pick<Api, 'kgSearch' | 'kgSubgraph' | 'kgItem' | 'recommend'> {
   const seen = (r: unknown): void => {
@@ -26,4 +26,13 @@ export function kgAndRecommendStubs(calls?: unknown[]): Pick<Api, 'kgSearch' | '
       return ok({ user: r.user, items: [], model: { dir: '/m', dataset: 'd', created: '', k: r.k, dataMatches: true } });
     },
   };
+}
+
+/**
+ * Every Api method answering a typed 'internal' failure ("… is not used in this test"), for fake
+ * Apis that implement only what a test exercises: spread it first, then the real fakes.
+ */
+export function unusedApiMethods(): Api {
+  const entries = API_METHODS.map((m) => [m, async () => fail('internal', `${m} is not used in this test`)] as const);
+  return Object.fromEntries(entries) as unknown as Api;
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Api } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
-import { kgAndRecommendStubs } from '../helpers/api-stubs';
+import { kgAndRecommendStubs, unusedApiMethods } from '../helpers/api-stubs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'out');
@@ -79,13 +79,31 @@ describe('electron-vite build', () => {
     freshFile(join(OUT, 'renderer', 'index.html'));
   });
 
+  /** A main-build entry with the local chunks it requires (shared code is split into chunks). */
+  const withChunks = (entry: string): string => {
+    const code = freshFile(join(OUT, 'main', entry));
+    const chunks = requiredModules(code)
+      .filter((m) => m.startsWith('./'))
+      .map((m) => readFileSync(join(OUT, 'main', m), 'utf8'));
+    return [code, ...chunks].join('\n');
+  };
+
   it('the main bundle requires electron and keeps native packages external', () => {
-    const main = freshFile(join(OUT, 'main', 'index.js'));
+    const main = withChunks('index.js');
     const required = requiredModules(main);
     expect(required).toContain('electron');
     expect(required).toContain('better-sqlite3');
     // The Api implementation is bundled in (ipc channels, dispatch).
     expect(main).toContain('knowrec:api:');
+  });
+
+  it('the job and encoder workers are built beside the main entry, without electron', () => {
+    for (const entry of ['job-worker.js', 'worker-entry.js']) {
+      const code = withChunks(entry);
+      expect(requiredModules(code)).not.toContain('electron');
+      expect(code).toContain('parentPort');
+    }
+    expect(withChunks('job-worker.js')).toContain('better-sqlite3');
   });
 
   it('the sandboxed preload requires nothing but electron', () => {
@@ -108,6 +126,7 @@ describe('electron-vite build', () => {
   describe('served by the browser bridge', () => {
     let bridge: Bridge;
     const api: Api = {
+      ...unusedApiMethods(),
       version: async () => ok({ app: 'b', api: 1, node: 'n', electron: null, platform: 'p' }),
       workspaceSummary: async () => ok({ path: '/b', dataset: null, users: 0, items: 0, interactions: 0, entities: 0, relations: 0, triples: 0, links: 0, schemaVersion: 1 }),
       openWorkspace: async () => ok({ path: '/b', dataset: null, users: 0, items: 0, interactions: 0, entities: 0, relations: 0, triples: 0, links: 0, schemaVersion: 1 }),

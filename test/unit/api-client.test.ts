@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, type Api, type WorkspaceSummary } from '../../main/api';
+import { ok, type Api, type ApiEvents, type WorkspaceSummary } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { createApiClient, createBridgeApi, type FetchLike } from '../../renderer/src/api-client';
-import { kgAndRecommendStubs } from '../helpers/api-stubs';
+import { kgAndRecommendStubs, unusedApiMethods } from '../helpers/api-stubs';
 
 const SUMMARY: WorkspaceSummary = {
   path: '/w/c.sqlite',
@@ -20,7 +20,9 @@ const SUMMARY: WorkspaceSummary = {
   schemaVersion: 2,
 };
 
-const served: Api = {
+const served: Api & ApiEvents = {
+  ...unusedApiMethods(),
+  onEvent: () => () => undefined,
   version: async () => ok({ app: 'c', api: 1, node: 'n', electron: null, platform: 'p' }),
   workspaceSummary: async () => ok(SUMMARY),
   openWorkspace: async (r) => ok({ ...SUMMARY, path: r.path }),

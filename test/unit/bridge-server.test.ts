@@ -8,7 +8,7 @@ import { ok, type Api, type ListItemsRequest, type WorkspaceSummary } from '../.
 import { BRIDGE_HOST, startBridge, type Bridge } from '../../main/bridge/server';
 import { resolveStaticPath } from '../../main/bridge/static';
 import { KnowrecError } from '../../main/core/errors';
-import { kgAndRecommendStubs } from '../helpers/api-stubs';
+import { kgAndRecommendStubs, unusedApiMethods } from '../helpers/api-stubs';
 
 const SUMMARY: WorkspaceSummary = {
   path: '/w/tiny.sqlite',
@@ -26,6 +26,7 @@ const SECRET = 'TOP-SECRET-OUTSIDE-THE-ROOT';
 
 const listCalls: ListItemsRequest[] = [];
 const fakeApi: Api = {
+  ...unusedApiMethods(),
   version: async () => ok({ app: 't', api: 1, node: process.versions.node, electron: null, platform: process.platform }),
   workspaceSummary: async () => ok(SUMMARY),
   openWorkspace: async () => {
@@ -171,9 +172,11 @@ describe('bridge: Api over HTTP', () => {
     expect(again.status).toBe(200);
   });
 
-  it('refuses WebSocket upgrades until the events channel exists', async () => {
-    const r = await raw('/events', { headers: { connection: 'Upgrade', upgrade: 'websocket' } });
-    expect(r.status).toBe(501);
+  it('refuses WebSocket upgrades without the token, or to another path, and keeps serving', async () => {
+    const ws = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    expect((await raw('/events', { headers: ws })).status).toBe(401);
+    expect((await raw('/events?token=wrong', { headers: ws })).status).toBe(401);
+    expect((await raw(`/elsewhere?token=${bridge.token}`, { headers: ws })).status).toBe(404);
     const still = await callApi('version', undefined);
     expect(still.status).toBe(200);
   });

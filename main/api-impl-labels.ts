@@ -1,0 +1,113 @@
+/**
+ * Labels through the Api: the labeling queue (active learning over the serving snapshot's
+ * per-user explanations, main/core/rank/label-queue.ts), adding and undoing labels, paging and
+ * counts. A fact label can hide a fact from the KG, so fact labels drop the cached dataset and
+ * send a 'workspace' event.
+ *
+ * The queue's model version is the active fine-tuned adapter's id when one is active (workspace
+ * meta 'active_adapter'), else the snapshot's `<model>@<created>`.
+ */
+import type { Api, Label, LabelProposal } from './api';
+import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
+import { KnowrecError } from './core/errors';
+import { proposeLabels, QUEUE_DEFAULTS, type QueueCandidate, type QueueProposal } from './core/rank/label-queue';
+import { LabelStore, type StoredLabel } from './core/store';
+import type { Dataset } from './core/types';
+
+type LabelMethods = Pick<Api, 'labelQueue' | 'addLabel' | 'undoLabel' | 'listLabels' | 'labelStats'>;
+
+/** Workspace meta key holding the active adapter version id. */
+export const ACTIVE_ADAPTER_KEY = 'active_adapter';
+
+function toLabel(l: StoredLabel): Label {
+  return {
+    id: l.id,
+    kind: l.kind,
+    user: l.user,
+    item: l.item,
+    head: l.head,
+    relation: l.relation,
+    tail: l.tail,
+    value: l.value,
+    author: l.author,
+    created: l.created,
+    modelVersion: l.modelVersion,
+  };
+}
+
+/** Every unlabelled pair of the snapshot, in queue order (empty when nothing is fitted). */
+async function proposals(ctx: ApiContext, o: Opened): Promise<{ ds: Dataset; list: QueueProposal[] }> {
+  const ds = await ctx.datasetOf(o);
+  const ws = requireStore(o, 'keep labels');
+  let snapshot;
+  try {
+    snapshot = ctx.snapshotFor(ds.name).snapshot;
+  } catch (e) {
+    if (e instanceof KnowrecError && e.code === 'not-found') return { ds, list: [] };
+    throw e;
+  }
+  const version = ws.getMeta(ACTIVE_ADAPTER_KEY) ?? `${snapshot.manifest.model}@${snapshot.manifest.created}`;
+  const candidates: QueueCandidate[] = [];
+  for (const [user, recs] of Object.entries(snapshot.recommendations)) {
+    for (const r of recs) candidates.push({ user, item: r.item, score: r.score, signals: r.explanation.signals, against: r.explanation.against, modelVersion: version });
+  }
+  const list = proposeLabels(candidates, { keep: Math.min(QUEUE_DEFAULTS.keep, snapshot.manifest.k), exclude: new LabelStore(ws).labelledPairs() });
+  return { ds, list };
+}
+
+export function labelMethods(ctx: ApiContext): LabelMethods {
+  const labels = (o: Opened): LabelStore => new LabelStore(requireStore(o, 'keep labels'));
+  return {
+    labelQueue: (request) =>
+      guard(async (): Promise<LabelProposal[]> => {
+        const o = await ctx.ensureOpen();
+        const { ds, list } = await proposals(ctx, o);
+        const titles = new Map(ds.items.map((it) => [it.id, it.title]));
+        return list.slice(0, request.limit).map((p) => ({
+          user: p.user,
+          item: p.item,
+          title: titles.get(p.item) ?? p.item,
+          score: p.score,
+          why: p.why,
+          priority: Math.round(p.priority * 1e6) / 1e6,
+          signals: p.signals,
+          against: p.against,
+          modelVersion: p.modelVersion,
+        }));
+      }),
+
+    addLabel: (request) =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const meta = { value: request.value, ...(request.author !== undefined ? { author: request.author } : {}), modelVersion: request.modelVersion ?? null };
+        const stored =
+          request.kind === 'relevance'
+            ? labels(o).add({ kind: 'relevance', user: request.user, item: request.item, ...meta })
+            : labels(o).add({ kind: 'fact', head: request.head, relation: request.relation, tail: request.tail, ...meta });
+        if (stored.kind === 'fact') await ctx.changed(o);
+        return toLabel(stored);
+      }),
+
+    undoLabel: () =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const undone = labels(o).undo();
+        if (undone?.kind === 'fact') await ctx.changed(o);
+        return undone === null ? null : toLabel(undone);
+      }),
+
+    listLabels: (request) =>
+      guard(async () => {
+        const page = labels(await ctx.ensureOpen()).list({ offset: request.offset, limit: request.limit, ...(request.kind !== undefined ? { kind: request.kind } : {}) });
+        return { offset: page.offset, limit: page.limit, total: page.total, rows: page.rows.map(toLabel) };
+      }),
+
+    labelStats: () =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const s = labels(o).stats();
+        const { list } = await proposals(ctx, o);
+        return { relevant: s.relevant, notRelevant: s.notRelevant, factCorrect: s.factCorrect, factWrong: s.factWrong, queued: list.length };
+      }),
+  };
+}

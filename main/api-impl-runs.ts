@@ -1,0 +1,82 @@
+/**
+ * Evaluation runs stored in the workspace and the stakeholder report: a self-contained HTML
+ * document (renderReport: tables and inline SVG, no scripts) of a run's seeds and of chosen
+ * explanations read from the serving snapshot.
+ */
+import type { Api, ReportExport, RunDetail } from './api';
+import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
+import { recommendFor } from './api-impl-recommend';
+import { KnowrecError } from './core/errors';
+import type { ReasonLang } from './core/rank';
+import { renderReport, type ExplainedUser } from './jobs/report';
+import { listRuns, readRun } from './jobs/runs';
+
+type RunMethods = Pick<Api, 'listRuns' | 'getRun' | 'exportReport'>;
+
+/** "ndcg 0.3012 ± 0.0040" lines of a run, best model first. */
+export function runNotes(d: RunDetail): string[] {
+  const lines = [`Run ${d.id}: ${d.dataset}, protocol ${d.protocol}, seeds ${d.seeds.join(', ')}, K = ${d.k}.`];
+  const rows = [...d.results].sort((a, b) => (b.test.ndcg?.mean ?? 0) - (a.test.ndcg?.mean ?? 0));
+  for (const r of rows) {
+    const part = (name: string): string => {
+      const m = r.test[name];
+      return m === undefined ? `${name} —` : `${name}@${d.k} ${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
+    };
+    const tail = r.slices['long-tail']?.recall;
+    const cold = r.slices.cold?.recall;
+    lines.push(
+      `${r.model}: ${[part('ndcg'), part('recall'), part('mrr'), part('hit')].join(', ')}` +
+        (tail !== undefined ? `; long-tail recall@${d.k} ${tail.mean.toFixed(4)}` : '') +
+        (cold !== undefined ? `; cold recall@${d.k} ${cold.mean.toFixed(4)}` : '') +
+        ` (mean ± std over ${d.seeds.length} seed${d.seeds.length === 1 ? '' : 's'})`,
+    );
+  }
+  lines.push('Long tail: targets whose item is outside the 20% most-interacted items of the training split.');
+  return lines;
+}
+
+async function explainedUsers(ctx: ApiContext, o: Opened, pairs: readonly { user: string; item: string }[], lang: ReasonLang | undefined): Promise<ExplainedUser[]> {
+  const byUser = new Map<string, string[]>();
+  for (const p of pairs) {
+    const list = byUser.get(p.user) ?? [];
+    if (!list.includes(p.item)) list.push(p.item);
+    byUser.set(p.user, list);
+  }
+  const out: ExplainedUser[] = [];
+  for (const [user, items] of byUser) {
+    const recs = await recommendFor(ctx, o, user, Number.MAX_SAFE_INTEGER, lang);
+    const chosen = items.map((id) => {
+      const r = recs.items.find((x) => x.item === id);
+      if (r === undefined) {
+        throw new KnowrecError('not-found', `item "${id}" is not among user ${user}'s ${recs.items.length} recommendations in the fitted model`, { file: recs.model.dir }, 'pick explanations from the Recommendations view');
+      }
+      return r;
+    });
+    out.push({ user, items: chosen });
+  }
+  return out;
+}
+
+export function runMethods(ctx: ApiContext): RunMethods {
+  return {
+    listRuns: () => guard(async () => listRuns(requireStore(await ctx.ensureOpen(), 'store runs').db)),
+
+    getRun: (request) => guard(async () => readRun(requireStore(await ctx.ensureOpen(), 'store runs').db, request.id).detail),
+
+    exportReport: (request) =>
+      guard(async (): Promise<ReportExport> => {
+        const o = await ctx.ensureOpen();
+        const run = request.run !== undefined ? readRun(requireStore(o, 'store runs').db, request.run) : null;
+        const explained = request.explanations !== undefined && request.explanations.length > 0 ? await explainedUsers(ctx, o, request.explanations, request.lang) : [];
+        const title = run !== null ? `KnowRec report · ${run.detail.dataset} · ${run.detail.protocol}` : 'KnowRec report · explanations';
+        const html = renderReport({
+          title,
+          runs: run?.files ?? [],
+          explained,
+          notes: run !== null ? runNotes(run.detail) : [],
+        });
+        const stem = run !== null ? run.detail.id : `explanations-${new Date().toISOString().slice(0, 10)}`;
+        return { filename: `knowrec-report-${stem.replace(/[^A-Za-z0-9._-]/g, '_')}.html`, html };
+      }),
+  };
+}

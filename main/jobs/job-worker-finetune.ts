@@ -1,0 +1,86 @@
+/**
+ * The fine-tuning job: trains the text adapter (main/jobs/finetune.ts runFinetune) on the
+ * workspace's interactions and, unless turned off, its relevance labels; one curve point per
+ * epoch; the new version folder is `spec.outDir` (a checkpoint is kept beside it after every
+ * epoch, so a cancelled or interrupted job resumes where it stopped).
+ */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { StartFinetuneRequest } from '../api';
+import type { Encoder } from '../core/encode/types';
+import { KnowrecError } from '../core/errors';
+import { LabelStore, Workspace } from '../core/store';
+import type { RelevanceLabel } from '../core/train/pairs';
+import type { TrainParams } from '../core/train/trainer';
+import { checkpointPathFor, runFinetune } from './finetune';
+import type { JobSpec, TaskContext } from './job-worker-spec';
+
+/** Seed of a fine-tuning job when the request does not say (the split seed of `knowrec fit`). */
+export const FINETUNE_SEED = 2020;
+
+/** The trainer's parameters named by the request (the rest keep the trainer's defaults). */
+export function trainParams(r: StartFinetuneRequest): Partial<TrainParams> {
+  const p: { -readonly [K in keyof TrainParams]?: TrainParams[K] } = {};
+  if (r.epochs !== undefined) p.epochs = r.epochs;
+  if (r.learningRate !== undefined) p.lr = r.learningRate;
+  if (r.temperature !== undefined) p.temperature = r.temperature;
+  if (r.weightDecay !== undefined) p.weightDecay = r.weightDecay;
+  if (r.dropout !== undefined) p.dropout = r.dropout;
+  if (r.rank !== undefined) p.rank = r.rank;
+  if (r.batchSize !== undefined) p.batchSize = r.batchSize;
+  if (r.patience !== undefined) p.patience = r.patience;
+  return p;
+}
+
+/** True when `outDir` has a checkpoint to resume from. */
+export function hasCheckpoint(outDir: string): boolean {
+  return existsSync(checkpointPathFor(outDir));
+}
+
+/** The workspace's relevance labels on the dense indices of its dataset (as loaded now). */
+function workspaceLabels(path: string): RelevanceLabel[] {
+  const ws = Workspace.open(path);
+  try {
+    return new LabelStore(ws).relevanceLabels(ws.loadDataset()).labels.map((l) => ({ user: l.user, item: l.item, value: l.value }));
+  } finally {
+    ws.close();
+  }
+}
+
+/** What a test may swap in (an in-process job only: these do not cross a thread boundary). */
+export interface FinetuneDeps {
+  readonly encoder?: Encoder;
+  /** Train on this thread instead of the trainer's own worker. */
+  readonly inWorker?: boolean;
+}
+
+export async function runFinetuneTask(spec: Extract<JobSpec, { kind: 'finetune' }>, ctx: TaskContext, deps: FinetuneDeps = {}): Promise<{ version: string }> {
+  const r = spec.request;
+  if (r.useInteractions === false) {
+    throw new KnowrecError('config', 'training on labels alone is not supported', {}, 'keep "useInteractions" on; labels are added to the interactions');
+  }
+  if (spec.resume === true && !hasCheckpoint(spec.outDir)) {
+    throw new KnowrecError('not-found', 'no checkpoint to resume from', { file: checkpointPathFor(spec.outDir) }, 'start a new fine-tuning job');
+  }
+  const labels = r.useLabels === false ? [] : workspaceLabels(spec.workspace);
+  const params = trainParams(r);
+  const epochs = params.epochs ?? 10;
+  ctx.progress(0, `preparing (${labels.length} labels)`);
+  const result = await runFinetune({
+    workspace: spec.workspace,
+    labels,
+    params,
+    seed: r.seed ?? FINETUNE_SEED,
+    outDir: spec.outDir,
+    ...(spec.resume === true ? { resumeFrom: spec.outDir } : {}),
+    signal: ctx.signal,
+    ...(deps.encoder !== undefined ? { encoder: deps.encoder } : {}),
+    ...(deps.inWorker !== undefined ? { inWorker: deps.inWorker } : {}),
+    onProgress: (p) => ctx.progress(null, p.message !== undefined ? `${p.stage}: ${p.message}` : p.stage),
+    onEpoch: (e) => {
+      ctx.curve({ epoch: e.epoch, loss: e.loss, validNdcg: e.validNdcg, seconds: e.seconds });
+      ctx.progress(Math.min(0.99, e.epoch / epochs), `epoch ${e.epoch}/${epochs}: loss ${e.loss.toFixed(4)}, valid NDCG@10 ${e.validNdcg.toFixed(4)}`);
+    },
+  });
+  return { version: result.version || basename(spec.outDir) };
+}

@@ -1,0 +1,83 @@
+/**
+ * What a job is asked to do (JobSpec) and what it may report while doing it. Shared by the
+ * runner (main thread), the tasks (worker thread or in-process) and the worker protocol.
+ * Plain data only: a JobSpec crosses the thread boundary by structured clone.
+ */
+import type {
+  ApiError,
+  CurvePoint,
+  JobInfo,
+  JobKind,
+  StartEvaluationRequest,
+  StartFinetuneRequest,
+  StartFitRequest,
+  StartImportRequest,
+} from '../api';
+
+interface SpecBase {
+  readonly id: string;
+  /** Absolute path of the workspace file; the task opens its own connection to it. */
+  readonly workspace: string;
+}
+
+export type JobSpec =
+  | (SpecBase & { readonly kind: 'import'; readonly request: StartImportRequest })
+  | (SpecBase & {
+      readonly kind: 'evaluate';
+      readonly request: StartEvaluationRequest;
+      /** Folder of the dataset's adapter versions (semantic-ft uses the active one when it fits the split). */
+      readonly adapterRoot?: string;
+    })
+  | (SpecBase & {
+      readonly kind: 'fit';
+      readonly request: StartFitRequest;
+      /** Folder of the serving snapshot (the one `recommend` reads). */
+      readonly out: string;
+      /** Folder of the dataset's adapter versions (hybrid-ft uses the active one when it fits the split). */
+      readonly adapterRoot?: string;
+    })
+  | (SpecBase & {
+      readonly kind: 'finetune';
+      readonly request: StartFinetuneRequest;
+      /** The new version's folder (its checkpoint lies beside it: `<outDir>.checkpoint.bin`). */
+      readonly outDir: string;
+      /** Folder of the dataset's adapter versions (outDir's parent). */
+      readonly root: string;
+      /** True when continuing from outDir's checkpoint (a resumed job). */
+      readonly resume?: boolean;
+    });
+
+/** What a finished job produced (JobInfo.result without null). */
+export type JobResult = NonNullable<JobInfo['result']>;
+
+/** How a task reports while it runs. */
+export interface TaskReporter {
+  /** `fraction` 0..1 or null when unknown; `message` says what it does now. */
+  progress(fraction: number | null, message: string): void;
+  /** One point per finished epoch (fine-tuning). */
+  curve(point: CurvePoint): void;
+}
+
+export interface TaskContext extends TaskReporter {
+  readonly signal: AbortSignal;
+}
+
+/** Runs one job to its result (throws KnowrecError on failure, 'cancelled' when aborted). */
+export type TaskRunner = (spec: JobSpec, ctx: TaskContext) => Promise<JobResult>;
+
+export const JOB_KINDS: readonly JobKind[] = ['import', 'evaluate', 'fit', 'finetune'];
+
+// Worker protocol ------------------------------------------------------------------------------
+
+export type ToJobWorker = { readonly type: 'cancel' };
+
+export type FromJobWorker =
+  | { readonly type: 'progress'; readonly fraction: number | null; readonly message: string }
+  | { readonly type: 'curve'; readonly point: CurvePoint }
+  | { readonly type: 'done'; readonly result: JobResult }
+  | { readonly type: 'error'; readonly error: ApiError };
+
+/** workerData of the job worker. */
+export interface JobWorkerData {
+  readonly spec: JobSpec;
+}

@@ -1,0 +1,84 @@
+/**
+ * The work of each job kind, run by the job worker (or in-process in tests). Each task opens
+ * its own connection to the workspace file; nothing here touches the Api's state.
+ */
+import { basename, resolve } from 'node:path';
+import { KnowrecError, throwIfAborted } from '../core/errors';
+import { loadAtomicFolder, loadRegistryDataset } from '../core/data';
+import { Workspace } from '../core/store';
+import type { Dataset, Progress } from '../core/types';
+import type { ImportReport } from '../core/data/report';
+import { runFit } from './fit';
+import { runFinetuneTask } from './job-worker-finetune';
+import type { JobResult, JobSpec, TaskContext } from './job-worker-spec';
+import { runEvaluationTask } from './runs';
+
+/** Seed of the serving fit (the same split seed as `knowrec fit`'s default). */
+export const FIT_SEED = 2020;
+/** Items kept per user by a fit job when the request does not say. */
+export const FIT_K = 20;
+
+export async function runTask(spec: JobSpec, ctx: TaskContext): Promise<JobResult> {
+  throwIfAborted(ctx.signal);
+  switch (spec.kind) {
+    case 'import':
+      return runImportTask(spec.workspace, spec.request, ctx);
+    case 'evaluate':
+      return runEvaluationTask(spec.workspace, spec.id, spec.request, ctx, spec.adapterRoot);
+    case 'fit':
+      return runFitTask(spec.workspace, spec.out, spec.request.k ?? FIT_K, spec.request.finetuned === true, spec.adapterRoot, ctx);
+    case 'finetune':
+      return runFinetuneTask(spec, ctx);
+  }
+}
+
+function describe(p: Progress): string {
+  const what = p.stage === 'store' ? 'writing to the workspace' : p.stage;
+  return p.message !== undefined && p.message !== '' ? `${what}: ${p.message}` : what;
+}
+
+/**
+ * Reads and validates a registry dataset or a RecBole folder, then stores it in one transaction
+ * (user ids pseudonymized when asked). Returns the per-file import report.
+ */
+export function runImportTask(
+  workspace: string,
+  request: { readonly dataset?: string; readonly folder?: string; readonly name?: string; readonly pseudonymize?: boolean },
+  ctx: TaskContext,
+): ImportReport {
+  const onProgress = (p: Progress): void => ctx.progress(p.stage === 'store' ? (p.fraction ?? null) : null, describe(p));
+  let loaded: { dataset: Dataset; report: ImportReport };
+  if (request.dataset !== undefined) loaded = loadRegistryDataset(request.dataset, { onProgress, signal: ctx.signal });
+  else if (request.folder !== undefined) {
+    const dir = resolve(request.folder);
+    loaded = loadAtomicFolder(dir, request.name ?? basename(dir), { onProgress, signal: ctx.signal });
+  } else throw new KnowrecError('config', 'give a registry dataset name or a folder', {}, 'send {"dataset": "ml-100k"}');
+  throwIfAborted(ctx.signal);
+  const ws = Workspace.open(workspace);
+  try {
+    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize: request.pseudonymize === true });
+    return ws.importReport() ?? loaded.report;
+  } finally {
+    ws.close();
+  }
+}
+
+async function runFitTask(workspace: string, out: string, k: number, finetuned: boolean, adapterRoot: string | undefined, ctx: TaskContext): Promise<{ dir: string }> {
+  const stages: Readonly<Record<string, number>> = { load: 0.02, fit: 0.05, explain: 0.8 };
+  await runFit({
+    workspace,
+    out,
+    seed: FIT_SEED,
+    k,
+    model: finetuned ? 'hybrid-ft' : 'hybrid',
+    adapterRoot,
+    lang: 'en',
+    signal: ctx.signal,
+    onProgress: (p) => {
+      const base = stages[p.stage];
+      const fraction = p.stage === 'explain' ? 0.8 + 0.2 * (p.fraction ?? 0) : (base ?? null);
+      ctx.progress(fraction, describe(p));
+    },
+  });
+  return { dir: out };
+}

@@ -1,0 +1,33 @@
+/**
+ * Entry of the job worker thread: runs one job (workerData.spec) and reports progress, curve
+ * points and the outcome to the runner. A 'cancel' message aborts the job's signal.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toApiError } from '../api';
+import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker-spec';
+import { runTask } from './job-worker-tasks';
+
+const port = parentPort;
+if (port === null) throw new Error('job-worker.ts must run in a worker thread');
+const { spec } = workerData as JobWorkerData;
+const controller = new AbortController();
+const post = (m: FromJobWorker): void => port.postMessage(m);
+
+port.on('message', (m: ToJobWorker) => {
+  if (m.type === 'cancel') controller.abort();
+});
+
+runTask(spec, {
+  signal: controller.signal,
+  progress: (fraction, message) => post({ type: 'progress', fraction, message }),
+  curve: (point) => post({ type: 'curve', point }),
+}).then(
+  (result) => {
+    post({ type: 'done', result });
+    port.close();
+  },
+  (e: unknown) => {
+    post({ type: 'error', error: toApiError(e) });
+    port.close();
+  },
+);

@@ -1,0 +1,231 @@
+/**
+ * recommend in the other language, recommendQuery for a new user, and explainPath, over a
+ * tiny workspace whose answers are known by construction:
+ *   Toy Story (i0) and A Bug's Life (i1) share director John Lasseter and the genre Animation;
+ *   Heat (i2) has Michael Mann and Crime; Casino (i3) is Crime too.
+ *   u0 rated Toy Story; u1 rated Toy Story and A Bug's Life; u2 rated Heat and Casino.
+ * The text encoder is a small bag-of-words hasher (no ONNX): sentences sharing words are close.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatchApi, type Result } from '../../main/api';
+import { createApi, type ApiImpl } from '../../main/api-impl';
+import type { Encoder } from '../../main/core/encode/types';
+import { Workspace } from '../../main/core/store';
+import type { Dataset } from '../../main/core/types';
+import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot } from '../../main/jobs/snapshot';
+
+const DIRECTED_BY = 'film.film.directed_by';
+
+function dataset(): Dataset {
+  const items = [
+    { id: 'i0', title: 'Toy Story (1995)', text: {}, attributes: { genres: ['Animation'] } },
+    { id: 'i1', title: "A Bug's Life (1998)", text: {}, attributes: { genres: ['Animation'] } },
+    { id: 'i2', title: 'Heat (1995)', text: {}, attributes: { genres: ['Crime'] } },
+    { id: 'i3', title: 'Casino (1995)', text: {}, attributes: { genres: ['Crime'] } },
+  ];
+  return {
+    name: 'tiny',
+    userIds: ['u0', 'u1', 'u2'],
+    itemIds: items.map((i) => i.id),
+    users: [
+      { id: 'u0', attributes: {} },
+      { id: 'u1', attributes: {} },
+      { id: 'u2', attributes: {} },
+    ],
+    items,
+    interactions: {
+      user: Int32Array.of(0, 1, 1, 2, 2),
+      item: Int32Array.of(0, 0, 1, 2, 3),
+      rating: Float32Array.of(5, 4, 5, 4, 3),
+      timestamp: Float64Array.of(1, 2, 3, 4, 5),
+    },
+    kg: {
+      entityIds: ['m.toy', 'm.bug', 'm.heat', 'm.casino', 'm.lasseter', 'm.mann'],
+      entityNames: [null, null, null, null, 'John Lasseter', 'Michael Mann'],
+      relationNames: [DIRECTED_BY],
+      head: Int32Array.of(0, 1, 2),
+      relation: Int32Array.of(0, 0, 0),
+      tail: Int32Array.of(4, 4, 5),
+      derived: new Uint8Array(3),
+    },
+    itemEntities: [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), Int32Array.of(3)],
+  };
+}
+
+/** Words hashed into 64 dimensions, L2-normalized. */
+const hashEncoder: Encoder = {
+  modelId: 'bag-of-words',
+  dim: 64,
+  encode: async (texts) =>
+    texts.map((t) => {
+      const v = new Float32Array(64);
+      for (const w of t.toLowerCase().match(/[a-z]+/g) ?? []) {
+        let h = 7;
+        for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+        v[h % 64] += 1;
+      }
+      let n = 0;
+      for (const x of v) n += x * x;
+      n = Math.sqrt(n) || 1;
+      return v.map((x) => x / n);
+    }),
+};
+
+function snapshot(hash: string): Snapshot {
+  return {
+    manifest: {
+      format: SNAPSHOT_FORMAT,
+      dataset: 'tiny',
+      data_sha256: hash,
+      model: 'hybrid',
+      protocol: { name: 'recbole', seed: 1, note: 'fixture' },
+      k: 2,
+      lang: 'en',
+      users: 3,
+      items: 4,
+      params: {},
+      metrics: { valid: {}, test: {} },
+      fit_seconds: 0,
+      created: '2026-01-02T03:04:05.000Z',
+    },
+    recommendations: {
+      u0: [
+        {
+          item: 'i1',
+          title: "A Bug's Life (1998)",
+          score: 0.9,
+          explanation: {
+            signals: { 'kg-profile': 0.6, itemknn: 0.4 },
+            against: { pop: 1 },
+            history: [{ item: 'i0', title: 'Toy Story (1995)', relation: 'same director (John Lasseter)' }],
+            facts: [],
+            reason: 'Recommended because you liked Toy Story (1995): same director (John Lasseter).',
+          },
+        },
+      ],
+    },
+  };
+}
+
+let dir: string;
+let api: ApiImpl;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'knowrec-api-query-'));
+  const path = join(dir, 'w.sqlite');
+  const ws = Workspace.create(path);
+  ws.importDataset(dataset());
+  const hash = dataHash(ws.loadDataset());
+  ws.close();
+  saveSnapshot(join(dir, 'model'), snapshot(hash));
+  api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: 't', modelDir: join(dir, 'model'), encoder: async () => hashEncoder });
+});
+
+afterEach(() => {
+  api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+describe('recommend in another language', () => {
+  it('re-generates the reason in Chinese and keeps the signal shares', async () => {
+    const en = value(await api.recommend({ user: 'u0', k: 1 }));
+    expect(en.items[0].explanation.reason).toContain('Recommended because');
+    const zh = value(await api.recommend({ user: 'u0', k: 1, lang: 'zh' }));
+    const e = zh.items[0].explanation;
+    expect(e.signals).toEqual({ 'kg-profile': 0.6, itemknn: 0.4 });
+    expect(e.against).toEqual({ pop: 1 });
+    expect(e.reason).toContain('因为您喜欢《Toy Story (1995)》');
+    expect(e.reason).toContain('同一导演');
+    expect(e.history.map((h) => h.item)).toEqual(['i0']);
+    // the language asked for the snapshot's own language is the stored text
+    expect(value(await api.recommend({ user: 'u0', k: 1, lang: 'en' })).items[0].explanation).toEqual(en.items[0].explanation);
+  });
+});
+
+describe('recommendQuery', () => {
+  it('a free-text query ranks the matching genre first', async () => {
+    const r = value(await api.recommendQuery({ query: 'animation', k: 4 }));
+    expect(r.query).toBe('animation');
+    expect(r.picks).toEqual([]);
+    expect(new Set(r.items.slice(0, 2).map((i) => i.item))).toEqual(new Set(['i0', 'i1']));
+    expect(r.items[0].score).toBeGreaterThan(r.items[3].score);
+  });
+
+  it('picks: excludes them, prefers co-liked and similar items, explains with the picks as history', async () => {
+    const r = value(await api.recommendQuery({ items: ['i0'], k: 3 }));
+    expect(r.picks).toEqual([{ id: 'i0', title: 'Toy Story (1995)' }]);
+    expect(r.items.map((i) => i.item)).not.toContain('i0');
+    expect(r.items[0].item).toBe('i1');
+    const top = r.items[0].explanation;
+    const total = Object.values(top.signals).reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(1, 6);
+    expect(Object.keys(top.signals).sort()).toEqual(['co-occurrence', 'semantic']);
+    expect(top.history.map((h) => h.item)).toEqual(['i0']);
+    expect(top.reason).toContain('Toy Story (1995)');
+    // Heat is neither co-liked nor similar: it scores below A Bug's Life
+    const heat = r.items.find((i) => i.item === 'i2');
+    expect(heat === undefined || heat.score < r.items[0].score).toBe(true);
+  });
+
+  it('answers unknown items and empty requests with typed errors', async () => {
+    const unknown = await api.recommendQuery({ items: ['nope'], k: 3 });
+    expect(!unknown.ok && unknown.error.code).toBe('not-found');
+    const empty = await dispatchApi(api, 'recommendQuery', { query: '  ', k: 3 });
+    expect(empty.status).toBe('invalid-input');
+  });
+});
+
+describe('explainPath', () => {
+  it('returns the KG path from the history item to the recommended item', async () => {
+    const g = value(await api.explainPath({ user: 'u0', item: 'i1' }));
+    expect(g.center).toEqual(['m.bug']);
+    // two paths: the shared director, and the shared genre (derived from the catalog column)
+    expect(g.nodes.map((n) => [n.id, n.distance]).sort()).toEqual([
+      ['genre:Animation', 1],
+      ['m.bug', 0],
+      ['m.lasseter', 1],
+      ['m.toy', 2],
+    ]);
+    expect(g.nodes.find((n) => n.id === 'm.toy')).toMatchObject({ kind: 'item', item: 'i0', label: 'Toy Story (1995)' });
+    expect(g.edges.map((e) => [e.source, e.relation, e.target]).sort()).toEqual([
+      ['m.bug', DIRECTED_BY, 'm.lasseter'],
+      ['m.bug', 'has_genre', 'genre:Animation'],
+      ['m.toy', DIRECTED_BY, 'm.lasseter'],
+      ['m.toy', 'has_genre', 'genre:Animation'],
+    ]);
+    expect(g.edges.find((e) => e.relation === 'has_genre')?.derived).toBe(true);
+    expect(g.relations.map((r) => [r.relation, r.count]).sort()).toEqual([
+      [DIRECTED_BY, 2],
+      ['has_genre', 2],
+    ]);
+    expect(g.hops).toBe(2);
+    expect(g.truncated).toBe(false);
+  });
+
+  it('without a snapshot entry, starts from the top-rated history; caps the nodes', async () => {
+    // u1 is not in the snapshot: history = Toy Story and A Bug's Life (top-rated)
+    const g = value(await api.explainPath({ user: 'u1', item: 'i1' }));
+    expect(g.nodes.map((n) => n.id)).toContain('m.toy');
+    const capped = value(await api.explainPath({ user: 'u0', item: 'i1', cap: 2 }));
+    expect(capped.truncated).toBe(true);
+    expect(capped.nodes.length).toBeLessThanOrEqual(2);
+  });
+
+  it('no path: just the centre; unknown user or item: not-found', async () => {
+    const g = value(await api.explainPath({ user: 'u0', item: 'i3' }));
+    expect(g.edges).toEqual([]);
+    expect(g.nodes.map((n) => n.id)).toEqual(['m.casino']);
+    const r = await api.explainPath({ user: 'nobody', item: 'i1' });
+    expect(!r.ok && r.error.code).toBe('not-found');
+    const bad = await dispatchApi(api, 'explainPath', { user: 'u0', item: 'i1', cap: 1 });
+    expect(bad.status).toBe('invalid-input');
+  });
+});
