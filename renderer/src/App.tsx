@@ -1,32 +1,82 @@
-/** The workbench page: a tab bar and one view at a time. Views are dumb; state comes from the Api. */
+/**
+ * The workbench page: a tab bar and one view at a time. Views are dumb; state comes from the
+ * Api. A 'workspace' event (import, KG edit, forget user) refreshes the summary; it and every
+ * finished job bump `revision`, which every view uses to reload what it shows.
+ */
 import { useEffect, useState } from 'react';
-import type { Api, Result, VersionInfo, WorkspaceSummary } from '../../main/api';
+import type { Result, VersionInfo, WorkspaceSummary } from '../../main/api';
+import { ShortcutList } from './components/ShortcutList';
 import { TabBar, type Tab } from './components/TabBar';
+import type { ApiWithEvents } from './hooks/useJob';
+import { addPick, removePick, type ReportPick } from './report-picks';
 import { DatasetsView } from './views/DatasetsView';
+import { EvaluationView } from './views/EvaluationView';
+import { FinetuneView } from './views/FinetuneView';
 import { KgView } from './views/KgView';
+import { LabelingView } from './views/LabelingView';
 import { RecommendationsView } from './views/RecommendationsView';
+import { ReportView } from './views/ReportView';
 
-type ViewKey = 'datasets' | 'kg' | 'recommendations';
+type ViewKey = 'datasets' | 'kg' | 'recommendations' | 'evaluation' | 'report' | 'labeling' | 'finetune';
 
 const TABS: readonly Tab<ViewKey>[] = [
   { key: 'datasets', label: 'Datasets' },
   { key: 'kg', label: 'Knowledge graph' },
   { key: 'recommendations', label: 'Recommendations' },
+  { key: 'evaluation', label: 'Evaluation' },
+  { key: 'report', label: 'Report' },
+  { key: 'labeling', label: 'Labeling' },
+  { key: 'finetune', label: 'Fine-tune' },
 ];
 
-export function App({ api }: { readonly api: Api }) {
+const GLOBAL_SHORTCUTS = [
+  { keys: 'Alt+1…7', action: 'open a view' },
+  { keys: '← →', action: 'next / previous tab (on the tab bar)' },
+  { keys: 'Tab', action: 'move between controls' },
+  { keys: 'Ctrl+Z', action: 'undo the last KG edit (Knowledge graph)' },
+  { keys: 'R N U J K', action: 'judge pairs (Labeling)' },
+] as const;
+
+export function App({ api }: { readonly api: ApiWithEvents }) {
   const [version, setVersion] = useState<Result<VersionInfo> | null>(null);
   const [summary, setSummary] = useState<Result<WorkspaceSummary> | null>(null);
   const [view, setView] = useState<ViewKey>('datasets');
+  const [changes, setChanges] = useState(0);
+  const [jobsDone, setJobsDone] = useState(0);
+  const [picks, setPicks] = useState<readonly ReportPick[]>([]);
 
   useEffect(() => {
     let live = true;
     void api.version().then((r) => live && setVersion(r));
     void api.workspaceSummary().then((r) => live && setSummary(r));
+    const off = api.onEvent((e) => {
+      if (!live) return;
+      if (e.type === 'workspace') {
+        setSummary({ ok: true, value: e.summary });
+        setChanges((n) => n + 1);
+      } else if (e.job.state === 'done') setJobsDone((n) => n + 1);
+    });
     return () => {
       live = false;
+      off();
     };
   }, [api]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      if (!Number.isInteger(n) || n < 1 || n > TABS.length) return;
+      e.preventDefault();
+      setView(TABS[n - 1].key);
+      document.getElementById(`tab-${TABS[n - 1].key}`)?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  // A finished job (a run, a fit, a model version) changes what views list, like an edit does.
+  const revision = changes + jobsDone;
 
   return (
     <main className="app">
@@ -38,16 +88,26 @@ export function App({ api }: { readonly api: Api }) {
             {version.value.electron !== null ? ` · Electron ${version.value.electron}` : ' · browser'}
           </span>
         )}
+        {summary?.ok === true && summary.value.dataset !== null && <span className="muted">· {summary.value.dataset}</span>}
       </header>
       <TabBar tabs={TABS} active={view} onSelect={setView} />
       {/* Views stay mounted so switching tabs keeps their state. */}
       {TABS.map((t) => (
         <div key={t.key} role="tabpanel" id={`panel-${t.key}`} aria-labelledby={`tab-${t.key}`} hidden={t.key !== view} className="panel">
-          {t.key === 'datasets' && <DatasetsView api={api} summary={summary} />}
-          {t.key === 'kg' && <KgView api={api} />}
-          {t.key === 'recommendations' && <RecommendationsView api={api} />}
+          {t.key === 'datasets' && <DatasetsView api={api} summary={summary} revision={revision} />}
+          {t.key === 'kg' && <KgView api={api} revision={revision} />}
+          {t.key === 'recommendations' && (
+            <RecommendationsView api={api} revision={revision} reportPicks={picks} onAddToReport={(p) => setPicks((ps) => addPick(ps, p))} />
+          )}
+          {t.key === 'evaluation' && <EvaluationView api={api} revision={revision} />}
+          {t.key === 'report' && <ReportView api={api} revision={revision} picks={picks} onRemove={(p) => setPicks((ps) => removePick(ps, p))} />}
+          {t.key === 'labeling' && <LabelingView api={api} revision={revision} />}
+          {t.key === 'finetune' && <FinetuneView api={api} revision={revision} />}
         </div>
       ))}
+      <footer className="app-footer">
+        <ShortcutList shortcuts={GLOBAL_SHORTCUTS} />
+      </footer>
     </main>
   );
 }

@@ -1,21 +1,44 @@
-import type { Recommendation } from '../../../main/api';
+/**
+ * Why one item was recommended: the reason sentence, signal shares as bars, the KG paths from
+ * the user's history to the item (when a user is known), the matched history items and facts.
+ */
+import type { ReactNode } from 'react';
+import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api';
+import { ErrorNotice } from './ErrorNotice';
+import { KgGraph } from './KgGraph';
 import { SignalBars } from './SignalBars';
 
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
 
-export function ExplanationPanel({ rec }: { readonly rec: Recommendation }) {
+interface ExplanationPanelProps {
+  readonly rec: Recommendation;
+  /** The KG path subgraph; undefined: not asked (new user); null: loading. */
+  readonly path?: { readonly graph: KgSubgraph } | { readonly error: ApiError } | null;
+  /** Controls shown under the title (language switch, add to report). */
+  readonly actions?: ReactNode;
+}
+
+export function ExplanationPanel({ rec, path, actions }: ExplanationPanelProps) {
   const x = rec.explanation;
   const against = Object.entries(x.against).sort((a, b) => b[1] - a[1]);
   return (
     <section className="explanation" aria-labelledby="explanation-title">
       <h2 id="explanation-title">Why {rec.title}?</h2>
+      {actions}
       <p className="reason">{x.reason}</p>
       <h3>Signals</h3>
       <SignalBars shares={x.signals} />
-      {against.length > 0 && (
-        <p className="muted">
-          Held back by: {against.map(([k, v]) => `${k} ${pct(v)}`).join(', ')}
-        </p>
+      {against.length > 0 && <p className="muted">Held back by: {against.map(([k, v]) => `${k} ${pct(v)}`).join(', ')}</p>}
+      {path !== undefined && (
+        <>
+          <h3>KG paths from the history</h3>
+          {path === null && <p aria-live="polite">Loading the paths…</p>}
+          {path !== null && 'error' in path && <ErrorNotice error={path.error} />}
+          {path !== null && 'graph' in path && path.graph.edges.length === 0 && <p className="path-empty">No KG path of 3 hops or fewer links the history to this item.</p>}
+          {path !== null && 'graph' in path && path.graph.edges.length > 0 && (
+            <KgGraph graph={path.graph} onNode={() => undefined} name="KG paths from the history to the item" testId="path-graph" size="small" />
+          )}
+        </>
       )}
       <h3>Matched history</h3>
       {x.history.length === 0 ? (

@@ -1,16 +1,19 @@
-import type { ItemCard } from '../../../main/api';
+import type { ReactNode } from 'react';
+import type { ItemCard, KgFact } from '../../../main/api';
 
 interface ItemCardViewProps {
   readonly card: ItemCard;
   readonly onItem: (item: string) => void;
   readonly onEntity: (entity: string) => void;
+  /** Extra controls after each fact (remove, correct / wrong labels). */
+  readonly factActions?: (fact: KgFact) => ReactNode;
 }
 
 function attributeText(v: string | number | readonly string[]): string {
   return Array.isArray(v) ? v.join(', ') : String(v);
 }
 
-export function ItemCardView({ card, onItem, onEntity }: ItemCardViewProps) {
+export function ItemCardView({ card, onItem, onEntity, factActions }: ItemCardViewProps) {
   return (
     <article className="card" aria-labelledby="item-card-title">
       <h3 id="item-card-title">{card.title}</h3>
@@ -37,6 +40,7 @@ export function ItemCardView({ card, onItem, onEntity }: ItemCardViewProps) {
                 {f.entityLabel}
               </button>
               {f.derived && <span className="muted"> (from the catalog)</span>}
+              {factActions !== undefined && <span className="fact-actions">{factActions(f)}</span>}
             </li>
           ))}
         </ul>

@@ -8,10 +8,16 @@ import type { KgSubgraph } from '../../../main/api';
 
 interface KgGraphProps {
   readonly graph: KgSubgraph;
-  /** Called with the item id when an item node is tapped. */
-  readonly onItem: (item: string) => void;
-  /** Called with the entity id when another node is tapped. */
-  readonly onEntity: (entity: string) => void;
+  /** Called with the node's entity id when a node is tapped. */
+  readonly onNode: (entity: string) => void;
+  /** Entity id drawn as selected. */
+  readonly selected?: string | null;
+  /** What the picture shows, for screen readers ("Knowledge graph"). */
+  readonly name?: string;
+  /** data-testid of the container. */
+  readonly testId?: string;
+  /** 'small' draws a shorter box (the explanation's path graph). */
+  readonly size?: 'large' | 'small';
 }
 
 function elements(g: KgSubgraph): ElementDefinition[] {
@@ -35,6 +41,7 @@ const STYLE: StylesheetJson = [
   { selector: 'node.centre', style: { 'background-color': '#d29922', width: 24, height: 24, 'font-size': 11, 'font-weight': 'bold' } },
   { selector: 'edge', style: { width: 1, 'line-color': '#c9d1d9', 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#c9d1d9', 'arrow-scale': 0.6 } },
   { selector: 'edge.derived', style: { 'line-style': 'dashed' } },
+  { selector: 'node.selected', style: { 'border-width': 3, 'border-color': '#cf222e', color: '#1b1f24', 'font-weight': 'bold' } },
 ];
 
 /**
@@ -50,11 +57,12 @@ function preventInlineStylesheet(): void {
   document.head.appendChild(marker);
 }
 
-export function KgGraph({ graph, onItem, onEntity }: KgGraphProps) {
+export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge graph', testId = 'kg-graph', size = 'large' }: KgGraphProps) {
   const box = useRef<HTMLDivElement | null>(null);
+  const cyRef = useRef<Core | null>(null);
   const [drawn, setDrawn] = useState<{ nodes: number; edges: number } | null>(null);
-  const handlers = useRef({ onItem, onEntity });
-  handlers.current = { onItem, onEntity };
+  const handlers = useRef({ onNode });
+  handlers.current = { onNode };
 
   useEffect(() => {
     if (box.current === null) return undefined;
@@ -63,26 +71,40 @@ export function KgGraph({ graph, onItem, onEntity }: KgGraphProps) {
       container: box.current,
       elements: elements(graph),
       style: STYLE,
-      layout: { name: 'concentric', concentric: (n) => 10 - Number(n.data('distance')), levelWidth: () => 1, minNodeSpacing: 12, animate: false },
+      // rings by distance from the centre; path graphs (few nodes) get wide spacing for their labels
+      layout:
+        size === 'small'
+          ? { name: 'concentric', concentric: (n) => 10 - Number(n.data('distance')), levelWidth: () => 1, minNodeSpacing: 60, animate: false, padding: 30 }
+          : { name: 'concentric', concentric: (n) => 10 - Number(n.data('distance')), levelWidth: () => 1, minNodeSpacing: 12, animate: false },
       wheelSensitivity: 0.3,
+      // fitting a few nodes into the box would otherwise blow labels up until they overlap
+      maxZoom: 1.4,
     });
     cy.on('tap', 'node', (e) => {
-      const item = String(e.target.data('item'));
-      if (item !== '') handlers.current.onItem(item);
-      else handlers.current.onEntity(String(e.target.id()));
+      handlers.current.onNode(String(e.target.id()));
     });
+    cyRef.current = cy;
     setDrawn({ nodes: cy.nodes().length, edges: cy.edges().length });
     return () => {
+      cyRef.current = null;
       cy.destroy();
     };
-  }, [graph]);
+  }, [graph, size]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (cy === null) return;
+    cy.nodes().removeClass('selected');
+    if (selected !== null) cy.getElementById(selected).addClass('selected');
+  }, [graph, selected]);
 
   return (
     <div
       ref={box}
-      className="kg-graph"
+      className={size === 'small' ? 'kg-graph path' : 'kg-graph'}
+      data-testid={testId}
       role="img"
-      aria-label={`Knowledge graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges`}
+      aria-label={`${name}: ${graph.nodes.length} nodes, ${graph.edges.length} edges`}
       data-node-count={drawn?.nodes ?? 0}
       data-edge-count={drawn?.edges ?? 0}
     />

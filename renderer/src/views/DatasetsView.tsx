@@ -1,36 +1,98 @@
-/** Datasets: the workspace summary and a paged, searchable item list. */
-import { useEffect, useState } from 'react';
-import type { Api, ItemRow, Page, Result, WorkspaceSummary } from '../../../main/api';
+/**
+ * Datasets: import (a registry name or a RecBole folder, optionally with pseudonymized user
+ * ids) as a job with progress and Cancel; the last import's per-file report; the workspace
+ * summary (refreshed on every 'workspace' event) and a paged, searchable item list.
+ */
+import { useState, type FormEvent } from 'react';
+import type { Result, WorkspaceSummary } from '../../../main/api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ImportReportView } from '../components/ImportReportView';
 import { ItemsTable } from '../components/ItemsTable';
+import { JobPanel } from '../components/JobPanel';
 import { Pager } from '../components/Pager';
 import { SearchForm } from '../components/SearchForm';
 import { SummaryTable } from '../components/SummaryTable';
+import { useJob, type ApiWithEvents } from '../hooks/useJob';
+import { useResult } from '../hooks/useResult';
 
 const PAGE_SIZE = 25;
 
-export function DatasetsView({ api, summary }: { readonly api: Api; readonly summary: Result<WorkspaceSummary> | null }) {
-  const [items, setItems] = useState<Result<Page<ItemRow>> | null>(null);
+interface DatasetsViewProps {
+  readonly api: ApiWithEvents;
+  readonly summary: Result<WorkspaceSummary> | null;
+  readonly revision: number;
+}
+
+export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
   const [query, setQuery] = useState('');
   const [offset, setOffset] = useState(0);
+  const [source, setSource] = useState<'registry' | 'folder'>('registry');
+  const [dataset, setDataset] = useState('ml-100k');
+  const [folder, setFolder] = useState('');
+  const [name, setName] = useState('');
+  const [pseudonymize, setPseudonymize] = useState(false);
+  const [items] = useResult(() => api.listItems({ offset, limit: PAGE_SIZE, ...(query === '' ? {} : { query }) }), [api, offset, query, revision]);
+  const [report, reloadReport] = useResult(() => api.importReport(), [api, revision]);
+  const job = useJob(api, () => reloadReport());
+  const running = job.job !== null && (job.job.state === 'running' || job.job.state === 'queued');
 
-  useEffect(() => {
-    let live = true;
-    void api
-      .listItems({ offset, limit: PAGE_SIZE, ...(query === '' ? {} : { query }) })
-      .then((r) => live && setItems(r));
-    return () => {
-      live = false;
-    };
-  }, [api, offset, query]);
-
-  const search = (q: string): void => {
-    setQuery(q.trim());
-    setOffset(0);
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    const request =
+      source === 'registry'
+        ? { dataset: dataset.trim(), pseudonymize }
+        : { folder: folder.trim(), ...(name.trim() === '' ? {} : { name: name.trim() }), pseudonymize };
+    void job.start(api.startImport(request));
   };
 
   return (
     <>
+      <section aria-labelledby="import-title">
+        <h2 id="import-title">Import a dataset</h2>
+        <form className="import-form" onSubmit={submit}>
+          <fieldset>
+            <legend>Source</legend>
+            <span className="check">
+              <input id="import-registry" type="radio" name="import-source" checked={source === 'registry'} onChange={() => setSource('registry')} />
+              <label htmlFor="import-registry">Registry dataset</label>
+            </span>
+            <span className="check">
+              <input id="import-folder-choice" type="radio" name="import-source" checked={source === 'folder'} onChange={() => setSource('folder')} />
+              <label htmlFor="import-folder-choice">RecBole folder</label>
+            </span>
+          </fieldset>
+          {source === 'registry' ? (
+            <div className="row">
+              <label htmlFor="import-dataset">Dataset name</label>
+              <input id="import-dataset" value={dataset} onChange={(e) => setDataset(e.target.value)} required maxLength={100} list="import-datasets" />
+              <datalist id="import-datasets">
+                <option value="ml-100k" />
+              </datalist>
+            </div>
+          ) : (
+            <>
+              <div className="row">
+                <label htmlFor="import-folder">Folder path</label>
+                <input id="import-folder" value={folder} onChange={(e) => setFolder(e.target.value)} required maxLength={4096} placeholder="/path/to/recbole/folder" className="wide" />
+              </div>
+              <div className="row">
+                <label htmlFor="import-name">Name (optional)</label>
+                <input id="import-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+              </div>
+            </>
+          )}
+          <span className="check">
+            <input id="import-pseudonymize" type="checkbox" checked={pseudonymize} onChange={(e) => setPseudonymize(e.target.checked)} />
+            <label htmlFor="import-pseudonymize">Pseudonymize user ids (salted hash kept only in the workspace)</label>
+          </span>
+          <p className="muted">Importing replaces the workspace's data.</p>
+          <button type="submit" disabled={running}>
+            Import
+          </button>
+        </form>
+        <JobPanel title="Import" job={job.job} error={job.error} onCancel={job.cancel} />
+      </section>
+
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">Workspace</h2>
         {summary === null && <p aria-live="polite">Loading…</p>}
@@ -38,9 +100,22 @@ export function DatasetsView({ api, summary }: { readonly api: Api; readonly sum
         {summary?.ok === true && <SummaryTable summary={summary.value} />}
       </section>
 
+      <section aria-labelledby="report-title">
+        <h2 id="report-title">Validation report</h2>
+        {report?.ok === false && <ErrorNotice error={report.error} />}
+        {report?.ok === true && report.value === null && <p className="muted">No import yet.</p>}
+        {report?.ok === true && report.value !== null && <ImportReportView report={report.value} />}
+      </section>
+
       <section aria-labelledby="items-title">
         <h2 id="items-title">Items</h2>
-        <SearchForm initial={query} onSearch={search} />
+        <SearchForm
+          initial={query}
+          onSearch={(q) => {
+            setQuery(q.trim());
+            setOffset(0);
+          }}
+        />
         {items === null && <p aria-live="polite">Loading…</p>}
         {items?.ok === false && <ErrorNotice error={items.error} />}
         {items?.ok === true && (

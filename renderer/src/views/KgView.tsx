@@ -1,74 +1,165 @@
 /**
- * Knowledge graph explorer: search → results → a neighbourhood (capped, "show more" raises the
- * cap; relation checkboxes filter it) drawn with cytoscape, and the card of the centre item.
+ * Knowledge graph explorer: search → a neighbourhood drawn with cytoscape (capped, "show more"
+ * raises the cap; relation checkboxes filter it) → pick a node (click, or the Node list with the
+ * keyboard) → expand its neighbours by one relation. The centre item's card lists its facts with
+ * Remove / Correct / Wrong; facts can be added, edits undone, and the history is listed. Edits
+ * change the explorer at once and the serving model at the next fit.
  */
-import { useEffect, useState } from 'react';
-import type { Api, ItemCard, KgHit, KgSubgraph, Result } from '../../../main/api';
+import { useEffect, useMemo, useState } from 'react';
+import type { ApiError, KgFact, KgHit, KgRelationCount, KgSubgraph, Result } from '../../../main/api';
+import { EditHistory } from '../components/EditHistory';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { FactEditor } from '../components/FactEditor';
 import { ItemCardView } from '../components/ItemCardView';
+import { JobPanel } from '../components/JobPanel';
 import { KgGraph } from '../components/KgGraph';
 import { KgHitList } from '../components/KgHitList';
+import { NodePanel } from '../components/NodePanel';
+import { NodePicker } from '../components/NodePicker';
 import { RelationFilter } from '../components/RelationFilter';
 import { SearchForm } from '../components/SearchForm';
+import { mergeExpansions, type Expansion } from '../graph-merge';
+import { useJob, type ApiWithEvents } from '../hooks/useJob';
+import { useResult } from '../hooks/useResult';
 
 const FIRST_CAP = 200;
 const MAX_CAP = 2000;
+const EXPAND_CAP = 200;
 
 type Centre = { readonly item: string } | { readonly entity: string };
+type ExpandRequest = { readonly entity: string; readonly relation: string };
 
-export function KgView({ api }: { readonly api: Api }) {
+interface KgViewProps {
+  readonly api: ApiWithEvents;
+  /** Bumped when the workspace changes (import, edits elsewhere): everything reloads. */
+  readonly revision: number;
+}
+
+export function KgView({ api, revision }: KgViewProps) {
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<Result<readonly KgHit[]> | null>(null);
   const [centre, setCentre] = useState<Centre | null>(null);
   const [hops, setHops] = useState(1);
   const [cap, setCap] = useState(FIRST_CAP);
   const [shown, setShown] = useState<ReadonlySet<string> | null>(null);
-  const [graph, setGraph] = useState<Result<KgSubgraph> | null>(null);
-  const [card, setCard] = useState<Result<ItemCard> | null>(null);
+  const [requests, setRequests] = useState<readonly ExpandRequest[]>([]);
+  const [expansions, setExpansions] = useState<readonly Expansion[]>([]);
+  const [expandError, setExpandError] = useState<ApiError | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [editError, setEditError] = useState<ApiError | null>(null);
+  const [note, setNote] = useState<string>('');
+  const [busy, setBusy] = useState(false);
+  const fit = useJob(api);
+
+  const [hits] = useResult(query === '' ? null : () => api.kgSearch({ query, limit: 20 }), [api, query]);
+  const [graph] = useResult(
+    centre === null ? null : () => api.kgSubgraph({ ...centre, hops, cap, ...(shown === null ? {} : { relations: [...shown] }) }),
+    [api, centre, hops, cap, shown, revision],
+  );
+  const item = centre !== null && 'item' in centre ? centre.item : null;
+  const [card] = useResult(item === null ? null : () => api.kgItem({ item }), [api, item, revision]);
+  const [edits, reloadEdits] = useResult(() => api.kgEdits({ offset: 0, limit: 20 }), [api, revision]);
+  const [nodeRelations] = useResult<KgSubgraph>(selected === null ? null : () => api.kgSubgraph({ entity: selected, hops: 1, cap: 1 }), [api, selected, revision]);
 
   useEffect(() => {
-    if (query === '') return undefined;
-    let live = true;
-    void api.kgSearch({ query, limit: 20 }).then((r) => live && setHits(r));
-    return () => {
-      live = false;
-    };
-  }, [api, query]);
-
-  useEffect(() => {
-    if (centre === null) return undefined;
-    let live = true;
-    setGraph(null);
-    void api
-      .kgSubgraph({ ...centre, hops, cap, ...(shown === null ? {} : { relations: [...shown] }) })
-      .then((r) => live && setGraph(r));
-    return () => {
-      live = false;
-    };
-  }, [api, centre, hops, cap, shown]);
-
-  useEffect(() => {
-    if (centre === null || !('item' in centre)) {
-      setCard(null);
+    if (requests.length === 0) {
+      setExpansions([]);
       return undefined;
     }
     let live = true;
-    void api.kgItem({ item: centre.item }).then((r) => live && setCard(r));
+    void Promise.all(requests.map((q) => api.kgSubgraph({ entity: q.entity, hops: 1, cap: EXPAND_CAP, relations: [q.relation] }))).then((rs) => {
+      if (!live) return;
+      const bad = rs.find((r): r is Extract<Result<KgSubgraph>, { ok: false }> => !r.ok);
+      setExpandError(bad === undefined ? null : bad.error);
+      setExpansions(rs.flatMap((r, i) => (r.ok ? [{ ...requests[i], graph: r.value }] : [])));
+    });
     return () => {
       live = false;
     };
-  }, [api, centre]);
+  }, [api, requests, revision]);
+
+  const g = graph?.ok === true ? graph.value : null;
+  const merged = useMemo(() => (g === null ? null : mergeExpansions(g, expansions)), [g, expansions]);
+  const selectedNode = merged?.nodes.find((n) => n.id === selected) ?? null;
+  const itemEntity = g !== null && item !== null ? (g.center[0] ?? null) : null;
 
   const open = (next: Centre): void => {
     setCentre(next);
     setCap(FIRST_CAP);
     setShown(null);
+    setRequests([]);
+    setSelected(null);
   };
   const openHit = (h: KgHit): void => {
     if (h.item !== null) open({ item: h.item });
     else if (h.entity !== null) open({ entity: h.entity });
   };
-  const g = graph?.ok === true ? graph.value : null;
+  const openNode = (entity: string): void => {
+    const n = merged?.nodes.find((x) => x.id === entity);
+    if (n !== undefined && n.item !== null) open({ item: n.item });
+    else open({ entity });
+  };
+  const expand = (relation: string): void => {
+    if (selected === null) return;
+    setRequests((rs) => (rs.some((r) => r.entity === selected && r.relation === relation) ? rs : [...rs, { entity: selected, relation }]));
+  };
+  const changed = (text: string): void => {
+    setNote(text);
+    reloadEdits();
+  };
+
+  const factEnds = (f: KgFact): { head: string; tail: string } | null => {
+    if (itemEntity === null) return null;
+    return f.direction === 'out' ? { head: itemEntity, tail: f.entity } : { head: f.entity, tail: itemEntity };
+  };
+  const removeFact = async (f: KgFact): Promise<void> => {
+    const ends = factEnds(f);
+    if (ends === null) return;
+    setBusy(true);
+    const r = await api.kgRemoveFact({ ...ends, relation: f.relation });
+    setBusy(false);
+    if (!r.ok) setEditError(r.error);
+    else {
+      setEditError(null);
+      changed(`Removed: ${r.value.headLabel} — ${r.value.relation} → ${r.value.tailLabel}`);
+    }
+  };
+  const labelFact = async (f: KgFact, value: 0 | 1): Promise<void> => {
+    const ends = factEnds(f);
+    if (ends === null) return;
+    const r = await api.addLabel({ kind: 'fact', ...ends, relation: f.relation, value });
+    if (!r.ok) setEditError(r.error);
+    else {
+      setEditError(null);
+      setNote(`Labelled ${value === 1 ? 'correct' : 'wrong'}: ${f.label} ${f.entityLabel}${value === 0 ? ' (hidden from later fits)' : ''}`);
+    }
+  };
+  const undo = async (): Promise<void> => {
+    setBusy(true);
+    const r = await api.kgUndo();
+    setBusy(false);
+    if (!r.ok) setEditError(r.error);
+    else {
+      setEditError(null);
+      changed(r.value === null ? 'Nothing to undo.' : `Undone: ${r.value.op === 'add' ? 'added' : 'removed'} ${r.value.headLabel} — ${r.value.relation} → ${r.value.tailLabel}`);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const panel = document.getElementById('panel-kg');
+      if (panel === null || panel.hidden || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.shiftKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t !== null && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
+      e.preventDefault();
+      void undo();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  const centreRelations: readonly KgRelationCount[] = g?.relations ?? [];
+  const nodeRels = nodeRelations?.ok === true ? nodeRelations.value.relations : null;
+  const expandedHere = new Set(requests.filter((r) => r.entity === selected).map((r) => r.relation));
 
   return (
     <div className="kg-layout">
@@ -78,7 +169,46 @@ export function KgView({ api }: { readonly api: Api }) {
         {hits?.ok === false && <ErrorNotice error={hits.error} />}
         {hits?.ok === true && <KgHitList hits={hits.value} onOpen={openHit} />}
         {card?.ok === false && <ErrorNotice error={card.error} />}
-        {card?.ok === true && <ItemCardView card={card.value} onItem={(item) => open({ item })} onEntity={(entity) => open({ entity })} />}
+        {card?.ok === true && (
+          <ItemCardView
+            card={card.value}
+            onItem={(i) => open({ item: i })}
+            onEntity={(entity) => open({ entity })}
+            factActions={(f) => (
+              <>
+                {' '}
+                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={`Remove fact ${f.label} ${f.entityLabel}`}>
+                  Remove
+                </button>
+                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={`Label fact ${f.label} ${f.entityLabel} correct`}>
+                  Correct
+                </button>
+                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={`Label fact ${f.label} ${f.entityLabel} wrong`}>
+                  Wrong
+                </button>
+              </>
+            )}
+          />
+        )}
+        {card?.ok === true && item !== null && (
+          <FactEditor api={api} item={item} title={card.value.title} relations={centreRelations} onAdded={(e) => changed(`Added: ${e.headLabel} — ${e.relation} → ${e.tailLabel}`)} />
+        )}
+        {note !== '' && (
+          <p className="notice" role="status">
+            {note}
+          </p>
+        )}
+        {editError !== null && <ErrorNotice error={editError} />}
+        {edits?.ok === false && <ErrorNotice error={edits.error} />}
+        {edits?.ok === true && <EditHistory page={edits.value} busy={busy} onUndo={() => void undo()} />}
+        <section className="fit-note" aria-labelledby="fit-title">
+          <h3 id="fit-title">Use the edits</h3>
+          <p className="muted">Edits and facts labelled wrong change this explorer at once; recommendations use them after the next fit.</p>
+          <button type="button" onClick={() => void fit.start(api.startFit({}))} disabled={fit.job !== null && (fit.job.state === 'running' || fit.job.state === 'queued')}>
+            Fit the serving model
+          </button>
+          <JobPanel title="Fit" job={fit.job} error={fit.error} onCancel={fit.cancel} />
+        </section>
       </section>
 
       <section aria-labelledby="kg-graph-title" className="kg-main">
@@ -86,25 +216,47 @@ export function KgView({ api }: { readonly api: Api }) {
         {centre === null && <p className="muted">Search, then pick a result to see its neighbours.</p>}
         {centre !== null && graph === null && <p aria-live="polite">Loading…</p>}
         {graph?.ok === false && <ErrorNotice error={graph.error} />}
-        {g !== null && (
+        {g !== null && merged !== null && (
           <>
             <div className="kg-controls">
               <label htmlFor="kg-hops">Hops</label>
               <select id="kg-hops" value={hops} onChange={(e) => setHops(Number(e.target.value))}>
                 <option value={1}>1</option>
                 <option value={2}>2</option>
+                <option value={3}>3</option>
               </select>
               <span aria-live="polite" className="kg-count">
-                {g.nodes.length} nodes, {g.edges.length} edges of {g.totalNeighbours + g.center.length} entities
+                {merged.nodes.length} nodes, {merged.edges.length} edges of {g.totalNeighbours + g.center.length} entities
               </span>
               {g.truncated && cap < MAX_CAP && (
                 <button type="button" onClick={() => setCap(Math.min(MAX_CAP, cap * 2))}>
                   Show more
                 </button>
               )}
+              {requests.length > 0 && (
+                <button type="button" onClick={() => setRequests([])}>
+                  Clear expansions ({requests.length})
+                </button>
+              )}
             </div>
             <RelationFilter relations={g.relations} shown={shown} onChange={setShown} />
-            {g.nodes.length === 0 ? <p>This item has no KG facts.</p> : <KgGraph graph={g} onItem={(item) => open({ item })} onEntity={(entity) => open({ entity })} />}
+            <NodePicker nodes={merged.nodes} selected={selected} onSelect={setSelected} />
+            {selectedNode !== null && (
+              <NodePanel
+                node={selectedNode}
+                relations={nodeRels}
+                error={nodeRelations?.ok === false ? nodeRelations.error : null}
+                expanded={expandedHere}
+                onExpand={expand}
+                onOpen={() => openNode(selectedNode.id)}
+              />
+            )}
+            {expandError !== null && <ErrorNotice error={expandError} />}
+            {merged.nodes.length === 0 ? (
+              <p>This item has no KG facts.</p>
+            ) : (
+              <KgGraph graph={merged} selected={selected} onNode={setSelected} />
+            )}
           </>
         )}
       </section>

@@ -1,54 +1,179 @@
-/** Recommendations for a user from the fitted model; picking one opens its explanation. */
-import { useEffect, useState } from 'react';
-import type { Api, Recommendations, Result } from '../../../main/api';
+/**
+ * Recommendations for a known user, a free-text query, or a few picked items (a new user);
+ * top-k with scores. "Why?" opens the explanation: reason (en / zh), signal bars, the KG path
+ * graph (known users), matched history and facts; it can be added to the stakeholder report.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ItemRow, KgSubgraph, Recommendation } from '../../../main/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExplanationPanel } from '../components/ExplanationPanel';
+import { ItemPicks } from '../components/ItemPicks';
 import { RecommendationList } from '../components/RecommendationList';
 import { UserPicker } from '../components/UserPicker';
+import type { ApiWithEvents } from '../hooks/useJob';
+import { useResult } from '../hooks/useResult';
+import type { ReportPick } from '../report-picks';
 
 const MAX_K = 100;
 
-export function RecommendationsView({ api }: { readonly api: Api }) {
-  const [request, setRequest] = useState<{ user: string; k: number } | null>(null);
-  const [recs, setRecs] = useState<Result<Recommendations> | null>(null);
+type Mode = 'user' | 'query' | 'picks';
+type Lang = 'en' | 'zh';
+type Request = { readonly mode: 'user'; readonly user: string; readonly k: number } | { readonly mode: 'query'; readonly query: string; readonly k: number } | { readonly mode: 'picks'; readonly items: readonly ItemRow[]; readonly k: number };
+
+interface RecommendationsViewProps {
+  readonly api: ApiWithEvents;
+  readonly revision: number;
+  readonly reportPicks: readonly ReportPick[];
+  readonly onAddToReport: (pick: ReportPick) => void;
+}
+
+interface Shown {
+  readonly heading: string;
+  readonly items: readonly Recommendation[];
+  readonly note: string | null;
+  readonly warning: string | null;
+}
+
+export function RecommendationsView({ api, revision, reportPicks, onAddToReport }: RecommendationsViewProps) {
+  const [mode, setMode] = useState<Mode>('user');
+  const [lang, setLang] = useState<Lang>('en');
+  const [request, setRequest] = useState<Request | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [queryText, setQueryText] = useState('');
+  const [queryK, setQueryK] = useState('10');
+  const [picks, setPicks] = useState<readonly ItemRow[]>([]);
 
-  useEffect(() => {
-    if (request === null) return undefined;
-    let live = true;
-    setRecs(null);
+  const [recs] = useResult(
+    request?.mode !== 'user' ? null : () => api.recommend({ user: request.user, k: request.k, lang }),
+    [api, request, lang, revision],
+  );
+  const [queryRecs] = useResult(
+    request === null || request.mode === 'user'
+      ? null
+      : () =>
+          api.recommendQuery(
+            request.mode === 'query' ? { query: request.query, k: request.k, lang } : { items: request.items.map((i) => i.id), k: request.k, lang },
+          ),
+    [api, request, lang, revision],
+  );
+  const user = request?.mode === 'user' ? request.user : null;
+  const [path] = useResult<KgSubgraph>(user === null || selected === null ? null : () => api.explainPath({ user, item: selected }), [api, user, selected, revision]);
+
+  const pick = (next: Request): void => {
+    setRequest(next);
     setSelected(null);
-    void api.recommend(request).then((r) => live && setRecs(r));
-    return () => {
-      live = false;
-    };
-  }, [api, request]);
+  };
+  const k = (): number => Math.min(MAX_K, Math.max(1, Math.round(Number(queryK)) || 10));
+  const submitQuery = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (mode === 'query' && queryText.trim() !== '') pick({ mode: 'query', query: queryText.trim(), k: k() });
+    if (mode === 'picks' && picks.length > 0) pick({ mode: 'picks', items: picks, k: k() });
+  };
 
-  const r = recs?.ok === true ? recs.value : null;
-  const chosen = r?.items.find((i) => i.item === selected) ?? null;
+  let shown: Shown | null = null;
+  const error = recs?.ok === false ? recs.error : queryRecs?.ok === false ? queryRecs.error : null;
+  if (request?.mode === 'user' && recs?.ok === true) {
+    const r = recs.value;
+    shown = {
+      heading: `Top ${r.items.length} for user ${r.user}`,
+      items: r.items,
+      note: `model fitted on ${r.model.dataset} (${r.model.created})`,
+      warning: r.model.dataMatches ? null : 'The workspace data changed since this model was fitted; refit to include the changes.',
+    };
+  } else if (request !== null && request.mode !== 'user' && queryRecs?.ok === true) {
+    const q = queryRecs.value;
+    shown = {
+      heading: q.query !== null ? `Top ${q.items.length} for “${q.query}”` : `Top ${q.items.length} for a new user who picked ${q.picks.map((p) => p.title).join(', ')}`,
+      items: q.items,
+      note: 'new user: scored by text similarity and co-occurrence with the picks',
+      warning: null,
+    };
+  }
+  const loading = request !== null && shown === null && error === null;
+  const chosen = shown?.items.find((i) => i.item === selected) ?? null;
+  const inReport = chosen !== null && user !== null && reportPicks.some((p) => p.user === user && p.item === chosen.item);
 
   return (
     <>
       <section aria-labelledby="recs-title">
         <h2 id="recs-title">Recommendations</h2>
-        <UserPicker initialUser="" initialK={10} maxK={MAX_K} onPick={(user, k) => setRequest({ user, k })} />
-        {request !== null && recs === null && <p aria-live="polite">Loading…</p>}
-        {recs?.ok === false && <ErrorNotice error={recs.error} />}
-        {r !== null && (
+        <fieldset className="mode">
+          <legend>Recommend for</legend>
+          {(
+            [
+              ['user', 'A user'],
+              ['query', 'A free-text query'],
+              ['picks', 'A few picked items (new user)'],
+            ] as const
+          ).map(([m, label]) => (
+            <span key={m} className="check">
+              <input id={`rec-mode-${m}`} type="radio" name="rec-mode" checked={mode === m} onChange={() => setMode(m)} />
+              <label htmlFor={`rec-mode-${m}`}>{label}</label>
+            </span>
+          ))}
+          <span className="check lang">
+            <label htmlFor="rec-lang">Language</label>
+            <select id="rec-lang" value={lang} onChange={(e) => setLang(e.target.value === 'zh' ? 'zh' : 'en')}>
+              <option value="en">English</option>
+              <option value="zh">中文</option>
+            </select>
+          </span>
+        </fieldset>
+        {mode === 'user' && <UserPicker initialUser="" initialK={10} maxK={MAX_K} onPick={(u, n) => pick({ mode: 'user', user: u, k: n })} />}
+        {mode !== 'user' && (
+          <form className="query-form" onSubmit={submitQuery} aria-label={mode === 'query' ? 'Recommend for a query' : 'Recommend for picked items'}>
+            {mode === 'query' && (
+              <div className="row">
+                <label htmlFor="rec-query">Query</label>
+                <input id="rec-query" className="wide" value={queryText} maxLength={500} placeholder="e.g. animated film for children" onChange={(e) => setQueryText(e.target.value)} />
+              </div>
+            )}
+            {mode === 'picks' && <ItemPicks api={api} picks={picks} onChange={setPicks} />}
+            <div className="row">
+              <label htmlFor="rec-query-k">Top</label>
+              <input id="rec-query-k" type="number" min={1} max={MAX_K} value={queryK} onChange={(e) => setQueryK(e.target.value)} className="narrow" />
+              <button type="submit" disabled={mode === 'query' ? queryText.trim() === '' : picks.length === 0}>
+                Recommend
+              </button>
+            </div>
+          </form>
+        )}
+        {loading && <p aria-live="polite">Loading…</p>}
+        {error !== null && <ErrorNotice error={error} />}
+        {shown !== null && (
           <>
             <p className="muted">
-              Top {r.items.length} for user {r.user} · model fitted on {r.model.dataset} ({r.model.created})
+              {shown.heading} · {shown.note}
             </p>
-            {!r.model.dataMatches && (
+            {shown.warning !== null && (
               <p className="error" role="status">
-                The workspace data changed since this model was fitted; refit to include the changes.
+                {shown.warning}
               </p>
             )}
-            <RecommendationList items={r.items} selected={selected} onSelect={setSelected} />
+            <RecommendationList items={shown.items} selected={selected} onSelect={setSelected} />
           </>
         )}
       </section>
-      {chosen !== null && <ExplanationPanel rec={chosen} />}
+      {chosen !== null && (
+        <ExplanationPanel
+          rec={chosen}
+          {...(user === null ? {} : { path: path === null ? null : path.ok ? { graph: path.value } : { error: path.error } })}
+          actions={
+            <div className="explanation-actions">
+              <label htmlFor="why-lang">Reason in</label>
+              <select id="why-lang" value={lang} onChange={(e) => setLang(e.target.value === 'zh' ? 'zh' : 'en')}>
+                <option value="en">English</option>
+                <option value="zh">中文</option>
+              </select>
+              {user !== null && (
+                <button type="button" disabled={inReport} onClick={() => onAddToReport({ user, item: chosen.item, title: chosen.title })}>
+                  {inReport ? 'In the report' : 'Add to report'}
+                </button>
+              )}
+            </div>
+          }
+        />
+      )}
     </>
   );
 }

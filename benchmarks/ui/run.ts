@@ -1,0 +1,268 @@
+/**
+ * UI responsiveness in a real browser (headless Chromium through playwright-core) against the
+ * browser bridge, on ml-100k:
+ *   - time to first render of each view: from a fresh page load (navigation start) to the view's
+ *     first meaningful content, and from the action that opens it (tab click, search, Why?)
+ *   - a ≥500-node KG neighbourhood (Toy Story, 2 hops, cap raised with "Show more"): from the
+ *     click to the graph drawn by cytoscape, plus the kgSubgraph call alone
+ *   - Api round-trip latency through the bridge, measured inside the page with fetch (HTTP POST
+ *     with the token): p50 / p99 of many `version` and `listItems` calls
+ *
+ *   npx tsx benchmarks/ui/run.ts [--out benchmarks/results/ui.json] [--repeat 5] [--calls 500] [--no-build]
+ *
+ * The serving snapshot is the e2e TEST FIXTURE (test/e2e/fixture.ts), so the Recommendations and
+ * Explanation timings measure the UI and the bridge, not a model fit. Run it on a quiet machine:
+ * other processes inflate every figure.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { createApi } from '../../main/api-impl';
+import { startBridge } from '../../main/bridge/server';
+import { importRegistryDataset } from '../../main/core/data';
+import { Workspace } from '../../main/core/store';
+import { saveSnapshot } from '../../main/jobs/snapshot';
+import { fixtureSnapshot } from '../../test/e2e/fixture';
+
+const ROOT = resolve(__dirname, '..', '..');
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const OUT = arg('--out');
+const REPEAT = Math.max(1, Number(arg('--repeat') ?? '5'));
+const CALLS = Math.max(10, Number(arg('--calls') ?? '500'));
+const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
+const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
+/** Nodes the big neighbourhood must reach. */
+const BIG = 500;
+
+const quantile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return s[lo] + (s[hi] - s[lo]) * (at - lo);
+};
+const round = (v: number): number => Math.round(v * 100) / 100;
+const stats = (xs: readonly number[]) => ({ n: xs.length, p50_ms: round(quantile(xs, 0.5)), p99_ms: round(quantile(xs, 0.99)), min_ms: round(Math.min(...xs)), max_ms: round(Math.max(...xs)) });
+
+/** One timed view: what opens it and what a person must see for it to count as rendered. */
+interface ViewProbe {
+  readonly view: string;
+  readonly open: (page: Page) => Promise<void>;
+  readonly ready: string;
+}
+
+const tab = (name: string) => async (page: Page) => {
+  await page.getByRole('tab', { name, exact: true }).click();
+};
+
+const PROBES: readonly ViewProbe[] = [
+  { view: 'Datasets', open: async () => undefined, ready: '#panel-datasets table.summary td' },
+  {
+    view: 'Knowledge graph (Toy Story, 1 hop)',
+    open: async (page) => {
+      await tab('Knowledge graph')(page);
+      await page.getByLabel('Search the KG').fill('Toy Story');
+      await page.getByLabel('Search the KG').press('Enter');
+      await page.getByRole('button', { name: 'Toy Story (1995)', exact: true }).first().click();
+    },
+    ready: '[data-testid="kg-graph"]:not([data-node-count="0"])',
+  },
+  {
+    view: 'Recommendations (user 1)',
+    open: async (page) => {
+      await tab('Recommendations')(page);
+      await page.getByLabel('User id', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Recommend' }).click();
+    },
+    ready: '#panel-recommendations table.recs tbody tr',
+  },
+  {
+    view: 'Explanation (first recommendation)',
+    open: async (page) => {
+      await tab('Recommendations')(page);
+      await page.getByLabel('User id', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Recommend' }).click();
+      await page.locator('#panel-recommendations table.recs tbody tr').first().waitFor();
+      await page.getByRole('button', { name: 'Why?' }).first().click();
+    },
+    ready: '.explanation .recharts-bar-rectangle',
+  },
+  { view: 'Evaluation', open: tab('Evaluation'), ready: '#panel-evaluation form.eval-form button[type="submit"]' },
+  { view: 'Report', open: tab('Report'), ready: '#panel-report #report-run' },
+  { view: 'Labeling', open: tab('Labeling'), ready: '#panel-labeling #proposal-title' },
+  { view: 'Fine-tune', open: tab('Fine-tune'), ready: '#panel-finetune #ft-epochs' },
+];
+
+async function main(): Promise<void> {
+  if (!existsSync(join(DATA_DIR, 'ml-100k'))) throw new Error(`ml-100k not found under ${DATA_DIR}: set KNOWREC_DATA_DIR`);
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set KNOWREC_CHROMIUM`);
+  if (!process.argv.includes('--no-build') || !existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'knowrec-bench-ui-'));
+  const load0 = loadavg();
+  try {
+    const wsPath = join(dir, 'workspace.sqlite');
+    const ws = Workspace.create(wsPath);
+    try {
+      importRegistryDataset(ws, 'ml-100k', { dataDir: DATA_DIR });
+      saveSnapshot(join(dir, 'model'), fixtureSnapshot(ws.loadDataset()));
+    } finally {
+      ws.close();
+    }
+    const api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'bench', modelDir: join(dir, 'model'), adapterDir: join(dir, 'adapters') });
+    const bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
+    const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 900 },
+    });
+    const browserVersion = context.browser()?.version() ?? null;
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(60_000);
+    try {
+      // warm-up: the first load compiles the bundle and opens the workspace
+      await page.goto(bridge.url);
+      await page.locator(PROBES[0].ready).first().waitFor();
+
+      const views: Record<string, { from_navigation: ReturnType<typeof stats>; from_action: ReturnType<typeof stats> }> = {};
+      for (const probe of PROBES) {
+        const nav: number[] = [];
+        const act: number[] = [];
+        for (let r = 0; r < REPEAT; r++) {
+          await page.goto(bridge.url);
+          const t0 = await page.evaluate(() => performance.timeOrigin);
+          await page.locator('#panel-datasets table.summary td').first().waitFor();
+          const a0 = Date.now();
+          await probe.open(page);
+          await page.locator(probe.ready).first().waitFor();
+          const end = Date.now();
+          nav.push(end - t0);
+          act.push(end - a0);
+        }
+        views[probe.view] = { from_navigation: stats(nav), from_action: stats(act) };
+        console.error(`${probe.view}: p50 ${views[probe.view].from_navigation.p50_ms} ms from navigation, ${views[probe.view].from_action.p50_ms} ms from the action`);
+      }
+
+      // a ≥500-node neighbourhood: Toy Story, 2 hops, "Show more" until the cap passes 500
+      const caps = [200, 400, 800];
+      const sub = await api.kgSubgraph({ item: '1', hops: 2, cap: caps[caps.length - 1] });
+      if (!sub.ok) throw new Error(sub.error.message);
+      const want = sub.value.nodes.length;
+      if (want < BIG) throw new Error(`the 2-hop neighbourhood of Toy Story has ${want} nodes, fewer than ${BIG}`);
+      const apiOnly: number[] = [];
+      const drawn: number[] = [];
+      for (let r = 0; r < REPEAT; r++) {
+        const c0 = performance.now();
+        await api.kgSubgraph({ item: '1', hops: 2, cap: caps[caps.length - 1] });
+        apiOnly.push(performance.now() - c0);
+        await page.goto(bridge.url);
+        await PROBES[1].open(page);
+        await page.locator(PROBES[1].ready).waitFor();
+        await page.getByLabel('Hops').selectOption('2');
+        await page.waitForFunction((n) => document.querySelector('[data-testid="kg-graph"]')?.getAttribute('data-node-count') === String(n), caps[0]);
+        await page.getByRole('button', { name: 'Show more' }).click();
+        await page.waitForFunction((n) => document.querySelector('[data-testid="kg-graph"]')?.getAttribute('data-node-count') === String(n), caps[1]);
+        const d0 = Date.now();
+        await page.getByRole('button', { name: 'Show more' }).click();
+        await page.waitForFunction((n) => document.querySelector('[data-testid="kg-graph"]')?.getAttribute('data-node-count') === String(n), want, { timeout: 120_000 });
+        drawn.push(Date.now() - d0);
+      }
+      const edges = sub.value.edges.length;
+      console.error(`KG ${want} nodes / ${edges} edges: p50 ${round(quantile(drawn, 0.5))} ms to draw, ${round(quantile(apiOnly, 0.5))} ms for the Api call`);
+
+      // Api round trips through the bridge, timed inside the page
+      const token = new URL(bridge.url).searchParams.get('token') ?? '';
+      // a plain script string: tsx's transform would add helpers (__name) the page does not have
+      const script = `(async () => {
+        const time = async (method, body) => {
+          const out = [];
+          for (let i = 0; i < ${CALLS}; i++) {
+            const t = performance.now();
+            const r = await fetch('/api/' + method, {
+              method: 'POST',
+              headers: { authorization: 'Bearer ' + ${JSON.stringify(token)}, 'content-type': 'application/json' },
+              ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            });
+            const j = await r.json();
+            if (!j.ok) throw new Error(method + ' failed');
+            out.push(performance.now() - t);
+          }
+          return out;
+        };
+        return {
+          version: await time('version', undefined),
+          listItems: await time('listItems', { offset: 0, limit: 50 }),
+          listItemsQuery: await time('listItems', { offset: 0, limit: 50, query: 'story' }),
+        };
+      })()`;
+      const roundTrips = (await page.evaluate(script)) as { version: number[]; listItems: number[]; listItemsQuery: number[] };
+      const latency = { version: stats(roundTrips.version), listItems_50: stats(roundTrips.listItems), listItems_50_query: stats(roundTrips.listItemsQuery) };
+      console.error(`round trip p50/p99: version ${latency.version.p50_ms}/${latency.version.p99_ms} ms, listItems ${latency.listItems_50.p50_ms}/${latency.listItems_50.p99_ms} ms`);
+
+      const result = {
+        benchmark: 'ui',
+        command: `npx tsx benchmarks/ui/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
+        date: new Date().toISOString(),
+        machine: {
+          cpus: cpus().length,
+          cpu_model: cpus()[0]?.model ?? 'unknown',
+          memory_gib: round(totalmem() / 2 ** 30),
+          node: process.version,
+          platform: process.platform,
+          browser: `Chromium ${browserVersion ?? '?'} (headless, ${CHROMIUM})`,
+          load_average_before: load0.map(round),
+          load_average_after: loadavg().map(round),
+        },
+        settings: {
+          dataset: 'ml-100k',
+          repeat: REPEAT,
+          calls: CALLS,
+          viewport: '1280x900',
+          serving_snapshot: 'TEST FIXTURE (test/e2e/fixture.ts): popularity top-K with hand-made explanations',
+          timing:
+            'from_navigation: navigation start (performance.timeOrigin) to the view content visible; from_action: from the action that opens it (after the page showed the summary) to the content visible; measured from Node with playwright (includes a few ms of driver round trip)',
+        },
+        views,
+        kg_neighbourhood: {
+          centre: 'Toy Story (1995)',
+          hops: 2,
+          cap: caps[caps.length - 1],
+          nodes: want,
+          edges,
+          total_within_hops: sub.value.totalNeighbours + sub.value.center.length,
+          draw_after_show_more: stats(drawn),
+          api_call_in_process: stats(apiOnly),
+        },
+        api_round_trip: { transport: 'HTTP POST through the bridge on 127.0.0.1, fetch inside the page', ...latency },
+      };
+      const json = JSON.stringify(result, null, 2);
+      console.log(json);
+      if (OUT !== undefined) {
+        mkdirSync(dirname(OUT), { recursive: true });
+        writeFileSync(OUT, `${json}\n`);
+      }
+    } finally {
+      await context.close();
+      await bridge.close();
+      api.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

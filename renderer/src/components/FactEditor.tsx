@@ -1,0 +1,102 @@
+/**
+ * Adds a fact with the current item as head: a relation (known ones offered, any name allowed)
+ * and a tail that is either an existing entity (searched) or a new entity with a typed name.
+ */
+import { useState, type FormEvent } from 'react';
+import { EnterSearch } from './EnterSearch';
+import type { Api, ApiError, KgEdit, KgHit, KgRelationCount } from '../../../main/api';
+import { ErrorNotice } from './ErrorNotice';
+
+interface FactEditorProps {
+  readonly api: Api;
+  readonly item: string;
+  readonly title: string;
+  readonly relations: readonly KgRelationCount[];
+  readonly onAdded: (edit: KgEdit) => void;
+}
+
+type Tail = { readonly entity: string; readonly label: string } | { readonly name: string };
+
+export function FactEditor({ api, item, title, relations, onAdded }: FactEditorProps) {
+  const [relation, setRelation] = useState(relations[0]?.relation ?? '');
+  const [text, setText] = useState('');
+  const [hits, setHits] = useState<readonly KgHit[] | null>(null);
+  const [tail, setTail] = useState<Tail | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const search = async (): Promise<void> => {
+    setTail(null);
+    if (text.trim() === '') return;
+    const r = await api.kgSearch({ query: text.trim(), limit: 10 });
+    if (r.ok) {
+      setHits(r.value.filter((h) => h.entity !== null));
+      setError(null);
+    } else setError(r.error);
+  };
+
+  const submit = async (e: FormEvent<HTMLFormElement>): Promise<void> => {
+    e.preventDefault();
+    if (tail === null || relation.trim() === '') return;
+    setBusy(true);
+    const r = await api.kgAddFact({ head: { item }, relation: relation.trim(), tail: 'entity' in tail ? { entity: tail.entity } : { name: tail.name } });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    setError(null);
+    setTail(null);
+    setHits(null);
+    setText('');
+    onAdded(r.value);
+  };
+
+  const tailText = tail === null ? 'none chosen' : 'entity' in tail ? tail.label : `new entity “${tail.name}”`;
+  return (
+    <form className="fact-editor" onSubmit={(e) => void submit(e)} aria-labelledby="fact-editor-title">
+      <h4 id="fact-editor-title">Add a fact to {title}</h4>
+      <div className="row">
+        <label htmlFor="fact-relation">Relation</label>
+        <input id="fact-relation" list="fact-relations" value={relation} onChange={(e) => setRelation(e.target.value)} required maxLength={500} />
+        <datalist id="fact-relations">
+          {relations.map((r) => (
+            <option key={r.relation} value={r.relation}>
+              {r.label}
+            </option>
+          ))}
+        </datalist>
+      </div>
+      <div className="row">
+        <label htmlFor="fact-tail">Tail</label>
+        <EnterSearch id="fact-tail" value={text} maxLength={300} placeholder="entity name" onChange={setText} onEnter={() => void search()} />
+        <button type="button" onClick={() => void search()}>
+          Find entity
+        </button>
+        <button type="button" disabled={text.trim() === ''} onClick={() => setTail({ name: text.trim() })}>
+          New entity
+        </button>
+      </div>
+      {hits !== null && (
+        <ul className="hits" aria-label="Tail candidates">
+          {hits.length === 0 && <li>No entity matches; use “New entity”.</li>}
+          {hits.map((h) => (
+            <li key={h.entity ?? h.label}>
+              <button type="button" className="link" onClick={() => h.entity !== null && setTail({ entity: h.entity, label: h.label })}>
+                {h.label}
+              </button>{' '}
+              <span className="muted">{h.kind}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted" aria-live="polite">
+        Tail: <span className="fact-tail-choice">{tailText}</span>
+      </p>
+      {error !== null && <ErrorNotice error={error} />}
+      <button type="submit" disabled={busy || tail === null || relation.trim() === ''}>
+        Add fact
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Evaluation: a form (protocol, models, seeds, k, tune) that starts a job with progress and
+ * Cancel; the finished run's metrics table and bar charts (per model, per slice); the runs
+ * stored in the workspace; two runs side by side.
+ */
+import { useState, type FormEvent } from 'react';
+import { FormError } from '../components/FormError';
+import type { RunDetail } from '../../../main/api';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { JobPanel } from '../components/JobPanel';
+import { RunDetailView } from '../components/RunDetailView';
+import { RunSelect } from '../components/RunSelect';
+import { useJob, type ApiWithEvents } from '../hooks/useJob';
+import { useResult } from '../hooks/useResult';
+import { KNOWN_MODELS, parseSeeds, PROTOCOL_NAMES } from '../models';
+
+interface EvaluationViewProps {
+  readonly api: ApiWithEvents;
+  readonly revision: number;
+}
+
+function RunById({ api, id, prefix, charts }: { readonly api: ApiWithEvents; readonly id: string | null; readonly prefix: string; readonly charts?: boolean }) {
+  const [run] = useResult<RunDetail>(id === null ? null : () => api.getRun({ id }), [api, id]);
+  if (id === null) return null;
+  if (run === null) return <p aria-live="polite">Loading the run…</p>;
+  if (!run.ok) return <ErrorNotice error={run.error} />;
+  return <RunDetailView run={run.value} idPrefix={prefix} charts={charts} />;
+}
+
+export function EvaluationView({ api, revision }: EvaluationViewProps) {
+  const [protocol, setProtocol] = useState<(typeof PROTOCOL_NAMES)[number]>('recbole');
+  const [models, setModels] = useState<ReadonlySet<string>>(new Set(['pop', 'itemknn']));
+  const [seedsText, setSeedsText] = useState('2020');
+  const [k, setK] = useState('10');
+  const [tune, setTune] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [current, setCurrent] = useState<string | null>(null);
+  const [left, setLeft] = useState<string | null>(null);
+  const [right, setRight] = useState<string | null>(null);
+  const [runs, reloadRuns] = useResult(() => api.listRuns(), [api, revision]);
+  const job = useJob(api, (j) => {
+    reloadRuns();
+    if (j.result !== null && 'run' in j.result) setCurrent(j.result.run);
+  });
+  const running = job.job !== null && (job.job.state === 'running' || job.job.state === 'queued');
+
+  const toggle = (m: string, on: boolean): void => {
+    const next = new Set(models);
+    if (on) next.add(m);
+    else next.delete(m);
+    setModels(next);
+  };
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    const seeds = parseSeeds(seedsText);
+    const kk = Math.round(Number(k));
+    if (seeds === null) return setFormError('Seeds: whole numbers 0 or more, separated by commas (e.g. 2020, 2021).');
+    if (models.size === 0) return setFormError('Pick at least one model.');
+    if (!Number.isInteger(kk) || kk < 1 || kk > 100) return setFormError('k: a whole number from 1 to 100.');
+    setFormError(null);
+    void job.start(api.startEvaluation({ protocol, models: KNOWN_MODELS.filter((m) => models.has(m)), seeds, k: kk, tune }));
+  };
+  const runList = runs?.ok === true ? runs.value : [];
+
+  return (
+    <>
+      <section aria-labelledby="eval-title">
+        <h2 id="eval-title">Run an evaluation</h2>
+        <form className="eval-form" onSubmit={submit}>
+          <div className="row">
+            <label htmlFor="eval-protocol">Protocol</label>
+            <select id="eval-protocol" value={protocol} onChange={(e) => setProtocol(PROTOCOL_NAMES.find((p) => p === e.target.value) ?? 'recbole')}>
+              {PROTOCOL_NAMES.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="eval-seeds">Seeds</label>
+            <input id="eval-seeds" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} maxLength={100} />
+            <label htmlFor="eval-k">k</label>
+            <input id="eval-k" type="number" min={1} max={100} value={k} onChange={(e) => setK(e.target.value)} className="narrow" />
+            <span className="check">
+              <input id="eval-tune" type="checkbox" checked={tune} onChange={(e) => setTune(e.target.checked)} />
+              <label htmlFor="eval-tune">Tune on validation (slower)</label>
+            </span>
+          </div>
+          <fieldset className="models">
+            <legend>Models</legend>
+            {KNOWN_MODELS.map((m) => (
+              <span key={m} className="check">
+                <input id={`eval-model-${m}`} type="checkbox" checked={models.has(m)} onChange={(e) => toggle(m, e.target.checked)} />
+                <label htmlFor={`eval-model-${m}`}>{m}</label>
+              </span>
+            ))}
+          </fieldset>
+          <FormError message={formError} />
+          <button type="submit" disabled={running}>
+            Evaluate
+          </button>
+        </form>
+        <JobPanel title="Evaluation" job={job.job} error={job.error} onCancel={job.cancel} />
+      </section>
+
+      <section aria-labelledby="runs-title">
+        <h2 id="runs-title">Stored runs</h2>
+        {runs?.ok === false && <ErrorNotice error={runs.error} />}
+        {runs?.ok === true && runList.length === 0 && <p className="muted">No runs yet.</p>}
+        {runList.length > 0 && <RunSelect id="run-current" label="Show run" runs={runList} value={current} onChange={setCurrent} />}
+        <div className="run-current">
+          <RunById api={api} id={current} prefix="current" />
+        </div>
+      </section>
+
+      <section aria-labelledby="compare-title">
+        <h2 id="compare-title">Compare two runs</h2>
+        <div className="row">
+          <RunSelect id="run-left" label="Left" runs={runList} value={left} onChange={setLeft} />
+          <RunSelect id="run-right" label="Right" runs={runList} value={right} onChange={setRight} />
+        </div>
+        <div className="compare">
+          <div className="compare-left">
+            <RunById api={api} id={left} prefix="left" charts={false} />
+          </div>
+          <div className="compare-right">
+            <RunById api={api} id={right} prefix="right" charts={false} />
+          </div>
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * Fine-tune: hyper-parameters (defaults as the trainer's), the training data (interactions,
+ * labels), Start / Cancel / Resume with live loss and validation-NDCG curves; the stored
+ * versions with "Make active"; an evaluation comparing a frozen model with its fine-tuned twin.
+ */
+import { useState, type FormEvent } from 'react';
+import { FormError } from '../components/FormError';
+import type { ApiError, CurvePoint, RunDetail, StartFinetuneRequest } from '../../../main/api';
+import { CurveChart } from '../components/CurveChart';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { JobPanel } from '../components/JobPanel';
+import { RunDetailView } from '../components/RunDetailView';
+import { VersionsTable } from '../components/VersionsTable';
+import { useJob, type ApiWithEvents } from '../hooks/useJob';
+import { useResult } from '../hooks/useResult';
+
+type NumberField = 'epochs' | 'learningRate' | 'temperature' | 'weightDecay' | 'dropout' | 'rank' | 'batchSize' | 'patience' | 'seed';
+
+/** The trainer's defaults (main/core/train/trainer.ts TRAIN_DEFAULTS; seed 2020 as the CLI's). */
+export const FINETUNE_DEFAULTS: Readonly<Record<NumberField, number>> = {
+  epochs: 20,
+  learningRate: 0.002,
+  temperature: 0.05,
+  weightDecay: 0.00001,
+  dropout: 0.1,
+  rank: 32,
+  batchSize: 256,
+  patience: 3,
+  seed: 2020,
+};
+
+const FIELDS: readonly { readonly key: NumberField; readonly label: string; readonly step: string; readonly help: string }[] = [
+  { key: 'epochs', label: 'Epochs (max)', step: '1', help: 'stops early when validation NDCG stops rising' },
+  { key: 'learningRate', label: 'Learning rate', step: 'any', help: 'Adam step size' },
+  { key: 'temperature', label: 'Temperature', step: 'any', help: 'softmax temperature of the contrastive loss' },
+  { key: 'weightDecay', label: 'Weight decay', step: 'any', help: 'pulls the adapter towards the identity' },
+  { key: 'dropout', label: 'Dropout', step: 'any', help: 'on the input vectors, 0–0.9' },
+  { key: 'rank', label: 'Rank', step: '1', help: 'low-rank adapter; 0 = full matrix' },
+  { key: 'batchSize', label: 'Batch size', step: '1', help: 'in-batch negatives per row = batch size − 1' },
+  { key: 'patience', label: 'Patience', step: '1', help: 'epochs without a gain before stopping' },
+  { key: 'seed', label: 'Seed', step: '1', help: 'same seed, same data → same adapter' },
+];
+
+const COMPARISONS = [
+  { label: 'semantic vs semantic-ft', models: ['semantic', 'semantic-ft'] },
+  { label: 'hybrid vs hybrid-ft', models: ['hybrid', 'hybrid-ft'] },
+] as const;
+
+export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; readonly revision: number }) {
+  const [values, setValues] = useState<Record<NumberField, string>>(() => {
+    const v = {} as Record<NumberField, string>;
+    for (const f of FIELDS) v[f.key] = String(FINETUNE_DEFAULTS[f.key]);
+    return v;
+  });
+  const [useInteractions, setUseInteractions] = useState(true);
+  const [useLabels, setUseLabels] = useState(true);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [activateError, setActivateError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [compareRun, setCompareRun] = useState<string | null>(null);
+  /** Epochs of the cancelled job a resumed one continues (the resumed job reports only its own). */
+  const [carried, setCarried] = useState<readonly CurvePoint[]>([]);
+  const [versions, reloadVersions] = useResult(() => api.listModelVersions(), [api, revision]);
+  const train = useJob(api, () => reloadVersions());
+  const compare = useJob(api, (j) => {
+    if (j.result !== null && 'run' in j.result) setCompareRun(j.result.run);
+  });
+  const [run] = useResult<RunDetail>(compareRun === null ? null : () => api.getRun({ id: compareRun }), [api, compareRun]);
+  const training = train.job !== null && (train.job.state === 'running' || train.job.state === 'queued');
+  const comparing = compare.job !== null && (compare.job.state === 'running' || compare.job.state === 'queued');
+
+  const start = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    const request: Record<string, number | boolean> = { useInteractions, useLabels };
+    for (const f of FIELDS) {
+      const n = Number(values[f.key]);
+      if (values[f.key].trim() === '' || !Number.isFinite(n)) {
+        setFormError(`${f.label}: enter a number (default ${FINETUNE_DEFAULTS[f.key]}).`);
+        return;
+      }
+      request[f.key] = n;
+    }
+    if (!useInteractions && !useLabels) {
+      setFormError('Choose at least one kind of training data.');
+      return;
+    }
+    setFormError(null);
+    setCarried([]);
+    void train.start(api.startFinetune(request as StartFinetuneRequest));
+  };
+  const activate = async (id: string): Promise<void> => {
+    setBusy(true);
+    const r = await api.activateModelVersion({ id });
+    setBusy(false);
+    setActivateError(r.ok ? null : r.error);
+    reloadVersions();
+  };
+  const resume = (): void => {
+    setCarried(train.job?.curve ?? []);
+    train.resume();
+  };
+  const curve: readonly CurvePoint[] =
+    train.job === null ? [] : [...carried.filter((p) => p.epoch < (train.job?.curve[0]?.epoch ?? Number.POSITIVE_INFINITY)), ...train.job.curve];
+  const seed = Number.isInteger(Number(values.seed)) && Number(values.seed) >= 0 ? Number(values.seed) : FINETUNE_DEFAULTS.seed;
+
+  return (
+    <>
+      <section aria-labelledby="ft-title">
+        <h2 id="ft-title">Fine-tune the text adapter</h2>
+        <p className="muted">The transformer stays frozen; a light adapter on its vectors is trained contrastively (in-batch negatives, labelled negatives).</p>
+        <form className="ft-form" onSubmit={start}>
+          <fieldset className="ft-params">
+            <legend>Hyper-parameters</legend>
+            {FIELDS.map((f) => (
+              <div key={f.key} className="param">
+                <label htmlFor={`ft-${f.key}`}>{f.label}</label>
+                <input
+                  id={`ft-${f.key}`}
+                  type="number"
+                  step={f.step}
+                  value={values[f.key]}
+                  onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                  aria-describedby={`ft-${f.key}-help`}
+                  className="narrow"
+                />
+                <span id={`ft-${f.key}-help`} className="muted help">
+                  {f.help}
+                </span>
+              </div>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>Training data</legend>
+            <span className="check">
+              <input id="ft-interactions" type="checkbox" checked={useInteractions} onChange={(e) => setUseInteractions(e.target.checked)} />
+              <label htmlFor="ft-interactions">Interactions (training split)</label>
+            </span>
+            <span className="check">
+              <input id="ft-labels" type="checkbox" checked={useLabels} onChange={(e) => setUseLabels(e.target.checked)} />
+              <label htmlFor="ft-labels">Relevance labels</label>
+            </span>
+          </fieldset>
+          <FormError message={formError} />
+          <button type="submit" disabled={training}>
+            {train.job === null ? 'Start fine-tuning' : 'Start again'}
+          </button>
+        </form>
+        <JobPanel title="Fine-tuning" job={train.job} error={train.error} onCancel={train.cancel} onResume={resume} />
+        {train.job !== null && <CurveChart curve={curve} />}
+      </section>
+
+      <section aria-labelledby="versions-title">
+        <h2 id="versions-title">Model versions</h2>
+        {versions?.ok === false && <ErrorNotice error={versions.error} />}
+        {activateError !== null && <ErrorNotice error={activateError} />}
+        {versions?.ok === true && <VersionsTable versions={versions.value} busy={busy} onActivate={(id) => void activate(id)} />}
+      </section>
+
+      <section aria-labelledby="ft-compare-title">
+        <h2 id="ft-compare-title">Compare frozen and fine-tuned</h2>
+        <p className="muted">Evaluates both on the RecBole protocol (seed {seed}, no tuning) with the active version.</p>
+        <div className="row">
+          {COMPARISONS.map((c) => (
+            <button
+              key={c.label}
+              type="button"
+              disabled={comparing}
+              onClick={() => void compare.start(api.startEvaluation({ protocol: 'recbole', models: [...c.models], seeds: [seed], k: 10, tune: false }))}
+            >
+              Evaluate {c.label}
+            </button>
+          ))}
+        </div>
+        <JobPanel title="Comparison" job={compare.job} error={compare.error} onCancel={compare.cancel} />
+        {run?.ok === false && <ErrorNotice error={run.error} />}
+        {run?.ok === true && <RunDetailView run={run.value} idPrefix="ft-compare" />}
+      </section>
+    </>
+  );
+}
