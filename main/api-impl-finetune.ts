@@ -4,6 +4,7 @@
  * version is recorded in the adapter folder (active.json, read by the scorers) and in the
  * workspace meta 'active_adapter' (the labeling queue names it as the proposing model).
  */
+import { createHash } from 'node:crypto';
 import type { Api, ModelVersion } from './api';
 import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
 import { ACTIVE_ADAPTER_KEY } from './api-impl-labels';
@@ -20,7 +21,8 @@ function toModelVersion(v: AdapterVersion): ModelVersion {
     id: v.version,
     created: m.created,
     config,
-    dataHash: m.data_sha256,
+    // interactions' hash, and with labels the hash of both (labels change the training data)
+    dataHash: m.labels.sha256 === undefined || m.labels.positive + m.labels.negative === 0 ? m.data_sha256 : createHash('sha256').update(`${m.data_sha256} ${m.labels.sha256}`).digest('hex'),
     seed: m.seed,
     validNdcg: Number.isFinite(m.metrics.best_valid_ndcg) ? m.metrics.best_valid_ndcg : null,
     bestEpoch: Number.isFinite(m.metrics.best_epoch) ? m.metrics.best_epoch : null,

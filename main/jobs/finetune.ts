@@ -6,6 +6,7 @@
  * A checkpoint `<outDir>.checkpoint.bin` is written after every epoch; `resumeFrom` continues an
  * interrupted (cancelled, crashed) run to the same final weights.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -159,7 +160,11 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
       seed,
       base: base.params(),
       params: train.params,
-      labels: { positive: labels.filter((l) => l.value === 1).length, negative: labels.filter((l) => l.value === 0).length },
+      labels: {
+        positive: labels.filter((l) => l.value === 1).length,
+        negative: labels.filter((l) => l.value === 0).length,
+        sha256: labelsHash(labels),
+      },
       protocol: { name: 'recbole', seed, note: 'pairs from the train split, early stopping on the valid split; the test split is not used' },
       metrics: {
         initial_valid_ndcg: train.initialValidNdcg,
@@ -194,3 +199,9 @@ export function formatEpoch(r: EpochRecord): string {
 }
 
 export type { Progress };
+
+/** SHA-256 of the labels as sorted "user item value" lines (order of entry does not matter). */
+export function labelsHash(labels: readonly { readonly user: number; readonly item: number; readonly value: number }[]): string {
+  const lines = labels.map((l) => `${l.user} ${l.item} ${l.value}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}

@@ -25,7 +25,12 @@ export interface AdapterMeta {
   /** Frozen encoder and semantic settings the adapter was trained on. */
   readonly base: Readonly<Record<string, number | string | boolean>>;
   readonly params: TrainParams;
-  readonly labels: { readonly positive: number; readonly negative: number };
+  readonly labels: {
+    readonly positive: number;
+    readonly negative: number;
+    /** SHA-256 of the (user, item, value) labels trained on, sorted; absent in older versions. */
+    readonly sha256?: string;
+  };
   readonly protocol: { readonly name: string; readonly seed: number; readonly note: string };
   readonly metrics: {
     readonly initial_valid_ndcg: number;
