@@ -8,8 +8,9 @@
  *   knowrec forget-user --workspace FILE --user ID
  *   knowrec serve --workspace FILE [--port N]
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './core/files';
+import { join, resolve } from 'node:path';
 import { createApi } from './api-impl';
 import { startBridge } from './bridge/server';
 import { Workspace, forgetUser } from './core/store';
@@ -479,11 +480,7 @@ async function cmdFinetune(flags: Flags): Promise<void> {
 
 /** Writes JSON through a temporary file and a rename, so a crash never leaves half a file. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const abs = resolve(path);
-  mkdirSync(dirname(abs), { recursive: true });
-  const tmp = `${abs}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, abs);
+  writeFileAtomic(resolve(path), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -5,9 +5,10 @@
  * model intact. No model code here, so readers (the Api) load nothing heavy.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFolderAtomic } from '../core/files';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import type { Explanation, ReasonLang } from '../core/rank';
 import type { Dataset } from '../core/types';
@@ -61,23 +62,11 @@ export function dataHash(d: Dataset): string {
 
 /** Writes the snapshot into DIR through a temporary folder and renames (atomic swap). */
 export function saveSnapshot(dir: string, snap: Snapshot): void {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(tmp);
-  try {
+  writeFolderAtomic(dir, (tmp) => {
     writeFileSync(join(tmp, 'recommendations.json'), JSON.stringify(snap.recommendations));
     // the manifest goes last: a folder with a manifest is complete
     writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(snap.manifest, null, 2)}\n`);
-    const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-    const hadOld = existsSync(dir);
-    if (hadOld) renameSync(dir, old);
-    renameSync(tmp, dir);
-    if (hadOld) rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }
 
 export function loadSnapshot(dir: string): Snapshot {

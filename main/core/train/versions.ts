@@ -6,9 +6,10 @@
  * last, so a folder with adapter.json is complete. A root folder holds many versions and
  * `active.json` naming the active one.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic, writeFolderAtomic } from '../files';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { KnowrecError } from '../errors';
 import { Adapter, type AdapterConfig } from './adapter';
 import { readBinFile, writeBinFile } from './binfile';
@@ -66,22 +67,10 @@ export function versionName(created: Date, seed: number): string {
 
 /** Writes an adapter version into `dir` (replaced atomically). */
 export function saveAdapter(dir: string, adapter: Adapter, meta: AdapterMeta): void {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(tmp);
-  try {
+  writeFolderAtomic(dir, (tmp) => {
     writeBinFile(join(tmp, 'adapter.bin'), { format: ADAPTER_FORMAT, config: adapter.config }, { weights: adapter.params });
     writeFileSync(join(tmp, 'adapter.json'), `${JSON.stringify({ ...meta, config: adapter.config }, null, 2)}\n`);
-    const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-    const hadOld = existsSync(dir);
-    if (hadOld) renameSync(dir, old);
-    renameSync(tmp, dir);
-    if (hadOld) rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }
 
 export function readAdapterMeta(dir: string): AdapterMeta {
@@ -146,8 +135,5 @@ export function setActiveAdapter(rootDir: string, version: string): void {
   if (!existsSync(join(rootDir, version, 'adapter.json'))) {
     throw new KnowrecError('not-found', `no adapter version '${version}'`, { file: rootDir }, 'pick one of listAdapterVersions(rootDir)');
   }
-  const file = join(rootDir, 'active.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ version, set: new Date().toISOString() })}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(join(rootDir, 'active.json'), `${JSON.stringify({ version, set: new Date().toISOString() })}\n`);
 }
