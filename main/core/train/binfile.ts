@@ -5,8 +5,8 @@
  *   blocks in header order, each `length` float64 values (little endian).
  * Writing goes through a temporary file and a rename, so a crash never leaves half a file.
  */
-import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files';
 import { KnowrecError } from '../errors';
 
 const MAGIC = 'KRBIN1\0\0';
@@ -74,15 +74,7 @@ function truncated(file: string): KnowrecError {
 
 /** Writes atomically: temporary file beside `path`, then rename. */
 export function writeBinFile(path: string, meta: unknown, arrays: Readonly<Record<string, Float64Array>>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(tmp, encodeBin(meta, arrays));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, encodeBin(meta, arrays));
 }
 
 export function readBinFile(path: string): BinContent {
