@@ -38,24 +38,9 @@ port.on('message', (msg: ToTrainWorker) => {
     return p;
   };
   trainAdapter(msg.data, { ...msg.options, signal: ctrl.signal, onEpoch }).then(
-    (r) => {
-      const weights = r.adapter.params;
-      post({
-        type: 'done',
-        result: {
-          config: r.adapter.config,
-          weights,
-          params: r.params,
-          seed: r.seed,
-          initialValidNdcg: r.initialValidNdcg,
-          bestValidNdcg: r.bestValidNdcg,
-          bestEpoch: r.bestEpoch,
-          history: r.history,
-          stoppedEarly: r.stoppedEarly,
-          resumedAfterEpoch: r.resumedAfterEpoch,
-          pairs: r.pairs,
-        },
-      }, [weights.buffer as ArrayBuffer]);
+    ({ adapter, ...rest }) => {
+      const weights = adapter.params;
+      post({ type: 'done', result: { ...rest, config: adapter.config, weights } }, [weights.buffer as ArrayBuffer]);
     },
     (e: unknown) => {
       const error = e instanceof KnowrecError ? { code: e.code, message: e.message } : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };

@@ -1,7 +1,7 @@
 /** Messages between the training worker (worker-entry.ts) and trainAdapterInWorker (worker.ts). */
 import type { ErrorCode } from '../errors';
 import type { AdapterConfig } from './adapter';
-import type { EpochRecord, TrainData, TrainParams } from './trainer';
+import type { EpochRecord, TrainData, TrainParams, TrainResult } from './trainer';
 
 /** The TrainOptions that can cross a thread boundary (no functions, no signal). */
 export interface WorkerTrainOptions {
@@ -11,19 +11,11 @@ export interface WorkerTrainOptions {
   readonly resumeFrom?: string;
 }
 
-export interface SerializedTrainResult {
+/** A TrainResult with the adapter as plain data (its weights' buffer is transferred). */
+export type SerializedTrainResult = Omit<TrainResult, 'adapter'> & {
   readonly config: AdapterConfig;
   readonly weights: Float64Array;
-  readonly params: TrainParams;
-  readonly seed: number;
-  readonly initialValidNdcg: number;
-  readonly bestValidNdcg: number;
-  readonly bestEpoch: number;
-  readonly history: readonly EpochRecord[];
-  readonly stoppedEarly: boolean;
-  readonly resumedAfterEpoch: number | null;
-  readonly pairs: number;
-}
+};
 
 export type ToTrainWorker =
   | { readonly type: 'start'; readonly data: TrainData; readonly options: WorkerTrainOptions }

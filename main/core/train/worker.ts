@@ -42,19 +42,8 @@ export function trainAdapterInWorker(data: TrainData, opts: TrainOptions): Promi
           if (!settled) worker.postMessage({ type: 'ack' } satisfies ToTrainWorker);
         });
       } else if (msg.type === 'done') {
-        const r = msg.result;
-        finish(() => resolve({
-          adapter: new Adapter(r.config, r.weights),
-          params: r.params,
-          seed: r.seed,
-          initialValidNdcg: r.initialValidNdcg,
-          bestValidNdcg: r.bestValidNdcg,
-          bestEpoch: r.bestEpoch,
-          history: r.history,
-          stoppedEarly: r.stoppedEarly,
-          resumedAfterEpoch: r.resumedAfterEpoch,
-          pairs: r.pairs,
-        }));
+        const { config, weights, ...rest } = msg.result;
+        finish(() => resolve({ ...rest, adapter: new Adapter(config, weights) }));
       } else if (msg.type === 'error') {
         const err = msg.error.code === 'cancelled' ? cancelled() : new KnowrecError(msg.error.code, 'training worker error');
         if (msg.error.code !== 'cancelled') err.message = msg.error.message;
