@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchApi, type JobInfo, type ModelVersion, type Result, type StartFinetuneRequest } from '../../main/api';
 import { createApi, type ApiImpl } from '../../main/api-impl';
-import type { Encoder } from '../../main/core/encode/types';
 import { splitInteractions } from '../../main/core/eval';
 import { evaluateSplit } from '../../main/core/eval/evaluate';
 import { KgIndex } from '../../main/core/kg';
@@ -31,27 +30,12 @@ import { fitContext } from '../../main/jobs/evaluate';
 import { runFinetuneTask } from '../../main/jobs/job-worker-finetune';
 import { inProcessExecutor } from '../../main/jobs/job-worker-host';
 import { runTask } from '../../main/jobs/job-worker-tasks';
+import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 
 const DIM = 64;
 
 /** A bag-of-words encoder (hashed words, unit length) instead of the ONNX model. */
-const hashEncoder: Encoder = {
-  modelId: 'bag-of-words',
-  dim: DIM,
-  encode: async (texts) =>
-    texts.map((t) => {
-      const v = new Float32Array(DIM);
-      for (const w of t.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-        let h = 7;
-        for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-        v[h % DIM] += 1;
-      }
-      let n = 0;
-      for (const x of v) n += x * x;
-      n = Math.sqrt(n) || 1;
-      return v.map((x) => x / n);
-    }),
-};
+const hashEncoder = bagOfWordsEncoder(DIM);
 
 const USERS = 10;
 const ITEMS = 12;

@@ -10,29 +10,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchApi, type ApiEvent, type JobInfo, type Result } from '../../main/api';
 import { createApi, type ApiImpl } from '../../main/api-impl';
-import type { Encoder } from '../../main/core/encode/types';
 import { Workspace } from '../../main/core/store';
 import { inProcessExecutor } from '../../main/jobs/job-worker-host';
 import { runFinetuneTask } from '../../main/jobs/job-worker-finetune';
 import { runTask } from '../../main/jobs/job-worker-tasks';
+import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 
-const hashEncoder: Encoder = {
-  modelId: 'bag-of-words',
-  dim: 32,
-  encode: async (texts) =>
-    texts.map((t) => {
-      const v = new Float32Array(32);
-      for (const w of t.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-        let h = 7;
-        for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-        v[h % 32] += 1;
-      }
-      let n = 0;
-      for (const x of v) n += x * x;
-      n = Math.sqrt(n) || 1;
-      return v.map((x) => x / n);
-    }),
-};
+const hashEncoder = bagOfWordsEncoder(32);
 
 function writeGroups(folder: string): void {
   mkdirSync(folder, { recursive: true });

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchApi, type Result } from '../../main/api';
 import { createApi, type ApiImpl } from '../../main/api-impl';
-import type { Encoder } from '../../main/core/encode/types';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot } from '../../main/jobs/snapshot';
+import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 
 const DIRECTED_BY = 'film.film.directed_by';
 
@@ -56,23 +56,7 @@ function dataset(): Dataset {
 }
 
 /** Words hashed into 64 dimensions, L2-normalized. */
-const hashEncoder: Encoder = {
-  modelId: 'bag-of-words',
-  dim: 64,
-  encode: async (texts) =>
-    texts.map((t) => {
-      const v = new Float32Array(64);
-      for (const w of t.toLowerCase().match(/[a-z]+/g) ?? []) {
-        let h = 7;
-        for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-        v[h % 64] += 1;
-      }
-      let n = 0;
-      for (const x of v) n += x * x;
-      n = Math.sqrt(n) || 1;
-      return v.map((x) => x / n);
-    }),
-};
+const hashEncoder = bagOfWordsEncoder(64, /[a-z]+/g);
 
 function snapshot(hash: string): Snapshot {
   return {
