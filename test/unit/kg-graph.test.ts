@@ -209,6 +209,21 @@ describe('neighbours', () => {
     expect(plain.neighbours(las, 0)).toEqual([]);
   });
 
+  it('answers one hop (its own fast path) exactly as the first layer of the breadth-first search', () => {
+    for (let e = 0; e < plain.entityCount; e++) {
+      for (const relations of [undefined, [COUNTRY]]) {
+        const one = plain.neighbours(e, 1, relations === undefined ? {} : { relations });
+        const layer = plain.neighbours(e, 2, relations === undefined ? {} : { relations }).filter((n) => n.distance === 1);
+        expect(one).toEqual(layer);
+        expect(new Set(one.map((n) => n.entity)).size).toBe(one.length);
+        expect(one.some((n) => n.entity === e)).toBe(false);
+        if (one.length > 1) expect(plain.neighbours(e, 1, { limit: 1, ...(relations === undefined ? {} : { relations }) })).toEqual(one.slice(0, 1));
+      }
+    }
+    // the director reaches both of his films in one hop
+    expect(plain.neighbours(E(plain, 'm.lasseter'), 1).length).toBe(2);
+  });
+
   it('rejects unknown relations and bad hops', () => {
     expect(() => plain.neighbours(0, 1, { relations: ['film.film.nope'] })).toThrow(/unknown relation "film.film.nope"/);
     expect(() => plain.neighbours(0, -1)).toThrow(KnowrecError);

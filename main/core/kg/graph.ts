@@ -251,7 +251,23 @@ export class KgIndex implements KgCore {
     if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0)) {
       throw new KnowrecError('config', `limit must be a whole number ≥ 0, got ${String(limit)}`, {}, 'leave it out for no limit');
     }
-    const { order, dist } = bfs(this.adjacency, [entity], hops, this.relationMask(options.relations), limit + 1);
+    const mask = this.relationMask(options.relations);
+    if (hops === 1) {
+      // one hop: the adjacency row itself, in the order BFS would visit it, without BFS's two
+      // arrays of nEntities (the verbalizer asks this for every unnamed fact of every item)
+      const { offsets, neighbour, relation } = this.adjacency;
+      const seen = new Set<number>([entity]);
+      const one: Neighbour[] = [];
+      for (let p = offsets[entity], end = offsets[entity + 1]; p < end && one.length < limit; p++) {
+        if (mask !== null && mask[relation[p]] === 0) continue;
+        const v = neighbour[p];
+        if (seen.has(v)) continue;
+        seen.add(v);
+        one.push({ entity: v, distance: 1 });
+      }
+      return one;
+    }
+    const { order, dist } = bfs(this.adjacency, [entity], hops, mask, limit + 1);
     const out: Neighbour[] = [];
     for (let k = 1; k < order.length && out.length < limit; k++) out.push({ entity: order[k], distance: dist[order[k]] });
     return out;

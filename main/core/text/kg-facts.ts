@@ -42,12 +42,23 @@ export function kgFactSource(kg: KgIndex, opts: KgFactOptions = {}): FactSource 
           continue;
         }
         // unnamed entity: name it through the other items reached by the same relation
-        const others: number[] = [];
-        for (const n of kg.neighbours(f.entity, 1, { relations: [f.relation] })) {
-          for (const it of kg.entityItems(n.entity)) if (it !== item && !others.includes(it)) others.push(it);
+        // the best maxShared of them (an unnamed entity such as a country can reach thousands)
+        const seen = new Set<number>([item]);
+        const best: number[] = [];
+        for (const n of maxShared > 0 ? kg.neighbours(f.entity, 1, { relations: [f.relation] }) : []) {
+          for (const it of kg.entityItems(n.entity)) {
+            if (seen.has(it)) continue;
+            seen.add(it);
+            if (best.length === maxShared && !better(it, best[best.length - 1])) continue;
+            let k = best.length === maxShared ? best.length - 1 : best.length;
+            while (k > 0 && better(it, best[k - 1])) {
+              best[k] = best[k - 1];
+              k--;
+            }
+            best[k] = it;
+          }
         }
-        others.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-        const sharedWith = others.slice(0, maxShared).map((it) => kg.itemLabel(it));
+        const sharedWith = best.map((it) => kg.itemLabel(it));
         out.push({ relation: f.relation, entityLabel: null, direction, ...(sharedWith.length > 0 ? { sharedWith } : {}) });
       }
       cache.set(item, out);
