@@ -10,7 +10,6 @@
  *
  *   nice -n 10 npx tsx benchmarks/hybrid-experiments.ts --seed 2020 [--variants a,b] [--protocol recbole]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { evaluateSplit, splitInteractions, type SplitProtocol } from '../main/core/eval';
@@ -23,79 +22,15 @@ import { createRng } from '../main/core/random';
 import { toCsr } from '../main/core/matrix';
 import type { FeatureFlags } from '../main/core/rank/features';
 import type { HybridSource } from '../main/core/rank/features';
-import { SemanticScorer } from '../main/core/models/semantic';
 import type { FitContext, Scorer } from '../main/core/types';
 import { openDataset } from '../main/jobs/dataset';
 import { fitContext } from '../main/jobs/evaluate';
-import { fitModel, HYBRID_SOURCES, ModelEnv, type FittedModel } from '../main/jobs/model-factory';
+import { ModelEnv } from '../main/jobs/model-factory';
+import { cachedSources } from './source-cache';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** A fitted scorer replayed from its cached score matrix. */
-class MatrixScorer implements Scorer {
-  constructor(
-    readonly name: string,
-    private readonly m: Float32Array,
-    private readonly nItems: number,
-    private readonly p: Readonly<Record<string, number | string | boolean>>,
-  ) {}
-  async fit(): Promise<void> {}
-  score(user: number, items?: Int32Array): Float32Array {
-    const row = this.m.subarray(user * this.nItems, (user + 1) * this.nItems);
-    if (items === undefined) return row.slice();
-    return Float32Array.from(items, (i) => row[i]);
-  }
-  params(): Readonly<Record<string, number | string | boolean>> {
-    return this.p;
-  }
-}
-
-async function cachedSources(
-  dir: string,
-  ctx: FitContext,
-  validate: (s: Scorer) => number,
-  env: ModelEnv,
-): Promise<{ sources: HybridSource[]; vectors: Float32Array | null; dim: number }> {
-  mkdirSync(dir, { recursive: true });
-  const fitted = new Map<string, Promise<FittedModel>>();
-  const sources: HybridSource[] = [];
-  let vectors: Float32Array | null = null;
-  let dim = 0;
-  for (const name of HYBRID_SOURCES) {
-    const file = join(dir, `${name}.f32`);
-    const meta = join(dir, `${name}.json`);
-    if (!existsSync(file)) {
-      const t0 = performance.now();
-      const f = await fitModel(name, ctx, { tune: true, validate, env, cache: fitted });
-      const m = new Float32Array(ctx.nUsers * ctx.nItems);
-      for (let u = 0; u < ctx.nUsers; u++) m.set(f.scorer.score(u), u * ctx.nItems);
-      writeFileSync(file, Buffer.from(m.buffer));
-      const info = { params: f.scorer.params(), valid_ndcg: validate(f.scorer), seconds: (performance.now() - t0) / 1000 };
-      writeFileSync(meta, JSON.stringify(info));
-      if (f.scorer instanceof SemanticScorer) {
-        const s = f.scorer;
-        dim = s.itemVector(0).length;
-        const v = new Float32Array(ctx.nItems * dim);
-        for (let i = 0; i < ctx.nItems; i++) v.set(s.itemVector(i), i * dim);
-        writeFileSync(join(dir, 'vectors.f32'), Buffer.from(v.buffer));
-      }
-      process.stderr.write(`${dir}: ${name} fitted in ${info.seconds.toFixed(0)} s, valid NDCG@10 ${info.valid_ndcg.toFixed(4)}\n`);
-    }
-    const buf = readFileSync(file);
-    const m = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-    const info = JSON.parse(readFileSync(meta, 'utf8')) as { params: Record<string, number | string | boolean> };
-    sources.push({ name, scorer: new MatrixScorer(name, m, ctx.nItems, info.params) });
-  }
-  const vf = join(dir, 'vectors.f32');
-  if (existsSync(vf)) {
-    const buf = readFileSync(vf);
-    vectors = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-    dim = vectors.length / ctx.nItems;
-  }
-  return { sources, vectors, dim };
 }
 
 interface InnerSpec {

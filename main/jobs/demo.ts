@@ -95,7 +95,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
         `Hybrid = learned fusion (fitted on the validation split) of ${DEMO_MODELS.filter((m) => !m.startsWith('hybrid')).join(', ')}; ablations drop the KG, text or CF sources.`,
         `Main job run time: ${seconds} s on this machine.`,
         ...(cold !== null
-          ? ['Cold-items caveat: every valid and test target there is an item never seen in training, so a fusion learned on that validation split can learn to prefer never-seen items; read the hybrid\'s cold recall as an upper bound, not as cold-start skill.']
+          ? ['Cold-items caveat: every valid and test target there is an item never seen in training, and the hybrid learns its fusion on that validation split, so it also learns to put never-seen items first; semantic and kg-profile cannot. For a like-for-like reading, benchmarks/hybrid.ts --protocol cold-items also ranks only the new items with each scorer (docs/hybrid.md).']
           : []),
       ],
     }),

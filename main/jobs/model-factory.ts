@@ -31,12 +31,17 @@ import type { FitContext, Scorer } from '../core/types';
 export const TEXT_MODELS = ['semantic', 'semantic-ft'] as const;
 /** The hybrid with the fine-tuned text scorer (semantic-ft) in place of semantic. */
 export const FT_HYBRIDS = ['hybrid-ft'] as const;
+/**
+ * The hybrid whose fusion never sees the validation targets: it learns on a holdout carved from
+ * train (stacking; warm targets, plus pseudo-cold items when the validation targets are cold).
+ */
+export const STACKED_HYBRIDS = ['hybrid-stacked'] as const;
 export const KG_MODELS = ['kg-profile', 'kg-embed'] as const;
 /** The hybrid's sources, in the order their features are built. */
 export const HYBRID_SOURCES = ['semantic', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop'] as const;
 
 export function knownModels(): string[] {
-  return [...BASELINE_NAMES, ...TEXT_MODELS, ...KG_MODELS, ...ABLATIONS, ...FT_HYBRIDS];
+  return [...BASELINE_NAMES, ...TEXT_MODELS, ...KG_MODELS, ...ABLATIONS, ...FT_HYBRIDS, ...STACKED_HYBRIDS];
 }
 
 export interface ModelEnvOptions {
@@ -220,10 +225,11 @@ async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Pro
     await s.fit(ctx);
     return { scorer: s, fitSeconds: (performance.now() - t0) / 1000, tuneSeconds: 0, tuning: [] };
   }
-  if ((ABLATIONS as readonly string[]).includes(name) || name === 'hybrid-ft') {
+  if ((ABLATIONS as readonly string[]).includes(name) || name === 'hybrid-ft' || name === 'hybrid-stacked') {
     const plan = name === 'hybrid-ft'
       ? { sources: HYBRID_SOURCES.map((s) => (s === 'semantic' ? 'semantic-ft' : s)), features: {} }
-      : ablationSources(name, HYBRID_SOURCES);
+      : ablationSources(name === 'hybrid-stacked' ? 'hybrid' : name, HYBRID_SOURCES);
+    const stacked = name === 'hybrid-stacked';
     const cached = { ...opts, cache: opts.cache ?? new Map<string, Promise<FittedModel>>() };
     const sources: HybridSource[] = [];
     let sourceSeconds = 0;
@@ -243,22 +249,28 @@ async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Pro
       itemVectors: sem !== null && plan.features.historySimilarity !== false ? (i: number) => sem.itemVector(i) : undefined,
       features: plan.features,
       seed: ctx.seed,
-      // stacking, used when the validation targets are cold items (cold-items protocol): the fusion
-      // learns on a holdout carved from train (warm + pseudo-cold targets) instead, with the sources
-      // refitted (and tuned on validation, as above) on the rest; one refit shared by the ablations
-      inner: {
-        refit: async (ictx: FitContext): Promise<HybridSource[]> => {
-          const outer = cached.cache;
-          let inner = innerCaches.get(outer);
-          if (inner === undefined || inner.ctxTrain !== ictx.train.user.length) {
-            inner = { ctxTrain: ictx.train.user.length, cache: new Map() };
-            innerCaches.set(outer, inner);
+      // every hybrid but hybrid-stacked learns its fusion on the validation split, in every
+      // protocol; hybrid-stacked learns only on a holdout carved from train, with the sources
+      // refitted (and tuned on validation, as above) on the rest
+      ...(stacked
+        ? {
+            useValid: false,
+            inner: {
+              use: 'always' as const,
+              refit: async (ictx: FitContext): Promise<HybridSource[]> => {
+                const outer = cached.cache;
+                let inner = innerCaches.get(outer);
+                if (inner === undefined || inner.ctxTrain !== ictx.train.user.length) {
+                  inner = { ctxTrain: ictx.train.user.length, cache: new Map() };
+                  innerCaches.set(outer, inner);
+                }
+                const out: HybridSource[] = [];
+                for (const src of plan.sources) out.push({ name: src, scorer: (await fitModel(src, ictx, { ...opts, cache: inner.cache })).scorer });
+                return out;
+              },
+            },
           }
-          const out: HybridSource[] = [];
-          for (const src of plan.sources) out.push({ name: src, scorer: (await fitModel(src, ictx, { ...opts, cache: inner.cache })).scorer });
-          return out;
-        },
-      },
+        : {}),
     });
     await h.fit(ctx);
     const fusion = (performance.now() - t1) / 1000;

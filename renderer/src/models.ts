@@ -13,6 +13,7 @@ export const KNOWN_MODELS = [
   'kg-embed',
   'hybrid',
   'hybrid-ft',
+  'hybrid-stacked',
   'hybrid-no-kg',
   'hybrid-no-text',
   'hybrid-no-cf',

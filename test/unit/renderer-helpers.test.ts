@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KgEdge, KgNode, KgSubgraph } from '../../main/api';
 import { mergeExpansions } from '../../renderer/src/graph-merge';
-import { parseSeeds } from '../../renderer/src/models';
+import { KNOWN_MODELS, parseSeeds } from '../../renderer/src/models';
+import { knownModels } from '../../main/jobs/model-factory';
 import { addPick, removePick } from '../../renderer/src/report-picks';
 
 const node = (id: string, distance: number, item: string | null = null): KgNode => ({ id, label: id.toUpperCase(), kind: item === null ? 'entity' : 'item', item, distance });
@@ -51,6 +52,12 @@ describe('report picks', () => {
     expect(two).toEqual([a, b]);
     expect(removePick(two, { ...a, title: 'whatever' })).toEqual([b]);
     expect(removePick(two, { user: '2', item: '50', title: '' })).toEqual([a, b]);
+  });
+});
+
+describe('the evaluation form\'s model list', () => {
+  it('offers exactly the models the model factory knows', () => {
+    expect([...KNOWN_MODELS].sort()).toEqual(knownModels().sort());
   });
 });
 
