@@ -8,8 +8,8 @@
  * refitted on all of them.
  *
  * Optionally (`inner`) the fusion also learns on a holdout carved from the training interactions,
- * with the sources refitted on the rest (stacking); that is how it learns in the cold-items
- * protocol, whose validation targets are all cold items (see holdout.ts and docs/hybrid.md).
+ * with the sources refitted on the rest (stacking); the model factory's `hybrid-stacked` learns
+ * on that holdout alone, never on validation targets (see holdout.ts and docs/hybrid.md).
  *
  * score(user) is full length: candidates get the ranker's score, every other item −Infinity,
  * so full-ranking evaluation (with its own masking) works unchanged.
