@@ -8,9 +8,9 @@
  * Data: $KNOWREC_DATA_DIR (e.g. ../shared/datasets). Protocol: recbole 8:1:1, full ranking,
  * seen items excluded (train for valid; train+valid for test), K = 10.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadRegistryDataset } from '../main/core/data';
 import { evaluateSplit, splitInteractions } from '../main/core/eval';
@@ -18,11 +18,7 @@ import { createScorer } from '../main/core/models';
 import { Workspace } from '../main/core/store';
 import type { Scorer } from '../main/core/types';
 import { fitContext } from '../main/jobs/evaluate';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg, machineInfo, writeResults } from './common';
 
 const seconds = (t0: number): number => Math.round((performance.now() - t0)) / 1000;
 
@@ -74,16 +70,10 @@ async function main(): Promise<void> {
       data: { users: split.nUsers, items: split.nItems, train: split.train.user.length, valid: split.valid.user.length, test: split.test.user.length },
       seconds: { import: importSeconds, split: splitSeconds },
       models,
-      machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version },
+      machine: machineInfo(),
       date: new Date().toISOString(),
     };
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    const out = arg('--out');
-    if (out !== undefined) {
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, json);
-    }
-    process.stdout.write(json);
+    writeResults(result, arg('--out'));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -20,11 +20,8 @@ import { loadTokenizer } from '../main/core/encode/tokenizer';
 import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
 import { itemSentence, kgFactSource } from '../main/core/text';
+import { arg } from './common';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const flagsWithValue = new Set(['--out', '--threads', '--batch-size', '--repeat']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !flagsWithValue.has(all[i - 1] ?? ''));
 

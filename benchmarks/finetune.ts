@@ -25,11 +25,8 @@ import type { Scorer } from '../main/core/types';
 import { openDataset } from '../main/jobs/dataset';
 import { fitContext, runEvaluation } from '../main/jobs/evaluate';
 import { ModelEnv } from '../main/jobs/model-factory';
+import { arg } from './common';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const flag = (name: string): boolean => process.argv.includes(name);
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const secs = (t0: number): number => Math.round(performance.now() - t0) / 1000;

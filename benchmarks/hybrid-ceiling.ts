@@ -19,9 +19,7 @@
  *
  *   nice npx tsx benchmarks/hybrid-ceiling.ts [--seeds 2020,2021,2022] [--out benchmarks/results/hybrid-ceiling.json]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { evaluateSplit, splitInteractions } from '../main/core/eval';
 import { KgIndex } from '../main/core/kg';
@@ -31,11 +29,7 @@ import { openDataset } from '../main/jobs/dataset';
 import { fitContext } from '../main/jobs/evaluate';
 import { ModelEnv } from '../main/jobs/model-factory';
 import { cachedSources } from './source-cache';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg, machineInfo, writeResults } from './common';
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 const DAY = 86_400;
@@ -311,16 +305,10 @@ async function main(): Promise<void> {
     },
     summary_over_ease_mean: summary,
     per_seed: perSeed,
-    machine: { cpus: cpus().length, node: process.version, loadavg_at_end: loadavg() },
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
-  const json = `${JSON.stringify(out, null, 2)}\n`;
-  const file = arg('--out');
-  if (file !== undefined) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, json);
-  }
-  process.stdout.write(json);
+  writeResults(out, arg('--out'));
 }
 
 void main();

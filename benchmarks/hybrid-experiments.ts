@@ -27,11 +27,7 @@ import { openDataset } from '../main/jobs/dataset';
 import { fitContext } from '../main/jobs/evaluate';
 import { ModelEnv } from '../main/jobs/model-factory';
 import { cachedSources } from './source-cache';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from './common';
 
 interface InnerSpec {
   readonly share?: number;

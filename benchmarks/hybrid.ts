@@ -16,20 +16,13 @@
  * also measured ranking only the items without training interactions (`<model> (new items
  * only)`), which puts semantic and kg-profile on the hybrid's footing (see docs/hybrid.md).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { coldItemRecall } from '../main/core/eval';
 import { toCsr, rowIndices } from '../main/core/matrix';
 import { topK } from '../main/core/topk';
 import type { Scorer } from '../main/core/types';
 import { runEvaluationDetailed } from '../main/jobs/evaluate';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg, machineInfo, writeResults } from './common';
 
 const MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid-no-kg', 'hybrid-no-text', 'hybrid-no-cf'];
 const COLD_MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid-stacked'];
@@ -117,16 +110,10 @@ async function main(): Promise<void> {
     recbole_bpr_published_ndcg10: 0.2768,
     per_seed: perSeed,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg_at_end: loadavg() },
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
-  const json = `${JSON.stringify(result, null, 2)}\n`;
-  const out = arg('--out');
-  if (out !== undefined) {
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, json);
-  }
-  process.stdout.write(json);
+  writeResults(result, arg('--out'));
 }
 
 /** The cold-items protocol: cold-item recall of every model, the hybrid learned without the cold validation targets. */
@@ -189,16 +176,10 @@ async function cold(seeds: readonly number[]): Promise<void> {
     summary,
     per_seed: perSeed,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg_at_end: loadavg() },
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
-  const json = `${JSON.stringify(result, null, 2)}\n`;
-  const out = arg('--out');
-  if (out !== undefined) {
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, json);
-  }
-  process.stdout.write(json);
+  writeResults(result, arg('--out'));
 }
 
 void main();

@@ -12,11 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { clearChecksumCache, readResolvedDataset, resolveDataset, validateDataset, type ResolveOptions } from '../main/core/data';
 import { Workspace } from '../main/core/store';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg } from './common';
 
 const out = arg('--out');
 const repeat = Math.max(1, Number(arg('--repeat') ?? '3'));
