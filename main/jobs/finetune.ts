@@ -29,17 +29,6 @@ import { fitContext } from './evaluate';
 import { ModelEnv } from './model-factory';
 import { dataHash } from './snapshot';
 
-export {
-  activeAdapterVersion,
-  defaultAdapterRoot,
-  listAdapterVersions,
-  loadAdapter,
-  saveAdapter,
-  setActiveAdapter,
-  type AdapterMeta,
-  type AdapterVersion,
-} from '../core/train/versions';
-
 export interface FinetuneJobOptions extends Omit<OpenDatasetOptions, 'dataset'> {
   /** Registry name (e.g. ml-100k) or an in-memory dataset. */
   readonly dataset?: string | Dataset;

@@ -13,7 +13,8 @@ import { loadAtomicFolder } from '../../main/core/data/import';
 import type { Encoder } from '../../main/core/encode/types';
 import { selectInteractions } from '../../main/core/matrix';
 import type { Dataset } from '../../main/core/types';
-import { loadAdapter, runFinetune } from '../../main/jobs/finetune';
+import { loadAdapter } from '../../main/core/train';
+import { runFinetune } from '../../main/jobs/finetune';
 
 const DATA = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
 const DIR = join(DATA, 'ml-100k');

@@ -15,14 +15,8 @@ import { SemanticFtScorer } from '../../main/core/models/semantic-ft';
 import { createRng } from '../../main/core/random';
 import type { Dataset, Interactions, ItemRecord } from '../../main/core/types';
 import { splitInteractions } from '../../main/core/eval';
-import {
-  activeAdapterVersion,
-  checkpointPathFor,
-  listAdapterVersions,
-  loadAdapter,
-  runFinetune,
-  setActiveAdapter,
-} from '../../main/jobs/finetune';
+import { activeAdapterVersion, listAdapterVersions, loadAdapter, setActiveAdapter } from '../../main/core/train';
+import { checkpointPathFor, runFinetune } from '../../main/jobs/finetune';
 
 const DIM = 16;
 
