@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { gather } from '../main/core/models/common';
+import type { Scorer } from '../main/core/types';
 
 /** The value after `--name` on the command line, or undefined. */
 export function arg(name: string): string | undefined {
@@ -22,4 +24,38 @@ export function writeResults(result: unknown, out: string | undefined): void {
     writeFileSync(out, json);
   }
   process.stdout.write(json);
+}
+
+/**
+ * Per model and metric, the mean and sample standard deviation over seeds, both rounded to four
+ * decimals (main/jobs/runs.ts metricSummary does the same for stored runs, at six decimals).
+ */
+export function summarizeSeeds(
+  values: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>,
+): Record<string, Record<string, { mean: number; std: number }>> {
+  const summary: Record<string, Record<string, { mean: number; std: number }>> = {};
+  for (const [m, byMetric] of Object.entries(values)) {
+    summary[m] = {};
+    for (const [k, xs] of Object.entries(byMetric)) {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+      summary[m][k] = { mean: Math.round(mean * 1e4) / 1e4, std: Math.round(std * 1e4) / 1e4 };
+    }
+  }
+  return summary;
+}
+
+/** A Scorer over ready-made scores: `row(user)` returns a fresh full-length score vector. */
+export function rowScorer(name: string, row: (user: number) => Float32Array, params: Readonly<Record<string, number | string | boolean>> = {}): Scorer {
+  return {
+    name,
+    fit: async (): Promise<void> => undefined,
+    params: () => params,
+    score: (user: number, items?: Int32Array): Float32Array => gather(name, row(user), items),
+  };
+}
+
+/** A Scorer replaying a dense user × item score matrix (row-major, nItems columns). */
+export function matrixScorer(name: string, m: Float32Array, nItems: number, params: Readonly<Record<string, number | string | boolean>> = {}): Scorer {
+  return rowScorer(name, (u) => m.slice(u * nItems, (u + 1) * nItems), params);
 }

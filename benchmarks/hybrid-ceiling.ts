@@ -29,7 +29,7 @@ import { openDataset } from '../main/jobs/dataset';
 import { fitContext } from '../main/jobs/evaluate';
 import { ModelEnv } from '../main/jobs/model-factory';
 import { cachedSources } from './source-cache';
-import { arg, machineInfo, writeResults } from './common';
+import { arg, machineInfo, matrixScorer, rowScorer, writeResults } from './common';
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 const DAY = 86_400;
@@ -190,21 +190,16 @@ async function runSeed(seed: number): Promise<SeedResult> {
   }
   const folds = [0, 1].map((f) => Int32Array.from({ length: nU }, (_, u) => u).filter((u) => ((u * 7919 + 13) % 2) === f));
   const blend = (w: ReadonlyMap<string, number>, users: Int32Array): number => {
-    const scorer: Scorer = {
-      name: 'blend',
-      fit: async (): Promise<void> => undefined,
-      params: () => ({}),
-      score(u: number, items?: Int32Array): Float32Array {
-        const r = new Float32Array(nI);
-        for (const [name, c] of w) {
-          if (c === 0) continue;
-          const m = z.get(name);
-          if (m === undefined) throw new Error(`no signal ${name}`);
-          for (let i = 0; i < nI; i++) r[i] += c * m[u * nI + i];
-        }
-        return items === undefined ? r : Float32Array.from(items, (i) => r[i]);
-      },
-    };
+    const scorer = rowScorer('blend', (u) => {
+      const r = new Float32Array(nI);
+      for (const [name, c] of w) {
+        if (c === 0) continue;
+        const m = z.get(name);
+        if (m === undefined) throw new Error(`no signal ${name}`);
+        for (let i = 0; i < nI; i++) r[i] += c * m[u * nI + i];
+      }
+      return r;
+    });
     return evaluateSplit(scorer, split, 'valid', [10], { users }).metrics['ndcg@10'];
   };
   const easeOnly = new Map([['ease', 1]]);
@@ -216,15 +211,7 @@ async function runSeed(seed: number): Promise<SeedResult> {
   const results: Record<string, unknown>[] = [];
   const others = [...signals.keys()].filter((s) => s !== 'ease');
   for (const name of others) {
-    const alone = validate({
-      name,
-      fit: async (): Promise<void> => undefined,
-      params: () => ({}),
-      score: (u: number, items?: Int32Array): Float32Array => {
-        const r = (signals.get(name) as Float32Array).slice(u * nI, (u + 1) * nI);
-        return items === undefined ? r : Float32Array.from(items, (i) => r[i]);
-      },
-    });
+    const alone = validate(matrixScorer(name, signals.get(name) as Float32Array, nI));
     const cv: number[] = [];
     const picked: number[] = [];
     for (const f of [0, 1]) {
@@ -236,7 +223,7 @@ async function runSeed(seed: number): Promise<SeedResult> {
       picked.push(best.w);
       cv.push(blend(new Map([['ease', 1], [name, best.w]]), folds[1 - f]));
     }
-    const v = (cv[1] * nOf[0] + cv[0] * nOf[1]) / (nOf[0] + nOf[1]);
+    const v = pooled([cv[1], cv[0]]); // cv[f] was measured on the other fold
     results.push({ signal: name, alone_valid_ndcg10: round(alone), blend_weights_picked: picked, blend_cv_valid_ndcg10: round(v), over_ease: round(v / easeValid) });
     process.stderr.write(`seed ${seed}: ${name}: alone ${alone.toFixed(4)}, ease + w·${name} (cv) ${v.toFixed(4)} (${(v / easeValid).toFixed(4)}×)\n`);
   }
@@ -261,7 +248,7 @@ async function runSeed(seed: number): Promise<SeedResult> {
     allWeights.push(Object.fromEntries(w));
     allCv.push(blend(w, folds[1 - f]));
   }
-  const all = (allCv[1] * nOf[0] + allCv[0] * nOf[1]) / (nOf[0] + nOf[1]);
+  const all = pooled([allCv[1], allCv[0]]);
   process.stderr.write(`seed ${seed}: all signals (cv) ${all.toFixed(4)} (${(all / easeValid).toFixed(4)}×)\n`);
   return {
     seed,

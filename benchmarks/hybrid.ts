@@ -22,7 +22,7 @@ import { toCsr, rowIndices } from '../main/core/matrix';
 import { topK } from '../main/core/topk';
 import type { Scorer } from '../main/core/types';
 import { runEvaluationDetailed } from '../main/jobs/evaluate';
-import { arg, machineInfo, writeResults } from './common';
+import { arg, machineInfo, rowScorer, summarizeSeeds, writeResults } from './common';
 
 const MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid-no-kg', 'hybrid-no-text', 'hybrid-no-cf'];
 const COLD_MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid-stacked'];
@@ -33,16 +33,11 @@ const NEW_ONLY_MODELS = ['semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid
 function newItemsOnly(scorer: Scorer, train: { readonly item: Int32Array }, nItems: number): Scorer {
   const hasTrain = new Uint8Array(nItems);
   for (const i of train.item) hasTrain[i] = 1;
-  return {
-    name: `${scorer.name} (new items only)`,
-    fit: async (): Promise<void> => undefined,
-    params: () => scorer.params(),
-    score(user: number, items?: Int32Array): Float32Array {
-      const all = scorer.score(user).slice();
-      for (let i = 0; i < nItems; i++) if (hasTrain[i] === 1) all[i] = -3e38;
-      return items === undefined ? all : Float32Array.from(items, (i) => all[i]);
-    },
-  };
+  return rowScorer(`${scorer.name} (new items only)`, (user) => {
+    const all = scorer.score(user).slice();
+    for (let i = 0; i < nItems; i++) if (hasTrain[i] === 1) all[i] = -3e38;
+    return all;
+  }, scorer.params());
 }
 const COLD_METRICS = ['recall@10', 'ndcg@10', 'hit@10'];
 const METRICS = ['ndcg@10', 'recall@10', 'mrr@10', 'hit@10', 'precision@10'];
@@ -89,15 +84,7 @@ async function main(): Promise<void> {
     });
     process.stderr.write(`\nseed ${seed}: hybrid ndcg@10 ${run.results.results.hybrid.test['ndcg@10'].toFixed(4)} in ${wall.toFixed(0)} s\n`);
   }
-  const summary: Record<string, Record<string, { mean: number; std: number }>> = {};
-  for (const [m, byMetric] of Object.entries(values)) {
-    summary[m] = {};
-    for (const [k, xs] of Object.entries(byMetric)) {
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-      summary[m][k] = { mean: Math.round(mean * 1e4) / 1e4, std: Math.round(std * 1e4) / 1e4 };
-    }
-  }
+  const summary = summarizeSeeds(values);
   const single = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed'];
   const best = single.reduce((b, m) => (summary[m]['ndcg@10'].mean > summary[b]['ndcg@10'].mean ? m : b), single[0]);
   const result = {
@@ -150,15 +137,7 @@ async function cold(seeds: readonly number[]): Promise<void> {
     });
     process.stderr.write(`\ncold seed ${seed}: hybrid cold recall@10 ${run.results.results.hybrid.cold_test?.['recall@10']} semantic ${run.results.results.semantic.cold_test?.['recall@10']}\n`);
   }
-  const summary: Record<string, Record<string, { mean: number; std: number }>> = {};
-  for (const [m, byMetric] of Object.entries(values)) {
-    summary[m] = {};
-    for (const [k, xs] of Object.entries(byMetric)) {
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-      summary[m][k] = { mean: Math.round(mean * 1e4) / 1e4, std: Math.round(std * 1e4) / 1e4 };
-    }
-  }
+  const summary = summarizeSeeds(values);
   const result = {
     benchmark: 'hybrid-cold-items',
     dataset: 'ml-100k',

@@ -11,25 +11,7 @@ import type { HybridSource } from '../main/core/rank/features';
 import { SemanticScorer } from '../main/core/models/semantic';
 import type { FitContext, Scorer } from '../main/core/types';
 import { fitModel, HYBRID_SOURCES, ModelEnv, type FittedModel } from '../main/jobs/model-factory';
-
-/** A fitted scorer replayed from its cached score matrix. */
-export class MatrixScorer implements Scorer {
-  constructor(
-    readonly name: string,
-    private readonly m: Float32Array,
-    private readonly nItems: number,
-    private readonly p: Readonly<Record<string, number | string | boolean>>,
-  ) {}
-  async fit(): Promise<void> {}
-  score(user: number, items?: Int32Array): Float32Array {
-    const row = this.m.subarray(user * this.nItems, (user + 1) * this.nItems);
-    if (items === undefined) return row.slice();
-    return Float32Array.from(items, (i) => row[i]);
-  }
-  params(): Readonly<Record<string, number | string | boolean>> {
-    return this.p;
-  }
-}
+import { matrixScorer } from './common';
 
 export async function cachedSources(
   dir: string,
@@ -65,7 +47,7 @@ export async function cachedSources(
     const buf = readFileSync(file);
     const m = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
     const info = JSON.parse(readFileSync(meta, 'utf8')) as { params: Record<string, number | string | boolean> };
-    sources.push({ name, scorer: new MatrixScorer(name, m, ctx.nItems, info.params) });
+    sources.push({ name, scorer: matrixScorer(name, m, ctx.nItems, info.params) });
   }
   const vf = join(dir, 'vectors.f32');
   if (existsSync(vf)) {
