@@ -304,7 +304,8 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     const victim = before.facts.find((f) => !f.derived) ?? before.facts[0];
     await page.getByRole('button', { name: `Remove fact ${victim.label} ${victim.entityLabel}` }).first().click();
     await expect.poll(() => facts.count()).toBe(before.facts.length - 1);
-    expect(await page.locator('.edits li').first().textContent()).toMatch(/^Removed/);
+    // the history list refreshes after the facts card: wait for it as after the addition
+    await expect.poll(() => page.locator('.edits li').first().textContent()).toMatch(/^Removed/);
     await page.getByRole('button', { name: 'Undo last edit' }).click();
     await expect.poll(() => facts.count()).toBe(before.facts.length);
 
