@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,
+    // expect.poll waits for the page (1 s by default): a busy 2-core machine can take longer to re-render.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });
