@@ -7,27 +7,38 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from './core/errors';
 import { KgIndex } from './core/kg';
-import { Workspace } from './core/store';
+import type { JobRepository, KgEditStore, LabelStore, RunStore, UserStore } from './core/store';
+import type { ImportReport } from './core/data';
 import type { Dataset } from './core/types';
 import type { Encoder } from './core/encode/types';
 import { defaultModelPath, loadSnapshot, type Snapshot } from './jobs/snapshot';
 import { defaultAdapterRoot } from './core/train/versions';
 import type { JobExecutor, JobRunner } from './jobs/runner';
-import { ok, toApiError, type ApiEvent, type ItemRow, type ListItemsRequest, type ListUsersRequest, type Page, type Result, type UserRow, type WorkspaceSummary } from './api';
+import { ok, toApiError, type ApiEvent, type Result, type WorkspaceSummary } from './api';
 
 type MaybePromise<T> = T | Promise<T>;
 
 /** What the store's summary() returns (WorkspaceSummary without the path). */
 export type WorkspaceCounts = Omit<WorkspaceSummary, 'path'>;
 
-/** The part of the store's Workspace the Api needs (the real Workspace adds jobs, runs, labels…). */
+/**
+ * What the Api needs of a workspace; the store's `Workspace` satisfies it (tests pass fakes).
+ * Labels, KG edits, users and runs are the store's repositories.
+ */
 export interface WorkspaceLike {
   summary(): MaybePromise<WorkspaceCounts>;
   close(): void;
-  /** Paged item listing done by the store (SQL); when absent, the dataset is loaded once and paged here. */
-  listItems?(request: ListItemsRequest): MaybePromise<Page<ItemRow>>;
-  listUsers?(request: ListUsersRequest): MaybePromise<Page<UserRow>>;
-  loadDataset?(): MaybePromise<Dataset>;
+  /** The dataset with the KG edits applied. */
+  loadDataset(): MaybePromise<Dataset>;
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+  importReport(): ImportReport | null;
+  readonly labels: LabelStore;
+  readonly edits: KgEditStore;
+  readonly users: UserStore;
+  readonly runs: RunStore;
+  /** The jobs table on a connection of its own (the job runner closes it). */
+  openJobs(): JobRepository;
 }
 
 /** Opens (or creates) the workspace at an absolute path; throws KnowrecError when it cannot. */
@@ -73,7 +84,7 @@ export interface Opened {
   kg: Promise<KgIndex> | null;
   /** Hash of the dataset's interactions, to tell whether a snapshot was fitted on it. */
   hash: string | null;
-  /** The job runner (real workspaces only). */
+  /** The job runner. */
   runner: JobRunner | null;
   /** Per-dataset caches of the method groups (dropped with the dataset). */
   readonly memo: Map<string, unknown>;
@@ -111,11 +122,6 @@ export async function guard<T>(work: () => Promise<T> | T): Promise<Result<T>> {
   } catch (e) {
     return { ok: false, error: toApiError(e) };
   }
-}
-
-export function requireStore(o: Opened, what: string): Workspace {
-  if (o.ws instanceof Workspace) return o.ws;
-  throw new KnowrecError('internal', `this workspace cannot ${what}`, { file: o.path }, 'open a workspace .sqlite file');
 }
 
 /** Reads (and caches) the serving snapshot in `dir`. */

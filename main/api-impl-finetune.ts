@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Api, ModelVersion } from './api';
-import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
+import { guard, type ApiContext, type Opened } from './api-impl-context';
 import { ACTIVE_ADAPTER_KEY } from './api-impl-labels';
 import { KnowrecError } from './core/errors';
 import { listAdapterVersions, setActiveAdapter, type AdapterVersion } from './core/train/versions';
@@ -55,7 +55,7 @@ export function finetuneMethods(ctx: ApiContext): Pick<Api, 'listModelVersions' 
         const found = listAdapterVersions(root).find((v) => v.version === request.id);
         if (found === undefined) throw new KnowrecError('not-found', `no model version "${request.id}"`, { file: root }, 'pick one of the versions listed in the Fine-tune view');
         setActiveAdapter(root, found.version);
-        requireStore(o, 'remember the active model').setMeta(ACTIVE_ADAPTER_KEY, found.version);
+        o.ws.setMeta(ACTIVE_ADAPTER_KEY, found.version);
         return toModelVersion({ ...found, active: true });
       }),
   };

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Api } from './api';
-import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
+import { guard, type ApiContext, type Opened } from './api-impl-context';
 import { findDataset } from './core/data';
 import { KnowrecError } from './core/errors';
 import { knownModels } from './jobs/model-factory';
@@ -41,7 +41,7 @@ export function jobMethods(ctx: ApiContext): JobMethods {
         return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request }));
       }),
 
-    importReport: () => guard(async () => requireStore(await ctx.ensureOpen(), 'keep an import report').importReport()),
+    importReport: () => guard(async () => (await ctx.ensureOpen()).ws.importReport()),
 
     startEvaluation: (request) =>
       guard(async () => {

@@ -5,8 +5,8 @@
  * explorer sees the change at once and the next fit uses it.
  */
 import type { Api, KgEdit } from './api';
-import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
-import { KgEditStore, type FactEnd, type KgEditRecord } from './core/store';
+import { guard, type ApiContext, type Opened } from './api-impl-context';
+import type { FactEnd, KgEditRecord, KgEditStore } from './core/store';
 
 type KgEditMethods = Pick<Api, 'kgAddFact' | 'kgRemoveFact' | 'kgUndo' | 'kgEdits'>;
 
@@ -33,7 +33,7 @@ function toKgEdit(r: KgEditRecord): KgEdit {
 }
 
 export function kgEditMethods(ctx: ApiContext): KgEditMethods {
-  const edits = (o: Opened): KgEditStore => new KgEditStore(requireStore(o, 'keep KG edits'));
+  const edits = (o: Opened): KgEditStore => o.ws.edits;
   return {
     kgAddFact: (request) =>
       guard(async () => {

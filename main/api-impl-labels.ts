@@ -8,10 +8,10 @@
  * meta 'active_adapter'), else the snapshot's `<model>@<created>`.
  */
 import type { Api, Label, LabelProposal } from './api';
-import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
+import { guard, type ApiContext, type Opened } from './api-impl-context';
 import { KnowrecError } from './core/errors';
 import { proposeLabels, QUEUE_DEFAULTS, type QueueCandidate, type QueueProposal } from './core/rank/label-queue';
-import { LabelStore, type StoredLabel } from './core/store';
+import type { LabelStore, StoredLabel } from './core/store';
 import type { Dataset } from './core/types';
 
 type LabelMethods = Pick<Api, 'labelQueue' | 'addLabel' | 'undoLabel' | 'listLabels' | 'labelStats'>;
@@ -38,7 +38,6 @@ function toLabel(l: StoredLabel): Label {
 /** Every unlabelled pair of the snapshot, in queue order (empty when nothing is fitted). */
 async function proposals(ctx: ApiContext, o: Opened): Promise<{ ds: Dataset; list: QueueProposal[] }> {
   const ds = await ctx.datasetOf(o);
-  const ws = requireStore(o, 'keep labels');
   let snapshot;
   try {
     snapshot = ctx.snapshotFor(ds.name).snapshot;
@@ -46,17 +45,17 @@ async function proposals(ctx: ApiContext, o: Opened): Promise<{ ds: Dataset; lis
     if (e instanceof KnowrecError && e.code === 'not-found') return { ds, list: [] };
     throw e;
   }
-  const version = ws.getMeta(ACTIVE_ADAPTER_KEY) ?? `${snapshot.manifest.model}@${snapshot.manifest.created}`;
+  const version = o.ws.getMeta(ACTIVE_ADAPTER_KEY) ?? `${snapshot.manifest.model}@${snapshot.manifest.created}`;
   const candidates: QueueCandidate[] = [];
   for (const [user, recs] of Object.entries(snapshot.recommendations)) {
     for (const r of recs) candidates.push({ user, item: r.item, score: r.score, signals: r.explanation.signals, against: r.explanation.against, modelVersion: version });
   }
-  const list = proposeLabels(candidates, { keep: Math.min(QUEUE_DEFAULTS.keep, snapshot.manifest.k), exclude: new LabelStore(ws).labelledPairs() });
+  const list = proposeLabels(candidates, { keep: Math.min(QUEUE_DEFAULTS.keep, snapshot.manifest.k), exclude: o.ws.labels.labelledPairs() });
   return { ds, list };
 }
 
 export function labelMethods(ctx: ApiContext): LabelMethods {
-  const labels = (o: Opened): LabelStore => new LabelStore(requireStore(o, 'keep labels'));
+  const labels = (o: Opened): LabelStore => o.ws.labels;
   return {
     labelQueue: (request) =>
       guard(async (): Promise<LabelProposal[]> => {

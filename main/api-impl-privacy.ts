@@ -4,9 +4,8 @@
  * dropped and a 'workspace' event tells the views to reload. The next fit no longer sees them.
  */
 import type { Api } from './api';
-import { guard, requireStore, type ApiContext } from './api-impl-context';
+import { guard, type ApiContext } from './api-impl-context';
 import { KnowrecError } from './core/errors';
-import { forgetUser } from './core/store';
 
 export function privacyMethods(ctx: ApiContext): Pick<Api, 'forgetUser'> {
   return {
@@ -17,7 +16,7 @@ export function privacyMethods(ctx: ApiContext): Pick<Api, 'forgetUser'> {
         if (runner !== null && runner.busy()) {
           throw new KnowrecError('config', 'a job is queued or running on this workspace', { file: o.path }, 'wait for it to finish (or cancel it), then forget the user');
         }
-        const report = forgetUser(requireStore(o, 'forget users'), request.user);
+        const report = o.ws.users.forget(request.user);
         await ctx.changed(o);
         return { user: report.user, removed: { ...report.removed } };
       }),

@@ -4,7 +4,7 @@
  * explanations read from the serving snapshot.
  */
 import type { Api, ReportExport, RunDetail } from './api';
-import { guard, requireStore, type ApiContext, type Opened } from './api-impl-context';
+import { guard, type ApiContext, type Opened } from './api-impl-context';
 import { recommendFor } from './api-impl-recommend';
 import { KnowrecError } from './core/errors';
 import type { ReasonLang } from './core/rank';
@@ -59,14 +59,14 @@ async function explainedUsers(ctx: ApiContext, o: Opened, pairs: readonly { user
 
 export function runMethods(ctx: ApiContext): RunMethods {
   return {
-    listRuns: () => guard(async () => listRuns(requireStore(await ctx.ensureOpen(), 'store runs').db)),
+    listRuns: () => guard(async () => listRuns((await ctx.ensureOpen()).ws.runs)),
 
-    getRun: (request) => guard(async () => readRun(requireStore(await ctx.ensureOpen(), 'store runs').db, request.id).detail),
+    getRun: (request) => guard(async () => readRun((await ctx.ensureOpen()).ws.runs, request.id).detail),
 
     exportReport: (request) =>
       guard(async (): Promise<ReportExport> => {
         const o = await ctx.ensureOpen();
-        const run = request.run !== undefined ? readRun(requireStore(o, 'store runs').db, request.run) : null;
+        const run = request.run !== undefined ? readRun(o.ws.runs, request.run) : null;
         const explained = request.explanations !== undefined && request.explanations.length > 0 ? await explainedUsers(ctx, o, request.explanations, request.lang) : [];
         const title = run !== null ? `KnowRec report · ${run.detail.dataset} · ${run.detail.protocol}` : 'KnowRec report · explanations';
         const html = renderReport({

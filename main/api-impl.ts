@@ -3,13 +3,12 @@
  * browser bridge and tests all call an object made by `createApi`.
  *
  * The store is reached through `WorkspaceLike`, which `Workspace` (main/core/store) satisfies;
- * main/index.ts and the CLI pass the opener (e.g. `(p) => Workspace.openOrCreate(p)`). Jobs,
- * runs, labels and KG edits need the real Workspace; the method groups live in api-impl-*.ts.
+ * main/index.ts and the CLI pass the opener (e.g. `(p) => Workspace.openOrCreate(p)`). The
+ * method groups live in api-impl-*.ts.
  */
 import { resolve } from 'node:path';
 import { KnowrecError } from './core/errors';
 import { KgIndex } from './core/kg';
-import { Workspace } from './core/store';
 import type { Dataset } from './core/types';
 import { itemCardView, kgSearchView, kgSubgraphView } from './api-views';
 import { ModelEnv } from './jobs/model-factory';
@@ -86,20 +85,18 @@ export function createApi(options: ApiImplOptions): ApiImpl {
     const abs = resolve(path);
     const ws = await options.open(abs);
     const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, runner: null, memo: new Map() };
-    if (ws instanceof Workspace) {
-      try {
-        o.runner = newRunner(o);
-      } catch (e) {
-        ws.close();
-        throw e;
-      }
+    try {
+      o.runner = newRunner(o);
+    } catch (e) {
+      ws.close();
+      throw e;
     }
     return o;
   };
 
   const newRunner = (o: Opened): JobRunner =>
     new JobRunner({
-      store: new SqliteJobStore(o.path),
+      store: new SqliteJobStore(o.ws.openJobs()),
       execute: executor,
       emit: (job) => emit({ type: 'job', job }),
       graceMs: options.cancelGraceMs,
@@ -135,12 +132,8 @@ export function createApi(options: ApiImplOptions): ApiImpl {
   const summaryOf = async (o: Opened): Promise<WorkspaceSummary> => ({ path: o.path, ...(await o.ws.summary()) });
 
   const datasetOf = (o: Opened): Promise<Dataset> => {
-    const load = o.ws.loadDataset?.bind(o.ws);
-    if (load === undefined) {
-      return Promise.reject(new KnowrecError('internal', 'This workspace cannot list its contents', { file: o.path }, 'update the workbench'));
-    }
     if (o.dataset === null) {
-      const p = Promise.resolve().then(load);
+      const p = Promise.resolve().then(() => o.ws.loadDataset());
       o.dataset = p;
       p.catch(() => {
         if (o.dataset === p) o.dataset = null;
@@ -231,7 +224,6 @@ export function createApi(options: ApiImplOptions): ApiImpl {
     listItems: (request) =>
       guard(async () => {
         const o = await ensureOpen();
-        if (o.ws.listItems !== undefined) return o.ws.listItems(request);
         const ds = await datasetOf(o);
         const needle = request.query?.trim().toLowerCase() ?? '';
         const rows: ItemRow[] = ds.items
@@ -243,7 +235,6 @@ export function createApi(options: ApiImplOptions): ApiImpl {
     listUsers: (request) =>
       guard(async () => {
         const o = await ensureOpen();
-        if (o.ws.listUsers !== undefined) return o.ws.listUsers(request);
         const ds = await datasetOf(o);
         const rows: UserRow[] = ds.users.map((u) => ({ id: u.id, attributes: u.attributes }));
         return pageOf(rows, request.offset, request.limit);

@@ -13,7 +13,7 @@ import { writeFileAtomic } from './core/files';
 import { join, resolve } from 'node:path';
 import { createApi } from './api-impl';
 import { startBridge } from './bridge/server';
-import { Workspace, forgetUser } from './core/store';
+import { Workspace } from './core/store';
 import { KnowrecError } from './core/errors';
 import type { SplitProtocol } from './core/eval';
 import type { Progress } from './core/types';
@@ -274,7 +274,7 @@ function cmdForgetUser(flags: Flags): void {
   if (file === undefined || user === undefined) throw new KnowrecError('config', 'forget-user needs a workspace and a user', {}, 'pass --workspace FILE --user ID');
   const ws = Workspace.open(file);
   try {
-    const r = forgetUser(ws, user);
+    const r = ws.users.forget(user);
     const parts = Object.entries(r.removed).map(([t, n]) => `${n} ${t}`);
     process.stdout.write(`forgot user ${r.user} in ${ws.path}: removed ${parts.join(', ')}\n`);
   } finally {

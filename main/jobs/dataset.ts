@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
-import { Workspace, isPseudonymized } from '../core/store';
+import { Workspace } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
 
 export interface OpenDatasetOptions {
@@ -53,7 +53,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     if (opts.workspace === undefined) return { dataset, workspace: null, report, imported: true };
     const ws = openWorkspaceFile(opts.workspace);
     try {
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? isPseudonymized(ws) });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
       return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
     } finally {
       ws.close();
@@ -72,7 +72,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
         onProgress: opts.onProgress,
         signal: opts.signal,
       });
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? isPseudonymized(ws) });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
       return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
     }
     if (!hasData) {

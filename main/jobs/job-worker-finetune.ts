@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { StartFinetuneRequest } from '../api';
 import type { Encoder } from '../core/encode/types';
 import { KnowrecError } from '../core/errors';
-import { LabelStore, Workspace } from '../core/store';
+import { Workspace } from '../core/store';
 import type { RelevanceLabel } from '../core/train/pairs';
 import type { TrainParams } from '../core/train/trainer';
 import { checkpointPathFor, runFinetune } from './finetune';
@@ -41,7 +41,7 @@ export function hasCheckpoint(outDir: string): boolean {
 function workspaceLabels(path: string): RelevanceLabel[] {
   const ws = Workspace.open(path);
   try {
-    return new LabelStore(ws).relevanceLabels(ws.loadDataset()).labels.map((l) => ({ user: l.user, item: l.item, value: l.value }));
+    return ws.labels.relevanceLabels(ws.loadDataset()).labels.map((l) => ({ user: l.user, item: l.item, value: l.value }));
   } finally {
     ws.close();
   }

@@ -1,14 +1,12 @@
 /**
- * The workspace's `jobs` table: one row per job (id, kind, state, created, updated, progress)
- * and the rest of JobInfo plus the request in `json`.
- *
- * The runner writes through its OWN connection with a short busy timeout: a job's worker may
- * hold the write lock for a while (an import is one transaction), and the main thread must never
- * wait on it. A write that finds the database busy reports `false` and is retried later.
+ * Jobs as the runner keeps them: JobInfo plus the request and spec. SqliteJobStore maps them to
+ * and from the rows of the workspace's `jobs` table (JobRepository, main/core/store/jobs.ts: its
+ * own connection with a short busy timeout, so the main thread never waits on a job's worker);
+ * a write that finds the database busy reports `false` and is retried later.
  */
-import Database from 'better-sqlite3';
 import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api';
 import { KnowrecError } from '../core/errors';
+import type { JobRepository, JobRow } from '../core/store';
 import type { JobSpec } from './job-worker-spec';
 
 /** A job as stored: what the Api shows plus the request it was started with. */
@@ -43,16 +41,6 @@ interface JobJson {
   spec?: JobSpec | null;
 }
 
-interface JobRow {
-  id: string;
-  kind: string;
-  state: string;
-  created: string;
-  updated: string;
-  progress: number | null;
-  json: string;
-}
-
 export const INTERRUPTED: ApiError = {
   code: 'cancelled',
   message: 'interrupted: the workbench closed while the job was queued or running',
@@ -62,22 +50,9 @@ export const INTERRUPTED: ApiError = {
 const KINDS: readonly string[] = ['import', 'evaluate', 'fit', 'finetune'];
 const STATES: readonly string[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
 
-function isBusy(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
-}
-
 export class SqliteJobStore implements JobStoreLike {
-  private readonly db: Database.Database;
-
-  constructor(readonly path: string) {
-    try {
-      this.db = new Database(path, { fileMustExist: true });
-    } catch (e) {
-      throw new KnowrecError('not-found', `cannot open the workspace for jobs: ${(e as Error).message}`, { file: path }, 'check that the workspace file exists');
-    }
-    this.db.pragma('busy_timeout = 25');
-  }
+  /** Takes over `rows` (close() closes it). */
+  constructor(private readonly rows: JobRepository) {}
 
   save(job: StoredJob): boolean {
     const json: JobJson = {
@@ -90,43 +65,31 @@ export class SqliteJobStore implements JobStoreLike {
       resumeOf: job.resumeOf,
       spec: job.spec,
     };
-    try {
-      this.db
-        .prepare(
-          `INSERT INTO jobs (id, kind, state, created, updated, progress, json) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated, progress = excluded.progress, json = excluded.json`,
-        )
-        .run(job.id, job.kind, job.state, job.created, job.updated, job.progress, JSON.stringify(json));
-      return true;
-    } catch (e) {
-      if (isBusy(e)) return false;
-      throw new KnowrecError('internal', `could not record job ${job.id}: ${(e as Error).message}`, { file: this.path });
-    }
+    return this.rows.save({ id: job.id, kind: job.kind, state: job.state, created: job.created, updated: job.updated, progress: job.progress, json: JSON.stringify(json) });
   }
 
   get(id: string): StoredJob | null {
-    const row = this.db.prepare('SELECT id, kind, state, created, updated, progress, json FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    return row === undefined ? null : fromRow(row);
+    const row = this.rows.get(id);
+    return row === null ? null : fromRow(row);
   }
 
   list(limit: number): StoredJob[] {
-    const rows = this.db.prepare('SELECT id, kind, state, created, updated, progress, json FROM jobs ORDER BY created DESC, id DESC LIMIT ?').all(limit) as JobRow[];
-    return rows.map(fromRow);
+    return this.rows.list(limit).map(fromRow);
   }
 
   markInterrupted(now: string, resumable: (job: StoredJob) => boolean = () => false): number {
-    const rows = this.db.prepare("SELECT id, kind, state, created, updated, progress, json FROM jobs WHERE state IN ('queued', 'running')").all() as JobRow[];
+    const rows = this.rows.unfinished();
     for (const row of rows) {
       const job = fromRow(row);
       const failed: StoredJob = { ...job, state: 'failed', updated: now, error: INTERRUPTED, message: 'interrupted' };
       const ok = this.save({ ...failed, resumable: resumable(failed) });
-      if (!ok) throw new KnowrecError('internal', 'the workspace is busy (another program writes to it)', { file: this.path }, 'close the other program, then open the workspace again');
+      if (!ok) throw new KnowrecError('internal', 'the workspace is busy (another program writes to it)', { file: this.rows.file }, 'close the other program, then open the workspace again');
     }
     return rows.length;
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    this.rows.close();
   }
 }
 

@@ -3,10 +3,10 @@
  * registry; knowledge and language scorers need the dataset's KG index and the encoder, which are
  * made here once per job and shared.
  */
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CachedEncoder, type EmbeddingCache, MemoryEmbeddingCache, SqliteEmbeddingCache } from '../core/encode/cache';
+import { CachedEncoder, type EmbeddingCache, MemoryEmbeddingCache } from '../core/encode/cache';
+import { SqliteEmbeddingCache } from '../core/store';
 import type { ModelVariant } from '../core/encode/encoder';
 import { WorkerEncoder } from '../core/encode/worker';
 import { defaultModelDir } from '../core/encode/model-dir';
@@ -66,7 +66,7 @@ export interface ModelEnvOptions {
 export class ModelEnv {
   private encoder: Encoder | null = null;
   private onnx: WorkerEncoder | null = null;
-  private db: Database.Database | null = null;
+  private cache: SqliteEmbeddingCache | null = null;
   private kg: KgIndex | null = null;
   private kgFor: object | null = null;
   private counter: ((text: string) => number) | null = null;
@@ -80,9 +80,8 @@ export class ModelEnv {
     this.onnx = await WorkerEncoder.start({ modelDir, model: this.options.variant ?? 'fp32' });
     let cache: EmbeddingCache;
     if (this.options.workspace !== null) {
-      this.db = new Database(this.options.workspace);
-      this.db.pragma('journal_mode = WAL');
-      cache = new SqliteEmbeddingCache(this.db);
+      this.cache = SqliteEmbeddingCache.open(this.options.workspace);
+      cache = this.cache;
     } else {
       cache = new MemoryEmbeddingCache();
     }
@@ -108,9 +107,9 @@ export class ModelEnv {
 
   async close(): Promise<void> {
     await this.onnx?.close();
-    this.db?.close();
+    this.cache?.close();
     this.onnx = null;
-    this.db = null;
+    this.cache = null;
     this.encoder = null;
   }
 }

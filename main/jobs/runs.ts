@@ -11,10 +11,9 @@
  * Metric names drop the "@k": ndcg, recall, mrr, hit, precision, coverage, novelty, and
  * long_tail_share (the share of recommended slots outside the head).
  */
-import type Database from 'better-sqlite3';
 import type { MetricSummary, RunDetail, RunModelResult, RunSummary, StartEvaluationRequest } from '../api';
 import { KnowrecError } from '../core/errors';
-import { Workspace } from '../core/store';
+import { Workspace, type RunStore } from '../core/store';
 import { runEvaluation, type ModelResult, type ResultsFile } from './evaluate';
 import type { TaskContext } from './job-worker-spec';
 
@@ -139,27 +138,26 @@ export async function runEvaluationTask(workspace: string, id: string, request: 
   const detail = buildRun(runId, files, request, created);
   const ws = Workspace.open(workspace);
   try {
-    saveRun(ws.db, { detail, files });
+    saveRun(ws.runs, { detail, files });
   } finally {
     ws.close();
   }
   return { run: runId };
 }
 
-export function saveRun(db: Database.Database, run: StoredRun): void {
-  db.prepare('INSERT INTO runs (id, created, kind, json) VALUES (?, ?, ?, ?)').run(run.detail.id, run.detail.created, RUN_KIND, JSON.stringify(run));
+export function saveRun(runs: RunStore, run: StoredRun): void {
+  runs.save({ id: run.detail.id, created: run.detail.created, kind: RUN_KIND, json: JSON.stringify(run) });
 }
 
-export function readRun(db: Database.Database, id: string): StoredRun {
-  const row = db.prepare('SELECT json FROM runs WHERE id = ? AND kind = ?').get(id, RUN_KIND) as { json: string } | undefined;
-  if (row === undefined) throw new KnowrecError('not-found', `no evaluation run with id "${id}" in this workspace`, {}, 'list the runs to see their ids');
-  return JSON.parse(row.json) as StoredRun;
+export function readRun(runs: RunStore, id: string): StoredRun {
+  const json = runs.get(id, RUN_KIND);
+  if (json === null) throw new KnowrecError('not-found', `no evaluation run with id "${id}" in this workspace`, {}, 'list the runs to see their ids');
+  return JSON.parse(json) as StoredRun;
 }
 
-export function listRuns(db: Database.Database): RunSummary[] {
-  const rows = db.prepare('SELECT json FROM runs WHERE kind = ? ORDER BY created DESC, id DESC').all(RUN_KIND) as { json: string }[];
-  return rows.map((r) => {
-    const d = (JSON.parse(r.json) as StoredRun).detail;
+export function listRuns(runs: RunStore): RunSummary[] {
+  return runs.list(RUN_KIND).map((json) => {
+    const d = (JSON.parse(json) as StoredRun).detail;
     return { id: d.id, created: d.created, dataset: d.dataset, protocol: d.protocol, models: d.models, seeds: d.seeds, k: d.k, best: d.best };
   });
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { API_VERSION } from '../../main/api';
 import { createApi, workspacePathFromArgv, type WorkspaceCounts, type WorkspaceLike } from '../../main/api-impl';
 import { KnowrecError } from '../../main/core/errors';
-import { SCHEMA_VERSION, Workspace } from '../../main/core/store';
+import { JobRepository, SCHEMA_VERSION, Workspace, migrate, type KgEditStore, type LabelStore, type RunStore, type UserStore } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 
 function counts(items: number): WorkspaceCounts {
@@ -33,12 +34,20 @@ function tinyDataset(nItems: number): Dataset {
 interface FakeWs extends WorkspaceLike {
   closed: boolean;
   loads: number;
+  /** The connection of the jobs table the Api opened, null before. */
+  jobsDb: Database.Database | null;
+}
+
+/** These tests do not reach the labels, edits, users or runs of a fake workspace. */
+function absent(what: string): never {
+  throw new Error(`the fake workspace has no ${what}`);
 }
 
 function fakeWorkspace(nItems: number): FakeWs {
   const ws: FakeWs = {
     closed: false,
     loads: 0,
+    jobsDb: null,
     summary: () => counts(nItems),
     close: () => {
       ws.closed = true;
@@ -46,6 +55,27 @@ function fakeWorkspace(nItems: number): FakeWs {
     loadDataset: async () => {
       ws.loads++;
       return tinyDataset(nItems);
+    },
+    getMeta: () => null,
+    setMeta: () => absent('meta'),
+    importReport: () => null,
+    get labels(): LabelStore {
+      return absent('labels');
+    },
+    get edits(): KgEditStore {
+      return absent('edits');
+    },
+    get users(): UserStore {
+      return absent('users');
+    },
+    get runs(): RunStore {
+      return absent('runs');
+    },
+    openJobs: () => {
+      const db = new Database(':memory:');
+      migrate(db, ':memory:');
+      ws.jobsDb = db;
+      return new JobRepository(db, ':memory:');
     },
   };
   return ws;
@@ -131,7 +161,7 @@ describe('createApi', () => {
     expect(after.ok).toBe(false);
   });
 
-  it('pages and filters items from the dataset when the store has no listItems, loading it once', async () => {
+  it('pages and filters items and users from the dataset, loading it once', async () => {
     const ws = fakeWorkspace(10);
     const api = createApi({ open: () => ws, workspacePath: '/w.sqlite', appVersion: '1' });
     const p1 = await api.listItems({ offset: 0, limit: 4 });
@@ -150,23 +180,24 @@ describe('createApi', () => {
     expect(ws.loads).toBe(1);
   });
 
-  it('uses the store listing when it has one', async () => {
-    const seen: unknown[] = [];
-    const ws: WorkspaceLike = {
-      summary: () => counts(1),
-      close: () => undefined,
-      listItems: (r) => {
-        seen.push(r);
-        return { offset: r.offset, limit: r.limit, total: 99, rows: [{ id: 'x', title: 'From SQL' }] };
+  it('keeps jobs in the workspace\'s jobs table, opened with it and closed with it', async () => {
+    const made: FakeWs[] = [];
+    const api = createApi({
+      open: () => {
+        const ws = fakeWorkspace(1);
+        made.push(ws);
+        return ws;
       },
-    };
-    const api = createApi({ open: () => ws, workspacePath: '/w.sqlite', appVersion: '1' });
-    const r = await api.listItems({ offset: 3, limit: 1, query: 'q' });
-    expect(r.ok && r.value.total).toBe(99);
-    expect(seen).toEqual([{ offset: 3, limit: 1, query: 'q' }]);
-    const u = await api.listUsers({ offset: 0, limit: 1 });
-    expect(u.ok).toBe(false); // neither listUsers nor loadDataset: a clear error, not a crash
-    if (!u.ok) expect(u.error.message).toContain('cannot list');
+      workspacePath: '/w/a.sqlite',
+      appVersion: '1',
+    });
+    expect(await api.listJobs()).toEqual({ ok: true, value: [] });
+    expect(made[0].jobsDb?.open).toBe(true);
+    expect((await api.openWorkspace({ path: '/w/b.sqlite' })).ok).toBe(true);
+    expect(made[0].jobsDb?.open).toBe(false);
+    expect(made[1].jobsDb?.open).toBe(true);
+    api.close();
+    expect(made[1].jobsDb?.open).toBe(false);
   });
 
   it('reports versions of the running process', async () => {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CachedEncoder, MemoryEmbeddingCache, SqliteEmbeddingCache, textHash, type EmbeddingCache } from '../../main/core/encode/cache';
+import { CachedEncoder, MemoryEmbeddingCache, textHash, type EmbeddingCache } from '../../main/core/encode/cache';
+import { SqliteEmbeddingCache } from '../../main/core/store';
 import type { EncodeOptions, Encoder } from '../../main/core/encode/types';
 
 /** A deterministic encoder that records every text it was asked to encode. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../main/api';
 import { KnowrecError, throwIfAborted } from '../../main/core/errors';
-import { Workspace } from '../../main/core/store';
+import { JobRepository, Workspace } from '../../main/core/store';
 import { inProcessExecutor } from '../../main/jobs/job-worker-host';
 import type { JobResult, JobSpec, TaskContext, TaskRunner } from '../../main/jobs/job-worker-spec';
 import { INTERRUPTED, MemoryJobStore, SqliteJobStore } from '../../main/jobs/job-worker-store';
@@ -210,7 +210,7 @@ describe('jobs table', () => {
     const path = join(dir, 'w.sqlite');
     Workspace.create(path).close();
     // a session whose job never finishes
-    const first = new SqliteJobStore(path);
+    const first = new SqliteJobStore(JobRepository.open(path));
     const hanging: JobExecutor = () => ({ done: new Promise<JobResult>(() => undefined), cancel: () => undefined, terminate: () => undefined });
     const r1 = new JobRunner({ store: first, execute: hanging, emit: () => undefined });
     const running = r1.submit(spec(1));
@@ -220,7 +220,7 @@ describe('jobs table', () => {
     expect(first.get(running.id)?.request).toEqual({ k: 1 });
     first.close(); // the app died: nothing else written
 
-    const second = new SqliteJobStore(path);
+    const second = new SqliteJobStore(JobRepository.open(path));
     const r2 = new JobRunner({ store: second, execute: hanging, emit: () => undefined });
     expect(r2.interrupted).toBe(2);
     for (const id of [running.id, queued.id]) {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { KgEditStore, LabelStore, Workspace, applyKgChanges } from '../../main/core/store';
+import { Workspace, applyKgChanges } from '../../main/core/store';
 import { failure } from '../helpers/failure';
 import { factsOf, tempFiles, tinyDataset } from '../helpers/tiny-workspace';
 
@@ -15,7 +15,7 @@ function workspace(): Workspace {
 describe('KgEditStore', () => {
   it('adds a fact between existing entities: loadDataset shows it; undo removes it', () => {
     const ws = workspace();
-    const edits = new KgEditStore(ws);
+    const edits = ws.edits;
     const before = factsOf(ws.loadDataset());
     const e = edits.add({ head: { entity: 'm.heat' }, relation: 'genre', tail: { entity: 'm.anim' }, author: 'ann' });
     expect(e).toMatchObject({ op: 'add', head: 'm.heat', relation: 'genre', tail: 'm.anim', tailName: 'Animation', author: 'ann', undone: false });
@@ -29,7 +29,7 @@ describe('KgEditStore', () => {
 
   it('an item end maps to its linked entity; a named tail becomes a new entity and a new relation is created', () => {
     const ws = workspace();
-    const edits = new KgEditStore(ws);
+    const edits = ws.edits;
     const stored = ws.loadDataset();
     const e = edits.add({ head: { item: 'i1' }, relation: 'produced_by', tail: { name: 'Pixar' } });
     expect(e).toMatchObject({ head: 'm.toy', headItem: 'i1', headName: 'Toy Story (1995)', tail: 'edit:Pixar', tailName: 'Pixar' });
@@ -57,7 +57,7 @@ describe('KgEditStore', () => {
     const ws = Workspace.create(tmp.fresh());
     const base = tinyDataset();
     ws.importDataset({ ...base, itemEntities: [base.itemEntities[0], Int32Array.of(), base.itemEntities[2]] });
-    new KgEditStore(ws).add({ head: { item: 'i2' }, relation: 'directed_by', tail: { entity: 'm.mann' } });
+    ws.edits.add({ head: { item: 'i2' }, relation: 'directed_by', tail: { entity: 'm.mann' } });
     const ds = ws.loadDataset();
     const e = ds.kg.entityIds.indexOf('item:i2');
     expect(e).toBeGreaterThanOrEqual(0);
@@ -69,7 +69,7 @@ describe('KgEditStore', () => {
 
   it('removes a real triple (by entity or item id); undo brings it back; the stored triples are untouched', () => {
     const ws = workspace();
-    const edits = new KgEditStore(ws);
+    const edits = ws.edits;
     const before = factsOf(ws.loadDataset());
     const e = edits.remove({ head: 'i3', relation: 'directed_by', tail: 'm.lasseter' });
     expect(e).toMatchObject({ op: 'remove', head: 'm.bug', tail: 'm.lasseter', headItem: 'i3' });
@@ -82,7 +82,7 @@ describe('KgEditStore', () => {
 
   it('refuses to add a fact that is there and to remove one that is not, naming what to fix', () => {
     const ws = workspace();
-    const edits = new KgEditStore(ws);
+    const edits = ws.edits;
     expect(failure(() => edits.add({ head: { entity: 'm.toy' }, relation: 'directed_by', tail: { entity: 'm.lasseter' } })).message).toMatch(/already in the KG/);
     expect(failure(() => edits.remove({ head: 'm.toy', relation: 'directed_by', tail: 'm.mann' })).code).toBe('not-found');
     expect(failure(() => edits.add({ head: { entity: 'm.nope' }, relation: 'x', tail: { entity: 'm.toy' } })).message).toMatch(/no entity "m.nope"/);
@@ -100,7 +100,7 @@ describe('KgEditStore', () => {
   it('keeps the history newest first, undone edits included, and survives close/reopen', () => {
     const ws = workspace();
     const path = ws.path;
-    const edits = new KgEditStore(ws);
+    const edits = ws.edits;
     const a = edits.add({ head: { entity: 'm.heat' }, relation: 'genre', tail: { entity: 'm.anim' }, author: 'ann' });
     const b = edits.remove({ head: 'm.toy', relation: 'genre', tail: 'm.anim', author: 'ben' });
     const c = edits.add({ head: { item: 'i2' }, relation: 'produced_by', tail: { name: 'Forward Pass' }, author: 'ann' });
@@ -108,7 +108,7 @@ describe('KgEditStore', () => {
     ws.close();
 
     const again = Workspace.open(path);
-    const store = new KgEditStore(again);
+    const store = again.edits;
     const history = store.list();
     expect(history.rows.map((r) => [r.id, r.undone])).toEqual([
       [c.id, false],
@@ -130,13 +130,13 @@ describe('KgEditStore', () => {
 
   it('a wrong-fact label also hides a fact added by an edit; the report counts each change', () => {
     const ws = workspace();
-    new KgEditStore(ws).add({ head: { entity: 'm.heat' }, relation: 'genre', tail: { entity: 'm.anim' } });
-    new KgEditStore(ws).remove({ head: 'm.toy', relation: 'genre', tail: 'm.anim' });
-    const labels = new LabelStore(ws);
+    ws.edits.add({ head: { entity: 'm.heat' }, relation: 'genre', tail: { entity: 'm.anim' } });
+    ws.edits.remove({ head: 'm.toy', relation: 'genre', tail: 'm.anim' });
+    const labels = ws.labels;
     labels.add({ kind: 'fact', item: 'i2', relation: 'genre', tail: 'm.anim', value: 0 });
     labels.add({ kind: 'fact', item: 'i3', relation: 'directed_by', tail: 'm.lasseter', value: 0 });
     labels.add({ kind: 'fact', head: 'm.unknown', relation: 'genre', tail: 'm.anim', value: 0 });
-    const { dataset, report } = applyKgChanges(ws, ws.loadStoredDataset());
+    const { dataset, report } = applyKgChanges(ws.loadStoredDataset(), ws.edits.active(), ws.labels.wrongFacts());
     expect(report).toEqual({ added: 0, removed: 1, hidden: 2, skipped: 1 });
     expect(factsOf(dataset)).toEqual(['m.heat directed_by m.mann', 'm.toy directed_by m.lasseter']);
     ws.close();

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { LabelStore, Workspace } from '../../main/core/store';
+import { Workspace } from '../../main/core/store';
 import { failure } from '../helpers/failure';
 import { factsOf, tempFiles, tinyDataset } from '../helpers/tiny-workspace';
 
@@ -15,7 +15,7 @@ function workspace(): Workspace {
 describe('LabelStore', () => {
   it('stores who, when and the proposing model version of each label', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     const before = Date.now();
     const a = labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 1, author: 'ann', modelVersion: 'hybrid@v3' });
     const b = labels.add({ kind: 'fact', item: 'i1', relation: 'genre', tail: 'm.anim', value: 1 });
@@ -29,7 +29,7 @@ describe('LabelStore', () => {
 
   it('rejects unknown users and items, and bad values, with an actionable message', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     expect(failure(() => labels.add({ kind: 'relevance', user: 'zed', item: 'i1', value: 1 })).code).toBe('not-found');
     expect(failure(() => labels.add({ kind: 'relevance', user: 'alice', item: 'nope', value: 0 })).message).toMatch(/no item "nope"/);
     expect(failure(() => labels.add({ kind: 'relevance', user: 'alice', item: 'i1', value: 2 as 1 })).code).toBe('validation');
@@ -40,7 +40,7 @@ describe('LabelStore', () => {
 
   it('lists newest first with filters and pages, and counts per kind and value', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 1, author: 'ann' });
     labels.add({ kind: 'relevance', user: 'bob', item: 'i3', value: 0, author: 'ben' });
     labels.add({ kind: 'relevance', user: 'carol', item: 'i1', value: 1, author: 'ann' });
@@ -63,7 +63,7 @@ describe('LabelStore', () => {
 
   it('relabeling a pair replaces the older label; undo brings the older one back', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     const first = labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 1, author: 'ann' });
     const second = labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 0, author: 'ben' });
     expect(labels.list().rows.map((l) => l.id)).toEqual([second.id]);
@@ -77,7 +77,7 @@ describe('LabelStore', () => {
 
   it('undo removes the last label overall or of one author, and returns null when empty', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     const a1 = labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 1, author: 'ann' });
     const b1 = labels.add({ kind: 'relevance', user: 'bob', item: 'i3', value: 1, author: 'ben' });
     const a2 = labels.add({ kind: 'relevance', user: 'carol', item: 'i1', value: 0, author: 'ann' });
@@ -92,7 +92,7 @@ describe('LabelStore', () => {
 
   it('relevance labels map to the dataset indices; unknown ids are skipped and counted', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     labels.add({ kind: 'relevance', user: 'carol', item: 'i1', value: 1 });
     labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 0 });
     labels.add({ kind: 'fact', item: 'i1', relation: 'genre', tail: 'm.anim', value: 1 });
@@ -116,7 +116,7 @@ describe('LabelStore', () => {
 
   it('a fact labelled wrong is hidden from loadDataset, whether given by item or by head entity; undo shows it again', () => {
     const ws = workspace();
-    const labels = new LabelStore(ws);
+    const labels = ws.labels;
     const all = factsOf(ws.loadDataset());
     expect(all).toContain('m.bug directed_by m.lasseter');
     labels.add({ kind: 'fact', item: 'i3', relation: 'directed_by', tail: 'm.lasseter', value: 0 });
@@ -137,7 +137,7 @@ describe('LabelStore', () => {
 
   it('a fact label whose head is an item id (as the Api passes it) hides the fact of the linked entity', () => {
     const ws = workspace();
-    new LabelStore(ws).add({ kind: 'fact', head: 'i1', relation: 'genre', tail: 'm.anim', value: 0 });
+    ws.labels.add({ kind: 'fact', head: 'i1', relation: 'genre', tail: 'm.anim', value: 0 });
     expect(factsOf(ws.loadDataset())).toEqual(factsOf(ws.loadStoredDataset()).filter((f) => f !== 'm.toy genre m.anim'));
     ws.close();
   });
@@ -145,10 +145,10 @@ describe('LabelStore', () => {
   it('labels and hidden facts survive close and reopen', () => {
     const ws = workspace();
     const path = ws.path;
-    const l = new LabelStore(ws).add({ kind: 'fact', item: 'i1', relation: 'genre', tail: 'm.anim', value: 0, modelVersion: 'v1' });
+    const l = ws.labels.add({ kind: 'fact', item: 'i1', relation: 'genre', tail: 'm.anim', value: 0, modelVersion: 'v1' });
     ws.close();
     const again = Workspace.open(path);
-    expect(new LabelStore(again).list().rows).toEqual([l]);
+    expect(again.labels.list().rows).toEqual([l]);
     expect(factsOf(again.loadDataset())).not.toContain('m.toy genre m.anim');
     again.close();
   });

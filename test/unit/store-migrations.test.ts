@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../main/core/store';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } from '../../main/core/store/schema';
 import { failure } from '../helpers/failure';
+import { readTables } from '../helpers/read-tables';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,9 +41,11 @@ describe('schema migrations', () => {
 
     const ws = Workspace.open(p);
     expect(ws.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(tables(ws.db)).toEqual(expect.arrayContaining(['labels', 'embeddings', 'runs', 'jobs']));
-    expect(ws.db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(ws.db.prepare("SELECT title FROM items WHERE id = 'i1'").pluck().get()).toBe('Toy Story (1995)');
+    readTables(p, (db) => {
+      expect(tables(db)).toEqual(expect.arrayContaining(['labels', 'embeddings', 'runs', 'jobs']));
+      expect(db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(db.prepare("SELECT title FROM items WHERE id = 'i1'").pluck().get()).toBe('Toy Story (1995)');
+    });
     expect(ws.summary()).toMatchObject({ dataset: 'old', items: 1 });
     ws.close();
   });

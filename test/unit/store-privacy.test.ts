@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CachedEncoder, SqliteEmbeddingCache, textHash } from '../../main/core/encode/cache';
+import { CachedEncoder, textHash } from '../../main/core/encode/cache';
 import type { Encoder } from '../../main/core/encode/types';
-import { KgEditStore, LabelStore, Workspace, findUser, forgetUser, isPseudonymized, pseudonym, pseudonymOf, SALT_META_KEY } from '../../main/core/store';
+import { Workspace, pseudonym, SALT_META_KEY } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { failure } from '../helpers/failure';
+import { readTables } from '../helpers/read-tables';
 import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
 
 const tmp = tempFiles('knowrec-privacy-');
@@ -32,18 +33,20 @@ function fakeEncoder(): Encoder & { calls: number } {
 
 /** Every text cell of every table, as [table, column, value]. */
 function allText(ws: Workspace): [string, string, string][] {
-  const out: [string, string, string][] = [];
-  const tables = ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-  expect(tables).toEqual(expect.arrayContaining(['users', 'interactions', 'labels', 'embeddings', 'embedding_owners', 'kg_edits', 'meta', 'runs', 'jobs']));
-  for (const t of tables) {
-    for (const row of ws.db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]) {
-      for (const [c, v] of Object.entries(row)) {
-        if (typeof v === 'string') out.push([t, c, v]);
-        else if (Buffer.isBuffer(v)) out.push([t, c, v.toString('latin1')]);
+  return readTables(ws.path, (db) => {
+    const out: [string, string, string][] = [];
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    expect(tables).toEqual(expect.arrayContaining(['users', 'interactions', 'labels', 'embeddings', 'embedding_owners', 'kg_edits', 'meta', 'runs', 'jobs']));
+    for (const t of tables) {
+      for (const row of db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]) {
+        for (const [c, v] of Object.entries(row)) {
+          if (typeof v === 'string') out.push([t, c, v]);
+          else if (Buffer.isBuffer(v)) out.push([t, c, v.toString('latin1')]);
+        }
       }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 function interactionsByUser(ds: Dataset): Record<string, string[]> {
@@ -58,15 +61,17 @@ async function populated(pseudonymize: boolean): Promise<{ ws: Workspace; enc: R
   const ws = Workspace.create(tmp.fresh());
   ws.importDataset(tinyDataset(), { pseudonymize });
   const ds = ws.loadDataset();
-  const labels = new LabelStore(ws);
+  const labels = ws.labels;
   labels.add({ kind: 'relevance', user: 'bob', item: 'i3', value: 1, author: 'ann' });
   labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 0, author: 'ann' });
   labels.add({ kind: 'fact', item: 'i1', relation: 'genre', tail: 'm.anim', value: 1, author: 'ann' });
-  new KgEditStore(ws).add({ head: { item: 'i2' }, relation: 'genre', tail: { name: 'Thriller' }, author: 'ann' });
-  ws.db.prepare("INSERT INTO runs (id, created, kind, json) VALUES ('r1', '2026-01-01', 'evaluate', '{\"ndcg\":0.3}')").run();
-  ws.db.prepare("INSERT INTO jobs (id, kind, state, created, updated) VALUES ('j1', 'fit', 'done', '2026-01-01', '2026-01-01')").run();
+  ws.edits.add({ head: { item: 'i2' }, relation: 'genre', tail: { name: 'Thriller' }, author: 'ann' });
+  ws.runs.save({ id: 'r1', created: '2026-01-01', kind: 'evaluate', json: '{"ndcg":0.3}' });
+  const jobs = ws.openJobs();
+  jobs.save({ id: 'j1', kind: 'fit', state: 'done', created: '2026-01-01', updated: '2026-01-01', progress: null, json: '{}' });
+  jobs.close();
   const enc = fakeEncoder();
-  const cached = new CachedEncoder(enc, new SqliteEmbeddingCache(ws.db));
+  const cached = new CachedEncoder(enc, ws.embeddings);
   // user sentences (owned) and item sentences (not owned)
   await cached.encode(['alice likes toys', 'bob likes heat and crime', 'carol likes bugs'], { owners: ds.userIds });
   await cached.encode(['Toy Story (1995)', 'Heat (1995)']);
@@ -80,13 +85,13 @@ describe('pseudonymized import', () => {
     const ds = ws.loadDataset();
     const salt = ws.getMeta(SALT_META_KEY);
     expect(salt).toMatch(/^[0-9a-f]{64}$/);
-    expect(isPseudonymized(ws)).toBe(true);
+    expect(ws.users.isPseudonymized()).toBe(true);
     expect(ds.userIds).toEqual(['alice', 'bob', 'carol'].map((id) => pseudonym(salt ?? '', id)));
     for (const id of ds.userIds) expect(id).toMatch(/^u[0-9a-f]{16}$/);
     expect(new Set(ds.userIds).size).toBe(3);
-    expect(pseudonymOf(ws, 'bob')).toBe(ds.userIds[1]);
-    expect(findUser(ws, 'bob')).toEqual({ id: ds.userIds[1], idx: 1 });
-    expect(findUser(ws, ds.userIds[1])).toEqual({ id: ds.userIds[1], idx: 1 });
+    expect(ws.users.pseudonymOf('bob')).toBe(ds.userIds[1]);
+    expect(ws.users.find('bob')).toEqual({ id: ds.userIds[1], idx: 1 });
+    expect(ws.users.find(ds.userIds[1])).toEqual({ id: ds.userIds[1], idx: 1 });
     // no original id is stored anywhere; the summary does not carry the salt
     for (const [, , v] of allText(ws)) expect(['alice', 'bob', 'carol']).not.toContain(v);
     expect(JSON.stringify(ws.summary())).not.toContain(salt ?? '?');
@@ -100,22 +105,22 @@ describe('pseudonymized import', () => {
     const b = Workspace.create(tmp.fresh());
     a.importDataset(tinyDataset());
     b.importDataset(tinyDataset(), { pseudonymize: true });
-    expect(isPseudonymized(a)).toBe(false);
-    expect(pseudonymOf(a, 'bob')).toBeNull();
+    expect(a.users.isPseudonymized()).toBe(false);
+    expect(a.users.pseudonymOf('bob')).toBeNull();
     // label in the plain workspace, then re-import pseudonymized: the label follows the user
-    new LabelStore(a).add({ kind: 'relevance', user: 'bob', item: 'i3', value: 1 });
+    a.labels.add({ kind: 'relevance', user: 'bob', item: 'i3', value: 1 });
     a.importDataset(tinyDataset(), { pseudonymize: true });
-    const pa = pseudonymOf(a, 'bob');
+    const pa = a.users.pseudonymOf('bob');
     expect(pa).not.toBeNull();
-    expect(pa).not.toBe(pseudonymOf(b, 'bob'));
-    expect(new LabelStore(a).list().rows.map((l) => l.user)).toEqual([pa]);
-    expect(new LabelStore(a).relevanceLabels(a.loadDataset()).labels).toEqual([{ user: 1, item: 2, value: 1 }]);
+    expect(pa).not.toBe(b.users.pseudonymOf('bob'));
+    expect(a.labels.list().rows.map((l) => l.user)).toEqual([pa]);
+    expect(a.labels.relevanceLabels(a.loadDataset()).labels).toEqual([{ user: 1, item: 2, value: 1 }]);
     const salt = a.getMeta(SALT_META_KEY);
     a.importDataset(tinyDataset(), { pseudonymize: true });
     expect(a.getMeta(SALT_META_KEY)).toBe(salt);
-    expect(pseudonymOf(a, 'bob')).toBe(pa);
+    expect(a.users.pseudonymOf('bob')).toBe(pa);
     // a label given by the original id lands on the pseudonym
-    expect(new LabelStore(a).add({ kind: 'relevance', user: 'carol', item: 'i1', value: 0 }).user).toBe(pseudonymOf(a, 'carol'));
+    expect(a.labels.add({ kind: 'relevance', user: 'carol', item: 'i1', value: 0 }).user).toBe(a.users.pseudonymOf('carol'));
     a.close();
     b.close();
   });
@@ -125,11 +130,11 @@ describe('CachedEncoder owners', () => {
   it('records the owner of each owned text, cache hits included', async () => {
     const ws = Workspace.create(tmp.fresh());
     const enc = fakeEncoder();
-    const cached = new CachedEncoder(enc, new SqliteEmbeddingCache(ws.db));
+    const cached = new CachedEncoder(enc, ws.embeddings);
     await cached.encode(['same sentence', 'other sentence'], { owners: ['u1', null] });
     await cached.encode(['same sentence'], { owners: ['u2'] });
     expect(enc.calls).toBe(2);
-    const rows = ws.db.prepare('SELECT model_id, text_hash, user_id FROM embedding_owners ORDER BY user_id').raw().all();
+    const rows = readTables(ws.path, (db) => db.prepare('SELECT model_id, text_hash, user_id FROM embedding_owners ORDER BY user_id').raw().all());
     expect(rows).toEqual([
       ['fake@1', textHash('same sentence'), 'u1'],
       ['fake@1', textHash('same sentence'), 'u2'],
@@ -149,40 +154,41 @@ describe('forgetUser', () => {
           .filter(([, , v]) => v.includes(bobId) || v.includes('bob'))
           .map(([t, c]) => `${t}.${c}`);
       expect(traces().sort()).toEqual(['embedding_owners.user_id', 'labels.user_id', 'users.id']);
-      const bobVector = ws.db.prepare('SELECT COUNT(*) FROM embeddings WHERE text_hash = ?').pluck().get(textHash('bob likes heat and crime'));
+      const count = (sql: string, ...args: string[]): unknown => readTables(ws.path, (db) => db.prepare(sql).pluck().get(...args));
+      const bobVector = count('SELECT COUNT(*) FROM embeddings WHERE text_hash = ?', textHash('bob likes heat and crime'));
       expect(bobVector).toBe(1);
 
-      const report = forgetUser(ws, 'bob'); // the original id works in both cases
+      const report = ws.users.forget('bob'); // the original id works in both cases
       expect(report).toEqual({ user: bobId, removed: { interactions: 2, labels: 1, embeddings: 1, embedding_owners: 1, users: 1 } });
       expect(traces()).toEqual([]);
-      expect(ws.db.prepare('SELECT COUNT(*) FROM embeddings WHERE text_hash = ?').pluck().get(textHash('bob likes heat and crime'))).toBe(0);
+      expect(count('SELECT COUNT(*) FROM embeddings WHERE text_hash = ?', textHash('bob likes heat and crime'))).toBe(0);
       // other users' cached vectors, item vectors, labels, edits, runs and jobs stay
-      expect(ws.db.prepare('SELECT COUNT(*) FROM embeddings').pluck().get()).toBe(4);
-      expect(ws.db.prepare('SELECT COUNT(*) FROM embedding_owners').pluck().get()).toBe(2);
-      expect(new LabelStore(ws).stats()).toMatchObject({ notRelevant: 1, factCorrect: 1, total: 2 });
-      expect(new KgEditStore(ws).active()).toHaveLength(1);
+      expect(count('SELECT COUNT(*) FROM embeddings')).toBe(4);
+      expect(count('SELECT COUNT(*) FROM embedding_owners')).toBe(2);
+      expect(ws.labels.stats()).toMatchObject({ notRelevant: 1, factCorrect: 1, total: 2 });
+      expect(ws.edits.active()).toHaveLength(1);
 
       // the next load: dense users, the others' interactions intact, bob gone
       const after = ws.loadDataset();
       expect(after.userIds).toEqual([before.userIds[0], before.userIds[2]]);
-      expect(ws.db.prepare('SELECT idx FROM users ORDER BY idx').pluck().all()).toEqual([0, 1]);
+      expect(readTables(ws.path, (db) => db.prepare('SELECT idx FROM users ORDER BY idx').pluck().all())).toEqual([0, 1]);
       expect(interactionsByUser(after)).toEqual({ [before.userIds[0]]: ['i1', 'i3'], [before.userIds[2]]: ['i3', 'i2'] });
       expect(Array.from(after.interactions.user).every((u) => u === 0 || u === 1)).toBe(true);
-      expect(ws.db.pragma('foreign_key_check')).toEqual([]);
-      expect(findUser(ws, 'bob')).toBeNull();
-      expect(failure(() => forgetUser(ws, 'bob')).code).toBe('not-found');
+      expect(readTables(ws.path, (db) => db.pragma('foreign_key_check'))).toEqual([]);
+      expect(ws.users.find('bob')).toBeNull();
+      expect(failure(() => ws.users.forget('bob')).code).toBe('not-found');
       ws.close();
     });
   }
 
   it('forgetting the last and the first user keeps the user index dense', async () => {
     const { ws } = await populated(false);
-    forgetUser(ws, 'carol');
-    forgetUser(ws, 'alice');
+    ws.users.forget('carol');
+    ws.users.forget('alice');
     const ds = ws.loadDataset();
     expect(ds.userIds).toEqual(['bob']);
     expect(interactionsByUser(ds)).toEqual({ bob: ['i2', 'i1'] });
-    expect(new LabelStore(ws).list({ kind: 'relevance' }).rows.map((l) => l.user)).toEqual(['bob']);
+    expect(ws.labels.list({ kind: 'relevance' }).rows.map((l) => l.user)).toEqual(['bob']);
     ws.close();
   });
 });

@@ -9,6 +9,7 @@ import { Workspace } from '../../main/core/store';
 import { SCHEMA_VERSION } from '../../main/core/store/schema';
 import { ReportBuilder } from '../../main/core/data/report';
 import { failure } from '../helpers/failure';
+import { readTables } from '../helpers/read-tables';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,8 +53,11 @@ describe('Workspace lifecycle', () => {
     const p = fresh();
     const ws = Workspace.create(p);
     expect(ws.summary()).toEqual({ dataset: null, users: 0, items: 0, interactions: 0, entities: 0, relations: 0, triples: 0, links: 0, schemaVersion: SCHEMA_VERSION });
-    expect(ws.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const tables = (ws.db.prepare("SELECT name FROM sqlite_master WHERE type='table'").pluck().all() as string[]).sort();
+    const { mode, tables } = readTables(ws.path, (db) => ({
+      mode: db.pragma('journal_mode', { simple: true }),
+      tables: (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").pluck().all() as string[]).sort(),
+    }));
+    expect(mode).toBe('wal');
     for (const t of ['items', 'users', 'interactions', 'entities', 'relations', 'triples', 'item_links', 'meta', 'schema_version', 'labels', 'embeddings', 'runs', 'jobs']) {
       expect(tables).toContain(t);
     }

@@ -3,8 +3,7 @@
  */
 import { join } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../errors';
-import type { Progress } from '../types';
-import type { Workspace } from '../store/workspace';
+import type { Dataset, Progress } from '../types';
 import { readAtomicFolder } from './from-atomic';
 import { readCsvDataset } from './from-csv';
 import type { RawDataset } from './raw';
@@ -19,6 +18,11 @@ export interface ImportOptions {
 
 export interface RegistryImportOptions extends ResolveOptions, ImportOptions {}
 
+/** Where an import stores the dataset (the store's Workspace; data does not depend on the store). */
+export interface DatasetSink {
+  importDataset(ds: Dataset, opts: { readonly report?: ImportReport; readonly onProgress?: (p: Progress) => void; readonly signal?: AbortSignal }): void;
+}
+
 /** Reads and validates the RecBole atomic files of dataset `name` in `dir` (no store). */
 export function loadAtomicFolder(dir: string, name: string, opts: ImportOptions = {}): ValidatedDataset {
   opts.onProgress?.({ stage: 'read', message: dir });
@@ -29,7 +33,7 @@ export function loadAtomicFolder(dir: string, name: string, opts: ImportOptions 
 }
 
 /** Imports `<dir>/<name>.inter` (+ .item, .user, .kg, .link when present) into `ws`. */
-export function importAtomicFolder(ws: Workspace, dir: string, name: string, onProgress?: (p: Progress) => void, signal?: AbortSignal): ImportReport {
+export function importAtomicFolder(ws: DatasetSink, dir: string, name: string, onProgress?: (p: Progress) => void, signal?: AbortSignal): ImportReport {
   const { dataset, report } = loadAtomicFolder(dir, name, { onProgress, signal });
   ws.importDataset(dataset, { report, onProgress, signal });
   return report;
@@ -57,7 +61,7 @@ export function loadRegistryDataset(name: string, opts: RegistryImportOptions = 
 }
 
 /** Resolves, verifies, reads, validates and stores registry dataset `name` in `ws`. */
-export function importRegistryDataset(ws: Workspace, name: string, opts: RegistryImportOptions = {}): ImportReport {
+export function importRegistryDataset(ws: DatasetSink, name: string, opts: RegistryImportOptions = {}): ImportReport {
   const { dataset, report } = loadRegistryDataset(name, opts);
   ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal });
   return report;

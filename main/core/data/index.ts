@@ -70,6 +70,7 @@ export {
   loadAtomicFolder,
   loadRegistryDataset,
   readResolvedDataset,
+  type DatasetSink,
   type ImportOptions,
   type RegistryImportOptions,
 } from './import';

@@ -1,10 +1,9 @@
 /**
  * Embeddings cache keyed by (modelId, sha256(text)), and an Encoder wrapper that never
- * encodes the same text twice for the same model.
+ * encodes the same text twice for the same model. The workspace's cache (SQLite) is
+ * SqliteEmbeddingCache in main/core/store/embeddings.ts.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import { KnowrecError } from '../errors';
 import type { EncodeOptions, Encoder } from './types';
 
 export interface CacheEntry {
@@ -65,79 +64,6 @@ export class MemoryEmbeddingCache implements EmbeddingCache {
     for (const m of this.byModel.values()) n += m.size;
     return n;
   }
-}
-
-const SQL_CHUNK = 500;
-
-/**
- * Cache in the workspace's `embeddings` table (model_id, text_hash, dim, vector BLOB of
- * little-endian float32). Creates the table if missing.
- */
-export class SqliteEmbeddingCache implements EmbeddingCache {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[string, string, number, Buffer]>;
-  private readonly insertOwner: Database.Statement<[string, string, string]>;
-  private readonly selectCache = new Map<number, Database.Statement<string[], { text_hash: string; dim: number; vector: Buffer }>>();
-
-  constructor(db: Database.Database) {
-    this.db = db;
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS embeddings(model_id TEXT, text_hash TEXT, dim INTEGER, vector BLOB, PRIMARY KEY(model_id, text_hash))',
-    );
-    this.insert = db.prepare('INSERT OR REPLACE INTO embeddings(model_id, text_hash, dim, vector) VALUES (?, ?, ?, ?)');
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS embedding_owners(model_id TEXT NOT NULL, text_hash TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY(model_id, text_hash, user_id)) WITHOUT ROWID',
-    );
-    this.insertOwner = db.prepare('INSERT OR IGNORE INTO embedding_owners(model_id, text_hash, user_id) VALUES (?, ?, ?)');
-  }
-
-  recordOwners(modelId: string, owners: readonly CacheOwner[]): void {
-    const tx = this.db.transaction((list: readonly CacheOwner[]) => {
-      for (const o of list) this.insertOwner.run(modelId, o.hash, o.owner);
-    });
-    tx(owners);
-  }
-
-  getMany(modelId: string, hashes: readonly string[]): (Float32Array | undefined)[] {
-    const found = new Map<string, Float32Array>();
-    for (let start = 0; start < hashes.length; start += SQL_CHUNK) {
-      const chunk = hashes.slice(start, start + SQL_CHUNK);
-      const rows = this.select(chunk.length).all(modelId, ...chunk);
-      for (const row of rows) found.set(row.text_hash, decodeVector(row.vector, row.dim, modelId, row.text_hash));
-    }
-    return hashes.map((h) => found.get(h));
-  }
-
-  putMany(modelId: string, entries: readonly CacheEntry[]): void {
-    const tx = this.db.transaction((list: readonly CacheEntry[]) => {
-      for (const e of list) {
-        const bytes = Buffer.from(e.vector.buffer, e.vector.byteOffset, e.vector.byteLength);
-        this.insert.run(modelId, e.hash, e.vector.length, bytes);
-      }
-    });
-    tx(entries);
-  }
-
-  private select(n: number): Database.Statement<string[], { text_hash: string; dim: number; vector: Buffer }> {
-    let st = this.selectCache.get(n);
-    if (st === undefined) {
-      st = this.db.prepare<string[], { text_hash: string; dim: number; vector: Buffer }>(
-        `SELECT text_hash, dim, vector FROM embeddings WHERE model_id = ? AND text_hash IN (${new Array(n).fill('?').join(',')})`,
-      );
-      this.selectCache.set(n, st);
-    }
-    return st;
-  }
-}
-
-function decodeVector(blob: Buffer, dim: number, modelId: string, hash: string): Float32Array {
-  if (blob.byteLength !== dim * 4) {
-    throw new KnowrecError('validation', `Cached embedding ${modelId}/${hash} has ${blob.byteLength} bytes, expected ${dim * 4}`, {}, 'delete the rows of this model from the embeddings table to re-encode');
-  }
-  // Copy: the Buffer may not be 4-byte aligned.
-  const out = new Float32Array(dim);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
 }
 
 /** An Encoder that looks every text up in the cache first and encodes only the misses, once each. */

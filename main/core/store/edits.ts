@@ -5,14 +5,13 @@
  * entity `edit:<name>`, created on the fly). Undo marks the newest active edit as undone; undone
  * edits stay in the history.
  *
- * The imported triples are never changed: `applyKgChanges` replays the active edits in id
- * order over the stored KG and hides the facts labelled wrong, and `Workspace.loadDataset()`
- * calls it, so the next fit and the KG explorer see the edited graph.
+ * The imported triples are never changed: `applyKgChanges` (kg-changes.ts) replays the active
+ * edits in id order over the stored KG and hides the facts labelled wrong, and
+ * `Workspace.loadDataset()` calls it, so the next fit and the KG explorer see the edited graph.
  */
 import { KnowrecError } from '../errors';
-import type { Dataset } from '../types';
-import { DEFAULT_AUTHOR, wrongFacts } from './labels';
-import type { Workspace } from './workspace';
+import type { Db } from './database';
+import { DEFAULT_AUTHOR } from './labels';
 
 /** One end of a new fact: an existing entity, an item (its linked entity), or a new entity by name. */
 export type FactEnd = { readonly entity: string } | { readonly item: string } | { readonly name: string };
@@ -88,18 +87,21 @@ interface ResolvedEnd {
 const COLUMNS = 'id, op, head_id, relation, tail_id, head_name, tail_name, head_item, tail_item, author, created, undone, undone_at';
 
 export class KgEditStore {
-  constructor(private readonly ws: Workspace) {}
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+  ) {}
 
   /** Adds a triple to the KG (recorded as an edit). Fails when the fact is already there. */
   add(input: AddFactInput): KgEditRecord {
-    const relation = text(input.relation, 'relation', this.ws.path);
-    const author = text(input.author ?? DEFAULT_AUTHOR, 'author', this.ws.path);
-    const db = this.ws.db;
+    const relation = text(input.relation, 'relation', this.file);
+    const author = text(input.author ?? DEFAULT_AUTHOR, 'author', this.file);
+    const db = this.db;
     const id = db.transaction(() => {
       const head = this.resolveNew(input.head, 'head');
       const tail = this.resolveNew(input.tail, 'tail');
       if (this.present(head.id, relation, tail.id)) {
-        throw new KnowrecError('validation', `the fact (${head.name ?? head.id}, ${relation}, ${tail.name ?? tail.id}) is already in the KG`, { file: this.ws.path }, 'nothing to add; pick another relation or tail');
+        throw new KnowrecError('validation', `the fact (${head.name ?? head.id}, ${relation}, ${tail.name ?? tail.id}) is already in the KG`, { file: this.file }, 'nothing to add; pick another relation or tail');
       }
       return this.record('add', head, relation, tail, author);
     })();
@@ -108,25 +110,25 @@ export class KgEditStore {
 
   /** Removes a triple from the KG (recorded as an edit). Fails when the fact is not there. */
   remove(input: RemoveFactInput): KgEditRecord {
-    const relation = text(input.relation, 'relation', this.ws.path);
-    const author = text(input.author ?? DEFAULT_AUTHOR, 'author', this.ws.path);
-    const headKey = text(input.head, 'head', this.ws.path);
-    const tailKey = text(input.tail, 'tail', this.ws.path);
-    const db = this.ws.db;
+    const relation = text(input.relation, 'relation', this.file);
+    const author = text(input.author ?? DEFAULT_AUTHOR, 'author', this.file);
+    const headKey = text(input.head, 'head', this.file);
+    const tailKey = text(input.tail, 'tail', this.file);
+    const db = this.db;
     const id = db.transaction(() => {
       for (const head of this.candidates(headKey)) {
         for (const tail of this.candidates(tailKey)) {
           if (this.present(head.id, relation, tail.id)) return this.record('remove', head, relation, tail, author);
         }
       }
-      throw new KnowrecError('not-found', `no fact (${headKey}, ${relation}, ${tailKey}) in the KG`, { file: this.ws.path }, 'give the head and tail as entity or item ids and the exact relation name');
+      throw new KnowrecError('not-found', `no fact (${headKey}, ${relation}, ${tailKey}) in the KG`, { file: this.file }, 'give the head and tail as entity or item ids and the exact relation name');
     })();
     return this.byId(id);
   }
 
   /** Reverts the newest active edit (of `author` when given); null when there is none. */
   undo(author?: string): KgEditRecord | null {
-    const db = this.ws.db;
+    const db = this.db;
     const id = (
       author === undefined
         ? db.prepare('SELECT id FROM kg_edits WHERE undone = 0 ORDER BY id DESC LIMIT 1').pluck().get()
@@ -142,7 +144,7 @@ export class KgEditStore {
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) {
       throw new KnowrecError('config', `bad page: offset ${offset}, limit ${limit}`, {}, 'offset must be a whole number ≥ 0 and limit ≥ 1');
     }
-    const db = this.ws.db;
+    const db = this.db;
     const total = db.prepare('SELECT COUNT(*) FROM kg_edits').pluck().get() as number;
     const rows = db.prepare(`SELECT ${COLUMNS} FROM kg_edits ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as EditRow[];
     return { offset, limit, total, rows: rows.map(toRecord) };
@@ -150,17 +152,17 @@ export class KgEditStore {
 
   /** Active (not undone) edits, oldest first: what loadDataset replays. */
   active(): KgEditRecord[] {
-    return activeEdits(this.ws);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM kg_edits WHERE undone = 0 ORDER BY id`).all() as EditRow[]).map(toRecord);
   }
 
   private byId(id: number): KgEditRecord {
-    const row = this.ws.db.prepare(`SELECT ${COLUMNS} FROM kg_edits WHERE id = ?`).get(id) as EditRow | undefined;
-    if (row === undefined) throw new KnowrecError('internal', `kg edit ${id} not found`, { file: this.ws.path });
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM kg_edits WHERE id = ?`).get(id) as EditRow | undefined;
+    if (row === undefined) throw new KnowrecError('internal', `kg edit ${id} not found`, { file: this.file });
     return toRecord(row);
   }
 
   private record(op: 'add' | 'remove', head: ResolvedEnd, relation: string, tail: ResolvedEnd, author: string): number {
-    const r = this.ws.db
+    const r = this.db
       .prepare(
         `INSERT INTO kg_edits (op, head_id, relation, tail_id, head_name, tail_name, head_item, tail_item, author, created)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -172,22 +174,22 @@ export class KgEditStore {
   /** An end of a new fact, creating nothing yet (the entity appears when the edit is replayed). */
   private resolveNew(end: FactEnd, what: string): ResolvedEnd {
     if ('entity' in end) {
-      const id = text(end.entity, `${what}.entity`, this.ws.path);
+      const id = text(end.entity, `${what}.entity`, this.file);
       const name = this.entityName(id);
       if (name === undefined) {
-        throw new KnowrecError('not-found', `no entity "${id}" in the KG`, { file: this.ws.path }, `search the KG for the ${what}, or give it as an item id or a new name`);
+        throw new KnowrecError('not-found', `no entity "${id}" in the KG`, { file: this.file }, `search the KG for the ${what}, or give it as an item id or a new name`);
       }
       return { id, name, item: null };
     }
     if ('item' in end) {
-      const item = text(end.item, `${what}.item`, this.ws.path);
+      const item = text(end.item, `${what}.item`, this.file);
       const found = this.itemEnds(item);
       if (found === null) {
-        throw new KnowrecError('not-found', `no item "${item}" in the workspace`, { file: this.ws.path }, `give the ${what} as an item id listed by the workspace`);
+        throw new KnowrecError('not-found', `no item "${item}" in the workspace`, { file: this.file }, `give the ${what} as an item id listed by the workspace`);
       }
       return found[0];
     }
-    const name = text(end.name, `${what}.name`, this.ws.path);
+    const name = text(end.name, `${what}.name`, this.file);
     return { id: `${NEW_ENTITY_PREFIX}${name}`, name, item: null };
   }
 
@@ -202,7 +204,7 @@ export class KgEditStore {
 
   /** Name of an entity (stored, or created by an active edit): null when unnamed, undefined when unknown. */
   private entityName(id: string): string | null | undefined {
-    const db = this.ws.db;
+    const db = this.db;
     const row = db.prepare('SELECT name FROM entities WHERE id = ?').get(id) as { name: string | null } | undefined;
     if (row !== undefined) return row.name;
     const e = db
@@ -216,7 +218,7 @@ export class KgEditStore {
 
   /** The entity ends of an item (linked entities, else one created by an edit, else `item:<id>`); null for an unknown item. */
   private itemEnds(item: string): ResolvedEnd[] | null {
-    const db = this.ws.db;
+    const db = this.db;
     const it = db.prepare('SELECT idx, title FROM items WHERE id = ?').get(item) as { idx: number; title: string } | undefined;
     if (it === undefined) return null;
     const title = it.title.trim().length > 0 ? it.title : null;
@@ -236,7 +238,7 @@ export class KgEditStore {
 
   /** Whether (head, relation, tail) is in the KG after the active edits (hidden facts aside). */
   private present(head: string, relation: string, tail: string): boolean {
-    const db = this.ws.db;
+    const db = this.db;
     const last = db
       .prepare('SELECT op FROM kg_edits WHERE undone = 0 AND head_id = ? AND relation = ? AND tail_id = ? ORDER BY id DESC LIMIT 1')
       .pluck()
@@ -250,164 +252,6 @@ export class KgEditStore {
       .get(head, relation, tail);
     return stored !== undefined;
   }
-}
-
-/** Active (not undone) edits of the workspace, oldest first. */
-export function activeEdits(ws: Workspace): KgEditRecord[] {
-  return (ws.db.prepare(`SELECT ${COLUMNS} FROM kg_edits WHERE undone = 0 ORDER BY id`).all() as EditRow[]).map(toRecord);
-}
-
-export interface KgChangeReport {
-  /** Triples the edits added. */
-  readonly added: number;
-  /** Stored triples the edits removed. */
-  readonly removed: number;
-  /** Triples hidden because a fact label says they are wrong. */
-  readonly hidden: number;
-  /** Edits or wrong-fact labels that matched nothing (unknown entity or relation). */
-  readonly skipped: number;
-}
-
-/**
- * `ds` (as stored) with the workspace's active KG edits replayed and the facts labelled wrong
- * hidden. Returns `ds` itself when there is nothing to apply.
- */
-export function applyKgChanges(ws: Workspace, ds: Dataset): { dataset: Dataset; report: KgChangeReport } {
-  const edits = activeEdits(ws);
-  const wrong = wrongFacts(ws);
-  if (edits.length === 0 && wrong.length === 0) return { dataset: ds, report: { added: 0, removed: 0, hidden: 0, skipped: 0 } };
-
-  const kg = ds.kg;
-  const entityIds = [...kg.entityIds];
-  const entityNames = [...kg.entityNames];
-  const relationNames = [...kg.relationNames];
-  const entityIndex = new Map(entityIds.map((id, i) => [id, i]));
-  const relationIndex = new Map(relationNames.map((n, i) => [n, i]));
-  const itemIndex = new Map(ds.itemIds.map((id, i) => [id, i]));
-  const itemEntities: number[][] = ds.itemEntities.map((a) => Array.from(a));
-  let skipped = 0;
-
-  const entity = (id: string, name: string | null, create: boolean): number | undefined => {
-    let e = entityIndex.get(id);
-    if (e === undefined && create) {
-      e = entityIds.length;
-      entityIds.push(id);
-      entityNames.push(name);
-      entityIndex.set(id, e);
-    }
-    return e;
-  };
-  const relationOf = (name: string, create: boolean): number | undefined => {
-    let r = relationIndex.get(name);
-    if (r === undefined && create) {
-      r = relationNames.length;
-      relationNames.push(name);
-      relationIndex.set(name, r);
-    }
-    return r;
-  };
-  const link = (item: string | null, e: number): void => {
-    const i = item === null ? undefined : itemIndex.get(item);
-    if (i !== undefined && !itemEntities[i].includes(e)) itemEntities[i].push(e);
-  };
-  const key = (h: number, r: number, t: number): string => `${h} ${r} ${t}`;
-
-  const added = new Map<string, [number, number, number]>();
-  const removedStored = new Set<string>();
-  const touchedHeads = new Set<number>();
-  for (const ed of edits) {
-    const create = ed.op === 'add';
-    const h = entity(ed.head, ed.headName, create);
-    const t = entity(ed.tail, ed.tailName, create);
-    const r = relationOf(ed.relation, create);
-    if (h === undefined || t === undefined || r === undefined) {
-      skipped++;
-      continue;
-    }
-    const k = key(h, r, t);
-    touchedHeads.add(h);
-    if (ed.op === 'add') {
-      link(ed.headItem, h);
-      link(ed.tailItem, t);
-      removedStored.delete(k);
-      added.set(k, [h, r, t]);
-    } else {
-      added.delete(k);
-      removedStored.add(k);
-    }
-  }
-
-  const hiddenKeys = new Set<string>();
-  for (const f of wrong) {
-    const r = relationIndex.get(f.relation);
-    const t = entityIndex.get(f.tail);
-    const heads = new Set<number>();
-    const direct = f.byItem ? undefined : entityIndex.get(f.head);
-    if (direct !== undefined) heads.add(direct);
-    const item = itemIndex.get(f.head);
-    if (item !== undefined) for (const e of itemEntities[item]) heads.add(e);
-    if (r === undefined || t === undefined || heads.size === 0) {
-      skipped++;
-      continue;
-    }
-    for (const h of heads) {
-      hiddenKeys.add(key(h, r, t));
-      touchedHeads.add(h);
-    }
-  }
-
-  const m = kg.head.length;
-  const keep = new Uint8Array(m).fill(1);
-  let removed = 0;
-  let hidden = 0;
-  for (let i = 0; i < m; i++) {
-    if (!touchedHeads.has(kg.head[i])) continue;
-    const k = key(kg.head[i], kg.relation[i], kg.tail[i]);
-    if (removedStored.has(k)) {
-      keep[i] = 0;
-      removed++;
-    } else if (hiddenKeys.has(k)) {
-      keep[i] = 0;
-      hidden++;
-    } else {
-      added.delete(k); // already stored: keep the stored triple
-    }
-  }
-  const extra = [...added.entries()].filter(([k]) => {
-    if (!hiddenKeys.has(k)) return true;
-    hidden++;
-    return false;
-  });
-  let n = 0;
-  for (let i = 0; i < m; i++) n += keep[i];
-  const total = n + extra.length;
-  const head = new Int32Array(total);
-  const relation = new Int32Array(total);
-  const tail = new Int32Array(total);
-  const derived = new Uint8Array(total);
-  let j = 0;
-  for (let i = 0; i < m; i++) {
-    if (keep[i] === 0) continue;
-    head[j] = kg.head[i];
-    relation[j] = kg.relation[i];
-    tail[j] = kg.tail[i];
-    derived[j] = kg.derived[i];
-    j++;
-  }
-  for (const [, [h, r, t]] of extra) {
-    head[j] = h;
-    relation[j] = r;
-    tail[j] = t;
-    j++;
-  }
-  return {
-    dataset: {
-      ...ds,
-      kg: { entityIds, entityNames, relationNames, head, relation, tail, derived },
-      itemEntities: itemEntities.map((a) => Int32Array.from(a)),
-    },
-    report: { added: extra.length, removed, hidden, skipped },
-  };
 }
 
 function text(v: string, what: string, file: string): string {

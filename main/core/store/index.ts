@@ -3,7 +3,6 @@ export { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } fr
 export {
   LabelStore,
   DEFAULT_AUTHOR,
-  wrongFacts,
   type FactLabelInput,
   type IndexedRelevanceLabel,
   type LabelCounts,
@@ -19,26 +18,23 @@ export {
 export {
   KgEditStore,
   NEW_ENTITY_PREFIX,
-  activeEdits,
-  applyKgChanges,
   type AddFactInput,
   type FactEnd,
-  type KgChangeReport,
   type KgEditPage,
   type KgEditRecord,
   type RemoveFactInput,
 } from './edits';
+export { applyKgChanges, type KgChangeReport } from './kg-changes';
 export {
   PSEUDONYMIZED_META_KEY,
   SALT_META_KEY,
-  findUser,
-  forgetUser,
-  isPseudonymized,
+  UserStore,
   newSalt,
   pseudonym,
-  pseudonymOf,
   pseudonymizeDataset,
-  storedUserId,
   type ForgetReport,
   type StoredUser,
 } from './privacy';
+export { RunStore, type RunRow } from './runs';
+export { JobRepository, type JobRow } from './jobs';
+export { SqliteEmbeddingCache } from './embeddings';

@@ -10,8 +10,8 @@
  */
 import { KnowrecError } from '../errors';
 import type { Dataset } from '../types';
-import { storedUserId } from './privacy';
-import type { Workspace } from './workspace';
+import type { Db } from './database';
+import type { UserStore } from './privacy';
 
 export type LabelValue = 0 | 1;
 export type LabelKind = 'relevance' | 'fact';
@@ -130,7 +130,11 @@ const COLUMNS = 'id, kind, user_id, item_id, head_id, relation, tail_id, value, 
 const SAME_TARGET = 'kind = ? AND user_id IS ? AND item_id IS ? AND head_id IS ? AND relation IS ? AND tail_id IS ?';
 
 export class LabelStore {
-  constructor(private readonly ws: Workspace) {}
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+    private readonly users: UserStore,
+  ) {}
 
   /** Records a label (replacing an older label of the same target) and returns it. */
   add(input: LabelInput): StoredLabel {
@@ -138,9 +142,9 @@ export class LabelStore {
     const author = checkText(input.author ?? DEFAULT_AUTHOR, 'author');
     const modelVersion = input.modelVersion ?? null;
     if (input.value !== 0 && input.value !== 1) {
-      throw new KnowrecError('validation', `label value must be 0 or 1, got ${String(input.value)}`, { file: this.ws.path }, 'use 1 for relevant/correct and 0 for not relevant/wrong');
+      throw new KnowrecError('validation', `label value must be 0 or 1, got ${String(input.value)}`, { file: this.file }, 'use 1 for relevant/correct and 0 for not relevant/wrong');
     }
-    const db = this.ws.db;
+    const db = this.db;
     const id = db.transaction(() => {
       db.prepare(`UPDATE labels SET superseded = 1 WHERE superseded = 0 AND ${SAME_TARGET}`).run(...target);
       const r = db
@@ -152,13 +156,13 @@ export class LabelStore {
       return Number(r.lastInsertRowid);
     })();
     const label = this.get(id);
-    if (label === null) throw new KnowrecError('internal', `label ${id} vanished after insert`, { file: this.ws.path });
+    if (label === null) throw new KnowrecError('internal', `label ${id} vanished after insert`, { file: this.file });
     return label;
   }
 
   /** An active label by id, or null. */
   get(id: number): StoredLabel | null {
-    const row = this.ws.db.prepare(`SELECT ${COLUMNS} FROM labels WHERE id = ? AND superseded = 0`).get(id) as LabelRow | undefined;
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM labels WHERE id = ? AND superseded = 0`).get(id) as LabelRow | undefined;
     return row === undefined ? null : toLabel(row);
   }
 
@@ -178,12 +182,12 @@ export class LabelStore {
     };
     add('kind = ?', filter.kind);
     add('author = ?', filter.author);
-    add('user_id = ?', filter.user === undefined ? undefined : storedUserId(this.ws, filter.user));
+    add('user_id = ?', filter.user === undefined ? undefined : this.users.storedId(filter.user));
     add('(item_id = ? OR (item_id IS NULL AND head_id = ?))', filter.item);
     if (filter.item !== undefined) args.push(filter.item);
     add('value = ?', filter.value);
     const w = where.join(' AND ');
-    const db = this.ws.db;
+    const db = this.db;
     const total = db.prepare(`SELECT COUNT(*) FROM labels WHERE ${w}`).pluck().get(...args) as number;
     const rows = db.prepare(`SELECT ${COLUMNS} FROM labels WHERE ${w} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as LabelRow[];
     return { offset, limit, total, rows: rows.map(toLabel) };
@@ -191,7 +195,7 @@ export class LabelStore {
 
   /** Counts of the active labels per kind and value, and per author. */
   stats(): LabelCounts {
-    const db = this.ws.db;
+    const db = this.db;
     const rows = db.prepare('SELECT kind, value, COUNT(*) AS n FROM labels WHERE superseded = 0 GROUP BY kind, value').all() as { kind: LabelKind; value: number; n: number }[];
     const count = (kind: LabelKind, value: number): number => rows.find((r) => r.kind === kind && r.value === value)?.n ?? 0;
     const byAuthor: Record<string, number> = {};
@@ -213,7 +217,7 @@ export class LabelStore {
    * replaced, if any, becomes active again. Null when there is nothing to undo.
    */
   undo(author?: string): StoredLabel | null {
-    const db = this.ws.db;
+    const db = this.db;
     return db.transaction((): StoredLabel | null => {
       const row = (
         author === undefined
@@ -231,7 +235,7 @@ export class LabelStore {
 
   /** The (user, item) pairs with an active relevance label (stored ids). */
   labelledPairs(): { user: string; item: string }[] {
-    const rows = this.ws.db
+    const rows = this.db
       .prepare("SELECT user_id, item_id FROM labels WHERE superseded = 0 AND kind = 'relevance' ORDER BY id")
       .raw()
       .all() as [string, string][];
@@ -245,7 +249,7 @@ export class LabelStore {
   relevanceLabels(ds: Dataset): { labels: IndexedRelevanceLabel[]; skipped: number } {
     const users = new Map(ds.userIds.map((id, i) => [id, i]));
     const items = new Map(ds.itemIds.map((id, i) => [id, i]));
-    const rows = this.ws.db
+    const rows = this.db
       .prepare("SELECT user_id, item_id, value FROM labels WHERE superseded = 0 AND kind = 'relevance' ORDER BY id")
       .raw()
       .all() as [string, string, number][];
@@ -260,45 +264,46 @@ export class LabelStore {
     return { labels, skipped };
   }
 
-  /** Active fact labels with value 0, oldest first. */
+  /** Active fact labels with value 0 (wrong), oldest first. */
   wrongFacts(): WrongFact[] {
-    return wrongFacts(this.ws);
+    const rows = this.db
+      .prepare("SELECT item_id, head_id, relation, tail_id FROM labels WHERE superseded = 0 AND kind = 'fact' AND value = 0 ORDER BY id")
+      .raw()
+      .all() as [string | null, string | null, string, string][];
+    return rows.map(([item, head, relation, tail]) => ({ head: item ?? head ?? '', byItem: item !== null, relation, tail }));
+  }
+
+  /** Rewrites the user id of every label (superseded ones too) from each pair's first id to its second. */
+  renameUsers(pairs: readonly (readonly [from: string, to: string])[]): void {
+    const relabel = this.db.prepare('UPDATE labels SET user_id = ? WHERE user_id = ?');
+    for (const [from, to] of pairs) relabel.run(to, from);
   }
 
   /** [kind, user_id, item_id, head_id, relation, tail_id] of what `input` judges, validated. */
   private target(input: LabelInput): [LabelKind, string | null, string | null, string | null, string | null, string | null] {
-    const db = this.ws.db;
+    const db = this.db;
     if (input.kind === 'relevance') {
-      const user = storedUserId(this.ws, checkText(input.user, 'user'));
+      const user = this.users.storedId(checkText(input.user, 'user'));
       const item = checkText(input.item, 'item');
       if (db.prepare('SELECT 1 FROM users WHERE id = ?').get(user) === undefined) {
-        throw new KnowrecError('not-found', `no user "${input.user}" in the workspace`, { file: this.ws.path }, 'label users listed by the workspace');
+        throw new KnowrecError('not-found', `no user "${input.user}" in the workspace`, { file: this.file }, 'label users listed by the workspace');
       }
       if (db.prepare('SELECT 1 FROM items WHERE id = ?').get(item) === undefined) {
-        throw new KnowrecError('not-found', `no item "${item}" in the workspace`, { file: this.ws.path }, 'label items listed by the workspace');
+        throw new KnowrecError('not-found', `no item "${item}" in the workspace`, { file: this.file }, 'label items listed by the workspace');
       }
       return ['relevance', user, item, null, null, null];
     }
     if (input.kind !== 'fact') {
-      throw new KnowrecError('validation', `label kind must be 'relevance' or 'fact'`, { file: this.ws.path });
+      throw new KnowrecError('validation', `label kind must be 'relevance' or 'fact'`, { file: this.file });
     }
     if ((input.item === undefined) === (input.head === undefined)) {
-      throw new KnowrecError('validation', 'a fact label needs exactly one of item and head', { file: this.ws.path }, 'give the item id, or the head entity id');
+      throw new KnowrecError('validation', 'a fact label needs exactly one of item and head', { file: this.file }, 'give the item id, or the head entity id');
     }
     const relation = checkText(input.relation, 'relation');
     const tail = checkText(input.tail, 'tail');
     if (input.item !== undefined) return ['fact', null, checkText(input.item, 'item'), null, relation, tail];
     return ['fact', null, null, checkText(input.head ?? '', 'head'), relation, tail];
   }
-}
-
-/** Active fact labels with value 0 (wrong), oldest first. */
-export function wrongFacts(ws: Workspace): WrongFact[] {
-  const rows = ws.db
-    .prepare("SELECT item_id, head_id, relation, tail_id FROM labels WHERE superseded = 0 AND kind = 'fact' AND value = 0 ORDER BY id")
-    .raw()
-    .all() as [string | null, string | null, string, string][];
-  return rows.map(([item, head, relation, tail]) => ({ head: item ?? head ?? '', byItem: item !== null, relation, tail }));
 }
 
 function checkText(v: string, what: string): string {

@@ -1,0 +1,215 @@
+/**
+ * The dataset tables of a workspace (users, items, interactions, entities, relations, triples,
+ * item_links): written all at once by an import, read back dense-indexed. Ids are strings to
+ * the user and dense integers (idx) inside.
+ */
+import { KnowrecError } from '../errors';
+import type { Dataset, ItemRecord, UserRecord } from '../types';
+import type { DatasetCounts } from '../data/report';
+import type { Db } from './database';
+
+type Attrs = Record<string, string | number | string[]>;
+
+/** Called after each written block with its stage and row count (progress, cancellation). */
+export type WriteTick = (stage: string, rows: number) => void;
+
+const PROGRESS_EVERY = 20_000;
+const TABLES = ['item_links', 'triples', 'interactions', 'relations', 'entities', 'items', 'users'];
+
+export class DatasetTables {
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+  ) {}
+
+  /** Rows `write` will insert (the denominator of its progress). */
+  static rowCount(ds: Dataset): number {
+    const nLinks = ds.itemEntities.reduce((s, a) => s + a.length, 0);
+    return ds.users.length + ds.items.length + ds.interactions.user.length + ds.kg.entityIds.length + ds.kg.relationNames.length + ds.kg.head.length + nLinks;
+  }
+
+  /** Replaces the tables' content with `ds`; the caller holds the transaction. */
+  write(ds: Dataset, tick: WriteTick): void {
+    for (const t of TABLES) this.db.exec(`DELETE FROM ${t}`);
+    tick('start', 0);
+    this.writeRecords(ds, tick);
+    this.writeInteractions(ds, tick);
+    this.writeKg(ds, tick);
+    const insLink = this.db.prepare('INSERT INTO item_links (item_idx, entity_idx) VALUES (?, ?)');
+    let nLinks = 0;
+    ds.itemEntities.forEach((ents, i) => {
+      for (const e of ents) insLink.run(i, e);
+      nLinks += ents.length;
+    });
+    tick('links', nLinks);
+  }
+
+  /** The stored dataset named `name`, dense-indexed. */
+  read(name: string): Dataset {
+    const { users, items } = this.readRecords();
+    const { entityIds, entityNames, relationNames } = this.readVocabulary();
+    return {
+      name,
+      userIds: users.map((u) => u.id),
+      itemIds: items.map((it) => it.id),
+      users,
+      items,
+      interactions: this.readInteractions(),
+      kg: { entityIds, entityNames, relationNames, ...this.readTriples() },
+      itemEntities: this.readLinks(items.length),
+    };
+  }
+
+  counts(): DatasetCounts {
+    const count = (t: string): number => this.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
+    return {
+      users: count('users'),
+      items: count('items'),
+      interactions: count('interactions'),
+      entities: count('entities'),
+      relations: count('relations'),
+      triples: count('triples'),
+      links: count('item_links'),
+    };
+  }
+
+  private writeRecords(ds: Dataset, tick: WriteTick): void {
+    const insUser = this.db.prepare('INSERT INTO users (idx, id, attributes) VALUES (?, ?, ?)');
+    ds.users.forEach((u, i) => insUser.run(i, u.id, JSON.stringify(u.attributes)));
+    tick('users', ds.users.length);
+    const insItem = this.db.prepare('INSERT INTO items (idx, id, title, text, attributes) VALUES (?, ?, ?, ?, ?)');
+    ds.items.forEach((it, i) => insItem.run(i, it.id, it.title, JSON.stringify(it.text), JSON.stringify(it.attributes)));
+    tick('items', ds.items.length);
+  }
+
+  private writeInteractions(ds: Dataset, tick: WriteTick): void {
+    const x = ds.interactions;
+    const n = x.user.length;
+    const ins = this.db.prepare('INSERT INTO interactions (user_idx, item_idx, rating, timestamp) VALUES (?, ?, ?, ?)');
+    for (let a = 0; a < n; a += PROGRESS_EVERY) {
+      const b = Math.min(n, a + PROGRESS_EVERY);
+      for (let i = a; i < b; i++) ins.run(x.user[i], x.item[i], x.rating[i], x.timestamp[i]);
+      tick('interactions', b - a);
+    }
+  }
+
+  private writeKg(ds: Dataset, tick: WriteTick): void {
+    const kg = ds.kg;
+    const insEnt = this.db.prepare('INSERT INTO entities (idx, id, name) VALUES (?, ?, ?)');
+    kg.entityIds.forEach((id, i) => insEnt.run(i, id, kg.entityNames[i] ?? null));
+    tick('entities', kg.entityIds.length);
+    const insRel = this.db.prepare('INSERT INTO relations (idx, name) VALUES (?, ?)');
+    kg.relationNames.forEach((name, i) => insRel.run(i, name));
+    tick('relations', kg.relationNames.length);
+    const insTriple = this.db.prepare('INSERT INTO triples (head, relation, tail, derived) VALUES (?, ?, ?, ?)');
+    const m = kg.head.length;
+    for (let a = 0; a < m; a += PROGRESS_EVERY) {
+      const b = Math.min(m, a + PROGRESS_EVERY);
+      for (let i = a; i < b; i++) insTriple.run(kg.head[i], kg.relation[i], kg.tail[i], kg.derived[i] === 1 ? 1 : 0);
+      tick('triples', b - a);
+    }
+  }
+
+  private readRecords(): { users: UserRecord[]; items: ItemRecord[] } {
+    const userRows = this.db.prepare('SELECT idx, id, attributes FROM users ORDER BY idx').raw().all() as [number, string, string][];
+    const users: UserRecord[] = userRows.map(([idx, id, attrs], i) => {
+      this.checkDense('users', idx, i);
+      return { id, attributes: JSON.parse(attrs) as Attrs };
+    });
+    const itemRows = this.db.prepare('SELECT idx, id, title, text, attributes FROM items ORDER BY idx').raw().all() as [number, string, string, string, string][];
+    const items: ItemRecord[] = itemRows.map(([idx, id, title, text, attrs], i) => {
+      this.checkDense('items', idx, i);
+      return { id, title, text: JSON.parse(text) as Record<string, string>, attributes: JSON.parse(attrs) as Attrs };
+    });
+    return { users, items };
+  }
+
+  private readInteractions(): Dataset['interactions'] {
+    const n = (this.db.prepare('SELECT COUNT(*) FROM interactions').pluck().get() as number) ?? 0;
+    const out = { user: new Int32Array(n), item: new Int32Array(n), rating: new Float32Array(n), timestamp: new Float64Array(n) };
+    let k = 0;
+    for (const row of this.db.prepare('SELECT user_idx, item_idx, rating, timestamp FROM interactions ORDER BY rowid').raw().iterate()) {
+      const r = row as [number, number, number, number];
+      out.user[k] = r[0];
+      out.item[k] = r[1];
+      out.rating[k] = r[2];
+      out.timestamp[k] = r[3];
+      k++;
+    }
+    return out;
+  }
+
+  private readVocabulary(): { entityIds: string[]; entityNames: (string | null)[]; relationNames: string[] } {
+    const entRows = this.db.prepare('SELECT idx, id, name FROM entities ORDER BY idx').raw().all() as [number, string, string | null][];
+    const entityIds = entRows.map(([idx, id], i) => {
+      this.checkDense('entities', idx, i);
+      return id;
+    });
+    const relRows = this.db.prepare('SELECT idx, name FROM relations ORDER BY idx').raw().all() as [number, string][];
+    const relationNames = relRows.map(([idx, name], i) => {
+      this.checkDense('relations', idx, i);
+      return name;
+    });
+    return { entityIds, entityNames: entRows.map((r) => r[2]), relationNames };
+  }
+
+  private readTriples(): { head: Int32Array; relation: Int32Array; tail: Int32Array; derived: Uint8Array } {
+    const n = this.db.prepare('SELECT COUNT(*) FROM triples').pluck().get() as number;
+    const out = { head: new Int32Array(n), relation: new Int32Array(n), tail: new Int32Array(n), derived: new Uint8Array(n) };
+    let k = 0;
+    for (const row of this.db.prepare('SELECT head, relation, tail, derived FROM triples ORDER BY rowid').raw().iterate()) {
+      const r = row as [number, number, number, number];
+      out.head[k] = r[0];
+      out.relation[k] = r[1];
+      out.tail[k] = r[2];
+      out.derived[k] = r[3];
+      k++;
+    }
+    return out;
+  }
+
+  private readLinks(nItems: number): Int32Array[] {
+    const perItem: number[][] = Array.from({ length: nItems }, () => []);
+    for (const row of this.db.prepare('SELECT item_idx, entity_idx FROM item_links ORDER BY rowid').raw().iterate()) {
+      const r = row as [number, number];
+      perItem[r[0]].push(r[1]);
+    }
+    return perItem.map((a) => Int32Array.from(a));
+  }
+
+  private checkDense(table: string, idx: number, expected: number): void {
+    if (idx !== expected) {
+      throw new KnowrecError(
+        'internal',
+        `table ${table} is not densely indexed (found idx ${idx} where ${expected} was expected)`,
+        { file: this.file },
+        're-import the dataset',
+      );
+    }
+  }
+}
+
+/** Cheap consistency checks so that a bad Dataset fails with a clear message, not a SQL error. */
+export function checkDataset(ds: Dataset): void {
+  const bad = (msg: string): never => {
+    throw new KnowrecError('validation', `cannot store dataset "${ds.name}": ${msg}`);
+  };
+  if (ds.userIds.length !== ds.users.length) bad('userIds and users differ in length');
+  if (ds.itemIds.length !== ds.items.length) bad('itemIds and items differ in length');
+  if (ds.itemEntities.length !== ds.items.length) bad('itemEntities must have one entry per item');
+  ds.users.forEach((u, i) => u.id !== ds.userIds[i] && bad(`users[${i}].id is not userIds[${i}]`));
+  ds.items.forEach((it, i) => it.id !== ds.itemIds[i] && bad(`items[${i}].id is not itemIds[${i}]`));
+  const x = ds.interactions;
+  const n = x.user.length;
+  if (x.item.length !== n || x.rating.length !== n || x.timestamp.length !== n) bad('interaction arrays differ in length');
+  const nu = ds.users.length;
+  const ni = ds.items.length;
+  for (let i = 0; i < n; i++) {
+    if (x.user[i] < 0 || x.user[i] >= nu) bad(`interaction ${i} has user index ${x.user[i]} outside 0..${nu - 1}`);
+    if (x.item[i] < 0 || x.item[i] >= ni) bad(`interaction ${i} has item index ${x.item[i]} outside 0..${ni - 1}`);
+  }
+  const kg = ds.kg;
+  const m = kg.head.length;
+  if (kg.relation.length !== m || kg.tail.length !== m || kg.derived.length !== m) bad('triple arrays differ in length');
+  if (kg.entityNames.length !== kg.entityIds.length) bad('entityNames and entityIds differ in length');
+}
