@@ -4,20 +4,22 @@
  */
 import { useState, type FormEvent } from 'react';
 import { EnterSearch } from './EnterSearch';
-import type { Api, ApiError, KgEdit, KgHit, KgRelationCount } from '../../../main/api';
+import type { ApiError, KgAddFactRequest, KgEdit, KgHit, KgRelationCount, Result } from '../../../main/api';
 import { ErrorNotice } from './ErrorNotice';
 
 interface FactEditorProps {
-  readonly api: Api;
   readonly item: string;
   readonly title: string;
   readonly relations: readonly KgRelationCount[];
+  /** Entities whose label matches the typed text (the tail candidates). */
+  readonly findEntities: (query: string) => Promise<Result<readonly KgHit[]>>;
+  readonly addFact: (request: KgAddFactRequest) => Promise<Result<KgEdit>>;
   readonly onAdded: (edit: KgEdit) => void;
 }
 
 type Tail = { readonly entity: string; readonly label: string } | { readonly name: string };
 
-export function FactEditor({ api, item, title, relations, onAdded }: FactEditorProps) {
+export function FactEditor({ item, title, relations, findEntities, addFact, onAdded }: FactEditorProps) {
   const [relation, setRelation] = useState(relations[0]?.relation ?? '');
   const [text, setText] = useState('');
   const [hits, setHits] = useState<readonly KgHit[] | null>(null);
@@ -28,7 +30,7 @@ export function FactEditor({ api, item, title, relations, onAdded }: FactEditorP
   const search = async (): Promise<void> => {
     setTail(null);
     if (text.trim() === '') return;
-    const r = await api.kgSearch({ query: text.trim(), limit: 10 });
+    const r = await findEntities(text.trim());
     if (r.ok) {
       setHits(r.value.filter((h) => h.entity !== null));
       setError(null);
@@ -39,7 +41,7 @@ export function FactEditor({ api, item, title, relations, onAdded }: FactEditorP
     e.preventDefault();
     if (tail === null || relation.trim() === '') return;
     setBusy(true);
-    const r = await api.kgAddFact({ head: { item }, relation: relation.trim(), tail: 'entity' in tail ? { entity: tail.entity } : { name: tail.name } });
+    const r = await addFact({ head: { item }, relation: relation.trim(), tail: 'entity' in tail ? { entity: tail.entity } : { name: tail.name } });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);

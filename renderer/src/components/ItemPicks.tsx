@@ -1,22 +1,23 @@
 /** Picks a few items for a new user: search the catalog, add results, remove picks. */
 import { useState } from 'react';
 import { EnterSearch } from './EnterSearch';
-import type { Api, ApiError, ItemRow } from '../../../main/api';
+import type { ApiError, ItemRow, Page, Result } from '../../../main/api';
 import { ErrorNotice } from './ErrorNotice';
 
 interface ItemPicksProps {
-  readonly api: Api;
+  /** Catalog items matching the typed text. */
+  readonly findItems: (query: string) => Promise<Result<Page<ItemRow>>>;
   readonly picks: readonly ItemRow[];
   readonly onChange: (picks: readonly ItemRow[]) => void;
 }
 
-export function ItemPicks({ api, picks, onChange }: ItemPicksProps) {
+export function ItemPicks({ findItems, picks, onChange }: ItemPicksProps) {
   const [text, setText] = useState('');
   const [found, setFound] = useState<readonly ItemRow[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const search = async (): Promise<void> => {
     if (text.trim() === '') return;
-    const r = await api.listItems({ offset: 0, limit: 10, query: text.trim() });
+    const r = await findItems(text.trim());
     if (r.ok) {
       setFound(r.value.rows);
       setError(null);

@@ -191,7 +191,14 @@ export function KgView({ api, revision }: KgViewProps) {
           />
         )}
         {card?.ok === true && item !== null && (
-          <FactEditor api={api} item={item} title={card.value.title} relations={centreRelations} onAdded={(e) => changed(`Added: ${e.headLabel} — ${e.relation} → ${e.tailLabel}`)} />
+          <FactEditor
+            item={item}
+            title={card.value.title}
+            relations={centreRelations}
+            findEntities={(text) => api.kgSearch({ query: text, limit: 10 })}
+            addFact={(request) => api.kgAddFact(request)}
+            onAdded={(e) => changed(`Added: ${e.headLabel} — ${e.relation} → ${e.tailLabel}`)}
+          />
         )}
         {note !== '' && (
           <p className="notice" role="status">

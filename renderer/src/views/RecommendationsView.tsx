@@ -128,7 +128,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
                 <input id="rec-query" className="wide" value={queryText} maxLength={500} placeholder="e.g. animated film for children" onChange={(e) => setQueryText(e.target.value)} />
               </div>
             )}
-            {mode === 'picks' && <ItemPicks api={api} picks={picks} onChange={setPicks} />}
+            {mode === 'picks' && <ItemPicks findItems={(text) => api.listItems({ offset: 0, limit: 10, query: text })} picks={picks} onChange={setPicks} />}
             <div className="row">
               <label htmlFor="rec-query-k">Top</label>
               <input id="rec-query-k" type="number" min={1} max={MAX_K} value={queryK} onChange={(e) => setQueryK(e.target.value)} className="narrow" />
