@@ -10,7 +10,7 @@
  */
 import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 import { KnowrecError } from '../errors';
-import { itemLabel, parseYear } from './labels';
+import { itemLabel, parseYear } from './names';
 
 export interface AttributeMapping {
   /** Item attribute (catalog column) to read. */

@@ -17,10 +17,10 @@ export {
   type WithDerived,
 } from './derive';
 export { humanizeRelation, inverseRelation, relationPhrases, roleOf, type RelationPhrases } from './relations';
-export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './labels';
+export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './names';
 export { buildAdjacency, validateKg, degree } from './adjacency';
 export { bfs, type BfsResult } from './traverse';
-export { PATH_CANDIDATE_CAP } from './shared';
+export { PATH_CANDIDATE_CAP } from './connections';
 export { DEFAULT_SUBGRAPH_CAP } from './subgraph';
 export type { KgCore } from './core';
 export * from './types';

@@ -5,7 +5,7 @@
  * one-line reason in English or Chinese.
  */
 import { KnowrecError } from '../errors';
-import { dedupeRows, transpose } from '../models/common';
+import { dedupeRows, transpose } from '../models/csr';
 import { humanizeRelation as kgHumanize, roleOf, type KgIndex, type KgPath } from '../kg';
 import { canonicalRelation, cleanLabel, containsRawMid, getTemplates, humanizeRelation, readableTitle, relationKind } from '../text';
 import type { Csr, Dataset } from '../types';
