@@ -11,6 +11,7 @@
 import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 import { KnowrecError } from '../errors';
 import { itemLabel, parseYear } from './names';
+import { DECADE_RELATION, GENRE_RELATION } from './relations';
 
 export interface AttributeMapping {
   /** Item attribute (catalog column) to read. */
@@ -29,11 +30,11 @@ const LIST_SPLIT = /[|,]/;
 
 /** Genres (RecBole `class`, readers' `genres`) and release years. */
 export const DEFAULT_MAPPINGS: readonly AttributeMapping[] = [
-  { attribute: 'genres', relation: 'has_genre', prefix: 'genre', split: LIST_SPLIT },
-  { attribute: 'genre', relation: 'has_genre', prefix: 'genre', split: LIST_SPLIT },
-  { attribute: 'class', relation: 'has_genre', prefix: 'genre', split: LIST_SPLIT },
-  { attribute: 'release_year', relation: 'released_in_decade', prefix: 'decade', kind: 'decade' },
-  { attribute: 'year', relation: 'released_in_decade', prefix: 'decade', kind: 'decade' },
+  { attribute: 'genres', relation: GENRE_RELATION, prefix: 'genre', split: LIST_SPLIT },
+  { attribute: 'genre', relation: GENRE_RELATION, prefix: 'genre', split: LIST_SPLIT },
+  { attribute: 'class', relation: GENRE_RELATION, prefix: 'genre', split: LIST_SPLIT },
+  { attribute: 'release_year', relation: DECADE_RELATION, prefix: 'decade', kind: 'decade' },
+  { attribute: 'year', relation: DECADE_RELATION, prefix: 'decade', kind: 'decade' },
 ];
 
 /** Values read as "no value" (compared case-insensitively after trimming). */

@@ -16,7 +16,19 @@ export {
   type SkippedValues,
   type WithDerived,
 } from './derive';
-export { humanizeRelation, inverseRelation, relationPhrases, roleOf, type RelationPhrases } from './relations';
+export {
+  canonicalRelation,
+  humanizeRelation,
+  inverseRelation,
+  relationKind,
+  relationPhrases,
+  relationWords,
+  roleOf,
+  DECADE_RELATION,
+  GENRE_RELATION,
+  type FactKind,
+  type RelationPhrases,
+} from './relations';
 export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './names';
 export { buildAdjacency, validateKg, degree } from './adjacency';
 export { bfs, type BfsResult } from './traverse';

@@ -4,9 +4,9 @@
  * Lasseter." Parts are dropped least-informative first to fit a token budget; the title never.
  */
 import { KnowrecError } from '../errors';
+import { relationKind, type FactKind } from '../kg';
 import type { Dataset, ItemRecord } from '../types';
 import { cleanLabel, containsRawMid } from './guard';
-import { relationKind, relationPhrase, type FactKind } from './relations';
 import {
   capitalize,
   fill,
@@ -18,7 +18,7 @@ import {
   resolveCounter,
   resolveTemplates,
 } from './render';
-import type { Templates } from './templates';
+import { relationPhrase, type Templates } from './templates';
 import type { ItemSentenceOptions, PartKind, TextFact, VerbalPart, Verbalized } from './types';
 
 /** Part kinds in the order they are dropped to fit a budget (first = least informative). */
