@@ -3,20 +3,18 @@
  * "Toy Story (1995). Animation, Children's, Comedy. Released in the 1990s. Directed by John
  * Lasseter." Parts are dropped least-informative first to fit a token budget; the title never.
  */
-import { KnowrecError } from '../errors';
 import { relationKind, type FactKind } from '../kg';
 import type { Dataset, ItemRecord } from '../types';
 import { cleanLabel, containsRawMid } from './guard';
 import {
   capitalize,
+  checkIndex,
   fill,
   fitBudget,
   itemTitle,
   joinList,
   joinSentences,
-  resolveBudget,
-  resolveCounter,
-  resolveTemplates,
+  resolveOptions,
 } from './render';
 import { relationPhrase, type Templates } from './templates';
 import type { ItemSentenceOptions, PartKind, TextFact, VerbalPart, Verbalized } from './types';
@@ -56,13 +54,8 @@ interface Draft {
 }
 
 export function itemSentence(dataset: Dataset, item: number, opts: ItemSentenceOptions = {}): Verbalized {
-  const n = dataset.items.length;
-  if (!Number.isInteger(item) || item < 0 || item >= n) {
-    throw new KnowrecError('not-found', `Item index ${item} is out of range (0..${n - 1})`, {}, 'pass a dense item index');
-  }
-  const t = resolveTemplates(opts);
-  const budget = resolveBudget(opts);
-  const count = resolveCounter(opts);
+  checkIndex('item', item, dataset.items.length);
+  const { t, budget, count } = resolveOptions(opts);
   const record = dataset.items[item];
   const title = itemTitle(dataset, item, opts.rawTitles === true);
 
