@@ -188,13 +188,8 @@ export function itemCounts(x: Interactions, nItems: number): Float32Array {
 
 export type EvalPhase = 'valid' | 'test';
 
-export interface EvaluateSplitOptions {
-  readonly users?: Int32Array;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly keepPerUser?: boolean;
-  readonly headShare?: number;
-}
+/** The options of evaluateRanking that the split does not determine. */
+export type EvaluateSplitOptions = Pick<EvaluateOptions, 'users' | 'signal' | 'onProgress' | 'keepPerUser' | 'headShare'>;
 
 /** The exclusion matrices RecBole uses: train for 'valid'; train and valid for 'test'. */
 export function exclusionFor(split: Split, phase: EvalPhase): Csr[] {
