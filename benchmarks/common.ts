@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { gather } from '../main/core/models/common';
+import { gather } from '../main/core/models/scorer';
 import type { Scorer } from '../main/core/types';
 
 /** The value after `--name` on the command line, or undefined. */

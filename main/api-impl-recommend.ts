@@ -25,7 +25,7 @@ import { recommendView } from './api-views';
 import { KnowrecError } from './core/errors';
 import { humanizeRelation, type KgIndex, type KgPath } from './core/kg';
 import { rowIndices, rowValues, toCsr } from './core/matrix';
-import { dedupeRows, transpose } from './core/models/common';
+import { dedupeRows, transpose } from './core/models/csr';
 import { coInteractionCounter, explainRecommendation, type ReasonLang } from './core/rank';
 import { itemSentence, kgFactSource } from './core/text';
 import { topK } from './core/topk';

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { humanizeRelation, inverseRelation, isOpaqueId, itemLabel, readableId, relationPhrases, roleOf } from '../../main/core/kg';
+import {
+  humanizeRelation,
+  inverseRelation,
+  isOpaqueId,
+  itemLabel,
+  readableId,
+  relationKind,
+  relationPhrases,
+  relationWords,
+  roleOf,
+} from '../../main/core/kg';
 
 describe('relation humanizer', () => {
   it('reads Freebase verb-phrase relations', () => {
@@ -42,6 +52,26 @@ describe('relation humanizer', () => {
     expect(roleOf('film.film.directed_by', false)).toBe('director of');
     expect(roleOf('film.director.film', true)).toBe('director of');
     expect(roleOf('film.film.actor', true)).toBe('with actor');
+  });
+});
+
+describe('relation kinds', () => {
+  it('classifies Freebase, DBpedia and unknown relation names', () => {
+    expect(relationKind('film.film.directed_by')).toBe('director');
+    expect(relationKind('film.director.film')).toBe('director');
+    expect(relationKind('film.film.actor')).toBe('actor');
+    expect(relationKind('dbo:starring')).toBe('actor');
+    expect(relationKind('http://dbpedia.org/ontology/writer')).toBe('writer');
+    expect(relationKind('film.producer.film')).toBe('producer');
+    expect(relationKind('film.production_company.films')).toBe('generic');
+    expect(relationKind('film.film.award_won')).toBe('award');
+    expect(relationKind('film.film.award_nomination')).toBe('nomination');
+    expect(relationKind('film.film_genre.films_in_this_genre')).toBe('genre');
+    expect(relationKind('film.film.language')).toBe('language');
+    expect(relationKind('film.film.country')).toBe('country');
+    expect(relationKind('film.film.cinematography')).toBe('generic');
+    expect(relationWords('film.film.production_companies')).toBe('production companies');
+    expect(relationWords('dbo:musicComposer')).toBe('music composer');
   });
 });
 

@@ -7,11 +7,9 @@ import {
   BUILT_IN_LANGS,
   TEMPLATE_KEYS,
   getTemplates,
-  humanizeRelation,
   itemSentence,
   loadTemplateFile,
   parseTemplates,
-  relationKind,
   relationPhrase,
   type Templates,
 } from '../../main/core/text';
@@ -169,25 +167,5 @@ describe('template validation', () => {
       const facts = { itemFacts: () => [{ relation: 'dbo:director', entityLabel: 'Ann Lee' }] };
       expect(itemSentence(ds, 0, { templates: t, facts }).text).toBe('Alpha! A film by Ann Lee!');
     });
-  });
-});
-
-describe('relation kinds', () => {
-  it('classifies Freebase, DBpedia and unknown relation names', () => {
-    expect(relationKind('film.film.directed_by')).toBe('director');
-    expect(relationKind('film.director.film')).toBe('director');
-    expect(relationKind('film.film.actor')).toBe('actor');
-    expect(relationKind('dbo:starring')).toBe('actor');
-    expect(relationKind('http://dbpedia.org/ontology/writer')).toBe('writer');
-    expect(relationKind('film.producer.film')).toBe('producer');
-    expect(relationKind('film.production_company.films')).toBe('generic');
-    expect(relationKind('film.film.award_won')).toBe('award');
-    expect(relationKind('film.film.award_nomination')).toBe('nomination');
-    expect(relationKind('film.film_genre.films_in_this_genre')).toBe('genre');
-    expect(relationKind('film.film.language')).toBe('language');
-    expect(relationKind('film.film.country')).toBe('country');
-    expect(relationKind('film.film.cinematography')).toBe('generic');
-    expect(humanizeRelation('film.film.production_companies')).toBe('production companies');
-    expect(humanizeRelation('dbo:musicComposer')).toBe('music composer');
   });
 });

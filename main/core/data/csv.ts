@@ -40,112 +40,21 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
   if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r') {
     throw new KnowrecError('config', `invalid CSV delimiter ${JSON.stringify(delim)}`, { file }, 'use one character such as "," or a tab');
   }
-  const D = delim.charCodeAt(0);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const n = text.length;
-  let i = 0;
-  let line = 1;
+  const reader = new RecordReader(text, file, delim.charCodeAt(0));
   let header: string[] | null = null;
   const rows: string[][] = [];
   const lines: number[] = [];
-
-  while (i < n) {
-    // one record
-    const recordLine = line;
-    const rec: string[] = [];
-    let quoted = false;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      let field: string;
-      if (c === QUOTE) {
-        quoted = true;
-        const openLine = line;
-        const col = rec.length + 1;
-        let j = i + 1;
-        let value = '';
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q < 0) {
-            throw new KnowrecError(
-              'parse',
-              'unclosed double quote: the quoted field starting here never ends',
-              { file, line: openLine, column: col },
-              'close the quote, and write a quote inside a quoted field as two quotes ("")',
-            );
-          }
-          for (let k = text.indexOf('\n', j); k >= 0 && k < q; k = text.indexOf('\n', k + 1)) line++;
-          if (text.charCodeAt(q + 1) === QUOTE) {
-            value += text.slice(j, q + 1);
-            j = q + 2;
-            continue;
-          }
-          value += text.slice(j, q);
-          i = q + 1;
-          break;
-        }
-        field = value;
-        const d = text.charCodeAt(i);
-        if (i < n && d !== D && d !== LF && !(d === CR && (i + 1 >= n || text.charCodeAt(i + 1) === LF))) {
-          throw new KnowrecError(
-            'parse',
-            `unexpected character ${JSON.stringify(text[i])} after the closing quote`,
-            { file, line, column: col },
-            'a quoted field must end right before a delimiter or the line end; write inner quotes as ""',
-          );
-        }
-      } else {
-        let j = i;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (d === D || d === LF) break;
-          if (d === QUOTE) {
-            throw new KnowrecError(
-              'parse',
-              'a double quote inside an unquoted field',
-              { file, line, column: rec.length + 1 },
-              'put the whole field in double quotes and write the inner quote as ""',
-            );
-          }
-          j++;
-        }
-        let e = j;
-        if ((j >= n || text.charCodeAt(j) === LF) && e > i && text.charCodeAt(e - 1) === CR) e--;
-        field = text.slice(i, e);
-        i = j;
-      }
-      rec.push(field);
-      // after a field: delimiter → next field; line end or EOF → record done
-      if (i >= n) break;
-      const d = text.charCodeAt(i);
-      if (d === D) {
-        i++;
-        if (i >= n) {
-          rec.push('');
-          break;
-        }
-        continue;
-      }
-      if (d === CR) i++;
-      i++; // LF
-      line++;
-      break;
-    }
-    if (rec.length === 1 && rec[0].length === 0 && !quoted) continue; // blank line
+  while (!reader.done()) {
+    const recordLine = reader.line;
+    const { fields, quoted } = reader.record();
+    if (fields.length === 1 && fields[0].length === 0 && !quoted) continue; // blank line
     if (header === null) {
-      header = rec;
+      header = fields;
       continue;
     }
-    if (rec.length !== header.length) {
-      throw new KnowrecError(
-        'parse',
-        `expected ${header.length} fields (${header.join(', ')}) but found ${rec.length}`,
-        { file, line: recordLine, column: Math.min(rec.length, header.length) + 1 },
-        rec.length > header.length
-          ? `fields containing "${delim === '\t' ? '\\t' : delim}" must be double-quoted`
-          : 'add the missing fields (an empty value still needs its delimiter)',
-      );
-    }
-    rows.push(rec);
+    if (fields.length !== header.length) throw fieldCountError(fields, header, delim, file, recordLine);
+    rows.push(fields);
     lines.push(recordLine);
   }
   if (header === null) {
@@ -155,6 +64,130 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
     throw new KnowrecError('parse', 'the file has a header but no data rows', { file, line: 2 }, 'add data rows or leave the file out');
   }
   return { file, header, rows, lines: Int32Array.from(lines) };
+}
+
+function fieldCountError(fields: readonly string[], header: readonly string[], delim: string, file: string, line: number): KnowrecError {
+  return new KnowrecError(
+    'parse',
+    `expected ${header.length} fields (${header.join(', ')}) but found ${fields.length}`,
+    { file, line, column: Math.min(fields.length, header.length) + 1 },
+    fields.length > header.length
+      ? `fields containing "${delim === '\t' ? '\\t' : delim}" must be double-quoted`
+      : 'add the missing fields (an empty value still needs its delimiter)',
+  );
+}
+
+/** Reads CSV text record by record, counting lines for error messages. */
+class RecordReader {
+  /** Line (1-based) at the read position. */
+  line = 1;
+  private i = 0;
+  private readonly n: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    /** Delimiter character code. */
+    private readonly delim: number,
+  ) {
+    this.n = text.length;
+  }
+
+  done(): boolean {
+    return this.i >= this.n;
+  }
+
+  /** The next record; `quoted` is true when any field was quoted (so an empty one is not blank). */
+  record(): { fields: string[]; quoted: boolean } {
+    const fields: string[] = [];
+    let quoted = false;
+    for (;;) {
+      if (this.text.charCodeAt(this.i) === QUOTE) {
+        quoted = true;
+        fields.push(this.quotedField(fields.length + 1));
+      } else {
+        fields.push(this.plainField(fields.length + 1));
+      }
+      // after a field: delimiter → next field; line end or EOF → record done
+      if (this.i >= this.n) break;
+      const d = this.text.charCodeAt(this.i);
+      if (d === this.delim) {
+        this.i++;
+        if (this.i >= this.n) {
+          fields.push('');
+          break;
+        }
+        continue;
+      }
+      if (d === CR) this.i++;
+      this.i++; // LF
+      this.line++;
+      break;
+    }
+    return { fields, quoted };
+  }
+
+  /** A field starting at a double quote; `col` is its 1-based field number. */
+  private quotedField(col: number): string {
+    const { text, n, file } = this;
+    const openLine = this.line;
+    let j = this.i + 1;
+    let value = '';
+    for (;;) {
+      const q = text.indexOf('"', j);
+      if (q < 0) {
+        throw new KnowrecError(
+          'parse',
+          'unclosed double quote: the quoted field starting here never ends',
+          { file, line: openLine, column: col },
+          'close the quote, and write a quote inside a quoted field as two quotes ("")',
+        );
+      }
+      for (let k = text.indexOf('\n', j); k >= 0 && k < q; k = text.indexOf('\n', k + 1)) this.line++;
+      if (text.charCodeAt(q + 1) === QUOTE) {
+        value += text.slice(j, q + 1);
+        j = q + 2;
+        continue;
+      }
+      value += text.slice(j, q);
+      this.i = q + 1;
+      break;
+    }
+    const i = this.i;
+    const d = text.charCodeAt(i);
+    if (i < n && d !== this.delim && d !== LF && !(d === CR && (i + 1 >= n || text.charCodeAt(i + 1) === LF))) {
+      throw new KnowrecError(
+        'parse',
+        `unexpected character ${JSON.stringify(text[i])} after the closing quote`,
+        { file, line: this.line, column: col },
+        'a quoted field must end right before a delimiter or the line end; write inner quotes as ""',
+      );
+    }
+    return value;
+  }
+
+  /** A field without quotes, up to the delimiter or the line end (a CR before LF dropped). */
+  private plainField(col: number): string {
+    const { text, n, i } = this;
+    let j = i;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === this.delim || d === LF) break;
+      if (d === QUOTE) {
+        throw new KnowrecError(
+          'parse',
+          'a double quote inside an unquoted field',
+          { file: this.file, line: this.line, column: col },
+          'put the whole field in double quotes and write the inner quote as ""',
+        );
+      }
+      j++;
+    }
+    let e = j;
+    if ((j >= n || text.charCodeAt(j) === LF) && e > i && text.charCodeAt(e - 1) === CR) e--;
+    this.i = j;
+    return text.slice(i, e);
+  }
 }
 
 /**

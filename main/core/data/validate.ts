@@ -16,7 +16,7 @@
 import { basename, extname } from 'node:path';
 import { KnowrecError } from '../errors';
 import type { Dataset, ItemRecord, UserRecord } from '../types';
-import type { RawDataset } from './raw';
+import type { RawDataset, RawInteractions, RawLinks, RawTriples } from './raw';
 import { ReportBuilder, type FileKind, type ImportReport } from './report';
 
 export interface ValidatedDataset {
@@ -34,12 +34,106 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
 
   const itemRow = catalogRows(raw.items?.id, raw.items?.file, raw.items?.lines, 'item');
   const userRow = catalogRows(raw.users?.id, raw.users?.file, raw.users?.lines, 'user');
+  const dense = denseInteractions(inter, userRow, itemRow, rb);
+  const { rating, ts } = weightsAndTimes(inter, rb);
+  const interactions = latestInteractions(inter, dense, rating, ts, rb);
+  const { users, items } = dense;
 
-  // dense ids by first appearance in the interactions
-  const userIndex = new Map<string, number>();
-  const itemIndex = new Map<string, number>();
-  const userIds: string[] = [];
-  const itemIds: string[] = [];
+  // the rest of the catalogs, in file order
+  if (raw.items !== undefined) {
+    for (const id of raw.items.id) items.add(id);
+    rb.addFile({ file: raw.items.file, kind: kindOf(raw.items.file, 'item'), rows: raw.items.id.length, kept: raw.items.id.length });
+  }
+  if (raw.users !== undefined) {
+    for (const id of raw.users.id) users.add(id);
+    rb.addFile({ file: raw.users.file, kind: kindOf(raw.users.file, 'user'), rows: raw.users.id.length, kept: raw.users.id.length });
+  }
+
+  const entities = new DenseIds();
+  const relations = new DenseIds();
+  const triples: DenseTriples =
+    raw.triples === undefined
+      ? { head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0) }
+      : readTriples(raw.triples, entities, relations, rb);
+  const itemEntities = readLinks(raw.links, raw.triples !== undefined, items, entities, rb);
+  const { head, relation, tail } = triples;
+
+  const dataset: Dataset = {
+    name: raw.name,
+    userIds: users.ids,
+    itemIds: items.ids,
+    users: userRecords(raw, users.ids, userRow),
+    items: itemRecords(raw, items.ids, itemRow),
+    interactions,
+    kg: {
+      entityIds: entities.ids,
+      entityNames: entities.ids.map((id) => raw.entityNames?.get(id) ?? null),
+      relationNames: relations.ids,
+      head,
+      relation,
+      tail,
+      derived: new Uint8Array(head.length),
+    },
+    itemEntities,
+  };
+  const report = rb.build({
+    users: users.ids.length,
+    items: items.ids.length,
+    interactions: interactions.user.length,
+    entities: entities.ids.length,
+    relations: relations.ids.length,
+    triples: head.length,
+    links: itemEntities.reduce((s, a) => s + a.length, 0),
+  });
+  return { dataset, report };
+}
+
+/** Ids in order of first appearance, each with its dense index. */
+class DenseIds {
+  readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  get(id: string): number | undefined {
+    return this.index.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id);
+  }
+
+  /** The id's index; a new id gets the next one. */
+  add(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, i);
+    }
+    return i;
+  }
+}
+
+interface DenseInteractions {
+  readonly users: DenseIds;
+  readonly items: DenseIds;
+  /** Dense user and item of each interaction row. */
+  readonly u: Int32Array;
+  readonly it: Int32Array;
+}
+
+/**
+ * Dense user and item ids by first appearance in the interactions; ids missing from an
+ * existing user (item) file are warned about and counted as created.
+ */
+function denseInteractions(
+  inter: RawInteractions,
+  userRow: Map<string, number> | null,
+  itemRow: Map<string, number> | null,
+  rb: ReportBuilder,
+): DenseInteractions {
+  const n = inter.user.length;
+  const users = new DenseIds();
+  const items = new DenseIds();
   const u = new Int32Array(n);
   const it = new Int32Array(n);
   let createdUsers = 0;
@@ -50,29 +144,23 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
     const iid = inter.item[r];
     if (uid.length === 0) throw emptyId('user', inter.file, line);
     if (iid.length === 0) throw emptyId('item', inter.file, line);
-    let ui = userIndex.get(uid);
-    if (ui === undefined) {
-      ui = userIds.length;
-      userIds.push(uid);
-      userIndex.set(uid, ui);
-      if (userRow !== null && !userRow.has(uid)) createdUsers++;
-    }
-    let ii = itemIndex.get(iid);
-    if (ii === undefined) {
-      ii = itemIds.length;
-      itemIds.push(iid);
-      itemIndex.set(iid, ii);
-      if (itemRow !== null && !itemRow.has(iid)) createdItems++;
-    }
-    if (userRow !== null && !userRow.has(uid)) rb.warn('unknown-user', inter.file, line);
-    if (itemRow !== null && !itemRow.has(iid)) rb.warn('unknown-item', inter.file, line);
-    u[r] = ui;
-    it[r] = ii;
+    const unknownUser = userRow !== null && !userRow.has(uid);
+    const unknownItem = itemRow !== null && !itemRow.has(iid);
+    if (unknownUser && !users.has(uid)) createdUsers++;
+    if (unknownItem && !items.has(iid)) createdItems++;
+    u[r] = users.add(uid);
+    it[r] = items.add(iid);
+    if (unknownUser) rb.warn('unknown-user', inter.file, line);
+    if (unknownItem) rb.warn('unknown-item', inter.file, line);
   }
   if (createdUsers > 0) rb.detail('unknown-user', inter.file, `${createdUsers} users were created.`);
   if (createdItems > 0) rb.detail('unknown-item', inter.file, `${createdItems} items were created.`);
+  return { users, items, u, it };
+}
 
-  // ratings and timestamps
+/** Ratings (empty or no column → 1) and timestamps (empty or no column → 0), with warnings. */
+function weightsAndTimes(inter: RawInteractions, rb: ReportBuilder): { rating: Float32Array; ts: Float64Array } {
+  const n = inter.user.length;
   const rating = new Float32Array(n);
   const ts = new Float64Array(n);
   if (inter.rating === null) {
@@ -96,9 +184,20 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
       else ts[r] = v;
     }
   }
+  return { rating, ts };
+}
 
-  // duplicate (user, item): keep the latest by timestamp, a later row on ties
-  const nI = itemIds.length;
+/** One row per (user, item): the latest by timestamp, a later row on ties; the others warned. */
+function latestInteractions(
+  inter: RawInteractions,
+  dense: DenseInteractions,
+  rating: Float32Array,
+  ts: Float64Array,
+  rb: ReportBuilder,
+): Dataset['interactions'] {
+  const { u, it } = dense;
+  const n = u.length;
+  const nI = dense.items.ids.length;
   const best = new Map<number, number>();
   for (let r = 0; r < n; r++) {
     const key = u[r] * nI + it[r];
@@ -126,97 +225,70 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
     o++;
   }
   rb.addFile({ file: inter.file, kind: kindOf(inter.file, 'inter'), rows: n, kept: nKeep });
+  return interactions;
+}
 
-  // the rest of the catalogs, in file order
-  if (raw.items !== undefined) {
-    for (const id of raw.items.id) {
-      if (!itemIndex.has(id)) {
-        itemIndex.set(id, itemIds.length);
-        itemIds.push(id);
-      }
-    }
-    rb.addFile({ file: raw.items.file, kind: kindOf(raw.items.file, 'item'), rows: raw.items.id.length, kept: raw.items.id.length });
-  }
-  if (raw.users !== undefined) {
-    for (const id of raw.users.id) {
-      if (!userIndex.has(id)) {
-        userIndex.set(id, userIds.length);
-        userIds.push(id);
-      }
-    }
-    rb.addFile({ file: raw.users.file, kind: kindOf(raw.users.file, 'user'), rows: raw.users.id.length, kept: raw.users.id.length });
-  }
-  const items: ItemRecord[] = itemIds.map((id) => {
+function itemRecords(raw: RawDataset, itemIds: readonly string[], itemRow: Map<string, number> | null): ItemRecord[] {
+  return itemIds.map((id) => {
     const r = itemRow?.get(id);
     if (r === undefined || raw.items === undefined) return { id, title: '', text: {}, attributes: {} };
     return { id, title: raw.items.title[r], text: raw.items.text[r], attributes: raw.items.attributes[r] };
   });
-  const users: UserRecord[] = userIds.map((id) => {
+}
+
+function userRecords(raw: RawDataset, userIds: readonly string[], userRow: Map<string, number> | null): UserRecord[] {
+  return userIds.map((id) => {
     const r = userRow?.get(id);
     if (r === undefined || raw.users === undefined) return { id, attributes: {} };
     return { id, attributes: raw.users.attributes[r] };
   });
+}
 
-  // knowledge graph
-  const entityIndex = new Map<string, number>();
-  const entityIds: string[] = [];
-  const relationIndex = new Map<string, number>();
-  const relationNames: string[] = [];
-  const entity = (id: string): number => {
-    let e = entityIndex.get(id);
-    if (e === undefined) {
-      e = entityIds.length;
-      entityIds.push(id);
-      entityIndex.set(id, e);
+interface DenseTriples {
+  readonly head: Int32Array;
+  readonly relation: Int32Array;
+  readonly tail: Int32Array;
+}
+
+/** The KG's triples with entities and relations by first appearance; duplicates collapsed. */
+function readTriples(kg: RawTriples, entities: DenseIds, relations: DenseIds, rb: ReportBuilder): DenseTriples {
+  const m = kg.head.length;
+  const head = new Int32Array(m);
+  const relation = new Int32Array(m);
+  const tail = new Int32Array(m);
+  const seen = new Set<string>();
+  let o = 0;
+  for (let r = 0; r < m; r++) {
+    const h = kg.head[r];
+    const rel = kg.relation[r];
+    const t = kg.tail[r];
+    if (h.length === 0) throw emptyId('head entity', kg.file, kg.lines[r]);
+    if (rel.length === 0) throw emptyId('relation', kg.file, kg.lines[r]);
+    if (t.length === 0) throw emptyId('tail entity', kg.file, kg.lines[r]);
+    const hi = entities.add(h);
+    const ri = relations.add(rel);
+    const ti = entities.add(t);
+    const key = `${hi},${ri},${ti}`;
+    if (seen.has(key)) {
+      rb.warn('duplicate-triple', kg.file, kg.lines[r]);
+      continue;
     }
-    return e;
-  };
-  let head = new Int32Array(0);
-  let relation = new Int32Array(0);
-  let tail = new Int32Array(0);
-  const kg = raw.triples;
-  if (kg !== undefined) {
-    const m = kg.head.length;
-    head = new Int32Array(m);
-    relation = new Int32Array(m);
-    tail = new Int32Array(m);
-    const seen = new Set<string>();
-    let o = 0;
-    for (let r = 0; r < m; r++) {
-      const h = kg.head[r];
-      const rel = kg.relation[r];
-      const t = kg.tail[r];
-      if (h.length === 0) throw emptyId('head entity', kg.file, kg.lines[r]);
-      if (rel.length === 0) throw emptyId('relation', kg.file, kg.lines[r]);
-      if (t.length === 0) throw emptyId('tail entity', kg.file, kg.lines[r]);
-      const hi = entity(h);
-      let ri = relationIndex.get(rel);
-      if (ri === undefined) {
-        ri = relationNames.length;
-        relationNames.push(rel);
-        relationIndex.set(rel, ri);
-      }
-      const ti = entity(t);
-      const key = `${hi},${ri},${ti}`;
-      if (seen.has(key)) {
-        rb.warn('duplicate-triple', kg.file, kg.lines[r]);
-        continue;
-      }
-      seen.add(key);
-      head[o] = hi;
-      relation[o] = ri;
-      tail[o] = ti;
-      o++;
-    }
-    head = head.slice(0, o);
-    relation = relation.slice(0, o);
-    tail = tail.slice(0, o);
-    rb.addFile({ file: kg.file, kind: kindOf(kg.file, 'kg'), rows: m, kept: o });
+    seen.add(key);
+    head[o] = hi;
+    relation[o] = ri;
+    tail[o] = ti;
+    o++;
   }
+  rb.addFile({ file: kg.file, kind: kindOf(kg.file, 'kg'), rows: m, kept: o });
+  return { head: head.slice(0, o), relation: relation.slice(0, o), tail: tail.slice(0, o) };
+}
 
-  // item → entity links
-  const perItem: number[][] = itemIds.map(() => []);
-  const links = raw.links;
+/**
+ * Each item's linked entities. Links to unknown items are dropped and duplicates collapsed; an
+ * entity absent from the KG is created (and warned about when there is a KG).
+ */
+function readLinks(links: RawLinks | undefined, hasKg: boolean, items: DenseIds, entities: DenseIds, rb: ReportBuilder): Int32Array[] {
+  const perItem: number[][] = items.ids.map(() => []);
   if (links !== undefined) {
     const seen = new Set<number>();
     let kept = 0;
@@ -226,16 +298,13 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
       const line = links.lines[r];
       if (iid.length === 0) throw emptyId('item', links.file, line);
       if (eid.length === 0) throw emptyId('entity', links.file, line);
-      const ii = itemIndex.get(iid);
+      const ii = items.get(iid);
       if (ii === undefined) {
         rb.warn('link-unknown-item', links.file, line);
         continue;
       }
-      let e = entityIndex.get(eid);
-      if (e === undefined) {
-        e = entity(eid);
-        if (kg !== undefined) rb.warn('link-entity-not-in-kg', links.file, line);
-      }
+      if (hasKg && !entities.has(eid)) rb.warn('link-entity-not-in-kg', links.file, line);
+      const e = entities.add(eid);
       const key = ii * 0x100000000 + e;
       if (seen.has(key)) {
         rb.warn('duplicate-link', links.file, line);
@@ -247,29 +316,7 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
     }
     rb.addFile({ file: links.file, kind: kindOf(links.file, 'link'), rows: links.item.length, kept });
   }
-  const itemEntities = perItem.map((a) => Int32Array.from(a));
-  const entityNames = entityIds.map((id) => raw.entityNames?.get(id) ?? null);
-
-  const dataset: Dataset = {
-    name: raw.name,
-    userIds,
-    itemIds,
-    users,
-    items,
-    interactions,
-    kg: { entityIds, entityNames, relationNames, head, relation, tail, derived: new Uint8Array(head.length) },
-    itemEntities,
-  };
-  const report = rb.build({
-    users: userIds.length,
-    items: itemIds.length,
-    interactions: nKeep,
-    entities: entityIds.length,
-    relations: relationNames.length,
-    triples: head.length,
-    links: itemEntities.reduce((s, a) => s + a.length, 0),
-  });
-  return { dataset, report };
+  return perItem.map((a) => Int32Array.from(a));
 }
 
 /** id → row of a catalog file; duplicate or empty ids are errors. null when there is no file. */

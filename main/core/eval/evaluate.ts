@@ -61,20 +61,7 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
   const { nUsers, nItems } = opts;
   const ks = checkKs(opts.ks);
   const maxK = Math.max(...ks);
-  checkInteractions(opts.target, nUsers, nItems);
-  for (const [j, m] of opts.exclude.entries()) {
-    if (m.nRows !== nUsers || m.nCols !== nItems) {
-      throw new KnowrecError(
-        'validation',
-        `Exclusion matrix ${j} is ${m.nRows}×${m.nCols}, expected ${nUsers}×${nItems}`,
-        {},
-        'build it with toCsr(part, nUsers, nItems)',
-      );
-    }
-  }
-  if (opts.trainItemCounts.length !== nItems) {
-    throw new KnowrecError('validation', `trainItemCounts has ${opts.trainItemCounts.length} entries, expected ${nItems}`);
-  }
+  checkInputs(opts);
 
   const targets = toCsr(opts.target, nUsers, nItems);
   const users = evaluatedUsers(targets, opts.users, nUsers);
@@ -99,22 +86,7 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
       throw new KnowrecError('internal', `Scorer returned ${scores.length} scores for user ${u}, expected ${nItems}`, {},
         'a scorer must score every item when called without an item list');
     }
-    const tA = targets.indptr[u];
-    const tB = targets.indptr[u + 1];
-    let nTargets = 0;
-    for (let p = tA; p < tB; p++) {
-      const it = targets.indices[p];
-      if (targetMask[it] === 0) {
-        targetMask[it] = 1;
-        nTargets++;
-      }
-    }
-    for (const m of opts.exclude) {
-      for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) {
-        const it = m.indices[p];
-        if (targetMask[it] === 0) excludeMask[it] = 1;
-      }
-    }
+    const nTargets = markUser(u, targets, opts.exclude, targetMask, excludeMask);
     const ranked = topK(scores, maxK, excludeMask);
     const hits = hitFlags(ranked, targetMask);
     for (let j = 0; j < ks.length; j++) {
@@ -127,16 +99,72 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
       }
       beyond[j].add(ranked, ks[j]);
     }
-    // clear the masks touched for this user
-    for (let p = tA; p < tB; p++) targetMask[targets.indices[p]] = 0;
-    for (const m of opts.exclude) {
-      for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) excludeMask[m.indices[p]] = 0;
-    }
+    unmarkUser(u, targets, opts.exclude, targetMask, excludeMask);
     if (opts.onProgress !== undefined && ((n + 1) % PROGRESS_EVERY === 0 || n + 1 === total)) {
       opts.onProgress(n + 1, total);
     }
   }
 
+  const metrics = averagedMetrics(ks, sums, beyond, total);
+  return perUser !== undefined ? { users: total, metrics, perUser: { users, values: perUser } } : { users: total, metrics };
+}
+
+/** Throws unless the exclusion matrices, targets and item counts fit nUsers × nItems. */
+function checkInputs(opts: EvaluateOptions): void {
+  const { nUsers, nItems } = opts;
+  checkInteractions(opts.target, nUsers, nItems);
+  for (const [j, m] of opts.exclude.entries()) {
+    if (m.nRows !== nUsers || m.nCols !== nItems) {
+      throw new KnowrecError(
+        'validation',
+        `Exclusion matrix ${j} is ${m.nRows}×${m.nCols}, expected ${nUsers}×${nItems}`,
+        {},
+        'build it with toCsr(part, nUsers, nItems)',
+      );
+    }
+  }
+  if (opts.trainItemCounts.length !== nItems) {
+    throw new KnowrecError('validation', `trainItemCounts has ${opts.trainItemCounts.length} entries, expected ${nItems}`);
+  }
+}
+
+/**
+ * Marks user u's target items, and the excluded items that are not targets; returns the
+ * number of distinct targets.
+ */
+function markUser(u: number, targets: Csr, exclude: readonly Csr[], targetMask: Uint8Array, excludeMask: Uint8Array): number {
+  let nTargets = 0;
+  for (let p = targets.indptr[u]; p < targets.indptr[u + 1]; p++) {
+    const it = targets.indices[p];
+    if (targetMask[it] === 0) {
+      targetMask[it] = 1;
+      nTargets++;
+    }
+  }
+  for (const m of exclude) {
+    for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) {
+      const it = m.indices[p];
+      if (targetMask[it] === 0) excludeMask[it] = 1;
+    }
+  }
+  return nTargets;
+}
+
+/** Clears the marks markUser set for user u. */
+function unmarkUser(u: number, targets: Csr, exclude: readonly Csr[], targetMask: Uint8Array, excludeMask: Uint8Array): void {
+  for (let p = targets.indptr[u]; p < targets.indptr[u + 1]; p++) targetMask[targets.indices[p]] = 0;
+  for (const m of exclude) {
+    for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) excludeMask[m.indices[p]] = 0;
+  }
+}
+
+/** Accuracy metrics averaged over `total` users, and the beyond-accuracy ones, by metric key. */
+function averagedMetrics(
+  ks: readonly number[],
+  sums: readonly Float64Array[],
+  beyond: readonly BeyondAccuracyAccumulator[],
+  total: number,
+): Record<string, number> {
   const metrics: Record<string, number> = {};
   for (let j = 0; j < ks.length; j++) {
     const k = ks[j];
@@ -148,7 +176,7 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
     metrics[metricKey('novelty', k)] = b.novelty;
     metrics[metricKey('longtail', k)] = b.longtail;
   }
-  return perUser !== undefined ? { users: total, metrics, perUser: { users, values: perUser } } : { users: total, metrics };
+  return metrics;
 }
 
 /** Training interactions per item. */
@@ -160,13 +188,8 @@ export function itemCounts(x: Interactions, nItems: number): Float32Array {
 
 export type EvalPhase = 'valid' | 'test';
 
-export interface EvaluateSplitOptions {
-  readonly users?: Int32Array;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly keepPerUser?: boolean;
-  readonly headShare?: number;
-}
+/** The options of evaluateRanking that the split does not determine. */
+export type EvaluateSplitOptions = Pick<EvaluateOptions, 'users' | 'signal' | 'onProgress' | 'keepPerUser' | 'headShare'>;
 
 /** The exclusion matrices RecBole uses: train for 'valid'; train and valid for 'test'. */
 export function exclusionFor(split: Split, phase: EvalPhase): Csr[] {

@@ -10,7 +10,8 @@
  */
 import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 import { KnowrecError } from '../errors';
-import { itemLabel, parseYear } from './labels';
+import { itemLabel, parseYear } from './names';
+import { DECADE_RELATION, GENRE_RELATION } from './relations';
 
 export interface AttributeMapping {
   /** Item attribute (catalog column) to read. */
@@ -29,11 +30,11 @@ const LIST_SPLIT = /[|,]/;
 
 /** Genres (RecBole `class`, readers' `genres`) and release years. */
 export const DEFAULT_MAPPINGS: readonly AttributeMapping[] = [
-  { attribute: 'genres', relation: 'has_genre', prefix: 'genre', split: LIST_SPLIT },
-  { attribute: 'genre', relation: 'has_genre', prefix: 'genre', split: LIST_SPLIT },
-  { attribute: 'class', relation: 'has_genre', prefix: 'genre', split: LIST_SPLIT },
-  { attribute: 'release_year', relation: 'released_in_decade', prefix: 'decade', kind: 'decade' },
-  { attribute: 'year', relation: 'released_in_decade', prefix: 'decade', kind: 'decade' },
+  { attribute: 'genres', relation: GENRE_RELATION, prefix: 'genre', split: LIST_SPLIT },
+  { attribute: 'genre', relation: GENRE_RELATION, prefix: 'genre', split: LIST_SPLIT },
+  { attribute: 'class', relation: GENRE_RELATION, prefix: 'genre', split: LIST_SPLIT },
+  { attribute: 'release_year', relation: DECADE_RELATION, prefix: 'decade', kind: 'decade' },
+  { attribute: 'year', relation: DECADE_RELATION, prefix: 'decade', kind: 'decade' },
 ];
 
 /** Values read as "no value" (compared case-insensitively after trimming). */
@@ -115,47 +116,13 @@ export function deriveCatalogTriples(items: readonly ItemRecord[], options: Deri
   const triples: DerivedTriple[] = [];
   const itemEntityIds: string[][] = [];
   const byRelation: Record<string, number> = {};
-  const skipped = new Map<string, { attribute: string; reason: string; count: number; examples: string[] }>();
+  const skipped: SkipLog = new Map();
   let itemsWithFacts = 0;
   let created = 0;
 
-  const skip = (attribute: string, reason: string, item: ItemRecord, value: string): void => {
-    const key = `${attribute}\u0000${reason}`;
-    let s = skipped.get(key);
-    if (s === undefined) {
-      s = { attribute, reason, count: 0, examples: [] };
-      skipped.set(key, s);
-    }
-    s.count++;
-    if (s.examples.length < 5) s.examples.push(`item ${item.id}: ${JSON.stringify(value)}`);
-  };
-
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    // (relation, tail id, tail name) facts of this item, deduplicated
-    const facts = new Map<string, { relation: string; tail: string; name: string }>();
-    for (const m of mappings) {
-      const raw = item.attributes[m.attribute];
-      if (raw === undefined) continue;
-      for (const value of valuesOf(raw, m)) {
-        const v = value.trim();
-        if (missing.has(v.toLowerCase())) {
-          skip(m.attribute, 'missing value', item, value);
-          continue;
-        }
-        let name = v;
-        if (m.kind === 'decade') {
-          const year = parseYear(v);
-          if (year === null) {
-            skip(m.attribute, 'not a 4-digit year', item, value);
-            continue;
-          }
-          name = decadeOf(year);
-        }
-        const tail = `${m.prefix}:${name}`;
-        facts.set(`${m.relation}\u0000${tail}`, { relation: m.relation, tail, name });
-      }
-    }
+    const facts = itemFacts(item, mappings, missing, skipped);
     const linked = options.itemEntityIds?.[i] ?? [];
     if (facts.size === 0) {
       itemEntityIds.push([...linked]);
@@ -225,11 +192,76 @@ export function withDerivedTriples(dataset: Dataset, options: Omit<DeriveOptions
   const linkedIds = dataset.itemEntities.map((ents) => Array.from(ents, (e) => kg.entityIds[e]));
   const derived = deriveCatalogTriples(dataset.items, { ...options, itemEntityIds: linkedIds });
 
+  const { entityIds, entityNames, entityIndex } = mergeEntities(kg, derived.entities);
+  const { relationNames, relationIndex, derivedRelations } = mergeRelations(kg, derived.triples);
+  const { merged: triples, alreadyPresent } = appendTriples(kg, derived.triples, entityIndex, relationIndex, derivedRelations);
+  const merged: KnowledgeGraph = { entityIds, entityNames, relationNames, ...triples };
+  const itemEntities = dataset.itemEntities.map((ents, i) => {
+    if (ents.length > 0) return ents;
+    const ids = derived.itemEntityIds[i];
+    return Int32Array.from(ids, (id) => entityIndex.get(id) as number);
+  });
+  return { dataset: { ...dataset, kg: merged, itemEntities }, report: derived.report, alreadyPresent };
+}
+
+interface Fact {
+  readonly relation: string;
+  readonly tail: string;
+  readonly name: string;
+}
+
+/** Skipped values by attribute and reason. */
+type SkipLog = Map<string, { attribute: string; reason: string; count: number; examples: string[] }>;
+
+/** An item's (relation, tail id, tail name) facts, deduplicated; values not used are logged. */
+function itemFacts(item: ItemRecord, mappings: readonly AttributeMapping[], missing: ReadonlySet<string>, skipped: SkipLog): Map<string, Fact> {
+  const facts = new Map<string, Fact>();
+  for (const m of mappings) {
+    const raw = item.attributes[m.attribute];
+    if (raw === undefined) continue;
+    for (const value of valuesOf(raw, m)) {
+      const v = value.trim();
+      if (missing.has(v.toLowerCase())) {
+        logSkip(skipped, m.attribute, 'missing value', item, value);
+        continue;
+      }
+      let name = v;
+      if (m.kind === 'decade') {
+        const year = parseYear(v);
+        if (year === null) {
+          logSkip(skipped, m.attribute, 'not a 4-digit year', item, value);
+          continue;
+        }
+        name = decadeOf(year);
+      }
+      const tail = `${m.prefix}:${name}`;
+      facts.set(`${m.relation}\u0000${tail}`, { relation: m.relation, tail, name });
+    }
+  }
+  return facts;
+}
+
+function logSkip(skipped: SkipLog, attribute: string, reason: string, item: ItemRecord, value: string): void {
+  const key = `${attribute}\u0000${reason}`;
+  let s = skipped.get(key);
+  if (s === undefined) {
+    s = { attribute, reason, count: 0, examples: [] };
+    skipped.set(key, s);
+  }
+  s.count++;
+  if (s.examples.length < 5) s.examples.push(`item ${item.id}: ${JSON.stringify(value)}`);
+}
+
+/** The KG's entities plus the derived ones; a derived name fills a missing one. */
+function mergeEntities(
+  kg: KnowledgeGraph,
+  derived: readonly DerivedEntity[],
+): { entityIds: string[]; entityNames: (string | null)[]; entityIndex: Map<string, number> } {
   const entityIds = [...kg.entityIds];
   const entityNames = [...kg.entityNames];
   const entityIndex = new Map<string, number>();
   for (let e = 0; e < entityIds.length; e++) entityIndex.set(entityIds[e], e);
-  for (const ent of derived.entities) {
+  for (const ent of derived) {
     const e = entityIndex.get(ent.id);
     if (e === undefined) {
       entityIndex.set(ent.id, entityIds.length);
@@ -239,11 +271,19 @@ export function withDerivedTriples(dataset: Dataset, options: Omit<DeriveOptions
       entityNames[e] = ent.name;
     }
   }
+  return { entityIds, entityNames, entityIndex };
+}
+
+/** The KG's relations plus those of the derived triples, and which relations the latter use. */
+function mergeRelations(
+  kg: KnowledgeGraph,
+  triples: readonly DerivedTriple[],
+): { relationNames: string[]; relationIndex: Map<string, number>; derivedRelations: Set<number> } {
   const relationNames = [...kg.relationNames];
   const relationIndex = new Map<string, number>();
   for (let r = 0; r < relationNames.length; r++) relationIndex.set(relationNames[r], r);
   const derivedRelations = new Set<number>();
-  for (const t of derived.triples) {
+  for (const t of triples) {
     let r = relationIndex.get(t.relation);
     if (r === undefined) {
       r = relationNames.length;
@@ -252,13 +292,24 @@ export function withDerivedTriples(dataset: Dataset, options: Omit<DeriveOptions
     }
     derivedRelations.add(r);
   }
+  return { relationNames, relationIndex, derivedRelations };
+}
+
+/** The KG's triples followed by the derived ones not already present (flagged derived). */
+function appendTriples(
+  kg: KnowledgeGraph,
+  triples: readonly DerivedTriple[],
+  entityIndex: ReadonlyMap<string, number>,
+  relationIndex: ReadonlyMap<string, number>,
+  derivedRelations: ReadonlySet<number>,
+): { merged: Pick<KnowledgeGraph, 'head' | 'relation' | 'tail' | 'derived'>; alreadyPresent: number } {
   // existing triples of the derived relations, to avoid duplicates
   const existing = new Set<string>();
   const nOld = kg.head.length;
   for (let i = 0; i < nOld; i++) {
     if (derivedRelations.has(kg.relation[i])) existing.add(`${kg.head[i]},${kg.relation[i]},${kg.tail[i]}`);
   }
-  const nNewMax = derived.triples.length;
+  const nNewMax = triples.length;
   const head = new Int32Array(nOld + nNewMax);
   const relation = new Int32Array(nOld + nNewMax);
   const tail = new Int32Array(nOld + nNewMax);
@@ -269,7 +320,7 @@ export function withDerivedTriples(dataset: Dataset, options: Omit<DeriveOptions
   flag.set(kg.derived);
   let n = nOld;
   let alreadyPresent = 0;
-  for (const t of derived.triples) {
+  for (const t of triples) {
     const h = entityIndex.get(t.head) as number;
     const r = relationIndex.get(t.relation) as number;
     const tl = entityIndex.get(t.tail) as number;
@@ -285,21 +336,8 @@ export function withDerivedTriples(dataset: Dataset, options: Omit<DeriveOptions
     flag[n] = 1;
     n++;
   }
-  const merged: KnowledgeGraph = {
-    entityIds,
-    entityNames,
-    relationNames,
-    head: head.slice(0, n),
-    relation: relation.slice(0, n),
-    tail: tail.slice(0, n),
-    derived: flag.slice(0, n),
-  };
-  const itemEntities = dataset.itemEntities.map((ents, i) => {
-    if (ents.length > 0) return ents;
-    const ids = derived.itemEntityIds[i];
-    return Int32Array.from(ids, (id) => entityIndex.get(id) as number);
-  });
-  return { dataset: { ...dataset, kg: merged, itemEntities }, report: derived.report, alreadyPresent };
+  const merged = { head: head.slice(0, n), relation: relation.slice(0, n), tail: tail.slice(0, n), derived: flag.slice(0, n) };
+  return { merged, alreadyPresent };
 }
 
 function valuesOf(raw: string | number | string[], m: AttributeMapping): string[] {

@@ -8,10 +8,10 @@ import { KnowrecError } from '../errors';
 import { buildAdjacency, validateKg } from './adjacency';
 import type { KgCore } from './core';
 import { withDerivedTriples, type AttributeMapping, type DeriveReport } from './derive';
-import { isOpaqueId, itemLabel, readableId } from './labels';
+import { isOpaqueId, itemLabel, readableId } from './names';
 import { humanizeRelation, roleOf } from './relations';
 import { EntitySearch } from './search';
-import { paths, sharedEntities } from './shared';
+import { paths, sharedEntities } from './connections';
 import { subgraph } from './subgraph';
 import { bfs } from './traverse';
 import {

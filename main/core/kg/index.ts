@@ -16,11 +16,23 @@ export {
   type SkippedValues,
   type WithDerived,
 } from './derive';
-export { humanizeRelation, inverseRelation, relationPhrases, roleOf, type RelationPhrases } from './relations';
-export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './labels';
+export {
+  canonicalRelation,
+  humanizeRelation,
+  inverseRelation,
+  relationKind,
+  relationPhrases,
+  relationWords,
+  roleOf,
+  DECADE_RELATION,
+  GENRE_RELATION,
+  type FactKind,
+  type RelationPhrases,
+} from './relations';
+export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './names';
 export { buildAdjacency, validateKg, degree } from './adjacency';
 export { bfs, type BfsResult } from './traverse';
-export { PATH_CANDIDATE_CAP } from './shared';
+export { PATH_CANDIDATE_CAP } from './connections';
 export { DEFAULT_SUBGRAPH_CAP } from './subgraph';
 export type { KgCore } from './core';
 export * from './types';

@@ -1,5 +1,9 @@
 /**
- * Relation names → short English phrases, in both reading directions.
+ * Relation names: the one table of what a relation means. It gives each name
+ * - short English phrases in both reading directions (relationPhrases);
+ * - the kind of fact it states, language-independent (relationKind), which the verbalizer's
+ *   templates phrase per language (core/text);
+ * - its canonical form and its last segment as words (canonicalRelation, relationWords).
  *
  * forward: how the head relates to the tail ("Toy Story" directed by "X");
  * inverse: how the tail relates to the head ("X" director of "Toy Story").
@@ -60,10 +64,15 @@ const ROLE_PREPOSITIONS: Readonly<Record<string, string>> = {
   prequel: 'to',
 };
 
-/** Relations this module derives from catalog columns (see derive.ts). */
+/** The relation derive.ts gives catalog genres. */
+export const GENRE_RELATION = 'has_genre';
+/** The relation derive.ts gives release decades. */
+export const DECADE_RELATION = 'released_in_decade';
+
+/** Relations derived from catalog columns (see derive.ts). */
 const FIXED: Readonly<Record<string, RelationPhrases>> = {
-  has_genre: { forward: 'has genre', inverse: 'genre of' },
-  released_in_decade: { forward: 'released in', inverse: 'release decade of' },
+  [GENRE_RELATION]: { forward: 'has genre', inverse: 'genre of' },
+  [DECADE_RELATION]: { forward: 'released in', inverse: 'release decade of' },
 };
 
 /** Freebase-style properties (as words) whose phrases the rules below would read badly. */
@@ -71,6 +80,87 @@ const PROPERTIES: Readonly<Record<string, RelationPhrases>> = {
   'award won': { forward: 'won award', inverse: 'award won by' },
   'award nomination': { forward: 'nominated for', inverse: 'award nomination of' },
 };
+
+/** The kind of fact a relation states; the templates phrase each kind per language. */
+export type FactKind =
+  | 'director'
+  | 'actor'
+  | 'writer'
+  | 'producer'
+  | 'language'
+  | 'country'
+  | 'award'
+  | 'nomination'
+  | 'genre'
+  | 'generic';
+
+/** Known Freebase and DBpedia names; other names are classified by their words. */
+const KINDS: Readonly<Record<string, FactKind>> = {
+  'film.film.directed_by': 'director',
+  'film.director.film': 'director',
+  'film.film.actor': 'actor',
+  'film.actor.film': 'actor',
+  'film.film.written_by': 'writer',
+  'film.writer.film': 'writer',
+  'film.film.produced_by': 'producer',
+  'film.producer.film': 'producer',
+  'film.film.language': 'language',
+  'film.film.country': 'country',
+  'film.film.award_won': 'award',
+  'film.film.award_nomination': 'nomination',
+  'film.film.genre': 'genre',
+  'film.film_genre.films_in_this_genre': 'genre',
+  'dbo:director': 'director',
+  'dbo:starring': 'actor',
+  'dbo:writer': 'writer',
+  'dbo:producer': 'producer',
+  genre: 'genre',
+};
+
+/**
+ * "http://dbpedia.org/ontology/director" and "dbo:director" are the same relation; other names
+ * are kept as they are.
+ */
+export function canonicalRelation(name: string): string {
+  const m = /^https?:\/\/dbpedia\.org\/ontology\/([^/#]+)$/.exec(name);
+  return m === null ? name : `dbo:${m[1]}`;
+}
+
+/** The kind of fact `relation` states. */
+export function relationKind(relation: string): FactKind {
+  const name = canonicalRelation(relation);
+  const known = KINDS[name];
+  if (known !== undefined && Object.hasOwn(KINDS, name)) return known;
+  const s = name.toLowerCase();
+  if (/nominat/.test(s)) return 'nomination';
+  if (/award/.test(s)) return 'award';
+  if (/direct/.test(s)) return 'director';
+  if (/(actor|actress|starring|cast\b|cast_member|performer)/.test(s)) return 'actor';
+  if (/(writ|screenplay)/.test(s)) return 'writer';
+  if (/produc(ed_by|er)/.test(s)) return 'producer';
+  if (/language/.test(s)) return 'language';
+  if (/country/.test(s)) return 'country';
+  if (/genre/.test(s)) return 'genre';
+  return 'generic';
+}
+
+/**
+ * The relation's last segment as words, without the phrase rules below:
+ * "film.film.production_companies" → "production companies"; "musicComposer" → "music composer".
+ */
+export function relationWords(relation: string): string {
+  return localName(canonicalRelation(relation))
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** The last segment of a relation name: after the last '/', '#', ':' or '.'. */
+function localName(name: string): string {
+  const m = /([^/#:.]+)[/#]?$/.exec(name);
+  return m === null ? name : m[1];
+}
 
 const cache = new Map<string, RelationPhrases>();
 

@@ -6,7 +6,7 @@
  */
 import { KnowrecError } from '../errors';
 import type { KgCore } from './core';
-import { isOpaqueId } from './labels';
+import { isOpaqueId } from './names';
 import type { SearchHit } from './types';
 
 interface Scored {

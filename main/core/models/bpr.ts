@@ -7,7 +7,8 @@
 import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, Scorer } from '../types';
-import { checkContext, checkUser, dedupeRows, gather, notFitted, yieldToEventLoop } from './common';
+import { dedupeRows } from './csr';
+import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 
 export type BprOptimizer = 'adam' | 'sgd';
 

@@ -5,7 +5,8 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Csr, FitContext, Scorer } from '../types';
-import { checkContext, checkUser, dedupeRows, gather, notFitted } from './common';
+import { dedupeRows } from './csr';
+import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { invertSpd } from './linalg';
 
 export interface EaseOptions {

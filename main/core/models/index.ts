@@ -16,5 +16,5 @@ export {
 } from './registry';
 export { tuneOnValidation, type TuneResult, type TunedConfig } from './tune';
 export { buildFitContext, placeholderDataset, type FitContextInput } from './context';
-export { dedupeRows, transpose } from './common';
+export { dedupeRows, transpose } from './csr';
 export { SemanticScorer, SEMANTIC_DEFAULTS, type SemanticOptions } from './semantic';

@@ -7,7 +7,8 @@
 import { KnowrecError, throwIfAborted } from '../errors';
 import { topK } from '../topk';
 import type { Csr, FitContext, Scorer } from '../types';
-import { checkContext, checkUser, dedupeRows, gather, notFitted, transpose } from './common';
+import { dedupeRows, transpose } from './csr';
+import { checkContext, checkUser, gather, notFitted } from './scorer';
 
 export type KnnWeighting = 'binary' | 'rating';
 

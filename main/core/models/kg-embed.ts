@@ -30,7 +30,8 @@
 import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { FitContext, KnowledgeGraph, Scorer } from '../types';
-import { checkContext, checkUser, dedupeRows, gather, notFitted, yieldToEventLoop } from './common';
+import { dedupeRows } from './csr';
+import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 
 export type KgLossKind = 'softplus' | 'margin';
 export type KgOptimizer = 'adam' | 'sgd';

@@ -64,7 +64,7 @@
 import { KnowrecError, throwIfAborted } from '../errors';
 import { KgIndex, relationPhrases, type KgIndexOptions } from '../kg';
 import type { FitContext, Scorer } from '../types';
-import { checkContext, checkUser, notFitted, yieldToEventLoop } from './common';
+import { checkContext, checkUser, notFitted, yieldToEventLoop } from './scorer';
 
 export type KgProfileScoreForm = 'cross-entropy' | 'neg-kl';
 /** 'binary': 1; 'linear': rating / max training rating; 'centered': max(rating − ratingCenter, 0). */

@@ -1,7 +1,7 @@
 /** Popularity: every user gets the number of training interactions of each item. */
 import { throwIfAborted } from '../errors';
 import type { FitContext, Scorer } from '../types';
-import { checkContext, checkUser, gather, notFitted } from './common';
+import { checkContext, checkUser, gather, notFitted } from './scorer';
 
 export class PopScorer implements Scorer {
   readonly name = 'pop';

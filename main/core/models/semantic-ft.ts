@@ -14,7 +14,7 @@ import { buildPairs, checkLabels, chronological, prefixCuts, type PrefixSentence
 import { TRAIN_DEFAULTS, trainAdapter, type EpochRecord, type TrainData, type TrainOptions, type TrainParams, type TrainResult } from '../train/trainer';
 import { dotScores } from '../train/validate';
 import type { Csr, FitContext, Interactions, Scorer } from '../types';
-import { checkUser, gather, notFitted } from './common';
+import { checkUser, gather, notFitted } from './scorer';
 import { SEMANTIC_DEFAULTS, type SemanticScorer } from './semantic';
 
 export type AdapterTrainer = (data: TrainData, opts: TrainOptions) => Promise<TrainResult>;

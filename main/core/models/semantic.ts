@@ -14,7 +14,7 @@ import { rowIndices, rowValues, toCsr } from '../matrix';
 import { itemSentence, userSentence } from '../text';
 import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
-import { checkContext, checkUser, gather, notFitted } from './common';
+import { checkContext, checkUser, gather, notFitted } from './scorer';
 
 export interface SemanticOptions {
   readonly encoder: Encoder;

@@ -5,9 +5,9 @@
  * one-line reason in English or Chinese.
  */
 import { KnowrecError } from '../errors';
-import { dedupeRows, transpose } from '../models/common';
-import { humanizeRelation as kgHumanize, roleOf, type KgIndex, type KgPath } from '../kg';
-import { canonicalRelation, cleanLabel, containsRawMid, getTemplates, humanizeRelation, readableTitle, relationKind } from '../text';
+import { dedupeRows, transpose } from '../models/csr';
+import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relationWords, roleOf, type KgIndex, type KgPath } from '../kg';
+import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
 import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -327,7 +327,7 @@ function relationNoun(tie: Tie, lang: ReasonLang, t: ReasonTemplates): string {
     const tpl = getTemplates('zh');
     const table = tie.direction === 'out' ? tpl.relations : tpl.inverseRelations;
     if (Object.hasOwn(table, name)) return table[name];
-    return humanizeRelation(name);
+    return relationWords(name);
   }
   return roleOf(tie.relation, tie.direction === 'in')
     .replace(/^with /, '')
@@ -341,7 +341,7 @@ function pathRelation(relation: string, lang: ReasonLang, t: ReasonTemplates): s
   const table = getTemplates(lang).relations;
   if (Object.hasOwn(table, name)) return table[name];
   if (Object.hasOwn(t.relationWords, relation)) return t.relationWords[relation];
-  return humanizeRelation(name);
+  return relationWords(name);
 }
 
 function itemTitle(dataset: Dataset, kg: KgIndex | undefined, i: number): string {

@@ -18,9 +18,10 @@ export {
   loadTemplateFile,
   parseTemplateText,
   parseTemplates,
+  relationPhrase,
+  type FactDirection,
   type Templates,
 } from './templates';
-export { canonicalRelation, humanizeRelation, relationKind, relationPhrase, type FactDirection, type FactKind } from './relations';
 export { cleanLabel, containsRawMid, isRawMid } from './guard';
 export { estimateTokens, type TokenCounter } from './tokens';
 export { releaseYear } from './item-sentence';

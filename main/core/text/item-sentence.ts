@@ -3,22 +3,20 @@
  * "Toy Story (1995). Animation, Children's, Comedy. Released in the 1990s. Directed by John
  * Lasseter." Parts are dropped least-informative first to fit a token budget; the title never.
  */
-import { KnowrecError } from '../errors';
+import { relationKind, type FactKind } from '../kg';
 import type { Dataset, ItemRecord } from '../types';
 import { cleanLabel, containsRawMid } from './guard';
-import { relationKind, relationPhrase, type FactKind } from './relations';
 import {
   capitalize,
+  checkIndex,
   fill,
   fitBudget,
   itemTitle,
   joinList,
   joinSentences,
-  resolveBudget,
-  resolveCounter,
-  resolveTemplates,
+  resolveOptions,
 } from './render';
-import type { Templates } from './templates';
+import { relationPhrase, type Templates } from './templates';
 import type { ItemSentenceOptions, PartKind, TextFact, VerbalPart, Verbalized } from './types';
 
 /** Part kinds in the order they are dropped to fit a budget (first = least informative). */
@@ -56,13 +54,8 @@ interface Draft {
 }
 
 export function itemSentence(dataset: Dataset, item: number, opts: ItemSentenceOptions = {}): Verbalized {
-  const n = dataset.items.length;
-  if (!Number.isInteger(item) || item < 0 || item >= n) {
-    throw new KnowrecError('not-found', `Item index ${item} is out of range (0..${n - 1})`, {}, 'pass a dense item index');
-  }
-  const t = resolveTemplates(opts);
-  const budget = resolveBudget(opts);
-  const count = resolveCounter(opts);
+  checkIndex('item', item, dataset.items.length);
+  const { t, budget, count } = resolveOptions(opts);
   const record = dataset.items[item];
   const title = itemTitle(dataset, item, opts.rawTitles === true);
 
@@ -197,21 +190,46 @@ function ranked(list: readonly Ranked[], limit: number): string[] {
   return out;
 }
 
-function factDrafts(
+interface FactGroup {
+  readonly items: Ranked[];
+  readonly relations: Set<string>;
+}
+
+interface GenericGroup extends FactGroup {
+  readonly phrase: string;
+  readonly known: boolean;
+}
+
+interface GroupedFacts {
+  readonly byKind: Map<FactKind, FactGroup>;
+  /** Items sharing an unnamed entity, by kind. */
+  readonly shared: Map<SharedKind, FactGroup>;
+  /** Generic facts grouped by their phrase, in order of first appearance. */
+  readonly generic: Map<string, GenericGroup>;
+}
+
+const newGroup = (): FactGroup => ({ items: [], relations: new Set() });
+
+/** Adds a fact's label to the group under `key`, made by `make` when new. */
+function addToGroup<K, G extends FactGroup>(groups: Map<K, G>, key: K, make: () => G, entry: Ranked, relation: string): void {
+  let g = groups.get(key);
+  if (g === undefined) groups.set(key, (g = make()));
+  g.items.push(entry);
+  g.relations.add(relation);
+}
+
+/**
+ * The facts grouped by kind, with labels shown as the templates name them. Facts naming the
+ * item itself, and genres the catalog already lists, are left out.
+ */
+function groupFacts(
   facts: readonly TextFact[],
   title: string,
   catalogGenreList: readonly string[],
   record: ItemRecord,
   t: Templates,
-  opts: ItemSentenceOptions,
-): Draft[] {
-  const maxPer = opts.maxPerFact ?? 3;
-  const lead = opts.leadActors ?? 3;
-  const maxActors = opts.maxActors ?? 8;
-  const byKind = new Map<FactKind, { items: Ranked[]; relations: Set<string> }>();
-  const shared = new Map<SharedKind, { items: Ranked[]; relations: Set<string> }>();
-  // generic facts grouped by their phrase, in order of first appearance
-  const generic = new Map<string, { phrase: string; known: boolean; items: Ranked[]; relations: Set<string> }>();
+): GroupedFacts {
+  const groups: GroupedFacts = { byKind: new Map(), shared: new Map(), generic: new Map() };
   const rawGenres = record.attributes.genres;
   const genreSeen = new Set(
     [...catalogGenreList, ...(Array.isArray(rawGenres) ? rawGenres : [])].map((g) => g.toLowerCase()),
@@ -227,18 +245,13 @@ function factDrafts(
       if (kind === 'genre' && genreSeen.has(label.toLowerCase())) return;
       const shown = kind === 'genre' && Object.hasOwn(t.genres, label) ? t.genres[label] : label;
       if (kind === 'genre' && genreSeen.has(shown.toLowerCase())) return;
+      const entry = { label: shown, weight, order };
       if (kind === 'generic') {
         const { phrase, known } = relationPhrase(f.relation, t, f.direction ?? 'out');
-        const key = `${known ? 'k' : 'u'}:${phrase}`;
-        let g = generic.get(key);
-        if (g === undefined) generic.set(key, (g = { phrase, known, items: [], relations: new Set() }));
-        g.items.push({ label: shown, weight, order });
-        g.relations.add(f.relation);
+        const make = (): GenericGroup => ({ phrase, known, ...newGroup() });
+        addToGroup(groups.generic, `${known ? 'k' : 'u'}:${phrase}`, make, entry, f.relation);
       } else {
-        let g = byKind.get(kind);
-        if (g === undefined) byKind.set(kind, (g = { items: [], relations: new Set() }));
-        g.items.push({ label: shown, weight, order });
-        g.relations.add(f.relation);
+        addToGroup(groups.byKind, kind, newGroup, entry, f.relation);
       }
       return;
     }
@@ -246,12 +259,24 @@ function factDrafts(
     for (const other of f.sharedWith) {
       const o = cleanLabel(other);
       if (o === null || o.toLowerCase() === lowerTitle) continue;
-      let g = shared.get(kind);
-      if (g === undefined) shared.set(kind, (g = { items: [], relations: new Set() }));
-      g.items.push({ label: o, weight, order });
-      g.relations.add(f.relation);
+      addToGroup(groups.shared, kind, newGroup, { label: o, weight, order }, f.relation);
     }
   });
+  return groups;
+}
+
+function factDrafts(
+  facts: readonly TextFact[],
+  title: string,
+  catalogGenreList: readonly string[],
+  record: ItemRecord,
+  t: Templates,
+  opts: ItemSentenceOptions,
+): Draft[] {
+  const maxPer = opts.maxPerFact ?? 3;
+  const lead = opts.leadActors ?? 3;
+  const maxActors = opts.maxActors ?? 8;
+  const { byKind, shared, generic } = groupFacts(facts, title, catalogGenreList, record, t);
 
   const out: Draft[] = [];
   const add = (kind: PartKind, phrase: string, labels: readonly string[], relations: Set<string>, vars: Record<string, string> = {}): void => {

@@ -38,19 +38,20 @@ export function joinSentences(sentences: readonly string[], t: Templates): strin
   return sentences.map((s) => endSentence(s, t)).join(t.sentence.separator);
 }
 
-export function resolveTemplates(opts: VerbalizeOptions): Templates {
-  return opts.templates ?? getTemplates(opts.lang ?? 'en');
+/** Throws not-found unless `index` is a dense item (user) index below `n`. */
+export function checkIndex(what: 'item' | 'user', index: number, n: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= n) {
+    const name = what === 'item' ? 'Item' : 'User';
+    throw new KnowrecError('not-found', `${name} index ${index} is out of range (0..${n - 1})`, {}, `pass a dense ${what} index`);
+  }
 }
 
-export function resolveCounter(opts: VerbalizeOptions): TokenCounter {
-  return opts.countTokens ?? estimateTokens;
-}
-
-export function resolveBudget(opts: VerbalizeOptions): number {
+/** The templates, token budget and token counter the options ask for (defaults: en, none, estimate). */
+export function resolveOptions(opts: VerbalizeOptions): { t: Templates; budget: number; count: TokenCounter } {
+  const t = opts.templates ?? getTemplates(opts.lang ?? 'en');
   const b = opts.tokenBudget;
-  if (b === undefined) return Number.POSITIVE_INFINITY;
-  if (!(b >= 0)) throw new KnowrecError('config', `tokenBudget must be a number ≥ 0, got ${b}`, {}, 'pass e.g. tokenBudget: 128');
-  return b;
+  if (b !== undefined && !(b >= 0)) throw new KnowrecError('config', `tokenBudget must be a number ≥ 0, got ${b}`, {}, 'pass e.g. tokenBudget: 128');
+  return { t, budget: b ?? Number.POSITIVE_INFINITY, count: opts.countTokens ?? estimateTokens };
 }
 
 const TRAILING_ARTICLE =

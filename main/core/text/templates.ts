@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { KnowrecError } from '../errors';
+import { canonicalRelation, relationWords } from '../kg';
 import enJson from '../../../resources/templates/en.json';
 import zhJson from '../../../resources/templates/zh.json';
 
@@ -223,4 +224,23 @@ export function getTemplates(lang: string): Templates {
   const t = parseTemplates(raw, `resources/templates/${lang}.json`);
   cache.set(lang, t);
   return t;
+}
+
+/** Which way a fact's triple points: 'out' item → entity, 'in' entity → item. */
+export type FactDirection = 'out' | 'in';
+
+/**
+ * The phrase for `relation` in the templates' language, read from the item outwards
+ * ("directed by"); `direction` 'in' means the triple points at the item. `known` is false when
+ * the templates have no phrase and the relation's words are returned.
+ */
+export function relationPhrase(
+  relation: string,
+  templates: Templates,
+  direction: FactDirection = 'out',
+): { phrase: string; known: boolean } {
+  const name = canonicalRelation(relation);
+  const table = direction === 'in' ? templates.inverseRelations : templates.relations;
+  if (Object.hasOwn(table, name)) return { phrase: table[name], known: true };
+  return { phrase: relationWords(name), known: false };
 }

@@ -1,6 +1,5 @@
 /** Public types of the verbalizer. */
-import type { FactDirection } from './relations';
-import type { Templates } from './templates';
+import type { FactDirection, Templates } from './templates';
 import type { TokenCounter } from './tokens';
 
 /** One KG fact about an item, as the verbalizer needs it (adapted from the KG index). */

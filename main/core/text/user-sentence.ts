@@ -9,13 +9,12 @@ import { KnowrecError } from '../errors';
 import type { Dataset, Interactions } from '../types';
 import {
   capitalize,
+  checkIndex,
   fill,
   fitBudget,
   itemTitle,
   joinSentences,
-  resolveBudget,
-  resolveCounter,
-  resolveTemplates,
+  resolveOptions,
 } from './render';
 import type { UserHistory, UserSentenceOptions, VerbalPart, Verbalized } from './types';
 
@@ -103,13 +102,8 @@ export function userSentence(
   history: UserHistory,
   opts: UserSentenceOptions = {},
 ): Verbalized {
-  const nUsers = dataset.userIds.length;
-  if (!Number.isInteger(user) || user < 0 || user >= nUsers) {
-    throw new KnowrecError('not-found', `User index ${user} is out of range (0..${nUsers - 1})`, {}, 'pass a dense user index');
-  }
-  const t = resolveTemplates(opts);
-  const budget = resolveBudget(opts);
-  const count = resolveCounter(opts);
+  checkIndex('user', user, dataset.userIds.length);
+  const { t, budget, count } = resolveOptions(opts);
   const maxItems = opts.maxItems ?? 10;
   if (!Number.isInteger(maxItems) || maxItems < 1) {
     throw new KnowrecError('config', `maxItems must be a whole number ≥ 1, got ${maxItems}`, {}, 'pass e.g. maxItems: 10');
