@@ -1,19 +1,24 @@
 /**
- * The state the Api's method groups share: the open workspace, its cached dataset and KG index,
- * its job runner, the serving snapshot, and the event stream. api-impl.ts builds it;
- * api-impl-*.ts use it.
+ * The state the Api's method groups share (ApiSession): the open workspace, its cached dataset
+ * and KG index, its job runner, the serving snapshot, the text encoder and the event stream.
+ * index.ts builds one per Api; methods/*.ts use it through ApiContext.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KnowrecError } from './core/errors';
-import { KgIndex } from './core/kg';
-import { Workspace } from './core/store';
-import type { Dataset } from './core/types';
-import type { Encoder } from './core/encode/types';
-import { defaultModelPath, loadSnapshot, type Snapshot } from './jobs/snapshot';
-import { defaultAdapterRoot } from './core/train/versions';
-import type { JobExecutor, JobRunner } from './jobs/runner';
-import { ok, toApiError, type ApiEvent, type ItemRow, type ListItemsRequest, type ListUsersRequest, type Page, type Result, type UserRow, type WorkspaceSummary } from './api';
+import { KnowrecError } from '../core/errors';
+import { KgIndex } from '../core/kg';
+import { Workspace } from '../core/store';
+import type { Dataset } from '../core/types';
+import type { Encoder } from '../core/encode/types';
+import type { QueryText } from '../core/rank';
+import { defaultModelPath, loadSnapshot, type Snapshot } from '../jobs/snapshot';
+import { defaultAdapterRoot } from '../core/train/versions';
+import { ModelEnv } from '../jobs/model-factory';
+import { JobRunner, type JobExecutor } from '../jobs/runner';
+import { SqliteJobStore } from '../jobs/job-worker-store';
+import { workerExecutor } from '../jobs/job-worker-host';
+import { hasCheckpoint } from '../jobs/job-worker-finetune';
+import type { ApiEvent, ItemRow, ListItemsRequest, ListUsersRequest, Page, UserRow, WorkspaceSummary } from './contract';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -61,10 +66,7 @@ export interface ApiImplOptions {
 }
 
 /** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
-export interface TextTools {
-  readonly encoder: Encoder;
-  readonly countTokens?: (text: string) => number;
-}
+export type TextTools = QueryText;
 
 export interface Opened {
   readonly path: string;
@@ -105,12 +107,191 @@ export interface ApiContext {
   textTools(o: Opened): Promise<TextTools>;
 }
 
-export async function guard<T>(work: () => Promise<T> | T): Promise<Result<T>> {
-  try {
-    return ok(await work());
-  } catch (e) {
-    return { ok: false, error: toApiError(e) };
+
+/** The Api's state; one per createApi. */
+export class ApiSession implements ApiContext {
+  readonly snapshotFor: (dataset: string) => LoadedSnapshot;
+  readonly modelDirFor: (dataset: string) => string;
+  readonly adapterRootFor: (dataset: string) => string;
+  private current: Opened | null = null;
+  /** The startup workspace, opened once even when several calls arrive together. */
+  private startup: Promise<Opened> | null = null;
+  private isClosed = false;
+  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  private readonly executor: JobExecutor;
+  private text: { env: ModelEnv | null; tools: Promise<TextTools> } | null = null;
+
+  constructor(readonly options: ApiImplOptions) {
+    this.executor = options.executor ?? workerExecutor();
+    this.modelDirFor = defaultModelDirFor(options);
+    this.adapterRootFor = defaultAdapterRootFor(options);
+    this.snapshotFor = snapshotLoader(this.modelDirFor, options.modelDir);
   }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Path of the open workspace, null when none is open. */
+  currentPath(): string | null {
+    return this.current?.path ?? null;
+  }
+
+  async ensureOpen(): Promise<Opened> {
+    if (this.isClosed) throw new KnowrecError('internal', 'The Api was closed', {}, 'restart the workbench');
+    if (this.current !== null) return this.current;
+    if (this.options.workspacePath === null) {
+      throw new KnowrecError('not-found', 'No workspace is open', {}, 'start with --workspace FILE, or open a workspace file');
+    }
+    if (this.startup === null) {
+      this.startup = this.openAt(this.options.workspacePath).then(
+        (o) => {
+          if (this.current === null) this.current = o;
+          else closeOpened(o);
+          return this.current;
+        },
+        (e: unknown) => {
+          this.startup = null; // let a later call retry (the file may have been fixed)
+          throw e;
+        },
+      );
+    }
+    return this.startup;
+  }
+
+  /** Opens the workspace at `path` in place of the current one (kept when this fails). */
+  async switchTo(path: string): Promise<Opened> {
+    if (this.startup !== null) await this.startup.catch(() => undefined);
+    if (this.current?.runner?.busy() === true) {
+      throw new KnowrecError('config', 'a job is queued or running on the open workspace', { file: this.current.path }, 'wait for it to finish or cancel it, then open the other workspace');
+    }
+    const next = await this.openAt(path);
+    const previous = this.current;
+    this.current = next;
+    if (previous !== null && previous.ws !== next.ws) closeOpened(previous);
+    return next;
+  }
+
+  datasetOf(o: Opened): Promise<Dataset> {
+    const load = o.ws.loadDataset?.bind(o.ws);
+    if (load === undefined) {
+      return Promise.reject(new KnowrecError('internal', 'This workspace cannot list its contents', { file: o.path }, 'update the workbench'));
+    }
+    if (o.dataset === null) {
+      const p = Promise.resolve().then(load);
+      o.dataset = p;
+      p.catch(() => {
+        if (o.dataset === p) o.dataset = null;
+      });
+    }
+    return o.dataset;
+  }
+
+  kgOf(o: Opened): Promise<KgIndex> {
+    if (o.kg === null) {
+      const p = this.datasetOf(o).then((ds) => new KgIndex(ds));
+      o.kg = p;
+      p.catch(() => {
+        if (o.kg === p) o.kg = null;
+      });
+    }
+    return o.kg;
+  }
+
+  runner(o: Opened): JobRunner {
+    if (o.runner === null) throw new KnowrecError('internal', 'this workspace cannot run jobs', { file: o.path }, 'open a workspace .sqlite file');
+    return o.runner;
+  }
+
+  async summaryOf(o: Opened): Promise<WorkspaceSummary> {
+    return { path: o.path, ...(await o.ws.summary()) };
+  }
+
+  emit(event: ApiEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // one listener's failure must not keep the event from the others
+      }
+    }
+  }
+
+  /** Calls `listener` for every event until the returned function is called. */
+  onEvent(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async changed(o: Opened): Promise<void> {
+    o.dataset = null;
+    o.kg = null;
+    o.hash = null;
+    o.memo.clear();
+    if (this.current === o) this.emit({ type: 'workspace', summary: await this.summaryOf(o) });
+  }
+
+  textTools(o: Opened): Promise<TextTools> {
+    if (this.text === null) {
+      if (this.options.encoder !== undefined) {
+        this.text = { env: null, tools: this.options.encoder().then((encoder) => ({ encoder })) };
+      } else {
+        const env = new ModelEnv({ workspace: o.path });
+        this.text = { env, tools: env.getEncoder().then((encoder) => ({ encoder, countTokens: env.countTokens() })) };
+      }
+      const mine = this.text;
+      mine.tools.catch(() => {
+        if (this.text === mine) this.text = null;
+        void mine.env?.close();
+      });
+    }
+    return this.text.tools;
+  }
+
+  close(): void {
+    this.isClosed = true;
+    if (this.current !== null) closeOpened(this.current);
+    this.current = null;
+    this.listeners.clear();
+    const t = this.text;
+    this.text = null;
+    if (t !== null) void t.tools.then(() => t.env?.close(), () => undefined);
+  }
+
+  private async openAt(path: string): Promise<Opened> {
+    const abs = resolve(path);
+    const ws = await this.options.open(abs);
+    const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, runner: null, memo: new Map() };
+    if (ws instanceof Workspace) {
+      try {
+        o.runner = this.newRunner(o);
+      } catch (e) {
+        ws.close();
+        throw e;
+      }
+    }
+    return o;
+  }
+
+  private newRunner(o: Opened): JobRunner {
+    return new JobRunner({
+      store: new SqliteJobStore(o.path),
+      execute: this.executor,
+      emit: (job) => this.emit({ type: 'job', job }),
+      graceMs: this.options.cancelGraceMs,
+      resumable: (job) => job.kind === 'finetune' && (job.state === 'cancelled' || job.state === 'failed') && job.spec?.kind === 'finetune' && hasCheckpoint(job.spec.outDir),
+      onSettled: (job) => {
+        if (job.kind === 'import' && job.state === 'done') void this.changed(o).catch(() => undefined);
+      },
+    });
+  }
+}
+
+function closeOpened(o: Opened): void {
+  o.runner?.close();
+  o.ws.close();
 }
 
 export function requireStore(o: Opened, what: string): Workspace {

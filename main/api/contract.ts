@@ -1,15 +1,15 @@
 /**
- * The typed Api: every operation the UI may call. One interface, three exposures:
- * Electron IPC (preload → window.api), the browser bridge (HTTP on 127.0.0.1) and direct calls
- * in tests. Inputs are validated here, at the boundary (zod); errors travel as typed values.
+ * The Api's contract: every operation the UI may call, declared once (API_DECLARATION below),
+ * with its request and response types, the method names and the IPC channel names. One contract,
+ * three exposures: Electron IPC (preload → window.api), the browser bridge (HTTP on 127.0.0.1)
+ * and direct calls in tests.
  *
- * Preload and renderer import only TYPES from this file (`import type`), so zod never lands in
- * their bundles. Values (schemas, dispatch) are for the main process and the bridge.
+ * Free of zod, Node and the core at run time: the preload bundles this file (the method names),
+ * the renderer imports its types. Validation is in schemas.ts, dispatch in dispatch.ts.
  */
-import type { WorkspaceSummary as StoreSummary } from './core/store/workspace';
-import type { ImportReport } from './core/data/report';
-import { z } from 'zod';
-import { KnowrecError, type ErrorCode } from './core/errors';
+import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
+import type { ImportReport } from '../core/data/report';
+import type { ErrorCode } from '../core/errors';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -26,25 +26,6 @@ export interface ApiError {
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail(code: ApiErrorCode, message: string, hint?: string): { readonly ok: false; readonly error: ApiError } {
-  return { ok: false, error: hint === undefined ? { code, message } : { code, message, hint } };
-}
-
-/** Turns anything thrown into an ApiError; a KnowrecError keeps its code, location and hint. */
-export function toApiError(e: unknown): ApiError {
-  if (e instanceof KnowrecError) {
-    const suffix = e.hint !== undefined ? ` (${e.hint})` : '';
-    const message = suffix !== '' && e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message;
-    return e.hint === undefined ? { code: e.code, message } : { code: e.code, message, hint: e.hint };
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  return { code: 'internal', message: `Unexpected error: ${message}`, hint: 'this is a bug; please report it with the steps that led here' };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -388,454 +369,282 @@ export interface ForgetReport {
   readonly removed: Readonly<Record<string, number>>;
 }
 
+
 // ---------------------------------------------------------------------------------------------
-// Requests (schemas are the source of truth; the types are inferred from them)
+// Requests (schemas.ts validates each; the compiler checks that its output is exactly the type)
 
 /** Largest page a list call may ask for. */
 export const MAX_PAGE = 500;
-
-const pageFields = {
-  offset: z.number({ error: 'offset must be a number' }).int('offset must be a whole number').min(0, 'offset must be 0 or more'),
-  limit: z
-    .number({ error: 'limit must be a number' })
-    .int('limit must be a whole number')
-    .min(1, 'limit must be at least 1')
-    .max(MAX_PAGE, `limit must be at most ${MAX_PAGE}`),
-};
-
-/** Methods without input accept nothing, null or an empty object. */
-export const NoInputSchema = z.union([z.undefined(), z.null(), z.strictObject({})]).transform((): undefined => undefined);
-
-export const OpenWorkspaceRequestSchema = z.strictObject({
-  path: z.string({ error: 'path must be a string' }).trim().min(1, 'path must not be empty').max(4096, 'path is too long'),
-});
-
-export const ListItemsRequestSchema = z.strictObject({
-  ...pageFields,
-  query: z.string({ error: 'query must be a string' }).max(200, 'query must be at most 200 characters').optional(),
-});
-
-export const ListUsersRequestSchema = z.strictObject(pageFields);
-
 /** Most nodes a KG subgraph may ask for. */
 export const MAX_SUBGRAPH_CAP = 2000;
 /** Most hops a KG subgraph may ask for. */
 export const MAX_HOPS = 3;
 /** Most recommendations one call may ask for. */
 export const MAX_RECOMMEND_K = 100;
-
-const idField = (what: string) =>
-  z.string({ error: `${what} must be a string` }).trim().min(1, `${what} must not be empty`).max(500, `${what} is too long`);
-
-export const KgSearchRequestSchema = z.strictObject({
-  query: z.string({ error: 'query must be a string' }).trim().min(1, 'query must not be empty').max(200, 'query must be at most 200 characters'),
-  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'),
-});
-
-export const KgSubgraphRequestSchema = z
-  .strictObject({
-    item: idField('item').optional(),
-    entity: idField('entity').optional(),
-    hops: z.number({ error: 'hops must be a number' }).int('hops must be a whole number').min(1, 'hops must be at least 1').max(MAX_HOPS, `hops must be at most ${MAX_HOPS}`),
-    relations: z.array(idField('a relation name'), { error: 'relations must be a list of relation names' }).max(1000, 'too many relations').optional(),
-    cap: z
-      .number({ error: 'cap must be a number' })
-      .int('cap must be a whole number')
-      .min(1, 'cap must be at least 1')
-      .max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`),
-  })
-  .refine((r) => (r.item === undefined) !== (r.entity === undefined), { error: 'give exactly one of item or entity' });
-
-export const KgItemRequestSchema = z.strictObject({ item: idField('item') });
-
-const kField = z.number({ error: 'k must be a number' }).int('k must be a whole number').min(1, 'k must be at least 1').max(MAX_RECOMMEND_K, `k must be at most ${MAX_RECOMMEND_K}`);
 /** Language of reasons and sentences. */
 export const LANGS = ['en', 'zh'] as const;
-const langField = z.enum(LANGS, { error: 'lang must be "en" or "zh"' });
-
-export const RecommendRequestSchema = z.strictObject({
-  user: idField('user'),
-  k: kField,
-  lang: langField.optional(),
-});
-
-export const RecommendQueryRequestSchema = z
-  .strictObject({
-    query: z.string({ error: 'query must be a string' }).trim().max(500, 'query must be at most 500 characters').optional(),
-    items: z.array(idField('an item id'), { error: 'items must be a list of item ids' }).max(50, 'pick at most 50 items').optional(),
-    k: kField,
-    lang: langField.optional(),
-  })
-  .refine((r) => (r.query !== undefined && r.query !== '') || (r.items !== undefined && r.items.length > 0), {
-    error: 'give a query text, or pick at least one item',
-  });
-
-export const ExplainPathRequestSchema = z.strictObject({
-  user: idField('user'),
-  item: idField('item'),
-  cap: z.number({ error: 'cap must be a number' }).int('cap must be a whole number').min(2, 'cap must be at least 2').max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`).optional(),
-});
-
-// Jobs
-
-/** Names of the registry datasets the import can fetch or find on disk (checked by the job, not here). */
-const datasetName = z.string({ error: 'dataset must be a string' }).trim().min(1, 'dataset must not be empty').max(100, 'dataset name is too long');
-const filePath = (what: string) => z.string({ error: `${what} must be a path` }).trim().min(1, `${what} must not be empty`).max(4096, `${what} is too long`);
-
-export const StartImportRequestSchema = z
-  .strictObject({
-    /** A registry name ("ml-100k"): read from KNOWREC_DATA_DIR or the cache, verified by SHA-256. */
-    dataset: datasetName.optional(),
-    /** Or files: a RecBole atomic folder … */
-    folder: filePath('folder').optional(),
-    /** … named so (default: the folder's name). */
-    name: datasetName.optional(),
-    pseudonymize: z.boolean({ error: 'pseudonymize must be true or false' }).optional(),
-  })
-  .refine((r) => (r.dataset === undefined) !== (r.folder === undefined), { error: 'give exactly one of dataset or folder' });
-
+export type Lang = (typeof LANGS)[number];
 export const PROTOCOLS = ['recbole', 'loo', 'cold-items'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
 export const MAX_SEEDS = 5;
 
-export const StartEvaluationRequestSchema = z.strictObject({
-  protocol: z.enum(PROTOCOLS, { error: `protocol must be one of ${PROTOCOLS.join(', ')}` }),
-  models: z.array(idField('a model name'), { error: 'models must be a list of model names' }).min(1, 'pick at least one model').max(20, 'at most 20 models'),
-  seeds: z
-    .array(z.number({ error: 'a seed must be a number' }).int('a seed must be a whole number').min(0, 'a seed must be 0 or more'), { error: 'seeds must be a list of numbers' })
-    .min(1, 'give at least one seed')
-    .max(MAX_SEEDS, `at most ${MAX_SEEDS} seeds`),
-  k: z.number({ error: 'k must be a number' }).int('k must be a whole number').min(1, 'k must be at least 1').max(100, 'k must be at most 100'),
+export interface OpenWorkspaceRequest {
+  path: string;
+}
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+export interface ListItemsRequest extends PageRequest {
+  query?: string;
+}
+
+export type ListUsersRequest = PageRequest;
+
+export interface KgSearchRequest {
+  query: string;
+  limit: number;
+}
+
+/** Exactly one of item or entity. */
+export interface KgSubgraphRequest {
+  item?: string;
+  entity?: string;
+  hops: number;
+  relations?: string[];
+  cap: number;
+}
+
+export interface KgItemRequest {
+  item: string;
+}
+
+export interface RecommendRequest {
+  user: string;
+  k: number;
+  lang?: Lang;
+}
+
+/** A query text, picked items, or both. */
+export interface RecommendQueryRequest {
+  query?: string;
+  items?: string[];
+  k: number;
+  lang?: Lang;
+}
+
+export interface ExplainPathRequest {
+  user: string;
+  item: string;
+  cap?: number;
+}
+
+/** Exactly one of dataset (a registry name, verified by SHA-256) or folder (RecBole atomic files). */
+export interface StartImportRequest {
+  dataset?: string;
+  folder?: string;
+  /** The dataset's name when importing a folder (default: the folder's name). */
+  name?: string;
+  pseudonymize?: boolean;
+}
+
+export interface StartEvaluationRequest {
+  protocol: Protocol;
+  models: string[];
+  seeds: number[];
+  k: number;
   /** Tune hyper-parameters on validation (default true; false is faster). */
-  tune: z.boolean({ error: 'tune must be true or false' }).optional(),
-});
+  tune?: boolean;
+}
 
-export const StartFitRequestSchema = z.strictObject({
+export interface StartFitRequest {
   /** Items kept per user in the serving snapshot (default 20). */
-  k: kField.optional(),
+  k?: number;
   /** Use the active fine-tuned adapter (hybrid-ft) when there is one (default false). */
-  finetuned: z.boolean({ error: 'finetuned must be true or false' }).optional(),
-});
+  finetuned?: boolean;
+}
 
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be more than 0`);
-
-export const StartFinetuneRequestSchema = z.strictObject({
-  epochs: z.number({ error: 'epochs must be a number' }).int('epochs must be a whole number').min(1, 'epochs must be at least 1').max(200, 'epochs must be at most 200').optional(),
-  learningRate: positive('learningRate').max(1, 'learningRate must be at most 1').optional(),
-  temperature: positive('temperature').max(10, 'temperature must be at most 10').optional(),
-  weightDecay: z.number({ error: 'weightDecay must be a number' }).min(0, 'weightDecay must be 0 or more').max(1, 'weightDecay must be at most 1').optional(),
-  dropout: z.number({ error: 'dropout must be a number' }).min(0, 'dropout must be 0 or more').max(0.9, 'dropout must be at most 0.9').optional(),
-  rank: z.number({ error: 'rank must be a number' }).int('rank must be a whole number').min(0, 'rank must be 0 or more').max(384, 'rank must be at most 384').optional(),
-  batchSize: z.number({ error: 'batchSize must be a number' }).int('batchSize must be a whole number').min(2, 'batchSize must be at least 2').max(4096, 'batchSize must be at most 4096').optional(),
-  patience: z.number({ error: 'patience must be a number' }).int('patience must be a whole number').min(1, 'patience must be at least 1').max(50, 'patience must be at most 50').optional(),
-  seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be 0 or more').optional(),
+export interface StartFinetuneRequest {
+  epochs?: number;
+  learningRate?: number;
+  temperature?: number;
+  weightDecay?: number;
+  dropout?: number;
+  rank?: number;
+  batchSize?: number;
+  patience?: number;
+  seed?: number;
   /** Train on the interactions (default true) and/or the relevance labels (default true). */
-  useInteractions: z.boolean({ error: 'useInteractions must be true or false' }).optional(),
-  useLabels: z.boolean({ error: 'useLabels must be true or false' }).optional(),
-});
+  useInteractions?: boolean;
+  useLabels?: boolean;
+}
 
-export const JobIdRequestSchema = z.strictObject({ id: idField('job id') });
+export interface JobIdRequest {
+  id: string;
+}
 
-// KG edits
+/** One end of a new fact: exactly one of an item, an entity or a new entity's name (tail only). */
+export interface FactEndRequest {
+  item?: string;
+  entity?: string;
+  name?: string;
+}
 
-const endSchema = (what: string) =>
-  z
-    .strictObject({
-      item: idField(`${what}.item`).optional(),
-      entity: idField(`${what}.entity`).optional(),
-      /** A new entity with this name (tail only). */
-      name: z.string({ error: `${what}.name must be a string` }).trim().min(1, `${what}.name must not be empty`).max(300, `${what}.name is too long`).optional(),
-    })
-    .refine((e) => [e.item, e.entity, e.name].filter((v) => v !== undefined).length === 1, { error: `${what}: give exactly one of item, entity or name` });
+export interface KgAddFactRequest {
+  head: FactEndRequest;
+  relation: string;
+  tail: FactEndRequest;
+}
 
-export const KgAddFactRequestSchema = z.strictObject({
-  head: endSchema('head'),
-  relation: idField('relation'),
-  tail: endSchema('tail'),
-});
+export interface KgRemoveFactRequest {
+  head: string;
+  relation: string;
+  tail: string;
+}
 
-export const KgRemoveFactRequestSchema = z.strictObject({
-  head: idField('head'),
-  relation: idField('relation'),
-  tail: idField('tail'),
-});
+export interface RunIdRequest {
+  id: string;
+}
 
-export const PageRequestSchema = z.strictObject(pageFields);
+/** A run, explanations ((user, item) pairs explained from the fitted model), or both. */
+export interface ExportReportRequest {
+  run?: string;
+  explanations?: { user: string; item: string }[];
+  lang?: Lang;
+}
 
-// Runs and reports
+export interface LabelQueueRequest {
+  limit: number;
+}
 
-export const RunIdRequestSchema = z.strictObject({ id: idField('run id') });
+interface LabelMeta {
+  value: 0 | 1;
+  author?: string;
+  modelVersion?: string | null;
+}
 
-export const ExportReportRequestSchema = z
-  .strictObject({
-    run: idField('run').optional(),
-    /** Explanations to include: (user, item) pairs; each is explained from the fitted model. */
-    explanations: z.array(z.strictObject({ user: idField('user'), item: idField('item') }), { error: 'explanations must be a list of {user, item}' }).max(50, 'at most 50 explanations').optional(),
-    lang: langField.optional(),
-  })
-  .refine((r) => r.run !== undefined || (r.explanations !== undefined && r.explanations.length > 0), { error: 'give a run, or at least one explanation' });
+export type AddLabelRequest =
+  | ({ kind: 'relevance'; user: string; item: string } & LabelMeta)
+  | ({ kind: 'fact'; head: string; relation: string; tail: string } & LabelMeta);
 
-// Labels
+export interface ListLabelsRequest extends PageRequest {
+  kind?: 'relevance' | 'fact';
+}
 
-export const LabelQueueRequestSchema = z.strictObject({
-  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(200, 'limit must be at most 200'),
-});
+export interface VersionIdRequest {
+  id: string;
+}
 
-const labelValue = z.union([z.literal(0), z.literal(1)], { error: 'value must be 0 or 1' });
-const authorField = z.string({ error: 'author must be a string' }).trim().min(1, 'author must not be empty').max(100, 'author is too long').optional();
-const modelVersionField = z.string({ error: 'modelVersion must be a string' }).max(200, 'modelVersion is too long').nullable().optional();
-
-export const AddLabelRequestSchema = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({ kind: z.literal('relevance'), user: idField('user'), item: idField('item'), value: labelValue, author: authorField, modelVersion: modelVersionField }),
-    z.strictObject({ kind: z.literal('fact'), head: idField('head'), relation: idField('relation'), tail: idField('tail'), value: labelValue, author: authorField, modelVersion: modelVersionField }),
-  ],
-  { error: 'kind must be "relevance" or "fact"' },
-);
-
-export const ListLabelsRequestSchema = z.strictObject({ ...pageFields, kind: z.enum(['relevance', 'fact'], { error: 'kind must be "relevance" or "fact"' }).optional() });
-
-export const VersionIdRequestSchema = z.strictObject({ id: idField('version id') });
-
-export const ForgetUserRequestSchema = z.strictObject({ user: idField('user') });
-
-export type OpenWorkspaceRequest = z.output<typeof OpenWorkspaceRequestSchema>;
-export type ListItemsRequest = z.output<typeof ListItemsRequestSchema>;
-export type ListUsersRequest = z.output<typeof ListUsersRequestSchema>;
-export type KgSearchRequest = z.output<typeof KgSearchRequestSchema>;
-export type KgSubgraphRequest = z.output<typeof KgSubgraphRequestSchema>;
-export type KgItemRequest = z.output<typeof KgItemRequestSchema>;
-export type RecommendRequest = z.output<typeof RecommendRequestSchema>;
-export type RecommendQueryRequest = z.output<typeof RecommendQueryRequestSchema>;
-export type ExplainPathRequest = z.output<typeof ExplainPathRequestSchema>;
-export type StartImportRequest = z.output<typeof StartImportRequestSchema>;
-export type StartEvaluationRequest = z.output<typeof StartEvaluationRequestSchema>;
-export type StartFitRequest = z.output<typeof StartFitRequestSchema>;
-export type StartFinetuneRequest = z.output<typeof StartFinetuneRequestSchema>;
-export type JobIdRequest = z.output<typeof JobIdRequestSchema>;
-export type KgAddFactRequest = z.output<typeof KgAddFactRequestSchema>;
-export type KgRemoveFactRequest = z.output<typeof KgRemoveFactRequestSchema>;
-export type PageRequest = z.output<typeof PageRequestSchema>;
-export type RunIdRequest = z.output<typeof RunIdRequestSchema>;
-export type ExportReportRequest = z.output<typeof ExportReportRequestSchema>;
-export type LabelQueueRequest = z.output<typeof LabelQueueRequestSchema>;
-export type AddLabelRequest = z.output<typeof AddLabelRequestSchema>;
-export type ListLabelsRequest = z.output<typeof ListLabelsRequestSchema>;
-export type VersionIdRequest = z.output<typeof VersionIdRequestSchema>;
-export type ForgetUserRequest = z.output<typeof ForgetUserRequestSchema>;
+export interface ForgetUserRequest {
+  user: string;
+}
 
 // ---------------------------------------------------------------------------------------------
-// The Api
+// The Api, declared once: name → group, one line on what it does, input and value types
 
-export interface Api {
-  version(): Promise<Result<VersionInfo>>;
-  /** Counts of the open workspace (opening the startup workspace on first call). */
-  workspaceSummary(): Promise<Result<WorkspaceSummary>>;
-  /** Opens another workspace file; the previous one stays open if this fails. */
-  openWorkspace(request: OpenWorkspaceRequest): Promise<Result<WorkspaceSummary>>;
-  /** Items in catalog order; `query` keeps those whose id or title contains it (any case). */
-  listItems(request: ListItemsRequest): Promise<Result<Page<ItemRow>>>;
-  listUsers(request: ListUsersRequest): Promise<Result<Page<UserRow>>>;
-  /** Items and KG entities whose readable label contains `query` (best matches first). */
-  kgSearch(request: KgSearchRequest): Promise<Result<readonly KgHit[]>>;
-  /** The neighbourhood of an item or entity, capped at `cap` nodes (the centre included). */
-  kgSubgraph(request: KgSubgraphRequest): Promise<Result<KgSubgraph>>;
-  /** An item's card: title, catalog attributes and its one-hop KG facts. */
-  kgItem(request: KgItemRequest): Promise<Result<ItemCard>>;
-  /** The user's top-k with scores and explanations, from the dataset's fitted model. */
-  recommend(request: RecommendRequest): Promise<Result<Recommendations>>;
-  /** Top-k for a new user described by a free-text query and/or a few picked items. */
-  recommendQuery(request: RecommendQueryRequest): Promise<Result<QueryRecommendations>>;
-  /** The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph. */
-  explainPath(request: ExplainPathRequest): Promise<Result<KgSubgraph>>;
+/** The method groups; each is implemented in main/api/methods/<group>.ts. */
+export type ApiGroup = 'workspace' | 'kg' | 'recommend' | 'jobs' | 'kg-edits' | 'runs' | 'labels' | 'finetune' | 'privacy';
 
-  // Jobs
-  /** Imports a registry dataset or a RecBole folder into the open workspace (replacing its data). */
-  startImport(request: StartImportRequest): Promise<Result<JobInfo>>;
-  /** The open workspace's last import report (per-file rows, warnings with line numbers). */
-  importReport(): Promise<Result<ImportReport | null>>;
-  /** Evaluates models over seeds; the run is stored in the workspace (see listRuns). */
-  startEvaluation(request: StartEvaluationRequest): Promise<Result<JobInfo>>;
-  /** Fits the serving model `recommend` reads (uses the KG edits and hidden facts). */
-  startFit(request: StartFitRequest): Promise<Result<JobInfo>>;
-  /** Fine-tunes the text adapter; the new version is stored (see listModelVersions). */
-  startFinetune(request: StartFinetuneRequest): Promise<Result<JobInfo>>;
-  /** Resumes a cancelled job from its checkpoint (fine-tuning), as a new job. */
-  resumeJob(request: JobIdRequest): Promise<Result<JobInfo>>;
-  cancelJob(request: JobIdRequest): Promise<Result<JobInfo>>;
-  getJob(request: JobIdRequest): Promise<Result<JobInfo>>;
-  /** Jobs of the open workspace, newest first. */
-  listJobs(): Promise<Result<readonly JobInfo[]>>;
-
-  // KG edits (stored in the workspace, used by the explorer at once and by the next fit)
-  kgAddFact(request: KgAddFactRequest): Promise<Result<KgEdit>>;
-  kgRemoveFact(request: KgRemoveFactRequest): Promise<Result<KgEdit>>;
-  /** Reverts the last edit not yet undone; null when there is none. */
-  kgUndo(): Promise<Result<KgEdit | null>>;
-  kgEdits(request: PageRequest): Promise<Result<Page<KgEdit>>>;
-
-  // Evaluation runs and reports
-  listRuns(): Promise<Result<readonly RunSummary[]>>;
-  getRun(request: RunIdRequest): Promise<Result<RunDetail>>;
-  exportReport(request: ExportReportRequest): Promise<Result<ReportExport>>;
-
-  // Labels
-  labelQueue(request: LabelQueueRequest): Promise<Result<readonly LabelProposal[]>>;
-  addLabel(request: AddLabelRequest): Promise<Result<Label>>;
-  /** Removes the last label; null when there is none. */
-  undoLabel(): Promise<Result<Label | null>>;
-  listLabels(request: ListLabelsRequest): Promise<Result<Page<Label>>>;
-  labelStats(): Promise<Result<LabelStats>>;
-
-  // Fine-tuned versions
-  listModelVersions(): Promise<Result<readonly ModelVersion[]>>;
-  activateModelVersion(request: VersionIdRequest): Promise<Result<ModelVersion>>;
-
-  // Privacy
-  /** Removes the user's interactions, labels and cached vectors from the workspace. */
-  forgetUser(request: ForgetUserRequest): Promise<Result<ForgetReport>>;
+/** One method's declaration. `types` is never set: it only carries the input and value types. */
+export interface MethodDecl<In, Out, G extends ApiGroup = ApiGroup> {
+  readonly group: G;
+  readonly doc: string;
+  readonly types?: (input: In) => Out;
 }
 
-export type ApiMethod = keyof Api;
+/** Declares a method taking `In` (undefined: no input) and answering `Result<Out>`. */
+function method<In, Out>() {
+  return <G extends ApiGroup>(group: G, doc: string): MethodDecl<In, Out, G> => ({ group, doc });
+}
+
+export const API_DECLARATION = {
+  version: method<undefined, VersionInfo>()('workspace', 'App, Api, Node and Electron versions.'),
+  workspaceSummary: method<undefined, WorkspaceSummary>()('workspace', 'Counts of the open workspace (opening the startup workspace on first call).'),
+  openWorkspace: method<OpenWorkspaceRequest, WorkspaceSummary>()('workspace', 'Opens another workspace file; the previous one stays open if this fails.'),
+  listItems: method<ListItemsRequest, Page<ItemRow>>()('workspace', 'Items in catalog order; `query` keeps those whose id or title contains it (any case).'),
+  listUsers: method<ListUsersRequest, Page<UserRow>>()('workspace', 'Users in order, with their attributes.'),
+
+  kgSearch: method<KgSearchRequest, readonly KgHit[]>()('kg', 'Items and KG entities whose readable label contains `query` (best matches first).'),
+  kgSubgraph: method<KgSubgraphRequest, KgSubgraph>()('kg', 'The neighbourhood of an item or entity, capped at `cap` nodes (the centre included).'),
+  kgItem: method<KgItemRequest, ItemCard>()('kg', "An item's card: title, catalog attributes and its one-hop KG facts."),
+
+  recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
+  recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
+  explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),
+
+  startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),
+  importReport: method<undefined, ImportReport | null>()('jobs', "The open workspace's last import report (per-file rows, warnings with line numbers)."),
+  startEvaluation: method<StartEvaluationRequest, JobInfo>()('jobs', 'Evaluates models over seeds; the run is stored in the workspace (see listRuns).'),
+  startFit: method<StartFitRequest, JobInfo>()('jobs', 'Fits the serving model `recommend` reads (uses the KG edits and hidden facts).'),
+  startFinetune: method<StartFinetuneRequest, JobInfo>()('jobs', 'Fine-tunes the text adapter; the new version is stored (see listModelVersions).'),
+  resumeJob: method<JobIdRequest, JobInfo>()('jobs', 'Resumes a cancelled job from its checkpoint (fine-tuning), as a new job.'),
+  cancelJob: method<JobIdRequest, JobInfo>()('jobs', 'Cancels a queued or running job.'),
+  getJob: method<JobIdRequest, JobInfo>()('jobs', 'One job: state, progress, message, curve, result or error.'),
+  listJobs: method<undefined, readonly JobInfo[]>()('jobs', 'Jobs of the open workspace, newest first.'),
+
+  kgAddFact: method<KgAddFactRequest, KgEdit>()('kg-edits', 'Adds a fact to the KG (stored in the workspace, used at once and by the next fit).'),
+  kgRemoveFact: method<KgRemoveFactRequest, KgEdit>()('kg-edits', 'Removes a fact from the KG.'),
+  kgUndo: method<undefined, KgEdit | null>()('kg-edits', 'Reverts the last edit not yet undone; null when there is none.'),
+  kgEdits: method<PageRequest, Page<KgEdit>>()('kg-edits', 'The edit history, newest first, undone edits included.'),
+
+  listRuns: method<undefined, readonly RunSummary[]>()('runs', 'Evaluation runs stored in the workspace.'),
+  getRun: method<RunIdRequest, RunDetail>()('runs', "One run's results per model, seed and slice, with its protocol."),
+  exportReport: method<ExportReportRequest, ReportExport>()('runs', 'A self-contained HTML report of a run and/or chosen explanations.'),
+
+  labelQueue: method<LabelQueueRequest, readonly LabelProposal[]>()('labels', 'Pairs worth labelling first (active learning over the fitted model).'),
+  addLabel: method<AddLabelRequest, Label>()('labels', 'Stores a relevance or fact label.'),
+  undoLabel: method<undefined, Label | null>()('labels', 'Removes the last label; null when there is none.'),
+  listLabels: method<ListLabelsRequest, Page<Label>>()('labels', 'Labels, newest first, optionally of one kind.'),
+  labelStats: method<undefined, LabelStats>()('labels', 'Label counts and the length of the queue.'),
+
+  listModelVersions: method<undefined, readonly ModelVersion[]>()('finetune', 'Fine-tuned adapter versions, newest first.'),
+  activateModelVersion: method<VersionIdRequest, ModelVersion>()('finetune', 'Makes a fine-tuned version the active one.'),
+
+  forgetUser: method<ForgetUserRequest, ForgetReport>()('privacy', "Removes the user's interactions, labels and cached vectors from the workspace."),
+};
+
+export type ApiMethod = keyof typeof API_DECLARATION;
 /** The argument of method M, `undefined` for methods without one. */
-export type ApiInput<M extends ApiMethod> = Parameters<Api[M]> extends [infer A] ? A : undefined;
+export type ApiInput<M extends ApiMethod> = (typeof API_DECLARATION)[M] extends MethodDecl<infer I, unknown> ? I : never;
 /** The value method M returns on success. */
-export type ApiValue<M extends ApiMethod> = Awaited<ReturnType<Api[M]>> extends Result<infer T> ? T : never;
+export type ApiValue<M extends ApiMethod> = (typeof API_DECLARATION)[M] extends MethodDecl<never, infer O> ? O : never;
 export type ApiResult<M extends ApiMethod> = Result<ApiValue<M>>;
+/** The methods of one group. */
+export type ApiGroupMethod<G extends ApiGroup> = { [M in ApiMethod]: (typeof API_DECLARATION)[M]['group'] extends G ? M : never }[ApiMethod];
 
-/** Input schema per method; `satisfies` keeps it in step with the interface. */
-export const apiInputSchemas = {
-  version: NoInputSchema,
-  workspaceSummary: NoInputSchema,
-  openWorkspace: OpenWorkspaceRequestSchema,
-  listItems: ListItemsRequestSchema,
-  listUsers: ListUsersRequestSchema,
-  kgSearch: KgSearchRequestSchema,
-  kgSubgraph: KgSubgraphRequestSchema,
-  kgItem: KgItemRequestSchema,
-  recommend: RecommendRequestSchema,
-  recommendQuery: RecommendQueryRequestSchema,
-  explainPath: ExplainPathRequestSchema,
-  startImport: StartImportRequestSchema,
-  importReport: NoInputSchema,
-  startEvaluation: StartEvaluationRequestSchema,
-  startFit: StartFitRequestSchema,
-  startFinetune: StartFinetuneRequestSchema,
-  resumeJob: JobIdRequestSchema,
-  cancelJob: JobIdRequestSchema,
-  getJob: JobIdRequestSchema,
-  listJobs: NoInputSchema,
-  kgAddFact: KgAddFactRequestSchema,
-  kgRemoveFact: KgRemoveFactRequestSchema,
-  kgUndo: NoInputSchema,
-  kgEdits: PageRequestSchema,
-  listRuns: NoInputSchema,
-  getRun: RunIdRequestSchema,
-  exportReport: ExportReportRequestSchema,
-  labelQueue: LabelQueueRequestSchema,
-  addLabel: AddLabelRequestSchema,
-  undoLabel: NoInputSchema,
-  listLabels: ListLabelsRequestSchema,
-  labelStats: NoInputSchema,
-  listModelVersions: NoInputSchema,
-  activateModelVersion: VersionIdRequestSchema,
-  forgetUser: ForgetUserRequestSchema,
-} as const satisfies { readonly [M in ApiMethod]: z.ZodType<ApiInput<M>> };
+type Call<I, O> = [I] extends [undefined] ? () => Promise<Result<O>> : (request: I) => Promise<Result<O>>;
 
-export const API_METHODS = Object.freeze(Object.keys(apiInputSchemas)) as readonly ApiMethod[];
+/** The Api: one method per declaration, each answering a Result (never throwing). */
+export type Api = { [M in ApiMethod]: Call<ApiInput<M>, ApiValue<M>> };
+
+/** Every method name, in declaration order. */
+export const API_METHODS = Object.freeze(Object.keys(API_DECLARATION)) as readonly ApiMethod[];
 
 export function isApiMethod(name: string): name is ApiMethod {
-  return Object.prototype.hasOwnProperty.call(apiInputSchemas, name);
+  return Object.prototype.hasOwnProperty.call(API_DECLARATION, name);
 }
 
-/** IPC channel of a method (preload/api-proxy.ts builds the same names; a test checks it). */
+// ---------------------------------------------------------------------------------------------
+// Channels
+
+/** IPC channel of a method (main/index.ts registers it, preload/api-proxy.ts calls it). */
 export function apiChannel(method: ApiMethod): string {
   return `knowrec:api:${method}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Dispatch: the one entry point for IPC handlers and the bridge
+/** IPC channel of the events stream (main → renderer). */
+export const EVENT_CHANNEL = 'knowrec:event';
 
-export type DispatchStatus = 'done' | 'unknown-method' | 'invalid-input';
-
-export interface Dispatched {
-  /** 'done' when the method ran (its Result may still be an error). */
-  readonly status: DispatchStatus;
-  readonly result: Result<unknown>;
-}
+/** Path of the bridge's WebSocket for events (token in `?token=`). */
+export const EVENTS_PATH = '/events';
 
 /**
- * Validates `input` for `method` and calls it on `api`. Never throws: unknown methods, bad input
- * and exceptions inside the method all come back as error Results.
+ * Builds an Api whose every method forwards to `call(method, input)`: one proxy for IPC and the
+ * bridge. Methods without input are called with `undefined`.
  */
-export async function dispatchApi(api: Api, method: string, input: unknown): Promise<Dispatched> {
-  if (!isApiMethod(method)) {
-    return {
-      status: 'unknown-method',
-      result: fail('not-found', `Unknown Api method "${method}"`, `known methods: ${API_METHODS.join(', ')}`),
-    };
-  }
-  const bad = (error: z.ZodError): Dispatched => ({
-    status: 'invalid-input',
-    result: fail('config', `Invalid input for ${method}: ${z.prettifyError(error)}`, inputHint(method)),
-  });
-  const run = async <S extends z.ZodType, T>(schema: S, call: (arg: z.output<S>) => Promise<Result<T>>): Promise<Dispatched> => {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return bad(parsed.error);
-    try {
-      return { status: 'done', result: await call(parsed.data) };
-    } catch (e) {
-      return { status: 'done', result: { ok: false, error: toApiError(e) } };
-    }
-  };
-  // apiInputSchemas satisfies the interface (see above), so each schema's output is the input
-  // of the method of the same name; the casts only erase the per-method pairing.
-  const schema = apiInputSchemas[method] as z.ZodType;
-  const call = api[method] as (this: Api, arg?: unknown) => Promise<Result<unknown>>;
-  return run(schema, (arg) => (arg === undefined ? call.call(api) : call.call(api, arg)));
+export function buildApiProxy(call: (method: ApiMethod, input: unknown) => Promise<unknown>): Api {
+  const entries = API_METHODS.map((m) => [m, (input?: unknown) => call(m, input)] as const);
+  return Object.fromEntries(entries) as unknown as Api;
 }
-
-function inputHint(method: ApiMethod): string {
-  return INPUT_HINTS[method];
-}
-
-const NO_INPUT = 'takes no input; send nothing or {}';
-
-/** One example per method, shown with invalid input. */
-const INPUT_HINTS: { readonly [M in ApiMethod]: string } = {
-  version: `version ${NO_INPUT}`,
-  workspaceSummary: `workspaceSummary ${NO_INPUT}`,
-  openWorkspace: 'send {"path": "/absolute/path/to/workspace.sqlite"}',
-  listItems: `send {"offset": 0, "limit": 50, "query": "optional text"} with limit between 1 and ${MAX_PAGE}`,
-  listUsers: `send {"offset": 0, "limit": 50} with limit between 1 and ${MAX_PAGE}`,
-  kgSearch: 'send {"query": "Toy Story", "limit": 20} with limit between 1 and 100',
-  kgSubgraph: `send {"item": "1", "hops": 1, "cap": 200} (or "entity" instead of "item"; optional "relations": [...]) with hops 1..${MAX_HOPS} and cap 1..${MAX_SUBGRAPH_CAP}`,
-  kgItem: 'send {"item": "1"}',
-  recommend: `send {"user": "1", "k": 10} (optional "lang": "en" or "zh") with k between 1 and ${MAX_RECOMMEND_K}`,
-  recommendQuery: 'send {"query": "animated film for children", "k": 10} or {"items": ["1", "50"], "k": 10}',
-  explainPath: 'send {"user": "1", "item": "50"} (optional "cap": 200)',
-  startImport: 'send {"dataset": "ml-100k"} or {"folder": "/path/to/recbole/folder", "name": "mydata"} (optional "pseudonymize": true)',
-  importReport: `importReport ${NO_INPUT}`,
-  startEvaluation: `send {"protocol": "recbole", "models": ["pop", "ease"], "seeds": [2020], "k": 10} (optional "tune": false), at most ${MAX_SEEDS} seeds`,
-  startFit: 'send {} or {"k": 20, "finetuned": true}',
-  startFinetune: 'send {} for defaults, or e.g. {"epochs": 10, "learningRate": 0.001, "temperature": 0.05, "seed": 2020}',
-  resumeJob: 'send {"id": "<job id>"}',
-  cancelJob: 'send {"id": "<job id>"}',
-  getJob: 'send {"id": "<job id>"}',
-  listJobs: `listJobs ${NO_INPUT}`,
-  kgAddFact: 'send {"head": {"item": "1"}, "relation": "film.film.directed_by", "tail": {"entity": "m.0abc"}} (tail may be {"name": "New entity"})',
-  kgRemoveFact: 'send {"head": "<entity id>", "relation": "<relation>", "tail": "<entity id>"}',
-  kgUndo: `kgUndo ${NO_INPUT}`,
-  kgEdits: `send {"offset": 0, "limit": 50} with limit between 1 and ${MAX_PAGE}`,
-  listRuns: `listRuns ${NO_INPUT}`,
-  getRun: 'send {"id": "<run id>"}',
-  exportReport: 'send {"run": "<run id>"} and/or {"explanations": [{"user": "1", "item": "50"}]} (optional "lang")',
-  labelQueue: 'send {"limit": 20} with limit between 1 and 200',
-  addLabel: 'send {"kind": "relevance", "user": "1", "item": "50", "value": 1} or {"kind": "fact", "head": "<entity>", "relation": "<relation>", "tail": "<entity>", "value": 0}',
-  undoLabel: `undoLabel ${NO_INPUT}`,
-  listLabels: `send {"offset": 0, "limit": 50} (optional "kind": "relevance" or "fact")`,
-  labelStats: `labelStats ${NO_INPUT}`,
-  listModelVersions: `listModelVersions ${NO_INPUT}`,
-  activateModelVersion: 'send {"id": "<version id>"}',
-  forgetUser: 'send {"user": "<user id>"}',
-};

@@ -7,7 +7,7 @@
  * wait on it. A write that finds the database busy reports `false` and is retried later.
  */
 import Database from 'better-sqlite3';
-import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api';
+import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api/contract';
 import { KnowrecError } from '../core/errors';
 import type { JobSpec } from './job-worker-spec';
 

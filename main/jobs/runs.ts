@@ -12,7 +12,7 @@
  * long_tail_share (the share of recommended slots outside the head).
  */
 import type Database from 'better-sqlite3';
-import type { MetricSummary, RunDetail, RunModelResult, RunSummary, StartEvaluationRequest } from '../api';
+import type { MetricSummary, RunDetail, RunModelResult, RunSummary, StartEvaluationRequest } from '../api/contract';
 import { KnowrecError } from '../core/errors';
 import { Workspace } from '../core/store';
 import { runEvaluation, type ModelResult, type ResultsFile } from './evaluate';

@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { EnterSearch } from './EnterSearch';
-import type { Api, ApiError, KgEdit, KgHit, KgRelationCount } from '../../../main/api';
+import type { Api, ApiError, KgEdit, KgHit, KgRelationCount } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 
 interface FactEditorProps {
