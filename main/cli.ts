@@ -4,6 +4,7 @@
  *   knowrec fit --dataset ml-100k --out DIR
  *   knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json
  *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
+ *   knowrec recommend --dataset ml-100k --items 1,50 -k 10
  *   knowrec import --dataset ml-100k --workspace FILE [--pseudonymize]
  *   knowrec forget-user --workspace FILE --user ID
  *   knowrec serve --workspace FILE [--port N]
@@ -11,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from './core/files';
 import { join, resolve } from 'node:path';
-import { createApi } from './api-impl';
+import { createApi } from './api';
 import { startBridge } from './bridge/server';
 import { Workspace } from './core/store';
 import { KnowrecError } from './core/errors';
@@ -125,18 +126,19 @@ const FIT: CommandSpec = {
 
 const RECOMMEND: CommandSpec = {
   name: 'recommend',
-  summary: 'recommend for a user (from a fitted model, with explanations) or for a free-text query',
-  usage: 'knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json | --model DIR --user 1 | --query "light-hearted animated film" -k 10',
+  summary: 'recommend for a user (from a fitted model, with explanations) or for a new user: a free-text query and/or picked items',
+  usage: 'knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json | --model DIR --user 1 | --query "light-hearted animated film" -k 10 | --items 1,50 -k 10',
   flags: {
     ...DATA_FLAGS,
     user: { type: 'string', help: 'user id to recommend for' },
     model: { type: 'string', help: 'fitted model folder (knowrec fit --out); default: the user cache, fitted when missing' },
     explain: { type: 'boolean', help: 'include the explanation of each item' },
-    query: { type: 'string', help: 'free-text description of what to find' },
+    query: { type: 'string', help: 'free-text description of what to find (a new user; as the workbench\'s query)' },
+    items: { type: 'string', help: 'comma-separated ids of items a new user picked (with or without --query)' },
     k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
     json: { type: 'boolean', help: 'print JSON instead of a table' },
     ...ENCODER_FLAGS,
-    lang: { type: 'string', help: 'item sentence language: en | zh', default: 'en' },
+    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
     ...HELP_FLAG,
   },
 };
@@ -357,30 +359,41 @@ async function cmdRecommend(flags: Flags): Promise<void> {
   const user = str(flags, 'user');
   if (user !== undefined) return recommendForUser(flags, user);
   const query = str(flags, 'query');
-  if (query === undefined) throw new KnowrecError('config', 'recommend needs --user ID or --query TEXT', {}, 'e.g. --user 1, or --query "light-hearted animated film for children"');
+  const items = list(flags, 'items');
+  if (query === undefined && items.length === 0) {
+    throw new KnowrecError('config', 'recommend needs --user ID, --query TEXT or --items ID,ID', {}, 'e.g. --user 1, --query "light-hearted animated film for children", or --items 1,50');
+  }
   const k = int(flags, 'k', 10, 1);
   const opened = openDataset({ dataset: str(flags, 'dataset'), dataDir: str(flags, 'data'), workspace: str(flags, 'workspace') });
   const env = new ModelEnv({
     workspace: opened.workspace,
     variant: encoderVariant(str(flags, 'encoder')),
-    lang: str(flags, 'lang'),
     modelDir: str(flags, 'model-dir'),
   });
   try {
-    const hits = await answerQuery(opened.dataset, env, query, k);
+    const r = await answerQuery({
+      dataset: opened.dataset,
+      query,
+      items,
+      k,
+      lang: reasonLang(str(flags, 'lang')),
+      text: async () => ({ encoder: await env.getEncoder(), countTokens: env.countTokens() }),
+    });
+    const explain = bool(flags, 'explain');
     if (bool(flags, 'json')) {
-      process.stdout.write(`${JSON.stringify({ query, items: hits.map((h) => ({ item: h.item, title: h.title, score: round4(h.score) })) }, null, 2)}\n`);
-    } else {
-      process.stdout.write(`query: ${query}\n`);
-      hits.forEach((h, r) => process.stdout.write(`${String(r + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.title}  [item ${h.item}]\n`));
+      const rows = r.items.map((h) => (explain ? h : { item: h.item, title: h.title, score: h.score }));
+      process.stdout.write(`${JSON.stringify({ query: r.query, picks: r.picks.map((p) => p.id), items: rows }, null, 2)}\n`);
+      return;
     }
+    if (r.query !== null) process.stdout.write(`query: ${r.query}\n`);
+    if (r.picks.length > 0) process.stdout.write(`picked: ${r.picks.map((p) => `${p.title} [item ${p.id}]`).join(', ')}\n`);
+    r.items.forEach((h, i) => {
+      process.stdout.write(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.title}  [item ${h.item}]\n`);
+      if (explain) process.stdout.write(`       why: ${h.explanation.reason}\n`);
+    });
   } finally {
     await env.close();
   }
-}
-
-function round4(v: number): number {
-  return Math.round(v * 1e4) / 1e4;
 }
 
 async function cmdDemo(flags: Flags): Promise<void> {

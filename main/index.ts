@@ -1,15 +1,13 @@
 /**
  * Electron main entry: the ONLY module that imports 'electron'. It opens the window (isolated,
  * sandboxed renderer) and exposes the Api over IPC, one channel per method, all calling the one
- * implementation from api-impl.ts; Api events go to every window on EVENT_CHANNEL.
+ * implementation from main/api (createApi); Api events go to every window on EVENT_CHANNEL.
  *
  * Workspace: `--workspace FILE` (must exist), else `<userData>/workspace.sqlite` (created if missing).
  */
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { join } from 'node:path';
-import { API_METHODS, apiChannel, dispatchApi } from './api';
-import { EVENT_CHANNEL } from './api-methods';
-import { createApi, workspacePathFromArgv, type ApiImpl } from './api-impl';
+import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, workspacePathFromArgv, type ApiImpl } from './api';
 import { Workspace } from './core/store';
 
 function startupWorkspacePath(): { path: string; isDefault: boolean } {

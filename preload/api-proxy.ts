@@ -1,15 +1,14 @@
 /**
  * Builds the Api object the preload exposes as `window.api`: every method forwards its input to
  * the main process over its own IPC channel, and `onEvent` listens on the events channel.
- * Pure (no 'electron' import) so tests can check it. Only TYPES come from main/api.ts: the
- * sandboxed preload bundle must stay free of zod and Node.
+ * Pure (no 'electron' import) so tests can check it. It imports only main/api/contract.ts
+ * (zod-free: the method names and channels), so the sandboxed bundle stays free of zod and Node.
  */
-import type { Api, ApiEvent, ApiEvents, ApiMethod } from '../main/api';
-import { buildApiProxy, EVENT_CHANNEL } from '../main/api-methods';
+import { apiChannel, buildApiProxy, EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type ApiMethod } from '../main/api/contract';
 
-/** Same names as `apiChannel` in main/api.ts (test/unit/api-contract.test.ts checks it). */
+/** The IPC channel of a method: the contract's, as main/index.ts registers it. */
 export function preloadChannel(method: ApiMethod): string {
-  return `knowrec:api:${method}`;
+  return apiChannel(method);
 }
 
 export type Invoke = (channel: string, input?: unknown) => Promise<unknown>;

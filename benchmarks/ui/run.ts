@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { createApi } from '../../main/api-impl';
+import { createApi } from '../../main/api';
 import { startBridge } from '../../main/bridge/server';
 import { importRegistryDataset } from '../../main/core/data';
 import { Workspace } from '../../main/core/store';

@@ -17,8 +17,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { dispatchApi, fail, type Api, type ApiEvent, type ApiEvents, type Dispatched, type Result } from '../api';
-import { EVENTS_PATH } from '../api-methods';
+import { EVENTS_PATH, type Api, type ApiEvent, type ApiEvents, type Result } from '../api/contract';
+import { dispatchApi, type Dispatched } from '../api/dispatch';
+import { fail } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import { BodyTooLarge, readBody, sendJson } from './http';
 import { serveStatic } from './static';
@@ -60,6 +61,45 @@ export function newToken(): string {
 }
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { port, token } = checkOptions(options);
+  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+  const events = eventSockets(options.events ?? (hasEvents(options.api) ? options.api : undefined), token);
+
+  const server = createServer((req, res) => {
+    handle(options, expected, req, res).catch((e: unknown) => {
+      // Last line of defence: a handler bug answers 500 and never takes the server down.
+      if (!res.headersSent) sendJson(res, 500, fail('internal', `Bridge error: ${e instanceof Error ? e.message : String(e)}`));
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', events.upgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  await listen(server, port);
+
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://${BRIDGE_HOST}:${actualPort}/?token=${token}`;
+  (options.log ?? ((line: string) => console.log(line)))(`Workbench: ${url}`);
+
+  return {
+    host: BRIDGE_HOST,
+    port: actualPort,
+    token,
+    url,
+    server,
+    clients: events.count,
+    close: () =>
+      new Promise<void>((resolveClose, reject) => {
+        events.close();
+        server.close((e) => (e ? reject(e) : resolveClose()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The port and token to use; throws a 'config' KnowrecError for a host, port or token it refuses. */
+function checkOptions(options: BridgeOptions): { port: number; token: string } {
   const host: string = options.host ?? BRIDGE_HOST;
   if (host !== BRIDGE_HOST) {
     throw new KnowrecError('config', `the bridge binds only to ${BRIDGE_HOST}, not ${host}`, {}, `omit host or pass ${BRIDGE_HOST}`);
@@ -70,75 +110,88 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
   const token = options.token ?? newToken();
   if (token.length < 16) throw new KnowrecError('config', 'the bridge token is too short', {}, 'use at least 16 characters');
-  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+  return { port, token };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, BRIDGE_HOST, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  }).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new KnowrecError('config', `port ${port} is already in use`, {}, 'pass another --port, or 0 for any free port');
+    }
+    throw e;
+  });
+}
+
+async function handle(options: BridgeOptions, expected: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/api' || path.startsWith('/api/')) await handleApi(options.api, expected, req, res, path.slice('/api/'.length));
+  else await serveStatic(options.staticDir, req, res);
+}
+
+async function handleApi(api: Api, expected: Buffer, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  if (!authorized(req.headers.authorization, expected)) {
+    res.setHeader('www-authenticate', 'Bearer');
+    sendJson(
+      res,
+      401,
+      fail('unauthorized', 'Missing or wrong access token', 'open the full address printed by the workbench; it ends with ?token=...'),
+    );
+    return;
+  }
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    sendJson(res, 405, fail('config', `Api calls use POST, not ${req.method ?? '?'}`, `POST /api/${method} with a JSON body`));
+    return;
+  }
+  let text: string;
+  try {
+    text = await readBody(req, MAX_BODY_BYTES);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) sendJson(res, 413, fail('config', `The request body is larger than ${MAX_BODY_BYTES} bytes`, 'send a smaller request'));
+    else sendJson(res, 400, fail('parse', 'The request body could not be read'));
+    return;
+  }
+  const input = parseJson(text);
+  if (!input.ok) {
+    sendJson(res, 400, input);
+    return;
+  }
+  let methodName: string;
+  try {
+    methodName = decodeURIComponent(method);
+  } catch {
+    methodName = method;
+  }
+  const done: Dispatched = await dispatchApi(api, methodName, input.value);
+  const status = done.status === 'unknown-method' ? 404 : done.status === 'invalid-input' ? 400 : 200;
+  sendJson(res, status, done.result);
+}
+
+interface EventSockets {
+  /** The events WebSocket: token from `?token=`, then the RFC 6455 handshake. */
+  readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Open event sockets. */
+  readonly count: () => number;
+  readonly close: () => void;
+}
+
+/** The open event sockets; subscribes to `source` when the first one opens. */
+function eventSockets(source: ApiEvents | undefined, token: string): EventSockets {
   const tokenBytes = Buffer.from(token, 'utf8');
   const sockets = new Set<WsConnection>();
-  const source: ApiEvents | undefined = options.events ?? (hasEvents(options.api) ? options.api : undefined);
   let unsubscribe: (() => void) | null = null;
   const broadcast = (event: ApiEvent): void => {
     const text = JSON.stringify(event);
     for (const c of sockets) c.sendText(text);
   };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      // Last line of defence: a handler bug answers 500 and never takes the server down.
-      if (!res.headersSent) sendJson(res, 500, fail('internal', `Bridge error: ${e instanceof Error ? e.message : String(e)}`));
-      else res.destroy();
-    });
-  });
-  server.on('upgrade', handleUpgrade);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/api' || path.startsWith('/api/')) await handleApi(req, res, path.slice('/api/'.length));
-    else await serveStatic(options.staticDir, req, res);
-  }
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-    if (!authorized(req.headers.authorization, expected)) {
-      res.setHeader('www-authenticate', 'Bearer');
-      sendJson(
-        res,
-        401,
-        fail('unauthorized', 'Missing or wrong access token', 'open the full address printed by the workbench; it ends with ?token=...'),
-      );
-      return;
-    }
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      sendJson(res, 405, fail('config', `Api calls use POST, not ${req.method ?? '?'}`, `POST /api/${method} with a JSON body`));
-      return;
-    }
-    let text: string;
-    try {
-      text = await readBody(req, MAX_BODY_BYTES);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) sendJson(res, 413, fail('config', `The request body is larger than ${MAX_BODY_BYTES} bytes`, 'send a smaller request'));
-      else sendJson(res, 400, fail('parse', 'The request body could not be read'));
-      return;
-    }
-    const input = parseJson(text);
-    if (!input.ok) {
-      sendJson(res, 400, input);
-      return;
-    }
-    let methodName: string;
-    try {
-      methodName = decodeURIComponent(method);
-    } catch {
-      methodName = method;
-    }
-    const done: Dispatched = await dispatchApi(options.api, methodName, input.value);
-    const status = done.status === 'unknown-method' ? 404 : done.status === 'invalid-input' ? 400 : 200;
-    sendJson(res, status, done.result);
-  }
-
-  /** The events WebSocket: token from `?token=`, then the RFC 6455 handshake. */
-  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', `http://${BRIDGE_HOST}`);
     const refuse = (status: number, text: string, body: string): void => {
@@ -161,41 +214,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const c = acceptUpgrade(req, socket, head, (gone) => sockets.delete(gone));
     sockets.add(c);
     if (unsubscribe === null && source !== undefined) unsubscribe = source.onEvent(broadcast);
-  }
-
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, BRIDGE_HOST, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
-  }).catch((e: unknown) => {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new KnowrecError('config', `port ${port} is already in use`, {}, 'pass another --port, or 0 for any free port');
-    }
-    throw e;
-  });
-
-  const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://${BRIDGE_HOST}:${actualPort}/?token=${token}`;
-  (options.log ?? ((line: string) => console.log(line)))(`Workbench: ${url}`);
-
+  };
   return {
-    host: BRIDGE_HOST,
-    port: actualPort,
-    token,
-    url,
-    server,
-    clients: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
-        unsubscribe?.();
-        unsubscribe = null;
-        for (const c of [...sockets]) c.destroy();
-        server.close((e) => (e ? reject(e) : resolveClose()));
-        server.closeAllConnections();
-      }),
+    upgrade,
+    count: () => sockets.size,
+    close: () => {
+      unsubscribe?.();
+      unsubscribe = null;
+      for (const c of [...sockets]) c.destroy();
+    },
   };
 }
 

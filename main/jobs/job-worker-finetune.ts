@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { StartFinetuneRequest } from '../api';
+import type { StartFinetuneRequest } from '../api/contract';
 import type { Encoder } from '../core/encode/types';
 import { KnowrecError } from '../core/errors';
 import { Workspace } from '../core/store';

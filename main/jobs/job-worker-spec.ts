@@ -12,7 +12,7 @@ import type {
   StartFinetuneRequest,
   StartFitRequest,
   StartImportRequest,
-} from '../api';
+} from '../api/contract';
 
 interface SpecBase {
   readonly id: string;

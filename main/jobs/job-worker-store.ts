@@ -4,7 +4,7 @@
  * own connection with a short busy timeout, so the main thread never waits on a job's worker);
  * a write that finds the database busy reports `false` and is retried later.
  */
-import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api';
+import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api/contract';
 import { KnowrecError } from '../core/errors';
 import type { JobRepository, JobRow } from '../core/store';
 import type { JobSpec } from './job-worker-spec';

@@ -3,7 +3,7 @@
  * points and the outcome to the runner. A 'cancel' message aborts the job's signal.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { toApiError } from '../api';
+import { toApiError } from '../api/result';
 import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker-spec';
 import { runTask } from './job-worker-tasks';
 

@@ -1,36 +1,39 @@
 /**
- * Free-text queries against the catalog: items are verbalized and encoded (cached in the
- * workspace), the query is encoded into the same space, and items are ranked by cosine.
+ * `knowrec recommend --query TEXT --items ID,ID`: recommendations for a new user described by a
+ * free-text query and/or picked items, through main/core/rank/new-user.ts, the same path as the
+ * Api's recommendQuery (so both answer the same list).
  */
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import { itemSentence, kgFactSource } from '../core/text';
-import { topK } from '../core/topk';
+import { recommendForNewUser, type NewUserRecommendations, type QueryText, type ReasonLang } from '../core/rank';
 import type { Dataset } from '../core/types';
-import type { ModelEnv } from './model-factory';
 
-export interface QueryHit {
-  readonly item: string;
-  readonly title: string;
-  readonly score: number;
-  readonly text: string;
+export interface QueryOptions {
+  readonly dataset: Dataset;
+  /** Free text (trimmed; empty for none). */
+  readonly query?: string;
+  /** Picked item ids. */
+  readonly items?: readonly string[];
+  readonly k: number;
+  /** Language of the reasons (default 'en'). */
+  readonly lang?: ReasonLang;
+  /** Starts the encoder (e.g. ModelEnv's); picks alone rank by co-occurrence when it cannot. */
+  readonly text: () => Promise<QueryText>;
 }
 
-export async function answerQuery(dataset: Dataset, env: ModelEnv, query: string, k: number): Promise<QueryHit[]> {
-  if (query.trim().length === 0) throw new KnowrecError('config', 'The query is empty', {}, 'pass --query "some words"');
-  const encoder = await env.getEncoder();
-  const facts = kgFactSource(new KgIndex(dataset));
-  const countTokens = env.countTokens();
-  const lang = env.options.lang ?? 'en';
-  const texts = dataset.items.map((_, i) => itemSentence(dataset, i, { lang, facts, countTokens, tokenBudget: 128 }).text);
-  const vecs = await encoder.encode(texts);
-  const [q] = await encoder.encode([query]);
-  const scores = new Float32Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    let s = 0;
-    const v = vecs[i];
-    for (let d = 0; d < v.length; d++) s += v[d] * q[d];
-    scores[i] = s;
+export async function answerQuery(o: QueryOptions): Promise<NewUserRecommendations> {
+  const query = o.query?.trim() ?? '';
+  const items = o.items ?? [];
+  if (query === '' && items.length === 0) {
+    throw new KnowrecError('config', 'The query is empty and no items are picked', {}, 'pass --query "some words" and/or --items ID,ID');
   }
-  return Array.from(topK(scores, k), (i) => ({ item: dataset.itemIds[i], title: dataset.items[i].title, score: scores[i], text: texts[i] }));
+  return recommendForNewUser({
+    dataset: o.dataset,
+    kg: new KgIndex(o.dataset),
+    query: query === '' ? null : query,
+    items,
+    k: o.k,
+    lang: o.lang ?? 'en',
+    text: o.text,
+  });
 }

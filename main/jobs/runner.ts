@@ -11,7 +11,8 @@
  * - On open, jobs a previous session left queued or running are marked failed ("interrupted").
  */
 import { randomBytes } from 'node:crypto';
-import { toApiError, type CurvePoint, type JobInfo } from '../api';
+import type { CurvePoint, JobInfo } from '../api/contract';
+import { toApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import type { JobResult, JobSpec, TaskReporter } from './job-worker-spec';
 import type { JobStoreLike, StoredJob } from './job-worker-store';

@@ -11,7 +11,7 @@
  * Metric names drop the "@k": ndcg, recall, mrr, hit, precision, coverage, novelty, and
  * long_tail_share (the share of recommended slots outside the head).
  */
-import type { MetricSummary, RunDetail, RunModelResult, RunSummary, StartEvaluationRequest } from '../api';
+import type { MetricSummary, RunDetail, RunModelResult, RunSummary, StartEvaluationRequest } from '../api/contract';
 import { KnowrecError } from '../core/errors';
 import { Workspace, type RunStore } from '../core/store';
 import { runEvaluation, type ModelResult, type ResultsFile } from './evaluate';

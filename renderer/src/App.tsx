@@ -4,7 +4,7 @@
  * finished job bump `revision`, which every view uses to reload what it shows.
  */
 import { useEffect, useState } from 'react';
-import type { Result, VersionInfo, WorkspaceSummary } from '../../main/api';
+import type { Result, VersionInfo, WorkspaceSummary } from '../../main/api/contract';
 import { ShortcutList } from './components/ShortcutList';
 import { TabBar, type Tab } from './components/TabBar';
 import type { ApiWithEvents } from './hooks/useJob';

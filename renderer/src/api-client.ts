@@ -1,10 +1,10 @@
 /**
  * The renderer's only way to the workbench: `window.api` inside Electron (set by the preload),
  * else the browser bridge over HTTP with the token from the page address (`?token=`).
- * Only TYPES come from main/api.ts, so nothing of the main process lands in this bundle.
+ * It imports only main/api/contract.ts (zod-free: types, the method names, the events path), so
+ * nothing of the main process lands in this bundle.
  */
-import type { Api, ApiError, ApiEvent, ApiEvents, ApiInput, ApiMethod, ApiResult } from '../../main/api';
-import { buildApiProxy, EVENTS_PATH } from '../../main/api-methods';
+import { buildApiProxy, EVENTS_PATH, type Api, type ApiError, type ApiEvent, type ApiEvents, type ApiInput, type ApiMethod, type ApiResult } from '../../main/api/contract';
 
 declare global {
   interface Window {

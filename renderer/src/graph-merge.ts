@@ -2,7 +2,7 @@
  * Joins a neighbourhood with the expansions a person asked for (one node's neighbours by one
  * relation), without duplicate nodes or edges. Pure, so it is unit-tested.
  */
-import type { KgEdge, KgNode, KgSubgraph } from '../../main/api';
+import type { KgEdge, KgNode, KgSubgraph } from '../../main/api/contract';
 
 export interface Expansion {
   /** The node that was expanded. */

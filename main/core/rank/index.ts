@@ -36,3 +36,15 @@ export {
   type ProfileTermLike,
 } from './explain';
 export { reasonTemplates, REASON_LANGS, type ReasonLang, type ReasonTemplates, type LinkKind, type SignalPhrase } from './reason-templates';
+export { encodeItems, querySentences, textScores, QUERY_SENTENCE_TOKENS, type QueryText } from './query';
+export {
+  recommendForNewUser,
+  interactionViews,
+  pickIndices,
+  coScores,
+  NEW_USER_WEIGHTS,
+  type InteractionViews,
+  type NewUserItem,
+  type NewUserRecommendations,
+  type NewUserRequest,
+} from './new-user';

@@ -1,6 +1,6 @@
 /** Training curves (recharts): loss per epoch (left axis) and validation NDCG@10 (right axis). */
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { CurvePoint } from '../../../main/api';
+import type { CurvePoint } from '../../../main/api/contract';
 
 export function CurveChart({ curve }: { readonly curve: readonly CurvePoint[] }) {
   if (curve.length === 0) return <p className="muted curve-empty">No epoch finished yet; the curves appear after the first one.</p>;

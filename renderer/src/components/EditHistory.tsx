@@ -1,5 +1,5 @@
 /** The KG edit history, newest first, with Undo (reverts the last edit not yet undone). */
-import type { KgEdit, Page } from '../../../main/api';
+import type { KgEdit, Page } from '../../../main/api/contract';
 
 interface EditHistoryProps {
   readonly page: Page<KgEdit>;

@@ -1,4 +1,4 @@
-import type { ApiError } from '../../../main/api';
+import type { ApiError } from '../../../main/api/contract';
 
 export function ErrorNotice({ error }: { readonly error: ApiError }) {
   return (

@@ -3,7 +3,7 @@
  * the user's history to the item (when a user is known), the matched history items and facts.
  */
 import type { ReactNode } from 'react';
-import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api';
+import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 import { KgGraph } from './KgGraph';
 import { SignalBars } from './SignalBars';

@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { EnterSearch } from './EnterSearch';
-import type { ApiError, KgAddFactRequest, KgEdit, KgHit, KgRelationCount, Result } from '../../../main/api';
+import type { ApiError, KgAddFactRequest, KgEdit, KgHit, KgRelationCount, Result } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 
 interface FactEditorProps {

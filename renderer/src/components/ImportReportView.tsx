@@ -1,5 +1,5 @@
 /** The last import's per-file report: rows read and kept, and each warning with its line numbers. */
-import type { ApiValue } from '../../../main/api';
+import type { ApiValue } from '../../../main/api/contract';
 
 export type ImportReport = NonNullable<ApiValue<'importReport'>>;
 

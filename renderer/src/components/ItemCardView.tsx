@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ItemCard, KgFact } from '../../../main/api';
+import type { ItemCard, KgFact } from '../../../main/api/contract';
 
 interface ItemCardViewProps {
   readonly card: ItemCard;

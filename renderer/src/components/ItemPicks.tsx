@@ -1,7 +1,7 @@
 /** Picks a few items for a new user: search the catalog, add results, remove picks. */
 import { useState } from 'react';
 import { EnterSearch } from './EnterSearch';
-import type { ApiError, ItemRow, Page, Result } from '../../../main/api';
+import type { ApiError, ItemRow, Page, Result } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 
 interface ItemPicksProps {

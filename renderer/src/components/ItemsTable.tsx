@@ -1,4 +1,4 @@
-import type { ItemRow, Page } from '../../../main/api';
+import type { ItemRow, Page } from '../../../main/api/contract';
 
 export function ItemsTable({ page }: { readonly page: Page<ItemRow> }) {
   if (page.rows.length === 0) return <p>No items match.</p>;

@@ -1,5 +1,5 @@
 /** One job as a person sees it: state, a progress bar, what it is doing, Cancel / Resume. */
-import type { ApiError, JobInfo } from '../../../main/api';
+import type { ApiError, JobInfo } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 
 interface JobPanelProps {

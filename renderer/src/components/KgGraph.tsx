@@ -4,7 +4,7 @@
  */
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
-import type { KgSubgraph } from '../../../main/api';
+import type { KgSubgraph } from '../../../main/api/contract';
 
 interface KgGraphProps {
   readonly graph: KgSubgraph;

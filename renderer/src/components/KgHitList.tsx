@@ -1,4 +1,4 @@
-import type { KgHit } from '../../../main/api';
+import type { KgHit } from '../../../main/api/contract';
 
 interface KgHitListProps {
   readonly hits: readonly KgHit[];

@@ -3,7 +3,7 @@
  * long tail) when the run has it. Error bars would need std per seed; the table shows it.
  */
 import { Bar, BarChart, CartesianGrid, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
-import type { RunDetail } from '../../../main/api';
+import type { RunDetail } from '../../../main/api/contract';
 
 interface MetricBarsProps {
   readonly run: RunDetail;

@@ -1,5 +1,5 @@
 /** A run's test metrics, one row per model, mean ± std over its seeds. */
-import type { MetricSummary, RunDetail } from '../../../main/api';
+import type { MetricSummary, RunDetail } from '../../../main/api/contract';
 
 /** Metrics shown first, in this order; any others follow alphabetically. */
 const ORDER = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage', 'novelty', 'long_tail_share'];

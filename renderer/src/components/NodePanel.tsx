@@ -2,7 +2,7 @@
  * The selected node of the explorer: its name, its relations (with counts) as "expand" buttons,
  * and a way to make it the centre. Every control is a button, reachable with Tab.
  */
-import type { ApiError, KgNode, KgRelationCount } from '../../../main/api';
+import type { ApiError, KgNode, KgRelationCount } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 
 interface NodePanelProps {

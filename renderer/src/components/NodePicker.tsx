@@ -1,5 +1,5 @@
 /** Keyboard way to the graph's nodes: a list box of every drawn node, nearest first. */
-import type { KgNode } from '../../../main/api';
+import type { KgNode } from '../../../main/api/contract';
 
 interface NodePickerProps {
   readonly nodes: readonly KgNode[];

@@ -1,4 +1,4 @@
-import type { Recommendation } from '../../../main/api';
+import type { Recommendation } from '../../../main/api/contract';
 
 interface RecommendationListProps {
   readonly items: readonly Recommendation[];

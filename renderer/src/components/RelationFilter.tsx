@@ -1,4 +1,4 @@
-import type { KgRelationCount } from '../../../main/api';
+import type { KgRelationCount } from '../../../main/api/contract';
 
 interface RelationFilterProps {
   readonly relations: readonly KgRelationCount[];

@@ -1,6 +1,6 @@
 /** One stored run: its metrics table and bar charts of a chosen metric (test and slices). */
 import { useState } from 'react';
-import type { RunDetail } from '../../../main/api';
+import type { RunDetail } from '../../../main/api/contract';
 import { MetricBars } from './MetricBars';
 import { metricNames, MetricsTable } from './MetricsTable';
 

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../../main/api';
+import type { RunSummary } from '../../../main/api/contract';
 
 interface RunSelectProps {
   readonly id: string;

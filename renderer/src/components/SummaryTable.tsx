@@ -1,4 +1,4 @@
-import type { WorkspaceSummary } from '../../../main/api';
+import type { WorkspaceSummary } from '../../../main/api/contract';
 
 const COUNTS: readonly (readonly [keyof WorkspaceSummary, string])[] = [
   ['users', 'Users'],

@@ -1,5 +1,5 @@
 /** Fine-tuned adapter versions: config, seed, data, best validation NDCG; "Make active". */
-import type { ModelVersion } from '../../../main/api';
+import type { ModelVersion } from '../../../main/api/contract';
 
 interface VersionsTableProps {
   readonly versions: readonly ModelVersion[];

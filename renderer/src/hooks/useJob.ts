@@ -4,7 +4,7 @@
  * `onDone` runs once per job that reaches 'done'.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Api, ApiError, ApiEvents, JobInfo, Result } from '../../../main/api';
+import type { Api, ApiError, ApiEvents, JobInfo, Result } from '../../../main/api/contract';
 
 export type ApiWithEvents = Api & ApiEvents;
 

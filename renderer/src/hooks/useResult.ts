@@ -4,7 +4,7 @@
  * inputs that have since changed is dropped.
  */
 import { useCallback, useEffect, useState, type DependencyList } from 'react';
-import type { Result } from '../../../main/api';
+import type { Result } from '../../../main/api/contract';
 
 export function useResult<T>(load: (() => Promise<Result<T>>) | null, deps: DependencyList): readonly [Result<T> | null, () => void] {
   const [result, setResult] = useState<Result<T> | null>(null);

@@ -4,7 +4,7 @@
  * summary (refreshed on every 'workspace' event) and a paged, searchable item list.
  */
 import { useState, type FormEvent } from 'react';
-import type { Result, WorkspaceSummary } from '../../../main/api';
+import type { Result, WorkspaceSummary } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ImportReportView } from '../components/ImportReportView';
 import { ItemsTable } from '../components/ItemsTable';

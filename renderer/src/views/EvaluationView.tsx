@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { FormError } from '../components/FormError';
-import type { RunDetail } from '../../../main/api';
+import type { RunDetail } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { JobPanel } from '../components/JobPanel';
 import { RunDetailView } from '../components/RunDetailView';

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { FormError } from '../components/FormError';
-import type { ApiError, CurvePoint, RunDetail, StartFinetuneRequest } from '../../../main/api';
+import type { ApiError, CurvePoint, RunDetail, StartFinetuneRequest } from '../../../main/api/contract';
 import { CurveChart } from '../components/CurveChart';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { JobPanel } from '../components/JobPanel';

@@ -6,7 +6,7 @@
  * change the explorer at once and the serving model at the next fit.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { ApiError, KgFact, KgHit, KgRelationCount, KgSubgraph, Result } from '../../../main/api';
+import type { ApiError, KgFact, KgHit, KgRelationCount, KgSubgraph, Result } from '../../../main/api/contract';
 import { EditHistory } from '../components/EditHistory';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FactEditor } from '../components/FactEditor';

@@ -4,7 +4,7 @@
  * previous — and the label counts. Fact labels are given from the item card in the KG view.
  */
 import { useState } from 'react';
-import type { ApiError, LabelProposal } from '../../../main/api';
+import type { ApiError, LabelProposal } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ShortcutList } from '../components/ShortcutList';
 import { SignalBars } from '../components/SignalBars';

@@ -4,7 +4,7 @@
  * graph (known users), matched history and facts; it can be added to the stakeholder report.
  */
 import { useState, type FormEvent } from 'react';
-import type { ItemRow, KgSubgraph, Recommendation } from '../../../main/api';
+import type { ItemRow, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExplanationPanel } from '../components/ExplanationPanel';
 import { ItemPicks } from '../components/ItemPicks';

@@ -3,7 +3,7 @@
  * self-contained HTML report (built by the main process) and download it through a Blob link.
  */
 import { useEffect, useState } from 'react';
-import type { ApiError, ReportExport } from '../../../main/api';
+import type { ApiError, ReportExport } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { RunSelect } from '../components/RunSelect';
 import type { ApiWithEvents } from '../hooks/useJob';

@@ -7,14 +7,15 @@
  * The queue's model version is the active fine-tuned adapter's id when one is active (workspace
  * meta 'active_adapter'), else the snapshot's `<model>@<created>`.
  */
-import type { Api, Label, LabelProposal } from './api';
-import { guard, type ApiContext, type Opened } from './api-impl-context';
-import { KnowrecError } from './core/errors';
-import { proposeLabels, QUEUE_DEFAULTS, type QueueCandidate, type QueueProposal } from './core/rank/label-queue';
-import type { LabelStore, StoredLabel } from './core/store';
-import type { Dataset } from './core/types';
+import type { Api, ApiGroupMethod, Label, LabelProposal } from '../contract';
+import { type ApiContext, type Opened } from '../context';
+import { guard } from '../result';
+import { KnowrecError } from '../../core/errors';
+import { proposeLabels, QUEUE_DEFAULTS, type QueueCandidate, type QueueProposal } from '../../core/rank/label-queue';
+import type { LabelStore, StoredLabel } from '../../core/store';
+import type { Dataset } from '../../core/types';
 
-type LabelMethods = Pick<Api, 'labelQueue' | 'addLabel' | 'undoLabel' | 'listLabels' | 'labelStats'>;
+type LabelMethods = Pick<Api, ApiGroupMethod<'labels'>>;
 
 /** Workspace meta key holding the active adapter version id. */
 export const ACTIVE_ADAPTER_KEY = 'active_adapter';

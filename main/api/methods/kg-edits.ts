@@ -4,11 +4,12 @@
  * each one the cached dataset and KG index are dropped and a 'workspace' event goes out: the
  * explorer sees the change at once and the next fit uses it.
  */
-import type { Api, KgEdit } from './api';
-import { guard, type ApiContext, type Opened } from './api-impl-context';
-import type { FactEnd, KgEditRecord, KgEditStore } from './core/store';
+import type { Api, ApiGroupMethod, KgEdit } from '../contract';
+import { type ApiContext, type Opened } from '../context';
+import { guard } from '../result';
+import type { FactEnd, KgEditRecord, KgEditStore } from '../../core/store';
 
-type KgEditMethods = Pick<Api, 'kgAddFact' | 'kgRemoveFact' | 'kgUndo' | 'kgEdits'>;
+type KgEditMethods = Pick<Api, ApiGroupMethod<'kg-edits'>>;
 
 /** The one end the request gives (the schema guarantees exactly one of item, entity, name). */
 function factEnd(e: { readonly item?: string; readonly entity?: string; readonly name?: string }): FactEnd {

@@ -5,11 +5,12 @@
  * workspace meta 'active_adapter' (the labeling queue names it as the proposing model).
  */
 import { createHash } from 'node:crypto';
-import type { Api, ModelVersion } from './api';
-import { guard, type ApiContext, type Opened } from './api-impl-context';
-import { ACTIVE_ADAPTER_KEY } from './api-impl-labels';
-import { KnowrecError } from './core/errors';
-import { listAdapterVersions, setActiveAdapter, type AdapterVersion } from './core/train/versions';
+import type { Api, ApiGroupMethod, ModelVersion } from '../contract';
+import { type ApiContext, type Opened } from '../context';
+import { guard } from '../result';
+import { ACTIVE_ADAPTER_KEY } from './labels';
+import { KnowrecError } from '../../core/errors';
+import { listAdapterVersions, setActiveAdapter, type AdapterVersion } from '../../core/train/versions';
 
 function toModelVersion(v: AdapterVersion): ModelVersion {
   const m = v.meta;
@@ -38,7 +39,7 @@ async function rootOf(ctx: ApiContext, o: Opened): Promise<string> {
   return ctx.adapterRootFor(s.dataset);
 }
 
-export function finetuneMethods(ctx: ApiContext): Pick<Api, 'listModelVersions' | 'activateModelVersion'> {
+export function finetuneMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'finetune'>> {
   return {
     listModelVersions: () =>
       guard(async () => {

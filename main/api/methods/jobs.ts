@@ -5,18 +5,16 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Api } from './api';
-import { guard, type ApiContext, type Opened } from './api-impl-context';
-import { findDataset } from './core/data';
-import { KnowrecError } from './core/errors';
-import { knownModels } from './jobs/model-factory';
-import { FINETUNE_SEED, hasCheckpoint } from './jobs/job-worker-finetune';
-import { versionName } from './core/train/versions';
+import type { Api, ApiGroupMethod } from '../contract';
+import { type ApiContext, type Opened } from '../context';
+import { guard } from '../result';
+import { findDataset } from '../../core/data';
+import { KnowrecError } from '../../core/errors';
+import { knownModels } from '../../jobs/model-factory';
+import { FINETUNE_SEED, hasCheckpoint } from '../../jobs/job-worker-finetune';
+import { versionName } from '../../core/train/versions';
 
-type JobMethods = Pick<
-  Api,
-  'startImport' | 'importReport' | 'startEvaluation' | 'startFit' | 'startFinetune' | 'resumeJob' | 'cancelJob' | 'getJob' | 'listJobs'
->;
+type JobMethods = Pick<Api, ApiGroupMethod<'jobs'>>;
 
 async function datasetName(ctx: ApiContext, o: Opened): Promise<string> {
   const s = await ctx.summaryOf(o);

@@ -3,15 +3,16 @@
  * document (renderReport: tables and inline SVG, no scripts) of a run's seeds and of chosen
  * explanations read from the serving snapshot.
  */
-import type { Api, ReportExport, RunDetail } from './api';
-import { guard, type ApiContext, type Opened } from './api-impl-context';
-import { recommendFor } from './api-impl-recommend';
-import { KnowrecError } from './core/errors';
-import type { ReasonLang } from './core/rank';
-import { renderReport, type ExplainedUser } from './jobs/report';
-import { listRuns, readRun } from './jobs/runs';
+import type { Api, ApiGroupMethod, ReportExport, RunDetail } from '../contract';
+import { type ApiContext, type Opened } from '../context';
+import { guard } from '../result';
+import { recommendFor } from './recommend';
+import { KnowrecError } from '../../core/errors';
+import type { ReasonLang } from '../../core/rank';
+import { renderReport, type ExplainedUser } from '../../jobs/report';
+import { listRuns, readRun } from '../../jobs/runs';
 
-type RunMethods = Pick<Api, 'listRuns' | 'getRun' | 'exportReport'>;
+type RunMethods = Pick<Api, ApiGroupMethod<'runs'>>;
 
 /** "ndcg 0.3012 ± 0.0040" lines of a run, best model first. */
 export function runNotes(d: RunDetail): string[] {

@@ -3,11 +3,12 @@
  * vectors, the user) goes in one transaction (main/core/store/privacy.ts); the cached dataset is
  * dropped and a 'workspace' event tells the views to reload. The next fit no longer sees them.
  */
-import type { Api } from './api';
-import { guard, type ApiContext } from './api-impl-context';
-import { KnowrecError } from './core/errors';
+import type { Api, ApiGroupMethod } from '../contract';
+import { type ApiContext } from '../context';
+import { guard } from '../result';
+import { KnowrecError } from '../../core/errors';
 
-export function privacyMethods(ctx: ApiContext): Pick<Api, 'forgetUser'> {
+export function privacyMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'privacy'>> {
   return {
     forgetUser: (request) =>
       guard(async () => {

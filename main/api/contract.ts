@@ -1,0 +1,650 @@
+/**
+ * The Api's contract: every operation the UI may call, declared once (API_DECLARATION below),
+ * with its request and response types, the method names and the IPC channel names. One contract,
+ * three exposures: Electron IPC (preload → window.api), the browser bridge (HTTP on 127.0.0.1)
+ * and direct calls in tests.
+ *
+ * Free of zod, Node and the core at run time: the preload bundles this file (the method names),
+ * the renderer imports its types. Validation is in schemas.ts, dispatch in dispatch.ts.
+ */
+import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
+import type { ImportReport } from '../core/data/report';
+import type { ErrorCode } from '../core/errors';
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+/** Error kinds of the core plus 'unauthorized' (bridge call without a valid token). */
+export type ApiErrorCode = ErrorCode | 'unauthorized';
+
+export interface ApiError {
+  readonly code: ApiErrorCode;
+  /** What went wrong, naming the file (and line, column) when there is one. */
+  readonly message: string;
+  /** What the person can do about it. */
+  readonly hint?: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+/** Api revision; bumped when a method changes shape. */
+export const API_VERSION = 1;
+
+export interface WorkspaceSummary extends StoreSummary {
+  /** Absolute path of the open workspace file. */
+  readonly path: string;
+}
+
+export interface ItemRow {
+  readonly id: string;
+  readonly title: string;
+}
+
+export interface UserRow {
+  readonly id: string;
+  readonly attributes: Readonly<Record<string, string | number | string[]>>;
+}
+
+/** One page of a list; `total` counts every match (after `query`), not just this page. */
+export interface Page<T> {
+  readonly offset: number;
+  readonly limit: number;
+  readonly total: number;
+  readonly rows: readonly T[];
+}
+
+// Knowledge graph (ids are strings at the boundary; dense indices stay in the main process)
+
+export interface KgHit {
+  readonly kind: 'item' | 'entity';
+  /** Entity id, or null for an item without an entity. */
+  readonly entity: string | null;
+  /** Item id when the hit is an item (or an item's entity). */
+  readonly item: string | null;
+  readonly label: string;
+}
+
+export interface KgNode {
+  /** Entity id. */
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'item' | 'entity';
+  /** Item id when the node is an item's entity. */
+  readonly item: string | null;
+  /** Hops from the centre (0 for the centre). */
+  readonly distance: number;
+}
+
+export interface KgEdge {
+  /** Head entity id. */
+  readonly source: string;
+  /** Tail entity id. */
+  readonly target: string;
+  readonly relation: string;
+  /** The relation in words ("directed by"). */
+  readonly label: string;
+  /** True when the triple was derived from catalog columns (genres, decade). */
+  readonly derived: boolean;
+}
+
+export interface KgRelationCount {
+  readonly relation: string;
+  readonly label: string;
+  /** Edges of this relation touching the centre (before any relation filter). */
+  readonly count: number;
+}
+
+export interface KgSubgraph {
+  /** Entity ids of the centre (an item may have several entities; none when it has no KG facts). */
+  readonly center: readonly string[];
+  readonly nodes: readonly KgNode[];
+  readonly edges: readonly KgEdge[];
+  /** True when nodes or edges were left out because of the cap. */
+  readonly truncated: boolean;
+  /** Entities within `hops` of the centre (centre not counted), before the cap. */
+  readonly totalNeighbours: number;
+  /** Relations around the centre, for filter choices; unaffected by `relations`. */
+  readonly relations: readonly KgRelationCount[];
+  readonly hops: number;
+  readonly cap: number;
+}
+
+export interface KgFact {
+  readonly relation: string;
+  /** The fact in words, read from the item: "directed by", "director of". */
+  readonly label: string;
+  readonly direction: 'out' | 'in';
+  /** Entity id at the other end and its readable name. */
+  readonly entity: string;
+  readonly entityLabel: string;
+  /** Item id when the other end is an item. */
+  readonly entityItem: string | null;
+  readonly derived: boolean;
+}
+
+export interface ItemCard {
+  readonly id: string;
+  readonly title: string;
+  readonly attributes: Readonly<Record<string, string | number | string[]>>;
+  /** Interactions with this item in the workspace. */
+  readonly interactions: number;
+  readonly facts: readonly KgFact[];
+}
+
+// Recommendations (read from the serving snapshot written by `knowrec fit`)
+
+export interface HistoryMatch {
+  readonly item: string;
+  readonly title: string;
+  /** The ties in words: "same director", "similar description". */
+  readonly relation: string;
+}
+
+export interface RecommendationExplanation {
+  /** Shares of the signals that pushed the item up (non-negative, summing to 1). */
+  readonly signals: Readonly<Record<string, number>>;
+  /** Shares of the signals that held it back (summing to 1 when any). */
+  readonly against: Readonly<Record<string, number>>;
+  readonly history: readonly HistoryMatch[];
+  readonly facts: readonly string[];
+  readonly reason: string;
+}
+
+export interface Recommendation {
+  readonly item: string;
+  readonly title: string;
+  readonly score: number;
+  readonly explanation: RecommendationExplanation;
+}
+
+export interface ModelInfo {
+  /** Folder of the serving snapshot. */
+  readonly dir: string;
+  readonly dataset: string;
+  readonly created: string;
+  /** Items kept per user by the fit. */
+  readonly k: number;
+  /** False when the workspace's interactions differ from those the model was fitted on. */
+  readonly dataMatches: boolean;
+}
+
+export interface Recommendations {
+  readonly user: string;
+  readonly items: readonly Recommendation[];
+  readonly model: ModelInfo;
+}
+
+export interface VersionInfo {
+  readonly app: string;
+  readonly api: number;
+  readonly node: string;
+  /** Electron's version, null when the Api runs under plain Node (browser bridge, CLI). */
+  readonly electron: string | null;
+  readonly platform: string;
+}
+
+// Jobs (long work runs off the main thread; progress arrives as events and through getJob)
+
+export type JobKind = 'import' | 'evaluate' | 'fit' | 'finetune';
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One point of a training curve (fine-tuning), appended once per epoch. */
+export interface CurvePoint {
+  readonly epoch: number;
+  readonly loss: number;
+  /** Validation NDCG@10 after the epoch (null when not measured). */
+  readonly validNdcg: number | null;
+  readonly seconds: number;
+}
+
+export interface JobInfo {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly state: JobState;
+  /** ISO dates. */
+  readonly created: string;
+  readonly updated: string;
+  /** 0..1, null when unknown. */
+  readonly progress: number | null;
+  /** What the job is doing now, in words ("fitting ease (3/7)"). */
+  readonly message: string;
+  /** Set when state is 'failed'. */
+  readonly error: ApiError | null;
+  /** Fine-tuning: one point per finished epoch; empty for other kinds. */
+  readonly curve: readonly CurvePoint[];
+  /**
+   * What the job produced when done: import → ImportReport; evaluate → { run: string } (the run id);
+   * fit → { dir: string }; finetune → { version: string }. Null until done.
+   */
+  readonly result: ImportReport | { readonly run: string } | { readonly dir: string } | { readonly version: string } | null;
+  /** True when the job can be resumed after a cancel (fine-tuning keeps a checkpoint). */
+  readonly resumable: boolean;
+}
+
+/** Events pushed to the UI (Electron IPC channel `knowrec:event`, bridge WebSocket `/events`). */
+export type ApiEvent =
+  | { readonly type: 'job'; readonly job: JobInfo }
+  /** The workspace's content changed (import, KG edit, forget user): views should reload. */
+  | { readonly type: 'workspace'; readonly summary: WorkspaceSummary };
+
+/** Subscription side of the Api (not request/response). */
+export interface ApiEvents {
+  /** Calls `listener` for every event until the returned function is called. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
+// KG edits
+
+export interface KgEdit {
+  readonly id: number;
+  readonly op: 'add' | 'remove';
+  /** Entity ids and readable names of both ends. */
+  readonly head: string;
+  readonly headLabel: string;
+  readonly relation: string;
+  readonly tail: string;
+  readonly tailLabel: string;
+  readonly author: string;
+  readonly created: string;
+  /** True once undone (undone edits stay in the history). */
+  readonly undone: boolean;
+}
+
+// Recommendations for a new user (free-text query or a few picked items)
+
+export interface QueryRecommendations {
+  readonly query: string | null;
+  readonly picks: readonly ItemRow[];
+  readonly items: readonly Recommendation[];
+}
+
+// Evaluation runs (stored in the workspace's runs table)
+
+export interface MetricSummary {
+  readonly mean: number;
+  readonly std: number;
+  /** One value per seed, in the run's seed order. */
+  readonly perSeed: readonly number[];
+}
+
+export interface RunModelResult {
+  readonly model: string;
+  /** Test metrics @k: 'ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage', 'novelty', 'long_tail_share', … */
+  readonly test: Readonly<Record<string, MetricSummary>>;
+  /** Slices of the test split: 'cold' (cold-items protocol), 'long-tail' (targets outside the head). */
+  readonly slices: Readonly<Record<string, Readonly<Record<string, MetricSummary>>>>;
+  readonly fitSeconds: number;
+}
+
+export interface RunSummary {
+  readonly id: string;
+  readonly created: string;
+  readonly dataset: string;
+  readonly protocol: string;
+  readonly models: readonly string[];
+  readonly seeds: readonly number[];
+  readonly k: number;
+  /** Model with the best mean test NDCG@k. */
+  readonly best: string | null;
+}
+
+export interface RunDetail extends RunSummary {
+  readonly results: readonly RunModelResult[];
+  /** The protocol block written into every results file (split, exclusion, tuning, filters). */
+  readonly protocolText: Readonly<Record<string, unknown>>;
+}
+
+export interface ReportExport {
+  /** Suggested file name ("knowrec-report-<run>.html"). */
+  readonly filename: string;
+  /** A self-contained HTML document (inline CSS and SVG, no scripts fetched). */
+  readonly html: string;
+}
+
+// Labels
+
+export interface Label {
+  readonly id: number;
+  readonly kind: 'relevance' | 'fact';
+  /** relevance: user and item ids; fact: item (or head entity), relation, tail entity. */
+  readonly user: string | null;
+  readonly item: string | null;
+  readonly head: string | null;
+  readonly relation: string | null;
+  readonly tail: string | null;
+  /** relevance: 1 relevant, 0 not; fact: 1 correct, 0 wrong. */
+  readonly value: 0 | 1;
+  readonly author: string;
+  readonly created: string;
+  /** The model version that proposed the pair, null when labelled by hand. */
+  readonly modelVersion: string | null;
+}
+
+export interface LabelProposal {
+  readonly user: string;
+  readonly item: string;
+  readonly title: string;
+  readonly score: number;
+  /** Why it is worth a look ("signals disagree: ease against, semantic for"). */
+  readonly why: string;
+  /** Higher: look first. */
+  readonly priority: number;
+  readonly signals: Readonly<Record<string, number>>;
+  readonly against: Readonly<Record<string, number>>;
+  readonly modelVersion: string | null;
+}
+
+export interface LabelStats {
+  readonly relevant: number;
+  readonly notRelevant: number;
+  readonly factCorrect: number;
+  readonly factWrong: number;
+  /** Pairs still in the queue (proposals not yet labelled). */
+  readonly queued: number;
+}
+
+// Fine-tuned model versions (adapters)
+
+export interface ModelVersion {
+  readonly id: string;
+  readonly created: string;
+  readonly config: Readonly<Record<string, number | string | boolean>>;
+  /** Hash of the training data (interactions + labels) it was fitted on. */
+  readonly dataHash: string;
+  readonly seed: number;
+  /** Best validation NDCG@10 and the epoch it was reached. */
+  readonly validNdcg: number | null;
+  readonly bestEpoch: number | null;
+  readonly curve: readonly CurvePoint[];
+  readonly labels: number;
+  readonly active: boolean;
+}
+
+export interface ForgetReport {
+  readonly user: string;
+  /** Rows removed per table. */
+  readonly removed: Readonly<Record<string, number>>;
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Requests (schemas.ts validates each; the compiler checks that its output is exactly the type)
+
+/** Largest page a list call may ask for. */
+export const MAX_PAGE = 500;
+/** Most nodes a KG subgraph may ask for. */
+export const MAX_SUBGRAPH_CAP = 2000;
+/** Most hops a KG subgraph may ask for. */
+export const MAX_HOPS = 3;
+/** Most recommendations one call may ask for. */
+export const MAX_RECOMMEND_K = 100;
+/** Language of reasons and sentences. */
+export const LANGS = ['en', 'zh'] as const;
+export type Lang = (typeof LANGS)[number];
+export const PROTOCOLS = ['recbole', 'loo', 'cold-items'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+export const MAX_SEEDS = 5;
+
+export interface OpenWorkspaceRequest {
+  path: string;
+}
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+export interface ListItemsRequest extends PageRequest {
+  query?: string;
+}
+
+export type ListUsersRequest = PageRequest;
+
+export interface KgSearchRequest {
+  query: string;
+  limit: number;
+}
+
+/** Exactly one of item or entity. */
+export interface KgSubgraphRequest {
+  item?: string;
+  entity?: string;
+  hops: number;
+  relations?: string[];
+  cap: number;
+}
+
+export interface KgItemRequest {
+  item: string;
+}
+
+export interface RecommendRequest {
+  user: string;
+  k: number;
+  lang?: Lang;
+}
+
+/** A query text, picked items, or both. */
+export interface RecommendQueryRequest {
+  query?: string;
+  items?: string[];
+  k: number;
+  lang?: Lang;
+}
+
+export interface ExplainPathRequest {
+  user: string;
+  item: string;
+  cap?: number;
+}
+
+/** Exactly one of dataset (a registry name, verified by SHA-256) or folder (RecBole atomic files). */
+export interface StartImportRequest {
+  dataset?: string;
+  folder?: string;
+  /** The dataset's name when importing a folder (default: the folder's name). */
+  name?: string;
+  pseudonymize?: boolean;
+}
+
+export interface StartEvaluationRequest {
+  protocol: Protocol;
+  models: string[];
+  seeds: number[];
+  k: number;
+  /** Tune hyper-parameters on validation (default true; false is faster). */
+  tune?: boolean;
+}
+
+export interface StartFitRequest {
+  /** Items kept per user in the serving snapshot (default 20). */
+  k?: number;
+  /** Use the active fine-tuned adapter (hybrid-ft) when there is one (default false). */
+  finetuned?: boolean;
+}
+
+export interface StartFinetuneRequest {
+  epochs?: number;
+  learningRate?: number;
+  temperature?: number;
+  weightDecay?: number;
+  dropout?: number;
+  rank?: number;
+  batchSize?: number;
+  patience?: number;
+  seed?: number;
+  /** Train on the interactions (default true) and/or the relevance labels (default true). */
+  useInteractions?: boolean;
+  useLabels?: boolean;
+}
+
+export interface JobIdRequest {
+  id: string;
+}
+
+/** One end of a new fact: exactly one of an item, an entity or a new entity's name (tail only). */
+export interface FactEndRequest {
+  item?: string;
+  entity?: string;
+  name?: string;
+}
+
+export interface KgAddFactRequest {
+  head: FactEndRequest;
+  relation: string;
+  tail: FactEndRequest;
+}
+
+export interface KgRemoveFactRequest {
+  head: string;
+  relation: string;
+  tail: string;
+}
+
+export interface RunIdRequest {
+  id: string;
+}
+
+/** A run, explanations ((user, item) pairs explained from the fitted model), or both. */
+export interface ExportReportRequest {
+  run?: string;
+  explanations?: { user: string; item: string }[];
+  lang?: Lang;
+}
+
+export interface LabelQueueRequest {
+  limit: number;
+}
+
+interface LabelMeta {
+  value: 0 | 1;
+  author?: string;
+  modelVersion?: string | null;
+}
+
+export type AddLabelRequest =
+  | ({ kind: 'relevance'; user: string; item: string } & LabelMeta)
+  | ({ kind: 'fact'; head: string; relation: string; tail: string } & LabelMeta);
+
+export interface ListLabelsRequest extends PageRequest {
+  kind?: 'relevance' | 'fact';
+}
+
+export interface VersionIdRequest {
+  id: string;
+}
+
+export interface ForgetUserRequest {
+  user: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Api, declared once: name → group, one line on what it does, input and value types
+
+/** The method groups; each is implemented in main/api/methods/<group>.ts. */
+export type ApiGroup = 'workspace' | 'kg' | 'recommend' | 'jobs' | 'kg-edits' | 'runs' | 'labels' | 'finetune' | 'privacy';
+
+/** One method's declaration. `types` is never set: it only carries the input and value types. */
+export interface MethodDecl<In, Out, G extends ApiGroup = ApiGroup> {
+  readonly group: G;
+  readonly doc: string;
+  readonly types?: (input: In) => Out;
+}
+
+/** Declares a method taking `In` (undefined: no input) and answering `Result<Out>`. */
+function method<In, Out>() {
+  return <G extends ApiGroup>(group: G, doc: string): MethodDecl<In, Out, G> => ({ group, doc });
+}
+
+export const API_DECLARATION = {
+  version: method<undefined, VersionInfo>()('workspace', 'App, Api, Node and Electron versions.'),
+  workspaceSummary: method<undefined, WorkspaceSummary>()('workspace', 'Counts of the open workspace (opening the startup workspace on first call).'),
+  openWorkspace: method<OpenWorkspaceRequest, WorkspaceSummary>()('workspace', 'Opens another workspace file; the previous one stays open if this fails.'),
+  listItems: method<ListItemsRequest, Page<ItemRow>>()('workspace', 'Items in catalog order; `query` keeps those whose id or title contains it (any case).'),
+  listUsers: method<ListUsersRequest, Page<UserRow>>()('workspace', 'Users in order, with their attributes.'),
+
+  kgSearch: method<KgSearchRequest, readonly KgHit[]>()('kg', 'Items and KG entities whose readable label contains `query` (best matches first).'),
+  kgSubgraph: method<KgSubgraphRequest, KgSubgraph>()('kg', 'The neighbourhood of an item or entity, capped at `cap` nodes (the centre included).'),
+  kgItem: method<KgItemRequest, ItemCard>()('kg', "An item's card: title, catalog attributes and its one-hop KG facts."),
+
+  recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
+  recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
+  explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),
+
+  startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),
+  importReport: method<undefined, ImportReport | null>()('jobs', "The open workspace's last import report (per-file rows, warnings with line numbers)."),
+  startEvaluation: method<StartEvaluationRequest, JobInfo>()('jobs', 'Evaluates models over seeds; the run is stored in the workspace (see listRuns).'),
+  startFit: method<StartFitRequest, JobInfo>()('jobs', 'Fits the serving model `recommend` reads (uses the KG edits and hidden facts).'),
+  startFinetune: method<StartFinetuneRequest, JobInfo>()('jobs', 'Fine-tunes the text adapter; the new version is stored (see listModelVersions).'),
+  resumeJob: method<JobIdRequest, JobInfo>()('jobs', 'Resumes a cancelled job from its checkpoint (fine-tuning), as a new job.'),
+  cancelJob: method<JobIdRequest, JobInfo>()('jobs', 'Cancels a queued or running job.'),
+  getJob: method<JobIdRequest, JobInfo>()('jobs', 'One job: state, progress, message, curve, result or error.'),
+  listJobs: method<undefined, readonly JobInfo[]>()('jobs', 'Jobs of the open workspace, newest first.'),
+
+  kgAddFact: method<KgAddFactRequest, KgEdit>()('kg-edits', 'Adds a fact to the KG (stored in the workspace, used at once and by the next fit).'),
+  kgRemoveFact: method<KgRemoveFactRequest, KgEdit>()('kg-edits', 'Removes a fact from the KG.'),
+  kgUndo: method<undefined, KgEdit | null>()('kg-edits', 'Reverts the last edit not yet undone; null when there is none.'),
+  kgEdits: method<PageRequest, Page<KgEdit>>()('kg-edits', 'The edit history, newest first, undone edits included.'),
+
+  listRuns: method<undefined, readonly RunSummary[]>()('runs', 'Evaluation runs stored in the workspace.'),
+  getRun: method<RunIdRequest, RunDetail>()('runs', "One run's results per model, seed and slice, with its protocol."),
+  exportReport: method<ExportReportRequest, ReportExport>()('runs', 'A self-contained HTML report of a run and/or chosen explanations.'),
+
+  labelQueue: method<LabelQueueRequest, readonly LabelProposal[]>()('labels', 'Pairs worth labelling first (active learning over the fitted model).'),
+  addLabel: method<AddLabelRequest, Label>()('labels', 'Stores a relevance or fact label.'),
+  undoLabel: method<undefined, Label | null>()('labels', 'Removes the last label; null when there is none.'),
+  listLabels: method<ListLabelsRequest, Page<Label>>()('labels', 'Labels, newest first, optionally of one kind.'),
+  labelStats: method<undefined, LabelStats>()('labels', 'Label counts and the length of the queue.'),
+
+  listModelVersions: method<undefined, readonly ModelVersion[]>()('finetune', 'Fine-tuned adapter versions, newest first.'),
+  activateModelVersion: method<VersionIdRequest, ModelVersion>()('finetune', 'Makes a fine-tuned version the active one.'),
+
+  forgetUser: method<ForgetUserRequest, ForgetReport>()('privacy', "Removes the user's interactions, labels and cached vectors from the workspace."),
+};
+
+export type ApiMethod = keyof typeof API_DECLARATION;
+/** The argument of method M, `undefined` for methods without one. */
+export type ApiInput<M extends ApiMethod> = (typeof API_DECLARATION)[M] extends MethodDecl<infer I, unknown> ? I : never;
+/** The value method M returns on success. */
+export type ApiValue<M extends ApiMethod> = (typeof API_DECLARATION)[M] extends MethodDecl<never, infer O> ? O : never;
+export type ApiResult<M extends ApiMethod> = Result<ApiValue<M>>;
+/** The methods of one group. */
+export type ApiGroupMethod<G extends ApiGroup> = { [M in ApiMethod]: (typeof API_DECLARATION)[M]['group'] extends G ? M : never }[ApiMethod];
+
+type Call<I, O> = [I] extends [undefined] ? () => Promise<Result<O>> : (request: I) => Promise<Result<O>>;
+
+/** The Api: one method per declaration, each answering a Result (never throwing). */
+export type Api = { [M in ApiMethod]: Call<ApiInput<M>, ApiValue<M>> };
+
+/** Every method name, in declaration order. */
+export const API_METHODS = Object.freeze(Object.keys(API_DECLARATION)) as readonly ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API_DECLARATION, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+
+/** IPC channel of a method (main/index.ts registers it, preload/api-proxy.ts calls it). */
+export function apiChannel(method: ApiMethod): string {
+  return `knowrec:api:${method}`;
+}
+
+/** IPC channel of the events stream (main → renderer). */
+export const EVENT_CHANNEL = 'knowrec:event';
+
+/** Path of the bridge's WebSocket for events (token in `?token=`). */
+export const EVENTS_PATH = '/events';
+
+/**
+ * Builds an Api whose every method forwards to `call(method, input)`: one proxy for IPC and the
+ * bridge. Methods without input are called with `undefined`.
+ */
+export function buildApiProxy(call: (method: ApiMethod, input: unknown) => Promise<unknown>): Api {
+  const entries = API_METHODS.map((m) => [m, (input?: unknown) => call(m, input)] as const);
+  return Object.fromEntries(entries) as unknown as Api;
+}

@@ -1,0 +1,20 @@
+/** The knowledge graph, read-only: search, an item's or entity's neighbourhood, an item's card. */
+import type { Api, ApiGroupMethod } from '../contract';
+import type { ApiContext } from '../context';
+import { guard } from '../result';
+import { itemCardView, kgSearchView, kgSubgraphView } from '../views';
+
+export function kgMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'kg'>> {
+  return {
+    kgSearch: (request) => guard(async () => kgSearchView(await ctx.kgOf(await ctx.ensureOpen()), request.query, request.limit)),
+
+    kgSubgraph: (request) => guard(async () => kgSubgraphView(await ctx.kgOf(await ctx.ensureOpen()), request)),
+
+    kgItem: (request) =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const [kg, ds] = await Promise.all([ctx.kgOf(o), ctx.datasetOf(o)]);
+        return itemCardView(kg, ds, request.item);
+      }),
+  };
+}

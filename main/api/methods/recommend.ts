@@ -1,0 +1,142 @@
+/**
+ * Recommendation methods: a user's top-k from the serving snapshot (reasons in either language),
+ * top-k for a new user from a free-text query and/or picked items, and the KG paths behind one
+ * recommendation.
+ *
+ * Language: the snapshot's explanations are in the fit's language. Asked for the other one,
+ * history, facts and reason are generated again (explainRecommendation) from the stored signal
+ * shares, the user's whole history in the workspace (the fit used the training split) and
+ * co-interactions; "similar description" ties need item vectors, which are not loaded here, so
+ * the re-generated history can differ from the stored one. The signal shares stay as stored.
+ *
+ * New users (recommendQuery) are ranked by main/core/rank/new-user.ts, the path the CLI's
+ * `knowrec recommend --query/--items` takes too; the Api keeps the item vectors per workspace.
+ */
+import type { Api, ApiGroupMethod, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
+import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
+import { guard } from '../result';
+import { pathSubgraphView, recommendView } from '../views';
+import { KnowrecError } from '../../core/errors';
+import type { KgIndex } from '../../core/kg';
+import { rowIndices, rowValues } from '../../core/matrix';
+import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
+import type { Dataset } from '../../core/types';
+import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
+
+/** The workspace's interactions as new users and explanations need them (kept per dataset). */
+function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
+  return memo(o, 'matrices', () => interactionViews(ds));
+}
+
+/** Sentence vectors of every item for this encoder (kept per dataset). */
+function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): Promise<Float32Array[]> {
+  const key = `itemVectors:${tools.encoder.modelId}`;
+  const cached = o.memo.get(key) as Promise<Float32Array[]> | undefined;
+  if (cached !== undefined) return cached;
+  const p = encodeItems(ds, kg, tools);
+  o.memo.set(key, p);
+  p.catch(() => o.memo.delete(key));
+  return p;
+}
+
+/** A stored explanation re-generated in `lang` (signal shares kept as stored). */
+function explainAgain(ds: Dataset, kg: KgIndex, m: InteractionViews, user: number, rec: SnapshotItem, lang: ReasonLang): RecommendationExplanation {
+  const item = itemIndex(ds, rec.item);
+  const stored = rec.explanation;
+  const e = explainRecommendation({
+    hybrid: { contributions: () => ({ signals: netSignals(stored.signals, stored.against) }) },
+    user,
+    item,
+    dataset: ds,
+    kg,
+    trainHistory: (v) => ({ items: rowIndices(m.all, v), ratings: rowValues(m.all, v) }),
+    lang,
+    coLiked: m.coLiked,
+  });
+  return { signals: stored.signals, against: stored.against, history: e.history, facts: e.facts, reason: e.reason };
+}
+
+function netSignals(signals: Readonly<Record<string, number>>, against: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(signals)) out[k] = v;
+  for (const [k, v] of Object.entries(against)) out[k] = (out[k] ?? 0) - v;
+  return out;
+}
+
+/** Explained recommendations of `user` in `lang`, read from the serving snapshot. */
+export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: number, lang: ReasonLang | undefined): Promise<Recommendations> {
+  const ds = await ctx.datasetOf(o);
+  const { dir, snapshot } = ctx.snapshotFor(ds.name);
+  o.hash ??= dataHash(ds);
+  const view = recommendView({ snapshot, dir, dataset: ds, dataSha256: o.hash, user, k });
+  if (lang === undefined || lang === snapshot.manifest.lang) return view;
+  const kg = await ctx.kgOf(o);
+  const m = interactionsOf(o, ds);
+  const u = userIndex(ds, user);
+  const recs = snapshot.recommendations[user] ?? [];
+  const items: Recommendation[] = view.items.map((r, j) => ({ ...r, explanation: explainAgain(ds, kg, m, u, recs[j], lang) }));
+  return { ...view, items };
+}
+
+/** History items behind the user's recommendation of `item`: those the snapshot names, else the user's top-rated. */
+function historyItems(ctx: ApiContext, ds: Dataset, m: InteractionViews, user: number, item: string): number[] {
+  try {
+    const { snapshot } = ctx.snapshotFor(ds.name);
+    const rec = snapshot.recommendations[ds.userIds[user]]?.find((r) => r.item === item);
+    if (rec !== undefined && rec.explanation.history.length > 0) {
+      const found = rec.explanation.history.map((h) => itemIndexOrNull(ds, h.item)).filter((i): i is number => i !== null);
+      if (found.length > 0) return found;
+    }
+  } catch (e) {
+    if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
+  }
+  const items = rowIndices(m.all, user);
+  const ratings = rowValues(m.all, user);
+  const order = Array.from(items.keys()).sort((a, b) => ratings[b] - ratings[a] || items[a] - items[b]);
+  return order.slice(0, 5).map((j) => items[j]);
+}
+
+function itemIndexOrNull(ds: Dataset, id: string): number | null {
+  try {
+    return itemIndex(ds, id);
+  } catch {
+    return null;
+  }
+}
+
+export const PATH_CAP_DEFAULT = 200;
+
+export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'recommend'>> {
+  return {
+    recommend: (request) => guard(async () => recommendFor(ctx, await ctx.ensureOpen(), request.user, request.k, request.lang)),
+
+    recommendQuery: (request) =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const ds = await ctx.datasetOf(o);
+        const kg = await ctx.kgOf(o);
+        return recommendForNewUser({
+          dataset: ds,
+          kg,
+          interactions: interactionsOf(o, ds),
+          query: request.query ?? null,
+          items: request.items ?? [],
+          k: request.k,
+          lang: request.lang ?? 'en',
+          text: () => ctx.textTools(o),
+          itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
+        });
+      }),
+
+    explainPath: (request) =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const ds = await ctx.datasetOf(o);
+        const kg = await ctx.kgOf(o);
+        const u = userIndex(ds, request.user);
+        const target = itemIndex(ds, request.item);
+        const history = historyItems(ctx, ds, interactionsOf(o, ds), u, request.item).filter((h) => h !== target);
+        return pathSubgraphView(kg, ds, target, history, request.cap ?? PATH_CAP_DEFAULT);
+      }),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The workspace: versions, its summary, opening another file, and paged item and user lists
+ * (done by the store in SQL when it can, else over the loaded dataset).
+ */
+import { API_VERSION, type ApiGroupMethod, type Api, type ItemRow, type Page, type UserRow } from '../contract';
+import type { ApiSession } from '../context';
+import { fail, guard, ok } from '../result';
+
+export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<'workspace'>> {
+  return {
+    version: async () =>
+      ok({
+        app: session.options.appVersion,
+        api: API_VERSION,
+        node: process.versions.node,
+        electron: process.versions.electron ?? null,
+        platform: process.platform,
+      }),
+
+    workspaceSummary: () => guard(async () => session.summaryOf(await session.ensureOpen())),
+
+    openWorkspace: async (request) => {
+      if (session.closed) return fail('internal', 'The Api was closed', 'restart the workbench');
+      return guard(async () => session.summaryOf(await session.switchTo(request.path)));
+    },
+
+    listItems: (request) =>
+      guard(async () => {
+        const o = await session.ensureOpen();
+        const ds = await session.datasetOf(o);
+        const needle = request.query?.trim().toLowerCase() ?? '';
+        const rows: ItemRow[] = ds.items
+          .filter((it) => needle === '' || it.id.toLowerCase().includes(needle) || it.title.toLowerCase().includes(needle))
+          .map((it) => ({ id: it.id, title: it.title }));
+        return pageOf(rows, request.offset, request.limit);
+      }),
+
+    listUsers: (request) =>
+      guard(async () => {
+        const o = await session.ensureOpen();
+        const ds = await session.datasetOf(o);
+        const rows: UserRow[] = ds.users.map((u) => ({ id: u.id, attributes: u.attributes }));
+        return pageOf(rows, request.offset, request.limit);
+      }),
+  };
+}
+
+function pageOf<T>(all: readonly T[], offset: number, limit: number): Page<T> {
+  return { offset, limit, total: all.length, rows: all.slice(offset, offset + limit) };
+}

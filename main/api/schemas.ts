@@ -1,0 +1,291 @@
+/**
+ * Input validation at the boundary (zod): one entry per Api method with its input schema and an
+ * example shown with invalid input. The record is typed over the contract, so the compiler asks
+ * for an entry for every method and checks that each schema yields exactly the method's input.
+ * Main process and bridge only: preload and renderer never import this file.
+ */
+import { z } from 'zod';
+import {
+  LANGS,
+  MAX_HOPS,
+  MAX_PAGE,
+  MAX_RECOMMEND_K,
+  MAX_SEEDS,
+  MAX_SUBGRAPH_CAP,
+  PROTOCOLS,
+  type ApiInput,
+  type ApiMethod,
+} from './contract';
+
+
+const pageFields = {
+  offset: z.number({ error: 'offset must be a number' }).int('offset must be a whole number').min(0, 'offset must be 0 or more'),
+  limit: z
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(MAX_PAGE, `limit must be at most ${MAX_PAGE}`),
+};
+
+/** Methods without input accept nothing, null or an empty object. */
+const NoInputSchema = z.union([z.undefined(), z.null(), z.strictObject({})]).transform((): undefined => undefined);
+
+const OpenWorkspaceRequestSchema = z.strictObject({
+  path: z.string({ error: 'path must be a string' }).trim().min(1, 'path must not be empty').max(4096, 'path is too long'),
+});
+
+const ListItemsRequestSchema = z.strictObject({
+  ...pageFields,
+  query: z.string({ error: 'query must be a string' }).max(200, 'query must be at most 200 characters').optional(),
+});
+
+const ListUsersRequestSchema = z.strictObject(pageFields);
+
+
+const idField = (what: string) =>
+  z.string({ error: `${what} must be a string` }).trim().min(1, `${what} must not be empty`).max(500, `${what} is too long`);
+
+const KgSearchRequestSchema = z.strictObject({
+  query: z.string({ error: 'query must be a string' }).trim().min(1, 'query must not be empty').max(200, 'query must be at most 200 characters'),
+  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'),
+});
+
+const KgSubgraphRequestSchema = z
+  .strictObject({
+    item: idField('item').optional(),
+    entity: idField('entity').optional(),
+    hops: z.number({ error: 'hops must be a number' }).int('hops must be a whole number').min(1, 'hops must be at least 1').max(MAX_HOPS, `hops must be at most ${MAX_HOPS}`),
+    relations: z.array(idField('a relation name'), { error: 'relations must be a list of relation names' }).max(1000, 'too many relations').optional(),
+    cap: z
+      .number({ error: 'cap must be a number' })
+      .int('cap must be a whole number')
+      .min(1, 'cap must be at least 1')
+      .max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`),
+  })
+  .refine((r) => (r.item === undefined) !== (r.entity === undefined), { error: 'give exactly one of item or entity' });
+
+const KgItemRequestSchema = z.strictObject({ item: idField('item') });
+
+const kField = z.number({ error: 'k must be a number' }).int('k must be a whole number').min(1, 'k must be at least 1').max(MAX_RECOMMEND_K, `k must be at most ${MAX_RECOMMEND_K}`);
+const langField = z.enum(LANGS, { error: 'lang must be "en" or "zh"' });
+
+const RecommendRequestSchema = z.strictObject({
+  user: idField('user'),
+  k: kField,
+  lang: langField.optional(),
+});
+
+const RecommendQueryRequestSchema = z
+  .strictObject({
+    query: z.string({ error: 'query must be a string' }).trim().max(500, 'query must be at most 500 characters').optional(),
+    items: z.array(idField('an item id'), { error: 'items must be a list of item ids' }).max(50, 'pick at most 50 items').optional(),
+    k: kField,
+    lang: langField.optional(),
+  })
+  .refine((r) => (r.query !== undefined && r.query !== '') || (r.items !== undefined && r.items.length > 0), {
+    error: 'give a query text, or pick at least one item',
+  });
+
+const ExplainPathRequestSchema = z.strictObject({
+  user: idField('user'),
+  item: idField('item'),
+  cap: z.number({ error: 'cap must be a number' }).int('cap must be a whole number').min(2, 'cap must be at least 2').max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`).optional(),
+});
+
+// Jobs
+
+/** Names of the registry datasets the import can fetch or find on disk (checked by the job, not here). */
+const datasetName = z.string({ error: 'dataset must be a string' }).trim().min(1, 'dataset must not be empty').max(100, 'dataset name is too long');
+const filePath = (what: string) => z.string({ error: `${what} must be a path` }).trim().min(1, `${what} must not be empty`).max(4096, `${what} is too long`);
+
+const StartImportRequestSchema = z
+  .strictObject({
+    /** A registry name ("ml-100k"): read from KNOWREC_DATA_DIR or the cache, verified by SHA-256. */
+    dataset: datasetName.optional(),
+    /** Or files: a RecBole atomic folder … */
+    folder: filePath('folder').optional(),
+    /** … named so (default: the folder's name). */
+    name: datasetName.optional(),
+    pseudonymize: z.boolean({ error: 'pseudonymize must be true or false' }).optional(),
+  })
+  .refine((r) => (r.dataset === undefined) !== (r.folder === undefined), { error: 'give exactly one of dataset or folder' });
+
+
+const StartEvaluationRequestSchema = z.strictObject({
+  protocol: z.enum(PROTOCOLS, { error: `protocol must be one of ${PROTOCOLS.join(', ')}` }),
+  models: z.array(idField('a model name'), { error: 'models must be a list of model names' }).min(1, 'pick at least one model').max(20, 'at most 20 models'),
+  seeds: z
+    .array(z.number({ error: 'a seed must be a number' }).int('a seed must be a whole number').min(0, 'a seed must be 0 or more'), { error: 'seeds must be a list of numbers' })
+    .min(1, 'give at least one seed')
+    .max(MAX_SEEDS, `at most ${MAX_SEEDS} seeds`),
+  k: z.number({ error: 'k must be a number' }).int('k must be a whole number').min(1, 'k must be at least 1').max(100, 'k must be at most 100'),
+  /** Tune hyper-parameters on validation (default true; false is faster). */
+  tune: z.boolean({ error: 'tune must be true or false' }).optional(),
+});
+
+const StartFitRequestSchema = z.strictObject({
+  /** Items kept per user in the serving snapshot (default 20). */
+  k: kField.optional(),
+  /** Use the active fine-tuned adapter (hybrid-ft) when there is one (default false). */
+  finetuned: z.boolean({ error: 'finetuned must be true or false' }).optional(),
+});
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be more than 0`);
+
+const StartFinetuneRequestSchema = z.strictObject({
+  epochs: z.number({ error: 'epochs must be a number' }).int('epochs must be a whole number').min(1, 'epochs must be at least 1').max(200, 'epochs must be at most 200').optional(),
+  learningRate: positive('learningRate').max(1, 'learningRate must be at most 1').optional(),
+  temperature: positive('temperature').max(10, 'temperature must be at most 10').optional(),
+  weightDecay: z.number({ error: 'weightDecay must be a number' }).min(0, 'weightDecay must be 0 or more').max(1, 'weightDecay must be at most 1').optional(),
+  dropout: z.number({ error: 'dropout must be a number' }).min(0, 'dropout must be 0 or more').max(0.9, 'dropout must be at most 0.9').optional(),
+  rank: z.number({ error: 'rank must be a number' }).int('rank must be a whole number').min(0, 'rank must be 0 or more').max(384, 'rank must be at most 384').optional(),
+  batchSize: z.number({ error: 'batchSize must be a number' }).int('batchSize must be a whole number').min(2, 'batchSize must be at least 2').max(4096, 'batchSize must be at most 4096').optional(),
+  patience: z.number({ error: 'patience must be a number' }).int('patience must be a whole number').min(1, 'patience must be at least 1').max(50, 'patience must be at most 50').optional(),
+  seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be 0 or more').optional(),
+  /** Train on the interactions (default true) and/or the relevance labels (default true). */
+  useInteractions: z.boolean({ error: 'useInteractions must be true or false' }).optional(),
+  useLabels: z.boolean({ error: 'useLabels must be true or false' }).optional(),
+});
+
+const JobIdRequestSchema = z.strictObject({ id: idField('job id') });
+
+// KG edits
+
+const endSchema = (what: string) =>
+  z
+    .strictObject({
+      item: idField(`${what}.item`).optional(),
+      entity: idField(`${what}.entity`).optional(),
+      /** A new entity with this name (tail only). */
+      name: z.string({ error: `${what}.name must be a string` }).trim().min(1, `${what}.name must not be empty`).max(300, `${what}.name is too long`).optional(),
+    })
+    .refine((e) => [e.item, e.entity, e.name].filter((v) => v !== undefined).length === 1, { error: `${what}: give exactly one of item, entity or name` });
+
+const KgAddFactRequestSchema = z.strictObject({
+  head: endSchema('head'),
+  relation: idField('relation'),
+  tail: endSchema('tail'),
+});
+
+const KgRemoveFactRequestSchema = z.strictObject({
+  head: idField('head'),
+  relation: idField('relation'),
+  tail: idField('tail'),
+});
+
+const PageRequestSchema = z.strictObject(pageFields);
+
+// Runs and reports
+
+const RunIdRequestSchema = z.strictObject({ id: idField('run id') });
+
+const ExportReportRequestSchema = z
+  .strictObject({
+    run: idField('run').optional(),
+    /** Explanations to include: (user, item) pairs; each is explained from the fitted model. */
+    explanations: z.array(z.strictObject({ user: idField('user'), item: idField('item') }), { error: 'explanations must be a list of {user, item}' }).max(50, 'at most 50 explanations').optional(),
+    lang: langField.optional(),
+  })
+  .refine((r) => r.run !== undefined || (r.explanations !== undefined && r.explanations.length > 0), { error: 'give a run, or at least one explanation' });
+
+// Labels
+
+const LabelQueueRequestSchema = z.strictObject({
+  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(200, 'limit must be at most 200'),
+});
+
+const labelValue = z.union([z.literal(0), z.literal(1)], { error: 'value must be 0 or 1' });
+const authorField = z.string({ error: 'author must be a string' }).trim().min(1, 'author must not be empty').max(100, 'author is too long').optional();
+const modelVersionField = z.string({ error: 'modelVersion must be a string' }).max(200, 'modelVersion is too long').nullable().optional();
+
+const AddLabelRequestSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('relevance'), user: idField('user'), item: idField('item'), value: labelValue, author: authorField, modelVersion: modelVersionField }),
+    z.strictObject({ kind: z.literal('fact'), head: idField('head'), relation: idField('relation'), tail: idField('tail'), value: labelValue, author: authorField, modelVersion: modelVersionField }),
+  ],
+  { error: 'kind must be "relevance" or "fact"' },
+);
+
+const ListLabelsRequestSchema = z.strictObject({ ...pageFields, kind: z.enum(['relevance', 'fact'], { error: 'kind must be "relevance" or "fact"' }).optional() });
+
+const VersionIdRequestSchema = z.strictObject({ id: idField('version id') });
+
+const ForgetUserRequestSchema = z.strictObject({ user: idField('user') });
+
+// ---------------------------------------------------------------------------------------------
+// One entry per method
+
+/** An input schema and an example shown with invalid input (null for methods without input). */
+export interface MethodSchema<M extends ApiMethod> {
+  readonly input: z.ZodType<ApiInput<M>>;
+  readonly example: ApiInput<M> extends undefined ? null : string;
+}
+
+export type ApiSchemas = { readonly [M in ApiMethod]: MethodSchema<M> };
+
+const none = { input: NoInputSchema, example: null } as const;
+const byId = (what: string): string => `send {"id": "<${what} id>"}`;
+const pageExample = `send {"offset": 0, "limit": 50} with limit between 1 and ${MAX_PAGE}`;
+
+export const apiSchemas = {
+  version: none,
+  workspaceSummary: none,
+  openWorkspace: { input: OpenWorkspaceRequestSchema, example: 'send {"path": "/absolute/path/to/workspace.sqlite"}' },
+  listItems: { input: ListItemsRequestSchema, example: `send {"offset": 0, "limit": 50, "query": "optional text"} with limit between 1 and ${MAX_PAGE}` },
+  listUsers: { input: ListUsersRequestSchema, example: pageExample },
+  kgSearch: { input: KgSearchRequestSchema, example: 'send {"query": "Toy Story", "limit": 20} with limit between 1 and 100' },
+  kgSubgraph: {
+    input: KgSubgraphRequestSchema,
+    example: `send {"item": "1", "hops": 1, "cap": 200} (or "entity" instead of "item"; optional "relations": [...]) with hops 1..${MAX_HOPS} and cap 1..${MAX_SUBGRAPH_CAP}`,
+  },
+  kgItem: { input: KgItemRequestSchema, example: 'send {"item": "1"}' },
+  recommend: { input: RecommendRequestSchema, example: `send {"user": "1", "k": 10} (optional "lang": "en" or "zh") with k between 1 and ${MAX_RECOMMEND_K}` },
+  recommendQuery: { input: RecommendQueryRequestSchema, example: 'send {"query": "animated film for children", "k": 10} or {"items": ["1", "50"], "k": 10}' },
+  explainPath: { input: ExplainPathRequestSchema, example: 'send {"user": "1", "item": "50"} (optional "cap": 200)' },
+  startImport: {
+    input: StartImportRequestSchema,
+    example: 'send {"dataset": "ml-100k"} or {"folder": "/path/to/recbole/folder", "name": "mydata"} (optional "pseudonymize": true)',
+  },
+  importReport: none,
+  startEvaluation: {
+    input: StartEvaluationRequestSchema,
+    example: `send {"protocol": "recbole", "models": ["pop", "ease"], "seeds": [2020], "k": 10} (optional "tune": false), at most ${MAX_SEEDS} seeds`,
+  },
+  startFit: { input: StartFitRequestSchema, example: 'send {} or {"k": 20, "finetuned": true}' },
+  startFinetune: { input: StartFinetuneRequestSchema, example: 'send {} for defaults, or e.g. {"epochs": 10, "learningRate": 0.001, "temperature": 0.05, "seed": 2020}' },
+  resumeJob: { input: JobIdRequestSchema, example: byId('job') },
+  cancelJob: { input: JobIdRequestSchema, example: byId('job') },
+  getJob: { input: JobIdRequestSchema, example: byId('job') },
+  listJobs: none,
+  kgAddFact: {
+    input: KgAddFactRequestSchema,
+    example: 'send {"head": {"item": "1"}, "relation": "film.film.directed_by", "tail": {"entity": "m.0abc"}} (tail may be {"name": "New entity"})',
+  },
+  kgRemoveFact: { input: KgRemoveFactRequestSchema, example: 'send {"head": "<entity id>", "relation": "<relation>", "tail": "<entity id>"}' },
+  kgUndo: none,
+  kgEdits: { input: PageRequestSchema, example: pageExample },
+  listRuns: none,
+  getRun: { input: RunIdRequestSchema, example: byId('run') },
+  exportReport: { input: ExportReportRequestSchema, example: 'send {"run": "<run id>"} and/or {"explanations": [{"user": "1", "item": "50"}]} (optional "lang")' },
+  labelQueue: { input: LabelQueueRequestSchema, example: 'send {"limit": 20} with limit between 1 and 200' },
+  addLabel: {
+    input: AddLabelRequestSchema,
+    example: 'send {"kind": "relevance", "user": "1", "item": "50", "value": 1} or {"kind": "fact", "head": "<entity>", "relation": "<relation>", "tail": "<entity>", "value": 0}',
+  },
+  undoLabel: none,
+  listLabels: { input: ListLabelsRequestSchema, example: 'send {"offset": 0, "limit": 50} (optional "kind": "relevance" or "fact")' },
+  labelStats: none,
+  listModelVersions: none,
+  activateModelVersion: { input: VersionIdRequestSchema, example: byId('version') },
+  forgetUser: { input: ForgetUserRequestSchema, example: 'send {"user": "<user id>"}' },
+} as const satisfies ApiSchemas;
+
+/** T with intersections flattened and readonly dropped, recursively (for comparing shapes). */
+type Plain<T> = T extends readonly (infer U)[] ? Plain<U>[] : T extends object ? { -readonly [K in keyof T]: Plain<T[K]> } : T;
+/** True when A and B are the same type once both are Plain. */
+type Same<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
+/** Methods whose schema output is not exactly the contract's input (none, or this fails to compile). */
+type Drift = { [M in ApiMethod]: Same<z.output<(typeof apiSchemas)[M]['input']>, ApiInput<M>> extends true ? never : M }[ApiMethod];
+const exact: [Drift] extends [never] ? true : ['schema output differs from the contract for', Drift] = true;
+void exact;

@@ -1,0 +1,84 @@
+/**
+ * Free-text queries against the catalog: every item's sentence (English, with its KG facts) and
+ * the query are encoded into one space, and items are scored by cosine to a profile vector, the
+ * sum of the query's vector and the mean vector of any picked items (new-user.ts), min-max scaled
+ * over the candidates to 0..1. The CLI (`knowrec recommend --query`) and the Api
+ * (`recommendQuery`) both go through here.
+ */
+import type { Encoder } from '../encode/types';
+import type { KgIndex } from '../kg';
+import { itemSentence, kgFactSource } from '../text';
+import type { Dataset } from '../types';
+
+/** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
+export interface QueryText {
+  readonly encoder: Encoder;
+  readonly countTokens?: (text: string) => number;
+}
+
+/** Token budget of an item sentence when the encoder's tokens can be counted. */
+export const QUERY_SENTENCE_TOKENS = 128;
+
+/** The sentence of every item, as queries see it. */
+export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number): string[] {
+  const facts = kgFactSource(kg);
+  const budget = countTokens !== undefined ? { countTokens, tokenBudget: QUERY_SENTENCE_TOKENS } : {};
+  return dataset.items.map((_, i) => itemSentence(dataset, i, { lang: 'en', facts, ...budget }).text);
+}
+
+/** Unit vectors of every item's sentence, in item order. */
+export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText): Promise<Float32Array[]> {
+  return text.encoder.encode(querySentences(dataset, kg, text.countTokens));
+}
+
+export interface TextScoreInput {
+  readonly encoder: Encoder;
+  /** Item vectors (encodeItems). */
+  readonly vectors: readonly Float32Array[];
+  readonly query: string | null;
+  readonly picks: readonly number[];
+  /** 1 for items that are not candidates (the picks): left out of the scaling. */
+  readonly exclude: Uint8Array;
+}
+
+/**
+ * Cosine of every item to the profile (query vector + mean of the picks' vectors), scaled to
+ * 0..1 over the candidates; null when there is no profile (no query, no picks, or a zero vector).
+ */
+export async function textScores(input: TextScoreInput): Promise<Float32Array | null> {
+  const { vectors, picks, query } = input;
+  if (picks.length === 0 && query === null) return null;
+  const dim = vectors[0]?.length ?? 0;
+  const profile = new Float32Array(dim);
+  for (const p of picks) for (let d = 0; d < dim; d++) profile[d] += vectors[p][d] / picks.length;
+  if (query !== null) {
+    const [qv] = await input.encoder.encode([query]);
+    for (let d = 0; d < dim; d++) profile[d] += qv[d];
+  }
+  let norm = 0;
+  for (let d = 0; d < dim; d++) norm += profile[d] * profile[d];
+  norm = Math.sqrt(norm);
+  if (norm === 0) return null;
+  const out = new Float32Array(vectors.length);
+  for (let i = 0; i < vectors.length; i++) {
+    const v = vectors[i];
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += v[d] * profile[d];
+    out[i] = s / norm;
+  }
+  scaleToUnit(out, input.exclude);
+  return out;
+}
+
+/** Scales the values of the non-excluded entries to 0..1 (all 0 when they are equal). */
+export function scaleToUnit(v: Float32Array, exclude: Uint8Array): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    if (exclude[i] === 1) continue;
+    if (v[i] < lo) lo = v[i];
+    if (v[i] > hi) hi = v[i];
+  }
+  const span = hi - lo;
+  for (let i = 0; i < v.length; i++) v[i] = span > 0 ? Math.max(0, (v[i] - lo) / span) : 0;
+}
