@@ -1,6 +1,6 @@
 /**
- * electron-vite build: out/main (Electron main, CommonJS, node deps external; plus the job and
- * encoder worker entries),
+ * electron-vite build: out/main (Electron main, CommonJS, node deps external; plus the job,
+ * training and encoder worker entries),
  * out/preload (sandboxed preload, self-contained), out/renderer (React page, also served by
  * the browser bridge).
  */
@@ -30,13 +30,15 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin({ include: ['better-sqlite3', 'onnxruntime-node'] })],
     build: {
       outDir: 'out/main',
-      // Worker threads are separate entries beside index.js: the job worker (import, evaluate,
-      // fit, fine-tune off the main thread) and the encoder worker it starts.
+      // Worker threads are separate entries beside index.js, each named as its source file (see
+      // main/core/worker-launcher.ts): the job worker (import, evaluate, fit, fine-tune off the
+      // main thread) and the encoder and training workers it starts.
       lib: {
         entry: {
           index: resolve(__dirname, 'main/index.ts'),
           'job-worker': resolve(__dirname, 'main/jobs/job-worker.ts'),
-          'worker-entry': resolve(__dirname, 'main/core/encode/worker-entry.ts'),
+          'encode-worker': resolve(__dirname, 'main/core/encode/encode-worker.ts'),
+          'train-worker': resolve(__dirname, 'main/core/train/train-worker.ts'),
         },
       },
     },

@@ -81,28 +81,63 @@ function resolveResume(resumeFrom: string): { checkpoint: string; outDir: string
   return { checkpoint: ck, outDir: abs };
 }
 
+/** The dataset given in memory, or opened by name or folder (with its workspace file). */
+function loadDataset(opts: FinetuneJobOptions): { dataset: Dataset; workspace: string | null } {
+  if (typeof opts.dataset === 'object') return { dataset: opts.dataset, workspace: null };
+  const opened = openDataset({ ...opts, dataset: opts.dataset });
+  return { dataset: opened.dataset, workspace: opened.workspace };
+}
+
+/** What a version's adapter.json records: data, seed, parameters, labels, protocol, curve. */
+function adapterMeta(
+  dataset: Dataset,
+  seed: number,
+  base: SemanticScorer,
+  train: TrainResult,
+  labels: readonly RelevanceLabel[],
+  trainSeconds: number,
+  created: Date,
+): AdapterMeta {
+  return {
+    format: 'knowrec-adapter/1',
+    config: train.adapter.config,
+    dataset: dataset.name,
+    data_sha256: dataHash(dataset),
+    seed,
+    base: base.params(),
+    params: train.params,
+    labels: {
+      positive: labels.filter((l) => l.value === 1).length,
+      negative: labels.filter((l) => l.value === 0).length,
+      sha256: labelsHash(labels),
+    },
+    protocol: { name: 'recbole', seed, note: 'pairs from the train split, early stopping on the valid split; the test split is not used' },
+    metrics: {
+      initial_valid_ndcg: train.initialValidNdcg,
+      best_valid_ndcg: train.bestValidNdcg,
+      best_epoch: train.bestEpoch,
+      curve: train.history,
+      stopped_early: train.stoppedEarly,
+      pairs: train.pairs,
+      train_seconds: Math.round(trainSeconds * 10) / 10,
+    },
+    created: created.toISOString(),
+  };
+}
+
 export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneResult> {
   const progress = opts.onProgress ?? ((): void => undefined);
   const seed = opts.seed ?? 2020;
-  let dataset: Dataset;
-  let workspace: string | null = null;
-  if (typeof opts.dataset === 'object') {
-    dataset = opts.dataset;
-  } else {
-    const opened = openDataset({ ...opts, dataset: opts.dataset });
-    dataset = opened.dataset;
-    workspace = opened.workspace;
-  }
+  const { dataset, workspace } = loadDataset(opts);
   const resume = opts.resumeFrom !== undefined ? resolveResume(opts.resumeFrom) : undefined;
   const created = new Date();
   const version = versionName(created, seed);
   const outDir = resolve(opts.outDir ?? resume?.outDir ?? join(defaultAdapterRoot(dataset.name), version));
   const checkpointPath = checkpointPathFor(outDir);
 
-  const nUsers = dataset.userIds.length;
   const nItems = dataset.itemIds.length;
   progress({ stage: 'split', message: `recbole, seed ${seed}` });
-  const split = splitInteractions(dataset.interactions, nUsers, nItems, 'recbole', seed);
+  const split = splitInteractions(dataset.interactions, dataset.userIds.length, nItems, 'recbole', seed);
   const ctx = fitContext(dataset, split, seed, opts.signal, opts.onProgress);
   const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
 
@@ -137,35 +172,9 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
       onEpoch: opts.onEpoch,
     });
     await ft.fit(ctx);
-    const trainSeconds = (performance.now() - t0) / 1000;
     const train = ft.trainResult();
     if (train === null) throw new KnowrecError('internal', 'fine-tune: the scorer trained nothing');
-    const labels = opts.labels ?? [];
-    const meta: AdapterMeta = {
-      format: 'knowrec-adapter/1',
-      config: train.adapter.config,
-      dataset: dataset.name,
-      data_sha256: dataHash(dataset),
-      seed,
-      base: base.params(),
-      params: train.params,
-      labels: {
-        positive: labels.filter((l) => l.value === 1).length,
-        negative: labels.filter((l) => l.value === 0).length,
-        sha256: labelsHash(labels),
-      },
-      protocol: { name: 'recbole', seed, note: 'pairs from the train split, early stopping on the valid split; the test split is not used' },
-      metrics: {
-        initial_valid_ndcg: train.initialValidNdcg,
-        best_valid_ndcg: train.bestValidNdcg,
-        best_epoch: train.bestEpoch,
-        curve: train.history,
-        stopped_early: train.stoppedEarly,
-        pairs: train.pairs,
-        train_seconds: Math.round(trainSeconds * 10) / 10,
-      },
-      created: created.toISOString(),
-    };
+    const meta = adapterMeta(dataset, seed, base, train, opts.labels ?? [], (performance.now() - t0) / 1000, created);
     saveAdapter(outDir, train.adapter, meta);
     rmSync(checkpointPath, { force: true });
     progress({ stage: 'finetune', message: `saved ${outDir}` });

@@ -2,64 +2,59 @@
  * How the runner starts a job: in a worker thread (the app: the Electron main process and the
  * bridge stay responsive) or in-process (unit tests). Both satisfy JobExecutor.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { ApiError } from '../api/contract';
 import { KnowrecError } from '../core/errors';
-import { workerLaunch } from '../core/encode/worker';
+import { launchWorker, workerEntry, type WorkerEnd } from '../core/worker-launcher';
 import type { FromJobWorker, JobResult, JobWorkerData, TaskRunner, ToJobWorker } from './job-worker-spec';
 import type { JobExecution, JobExecutor } from './runner';
 import { runTask } from './job-worker-tasks';
 
-/** The worker's entry: job-worker.ts beside this module under tsx, job-worker.js in the build. */
-export function jobWorkerScript(): string {
-  const ts = join(__dirname, 'job-worker.ts');
-  return existsSync(ts) ? ts : join(__dirname, 'job-worker.js');
+/** The KnowrecError of a job that failed in the worker, with the hint in its message. */
+function jobError(error: ApiError): KnowrecError {
+  const e = new KnowrecError(error.code === 'unauthorized' ? 'internal' : error.code, 'job failed', {}, error.hint);
+  e.message = error.hint !== undefined ? `${error.message} (${error.hint})` : error.message;
+  return e;
 }
 
-/** Runs each job in its own worker thread. */
-export function workerExecutor(script: string = jobWorkerScript()): JobExecutor {
+/** A worker that ended without an outcome: it crashed, or it was terminated (a cancelled job). */
+function endError(end: WorkerEnd, file: string): KnowrecError {
+  if (end.kind === 'error') return new KnowrecError('internal', `the job worker failed: ${end.error.message}`, { file }, 'this is a bug; please report it');
+  return new KnowrecError('cancelled', `the job worker stopped (exit code ${end.code})`);
+}
+
+/** Runs each job in its own worker thread (entry: job-worker.ts from source, job-worker.js built). */
+export function workerExecutor(script: string = workerEntry(__dirname, 'job-worker')): JobExecutor {
   return (spec, reporter): JobExecution => {
-    const { file, execArgv } = workerLaunch(script);
-    const data: JobWorkerData = { spec };
-    const worker = new Worker(file, { execArgv, workerData: data });
     let settled = false;
+    let resolveDone: (r: JobResult) => void = () => undefined;
+    let rejectDone: (e: KnowrecError) => void = () => undefined;
     const done = new Promise<JobResult>((resolve, reject) => {
-      worker.on('message', (m: FromJobWorker) => {
-        if (settled) return;
+      resolveDone = resolve;
+      rejectDone = reject;
+    });
+    const data: JobWorkerData = { spec };
+    const worker = launchWorker<ToJobWorker, FromJobWorker>(script, data, {
+      onMessage: (m) => {
         if (m.type === 'progress') reporter.progress(m.fraction, m.message);
         else if (m.type === 'curve') reporter.curve(m.point);
         else {
           settled = true;
-          if (m.type === 'done') resolve(m.result);
-          else {
-            const e = new KnowrecError(m.error.code === 'unauthorized' ? 'internal' : m.error.code, 'job failed', {}, m.error.hint);
-            e.message = m.error.hint !== undefined ? `${m.error.message} (${m.error.hint})` : m.error.message;
-            reject(e);
-          }
-          void worker.terminate();
+          void worker.close();
+          if (m.type === 'done') resolveDone(m.result);
+          else rejectDone(jobError(m.error));
         }
-      });
-      worker.on('error', (e) => {
-        if (settled) return;
+      },
+      onEnd: (end) => {
         settled = true;
-        reject(new KnowrecError('internal', `the job worker failed: ${e.message}`, { file }, 'this is a bug; please report it'));
-      });
-      worker.on('exit', (code) => {
-        if (settled) return;
-        settled = true;
-        reject(new KnowrecError('cancelled', `the job worker stopped (exit code ${code})`));
-      });
+        rejectDone(endError(end, script));
+      },
     });
     return {
       done,
       cancel: () => {
-        const m: ToJobWorker = { type: 'cancel' };
-        if (!settled) worker.postMessage(m);
+        if (!settled) worker.post({ type: 'cancel' });
       },
-      terminate: () => {
-        void worker.terminate();
-      },
+      terminate: () => worker.terminate(),
     };
   };
 }

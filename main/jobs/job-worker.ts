@@ -2,13 +2,13 @@
  * Entry of the job worker thread: runs one job (workerData.spec) and reports progress, curve
  * points and the outcome to the runner. A 'cancel' message aborts the job's signal.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
+import { workerPort } from '../core/worker-launcher';
 import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker-spec';
 import { runTask } from './job-worker-tasks';
 
-const port = parentPort;
-if (port === null) throw new Error('job-worker.ts must run in a worker thread');
+const port = workerPort('job-worker');
 const { spec } = workerData as JobWorkerData;
 const controller = new AbortController();
 const post = (m: FromJobWorker): void => port.postMessage(m);

@@ -1,16 +1,29 @@
 /**
  * Builds the app with electron-vite once and checks the three outputs, what each bundle may
- * require, and that the browser bridge serves the built page. Also checks, on the sources, that
+ * require, that every worker entry is built and answers its message protocol when started from
+ * out/main/, and that the browser bridge serves the built page. Also checks, on the sources, that
  * only main/index.ts (and the preload) import 'electron'.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Api } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
+import { defaultModelDir } from '../../main/core/encode/model-dir';
+import type { FromWorker, ToWorker } from '../../main/core/encode/worker-protocol';
+import { toCsr } from '../../main/core/matrix';
+import { createRng } from '../../main/core/random';
+import { Workspace } from '../../main/core/store';
+import { buildPairs } from '../../main/core/train/pairs';
+import type { TrainData } from '../../main/core/train/trainer';
+import type { FromTrainWorker, ToTrainWorker } from '../../main/core/train/worker-protocol';
+import { launchWorker } from '../../main/core/worker-launcher';
+import type { FromJobWorker, JobWorkerData } from '../../main/jobs/job-worker-spec';
 import { kgAndRecommendStubs, unusedApiMethods } from '../helpers/api-stubs';
+import { writeTinyDataset } from '../helpers/tiny-atomic';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'out');
@@ -28,6 +41,39 @@ function sourceFiles(dir: string): string[] {
 
 function requiredModules(bundle: string): string[] {
   return [...bundle.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+}
+
+/** The worker entries in the sources: `workerPort('<name>')` in `<name>.ts`, and the names callers launch. */
+function workerEntriesInSources(): { entries: { name: string; file: string }[]; launched: string[] } {
+  const entries: { name: string; file: string }[] = [];
+  const launched: string[] = [];
+  for (const file of sourceFiles(join(ROOT, 'main'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/workerPort\('([^']+)'\)/g)) entries.push({ name: m[1], file: relative(ROOT, file) });
+    for (const m of text.matchAll(/workerEntry\(__dirname, '([^']+)'\)/g)) launched.push(m[1]);
+  }
+  return { entries, launched };
+}
+
+/** A small training set (8 users, 12 items, d = 8) for the built training worker. */
+function tinyTrainData(): TrainData {
+  const [nUsers, nItems, dim] = [8, 12, 8];
+  const rng = createRng(3);
+  const itemVecs = Float32Array.from({ length: nItems * dim }, () => rng.normal());
+  const userVecs = Float32Array.from({ length: nUsers * dim }, () => rng.normal());
+  const rows: [number, number][] = [];
+  for (let u = 0; u < nUsers; u++) for (let t = 0; t < 5; t++) rows.push([u, (u * 3 + t) % nItems]);
+  const inter = (r: [number, number][], t0: number) => ({
+    user: Int32Array.from(r, (x) => x[0]),
+    item: Int32Array.from(r, (x) => x[1]),
+    rating: new Float32Array(r.length).fill(1),
+    timestamp: Float64Array.from(r, (_, k) => t0 + k),
+  });
+  const train = inter(rows, 0);
+  const valid = inter(Array.from({ length: nUsers }, (_, u): [number, number] => [u, (u * 3 + 5) % nItems]), 1000);
+  const pairs = buildPairs({ train, nUsers, nItems, dim, itemVecs, blend: 0, halfLifeSeconds: 1e9 });
+  const csr = toCsr(train, nUsers, nItems);
+  return { nUsers, nItems, dim, userVecs, itemVecs, train: csr, valid, pairs, positives: csr };
 }
 
 describe('only main/index.ts imports electron (sources)', () => {
@@ -97,13 +143,96 @@ describe('electron-vite build', () => {
     expect(main).toContain('knowrec:api:');
   });
 
-  it('the job and encoder workers are built beside the main entry, without electron', () => {
-    for (const entry of ['job-worker.js', 'worker-entry.js']) {
+  it('the job, encoder and training workers are built beside the main entry, without electron', () => {
+    for (const entry of ['job-worker.js', 'encode-worker.js', 'train-worker.js']) {
       const code = withChunks(entry);
       expect(requiredModules(code)).not.toContain('electron');
       expect(code).toContain('parentPort');
     }
     expect(withChunks('job-worker.js')).toContain('better-sqlite3');
+  });
+
+  it('every worker entry of the sources is built under its own name, and every launched one exists', () => {
+    const { entries, launched } = workerEntriesInSources();
+    expect(entries.map((e) => e.name).sort()).toEqual(['encode-worker', 'job-worker', 'train-worker']);
+    for (const e of entries) {
+      expect(basename(e.file), e.file).toBe(`${e.name}.ts`);
+      freshFile(join(OUT, 'main', `${e.name}.js`));
+    }
+    expect(new Set(launched)).toEqual(new Set(entries.map((e) => e.name)));
+  });
+
+  describe('each built worker entry, started from out/main/, answers its protocol', () => {
+    let tmp: string;
+    beforeAll(() => {
+      tmp = mkdtempSync(join(tmpdir(), 'knowrec-built-workers-'));
+    });
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+    /**
+     * Starts out/main/<name>.js and hands each message to `answer` (which may post back) until it
+     * returns true; resolves with every message seen. The worker ending first fails the test.
+     */
+    function converse<To, From>(name: string, workerData: unknown, opening: To | null, answer: (msg: From, post: (m: To) => void) => boolean): Promise<From[]> {
+      const file = join(OUT, 'main', `${name}.js`);
+      expect(existsSync(file), `${file} missing; build log:\n${log}`).toBe(true);
+      return new Promise((resolve, reject) => {
+        const seen: From[] = [];
+        const worker = launchWorker<To, From>(file, workerData, {
+          onMessage: (msg) => {
+            seen.push(msg);
+            if (answer(msg, (m) => worker.post(m))) void worker.close().then(() => resolve(seen));
+          },
+          onEnd: (end) => reject(new Error(`${name} ended before it answered: ${end.kind === 'error' ? end.error.message : `exit code ${end.code}`}`)),
+        });
+        if (opening !== null) worker.post(opening);
+      });
+    }
+
+    it('job-worker runs an import job into a workspace and reports progress and the result', async () => {
+      writeTinyDataset(join(tmp, 'tiny'));
+      Workspace.create(join(tmp, 'w.sqlite')).close();
+      const data: JobWorkerData = { spec: { id: 'j1', kind: 'import', workspace: join(tmp, 'w.sqlite'), request: { folder: join(tmp, 'tiny') } } };
+      const seen = await converse<never, FromJobWorker>('job-worker', data, null, (m) => m.type === 'done' || m.type === 'error');
+      expect(seen.some((m) => m.type === 'progress')).toBe(true);
+      const last = seen[seen.length - 1];
+      if (last.type !== 'done') throw new Error(`the job failed: ${JSON.stringify(last)}`);
+      expect(JSON.stringify(last.result)).toContain('tiny.inter');
+      const ws = Workspace.open(join(tmp, 'w.sqlite'));
+      try {
+        expect(ws.summary()).toMatchObject({ users: 12, items: 12, interactions: 60 });
+      } finally {
+        ws.close();
+      }
+    }, 60_000);
+
+    it('train-worker trains two epochs, waiting for each ack, and returns the weights', async () => {
+      const start: ToTrainWorker = { type: 'start', data: tinyTrainData(), options: { seed: 1, params: { epochs: 2, patience: 5, batchSize: 8, rank: 2 } } };
+      const seen = await converse<ToTrainWorker, FromTrainWorker>('train-worker', undefined, start, (m, post) => {
+        if (m.type === 'epoch') post({ type: 'ack' });
+        return m.type !== 'epoch';
+      });
+      expect(seen.filter((m) => m.type === 'epoch').map((m) => (m.type === 'epoch' ? m.record.epoch : -1))).toEqual([1, 2]);
+      const last = seen[seen.length - 1];
+      if (last.type !== 'done') throw new Error(`training failed: ${JSON.stringify(last)}`);
+      expect(last.result.config.dim).toBe(8);
+      expect(last.result.weights).toBeInstanceOf(Float64Array);
+      expect(last.result.weights.every(Number.isFinite)).toBe(true);
+    }, 60_000);
+
+    it('encode-worker loads the prepared model and encodes a sentence', async () => {
+      const config = { modelDir: defaultModelDir(), model: 'int8', executionProvider: 'cpu', intraOpThreads: 1 };
+      const seen = await converse<ToWorker, FromWorker>('encode-worker', { config }, null, (m, post) => {
+        if (m.type === 'ready') post({ type: 'encode', id: 1, texts: ['a light-hearted animated film'] });
+        return m.type === 'result' || m.type === 'error' || m.type === 'init-error';
+      });
+      const ready = seen.find((m) => m.type === 'ready');
+      expect(ready).toMatchObject({ type: 'ready', modelId: 'all-MiniLM-L6-v2@int8', dim: 384, provider: 'cpu' });
+      const last = seen[seen.length - 1];
+      if (last.type !== 'result') throw new Error(`encoding failed: ${JSON.stringify(last)}`);
+      expect(last.vectors).toHaveLength(1);
+      expect(Math.hypot(...last.vectors[0])).toBeCloseTo(1, 4);
+    }, 60_000);
   });
 
   it('the sandboxed preload requires nothing but electron', () => {

@@ -20,7 +20,8 @@ export interface EncodeLogger {
   warn(message: string): void;
 }
 
+/** Notes and warnings go to stderr: a command's stdout carries only its output (e.g. `--json`). */
 export const consoleLogger: EncodeLogger = {
-  info: (m) => console.info(`[encode] ${m}`),
+  info: (m) => console.error(`[encode] ${m}`),
   warn: (m) => console.warn(`[encode] ${m}`),
 };

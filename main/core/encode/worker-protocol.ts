@@ -1,5 +1,5 @@
-/** Messages between WorkerEncoder (main thread) and worker-entry (encoder thread). */
-import type { ErrorCode } from '../errors';
+/** Messages between WorkerEncoder (main thread) and encode-worker.ts (encoder thread). */
+import type { SerializedError } from '../worker-launcher';
 import type { ExecutionProviderChoice, ModelVariant } from './encoder';
 
 /** The OnnxEncoder options that can cross a thread boundary (no functions). */
@@ -10,11 +10,6 @@ export interface WorkerEncoderConfig {
   readonly intraOpThreads?: number;
   readonly batchSize?: number;
   readonly maxLength?: number;
-}
-
-export interface SerializedError {
-  readonly code: ErrorCode;
-  readonly message: string;
 }
 
 export type ToWorker =

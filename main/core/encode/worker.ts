@@ -1,20 +1,17 @@
 /**
- * Encoding off the main thread: a worker_threads Worker holds the ONNX session; the main
- * thread gets progress events (done/total) and can cancel a running encode.
+ * Encoding off the main thread: a worker thread (encode-worker.ts) holds the ONNX session; the
+ * main thread gets progress events (done/total) and can cancel a running encode.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { KnowrecError, cancelled } from '../errors';
+import { launchWorker, reviveError, workerEntry, type LaunchedWorker, type WorkerEnd } from '../worker-launcher';
 import { consoleLogger, type EncodeLogger, type EncodeOptions, type Encoder } from './types';
-import type { FromWorker, SerializedError, ToWorker, WorkerEncoderConfig } from './worker-protocol';
+import type { FromWorker, ToWorker, WorkerEncoderConfig } from './worker-protocol';
 
 export type { WorkerEncoderConfig } from './worker-protocol';
 
 export interface WorkerEncoderOptions extends WorkerEncoderConfig {
   readonly logger?: EncodeLogger;
-  /** The worker's entry file; default worker-entry.ts (under tsx) or worker-entry.js (built) beside this module. */
+  /** The worker's entry file; default encode-worker.ts (from source) or encode-worker.js (built). */
   readonly workerScript?: string;
 }
 
@@ -24,81 +21,62 @@ interface Pending {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Where the worker entry lives and the Node flags it needs (tsx for a .ts entry). */
-export function workerLaunch(script?: string): { file: string; execArgv: string[] } {
-  const file =
-    script ??
-    (existsSync(join(__dirname, 'worker-entry.ts')) ? join(__dirname, 'worker-entry.ts') : join(__dirname, 'worker-entry.js'));
-  if (!file.endsWith('.ts')) return { file, execArgv: [] };
-  // tsx's require hook: on Node 20 a worker ignores `--import tsx` loader hooks, while
-  // `--require tsx/cjs` works (this package is CommonJS, so the entry loads through require).
-  const tsxCjs = createRequire(__filename).resolve('tsx/cjs');
-  return { file, execArgv: ['--require', tsxCjs] };
+type Ready = Extract<FromWorker, { type: 'ready' }>;
+
+function log(logger: EncodeLogger, msg: Extract<FromWorker, { type: 'log' }>): void {
+  if (msg.level === 'warn') logger.warn(msg.message);
+  else logger.info(msg.message);
 }
 
-function revive(e: SerializedError): KnowrecError {
-  const err = new KnowrecError(e.code, 'worker error');
-  err.message = e.message; // already formatted by the worker's KnowrecError
-  return err;
+/** Why the worker could not start: it failed to load, or exited before it was ready. */
+function startFailure(end: WorkerEnd, file: string): KnowrecError {
+  if (end.kind === 'error') {
+    return new KnowrecError('internal', `The encoder worker failed to start: ${end.error.message}`, { file }, 'check that tsx is installed (npm install)');
+  }
+  return new KnowrecError('internal', `The encoder worker exited during start-up (code ${end.code})`, { file });
 }
 
 export class WorkerEncoder implements Encoder {
   readonly modelId: string;
   readonly dim: number;
   readonly provider: string;
-  private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
 
-  private constructor(worker: Worker, ready: { modelId: string; dim: number; provider: string }, logger: EncodeLogger) {
-    this.worker = worker;
+  private constructor(
+    private readonly worker: LaunchedWorker<ToWorker>,
+    ready: Ready,
+    private readonly logger: EncodeLogger,
+  ) {
     this.modelId = ready.modelId;
     this.dim = ready.dim;
     this.provider = ready.provider;
-    worker.on('message', (msg: FromWorker) => this.onMessage(msg, logger));
-    worker.on('error', (e) => this.failAll(e));
-    worker.on('exit', (code) => {
-      this.closed = true;
-      this.failAll(new KnowrecError('internal', `The encoder worker exited (code ${code})`, {}, 'create a new WorkerEncoder'));
-    });
   }
 
   /** Starts the worker and waits until its model is loaded. */
   static start(options: WorkerEncoderOptions = {}): Promise<WorkerEncoder> {
     const { logger = consoleLogger, workerScript, ...config } = options;
-    const { file, execArgv } = workerLaunch(workerScript);
-    const worker = new Worker(file, { execArgv, workerData: { config } });
+    const file = workerScript ?? workerEntry(__dirname, 'encode-worker');
     return new Promise<WorkerEncoder>((resolve, reject) => {
-      const onMessage = (msg: FromWorker): void => {
-        if (msg.type === 'log') {
-          if (msg.level === 'warn') logger.warn(msg.message);
-          else logger.info(msg.message);
-        } else if (msg.type === 'ready') {
-          cleanup();
-          resolve(new WorkerEncoder(worker, msg, logger));
-        } else if (msg.type === 'init-error') {
-          cleanup();
-          void worker.terminate();
-          reject(revive(msg.error));
-        }
-      };
-      const onError = (e: Error): void => {
-        cleanup();
-        reject(new KnowrecError('internal', `The encoder worker failed to start: ${e.message}`, { file }, 'check that tsx is installed (npm install)'));
-      };
-      const onExit = (code: number): void => {
-        cleanup();
-        reject(new KnowrecError('internal', `The encoder worker exited during start-up (code ${code})`, { file }));
-      };
-      const cleanup = (): void => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
+      let encoder: WorkerEncoder | null = null;
+      const worker = launchWorker<ToWorker, FromWorker>(file, { config }, {
+        onMessage: (msg) => {
+          if (encoder !== null) encoder.onMessage(msg);
+          else if (msg.type === 'log') log(logger, msg);
+          else if (msg.type === 'ready') {
+            encoder = new WorkerEncoder(worker, msg, logger);
+            resolve(encoder);
+          } else if (msg.type === 'init-error') {
+            void worker.close();
+            reject(reviveError(msg.error));
+          }
+        },
+        onEnd: (end) => {
+          if (encoder !== null) encoder.onEnd(end);
+          else reject(startFailure(end, file));
+        },
+      });
     });
   }
 
@@ -108,7 +86,7 @@ export class WorkerEncoder implements Encoder {
     const id = this.nextId++;
     return new Promise<Float32Array[]>((resolve, reject) => {
       const signal = options.signal;
-      const onAbort = (): void => this.post({ type: 'cancel', id });
+      const onAbort = (): void => this.worker.post({ type: 'cancel', id });
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
@@ -122,7 +100,7 @@ export class WorkerEncoder implements Encoder {
         },
         onProgress: options.onProgress,
       });
-      this.post({ type: 'encode', id, texts: [...texts] });
+      this.worker.post({ type: 'encode', id, texts: [...texts] });
     });
   }
 
@@ -130,18 +108,14 @@ export class WorkerEncoder implements Encoder {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.worker.terminate();
+    await this.worker.close();
+    this.failAll(new KnowrecError('internal', 'The encoder worker was closed', {}, 'create a new WorkerEncoder'));
   }
 
-  private post(msg: ToWorker): void {
-    this.worker.postMessage(msg);
-  }
-
-  private onMessage(msg: FromWorker, logger: EncodeLogger): void {
+  private onMessage(msg: FromWorker): void {
     switch (msg.type) {
       case 'log':
-        if (msg.level === 'warn') logger.warn(msg.message);
-        else logger.info(msg.message);
+        log(this.logger, msg);
         return;
       case 'progress':
         this.pending.get(msg.id)?.onProgress?.(msg.done, msg.total);
@@ -155,12 +129,19 @@ export class WorkerEncoder implements Encoder {
       case 'error': {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        p?.reject(revive(msg.error));
+        p?.reject(reviveError(msg.error));
         return;
       }
       default:
         return;
     }
+  }
+
+  private onEnd(end: WorkerEnd): void {
+    this.closed = true;
+    this.failAll(
+      end.kind === 'error' ? end.error : new KnowrecError('internal', `The encoder worker exited (code ${end.code})`, {}, 'create a new WorkerEncoder'),
+    );
   }
 
   private failAll(e: unknown): void {

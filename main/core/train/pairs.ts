@@ -97,8 +97,9 @@ export function checkLabels(labels: readonly RelevanceLabel[], nUsers: number, n
   });
 }
 
-export function buildPairs(o: PairOptions): PairSet {
-  const { train, nUsers, nItems, dim: d, itemVecs, blend } = o;
+/** Checks the options; returns the positive labels (each adds a pair). */
+function checkPairOptions(o: PairOptions): RelevanceLabel[] {
+  const { nUsers, nItems, dim: d, itemVecs, blend } = o;
   if (itemVecs.length !== nItems * d) throw new KnowrecError('internal', `pairs: itemVecs has ${itemVecs.length} values, expected ${nItems * d}`);
   if (!(blend >= 0 && blend <= 1)) throw new KnowrecError('config', `pairs: blend must be in [0, 1], got ${blend}`);
   const labels = o.labels ?? [];
@@ -107,15 +108,48 @@ export function buildPairs(o: PairOptions): PairSet {
   if (positives.length > 0 && (o.userVecs === undefined || o.userVecs.length !== nUsers * d)) {
     throw new KnowrecError('internal', 'pairs: positive labels need the full-history userVecs (nUsers×d)');
   }
-  const hist = chronological(train, nUsers);
-  const rng = createRng(o.seed ?? 0);
-  const cap = o.maxPairsPerUser ?? 0;
-  // choose targets per user (position t ≥ 1 in time order)
-  const chosen: Int32Array[] = hist.map((rows) => {
+  return positives;
+}
+
+/** Per user, the target positions t ≥ 1 in time order: all, or a seeded sample of `cap` (0 = all). */
+function chooseTargets(hist: readonly Int32Array[], cap: number, seed: number): Int32Array[] {
+  const rng = createRng(seed);
+  return hist.map((rows) => {
     const all = Int32Array.from({ length: Math.max(0, rows.length - 1) }, (_, k) => k + 1);
     if (cap > 0 && all.length > cap) return rng.shuffle(all).slice(0, cap).sort();
     return all;
   });
+}
+
+/**
+ * Writes x[xo, xo+d) = normalize(β·s + (1 − β)·normalize(acc)), or normalize(acc) when there is no
+ * sentence vector s; `mean` is scratch space of length d.
+ */
+function writeUserVector(x: Float32Array, xo: number, acc: Float64Array, mean: Float64Array, s: Float32Array | null, blend: number): void {
+  const d = acc.length;
+  let n2 = 0;
+  for (let k = 0; k < d; k++) n2 += acc[k] * acc[k];
+  const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
+  for (let k = 0; k < d; k++) mean[k] = acc[k] * inv;
+  if (s === null) {
+    for (let k = 0; k < d; k++) x[xo + k] = mean[k];
+    return;
+  }
+  let m2 = 0;
+  for (let k = 0; k < d; k++) {
+    const v = blend * s[k] + (1 - blend) * mean[k];
+    mean[k] = v;
+    m2 += v * v;
+  }
+  const mi = m2 > 0 ? 1 / Math.sqrt(m2) : 0;
+  for (let k = 0; k < d; k++) x[xo + k] = mean[k] * mi;
+}
+
+export function buildPairs(o: PairOptions): PairSet {
+  const { train, nUsers, dim: d, itemVecs, blend } = o;
+  const positives = checkPairOptions(o);
+  const hist = chronological(train, nUsers);
+  const chosen = chooseTargets(hist, o.maxPairsPerUser ?? 0, o.seed ?? 0);
   const n = chosen.reduce((s, c) => s + c.length, 0) + positives.length;
   const x = new Float32Array(n * d);
   const user = new Int32Array(n);
@@ -139,25 +173,9 @@ export function buildPairs(o: PairOptions): PairSet {
     for (let t = 0; t < rows.length && ti < targets.length; t++) {
       if (t > 0 && targets[ti] === t) {
         // the history before t is in acc (decayed to the time of interaction t−1)
-        let n2 = 0;
-        for (let k = 0; k < d; k++) n2 += acc[k] * acc[k];
-        const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
-        for (let k = 0; k < d; k++) mean[k] = acc[k] * inv;
         while (cuts !== undefined && cutK + 1 < cuts.length && cuts[cutK + 1] <= t) cutK++;
-        const xo = row * d;
-        if (cutK >= 0 && o.sentences !== undefined) {
-          const s = o.sentences.vec(u, cutK);
-          let m2 = 0;
-          for (let k = 0; k < d; k++) {
-            const v = blend * s[k] + (1 - blend) * mean[k];
-            mean[k] = v;
-            m2 += v * v;
-          }
-          const mi = m2 > 0 ? 1 / Math.sqrt(m2) : 0;
-          for (let k = 0; k < d; k++) x[xo + k] = mean[k] * mi;
-        } else {
-          for (let k = 0; k < d; k++) x[xo + k] = mean[k];
-        }
+        const sentence = cutK >= 0 && o.sentences !== undefined ? o.sentences.vec(u, cutK) : null;
+        writeUserVector(x, row * d, acc, mean, sentence, blend);
         user[row] = u;
         item[row] = train.item[rows[t]];
         row++;

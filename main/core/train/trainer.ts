@@ -288,112 +288,162 @@ function yieldNow(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function trainAdapter(data: TrainData, opts: TrainOptions): Promise<TrainResult> {
-  const p = resolveParams(opts.params);
-  const seed = opts.seed;
+/** Where a run stands after `epochsDone` epochs: what a checkpoint holds (with the run's identity). */
+interface RunState {
+  adapter: Adapter;
+  opt: OptimizerState;
+  /** Weights of the best epoch so far (the identity = epoch 0 at first). */
+  best: Float64Array;
+  epochsDone: number;
+  initialValidNdcg: number;
+  bestValid: number;
+  bestEpoch: number;
+  /** Epochs since the last validation gain. */
+  bad: number;
+  stopped: boolean;
+  history: EpochRecord[];
+}
+
+function checkTrainable(data: TrainData, p: TrainParams): void {
   const d = data.dim;
   if (p.rank > d) throw new KnowrecError('config', `fine-tune: rank ${p.rank} exceeds the vector size ${d}`, {}, `use 0 (full) or a rank ≤ ${d}`);
   if (data.pairs.n === 0) {
     throw new KnowrecError('validation', 'fine-tune: no training pairs (every user has fewer than two training interactions)', {},
       'use a dataset with longer histories, or add positive labels');
   }
-  const fingerprint = opts.checkpointPath !== undefined || opts.resumeFrom !== undefined ? trainFingerprint(data, p, seed) : '';
-  const hasValid = data.valid.user.length > 0;
-  let adapter = Adapter.init({ dim: d, rank: p.rank }, createRng(seed), p.initScale);
-  let opt: OptimizerState = createOptimizer(p.optimizer, adapter.params.length);
-  let epochsDone = 0;
-  let initialValidNdcg = hasValid && opts.resumeFrom === undefined ? validationNdcg(adapter, data, 10, opts.signal) : 0;
-  let best: Float64Array = adapter.params.slice();
-  let bestValid = initialValidNdcg;
-  let bestEpoch = 0;
-  let bad = 0;
-  let stopped = false;
-  let history: EpochRecord[] = [];
-  let resumedAfter: number | null = null;
+}
 
-  if (opts.resumeFrom !== undefined) {
-    const ck = readBinFile(opts.resumeFrom);
-    const m = ck.meta as CheckpointMeta;
-    if (m === null || typeof m !== 'object' || m.format !== CHECKPOINT_FORMAT) {
-      throw new KnowrecError('parse', 'not a fine-tuning checkpoint', { file: opts.resumeFrom }, 'pass the .checkpoint.bin file written by an earlier run');
-    }
-    if (m.fingerprint !== fingerprint) {
-      throw new KnowrecError('validation', 'the checkpoint belongs to another job (different data, seed or hyper-parameters)', { file: opts.resumeFrom },
-        'resume with the same dataset, labels, seed and parameters, or start a new run');
-    }
-    adapter = new Adapter({ dim: d, rank: p.rank }, ck.arrays.params);
-    opt = { name: p.optimizer, step: m.optimizerStep, m: ck.arrays.m, v: ck.arrays.v };
-    best = ck.arrays.best;
-    epochsDone = m.epochsDone;
-    initialValidNdcg = m.initialValidNdcg;
-    bestValid = m.bestValidNdcg;
-    bestEpoch = m.bestEpoch;
-    bad = m.badEpochs;
-    stopped = m.stopped;
-    history = [...m.history];
-    resumedAfter = epochsDone;
+/** Epoch 0: the identity adapter (seeded start of the low-rank factors), scored on validation. */
+function freshState(data: TrainData, p: TrainParams, seed: number, signal: AbortSignal | undefined): RunState {
+  const adapter = Adapter.init({ dim: data.dim, rank: p.rank }, createRng(seed), p.initScale);
+  const initialValidNdcg = data.valid.user.length > 0 ? validationNdcg(adapter, data, 10, signal) : 0;
+  return {
+    adapter,
+    opt: createOptimizer(p.optimizer, adapter.params.length),
+    best: adapter.params.slice(),
+    epochsDone: 0,
+    initialValidNdcg,
+    bestValid: initialValidNdcg,
+    bestEpoch: 0,
+    bad: 0,
+    stopped: false,
+    history: [],
+  };
+}
+
+/** The state saved in `file`, which must come from a run with this fingerprint. */
+function resumedState(file: string, fingerprint: string, p: TrainParams, dim: number): RunState {
+  const ck = readBinFile(file);
+  const m = ck.meta as CheckpointMeta;
+  if (m === null || typeof m !== 'object' || m.format !== CHECKPOINT_FORMAT) {
+    throw new KnowrecError('parse', 'not a fine-tuning checkpoint', { file }, 'pass the .checkpoint.bin file written by an earlier run');
+  }
+  if (m.fingerprint !== fingerprint) {
+    throw new KnowrecError('validation', 'the checkpoint belongs to another job (different data, seed or hyper-parameters)', { file },
+      'resume with the same dataset, labels, seed and parameters, or start a new run');
+  }
+  return {
+    adapter: new Adapter({ dim, rank: p.rank }, ck.arrays.params),
+    opt: { name: p.optimizer, step: m.optimizerStep, m: ck.arrays.m, v: ck.arrays.v },
+    best: ck.arrays.best,
+    epochsDone: m.epochsDone,
+    initialValidNdcg: m.initialValidNdcg,
+    bestValid: m.bestValidNdcg,
+    bestEpoch: m.bestEpoch,
+    bad: m.badEpochs,
+    stopped: m.stopped,
+    history: [...m.history],
+  };
+}
+
+function saveCheckpoint(path: string, s: RunState, fingerprint: string, p: TrainParams, seed: number, dim: number): void {
+  const meta: CheckpointMeta = {
+    format: CHECKPOINT_FORMAT, fingerprint, params: p, seed, dim, epochsDone: s.epochsDone, optimizerStep: s.opt.step,
+    initialValidNdcg: s.initialValidNdcg, bestValidNdcg: s.bestValid, bestEpoch: s.bestEpoch, badEpochs: s.bad, stopped: s.stopped,
+    history: s.history, rng: { seed: normalizeSeed(seed), nextEpoch: s.epochsDone + 1 },
+  };
+  writeBinFile(path, meta, { params: s.adapter.params, m: s.opt.m, v: s.opt.v, best: s.best });
+}
+
+/** Keeps the epoch's weights when validation gained more than minDelta; stops after `patience` epochs without. */
+function earlyStopping(s: RunState, epoch: number, validNdcg: number, hasValid: boolean, p: TrainParams): void {
+  if (!hasValid) {
+    s.best = s.adapter.params.slice();
+    s.bestEpoch = epoch;
+  } else if (validNdcg > s.bestValid + p.minDelta) {
+    s.bestValid = validNdcg;
+    s.bestEpoch = epoch;
+    s.best = s.adapter.params.slice();
+    s.bad = 0;
+  } else {
+    s.bad++;
+    if (s.bad >= p.patience) s.stopped = true;
+  }
+}
+
+/** The optimiser steps of one epoch over the pairs in the epoch's seeded order; returns the mean loss. */
+class EpochTrainer {
+  private readonly builder: BatchBuilder;
+  private readonly ws = new InfoNceWorkspace();
+  private readonly grad: Float64Array;
+
+  constructor(private readonly data: TrainData, private readonly p: TrainParams, nParams: number) {
+    this.builder = new BatchBuilder(data, p);
+    this.grad = new Float64Array(nParams);
   }
 
-  const saveCheckpoint = (): void => {
-    if (opts.checkpointPath === undefined) return;
-    const meta: CheckpointMeta = {
-      format: CHECKPOINT_FORMAT, fingerprint, params: p, seed, dim: d, epochsDone, optimizerStep: opt.step,
-      initialValidNdcg, bestValidNdcg: bestValid, bestEpoch, badEpochs: bad, stopped, history,
-      rng: { seed: normalizeSeed(seed), nextEpoch: epochsDone + 1 },
-    };
-    writeBinFile(opts.checkpointPath, meta, { params: adapter.params, m: opt.m, v: opt.v, best });
-  };
-
-  const builder = new BatchBuilder(data, p);
-  const ws = new InfoNceWorkspace();
-  const grad = new Float64Array(adapter.params.length);
-  const n = data.pairs.n;
-  while (!stopped && epochsDone < p.epochs) {
-    const epoch = epochsDone + 1;
-    const t0 = performance.now();
-    const rng = createRng(epochSeed(seed, epoch));
+  async run(s: RunState, rng: Rng, signal: AbortSignal | undefined): Promise<number> {
+    const { p } = this;
+    const n = this.data.pairs.n;
     const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
     let lossSum = 0;
     let batches = 0;
     for (let start = 0; start < n; start += p.batchSize) {
       if (batches % YIELD_EVERY === 0) await yieldNow();
-      throwIfAborted(opts.signal);
-      const batch = builder.build(order, start, Math.min(n, start + p.batchSize), rng);
-      lossSum += infoNceLoss(adapter, batch, p.weightDecay, grad, ws);
-      optimizerStep(opt, adapter.params, grad, p.lr);
+      throwIfAborted(signal);
+      const batch = this.builder.build(order, start, Math.min(n, start + p.batchSize), rng);
+      lossSum += infoNceLoss(s.adapter, batch, p.weightDecay, this.grad, this.ws);
+      optimizerStep(s.opt, s.adapter.params, this.grad, p.lr);
       batches++;
     }
+    return lossSum / Math.max(1, batches);
+  }
+}
+
+export async function trainAdapter(data: TrainData, opts: TrainOptions): Promise<TrainResult> {
+  const p = resolveParams(opts.params);
+  const seed = opts.seed;
+  const d = data.dim;
+  checkTrainable(data, p);
+  const fingerprint = opts.checkpointPath !== undefined || opts.resumeFrom !== undefined ? trainFingerprint(data, p, seed) : '';
+  const hasValid = data.valid.user.length > 0;
+  const s = opts.resumeFrom !== undefined ? resumedState(opts.resumeFrom, fingerprint, p, d) : freshState(data, p, seed, opts.signal);
+  const resumedAfter = opts.resumeFrom !== undefined ? s.epochsDone : null;
+  const trainer = new EpochTrainer(data, p, s.adapter.params.length);
+  while (!s.stopped && s.epochsDone < p.epochs) {
+    const epoch = s.epochsDone + 1;
+    const t0 = performance.now();
+    const loss = await trainer.run(s, createRng(epochSeed(seed, epoch)), opts.signal);
     await yieldNow();
     throwIfAborted(opts.signal);
-    const validNdcg = hasValid ? validationNdcg(adapter, data, 10, opts.signal) : 0;
-    if (!hasValid) {
-      best = adapter.params.slice();
-      bestEpoch = epoch;
-    } else if (validNdcg > bestValid + p.minDelta) {
-      bestValid = validNdcg;
-      bestEpoch = epoch;
-      best = adapter.params.slice();
-      bad = 0;
-    } else {
-      bad++;
-      if (bad >= p.patience) stopped = true;
-    }
-    const rec: EpochRecord = { epoch, loss: lossSum / Math.max(1, batches), validNdcg, seconds: (performance.now() - t0) / 1000 };
-    history.push(rec);
-    epochsDone = epoch;
-    saveCheckpoint();
+    const validNdcg = hasValid ? validationNdcg(s.adapter, data, 10, opts.signal) : 0;
+    earlyStopping(s, epoch, validNdcg, hasValid, p);
+    const rec: EpochRecord = { epoch, loss, validNdcg, seconds: (performance.now() - t0) / 1000 };
+    s.history.push(rec);
+    s.epochsDone = epoch;
+    if (opts.checkpointPath !== undefined) saveCheckpoint(opts.checkpointPath, s, fingerprint, p, seed, d);
     await opts.onEpoch?.(rec);
   }
   return {
-    adapter: new Adapter({ dim: d, rank: p.rank }, best),
+    adapter: new Adapter({ dim: d, rank: p.rank }, s.best),
     params: p,
     seed,
-    initialValidNdcg,
-    bestValidNdcg: bestValid,
-    bestEpoch,
-    history,
-    stoppedEarly: stopped,
+    initialValidNdcg: s.initialValidNdcg,
+    bestValidNdcg: s.bestValid,
+    bestEpoch: s.bestEpoch,
+    history: s.history,
+    stoppedEarly: s.stopped,
     resumedAfterEpoch: resumedAfter,
-    pairs: n,
+    pairs: data.pairs.n,
   };
 }

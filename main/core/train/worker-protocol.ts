@@ -1,5 +1,5 @@
-/** Messages between the training worker (worker-entry.ts) and trainAdapterInWorker (worker.ts). */
-import type { ErrorCode } from '../errors';
+/** Messages between the training worker (train-worker.ts) and trainAdapterInWorker (worker.ts). */
+import type { SerializedError } from '../worker-launcher';
 import type { AdapterConfig } from './adapter';
 import type { EpochRecord, TrainData, TrainParams, TrainResult } from './trainer';
 
@@ -26,4 +26,4 @@ export type ToTrainWorker =
 export type FromTrainWorker =
   | { readonly type: 'epoch'; readonly record: EpochRecord }
   | { readonly type: 'done'; readonly result: SerializedTrainResult }
-  | { readonly type: 'error'; readonly error: { readonly code: ErrorCode; readonly message: string } };
+  | { readonly type: 'error'; readonly error: SerializedError };

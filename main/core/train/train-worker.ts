@@ -1,17 +1,15 @@
 /**
- * Worker-thread side of trainAdapterInWorker: runs trainAdapter on the data it is sent, posts one
- * 'epoch' message per epoch and waits for the caller's 'ack' before the next epoch (so a cancel
- * sent while handling an epoch always lands before the next one starts), and posts 'done'
- * (weights) or 'error' at the end. A 'cancel' message aborts between batches (the last
- * checkpoint stays valid).
+ * Entry of the training worker thread (trainAdapterInWorker's other side): runs trainAdapter on
+ * the data it is sent, posts one 'epoch' message per epoch and waits for the caller's 'ack' before
+ * the next epoch (so a cancel sent while handling an epoch always lands before the next one
+ * starts), and posts 'done' (weights) or 'error' at the end. A 'cancel' message aborts between
+ * batches (the last checkpoint stays valid).
  */
-import { parentPort } from 'node:worker_threads';
-import { KnowrecError } from '../errors';
+import { serializeError, workerPort } from '../worker-launcher';
 import { trainAdapter, type EpochRecord } from './trainer';
 import type { FromTrainWorker, ToTrainWorker } from './worker-protocol';
 
-const port = parentPort;
-if (port === null) throw new Error('train worker-entry must run inside a worker thread');
+const port = workerPort('train-worker');
 const ctrl = new AbortController();
 const post = (msg: FromTrainWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 let acked: (() => void) | null = null;
@@ -42,9 +40,6 @@ port.on('message', (msg: ToTrainWorker) => {
       const weights = adapter.params;
       post({ type: 'done', result: { ...rest, config: adapter.config, weights } }, [weights.buffer as ArrayBuffer]);
     },
-    (e: unknown) => {
-      const error = e instanceof KnowrecError ? { code: e.code, message: e.message } : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
-      post({ type: 'error', error });
-    },
+    (e: unknown) => post({ type: 'error', error: serializeError(e) }),
   );
 });

@@ -1,20 +1,15 @@
 /**
- * Worker-thread side of WorkerEncoder: loads an OnnxEncoder and serves encode requests,
- * posting progress after every batch and honouring cancel messages between batches.
+ * Entry of the encoder worker thread (WorkerEncoder's other side): loads an OnnxEncoder and serves
+ * encode requests, posting progress after every batch and honouring cancel messages between
+ * batches.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { KnowrecError } from '../errors';
+import { workerData } from 'node:worker_threads';
+import { serializeError, workerPort } from '../worker-launcher';
 import { OnnxEncoder } from './encoder';
-import type { FromWorker, SerializedError, ToWorker, WorkerEncoderConfig } from './worker-protocol';
-
-function serialize(e: unknown): SerializedError {
-  if (e instanceof KnowrecError) return { code: e.code, message: e.message };
-  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
-}
+import type { FromWorker, ToWorker, WorkerEncoderConfig } from './worker-protocol';
 
 async function serve(): Promise<void> {
-  const port = parentPort;
-  if (port === null) throw new Error('worker-entry must run inside a worker thread');
+  const port = workerPort('encode-worker');
   const post = (msg: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
   const config = (workerData as { config: WorkerEncoderConfig }).config;
   let encoder: OnnxEncoder;
@@ -27,7 +22,7 @@ async function serve(): Promise<void> {
       },
     });
   } catch (e) {
-    post({ type: 'init-error', error: serialize(e) });
+    post({ type: 'init-error', error: serializeError(e) });
     return;
   }
   const jobs = new Map<number, AbortController>();
@@ -45,7 +40,7 @@ async function serve(): Promise<void> {
       })
       .then(
         (vectors) => post({ type: 'result', id: msg.id, vectors }, vectors.map((v) => v.buffer as ArrayBuffer)),
-        (e: unknown) => post({ type: 'error', id: msg.id, error: serialize(e) }),
+        (e: unknown) => post({ type: 'error', id: msg.id, error: serializeError(e) }),
       )
       .finally(() => jobs.delete(msg.id));
   });

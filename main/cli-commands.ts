@@ -1,0 +1,155 @@
+/** The `knowrec` commands and their flags (parsed by cli-args.ts, run by cli.ts). */
+import type { CommandSpec } from './cli-args';
+
+const DATA_FLAGS = {
+  dataset: { type: 'string', help: 'registry dataset name (ml-100k, ml-latest-small)' },
+  data: { type: 'string', help: 'folder of RecBole atomic files, or the folder holding <dataset>/' },
+  workspace: { type: 'string', help: 'workspace file (.sqlite); default: a per-dataset file in the user cache' },
+  reimport: { type: 'boolean', help: 're-import the dataset even if the workspace holds it' },
+} as const;
+
+const HELP_FLAG = { help: { type: 'boolean', short: 'h', help: 'show this help' } } as const;
+
+const ENCODER_FLAGS = {
+  encoder: { type: 'string', help: 'encoder variant for text models: fp32 | int8', default: 'fp32' },
+  'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json (default: the prepared all-MiniLM-L6-v2)' },
+} as const;
+
+export const EVALUATE: CommandSpec = {
+  name: 'evaluate',
+  summary: 'split, tune on validation, fit and evaluate models with full ranking',
+  usage: 'knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json',
+  flags: {
+    ...DATA_FLAGS,
+    protocol: { type: 'string', help: 'recbole | loo | cold-items', default: 'recbole' },
+    models: { type: 'string', help: 'comma-separated model names', default: 'pop,itemknn,ease,bpr' },
+    seed: { type: 'string', help: 'split and model seed', default: '2020' },
+    k: { type: 'string', short: 'k', help: 'cut-off K for the metrics', default: '10' },
+    json: { type: 'string', help: 'write the results file here; - prints it on stdout instead of the table' },
+    'no-tune': { type: 'boolean', help: 'skip validation tuning, use default hyper-parameters' },
+    'min-rating': { type: 'string', help: 'keep only interactions with rating ≥ this' },
+    kcore: { type: 'string', help: 'k-core filter: keep users and items with ≥ this many interactions' },
+    ...ENCODER_FLAGS,
+    lang: { type: 'string', help: 'sentence language for text models: en | zh', default: 'en' },
+    'split-dir': { type: 'string', help: 'read the split from RecBole files <dataset>.{train,valid,test}.inter in this folder' },
+    'export-split': { type: 'string', help: 'write the split as RecBole benchmark files into this folder' },
+    adapters: {
+      type: 'string',
+      help: 'folder of fine-tuned adapter versions; semantic-ft/hybrid-ft use its active version when it was trained on this split (same data, protocol, seed), else train one (default <cache>/knowrec/adapters/<dataset>)',
+    },
+    'no-active-adapter': { type: 'boolean', help: 'semantic-ft/hybrid-ft always train their own adapter on this split' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    ...HELP_FLAG,
+  },
+};
+
+export const IMPORT: CommandSpec = {
+  name: 'import',
+  summary: 'import a dataset into a workspace file and print its summary and validation report',
+  usage: 'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize]',
+  flags: {
+    ...DATA_FLAGS,
+    pseudonymize: { type: 'boolean', help: 'store salted-hash pseudonyms instead of user ids (the salt stays in the workspace)' },
+    ...HELP_FLAG,
+  },
+};
+
+export const FORGET_USER: CommandSpec = {
+  name: 'forget-user',
+  summary: "remove a user's interactions, labels and cached vectors from a workspace",
+  usage: 'knowrec forget-user --workspace FILE --user ID',
+  flags: {
+    workspace: { type: 'string', help: 'workspace file (.sqlite)' },
+    user: { type: 'string', help: 'user id (as stored, or the original id of a pseudonymized workspace)' },
+    ...HELP_FLAG,
+  },
+};
+
+export const SERVE: CommandSpec = {
+  name: 'serve',
+  summary: 'serve the workbench to a browser on 127.0.0.1 (the same Api as the desktop app, token required)',
+  usage: 'knowrec serve --workspace FILE [--port N]',
+  flags: {
+    ...DATA_FLAGS,
+    port: { type: 'string', help: 'port on 127.0.0.1 (0: any free port)', default: '0' },
+    ...HELP_FLAG,
+  },
+};
+
+export const FIT: CommandSpec = {
+  name: 'fit',
+  summary: 'fit the hybrid (sources tuned on validation, fusion learned on validation) and save a serving snapshot',
+  usage: 'knowrec fit --dataset ml-100k --out DIR [--seed 2020] [-k 10] [--lang en|zh]',
+  flags: {
+    ...DATA_FLAGS,
+    out: { type: 'string', help: 'folder to save the model into (replaced atomically); default: the user cache' },
+    seed: { type: 'string', help: 'split and model seed', default: '2020' },
+    k: { type: 'string', short: 'k', help: 'recommendations kept per user', default: '10' },
+    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    ...ENCODER_FLAGS,
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    ...HELP_FLAG,
+  },
+};
+
+export const RECOMMEND: CommandSpec = {
+  name: 'recommend',
+  summary: 'recommend for a user (from a fitted model, with explanations) or for a new user: a free-text query and/or picked items',
+  usage: 'knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json | --model DIR --user 1 | --query "light-hearted animated film" -k 10 | --items 1,50 -k 10',
+  flags: {
+    ...DATA_FLAGS,
+    user: { type: 'string', help: 'user id to recommend for' },
+    model: { type: 'string', help: 'fitted model folder (knowrec fit --out); default: the user cache, fitted when missing' },
+    explain: { type: 'boolean', help: 'include the explanation of each item' },
+    query: { type: 'string', help: 'free-text description of what to find (a new user; as the workbench\'s query)' },
+    items: { type: 'string', help: 'comma-separated ids of items a new user picked (with or without --query)' },
+    k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
+    json: { type: 'boolean', help: 'print JSON instead of a table' },
+    ...ENCODER_FLAGS,
+    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    ...HELP_FLAG,
+  },
+};
+
+export const DEMO: CommandSpec = {
+  name: 'demo',
+  summary: 'the main job: evaluate every model and the hybrid, explain recommendations, write the report, serve the workbench',
+  usage: 'knowrec demo [--dataset ml-100k] [--out results] [--no-serve] [--no-cold]',
+  flags: {
+    dataset: { type: 'string', help: 'registry dataset name', default: 'ml-100k' },
+    data: { type: 'string', help: 'folder holding the dataset files' },
+    out: { type: 'string', help: 'folder for results.json, cold-items.json and report.html', default: 'results' },
+    seed: { type: 'string', help: 'split and model seed', default: '2020' },
+    users: { type: 'string', help: 'users whose top-5 is explained', default: '1,2,3' },
+    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    cold: { type: 'boolean', help: 'also evaluate the cold-items protocol (--no-cold to skip)', default: true },
+    serve: { type: 'boolean', help: 'serve the workbench afterwards (--no-serve to stop after the report)', default: true },
+    port: { type: 'string', help: 'port for the workbench on 127.0.0.1', default: '0' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    ...HELP_FLAG,
+  },
+};
+
+export const FINETUNE: CommandSpec = {
+  name: 'finetune',
+  summary: 'train a contrastive adapter on the frozen encoder (semantic-ft) and save it as a new version',
+  usage: 'knowrec finetune --dataset ml-100k [--labels FILE] [--out DIR] [--seed 2020] [--epochs N] [--resume DIR]',
+  flags: {
+    ...DATA_FLAGS,
+    labels: { type: 'string', help: 'relevance labels CSV: user,item,value (ids; 1 = relevant, 0 = not relevant)' },
+    out: { type: 'string', help: 'version folder to write (atomically); default <cache>/knowrec/adapters/<dataset>/<version>' },
+    seed: { type: 'string', help: 'split and training seed', default: '2020' },
+    epochs: { type: 'string', help: 'maximum epochs (early stopping on validation NDCG@10)' },
+    rank: { type: 'string', help: 'adapter rank (0 = full d×d matrix; default 32)' },
+    lr: { type: 'string', help: 'learning rate (default 0.002)' },
+    batch: { type: 'string', help: 'batch size (default 256)' },
+    temperature: { type: 'string', help: 'InfoNCE temperature (default 0.05)' },
+    resume: { type: 'string', help: 'continue an interrupted run: its --out folder (the checkpoint beside it)' },
+    ...ENCODER_FLAGS,
+    lang: { type: 'string', help: 'sentence language: en | zh', default: 'en' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+    ...HELP_FLAG,
+  },
+};
+
+export const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE, DEMO, FORGET_USER, FINETUNE];
