@@ -20,7 +20,8 @@ import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type CommandSpec, type Flags } from './cli-args';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
-import { knownModels, ModelEnv } from './jobs/model-factory';
+import { ModelEnv } from './jobs/model-factory';
+import { modelNames } from './core/models/registry';
 import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
@@ -187,7 +188,7 @@ const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERV
 function usage(): string {
   const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
-  lines.push('', `models: ${knownModels().join(', ')}`, 'Run `knowrec <command> --help` for its flags.');
+  lines.push('', `models: ${modelNames().join(', ')}`, 'Run `knowrec <command> --help` for its flags.');
   return lines.join('\n');
 }
 
