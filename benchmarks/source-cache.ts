@@ -8,9 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HybridSource } from '../main/core/rank/features';
+import { modelEntry } from '../main/core/models/registry';
 import { SemanticScorer } from '../main/core/models/semantic';
 import type { FitContext, Scorer } from '../main/core/types';
-import { fitModel, HYBRID_SOURCES, ModelEnv, type FittedModel } from '../main/jobs/model-factory';
+import { fitModel, ModelEnv, type FittedModel } from '../main/jobs/model-factory';
 import { matrixScorer } from './common';
 
 export async function cachedSources(
@@ -24,7 +25,7 @@ export async function cachedSources(
   const sources: HybridSource[] = [];
   let vectors: Float32Array | null = null;
   let dim = 0;
-  for (const name of HYBRID_SOURCES) {
+  for (const name of modelEntry('hybrid').sources) {
     const file = join(dir, `${name}.f32`);
     const meta = join(dir, `${name}.json`);
     if (!existsSync(file)) {

@@ -24,7 +24,8 @@ import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './c
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
-import { knownModels, ModelEnv } from './jobs/model-factory';
+import { ModelEnv } from './jobs/model-factory';
+import { modelNames } from './core/models/registry';
 import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
@@ -39,7 +40,7 @@ const APP_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'u
 function usage(): string {
   const lines = ['knowrec — KnowRec Workbench from the command line', '', 'commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
-  lines.push('', `models: ${knownModels().join(', ')}`, 'Run `knowrec <command> --help` for its flags.');
+  lines.push('', `models: ${modelNames().join(', ')}`, 'Run `knowrec <command> --help` for its flags.');
   return lines.join('\n');
 }
 

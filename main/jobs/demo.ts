@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
+import { demoModels, modelEntry } from '../core/models/registry';
 import { toCsr } from '../core/matrix';
 import { HybridScorer, type ReasonLang } from '../core/rank';
 import type { Progress } from '../core/types';
@@ -16,8 +17,9 @@ import { explainTopK, type SnapshotItem } from './fit';
 import { renderReport, type ExplainedUser } from './report';
 import { formatResultsTable } from './table';
 
-export const DEMO_MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid-no-kg', 'hybrid-no-text', 'hybrid-no-cf'];
-export const DEMO_COLD_MODELS = ['pop', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid'];
+/** The models the demo evaluates per protocol (the registry's `demo` field). */
+export const DEMO_MODELS = demoModels('recbole');
+export const DEMO_COLD_MODELS = demoModels('cold-items');
 
 export interface DemoOptions {
   readonly dataset: string;
@@ -92,7 +94,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
       runs: cold !== null ? [run.results, cold] : [run.results],
       explained,
       notes: [
-        `Hybrid = learned fusion (fitted on the validation split) of ${DEMO_MODELS.filter((m) => !m.startsWith('hybrid')).join(', ')}; ablations drop the KG, text or CF sources.`,
+        `Hybrid = learned fusion (fitted on the validation split) of ${DEMO_MODELS.filter((m) => modelEntry(m).kind !== 'hybrid').join(', ')}; ablations drop the KG, text or CF sources.`,
         `Main job run time: ${seconds} s on this machine.`,
         ...(cold !== null
           ? ['Cold-items caveat: every valid and test target there is an item never seen in training, and the hybrid learns its fusion on that validation split, so it also learns to put never-seen items first; semantic and kg-profile cannot. For a like-for-like reading, benchmarks/hybrid.ts --protocol cold-items also ranks only the new items with each scorer (docs/hybrid.md).']

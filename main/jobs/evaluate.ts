@@ -23,7 +23,8 @@ import {
 import { toCsr } from '../core/matrix';
 import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
-import { fitModel, knownModels, ModelEnv, type FittedModel } from './model-factory';
+import { modelEntry, modelNames } from '../core/models/registry';
+import { fitModel, ModelEnv, type FittedModel } from './model-factory';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -124,12 +125,8 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   if (!SPLIT_PROTOCOLS.includes(opts.protocol)) {
     throw new KnowrecError('config', `Unknown protocol '${opts.protocol}'`, {}, `use one of ${SPLIT_PROTOCOLS.join(', ')}`);
   }
-  if (opts.models.length === 0) throw new KnowrecError('config', 'No models given', {}, `pass --models with some of ${knownModels().join(', ')}`);
-  for (const m of opts.models) {
-    if (!knownModels().includes(m)) {
-      throw new KnowrecError('config', `Unknown model '${m}'`, {}, `known models: ${knownModels().join(', ')}`);
-    }
-  }
+  if (opts.models.length === 0) throw new KnowrecError('config', 'No models given', {}, `pass --models with some of ${modelNames().join(', ')}`);
+  for (const m of opts.models) modelEntry(m); // an unknown name is a config error listing the known ones
   const progress = opts.onProgress ?? ((): void => undefined);
   const { dataset, workspace } = openDataset(opts);
   const env = new ModelEnv({

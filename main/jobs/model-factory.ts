@@ -1,7 +1,7 @@
 /**
- * Builds, tunes (on validation) and fits any scorer by name. Baselines come from the models
- * registry; knowledge and language scorers need the dataset's KG index and the encoder, which are
- * made here once per job and shared.
+ * Builds, tunes (on validation) and fits any model of the registry (core/models/registry.ts) by
+ * name. The environment the registry builds from is made here: the encoder (with its cache) and
+ * the dataset's KG index, once per job and shared, and the job's fitted models.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,36 +12,17 @@ import { WorkerEncoder } from '../core/encode/worker';
 import { defaultModelDir } from '../core/encode/model-dir';
 import { loadTokenizer } from '../core/encode/tokenizer';
 import type { Encoder } from '../core/encode/types';
-import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import { BASELINE_NAMES, createScorer, defaultGrid, isBaselineName, tuneOnValidation } from '../core/models';
-import { SemanticScorer } from '../core/models/semantic';
-import { SemanticFtScorer } from '../core/models/semantic-ft';
+import { buildModel, modelEntry, modelNames, tuneOnValidation, type ModelEnvironment } from '../core/models';
 import { trainAdapterInWorker } from '../core/train/worker';
 import type { Adapter } from '../core/train/adapter';
 import { activeAdapterVersion, loadAdapter } from '../core/train/versions';
 import { dataHash } from './snapshot';
-import { KgEmbedScorer } from '../core/models/kg-embed';
-import { KgProfileScorer } from '../core/models/kg-profile';
-import { ABLATIONS, ablationSources, HybridScorer } from '../core/rank/hybrid';
-import type { HybridSource } from '../core/rank/features';
-import { kgFactSource } from '../core/text';
 import type { FitContext, Scorer } from '../core/types';
 
-export const TEXT_MODELS = ['semantic', 'semantic-ft'] as const;
-/** The hybrid with the fine-tuned text scorer (semantic-ft) in place of semantic. */
-export const FT_HYBRIDS = ['hybrid-ft'] as const;
-/**
- * The hybrid whose fusion never sees the validation targets: it learns on a holdout carved from
- * train (stacking; warm targets, plus pseudo-cold items when the validation targets are cold).
- */
-export const STACKED_HYBRIDS = ['hybrid-stacked'] as const;
-export const KG_MODELS = ['kg-profile', 'kg-embed'] as const;
-/** The hybrid's sources, in the order their features are built. */
-export const HYBRID_SOURCES = ['semantic', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop'] as const;
-
+/** The registry's model names (core/models/registry.ts). */
 export function knownModels(): string[] {
-  return [...BASELINE_NAMES, ...TEXT_MODELS, ...KG_MODELS, ...ABLATIONS, ...FT_HYBRIDS, ...STACKED_HYBRIDS];
+  return modelNames();
 }
 
 export interface ModelEnvOptions {
@@ -163,117 +144,66 @@ export async function fitModel(name: string, ctx: FitContext, opts: FitOptions):
 /** Per job cache: the hybrid's inner-holdout sources (fitted on train minus the holdout). */
 const innerCaches = new WeakMap<Map<string, Promise<FittedModel>>, { ctxTrain: number; cache: Map<string, Promise<FittedModel>> }>();
 
+/** Fit (and wall) seconds of the models a build drew from the job on the same fit context. */
+interface Drawn {
+  seconds: number;
+  reported: number;
+}
+
 async function fitUncached(name: string, ctx: FitContext, opts: FitOptions): Promise<FittedModel> {
+  const entry = modelEntry(name);
   const t0 = performance.now();
-  if (isBaselineName(name)) {
-    if (opts.tune && ctx.valid.user.length > 0) {
-      const r = await tuneOnValidation(name, defaultGrid(name), ctx, opts.validate);
-      return {
-        scorer: r.best,
-        fitSeconds: r.table[r.bestIndex].fitSeconds,
-        tuneSeconds: (performance.now() - t0) / 1000,
-        tuning: r.table.map((t) => ({ params: t.params, valid_ndcg: t.value })),
-      };
-    }
-    const s = createScorer(name, {}, { validate: opts.validate });
-    await s.fit(ctx);
-    const secs = (performance.now() - t0) / 1000;
-    return { scorer: s, fitSeconds: secs, tuneSeconds: 0, tuning: [] };
+  if (opts.tune && entry.grid.length > 0 && ctx.valid.user.length > 0) {
+    const r = await tuneOnValidation(name, entry.grid, ctx, opts.validate);
+    return {
+      scorer: r.best,
+      fitSeconds: r.table[r.bestIndex].fitSeconds,
+      tuneSeconds: (performance.now() - t0) / 1000,
+      tuning: r.table.map((t) => ({ params: t.params, valid_ndcg: t.value })),
+    };
   }
-  if (name === 'semantic') {
-    const env = opts.env;
-    const encoder = await env.getEncoder();
-    const popularity = new Float32Array(ctx.nItems);
-    for (let i = 0; i < ctx.train.item.length; i++) popularity[ctx.train.item[i]]++;
-    const s = new SemanticScorer({
-      encoder,
-      lang: env.options.lang,
-      facts: kgFactSource(env.kgIndex(ctx), { popularity }),
-      countTokens: env.countTokens(),
-      validate: opts.tune && ctx.valid.user.length > 0 ? opts.validate : undefined,
-    });
-    await s.fit(ctx);
-    const secs = (performance.now() - t0) / 1000;
-    return { scorer: s, fitSeconds: secs, tuneSeconds: 0, tuning: [] };
+  const drawn: Drawn = { seconds: 0, reported: 0 };
+  const scorer = await buildModel(name, jobEnvironment(ctx, opts, drawn), ctx);
+  await scorer.fit(ctx);
+  // its own time: without the models it was built from (semantic-ft's base, a hybrid's sources)
+  const own = (performance.now() - t0) / 1000 - drawn.seconds;
+  if (entry.kind !== 'hybrid') return { scorer, fitSeconds: own, tuneSeconds: 0, tuning: [] };
+  return { scorer, fitSeconds: drawn.reported + own, tuneSeconds: 0, tuning: [], sourceSeconds: drawn.reported, fusionSeconds: own };
+}
+
+/**
+ * The registry's view of this job for one model fitted on ctx: the shared encoder and KG index,
+ * and the job's fitted models (cached by name; fits on another context, the stacked hybrid's
+ * inner holdout, share a cache of their own).
+ */
+function jobEnvironment(ctx: FitContext, opts: FitOptions, drawn: Drawn): ModelEnvironment {
+  const env = opts.env;
+  const cached = { ...opts, cache: opts.cache ?? new Map<string, Promise<FittedModel>>() };
+  return {
+    validate: opts.validate,
+    tune: opts.tune,
+    lang: env.options.lang,
+    kgIndex: (c) => env.kgIndex(c),
+    encoder: () => env.getEncoder(),
+    countTokens: () => env.countTokens(),
+    activeAdapter: (c) => usableActiveAdapter(env.options, c),
+    trainAdapter: trainAdapterInWorker,
+    fitted: async (name, c) => {
+      if (c !== ctx) return (await fitModel(name, c, { ...opts, cache: innerCache(cached.cache, c) })).scorer;
+      const t = performance.now();
+      const f = await fitModel(name, c, cached);
+      drawn.seconds += (performance.now() - t) / 1000;
+      drawn.reported += f.fitSeconds + f.tuneSeconds;
+      return f.scorer;
+    },
+  };
+}
+
+function innerCache(outer: Map<string, Promise<FittedModel>>, ictx: FitContext): Map<string, Promise<FittedModel>> {
+  let inner = innerCaches.get(outer);
+  if (inner === undefined || inner.ctxTrain !== ictx.train.user.length) {
+    inner = { ctxTrain: ictx.train.user.length, cache: new Map() };
+    innerCaches.set(outer, inner);
   }
-  if (name === 'semantic-ft') {
-    // the adapter is trained here on the fit context (train pairs, valid early stopping; never test)
-    const base = (await fitModel('semantic', ctx, opts)).scorer as SemanticScorer;
-    const t1 = performance.now();
-    const env = opts.env;
-    const active = usableActiveAdapter(env.options, ctx);
-    const s = new SemanticFtScorer({
-      base,
-      encoder: await env.getEncoder(),
-      lang: env.options.lang,
-      countTokens: env.countTokens(),
-      trainer: trainAdapterInWorker,
-      ...(active === null ? {} : { adapter: active.adapter }),
-    });
-    if (active !== null) ctx.onProgress?.({ stage: 'semantic-ft', message: `using the active adapter ${active.version}` });
-    await s.fit(ctx);
-    return { scorer: s, fitSeconds: (performance.now() - t1) / 1000, tuneSeconds: 0, tuning: [] };
-  }
-  if (name === 'kg-profile') {
-    const s = new KgProfileScorer({ kg: opts.env.kgIndex(ctx), validate: opts.tune && ctx.valid.user.length > 0 ? opts.validate : undefined });
-    await s.fit(ctx);
-    return { scorer: s, fitSeconds: (performance.now() - t0) / 1000, tuneSeconds: 0, tuning: [] };
-  }
-  if (name === 'kg-embed') {
-    const s = new KgEmbedScorer({ validate: ctx.valid.user.length > 0 ? opts.validate : undefined });
-    await s.fit(ctx);
-    return { scorer: s, fitSeconds: (performance.now() - t0) / 1000, tuneSeconds: 0, tuning: [] };
-  }
-  if ((ABLATIONS as readonly string[]).includes(name) || name === 'hybrid-ft' || name === 'hybrid-stacked') {
-    const plan = name === 'hybrid-ft'
-      ? { sources: HYBRID_SOURCES.map((s) => (s === 'semantic' ? 'semantic-ft' : s)), features: {} }
-      : ablationSources(name === 'hybrid-stacked' ? 'hybrid' : name, HYBRID_SOURCES);
-    const stacked = name === 'hybrid-stacked';
-    const cached = { ...opts, cache: opts.cache ?? new Map<string, Promise<FittedModel>>() };
-    const sources: HybridSource[] = [];
-    let sourceSeconds = 0;
-    let semantic: SemanticScorer | SemanticFtScorer | null = null;
-    for (const src of plan.sources) {
-      const f = await fitModel(src, ctx, cached);
-      sources.push({ name: src, scorer: f.scorer });
-      sourceSeconds += f.fitSeconds + f.tuneSeconds;
-      if (f.scorer instanceof SemanticScorer || f.scorer instanceof SemanticFtScorer) semantic = f.scorer;
-    }
-    const t1 = performance.now();
-    const sem = semantic;
-    const h = new HybridScorer({
-      name,
-      sources,
-      kg: plan.features.kgOverlap === false ? undefined : opts.env.kgIndex(ctx),
-      itemVectors: sem !== null && plan.features.historySimilarity !== false ? (i: number) => sem.itemVector(i) : undefined,
-      features: plan.features,
-      seed: ctx.seed,
-      // every hybrid but hybrid-stacked learns its fusion on the validation split, in every
-      // protocol; hybrid-stacked learns only on a holdout carved from train, with the sources
-      // refitted (and tuned on validation, as above) on the rest
-      ...(stacked
-        ? {
-            useValid: false,
-            inner: {
-              use: 'always' as const,
-              refit: async (ictx: FitContext): Promise<HybridSource[]> => {
-                const outer = cached.cache;
-                let inner = innerCaches.get(outer);
-                if (inner === undefined || inner.ctxTrain !== ictx.train.user.length) {
-                  inner = { ctxTrain: ictx.train.user.length, cache: new Map() };
-                  innerCaches.set(outer, inner);
-                }
-                const out: HybridSource[] = [];
-                for (const src of plan.sources) out.push({ name: src, scorer: (await fitModel(src, ictx, { ...opts, cache: inner.cache })).scorer });
-                return out;
-              },
-            },
-          }
-        : {}),
-    });
-    await h.fit(ctx);
-    const fusion = (performance.now() - t1) / 1000;
-    return { scorer: h, fitSeconds: sourceSeconds + fusion, tuneSeconds: 0, tuning: [], sourceSeconds, fusionSeconds: fusion };
-  }
-  throw new KnowrecError('config', `Unknown model '${name}'`, {}, `known models: ${knownModels().join(', ')}`);
+  return inner.cache;
 }

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
+import { KgIndex } from '../../main/core/kg';
 import { BprScorer } from '../../main/core/models/bpr';
 import { buildFitContext } from '../../main/core/models/context';
-import { BASELINE_NAMES, createScorer, defaultGrid, scorerOptionHelp } from '../../main/core/models/registry';
-import { tuneOnValidation } from '../../main/core/models/tune';
-import type { Interactions, Scorer } from '../../main/core/types';
+import type { ModelEnvironment } from '../../main/core/models/environment';
+import {
+  ablationSources,
+  buildModel,
+  createScorer,
+  defaultGrid,
+  demoModels,
+  modelCatalog,
+  modelEntries,
+  modelEntry,
+  modelNames,
+  scorerOptionHelp,
+  tuneOnValidation,
+} from '../../main/core/models/registry';
+import { trainAdapter } from '../../main/core/train/trainer';
+import type { Dataset, FitContext, Interactions, Scorer } from '../../main/core/types';
+import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 
 function inter(rows: readonly (readonly [number, number])[]): Interactions {
   return {
@@ -26,9 +41,149 @@ function configError(f: () => unknown): KnowrecError {
   throw new Error('expected a config error');
 }
 
+/** 4 directors with 4 films each; user u watched three films of director u mod 4, its fourth is held out. */
+function directors(): { dataset: Dataset; ctx: FitContext } {
+  const nItems = 16;
+  const nUsers = 12;
+  const itemIds = Array.from({ length: nItems }, (_, i) => `f${i}`);
+  const entityIds = [...itemIds.map((id) => `m.${id}`), 'm.d0', 'm.d1', 'm.d2', 'm.d3'];
+  const train: [number, number][] = [];
+  const valid: [number, number][] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const d = u % 4;
+    const films = [0, 1, 2, 3].map((j) => d * 4 + ((j + u) % 4));
+    for (const f of films.slice(0, 3)) train.push([u, f]);
+    valid.push([u, films[3]]);
+  }
+  const trainX = { ...inter(train), timestamp: Float64Array.from(train, (_, k) => 1000 + k) };
+  const dataset: Dataset = {
+    name: 'directors',
+    userIds: Array.from({ length: nUsers }, (_, u) => `u${u}`),
+    itemIds,
+    users: Array.from({ length: nUsers }, (_, u) => ({ id: `u${u}`, attributes: {} })),
+    items: itemIds.map((id, i) => ({ id, title: `Film ${i} by director ${Math.floor(i / 4)}`, text: {}, attributes: {} })),
+    interactions: trainX,
+    kg: {
+      entityIds,
+      entityNames: entityIds.map((_, e) => (e >= nItems ? `Director ${e - nItems}` : null)),
+      relationNames: ['film.film.directed_by'],
+      head: Int32Array.from({ length: nItems }, (_, i) => i),
+      relation: new Int32Array(nItems),
+      tail: Int32Array.from({ length: nItems }, (_, i) => nItems + Math.floor(i / 4)),
+      derived: new Uint8Array(nItems),
+    },
+    itemEntities: Array.from({ length: nItems }, (_, i) => Int32Array.of(i)),
+  };
+  return { dataset, ctx: buildFitContext({ nUsers, nItems, train: trainX, valid: inter(valid), dataset, seed: 3 }) };
+}
+
+/** An environment from test stand-ins: a bag-of-words encoder, in-thread adapter training, fitted models cached by name. */
+function testEnvironment(validate: (s: Scorer) => number): ModelEnvironment {
+  const fitted = new Map<string, Promise<Scorer>>();
+  const kgs = new WeakMap<object, KgIndex>();
+  const encoder = bagOfWordsEncoder(32);
+  const env: ModelEnvironment = {
+    validate,
+    tune: true,
+    kgIndex: (ctx) => {
+      let kg = kgs.get(ctx.dataset);
+      if (kg === undefined) {
+        kg = new KgIndex(ctx.dataset);
+        kgs.set(ctx.dataset, kg);
+      }
+      return kg;
+    },
+    encoder: async () => encoder,
+    countTokens: () => (text) => text.split(' ').length,
+    activeAdapter: () => null,
+    trainAdapter: (data, opts) => trainAdapter(data, { ...opts, params: { ...opts.params, epochs: 2 } }),
+    fitted: (name, ctx) => {
+      const key = `${name}@${ctx.train.user.length}`;
+      let p = fitted.get(key);
+      if (p === undefined) {
+        p = buildModel(name, env, ctx).then(async (s) => {
+          await s.fit(ctx);
+          return s;
+        });
+        fitted.set(key, p);
+      }
+      return p;
+    },
+  };
+  return env;
+}
+
+describe('the model registry', () => {
+  it('names each model once, with a description, known sources and valid grids', () => {
+    const names = modelNames();
+    expect(new Set(names).size).toBe(names.length);
+    for (const e of modelEntries()) {
+      expect(e.description.length).toBeGreaterThan(10);
+      for (const s of e.sources) {
+        expect(names).toContain(s);
+        expect(s).not.toBe(e.name);
+        expect(modelEntry(s).kind).not.toBe('hybrid');
+      }
+      for (const opts of e.grid) expect(() => createScorer(e.name, opts)).not.toThrow();
+      if (e.kind === 'hybrid') expect(e.sources.length).toBeGreaterThan(1);
+      for (const p of e.demo) expect(['recbole', 'cold-items']).toContain(p);
+    }
+    expect(modelCatalog().map((m) => m.name)).toEqual(names);
+    expect(JSON.parse(JSON.stringify(modelCatalog()))).toEqual(modelCatalog());
+    expect(demoModels('cold-items').every((m) => demoModels('recbole').includes(m))).toBe(true);
+  });
+
+  it('builds and fits every model by name from an environment', async () => {
+    const { ctx } = directors();
+    const validate = (s: Scorer): number => {
+      let hits = 0;
+      for (let p = 0; p < ctx.valid.user.length; p++) {
+        const sc = s.score(ctx.valid.user[p]);
+        if (sc[ctx.valid.item[p]] >= Math.max(...sc)) hits++;
+      }
+      return hits / ctx.valid.user.length;
+    };
+    const env = testEnvironment(validate);
+    for (const name of modelNames()) {
+      const s = await env.fitted(name, ctx);
+      expect(s.name).toBe(name);
+      expect(s.score(0).length).toBe(16);
+      if (modelEntry(name).kind === 'hybrid') expect(s.params().sources).toBe(modelEntry(name).sources.join(','));
+    }
+  }, 60_000);
+
+  it('describes each hybrid variant by the sources and features it keeps', () => {
+    expect(modelEntry('hybrid').sources).toEqual(['semantic', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop']);
+    expect(modelEntry('hybrid-no-kg').sources).toEqual(['semantic', 'itemknn', 'ease', 'bpr', 'pop']);
+    expect(modelEntry('hybrid-ft').sources).toEqual(['semantic-ft', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop']);
+    expect(modelEntry('hybrid-stacked').sources).toEqual(modelEntry('hybrid').sources);
+    const all = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed'];
+    expect(ablationSources('hybrid', all)).toEqual({ sources: all, features: {} });
+    expect(ablationSources('hybrid-no-kg', all)).toEqual({
+      sources: ['pop', 'itemknn', 'ease', 'bpr', 'semantic'],
+      features: { kgOverlap: false },
+    });
+    expect(ablationSources('hybrid-no-text', all)).toEqual({
+      sources: ['pop', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed'],
+      features: { historySimilarity: false },
+    });
+    expect(ablationSources('hybrid-no-cf', all)).toEqual({ sources: ['pop', 'semantic', 'kg-profile', 'kg-embed'], features: {} });
+    expect(() => ablationSources('hybrid-no-pop', all)).toThrow(/Unknown hybrid variant/);
+    expect(() => ablationSources('hybrid-stacked', all)).toThrow(/Unknown hybrid variant/);
+  });
+
+  it('lists the demo models per protocol', () => {
+    expect(demoModels('recbole')).toEqual(['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid', 'hybrid-no-kg', 'hybrid-no-text', 'hybrid-no-cf']);
+    expect(demoModels('cold-items')).toEqual(['pop', 'bpr', 'semantic', 'kg-profile', 'kg-embed', 'hybrid']);
+  });
+});
+
 describe('createScorer', () => {
-  it('creates each baseline with its defaults', () => {
-    for (const name of BASELINE_NAMES) expect(createScorer(name).name).toBe(name);
+  const own = modelEntries().filter((e) => e.create !== undefined).map((e) => e.name);
+
+  it('creates each model that needs no environment, with its defaults', () => {
+    expect(own).toEqual(['pop', 'itemknn', 'ease', 'bpr']);
+    for (const name of own) expect(createScorer(name).name).toBe(name);
     expect(createScorer('itemknn').params()).toEqual({ k: 100, shrink: 0, weighting: 'binary' });
     expect(createScorer('ease').params()).toEqual({ lambda: 500 });
     expect(createScorer('bpr').params()).toMatchObject({ dim: 64, batchSize: 2048, optimizer: 'adam', patience: 10 });
@@ -40,10 +195,11 @@ describe('createScorer', () => {
     expect(createScorer('bpr', { dim: 16, lr: 0.01, optimizer: 'sgd', seed: 4 }).params()).toMatchObject({ dim: 16, lr: 0.01, optimizer: 'sgd', seed: 4 });
   });
 
-  it('rejects unknown models, listing the valid ones', () => {
+  it('rejects unknown models, listing the valid ones, and models that need an environment', () => {
     const e = configError(() => createScorer('lightgcn'));
     expect(e.message).toMatch(/lightgcn/);
-    for (const n of BASELINE_NAMES) expect(e.message).toContain(n);
+    for (const n of modelNames()) expect(e.message).toContain(n);
+    expect(configError(() => createScorer('semantic')).message).toMatch(/needs a model environment/);
   });
 
   it('rejects unknown options, listing the valid ones', () => {
@@ -74,18 +230,17 @@ describe('createScorer', () => {
   it('describes the options of each model', () => {
     expect(Object.keys(scorerOptionHelp('ease'))).toEqual(['lambda']);
     expect(Object.keys(scorerOptionHelp('pop'))).toEqual([]);
+    expect(Object.keys(scorerOptionHelp('semantic'))).toEqual([]);
   });
 });
 
 describe('defaultGrid', () => {
-  it('gives the documented grids, each entry valid', () => {
+  it('gives the documented grids', () => {
     expect(defaultGrid('itemknn').map((g) => g.k)).toEqual([20, 50, 100, 200]);
     expect(defaultGrid('ease').map((g) => g.lambda)).toEqual([100, 250, 500, 1000]);
-    for (const name of BASELINE_NAMES) {
-      const grid = defaultGrid(name);
-      expect(grid.length).toBeGreaterThan(0);
-      for (const opts of grid) expect(() => createScorer(name, opts)).not.toThrow();
-    }
+    expect(defaultGrid('bpr').map((g) => g.reg)).toEqual([0.003, 0.01, 0.03]);
+    expect(defaultGrid('pop')).toEqual([{}]);
+    expect(defaultGrid('kg-profile')).toEqual([]);
     configError(() => defaultGrid('nope'));
   });
 });

@@ -17,7 +17,8 @@ import { rowIndices } from '../../main/core/matrix';
 import { buildFitContext } from '../../main/core/models/context';
 import { createScorer } from '../../main/core/models/registry';
 import { createRng } from '../../main/core/random';
-import { ablationSources, HybridScorer, mmrRerank } from '../../main/core/rank';
+import { ablationSources } from '../../main/core/models/registry';
+import { HybridScorer, mmrRerank } from '../../main/core/rank';
 import { topK } from '../../main/core/topk';
 import type { Csr, Dataset, FitContext, Interactions, Scorer, Split } from '../../main/core/types';
 
@@ -328,21 +329,6 @@ describe('hybrid: learned fusion', () => {
 });
 
 describe('ablations', () => {
-  const all = ['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'kg-embed'];
-  it('lists the sources and features each variant keeps', () => {
-    expect(ablationSources('hybrid', all)).toEqual({ sources: all, features: {} });
-    expect(ablationSources('hybrid-no-kg', all)).toEqual({
-      sources: ['pop', 'itemknn', 'ease', 'bpr', 'semantic'],
-      features: { kgOverlap: false },
-    });
-    expect(ablationSources('hybrid-no-text', all)).toEqual({
-      sources: ['pop', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed'],
-      features: { historySimilarity: false },
-    });
-    expect(ablationSources('hybrid-no-cf', all)).toEqual({ sources: ['pop', 'semantic', 'kg-profile', 'kg-embed'], features: {} });
-    expect(() => ablationSources('hybrid-no-pop', all)).toThrow(/Unknown hybrid variant/);
-  });
-
   it('without the KG the fusion cannot find the right film', async () => {
     const f = fixture();
     const src = (await sources(f)).filter((s) => s.name !== 'kg');

@@ -9,6 +9,7 @@ import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, Scorer } from '../types';
 import { dedupeRows } from './csr';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
+import { EarlyStopping } from './tune';
 
 export type BprOptimizer = 'adam' | 'sgd';
 
@@ -57,6 +58,22 @@ export interface BprEpoch {
   readonly loss: number;
   /** Validation metric after this epoch, when it was computed. */
   readonly valid?: number;
+}
+
+/** Buffers of one training run. */
+interface TrainingState {
+  /** Deduplicated training rows. */
+  readonly x: Csr;
+  readonly w: Float32Array;
+  /** User of each positive, and the positives in this epoch's order. */
+  readonly rowOf: Int32Array;
+  readonly order: Int32Array;
+  readonly grad: Float32Array;
+  readonly adam: { readonly m: Float32Array; readonly v: Float32Array; t: number } | null;
+  readonly batchU: Int32Array;
+  readonly batchI: Int32Array;
+  readonly batchJ: Int32Array;
+  readonly itemBase: number;
 }
 
 const BETA1 = 0.9;
@@ -125,80 +142,31 @@ export class BprScorer implements Scorer {
   private async train(ctx: FitContext): Promise<void> {
     checkContext(ctx, this.name);
     const { nUsers, nItems } = ctx;
-    const d = this.dim;
     const x = dedupeRows(ctx.trainCsr, true);
-    const nPos = x.indices.length;
     const rng = createRng(this.seedOverride ?? ctx.seed);
-
-    const w = new Float32Array((nUsers + nItems) * d);
+    const w = new Float32Array((nUsers + nItems) * this.dim);
     for (let p = 0; p < w.length; p++) w[p] = rng.normal() * this.initStd;
     this.weights = w;
     this.nUsers = nUsers;
     this.nItems = nItems;
     this.log = [];
     this.bestEpoch = 0;
-    if (nPos === 0 || nItems < 2) return;
+    if (x.indices.length === 0 || nItems < 2) return;
 
-    const rowOf = new Int32Array(nPos);
-    for (let u = 0; u < nUsers; u++) rowOf.fill(u, x.indptr[u], x.indptr[u + 1]);
-    const order = new Int32Array(nPos);
-    for (let p = 0; p < nPos; p++) order[p] = p;
-
-    const grad = new Float32Array(w.length);
-    const adam = this.optimizer === 'adam' ? { m: new Float32Array(w.length), v: new Float32Array(w.length), t: 0 } : null;
-    const batchU = new Int32Array(this.batchSize);
-    const batchI = new Int32Array(this.batchSize);
-    const batchJ = new Int32Array(this.batchSize);
-    const itemBase = nUsers * d;
-
+    const state = this.trainingState(x, w, nUsers);
     const validate = ctx.valid.user.length > 0 ? this.validate : undefined;
-    const validating = validate !== undefined;
-    let best = -Infinity;
+    const stopping = new EarlyStopping(this.evalEvery, this.patience, this.epochs);
     let bestWeights: Float32Array | null = null;
-    let sinceBest = 0;
-
     for (let epoch = 1; epoch <= this.epochs; epoch++) {
-      rng.shuffle(order);
-      let lossSum = 0;
-      let samples = 0;
-      for (let start = 0; start < nPos; start += this.batchSize) {
-        throwIfAborted(ctx.signal);
-        const end = Math.min(nPos, start + this.batchSize);
-        let nb = 0;
-        for (let b = start; b < end; b++) {
-          const p = order[b];
-          const u = rowOf[p];
-          const j = sampleNegative(x, u, nItems, rng);
-          if (j < 0) continue;
-          batchU[nb] = u;
-          batchI[nb] = x.indices[p];
-          batchJ[nb] = j;
-          nb++;
-        }
-        if (nb === 0) continue;
-        grad.fill(0);
-        lossSum += accumulateGradients(w, grad, d, itemBase, batchU, batchI, batchJ, nb, this.reg);
-        samples += nb;
-        if (adam !== null) {
-          adam.t++;
-          adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
-        } else {
-          for (let p = 0; p < w.length; p++) w[p] -= this.lr * grad[p];
-        }
-      }
-      const loss = samples > 0 ? lossSum / samples : 0;
+      const loss = this.epoch(state, nItems, rng, ctx);
       let valid: number | undefined;
-      if (validate !== undefined && (epoch % this.evalEvery === 0 || epoch === this.epochs)) {
+      if (validate !== undefined && stopping.due(epoch)) {
         valid = validate(this);
-        if (valid > best) {
-          best = valid;
+        if (stopping.record(epoch, valid)) {
           bestWeights = w.slice();
           this.bestEpoch = epoch;
-          sinceBest = 0;
-        } else {
-          sinceBest++;
         }
-      } else if (!validating) {
+      } else if (validate === undefined) {
         this.bestEpoch = epoch;
       }
       this.log.push(valid === undefined ? { epoch, loss } : { epoch, loss, valid });
@@ -208,7 +176,7 @@ export class BprScorer implements Scorer {
         message: `epoch ${epoch}`,
         metrics: valid === undefined ? { epoch, loss } : { epoch, loss, valid },
       });
-      if (validating && sinceBest >= this.patience) break;
+      if (validate !== undefined && stopping.stop) break;
       await yieldToEventLoop();
       throwIfAborted(ctx.signal);
     }
@@ -217,8 +185,63 @@ export class BprScorer implements Scorer {
       stage: 'bpr',
       fraction: 1,
       message: `done after ${this.log.length} epochs, keeping epoch ${this.bestEpoch}`,
-      metrics: validating ? { keptEpoch: this.bestEpoch, valid: best } : { keptEpoch: this.bestEpoch },
+      metrics: validate !== undefined ? { keptEpoch: this.bestEpoch, valid: stopping.best } : { keptEpoch: this.bestEpoch },
     });
+  }
+
+  private trainingState(x: Csr, w: Float32Array, nUsers: number): TrainingState {
+    const nPos = x.indices.length;
+    const rowOf = new Int32Array(nPos);
+    for (let u = 0; u < nUsers; u++) rowOf.fill(u, x.indptr[u], x.indptr[u + 1]);
+    const order = new Int32Array(nPos);
+    for (let p = 0; p < nPos; p++) order[p] = p;
+    return {
+      x,
+      w,
+      rowOf,
+      order,
+      grad: new Float32Array(w.length),
+      adam: this.optimizer === 'adam' ? { m: new Float32Array(w.length), v: new Float32Array(w.length), t: 0 } : null,
+      batchU: new Int32Array(this.batchSize),
+      batchI: new Int32Array(this.batchSize),
+      batchJ: new Int32Array(this.batchSize),
+      itemBase: nUsers * this.dim,
+    };
+  }
+
+  /** One pass over the shuffled positives in mini-batches; returns the mean loss. */
+  private epoch(st: TrainingState, nItems: number, rng: Rng, ctx: FitContext): number {
+    const { x, w, grad, adam, batchU, batchI, batchJ, order, rowOf } = st;
+    const nPos = x.indices.length;
+    rng.shuffle(order);
+    let lossSum = 0;
+    let samples = 0;
+    for (let start = 0; start < nPos; start += this.batchSize) {
+      throwIfAborted(ctx.signal);
+      const end = Math.min(nPos, start + this.batchSize);
+      let nb = 0;
+      for (let b = start; b < end; b++) {
+        const p = order[b];
+        const u = rowOf[p];
+        const j = sampleNegative(x, u, nItems, rng);
+        if (j < 0) continue;
+        batchU[nb] = u;
+        batchI[nb] = x.indices[p];
+        batchJ[nb] = j;
+        nb++;
+      }
+      if (nb === 0) continue;
+      grad.fill(0);
+      lossSum += accumulateGradients(w, grad, this.dim, st.itemBase, batchU, batchI, batchJ, nb, this.reg);
+      samples += nb;
+      if (adam !== null) {
+        adam.t++;
+        adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
+      } else {
+        for (let p = 0; p < w.length; p++) w[p] -= this.lr * grad[p];
+      }
+    }
+    return samples > 0 ? lossSum / samples : 0;
   }
 
   score(user: number, items?: Int32Array): Float32Array {

@@ -4,17 +4,27 @@ export { EaseScorer, EASE_DEFAULTS, gram, type EaseOptions } from './ease';
 export { BprScorer, BPR_DEFAULTS, type BprOptions, type BprOptimizer, type BprEpoch } from './bpr';
 export { choleskyInPlace, invertSpd, type InverseOptions } from './linalg';
 export {
-  BASELINE_NAMES,
+  ablationSources,
+  buildModel,
   createScorer,
   defaultGrid,
-  isBaselineName,
+  demoModels,
+  isModelName,
+  modelCatalog,
+  modelEntries,
+  modelEntry,
+  modelNames,
   scorerOptionHelp,
-  type BaselineName,
-  type OptionValue,
+  tuneOnValidation,
+  type DemoProtocol,
+  type ModelEntry,
+  type ModelInfo,
+  type ModelKind,
   type ScorerHooks,
-  type ScorerOptions,
 } from './registry';
-export { tuneOnValidation, type TuneResult, type TunedConfig } from './tune';
+export type { ModelEnvironment } from './environment';
+export type { OptionValue, ScorerOptions } from './options';
+export { coordinateSearch, EarlyStopping, lineSearch, tuneGrid, type Coordinate, type SearchStep, type TuneResult, type TunedConfig } from './tune';
 export { buildFitContext, placeholderDataset, type FitContextInput } from './context';
 export { dedupeRows, transpose } from './csr';
 export { SemanticScorer, SEMANTIC_DEFAULTS, type SemanticOptions } from './semantic';

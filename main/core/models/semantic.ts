@@ -15,6 +15,7 @@ import { itemSentence, userSentence } from '../text';
 import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
+import { lineSearch } from './tune';
 
 export interface SemanticOptions {
   readonly encoder: Encoder;
@@ -120,20 +121,18 @@ export class SemanticScorer implements Scorer {
 
     const validate = this.opts.validate;
     if (validate !== undefined && ctx.valid.user.length > 0) {
-      let best = this.blend;
-      let bestValue = -Infinity;
+      const initial = this.blend;
       this.tuning = [];
-      for (const b of this.opts.blendGrid ?? SEMANTIC_DEFAULTS.blendGrid) {
-        throwIfAborted(ctx.signal);
-        this.setBlend(b);
-        const value = validate(this);
-        this.tuning.push({ blend: b, value });
-        if (value > bestValue) {
-          bestValue = value;
-          best = b;
-        }
-      }
-      this.setBlend(best);
+      const r = await lineSearch({
+        values: this.opts.blendGrid ?? SEMANTIC_DEFAULTS.blendGrid,
+        signal: ctx.signal,
+        evaluate: (b) => {
+          this.setBlend(b);
+          return validate(this);
+        },
+        onTry: (blend, value) => this.tuning.push({ blend, value }),
+      });
+      this.setBlend(r.value ?? initial);
     } else {
       this.setBlend(this.blend);
     }

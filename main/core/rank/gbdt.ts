@@ -307,6 +307,31 @@ function lambdaGradients(
   }
 }
 
+/** Binned training rows with this round's gradients; rows of unused groups are left out. */
+interface TreeInput {
+  readonly bins: Uint8Array;
+  readonly thresholds: readonly Float64Array[];
+  readonly nF: number;
+  readonly nRows: number;
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
+}
+
+/** A tree being grown, nodes in creation order, with each node's summed gradients. */
+interface Growing {
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float64Array;
+  readonly nodeBin: Int32Array;
+  readonly sumG: Float64Array;
+  readonly sumH: Float64Array;
+  /** Node of every used row; −1 for rows of unused groups. */
+  readonly rowNode: Int32Array;
+  nNodes: number;
+}
+
 function buildTree(
   bins: Uint8Array,
   thresholds: readonly Float64Array[],
@@ -318,118 +343,156 @@ function buildTree(
   useGroup: Uint8Array,
   o: Required<GbdtOptions>,
 ): Tree {
-  const maxNodes = (1 << (o.depth + 1)) - 1;
-  const feature = new Int32Array(maxNodes).fill(-1);
-  const threshold = new Float64Array(maxNodes);
-  const left = new Int32Array(maxNodes).fill(-1);
-  const right = new Int32Array(maxNodes).fill(-1);
-  const value = new Float64Array(maxNodes);
-  const nodeBin = new Int32Array(maxNodes);
-  const sumG = new Float64Array(maxNodes);
-  const sumH = new Float64Array(maxNodes);
-  // node of every used row; −1 for rows of unused groups
-  const rowNode = new Int32Array(nRows).fill(-1);
-  for (let g = 0; g + 1 < groupPtr.length; g++) {
-    if (useGroup[g] === 0) continue;
-    for (let r = groupPtr[g]; r < groupPtr[g + 1]; r++) {
-      rowNode[r] = 0;
-      sumG[0] += grad[r];
-      sumH[0] += hess[r];
-    }
-  }
-  const newton = (G: number, H: number): number => (-o.learningRate * G) / (H + o.l2);
-  value[0] = newton(sumG[0], sumH[0]);
-  let nNodes = 1;
+  const input: TreeInput = { bins, thresholds, nF, nRows, grad, hess };
+  const t = rootNode(input, groupPtr, useGroup, o);
   let level = [0];
-  const B = o.bins;
   for (let depth = 0; depth < o.depth && level.length > 0; depth++) {
-    // histograms for the nodes of this level
-    const slot = new Int32Array(maxNodes).fill(-1);
-    level.forEach((n, k) => (slot[n] = k));
-    const hg = new Float64Array(level.length * nF * B);
-    const hh = new Float64Array(level.length * nF * B);
-    for (let r = 0; r < nRows; r++) {
-      const n = rowNode[r];
-      if (n < 0) continue;
-      const k = slot[n];
-      if (k < 0) continue;
-      const g = grad[r];
-      const h = hess[r];
-      const base = k * nF * B;
-      const rb = r * nF;
-      for (let f = 0; f < nF; f++) {
-        const idx = base + f * B + bins[rb + f];
-        hg[idx] += g;
-        hh[idx] += h;
-      }
-    }
+    const hist = levelHistograms(input, t, level, o.bins);
     const next: number[] = [];
-    const splitFeature = new Int32Array(level.length).fill(-1);
-    const splitBin = new Int32Array(level.length);
     for (let k = 0; k < level.length; k++) {
-      const n = level[k];
-      const G = sumG[n];
-      const H = sumH[n];
-      const parentGain = (G * G) / (H + o.l2);
-      let best = 1e-12;
-      for (let f = 0; f < nF; f++) {
-        const nb = thresholds[f].length; // bins used: 0..nb
-        let gl = 0;
-        let hl = 0;
-        const base = k * nF * B + f * B;
-        for (let b = 0; b < nb; b++) {
-          gl += hg[base + b];
-          hl += hh[base + b];
-          const gr = G - gl;
-          const hr = H - hl;
-          if (hl < o.minChildHessian || hr < o.minChildHessian) continue;
-          const gain = (gl * gl) / (hl + o.l2) + (gr * gr) / (hr + o.l2) - parentGain;
-          if (gain > best) {
-            best = gain;
-            splitFeature[k] = f;
-            splitBin[k] = b;
-          }
-        }
-      }
-      const f = splitFeature[k];
-      if (f < 0 || nNodes + 2 > maxNodes) continue;
-      let gl = 0;
-      let hl = 0;
-      const base = k * nF * B + f * B;
-      for (let b = 0; b <= splitBin[k]; b++) {
-        gl += hg[base + b];
-        hl += hh[base + b];
-      }
-      const l = nNodes++;
-      const rt = nNodes++;
-      feature[n] = f;
-      threshold[n] = thresholds[f][splitBin[k]];
-      nodeBin[n] = splitBin[k];
-      left[n] = l;
-      right[n] = rt;
-      sumG[l] = gl;
-      sumH[l] = hl;
-      sumG[rt] = G - gl;
-      sumH[rt] = H - hl;
-      value[l] = newton(gl, hl);
-      value[rt] = newton(G - gl, H - hl);
-      next.push(l, rt);
+      const split = bestSplit(input, t, level[k], hist, k, o);
+      if (split.feature < 0 || t.nNodes + 2 > t.feature.length) continue;
+      next.push(...addChildren(t, level[k], split, hist, k, input, o));
     }
     if (next.length === 0) break;
     for (let r = 0; r < nRows; r++) {
-      const n = rowNode[r];
-      if (n < 0 || feature[n] < 0) continue;
-      const f = feature[n];
-      rowNode[r] = bins[r * nF + f] <= nodeBin[n] ? left[n] : right[n];
+      const n = t.rowNode[r];
+      if (n < 0 || t.feature[n] < 0) continue;
+      const f = t.feature[n];
+      t.rowNode[r] = bins[r * nF + f] <= t.nodeBin[n] ? t.left[n] : t.right[n];
     }
     level = next;
   }
-  return {
-    feature: feature.slice(0, nNodes),
-    threshold: threshold.slice(0, nNodes),
-    left: left.slice(0, nNodes),
-    right: right.slice(0, nNodes),
-    value: value.slice(0, nNodes),
+  const n = t.nNodes;
+  return { feature: t.feature.slice(0, n), threshold: t.threshold.slice(0, n), left: t.left.slice(0, n), right: t.right.slice(0, n), value: t.value.slice(0, n) };
+}
+
+function newton(G: number, H: number, o: Required<GbdtOptions>): number {
+  return (-o.learningRate * G) / (H + o.l2);
+}
+
+/** An empty tree of the largest size the depth allows, every used row in the root. */
+function rootNode(input: TreeInput, groupPtr: Int32Array, useGroup: Uint8Array, o: Required<GbdtOptions>): Growing {
+  const maxNodes = (1 << (o.depth + 1)) - 1;
+  const t: Growing = {
+    feature: new Int32Array(maxNodes).fill(-1),
+    threshold: new Float64Array(maxNodes),
+    left: new Int32Array(maxNodes).fill(-1),
+    right: new Int32Array(maxNodes).fill(-1),
+    value: new Float64Array(maxNodes),
+    nodeBin: new Int32Array(maxNodes),
+    sumG: new Float64Array(maxNodes),
+    sumH: new Float64Array(maxNodes),
+    rowNode: new Int32Array(input.nRows).fill(-1),
+    nNodes: 1,
   };
+  for (let g = 0; g + 1 < groupPtr.length; g++) {
+    if (useGroup[g] === 0) continue;
+    for (let r = groupPtr[g]; r < groupPtr[g + 1]; r++) {
+      t.rowNode[r] = 0;
+      t.sumG[0] += input.grad[r];
+      t.sumH[0] += input.hess[r];
+    }
+  }
+  t.value[0] = newton(t.sumG[0], t.sumH[0], o);
+  return t;
+}
+
+/** Gradient and hessian histograms (node k of the level × feature × bin) for the nodes of a level. */
+function levelHistograms(input: TreeInput, t: Growing, level: readonly number[], B: number): { hg: Float64Array; hh: Float64Array } {
+  const { nF, grad, hess, bins } = input;
+  const slot = new Int32Array(t.feature.length).fill(-1);
+  level.forEach((n, k) => (slot[n] = k));
+  const hg = new Float64Array(level.length * nF * B);
+  const hh = new Float64Array(level.length * nF * B);
+  for (let r = 0; r < input.nRows; r++) {
+    const n = t.rowNode[r];
+    if (n < 0) continue;
+    const k = slot[n];
+    if (k < 0) continue;
+    const g = grad[r];
+    const h = hess[r];
+    const base = k * nF * B;
+    const rb = r * nF;
+    for (let f = 0; f < nF; f++) {
+      const idx = base + f * B + bins[rb + f];
+      hg[idx] += g;
+      hh[idx] += h;
+    }
+  }
+  return { hg, hh };
+}
+
+/** The split of node n (k-th of its level) with the largest gain above 1e-12; feature −1 when none. */
+function bestSplit(
+  input: TreeInput,
+  t: Growing,
+  n: number,
+  hist: { hg: Float64Array; hh: Float64Array },
+  k: number,
+  o: Required<GbdtOptions>,
+): { feature: number; bin: number } {
+  const { nF, thresholds } = input;
+  const B = o.bins;
+  const G = t.sumG[n];
+  const H = t.sumH[n];
+  const parentGain = (G * G) / (H + o.l2);
+  let best = 1e-12;
+  let out = { feature: -1, bin: 0 };
+  for (let f = 0; f < nF; f++) {
+    const nb = thresholds[f].length; // bins used: 0..nb
+    let gl = 0;
+    let hl = 0;
+    const base = k * nF * B + f * B;
+    for (let b = 0; b < nb; b++) {
+      gl += hist.hg[base + b];
+      hl += hist.hh[base + b];
+      const gr = G - gl;
+      const hr = H - hl;
+      if (hl < o.minChildHessian || hr < o.minChildHessian) continue;
+      const gain = (gl * gl) / (hl + o.l2) + (gr * gr) / (hr + o.l2) - parentGain;
+      if (gain > best) {
+        best = gain;
+        out = { feature: f, bin: b };
+      }
+    }
+  }
+  return out;
+}
+
+/** Splits node n: two children with their summed gradients and Newton values; returns them. */
+function addChildren(
+  t: Growing,
+  n: number,
+  split: { feature: number; bin: number },
+  hist: { hg: Float64Array; hh: Float64Array },
+  k: number,
+  input: TreeInput,
+  o: Required<GbdtOptions>,
+): [number, number] {
+  const f = split.feature;
+  const G = t.sumG[n];
+  const H = t.sumH[n];
+  let gl = 0;
+  let hl = 0;
+  const base = k * input.nF * o.bins + f * o.bins;
+  for (let b = 0; b <= split.bin; b++) {
+    gl += hist.hg[base + b];
+    hl += hist.hh[base + b];
+  }
+  const l = t.nNodes++;
+  const rt = t.nNodes++;
+  t.feature[n] = f;
+  t.threshold[n] = input.thresholds[f][split.bin];
+  t.nodeBin[n] = split.bin;
+  t.left[n] = l;
+  t.right[n] = rt;
+  t.sumG[l] = gl;
+  t.sumH[l] = hl;
+  t.sumG[rt] = G - gl;
+  t.sumH[rt] = H - hl;
+  t.value[l] = newton(gl, hl, o);
+  t.value[rt] = newton(G - gl, H - hl, o);
+  return [l, rt];
 }
 

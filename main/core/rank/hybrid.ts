@@ -16,14 +16,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { KnowrecError, throwIfAborted } from '../errors';
+import { lineSearch } from '../models/tune';
 import { toCsr } from '../matrix';
-import { createRng } from '../random';
-import type { Csr, FitContext, Interactions, Scorer } from '../types';
+import type { Csr, FitContext, Scorer } from '../types';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex } from './features';
+import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { carveHoldout, coldTargetShare } from './holdout';
 import { fitLinear, type LinearOptions } from './linear';
-import { pairedDifference, perGroupNdcg, predictAll, Standardizer, subsetGroups, type RankerModel, type RankingData } from './ranker';
+import { pairedDifference, perGroupNdcg, predictAll, Standardizer, type RankerModel, type RankingData } from './ranker';
+
+export { buildRankingData, makeFeatureBuilder, type FusionStage } from './fusion-data';
 
 export type RankerChoice = 'auto' | 'linear' | 'gbdt';
 
@@ -74,7 +77,7 @@ export interface HybridOptions {
   readonly name?: string;
 }
 
-export const HYBRID_DEFAULTS = { candidatesPerSource: 100, ranker: 'auto', holdout: 0.2, boostFromBestSource: true } as const;
+export const HYBRID_DEFAULTS = { candidatesPerSource: CANDIDATES_PER_SOURCE, ranker: 'auto', holdout: 0.2, boostFromBestSource: true } as const;
 
 export interface InnerHoldoutOptions {
   /** Share of each user's training interactions held out. Default 0.1. */
@@ -176,6 +179,58 @@ export class HybridScorer implements Scorer {
   async fit(ctx: FitContext): Promise<void> {
     const t0 = performance.now();
     const seed = this.opts.seed ?? ctx.seed;
+    const plan = this.learningPlan(ctx);
+    const builder = makeFeatureBuilder(this.opts, this.opts.sources, ctx.train, ctx.nUsers, ctx.nItems, ctx.trainCsr);
+    const stages: { builder: FeatureBuilder; targets: Csr; name: string }[] = [];
+    if (plan.useValid) stages.push({ builder, targets: toCsr(ctx.valid, ctx.nUsers, ctx.nItems), name: 'valid' });
+    let innerReport: HybridFitReport['inner'] = null;
+    if (plan.inner !== undefined) {
+      const inner = await this.innerStage(ctx, plan.inner, plan.coldValid, seed);
+      stages.push(inner.stage);
+      innerReport = inner.report;
+    }
+    const { data, groupUser, groupStage } = await buildRankingData(stages, ctx);
+    const standardizer = Standardizer.fit(data.x, data.nFeatures);
+    standardizer.apply(data.x);
+    const names = builder.specs.map((s) => s.name);
+    const { fitData, holdData } = splitUsers(data, groupUser, groupStage, ctx.nUsers, seed, this.opts.holdout ?? HYBRID_DEFAULTS.holdout);
+    const choice = this.opts.ranker ?? HYBRID_DEFAULTS.ranker;
+    const linear = choice !== 'gbdt' ? this.tryLinear(fitData, holdData, names, seed, ctx) : null;
+    const base = this.opts.boostFromBestSource ?? HYBRID_DEFAULTS.boostFromBestSource ? bestSource(fitData, names, this.opts.sources) : { name: null, feature: -1 };
+    const trees = choice !== 'linear' ? await this.tryTrees(fitData, holdData, names, seed, base.feature, ctx) : null;
+    const sourceNdcg = sourceNdcgs(holdData, names, this.opts.sources);
+    throwIfAborted(ctx.signal);
+    // auto: trees boosted from the best source are the safe default (zero trees = that source);
+    // unboosted, the simpler linear model unless the trees are better by more than one standard error
+    const diff = pairedDifference(trees?.perGroup ?? new Float64Array(0), linear?.perGroup ?? new Float64Array(0));
+    const useGbdt = choice === 'gbdt' || (choice === 'auto' && (base.feature >= 0 ? diff.mean >= -diff.se : diff.mean > diff.se));
+    const bestGbdt = trees?.options ?? this.opts.gbdt ?? {};
+    const model = useGbdt ? refitTrees(data, names, seed, bestGbdt, trees?.trees ?? null) : fitLinear(data, names, seed, this.opts.linear);
+    this.builder = builder;
+    this.standardizer = standardizer;
+    this.model = model;
+    this.nItems = ctx.nItems;
+    this.report = {
+      ranker: model.kind,
+      holdoutNdcgLinear: linear?.ndcg ?? null,
+      holdoutNdcgGbdt: trees?.ndcg ?? null,
+      holdoutNdcgSources: sourceNdcg,
+      trees: useGbdt ? (model as GbdtRanker).treeCount : null,
+      gbdt: useGbdt ? { depth: bestGbdt.depth ?? GBDT_DEFAULTS.depth, learningRate: bestGbdt.learningRate ?? GBDT_DEFAULTS.learningRate } : null,
+      base: useGbdt ? base.name : null,
+      users: new Set(groupUser).size,
+      groups: data.groupPtr.length - 1,
+      stages: stages.map((s) => s.name),
+      coldValidationShare: plan.coldShare,
+      inner: innerReport,
+      ...candidateStats(data),
+      fitSeconds: (performance.now() - t0) / 1000,
+    };
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 1 });
+  }
+
+  /** Where the fusion learns: the validation split, the inner holdout, or both (see HybridOptions.useValid). */
+  private learningPlan(ctx: FitContext): { coldShare: number; coldValid: boolean; inner: InnerHoldoutOptions | undefined; useValid: boolean } {
     const coldShare = coldTargetShare(ctx.train, ctx.valid, ctx.nItems);
     const coldValid = coldShare >= COLD_VALIDATION_SHARE;
     const inner = this.opts.inner !== undefined && (this.opts.inner.use === 'always' || coldValid) ? this.opts.inner : undefined;
@@ -190,151 +245,84 @@ export class HybridScorer implements Scorer {
       throw new KnowrecError('config', `${this.name}: the fit context has no validation interactions to learn the fusion from`, {},
         'split with a protocol that keeps a validation part (recbole or loo), or pass inner: { refit } and useValid: false');
     }
-    const builder = makeFeatureBuilder(this.opts, this.opts.sources, ctx.train, ctx.nUsers, ctx.nItems, ctx.trainCsr);
-    const stages: { builder: FeatureBuilder; targets: Csr; name: string }[] = [];
-    if (useValid) stages.push({ builder, targets: toCsr(ctx.valid, ctx.nUsers, ctx.nItems), name: 'valid' });
-    let innerReport: HybridFitReport['inner'] = null;
-    if (inner !== undefined) {
-      throwIfAborted(ctx.signal);
-      const ti = performance.now();
-      const coldItemShare = inner.coldItemShare === undefined || inner.coldItemShare === 'auto'
-        ? (coldValid ? INNER_COLD_ITEM_SHARE : 0)
-        : inner.coldItemShare;
-      const h = carveHoldout(ctx.train, ctx.nUsers, ctx.nItems, { share: inner.share, coldItemShare, seed: seed + 1 });
-      ctx.onProgress?.({ stage: 'hybrid', fraction: 0, message: `refitting the sources on train minus an inner holdout of ${h.holdout.user.length}` });
-      const innerCtx: FitContext = { ...ctx, train: h.rest, trainCsr: toCsr(h.rest, ctx.nUsers, ctx.nItems) };
-      const innerSources = await inner.refit(innerCtx);
-      const want = this.opts.sources.map((s) => s.name).join(',');
-      const got = innerSources.map((s) => s.name).join(',');
-      if (want !== got) {
-        throw new KnowrecError('internal', `${this.name}: the inner refit returned sources [${got}], expected [${want}]`, {},
-          'return the same sources, in the same order, fitted on the given context');
-      }
-      const innerBuilder = makeFeatureBuilder(this.opts, innerSources, h.rest, ctx.nUsers, ctx.nItems, innerCtx.trainCsr);
-      stages.push({ builder: innerBuilder, targets: toCsr(h.holdout, ctx.nUsers, ctx.nItems), name: 'inner' });
-      innerReport = { interactions: h.holdout.user.length, coldItems: h.coldItems.length, refitSeconds: (performance.now() - ti) / 1000 };
-    }
-    const { data, groupUser, groupStage } = await buildRankingData(stages, ctx);
-    const standardizer = Standardizer.fit(data.x, data.nFeatures);
-    standardizer.apply(data.x);
-    const names = builder.specs.map((s) => s.name);
+    return { coldShare, coldValid, inner, useValid };
+  }
 
-    // ranker choice: hold out a share of the users and score them on the FIRST stage (validation
-    // when used: its features come from the sources that will score the test split); their groups
-    // of the other stages stay in training (other targets, so nothing of the scored targets leaks)
-    const nGroups = data.groupPtr.length - 1;
-    const userList = [...new Set(groupUser)].sort((a, b) => a - b);
-    const firstStageUsers = [...new Set(groupUser.filter((_, g) => groupStage[g] === 0))].sort((a, b) => a - b);
-    const order = createRng(seed).shuffle(Int32Array.from(firstStageUsers));
-    const nHoldUsers = Math.max(1, Math.round(order.length * (this.opts.holdout ?? HYBRID_DEFAULTS.holdout)));
-    const canHold = order.length >= 2;
-    const holdUser = new Uint8Array(ctx.nUsers);
-    if (canHold) for (let j = 0; j < nHoldUsers; j++) holdUser[order[j]] = 1;
-    const holdG: number[] = [];
-    const fitG: number[] = [];
-    for (let g = 0; g < nGroups; g++) (canHold && holdUser[groupUser[g]] === 1 && groupStage[g] === 0 ? holdG : fitG).push(g);
-    const fitData = subsetGroups(data, Int32Array.from(fitG));
-    const holdData = canHold ? subsetGroups(data, Int32Array.from(holdG)) : fitData;
-    const choice = this.opts.ranker ?? HYBRID_DEFAULTS.ranker;
-    let linNdcg: number | null = null;
-    let gbdtNdcg: number | null = null;
-    let bestTrees: number | null = null;
-    let bestGbdt: GbdtOptions = this.opts.gbdt ?? {};
-    let linPer: Float64Array = new Float64Array(0);
-    let gbdtPer: Float64Array = new Float64Array(0);
-    if (choice !== 'gbdt') {
-      throwIfAborted(ctx.signal);
-      const lin = fitLinear(fitData, names, seed, this.opts.linear);
-      linPer = perGroupNdcg(holdData, predictAll(lin, holdData), 10);
-      linNdcg = mean(linPer);
-      ctx.onProgress?.({ stage: 'hybrid', fraction: 0.5, message: 'linear ranker', metrics: { holdout_ndcg: linNdcg } });
+  /** Carves the inner holdout from train, refits the sources on the rest; the stage learns on the holdout. */
+  private async innerStage(
+    ctx: FitContext,
+    inner: InnerHoldoutOptions,
+    coldValid: boolean,
+    seed: number,
+  ): Promise<{ stage: FusionStage & { name: string }; report: NonNullable<HybridFitReport['inner']> }> {
+    throwIfAborted(ctx.signal);
+    const ti = performance.now();
+    const coldItemShare = inner.coldItemShare === undefined || inner.coldItemShare === 'auto'
+      ? (coldValid ? INNER_COLD_ITEM_SHARE : 0)
+      : inner.coldItemShare;
+    const h = carveHoldout(ctx.train, ctx.nUsers, ctx.nItems, { share: inner.share, coldItemShare, seed: seed + 1 });
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 0, message: `refitting the sources on train minus an inner holdout of ${h.holdout.user.length}` });
+    const innerCtx: FitContext = { ...ctx, train: h.rest, trainCsr: toCsr(h.rest, ctx.nUsers, ctx.nItems) };
+    const innerSources = await inner.refit(innerCtx);
+    const want = this.opts.sources.map((s) => s.name).join(',');
+    const got = innerSources.map((s) => s.name).join(',');
+    if (want !== got) {
+      throw new KnowrecError('internal', `${this.name}: the inner refit returned sources [${got}], expected [${want}]`, {},
+        'return the same sources, in the same order, fitted on the given context');
     }
-    // trees boosted from the best source (by NDCG@10 on the fitting users): zero trees = that source
-    let base: string | null = null;
-    let baseFeature = -1;
-    if (this.opts.boostFromBestSource ?? HYBRID_DEFAULTS.boostFromBestSource) {
-      let bestV = -Infinity;
-      for (const s of this.opts.sources) {
-        const f = names.indexOf(`${s.name}:z`);
-        const pred = new Float64Array(fitData.label.length);
-        for (let r = 0; r < pred.length; r++) pred[r] = fitData.x[r * data.nFeatures + f];
-        const v = mean(perGroupNdcg(fitData, pred, 10));
-        if (v > bestV) {
-          bestV = v;
-          base = s.name;
-          baseFeature = f;
-        }
-      }
-    }
-    if (choice !== 'linear') {
-      const grid = this.opts.gbdtGrid !== undefined && this.opts.gbdtGrid.length > 0 ? this.opts.gbdtGrid : [this.opts.gbdt ?? {}];
-      let best = -Infinity;
-      for (const g of grid) {
-        throwIfAborted(ctx.signal);
+    const innerBuilder = makeFeatureBuilder(this.opts, innerSources, h.rest, ctx.nUsers, ctx.nItems, innerCtx.trainCsr);
+    return {
+      stage: { builder: innerBuilder, targets: toCsr(h.holdout, ctx.nUsers, ctx.nItems), name: 'inner' },
+      report: { interactions: h.holdout.user.length, coldItems: h.coldItems.length, refitSeconds: (performance.now() - ti) / 1000 },
+    };
+  }
+
+  /** The linear ranker fitted on the fitting users, scored on the held-out ones. */
+  private tryLinear(fitData: RankingData, holdData: RankingData, names: readonly string[], seed: number, ctx: FitContext): { ndcg: number; perGroup: Float64Array } {
+    throwIfAborted(ctx.signal);
+    const lin = fitLinear(fitData, names, seed, this.opts.linear);
+    const perGroup = perGroupNdcg(holdData, predictAll(lin, holdData), 10);
+    const ndcg = mean(perGroup);
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 0.5, message: 'linear ranker', metrics: { holdout_ndcg: ndcg } });
+    return { ndcg, perGroup };
+  }
+
+  /**
+   * Trees for each setting of the grid (boosted from `baseFeature` when ≥ 0), scored on the
+   * held-out users after every few trees: the best setting and tree count.
+   */
+  private async tryTrees(
+    fitData: RankingData,
+    holdData: RankingData,
+    names: readonly string[],
+    seed: number,
+    baseFeature: number,
+    ctx: FitContext,
+  ): Promise<{ ndcg: number; perGroup: Float64Array; trees: number | null; options: GbdtOptions | undefined }> {
+    const grid = this.opts.gbdtGrid !== undefined && this.opts.gbdtGrid.length > 0 ? this.opts.gbdtGrid : [this.opts.gbdt ?? {}];
+    // per setting: its best point of the tree-count curve (the first on ties)
+    const tried: { options: GbdtOptions; trees: number | null; perGroup: Float64Array }[] = [];
+    const r = await lineSearch({
+      values: grid,
+      signal: ctx.signal,
+      evaluate: async (g, k) => {
         const o: GbdtOptions = { ...this.opts.gbdt, ...g, ...(baseFeature >= 0 ? { baseFeature } : {}) };
         const fit = fitGbdt(fitData, names, seed, o, holdData, 10);
+        let top = -Infinity;
+        tried[k] = { options: o, trees: null, perGroup: new Float64Array(0) };
         for (const p of fit.curve) {
-          if (p.ndcg > best) {
-            best = p.ndcg;
-            bestTrees = p.trees;
-            bestGbdt = o;
-            gbdtPer = fit.bestPerGroup;
+          if (p.ndcg > top) {
+            top = p.ndcg;
+            tried[k] = { options: o, trees: p.trees, perGroup: fit.bestPerGroup };
           }
         }
         await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      gbdtNdcg = best;
-      ctx.onProgress?.({ stage: 'hybrid', fraction: 0.8, message: 'tree ranker', metrics: { holdout_ndcg: best } });
-    }
-    // each source alone on the same held-out users (its z feature orders the candidates, which
-    // hold its top-N): the bar the fusion has to clear
-    const sourceNdcg: Record<string, number> = {};
-    for (const s of this.opts.sources) {
-      const f = names.indexOf(`${s.name}:z`);
-      const nF = data.nFeatures;
-      const pred = new Float64Array(holdData.label.length);
-      for (let r = 0; r < pred.length; r++) pred[r] = holdData.x[r * nF + f];
-      sourceNdcg[s.name] = mean(perGroupNdcg(holdData, pred, 10));
-    }
-    throwIfAborted(ctx.signal);
-    // auto: trees boosted from the best source are the safe default (zero trees = that source);
-    // unboosted, the simpler linear model unless the trees are better by more than one standard error
-    const diff = pairedDifference(gbdtPer, linPer);
-    const useGbdt = choice === 'gbdt' || (choice === 'auto' && (baseFeature >= 0 ? diff.mean >= -diff.se : diff.mean > diff.se));
-    let model: RankerModel;
-    if (useGbdt) {
-      const trees = bestTrees ?? bestGbdt.trees ?? GBDT_DEFAULTS.trees;
-      model = trees === 0 ? fitGbdt(data, names, seed, { ...bestGbdt, trees: 1 }).model.truncate(0) : fitGbdt(data, names, seed, { ...bestGbdt, trees }).model;
-    } else {
-      model = fitLinear(data, names, seed, this.opts.linear);
-    }
-    this.builder = builder;
-    this.standardizer = standardizer;
-    this.model = model;
-    this.nItems = ctx.nItems;
-    let pos = 0;
-    let targets = 0;
-    for (let g = 0; g < nGroups; g++) targets += data.nTargets[g];
-    for (let r = 0; r < data.label.length; r++) pos += data.label[r];
-    this.report = {
-      ranker: model.kind,
-      holdoutNdcgLinear: linNdcg,
-      holdoutNdcgGbdt: gbdtNdcg,
-      holdoutNdcgSources: sourceNdcg,
-      trees: useGbdt ? (model as GbdtRanker).treeCount : null,
-      gbdt: useGbdt ? { depth: bestGbdt.depth ?? GBDT_DEFAULTS.depth, learningRate: bestGbdt.learningRate ?? GBDT_DEFAULTS.learningRate } : null,
-      base: useGbdt ? base : null,
-      users: userList.length,
-      groups: nGroups,
-      stages: stages.map((s) => s.name),
-      coldValidationShare: coldShare,
-      inner: innerReport,
-      rows: data.label.length,
-      meanCandidates: nGroups > 0 ? data.label.length / nGroups : 0,
-      candidateRecall: targets > 0 ? pos / targets : 0,
-      fitSeconds: (performance.now() - t0) / 1000,
-    };
-    ctx.onProgress?.({ stage: 'hybrid', fraction: 1 });
+        return top;
+      },
+    });
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 0.8, message: 'tree ranker', metrics: { holdout_ndcg: r.metric } });
+    const b = r.index >= 0 ? tried[r.index] : undefined;
+    return { ndcg: r.metric, perGroup: b?.perGroup ?? new Float64Array(0), trees: b?.trees ?? null, options: b?.options };
   }
 
   private fitted(): { builder: FeatureBuilder; standardizer: Standardizer; model: RankerModel } {
@@ -446,100 +434,6 @@ export class HybridScorer implements Scorer {
   }
 }
 
-/**
- * The feature builder of `sources` fitted on `train` (history = train; candidates, pop and KG
- * overlap from it), with the hybrid's candidate, KG, vector and feature settings.
- */
-export function makeFeatureBuilder(
-  opts: Pick<HybridOptions, 'candidatesPerSource' | 'kg' | 'itemVectors' | 'features'>,
-  sources: readonly HybridSource[],
-  train: Interactions,
-  nUsers: number,
-  nItems: number,
-  trainCsr: Csr = toCsr(train, nUsers, nItems),
-): FeatureBuilder {
-  const trainTimes = toCsr({ user: train.user, item: train.item, rating: Float32Array.from(train.timestamp), timestamp: train.timestamp }, nUsers, nItems).values;
-  // recency order of the history (history-similarity); only when aligned with the train matrix
-  const times = trainTimes.length === trainCsr.indices.length ? Float64Array.from(trainTimes) : undefined;
-  return new FeatureBuilder({
-    sources,
-    nUsers,
-    nItems,
-    train: trainCsr,
-    candidatesPerSource: opts.candidatesPerSource ?? HYBRID_DEFAULTS.candidatesPerSource,
-    kg: opts.kg,
-    itemVectors: opts.itemVectors,
-    flags: opts.features,
-    trainTimes: times,
-  });
-}
-
-/** Where the fusion learns: features from `builder`, positives = `targets` (user × item). */
-export interface FusionStage {
-  readonly builder: FeatureBuilder;
-  readonly targets: Csr;
-}
-
-/**
- * Candidates and features of every (stage, user with targets), one group each, labels from the
- * stage's targets; with each group's user and stage index.
- */
-export async function buildRankingData(
-  stages: readonly FusionStage[],
-  ctx: Pick<FitContext, 'nUsers' | 'nItems' | 'signal' | 'onProgress'>,
-): Promise<{ data: RankingData; groupUser: Int32Array; groupStage: Uint8Array }> {
-  const parts: { x: Float64Array; label: Uint8Array; nTargets: number; user: number; stage: number }[] = [];
-  const mark = new Uint8Array(ctx.nItems);
-  let total = 0;
-  for (const st of stages) for (let u = 0; u < ctx.nUsers; u++) if (st.targets.indptr[u + 1] > st.targets.indptr[u]) total++;
-  let done = 0;
-  for (let si = 0; si < stages.length; si++) {
-    const st = stages[si];
-    const t = st.targets;
-    for (let u = 0; u < ctx.nUsers; u++) {
-      const a = t.indptr[u];
-      const b = t.indptr[u + 1];
-      if (a === b) continue;
-      if ((done & 63) === 0) {
-        throwIfAborted(ctx.signal);
-        ctx.onProgress?.({ stage: 'hybrid', fraction: (0.3 * done) / total, message: 'features' });
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      done++;
-      let nTargets = 0;
-      for (let p = a; p < b; p++) {
-        if (mark[t.indices[p]] === 0) nTargets++;
-        mark[t.indices[p]] = 1;
-      }
-      const uf = st.builder.userFeatures(u);
-      const label = new Uint8Array(uf.items.length);
-      for (let j = 0; j < uf.items.length; j++) label[j] = mark[uf.items[j]];
-      for (let p = a; p < b; p++) mark[t.indices[p]] = 0;
-      parts.push({ x: uf.x, label, nTargets, user: u, stage: si });
-    }
-  }
-  const nF = stages[0].builder.nFeatures;
-  let rows = 0;
-  for (const p of parts) rows += p.label.length;
-  const x = new Float64Array(rows * nF);
-  const label = new Uint8Array(rows);
-  const groupPtr = new Int32Array(parts.length + 1);
-  const nTargets = new Int32Array(parts.length);
-  const groupUser = new Int32Array(parts.length);
-  const groupStage = new Uint8Array(parts.length);
-  let o = 0;
-  parts.forEach((p, g) => {
-    x.set(p.x, o * nF);
-    label.set(p.label, o);
-    o += p.label.length;
-    groupPtr[g + 1] = o;
-    nTargets[g] = p.nTargets;
-    groupUser[g] = p.user;
-    groupStage[g] = p.stage;
-  });
-  return { data: { nFeatures: nF, x, label, groupPtr, nTargets }, groupUser, groupStage };
-}
-
 function mean(a: Float64Array): number {
   let s = 0;
   for (const v of a) s += v;
@@ -550,39 +444,37 @@ function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;
 }
 
-/** Sources and feature switches of the ablation variants. */
-export const ABLATION_GROUPS = {
-  kg: ['kg-profile', 'kg-embed'],
-  text: ['semantic'],
-  cf: ['itemknn', 'ease', 'bpr'],
-} as const;
-
-export const ABLATIONS = ['hybrid', 'hybrid-no-kg', 'hybrid-no-text', 'hybrid-no-cf'] as const;
-export type AblationName = (typeof ABLATIONS)[number];
-
-export interface AblationPlan {
-  /** Source names the variant keeps, in the given order. */
-  readonly sources: string[];
-  readonly features: FeatureFlags;
+/** Mean NDCG@10 of each source alone (its z feature orders the candidates, which hold its top-N). */
+function sourceNdcg(data: RankingData, names: readonly string[], source: string): { feature: number; ndcg: number } {
+  const f = names.indexOf(`${source}:z`);
+  const pred = new Float64Array(data.label.length);
+  for (let r = 0; r < pred.length; r++) pred[r] = data.x[r * data.nFeatures + f];
+  return { feature: f, ndcg: mean(perGroupNdcg(data, pred, 10)) };
 }
 
-/**
- * What an ablation variant keeps: hybrid-no-kg drops kg-profile, kg-embed and the kg-overlap
- * features; hybrid-no-text drops semantic and history-similarity; hybrid-no-cf drops itemknn,
- * ease and bpr (popularity stays).
- */
-export function ablationSources(name: string, allSourceNames: readonly string[]): AblationPlan {
-  const drop = (group: readonly string[]): string[] => allSourceNames.filter((s) => !group.includes(s));
-  switch (name) {
-    case 'hybrid':
-      return { sources: [...allSourceNames], features: {} };
-    case 'hybrid-no-kg':
-      return { sources: drop(ABLATION_GROUPS.kg), features: { kgOverlap: false } };
-    case 'hybrid-no-text':
-      return { sources: drop(ABLATION_GROUPS.text), features: { historySimilarity: false } };
-    case 'hybrid-no-cf':
-      return { sources: drop(ABLATION_GROUPS.cf), features: {} };
-    default:
-      throw new KnowrecError('config', `Unknown hybrid variant '${name}'`, {}, `use one of ${ABLATIONS.join(', ')}`);
+/** The source the trees are boosted from: the best alone on the fitting users (the first on ties). */
+function bestSource(fitData: RankingData, names: readonly string[], sources: readonly HybridSource[]): { name: string | null; feature: number } {
+  let best = -Infinity;
+  let out: { name: string | null; feature: number } = { name: null, feature: -1 };
+  for (const s of sources) {
+    const { feature, ndcg } = sourceNdcg(fitData, names, s.name);
+    if (ndcg > best) {
+      best = ndcg;
+      out = { name: s.name, feature };
+    }
   }
+  return out;
+}
+
+/** Each source alone on the held-out users: the bar the fusion has to clear. */
+function sourceNdcgs(holdData: RankingData, names: readonly string[], sources: readonly HybridSource[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of sources) out[s.name] = sourceNdcg(holdData, names, s.name).ndcg;
+  return out;
+}
+
+/** The chosen tree setting refitted on every group, with the tree count found on the held-out users. */
+function refitTrees(data: RankingData, names: readonly string[], seed: number, options: GbdtOptions, bestTrees: number | null): RankerModel {
+  const trees = bestTrees ?? options.trees ?? GBDT_DEFAULTS.trees;
+  return trees === 0 ? fitGbdt(data, names, seed, { ...options, trees: 1 }).model.truncate(0) : fitGbdt(data, names, seed, { ...options, trees }).model;
 }

@@ -2,11 +2,6 @@
 export {
   HybridScorer,
   HYBRID_DEFAULTS,
-  ABLATIONS,
-  ABLATION_GROUPS,
-  ablationSources,
-  type AblationName,
-  type AblationPlan,
   type Contributions,
   type FeatureContribution,
   type HybridFitReport,
