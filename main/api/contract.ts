@@ -10,6 +10,7 @@
 import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { ErrorCode } from '../core/errors';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -369,176 +370,19 @@ export interface ForgetReport {
   readonly removed: Readonly<Record<string, number>>;
 }
 
+// Requests: requests.ts (zod-free too; schemas.ts validates each).
+export * from './requests';
 
-// ---------------------------------------------------------------------------------------------
-// Requests (schemas.ts validates each; the compiler checks that its output is exactly the type)
-
-/** Largest page a list call may ask for. */
-export const MAX_PAGE = 500;
-/** Most nodes a KG subgraph may ask for. */
-export const MAX_SUBGRAPH_CAP = 2000;
-/** Most hops a KG subgraph may ask for. */
-export const MAX_HOPS = 3;
-/** Most recommendations one call may ask for. */
-export const MAX_RECOMMEND_K = 100;
-/** Language of reasons and sentences. */
-export const LANGS = ['en', 'zh'] as const;
-export type Lang = (typeof LANGS)[number];
-export const PROTOCOLS = ['recbole', 'loo', 'cold-items'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
-export const MAX_SEEDS = 5;
-
-export interface OpenWorkspaceRequest {
-  path: string;
-}
-
-export interface PageRequest {
-  offset: number;
-  limit: number;
-}
-
-export interface ListItemsRequest extends PageRequest {
-  query?: string;
-}
-
-export type ListUsersRequest = PageRequest;
-
-export interface KgSearchRequest {
-  query: string;
-  limit: number;
-}
-
-/** Exactly one of item or entity. */
-export interface KgSubgraphRequest {
-  item?: string;
-  entity?: string;
-  hops: number;
-  relations?: string[];
-  cap: number;
-}
-
-export interface KgItemRequest {
-  item: string;
-}
-
-export interface RecommendRequest {
-  user: string;
-  k: number;
-  lang?: Lang;
-}
-
-/** A query text, picked items, or both. */
-export interface RecommendQueryRequest {
-  query?: string;
-  items?: string[];
-  k: number;
-  lang?: Lang;
-}
-
-export interface ExplainPathRequest {
-  user: string;
-  item: string;
-  cap?: number;
-}
-
-/** Exactly one of dataset (a registry name, verified by SHA-256) or folder (RecBole atomic files). */
-export interface StartImportRequest {
-  dataset?: string;
-  folder?: string;
-  /** The dataset's name when importing a folder (default: the folder's name). */
-  name?: string;
-  pseudonymize?: boolean;
-}
-
-export interface StartEvaluationRequest {
-  protocol: Protocol;
-  models: string[];
-  seeds: number[];
-  k: number;
-  /** Tune hyper-parameters on validation (default true; false is faster). */
-  tune?: boolean;
-}
-
-export interface StartFitRequest {
-  /** Items kept per user in the serving snapshot (default 20). */
-  k?: number;
-  /** Use the active fine-tuned adapter (hybrid-ft) when there is one (default false). */
-  finetuned?: boolean;
-}
-
-export interface StartFinetuneRequest {
-  epochs?: number;
-  learningRate?: number;
-  temperature?: number;
-  weightDecay?: number;
-  dropout?: number;
-  rank?: number;
-  batchSize?: number;
-  patience?: number;
-  seed?: number;
-  /** Train on the interactions (default true) and/or the relevance labels (default true). */
-  useInteractions?: boolean;
-  useLabels?: boolean;
-}
-
-export interface JobIdRequest {
-  id: string;
-}
-
-/** One end of a new fact: exactly one of an item, an entity or a new entity's name (tail only). */
-export interface FactEndRequest {
-  item?: string;
-  entity?: string;
-  name?: string;
-}
-
-export interface KgAddFactRequest {
-  head: FactEndRequest;
-  relation: string;
-  tail: FactEndRequest;
-}
-
-export interface KgRemoveFactRequest {
-  head: string;
-  relation: string;
-  tail: string;
-}
-
-export interface RunIdRequest {
-  id: string;
-}
-
-/** A run, explanations ((user, item) pairs explained from the fitted model), or both. */
-export interface ExportReportRequest {
-  run?: string;
-  explanations?: { user: string; item: string }[];
-  lang?: Lang;
-}
-
-export interface LabelQueueRequest {
-  limit: number;
-}
-
-interface LabelMeta {
-  value: 0 | 1;
-  author?: string;
-  modelVersion?: string | null;
-}
-
-export type AddLabelRequest =
-  | ({ kind: 'relevance'; user: string; item: string } & LabelMeta)
-  | ({ kind: 'fact'; head: string; relation: string; tail: string } & LabelMeta);
-
-export interface ListLabelsRequest extends PageRequest {
-  kind?: 'relevance' | 'fact';
-}
-
-export interface VersionIdRequest {
-  id: string;
-}
-
-export interface ForgetUserRequest {
-  user: string;
+/** A model an evaluation can run, from the one model registry (main/core/models/registry.ts). */
+export interface ModelSummary {
+  readonly name: string;
+  /** baseline, text, kg or hybrid. */
+  readonly kind: string;
+  readonly description: string;
+  /** The models a hybrid combines (empty for single scorers). */
+  readonly sources: readonly string[];
+  /** Option name → help. */
+  readonly options: Readonly<Record<string, string>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,6 +420,7 @@ export const API_DECLARATION = {
 
   startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),
   importReport: method<undefined, ImportReport | null>()('jobs', "The open workspace's last import report (per-file rows, warnings with line numbers)."),
+  listModels: method<undefined, readonly ModelSummary[]>()('jobs', 'The models an evaluation can run: name, kind, description, the sources it combines, option help.'),
   startEvaluation: method<StartEvaluationRequest, JobInfo>()('jobs', 'Evaluates models over seeds; the run is stored in the workspace (see listRuns).'),
   startFit: method<StartFitRequest, JobInfo>()('jobs', 'Fits the serving model `recommend` reads (uses the KG edits and hidden facts).'),
   startFinetune: method<StartFinetuneRequest, JobInfo>()('jobs', 'Fine-tunes the text adapter; the new version is stored (see listModelVersions).'),

@@ -248,6 +248,7 @@ export const apiSchemas = {
     example: 'send {"dataset": "ml-100k"} or {"folder": "/path/to/recbole/folder", "name": "mydata"} (optional "pseudonymize": true)',
   },
   importReport: none,
+  listModels: none,
   startEvaluation: {
     input: StartEvaluationRequestSchema,
     example: `send {"protocol": "recbole", "models": ["pop", "ease"], "seeds": [2020], "k": 10} (optional "tune": false), at most ${MAX_SEEDS} seeds`,

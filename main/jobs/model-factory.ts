@@ -13,17 +13,13 @@ import { defaultModelDir } from '../core/encode/model-dir';
 import { loadTokenizer } from '../core/encode/tokenizer';
 import type { Encoder } from '../core/encode/types';
 import { KgIndex } from '../core/kg';
-import { buildModel, modelEntry, modelNames, tuneOnValidation, type ModelEnvironment } from '../core/models';
+import { buildModel, modelEntry, tuneOnValidation, type ModelEnvironment } from '../core/models';
 import { trainAdapterInWorker } from '../core/train/worker';
 import type { Adapter } from '../core/train/adapter';
 import { activeAdapterVersion, loadAdapter } from '../core/train/versions';
 import { dataHash } from './snapshot';
 import type { FitContext, Scorer } from '../core/types';
 
-/** The registry's model names (core/models/registry.ts). */
-export function knownModels(): string[] {
-  return modelNames();
-}
 
 export interface ModelEnvOptions {
   /**

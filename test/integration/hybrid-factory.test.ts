@@ -12,7 +12,8 @@ import { coldItemRecall, evaluateSplit, splitInteractions } from '../../main/cor
 import type { HybridScorer } from '../../main/core/rank';
 import type { Dataset, Scorer } from '../../main/core/types';
 import { fitContext } from '../../main/jobs/evaluate';
-import { fitModel, knownModels, ModelEnv } from '../../main/jobs/model-factory';
+import { fitModel, ModelEnv } from '../../main/jobs/model-factory';
+import { modelNames } from '../../main/core/models/registry';
 
 const DIRECTORS = 12;
 const FILMS = 6;
@@ -59,7 +60,7 @@ function dataset(): Dataset {
 
 describe('model factory: what the hybrids learn their fusion from (cold-items split)', () => {
   it('hybrid learns on validation, hybrid-stacked on an inner holdout with pseudo-cold items', async () => {
-    expect(knownModels()).toEqual(expect.arrayContaining(['hybrid', 'hybrid-stacked']));
+    expect(modelNames()).toEqual(expect.arrayContaining(['hybrid', 'hybrid-stacked']));
     const ds = dataset();
     const split = splitInteractions(ds.interactions, USERS, N_ITEMS, 'cold-items', 7);
     expect(split.coldItems.length).toBeGreaterThan(2);

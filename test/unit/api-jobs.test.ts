@@ -180,6 +180,20 @@ describe('evaluation job and runs', () => {
     expect(value(await api.listRuns())).toEqual([]);
   });
 
+  it('lists the registry\'s models, each of which startEvaluation accepts', async () => {
+    const models = value(await api.listModels());
+    const names = models.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['pop', 'itemknn', 'ease', 'bpr', 'semantic', 'kg-profile', 'hybrid', 'hybrid-no-kg']));
+    expect(new Set(names).size).toBe(names.length);
+    for (const m of models) expect(m.description.length, m.name).toBeGreaterThan(10);
+    const hybrid = models.find((m) => m.name === 'hybrid');
+    expect(hybrid?.sources).toEqual(expect.arrayContaining(['ease', 'semantic', 'kg-profile']));
+    expect(models.find((m) => m.name === 'hybrid-no-kg')?.sources).not.toContain('kg-profile');
+    expect(Object.keys(models.find((m) => m.name === 'ease')?.options ?? {})).toContain('lambda');
+    const bad = await api.startEvaluation({ protocol: 'recbole', models: ['magic'], seeds: [1], k: 5 });
+    expect(!bad.ok && bad.error.hint).toBe(`known models: ${names.join(', ')}`);
+  });
+
   it('refuses unknown models, repeated seeds and unknown runs with typed errors', async () => {
     const bad = await api.startEvaluation({ protocol: 'recbole', models: ['pop', 'magic'], seeds: [1], k: 5 });
     expect(!bad.ok && bad.error.code).toBe('config');

@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KgEdge, KgNode, KgSubgraph } from '../../main/api';
 import { mergeExpansions } from '../../renderer/src/graph-merge';
-import { KNOWN_MODELS, parseSeeds } from '../../renderer/src/models';
-import { knownModels } from '../../main/jobs/model-factory';
+import { parseSeeds } from '../../renderer/src/models';
 import { addPick, removePick } from '../../renderer/src/report-picks';
 
 const node = (id: string, distance: number, item: string | null = null): KgNode => ({ id, label: id.toUpperCase(), kind: item === null ? 'entity' : 'item', item, distance });
@@ -55,11 +54,6 @@ describe('report picks', () => {
   });
 });
 
-describe('the evaluation form\'s model list', () => {
-  it('offers exactly the models the model factory knows', () => {
-    expect([...KNOWN_MODELS].sort()).toEqual(knownModels().sort());
-  });
-});
 
 describe('parseSeeds', () => {
   it('reads commas and spaces, drops repeats, refuses anything but whole numbers ≥ 0', () => {

@@ -10,7 +10,7 @@ import { type ApiContext, type Opened } from '../context';
 import { guard } from '../result';
 import { findDataset } from '../../core/data';
 import { KnowrecError } from '../../core/errors';
-import { knownModels } from '../../jobs/model-factory';
+import { modelCatalog, modelNames } from '../../core/models/registry';
 import { FINETUNE_SEED, hasCheckpoint } from '../../jobs/job-worker-finetune';
 import { versionName } from '../../core/train/versions';
 
@@ -41,10 +41,12 @@ export function jobMethods(ctx: ApiContext): JobMethods {
 
     importReport: () => guard(async () => (await ctx.ensureOpen()).ws.importReport()),
 
+    listModels: () => guard(() => modelCatalog()),
+
     startEvaluation: (request) =>
       guard(async () => {
         const o = await ctx.ensureOpen();
-        const known = knownModels();
+        const known = modelNames();
         const unknown = request.models.filter((m) => !known.includes(m));
         if (unknown.length > 0) throw new KnowrecError('config', `unknown model ${unknown.map((m) => `"${m}"`).join(', ')}`, {}, `known models: ${known.join(', ')}`);
         if (new Set(request.models).size !== request.models.length) throw new KnowrecError('config', 'a model is listed twice', {}, 'list each model once');

@@ -12,7 +12,7 @@ import { RunDetailView } from '../components/RunDetailView';
 import { RunSelect } from '../components/RunSelect';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
-import { KNOWN_MODELS, parseSeeds, PROTOCOL_NAMES } from '../models';
+import { parseSeeds, PROTOCOL_NAMES } from '../models';
 
 interface EvaluationViewProps {
   readonly api: ApiWithEvents;
@@ -38,6 +38,9 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
   const [left, setLeft] = useState<string | null>(null);
   const [right, setRight] = useState<string | null>(null);
   const [runs, reloadRuns] = useResult(() => api.listRuns(), [api, revision]);
+  // The one model registry, through the Api: names, with their descriptions as tooltips.
+  const [catalog] = useResult(() => api.listModels(), [api]);
+  const modelList = catalog?.ok === true ? catalog.value : [];
   const job = useJob(api, (j) => {
     reloadRuns();
     if (j.result !== null && 'run' in j.result) setCurrent(j.result.run);
@@ -58,7 +61,7 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
     if (models.size === 0) return setFormError('Pick at least one model.');
     if (!Number.isInteger(kk) || kk < 1 || kk > 100) return setFormError('k: a whole number from 1 to 100.');
     setFormError(null);
-    void job.start(api.startEvaluation({ protocol, models: KNOWN_MODELS.filter((m) => models.has(m)), seeds, k: kk, tune }));
+    void job.start(api.startEvaluation({ protocol, models: modelList.map((m) => m.name).filter((m) => models.has(m)), seeds, k: kk, tune }));
   };
   const runList = runs?.ok === true ? runs.value : [];
 
@@ -87,8 +90,10 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
           </div>
           <fieldset className="models">
             <legend>Models</legend>
-            {KNOWN_MODELS.map((m) => (
-              <span key={m} className="check">
+            {catalog?.ok === false && <ErrorNotice error={catalog.error} />}
+            {catalog === null && <p aria-live="polite">Loading the models…</p>}
+            {modelList.map(({ name: m, description }) => (
+              <span key={m} className="check" title={description}>
                 <input id={`eval-model-${m}`} type="checkbox" checked={models.has(m)} onChange={(e) => toggle(m, e.target.checked)} />
                 <label htmlFor={`eval-model-${m}`}>{m}</label>
               </span>
