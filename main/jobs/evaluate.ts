@@ -24,7 +24,7 @@ import { toCsr } from '../core/matrix';
 import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { modelEntry, modelNames } from '../core/models/registry';
-import { fitModel, ModelEnv, type FittedModel } from './model-factory';
+import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -129,13 +129,9 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   for (const m of opts.models) modelEntry(m); // an unknown name is a config error listing the known ones
   const progress = opts.onProgress ?? ((): void => undefined);
   const { dataset, workspace } = openDataset(opts);
-  const env = new ModelEnv({
-    workspace,
-    variant: opts.encoderVariant,
-    lang: opts.lang,
-    modelDir: opts.modelDir,
-    adapterRoot: opts.adapterRoot,
-    split: { protocol: opts.protocol, filtered: opts.minRating !== undefined || opts.kcore !== undefined || opts.splitDir !== undefined },
+  const env = jobModelEnv(workspace, opts, {
+    protocol: opts.protocol,
+    filtered: opts.minRating !== undefined || opts.kcore !== undefined || opts.splitDir !== undefined,
   });
   const { interactions, reports } = applyFilters(dataset, opts);
   let split: Split;

@@ -21,7 +21,7 @@ import type { KgIndex } from '../core/kg';
 import type { Csr, Dataset, Scorer } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { fitContext } from './evaluate';
-import { fitModel, ModelEnv, type FittedModel } from './model-factory';
+import { fitModel, jobModelEnv, type FittedModel } from './model-factory';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot, type SnapshotItem, type SnapshotManifest } from './snapshot';
 
 export {
@@ -65,14 +65,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', opts.seed);
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, progress);
   const model = opts.model ?? 'hybrid';
-  const env = new ModelEnv({
-    workspace,
-    variant: opts.encoderVariant,
-    lang: opts.lang,
-    modelDir: opts.modelDir,
-    adapterRoot: opts.adapterRoot,
-    split: { protocol: 'recbole', filtered: false },
-  });
+  const env = jobModelEnv(workspace, opts, { protocol: 'recbole', filtered: false });
   const cache = new Map<string, Promise<FittedModel>>();
   const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
   try {

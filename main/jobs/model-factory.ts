@@ -39,6 +39,19 @@ export interface ModelEnvOptions {
   readonly lang?: string;
 }
 
+/** What a job's options say about the models' environment (evaluate and fit share it). */
+export interface JobEnvOptions {
+  readonly encoderVariant?: ModelVariant;
+  readonly lang?: string;
+  readonly modelDir?: string;
+  readonly adapterRoot?: string;
+}
+
+/** The model environment of a job on `workspace`, for the split it fits on. */
+export function jobModelEnv(workspace: string | null, opts: JobEnvOptions, split: { readonly protocol: string; readonly filtered: boolean }): ModelEnv {
+  return new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir, adapterRoot: opts.adapterRoot, split });
+}
+
 /** Shared, lazily built resources of one job: the encoder (with cache) and the KG index. */
 export class ModelEnv {
   private encoder: Encoder | null = null;
