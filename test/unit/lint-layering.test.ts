@@ -23,8 +23,8 @@ describe('main/core is the bottom layer', () => {
     expect(await violations('main/core/models/kg-profile/x.ts', "import type { JobInfo } from '../../../jobs/runs';\n")).toHaveLength(1);
   });
 
-  it('refuses the Api, flat files and the api/ folder alike, even as types', async () => {
-    expect(await violations('main/core/x.ts', "import { createApi } from '../api-impl';\n")).toHaveLength(1);
+  it('refuses the Api folder, even as types', async () => {
+    expect(await violations('main/core/x.ts', "import { createApi } from '../api/index';\n")).toHaveLength(1);
     expect(await violations('main/core/rank/x.ts', "import type { Api } from '../../api';\n")).toHaveLength(1);
     expect(await violations('main/core/rank/x.ts', "import { apiSchemas } from '../../api/schemas';\n")).toHaveLength(1);
     expect(await violations('main/core/rank/x.ts', "import { recommend } from '../../api/methods/recommend';\n")).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('main/core is the bottom layer', () => {
   it("allows the core's own modules, its index/ folder included", async () => {
     const code = "import { KnowrecError } from '../errors';\nimport { exactTopK } from '../index/exact';\nimport { readFileSync } from 'node:fs';\n";
     expect(await violations('main/core/models/x.ts', code)).toEqual([]);
-    expect(await violations('main/jobs/x.ts', "import { createApi } from '../api-impl';\nimport { JobRunner } from './runner';\n")).toEqual([]);
+    expect(await violations('main/jobs/x.ts', "import { createApi } from '../api/index';\nimport { JobRunner } from './runner';\n")).toEqual([]);
   });
   it("keeps 'electron' to main/index.ts in all of main/", async () => {
     expect(await violations('main/jobs/x.ts', "import { app } from 'electron';\n")).toHaveLength(1);
@@ -53,7 +53,7 @@ describe('main/core is the bottom layer', () => {
 
 describe('the renderer imports only types from main/ and preload/', () => {
   it('refuses a value from main/ and from preload/', async () => {
-    expect(await violations('renderer/src/views/X.tsx', "import { createApi } from '../../../main/api-impl';\n")).toHaveLength(1);
+    expect(await violations('renderer/src/views/X.tsx', "import { createApi } from '../../../main/api/index';\n")).toHaveLength(1);
     expect(await violations('renderer/src/x.ts', "import { ok } from '../../main/api';\n")).toHaveLength(1);
     expect(await violations('renderer/src/x.ts', "import { buildPreloadApi } from '../../preload/api-proxy';\n")).toHaveLength(1);
   });
@@ -61,13 +61,13 @@ describe('the renderer imports only types from main/ and preload/', () => {
   it('allows `import type` and the contract module', async () => {
     expect(await violations('renderer/src/views/X.tsx', "import type { Api } from '../../../main/api';\n")).toEqual([]);
     expect(await violations('renderer/src/views/X.tsx', "import { type Result } from '../../../main/api/contract';\n")).toEqual([]);
-    expect(await violations('renderer/src/x.ts', "import { buildApiProxy } from '../../main/api-methods';\n")).toEqual([]);
-    expect(await violations('renderer/src/x.ts', "import { API_METHOD_NAMES } from '../../main/api/contract';\n")).toEqual([]);
+    expect(await violations('renderer/src/x.ts', "import { buildApiProxy } from '../../main/api/contract';\n")).toEqual([]);
+    expect(await violations('renderer/src/x.ts', "import { API_METHODS } from '../../main/api/contract';\n")).toEqual([]);
   });
 
   it('holds for the preload too', async () => {
     expect(await violations('preload/x.ts', "import { dispatchApi } from '../main/api';\n")).toHaveLength(1);
-    expect(await violations('preload/x.ts', "import type { Api } from '../main/api';\nimport { EVENT_CHANNEL } from '../main/api-methods';\n")).toEqual([]);
+    expect(await violations('preload/x.ts', "import type { Api } from '../main/api';\nimport { EVENT_CHANNEL } from '../main/api/contract';\n")).toEqual([]);
   });
 });
 
