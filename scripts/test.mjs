@@ -15,5 +15,5 @@ ensureChromium(tag, env);
 const data = ensureDataDir(env);
 console.error(`${tag}: set-up done in ${((Date.now() - started) / 1000).toFixed(0)} s; datasets from ${data ?? '(KNOWREC_DATA_DIR unset: dataset tests will say so)'}`);
 
-for (const step of ['typecheck', 'lint', 'test:unit', 'test:e2e']) run(tag, npm, ['run', step], `npm run ${step}`, env);
+for (const step of ['typecheck', 'lint', 'test:unit', 'test:reliability', 'test:e2e']) run(tag, npm, ['run', step], `npm run ${step}`, env);
 console.error(`${tag}: all steps passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
