@@ -2,10 +2,12 @@
  * RecBole atomic files (.inter, .item, .user, .kg, .link): UTF-8, tab-separated, one header
  * line of `name:type` fields (types token, token_seq, float, float_seq), one row per line.
  * Sequences are space-separated. Blank lines are skipped; CRLF line ends are accepted.
- * An empty float field is read as NaN (missing); anything else that is not a decimal number
- * is an error naming the file, line and column.
+ * An empty float field is read as NaN (missing); anything else that is not a finite decimal
+ * number is an error naming the file, line and column. Fields longer than MAX_FIELD_BYTES and
+ * column names longer than MAX_HEADER_NAME_BYTES are errors.
  */
 import { KnowrecError } from '../errors';
+import { checkSize, echo, MAX_FIELD_BYTES, MAX_HEADER_NAME_BYTES, overLimit } from './limits';
 import { readTextFile } from './text-file';
 
 export type AtomicType = 'token' | 'token_seq' | 'float' | 'float_seq';
@@ -28,10 +30,23 @@ export interface AtomicTable {
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** Parses a decimal number strictly; '' → NaN; anything else → undefined. */
+/**
+ * Parses a decimal number strictly; '' → NaN; anything else → undefined. A well-formed number
+ * beyond the float64 range (1e999) comes back as ±Infinity: callers must refuse it.
+ */
 export function parseDecimal(s: string): number | undefined {
   if (s.length === 0) return NaN;
   return NUMBER.test(s) ? Number(s) : undefined;
+}
+
+/** A number outside the float64 range (e.g. 1e999) at a file position. */
+export function outOfRange(column: string, v: string, file: string, line: number, col: number): KnowrecError {
+  return new KnowrecError(
+    'parse',
+    `the number "${echo(v, 40)}" in column "${echo(column, 40)}" is beyond the float64 range (±1.8e308)`,
+    { file, line, column: col },
+    'numbers must be finite; fix the value or leave it empty if unknown',
+  );
 }
 
 interface Builder {
@@ -70,7 +85,7 @@ export function parseAtomic(text: string, file: string): AtomicTable {
     if (line.length === 0) continue;
     const fields = line.split('\t');
     if (fields.length !== builders.length) {
-      const expected = builders.map((b) => b.name).join(', ');
+      const expected = echo(builders.map((b) => b.name).join(', '));
       const column = Math.min(fields.length, builders.length) + 1;
       throw new KnowrecError(
         'parse',
@@ -104,23 +119,25 @@ function parseHeader(line: string, file: string, lineNo: number): Builder[] {
     if (colon <= 0) {
       throw new KnowrecError(
         'parse',
-        `header field "${f}" is not of the form name:type`,
+        `header field "${echo(f)}" is not of the form name:type`,
         at,
-        `write it as e.g. "${f.length > 0 ? f : 'item_id'}:token"; types are ${ATOMIC_TYPES.join(', ')}`,
+        `write it as e.g. "${f.length > 0 ? echo(f, 40) : 'item_id'}:token"; types are ${ATOMIC_TYPES.join(', ')}`,
       );
     }
     const name = f.slice(0, colon);
     const type = f.slice(colon + 1);
     if (!(ATOMIC_TYPES as readonly string[]).includes(type)) {
-      throw new KnowrecError('parse', `header field "${f}" has unknown type "${type}"`, at, `use one of ${ATOMIC_TYPES.join(', ')}`);
+      throw new KnowrecError('parse', `header field "${echo(f)}" has unknown type "${echo(type, 20)}"`, at, `use one of ${ATOMIC_TYPES.join(', ')}`);
     }
-    if (seen.has(name)) throw new KnowrecError('parse', `column "${name}" is declared twice in the header`, at, 'rename or remove one of them');
+    checkSize(name, MAX_HEADER_NAME_BYTES, 'the column name', at, 'column names are short names such as item_id');
+    if (seen.has(name)) throw new KnowrecError('parse', `column "${echo(name)}" is declared twice in the header`, at, 'rename or remove one of them');
     seen.add(name);
     return { name, type: type as AtomicType, tokens: [], seqs: [], floats: [], floatSeqs: [] };
   });
 }
 
 function addValue(b: Builder, v: string, file: string, line: number, column: number): void {
+  if (overLimit(v, MAX_FIELD_BYTES)) checkSize(v, MAX_FIELD_BYTES, `the value in column "${echo(b.name, 40)}"`, { file, line, column });
   switch (b.type) {
     case 'token':
       b.tokens.push(v);
@@ -131,6 +148,7 @@ function addValue(b: Builder, v: string, file: string, line: number, column: num
     case 'float': {
       const x = parseDecimal(v);
       if (x === undefined) throw badNumber(b.name, v, file, line, column);
+      if (x === Infinity || x === -Infinity) throw outOfRange(b.name, v, file, line, column);
       b.floats.push(x);
       return;
     }
@@ -140,6 +158,7 @@ function addValue(b: Builder, v: string, file: string, line: number, column: num
       for (let i = 0; i < parts.length; i++) {
         const x = parseDecimal(parts[i]);
         if (x === undefined) throw badNumber(b.name, parts[i], file, line, column, i + 1);
+        if (x === Infinity || x === -Infinity) throw outOfRange(b.name, parts[i], file, line, column);
         arr[i] = x;
       }
       b.floatSeqs.push(arr);
@@ -158,7 +177,7 @@ function badNumber(name: string, v: string, file: string, line: number, column: 
   const where = element !== undefined ? ` (element ${element} of the sequence)` : '';
   return new KnowrecError(
     'parse',
-    `expected a number in float column "${name}" but found "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"${where}`,
+    `expected a number in float column "${echo(name, 40)}" but found "${echo(v, 40)}"${where}`,
     { file, line, column },
     'fix the value (decimal notation, e.g. 3 or 4.5; leave it empty if unknown) or declare the column as :token',
   );
@@ -200,10 +219,10 @@ export function optionalFloatColumn(table: AtomicTable, name: string): Float64Ar
 export function requireColumn(table: AtomicTable, name: string, types: readonly AtomicType[]): AtomicColumn {
   const i = table.columns.findIndex((c) => c.name === name);
   if (i < 0) {
-    const have = table.columns.map((c) => `${c.name}:${c.type}`).join(', ');
+    const have = echo(table.columns.map((c) => `${c.name}:${c.type}`).join(', '));
     throw new KnowrecError(
       'validation',
-      `the header has no column "${name}" (it has ${have})`,
+      `the header has no column "${echo(name, 40)}" (it has ${have})`,
       { file: table.file, line: 1 },
       `add a "${name}:${types[0]}" column or rename the matching one`,
     );
@@ -217,8 +236,8 @@ function wrongType(table: AtomicTable, c: AtomicColumn, types: readonly AtomicTy
   const i = table.columns.indexOf(c);
   return new KnowrecError(
     'validation',
-    `column "${c.name}" is declared ${c.type} but must be ${types.join(' or ')}`,
+    `column "${echo(c.name, 40)}" is declared ${c.type} but must be ${types.join(' or ')}`,
     { file: table.file, line: 1, column: i + 1 },
-    `change the header to "${c.name}:${types[0]}"`,
+    `change the header to "${echo(c.name, 40)}:${types[0]}"`,
   );
 }

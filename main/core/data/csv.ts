@@ -1,11 +1,13 @@
 /**
  * CSV/TSV reader (RFC 4180): a header row, fields separated by a delimiter, fields may be
  * double-quoted and then hold delimiters, line breaks and doubled quotes (""). CRLF or LF line
- * ends; blank lines are skipped. Every row must have as many fields as the header.
+ * ends; blank lines are skipped. Every row must have as many fields as the header; header names
+ * are unique and at most MAX_HEADER_NAME_BYTES, fields at most MAX_FIELD_BYTES long.
  * Errors name the file, the line and the column (1-based field number).
  */
 import { extname } from 'node:path';
 import { KnowrecError } from '../errors';
+import { checkSize, echo, MAX_FIELD_BYTES, MAX_HEADER_NAME_BYTES, overLimit } from './limits';
 import { readTextFile } from './text-file';
 
 export interface CsvTable {
@@ -50,10 +52,13 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
     const { fields, quoted } = reader.record();
     if (fields.length === 1 && fields[0].length === 0 && !quoted) continue; // blank line
     if (header === null) {
-      header = fields;
+      header = checkHeader(fields, file, recordLine);
       continue;
     }
     if (fields.length !== header.length) throw fieldCountError(fields, header, delim, file, recordLine);
+    for (let c = 0; c < fields.length; c++) {
+      if (overLimit(fields[c], MAX_FIELD_BYTES)) checkSize(fields[c], MAX_FIELD_BYTES, `the value in column "${echo(header[c], 40)}"`, { file, line: recordLine, column: c + 1 });
+    }
     rows.push(fields);
     lines.push(recordLine);
   }
@@ -66,10 +71,25 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
   return { file, header, rows, lines: Int32Array.from(lines) };
 }
 
+/** Header names: at most MAX_HEADER_NAME_BYTES each, no name twice. */
+function checkHeader(names: string[], file: string, line: number): string[] {
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const at = { file, line, column: i + 1 };
+    checkSize(name, MAX_HEADER_NAME_BYTES, 'the column name', at, 'column names are short names such as userId');
+    const prev = seen.get(name);
+    if (prev !== undefined) {
+      throw new KnowrecError('parse', `column "${echo(name, 40)}" appears twice in the header (columns ${prev + 1} and ${i + 1})`, at, 'rename or remove one of them');
+    }
+    seen.set(name, i);
+  });
+  return names;
+}
+
 function fieldCountError(fields: readonly string[], header: readonly string[], delim: string, file: string, line: number): KnowrecError {
   return new KnowrecError(
     'parse',
-    `expected ${header.length} fields (${header.join(', ')}) but found ${fields.length}`,
+    `expected ${header.length} fields (${echo(header.join(', '))}) but found ${fields.length}`,
     { file, line, column: Math.min(fields.length, header.length) + 1 },
     fields.length > header.length
       ? `fields containing "${delim === '\t' ? '\\t' : delim}" must be double-quoted`
@@ -214,7 +234,7 @@ export function mapColumns<R extends string>(
     if (idx < 0) {
       throw new KnowrecError(
         'validation',
-        `the header has no column "${name}" (mapped to ${role}); it has ${table.header.map((h) => `"${h}"`).join(', ')}`,
+        `the header has no column "${echo(name, 40)}" (mapped to ${role}); it has ${echo(table.header.map((h) => `"${h}"`).join(', '))}`,
         { file: table.file, line: 1 },
         'fix the column mapping or the header',
       );
@@ -224,7 +244,10 @@ export function mapColumns<R extends string>(
   return out;
 }
 
-/** Values of column `col` parsed as numbers; '' → NaN; non-numbers throw with line and column. */
+/**
+ * Values of column `col` parsed as numbers; '' → NaN; non-numbers and numbers beyond the float64
+ * range throw with line and column.
+ */
 export function numericColumn(table: CsvTable, col: number): Float64Array {
   const out = new Float64Array(table.rows.length);
   const re = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
@@ -237,12 +260,21 @@ export function numericColumn(table: CsvTable, col: number): Float64Array {
     if (!re.test(v)) {
       throw new KnowrecError(
         'parse',
-        `expected a number in column "${table.header[col]}" but found "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`,
+        `expected a number in column "${echo(table.header[col], 40)}" but found "${echo(v, 40)}"`,
         { file: table.file, line: table.lines[r], column: col + 1 },
         'fix the value (decimal notation; leave it empty if unknown) or map another column',
       );
     }
-    out[r] = Number(v);
+    const x = Number(v);
+    if (!Number.isFinite(x)) {
+      throw new KnowrecError(
+        'parse',
+        `the number "${echo(v.trim(), 40)}" in column "${echo(table.header[col], 40)}" is beyond the float64 range (±1.8e308)`,
+        { file: table.file, line: table.lines[r], column: col + 1 },
+        'numbers must be finite; fix the value or leave it empty if unknown',
+      );
+    }
+    out[r] = x;
   }
   return out;
 }

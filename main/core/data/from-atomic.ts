@@ -44,6 +44,10 @@ export const RECBOLE_FIELDS: AtomicFields = {
 };
 
 export function atomicInteractions(t: AtomicTable, f: AtomicFields = RECBOLE_FIELDS): RawInteractions {
+  const col = (name: string): number | undefined => {
+    const i = t.columns.findIndex((c) => c.name === name);
+    return i < 0 ? undefined : i + 1;
+  };
   return {
     file: t.file,
     user: tokenColumn(t, f.user),
@@ -51,6 +55,7 @@ export function atomicInteractions(t: AtomicTable, f: AtomicFields = RECBOLE_FIE
     rating: optionalFloatColumn(t, f.rating),
     timestamp: optionalFloatColumn(t, f.timestamp),
     lines: t.lines,
+    columns: { rating: col(f.rating), timestamp: col(f.timestamp) },
   };
 }
 
@@ -92,7 +97,8 @@ export function atomicItems(t: AtomicTable, f: AtomicFields = RECBOLE_FIELDS): R
     text.push(x);
     attributes.push(a);
   }
-  return { file: t.file, id, title, text, attributes, lines: t.lines };
+  const titleColumn = titleCol === undefined ? undefined : t.columns.indexOf(titleCol) + 1;
+  return { file: t.file, id, title, text, attributes, lines: t.lines, titleColumn };
 }
 
 /**

@@ -3,7 +3,9 @@
  * { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' }.
  */
 import { join } from 'node:path';
+import { KnowrecError } from '../errors';
 import { mapColumns, numericColumn, readCsvFile, stringColumn, type CsvTable } from './csv';
+import { echo } from './limits';
 import type { AttributeValue, RawDataset, RawInteractions, RawItems } from './raw';
 
 export interface CsvInteractionMapping {
@@ -12,6 +14,8 @@ export interface CsvInteractionMapping {
   /** Omit for implicit feedback (weight 1). */
   readonly rating?: string;
   readonly timestamp?: string;
+  /** User and item ids must be non-negative integers without leading zeros (MovieLens). */
+  readonly integerIds?: boolean;
 }
 
 export interface CsvListColumn {
@@ -31,6 +35,8 @@ export interface CsvItemMapping {
   readonly text?: readonly string[];
   /** Take "(1995)" at the end of the title as attributes.release_year. */
   readonly yearFromTitle?: boolean;
+  /** Item ids must be non-negative integers without leading zeros (MovieLens). */
+  readonly integerIds?: boolean;
 }
 
 export interface CsvDatasetSpec {
@@ -40,7 +46,7 @@ export interface CsvDatasetSpec {
 
 /** MovieLens "latest" CSV layout (ratings.csv + movies.csv). */
 export const MOVIELENS_CSV: CsvDatasetSpec = {
-  interactions: { file: 'ratings.csv', mapping: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' } },
+  interactions: { file: 'ratings.csv', mapping: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp', integerIds: true } },
   items: {
     file: 'movies.csv',
     mapping: {
@@ -48,20 +54,44 @@ export const MOVIELENS_CSV: CsvDatasetSpec = {
       title: 'title',
       lists: { genres: { attribute: 'genres', separator: '|', ignore: ['(no genres listed)'] } },
       yearFromTitle: true,
+      integerIds: true,
     },
   },
 };
 
 export function csvInteractions(t: CsvTable, m: CsvInteractionMapping): RawInteractions {
-  const cols = mapColumns<'user' | 'item' | 'rating' | 'timestamp'>(t, m, ['user', 'item']);
+  const cols = mapColumns<'user' | 'item' | 'rating' | 'timestamp'>(t, { user: m.user, item: m.item, rating: m.rating, timestamp: m.timestamp }, ['user', 'item']);
+  const user = stringColumn(t, cols.user);
+  const item = stringColumn(t, cols.item);
+  if (m.integerIds === true) {
+    checkIntegerIds(t, user, cols.user);
+    checkIntegerIds(t, item, cols.item);
+  }
   return {
     file: t.file,
-    user: stringColumn(t, cols.user),
-    item: stringColumn(t, cols.item),
+    user,
+    item,
     rating: cols.rating >= 0 ? numericColumn(t, cols.rating) : null,
     timestamp: cols.timestamp >= 0 ? numericColumn(t, cols.timestamp) : null,
     lines: t.lines,
+    columns: { rating: cols.rating >= 0 ? cols.rating + 1 : undefined, timestamp: cols.timestamp >= 0 ? cols.timestamp + 1 : undefined },
   };
+}
+
+const INTEGER_ID = /^(?:0|[1-9][0-9]*)$/;
+
+/** Every non-empty id in column `col` is a non-negative integer without leading zeros. */
+function checkIntegerIds(t: CsvTable, ids: readonly string[], col: number): void {
+  for (let r = 0; r < ids.length; r++) {
+    const v = ids[r];
+    if (v.length === 0 || INTEGER_ID.test(v)) continue;
+    throw new KnowrecError(
+      'validation',
+      `expected an integer id in column "${echo(t.header[col], 40)}" but found "${echo(v, 40)}"`,
+      { file: t.file, line: t.lines[r], column: col + 1 },
+      'ids in this file are non-negative integers without sign, decimals or leading zeros',
+    );
+  }
 }
 
 export function csvItems(t: CsvTable, m: CsvItemMapping): RawItems {
@@ -71,6 +101,7 @@ export function csvItems(t: CsvTable, m: CsvItemMapping): RawItems {
   const textCols = (m.text ?? []).map((name) => ({ idx: mapColumns(t, { c: name }, ['c']).c, name }));
   const used = new Set<number>([cols.id, cols.title, ...listCols.map((c) => c.idx), ...textCols.map((c) => c.idx)]);
   const id = stringColumn(t, cols.id);
+  if (m.integerIds === true) checkIntegerIds(t, id, cols.id);
   const title: string[] = [];
   const text: Record<string, string>[] = [];
   const attributes: Record<string, AttributeValue>[] = [];
@@ -96,7 +127,7 @@ export function csvItems(t: CsvTable, m: CsvItemMapping): RawItems {
     text.push(x);
     attributes.push(a);
   }
-  return { file: t.file, id, title, text, attributes, lines: t.lines };
+  return { file: t.file, id, title, text, attributes, lines: t.lines, titleColumn: cols.title >= 0 ? cols.title + 1 : undefined };
 }
 
 /** Reads a CSV dataset folder laid out as `spec` says. */

@@ -2,9 +2,12 @@
  * N-Triples reader (W3C RDF 1.1 N-Triples): one `subject predicate object .` statement per
  * line; IRIs in <...> (absolute, with \u/\U escapes), blank nodes `_:label`, literals
  * "..." with escapes and an optional @lang or ^^<datatype>; `#` comments and blank lines.
+ * Stricter than the W3C grammar: escapes may not produce control characters other than tab, LF
+ * and CR; IRIs are at most MAX_KG_ID_BYTES and literals at most MAX_FIELD_BYTES long.
  * Errors name the file, the line and the column (1-based character position).
  */
 import { KnowrecError } from '../errors';
+import { echo, isControl, MAX_FIELD_BYTES, MAX_KG_ID_BYTES, overLimit, sizeText, utf8Bytes } from './limits';
 import type { RawTriples } from './raw';
 import { readTextFile } from './text-file';
 
@@ -48,6 +51,11 @@ export function parseNTriples(text: string, file: string): NtTriple[] {
 const IRI_FORBIDDEN = new Set(['<', '"', '{', '}', '|', '^', '`', ' ']);
 const ECHAR: Record<string, string> = { t: '\t', b: '\b', n: '\n', r: '\r', f: '\f', '"': '"', "'": "'", '\\': '\\' };
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** "U+001B" */
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
 
 class LineParser {
   private i = 0;
@@ -102,8 +110,11 @@ class LineParser {
       if (c === '>') break;
       if (c === '\\') {
         const n = this.s[this.i + 1];
-        if (n !== 'u' && n !== 'U') this.fail(`invalid escape "\\${n ?? ''}" in an IRI`, 'only \\uXXXX and \\UXXXXXXXX escapes are allowed in IRIs');
-        value += this.uchar();
+        if (n !== 'u' && n !== 'U') this.fail(`invalid escape "\\${echo(n ?? '', 1)}" in an IRI`, 'only \\uXXXX and \\UXXXXXXXX escapes are allowed in IRIs');
+        const at = this.i;
+        const e = this.uchar();
+        if (e.codePointAt(0)! <= 0x20 || IRI_FORBIDDEN.has(e)) this.fail(`the escape decodes to ${codePoint(e)}, which is not allowed in an IRI`, 'percent-encode it (a space is %20)', at);
+        value += e;
         continue;
       }
       if (IRI_FORBIDDEN.has(c) || c.charCodeAt(0) <= 0x20) {
@@ -116,8 +127,9 @@ class LineParser {
     }
     this.i++; // >
     if (!SCHEME.test(value)) {
-      this.fail(`relative IRI <${value}>`, 'N-Triples needs absolute IRIs with a scheme, e.g. <http://example.org/x>', start);
+      this.fail(`relative IRI <${echo(value)}>`, 'N-Triples needs absolute IRIs with a scheme, e.g. <http://example.org/x>', start);
     }
+    if (overLimit(value, MAX_KG_ID_BYTES)) this.fail(`the IRI is ${utf8Bytes(value)} bytes long; the limit is ${sizeText(MAX_KG_ID_BYTES)}`, 'use shorter IRIs', start);
     return value;
   }
 
@@ -141,20 +153,23 @@ class LineParser {
       if (c === '"') break;
       if (c === '\\') {
         const n = this.s[this.i + 1];
-        if (n === 'u' || n === 'U') {
-          value += this.uchar();
-          continue;
+        const at = this.i;
+        let e: string | undefined;
+        if (n === 'u' || n === 'U') e = this.uchar();
+        else {
+          e = n === undefined ? undefined : ECHAR[n];
+          if (e === undefined) this.fail(`invalid escape "\\${echo(n ?? '', 1)}" in a literal`, 'allowed escapes: \\t \\b \\n \\r \\f \\" \\\' \\\\ \\uXXXX \\UXXXXXXXX');
+          this.i += 2;
         }
-        const e = n === undefined ? undefined : ECHAR[n];
-        if (e === undefined) this.fail(`invalid escape "\\${n ?? ''}" in a literal`, 'allowed escapes: \\t \\b \\n \\r \\f \\" \\\' \\\\ \\uXXXX \\UXXXXXXXX');
+        if (isControl(e.charCodeAt(0))) this.fail(`the escape decodes to the control character ${codePoint(e)}`, 'labels may hold \\t, \\n and \\r but no other control characters', at);
         value += e;
-        this.i += 2;
         continue;
       }
       value += c;
       this.i++;
     }
     this.i++; // "
+    if (overLimit(value, MAX_FIELD_BYTES)) this.fail(`the literal is ${utf8Bytes(value)} bytes long; the limit is ${sizeText(MAX_FIELD_BYTES)}`, 'shorten it', start);
     if (this.s[this.i] === '@') {
       this.i++;
       const m = /^[a-zA-Z]+(?:-[a-zA-Z0-9]+)*/.exec(this.s.slice(this.i));
@@ -179,6 +194,7 @@ class LineParser {
     }
     const cp = parseInt(hex, 16);
     if (cp > 0x10ffff) this.fail(`escape \\U${hex} is beyond the last Unicode code point`);
+    if (cp >= 0xd800 && cp <= 0xdfff) this.fail(`escape \\${long ? 'U' : 'u'}${hex} is a surrogate, not a character`, 'write characters beyond U+FFFF as one \\UXXXXXXXX escape');
     this.i += 2 + len;
     return String.fromCodePoint(cp);
   }
@@ -194,7 +210,9 @@ class LineParser {
   }
 
   private found(): string {
-    return this.i >= this.s.length ? 'the line end' : `"${this.s[this.i]}"`;
+    if (this.i >= this.s.length) return 'the line end';
+    const c = String.fromCodePoint(this.s.codePointAt(this.i)!);
+    return echo(c) !== c ? codePoint(c) : `"${c}"`;
   }
 
   private fail(message: string, hint?: string, at = this.i): never {

@@ -14,6 +14,8 @@ export interface RawInteractions {
   /** null: no timestamp column. NaN entries: empty value. */
   readonly timestamp: Float64Array | null;
   readonly lines: Int32Array;
+  /** 1-based column of the rating and timestamp in the file (for error messages). */
+  readonly columns?: { readonly rating?: number; readonly timestamp?: number };
 }
 
 export interface RawItems {
@@ -23,6 +25,8 @@ export interface RawItems {
   readonly text: readonly Readonly<Record<string, string>>[];
   readonly attributes: readonly Readonly<Record<string, AttributeValue>>[];
   readonly lines: Int32Array;
+  /** 1-based column of the title in the file (for error messages). */
+  readonly titleColumn?: number;
 }
 
 export interface RawUsers {

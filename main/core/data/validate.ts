@@ -1,6 +1,8 @@
 /**
  * Raw tables → a dense-indexed Dataset plus an ImportReport. The rules (docs/data-formats.md):
- * - empty ids and duplicate ids in the item or user file are errors;
+ * - empty ids, ids over the size limit (limits.ts), titles over the limit, ratings beyond the
+ *   float32 range and timestamps beyond ±(2^53 − 1) are errors, as are duplicate ids in the item
+ *   or user file;
  * - duplicate (user, item) interactions: the latest by timestamp is kept (a later row wins a
  *   tie), the others are dropped and counted;
  * - interactions with an item (user) id missing from an existing item (user) file: kept; the
@@ -16,7 +18,8 @@
 import { basename, extname } from 'node:path';
 import { KnowrecError } from '../errors';
 import type { Dataset, ItemRecord, UserRecord } from '../types';
-import type { RawDataset, RawInteractions, RawLinks, RawTriples } from './raw';
+import { checkSize, echo, FLOAT32_MAX, MAX_ID_BYTES, MAX_KG_ID_BYTES, MAX_TITLE_BYTES, overLimit, sizeText, TIMESTAMP_MAX } from './limits';
+import type { RawDataset, RawInteractions, RawItems, RawLinks, RawTriples } from './raw';
 import { ReportBuilder, type FileKind, type ImportReport } from './report';
 
 export interface ValidatedDataset {
@@ -32,6 +35,7 @@ export function validateDataset(raw: RawDataset): ValidatedDataset {
     throw new KnowrecError('validation', 'there are no interactions', { file: inter.file }, 'a dataset needs at least one (user, item) row');
   }
 
+  if (raw.items !== undefined) checkTitles(raw.items);
   const itemRow = catalogRows(raw.items?.id, raw.items?.file, raw.items?.lines, 'item');
   const userRow = catalogRows(raw.users?.id, raw.users?.file, raw.users?.lines, 'user');
   const dense = denseInteractions(inter, userRow, itemRow, rb);
@@ -142,8 +146,8 @@ function denseInteractions(
     const line = inter.lines[r];
     const uid = inter.user[r];
     const iid = inter.item[r];
-    if (uid.length === 0) throw emptyId('user', inter.file, line);
-    if (iid.length === 0) throw emptyId('item', inter.file, line);
+    checkId(uid, 'user', inter.file, line);
+    checkId(iid, 'item', inter.file, line);
     const unknownUser = userRow !== null && !userRow.has(uid);
     const unknownItem = itemRow !== null && !itemRow.has(iid);
     if (unknownUser && !users.has(uid)) createdUsers++;
@@ -158,7 +162,10 @@ function denseInteractions(
   return { users, items, u, it };
 }
 
-/** Ratings (empty or no column → 1) and timestamps (empty or no column → 0), with warnings. */
+/**
+ * Ratings (empty or no column → 1) and timestamps (empty or no column → 0), with warnings.
+ * A rating beyond the float32 range or a timestamp beyond ±TIMESTAMP_MAX is an error.
+ */
 function weightsAndTimes(inter: RawInteractions, rb: ReportBuilder): { rating: Float32Array; ts: Float64Array } {
   const n = inter.user.length;
   const rating = new Float32Array(n);
@@ -172,7 +179,8 @@ function weightsAndTimes(inter: RawInteractions, rb: ReportBuilder): { rating: F
       if (Number.isNaN(v)) {
         rating[r] = 1;
         rb.warn('missing-rating', inter.file, inter.lines[r]);
-      } else rating[r] = v;
+      } else if (Math.abs(v) <= FLOAT32_MAX) rating[r] = v;
+      else throw outOfRange(inter, r, 'rating', v, `±${FLOAT32_MAX.toPrecision(8)}, the float32 range ratings are stored in`);
     }
   }
   if (inter.timestamp === null) {
@@ -181,7 +189,8 @@ function weightsAndTimes(inter: RawInteractions, rb: ReportBuilder): { rating: F
     for (let r = 0; r < n; r++) {
       const v = inter.timestamp[r];
       if (Number.isNaN(v)) rb.warn('missing-timestamp', inter.file, inter.lines[r]);
-      else ts[r] = v;
+      else if (Math.abs(v) <= TIMESTAMP_MAX) ts[r] = v;
+      else throw outOfRange(inter, r, 'timestamp', v, `±${TIMESTAMP_MAX} (2^53 − 1)`);
     }
   }
   return { rating, ts };
@@ -262,9 +271,9 @@ function readTriples(kg: RawTriples, entities: DenseIds, relations: DenseIds, rb
     const h = kg.head[r];
     const rel = kg.relation[r];
     const t = kg.tail[r];
-    if (h.length === 0) throw emptyId('head entity', kg.file, kg.lines[r]);
-    if (rel.length === 0) throw emptyId('relation', kg.file, kg.lines[r]);
-    if (t.length === 0) throw emptyId('tail entity', kg.file, kg.lines[r]);
+    checkId(h, 'head entity', kg.file, kg.lines[r], MAX_KG_ID_BYTES);
+    checkId(rel, 'relation', kg.file, kg.lines[r], MAX_KG_ID_BYTES);
+    checkId(t, 'tail entity', kg.file, kg.lines[r], MAX_KG_ID_BYTES);
     const hi = entities.add(h);
     const ri = relations.add(rel);
     const ti = entities.add(t);
@@ -296,8 +305,8 @@ function readLinks(links: RawLinks | undefined, hasKg: boolean, items: DenseIds,
       const iid = links.item[r];
       const eid = links.entity[r];
       const line = links.lines[r];
-      if (iid.length === 0) throw emptyId('item', links.file, line);
-      if (eid.length === 0) throw emptyId('entity', links.file, line);
+      checkId(iid, 'item', links.file, line);
+      checkId(eid, 'entity', links.file, line, MAX_KG_ID_BYTES);
       const ii = items.get(iid);
       if (ii === undefined) {
         rb.warn('link-unknown-item', links.file, line);
@@ -330,12 +339,12 @@ function catalogRows(
   const rows = new Map<string, number>();
   for (let r = 0; r < ids.length; r++) {
     const id = ids[r];
-    if (id.length === 0) throw emptyId(what, file, lines[r]);
+    checkId(id, what, file, lines[r]);
     const prev = rows.get(id);
     if (prev !== undefined) {
       throw new KnowrecError(
         'validation',
-        `${what} id "${id}" appears twice (lines ${lines[prev]} and ${lines[r]})`,
+        `${what} id "${echo(id)}" appears twice (lines ${lines[prev]} and ${lines[r]})`,
         { file, line: lines[r] },
         `${what} ids must be unique in the ${what} file; merge or remove one of the rows`,
       );
@@ -347,6 +356,31 @@ function catalogRows(
 
 function emptyId(what: string, file: string, line: number): KnowrecError {
   return new KnowrecError('validation', `empty ${what} id`, { file, line }, `every row needs a ${what} id; fill it in or delete the row`);
+}
+
+/** A non-empty id of at most `limit` bytes. */
+function checkId(id: string, what: string, file: string, line: number, limit = MAX_ID_BYTES): void {
+  if (id.length === 0) throw emptyId(what, file, line);
+  if (overLimit(id, limit)) checkSize(id, limit, `the ${what} id`, { file, line }, `${what} ids are at most ${sizeText(limit)}; use a shorter key`);
+}
+
+/** Titles of at most MAX_TITLE_BYTES. */
+function checkTitles(items: RawItems): void {
+  for (let r = 0; r < items.title.length; r++) {
+    const t = items.title[r];
+    if (overLimit(t, MAX_TITLE_BYTES)) {
+      checkSize(t, MAX_TITLE_BYTES, 'the title', { file: items.file, line: items.lines[r], column: items.titleColumn }, 'titles are at most 4 KB; put long text in a description column');
+    }
+  }
+}
+
+function outOfRange(inter: RawInteractions, r: number, what: 'rating' | 'timestamp', v: number, range: string): KnowrecError {
+  return new KnowrecError(
+    'validation',
+    `the ${what} ${v} is out of range (${range})`,
+    { file: inter.file, line: inter.lines[r], column: inter.columns?.[what] },
+    what === 'rating' ? 'ratings are small numbers such as 1 to 5' : 'timestamps are seconds (or milliseconds) since 1970',
+  );
 }
 
 function kindOf(file: string, role: FileKind): FileKind {
