@@ -3,7 +3,7 @@
  * on later runs), from a folder of RecBole atomic files (`--data DIR`), or from an existing
  * workspace file.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
@@ -49,31 +49,28 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
   if (opts.dataDir !== undefined && (opts.dataset === undefined || !isRegistryName(opts.dataset))) {
     const dir = resolve(opts.dataDir);
     const name = opts.dataset ?? basename(dir);
-    const { dataset, report } = loadAtomicFolder(dir, name, { onProgress: opts.onProgress, signal: opts.signal });
-    if (opts.workspace === undefined) return { dataset, workspace: null, report, imported: true };
-    const ws = openWorkspaceFile(opts.workspace);
-    try {
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
-      return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
-    } finally {
-      ws.close();
-    }
+    const loaded = loadAtomicFolder(dir, name, { onProgress: opts.onProgress, signal: opts.signal });
+    if (opts.workspace === undefined) return { ...loaded, workspace: null, imported: true };
+    return importInto(opts.workspace, loaded, opts);
   }
   const name = opts.dataset;
   const path = opts.workspace ?? (name !== undefined ? defaultWorkspacePath(name) : undefined);
   if (path === undefined) throw new KnowrecError('internal', 'no workspace path');
-  const ws = openWorkspaceFile(path);
+  const abs = resolve(path);
+  // Checked (resolved, verified, read, validated) before any file is created or written.
+  const load = (n: string): LoadedDataset => loadRegistryDataset(n, { dataDir: opts.dataDir, onProgress: opts.onProgress, signal: opts.signal });
+  if (!existsSync(abs)) {
+    if (name === undefined) throw new KnowrecError('not-found', 'no workspace file at this path', { file: abs }, 'check the path, or import a dataset with --dataset NAME');
+    return importInto(abs, load(name), opts);
+  }
+  const ws = Workspace.open(abs);
   try {
     const held = ws.getMeta('dataset');
     const hasData = ws.summary().interactions > 0;
     if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
-      const { dataset, report } = loadRegistryDataset(name, {
-        dataDir: opts.dataDir,
-        onProgress: opts.onProgress,
-        signal: opts.signal,
-      });
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
-      return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
+      const loaded = load(name);
+      ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
+      return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
     }
     if (!hasData) {
       throw new KnowrecError('not-found', 'the workspace holds no dataset', { file: ws.path }, 'import one with --dataset NAME');
@@ -85,6 +82,35 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
   }
 }
 
+interface LoadedDataset {
+  readonly dataset: Dataset;
+  readonly report: ImportReport;
+}
+
+/**
+ * Stores a checked dataset in the workspace at `path`, creating it (and its folder) when missing.
+ * A workspace created here is removed again when the import fails, so a refused or cancelled
+ * import leaves no new file behind (an existing one keeps its previous dataset).
+ */
+function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOptions): OpenedDataset {
+  const abs = resolve(path);
+  const created = !existsSync(abs);
+  if (created) mkdirSync(dirname(abs), { recursive: true });
+  let ws: Workspace | null = null;
+  try {
+    ws = created ? Workspace.create(abs) : Workspace.open(abs);
+    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
+    return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
+  } catch (e) {
+    ws?.close();
+    ws = null;
+    if (created) for (const f of [abs, `${abs}-wal`, `${abs}-shm`, `${abs}-journal`]) rmSync(f, { force: true });
+    throw e;
+  } finally {
+    ws?.close();
+  }
+}
+
 function isRegistryName(name: string): boolean {
   try {
     findDataset(name);
@@ -92,10 +118,4 @@ function isRegistryName(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-function openWorkspaceFile(path: string): Workspace {
-  const abs = resolve(path);
-  if (!existsSync(dirname(abs))) mkdirSync(dirname(abs), { recursive: true });
-  return Workspace.openOrCreate(abs);
 }
