@@ -234,6 +234,18 @@ describe('the bad-input corpus', () => {
     expect(() => openDataset({ dataset: 'bad', dataDir: join(dir, 'bad'), workspace: ws, reimport: true })).toThrow(/beyond the float64 range/);
     expect(summaryOf(ws)).toEqual(before);
   });
+
+  it('an import cancelled while storing removes the workspace it created', () => {
+    const dir = join(root, 'cancel');
+    writeTinyDataset(join(dir, 'tiny'));
+    const ws = join(dir, 'ws.sqlite');
+    const ac = new AbortController();
+    const onProgress = (p: { stage: string }): void => {
+      if (p.stage === 'store') ac.abort();
+    };
+    expect(() => openDataset({ dataset: 'tiny', dataDir: join(dir, 'tiny'), workspace: ws, signal: ac.signal, onProgress })).toThrow(/cancelled/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('ws.sqlite'))).toEqual([]);
+  });
 });
 
 function summaryOf(path: string): unknown {
