@@ -1,7 +1,7 @@
 /**
  * Opening a dataset for a job: from a registry name (imported into a workspace, which is reused
  * on later runs), from a folder of RecBole atomic files (`--data DIR`), or from an existing
- * workspace file.
+ * workspace file. Files are checked (sums, reading, validation) before a workspace is written.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
