@@ -52,3 +52,12 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
   });
   res.end(text);
 }
+
+/** A whole HTTP/1.1 response as text, for a socket outside the http server (upgrade, clientError). */
+export function rawResponse(status: number, reason: string, body: string, headers: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${lines.join('')}` +
+    `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}

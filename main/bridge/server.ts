@@ -1,27 +1,35 @@
 /**
- * Browser mode: the same Api over HTTP on 127.0.0.1, guarded by a random token.
+ * Browser mode: the same Api over HTTP on 127.0.0.1. Who may call is checked in guard.ts: Host
+ * must be 127.0.0.1:PORT (else 421), an Origin must be the bridge's own (else 403), and the Api and
+ * the events socket need the session cookie (set by opening the printed `/?token=TOKEN` once,
+ * which redirects 303 to `/`) or `authorization: Bearer TOKEN`.
  *
+ *   GET  /?token=<token> sets the HttpOnly SameSite=Strict session cookie → 303 to the address
+ *                        without the token; a wrong token → 401
  *   POST /api/<method>   body: the method's input as JSON (empty for none)
- *                        header: authorization: Bearer <token>
  *                        → 200 with the method's Result (an Api error is still 200, ok:false)
- *                        → 400 malformed JSON or invalid input, 401 no/wrong token,
- *                          404 unknown method, 405 not POST, 413 body too large
- *   GET  /anything       the built renderer (staticDir), path-traversal safe
+ *                        → 400 malformed JSON or invalid input, 401 no/wrong credential,
+ *                          403 foreign Origin (or the cookie without Origin), 404 unknown method,
+ *                          405 not POST, 413 body too large, 421 wrong Host
+ *   GET  /anything       the built renderer (staticDir), path-traversal safe, no credential
  *
- *   GET  /events?token=<token>   WebSocket (RFC 6455): every ApiEvent as one JSON text frame
- *                        → 401 no/wrong token, 404 other paths, 400 a malformed handshake
+ *   GET  /events         WebSocket (RFC 6455): every ApiEvent as one JSON text frame; same checks
+ *                        as the Api → 401, 403, 421; 404 other paths, 400 a malformed handshake
  *
- * Every error body is a Result ({ok:false, error:{code, message, hint}}) a person can act on.
+ * Every response carries SECURITY_HEADERS (CSP with frame-ancestors 'none', X-Frame-Options,
+ * Referrer-Policy, nosniff). Every Api error body is a Result ({ok:false, error:{code, message,
+ * hint}}) a person can act on.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EVENTS_PATH, type Api, type ApiEvent, type ApiEvents, type Result } from '../api/contract';
 import { dispatchApi, type Dispatched } from '../api/dispatch';
 import { fail } from '../api/result';
 import { KnowrecError } from '../core/errors';
-import { BodyTooLarge, readBody, sendJson } from './http';
+import { checkCaller, checkSite, gateFor, SECURITY_HEADERS, startSession, type Gate, type Refusal } from './guard';
+import { BodyTooLarge, rawResponse, readBody, sendJson, sendText } from './http';
 import { serveStatic } from './static';
 import { acceptUpgrade, handshakeProblem, type WsConnection } from './websocket';
 
@@ -47,8 +55,10 @@ export interface BridgeOptions {
 export interface Bridge {
   readonly host: typeof BRIDGE_HOST;
   readonly port: number;
+  /** `http://127.0.0.1:PORT`: the only Origin the Api and the events socket accept. */
+  readonly origin: string;
   readonly token: string;
-  /** The address to open, token included. */
+  /** The address to open once, token included: it sets the session cookie and redirects to `/`. */
   readonly url: string;
   readonly server: Server;
   /** Open event sockets. */
@@ -62,11 +72,14 @@ export function newToken(): string {
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { port, token } = checkOptions(options);
-  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
-  const events = eventSockets(options.events ?? (hasEvents(options.api) ? options.api : undefined), token);
+  const server = createServer();
+  let known: Gate | null = null;
+  // Requests arrive only once the server listens, so the port is known by then.
+  const gate = (): Gate => (known ??= gateFor(BRIDGE_HOST, (server.address() as AddressInfo).port, token));
+  const events = eventSockets(options.events ?? (hasEvents(options.api) ? options.api : undefined), gate);
 
-  const server = createServer((req, res) => {
-    handle(options, expected, req, res).catch((e: unknown) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(options, gate(), req, res).catch((e: unknown) => {
       // Last line of defence: a handler bug answers 500 and never takes the server down.
       if (!res.headersSent) sendJson(res, 500, fail('internal', `Bridge error: ${e instanceof Error ? e.message : String(e)}`));
       else res.destroy();
@@ -74,17 +87,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
   server.on('upgrade', events.upgrade);
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.end(rawResponse(400, 'Bad Request', 'Bad request', SECURITY_HEADERS));
   });
   await listen(server, port);
 
   const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://${BRIDGE_HOST}:${actualPort}/?token=${token}`;
+  const url = `${gate().origin}/?token=${token}`;
   (options.log ?? ((line: string) => console.log(line)))(`Workbench: ${url}`);
 
   return {
     host: BRIDGE_HOST,
     port: actualPort,
+    origin: gate().origin,
     token,
     url,
     server,
@@ -129,22 +143,25 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-async function handle(options: BridgeOptions, expected: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path === '/api' || path.startsWith('/api/')) await handleApi(options.api, expected, req, res, path.slice('/api/'.length));
-  else await serveStatic(options.staticDir, req, res);
-}
+/** A request target that is not a path (absolute-form, `*`): the bridge is not a proxy. */
+const badTarget: Refusal = { status: 421, reason: 'Misdirected Request', message: 'This workbench is not a proxy', hint: 'request a path such as /' };
 
-async function handleApi(api: Api, expected: Buffer, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-  if (!authorized(req.headers.authorization, expected)) {
-    res.setHeader('www-authenticate', 'Bearer');
-    sendJson(
-      res,
-      401,
-      fail('unauthorized', 'Missing or wrong access token', 'open the full address printed by the workbench; it ends with ?token=...'),
-    );
+async function handle(options: BridgeOptions, gate: Gate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  const target = req.url ?? '/';
+  const path = target.split('?')[0];
+  const isApi = path === '/api' || path.startsWith('/api/');
+  const refused = !target.startsWith('/') ? badTarget : isApi ? checkCaller(gate, req) : checkSite(gate, req);
+  if (refused !== null) {
+    if (isApi) sendJson(res, refused.status, fail('unauthorized', refused.message, refused.hint));
+    else sendText(res, refused.status, `${refused.message}: ${refused.hint}.`);
     return;
   }
+  if (isApi) await handleApi(options.api, req, res, path.slice('/api/'.length));
+  else if (!startSession(gate, req, res)) await serveStatic(options.staticDir, req, res);
+}
+
+async function handleApi(api: Api, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
     sendJson(res, 405, fail('config', `Api calls use POST, not ${req.method ?? '?'}`, `POST /api/${method} with a JSON body`));
@@ -175,7 +192,7 @@ async function handleApi(api: Api, expected: Buffer, req: IncomingMessage, res: 
 }
 
 interface EventSockets {
-  /** The events WebSocket: token from `?token=`, then the RFC 6455 handshake. */
+  /** The events WebSocket: the caller checks (guard.ts), then the RFC 6455 handshake. */
   readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Open event sockets. */
   readonly count: () => number;
@@ -183,8 +200,7 @@ interface EventSockets {
 }
 
 /** The open event sockets; subscribes to `source` when the first one opens. */
-function eventSockets(source: ApiEvents | undefined, token: string): EventSockets {
-  const tokenBytes = Buffer.from(token, 'utf8');
+function eventSockets(source: ApiEvents | undefined, gate: () => Gate): EventSockets {
   const sockets = new Set<WsConnection>();
   let unsubscribe: (() => void) | null = null;
   const broadcast = (event: ApiEvent): void => {
@@ -193,17 +209,17 @@ function eventSockets(source: ApiEvents | undefined, token: string): EventSocket
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', `http://${BRIDGE_HOST}`);
-    const refuse = (status: number, text: string, body: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const refuse = (status: number, reason: string, body: string): void => {
+      socket.end(rawResponse(status, reason, body, SECURITY_HEADERS));
     };
-    if (url.pathname !== EVENTS_PATH) {
-      refuse(404, 'Not Found', `No WebSocket here; events are at ${EVENTS_PATH}?token=...`);
+    const target = req.url ?? '/';
+    const refused = target.startsWith('/') ? checkCaller(gate(), req) : badTarget;
+    if (refused !== null) {
+      refuse(refused.status, refused.reason, `${refused.message}: ${refused.hint}.`);
       return;
     }
-    const given = Buffer.from(url.searchParams.get('token') ?? '', 'utf8');
-    if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes)) {
-      refuse(401, 'Unauthorized', 'Missing or wrong access token: open the full address printed by the workbench; it ends with ?token=...');
+    if (target.split('?')[0] !== EVENTS_PATH) {
+      refuse(404, 'Not Found', `No WebSocket here; events are at ${EVENTS_PATH}`);
       return;
     }
     const problem = handshakeProblem(req);
@@ -211,7 +227,7 @@ function eventSockets(source: ApiEvents | undefined, token: string): EventSocket
       refuse(400, 'Bad Request', `Not a WebSocket handshake: ${problem}`);
       return;
     }
-    const c = acceptUpgrade(req, socket, head, (gone) => sockets.delete(gone));
+    const c = acceptUpgrade(req, socket, head, (gone) => sockets.delete(gone), SECURITY_HEADERS);
     sockets.add(c);
     if (unsubscribe === null && source !== undefined) unsubscribe = source.onEvent(broadcast);
   };
@@ -228,12 +244,6 @@ function eventSockets(source: ApiEvents | undefined, token: string): EventSocket
 
 function hasEvents(api: Api): api is Api & ApiEvents {
   return typeof (api as Partial<ApiEvents>).onEvent === 'function';
-}
-
-function authorized(header: string | undefined, expected: Buffer): boolean {
-  if (header === undefined) return false;
-  const given = Buffer.from(header, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** Empty body: no input. Anything else must be JSON. */

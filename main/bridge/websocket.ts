@@ -114,7 +114,12 @@ export class WsConnection {
   ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('close', () => this.finish());
-    socket.on('end', () => this.finish());
+    // The peer closed its side: close ours too (the socket is half-open otherwise and keeps the
+    // server from closing).
+    socket.on('end', () => {
+      socket.end();
+      this.finish();
+    });
     socket.on('error', () => this.finish());
   }
 
@@ -178,13 +183,21 @@ export class WsConnection {
   }
 }
 
-/** Completes the opening handshake on `socket` (handshakeProblem(req) must be null). */
-export function acceptUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onClose: (c: WsConnection) => void): WsConnection {
+/** Completes the opening handshake on `socket` (handshakeProblem(req) must be null), sending `headers` too. */
+export function acceptUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  onClose: (c: WsConnection) => void,
+  headers: Readonly<Record<string, string>> = {},
+): WsConnection {
   const key = String(req.headers['sec-websocket-key']);
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\n' +
       'Upgrade: websocket\r\n' +
       'Connection: Upgrade\r\n' +
+      extra.join('') +
       `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
   );
   if (head.length > 0) socket.unshift(head);

@@ -1,6 +1,8 @@
 /**
  * The renderer's only way to the workbench: `window.api` inside Electron (set by the preload),
- * else the browser bridge over HTTP with the token from the page address (`?token=`).
+ * else the browser bridge over HTTP. In the page the bridge's HttpOnly session cookie
+ * authenticates (set when the printed `?token=` address was opened; same-origin fetch and the
+ * WebSocket handshake send it): the page never sees the token.
  * It imports only main/api/contract.ts (zod-free: types, the method names, the events path), so
  * nothing of the main process lands in this bundle.
  */
@@ -21,8 +23,8 @@ export type FetchLike = (url: string, init: { method: string; headers: Record<st
 export interface BridgeClientOptions {
   /** Origin of the bridge, e.g. `http://127.0.0.1:5173`; '' for the page's own origin. */
   readonly baseUrl: string;
-  /** The access token, null when the page was opened without one. */
-  readonly token: string | null;
+  /** Outside a browser (tests, CLI): sent as `authorization: Bearer`. In the page: absent (the cookie). */
+  readonly token?: string;
   readonly fetch: FetchLike;
 }
 
@@ -35,22 +37,19 @@ function isResultShaped(body: unknown): boolean {
   return r.ok === false && typeof r.error?.code === 'string' && typeof r.error.message === 'string';
 }
 
-/** The Api over the bridge: POST /api/<method> with a JSON body and a bearer token. */
+/**
+ * The Api over the bridge: POST /api/<method> with a JSON body; the bridge's 401 (no session yet)
+ * comes back as its Result, which says to open the printed address.
+ */
 export function createBridgeApi(options: BridgeClientOptions): Api {
+  const auth: Record<string, string> = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
   const call = async <M extends ApiMethod>(method: M, input?: ApiInput<M>): Promise<ApiResult<M>> => {
-    if (options.token === null || options.token === '') {
-      return failure({
-        code: 'unauthorized',
-        message: 'This page was opened without its access token',
-        hint: 'open the full address printed by `knowrec serve`; it ends with ?token=...',
-      });
-    }
     const url = `${options.baseUrl}/api/${method}`;
     let response: Awaited<ReturnType<FetchLike>>;
     try {
       response = await options.fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+        headers: { ...auth, 'content-type': 'application/json' },
         ...(input === undefined ? {} : { body: JSON.stringify(input) }),
       });
     } catch (e) {
@@ -86,27 +85,23 @@ export interface SocketLike {
 
 export interface BridgeEventsOptions {
   readonly baseUrl: string;
-  readonly token: string | null;
   readonly connect: (url: string) => SocketLike;
   /** Delay before reconnecting after the socket closes (ms); default 1000. */
   readonly retryMs?: number;
 }
 
 /**
- * Events over the bridge's WebSocket (`/events?token=`): one socket shared by all listeners,
+ * Events over the bridge's WebSocket (`/events`, authenticated by the session cookie): one socket shared by all listeners,
  * opened on the first subscription, reconnected after a drop, closed when the last one leaves.
  */
 export function createBridgeEvents(options: BridgeEventsOptions): ApiEvents {
   const listeners = new Set<(event: ApiEvent) => void>();
   let socket: SocketLike | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const wsUrl = (): string => {
-    const http = options.baseUrl === '' ? '' : options.baseUrl;
-    return `${http.replace(/^http/, 'ws')}${EVENTS_PATH}?token=${encodeURIComponent(options.token ?? '')}`;
-  };
+  const wsUrl = `${options.baseUrl.replace(/^http/, 'ws')}${EVENTS_PATH}`;
   const open = (): void => {
-    if (options.token === null || options.token === '' || socket !== null) return;
-    const s = options.connect(wsUrl());
+    if (socket !== null) return;
+    const s = options.connect(wsUrl);
     socket = s;
     s.onmessage = (ev) => {
       if (typeof ev.data !== 'string') return;
@@ -154,11 +149,10 @@ export function createBridgeEvents(options: BridgeEventsOptions): ApiEvents {
 export function createApiClient(win: Pick<Window, 'api' | 'location' | 'fetch'> & { readonly WebSocket?: unknown } = window): Api & ApiEvents {
   if (win.api !== undefined) return win.api;
   const page = new URL(win.location.href);
-  const token = page.searchParams.get('token');
-  const api = createBridgeApi({ baseUrl: page.origin, token, fetch: (url, init) => win.fetch(url, init) });
+  const api = createBridgeApi({ baseUrl: page.origin, fetch: (url, init) => win.fetch(url, init) });
   // The DOM WebSocket satisfies SocketLike (its handlers take wider events than we read).
   const Ws = win.WebSocket as (new (url: string) => SocketLike) | undefined;
   const events: ApiEvents =
-    Ws === undefined ? { onEvent: () => () => undefined } : createBridgeEvents({ baseUrl: page.origin, token, connect: (url) => new Ws(url) });
+    Ws === undefined ? { onEvent: () => () => undefined } : createBridgeEvents({ baseUrl: page.origin, connect: (url) => new Ws(url) });
   return { ...api, onEvent: events.onEvent };
 }

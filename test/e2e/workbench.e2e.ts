@@ -110,6 +110,8 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
 
   it('Datasets: imports ml-100k through the UI with progress, then shows the counts and the validation report', async () => {
     await page.goto(bridge.url);
+    // the printed address set the session cookie and redirected: the token left the address bar
+    expect(page.url()).toBe(`${bridge.origin}/`);
     await expect.poll(() => page.locator('table.summary caption').textContent()).toContain('No dataset imported yet');
     expect(await cell('Users').textContent()).toBe('0');
 

@@ -68,12 +68,34 @@ describe('renderer Api client over the real bridge', () => {
     if (!denied.ok) expect(denied.error.code).toBe('unauthorized');
   });
 
-  it('picks up the token and origin from the page address', async () => {
+  it('in the page: calls the page origin with no token, the session cookie authenticates', async () => {
+    // Open the printed address once, as the browser does: it answers the session cookie.
+    const visit = await fetch(bridge.url, { redirect: 'manual' });
+    expect(visit.status).toBe(303);
+    const cookie = (visit.headers.get('set-cookie') ?? '').split(';')[0];
+    const sent: Record<string, string>[] = [];
     const api = createApiClient({
-      location: { href: `http://127.0.0.1:${bridge.port}/?token=${bridge.token}` } as Location,
-      fetch: (url, init) => fetch(url, init),
+      location: { href: `http://127.0.0.1:${bridge.port}/` } as Location,
+      // what a browser adds to a same-origin POST: its cookie and Origin
+      fetch: (url, init) => {
+        const headers = (init?.headers ?? {}) as Record<string, string>;
+        sent.push(headers);
+        return fetch(url, { ...init, headers: { ...headers, cookie, origin: bridge.origin } });
+      },
     });
     expect(await api.workspaceSummary()).toEqual({ ok: true, value: SUMMARY });
+    expect(sent).toHaveLength(1);
+    expect(Object.keys(sent[0]).map((k) => k.toLowerCase())).not.toContain('authorization');
+  });
+
+  it('in the page without a session: passes the bridge 401 on, with the advice to open the printed address', async () => {
+    const api = createApiClient({ location: { href: `http://127.0.0.1:${bridge.port}/` } as Location, fetch: (url, init) => fetch(url, init) });
+    const r = await api.workspaceSummary();
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('unauthorized');
+      expect(r.error.hint).toContain('?token=');
+    }
   });
 });
 
@@ -81,25 +103,6 @@ describe('renderer Api client without a bridge', () => {
   it('uses window.api when the preload provided it', () => {
     const api = createApiClient({ api: served, location: { href: 'file:///index.html' } as Location, fetch });
     expect(api).toBe(served);
-  });
-
-  it('explains a missing token without calling the network', async () => {
-    let calls = 0;
-    const api = createBridgeApi({
-      baseUrl: 'http://127.0.0.1:1',
-      token: null,
-      fetch: async () => {
-        calls++;
-        return { status: 200, json: async () => ok(SUMMARY) };
-      },
-    });
-    const r = await api.workspaceSummary();
-    expect(calls).toBe(0);
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error.code).toBe('unauthorized');
-      expect(r.error.hint).toContain('?token=');
-    }
   });
 
   it('reports an unreachable bridge and a non-Result reply as errors with advice', async () => {

@@ -1,7 +1,8 @@
 /**
  * The bridge's events WebSocket (RFC 6455, written in main/bridge/websocket.ts), driven by a
- * raw client written here: the handshake's accept key, the token check, events as JSON text
- * frames, ping → pong, and the closing handshake.
+ * raw client written here: the handshake's accept key, the credential check (a Bearer header
+ * here; browsers send the session cookie, see test/reliability/bridge-probes.test.ts), events as
+ * JSON text frames, ping → pong, and the closing handshake.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -106,14 +107,20 @@ function serverFrames(socket: Socket, first: Buffer): () => Promise<{ opcode: nu
   };
 }
 
-function connect(path: string): Promise<Client | { status: number }> {
+function connect(path: string, token: string | null = bridge.token): Promise<Client | { status: number }> {
   const key = randomBytes(16).toString('base64');
   return new Promise((resolve, reject) => {
     const req = request({
       host: '127.0.0.1',
       port: bridge.port,
       path,
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key },
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': key,
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      },
     });
     req.on('upgrade', (res, socket: Socket, head: Buffer) => {
       resolve({ socket, key, accept: String(res.headers['sec-websocket-accept']), next: serverFrames(socket, head) });
@@ -136,14 +143,15 @@ describe('events WebSocket', () => {
     expect(acceptKey('dGhlIHNhbXBsZSBub25jZQ==')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
   });
 
-  it('refuses a connection without the token or with a wrong one (401)', async () => {
-    expect(await connect('/events')).toEqual({ status: 401 });
-    expect(await connect(`/events?token=${'0'.repeat(bridge.token.length)}`)).toEqual({ status: 401 });
+  it('refuses a connection without the token or with a wrong one, also in the URL (401)', async () => {
+    expect(await connect('/events', null)).toEqual({ status: 401 });
+    expect(await connect('/events', '0'.repeat(bridge.token.length))).toEqual({ status: 401 });
+    expect(await connect(`/events?token=${bridge.token}`, null)).toEqual({ status: 401 });
     expect(bridge.clients()).toBe(0);
   });
 
   it('accepts the token, then sends every event as a JSON text frame', async () => {
-    const c = await connect(`/events?token=${bridge.token}`);
+    const c = await connect('/events');
     if ('status' in c) throw new Error(`refused with ${c.status}`);
     expect(c.accept).toBe(createHash('sha1').update(`${c.key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64'));
     await until(() => bridge.clients() === 1);
@@ -180,7 +188,7 @@ describe('events WebSocket', () => {
   });
 
   it('closes with 1002 on an unmasked client frame', async () => {
-    const c = await connect(`/events?token=${bridge.token}`);
+    const c = await connect('/events');
     if ('status' in c) throw new Error(`refused with ${c.status}`);
     c.socket.write(encodeFrame(OPCODE.text, Buffer.from('not masked')));
     const f = await c.next();

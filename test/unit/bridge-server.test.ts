@@ -172,11 +172,12 @@ describe('bridge: Api over HTTP', () => {
     expect(again.status).toBe(200);
   });
 
-  it('refuses WebSocket upgrades without the token, or to another path, and keeps serving', async () => {
+  it('refuses WebSocket upgrades without a credential (a token in the URL is none), or to another path, and keeps serving', async () => {
     const ws = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
     expect((await raw('/events', { headers: ws })).status).toBe(401);
     expect((await raw('/events?token=wrong', { headers: ws })).status).toBe(401);
-    expect((await raw(`/elsewhere?token=${bridge.token}`, { headers: ws })).status).toBe(404);
+    expect((await raw(`/events?token=${bridge.token}`, { headers: ws })).status).toBe(401);
+    expect((await raw('/elsewhere', { headers: { ...ws, authorization: `Bearer ${bridge.token}` } })).status).toBe(404);
     const still = await callApi('version', undefined);
     expect(still.status).toBe(200);
   });
@@ -210,8 +211,9 @@ describe('bridge: binding', () => {
 });
 
 describe('bridge: static files', () => {
-  it('serves the page and its assets without a token', async () => {
-    const page = await raw('/?token=abc');
+  it('serves the page and its assets without a token, and refuses a wrong one', async () => {
+    expect((await raw('/?token=abc')).status).toBe(401);
+    const page = await raw('/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('<title>wb</title>');
