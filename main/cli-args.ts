@@ -8,6 +8,8 @@ export interface FlagSpec {
   readonly short?: string;
   readonly help: string;
   readonly default?: string | boolean;
+  /** A string flag that may be given more than once: the values are joined with ',' (read with `list`). */
+  readonly repeat?: boolean;
 }
 
 export interface CommandSpec {
@@ -21,6 +23,7 @@ export interface CommandSpec {
 export function parseFlags(spec: CommandSpec, argv: readonly string[]): Flags {
   const out: Flags = {};
   const byShort = new Map<string, string>();
+  const given = new Set<string>();
   for (const [name, f] of Object.entries(spec.flags)) {
     if (f.short !== undefined) byShort.set(f.short, name);
     if (f.default !== undefined) out[name] = f.default;
@@ -53,7 +56,9 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): Flags {
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
       throw new KnowrecError('config', `Flag --${name} needs a value`, {}, `usage: ${spec.usage}`);
     }
-    out[name] = value;
+    const before = out[name];
+    out[name] = f.repeat === true && given.has(name) && typeof before === 'string' ? `${before},${value}` : value;
+    given.add(name);
   }
   return out;
 }

@@ -68,10 +68,15 @@ export const FORGET_USER: CommandSpec = {
 export const SERVE: CommandSpec = {
   name: 'serve',
   summary: 'serve the workbench to a browser on 127.0.0.1 (the same Api as the desktop app, token required)',
-  usage: 'knowrec serve --workspace FILE [--port N]',
+  usage: 'knowrec serve --workspace FILE [--port N] [--data-root DIR]...',
   flags: {
     ...DATA_FLAGS,
     port: { type: 'string', help: 'port on 127.0.0.1 (0: any free port)', default: '0' },
+    'data-root': {
+      type: 'string',
+      repeat: true,
+      help: 'a folder the workbench may open workspaces and import from (repeat it, or a comma list); default: the current folder and the user cache (~/.cache/knowrec)',
+    },
     ...HELP_FLAG,
   },
 };

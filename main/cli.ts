@@ -11,10 +11,10 @@
  * Results go to stdout (with --json exactly one JSON document: `recommend --json`, `evaluate
  * --json -`); progress, notes and warnings go to stderr.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from './core/files';
 import { join, resolve } from 'node:path';
-import { createApi } from './api';
+import { createApi, knowrecCacheDir } from './api';
 import { startBridge } from './bridge/server';
 import { Workspace } from './core/store';
 import { KnowrecError } from './core/errors';
@@ -279,17 +279,30 @@ async function cmdServe(flags: Flags): Promise<void> {
     workspace = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: bool(flags, 'reimport') }).workspace ?? undefined;
   }
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE or --dataset NAME');
-  await serveWorkspace(workspace, int(flags, 'port', 0, 0));
+  await serveWorkspace(workspace, int(flags, 'port', 0, 0), dataRoots(flags));
 }
 
-/** Serves the workbench for a workspace on 127.0.0.1 until SIGINT/SIGTERM. */
-async function serveWorkspace(workspace: string, port: number): Promise<void> {
+/** The folders given with --data-root, each an existing folder. */
+function dataRoots(flags: Flags): string[] {
+  return list(flags, 'data-root').map((d) => {
+    const dir = resolve(d);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new KnowrecError('config', '--data-root must name an existing folder', { file: dir }, 'create the folder or fix the path');
+    return dir;
+  });
+}
+
+/**
+ * Serves the workbench for a workspace on 127.0.0.1 until SIGINT/SIGTERM. The Api opens
+ * workspaces and imports only under `dataRoots` (default: the current folder and the user cache).
+ */
+async function serveWorkspace(workspace: string, port: number, dataRoots: readonly string[] = []): Promise<void> {
   const staticDir = join(REPO_ROOT, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
   }
   const path = resolve(workspace);
-  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION });
+  const allowedRoots = dataRoots.length > 0 ? dataRoots.map((d) => resolve(d)) : [process.cwd(), knowrecCacheDir()];
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     const stop = (): void => {

@@ -1,14 +1,26 @@
 /**
  * Electron main entry: the ONLY module that imports 'electron'. It opens the window (isolated,
- * sandboxed renderer) and exposes the Api over IPC, one channel per method, all calling the one
- * implementation from main/api (createApi); Api events go to every window on EVENT_CHANNEL.
+ * sandboxed renderer served as app://knowrec/ from out/renderer) and exposes the Api over IPC,
+ * one channel per method, all calling the one implementation from main/api (createApi); Api
+ * events go to every window on EVENT_CHANNEL. Only the app's own page may call the Api (sender
+ * check), every permission request is denied, and the Api touches only the files the user chose
+ * (userData, the startup workspace, and what File → Open… picks; see main/api/paths.ts).
  *
  * Workspace: `--workspace FILE` (must exist), else `<userData>/workspace.sqlite` (created if missing).
  */
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type OpenDialogOptions } from 'electron';
 import { join } from 'node:path';
-import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, workspacePathFromArgv, type ApiImpl } from './api';
+import { pathToFileURL } from 'node:url';
+import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, fail, workspacePathFromArgv, type ApiImpl } from './api';
+import { APP_SCHEME, APP_URL, appFileFor, devServerOrigin, isTrustedSender } from './app-security';
 import { Workspace } from './core/store';
+
+// Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+
+/** The dev server (electron-vite dev) when not packaged; null: the built page over app://. */
+const DEV_URL = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+const DEV_ORIGIN = devServerOrigin(DEV_URL ?? undefined);
 
 function startupWorkspacePath(): { path: string; isDefault: boolean } {
   const given = workspacePathFromArgv(process.argv);
@@ -16,9 +28,24 @@ function startupWorkspacePath(): { path: string; isDefault: boolean } {
   return { path: join(app.getPath('userData'), 'workspace.sqlite'), isDefault: true };
 }
 
+/** The calling frame's URL and place, null when it is gone (a disposed frame throws on access). */
+function senderOf(event: IpcMainInvokeEvent): { url: string; isTopLevel: boolean } | null {
+  try {
+    const frame = event.senderFrame;
+    return frame === null ? null : { url: frame.url, isTopLevel: frame.parent === null };
+  } catch {
+    return null;
+  }
+}
+
 function registerIpc(api: ApiImpl): void {
   for (const method of API_METHODS) {
-    ipcMain.handle(apiChannel(method), async (_event, input: unknown) => (await dispatchApi(api, method, input)).result);
+    ipcMain.handle(apiChannel(method), async (event, input: unknown) => {
+      if (!isTrustedSender(senderOf(event), DEV_ORIGIN)) {
+        return fail('unauthorized', 'only the workbench page may call the Api', 'reload the KnowRec window');
+      }
+      return (await dispatchApi(api, method, input)).result;
+    });
   }
 }
 
@@ -29,6 +56,55 @@ function forwardEvents(api: ApiImpl): () => void {
       if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
     }
   });
+}
+
+/** Serves out/renderer as app://knowrec/…; anything else (other host, `..`) is a 404. */
+function serveRenderer(): void {
+  const root = join(__dirname, '../renderer');
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = appFileFor(request.url, root);
+    return file === null ? new Response('not found', { status: 404 }) : net.fetch(pathToFileURL(file).toString());
+  });
+}
+
+/** The renderer asks for nothing (camera, notifications, …): every request and check is denied. */
+function denyPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+/** File → Open Workspace… / Allow Import Folder…: a path picked here becomes usable by the Api. */
+function installMenu(api: ApiImpl): void {
+  const pick = async (folder: boolean): Promise<string | null> => {
+    const options: OpenDialogOptions = { properties: [folder ? 'openDirectory' : 'openFile'] };
+    const win = BrowserWindow.getFocusedWindow();
+    const r = await (win === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(win, options));
+    return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+  };
+  const openWorkspace = async (): Promise<void> => {
+    const path = await pick(false);
+    if (path === null) return;
+    api.allowPath(path);
+    const r = await api.openWorkspace({ path });
+    if (!r.ok) dialog.showErrorBox('Cannot open the workspace', `${r.error.message}${r.error.hint !== undefined ? `\n\n${r.error.hint}` : ''}`);
+  };
+  const allowFolder = async (): Promise<void> => {
+    const path = await pick(true);
+    if (path === null) return;
+    api.allowPath(path);
+    await dialog.showMessageBox({ message: 'You can now import from this folder', detail: `${path}\n\nEnter it under Datasets → RecBole folder.` });
+  };
+  const file: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Open Workspace…', accelerator: 'CmdOrCtrl+O', click: () => void openWorkspace() },
+      { label: 'Allow Import Folder…', click: () => void allowFolder() },
+      { type: 'separator' },
+      { role: process.platform === 'darwin' ? 'close' : 'quit' },
+    ],
+  };
+  const mac: MenuItemConstructorOptions[] = process.platform === 'darwin' ? [{ role: 'appMenu' }] : [];
+  Menu.setApplicationMenu(Menu.buildFromTemplate([...mac, file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
 }
 
 function createWindow(): BrowserWindow {
@@ -48,9 +124,7 @@ function createWindow(): BrowserWindow {
   // The renderer talks only to the Api: no new windows, no navigation away from the app.
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (!app.isPackaged && devUrl !== undefined && devUrl !== '') void win.loadURL(devUrl);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  void win.loadURL(DEV_URL ?? APP_URL);
   return win;
 }
 
@@ -68,6 +142,8 @@ function main(): void {
     open: (path) => (path === defaultPath ? Workspace.openOrCreate(path) : Workspace.open(path)),
     workspacePath: startup.path,
     appVersion: app.getVersion(),
+    allowedRoots: [app.getPath('userData')],
+    allowHint: 'choose it with File → Open Workspace… or File → Allow Import Folder…',
   });
   registerIpc(api);
   const stopEvents = forwardEvents(api);
@@ -79,6 +155,9 @@ function main(): void {
     if (process.platform !== 'darwin') app.quit();
   });
   void app.whenReady().then(() => {
+    denyPermissions();
+    serveRenderer();
+    installMenu(api);
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -17,6 +17,7 @@ import { defaultAdapterRoot } from '../core/train/versions';
 import { ModelEnv } from '../jobs/model-factory';
 import { JobRunner, type JobExecutor } from '../jobs/runner';
 import { SqliteJobStore } from '../jobs/job-worker-store';
+import { PathPolicy, folderName } from './paths';
 import { workerExecutor } from '../jobs/job-worker-host';
 import { hasCheckpoint } from '../jobs/job-worker-finetune';
 import type { ApiEvent, WorkspaceSummary } from './contract';
@@ -74,7 +75,18 @@ export interface ApiImplOptions {
    * prepared ONNX encoder in a worker thread, started on first use. Tests pass a small fake.
    */
   readonly encoder?: () => Promise<Encoder>;
+  /**
+   * Folders (or single files) whose contents openWorkspace and startImport may use, checked with
+   * symlinks resolved (see paths.ts); more are added with `allowPath`. The startup workspace is
+   * always allowed. Undefined: any path (trusted in-process callers: tests, the CLI).
+   */
+  readonly allowedRoots?: readonly string[];
+  /** How the user allows another folder, the end of a refusal's hint. */
+  readonly allowHint?: string;
 }
+
+/** The end of a refusal's hint when the owner gives none (the bridge's flag). */
+export const DEFAULT_ALLOW_HINT = 'start `knowrec serve` with --data-root DIR to add a folder';
 
 /** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
 export type TextTools = QueryText;
@@ -116,6 +128,8 @@ export interface ApiContext {
   emit(event: ApiEvent): void;
   /** The encoder for text queries (started on first use, closed with the Api). */
   textTools(o: Opened): Promise<TextTools>;
+  /** `path` resolved, when it lies under the allowed roots; else throws the one refusal. */
+  allowedPath(path: string): string;
 }
 
 
@@ -131,12 +145,20 @@ export class ApiSession implements ApiContext {
   private readonly listeners = new Set<(event: ApiEvent) => void>();
   private readonly executor: JobExecutor;
   private text: { env: ModelEnv | null; tools: Promise<TextTools> } | null = null;
+  /** The paths openWorkspace and startImport may use. */
+  readonly paths: PathPolicy;
 
   constructor(readonly options: ApiImplOptions) {
+    this.paths = new PathPolicy(options.allowedRoots, options.allowHint ?? DEFAULT_ALLOW_HINT);
+    if (options.workspacePath !== null) this.paths.allow(options.workspacePath);
     this.executor = options.executor ?? workerExecutor();
     this.modelDirFor = defaultModelDirFor(options);
     this.adapterRootFor = defaultAdapterRootFor(options);
     this.snapshotFor = snapshotLoader(this.modelDirFor, options.modelDir);
+  }
+
+  allowedPath(path: string): string {
+    return this.paths.check(path);
   }
 
   get closed(): boolean {
@@ -322,11 +344,11 @@ export function snapshotLoader(modelDirFor: (dataset: string) => string, given: 
 }
 
 export function defaultAdapterRootFor(options: ApiImplOptions): (dataset: string) => string {
-  return (dataset) => resolve(options.adapterDir ?? defaultAdapterRoot(dataset));
+  return (dataset) => resolve(options.adapterDir ?? defaultAdapterRoot(folderName(dataset)));
 }
 
 export function defaultModelDirFor(options: ApiImplOptions): (dataset: string) => string {
-  return (dataset) => resolve(options.modelDir ?? defaultModelPath(dataset));
+  return (dataset) => resolve(options.modelDir ?? defaultModelPath(folderName(dataset)));
 }
 
 /** A per-dataset cache entry of `o` (cleared when the dataset changes). */

@@ -24,11 +24,18 @@ export * from './contract';
 export { fail, ok, toApiError } from './result';
 export { dispatchApi, type Dispatched, type DispatchStatus } from './dispatch';
 export type { ApiImplOptions, OpenWorkspace, WorkspaceCounts, WorkspaceLike } from './context';
+export { knowrecCacheDir, OUTSIDE_ROOTS } from './paths';
 
 /** The Api plus its events and lifecycle for its owner (the Electron main process or the bridge command). */
 export interface ApiImpl extends Api, ApiEvents {
   /** Path of the open workspace, null when none is open. */
   currentPath(): string | null;
+  /**
+   * Allows `path` (a file, or a folder and everything under it) from now on, when the Api was
+   * made with `allowedRoots`: for the owner only (main/index.ts after the user picked it in a
+   * dialog), never reachable through the Api's methods.
+   */
+  allowPath(path: string): void;
   close(): void;
 }
 
@@ -46,6 +53,7 @@ export function createApi(options: ApiImplOptions): ApiImpl {
     ...privacyMethods(session),
     onEvent: (listener) => session.onEvent(listener),
     currentPath: () => session.currentPath(),
+    allowPath: (path) => session.paths.allow(path),
     close: () => session.close(),
   };
 }

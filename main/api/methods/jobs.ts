@@ -4,9 +4,10 @@
  * with a typed error instead of as a failed job.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Api, ApiGroupMethod } from '../contract';
 import { type ApiContext, type Opened } from '../context';
+import { folderName } from '../paths';
 import { guard } from '../result';
 import { findDataset } from '../../core/data';
 import { KnowrecError } from '../../core/errors';
@@ -24,19 +25,30 @@ async function datasetName(ctx: ApiContext, o: Opened): Promise<string> {
   return s.dataset;
 }
 
+/** A stored job names its folders; a resumed one may write only where a new one would. */
+function insideAdapterRoot(root: string, spec: { readonly outDir: string; readonly root: string }): void {
+  if (resolve(spec.root) !== root || dirname(resolve(spec.outDir)) !== root) {
+    throw new KnowrecError('validation', 'this job\'s folder is not in the dataset\'s adapter folder', {}, 'start a new fine-tuning job');
+  }
+}
+
 export function jobMethods(ctx: ApiContext): JobMethods {
   return {
     startImport: (request) =>
       guard(async () => {
         const o = await ctx.ensureOpen();
         if (request.dataset !== undefined) findDataset(request.dataset); // unknown names fail here, with the known ones
+        let checked = request;
         if (request.folder !== undefined) {
-          const dir = resolve(request.folder);
+          // Only a folder under the allowed roots; the job gets the resolved path, checked here.
+          const dir = ctx.allowedPath(request.folder);
           if (!existsSync(dir) || !statSync(dir).isDirectory()) {
             throw new KnowrecError('not-found', 'no folder at this path', { file: dir }, 'give the folder holding the RecBole atomic files (<name>.inter, .item, .kg, .link)');
           }
-        }
-        return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request }));
+          folderName(request.name ?? basename(dir));
+          checked = { ...request, folder: dir };
+        } else if (request.name !== undefined) folderName(request.name);
+        return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request: checked }));
       }),
 
     importReport: () => guard(async () => (await ctx.ensureOpen()).ws.importReport()),
@@ -88,6 +100,7 @@ export function jobMethods(ctx: ApiContext): JobMethods {
           throw new KnowrecError('config', `job ${old.id} (${old.kind}, ${old.state}) cannot be resumed`, {}, 'only a cancelled or interrupted fine-tuning job with a checkpoint resumes; start a new job instead');
         }
         const spec = old.spec;
+        if (spec?.kind === 'finetune') insideAdapterRoot(ctx.adapterRootFor(await datasetName(ctx, o)), spec);
         if (spec === null || spec.kind !== 'finetune' || !hasCheckpoint(spec.outDir)) {
           throw new KnowrecError('not-found', `job ${old.id} left no checkpoint to resume from`, {}, 'start a new fine-tuning job');
         }

@@ -19,9 +19,15 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
 
     workspaceSummary: () => guard(async () => session.summaryOf(await session.ensureOpen())),
 
+    // Only a path under the allowed roots (resolved with symlinks) is opened; see ../paths.ts.
     openWorkspace: async (request) => {
       if (session.closed) return fail('internal', 'The Api was closed', 'restart the workbench');
-      return guard(async () => session.summaryOf(await session.switchTo(request.path)));
+      return guard(async () => {
+        const o = await session.switchTo(session.allowedPath(request.path));
+        const summary = await session.summaryOf(o);
+        session.emit({ type: 'workspace', summary });
+        return summary;
+      });
     },
 
     listItems: (request) =>

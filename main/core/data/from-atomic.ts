@@ -158,15 +158,16 @@ export function atomicFolderFiles(dir: string, name: string): { inter: string; i
   };
   const inter = path('inter');
   if (inter === undefined) {
-    let have = '';
+    let others: string[];
     try {
-      have = readdirSync(dir).slice(0, 20).join(', ');
+      // Only other datasets' .inter files are named: the folder's other contents are never listed.
+      others = readdirSync(dir).filter((f) => f.endsWith('.inter')).slice(0, 5).map((f) => f.slice(0, 80).replace(/\p{Cc}/gu, '?'));
     } catch {
       throw new KnowrecError('not-found', `folder does not exist`, { file: dir }, `create it and put ${name}.inter (and optionally .item, .user, .kg, .link) in it`);
     }
     throw new KnowrecError(
       'not-found',
-      `no ${name}.inter in this folder${have.length > 0 ? ` (it has: ${have})` : ' (it is empty)'}`,
+      `no ${name}.inter in this folder${others.length > 0 ? ` (it has ${others.join(', ')})` : ''}`,
       { file: dir },
       `RecBole atomic files are named <dataset>.<kind>; check the dataset name "${name}"`,
     );

@@ -4,14 +4,26 @@
  * this folder take the handle it returns.
  */
 import Database from 'better-sqlite3';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { KnowrecError } from '../errors';
 import { MIGRATIONS, migrate, type Migration } from './schema';
 
 /** An open workspace database. */
 export type Db = Database.Database;
 
-/** Opens `abs` (which must exist when `mustExist`) and brings it to the last of `migrations`. */
+/** `PRAGMA application_id` of a KnowRec workspace ("KnRc"), set when the file is created. */
+export const APPLICATION_ID = 0x4b6e5263;
+const SQLITE_MAGIC = 'SQLite format 3\0';
+/** Tables every KnowRec workspace has had since its first schema version. */
+const OWN_TABLES = ['schema_version', 'meta', 'items', 'interactions'];
+
+/**
+ * Opens `abs` (which must exist when `mustExist`) and brings it to the last of `migrations`.
+ * An existing file is first checked to be a KnowRec workspace (SQLite header, then our
+ * application id, or for files from before it, our tables) and left untouched when it is not.
+ */
 export function openDatabase(abs: string, mustExist: boolean, migrations: readonly Migration[] = MIGRATIONS): Db {
+  const appId = mustExist ? sqliteApplicationId(abs) : APPLICATION_ID;
   let db: Db;
   try {
     db = new Database(abs, { fileMustExist: mustExist });
@@ -19,6 +31,8 @@ export function openDatabase(abs: string, mustExist: boolean, migrations: readon
     throw new KnowrecError('not-found', `cannot open the workspace: ${(e as Error).message}`, { file: abs }, 'check that the folder exists and is writable');
   }
   try {
+    if (!mustExist) db.pragma(`application_id = ${APPLICATION_ID}`);
+    else if (appId !== APPLICATION_ID) checkOwnTables(db, abs);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -34,6 +48,41 @@ export function openDatabase(abs: string, mustExist: boolean, migrations: readon
     throw new KnowrecError('internal', `cannot open the workspace: ${msg}`, { file: abs });
   }
   return db;
+}
+
+const NOT_OURS_HINT = 'open a KnowRec workspace file, or create a new workspace at another path; this file was left as it is';
+
+/** Reads the 100-byte SQLite header of `abs`: its application id, or throws when it is not a SQLite file or another application's. */
+function sqliteApplicationId(abs: string): number {
+  const header = Buffer.alloc(100);
+  let n: number;
+  try {
+    const fd = openSync(abs, 'r');
+    try {
+      n = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new KnowrecError('not-found', `cannot open the workspace: ${(e as Error).message}`, { file: abs }, 'check that the file exists and is readable');
+  }
+  if (n === 0) throw new KnowrecError('parse', 'this file is empty, not a KnowRec workspace', { file: abs }, NOT_OURS_HINT);
+  if (n < header.length || header.toString('latin1', 0, SQLITE_MAGIC.length) !== SQLITE_MAGIC) {
+    throw new KnowrecError('parse', 'this file is not a SQLite database', { file: abs }, NOT_OURS_HINT);
+  }
+  const appId = header.readUInt32BE(68);
+  if (appId !== 0 && appId !== APPLICATION_ID) {
+    throw new KnowrecError('validation', 'this SQLite file is not a KnowRec workspace (it belongs to another application)', { file: abs }, NOT_OURS_HINT);
+  }
+  return appId;
+}
+
+/** A file without our application id (written before it, or foreign) must hold our tables; checked before anything is written. */
+function checkOwnTables(db: Db, abs: string): void {
+  const names = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  if (OWN_TABLES.some((t) => !names.has(t))) {
+    throw new KnowrecError('validation', 'this SQLite file is not a KnowRec workspace (it lacks the KnowRec tables)', { file: abs }, NOT_OURS_HINT);
+  }
 }
 
 /** True for SQLite's "another connection holds the lock" errors. */
