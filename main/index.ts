@@ -4,16 +4,27 @@
  * implementation from main/api (createApi); Api events go to every window on EVENT_CHANNEL.
  *
  * Workspace: `--workspace FILE` (must exist), else `<userData>/workspace.sqlite` (created if missing).
+ * Pseudonym key: sealed by the OS keychain (safeStorage) in `<userData>/pseudonym.key.sealed`.
  */
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage } from 'electron';
 import { join } from 'node:path';
 import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, workspacePathFromArgv, type ApiImpl } from './api';
-import { Workspace } from './core/store';
+import { KnowrecError } from './core/errors';
+import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
 
 function startupWorkspacePath(): { path: string; isDefault: boolean } {
   const given = workspacePathFromArgv(process.argv);
   if (given !== null) return { path: given, isDefault: false };
   return { path: join(app.getPath('userData'), 'workspace.sqlite'), isDefault: true };
+}
+
+/** The pseudonym key, sealed by the OS keychain (safeStorage) in `<userData>/pseudonym.key.sealed`. */
+function keychainPseudonymKey(create: boolean): PseudonymKey | undefined {
+  const plain = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
+  if (!safeStorage.isEncryptionAvailable() || plain) {
+    throw new KnowrecError('config', 'no OS keychain to keep the pseudonym key in', {}, 'import without pseudonymizing, or use `knowrec import --pseudonymize` (a 0600 key file)');
+  }
+  return sealedKeyFile(join(app.getPath('userData'), 'pseudonym.key.sealed'), { seal: (hex) => safeStorage.encryptString(hex), open: (sealed) => safeStorage.decryptString(sealed) }, create);
 }
 
 function registerIpc(api: ApiImpl): void {
@@ -68,6 +79,7 @@ function main(): void {
     open: (path) => (path === defaultPath ? Workspace.openOrCreate(path) : Workspace.open(path)),
     workspacePath: startup.path,
     appVersion: app.getVersion(),
+    pseudonymKey: keychainPseudonymKey,
   });
   registerIpc(api);
   const stopEvents = forwardEvents(api);

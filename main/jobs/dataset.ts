@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
-import { Workspace } from '../core/store';
+import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
 
 export interface OpenDatasetOptions {
@@ -22,6 +22,10 @@ export interface OpenDatasetOptions {
   readonly reimport?: boolean;
   /** Store pseudonyms instead of user ids (default: as the workspace already does). */
   readonly pseudonymize?: boolean;
+  /** The pseudonym key (kept outside the workspace), needed to pseudonymize. */
+  readonly pseudonymKey?: PseudonymKey;
+  /** Quasi-identifiers to drop or generalize (default: the workspace's policy). */
+  readonly attributes?: AttributePolicy;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
 }
@@ -51,9 +55,9 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     const name = opts.dataset ?? basename(dir);
     const { dataset, report } = loadAtomicFolder(dir, name, { onProgress: opts.onProgress, signal: opts.signal });
     if (opts.workspace === undefined) return { dataset, workspace: null, report, imported: true };
-    const ws = openWorkspaceFile(opts.workspace);
+    const ws = openWorkspaceFile(opts.workspace, opts.pseudonymKey);
     try {
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized(), attributes: opts.attributes });
       return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
     } finally {
       ws.close();
@@ -62,7 +66,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
   const name = opts.dataset;
   const path = opts.workspace ?? (name !== undefined ? defaultWorkspacePath(name) : undefined);
   if (path === undefined) throw new KnowrecError('internal', 'no workspace path');
-  const ws = openWorkspaceFile(path);
+  const ws = openWorkspaceFile(path, opts.pseudonymKey);
   try {
     const held = ws.getMeta('dataset');
     const hasData = ws.summary().interactions > 0;
@@ -72,7 +76,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
         onProgress: opts.onProgress,
         signal: opts.signal,
       });
-      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
+      ws.importDataset(dataset, { report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized(), attributes: opts.attributes });
       return { dataset: ws.loadDataset(), workspace: ws.path, report, imported: true };
     }
     if (!hasData) {
@@ -94,8 +98,8 @@ function isRegistryName(name: string): boolean {
   }
 }
 
-function openWorkspaceFile(path: string): Workspace {
+function openWorkspaceFile(path: string, pseudonymKey: PseudonymKey | undefined): Workspace {
   const abs = resolve(path);
   if (!existsSync(dirname(abs))) mkdirSync(dirname(abs), { recursive: true });
-  return Workspace.openOrCreate(abs);
+  return Workspace.openOrCreate(abs, pseudonymKey === undefined ? {} : { pseudonymKey });
 }

@@ -36,7 +36,10 @@ export function jobMethods(ctx: ApiContext): JobMethods {
             throw new KnowrecError('not-found', 'no folder at this path', { file: dir }, 'give the folder holding the RecBole atomic files (<name>.inter, .item, .kg, .link)');
           }
         }
-        return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request }));
+        // the key travels to the job in memory only (never into the jobs table)
+        const key = request.pseudonymize === true || o.ws.users.isPseudonymized() ? ctx.options.pseudonymKey?.(request.pseudonymize === true) : undefined;
+        const pseudonymKey = key?.bytes.toString('hex');
+        return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request, ...(pseudonymKey === undefined ? {} : { pseudonymKey }) }));
       }),
 
     importReport: () => guard(async () => (await ctx.ensureOpen()).ws.importReport()),
