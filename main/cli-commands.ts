@@ -46,21 +46,27 @@ export const EVALUATE: CommandSpec = {
 export const IMPORT: CommandSpec = {
   name: 'import',
   summary: 'import a dataset into a workspace file and print its summary and validation report',
-  usage: 'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize]',
+  usage: 'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]',
   flags: {
     ...DATA_FLAGS,
-    pseudonymize: { type: 'boolean', help: 'store salted-hash pseudonyms instead of user ids (the salt stays in the workspace)' },
+    pseudonymize: { type: 'boolean', help: 'store keyed-hash (HMAC-SHA256) pseudonyms instead of user ids; the key stays outside the workspace' },
+    'key-file': { type: 'string', help: 'pseudonym key file, 0600 (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when missing)' },
+    'drop-attributes': { type: 'string', help: 'comma-separated user attributes not to store, e.g. age,gender,occupation,zip' },
+    generalize: { type: 'boolean', help: 'store age as a decade band (20-29) and zip codes as their first 3 characters' },
     ...HELP_FLAG,
   },
 };
 
 export const FORGET_USER: CommandSpec = {
   name: 'forget-user',
-  summary: "remove a user's interactions, labels and cached vectors from a workspace",
-  usage: 'knowrec forget-user --workspace FILE --user ID',
+  summary: "erase a user from a workspace (rows, free space, WAL) and from the dataset's serving models",
+  usage: 'knowrec forget-user --workspace FILE --user ID [--key-file FILE] [--model DIR] [--adapters DIR]',
   flags: {
     workspace: { type: 'string', help: 'workspace file (.sqlite)' },
-    user: { type: 'string', help: 'user id (as stored, or the original id of a pseudonymized workspace)' },
+    user: { type: 'string', help: 'user id (as stored, or the original id of a pseudonymized workspace: needs its key)' },
+    'key-file': { type: 'string', help: 'pseudonym key file (default $XDG_CONFIG_HOME/knowrec/pseudonym.key when it exists)' },
+    model: { type: 'string', help: 'comma-separated snapshot folders to purge besides the default one and those fitted from the workspace' },
+    adapters: { type: 'string', help: 'comma-separated adapter version folders to mark stale besides the default one' },
     ...HELP_FLAG,
   },
 };
@@ -77,6 +83,7 @@ export const SERVE: CommandSpec = {
       repeat: true,
       help: 'a folder the workbench may open workspaces and import from (repeat it, or a comma list); default: the current folder and the user cache (~/.cache/knowrec)',
     },
+    'key-file': { type: 'string', help: 'pseudonym key file for pseudonymized imports (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when needed)' },
     ...HELP_FLAG,
   },
 };

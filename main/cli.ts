@@ -5,8 +5,8 @@
  *   knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json
  *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
  *   knowrec recommend --dataset ml-100k --items 1,50 -k 10
- *   knowrec import --dataset ml-100k --workspace FILE [--pseudonymize]
- *   knowrec forget-user --workspace FILE --user ID
+ *   knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]
+ *   knowrec forget-user --workspace FILE --user ID [--key-file FILE]
  *   knowrec serve --workspace FILE [--port N]
  * Results go to stdout (with --json exactly one JSON document: `recommend --json`, `evaluate
  * --json -`); progress, notes and warnings go to stderr.
@@ -16,11 +16,12 @@ import { writeFileAtomic } from './core/files';
 import { join, resolve } from 'node:path';
 import { createApi, knowrecCacheDir } from './api';
 import { startBridge } from './bridge/server';
-import { Workspace } from './core/store';
+import { Workspace, type PseudonymKey } from './core/store';
 import { KnowrecError } from './core/errors';
 import type { SplitProtocol } from './core/eval';
 import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
+import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
@@ -29,6 +30,7 @@ import { modelNames } from './core/models/registry';
 import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
+import { staleNote } from './jobs/snapshot';
 import { formatResultsTable } from './jobs/table';
 import { formatEpoch, runFinetune } from './jobs/finetune';
 import { readLabelsCsv } from './core/train/labels-file';
@@ -115,7 +117,18 @@ function cmdImport(flags: Flags): void {
   const workspace = str(flags, 'workspace') ?? (name !== undefined ? defaultWorkspacePath(name) : undefined);
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE');
   const pseudonymize = bool(flags, 'pseudonymize') ? true : undefined;
-  const opened = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: true, pseudonymize, onProgress: progressPrinter(false) });
+  // the key: created by a pseudonymized import, else read when it exists (a re-import of a pseudonymized workspace needs it)
+  const pseudonymKey = pseudonymKeyFor(flags, pseudonymize === true);
+  const opened = openDataset({
+    dataset: name,
+    dataDir: str(flags, 'data'),
+    workspace,
+    reimport: true,
+    pseudonymize,
+    pseudonymKey,
+    attributes: attributePolicyFlags(flags),
+    onProgress: progressPrinter(false),
+  });
   const d = opened.dataset;
   process.stdout.write(
     `workspace ${opened.workspace ?? '(none)'}\n` +
@@ -124,20 +137,6 @@ function cmdImport(flags: Flags): void {
   );
   for (const w of opened.report?.warnings ?? []) {
     process.stderr.write(`warning: ${w.message} (${w.count} rows in ${w.file}${w.lines.length > 0 ? `, lines ${w.lines.join(', ')}` : ''})\n`);
-  }
-}
-
-function cmdForgetUser(flags: Flags): void {
-  const file = str(flags, 'workspace');
-  const user = str(flags, 'user');
-  if (file === undefined || user === undefined) throw new KnowrecError('config', 'forget-user needs a workspace and a user', {}, 'pass --workspace FILE --user ID');
-  const ws = Workspace.open(file);
-  try {
-    const r = ws.users.forget(user);
-    const parts = Object.entries(r.removed).map(([t, n]) => `${n} ${t}`);
-    process.stdout.write(`forgot user ${r.user} in ${ws.path}: removed ${parts.join(', ')}\n`);
-  } finally {
-    ws.close();
   }
 }
 
@@ -184,6 +183,8 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
     }
   }
   const snap = loadSnapshot(dir);
+  const stale = staleNote(snap.manifest);
+  if (stale !== null) process.stderr.write(`note: ${stale}\n`);
   if (name !== undefined && snap.manifest.dataset !== name) {
     throw new KnowrecError('validation', `the model was fitted on '${snap.manifest.dataset}', not '${name}'`, { file: dir }, 'pass the matching --dataset or another --model');
   }
@@ -268,7 +269,7 @@ async function cmdDemo(flags: Flags): Promise<void> {
   });
   process.stdout.write(`\nwrote ${r.files.join(', ')}\nmain job run time: ${r.seconds} s\n`);
   if (flags.serve === false) return;
-  await serveWorkspace(defaultWorkspacePath(dataset), int(flags, 'port', 0, 0));
+  await serveWorkspace(defaultWorkspacePath(dataset), int(flags, 'port', 0, 0), [], (create) => pseudonymKeyFor(flags, create));
 }
 
 async function cmdServe(flags: Flags): Promise<void> {
@@ -279,7 +280,7 @@ async function cmdServe(flags: Flags): Promise<void> {
     workspace = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: bool(flags, 'reimport') }).workspace ?? undefined;
   }
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE or --dataset NAME');
-  await serveWorkspace(workspace, int(flags, 'port', 0, 0), dataRoots(flags));
+  await serveWorkspace(workspace, int(flags, 'port', 0, 0), dataRoots(flags), (create) => pseudonymKeyFor(flags, create));
 }
 
 /** The folders given with --data-root, each an existing folder. */
@@ -295,14 +296,19 @@ function dataRoots(flags: Flags): string[] {
  * Serves the workbench for a workspace on 127.0.0.1 until SIGINT/SIGTERM. The Api opens
  * workspaces and imports only under `dataRoots` (default: the current folder and the user cache).
  */
-async function serveWorkspace(workspace: string, port: number, dataRoots: readonly string[] = []): Promise<void> {
+async function serveWorkspace(
+  workspace: string,
+  port: number,
+  dataRoots: readonly string[] = [],
+  pseudonymKey?: (create: boolean) => PseudonymKey | undefined,
+): Promise<void> {
   const staticDir = join(REPO_ROOT, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
   }
   const path = resolve(workspace);
   const allowedRoots = dataRoots.length > 0 ? dataRoots.map((d) => resolve(d)) : [process.cwd(), knowrecCacheDir()];
-  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots });
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     const stop = (): void => {

@@ -7,13 +7,15 @@
  * (userData, the startup workspace, and what File → Open… picks; see main/api/paths.ts).
  *
  * Workspace: `--workspace FILE` (must exist), else `<userData>/workspace.sqlite` (created if missing).
+ * Pseudonym key: sealed by the OS keychain (safeStorage) in `<userData>/pseudonym.key.sealed`.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type OpenDialogOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type OpenDialogOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, fail, workspacePathFromArgv, type ApiImpl } from './api';
 import { APP_SCHEME, APP_URL, appFileFor, devServerOrigin, isTrustedSender } from './app-security';
-import { Workspace } from './core/store';
+import { KnowrecError } from './core/errors';
+import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
 
 // Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
@@ -26,6 +28,15 @@ function startupWorkspacePath(): { path: string; isDefault: boolean } {
   const given = workspacePathFromArgv(process.argv);
   if (given !== null) return { path: given, isDefault: false };
   return { path: join(app.getPath('userData'), 'workspace.sqlite'), isDefault: true };
+}
+
+/** The pseudonym key, sealed by the OS keychain (safeStorage) in `<userData>/pseudonym.key.sealed`. */
+function keychainPseudonymKey(create: boolean): PseudonymKey | undefined {
+  const plain = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
+  if (!safeStorage.isEncryptionAvailable() || plain) {
+    throw new KnowrecError('config', 'no OS keychain to keep the pseudonym key in', {}, 'import without pseudonymizing, or use `knowrec import --pseudonymize` (a 0600 key file)');
+  }
+  return sealedKeyFile(join(app.getPath('userData'), 'pseudonym.key.sealed'), { seal: (hex) => safeStorage.encryptString(hex), open: (sealed) => safeStorage.decryptString(sealed) }, create);
 }
 
 /** The calling frame's URL and place, null when it is gone (a disposed frame throws on access). */
@@ -144,6 +155,7 @@ function main(): void {
     appVersion: app.getVersion(),
     allowedRoots: [app.getPath('userData')],
     allowHint: 'choose it with File → Open Workspace… or File → Allow Import Folder…',
+    pseudonymKey: keychainPseudonymKey,
   });
   registerIpc(api);
   const stopEvents = forwardEvents(api);

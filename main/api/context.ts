@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import type { JobRepository, KgEditStore, LabelStore, RunStore, UserStore } from '../core/store';
+import type { JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
 import type { ImportReport } from '../core/data';
 import type { Dataset } from '../core/types';
 import type { Encoder } from '../core/encode/types';
@@ -83,6 +83,12 @@ export interface ApiImplOptions {
   readonly allowedRoots?: readonly string[];
   /** How the user allows another folder, the end of a refusal's hint. */
   readonly allowHint?: string;
+  /**
+   * The pseudonym key (kept outside the workspace: a key file, the OS keychain), asked for when
+   * a pseudonymized import (`create`: made when missing) or forgetting a user needs it.
+   * Default: none (such calls say so).
+   */
+  readonly pseudonymKey?: (create: boolean) => PseudonymKey | undefined;
 }
 
 /** The end of a refusal's hint when the owner gives none (the bridge's flag). */

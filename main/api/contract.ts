@@ -168,8 +168,9 @@ export interface ModelInfo {
   readonly created: string;
   /** Items kept per user by the fit. */
   readonly k: number;
-  /** False when the workspace's interactions differ from those the model was fitted on. */
+  /** False when the workspace's data differ from the fit's; `stale` says why when a user it saw was forgotten. */
   readonly dataMatches: boolean;
+  readonly stale?: string;
 }
 
 export interface Recommendations {
@@ -366,8 +367,12 @@ export interface ModelVersion {
 
 export interface ForgetReport {
   readonly user: string;
-  /** Rows removed per table. */
+  /** Rows removed per table (and `snapshot_entries`: the user's lists removed from serving snapshots). */
   readonly removed: Readonly<Record<string, number>>;
+  /** True when the freed space was overwritten and the WAL emptied. */
+  readonly compacted: boolean;
+  /** Snapshot folders and adapter versions now marked stale (fitted with the user's data). */
+  readonly stale: readonly string[];
 }
 
 // Requests: requests.ts (zod-free too; schemas.ts validates each).
@@ -447,7 +452,7 @@ export const API_DECLARATION = {
   listModelVersions: method<undefined, readonly ModelVersion[]>()('finetune', 'Fine-tuned adapter versions, newest first.'),
   activateModelVersion: method<VersionIdRequest, ModelVersion>()('finetune', 'Makes a fine-tuned version the active one.'),
 
-  forgetUser: method<ForgetUserRequest, ForgetReport>()('privacy', "Removes the user's interactions, labels and cached vectors from the workspace."),
+  forgetUser: method<ForgetUserRequest, ForgetReport>()('privacy', "Erases the user from the workspace (rows, free space, WAL) and the dataset's serving snapshots."),
 };
 
 export type ApiMethod = keyof typeof API_DECLARATION;

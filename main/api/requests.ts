@@ -76,7 +76,12 @@ export interface StartImportRequest {
   folder?: string;
   /** The dataset's name when importing a folder (default: the folder's name). */
   name?: string;
+  /** Keyed-hash pseudonyms instead of user ids (the key is the app's, kept outside the workspace). */
   pseudonymize?: boolean;
+  /** User attributes not to store (e.g. age, gender, occupation, zip). */
+  dropAttributes?: string[];
+  /** Age as a decade band, zip codes cut to 3 characters. */
+  generalize?: boolean;
 }
 
 export interface StartEvaluationRequest {

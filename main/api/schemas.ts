@@ -107,6 +107,8 @@ const StartImportRequestSchema = z
     /** … named so (default: the folder's name). */
     name: datasetName.optional(),
     pseudonymize: z.boolean({ error: 'pseudonymize must be true or false' }).optional(),
+    dropAttributes: z.array(z.string().min(1).max(100), { error: 'dropAttributes must be a list of attribute names' }).max(50).optional(),
+    generalize: z.boolean({ error: 'generalize must be true or false' }).optional(),
   })
   .refine((r) => (r.dataset === undefined) !== (r.folder === undefined), { error: 'give exactly one of dataset or folder' });
 

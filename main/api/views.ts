@@ -8,7 +8,7 @@ import type { ItemCard, KgEdge, KgHit, KgNode, KgRelationCount, KgSubgraph, KgSu
 import { KnowrecError } from '../core/errors';
 import { humanizeRelation, inverseRelation, type KgIndex, type KgPath, type SubgraphCenter } from '../core/kg';
 import type { Dataset } from '../core/types';
-import type { Snapshot } from '../jobs/snapshot';
+import { staleNote, type Snapshot } from '../jobs/snapshot';
 
 export function kgSearchView(kg: KgIndex, query: string, limit: number): KgHit[] {
   return kg.searchEntities(query, limit).map((h) => ({
@@ -127,6 +127,7 @@ export function recommendView(o: RecommendViewInput): Recommendations {
       created: snapshot.manifest.created,
       k: snapshot.manifest.k,
       dataMatches: snapshot.manifest.data_sha256 === o.dataSha256,
+      ...(snapshot.manifest.stale === undefined ? {} : { stale: staleNote(snapshot.manifest) ?? '' }),
     },
   };
 }

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
-import { Workspace } from '../core/store';
+import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
 
 export interface OpenDatasetOptions {
@@ -22,6 +22,10 @@ export interface OpenDatasetOptions {
   readonly reimport?: boolean;
   /** Store pseudonyms instead of user ids (default: as the workspace already does). */
   readonly pseudonymize?: boolean;
+  /** The pseudonym key (kept outside the workspace), needed to pseudonymize. */
+  readonly pseudonymKey?: PseudonymKey;
+  /** Quasi-identifiers to drop or generalize (default: the workspace's policy). */
+  readonly attributes?: AttributePolicy;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
 }
@@ -63,13 +67,13 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     if (name === undefined) throw new KnowrecError('not-found', 'no workspace file at this path', { file: abs }, 'check the path, or import a dataset with --dataset NAME');
     return importInto(abs, load(name), opts);
   }
-  const ws = Workspace.open(abs);
+  const ws = Workspace.open(abs, keyOption(opts));
   try {
     const held = ws.getMeta('dataset');
     const hasData = ws.summary().interactions > 0;
     if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
       const loaded = load(name);
-      ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
+      ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized(), attributes: opts.attributes });
       return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
     }
     if (!hasData) {
@@ -98,8 +102,8 @@ function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOption
   if (created) mkdirSync(dirname(abs), { recursive: true });
   let ws: Workspace | null = null;
   try {
-    ws = created ? Workspace.create(abs) : Workspace.open(abs);
-    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized() });
+    ws = created ? Workspace.create(abs, keyOption(opts)) : Workspace.open(abs, keyOption(opts));
+    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized(), attributes: opts.attributes });
     return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
   } catch (e) {
     ws?.close();
@@ -118,4 +122,8 @@ function isRegistryName(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+function keyOption(opts: OpenDatasetOptions): { pseudonymKey?: PseudonymKey } {
+  return opts.pseudonymKey === undefined ? {} : { pseudonymKey: opts.pseudonymKey };
 }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { splitInteractions } from '../core/eval';
 import { evaluateSplit } from '../core/eval/evaluate';
@@ -26,6 +26,7 @@ import { KgIndex } from '../core/kg';
 import type { Dataset, Progress, Scorer } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { fitContext } from './evaluate';
+import { ADAPTER_ROOTS_META_KEY, recordFolder } from './forget';
 import { ModelEnv } from './model-factory';
 import { dataHash } from './snapshot';
 
@@ -176,6 +177,8 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
     if (train === null) throw new KnowrecError('internal', 'fine-tune: the scorer trained nothing');
     const meta = adapterMeta(dataset, seed, base, train, opts.labels ?? [], (performance.now() - t0) / 1000, created);
     saveAdapter(outDir, train.adapter, meta);
+    // so that forgetting a user reaches this version too
+    if (workspace !== null) recordFolder(workspace, ADAPTER_ROOTS_META_KEY, dirname(outDir));
     rmSync(checkpointPath, { force: true });
     progress({ stage: 'finetune', message: `saved ${outDir}` });
     return {

@@ -22,6 +22,7 @@ import type { Csr, Dataset, Scorer } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { fitContext } from './evaluate';
 import { fitModel, jobModelEnv, type FittedModel } from './model-factory';
+import { recordFolder, SNAPSHOTS_META_KEY } from './forget';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot, type SnapshotItem, type SnapshotManifest } from './snapshot';
 
 export {
@@ -112,6 +113,8 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
     const snapshot: Snapshot = { manifest, recommendations };
     const path = opts.out !== undefined ? resolve(opts.out) : null;
     if (path !== null) saveSnapshot(path, snapshot);
+    // so that forgetting a user reaches this snapshot too
+    if (path !== null && workspace !== null) recordFolder(workspace, SNAPSHOTS_META_KEY, path);
     return { snapshot, path, dataset };
   } finally {
     await env.close();

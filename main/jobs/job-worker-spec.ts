@@ -21,7 +21,12 @@ interface SpecBase {
 }
 
 export type JobSpec =
-  | (SpecBase & { readonly kind: 'import'; readonly request: StartImportRequest })
+  | (SpecBase & {
+      readonly kind: 'import';
+      readonly request: StartImportRequest;
+      /** The pseudonym key (hex) when the import pseudonymizes: in memory only, never stored (storableSpec). */
+      readonly pseudonymKey?: string;
+    })
   | (SpecBase & {
       readonly kind: 'evaluate';
       readonly request: StartEvaluationRequest;
@@ -46,6 +51,12 @@ export type JobSpec =
       /** True when continuing from outDir's checkpoint (a resumed job). */
       readonly resume?: boolean;
     });
+
+/** The spec as the jobs table keeps it: without the pseudonym key. */
+export function storableSpec(spec: JobSpec | null): JobSpec | null {
+  if (spec === null || spec.kind !== 'import' || spec.pseudonymKey === undefined) return spec;
+  return { id: spec.id, workspace: spec.workspace, kind: spec.kind, request: spec.request };
+}
 
 /** What a finished job produced (JobInfo.result without null). */
 export type JobResult = NonNullable<JobInfo['result']>;

@@ -7,7 +7,7 @@
 import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api/contract';
 import { KnowrecError } from '../core/errors';
 import type { JobRepository, JobRow } from '../core/store';
-import type { JobSpec } from './job-worker-spec';
+import { storableSpec, type JobSpec } from './job-worker-spec';
 
 /** A job as stored: what the Api shows plus the request it was started with. */
 export interface StoredJob extends JobInfo {
@@ -63,7 +63,7 @@ export class SqliteJobStore implements JobStoreLike {
       request: job.request,
       resumable: job.resumable,
       resumeOf: job.resumeOf,
-      spec: job.spec,
+      spec: storableSpec(job.spec),
     };
     return this.rows.save({ id: job.id, kind: job.kind, state: job.state, created: job.created, updated: job.updated, progress: job.progress, json: JSON.stringify(json) });
   }

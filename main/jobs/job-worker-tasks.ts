@@ -5,7 +5,8 @@
 import { basename, resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../core/errors';
 import { loadAtomicFolder, loadRegistryDataset } from '../core/data';
-import { Workspace } from '../core/store';
+import { attributePolicy, keyFromBytes, Workspace } from '../core/store';
+import type { StartImportRequest } from '../api/contract';
 import type { Dataset, Progress } from '../core/types';
 import type { ImportReport } from '../core/data/report';
 import { runFit } from './fit';
@@ -22,7 +23,7 @@ export async function runTask(spec: JobSpec, ctx: TaskContext): Promise<JobResul
   throwIfAborted(ctx.signal);
   switch (spec.kind) {
     case 'import':
-      return runImportTask(spec.workspace, spec.request, ctx);
+      return runImportTask(spec.workspace, spec.request, ctx, spec.pseudonymKey);
     case 'evaluate':
       return runEvaluationTask(spec.workspace, spec.id, spec.request, ctx, spec.adapterRoot);
     case 'fit':
@@ -39,13 +40,10 @@ function describe(p: Progress): string {
 
 /**
  * Reads and validates a registry dataset or a RecBole folder, then stores it in one transaction
- * (user ids pseudonymized when asked). Returns the per-file import report.
+ * (user ids pseudonymized with `pseudonymKey` (hex) when asked or when the workspace already
+ * is; quasi-identifiers dropped or generalized when asked). Returns the per-file import report.
  */
-export function runImportTask(
-  workspace: string,
-  request: { readonly dataset?: string; readonly folder?: string; readonly name?: string; readonly pseudonymize?: boolean },
-  ctx: TaskContext,
-): ImportReport {
+export function runImportTask(workspace: string, request: StartImportRequest, ctx: TaskContext, pseudonymKey?: string): ImportReport {
   const onProgress = (p: Progress): void => ctx.progress(p.stage === 'store' ? (p.fraction ?? null) : null, describe(p));
   let loaded: { dataset: Dataset; report: ImportReport };
   if (request.dataset !== undefined) loaded = loadRegistryDataset(request.dataset, { onProgress, signal: ctx.signal });
@@ -54,9 +52,11 @@ export function runImportTask(
     loaded = loadAtomicFolder(dir, request.name ?? basename(dir), { onProgress, signal: ctx.signal });
   } else throw new KnowrecError('config', 'give a registry dataset name or a folder', {}, 'send {"dataset": "ml-100k"}');
   throwIfAborted(ctx.signal);
-  const ws = Workspace.open(workspace);
+  const ws = Workspace.open(workspace, pseudonymKey === undefined ? {} : { pseudonymKey: keyFromBytes(Buffer.from(pseudonymKey, 'hex')) });
   try {
-    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize: request.pseudonymize === true });
+    const attributes = request.dropAttributes === undefined && request.generalize === undefined ? undefined : attributePolicy(request.dropAttributes, request.generalize);
+    const pseudonymize = request.pseudonymize ?? ws.users.isPseudonymized();
+    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize, attributes });
     return ws.importReport() ?? loaded.report;
   } finally {
     ws.close();

@@ -126,7 +126,8 @@ export interface FittedModel {
 /**
  * The active adapter version when it may score this fit context without leaking: trained on the
  * same data (hash), protocol and seed, without filters — so its training pairs came from this
- * split's train part and its early stopping from this split's valid part. Null otherwise.
+ * split's train part and its early stopping from this split's valid part, and not stale (a user
+ * whose data it saw was forgotten). Null otherwise.
  */
 export function usableActiveAdapter(options: Pick<ModelEnvOptions, 'adapterRoot' | 'split'>, ctx: FitContext): { version: string; adapter: Adapter } | null {
   const root = options.adapterRoot;
@@ -135,7 +136,7 @@ export function usableActiveAdapter(options: Pick<ModelEnvOptions, 'adapterRoot'
   const version = activeAdapterVersion(root);
   if (version === null) return null;
   const { adapter, meta } = loadAdapter(join(root, version));
-  const same = meta.protocol.name === split.protocol && meta.protocol.seed === ctx.seed && meta.data_sha256 === dataHash(ctx.dataset);
+  const same = meta.stale === undefined && meta.protocol.name === split.protocol && meta.protocol.seed === ctx.seed && meta.data_sha256 === dataHash(ctx.dataset);
   return same ? { version, adapter } : null;
 }
 

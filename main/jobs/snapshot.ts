@@ -3,6 +3,11 @@
  * job and read by `recommend` and the Api. Saving is atomic: the snapshot is written to a
  * temporary folder beside DIR and swapped in by renames, so a crash mid-save leaves the previous
  * model intact. No model code here, so readers (the Api) load nothing heavy.
+ *
+ * Forgetting a user (main/jobs/forget.ts) removes the user's entry from every snapshot of the
+ * dataset it knows (the folders a fit from the workspace recorded in its meta, the default
+ * folder, the Api's) and marks the snapshot stale: the other users' lists were fitted with the
+ * forgotten user's data, so the manifest says so (`stale`) until the next fit replaces it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +41,8 @@ export interface SnapshotManifest {
   readonly metrics: { readonly valid: Record<string, number>; readonly test: Record<string, number> };
   readonly fit_seconds: number;
   readonly created: string;
+  /** Set when a user whose data the fit used was forgotten since (the user's entry is gone). */
+  readonly stale?: { readonly since: string; readonly reason: string };
 }
 
 export interface Snapshot {
@@ -80,4 +87,31 @@ export function loadSnapshot(dir: string): Snapshot {
   }
   const recommendations = JSON.parse(readFileSync(join(dir, 'recommendations.json'), 'utf8')) as Record<string, SnapshotItem[]>;
   return { manifest, recommendations };
+}
+
+/**
+ * Removes the entries of `ids` from the snapshot in `dir` and marks it stale (atomic rewrite).
+ * Null when `dir` holds no snapshot of `dataset`; else the number of entries removed.
+ */
+export function forgetInSnapshot(dir: string, dataset: string, ids: readonly string[], reason: string): number | null {
+  if (!existsSync(join(dir, 'manifest.json'))) return null;
+  const snap = loadSnapshot(dir);
+  if (snap.manifest.dataset !== dataset) return null;
+  const recommendations: Record<string, readonly SnapshotItem[]> = { ...snap.recommendations };
+  let removed = 0;
+  for (const id of new Set(ids)) {
+    if (Object.prototype.hasOwnProperty.call(recommendations, id)) {
+      delete recommendations[id];
+      removed++;
+    }
+  }
+  if (removed === 0 && snap.manifest.stale !== undefined) return 0;
+  const manifest: SnapshotManifest = { ...snap.manifest, users: snap.manifest.users - removed, stale: { since: new Date().toISOString(), reason } };
+  saveSnapshot(dir, { manifest, recommendations });
+  return removed;
+}
+
+/** A line on a stale snapshot for people (null when it is not stale). */
+export function staleNote(m: SnapshotManifest): string | null {
+  return m.stale === undefined ? null : `the model is stale since ${m.stale.since}: ${m.stale.reason}; refit to replace it`;
 }

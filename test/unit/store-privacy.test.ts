@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CachedEncoder, textHash } from '../../main/core/encode/cache';
 import type { Encoder } from '../../main/core/encode/types';
-import { Workspace, pseudonym, SALT_META_KEY } from '../../main/core/store';
+import { ATTRIBUTE_POLICY_META_KEY, KEY_ID_META_KEY, newPseudonymKey, Workspace, pseudonym, SALT_META_KEY, attributePolicy } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { failure } from '../helpers/failure';
 import { readTables } from '../helpers/read-tables';
@@ -58,7 +59,7 @@ function interactionsByUser(ds: Dataset): Record<string, string[]> {
 
 /** A workspace with labels, a KG edit, runs, jobs and cached user sentences for every user. */
 async function populated(pseudonymize: boolean): Promise<{ ws: Workspace; enc: ReturnType<typeof fakeEncoder> }> {
-  const ws = Workspace.create(tmp.fresh());
+  const ws = Workspace.create(tmp.fresh(), { pseudonymKey: newPseudonymKey() });
   ws.importDataset(tinyDataset(), { pseudonymize });
   const ds = ws.loadDataset();
   const labels = ws.labels;
@@ -79,30 +80,36 @@ async function populated(pseudonymize: boolean): Promise<{ ws: Workspace; enc: R
 }
 
 describe('pseudonymized import', () => {
-  it('stores salted-hash pseudonyms; the salt stays in the workspace meta; an original id maps to its pseudonym', () => {
-    const ws = Workspace.create(tmp.fresh());
+  it('stores keyed-hash pseudonyms; only the key id is in the workspace; an original id maps to its pseudonym', () => {
+    const key = newPseudonymKey();
+    const ws = Workspace.create(tmp.fresh(), { pseudonymKey: key });
     ws.importDataset(tinyDataset(), { pseudonymize: true });
     const ds = ws.loadDataset();
-    const salt = ws.getMeta(SALT_META_KEY);
-    expect(salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(ws.getMeta(KEY_ID_META_KEY)).toBe(key.id);
+    expect(key.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(ws.getMeta(SALT_META_KEY)).toBeNull();
     expect(ws.users.isPseudonymized()).toBe(true);
-    expect(ds.userIds).toEqual(['alice', 'bob', 'carol'].map((id) => pseudonym(salt ?? '', id)));
+    expect(ds.userIds).toEqual(['alice', 'bob', 'carol'].map((id) => pseudonym(key.bytes, id)));
     for (const id of ds.userIds) expect(id).toMatch(/^u[0-9a-f]{16}$/);
     expect(new Set(ds.userIds).size).toBe(3);
     expect(ws.users.pseudonymOf('bob')).toBe(ds.userIds[1]);
     expect(ws.users.find('bob')).toEqual({ id: ds.userIds[1], idx: 1 });
     expect(ws.users.find(ds.userIds[1])).toEqual({ id: ds.userIds[1], idx: 1 });
-    // no original id is stored anywhere; the summary does not carry the salt
-    for (const [, , v] of allText(ws)) expect(['alice', 'bob', 'carol']).not.toContain(v);
-    expect(JSON.stringify(ws.summary())).not.toContain(salt ?? '?');
+    // no original id and no key is stored anywhere
+    const hex = key.bytes.toString('hex');
+    for (const [, , v] of allText(ws)) {
+      expect(['alice', 'bob', 'carol']).not.toContain(v);
+      expect(v).not.toContain(hex);
+      expect(v).not.toContain(key.bytes.toString('latin1'));
+    }
     // interactions are the same pairs under the new ids
     expect(interactionsByUser(ds)).toEqual({ [ds.userIds[0]]: ['i1', 'i3'], [ds.userIds[1]]: ['i2', 'i1'], [ds.userIds[2]]: ['i3', 'i2'] });
     ws.close();
   });
 
-  it('another workspace gets another salt; re-importing keeps the salt and rewrites labels given by original id', () => {
-    const a = Workspace.create(tmp.fresh());
-    const b = Workspace.create(tmp.fresh());
+  it('another key gives other pseudonyms; re-importing keeps them and rewrites labels given by original id', () => {
+    const a = Workspace.create(tmp.fresh(), { pseudonymKey: newPseudonymKey() });
+    const b = Workspace.create(tmp.fresh(), { pseudonymKey: newPseudonymKey() });
     a.importDataset(tinyDataset());
     b.importDataset(tinyDataset(), { pseudonymize: true });
     expect(a.users.isPseudonymized()).toBe(false);
@@ -115,14 +122,91 @@ describe('pseudonymized import', () => {
     expect(pa).not.toBe(b.users.pseudonymOf('bob'));
     expect(a.labels.list().rows.map((l) => l.user)).toEqual([pa]);
     expect(a.labels.relevanceLabels(a.loadDataset()).labels).toEqual([{ user: 1, item: 2, value: 1 }]);
-    const salt = a.getMeta(SALT_META_KEY);
     a.importDataset(tinyDataset(), { pseudonymize: true });
-    expect(a.getMeta(SALT_META_KEY)).toBe(salt);
     expect(a.users.pseudonymOf('bob')).toBe(pa);
     // a label given by the original id lands on the pseudonym
     expect(a.labels.add({ kind: 'relevance', user: 'carol', item: 'i1', value: 0 }).user).toBe(a.users.pseudonymOf('carol'));
     a.close();
     b.close();
+  });
+
+  it('without the key: no pseudonymized import, no look-up by original id; with another key the workspace does not open', () => {
+    const key = newPseudonymKey();
+    const path = tmp.fresh();
+    const noKey = Workspace.create(tmp.fresh());
+    const e = failure(() => noKey.importDataset(tinyDataset(), { pseudonymize: true }));
+    expect([e.code, e.message]).toEqual(['config', expect.stringMatching(/needs a pseudonym key/)]);
+    expect(noKey.summary().users).toBe(0);
+    noKey.close();
+    const ws = Workspace.create(path, { pseudonymKey: key });
+    ws.importDataset(tinyDataset(), { pseudonymize: true });
+    const stored = ws.loadDataset().userIds;
+    ws.close();
+    const wrong = failure(() => Workspace.open(path, { pseudonymKey: newPseudonymKey() }));
+    expect([wrong.code, wrong.message]).toEqual(['config', expect.stringContaining(`this workspace was pseudonymized with (id ${key.id})`)]);
+    const bare = Workspace.open(path);
+    expect(bare.users.find(stored[1])).toEqual({ id: stored[1], idx: 1 });
+    const missing = failure(() => bare.users.find('bob'));
+    expect([missing.code, missing.message]).toEqual(['config', expect.stringContaining(`need its key (id ${key.id})`)]);
+    expect(failure(() => bare.importDataset(tinyDataset(), { pseudonymize: true })).code).toBe('config');
+    bare.close();
+  });
+
+  it('a workspace pseudonymized with a salt in meta moves to the key at the next pseudonymized import, labels included', () => {
+    const salt = 'a'.repeat(64);
+    const key = newPseudonymKey();
+    const ws = Workspace.create(tmp.fresh(), { pseudonymKey: key });
+    ws.importDataset(tinyDataset());
+    // what an older KnowRec stored: salted pseudonyms, the salt in meta, a label on a pseudonym
+    ws.setMeta(SALT_META_KEY, salt);
+    ws.setMeta('pseudonymized', 'true');
+    ws.labels.add({ kind: 'relevance', user: 'bob', item: 'i3', value: 1 });
+    const db = new Database(ws.path);
+    db.prepare('UPDATE labels SET user_id = ?').run(pseudonym(salt, 'bob'));
+    db.close();
+    ws.importDataset(tinyDataset(), { pseudonymize: true });
+    expect(ws.getMeta(SALT_META_KEY)).toBeNull();
+    expect(ws.getMeta(KEY_ID_META_KEY)).toBe(key.id);
+    expect(ws.labels.list().rows.map((l) => l.user)).toEqual([pseudonym(key.bytes, 'bob')]);
+    ws.close();
+  });
+});
+
+describe('quasi-identifiers', () => {
+  const withAttributes = (): ReturnType<typeof tinyDataset> => {
+    const ds = tinyDataset();
+    const attrs = [
+      { age: '24', gender: 'M', occupation: 'technician', zip_code: '85711' },
+      { age: 53, gender: 'F', occupation: 'other', zip_code: 'T8H1N' },
+      { age: 'unknown', gender: 'M', occupation: 'writer', zip_code: '32067' },
+    ];
+    return { ...ds, users: ds.users.map((u, i) => ({ id: u.id, attributes: attrs[i] })) };
+  };
+  const stored = (ws: Workspace): unknown[] => ws.loadDataset().users.map((u) => u.attributes);
+
+  it('drops the named attributes (zip matches zip_code) and generalizes age and zip; re-imports keep the policy', () => {
+    const ws = Workspace.create(tmp.fresh());
+    ws.importDataset(withAttributes(), { attributes: attributePolicy(['Gender', 'occupation'], true) });
+    expect(stored(ws)).toEqual([
+      { age: '20-29', zip_code: '857' },
+      { age: '50-59', zip_code: 'T8H' },
+      { age: 'unknown', zip_code: '320' },
+    ]);
+    expect(JSON.parse(ws.getMeta(ATTRIBUTE_POLICY_META_KEY) ?? 'null')).toEqual({ drop: ['gender', 'occupation'], generalize: true });
+    ws.importDataset(withAttributes());
+    expect(stored(ws)[0]).toEqual({ age: '20-29', zip_code: '857' });
+    ws.importDataset(withAttributes(), { attributes: attributePolicy(['age', 'zip'], false) });
+    expect(stored(ws)[1]).toEqual({ gender: 'F', occupation: 'other' });
+    expect(allText(ws).some(([t, , v]) => t === 'users' && (v.includes('85711') || v.includes('T8H1N')))).toBe(false);
+    ws.close();
+  });
+
+  it('a name that matches no attribute is an error, and nothing is stored', () => {
+    const ws = Workspace.create(tmp.fresh());
+    const e = failure(() => ws.importDataset(withAttributes(), { attributes: attributePolicy(['agee'], false) }));
+    expect([e.code, e.message, e.hint]).toEqual(['config', expect.stringMatching(/^no user attribute matches "agee"/), expect.stringContaining('age, gender, occupation, zip_code')]);
+    expect(ws.summary().users).toBe(0);
+    ws.close();
   });
 });
 
@@ -159,7 +243,7 @@ describe('forgetUser', () => {
       expect(bobVector).toBe(1);
 
       const report = ws.users.forget('bob'); // the original id works in both cases
-      expect(report).toEqual({ user: bobId, removed: { interactions: 2, labels: 1, embeddings: 1, embedding_owners: 1, users: 1 } });
+      expect(report).toEqual({ user: bobId, removed: { interactions: 2, labels: 1, embeddings: 1, embedding_owners: 1, users: 1 }, compacted: true });
       expect(traces()).toEqual([]);
       expect(count('SELECT COUNT(*) FROM embeddings WHERE text_hash = ?', textHash('bob likes heat and crime'))).toBe(0);
       // other users' cached vectors, item vectors, labels, edits, runs and jobs stay

@@ -48,7 +48,10 @@ export function jobMethods(ctx: ApiContext): JobMethods {
           folderName(request.name ?? basename(dir));
           checked = { ...request, folder: dir };
         } else if (request.name !== undefined) folderName(request.name);
-        return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request: checked }));
+        // the key travels to the job in memory only (never into the jobs table)
+        const key = request.pseudonymize === true || o.ws.users.isPseudonymized() ? ctx.options.pseudonymKey?.(request.pseudonymize === true) : undefined;
+        const pseudonymKey = key?.bytes.toString('hex');
+        return ctx.runner(o).submit((id) => ({ id, kind: 'import', workspace: o.path, request: checked, ...(pseudonymKey === undefined ? {} : { pseudonymKey }) }));
       }),
 
     importReport: () => guard(async () => (await ctx.ensureOpen()).ws.importReport()),

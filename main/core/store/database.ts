@@ -1,7 +1,12 @@
 /**
  * The one SQLite connection of a workspace: opening it (WAL, full sync, foreign keys, busy
- * timeout), migrating it, and turning SQLite's failures into KnowrecErrors. The repositories of
- * this folder take the handle it returns.
+ * timeout, secure_delete), migrating it, and turning SQLite's failures into KnowrecErrors. The
+ * repositories of this folder take the handle it returns.
+ *
+ * secure_delete: SQLite overwrites deleted content with zeros (in the page and in freed pages),
+ * so what a forget or a re-import deletes does not stay in free space. `eraseFreedSpace` then
+ * rewrites the file (VACUUM: also clears what older versions freed without zeroing) and empties
+ * the WAL (TRUNCATE checkpoint), whose older frames still hold the deleted rows.
  */
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -37,6 +42,7 @@ export function openDatabase(abs: string, mustExist: boolean, migrations: readon
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma('secure_delete = ON');
     migrate(db, abs, migrations);
   } catch (e) {
     db.close();
@@ -82,6 +88,27 @@ function checkOwnTables(db: Db, abs: string): void {
   const names = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   if (OWN_TABLES.some((t) => !names.has(t))) {
     throw new KnowrecError('validation', 'this SQLite file is not a KnowRec workspace (it lacks the KnowRec tables)', { file: abs }, NOT_OURS_HINT);
+  }
+}
+
+/**
+ * VACUUM (its temporary copy in memory, not in a temp file) and a TRUNCATE checkpoint, after
+ * deletions that must leave no bytes behind. False when another connection kept the WAL busy
+ * (the data is deleted; its old bytes go at the next checkpoint).
+ */
+export function eraseFreedSpace(db: Db): boolean {
+  try {
+    db.pragma('temp_store = MEMORY');
+    try {
+      db.exec('VACUUM');
+    } finally {
+      db.pragma('temp_store = DEFAULT');
+    }
+    const r = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return r[0]?.busy === 0;
+  } catch (e) {
+    if (isBusy(e)) return false;
+    throw e;
   }
 }
 

@@ -37,6 +37,7 @@ export class SqliteEmbeddingCache implements EmbeddingCache {
   static open(path: string): SqliteEmbeddingCache {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
+    db.pragma('secure_delete = ON');
     return new SqliteEmbeddingCache(db, true);
   }
 

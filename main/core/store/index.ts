@@ -26,15 +26,29 @@ export {
 } from './edits';
 export { applyKgChanges, type KgChangeReport } from './kg-changes';
 export {
+  ATTRIBUTE_POLICY_META_KEY,
+  KEY_ID_META_KEY,
   PSEUDONYMIZED_META_KEY,
   SALT_META_KEY,
   UserStore,
-  newSalt,
   pseudonym,
   pseudonymizeDataset,
   type ForgetReport,
   type StoredUser,
 } from './privacy';
+export {
+  defaultKeyFile,
+  keyFromBytes,
+  keyId,
+  loadOrCreateKeyFile,
+  newPseudonymKey,
+  readKeyFile,
+  sealedKeyFile,
+  type KeySealer,
+  type PseudonymKey,
+} from './pseudonym-key';
+export { applyAttributePolicy, attributePolicy, type AttributePolicy } from './quasi-identifiers';
+export { eraseFreedSpace } from './database';
 export { RunStore, type RunRow } from './runs';
 export { JobRepository, type JobRow } from './jobs';
 export { SqliteEmbeddingCache } from './embeddings';

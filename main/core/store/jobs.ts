@@ -39,6 +39,7 @@ export class JobRepository {
       throw new KnowrecError('not-found', `cannot open the workspace for jobs: ${(e as Error).message}`, { file: path }, 'check that the workspace file exists');
     }
     db.pragma('busy_timeout = 25');
+    db.pragma('secure_delete = ON');
     return new JobRepository(db, path);
   }
 

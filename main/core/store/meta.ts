@@ -1,4 +1,4 @@
-/** The workspace's `meta` table: string values by key (dataset name, import report, salt, …). */
+/** The workspace's `meta` table: string values by key (dataset name, import report, pseudonym key id, …). */
 import type { Db } from './database';
 
 export class MetaStore {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Dataset, Progress } from '../types';
 import type { DatasetCounts, ImportReport } from '../data/report';
-import { openDatabase, type Db } from './database';
+import { eraseFreedSpace, openDatabase, type Db } from './database';
 import { DatasetTables, checkDataset } from './dataset-tables';
 import { KgEditStore } from './edits';
 import { SqliteEmbeddingCache } from './embeddings';
@@ -17,7 +17,9 @@ import { JobRepository } from './jobs';
 import { applyKgChanges } from './kg-changes';
 import { LabelStore } from './labels';
 import { MetaStore } from './meta';
-import { PSEUDONYMIZED_META_KEY, SALT_META_KEY, UserStore, newSalt, pseudonymizeDataset } from './privacy';
+import { UserStore } from './privacy';
+import type { PseudonymKey } from './pseudonym-key';
+import type { AttributePolicy } from './quasi-identifiers';
 import { RunStore } from './runs';
 import { schemaVersion, type Migration } from './schema';
 
@@ -34,15 +36,20 @@ export interface StoreImportOptions {
   /** Cancels the import; the transaction is rolled back. */
   readonly signal?: AbortSignal;
   /**
-   * Store salted-hash pseudonyms instead of the user ids (see privacy.ts). Labels and embedding
-   * owners that name an original id are rewritten to its pseudonym in the same transaction.
+   * Store keyed-hash pseudonyms instead of the user ids (see privacy.ts; needs the key given at
+   * open). Labels and embedding owners that name an original id are rewritten to its pseudonym
+   * in the same transaction.
    */
   readonly pseudonymize?: boolean;
+  /** Quasi-identifiers to drop or generalize (quasi-identifiers.ts); default: the workspace's policy. */
+  readonly attributes?: AttributePolicy;
 }
 
 export interface OpenOptions {
   /** Migration list (tests); default: the current schema. */
   readonly migrations?: readonly Migration[];
+  /** The pseudonym key (kept outside the workspace); another key than the workspace's is an error. */
+  readonly pseudonymKey?: PseudonymKey;
 }
 
 export class Workspace {
@@ -78,7 +85,7 @@ export class Workspace {
     if (existsSync(abs)) {
       throw new KnowrecError('config', 'a file already exists at this path', { file: abs }, 'open it with Workspace.open, or choose another path');
     }
-    return new Workspace(abs, openDatabase(abs, false, opts.migrations));
+    return Workspace.withKey(new Workspace(abs, openDatabase(abs, false, opts.migrations)), opts);
   }
 
   /** Opens an existing workspace, migrating it to the current schema if it is older. */
@@ -87,7 +94,18 @@ export class Workspace {
     if (!existsSync(abs)) {
       throw new KnowrecError('not-found', 'no workspace file at this path', { file: abs }, 'check the path, or create a workspace there');
     }
-    return new Workspace(abs, openDatabase(abs, true, opts.migrations));
+    return Workspace.withKey(new Workspace(abs, openDatabase(abs, true, opts.migrations)), opts);
+  }
+
+  private static withKey(ws: Workspace, opts: OpenOptions): Workspace {
+    if (opts.pseudonymKey === undefined) return ws;
+    try {
+      ws.users.useKey(opts.pseudonymKey);
+    } catch (e) {
+      ws.close();
+      throw e;
+    }
+    return ws;
   }
 
   static openOrCreate(path: string, opts: OpenOptions = {}): Workspace {
@@ -136,11 +154,13 @@ export class Workspace {
   /**
    * Replaces the dataset tables with `ds` in ONE transaction (prepared statements). Labels,
    * embeddings, runs and jobs are kept (they refer to string ids or are content-addressed).
+   * When data was replaced, the freed space is overwritten and the WAL emptied (database.ts).
    */
   importDataset(original: Dataset, opts: StoreImportOptions = {}): void {
     checkDataset(original);
-    const salt = opts.pseudonymize === true ? (this.getMeta(SALT_META_KEY) ?? newSalt()) : null;
-    const ds = salt === null ? original : pseudonymizeDataset(original, salt);
+    const prepared = this.users.prepareImport(original, { pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+    const ds = prepared.dataset;
+    const replaces = this.getMeta('dataset') !== null;
     const { onProgress, signal } = opts;
     const total = DatasetTables.rowCount(ds);
     let done = 0;
@@ -151,15 +171,10 @@ export class Workspace {
     };
     const run = this.db.transaction(() => {
       this.tables.write(ds, tick);
-      if (salt !== null) {
-        this.meta.set(SALT_META_KEY, salt);
-        this.meta.set(PSEUDONYMIZED_META_KEY, 'true');
-        const renamed = original.userIds.map((id, i) => [id, ds.userIds[i]] as const);
-        this.labels.renameUsers(renamed);
-        this.embeddings.renameOwners(renamed);
-      } else {
-        this.meta.delete(PSEUDONYMIZED_META_KEY);
-      }
+      this.users.commitImport(prepared, (pairs) => {
+        this.labels.renameUsers(pairs);
+        this.embeddings.renameOwners(pairs);
+      });
       this.meta.set('dataset', ds.name);
       this.meta.set('imported_at', new Date().toISOString());
       if (opts.report !== undefined) this.meta.set('import_report', JSON.stringify(opts.report));
@@ -171,6 +186,7 @@ export class Workspace {
       if (e instanceof KnowrecError) throw e;
       throw new KnowrecError('internal', `import into the workspace failed and was rolled back: ${(e as Error).message}`, { file: this.path });
     }
+    if (replaces) eraseFreedSpace(this.db);
   }
 
   /**

@@ -5,6 +5,10 @@
  * Saving is atomic (a temporary folder beside the target, then renames); adapter.json is written
  * last, so a folder with adapter.json is complete. A root folder holds many versions and
  * `active.json` naming the active one.
+ *
+ * A version records no user id, but its weights were trained on users' data: forgetting a
+ * user marks every version of the dataset stale (`stale` in adapter.json, rewritten
+ * atomically); a stale version is never used to score (main/jobs/model-factory.ts).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFileAtomic, writeFolderAtomic } from '../files';
@@ -43,6 +47,8 @@ export interface AdapterMeta {
     readonly train_seconds: number;
   };
   readonly created: string;
+  /** Set when a user whose data the training used was forgotten since. */
+  readonly stale?: { readonly since: string; readonly reason: string };
 }
 
 export interface AdapterVersion {
@@ -136,4 +142,16 @@ export function setActiveAdapter(rootDir: string, version: string): void {
     throw new KnowrecError('not-found', `no adapter version '${version}'`, { file: rootDir }, 'pick one of listAdapterVersions(rootDir)');
   }
   writeFileAtomic(join(rootDir, 'active.json'), `${JSON.stringify({ version, set: new Date().toISOString() })}\n`);
+}
+
+/** Marks every version in `rootDir` not yet stale as stale; returns their folders. */
+export function markAdapterVersionsStale(rootDir: string, reason: string): string[] {
+  const marked: string[] = [];
+  for (const v of listAdapterVersions(rootDir)) {
+    if (v.meta.stale !== undefined) continue;
+    const meta: AdapterMeta = { ...v.meta, stale: { since: new Date().toISOString(), reason } };
+    writeFileAtomic(join(v.dir, 'adapter.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    marked.push(v.dir);
+  }
+  return marked;
 }

@@ -83,7 +83,7 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
           )}
           <span className="check">
             <input id="import-pseudonymize" type="checkbox" checked={pseudonymize} onChange={(e) => setPseudonymize(e.target.checked)} />
-            <label htmlFor="import-pseudonymize">Pseudonymize user ids (salted hash kept only in the workspace)</label>
+            <label htmlFor="import-pseudonymize">Pseudonymize user ids (keyed hash; the key is kept outside the workspace)</label>
           </span>
           <p className="muted">Importing replaces the workspace's data.</p>
           <button type="submit" disabled={running}>
