@@ -7,7 +7,7 @@
  * dead process left (a live writer, in this process or another, may still be at work).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Bytes per write call (a large file is written in pieces). */
@@ -92,6 +92,61 @@ export function removeStaleTemps(dir: string): string[] {
     removed.push(name);
   }
   return removed;
+}
+
+/** Blocks the thread for `ms` milliseconds. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The pid in lock file `path`, null when it has none (gone, or not ours), and its age in ms. */
+function lockOwner(path: string): { pid: number | null; age: number } | null {
+  try {
+    const age = Date.now() - statSync(path).mtimeMs;
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return { pid: Number.isInteger(pid) && pid > 0 ? pid : null, age };
+  } catch {
+    return null;
+  }
+}
+
+export interface LockOptions {
+  /** How long to wait for a live holder (default 30 s). */
+  readonly waitMs?: number;
+  /** A lock older than this is stale whoever holds it (default 10 min; a thread killed mid-work). */
+  readonly staleMs?: number;
+}
+
+/**
+ * Takes the lock file `path`: it is created with the holder's pid in one step (a hard link of a
+ * written temporary file), so it never exists empty. A lock whose holder is dead, or that is
+ * older than `staleMs`, is taken over. Returns the release function, or null when a live holder
+ * kept it for `waitMs`.
+ */
+export function acquireLock(path: string, opts: LockOptions = {}): (() => void) | null {
+  const until = Date.now() + (opts.waitMs ?? 30_000);
+  const staleMs = opts.staleMs ?? 600_000;
+  const tmp = `${path}.${process.pid}.${Date.now()}.${randomBytes(4).toString('hex')}.tmp`;
+  writeDurable(tmp, String(process.pid));
+  try {
+    for (;;) {
+      try {
+        linkSync(tmp, path);
+        return () => rmSync(path, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const owner = lockOwner(path);
+      if (owner !== null && ((owner.pid !== null && !pidAlive(owner.pid)) || owner.age > staleMs)) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (Date.now() >= until) return null;
+      sleepSync(20);
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** fsyncs every file and folder under `dir` (after a fill that wrote with plain writeFileSync). */

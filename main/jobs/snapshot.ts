@@ -8,14 +8,15 @@
  * `recommendations.json`: still read, replaced on the next save). A save writes the new
  * recommendations file (temporary file, fsync, rename, folder fsync), then replaces the manifest
  * the same way: that one rename swaps the model, so at every instant DIR holds a complete one.
- * The previous recommendations file is deleted after. Recovery (on load and before a save) removes
- * what a killed save left: temporary files, unreferenced recommendations files of dead
- * processes, and the temporary/old folders of the earlier folder-swap layout (restoring the old
- * folder when a kill came between its two renames).
+ * The previous recommendations file is deleted after. Saves of one folder take turns through a
+ * lock file (`.lock`, holding the pid; a dead holder's lock is taken over). Recovery (on load
+ * and before a save) removes what a killed save left: temporary files, recommendations files the
+ * manifest does not name, a dead holder's lock, and the temporary/old folders of the earlier
+ * folder-swap layout (restoring the old folder when a kill came between its two renames).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { ensureDir, pidAlive, recoverFolder, removeStaleTemps, writeFileAtomic } from '../core/files';
+import { acquireLock, ensureDir, recoverFolder, removeStaleTemps, writeFileAtomic } from '../core/files';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
@@ -70,10 +71,11 @@ export function dataHash(d: Dataset): string {
 }
 
 const MANIFEST = 'manifest.json';
+/** Held by a save, and by the recovery of a load (which skips cleaning when a save holds it). */
+const LOCK = '.lock';
 /** The recommendations file of the first layout (a manifest without `recommendations_file`). */
 const LEGACY_RECOMMENDATIONS = 'recommendations.json';
-/** `recommendations-<pid>-<stamp>.json`; the pid tells recovery whether its writer may be at work. */
-const RECOMMENDATIONS = /^recommendations-(\d+)-[0-9a-z-]+\.json$/;
+const RECOMMENDATIONS = /^recommendations-\d+-[0-9a-z-]+\.json$/;
 
 /** The manifest as stored: it also names its recommendations file. */
 interface StoredManifest extends SnapshotManifest {
@@ -82,7 +84,8 @@ interface StoredManifest extends SnapshotManifest {
 
 /**
  * Writes the snapshot into DIR: a new recommendations file, then the manifest naming it (the one
- * rename that swaps the model), each fsync'd; the previous recommendations file goes after.
+ * rename that swaps the model), each fsync'd; the previous recommendations file goes after. Saves
+ * of one folder take turns (a lock file in it).
  */
 export function saveSnapshot(dir: string, snap: Snapshot): void {
   // serialise first: a snapshot that cannot be written touches nothing
@@ -90,45 +93,66 @@ export function saveSnapshot(dir: string, snap: Snapshot): void {
   const body = JSON.stringify(snap.recommendations);
   const stored: StoredManifest = { ...snap.manifest, recommendations_file: name };
   const manifest = `${JSON.stringify(stored, null, 2)}\n`;
-  recoverSnapshot(dir);
+  recoverFolder(dir);
   ensureDir(dir);
-  const previous = referencedFile(dir);
-  writeFileAtomic(join(dir, name), body);
-  try {
-    writeFileAtomic(join(dir, MANIFEST), manifest);
-  } catch (e) {
-    rmSync(join(dir, name), { force: true });
-    throw e;
+  const release = acquireLock(join(dir, LOCK));
+  if (release === null) {
+    throw new KnowrecError('internal', 'another save of this model has not finished for 30 s', { file: dir }, 'wait for the other fit to finish, then try again');
   }
-  if (previous !== null && previous !== name) rmSync(join(dir, previous), { force: true });
+  try {
+    cleanUp(dir);
+    const previous = referencedFile(dir);
+    writeFileAtomic(join(dir, name), body);
+    try {
+      writeFileAtomic(join(dir, MANIFEST), manifest);
+    } catch (e) {
+      rmSync(join(dir, name), { force: true });
+      throw e;
+    }
+    if (previous !== null && previous !== '' && previous !== name) rmSync(join(dir, previous), { force: true });
+  } finally {
+    release();
+  }
 }
 
-/** The recommendations file the manifest in DIR names, or null (no manifest, or not readable). */
+/** The recommendations file the manifest in DIR names: '' without a manifest, null when it cannot be read. */
 function referencedFile(dir: string): string | null {
+  const mf = join(dir, MANIFEST);
+  if (!existsSync(mf)) return '';
   try {
-    const m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as StoredManifest;
+    const m = JSON.parse(readFileSync(mf, 'utf8')) as StoredManifest;
     return m.recommendations_file ?? LEGACY_RECOMMENDATIONS;
   } catch {
     return null;
   }
 }
 
+/** Under the lock: temporary files of dead writers and the recommendations files the manifest does not name. */
+function cleanUp(dir: string): string[] {
+  const done = removeStaleTemps(dir);
+  const current = referencedFile(dir);
+  if (current === null) return done; // an unreadable manifest: nothing is provably unreferenced
+  for (const name of readdirSync(dir)) {
+    if (name === current || (name !== LEGACY_RECOMMENDATIONS && !RECOMMENDATIONS.test(name))) continue;
+    rmSync(join(dir, name), { force: true });
+    done.push(name);
+  }
+  return done;
+}
+
 /**
  * Removes what killed saves left in and beside DIR (see the file comment); returns the names.
- * A recommendations file is removed only when its writer is dead and the manifest, read again
- * after that check, does not name it (so a save that has just swapped it in keeps it).
+ * Inside DIR only when no save is running (the lock is free, or its holder is dead).
  */
 export function recoverSnapshot(dir: string): string[] {
   const done = recoverFolder(dir);
   if (!existsSync(dir)) return done;
-  done.push(...removeStaleTemps(dir));
-  if (referencedFile(dir) === null) return done; // no readable manifest: nothing is provably unreferenced
-  for (const name of readdirSync(dir)) {
-    const m = RECOMMENDATIONS.exec(name);
-    const stale = name === LEGACY_RECOMMENDATIONS || (m !== null && !pidAlive(Number(m[1])));
-    if (!stale || referencedFile(dir) === name) continue;
-    rmSync(join(dir, name), { force: true });
-    done.push(name);
+  const release = acquireLock(join(dir, LOCK), { waitMs: 0 });
+  if (release === null) return done;
+  try {
+    done.push(...cleanUp(dir));
+  } finally {
+    release();
   }
   return done;
 }
