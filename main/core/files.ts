@@ -4,7 +4,8 @@
  * and the folder is fsync'd so that the rename itself is on disk. A folder is filled as a
  * temporary folder and swapped in by two renames; recoverFolder puts the old folder back when a
  * crash came between them. Temporary names carry the writer's pid: recovery removes only what a
- * dead process left (a live writer, in this process or another, may still be at work).
+ * dead process left (a live writer, in this process or another, may still be at work). A lock
+ * file (acquireLock) lets the writers of one folder take turns.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
