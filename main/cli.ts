@@ -298,9 +298,9 @@ async function serveWorkspace(workspace: string, port: number, signals: SignalSc
     throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
   }
   const path = resolve(workspace);
+  signals.listen(); // before the address is printed: a signal from then on closes what was opened
   const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
-  signals.listen();
   await new Promise<void>((done) => {
     signals.onStop(() => {
       const waited = new Promise<void>((r) => setTimeout(r, 1000).unref());

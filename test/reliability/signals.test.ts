@@ -9,7 +9,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,16 +22,22 @@ const BIN = join(ROOT, 'bin', 'knowrec.js');
 const root = mkdtempSync(join(tmpdir(), 'knowrec-signals-'));
 const renderer = join(root, 'renderer');
 const long = join(root, 'long');
+const mid = join(root, 'mid');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A folder `<dir>/<name>.inter` of `n` interactions (`users` users, each item once per user). */
+function writeInteractions(dir: string, n: number, users: number): void {
+  mkdirSync(dir);
+  const rows = ['user_id:token\titem_id:token\trating:float\ttimestamp:float'];
+  for (let k = 0; k < n; k++) rows.push(`${k % users}\ti${Math.floor(k / users)}\t${1 + (k % 5)}\t${1e9 + k}`);
+  writeFileSync(join(dir, `${basename(dir)}.inter`), `${rows.join('\n')}\n`);
+}
 
 beforeAll(() => {
   mkdirSync(renderer);
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>stub</title>\n');
-  // 400 000 interactions: reading and storing them takes seconds
-  mkdirSync(long);
-  const rows = ['user_id:token\titem_id:token\trating:float\ttimestamp:float'];
-  for (let k = 0; k < 400_000; k++) rows.push(`${k % 4000}\ti${Math.floor(k / 4000)}\t${1 + (k % 5)}\t${1e9 + k}`);
-  writeFileSync(join(long, 'long.inter'), `${rows.join('\n')}\n`);
+  writeInteractions(long, 400_000, 4000); // reading and storing them takes seconds
+  writeInteractions(mid, 50_000, 1000); // a BPR epoch (between two checks) takes a fraction of a second
 });
 
 type Cli = ChildProcessByStdio<null, Readable, Readable>;
@@ -201,7 +207,7 @@ describe('import', () => {
 
 describe('evaluate', () => {
   it('stops on SIGTERM at its next check within 2 s (exit 143) and writes no JSON', async () => {
-    const { cli, out, err } = start(['evaluate', '--data', long, '--models', 'bpr', '--no-tune', '--json', '-']);
+    const { cli, out, err } = start(['evaluate', '--data', mid, '--models', 'bpr', '--no-tune', '--json', '-']);
     await waitFor(cli, err, /\[bpr\] epoch 1\b/);
     const kids = childrenOf(cli.pid ?? -1);
     const end = await signalAndWait(cli, 'SIGTERM');
