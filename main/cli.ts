@@ -22,6 +22,7 @@ import type { SplitProtocol } from './core/eval';
 import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
+import { SignalScope } from './cli-signals';
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
@@ -76,7 +77,8 @@ function adapterRootFlag(flags: Flags): string | undefined {
   return name === undefined ? undefined : defaultAdapterRoot(name);
 }
 
-async function cmdEvaluate(flags: Flags): Promise<void> {
+async function cmdEvaluate(flags: Flags, signals: SignalScope): Promise<void> {
+  signals.listen();
   const protocol = (str(flags, 'protocol') ?? 'recbole') as SplitProtocol;
   const results: ResultsFile = await runEvaluation({
     dataset: str(flags, 'dataset'),
@@ -96,6 +98,7 @@ async function cmdEvaluate(flags: Flags): Promise<void> {
     splitDir: str(flags, 'split-dir'),
     exportSplitDir: str(flags, 'export-split'),
     adapterRoot: adapterRootFlag(flags),
+    signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
   const out = str(flags, 'json');
@@ -145,7 +148,8 @@ function reasonLang(v: string | undefined): 'en' | 'zh' {
   throw new KnowrecError('config', `--lang must be en or zh, got '${v}'`);
 }
 
-async function cmdFit(flags: Flags): Promise<void> {
+async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
+  signals.listen();
   const name = str(flags, 'dataset');
   const out = str(flags, 'out') ?? (name !== undefined ? defaultModelPath(name) : undefined);
   if (out === undefined) throw new KnowrecError('config', 'fit needs --out DIR (or --dataset NAME for the default folder)');
@@ -160,6 +164,7 @@ async function cmdFit(flags: Flags): Promise<void> {
     lang: reasonLang(str(flags, 'lang')),
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
   const m = r.snapshot.manifest;
@@ -254,7 +259,7 @@ async function cmdRecommend(flags: Flags): Promise<void> {
   }
 }
 
-async function cmdDemo(flags: Flags): Promise<void> {
+async function cmdDemo(flags: Flags, signals: SignalScope): Promise<void> {
   const dataset = str(flags, 'dataset') ?? 'ml-100k';
   const r = await runDemo({
     dataset,
@@ -269,10 +274,10 @@ async function cmdDemo(flags: Flags): Promise<void> {
   });
   process.stdout.write(`\nwrote ${r.files.join(', ')}\nmain job run time: ${r.seconds} s\n`);
   if (flags.serve === false) return;
-  await serveWorkspace(defaultWorkspacePath(dataset), int(flags, 'port', 0, 0), [], (create) => pseudonymKeyFor(flags, create));
+  await serveWorkspace(defaultWorkspacePath(dataset), int(flags, 'port', 0, 0), signals, [], (create) => pseudonymKeyFor(flags, create));
 }
 
-async function cmdServe(flags: Flags): Promise<void> {
+async function cmdServe(flags: Flags, signals: SignalScope): Promise<void> {
   const name = str(flags, 'dataset');
   let workspace = str(flags, 'workspace');
   if (name !== undefined || str(flags, 'data') !== undefined) {
@@ -280,7 +285,7 @@ async function cmdServe(flags: Flags): Promise<void> {
     workspace = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: bool(flags, 'reimport') }).workspace ?? undefined;
   }
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE or --dataset NAME');
-  await serveWorkspace(workspace, int(flags, 'port', 0, 0), dataRoots(flags), (create) => pseudonymKeyFor(flags, create));
+  await serveWorkspace(workspace, int(flags, 'port', 0, 0), signals, dataRoots(flags), (create) => pseudonymKeyFor(flags, create));
 }
 
 /** The folders given with --data-root, each an existing folder. */
@@ -293,36 +298,42 @@ function dataRoots(flags: Flags): string[] {
 }
 
 /**
- * Serves the workbench for a workspace on 127.0.0.1 until SIGINT/SIGTERM. The Api opens
- * workspaces and imports only under `dataRoots` (default: the current folder and the user cache).
+ * Serves the workbench for a workspace on 127.0.0.1 until SIGINT, SIGTERM or SIGHUP: then the
+ * bridge stops (connections closed, at most a second's wait) and the workspace is closed. The Api
+ * opens workspaces and imports only under `dataRoots` (default: the current folder and the user
+ * cache). KNOWREC_RENDERER_DIR serves another build of the renderer (tests).
  */
 async function serveWorkspace(
   workspace: string,
   port: number,
+  signals: SignalScope,
   dataRoots: readonly string[] = [],
   pseudonymKey?: (create: boolean) => PseudonymKey | undefined,
 ): Promise<void> {
-  const staticDir = join(REPO_ROOT, 'out', 'renderer');
+  const staticDir = process.env.KNOWREC_RENDERER_DIR ?? join(REPO_ROOT, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
   }
   const path = resolve(workspace);
   const allowedRoots = dataRoots.length > 0 ? dataRoots.map((d) => resolve(d)) : [process.cwd(), knowrecCacheDir()];
+  signals.listen(); // before the address is printed: a signal from then on closes what was opened
   const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
-    const stop = (): void => {
-      void bridge.close().then(() => {
-        api.close();
-        done();
+    signals.onStop(() => {
+      const waited = new Promise<void>((r) => setTimeout(r, 1000).unref());
+      void Promise.race([bridge.close().catch(() => undefined), waited]).then(() => {
+        try {
+          api.close();
+        } finally {
+          done();
+        }
       });
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    });
   });
 }
 
-async function cmdFinetune(flags: Flags): Promise<void> {
+async function cmdFinetune(flags: Flags, signals: SignalScope): Promise<void> {
   const name = str(flags, 'dataset');
   const opened = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), reimport: bool(flags, 'reimport') });
   const labelsFile = str(flags, 'labels');
@@ -334,39 +345,31 @@ async function cmdFinetune(flags: Flags): Promise<void> {
     ...(str(flags, 'batch') !== undefined ? { batchSize: int(flags, 'batch', 256, 2) } : {}),
     ...(str(flags, 'temperature') !== undefined ? { temperature: num(flags, 'temperature') } : {}),
   };
-  const ctrl = new AbortController();
-  const onSigint = (): void => {
-    process.stderr.write('cancelling after the current batch; resume with --resume (the last epoch is kept)\n');
-    ctrl.abort();
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    const r = await runFinetune({
-      dataset: opened.dataset,
-      workspace: opened.workspace ?? undefined,
-      labels,
-      params,
-      outDir: str(flags, 'out'),
-      seed: int(flags, 'seed', 2020),
-      resumeFrom: str(flags, 'resume'),
-      encoderVariant: encoderVariant(str(flags, 'encoder')),
-      modelDir: str(flags, 'model-dir'),
-      lang: str(flags, 'lang'),
-      signal: ctrl.signal,
-      onProgress: progressPrinter(bool(flags, 'quiet')),
-      onEpoch: (e) => {
-        if (!bool(flags, 'quiet')) process.stderr.write(`${formatEpoch(e)}\n`);
-      },
-    });
-    const m = r.meta.metrics;
-    process.stdout.write(
-      `valid ndcg@10: frozen ${r.validNdcg.semantic.toFixed(4)} → fine-tuned ${r.validNdcg.semanticFt.toFixed(4)} ` +
-        `(best epoch ${m.best_epoch}, ${m.pairs} pairs, ${labels.length} labels, ${m.train_seconds} s)\n` +
-        `saved to ${r.dir}\n`,
-    );
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  signals.onStop(() => process.stderr.write('cancelling after the current batch; resume with --resume (the last epoch is kept)\n'));
+  signals.listen();
+  const r = await runFinetune({
+    dataset: opened.dataset,
+    workspace: opened.workspace ?? undefined,
+    labels,
+    params,
+    outDir: str(flags, 'out'),
+    seed: int(flags, 'seed', 2020),
+    resumeFrom: str(flags, 'resume'),
+    encoderVariant: encoderVariant(str(flags, 'encoder')),
+    modelDir: str(flags, 'model-dir'),
+    lang: str(flags, 'lang'),
+    signal: signals.signal,
+    onProgress: progressPrinter(bool(flags, 'quiet')),
+    onEpoch: (e) => {
+      if (!bool(flags, 'quiet')) process.stderr.write(`${formatEpoch(e)}\n`);
+    },
+  });
+  const m = r.meta.metrics;
+  process.stdout.write(
+    `valid ndcg@10: frozen ${r.validNdcg.semantic.toFixed(4)} → fine-tuned ${r.validNdcg.semanticFt.toFixed(4)} ` +
+      `(best epoch ${m.best_epoch}, ${m.pairs} pairs, ${labels.length} labels, ${m.train_seconds} s)\n` +
+      `saved to ${r.dir}\n`,
+  );
 }
 
 /** Writes JSON through a temporary file and a rename, so a crash never leaves half a file. */
@@ -385,32 +388,41 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`knowrec: unknown command '${name}'\n\n${usage()}\n`);
     return 2;
   }
+  const signals = new SignalScope();
   try {
     const flags = parseFlags(spec, rest);
     if (bool(flags, 'help')) {
       process.stdout.write(`${helpText(spec)}\n`);
       return 0;
     }
-    if (spec === EVALUATE) await cmdEvaluate(flags);
+    if (spec === EVALUATE) await cmdEvaluate(flags, signals);
     else if (spec === IMPORT) cmdImport(flags);
-    else if (spec === SERVE) await cmdServe(flags);
+    else if (spec === SERVE) await cmdServe(flags, signals);
     else if (spec === RECOMMEND) await cmdRecommend(flags);
-    else if (spec === FIT) await cmdFit(flags);
-    else if (spec === DEMO) await cmdDemo(flags);
-    else if (spec === FINETUNE) await cmdFinetune(flags);
+    else if (spec === FIT) await cmdFit(flags, signals);
+    else if (spec === DEMO) await cmdDemo(flags, signals);
+    else if (spec === FINETUNE) await cmdFinetune(flags, signals);
     else if (spec === FORGET_USER) cmdForgetUser(flags);
-    return 0;
+    return signals.exitCode() ?? 0;
   } catch (e) {
+    const stopped = signals.exitCode();
+    if (stopped !== null) {
+      process.stderr.write(`knowrec ${name}: stopped by ${signals.received ?? 'a signal'}\n`);
+      return stopped;
+    }
     if (e instanceof KnowrecError) {
       process.stderr.write(`knowrec ${name}: ${e.message}\n`);
       return e.code === 'config' ? 2 : 1;
     }
     throw e;
+  } finally {
+    signals.release();
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI and exits with its code (70 on an internal error). bin/knowrec.js calls this. */
+export function runCli(argv: readonly string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (e: unknown) => {
       process.stderr.write(`knowrec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -418,3 +430,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

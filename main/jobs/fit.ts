@@ -4,8 +4,8 @@
  * unseen items with scores and explanations, plus the manifest (data, protocol, parameters,
  * validation and test metrics). A later `recommend` reads the snapshot without refitting.
  *
- * Saving is atomic: the snapshot is written to a temporary folder beside DIR and swapped in by
- * renames, so a crash mid-save leaves the previous model intact.
+ * Saving is atomic and durable (snapshot.ts): the manifest that names the new recommendations
+ * file replaces the old one in one rename, so a crash mid-save leaves the previous model intact.
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';

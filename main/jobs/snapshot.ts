@@ -1,17 +1,27 @@
 /**
  * The serving snapshot on disk: manifest + per-user top-K with explanations, written by the fit
- * job and read by `recommend` and the Api. Saving is atomic: the snapshot is written to a
- * temporary folder beside DIR and swapped in by renames, so a crash mid-save leaves the previous
- * model intact. No model code here, so readers (the Api) load nothing heavy.
+ * job and read by `recommend` and the Api. No model code here, so readers (the Api) load nothing
+ * heavy.
+ *
+ * Layout of DIR: `manifest.json` names the recommendations file it belongs to,
+ * `recommendations-<pid>-<stamp>.json` (the first layout, without that field, used
+ * `recommendations.json`: still read, replaced on the next save). A save writes the new
+ * recommendations file (temporary file, fsync, rename, folder fsync), then replaces the manifest
+ * the same way: that one rename swaps the model, so at every instant DIR holds a complete one.
+ * The previous recommendations file is deleted after. Saves of one folder take turns through a
+ * lock file (`.lock`, holding the pid; a dead holder's lock is taken over). Recovery (on load
+ * and before a save) removes what a killed save left: temporary files, recommendations files the
+ * manifest does not name, a dead holder's lock, and the temporary/old folders of the earlier
+ * folder-swap layout (restoring the old folder when a kill came between its two renames).
  *
  * Forgetting a user (main/jobs/forget.ts) removes the user's entry from every snapshot of the
  * dataset it knows (the folders a fit from the workspace recorded in its meta, the default
  * folder, the Api's) and marks the snapshot stale: the other users' lists were fitted with the
  * forgotten user's data, so the manifest says so (`stale`) until the next fit replaces it.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { writeFolderAtomic } from '../core/files';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { acquireLock, ensureDir, recoverFolder, removeStaleTemps, writeFileAtomic } from '../core/files';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
@@ -67,26 +77,123 @@ export function dataHash(d: Dataset): string {
   return h.digest('hex');
 }
 
-/** Writes the snapshot into DIR through a temporary folder and renames (atomic swap). */
-export function saveSnapshot(dir: string, snap: Snapshot): void {
-  writeFolderAtomic(dir, (tmp) => {
-    writeFileSync(join(tmp, 'recommendations.json'), JSON.stringify(snap.recommendations));
-    // the manifest goes last: a folder with a manifest is complete
-    writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(snap.manifest, null, 2)}\n`);
-  });
+const MANIFEST = 'manifest.json';
+/** Held by a save, and by the recovery of a load (which skips cleaning when a save holds it). */
+const LOCK = '.lock';
+/** The recommendations file of the first layout (a manifest without `recommendations_file`). */
+const LEGACY_RECOMMENDATIONS = 'recommendations.json';
+const RECOMMENDATIONS = /^recommendations-\d+-[0-9a-z-]+\.json$/;
+
+/** The manifest as stored: it also names its recommendations file. */
+interface StoredManifest extends SnapshotManifest {
+  readonly recommendations_file?: string;
 }
 
+/**
+ * Writes the snapshot into DIR: a new recommendations file, then the manifest naming it (the one
+ * rename that swaps the model), each fsync'd; the previous recommendations file goes after. Saves
+ * of one folder take turns (a lock file in it).
+ */
+export function saveSnapshot(dir: string, snap: Snapshot): void {
+  // serialise first: a snapshot that cannot be written touches nothing
+  const name = `recommendations-${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.json`;
+  const body = JSON.stringify(snap.recommendations);
+  const stored: StoredManifest = { ...snap.manifest, recommendations_file: name };
+  const manifest = `${JSON.stringify(stored, null, 2)}\n`;
+  recoverFolder(dir);
+  ensureDir(dir);
+  const release = acquireLock(join(dir, LOCK));
+  if (release === null) {
+    throw new KnowrecError('internal', 'another save of this model has not finished for 30 s', { file: dir }, 'wait for the other fit to finish, then try again');
+  }
+  try {
+    cleanUp(dir);
+    const previous = referencedFile(dir);
+    writeFileAtomic(join(dir, name), body);
+    try {
+      writeFileAtomic(join(dir, MANIFEST), manifest);
+    } catch (e) {
+      rmSync(join(dir, name), { force: true });
+      throw e;
+    }
+    if (previous !== null && previous !== '' && previous !== name) rmSync(join(dir, previous), { force: true });
+  } finally {
+    release();
+  }
+}
+
+/** The recommendations file the manifest in DIR names: '' without a manifest, null when it cannot be read. */
+function referencedFile(dir: string): string | null {
+  const mf = join(dir, MANIFEST);
+  if (!existsSync(mf)) return '';
+  try {
+    const m = JSON.parse(readFileSync(mf, 'utf8')) as StoredManifest;
+    return m.recommendations_file ?? LEGACY_RECOMMENDATIONS;
+  } catch {
+    return null;
+  }
+}
+
+/** Under the lock: temporary files of dead writers and the recommendations files the manifest does not name. */
+function cleanUp(dir: string): string[] {
+  const done = removeStaleTemps(dir);
+  const current = referencedFile(dir);
+  if (current === null) return done; // an unreadable manifest: nothing is provably unreferenced
+  for (const name of readdirSync(dir)) {
+    if (name === current || (name !== LEGACY_RECOMMENDATIONS && !RECOMMENDATIONS.test(name))) continue;
+    rmSync(join(dir, name), { force: true });
+    done.push(name);
+  }
+  return done;
+}
+
+/**
+ * Removes what killed saves left in and beside DIR (see the file comment); returns the names.
+ * Inside DIR only when no save is running (the lock is free, or its holder is dead).
+ */
+export function recoverSnapshot(dir: string): string[] {
+  const done = recoverFolder(dir);
+  if (!existsSync(dir)) return done;
+  const release = acquireLock(join(dir, LOCK), { waitMs: 0 });
+  if (release === null) return done;
+  try {
+    done.push(...cleanUp(dir));
+  } finally {
+    release();
+  }
+  return done;
+}
+
+/** Reads the snapshot in DIR (after recovering from a killed save; a read-only folder is read as it is). */
 export function loadSnapshot(dir: string): Snapshot {
-  const mf = join(dir, 'manifest.json');
-  if (!existsSync(mf)) {
-    throw new KnowrecError('not-found', 'no fitted model here (manifest.json is missing)', { file: dir }, 'run `knowrec fit --dataset NAME --out DIR` first');
+  try {
+    recoverSnapshot(dir);
+  } catch {
+    // recovery is housekeeping: a folder we may not write is still read
   }
-  const manifest = JSON.parse(readFileSync(mf, 'utf8')) as SnapshotManifest;
-  if (manifest.format !== SNAPSHOT_FORMAT) {
-    throw new KnowrecError('validation', `unknown model format '${String(manifest.format)}'`, { file: mf }, `refit with this version (expects ${SNAPSHOT_FORMAT})`);
+  const mf = join(dir, MANIFEST);
+  for (let attempt = 1; ; attempt++) {
+    if (!existsSync(mf)) {
+      throw new KnowrecError('not-found', 'no fitted model here (manifest.json is missing)', { file: dir }, 'run `knowrec fit --dataset NAME --out DIR` first');
+    }
+    const { recommendations_file: file = LEGACY_RECOMMENDATIONS, ...manifest } = JSON.parse(readFileSync(mf, 'utf8')) as StoredManifest;
+    if (manifest.format !== SNAPSHOT_FORMAT) {
+      throw new KnowrecError('validation', `unknown model format '${String(manifest.format)}'`, { file: mf }, `refit with this version (expects ${SNAPSHOT_FORMAT})`);
+    }
+    if (file !== LEGACY_RECOMMENDATIONS && !RECOMMENDATIONS.test(file)) {
+      throw new KnowrecError('validation', 'the manifest names no recommendations file of this folder', { file: mf }, 'refit the model');
+    }
+    let text: string;
+    try {
+      text = readFileSync(join(dir, file), 'utf8');
+    } catch (e) {
+      // a save swapped the model between the two reads: read the new manifest
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (attempt < 3) continue;
+      throw new KnowrecError('not-found', 'the model\'s recommendations file is missing', { file: join(dir, file) }, 'refit the model');
+    }
+    return { manifest, recommendations: JSON.parse(text) as Record<string, SnapshotItem[]> };
   }
-  const recommendations = JSON.parse(readFileSync(join(dir, 'recommendations.json'), 'utf8')) as Record<string, SnapshotItem[]>;
-  return { manifest, recommendations };
 }
 
 /**

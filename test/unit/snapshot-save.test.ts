@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +54,33 @@ describe('serving snapshot', () => {
     expect(() => saveSnapshot(dir, bad)).toThrow();
     expect(loadSnapshot(dir).manifest.dataset).toBe('good');
     expect(readdirSync(root)).toEqual(['model']);
+  });
+
+  it('reads a folder of the first layout (manifest.json + recommendations.json) and migrates it on the next save', () => {
+    const root = mkdtempSync(join(tmpdir(), 'knowrec-snap-'));
+    dirs.push(root);
+    const dir = join(root, 'model');
+    mkdirSync(dir);
+    const old = snapshot('legacy');
+    writeFileSync(join(dir, 'recommendations.json'), JSON.stringify(old.recommendations));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(old.manifest));
+    expect(loadSnapshot(dir)).toEqual(old);
+    saveSnapshot(dir, snapshot('new'));
+    expect(loadSnapshot(dir).manifest).toEqual(snapshot('new').manifest);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toBe('manifest.json');
+    expect(files[1]).toMatch(/^recommendations-\d+-[0-9a-z-]+\.json$/);
+  });
+
+  it('refuses a manifest that names a file outside the folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'knowrec-snap-'));
+    dirs.push(root);
+    const dir = join(root, 'model');
+    mkdirSync(dir);
+    writeFileSync(join(root, 'secret.json'), '{}');
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...snapshot('x').manifest, recommendations_file: '../secret.json' }));
+    expect(() => loadSnapshot(dir)).toThrow(/names no recommendations file/);
   });
 
   it('says how to fix a missing or foreign model folder', () => {
