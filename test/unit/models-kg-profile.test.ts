@@ -484,3 +484,23 @@ describe('kg-profile: errors', () => {
     expect(() => m.explain(0, -1)).toThrow(KnowrecError);
   });
 });
+
+describe('kg-profile: history attribution', () => {
+  it('splits the positive lifts over the history items holding the entities', async () => {
+    const m = new KgProfileScorer({ kgOptions: { derive: false } });
+    await m.fit(contextOf(cinema));
+    // "other" holds C (by Bo, 4 stars), D (3 stars) and F (Drama, 5 stars); H is a Drama by Bo
+    const other = 1;
+    const parts = m.attribute(other, H);
+    expect(parts.map((p) => p.item).sort()).toEqual([C, F].sort());
+    for (const p of parts) expect(p.weight).toBeGreaterThan(0);
+    const lifts = m.explain(other, H).filter((t) => t.kind === 'entity' && t.lift > 0).reduce((a, t) => a + t.lift, 0);
+    expect(parts.reduce((a, p) => a + p.weight, 0)).toBeCloseTo(lifts, 5);
+    // "fan" holds only A, which shares B's director and genre: A carries all of it
+    const fan = m.attribute(0, B);
+    expect(fan.map((p) => p.item)).toEqual([A]);
+    // nothing in fan's history ties to H
+    expect(m.attribute(0, H)).toEqual([]);
+    expect(m.scoreWithout()).toBeNull();
+  });
+});

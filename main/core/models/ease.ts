@@ -5,6 +5,7 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Csr, FitContext, Scorer } from '../types';
+import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { invertSpd } from './linalg';
@@ -19,7 +20,7 @@ export const EASE_DEFAULTS = { lambda: 500 } as const;
 /** Items above this count would need more than ~2 GB for the dense matrices. */
 const MAX_ITEMS = 12_000;
 
-export class EaseScorer implements Scorer {
+export class EaseScorer implements Scorer, HistoryAttribution {
   readonly name = 'ease';
   readonly lambda: number;
   private b: Float32Array | null = null;
@@ -65,6 +66,34 @@ export class EaseScorer implements Scorer {
       for (let j = 0; j < n; j++) out[j] += b[row + j];
     }
     return gather(this.name, out, items);
+  }
+
+  /** Exact: score(u, i) = Σ_j x_uj·B[j][i], one term per history item j. */
+  attribute(user: number, item: number): HistoryContribution[] {
+    const b = this.b;
+    const x = this.x;
+    if (b === null || x === null) throw notFitted(this.name);
+    checkUser(this.name, user, x.nRows);
+    const n = this.nItems;
+    const out: HistoryContribution[] = [];
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) out.push({ item: x.indices[p], weight: b[x.indices[p] * n + item] });
+    return sortContributions(out);
+  }
+
+  /** Exact: the removed items' rows of B subtracted. */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    const b = this.b;
+    const x = this.x;
+    if (b === null || x === null) throw notFitted(this.name);
+    checkUser(this.name, user, x.nRows);
+    const n = this.nItems;
+    const out = new Float32Array(n);
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
+      if (removed.has(x.indices[p])) continue;
+      const row = x.indices[p] * n;
+      for (let j = 0; j < n; j++) out[j] += b[row + j];
+    }
+    return out;
   }
 
   /** B[i][j], the learned weight from item i to item j (for tests and explanations). */

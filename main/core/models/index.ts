@@ -28,3 +28,4 @@ export { coordinateSearch, EarlyStopping, lineSearch, tuneGrid, type Coordinate,
 export { buildFitContext, placeholderDataset, type FitContextInput } from './context';
 export { dedupeRows, transpose } from './csr';
 export { SemanticScorer, SEMANTIC_DEFAULTS, type SemanticOptions } from './semantic';
+export { isAttributable, sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';

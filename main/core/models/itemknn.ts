@@ -7,6 +7,7 @@
 import { KnowrecError, throwIfAborted } from '../errors';
 import { topK } from '../topk';
 import type { Csr, FitContext, Scorer } from '../types';
+import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
 import { dedupeRows, transpose } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 
@@ -23,7 +24,7 @@ export interface ItemKnnOptions {
 
 export const ITEMKNN_DEFAULTS = { k: 100, shrink: 0, weighting: 'binary' } as const;
 
-export class ItemKnnScorer implements Scorer {
+export class ItemKnnScorer implements Scorer, HistoryAttribution {
   readonly name = 'itemknn';
   readonly k: number;
   readonly shrink: number;
@@ -59,17 +60,41 @@ export class ItemKnnScorer implements Scorer {
   }
 
   score(user: number, items?: Int32Array): Float32Array {
+    return gather(this.name, this.scoreWithout(user, new Set()), items);
+  }
+
+  /** Exact: score(u, i) = Σ_j w_uj·sim(i, j), one term per history item j with i among j's reverse neighbours. */
+  attribute(user: number, item: number): HistoryContribution[] {
+    const { x, rev } = this.fitted(user);
+    const out: HistoryContribution[] = [];
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
+      const j = x.indices[p];
+      for (let q = rev.indptr[j]; q < rev.indptr[j + 1]; q++) {
+        if (rev.indices[q] === item) out.push({ item: j, weight: x.values[p] * rev.values[q] });
+      }
+    }
+    return sortContributions(out);
+  }
+
+  /** Exact: the removed items' terms left out. */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    const { x, rev } = this.fitted(user);
+    const out = new Float32Array(x.nCols);
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
+      const j = x.indices[p];
+      if (removed.has(j)) continue;
+      const w = x.values[p];
+      for (let q = rev.indptr[j]; q < rev.indptr[j + 1]; q++) out[rev.indices[q]] += w * rev.values[q];
+    }
+    return out;
+  }
+
+  private fitted(user: number): { x: Csr; rev: Csr } {
     const x = this.x;
     const rev = this.reverse;
     if (x === null || rev === null) throw notFitted(this.name);
     checkUser(this.name, user, x.nRows);
-    const out = new Float32Array(x.nCols);
-    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
-      const j = x.indices[p];
-      const w = x.values[p];
-      for (let q = rev.indptr[j]; q < rev.indptr[j + 1]; q++) out[rev.indices[q]] += w * rev.values[q];
-    }
-    return gather(this.name, out, items);
+    return { x, rev };
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {

@@ -14,6 +14,7 @@ import { rowIndices, rowValues, toCsr } from '../matrix';
 import { itemSentence, userSentence } from '../text';
 import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
+import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { lineSearch } from './tune';
 
@@ -46,7 +47,7 @@ export const SEMANTIC_DEFAULTS = {
   halfLifeDays: 60,
 } as const;
 
-export class SemanticScorer implements Scorer {
+export class SemanticScorer implements Scorer, HistoryAttribution {
   readonly name = 'semantic';
   private readonly opts: SemanticOptions;
   private blend: number;
@@ -57,6 +58,8 @@ export class SemanticScorer implements Scorer {
   private meanVecs: Float32Array | null = null;
   private userVecs: Float32Array | null = null;
   private itemTexts: string[] = [];
+  /** Training ratings and timestamps, for the item-mean weights of attribute / scoreWithout. */
+  private history: { train: Csr; ts: Csr; maxRating: number; halfLife: number } | null = null;
   private tuning: { blend: number; value: number }[] = [];
 
   constructor(opts: SemanticOptions) {
@@ -117,7 +120,9 @@ export class SemanticScorer implements Scorer {
     const userVecs = await encoder.encode(userTexts, userEncode);
     this.sentenceVecs = new Float32Array(nUsers * dim);
     for (let u = 0; u < nUsers; u++) this.sentenceVecs.set(userVecs[u], u * dim);
-    this.meanVecs = weightedMeans(train, ts, itemMat, dim, (this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays) * 86400);
+    const halfLife = (this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays) * 86400;
+    this.meanVecs = weightedMeans(train, ts, itemMat, dim, halfLife);
+    this.history = { train, ts, maxRating: maxRatingOf(train), halfLife };
 
     const validate = this.opts.validate;
     if (validate !== undefined && ctx.valid.user.length > 0) {
@@ -166,6 +171,65 @@ export class SemanticScorer implements Scorer {
     if (uv === null) throw notFitted(this.name);
     checkUser(this.name, user, uv.length / this.dim);
     return gather(this.name, this.scoreVector(uv.subarray(user * this.dim, (user + 1) * this.dim)), items);
+  }
+
+  /**
+   * score(u, i) = ⟨normalize(β·s_u + (1 − β)·m_u/‖m_u‖), v_i⟩ with m_u = Σ_j w_j v_j: history item
+   * j's term is (1 − β)·w_j⟨v_j, v_i⟩ / (‖m_u‖·‖β·s_u + (1 − β)·m_u/‖m_u‖‖), exact; the
+   * user-sentence term (β) is left unattributed.
+   */
+  attribute(user: number, item: number): HistoryContribution[] {
+    const { items, weights } = this.meanWeights(user);
+    const sv = this.sentenceVecs;
+    if (sv === null) throw notFitted(this.name);
+    const dim = this.dim;
+    const m = new Float64Array(dim);
+    items.forEach((j, k) => {
+      const v = this.itemVector(j);
+      for (let d = 0; d < dim; d++) m[d] += weights[k] * v[d];
+    });
+    const mNorm = Math.hypot(...m);
+    if (!(mNorm > 0)) return [];
+    let uNorm = 0;
+    for (let d = 0; d < dim; d++) uNorm += (this.blend * sv[user * dim + d] + ((1 - this.blend) * m[d]) / mNorm) ** 2;
+    uNorm = Math.sqrt(uNorm);
+    if (!(uNorm > 0)) return [];
+    const vi = this.itemVector(item);
+    const out: HistoryContribution[] = items.map((j, k) => {
+      const v = this.itemVector(j);
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += v[d] * vi[d];
+      return { item: j, weight: ((1 - this.blend) * weights[k] * dot) / (mNorm * uNorm) };
+    });
+    return sortContributions(out);
+  }
+
+  /** The item mean recomputed without the removed items, blended with the (fixed) user sentence. */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    const { items, weights } = this.meanWeights(user);
+    const sv = this.sentenceVecs;
+    if (sv === null) throw notFitted(this.name);
+    const dim = this.dim;
+    const m = new Float64Array(dim);
+    items.forEach((j, k) => {
+      if (removed.has(j)) return;
+      const v = this.itemVector(j);
+      for (let d = 0; d < dim; d++) m[d] += weights[k] * v[d];
+    });
+    const mNorm = Math.hypot(...m);
+    const q = new Float32Array(dim);
+    for (let d = 0; d < dim; d++) q[d] = this.blend * sv[user * dim + d] + (mNorm > 0 ? ((1 - this.blend) * m[d]) / mNorm : 0);
+    const qNorm = Math.hypot(...q);
+    if (qNorm > 0) for (let d = 0; d < dim; d++) q[d] /= qNorm;
+    return this.scoreVector(q);
+  }
+
+  /** The user's training items and their weights in the item mean (as weightedMeans). */
+  private meanWeights(user: number): { items: number[]; weights: number[] } {
+    const h = this.history;
+    if (h === null) throw notFitted(this.name);
+    checkUser(this.name, user, h.train.nRows);
+    return userMeanWeights(h.train, h.ts, user, h.maxRating, h.halfLife);
   }
 
   /** Cosine of every item with a unit query vector (free-text queries, new users). */
@@ -241,27 +305,42 @@ function timestampsCsr(ctx: FitContext): Csr {
  */
 function weightedMeans(train: Csr, ts: Csr, itemMat: Float32Array, dim: number, halfLifeSeconds: number): Float32Array {
   const nUsers = train.nRows;
-  let maxRating = 0;
-  for (let p = 0; p < train.values.length; p++) if (train.values[p] > maxRating) maxRating = train.values[p];
-  if (maxRating <= 0) maxRating = 1;
+  const maxRating = maxRatingOf(train);
   const out = new Float32Array(nUsers * dim);
   for (let u = 0; u < nUsers; u++) {
-    const a = train.indptr[u];
-    const b = train.indptr[u + 1];
-    if (a === b) continue;
-    let latest = -Infinity;
-    for (let p = a; p < b; p++) if (ts.values[p] > latest) latest = ts.values[p];
+    const { items, weights } = userMeanWeights(train, ts, u, maxRating, halfLifeSeconds);
+    if (items.length === 0) continue;
     const o = u * dim;
-    for (let p = a; p < b; p++) {
-      const age = Math.max(0, latest - ts.values[p]);
-      const w = (train.values[p] / maxRating) * Math.pow(2, -age / halfLifeSeconds);
-      const io = train.indices[p] * dim;
-      for (let d = 0; d < dim; d++) out[o + d] += w * itemMat[io + d];
-    }
+    items.forEach((i, k) => {
+      const io = i * dim;
+      for (let d = 0; d < dim; d++) out[o + d] += weights[k] * itemMat[io + d];
+    });
     let norm = 0;
     for (let d = 0; d < dim; d++) norm += out[o + d] * out[o + d];
     norm = Math.sqrt(norm);
     if (norm > 0) for (let d = 0; d < dim; d++) out[o + d] /= norm;
   }
   return out;
+}
+
+function maxRatingOf(train: Csr): number {
+  let maxRating = 0;
+  for (let p = 0; p < train.values.length; p++) if (train.values[p] > maxRating) maxRating = train.values[p];
+  return maxRating > 0 ? maxRating : 1;
+}
+
+/** w_j = (rating_j / max rating) · 2^(−age_j / halfLife) of each of u's training entries. */
+function userMeanWeights(train: Csr, ts: Csr, u: number, maxRating: number, halfLifeSeconds: number): { items: number[]; weights: number[] } {
+  const a = train.indptr[u];
+  const b = train.indptr[u + 1];
+  let latest = -Infinity;
+  for (let p = a; p < b; p++) if (ts.values[p] > latest) latest = ts.values[p];
+  const items: number[] = [];
+  const weights: number[] = [];
+  for (let p = a; p < b; p++) {
+    const age = Math.max(0, latest - ts.values[p]);
+    items.push(train.indices[p]);
+    weights.push((train.values[p] / maxRating) * Math.pow(2, -age / halfLifeSeconds));
+  }
+  return { items, weights };
 }

@@ -1,5 +1,6 @@
 /** kg-profile's score split into one term per entity of the item (and per family it lacks). */
 import { relationPhrases } from '../../kg';
+import { sortContributions, type HistoryContribution } from '../attribution';
 import type { Model } from './model';
 import type { KgSettings } from './options';
 import type { UserProfile } from './profile';
@@ -134,8 +135,36 @@ function averageTerms(f: Fitted, item: number, shift: number): KgProfileTerm[] {
   return terms;
 }
 
+/**
+ * Each training item's part of the item's positive lifts: an entity's lift split over the
+ * user's items holding it by ω q_h(e) (the part of the score the history explains; the
+ * background and the average-item terms are left unattributed).
+ */
+export function historyTerms(f: Fitted, user: number, item: number): HistoryContribution[] {
+  const acc = new Map<number, number>();
+  for (const t of explainTerms(f, user, item)) {
+    if (t.kind !== 'entity' || !(t.lift > 0)) continue;
+    const w = viaWeights(f, user, t.entity);
+    let total = 0;
+    for (const v of w.values()) total += v;
+    if (!(total > 0)) continue;
+    for (const [h, v] of w) acc.set(h, (acc.get(h) ?? 0) + (t.lift * v) / total);
+  }
+  return sortContributions([...acc].map(([h, weight]) => ({ item: h, weight })));
+}
+
 /** Up to 3 training items of `user` holding entity e, by contribution ω q_h(e). */
 function via(f: Fitted, user: number, e: number): KgProfileVia[] {
+  const { s } = f;
+  const found = viaWeights(f, user, e);
+  return [...found.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, 3)
+    .map(([h]) => ({ item: h, itemId: s.kg.items[h].id, label: s.kg.itemLabel(h) }));
+}
+
+/** Training items of `user` holding entity e → ω q_h(e). */
+function viaWeights(f: Fitted, user: number, e: number): Map<number, number> {
   const { s, m } = f;
   const found = new Map<number, number>();
   for (let p = s.userPtr[user]; p < s.userPtr[user + 1]; p++) {
@@ -146,8 +175,5 @@ function via(f: Fitted, user: number, e: number): KgProfileVia[] {
     if (k < 0 || !(m.q[k] > 0)) continue;
     found.set(h, (found.get(h) ?? 0) + w * m.q[k]);
   }
-  return [...found.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, 3)
-    .map(([h]) => ({ item: h, itemId: s.kg.items[h].id, label: s.kg.itemLabel(h) }));
+  return found;
 }

@@ -4,7 +4,8 @@ import { KgIndex } from '../../kg';
 import type { FitContext, Scorer } from '../../types';
 import { checkContext, checkUser, notFitted, yieldToEventLoop } from '../scorer';
 import { coordinateSearch, type SearchStep } from '../tune';
-import { explainTerms, type KgProfileTerm } from './explain';
+import type { HistoryAttribution, HistoryContribution } from '../attribution';
+import { explainTerms, historyTerms, type KgProfileTerm } from './explain';
 import { buildModel, type Model } from './model';
 import { configError, initialSettings, KG_PROFILE_DEFAULTS, type KgProfileOptions, type KgSettings } from './options';
 import { UserProfile } from './profile';
@@ -23,7 +24,7 @@ export interface KgRelationFamily {
 
 export type KgTuneStep = SearchStep;
 
-export class KgProfileScorer implements Scorer {
+export class KgProfileScorer implements Scorer, HistoryAttribution {
   readonly name = 'kg-profile';
   readonly catalogShare: number;
   readonly ratingCenter: number;
@@ -105,6 +106,21 @@ export class KgProfileScorer implements Scorer {
       throw new KnowrecError('validation', `${this.name}: item ${item} is outside 0..${s.nItems - 1}`, {}, 'pass a dense item index');
     }
     return explainTerms({ s, m, st: this.st, profile: this.profile }, user, item);
+  }
+
+  /** The positive entity lifts split over the history items holding the entities (see historyTerms). */
+  attribute(user: number, item: number): HistoryContribution[] {
+    const { s, m } = this.fitted();
+    checkUser(this.name, user, s.nUsers);
+    if (!Number.isInteger(item) || item < 0 || item >= s.nItems) {
+      throw new KnowrecError('validation', `${this.name}: item ${item} is outside 0..${s.nItems - 1}`, {}, 'pass a dense item index');
+    }
+    return historyTerms({ s, m, st: this.st, profile: this.profile }, user, item);
+  }
+
+  /** Not recomputed: the profile is built from the fitted history, so counterfactuals keep these scores fixed. */
+  scoreWithout(): null {
+    return null;
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {

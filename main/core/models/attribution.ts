@@ -1,0 +1,37 @@
+/**
+ * Attribution of a score to the user's history: how much each training item of the user
+ * contributed to score(user, item), and the user's scores with some history items left out
+ * (a counterfactual without refitting). Scorers that can do either implement these.
+ */
+
+/** One history item's additive part of a score. */
+export interface HistoryContribution {
+  /** Dense item index of the history item. */
+  readonly item: number;
+  /** Its part of the score (same units as the score; may be negative). */
+  readonly weight: number;
+}
+
+export interface HistoryAttribution {
+  /**
+   * Each history item's part of score(user, item), largest first; null when the scorer cannot
+   * split its score over the history (it never makes a split up).
+   */
+  attribute(user: number, item: number): HistoryContribution[] | null;
+  /**
+   * Full-length scores of `user` as if the `removed` history items were not in the history
+   * (no refit); null when the scorer cannot recompute them.
+   */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array | null;
+}
+
+export function isAttributable(x: unknown): x is HistoryAttribution {
+  return typeof x === 'object' && x !== null
+    && typeof (x as Partial<HistoryAttribution>).attribute === 'function'
+    && typeof (x as Partial<HistoryAttribution>).scoreWithout === 'function';
+}
+
+/** Sorts by weight (largest first, then item index) and drops zero weights. */
+export function sortContributions(list: HistoryContribution[]): HistoryContribution[] {
+  return list.filter((c) => c.weight !== 0).sort((a, b) => b.weight - a.weight || a.item - b.item);
+}
