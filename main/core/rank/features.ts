@@ -16,6 +16,7 @@
  *   history-length      log(1 + number of training items of the user).
  */
 import { KnowrecError } from '../errors';
+import { isAttributable, sortContributions, type HistoryContribution } from '../models/attribution';
 import { topK } from '../topk';
 import type { Csr, Scorer } from '../types';
 import { upperBound } from './ranker';
@@ -194,6 +195,55 @@ export class FeatureBuilder {
     return { user, items, x: this.rows(st, items) };
   }
 
+  /**
+   * Candidates and feature rows as if the `removed` history items were not in the history (no
+   * refit): sources that can re-score without them do (HistoryAttribution.scoreWithout), the
+   * others keep their scores; kg-overlap and history-similarity leave the items out. The
+   * removed items stay seen (never candidates).
+   */
+  userFeaturesWithout(user: number, removed: ReadonlySet<number>): UserFeatures {
+    const st = this.state(user, removed);
+    const items = this.candidatesOf(st);
+    return { user, items, x: this.rows(st, items) };
+  }
+
+  /**
+   * Each history item's part of the history-based features of (user, item): kg-overlap:w's
+   * terms (c_e/len·idf(e) per shared entity e, split over the items holding e) and, for
+   * history-similarity, the nearest history item.
+   */
+  historyParts(user: number, item: number): Record<string, HistoryContribution[]> {
+    const { train } = this.cfg;
+    const out: Record<string, HistoryContribution[]> = {};
+    const hist = Array.from(train.indices.subarray(train.indptr[user], train.indptr[user + 1]));
+    if (this.useKg) {
+      const mine = new Set(this.itemNb.subarray(this.itemNbPtr[item], this.itemNbPtr[item + 1]));
+      const len = Math.max(1, new Set(hist).size);
+      const acc = new Map<number, number>();
+      for (const h of new Set(hist)) {
+        if (h === item) continue;
+        for (let q = this.itemNbPtr[h]; q < this.itemNbPtr[h + 1]; q++) {
+          const e = this.itemNb[q];
+          if (mine.has(e)) acc.set(h, (acc.get(h) ?? 0) + (this.idf.get(e) ?? 0) / len);
+        }
+      }
+      out['kg-overlap'] = sortContributions([...acc].map(([h, weight]) => ({ item: h, weight })));
+    }
+    if (this.useSim && this.cfg.itemVectors !== undefined) {
+      const st = this.state(user);
+      const v = this.cfg.itemVectors(item);
+      let best: HistoryContribution | null = null;
+      st.historyItems.forEach((h, j) => {
+        if (h === item || st.historyVectors === null) return;
+        let d = 0;
+        for (let k = 0; k < v.length; k++) d += v[k] * st.historyVectors[j][k];
+        if (best === null || d > best.weight) best = { item: h, weight: d };
+      });
+      out['history-similarity'] = best !== null ? [best] : [];
+    }
+    return out;
+  }
+
   /** Feature rows of arbitrary items (seen ones included) for `user`. */
   featuresOf(user: number, items: Int32Array): Float64Array {
     return this.rows(this.state(user), items);
@@ -219,7 +269,7 @@ export class FeatureBuilder {
     return out;
   }
 
-  private state(user: number): UserState {
+  private state(user: number, removed: ReadonlySet<number> = new Set()): UserState {
     const { nItems, train, sources } = this.cfg;
     if (!Number.isInteger(user) || user < 0 || user >= this.cfg.nUsers) {
       throw new KnowrecError('validation', `hybrid: user ${user} is outside 0..${this.cfg.nUsers - 1}`, {}, 'pass a dense user index');
@@ -238,7 +288,8 @@ export class FeatureBuilder {
     const mean = new Float64Array(sources.length);
     const std = new Float64Array(sources.length);
     for (let s = 0; s < sources.length; s++) {
-      const sc = sources[s].scorer.score(user);
+      const scorer = sources[s].scorer;
+      const sc = (removed.size > 0 && isAttributable(scorer) ? scorer.scoreWithout(user, removed) : null) ?? scorer.score(user);
       if (sc.length !== nItems) {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
@@ -267,6 +318,7 @@ export class FeatureBuilder {
       entityCount = new Map();
       for (let p = a; p < b; p++) {
         const i = train.indices[p];
+        if (removed.has(i)) continue;
         for (let q = this.itemNbPtr[i]; q < this.itemNbPtr[i + 1]; q++) {
           const e = this.itemNb[q];
           entityCount.set(e, (entityCount.get(e) ?? 0) + 1);
@@ -278,7 +330,7 @@ export class FeatureBuilder {
     if (this.useSim && this.cfg.itemVectors !== undefined) {
       const vec = this.cfg.itemVectors;
       const idx: number[] = [];
-      for (let p = a; p < b; p++) idx.push(p);
+      for (let p = a; p < b; p++) if (!removed.has(train.indices[p])) idx.push(p);
       const times = this.cfg.trainTimes;
       if (times !== undefined) idx.sort((x, y) => times[y] - times[x] || x - y);
       const cap = this.cfg.maxHistoryForSimilarity ?? 50;

@@ -19,7 +19,8 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import { lineSearch } from '../models/tune';
 import { toCsr } from '../matrix';
 import type { Csr, FitContext, Scorer } from '../types';
-import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex } from './features';
+import { isAttributable, type HistoryContribution } from '../models/attribution';
+import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
 import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { carveHoldout, coldTargetShare } from './holdout';
@@ -333,8 +334,25 @@ export class HybridScorer implements Scorer {
   }
 
   score(user: number, items?: Int32Array): Float32Array {
+    return this.predict(this.fitted().builder.userFeatures(user), items);
+  }
+
+  /** score(user) as if the `removed` history items were not in the history (see FeatureBuilder.userFeaturesWithout). */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    return this.predict(this.fitted().builder.userFeaturesWithout(user, removed));
+  }
+
+  /** Per signal, each history item's part of it for (user, item); null where the signal cannot be split. */
+  historyParts(user: number, item: number): Record<string, HistoryContribution[] | null> {
+    const { builder } = this.fitted();
+    const out: Record<string, HistoryContribution[] | null> = {};
+    for (const s of builder.specs) out[s.signal] = null;
+    for (const src of this.opts.sources) out[src.name] = isAttributable(src.scorer) ? src.scorer.attribute(user, item) : null;
+    return { ...out, ...builder.historyParts(user, item) };
+  }
+
+  private predict(uf: UserFeatures, items?: Int32Array): Float32Array {
     const { builder, standardizer, model } = this.fitted();
-    const uf = builder.userFeatures(user);
     standardizer.apply(uf.x);
     const out = new Float32Array(this.nItems).fill(-Infinity);
     const nF = builder.nFeatures;

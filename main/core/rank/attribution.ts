@@ -1,0 +1,100 @@
+/**
+ * Which history items drove a fused score, and what happens without them. A history item's share
+ * of the positive score is Σ over signals of (the signal's share of the positive contributions) ×
+ * (the item's share of that signal's positive history terms); signals that cannot be split over
+ * the history (popularity, BPR, kg-embed, history length, …) are named as not attributable and
+ * their share stays with no item. The counterfactual re-scores the user without the top
+ * contributors (no refit) and reports the item's rank among the user's candidates.
+ */
+import type { HistoryContribution } from '../models/attribution';
+
+/** What attribution needs from the hybrid (HybridScorer fits). */
+export interface AttributionSource {
+  score(user: number): Float32Array;
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array;
+  historyParts(user: number, item: number): Readonly<Record<string, readonly HistoryContribution[] | null>>;
+}
+
+export interface HistoryShare {
+  /** Dense item index of the history item. */
+  readonly item: number;
+  /** Its share of the positive score, in [0, 1]. */
+  readonly share: number;
+}
+
+export interface HistoryAttributionResult {
+  /** History items by share, largest first (shares sum to at most 1). */
+  readonly history: readonly HistoryShare[];
+  /** Signals with a positive share that could not be split over the history. */
+  readonly notAttributable: readonly string[];
+}
+
+/** Combines signal shares (non-negative, summing to 1) with each signal's history terms. */
+export function combineShares(
+  signalShares: Readonly<Record<string, number>>,
+  parts: Readonly<Record<string, readonly HistoryContribution[] | null>>,
+): HistoryAttributionResult {
+  const acc = new Map<number, number>();
+  const notAttributable: string[] = [];
+  for (const [signal, share] of Object.entries(signalShares)) {
+    if (!(share > 0)) continue;
+    const terms = parts[signal] ?? null;
+    let total = 0;
+    for (const t of terms ?? []) if (t.weight > 0) total += t.weight;
+    if (terms === null || !(total > 0)) {
+      notAttributable.push(signal);
+      continue;
+    }
+    for (const t of terms) if (t.weight > 0) acc.set(t.item, (acc.get(t.item) ?? 0) + (share * t.weight) / total);
+  }
+  const history = [...acc].map(([item, share]) => ({ item, share })).sort((a, b) => b.share - a.share || a.item - b.item);
+  return { history, notAttributable: notAttributable.sort() };
+}
+
+/**
+ * 1-based rank of `item` among the items not `excluded` with a finite score (ties: the lower
+ * index first). An item without a finite score ranks after all of them.
+ */
+export function rankAmong(scores: Float32Array, item: number, excluded?: Uint8Array): number {
+  const s = scores[item];
+  let rank = 1;
+  for (let j = 0; j < scores.length; j++) {
+    if (j === item || excluded?.[j] === 1 || !Number.isFinite(scores[j])) continue;
+    if (!Number.isFinite(s) || scores[j] > s || (scores[j] === s && j < item)) rank++;
+  }
+  return rank;
+}
+
+export interface CounterfactualResult {
+  /** Dense indices of the history items left out. */
+  readonly removed: readonly number[];
+  readonly rankBefore: number;
+  readonly rankAfter: number;
+}
+
+/** At most this many top contributors are tried. */
+export const COUNTERFACTUAL_MAX = 5;
+
+/**
+ * The fewest top contributors (in order, at most 5) whose removal moves the item below rank `k`;
+ * when none does, all of those tried, with rankAfter ≤ k.
+ */
+export function findCounterfactual(
+  source: AttributionSource,
+  user: number,
+  item: number,
+  contributors: readonly number[],
+  k: number,
+  excluded?: Uint8Array,
+  before?: Float32Array,
+): CounterfactualResult {
+  const rankBefore = rankAmong(before ?? source.score(user), item, excluded);
+  const tried = contributors.slice(0, COUNTERFACTUAL_MAX);
+  let rankAfter = rankBefore;
+  for (let n = 1; n <= tried.length; n++) {
+    const removed = tried.slice(0, n);
+    rankAfter = rankAmong(source.scoreWithout(user, new Set(removed)), item, excluded);
+    if (rankAfter > k) return { removed, rankBefore, rankAfter };
+  }
+  return { removed: tried, rankBefore, rankAfter };
+}

@@ -1,0 +1,124 @@
+/**
+ * The hybrid's history attribution and counterfactual, on a constructed catalogue: every user
+ * liked one film of a director pair and two solo films; the pair's other film is the target.
+ */
+import { describe, expect, it } from 'vitest';
+import { KgIndex } from '../../main/core/kg';
+import { buildFitContext } from '../../main/core/models/context';
+import { createScorer } from '../../main/core/models/registry';
+import { combineShares, findCounterfactual, rankAmong } from '../../main/core/rank/attribution';
+import { HybridScorer, signalShares } from '../../main/core/rank';
+import type { Dataset, Interactions } from '../../main/core/types';
+
+const PAIRS = 4;
+const N_ITEMS = 2 * PAIRS + 3;
+
+function inter(rows: readonly (readonly [number, number])[]): Interactions {
+  return {
+    user: Int32Array.from(rows.map((r) => r[0])),
+    item: Int32Array.from(rows.map((r) => r[1])),
+    rating: new Float32Array(rows.length).fill(5),
+    timestamp: Float64Array.from(rows.map((_, i) => 1000 + i)),
+  };
+}
+
+/** Items 2p and 2p+1 share director p; items 2·PAIRS… are solos, each by its own director. */
+function dataset(nUsers: number, interactions: Interactions): Dataset {
+  const entityIds = Array.from({ length: N_ITEMS }, (_, i) => `film:${i}`);
+  const head: number[] = [];
+  const tail: number[] = [];
+  for (let d = 0; d < PAIRS + 3; d++) entityIds.push(`dir:${d}`);
+  for (let i = 0; i < N_ITEMS; i++) {
+    head.push(i);
+    tail.push(N_ITEMS + (i < 2 * PAIRS ? i >> 1 : PAIRS + i - 2 * PAIRS));
+  }
+  const items = Array.from({ length: N_ITEMS }, (_, i) => ({ id: String(i + 1), title: `Film ${i + 1}`, text: {}, attributes: {} }));
+  const userIds = Array.from({ length: nUsers }, (_, u) => `u${u}`);
+  return {
+    name: 'pairs',
+    userIds,
+    itemIds: items.map((it) => it.id),
+    users: userIds.map((id) => ({ id, attributes: {} })),
+    items,
+    interactions,
+    kg: {
+      entityIds,
+      entityNames: entityIds.map((e) => e),
+      relationNames: ['film.film.directed_by'],
+      head: Int32Array.from(head),
+      relation: new Int32Array(head.length),
+      tail: Int32Array.from(tail),
+      derived: new Uint8Array(head.length),
+    },
+    itemEntities: items.map((_, i) => Int32Array.of(i)),
+  };
+}
+
+/** User u liked pair film `liked(u)`, two solos, and holds its partner in validation (or, for a few, none). */
+async function fitted(): Promise<{ h: HybridScorer; liked: (u: number) => number; partner: (u: number) => number; nUsers: number; train: Interactions }> {
+  const nUsers = 48;
+  const liked = (u: number): number => 2 * (u % PAIRS) + ((u >> 2) % 2);
+  const partner = (u: number): number => liked(u) ^ 1;
+  const train: [number, number][] = [];
+  const valid: [number, number][] = [];
+  for (let u = 0; u < nUsers; u++) {
+    train.push([u, liked(u)], [u, 2 * PAIRS + (u % 3)], [u, 2 * PAIRS + ((u + 1) % 3)]);
+    valid.push([u, partner(u)]);
+  }
+  const ds = dataset(nUsers, inter([...train, ...valid]));
+  const ctx = buildFitContext({ nUsers, nItems: N_ITEMS, train: inter(train), valid: inter(valid), dataset: ds, seed: 3 });
+  const kg = new KgIndex(ds);
+  const srcs = [createScorer('pop'), createScorer('itemknn'), createScorer('ease', { lambda: 1 })];
+  for (const s of srcs) await s.fit(ctx);
+  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, ranker: 'linear', seed: 3 });
+  await h.fit(ctx);
+  return { h, liked, partner, nUsers, train: inter(train) };
+}
+
+describe('combineShares', () => {
+  it('splits each signal share over its positive history terms and names the signals it cannot split', () => {
+    const r = combineShares(
+      { ease: 0.6, 'kg-overlap': 0.3, pop: 0.1 },
+      { ease: [{ item: 1, weight: 3 }, { item: 2, weight: 1 }, { item: 3, weight: -2 }], 'kg-overlap': [{ item: 2, weight: 5 }], pop: null },
+    );
+    expect(r.history.map((h) => h.item)).toEqual([1, 2]);
+    expect(r.history[0].share).toBeCloseTo(0.45, 10);
+    expect(r.history[1].share).toBeCloseTo(0.15 + 0.3, 10);
+    expect(r.notAttributable).toEqual(['pop']);
+  });
+
+  it('ranks with ties to the lower index and puts unscored items last', () => {
+    const s = Float32Array.of(1, 3, 3, -Infinity, 2);
+    expect(rankAmong(s, 2)).toBe(2);
+    expect(rankAmong(s, 1)).toBe(1);
+    expect(rankAmong(s, 3)).toBe(5);
+    expect(rankAmong(s, 0, Uint8Array.of(0, 1, 1, 0, 0))).toBe(2);
+  });
+});
+
+describe('hybrid: history attribution and counterfactual', () => {
+  it('credits the liked pair film for its partner, and removing it drops the partner', async () => {
+    const { h, liked, partner, nUsers } = await fitted();
+    let dropped = 0;
+    for (let u = 0; u < nUsers; u += 5) {
+      const item = partner(u);
+      const shares = signalShares(h.contributions(u, item).signals).signals;
+      const a = combineShares(shares, h.historyParts(u, item));
+      expect(a.history[0]?.item, `user ${u}`).toBe(liked(u));
+      const total = a.history.reduce((x, y) => x + y.share, 0);
+      expect(total).toBeLessThanOrEqual(1 + 1e-9);
+      if (shares.pop > 0) expect(a.notAttributable).toContain('pop');
+      const cf = findCounterfactual(h, u, item, a.history.map((x) => x.item), 1);
+      expect(cf.rankBefore).toBe(rankAmong(h.score(u), item));
+      expect(cf.removed[0]).toBe(liked(u));
+      if (cf.rankAfter > 1) dropped++;
+      expect(cf.rankAfter).toBeGreaterThanOrEqual(cf.rankBefore);
+    }
+    expect(dropped).toBeGreaterThan(0);
+  });
+
+  it('scoreWithout an empty set is score', async () => {
+    const { h } = await fitted();
+    expect(Array.from(h.scoreWithout(0, new Set()))).toEqual(Array.from(h.score(0)));
+  });
+});
