@@ -10,6 +10,7 @@
 import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { ErrorCode } from '../core/errors';
+import type { RecommendationExplanation } from './explanations';
 import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
@@ -137,22 +138,7 @@ export interface ItemCard {
 
 // Recommendations (read from the serving snapshot written by `knowrec fit`)
 
-export interface HistoryMatch {
-  readonly item: string;
-  readonly title: string;
-  /** The ties in words: "same director", "similar description". */
-  readonly relation: string;
-}
-
-export interface RecommendationExplanation {
-  /** Shares of the signals that pushed the item up (non-negative, summing to 1). */
-  readonly signals: Readonly<Record<string, number>>;
-  /** Shares of the signals that held it back (summing to 1 when any). */
-  readonly against: Readonly<Record<string, number>>;
-  readonly history: readonly HistoryMatch[];
-  readonly facts: readonly string[];
-  readonly reason: string;
-}
+export type { ExplanationCounterfactual, HistoryMatch, RecommendationExplanation } from './explanations';
 
 export interface Recommendation {
   readonly item: string;

@@ -116,9 +116,12 @@ export function recommendView(o: RecommendViewInput): Recommendations {
       explanation: {
         signals: r.explanation.signals,
         against: r.explanation.against,
-        history: r.explanation.history.map((h) => ({ item: h.item, title: h.title, relation: h.relation })),
+        history: r.explanation.history.map((h) => ({ item: h.item, title: h.title, relation: h.relation, share: h.share ?? null })),
         facts: r.explanation.facts,
         reason: r.explanation.reason,
+        lead: r.explanation.lead ?? null,
+        notAttributable: r.explanation.notAttributable ?? [],
+        counterfactual: r.explanation.counterfactual ?? null,
       },
     })),
     model: {

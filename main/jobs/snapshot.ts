@@ -25,16 +25,25 @@ import { acquireLock, ensureDir, recoverFolder, removeStaleTemps, writeFileAtomi
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
-import type { Explanation, ReasonLang } from '../core/rank';
+import type { Explanation, HistoryLink, ReasonLang } from '../core/rank';
 import type { Dataset } from '../core/types';
 
 export const SNAPSHOT_FORMAT = 'knowrec-snapshot/1';
+
+/**
+ * An explanation as stored: fits write every field of Explanation; snapshots written before
+ * attribution lack the history shares, lead, notAttributable and counterfactual.
+ */
+export type SnapshotExplanation = Omit<Explanation, 'history' | 'lead' | 'notAttributable' | 'counterfactual'> &
+  Partial<Pick<Explanation, 'lead' | 'notAttributable' | 'counterfactual'>> & {
+    readonly history: readonly (Omit<HistoryLink, 'share'> & { readonly share?: number | null })[];
+  };
 
 export interface SnapshotItem {
   readonly item: string;
   readonly title: string;
   readonly score: number;
-  readonly explanation: Explanation;
+  readonly explanation: SnapshotExplanation;
 }
 
 export interface SnapshotManifest {

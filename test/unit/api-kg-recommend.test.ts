@@ -55,9 +55,12 @@ function explanation(reason: string) {
   return {
     signals: { 'kg-profile': 0.75, ease: 0.25 },
     against: { pop: 1 },
-    history: [{ item: 'i0', title: 'Toy Story (1995)', relation: 'same director' }],
+    history: [{ item: 'i0', title: 'Toy Story (1995)', relation: 'same director', share: 0.6 }],
     facts: ['directed by John Lasseter'],
     reason,
+    lead: 'kg-profile',
+    notAttributable: ['pop'],
+    counterfactual: { removed: [{ item: 'i0', title: 'Toy Story (1995)' }], rankBefore: 1, rankAfter: 3 },
   };
 }
 

@@ -7,7 +7,7 @@ import { KgIndex } from '../../main/core/kg';
 import { buildFitContext } from '../../main/core/models/context';
 import { createScorer } from '../../main/core/models/registry';
 import { combineShares, findCounterfactual, rankAmong } from '../../main/core/rank/attribution';
-import { HybridScorer, signalShares } from '../../main/core/rank';
+import { explainRecommendation, HybridScorer, signalShares } from '../../main/core/rank';
 import type { Dataset, Interactions } from '../../main/core/types';
 
 const PAIRS = 4;
@@ -55,7 +55,7 @@ function dataset(nUsers: number, interactions: Interactions): Dataset {
 }
 
 /** User u liked pair film `liked(u)`, two solos, and holds its partner in validation (or, for a few, none). */
-async function fitted(): Promise<{ h: HybridScorer; liked: (u: number) => number; partner: (u: number) => number; nUsers: number; train: Interactions }> {
+async function fitted(withKg = true): Promise<{ h: HybridScorer; liked: (u: number) => number; partner: (u: number) => number; nUsers: number; train: Interactions }> {
   const nUsers = 48;
   const liked = (u: number): number => 2 * (u % PAIRS) + ((u >> 2) % 2);
   const partner = (u: number): number => liked(u) ^ 1;
@@ -70,7 +70,7 @@ async function fitted(): Promise<{ h: HybridScorer; liked: (u: number) => number
   const kg = new KgIndex(ds);
   const srcs = [createScorer('pop'), createScorer('itemknn'), createScorer('ease', { lambda: 1 })];
   for (const s of srcs) await s.fit(ctx);
-  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, ranker: 'linear', seed: 3 });
+  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), ...(withKg ? { kg } : {}), ranker: 'linear', seed: 3 });
   await h.fit(ctx);
   return { h, liked, partner, nUsers, train: inter(train) };
 }
@@ -120,5 +120,43 @@ describe('hybrid: history attribution and counterfactual', () => {
   it('scoreWithout an empty set is score', async () => {
     const { h } = await fitted();
     expect(Array.from(h.scoreWithout(0, new Set()))).toEqual(Array.from(h.score(0)));
+  });
+});
+
+describe('explanations from the attribution', () => {
+  for (const withKg of [true, false]) it(`cite the top contributors with shares, lead with the largest signal and carry a counterfactual (KG: ${withKg})`, async () => {
+    const { h, liked, partner, nUsers, train } = await fitted(withKg);
+    let cfLed = 0;
+    const ds = dataset(nUsers, train);
+    const kg = new KgIndex(ds);
+    const trainCsr = buildFitContext({ nUsers, nItems: N_ITEMS, train, seed: 3 }).trainCsr;
+    const trainHistory = (v: number): { items: Int32Array } => ({ items: trainCsr.indices.subarray(trainCsr.indptr[v], trainCsr.indptr[v + 1]) });
+    for (let u = 0; u < nUsers; u += 7) {
+      for (const lang of ['en', 'zh'] as const) {
+        const ex = explainRecommendation({ hybrid: h, user: u, item: partner(u), dataset: ds, kg, trainHistory, lang, k: 1 });
+        expect(ex.history.length).toBeGreaterThan(0);
+        expect(ex.history.length).toBeLessThanOrEqual(3);
+        // with the KG the director tie carries it; without, no one held both pair films: a solo does
+        if (withKg) expect(ex.history[0].item).toBe(ds.itemIds[liked(u)]);
+        for (const x of ex.history) expect(x.share).toBeGreaterThan(0);
+        const largest = Object.entries(ex.signals).sort((a, b) => b[1] - a[1])[0];
+        expect(ex.lead).toBe(largest[1] >= 0.1 ? largest[0] : null);
+        expect(ex.counterfactual).not.toBeNull();
+        expect(ex.counterfactual?.removed[0].item).toBe(ex.history[0].item);
+        expect(ex.counterfactual?.rankBefore).toBe(rankAmong(h.score(u), partner(u)));
+        if (ex.lead === 'ease' || ex.lead === 'itemknn') {
+          const name = ex.history[0].title;
+          expect(ex.reason).toMatch(lang === 'en' ? new RegExp(`^People who liked ${name}.* also liked this`) : new RegExp(`^喜欢《${name}》.*的用户也喜欢这部作品`));
+          cfLed++;
+        } else if ((ex.signals.ease ?? 0) + (ex.signals.itemknn ?? 0) >= 0.1 && ex.lead === 'pop') {
+          // popularity leads; the collaborative part follows, naming the top contributors
+          const name = ex.history[0].title;
+          expect(ex.reason).toMatch(lang === 'en' ? new RegExp(`^Recommended for you: popular overall; people who liked ${name}`) : new RegExp(`^为您推荐：很受欢迎；喜欢《${name}》`));
+          cfLed++;
+        }
+      }
+    }
+    // without the KG the collaborative signals are named
+    if (!withKg) expect(cfLed).toBeGreaterThan(0);
   });
 });

@@ -103,6 +103,19 @@ class AttributeProfileScorer implements Scorer {
     const p = this.profile(user);
     return Float32Array.from(ITEMS, (_, i) => this.kg.itemFacts(i).reduce((s, f) => s + (p.get(f.entity)?.mass ?? 0), 0));
   }
+  /** Each history item's part: its rating weight for every attribute it shares with the item. */
+  attribute(user: number, item: number): { item: number; weight: number }[] {
+    if (this.train === null) throw new Error('not fitted');
+    const mine = new Set(this.kg.itemFacts(item).map((f) => f.entity));
+    const ratings = rowValues(this.train, user);
+    return Array.from(rowIndices(this.train, user), (h, j) => ({
+      item: h,
+      weight: this.kg.itemFacts(h).filter((f) => mine.has(f.entity)).length * (ratings[j] / 5),
+    })).filter((c) => c.weight > 0).sort((a, b) => b.weight - a.weight);
+  }
+  scoreWithout(): null {
+    return null;
+  }
   explain(user: number, item: number): { entity: number; lift: number; viaItems: { item: number }[] }[] {
     const p = this.profile(user);
     return this.kg.itemFacts(item).map((f) => ({
@@ -281,7 +294,10 @@ describe('explanations on films with unnamed (MID) directors', () => {
       trainHistory,
       lang: 'en',
     });
-    expect(ex.history[0]).toEqual({ item: '1', title: 'Toy Story (1995)', relation: 'same director, same genre (Comedy), same decade (1990s)' });
+    // fixed contributions cannot be attributed: the item the candidate relates to most, with no share
+    expect(ex.history[0]).toEqual({ item: '1', title: 'Toy Story (1995)', relation: 'same director, same genre (Comedy), same decade (1990s)', share: null });
+    expect(ex.lead).toBe('kg-overlap');
+    expect(ex.counterfactual).toBeNull();
     expect(ex.reason).toBe('Recommended because you liked Toy Story (1995): same director, same genre (Comedy), same decade (1990s); also popular with similar users.');
     expect(ex.facts.length).toBeGreaterThan(0);
     expect(ex.facts[0]).toMatch(/^Toy Story \(1995\) —directed by→ .+ ←directed by— A Bug's Life \(1998\)$/);
@@ -298,18 +314,39 @@ describe('explanations on films with unnamed (MID) directors', () => {
     const vec = [Float32Array.of(1, 0), Float32Array.of(0.6, 0.8), Float32Array.of(0, 1)];
     // user 1's history is Heat (2); Toy Story (0) has no KG tie with Heat except the genre, so use no KG here
     const bySim = explainRecommendation({ hybrid: fixed({ ease: 1 }), user: 1, item: 1, dataset, trainHistory, lang: 'en', itemVectors: (i) => vec[i] });
-    expect(bySim.history).toEqual([{ item: '3', title: 'Heat', relation: 'similar description' }]);
-    expect(bySim.reason).toBe('Recommended because you liked Heat: similar description; also popular with similar users.');
+    expect(bySim.history).toEqual([{ item: '3', title: 'Heat', relation: 'similar description', share: null }]);
+    // led by the only signal (ease); Heat is related, not measured, so it is support, not "people who liked Heat"
+    expect(bySim.reason).toBe('Recommended for you: popular with similar users; Heat: similar description.');
 
     const train = buildFitContext({ nUsers: 2, nItems: 3, train: inter([[0, 0, 5], [0, 2, 5], [1, 2, 4]]) }).trainCsr;
     const byCo = explainRecommendation({ hybrid: fixed({ pop: 1 }), user: 1, item: 0, dataset, trainHistory, lang: 'en', coLiked: coInteractionCounter(train) });
-    expect(byCo.history).toEqual([{ item: '3', title: 'Heat', relation: 'liked by the same users' }]);
-    expect(byCo.reason).toBe('Recommended because you liked Heat: liked by the same users; also popular overall.');
+    expect(byCo.history).toEqual([{ item: '3', title: 'Heat', relation: 'liked by the same users', share: null }]);
+    expect(byCo.reason).toBe('Recommended for you: popular overall; Heat: liked by the same users.');
 
     const bare = explainRecommendation({ hybrid: fixed({ bpr: 2, pop: 1 }), user: 1, item: 0, dataset, trainHistory, lang: 'zh' });
     expect(bare.history).toEqual([]);
     expect(bare.facts).toEqual(['《Toy Story》：受到相似用户的喜爱']);
-    expect(bare.reason).toBe('为您推荐：受到相似用户的喜爱。');
+    // bpr leads (2/3); popularity (1/3) follows
+    expect(bare.reason).toBe('为您推荐：受到相似用户的喜爱；也很受欢迎。');
+  });
+
+  it('leads with a collaborative signal as "people who liked …", with KG ties of the cited items as support', () => {
+    const stored = { history: [{ item: 0, share: 0.5 }, { item: 2, share: 0.25 }], notAttributable: ['pop'], counterfactual: { removed: [0], rankBefore: 2, rankAfter: 40 } };
+    const en = explainRecommendation({ hybrid: fixed({ ease: 3, 'kg-overlap': 0.5, pop: 0.9, 'history-length': 0.1 }), user: 0, item: 1, dataset, kg, trainHistory, lang: 'en', stored });
+    expect(en.lead).toBe('ease');
+    expect(en.history.map((h) => [h.item, h.share])).toEqual([['1', 0.5], ['3', 0.25]]);
+    // history-length has 2%: never said; popularity has 20%: said last
+    expect(en.reason).toBe('People who liked Toy Story (1995) and Heat (1995) also liked this; Toy Story (1995): same director, same genre (Comedy), same decade (1990s); also popular overall.');
+    expect(en.counterfactual).toEqual({ removed: [{ item: '1', title: 'Toy Story (1995)' }], rankBefore: 2, rankAfter: 40 });
+    expect(en.notAttributable).toEqual(['pop']);
+    const zh = explainRecommendation({ hybrid: fixed({ ease: 3, pop: 0.9 }), user: 0, item: 1, dataset, kg, trainHistory, lang: 'zh', stored });
+    expect(zh.reason).toMatch(/^喜欢《Toy Story \(1995\)》和《Heat \(1995\)》的用户也喜欢这部作品；《Toy Story \(1995\)》：同一导演/);
+  });
+
+  it('never leads with a signal under 10%', () => {
+    const ex = explainRecommendation({ hybrid: fixed({ a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1, h: 1, i: 1, j: 1, k: 1 }), user: 1, item: 0, dataset, trainHistory, lang: 'en' });
+    expect(ex.lead).toBeNull();
+    expect(ex.reason).toBe('Recommended for you by several signals together, none of them dominant.');
   });
 
   it('rejects unknown items and languages', () => {

@@ -52,8 +52,25 @@ function explainAgain(ds: Dataset, kg: KgIndex, m: InteractionViews, user: numbe
     trainHistory: (v) => ({ items: rowIndices(m.all, v), ratings: rowValues(m.all, v) }),
     lang,
     coLiked: m.coLiked,
+    ...(storedAttribution(ds, stored) ?? {}),
   });
-  return { signals: stored.signals, against: stored.against, history: e.history, facts: e.facts, reason: e.reason };
+  return { signals: stored.signals, against: stored.against, history: e.history, facts: e.facts, reason: e.reason, lead: e.lead, notAttributable: e.notAttributable, counterfactual: e.counterfactual };
+}
+
+/** The stored shares and counterfactual with dense indices, when the snapshot has them. */
+function storedAttribution(ds: Dataset, e: SnapshotItem['explanation']): { stored: NonNullable<Parameters<typeof explainRecommendation>[0]['stored']> } | null {
+  if (e.notAttributable === undefined || e.history.some((h) => h.share === undefined || h.share === null)) return null;
+  const history = e.history.map((h) => ({ item: itemIndexOrNull(ds, h.item), share: h.share ?? 0 }));
+  const cf = e.counterfactual ?? null;
+  const removed = cf?.removed.map((r) => itemIndexOrNull(ds, r.item)) ?? [];
+  if (history.some((h) => h.item === null) || removed.some((i) => i === null)) return null;
+  return {
+    stored: {
+      history: history.map((h) => ({ item: h.item ?? -1, share: h.share })),
+      notAttributable: e.notAttributable,
+      counterfactual: cf === null ? null : { removed: removed.map((i) => i ?? -1), rankBefore: cf.rankBefore, rankAfter: cf.rankAfter },
+    },
+  };
 }
 
 function netSignals(signals: Readonly<Record<string, number>>, against: Readonly<Record<string, number>>): Record<string, number> {

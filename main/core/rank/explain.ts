@@ -1,18 +1,22 @@
 /**
- * "Why was this recommended?": the hybrid's per-signal contributions as shares, the history
- * items the candidate relates to most (shared KG entities first, then item-vector similarity,
- * then co-interaction), KG facts connecting them (relation names, never raw MIDs), and a
- * one-line reason in English or Chinese.
+ * "Why was this recommended?": the hybrid's per-signal contributions as shares; the history items
+ * that contributed most to the score (attribution.ts; each with its share), or, where the scorer
+ * cannot attribute, the items the candidate relates to most (shared KG entities, then item-vector
+ * similarity, then co-interaction); KG facts tying them to the candidate (support, never raw
+ * MIDs); a counterfactual (the rank without the top contributors); and a one-line reason in
+ * English or Chinese led by the signal with the largest share.
  */
 import { KnowrecError } from '../errors';
 import { dedupeRows, transpose } from '../models/csr';
 import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relationWords, roleOf, type KgIndex, type KgPath } from '../kg';
 import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
+import { combineShares, findCounterfactual, type AttributionSource, type HistoryShare } from './attribution';
+import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
 import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
-/** What explain needs from the hybrid (HybridScorer fits). */
-export interface ContributionSource {
+/** What explain needs from the hybrid (HybridScorer fits; attribution and counterfactual are optional). */
+export interface ContributionSource extends Partial<AttributionSource> {
   contributions(user: number, item: number): { readonly signals: Readonly<Record<string, number>> };
 }
 
@@ -39,6 +43,21 @@ export interface ExplainInput {
   readonly coLiked?: (a: number, b: number) => number;
   /** Signal name → phrase group for names explain does not know (default 'cf'). */
   readonly signalKinds?: Readonly<Record<string, SignalPhrase>>;
+  /** Length of the list the item is in: the counterfactual asks for a drop below it. Default 10. */
+  readonly k?: number;
+  /** Items never ranked for the user (e.g. everything seen in any split), for the ranks. */
+  readonly excluded?: Uint8Array;
+  /** The hybrid's scores of the user, when already at hand. */
+  readonly scores?: Float32Array;
+  /** Attribution and counterfactual already computed (re-rendering a stored explanation). */
+  readonly stored?: { readonly history: readonly HistoryShare[]; readonly notAttributable: readonly string[]; readonly counterfactual: StoredCounterfactual | null };
+}
+
+/** A counterfactual with dense item indices. */
+export interface StoredCounterfactual {
+  readonly removed: readonly number[];
+  readonly rankBefore: number;
+  readonly rankAfter: number;
 }
 
 export interface HistoryLink {
@@ -47,6 +66,20 @@ export interface HistoryLink {
   readonly title: string;
   /** The ties in words: "same director", "时尚、原创", "similar description". */
   readonly relation: string;
+  /**
+   * The item's share of the positive score (attribution.ts), or null when the score could not be
+   * attributed to the history and the item is only related to the candidate.
+   */
+  readonly share: number | null;
+}
+
+export interface Counterfactual {
+  /** The history items left out: the fewest top contributors (≤ 5) that move the item out of the list. */
+  readonly removed: readonly { readonly item: string; readonly title: string }[];
+  /** 1-based ranks among the user's candidates (items never ranked excluded). */
+  readonly rankBefore: number;
+  /** When ≤ the list length, even removing all those tried kept the item in the list. */
+  readonly rankAfter: number;
 }
 
 export interface Explanation {
@@ -60,6 +93,12 @@ export interface Explanation {
   readonly history: readonly HistoryLink[];
   readonly facts: readonly string[];
   readonly reason: string;
+  /** The signal the reason leads with (the largest share, never one under 10%); null when none. */
+  readonly lead: string | null;
+  /** Signals with a positive share that could not be split over the history (pop, bpr, …). */
+  readonly notAttributable: readonly string[];
+  /** Re-scored without the top contributors (no refit); null when the scorer cannot re-score. */
+  readonly counterfactual: Counterfactual | null;
 }
 
 const SIGNAL_KIND: Readonly<Record<string, SignalPhrase>> = {
@@ -121,23 +160,6 @@ export function signalShares(signals: Readonly<Record<string, number>>): {
   return { signals: forShares, against };
 }
 
-interface Tie {
-  readonly entity: number;
-  readonly kind: LinkKind;
-  readonly relation: string;
-  /** Direction of the candidate's fact: 'out' when the candidate's entity is the head. */
-  readonly direction: 'out' | 'in';
-  readonly weight: number;
-}
-
-interface Related {
-  readonly item: number;
-  readonly ties: Tie[];
-  readonly kgScore: number;
-  readonly sim: number;
-  readonly co: number;
-}
-
 export function explainRecommendation(input: ExplainInput): Explanation {
   const { dataset, kg, user, item, lang } = input;
   const nItems = dataset.itemIds.length;
@@ -148,63 +170,72 @@ export function explainRecommendation(input: ExplainInput): Explanation {
     throw new KnowrecError('config', `explain: language must be 'en' or 'zh', got '${String(lang)}'`);
   }
   const t = reasonTemplates(lang);
-  const contrib = input.hybrid.contributions(user, item);
-  const { signals, against } = signalShares(contrib.signals);
+  const { signals, against } = signalShares(input.hybrid.contributions(user, item).signals);
   const kindOf = (s: string): SignalPhrase => input.signalKinds?.[s] ?? SIGNAL_KIND[s] ?? 'cf';
-
   const title = (i: number): string => itemTitle(dataset, kg, i);
   const related = relatedHistory(input);
-  const top = related.slice(0, 3);
+  const attr = attribution(input, signals);
+  const top = attr !== null ? citedFromShares(attr.history, related) : related.slice(0, 3).map((r) => ({ ...r, share: null }));
   const linksOf = (r: Related): string => renderTies(r, t, lang, kg);
-  const history: HistoryLink[] = top.map((r) => ({ item: dataset.itemIds[r.item], title: title(r.item), relation: linksOf(r) }));
-
-  // facts: KG paths between the tied history items and the candidate
-  const facts: string[] = [];
-  const addFact = (f: string): void => {
-    if (!containsRawMid(f) && !facts.includes(f)) facts.push(f);
-  };
-  if (kg !== undefined) {
-    for (const r of top) {
-      if (r.ties.length === 0) continue;
-      for (const p of kg.paths(r.item, item, { maxLen: 2, limit: 2 })) addFact(formatPath(kg, p, lang));
-      if (facts.length >= 5) break;
-    }
-    if (facts.length === 0 && top.length === 0) {
-      // nothing in the history ties in: the candidate's own facts
-      const own = new Set(kg.itemEntities(item));
-      for (const f of kg.itemFacts(item)) {
-        if (own.has(f.entity)) continue;
-        addFact(formatPath(kg, { start: f.from, steps: [{ relation: f.relation, direction: f.direction, entity: f.entity, derived: f.derived }] }, lang));
-        if (facts.length >= 2) break;
-      }
-    }
-  }
-
-  // the reason line
-  const shown = new Set<SignalPhrase>();
-  for (const r of top) {
-    if (r.ties.length > 0) {
-      shown.add('overlap');
-      shown.add('kg');
-    } else if (r.sim > 0) shown.add('text');
-    else shown.add('cf');
-  }
+  const history: HistoryLink[] = top.map((r) => ({ item: dataset.itemIds[r.item], title: title(r.item), relation: linksOf(r), share: r.share }));
+  const facts = supportFacts(input, top);
   const ranked = Object.entries(signals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const tail = ranked.find(([s]) => !shown.has(kindOf(s)));
-  const parts: string[] = [];
-  if (top.length > 0) {
-    parts.push(fillReason(t.because, { title: fillReason(t.title, { title: title(top[0].item) }), links: linksOf(top[0]) }));
-    if (top.length > 1 && top[1].ties.length > 0) {
-      parts.push(fillReason(t.more, { title: fillReason(t.title, { title: title(top[1].item) }), links: linksOf(top[1]) }));
-    }
-    if (tail !== undefined) parts.push(fillReason(t.also, { phrase: t.signals[kindOf(tail[0])] }));
-  } else {
-    const lead = ranked[0] !== undefined ? t.signals[kindOf(ranked[0][0])] : t.signals.cf;
-    parts.push(fillReason(t.plain, { links: lead }));
-    if (facts.length === 0) addFact(fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: lead }));
+  const lead = ranked[0] !== undefined && ranked[0][1] >= LEAD_MIN_SHARE ? ranked[0][0] : null;
+  const reason = leadReason({ t, lead, ranked, kindOf, cited: top, title, linksOf });
+  if (top.length === 0 && facts.length === 0) {
+    addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[lead !== null ? kindOf(lead) : 'cf'] }));
   }
-  const reason = parts.join(t.partJoiner) + t.end;
-  return { signals, against, history, facts, reason };
+  const cf = counterfactualOf(input, attr);
+  const counterfactual = cf === null ? null : { ...cf, removed: cf.removed.map((i) => ({ item: dataset.itemIds[i], title: title(i) })) };
+  return { signals, against, history, facts, reason, lead, notAttributable: attr?.notAttributable ?? [], counterfactual };
+}
+
+/** The hybrid's history attribution (or the stored one); null when the source has none. */
+function attribution(input: ExplainInput, signals: Readonly<Record<string, number>>): { history: readonly HistoryShare[]; notAttributable: readonly string[] } | null {
+  if (input.stored !== undefined) return input.stored;
+  const h = input.hybrid;
+  if (h.historyParts === undefined) return null;
+  return combineShares(signals, h.historyParts(input.user, input.item));
+}
+
+/** The greedy counterfactual over the top contributors, or the stored one. */
+function counterfactualOf(input: ExplainInput, attr: { history: readonly HistoryShare[] } | null): StoredCounterfactual | null {
+  if (input.stored !== undefined) return input.stored.counterfactual;
+  const h = input.hybrid;
+  if (attr === null || h.score === undefined || h.scoreWithout === undefined || h.historyParts === undefined) return null;
+  const source = { score: h.score.bind(h), scoreWithout: h.scoreWithout.bind(h), historyParts: h.historyParts.bind(h) };
+  return findCounterfactual(source, input.user, input.item, attr.history.map((x) => x.item), input.k ?? 10, input.excluded, input.scores);
+}
+
+/** The top 3 contributors, with their KG ties and similarity where the candidate relates to them. */
+function citedFromShares(shares: readonly HistoryShare[], related: readonly Related[]): (Related & { share: number })[] {
+  const byItem = new Map(related.map((r) => [r.item, r]));
+  return shares.slice(0, 3).map((s) => ({ ...(byItem.get(s.item) ?? { item: s.item, ties: [], kgScore: 0, sim: 0, co: 0 }), share: s.share }));
+}
+
+function addFact(facts: string[], f: string): void {
+  if (!containsRawMid(f) && !facts.includes(f)) facts.push(f);
+}
+
+/** KG paths between the cited items and the candidate (or, when none is cited, the candidate's own facts). */
+function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
+  const { kg, item, lang } = input;
+  const facts: string[] = [];
+  if (kg === undefined) return facts;
+  for (const r of top) {
+    if (r.ties.length === 0) continue;
+    for (const p of kg.paths(r.item, item, { maxLen: 2, limit: 2 })) addFact(facts, formatPath(kg, p, lang));
+    if (facts.length >= 5) break;
+  }
+  if (facts.length === 0 && top.length === 0) {
+    const own = new Set(kg.itemEntities(item));
+    for (const f of kg.itemFacts(item)) {
+      if (own.has(f.entity)) continue;
+      addFact(facts, formatPath(kg, { start: f.from, steps: [{ relation: f.relation, direction: f.direction, entity: f.entity, derived: f.derived }] }, lang));
+      if (facts.length >= 2) break;
+    }
+  }
+  return facts;
 }
 
 /** History items ranked by shared KG entities, then vector similarity, then co-interaction. */

@@ -25,11 +25,24 @@ export {
   signalShares,
   coInteractionCounter,
   type ContributionSource,
+  type Counterfactual,
   type ExplainInput,
+  type StoredCounterfactual,
   type Explanation,
   type HistoryLink,
   type ProfileTermLike,
 } from './explain';
+export {
+  combineShares,
+  findCounterfactual,
+  rankAmong,
+  COUNTERFACTUAL_MAX,
+  type AttributionSource,
+  type CounterfactualResult,
+  type HistoryAttributionResult,
+  type HistoryShare,
+} from './attribution';
+export { leadReason, LEAD_MIN_SHARE } from './explain-reason';
 export { reasonTemplates, REASON_LANGS, type ReasonLang, type ReasonTemplates, type LinkKind, type SignalPhrase } from './reason-templates';
 export { encodeItems, querySentences, textScores, QUERY_SENTENCE_TOKENS, type QueryText } from './query';
 export {

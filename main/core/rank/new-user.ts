@@ -115,7 +115,7 @@ export async function recommendForNewUser(r: NewUserRequest): Promise<NewUserRec
       coLiked: m.coLiked,
       signalKinds: { 'co-occurrence': 'cf' },
     });
-    const explanation: Explanation = { signals: e.signals, against: e.against, history: e.history, facts: e.facts, reason: e.reason };
+    const explanation: Explanation = { signals: e.signals, against: e.against, history: e.history, facts: e.facts, reason: e.reason, lead: e.lead, notAttributable: e.notAttributable, counterfactual: e.counterfactual };
     return { item: ds.itemIds[i], title: ds.items[i].title, score: Math.round(score[i] * 1e4) / 1e4, explanation };
   });
   return { query, picks: picks.map((p) => ({ id: ds.itemIds[p], title: ds.items[p].title })), items };

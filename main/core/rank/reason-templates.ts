@@ -32,6 +32,14 @@ export interface ReasonTemplates {
   readonly more: string;
   /** When no history item ties in: "Recommended for you: {links}". */
   readonly plain: string;
+  /** A collaborative lead: "People who liked {titles} also liked this". */
+  readonly cfLead: string;
+  /** A collaborative tail: "people who liked {titles} also liked it". */
+  readonly cfAlso: string;
+  /** Joins the two titles of cfLead. */
+  readonly and: string;
+  /** When no signal carries 10% of the score. */
+  readonly mixed: string;
   /** Tail after the history part: "also {phrase}". */
   readonly also: string;
   /** A title as quoted in text. */
@@ -54,6 +62,10 @@ const EN: ReasonTemplates = {
   because: 'Recommended because you liked {title}: {links}',
   more: '{title}: {links}',
   plain: 'Recommended for you: {links}',
+  cfLead: 'People who liked {titles} also liked this',
+  cfAlso: 'people who liked {titles} also liked it',
+  and: ' and ',
+  mixed: 'Recommended for you by several signals together, none of them dominant',
   also: 'also {phrase}',
   title: '{title}',
   listJoiner: ', ',
@@ -105,6 +117,10 @@ const ZH: ReasonTemplates = {
   because: '因为您喜欢{title}：{links}',
   more: '{title}：{links}',
   plain: '为您推荐：{links}',
+  cfLead: '喜欢{titles}的用户也喜欢这部作品',
+  cfAlso: '喜欢{titles}的用户也喜欢它',
+  and: '和',
+  mixed: '由多种信号共同推荐，没有一种占主导',
   also: '也{phrase}',
   title: '《{title}》',
   listJoiner: '、',

@@ -1,0 +1,82 @@
+/**
+ * The one-line reason, led by the signal with the largest share of the score (never one under
+ * 10%): collaborative signals name the top contributing history items ("people who liked A and B
+ * also liked this"), KG and content signals the tied item; KG ties of the cited items follow as
+ * support, then the next signal of at least 10% not yet said (a collaborative one naming the
+ * top contributors).
+ */
+import { fillReason, type LinkKind, type ReasonTemplates, type SignalPhrase } from './reason-templates';
+
+/** A KG tie between a history item and the candidate. */
+export interface Tie {
+  readonly entity: number;
+  readonly kind: LinkKind;
+  readonly relation: string;
+  /** Direction of the candidate's fact: 'out' when the candidate's entity is the head. */
+  readonly direction: 'out' | 'in';
+  readonly weight: number;
+}
+
+/** A history item the candidate relates to. */
+export interface Related {
+  readonly item: number;
+  readonly ties: Tie[];
+  readonly kgScore: number;
+  readonly sim: number;
+  readonly co: number;
+}
+
+/** A signal under this share of the positive score never leads the reason, nor is added as a tail. */
+export const LEAD_MIN_SHARE = 0.1;
+
+export interface ReasonInput {
+  readonly t: ReasonTemplates;
+  /** The leading signal (largest share, ≥ LEAD_MIN_SHARE) or null. */
+  readonly lead: string | null;
+  /** Signal shares, largest first. */
+  readonly ranked: readonly (readonly [string, number])[];
+  readonly kindOf: (signal: string) => SignalPhrase;
+  /** Cited history items, largest contribution first; share null when only related, not attributed. */
+  readonly cited: readonly (Related & { readonly share: number | null })[];
+  readonly title: (item: number) => string;
+  readonly linksOf: (r: Related) => string;
+}
+
+export function leadReason(o: ReasonInput): string {
+  const { t, lead, cited } = o;
+  const q = (i: number): string => fillReason(t.title, { title: o.title(i) });
+  const kind = lead !== null ? o.kindOf(lead) : null;
+  const tied = cited.filter((r) => r.ties.length > 0);
+  const shown = new Set<SignalPhrase>();
+  const parts: string[] = [];
+  let supported: Related | undefined;
+  // only items whose contribution was measured are named as what people liked
+  const attributed = cited.length > 0 && cited.every((r) => r.share !== null);
+  const titles = (): string => cited.slice(0, 2).map((r) => q(r.item)).join(t.and);
+  if (kind === 'cf' && attributed) {
+    parts.push(fillReason(t.cfLead, { titles: titles() }));
+  } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {
+    supported = kind === 'text' ? cited[0] : (tied[0] ?? cited[0]);
+    parts.push(fillReason(t.because, { title: q(supported.item), links: o.linksOf(supported) }));
+  } else {
+    parts.push(kind !== null ? fillReason(t.plain, { links: t.signals[kind] }) : t.mixed);
+  }
+  if (kind !== null) shown.add(kind);
+  if (supported !== undefined && supported.ties.length > 0) {
+    shown.add('kg');
+    shown.add('overlap');
+  }
+  // KG ties of a cited item as support (unattributed: the item the candidate relates to most)
+  const support = tied.find((r) => r !== supported) ?? (attributed || supported !== undefined ? undefined : cited[0]);
+  if (support !== undefined) {
+    parts.push(fillReason(t.more, { title: q(support.item), links: o.linksOf(support) }));
+    shown.add('kg');
+    shown.add('overlap');
+  }
+  const tail = o.ranked.find(([s, v]) => v >= LEAD_MIN_SHARE && s !== lead && !shown.has(o.kindOf(s)));
+  if (tail !== undefined) {
+    const tailKind = o.kindOf(tail[0]);
+    parts.push(tailKind === 'cf' && attributed ? fillReason(t.cfAlso, { titles: titles() }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
+  }
+  return parts.join(t.partJoiner) + t.end;
+}
