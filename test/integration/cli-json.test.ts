@@ -40,7 +40,13 @@ interface Hit {
   item: string;
   title: string;
   score: number;
-  explanation?: { reason: string };
+  explanation?: {
+    reason: string;
+    signals: Record<string, number>;
+    lead: string | null;
+    history: { item: string; share: number | null }[];
+    counterfactual: { removed: { item: string; title: string }[]; rankBefore: number; rankAfter: number } | null;
+  };
 }
 
 beforeAll(() => {
@@ -76,7 +82,23 @@ describe('knowrec --json prints one JSON document on stdout', () => {
     const explained = parseStdout<{ user: string; items: Hit[] }>(knowrec(['recommend', '--model', model, '--user', '7', '-k', '2', '--explain', '--json']));
     expect(explained.user).toBe('7');
     expect(explained.items).toHaveLength(2);
-    for (const h of explained.items) expect(h.explanation?.reason.length).toBeGreaterThan(0);
+    explained.items.forEach((h, rank) => {
+      const e = h.explanation;
+      expect(e?.reason.length).toBeGreaterThan(0);
+      // the reason leads with the largest signal share (none under 10%)
+      const largest = Math.max(...Object.values(e?.signals ?? {}));
+      if (largest >= 0.1) expect(e?.signals[e.lead ?? ''], JSON.stringify(e)).toBe(largest);
+      else expect(e?.lead).toBeNull();
+      // every cited history item has its share of the score
+      for (const x of e?.history ?? []) expect(x.share).toBeGreaterThan(0);
+      // the counterfactual: this list's rank before, the rank without the removed items after
+      expect(e?.counterfactual?.rankBefore).toBe(rank + 1);
+      expect(e?.counterfactual?.removed.length).toBeLessThanOrEqual(5);
+      // the fit keeps 10 per user: the greedy set stops at the first drop below 10, else holds every contributor tried
+      const cf = e?.counterfactual;
+      if (cf !== undefined && cf !== null && cf.rankAfter <= 10) expect(cf.removed.length).toBeGreaterThanOrEqual(e?.history.length ?? 0);
+      if (cf !== undefined && cf !== null && cf.removed.length > 0) expect(cf.removed[0].item).toBe(e?.history[0].item);
+    });
   }, 120_000);
 
   it('recommend --query --json ranks the catalog for the text', () => {

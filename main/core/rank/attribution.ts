@@ -27,6 +27,8 @@ export interface HistoryAttributionResult {
   readonly history: readonly HistoryShare[];
   /** Signals with a positive share that could not be split over the history. */
   readonly notAttributable: readonly string[];
+  /** Per attributed signal, its history items with a positive term, largest first (at most 3). */
+  readonly bySignal: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Combines signal shares (non-negative, summing to 1) with each signal's history terms. */
@@ -36,6 +38,7 @@ export function combineShares(
 ): HistoryAttributionResult {
   const acc = new Map<number, number>();
   const notAttributable: string[] = [];
+  const bySignal: Record<string, number[]> = {};
   for (const [signal, share] of Object.entries(signalShares)) {
     if (!(share > 0)) continue;
     const terms = parts[signal] ?? null;
@@ -46,9 +49,10 @@ export function combineShares(
       continue;
     }
     for (const t of terms) if (t.weight > 0) acc.set(t.item, (acc.get(t.item) ?? 0) + (share * t.weight) / total);
+    bySignal[signal] = terms.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight || a.item - b.item).slice(0, 3).map((t) => t.item);
   }
   const history = [...acc].map(([item, share]) => ({ item, share })).sort((a, b) => b.share - a.share || a.item - b.item);
-  return { history, notAttributable: notAttributable.sort() };
+  return { history, notAttributable: notAttributable.sort(), bySignal };
 }
 
 /**

@@ -38,6 +38,8 @@ export interface ReasonInput {
   readonly kindOf: (signal: string) => SignalPhrase;
   /** Cited history items, largest contribution first; share null when only related, not attributed. */
   readonly cited: readonly (Related & { readonly share: number | null })[];
+  /** Per attributable signal, its top history items (largest term first); "people who liked" names only these. */
+  readonly bySignal: Readonly<Record<string, readonly number[]>>;
   readonly title: (item: number) => string;
   readonly linksOf: (r: Related) => string;
 }
@@ -52,9 +54,10 @@ export function leadReason(o: ReasonInput): string {
   let supported: Related | undefined;
   // only items whose contribution was measured are named as what people liked
   const attributed = cited.length > 0 && cited.every((r) => r.share !== null);
-  const titles = (): string => cited.slice(0, 2).map((r) => q(r.item)).join(t.and);
-  if (kind === 'cf' && attributed) {
-    parts.push(fillReason(t.cfLead, { titles: titles() }));
+  const titles = (signal: string): string => (o.bySignal[signal] ?? []).slice(0, 2).map(q).join(t.and);
+  const named = (signal: string | null): boolean => attributed && signal !== null && (o.bySignal[signal]?.length ?? 0) > 0;
+  if (kind === 'cf' && named(lead)) {
+    parts.push(fillReason(t.cfLead, { titles: titles(lead ?? '') }));
   } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {
     supported = kind === 'text' ? cited[0] : (tied[0] ?? cited[0]);
     parts.push(fillReason(t.because, { title: q(supported.item), links: o.linksOf(supported) }));
@@ -76,7 +79,7 @@ export function leadReason(o: ReasonInput): string {
   const tail = o.ranked.find(([s, v]) => v >= LEAD_MIN_SHARE && s !== lead && !shown.has(o.kindOf(s)));
   if (tail !== undefined) {
     const tailKind = o.kindOf(tail[0]);
-    parts.push(tailKind === 'cf' && attributed ? fillReason(t.cfAlso, { titles: titles() }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
+    parts.push(tailKind === 'cf' && named(tail[0]) ? fillReason(t.cfAlso, { titles: titles(tail[0]) }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
   }
   return parts.join(t.partJoiner) + t.end;
 }

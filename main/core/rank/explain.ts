@@ -11,7 +11,7 @@ import { dedupeRows, transpose } from '../models/csr';
 import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relationWords, roleOf, type KgIndex, type KgPath } from '../kg';
 import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
-import { combineShares, findCounterfactual, type AttributionSource, type HistoryShare } from './attribution';
+import { combineShares, findCounterfactual, type AttributionSource, type HistoryAttributionResult, type HistoryShare } from './attribution';
 import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
 import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -181,7 +181,7 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const facts = supportFacts(input, top);
   const ranked = Object.entries(signals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const lead = ranked[0] !== undefined && ranked[0][1] >= LEAD_MIN_SHARE ? ranked[0][0] : null;
-  const reason = leadReason({ t, lead, ranked, kindOf, cited: top, title, linksOf });
+  const reason = leadReason({ t, lead, ranked, kindOf, cited: top, bySignal: attr?.bySignal ?? {}, title, linksOf });
   if (top.length === 0 && facts.length === 0) {
     addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[lead !== null ? kindOf(lead) : 'cf'] }));
   }
@@ -191,8 +191,13 @@ export function explainRecommendation(input: ExplainInput): Explanation {
 }
 
 /** The hybrid's history attribution (or the stored one); null when the source has none. */
-function attribution(input: ExplainInput, signals: Readonly<Record<string, number>>): { history: readonly HistoryShare[]; notAttributable: readonly string[] } | null {
-  if (input.stored !== undefined) return input.stored;
+function attribution(input: ExplainInput, signals: Readonly<Record<string, number>>): HistoryAttributionResult | null {
+  if (input.stored !== undefined) {
+    // stored: the attributed signals are taken to name the cited items, in their order
+    const cited = input.stored.history.slice(0, 3).map((h) => h.item);
+    const bySignal = Object.fromEntries(Object.keys(signals).filter((s) => !input.stored?.notAttributable.includes(s)).map((s) => [s, cited]));
+    return { ...input.stored, bySignal };
+  }
   const h = input.hybrid;
   if (h.historyParts === undefined) return null;
   return combineShares(signals, h.historyParts(input.user, input.item));
