@@ -212,7 +212,14 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
       const e = r.explanation;
       const sig = Object.entries(e.signals).sort((a, b) => b[1] - a[1]).map(([s, v]) => `${s} ${(100 * v).toFixed(0)}%`).join(', ');
       process.stdout.write(`       why: ${e.reason}\n       signals: ${sig}\n`);
-      for (const h of e.history) process.stdout.write(`       history: ${h.title} (${h.relation})\n`);
+      for (const h of e.history) {
+        const share = typeof h.share === 'number' ? `, ${(100 * h.share).toFixed(0)}% of the score` : '';
+        process.stdout.write(`       history: ${h.title} (${h.relation}${share})\n`);
+      }
+      const cf = e.counterfactual;
+      if (cf !== undefined && cf !== null && cf.removed.length > 0) {
+        process.stdout.write(`       without ${cf.removed.map((x) => x.title).join(', ')}: rank ${cf.rankAfter} instead of ${cf.rankBefore}\n`);
+      }
       for (const f of e.facts.slice(0, 2)) process.stdout.write(`       fact: ${f}\n`);
     }
   });

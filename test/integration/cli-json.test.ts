@@ -99,6 +99,14 @@ describe('knowrec --json prints one JSON document on stdout', () => {
       if (cf !== undefined && cf !== null && cf.rankAfter <= 10) expect(cf.removed.length).toBeGreaterThanOrEqual(e?.history.length ?? 0);
       if (cf !== undefined && cf !== null && cf.removed.length > 0) expect(cf.removed[0].item).toBe(e?.history[0].item);
     });
+    // the text form prints the shares and the counterfactual line
+    const text = knowrec(['recommend', '--model', model, '--user', '7', '-k', '2', '--explain']);
+    expect(text.code, text.err).toBe(0);
+    const first = explained.items[0].explanation;
+    if (first !== undefined && first.history.length > 0) expect(text.out).toMatch(/history: .+% of the score\)/);
+    if (first?.counterfactual !== undefined && first.counterfactual !== null && first.counterfactual.removed.length > 0) {
+      expect(text.out).toContain(`: rank ${first.counterfactual.rankAfter} instead of ${first.counterfactual.rankBefore}`);
+    }
   }, 120_000);
 
   it('recommend --query --json ranks the catalog for the text', () => {
