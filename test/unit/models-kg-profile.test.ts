@@ -501,6 +501,13 @@ describe('kg-profile: history attribution', () => {
     expect(fan.map((p) => p.item)).toEqual([A]);
     // nothing in fan's history ties to H
     expect(m.attribute(0, H)).toEqual([]);
-    expect(m.scoreWithout()).toBeNull();
+    // without A, fan's profile is empty: B (Ang's) loses what it had over C (Bo's)
+    const full = m.score(0);
+    const without = m.scoreWithout(0, new Set([A]));
+    expect(full[B] - full[C]).toBeGreaterThan(without[B] - without[C] + 1e-3);
+    // and an empty profile scores as the empty-history user does
+    const newbie = m.score(3);
+    for (const i of [B, C, D, H]) expect(without[i]).toBeCloseTo(newbie[i], 5);
+    expect(Array.from(m.scoreWithout(0, new Set()))).toEqual(Array.from(full));
   });
 });

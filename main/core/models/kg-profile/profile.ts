@@ -23,10 +23,10 @@ export class UserProfile {
   }
 
   /**
-   * Fills c, δ and the per-family sums Σ g_f δ for `user`; returns shift = log(α / (C_u + α)).
-   * The caller must clear().
+   * Fills c, δ and the per-family sums Σ g_f δ for `user` (leaving out the `removed` history
+   * items); returns shift = log(α / (C_u + α)). The caller must clear().
    */
-  prepare(s: Structure, m: Model, alpha: number, user: number): number {
+  prepare(s: Structure, m: Model, alpha: number, user: number, removed?: ReadonlySet<number>): number {
     const { c, touched, delta } = this;
     const { histItem, userPtr } = s;
     const { omega, qPtr, qEntity, qValue, g } = m;
@@ -35,7 +35,7 @@ export class UserProfile {
     for (let p = userPtr[user], end = userPtr[user + 1]; p < end; p++) {
       const h = histItem[p];
       const w = omega[p];
-      if (!(w > 0)) continue;
+      if (!(w > 0) || removed?.has(h) === true) continue;
       for (let k = qPtr[h], kEnd = qPtr[h + 1]; k < kEnd; k++) {
         const e = qEntity[k];
         const x = w * qValue[k];

@@ -76,6 +76,15 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
   }
 
   score(user: number, items?: Int32Array): Float32Array {
+    return this.scoreFrom(user, items);
+  }
+
+  /** The profile rebuilt without the removed history items (no refit of the weights). */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    return this.scoreFrom(user, undefined, removed);
+  }
+
+  private scoreFrom(user: number, items?: Int32Array, removed?: ReadonlySet<number>): Float32Array {
     const { s, m } = this.fitted();
     checkUser(this.name, user, s.nUsers);
     if (items !== undefined) {
@@ -84,7 +93,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
         if (i < 0 || i >= s.nItems) throw new KnowrecError('validation', `${this.name}: item ${i} is outside 0..${s.nItems - 1}`, {}, 'pass dense item indices');
       }
     }
-    const shift = this.profile.prepare(s, m, this.st.alpha, user);
+    const shift = this.profile.prepare(s, m, this.st.alpha, user, removed);
     const floor = this.st.backgroundWeight * m.logGMin + shift - 1;
     let famDeltaAll = 0;
     if (m.fill) for (let f = 0; f < m.pi.length; f++) famDeltaAll += m.pi[f] * this.profile.famDelta[f];
@@ -116,11 +125,6 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
       throw new KnowrecError('validation', `${this.name}: item ${item} is outside 0..${s.nItems - 1}`, {}, 'pass a dense item index');
     }
     return historyTerms({ s, m, st: this.st, profile: this.profile }, user, item);
-  }
-
-  /** Not recomputed: the profile is built from the fitted history, so counterfactuals keep these scores fixed. */
-  scoreWithout(): null {
-    return null;
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {
