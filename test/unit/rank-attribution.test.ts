@@ -55,7 +55,7 @@ function dataset(nUsers: number, interactions: Interactions): Dataset {
 }
 
 /** User u liked pair film `liked(u)`, two solos, and holds its partner in validation (or, for a few, none). */
-async function fitted(withKg = true): Promise<{ h: HybridScorer; liked: (u: number) => number; partner: (u: number) => number; nUsers: number; train: Interactions }> {
+async function fitted(withKg = true, itemVectors?: (i: number) => Float32Array): Promise<{ h: HybridScorer; liked: (u: number) => number; partner: (u: number) => number; nUsers: number; train: Interactions }> {
   const nUsers = 48;
   const liked = (u: number): number => 2 * (u % PAIRS) + ((u >> 2) % 2);
   const partner = (u: number): number => liked(u) ^ 1;
@@ -70,7 +70,7 @@ async function fitted(withKg = true): Promise<{ h: HybridScorer; liked: (u: numb
   const kg = new KgIndex(ds);
   const srcs = [createScorer('pop'), createScorer('itemknn'), createScorer('ease', { lambda: 1 })];
   for (const s of srcs) await s.fit(ctx);
-  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), ...(withKg ? { kg } : {}), ranker: 'linear', seed: 3 });
+  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), ...(withKg ? { kg } : {}), ...(itemVectors !== undefined ? { itemVectors } : {}), ranker: 'linear', seed: 3 });
   await h.fit(ctx);
   return { h, liked, partner, nUsers, train: inter(train) };
 }
@@ -115,6 +115,22 @@ describe('hybrid: history attribution and counterfactual', () => {
       expect(cf.rankAfter).toBeGreaterThanOrEqual(cf.rankBefore);
     }
     expect(dropped).toBeGreaterThan(0);
+  });
+
+  it('history-similarity credits the nearest history item; kg-overlap the items sharing the entity', async () => {
+    // pair films share a direction, each solo has its own
+    const vec = (i: number): Float32Array => {
+      const v = new Float32Array(PAIRS + 3);
+      v[i < 2 * PAIRS ? i >> 1 : PAIRS + i - 2 * PAIRS] = 1;
+      return v;
+    };
+    const { h, liked, partner } = await fitted(true, vec);
+    for (const u of [0, 5, 11]) {
+      const parts = h.historyParts(u, partner(u));
+      expect(parts['history-similarity']).toEqual([{ item: liked(u), weight: 1 }]);
+      expect(parts['kg-overlap']?.map((p) => p.item)).toEqual([liked(u)]);
+      expect(parts.pop).toBeNull();
+    }
   });
 
   it('scoreWithout an empty set is score', async () => {

@@ -230,7 +230,7 @@ export class FeatureBuilder {
       out['kg-overlap'] = sortContributions([...acc].map(([h, weight]) => ({ item: h, weight })));
     }
     if (this.useSim && this.cfg.itemVectors !== undefined) {
-      const st = this.state(user);
+      const st = this.similarityHistory(user, new Set());
       const v = this.cfg.itemVectors(item);
       let best: HistoryContribution | null = null;
       st.historyItems.forEach((h, j) => {
@@ -325,19 +325,22 @@ export class FeatureBuilder {
         }
       }
     }
-    let historyVectors: Float32Array[] | null = null;
-    let historyItems = new Int32Array(0);
-    if (this.useSim && this.cfg.itemVectors !== undefined) {
-      const vec = this.cfg.itemVectors;
-      const idx: number[] = [];
-      for (let p = a; p < b; p++) if (!removed.has(train.indices[p])) idx.push(p);
-      const times = this.cfg.trainTimes;
-      if (times !== undefined) idx.sort((x, y) => times[y] - times[x] || x - y);
-      const cap = this.cfg.maxHistoryForSimilarity ?? 50;
-      historyItems = Int32Array.from(idx.slice(0, cap), (p) => train.indices[p]);
-      historyVectors = Array.from(historyItems, (i) => vec(i));
-    }
+    const { historyVectors, historyItems } = this.similarityHistory(user, removed);
     return { user, seen, scores, mean, std, sorted, histLen, entityCount, historyVectors, historyItems };
+  }
+
+  /** The (recent) history items history-similarity compares with, and their vectors. */
+  private similarityHistory(user: number, removed: ReadonlySet<number>): { historyVectors: Float32Array[] | null; historyItems: Int32Array } {
+    const { train } = this.cfg;
+    const vec = this.cfg.itemVectors;
+    if (!this.useSim || vec === undefined) return { historyVectors: null, historyItems: new Int32Array(0) };
+    const idx: number[] = [];
+    for (let p = train.indptr[user]; p < train.indptr[user + 1]; p++) if (!removed.has(train.indices[p])) idx.push(p);
+    const times = this.cfg.trainTimes;
+    if (times !== undefined) idx.sort((x, y) => times[y] - times[x] || x - y);
+    const cap = this.cfg.maxHistoryForSimilarity ?? 50;
+    const historyItems = Int32Array.from(idx.slice(0, cap), (p) => train.indices[p]);
+    return { historyVectors: Array.from(historyItems, (i) => vec(i)), historyItems };
   }
 
   private rows(st: UserState, items: Int32Array): Float64Array {
