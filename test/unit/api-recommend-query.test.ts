@@ -89,6 +89,27 @@ function snapshot(hash: string): Snapshot {
           },
         },
       ],
+      // written with history attribution and a counterfactual
+      u2: [
+        {
+          item: 'i1',
+          title: "A Bug's Life (1998)",
+          score: 0.8,
+          explanation: {
+            signals: { itemknn: 0.7, pop: 0.3 },
+            against: {},
+            history: [
+              { item: 'i2', title: 'Heat (1995)', relation: 'liked by the same users', share: 0.5 },
+              { item: 'i3', title: 'Casino (1995)', relation: 'liked by the same users', share: 0.2 },
+            ],
+            facts: [],
+            reason: 'People who liked Heat (1995) and Casino (1995) also liked this; also popular overall.',
+            lead: 'itemknn',
+            notAttributable: ['pop'],
+            counterfactual: { removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 },
+          },
+        },
+      ],
     },
   };
 }
@@ -130,6 +151,25 @@ describe('recommend in another language', () => {
     expect(e.history.map((h) => h.item)).toEqual(['i0']);
     // the language asked for the snapshot's own language is the stored text
     expect(value(await api.recommend({ user: 'u0', k: 1, lang: 'en' })).items[0].explanation).toEqual(en.items[0].explanation);
+  });
+});
+
+describe('recommend in another language, attributed', () => {
+  it('keeps the stored shares, lead and counterfactual and names the contributors in Chinese', async () => {
+    const zh = value(await api.recommend({ user: 'u2', k: 1, lang: 'zh' }));
+    const e = zh.items[0].explanation;
+    expect(e.history.map((h) => [h.item, h.share])).toEqual([['i2', 0.5], ['i3', 0.2]]);
+    expect(e.lead).toBe('itemknn');
+    expect(e.notAttributable).toEqual(['pop']);
+    expect(e.counterfactual).toEqual({ removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 });
+    expect(e.reason).toBe('喜欢《Heat (1995)》和《Casino (1995)》的用户也喜欢这部作品；也很受欢迎。');
+  });
+
+  it('gives an older snapshot\'s explanation no shares, lead or counterfactual (null, never made up)', async () => {
+    const e = value(await api.recommend({ user: 'u0', k: 1 })).items[0].explanation;
+    expect(e.history.map((h) => h.share)).toEqual([null]);
+    expect(e.lead).toBeNull();
+    expect(e.counterfactual).toBeNull();
   });
 });
 
