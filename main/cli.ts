@@ -23,6 +23,7 @@ import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { SignalScope } from './cli-signals';
+import { explanationLines } from './jobs/explain-text';
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
@@ -210,16 +211,7 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
     process.stdout.write(`${String(i + 1).padStart(3)}. ${r.score.toFixed(3)}  ${r.title}  [item ${r.item}]\n`);
     if (bool(flags, 'explain')) {
       const e = r.explanation;
-      const sig = Object.entries(e.signals).sort((a, b) => b[1] - a[1]).map(([s, v]) => `${s} ${(100 * v).toFixed(0)}%`).join(', ');
-      process.stdout.write(`       why: ${e.reason}\n       signals: ${sig}\n`);
-      for (const h of e.history) {
-        const share = typeof h.share === 'number' ? `, ${(100 * h.share).toFixed(0)}% of the score` : '';
-        process.stdout.write(`       history: ${h.title} (${h.relation}${share})\n`);
-      }
-      const cf = e.counterfactual;
-      if (cf !== undefined && cf !== null && cf.removed.length > 0) {
-        process.stdout.write(`       without ${cf.removed.map((x) => x.title).join(', ')}: rank ${cf.rankAfter} instead of ${cf.rankBefore}\n`);
-      }
+      for (const line of explanationLines(e)) process.stdout.write(`       ${line}\n`);
       for (const f of e.facts.slice(0, 2)) process.stdout.write(`       fact: ${f}\n`);
     }
   });

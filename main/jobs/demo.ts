@@ -16,6 +16,7 @@ import { runEvaluation, runEvaluationDetailed, type ResultsFile } from './evalua
 import { explainTopK, type SnapshotItem } from './fit';
 import { renderReport, type ExplainedUser } from './report';
 import { formatResultsTable } from './table';
+import { explanationLines } from './explain-text';
 
 /** The models the demo evaluates per protocol (the registry's `demo` field). */
 export const DEMO_MODELS = demoModels('recbole');
@@ -108,15 +109,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
 export function formatExplained(user: string, items: readonly SnapshotItem[]): string {
   const lines = [`Top-${items.length} for user ${user}:`];
   items.forEach((it, r) => {
-    const e = it.explanation;
-    const sig = Object.entries(e.signals)
-      .sort((a, b) => b[1] - a[1])
-      .map(([s, v]) => `${s} ${(100 * v).toFixed(0)}%`)
-      .join(', ');
     lines.push(`  ${r + 1}. ${it.title} (score ${it.score.toFixed(3)})`);
-    lines.push(`     ${e.reason}`);
-    lines.push(`     signals: ${sig}`);
-    if (e.history.length > 0) lines.push(`     history: ${e.history.map((h) => `${h.title} — ${h.relation}`).join('; ')}`);
+    for (const line of explanationLines(it.explanation)) lines.push(`     ${line}`);
   });
   return `${lines.join('\n')}\n\n`;
 }
