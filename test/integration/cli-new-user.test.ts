@@ -3,32 +3,19 @@
  * one workspace: the same list, explanations included. A tiny folder of RecBole atomic files is
  * built here (two user groups with disjoint tastes: users 1–6 like a1–a6, users 7–12 b1–b6).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApi, type ApiImpl, type QueryRecommendations } from '../../main/api';
 import { main } from '../../main/cli';
 import { Workspace } from '../../main/core/store';
+import { writeTinyDataset } from '../helpers/tiny-atomic';
 
 let dir: string;
 let api: ApiImpl | undefined;
 
-function writeTinyDataset(folder: string): void {
-  mkdirSync(folder, { recursive: true });
-  const rows = ['user_id:token\titem_id:token\trating:float\ttimestamp:float'];
-  let t = 1_000_000;
-  for (let u = 1; u <= 12; u++) {
-    const group = u <= 6 ? 'a' : 'b';
-    for (let i = 1; i <= 6; i++) if ((u + i) % 6 !== 0) rows.push(`${u}\t${group}${i}\t${1 + ((u + i) % 5)}\t${t++}`);
-  }
-  writeFileSync(join(folder, 'tiny.inter'), `${rows.join('\n')}\n`);
-  const items = ['item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq'];
-  for (const g of ['a', 'b']) for (let i = 1; i <= 6; i++) items.push(`${g}${i}\tFilm ${g}${i}\t199${i}\t${g === 'a' ? 'Comedy' : 'Horror'}`);
-  writeFileSync(join(folder, 'tiny.item'), `${items.join('\n')}\n`);
-}
-
-/** Runs the CLI and parses its --json document (stdout from the first '{'). */
+/** Runs the CLI and parses its --json document (the whole of stdout: diagnostics go to stderr). */
 async function cli(args: string[]): Promise<{ query: string | null; picks: string[]; items: QueryRecommendations['items'] }> {
   let out = '';
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
@@ -39,7 +26,7 @@ async function cli(args: string[]): Promise<{ query: string | null; picks: strin
     o.mockRestore();
     e.mockRestore();
   }
-  return JSON.parse(out.slice(out.indexOf('{')));
+  return JSON.parse(out);
 }
 
 beforeAll(() => {

@@ -55,17 +55,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
   }
 
   score(user: number, items?: Int32Array): Float32Array {
-    const b = this.b;
-    const x = this.x;
-    if (b === null || x === null) throw notFitted(this.name);
-    checkUser(this.name, user, x.nRows);
-    const n = this.nItems;
-    const out = new Float32Array(n);
-    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
-      const row = x.indices[p] * n;
-      for (let j = 0; j < n; j++) out[j] += b[row + j];
-    }
-    return gather(this.name, out, items);
+    return gather(this.name, this.sumRows(user, null), items);
   }
 
   /** Exact: score(u, i) = Σ_j x_uj·B[j][i], one term per history item j. */
@@ -82,6 +72,11 @@ export class EaseScorer implements Scorer, HistoryAttribution {
 
   /** Exact: the removed items' rows of B subtracted. */
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    return this.sumRows(user, removed);
+  }
+
+  /** Σ of B's rows over the user's history items, leaving out `removed`. */
+  private sumRows(user: number, removed: ReadonlySet<number> | null): Float32Array {
     const b = this.b;
     const x = this.x;
     if (b === null || x === null) throw notFitted(this.name);
@@ -89,7 +84,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     const n = this.nItems;
     const out = new Float32Array(n);
     for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
-      if (removed.has(x.indices[p])) continue;
+      if (removed !== null && removed.has(x.indices[p])) continue;
       const row = x.indices[p] * n;
       for (let j = 0; j < n; j++) out[j] += b[row + j];
     }

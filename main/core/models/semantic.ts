@@ -179,15 +179,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
    * user-sentence term (β) is left unattributed.
    */
   attribute(user: number, item: number): HistoryContribution[] {
-    const { items, weights } = this.meanWeights(user);
-    const sv = this.sentenceVecs;
-    if (sv === null) throw notFitted(this.name);
+    const { items, weights, m, sv } = this.historyMean(user, null);
     const dim = this.dim;
-    const m = new Float64Array(dim);
-    items.forEach((j, k) => {
-      const v = this.itemVector(j);
-      for (let d = 0; d < dim; d++) m[d] += weights[k] * v[d];
-    });
     const mNorm = Math.hypot(...m);
     if (!(mNorm > 0)) return [];
     let uNorm = 0;
@@ -206,22 +199,29 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
 
   /** The item mean recomputed without the removed items, blended with the (fixed) user sentence. */
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    const { items, weights } = this.meanWeights(user);
-    const sv = this.sentenceVecs;
-    if (sv === null) throw notFitted(this.name);
+    const { m, sv } = this.historyMean(user, removed);
     const dim = this.dim;
-    const m = new Float64Array(dim);
-    items.forEach((j, k) => {
-      if (removed.has(j)) return;
-      const v = this.itemVector(j);
-      for (let d = 0; d < dim; d++) m[d] += weights[k] * v[d];
-    });
     const mNorm = Math.hypot(...m);
     const q = new Float32Array(dim);
     for (let d = 0; d < dim; d++) q[d] = this.blend * sv[user * dim + d] + (mNorm > 0 ? ((1 - this.blend) * m[d]) / mNorm : 0);
     const qNorm = Math.hypot(...q);
     if (qNorm > 0) for (let d = 0; d < dim; d++) q[d] /= qNorm;
     return this.scoreVector(q);
+  }
+
+  /** The user's weighted item mean m_u (leaving out `removed`), with the items, weights and sentence vectors. */
+  private historyMean(user: number, removed: ReadonlySet<number> | null): { items: number[]; weights: number[]; m: Float64Array; sv: Float32Array } {
+    const { items, weights } = this.meanWeights(user);
+    const sv = this.sentenceVecs;
+    if (sv === null) throw notFitted(this.name);
+    const dim = this.dim;
+    const m = new Float64Array(dim);
+    items.forEach((j, k) => {
+      if (removed !== null && removed.has(j)) return;
+      const v = this.itemVector(j);
+      for (let d = 0; d < dim; d++) m[d] += weights[k] * v[d];
+    });
+    return { items, weights, m, sv };
   }
 
   /** The user's training items and their weights in the item mean (as weightedMeans). */
