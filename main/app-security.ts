@@ -3,7 +3,8 @@
  * the app's own URL scheme, which file of the built renderer a URL of it serves, and which
  * frames may call the Api over IPC.
  */
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
+import { isWithin } from './api/paths';
 
 /** The renderer is served as app://knowrec/…, a standard, secure scheme of the app's own. */
 export const APP_SCHEME = 'app';
@@ -32,8 +33,7 @@ export function appFileFor(url: string, root: string): string | null {
   if (path.includes('\0') || path.includes('\\')) return null;
   if (path === '' || path === '/') path = '/index.html';
   const file = join(root, path);
-  const rel = relative(root, file);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+  if (relative(root, file) === '' || !isWithin(root, file)) return null;
   return file;
 }
 

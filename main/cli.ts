@@ -314,7 +314,7 @@ async function serveWorkspace(
     throw new KnowrecError('not-found', 'the renderer is not built', { file: staticDir }, 'run `npm run build` first');
   }
   const path = resolve(workspace);
-  const allowedRoots = dataRoots.length > 0 ? dataRoots.map((d) => resolve(d)) : [process.cwd(), knowrecCacheDir()];
+  const allowedRoots = dataRoots.length > 0 ? dataRoots : [process.cwd(), knowrecCacheDir()];
   signals.listen(); // before the address is printed: a signal from then on closes what was opened
   const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });

@@ -5,9 +5,9 @@
  * then opens. A refusal is one message whether or not the path exists, and lists nothing.
  */
 import { lstatSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KnowrecError } from '../core/errors';
+import { userCacheDir } from '../core/files';
 
 export const OUTSIDE_ROOTS = 'path is outside the folders this workbench may use';
 
@@ -54,8 +54,7 @@ export function isWithin(root: string, p: string): boolean {
 
 /** The user cache folder of KnowRec: `$XDG_CACHE_HOME/knowrec`, else `~/.cache/knowrec`. */
 export function knowrecCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  return resolve(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'knowrec');
+  return resolve(userCacheDir(env));
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** Bytes per write call (a large file is written in pieces). */
@@ -230,4 +231,10 @@ export function writeFolderAtomic(dir: string, fill: (tmp: string) => void): voi
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** KnowRec's folder in the user cache: `$XDG_CACHE_HOME/knowrec`, else `~/.cache/knowrec`. */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'knowrec');
 }

@@ -4,9 +4,9 @@
  * workspace file. Files are checked (sums, reading, validation) before a workspace is written.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
+import { userCacheDir } from '../core/files';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
 import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
@@ -41,8 +41,7 @@ export interface OpenedDataset {
 
 /** Default workspace path for a registry dataset. */
 export function defaultWorkspacePath(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'knowrec', 'workspaces', `${name}.sqlite`);
+  return join(userCacheDir(env), 'workspaces', `${name}.sqlite`);
 }
 
 export function openDataset(opts: OpenDatasetOptions): OpenedDataset {

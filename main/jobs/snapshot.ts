@@ -21,8 +21,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { acquireLock, ensureDir, recoverFolder, removeStaleTemps, writeFileAtomic } from '../core/files';
-import { homedir } from 'node:os';
+import { acquireLock, ensureDir, recoverFolder, removeStaleTemps, userCacheDir, writeFileAtomic } from '../core/files';
 import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import type { Explanation, HistoryLink, ReasonLang } from '../core/rank';
@@ -71,8 +70,7 @@ export interface Snapshot {
 
 /** Default snapshot folder of a registry dataset: `<cache>/knowrec/models/<name>`. */
 export function defaultModelPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'knowrec', 'models', name);
+  return join(userCacheDir(env), 'models', name);
 }
 
 /** A content hash of the interactions and ids, so a snapshot can tell it was fitted on this data. */

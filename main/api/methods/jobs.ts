@@ -103,10 +103,10 @@ export function jobMethods(ctx: ApiContext): JobMethods {
           throw new KnowrecError('config', `job ${old.id} (${old.kind}, ${old.state}) cannot be resumed`, {}, 'only a cancelled or interrupted fine-tuning job with a checkpoint resumes; start a new job instead');
         }
         const spec = old.spec;
-        if (spec?.kind === 'finetune') insideAdapterRoot(ctx.adapterRootFor(await datasetName(ctx, o)), spec);
-        if (spec === null || spec.kind !== 'finetune' || !hasCheckpoint(spec.outDir)) {
-          throw new KnowrecError('not-found', `job ${old.id} left no checkpoint to resume from`, {}, 'start a new fine-tuning job');
-        }
+        const noCheckpoint = (): KnowrecError => new KnowrecError('not-found', `job ${old.id} left no checkpoint to resume from`, {}, 'start a new fine-tuning job');
+        if (spec === null || spec.kind !== 'finetune') throw noCheckpoint();
+        insideAdapterRoot(ctx.adapterRootFor(await datasetName(ctx, o)), spec);
+        if (!hasCheckpoint(spec.outDir)) throw noCheckpoint();
         return runner.submit((id) => ({ ...spec, id, workspace: o.path, resume: true }), { resumeOf: old.id });
       }),
 

@@ -11,8 +11,7 @@
  * atomically); a stale version is never used to score (main/jobs/model-factory.ts).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { writeFileAtomic, writeFolderAtomic } from '../files';
-import { homedir } from 'node:os';
+import { userCacheDir, writeFileAtomic, writeFolderAtomic } from '../files';
 import { join } from 'node:path';
 import { KnowrecError } from '../errors';
 import { Adapter, type AdapterConfig } from './adapter';
@@ -61,8 +60,7 @@ export interface AdapterVersion {
 
 /** Default root of a dataset's adapter versions: `<cache>/knowrec/adapters/<dataset>`. */
 export function defaultAdapterRoot(dataset: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'knowrec', 'adapters', dataset);
+  return join(userCacheDir(env), 'adapters', dataset);
 }
 
 /** A sortable, unique-enough version name: `20260101-120000-s2020`. */
