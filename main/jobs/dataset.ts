@@ -72,7 +72,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     const hasData = ws.summary().interactions > 0;
     if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
       const loaded = load(name);
-      ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized(), attributes: opts.attributes });
+      ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
       return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
     }
     if (!hasData) {
@@ -102,7 +102,7 @@ function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOption
   let ws: Workspace | null = null;
   try {
     ws = created ? Workspace.create(abs, keyOption(opts)) : Workspace.open(abs, keyOption(opts));
-    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize ?? ws.users.isPseudonymized(), attributes: opts.attributes });
+    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
     return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
   } catch (e) {
     ws?.close();

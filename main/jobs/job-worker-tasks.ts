@@ -55,8 +55,7 @@ export function runImportTask(workspace: string, request: StartImportRequest, ct
   const ws = Workspace.open(workspace, pseudonymKey === undefined ? {} : { pseudonymKey: keyFromBytes(Buffer.from(pseudonymKey, 'hex')) });
   try {
     const attributes = request.dropAttributes === undefined && request.generalize === undefined ? undefined : attributePolicy(request.dropAttributes, request.generalize);
-    const pseudonymize = request.pseudonymize ?? ws.users.isPseudonymized();
-    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize, attributes });
+    ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize: request.pseudonymize, attributes });
     return ws.importReport() ?? loaded.report;
   } finally {
     ws.close();

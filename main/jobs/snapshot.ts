@@ -114,8 +114,8 @@ export function saveSnapshot(dir: string, snap: Snapshot): void {
     throw new KnowrecError('internal', 'another save of this model has not finished for 30 s', { file: dir }, 'wait for the other fit to finish, then try again');
   }
   try {
-    cleanUp(dir);
     const previous = referencedFile(dir);
+    cleanUp(dir, previous);
     writeFileAtomic(join(dir, name), body);
     try {
       writeFileAtomic(join(dir, MANIFEST), manifest);
@@ -141,10 +141,12 @@ function referencedFile(dir: string): string | null {
   }
 }
 
-/** Under the lock: temporary files of dead writers and the recommendations files the manifest does not name. */
-function cleanUp(dir: string): string[] {
+/**
+ * Under the lock: temporary files of dead writers and the recommendations files other than
+ * `current`, the one the manifest names (referencedFile).
+ */
+function cleanUp(dir: string, current: string | null): string[] {
   const done = removeStaleTemps(dir);
-  const current = referencedFile(dir);
   if (current === null) return done; // an unreadable manifest: nothing is provably unreferenced
   for (const name of readdirSync(dir)) {
     if (name === current || (name !== LEGACY_RECOMMENDATIONS && !RECOMMENDATIONS.test(name))) continue;
@@ -164,7 +166,7 @@ export function recoverSnapshot(dir: string): string[] {
   const release = acquireLock(join(dir, LOCK), { waitMs: 0 });
   if (release === null) return done;
   try {
-    done.push(...cleanUp(dir));
+    done.push(...cleanUp(dir, referencedFile(dir)));
   } finally {
     release();
   }

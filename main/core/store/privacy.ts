@@ -80,6 +80,7 @@ export interface PreparedUsers {
 }
 
 export interface PrepareOptions {
+  /** Default: as the workspace already does (a pseudonymized workspace stays so). */
   readonly pseudonymize?: boolean;
   /** Quasi-identifier policy; default the workspace's own. */
   readonly attributes?: AttributePolicy;
@@ -155,7 +156,7 @@ export class UserStore {
   prepareImport(original: Dataset, opts: PrepareOptions): PreparedUsers {
     const policy = opts.attributes ?? this.attributePolicy();
     const reduced = applyAttributePolicy(original, policy, opts.attributes !== undefined);
-    if (opts.pseudonymize !== true) return { dataset: reduced, key: null, renamed: [], policy };
+    if (!(opts.pseudonymize ?? this.isPseudonymized())) return { dataset: reduced, key: null, renamed: [], policy };
     const key = this.requireKey();
     const dataset = pseudonymizeDataset(reduced, key.bytes);
     const salt = this.meta.get(SALT_META_KEY);

@@ -38,7 +38,7 @@ export interface StoreImportOptions {
   /**
    * Store keyed-hash pseudonyms instead of the user ids (see privacy.ts; needs the key given at
    * open). Labels and embedding owners that name an original id are rewritten to its pseudonym
-   * in the same transaction.
+   * in the same transaction. Default: as the workspace already does.
    */
   readonly pseudonymize?: boolean;
   /** Quasi-identifiers to drop or generalize (quasi-identifiers.ts); default: the workspace's policy. */
