@@ -92,7 +92,7 @@ export interface ApiImplOptions {
 }
 
 /** The end of a refusal's hint when the owner gives none (the bridge's flag). */
-export const DEFAULT_ALLOW_HINT = 'start `knowrec serve` with --data-root DIR to add a folder';
+const DEFAULT_ALLOW_HINT = 'start `knowrec serve` with --data-root DIR to add a folder';
 
 /** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
 export type TextTools = QueryText;

@@ -9,7 +9,6 @@ export {
   createScorer,
   defaultGrid,
   demoModels,
-  isModelName,
   modelCatalog,
   modelEntries,
   modelEntry,

@@ -179,10 +179,6 @@ export function modelNames(): string[] {
   return MODELS.map((m) => m.name);
 }
 
-export function isModelName(name: string): boolean {
-  return BY_NAME.has(name);
-}
-
 /** The entry of `name`; a config error listing the known models otherwise. */
 export function modelEntry(name: string): ModelEntry {
   const e = BY_NAME.get(name);

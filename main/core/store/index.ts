@@ -48,7 +48,6 @@ export {
   type PseudonymKey,
 } from './pseudonym-key';
 export { applyAttributePolicy, attributePolicy, type AttributePolicy } from './quasi-identifiers';
-export { eraseFreedSpace } from './database';
 export { RunStore, type RunRow } from './runs';
 export { JobRepository, type JobRow } from './jobs';
 export { SqliteEmbeddingCache } from './embeddings';
