@@ -101,6 +101,8 @@ export class FeatureBuilder {
   readonly specs: readonly FeatureSpec[];
   readonly nFeatures: number;
   private readonly cfg: FeatureConfig;
+  /** The last user's state without removals (userFeaturesWithout). */
+  private fullState: UserState | null = null;
   private readonly useKg: boolean;
   private readonly useSim: boolean;
   private readonly usePop: boolean;
@@ -202,7 +204,11 @@ export class FeatureBuilder {
    * removed items stay seen (never candidates).
    */
   userFeaturesWithout(user: number, removed: ReadonlySet<number>): UserFeatures {
-    const st = this.state(user, removed);
+    // The sources that cannot leave items out score as without removal: taken from the user's
+    // full state, computed once per user for the counterfactual's repeated calls (fitted scorers
+    // are fixed).
+    if (this.fullState?.user !== user) this.fullState = this.state(user);
+    const st = this.state(user, removed, this.fullState);
     const items = this.candidatesOf(st);
     return { user, items, x: this.rows(st, items) };
   }
@@ -269,7 +275,7 @@ export class FeatureBuilder {
     return out;
   }
 
-  private state(user: number, removed: ReadonlySet<number> = new Set()): UserState {
+  private state(user: number, removed: ReadonlySet<number> = new Set(), full?: UserState): UserState {
     const { nItems, train, sources } = this.cfg;
     if (!Number.isInteger(user) || user < 0 || user >= this.cfg.nUsers) {
       throw new KnowrecError('validation', `hybrid: user ${user} is outside 0..${this.cfg.nUsers - 1}`, {}, 'pass a dense user index');
@@ -289,6 +295,13 @@ export class FeatureBuilder {
     const std = new Float64Array(sources.length);
     for (let s = 0; s < sources.length; s++) {
       const scorer = sources[s].scorer;
+      if (full !== undefined && removed.size > 0 && !isAttributable(scorer)) {
+        scores.push(full.scores[s]);
+        sorted.push(full.sorted[s]);
+        mean[s] = full.mean[s];
+        std[s] = full.std[s];
+        continue;
+      }
       const sc = (removed.size > 0 && isAttributable(scorer) ? scorer.scoreWithout(user, removed) : null) ?? scorer.score(user);
       if (sc.length !== nItems) {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
