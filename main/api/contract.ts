@@ -11,7 +11,9 @@ import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { ErrorCode } from '../core/errors';
 import type { RecommendationExplanation } from './explanations';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
+export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -58,74 +60,7 @@ export interface Page<T> {
   readonly rows: readonly T[];
 }
 
-// Knowledge graph (ids are strings at the boundary; dense indices stay in the main process)
-
-export interface KgHit {
-  readonly kind: 'item' | 'entity';
-  /** Entity id, or null for an item without an entity. */
-  readonly entity: string | null;
-  /** Item id when the hit is an item (or an item's entity). */
-  readonly item: string | null;
-  readonly label: string;
-}
-
-export interface KgNode {
-  /** Entity id. */
-  readonly id: string;
-  readonly label: string;
-  readonly kind: 'item' | 'entity';
-  /** Item id when the node is an item's entity. */
-  readonly item: string | null;
-  /** Hops from the centre (0 for the centre). */
-  readonly distance: number;
-}
-
-export interface KgEdge {
-  /** Head entity id. */
-  readonly source: string;
-  /** Tail entity id. */
-  readonly target: string;
-  readonly relation: string;
-  /** The relation in words ("directed by"). */
-  readonly label: string;
-  /** True when the triple was derived from catalog columns (genres, decade). */
-  readonly derived: boolean;
-}
-
-export interface KgRelationCount {
-  readonly relation: string;
-  readonly label: string;
-  /** Edges of this relation touching the centre (before any relation filter). */
-  readonly count: number;
-}
-
-export interface KgSubgraph {
-  /** Entity ids of the centre (an item may have several entities; none when it has no KG facts). */
-  readonly center: readonly string[];
-  readonly nodes: readonly KgNode[];
-  readonly edges: readonly KgEdge[];
-  /** True when nodes or edges were left out because of the cap. */
-  readonly truncated: boolean;
-  /** Entities within `hops` of the centre (centre not counted), before the cap. */
-  readonly totalNeighbours: number;
-  /** Relations around the centre, for filter choices; unaffected by `relations`. */
-  readonly relations: readonly KgRelationCount[];
-  readonly hops: number;
-  readonly cap: number;
-}
-
-export interface KgFact {
-  readonly relation: string;
-  /** The fact in words, read from the item: "directed by", "director of". */
-  readonly label: string;
-  readonly direction: 'out' | 'in';
-  /** Entity id at the other end and its readable name. */
-  readonly entity: string;
-  readonly entityLabel: string;
-  /** Item id when the other end is an item. */
-  readonly entityItem: string | null;
-  readonly derived: boolean;
-}
+// Knowledge graph: the types are in kg-types.ts (ids are strings at the boundary)
 
 export interface ItemCard {
   readonly id: string;
@@ -222,23 +157,6 @@ export type ApiEvent =
 export interface ApiEvents {
   /** Calls `listener` for every event until the returned function is called. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
-}
-
-// KG edits
-
-export interface KgEdit {
-  readonly id: number;
-  readonly op: 'add' | 'remove';
-  /** Entity ids and readable names of both ends. */
-  readonly head: string;
-  readonly headLabel: string;
-  readonly relation: string;
-  readonly tail: string;
-  readonly tailLabel: string;
-  readonly author: string;
-  readonly created: string;
-  /** True once undone (undone edits stay in the history). */
-  readonly undone: boolean;
 }
 
 // Recommendations for a new user (free-text query or a few picked items)
@@ -403,6 +321,7 @@ export const API_DECLARATION = {
 
   kgSearch: method<KgSearchRequest, readonly KgHit[]>()('kg', 'Items and KG entities whose readable label contains `query` (best matches first).'),
   kgSubgraph: method<KgSubgraphRequest, KgSubgraph>()('kg', 'The neighbourhood of an item or entity, capped at `cap` nodes (the centre included).'),
+  kgPaths: method<KgPathsRequest, KgPaths>()('kg', 'The shortest, most specific KG paths (≤ 3 edges) between two items or entities, as one subgraph.'),
   kgItem: method<KgItemRequest, ItemCard>()('kg', "An item's card: title, catalog attributes and its one-hop KG facts."),
 
   recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),

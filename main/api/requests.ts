@@ -44,6 +44,23 @@ export interface KgSubgraphRequest {
   hops: number;
   relations?: string[];
   cap: number;
+  /** Beyond the first hop, at most this many new neighbours per node (best connected first). */
+  perNode?: number;
+}
+
+/** An explorer node: exactly one of item or entity. */
+export interface KgEndpoint {
+  item?: string;
+  entity?: string;
+}
+
+export interface KgPathsRequest {
+  from: KgEndpoint;
+  to: KgEndpoint;
+  /** Longest path in edges, 1..3 (default 3). */
+  maxLen?: number;
+  /** Most paths (default 5). */
+  limit?: number;
 }
 
 export interface KgItemRequest {

@@ -61,8 +61,20 @@ const KgSubgraphRequestSchema = z
       .int('cap must be a whole number')
       .min(1, 'cap must be at least 1')
       .max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`),
+    perNode: z.number({ error: 'perNode must be a number' }).int('perNode must be a whole number').min(1, 'perNode must be at least 1').max(1000, 'perNode must be at most 1000').optional(),
   })
   .refine((r) => (r.item === undefined) !== (r.entity === undefined), { error: 'give exactly one of item or entity' });
+
+const KgEndpointSchema = z
+  .strictObject({ item: idField('item').optional(), entity: idField('entity').optional() })
+  .refine((r) => (r.item === undefined) !== (r.entity === undefined), { error: 'give exactly one of item or entity for each end' });
+
+const KgPathsRequestSchema = z.strictObject({
+  from: KgEndpointSchema,
+  to: KgEndpointSchema,
+  maxLen: z.number({ error: 'maxLen must be a number' }).int('maxLen must be a whole number').min(1, 'maxLen must be at least 1').max(3, 'maxLen must be at most 3').optional(),
+  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(50, 'limit must be at most 50').optional(),
+});
 
 const KgItemRequestSchema = z.strictObject({ item: idField('item') });
 
@@ -239,8 +251,9 @@ export const apiSchemas = {
   kgSearch: { input: KgSearchRequestSchema, example: 'send {"query": "Toy Story", "limit": 20} with limit between 1 and 100' },
   kgSubgraph: {
     input: KgSubgraphRequestSchema,
-    example: `send {"item": "1", "hops": 1, "cap": 200} (or "entity" instead of "item"; optional "relations": [...]) with hops 1..${MAX_HOPS} and cap 1..${MAX_SUBGRAPH_CAP}`,
+    example: `send {"item": "1", "hops": 1, "cap": 200} (or "entity" instead of "item"; optional "relations": [...], "perNode": 8) with hops 1..${MAX_HOPS} and cap 1..${MAX_SUBGRAPH_CAP}`,
   },
+  kgPaths: { input: KgPathsRequestSchema, example: 'send {"from": {"item": "1"}, "to": {"item": "50"}} (or "entity" ends; optional "maxLen": 1..3, "limit": 1..50)' },
   kgItem: { input: KgItemRequestSchema, example: 'send {"item": "1"}' },
   recommend: { input: RecommendRequestSchema, example: `send {"user": "1", "k": 10} (optional "lang": "en" or "zh") with k between 1 and ${MAX_RECOMMEND_K}` },
   recommendQuery: { input: RecommendQueryRequestSchema, example: 'send {"query": "animated film for children", "k": 10} or {"items": ["1", "50"], "k": 10}' },

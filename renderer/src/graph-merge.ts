@@ -31,3 +31,17 @@ export function mergeExpansions(base: KgSubgraph, expansions: readonly Expansion
   }
   return { ...base, nodes: [...nodes.values()], edges: [...edges.values()], truncated };
 }
+
+/** For each expansion, how many nodes it added that the base and the earlier expansions did not have. */
+export function addedCounts(base: KgSubgraph, expansions: readonly Expansion[]): number[] {
+  const ids = new Set(base.nodes.map((n) => n.id));
+  return expansions.map((x) => {
+    let added = 0;
+    for (const n of x.graph.nodes) {
+      if (ids.has(n.id)) continue;
+      ids.add(n.id);
+      added++;
+    }
+    return added;
+  });
+}

@@ -60,7 +60,7 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
       headless: true,
       acceptDownloads: true,
       args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
+      viewport: { width: 1440, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30_000);
@@ -226,6 +226,10 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
       expect(await page.getByRole('button', { name: `Expand ${rel.label} (${rel.count})` }).isDisabled()).toBe(true);
     }
     await waitNodes('kg-graph', unionSize(one, shown));
+    if (unionSize(one, shown) === one.nodes.length) {
+      // nothing new: the explorer says so instead of silently adding nothing
+      await expect.poll(() => page.locator('[role="status"].notice').first().textContent()).toMatch(/^No new neighbours/);
+    }
     await shot('kg-expand-director');
 
     // a node whose expansion grows the graph: the Animation genre brings its films
@@ -257,19 +261,75 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     await page.getByRole('checkbox', { name: /^has actor/ }).check();
     await waitNodes('kg-graph', one.nodes.length);
 
-    // two hops exceed the cap: "Show more" doubles it
-    const two = await subgraph({ item: '1', hops: 2, cap: 200 });
+    // the legend counts each type drawn, with the Api's types; pressing one highlights them all
+    const types = new Map<string, number>();
+    for (const n of one.nodes) types.set(n.type, (types.get(n.type) ?? 0) + 1);
+    const legend = page.getByRole('group', { name: 'Legend: node types' }).getByRole('button');
+    await expect.poll(() => legend.count()).toBe(types.size);
+    for (const [type, count] of types) expect(await page.locator(`.legend-row[data-type="${type}"]`).getAttribute('data-count')).toBe(String(count));
+    const [topType, topCount] = [...types.entries()].sort((a, b) => b[1] - a[1])[0];
+    await page.locator(`.legend-row[data-type="${topType}"]`).click();
+    expect(await page.locator(`.legend-row[data-type="${topType}"]`).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.getByText(new RegExp(`^Highlighted ${topCount} × `)).count()).toBe(1);
+    await page.locator(`.legend-row[data-type="${topType}"]`).click();
+    // a relation stated both ways is one filter: no entry's names overlap another's
+    const names = one.relations.flatMap((r) => r.relations);
+    expect(new Set(names).size).toBe(names.length);
+    expect(await page.locator('fieldset.relations input[type="checkbox"]').count()).toBe(one.relations.length);
+    // the sidebar's search controls and the graph's controls do not overlap
+    const boxes = await Promise.all(['#kg-query', '.kg-side form.search button', 'label[for="kg-hops"]', '#kg-hops'].map((q) => page.locator(q).first().boundingBox()));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        if (a === null || b === null) throw new Error('a sidebar control is not drawn');
+        const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        expect(overlap, `controls ${i} and ${j} overlap`).toBe(false);
+      }
+    }
+    await shot('kg-one-hop');
+
+    // two hops: each node beyond the first ring brings its 8 best-connected neighbours; past the cap, "Show more" doubles it
+    const two = await subgraph({ item: '1', hops: 2, cap: 200, perNode: 8 });
     expect(two.truncated).toBe(true);
     await page.getByLabel('Hops').selectOption('2');
-    await waitNodes('kg-graph', 200);
-    const more = await subgraph({ item: '1', hops: 2, cap: 400 });
+    await waitNodes('kg-graph', two.nodes.length);
+    expect(await page.getByLabel('Per node').inputValue()).toBe('8');
+    const more = await subgraph({ item: '1', hops: 2, cap: 400, perNode: 8 });
     await page.getByRole('button', { name: 'Show more' }).click();
     await waitNodes('kg-graph', more.nodes.length);
-    expect(more.nodes.length).toBeGreaterThan(200);
+    expect(more.nodes.length).toBeGreaterThan(two.nodes.length);
     await shot('kg-two-hops');
+
+    // save this view, go back to one hop, restore it
+    await page.getByLabel('Save view as').fill('Toy Story, two hops');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByLabel('Hops').selectOption('1');
+    await waitNodes('kg-graph', one.nodes.length);
+    await page.getByLabel('Saved', { exact: true }).selectOption('Toy Story, two hops');
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await waitNodes('kg-graph', two.nodes.length);
+    expect(await page.getByLabel('Hops').inputValue()).toBe('2');
     await page.getByLabel('Hops').selectOption('1');
     await waitNodes('kg-graph', one.nodes.length);
     await shot('kg');
+  });
+
+  it('Knowledge graph paths: finds and draws what joins Toy Story to another film, edge labels shown', async () => {
+    const hit = value(await api.kgSearch({ query: 'Aladdin', limit: 20 })).find((h) => h.item !== null && /^Aladdin \(1992\)/.test(h.label));
+    expect(hit).toBeDefined();
+    if (hit === undefined || hit.item === null) return;
+    const want = value(await api.kgPaths({ from: { item: '1' }, to: { item: hit.item } }));
+    expect(want.paths.length).toBeGreaterThan(0);
+    await page.getByLabel('Find the other end').fill('Aladdin');
+    await page.getByLabel('Find the other end').press('Enter');
+    await page.getByRole('button', { name: `Path to ${hit.label}` }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Paths' }).locator('li').allTextContents()).toEqual([...want.paths]);
+    await waitNodes('kg-path-graph', want.graph.nodes.length);
+    // few edges: every edge carries its relation as a label
+    expect(await drawn('kg-path-graph').getAttribute('data-edge-labels')).toBe(String(want.graph.edges.length));
+    await page.getByRole('list', { name: 'Paths' }).scrollIntoViewIfNeeded();
+    await shot('kg-path');
+    await page.getByRole('button', { name: 'Change' }).click();
   });
 
   it('Knowledge graph edits: adds a fact with a new entity, sees it, undoes it', async () => {
@@ -280,7 +340,7 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     expect(relation).not.toBe('');
     await page.getByLabel('Tail', { exact: true }).fill('E2E Test Studio');
     await page.getByRole('button', { name: 'New entity' }).click();
-    expect(await page.locator('.fact-tail-choice').textContent()).toBe('new entity “E2E Test Studio”');
+    await expect.poll(() => page.locator('.fact-tail-choice').textContent()).toBe('new entity “E2E Test Studio”');
     await page.getByRole('button', { name: 'Add fact' }).click();
 
     await expect.poll(() => facts.count()).toBe(before.facts.length + 1);

@@ -5,7 +5,7 @@ import { mergeExpansions } from '../../renderer/src/graph-merge';
 import { parseSeeds } from '../../renderer/src/models';
 import { addPick, removePick } from '../../renderer/src/report-picks';
 
-const node = (id: string, distance: number, item: string | null = null): KgNode => ({ id, label: id.toUpperCase(), kind: item === null ? 'entity' : 'item', item, distance });
+const node = (id: string, distance: number, item: string | null = null): KgNode => ({ id, label: id.toUpperCase(), kind: item === null ? 'entity' : 'item', item, distance, type: item === null ? 'entity' : 'item', degree: 1 });
 const edge = (source: string, relation: string, target: string): KgEdge => ({ source, target, relation, label: relation, derived: false });
 const graph = (center: string, nodes: KgNode[], edges: KgEdge[], truncated = false): KgSubgraph => ({
   center: [center],

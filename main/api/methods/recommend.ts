@@ -15,7 +15,8 @@
 import type { Api, ApiGroupMethod, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
 import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
 import { guard } from '../result';
-import { pathSubgraphView, recommendView } from '../views';
+import { pathSubgraphView } from '../kg-views';
+import { recommendView } from '../views';
 import { KnowrecError } from '../../core/errors';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';

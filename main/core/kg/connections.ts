@@ -82,15 +82,22 @@ interface Candidate {
  * most specific first. Inner entities are never either item's entity.
  */
 export function paths(core: KgCore, itemA: number, itemB: number, options: PathOptions = {}): KgPath[] {
+  if (itemA === itemB) return [];
+  return pathsBetween(core, core.itemEntities(itemA), core.itemEntities(itemB), options);
+}
+
+/**
+ * Simple paths of 1..maxLen edges from any of the entities `srcs` to any of `dsts` (e.g. two
+ * explorer nodes), shortest and most specific first. Inner entities are never an endpoint.
+ */
+export function pathsBetween(core: KgCore, srcs: Int32Array, dsts: Int32Array, options: PathOptions = {}): KgPath[] {
   const maxLen = options.maxLen ?? 3;
   if (!Number.isInteger(maxLen) || maxLen < 1 || maxLen > 3) {
     throw new KnowrecError('config', `maxLen must be 1, 2 or 3, got ${String(maxLen)}`, {}, 'paths longer than 3 edges are not searched');
   }
   const limit = checkLimit(options.limit ?? 20, 'limit');
   const mask = core.relationMask(options.relations);
-  const srcs = core.itemEntities(itemA);
-  const dsts = core.itemEntities(itemB);
-  if (srcs.length === 0 || dsts.length === 0 || itemA === itemB) return [];
+  if (srcs.length === 0 || dsts.length === 0) return [];
   const adj = core.adjacency;
   const { offsets, neighbour, relation } = adj;
   const endpoint = new Set<number>([...srcs, ...dsts]);

@@ -11,7 +11,8 @@ import { withDerivedTriples, type AttributeMapping, type DeriveReport } from './
 import { isOpaqueId, itemLabel, readableId } from './names';
 import { humanizeRelation, roleOf } from './relations';
 import { EntitySearch } from './search';
-import { paths, sharedEntities } from './connections';
+import { paths, pathsBetween, sharedEntities } from './connections';
+import { inverseRelations } from './inverse';
 import { subgraph } from './subgraph';
 import { bfs } from './traverse';
 import {
@@ -69,6 +70,7 @@ export class KgIndex implements KgCore {
   private readonly labels: (string | undefined)[];
   private readonly itemLabels: (string | undefined)[];
   private finder: EntitySearch | null = null;
+  private inverse: Int32Array | null = null;
 
   constructor(dataset: Dataset, options: KgIndexOptions = {}) {
     validateKg(dataset.kg);
@@ -305,6 +307,17 @@ export class KgIndex implements KgCore {
     this.checkItem(itemA);
     this.checkItem(itemB);
     return paths(this, itemA, itemB, options);
+  }
+
+  /** Paths between any of the entities `from` and any of `to` (explorer nodes). */
+  pathsBetween(from: Int32Array, to: Int32Array, options: PathOptions = {}): KgPath[] {
+    return pathsBetween(this, from, to, options);
+  }
+
+  /** Relation index → its inverse relation index in this KG, or -1 (computed once). */
+  inverseRelations(): Int32Array {
+    this.inverse ??= inverseRelations(this);
+    return this.inverse;
   }
 
   /** "Toy Story (1995) —directed by→ director of Toy Story (1995) ←directed by— …". */

@@ -33,6 +33,8 @@ export { isOpaqueId, itemLabel, itemYear, parseYear, readableId } from './names'
 export { buildAdjacency, validateKg, degree } from './adjacency';
 export { bfs, type BfsResult } from './traverse';
 export { PATH_CANDIDATE_CAP } from './connections';
+export { entityType, typeFromRole, ITEM_TYPE } from './entity-type';
+export { inverseRelations } from './inverse';
 export { DEFAULT_SUBGRAPH_CAP } from './subgraph';
 export type { KgCore } from './core';
 export * from './types';

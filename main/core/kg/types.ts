@@ -128,6 +128,11 @@ export interface SubgraphOptions extends RelationFilter {
   readonly cap?: number;
   /** Most edges. Default 10 × cap. */
   readonly edgeCap?: number;
+  /**
+   * Beyond the first hop, keep at most this many new neighbours of each node, the best
+   * connected first (highest degree), instead of every neighbour in BFS order. Default: no limit.
+   */
+  readonly perNode?: number;
 }
 
 export interface SubgraphNode {
@@ -142,6 +147,10 @@ export interface SubgraphNode {
   readonly itemId?: string;
   /** Hops from the centre. */
   readonly distance: number;
+  /** What the entity is, read from its most common relation ("director", "genre"); "item" for items. */
+  readonly type: string;
+  /** Edges of the entity in the whole KG (both directions). */
+  readonly degree: number;
 }
 
 export interface SubgraphEdge {

@@ -1,10 +1,21 @@
 /**
- * The neighbourhood drawn with cytoscape (canvas). The container carries the rendered counts
- * in data-node-count / data-edge-count, so tests and assistive tools can read what was drawn.
+ * The neighbourhood drawn with cytoscape (canvas): nodes placed by radialLayout (rings by hop,
+ * the first ring grouped by type, later nodes beside their parent), coloured by type (legendOf),
+ * labels 12 px at zoom 1 pointing outward so neighbours do not overlap, hidden when zoomed
+ * out (level of detail). Edge labels show when there are few edges, and on hover. The
+ * container carries the rendered counts in data-node-count / data-edge-count /
+ * data-edge-labels, so tests and assistive tools can read what was drawn.
  */
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
 import type { KgSubgraph } from '../../../main/api/contract';
+import { radialLayout } from '../graph-layout';
+import { legendOf } from '../graph-style';
+
+/** Up to this many edges every edge carries its label; beyond, labels show on hover. */
+export const EDGE_LABELS_UP_TO = 40;
+/** Beyond this many nodes, only items, the centre and the first ring keep labels until hovered or zoomed in. */
+const QUIET_ABOVE = 300;
 
 interface KgGraphProps {
   readonly graph: KgSubgraph;
@@ -18,30 +29,78 @@ interface KgGraphProps {
   readonly testId?: string;
   /** 'small' draws a shorter box (the explanation's path graph). */
   readonly size?: 'large' | 'small';
+  /** Node type whose nodes are drawn highlighted (the legend's choice). */
+  readonly highlightType?: string | null;
 }
 
-function elements(g: KgSubgraph): ElementDefinition[] {
+function elements(g: KgSubgraph, radial: boolean): ElementDefinition[] {
   const centre = new Set(g.center);
-  const nodes: ElementDefinition[] = g.nodes.map((n) => ({
-    group: 'nodes',
-    data: { id: n.id, label: n.label, kind: n.kind, item: n.item ?? '', distance: n.distance },
-    classes: [n.kind, centre.has(n.id) ? 'centre' : ''].join(' ').trim(),
-  }));
+  const colour = new Map(legendOf(g).map((row) => [row.type, row.colour]));
+  const places = radial ? radialLayout(g) : null;
+  const quiet = g.nodes.length > QUIET_ABOVE;
+  const nodes: ElementDefinition[] = g.nodes.map((n) => {
+    const at = places?.get(n.id);
+    const right = at === undefined || Math.cos(at.angle) >= -1e-9;
+    // labels point away from the centre, read left to right on both halves
+    const rot = at === undefined || centre.has(n.id) ? 0 : right ? at.angle : at.angle - Math.PI;
+    const side = at === undefined || centre.has(n.id) ? 'below' : right ? 'right' : 'left';
+    const classes = [n.kind, `side-${side}`, centre.has(n.id) ? 'centre' : '', quiet && n.kind !== 'item' && n.distance > 1 ? 'quiet' : ''];
+    return {
+      group: 'nodes',
+      data: { id: n.id, label: n.label, kind: n.kind, type: n.type, item: n.item ?? '', distance: n.distance, colour: colour.get(n.type) ?? '#8b949e', rot },
+      classes: classes.join(' ').trim(),
+      ...(at === undefined ? {} : { position: { x: at.x, y: at.y } }),
+    };
+  });
+  const labelled = g.edges.length <= EDGE_LABELS_UP_TO;
   const edges: ElementDefinition[] = g.edges.map((e, i) => ({
     group: 'edges',
     data: { id: `e${i}`, source: e.source, target: e.target, label: e.label },
-    classes: e.derived ? 'derived' : '',
+    classes: [e.derived ? 'derived' : '', labelled ? 'labelled' : ''].join(' ').trim(),
   }));
   return [...nodes, ...edges];
 }
 
 const STYLE: StylesheetJson = [
-  { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'background-color': '#8b949e', width: 14, height: 14, color: '#57606a', 'text-wrap': 'ellipsis', 'text-max-width': '110px' } },
-  { selector: 'node.item', style: { 'background-color': '#1f6feb', shape: 'round-rectangle' } },
-  { selector: 'node.centre', style: { 'background-color': '#d29922', width: 24, height: 24, 'font-size': 11, 'font-weight': 'bold' } },
+  {
+    selector: 'node',
+    style: {
+      label: 'data(label)',
+      'font-size': 12,
+      'min-zoomed-font-size': 7,
+      'background-color': 'data(colour)',
+      width: 14,
+      height: 14,
+      color: '#24292f',
+      'text-wrap': 'ellipsis',
+      'text-max-width': '130px',
+      'text-rotation': (n: cytoscape.NodeSingular) => `${Number(n.data('rot'))}rad` as unknown as number,
+    },
+  },
+  { selector: 'node.side-right', style: { 'text-halign': 'right', 'text-valign': 'center', 'text-margin-x': 4 } },
+  { selector: 'node.side-left', style: { 'text-halign': 'left', 'text-valign': 'center', 'text-margin-x': -4 } },
+  { selector: 'node.side-below', style: { 'text-halign': 'center', 'text-valign': 'bottom', 'text-margin-y': 4 } },
+  { selector: 'node.item', style: { shape: 'round-rectangle' } },
+  { selector: 'node.quiet', style: { 'text-opacity': 0 } },
+  { selector: 'node.centre', style: { 'background-color': '#d29922', width: 26, height: 26, 'font-size': 14, 'font-weight': 'bold', 'text-opacity': 1 } },
+  { selector: 'node.hover, node.typed', style: { 'text-opacity': 1, 'border-width': 2, 'border-color': '#24292f' } },
   { selector: 'edge', style: { width: 1, 'line-color': '#c9d1d9', 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#c9d1d9', 'arrow-scale': 0.6 } },
   { selector: 'edge.derived', style: { 'line-style': 'dashed' } },
-  { selector: 'node.selected', style: { 'border-width': 3, 'border-color': '#cf222e', color: '#1b1f24', 'font-weight': 'bold' } },
+  {
+    selector: 'edge.labelled, edge.hover',
+    style: {
+      label: 'data(label)',
+      'font-size': 10,
+      color: '#57606a',
+      'text-rotation': 'autorotate',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.85,
+      'text-background-padding': '1px',
+      'min-zoomed-font-size': 6,
+    },
+  },
+  { selector: 'edge.hover', style: { 'line-color': '#57606a', 'target-arrow-color': '#57606a', width: 2, 'z-index': 10 } },
+  { selector: 'node.selected', style: { 'border-width': 3, 'border-color': '#cf222e', 'font-weight': 'bold', 'text-opacity': 1 } },
 ];
 
 /**
@@ -57,10 +116,10 @@ function preventInlineStylesheet(): void {
   document.head.appendChild(marker);
 }
 
-export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge graph', testId = 'kg-graph', size = 'large' }: KgGraphProps) {
+export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge graph', testId = 'kg-graph', size = 'large', highlightType = null }: KgGraphProps) {
   const box = useRef<HTMLDivElement | null>(null);
   const cyRef = useRef<Core | null>(null);
-  const [drawn, setDrawn] = useState<{ nodes: number; edges: number } | null>(null);
+  const [drawn, setDrawn] = useState<{ nodes: number; edges: number; edgeLabels: number } | null>(null);
   const handlers = useRef({ onNode });
   handlers.current = { onNode };
 
@@ -69,13 +128,13 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
     preventInlineStylesheet();
     const cy: Core = cytoscape({
       container: box.current,
-      elements: elements(graph),
+      elements: elements(graph, size === 'large'),
       style: STYLE,
-      // rings by distance from the centre; path graphs (few nodes) get wide spacing for their labels
+      // the explorer places nodes itself (radialLayout); path graphs (few nodes) use rings by distance with wide spacing
       layout:
         size === 'small'
           ? { name: 'concentric', concentric: (n) => 10 - Number(n.data('distance')), levelWidth: () => 1, minNodeSpacing: 60, animate: false, padding: 30 }
-          : { name: 'concentric', concentric: (n) => 10 - Number(n.data('distance')), levelWidth: () => 1, minNodeSpacing: 12, animate: false },
+          : { name: 'preset', fit: true, padding: 40, animate: false },
       wheelSensitivity: 0.3,
       // fitting a few nodes into the box would otherwise blow labels up until they overlap
       maxZoom: 1.4,
@@ -83,8 +142,19 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
     cy.on('tap', 'node', (e) => {
       handlers.current.onNode(String(e.target.id()));
     });
+    // hovering a node shows its label and its edges' labels; hovering an edge shows its label
+    cy.on('mouseover', 'node', (e) => {
+      e.target.addClass('hover');
+      e.target.connectedEdges().addClass('hover');
+    });
+    cy.on('mouseout', 'node', (e) => {
+      e.target.removeClass('hover');
+      e.target.connectedEdges().removeClass('hover');
+    });
+    cy.on('mouseover', 'edge', (e) => e.target.addClass('hover'));
+    cy.on('mouseout', 'edge', (e) => e.target.removeClass('hover'));
     cyRef.current = cy;
-    setDrawn({ nodes: cy.nodes().length, edges: cy.edges().length });
+    setDrawn({ nodes: cy.nodes().length, edges: cy.edges().length, edgeLabels: cy.edges('.labelled').length });
     return () => {
       cyRef.current = null;
       cy.destroy();
@@ -98,6 +168,13 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
     if (selected !== null) cy.getElementById(selected).addClass('selected');
   }, [graph, selected]);
 
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (cy === null) return;
+    cy.nodes().removeClass('typed');
+    if (highlightType !== null) cy.nodes().filter((n) => n.data('type') === highlightType).addClass('typed');
+  }, [graph, highlightType]);
+
   return (
     <div
       ref={box}
@@ -107,6 +184,7 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
       aria-label={`${name}: ${graph.nodes.length} nodes, ${graph.edges.length} edges`}
       data-node-count={drawn?.nodes ?? 0}
       data-edge-count={drawn?.edges ?? 0}
+      data-edge-labels={drawn?.edgeLabels ?? 0}
     />
   );
 }

@@ -9,11 +9,15 @@ interface RelationFilterProps {
 
 export function RelationFilter({ relations, shown, onChange }: RelationFilterProps) {
   if (relations.length === 0) return null;
-  const toggle = (name: string, on: boolean): void => {
-    const next = new Set(shown ?? relations.map((r) => r.relation));
-    if (on) next.add(name);
-    else next.delete(name);
-    onChange(next.size === relations.length ? null : next);
+  // an entry may stand for a relation and its inverse: it toggles every name it covers
+  const all = relations.flatMap((r) => r.relations);
+  const toggle = (names: readonly string[], on: boolean): void => {
+    const next = new Set(shown ?? all);
+    for (const name of names) {
+      if (on) next.add(name);
+      else next.delete(name);
+    }
+    onChange(all.every((n) => next.has(n)) ? null : next);
   };
   return (
     <fieldset className="relations">
@@ -22,8 +26,8 @@ export function RelationFilter({ relations, shown, onChange }: RelationFilterPro
         const id = `rel-${r.relation.replace(/[^A-Za-z0-9_-]/g, '_')}`;
         return (
           <span key={r.relation} className="check">
-            <input id={id} type="checkbox" checked={shown === null || shown.has(r.relation)} onChange={(e) => toggle(r.relation, e.target.checked)} />
-            <label htmlFor={id} title={r.relation}>
+            <input id={id} type="checkbox" checked={shown === null || r.relations.every((n) => shown.has(n))} onChange={(e) => toggle(r.relations, e.target.checked)} />
+            <label htmlFor={id} title={r.relations.join(' / ')}>
               {r.label} <span className="muted">({r.count})</span>
             </label>
           </span>

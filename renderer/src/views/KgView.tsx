@@ -1,9 +1,13 @@
 /**
- * Knowledge graph explorer: search → a neighbourhood drawn with cytoscape (capped, "show more"
- * raises the cap; relation checkboxes filter it) → pick a node (click, or the Node list with the
- * keyboard) → expand its neighbours by one relation. The centre item's card lists its facts with
- * Remove / Correct / Wrong; facts can be added, edits undone, and the history is listed. Edits
- * change the explorer at once and the serving model at the next fit.
+ * Knowledge graph explorer: search → a neighbourhood drawn with cytoscape (rings by hop, nodes
+ * coloured by type with a legend; capped, "show more" raises the cap; beyond one hop each node
+ * brings its best-connected neighbours only; relation checkboxes filter it, a relation the KG
+ * states both ways is one checkbox) → pick a node (click, or the Node list with the keyboard) →
+ * expand its neighbours by one relation (they land beside it; "no new neighbours" when none).
+ * "Path to…" finds what joins the centre to another node; views can be saved and restored.
+ * The centre item's card lists its facts with Remove / Correct / Wrong; facts can be added,
+ * edits undone, and the history is listed. Edits change the explorer at once and the serving
+ * model at the next fit.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ApiError, KgFact, KgHit, KgRelationCount, KgSubgraph, Result } from '../../../main/api/contract';
@@ -18,13 +22,21 @@ import { NodePanel } from '../components/NodePanel';
 import { NodePicker } from '../components/NodePicker';
 import { RelationFilter } from '../components/RelationFilter';
 import { SearchForm } from '../components/SearchForm';
-import { mergeExpansions, type Expansion } from '../graph-merge';
+import { KgLegend } from '../components/KgLegend';
+import { KgPathPanel } from '../components/KgPathPanel';
+import { SceneBar } from '../components/SceneBar';
+import { addedCounts, mergeExpansions, type Expansion } from '../graph-merge';
+import { legendOf, typeTitle } from '../graph-style';
+import type { Scene } from '../kg-scenes';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 
 const FIRST_CAP = 200;
 const MAX_CAP = 2000;
 const EXPAND_CAP = 200;
+/** Beyond the first hop, new neighbours kept per node by default (best connected first). */
+const PER_NODE = 8;
+const PER_NODE_CHOICES = [4, 8, 16, 32] as const;
 
 type Centre = { readonly item: string } | { readonly entity: string };
 type ExpandRequest = { readonly entity: string; readonly relation: string };
@@ -48,12 +60,14 @@ export function KgView({ api, revision }: KgViewProps) {
   const [editError, setEditError] = useState<ApiError | null>(null);
   const [note, setNote] = useState<string>('');
   const [busy, setBusy] = useState(false);
+  const [perNode, setPerNode] = useState(PER_NODE);
+  const [highlight, setHighlight] = useState<string | null>(null);
   const fit = useJob(api);
 
   const [hits] = useResult(query === '' ? null : () => api.kgSearch({ query, limit: 20 }), [api, query]);
   const [graph] = useResult(
-    centre === null ? null : () => api.kgSubgraph({ ...centre, hops, cap, ...(shown === null ? {} : { relations: [...shown] }) }),
-    [api, centre, hops, cap, shown, revision],
+    centre === null ? null : () => api.kgSubgraph({ ...centre, hops, cap, ...(hops > 1 ? { perNode } : {}), ...(shown === null ? {} : { relations: [...shown] }) }),
+    [api, centre, hops, cap, shown, perNode, revision],
   );
   const item = centre !== null && 'item' in centre ? centre.item : null;
   const [card] = useResult(item === null ? null : () => api.kgItem({ item }), [api, item, revision]);
@@ -79,6 +93,10 @@ export function KgView({ api, revision }: KgViewProps) {
 
   const g = graph?.ok === true ? graph.value : null;
   const merged = useMemo(() => (g === null ? null : mergeExpansions(g, expansions)), [g, expansions]);
+  const legend = useMemo(() => (merged === null ? [] : legendOf(merged)), [merged]);
+  // the newest expansion that found nothing new says so (instead of silently adding nothing)
+  const lastAdded = useMemo(() => (g === null || expansions.length === 0 ? null : (addedCounts(g, expansions).at(-1) ?? null)), [g, expansions]);
+  const lastRequest = expansions.at(-1) ?? null;
   const selectedNode = merged?.nodes.find((n) => n.id === selected) ?? null;
   const itemEntity = g !== null && item !== null ? (g.center[0] ?? null) : null;
 
@@ -88,6 +106,18 @@ export function KgView({ api, revision }: KgViewProps) {
     setShown(null);
     setRequests([]);
     setSelected(null);
+    setHighlight(null);
+  };
+  const restore = (scene: Scene): void => {
+    setCentre(scene.centre);
+    setHops(scene.hops);
+    setPerNode(scene.perNode);
+    setCap(FIRST_CAP);
+    setShown(scene.shown === null ? null : new Set(scene.shown));
+    setRequests(scene.expansions);
+    setSelected(null);
+    setHighlight(null);
+    setNote(`Restored view "${scene.name}".`);
   };
   const openHit = (h: KgHit): void => {
     if (h.item !== null) open({ item: h.item });
@@ -232,6 +262,18 @@ export function KgView({ api, revision }: KgViewProps) {
                 <option value={2}>2</option>
                 <option value={3}>3</option>
               </select>
+              {hops > 1 && (
+                <>
+                  <label htmlFor="kg-per-node">Per node</label>
+                  <select id="kg-per-node" value={perNode} onChange={(e) => setPerNode(Number(e.target.value))} title="Beyond the first hop, each node brings this many of its best-connected neighbours">
+                    {PER_NODE_CHOICES.map((n) => (
+                      <option key={n} value={n}>
+                        top {n} by degree
+                      </option>
+                    ))}
+                  </select>
+                </>
+              )}
               <span aria-live="polite" className="kg-count">
                 {merged.nodes.length} nodes, {merged.edges.length} edges of {g.totalNeighbours + g.center.length} entities
               </span>
@@ -247,6 +289,18 @@ export function KgView({ api, revision }: KgViewProps) {
               )}
             </div>
             <RelationFilter relations={g.relations} shown={shown} onChange={setShown} />
+            <KgLegend rows={legend} highlighted={highlight} onHighlight={setHighlight} />
+            {highlight !== null && (
+              <p className="muted" role="status">
+                Highlighted {legend.find((r) => r.type === highlight)?.count ?? 0} × {typeTitle(highlight)}
+              </p>
+            )}
+            {lastRequest !== null && lastAdded === 0 && (
+              <p className="notice" role="status">
+                No new neighbours: every neighbour of {merged.nodes.find((n) => n.id === lastRequest.entity)?.label ?? lastRequest.entity} by “
+                {g.relations.find((r) => r.relations.includes(lastRequest.relation))?.label ?? lastRequest.relation}” is already shown.
+              </p>
+            )}
             <NodePicker nodes={merged.nodes} selected={selected} onSelect={setSelected} />
             {selectedNode !== null && (
               <NodePanel
@@ -262,7 +316,23 @@ export function KgView({ api, revision }: KgViewProps) {
             {merged.nodes.length === 0 ? (
               <p>This item has no KG facts.</p>
             ) : (
-              <KgGraph graph={merged} selected={selected} onNode={setSelected} />
+              <KgGraph graph={merged} selected={selected} onNode={setSelected} highlightType={highlight} />
+            )}
+            {centre !== null && (
+              <SceneBar
+                current={{ centre, hops, perNode, shown: shown === null ? null : [...shown], expansions: requests }}
+                centreLabel={merged.nodes.find((n) => g.center.includes(n.id))?.label ?? ''}
+                onRestore={restore}
+              />
+            )}
+            {centre !== null && (
+              <KgPathPanel
+                from={centre}
+                fromLabel={merged.nodes.find((n) => g.center.includes(n.id))?.label ?? 'the centre'}
+                search={(q) => api.kgSearch({ query: q, limit: 20 })}
+                findPaths={(from, to) => api.kgPaths({ from, to })}
+                onOpen={(to) => open(to.item !== undefined ? { item: to.item } : { entity: to.entity ?? '' })}
+              />
             )}
           </>
         )}

@@ -1,0 +1,72 @@
+/**
+ * "Path to…": what connects the explorer's centre to another item or entity. Search, pick,
+ * and the best paths (≤ 3 edges) are listed in words and drawn.
+ */
+import { useState } from 'react';
+import type { KgHit, KgPaths, Result } from '../../../main/api/contract';
+import type { KgEndpoint } from '../../../main/api/requests';
+import { useResult } from '../hooks/useResult';
+import { ErrorNotice } from './ErrorNotice';
+import { KgGraph } from './KgGraph';
+import { SearchForm } from './SearchForm';
+
+interface KgPathPanelProps {
+  readonly from: KgEndpoint;
+  readonly fromLabel: string;
+  readonly search: (query: string) => Promise<Result<readonly KgHit[]>>;
+  readonly findPaths: (from: KgEndpoint, to: KgEndpoint) => Promise<Result<KgPaths>>;
+  readonly onOpen: (to: KgEndpoint) => void;
+}
+
+export function KgPathPanel({ from, fromLabel, search, findPaths, onOpen }: KgPathPanelProps) {
+  const [query, setQuery] = useState('');
+  const [to, setTo] = useState<{ end: KgEndpoint; label: string } | null>(null);
+  const [hits] = useResult(query === '' ? null : () => search(query), [query]);
+  const [found] = useResult(to === null ? null : () => findPaths(from, to.end), [from.item, from.entity, to]);
+  const pick = (h: KgHit): void => {
+    const end: KgEndpoint | null = h.item !== null ? { item: h.item } : h.entity !== null ? { entity: h.entity } : null;
+    if (end !== null) setTo({ end, label: h.label });
+  };
+  return (
+    <section className="kg-paths" aria-labelledby="kg-paths-title">
+      <h3 id="kg-paths-title">Path from {fromLabel} to…</h3>
+      <SearchForm id="kg-path-query" label="Find the other end" placeholder="title or name" initial={query} onSearch={(q) => setQuery(q.trim())} />
+      {hits?.ok === false && <ErrorNotice error={hits.error} />}
+      {hits?.ok === true && to === null && (
+        <ul className="hits" aria-label="Path ends">
+          {hits.value.length === 0 && <li>Nothing matches.</li>}
+          {hits.value.map((h) => (
+            <li key={`${h.kind}:${h.entity ?? ''}:${h.item ?? ''}`}>
+              <button type="button" className="link" onClick={() => pick(h)} aria-label={`Path to ${h.label}`}>
+                {h.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {to !== null && (
+        <p>
+          To <strong>{to.label}</strong>{' '}
+          <button type="button" className="small" onClick={() => setTo(null)}>
+            Change
+          </button>{' '}
+          <button type="button" className="small" onClick={() => onOpen(to.end)}>
+            Open it
+          </button>
+        </p>
+      )}
+      {found?.ok === false && <ErrorNotice error={found.error} />}
+      {found?.ok === true && found.value.paths.length === 0 && <p role="status">No path of 3 edges or fewer joins them.</p>}
+      {found?.ok === true && found.value.paths.length > 0 && (
+        <>
+          <ol className="path-list" aria-label="Paths">
+            {found.value.paths.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ol>
+          <KgGraph graph={found.value.graph} onNode={() => undefined} size="small" name="Paths between the two" testId="kg-path-graph" />
+        </>
+      )}
+    </section>
+  );
+}
