@@ -3,6 +3,7 @@
  * and KG index, its job runner, the serving snapshot, the text encoder and the event stream.
  * index.ts builds one per Api; methods/*.ts use it through ApiContext.
  */
+import { watchModels } from './model-watch';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
@@ -145,6 +146,7 @@ export class ApiSession implements ApiContext {
   readonly modelDirFor: (dataset: string) => string;
   readonly adapterRootFor: (dataset: string) => string;
   private current: Opened | null = null;
+  private stopWatch: (() => void) | null = null;
   /** The startup workspace, opened once even when several calls arrive together. */
   private startup: Promise<Opened> | null = null;
   private isClosed = false;
@@ -255,6 +257,17 @@ export class ApiSession implements ApiContext {
   /** Calls `listener` for every event until the returned function is called. */
   onEvent(listener: (event: ApiEvent) => void): () => void {
     this.listeners.add(listener);
+    // the first listener starts the model watcher: fits and fine-tunes from the CLI reach the views too
+    this.stopWatch ??= watchModels(
+      () => {
+        const name = this.current?.ws.getMeta('dataset') ?? null;
+        return name === null ? null : { modelDir: this.modelDirFor(name), adapterRoot: this.adapterRootFor(name) };
+      },
+      (paths) => {
+        const dataset = this.current?.ws.getMeta('dataset') ?? null;
+        if (dataset !== null) this.emit({ type: 'model', dataset, dir: paths.modelDir });
+      },
+    );
     return () => {
       this.listeners.delete(listener);
     };
@@ -287,6 +300,8 @@ export class ApiSession implements ApiContext {
 
   close(): void {
     this.isClosed = true;
+    this.stopWatch?.();
+    this.stopWatch = null;
     if (this.current !== null) closeOpened(this.current);
     this.current = null;
     this.listeners.clear();

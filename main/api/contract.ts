@@ -13,7 +13,7 @@ import type { ErrorCode } from '../core/errors';
 import type { RecommendationExplanation } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
 export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -50,6 +50,15 @@ export interface ItemRow {
 export interface UserRow {
   readonly id: string;
   readonly attributes: Readonly<Record<string, string | number | string[]>>;
+}
+
+/** A user's interactions, highest rated first (then newest), for judging a pair in context. */
+export interface UserHistory {
+  readonly user: string;
+  readonly attributes: Readonly<Record<string, string | number | string[]>>;
+  /** Interactions of the user in the workspace. */
+  readonly total: number;
+  readonly items: readonly { readonly item: string; readonly title: string; readonly rating: number; readonly timestamp: number }[];
 }
 
 /** One page of a list; `total` counts every match (after `query`), not just this page. */
@@ -151,7 +160,9 @@ export interface JobInfo {
 export type ApiEvent =
   | { readonly type: 'job'; readonly job: JobInfo }
   /** The workspace's content changed (import, KG edit, forget user): views should reload. */
-  | { readonly type: 'workspace'; readonly summary: WorkspaceSummary };
+  | { readonly type: 'workspace'; readonly summary: WorkspaceSummary }
+  /** The open dataset's fitted model or fine-tuned versions changed, here or from the CLI: views that read them reload. */
+  | { readonly type: 'model'; readonly dataset: string; readonly dir: string };
 
 /** Subscription side of the Api (not request/response). */
 export interface ApiEvents {
@@ -227,6 +238,8 @@ export interface Label {
   readonly created: string;
   /** The model version that proposed the pair, null when labelled by hand. */
   readonly modelVersion: string | null;
+  /** The item's title (relevance labels, and fact labels on an item), when the workspace knows it. */
+  readonly title: string | null;
 }
 
 export interface LabelProposal {
@@ -236,8 +249,12 @@ export interface LabelProposal {
   readonly score: number;
   /** Why it is worth a look ("signals disagree: ease against, semantic for"). */
   readonly why: string;
-  /** Higher: look first. */
+  /** Higher: look first; what it measures depends on `strategy`. */
   readonly priority: number;
+  /** The ordering that gave `priority`. */
+  readonly strategy: 'mixed' | 'uncertainty' | 'disagreement' | 'random';
+  /** 1-based place of the item in the user's list. */
+  readonly rank: number;
   readonly signals: Readonly<Record<string, number>>;
   readonly against: Readonly<Record<string, number>>;
   readonly modelVersion: string | null;
@@ -318,6 +335,7 @@ export const API_DECLARATION = {
   openWorkspace: method<OpenWorkspaceRequest, WorkspaceSummary>()('workspace', 'Opens another workspace file; the previous one stays open if this fails.'),
   listItems: method<ListItemsRequest, Page<ItemRow>>()('workspace', 'Items in catalog order; `query` keeps those whose id or title contains it (any case).'),
   listUsers: method<ListUsersRequest, Page<UserRow>>()('workspace', 'Users in order, with their attributes.'),
+  userHistory: method<UserHistoryRequest, UserHistory>()('workspace', "A user's interactions, highest rated first (then newest), with titles."),
 
   kgSearch: method<KgSearchRequest, readonly KgHit[]>()('kg', 'Items and KG entities whose readable label contains `query` (best matches first).'),
   kgSubgraph: method<KgSubgraphRequest, KgSubgraph>()('kg', 'The neighbourhood of an item or entity, capped at `cap` nodes (the centre included).'),

@@ -32,6 +32,12 @@ export interface ListItemsRequest extends PageRequest {
 
 export type ListUsersRequest = PageRequest;
 
+export interface UserHistoryRequest {
+  user: string;
+  /** Most items returned (highest rated first). */
+  limit: number;
+}
+
 export interface KgSearchRequest {
   query: string;
   limit: number;
@@ -168,6 +174,10 @@ export interface ExportReportRequest {
 
 export interface LabelQueueRequest {
   limit: number;
+  /** How pairs are ordered (default 'mixed'); see main/core/rank/label-queue.ts. */
+  strategy?: 'mixed' | 'uncertainty' | 'disagreement' | 'random';
+  /** Seed of the 'random' strategy (default 0). */
+  seed?: number;
 }
 
 interface LabelMeta {

@@ -41,6 +41,11 @@ const ListItemsRequestSchema = z.strictObject({
 
 const ListUsersRequestSchema = z.strictObject(pageFields);
 
+const UserHistoryRequestSchema = z.strictObject({
+  user: z.string({ error: 'user must be a string' }).min(1, 'user must not be empty').max(500, 'user is too long'),
+  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(500, 'limit must be at most 500'),
+});
+
 
 const idField = (what: string) =>
   z.string({ error: `${what} must be a string` }).trim().min(1, `${what} must not be empty`).max(500, `${what} is too long`);
@@ -206,6 +211,8 @@ const ExportReportRequestSchema = z
 
 const LabelQueueRequestSchema = z.strictObject({
   limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(200, 'limit must be at most 200'),
+  strategy: z.enum(['mixed', 'uncertainty', 'disagreement', 'random'], { error: 'strategy must be "mixed", "uncertainty", "disagreement" or "random"' }).optional(),
+  seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be 0 or more').max(2 ** 31 - 1, 'seed is too large').optional(),
 });
 
 const labelValue = z.union([z.literal(0), z.literal(1)], { error: 'value must be 0 or 1' });
@@ -248,6 +255,7 @@ export const apiSchemas = {
   openWorkspace: { input: OpenWorkspaceRequestSchema, example: 'send {"path": "/absolute/path/to/workspace.sqlite"}' },
   listItems: { input: ListItemsRequestSchema, example: `send {"offset": 0, "limit": 50, "query": "optional text"} with limit between 1 and ${MAX_PAGE}` },
   listUsers: { input: ListUsersRequestSchema, example: pageExample },
+  userHistory: { input: UserHistoryRequestSchema, example: 'send {"user": "1", "limit": 10} with limit between 1 and 500' },
   kgSearch: { input: KgSearchRequestSchema, example: 'send {"query": "Toy Story", "limit": 20} with limit between 1 and 100' },
   kgSubgraph: {
     input: KgSubgraphRequestSchema,
@@ -284,7 +292,7 @@ export const apiSchemas = {
   listRuns: none,
   getRun: { input: RunIdRequestSchema, example: byId('run') },
   exportReport: { input: ExportReportRequestSchema, example: 'send {"run": "<run id>"} and/or {"explanations": [{"user": "1", "item": "50"}]} (optional "lang")' },
-  labelQueue: { input: LabelQueueRequestSchema, example: 'send {"limit": 20} with limit between 1 and 200' },
+  labelQueue: { input: LabelQueueRequestSchema, example: 'send {"limit": 20} with limit between 1 and 200 (optional "strategy": "mixed" | "uncertainty" | "disagreement" | "random", "seed": 0)' },
   addLabel: {
     input: AddLabelRequestSchema,
     example: 'send {"kind": "relevance", "user": "1", "item": "50", "value": 1} or {"kind": "fact", "head": "<entity>", "relation": "<relation>", "tail": "<entity>", "value": 0}',

@@ -54,7 +54,8 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
       if (e.type === 'workspace') {
         setSummary({ ok: true, value: e.summary });
         setChanges((n) => n + 1);
-      } else if (e.job.state === 'done') setJobsDone((n) => n + 1);
+      } else if (e.type === 'model') setJobsDone((n) => n + 1);
+      else if (e.job.state === 'done') setJobsDone((n) => n + 1);
     });
     return () => {
       live = false;
@@ -75,7 +76,8 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  // A finished job (a run, a fit, a model version) changes what views list, like an edit does.
+  // A finished job (a run, a fit, a model version) changes what views list, like an edit does;
+  // so does a fit or fine-tune from the CLI (the 'model' event of the main process's watcher).
   const revision = changes + jobsDone;
 
   return (

@@ -501,6 +501,17 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     await expect.poll(() => scope.locator('#proposal-title').textContent()).toBe(`User ${queue[0].user} — ${queue[0].title}`);
     expect(await scope.locator('.why').textContent()).toContain(queue[0].why);
     expect(await scope.getByLabel('Keyboard shortcuts').textContent()).toContain('relevant');
+    // the pair in context: the user's highest-rated history with titles and ratings, the item's card
+    const hist = value(await api.userHistory({ user: queue[0].user, limit: 10 }));
+    const histList = scope.getByRole('list', { name: 'User history, highest rated first' }).locator('li');
+    await expect.poll(() => histList.allTextContents()).toEqual(hist.items.map((h) => `${h.title} (${h.rating})`));
+    for (let i = 1; i < hist.items.length; i++) expect(hist.items[i - 1].rating).toBeGreaterThanOrEqual(hist.items[i].rating);
+    await expect.poll(() => scope.locator('.pair-item-name').textContent()).toBe(queue[0].title);
+    // the queue is in the order of the priority it shows
+    const shown = (await scope.locator('.queue .priority').allTextContents()).map(Number);
+    expect(shown).toEqual(queue.map((q) => Number(q.priority.toFixed(3))));
+    for (let i = 1; i < shown.length; i++) expect(shown[i - 1]).toBeGreaterThanOrEqual(shown[i]);
+    await shot('labeling-history');
 
     await scope.locator('#label-title').click(); // focus in the view, not in a field
     const keys = ['r', 'n', 'r', 'r', 'n'];
@@ -519,6 +530,7 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     // U undoes the last (not relevant), K / J move
     await page.keyboard.press('u');
     await expect.poll(counts).toBe(`${before.relevant + 3} / ${before.notRelevant + 1}`);
+    expect(await scope.locator('.label-last').textContent()).toBe(`Undone: the label of ${queue[4].title} for user ${queue[4].user}`);
     expect(await scope.locator('#proposal-title').textContent()).toBe(`User ${queue[4].user} — ${queue[4].title}`);
     await page.keyboard.press('k');
     expect(await scope.locator('#proposal-title').textContent()).toBe(`User ${queue[3].user} — ${queue[3].title}`);
@@ -526,6 +538,13 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     expect(await scope.locator('#proposal-title').textContent()).toBe(`User ${queue[4].user} — ${queue[4].title}`);
     await page.keyboard.press('n');
     await expect.poll(counts).toBe(`${before.relevant + 3} / ${before.notRelevant + 2}`);
+
+    // the strategy is named and switchable: uncertainty orders the queue as the Api does
+    await scope.getByLabel('Order').selectOption('uncertainty');
+    const byU = value(await api.labelQueue({ limit: 30, strategy: 'uncertainty' }));
+    await expect.poll(() => scope.locator('#proposal-title').textContent()).toBe(`User ${byU[0].user} — ${byU[0].title}`);
+    expect(await scope.locator('.proposal .muted').first().textContent()).toContain('(uncertainty)');
+    await scope.getByLabel('Order').selectOption('mixed');
   });
 
   it('Fine-tune: starts, watches the curve, cancels, resumes, finishes, activates, compares semantic with semantic-ft', async () => {

@@ -66,7 +66,39 @@ describe('proposeLabels', () => {
     ]);
   });
 
+  it('orders by the chosen strategy and says which', () => {
+    const byU = proposeLabels(candidates(), { keep: 2, strategy: 'uncertainty' });
+    expect(byU.map((p) => p.item)).toEqual(['c2', 'c3', 'c1', 'c4', 'c5']);
+    expect(byU.every((p) => p.strategy === 'uncertainty' && p.priority === p.uncertainty)).toBe(true);
+    const byD = proposeLabels(candidates(), { keep: 2, strategy: 'disagreement' });
+    expect(byD[0].item).toBe('c5');
+    // ties in disagreement (all 0) fall back to uncertainty
+    expect(byD.slice(1).map((p) => p.item)).toEqual(['c2', 'c3', 'c1', 'c4']);
+    const r1 = proposeLabels(candidates(), { keep: 2, strategy: 'random', seed: 1 });
+    const r2 = proposeLabels(candidates(), { keep: 2, strategy: 'random', seed: 2 });
+    expect(r1).toEqual(proposeLabels([...candidates()].reverse(), { keep: 2, strategy: 'random', seed: 1 }));
+    expect(r1.map((p) => p.item)).not.toEqual(r2.map((p) => p.item));
+    for (const p of r1) expect(p.priority >= 0 && p.priority < 1).toBe(true);
+  });
+
+  it('without a dropped candidate (a top-k snapshot) measures uncertainty by the margin to the nearest neighbour', () => {
+    // scores 10, 9.9, 5, 1: mean gap 3; margins 0.1, 0.1, 4, 4 → u = 1/(1 + margin/3)
+    const top = [10, 9.9, 5, 1].map((score, k) => ({ user: 'u', item: `i${k}`, score, signals: { ease: 1 } }));
+    const q = proposeLabels(top, { keep: 10, strategy: 'uncertainty' });
+    expect(q.map((p) => p.item)).toEqual(['i0', 'i1', 'i2', 'i3']);
+    expect(q[0].uncertainty).toBeCloseTo(1 / (1 + 0.1 / 3), 10);
+    expect(q[2].uncertainty).toBeCloseTo(1 / (1 + 4 / 3), 10);
+    expect(q[0].why).toMatch(/scored close to its neighbour/);
+    expect(new Set(q.map((p) => p.priority)).size).toBeGreaterThan(1);
+  });
+
+  it('orders equal priorities by user id as numbers (2 before 10)', () => {
+    const c = ['10', '2', '1'].map((user) => ({ user, item: '5', score: 1, signals: { ease: 1 } }));
+    expect(proposeLabels(c).map((p) => p.user)).toEqual(['1', '2', '10']);
+  });
+
   it('rejects bad options', () => {
+    expect(failure(() => proposeLabels(candidates(), { strategy: 'loudest' as never })).code).toBe('config');
     expect(failure(() => proposeLabels(candidates(), { keep: 0 })).code).toBe('config');
     expect(failure(() => proposeLabels(candidates(), { disagreementWeight: 2 })).code).toBe('config');
   });

@@ -11,7 +11,7 @@ import type { Api, ApiGroupMethod, Label, LabelProposal } from '../contract';
 import { type ApiContext, type Opened } from '../context';
 import { guard } from '../result';
 import { KnowrecError } from '../../core/errors';
-import { proposeLabels, QUEUE_DEFAULTS, type QueueCandidate, type QueueProposal } from '../../core/rank/label-queue';
+import { proposeLabels, QUEUE_DEFAULTS, type QueueCandidate, type QueueProposal, type QueueStrategy } from '../../core/rank/label-queue';
 import type { LabelStore, StoredLabel } from '../../core/store';
 import type { Dataset } from '../../core/types';
 
@@ -20,7 +20,7 @@ type LabelMethods = Pick<Api, ApiGroupMethod<'labels'>>;
 /** Workspace meta key holding the active adapter version id. */
 export const ACTIVE_ADAPTER_KEY = 'active_adapter';
 
-function toLabel(l: StoredLabel): Label {
+function toLabel(l: StoredLabel, titles?: ReadonlyMap<string, string>): Label {
   return {
     id: l.id,
     kind: l.kind,
@@ -33,11 +33,24 @@ function toLabel(l: StoredLabel): Label {
     author: l.author,
     created: l.created,
     modelVersion: l.modelVersion,
+    title: l.item === null ? null : (titles?.get(l.item) ?? null),
   };
 }
 
+const titlesOf = (ds: Dataset): Map<string, string> => new Map(ds.items.map((it) => [it.id, it.title]));
+
+/** Item titles of the workspace's dataset; none when nothing is imported yet. */
+async function titlesIfAny(ctx: ApiContext, o: Opened): Promise<Map<string, string>> {
+  try {
+    return titlesOf(await ctx.datasetOf(o));
+  } catch (e) {
+    if (e instanceof KnowrecError && e.code === 'not-found') return new Map();
+    throw e;
+  }
+}
+
 /** Every unlabelled pair of the snapshot, in queue order (empty when nothing is fitted). */
-async function proposals(ctx: ApiContext, o: Opened): Promise<{ ds: Dataset; list: QueueProposal[] }> {
+async function proposals(ctx: ApiContext, o: Opened, order: { strategy?: QueueStrategy; seed?: number } = {}): Promise<{ ds: Dataset; list: QueueProposal[] }> {
   const ds = await ctx.datasetOf(o);
   let snapshot;
   try {
@@ -51,7 +64,7 @@ async function proposals(ctx: ApiContext, o: Opened): Promise<{ ds: Dataset; lis
   for (const [user, recs] of Object.entries(snapshot.recommendations)) {
     for (const r of recs) candidates.push({ user, item: r.item, score: r.score, signals: r.explanation.signals, against: r.explanation.against, modelVersion: version });
   }
-  const list = proposeLabels(candidates, { keep: Math.min(QUEUE_DEFAULTS.keep, snapshot.manifest.k), exclude: o.ws.labels.labelledPairs() });
+  const list = proposeLabels(candidates, { keep: Math.min(QUEUE_DEFAULTS.keep, snapshot.manifest.k), exclude: o.ws.labels.labelledPairs(), ...order });
   return { ds, list };
 }
 
@@ -61,8 +74,8 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
     labelQueue: (request) =>
       guard(async (): Promise<LabelProposal[]> => {
         const o = await ctx.ensureOpen();
-        const { ds, list } = await proposals(ctx, o);
-        const titles = new Map(ds.items.map((it) => [it.id, it.title]));
+        const { ds, list } = await proposals(ctx, o, { ...(request.strategy !== undefined ? { strategy: request.strategy } : {}), ...(request.seed !== undefined ? { seed: request.seed } : {}) });
+        const titles = titlesOf(ds);
         return list.slice(0, request.limit).map((p) => ({
           user: p.user,
           item: p.item,
@@ -70,6 +83,8 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
           score: p.score,
           why: p.why,
           priority: Math.round(p.priority * 1e6) / 1e6,
+          strategy: p.strategy,
+          rank: p.rank + 1,
           signals: p.signals,
           against: p.against,
           modelVersion: p.modelVersion,
@@ -85,7 +100,7 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
             ? labels(o).add({ kind: 'relevance', user: request.user, item: request.item, ...meta })
             : labels(o).add({ kind: 'fact', head: request.head, relation: request.relation, tail: request.tail, ...meta });
         if (stored.kind === 'fact') await ctx.changed(o);
-        return toLabel(stored);
+        return toLabel(stored, await titlesIfAny(ctx, o));
       }),
 
     undoLabel: () =>
@@ -93,13 +108,15 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
         const o = await ctx.ensureOpen();
         const undone = labels(o).undo();
         if (undone?.kind === 'fact') await ctx.changed(o);
-        return undone === null ? null : toLabel(undone);
+        return undone === null ? null : toLabel(undone, await titlesIfAny(ctx, o));
       }),
 
     listLabels: (request) =>
       guard(async () => {
-        const page = labels(await ctx.ensureOpen()).list({ offset: request.offset, limit: request.limit, ...(request.kind !== undefined ? { kind: request.kind } : {}) });
-        return { offset: page.offset, limit: page.limit, total: page.total, rows: page.rows.map(toLabel) };
+        const o = await ctx.ensureOpen();
+        const page = labels(o).list({ offset: request.offset, limit: request.limit, ...(request.kind !== undefined ? { kind: request.kind } : {}) });
+        const titles = await titlesIfAny(ctx, o);
+        return { offset: page.offset, limit: page.limit, total: page.total, rows: page.rows.map((l) => toLabel(l, titles)) };
       }),
 
     labelStats: () =>

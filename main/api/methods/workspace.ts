@@ -2,7 +2,9 @@
  * The workspace: versions, its summary, opening another file, and paged item and user lists
  * (done by the store in SQL when it can, else over the loaded dataset).
  */
-import { API_VERSION, type ApiGroupMethod, type Api, type ItemRow, type Page, type UserRow } from '../contract';
+import { API_VERSION, type ApiGroupMethod, type Api, type ItemRow, type Page, type UserHistory, type UserRow } from '../contract';
+import { KnowrecError } from '../../core/errors';
+import type { Dataset } from '../../core/types';
 import type { ApiSession } from '../context';
 import { fail, guard, ok } from '../result';
 
@@ -48,6 +50,28 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
         const rows: UserRow[] = ds.users.map((u) => ({ id: u.id, attributes: u.attributes }));
         return pageOf(rows, request.offset, request.limit);
       }),
+
+    userHistory: (request) =>
+      guard(async () => {
+        const o = await session.ensureOpen();
+        return userHistoryOf(await session.datasetOf(o), request.user, request.limit);
+      }),
+  };
+}
+
+/** The user's interactions, highest rating first, then newest, then catalog order. */
+export function userHistoryOf(ds: Dataset, user: string, limit: number): UserHistory {
+  const u = ds.userIds.indexOf(user);
+  if (u < 0) throw new KnowrecError('not-found', `no user with id "${user}" in this workspace`, {}, 'pick a user from the list of users');
+  const { user: col, item, rating, timestamp } = ds.interactions;
+  const mine: number[] = [];
+  for (let k = 0; k < col.length; k++) if (col[k] === u) mine.push(k);
+  mine.sort((a, b) => rating[b] - rating[a] || timestamp[b] - timestamp[a] || item[a] - item[b]);
+  return {
+    user,
+    attributes: ds.users[u].attributes,
+    total: mine.length,
+    items: mine.slice(0, limit).map((k) => ({ item: ds.itemIds[item[k]], title: ds.items[item[k]].title, rating: rating[k], timestamp: timestamp[k] })),
   };
 }
 

@@ -8,8 +8,13 @@
  *     decision boundary b (midway between the last kept and the first dropped candidate, or the
  *     last score when nothing is dropped), in units of the user's mean gap g between
  *     consecutive scores;
- * priority = w·d + (1 − w)·u (w = 0.5 by default). Pairs already labelled are skipped. The order
- * is deterministic: priority, then user id, then item id.
+ *     (when the user's list holds no dropped candidate — a snapshot keeps only the top k — the
+ *     boundary is unknown and u measures instead how close s lies to its nearest neighbour in
+ *     the list: a small margin means a small change would reorder them);
+ * The strategy picks the priority: 'mixed' (default) w·d + (1 − w)·u (w = 0.5 by default);
+ * 'uncertainty' u; 'disagreement' d (ties by u); 'random' a seeded hash of the pair (a baseline
+ * to compare the others with). Pairs already labelled are skipped. The order is deterministic:
+ * priority, then user id, then item id (numbers in ids compare as numbers: 2 before 10).
  *
  * Fact proposals: facts of recommended items whose tail entity hangs on few heads (a director
  * or actor that only this item has) are the likeliest linking errors.
@@ -41,9 +46,16 @@ export interface QueueOptions {
   readonly exclude?: Iterable<{ readonly user: string; readonly item: string }>;
   /** Most proposals returned; default all. */
   readonly limit?: number;
-  /** Weight w of disagreement against uncertainty, in [0, 1]; default 0.5. */
+  /** Weight w of disagreement against uncertainty, in [0, 1]; default 0.5 ('mixed' only). */
   readonly disagreementWeight?: number;
+  /** How pairs are ordered; default 'mixed'. */
+  readonly strategy?: QueueStrategy;
+  /** Seed of the 'random' strategy; default 0. */
+  readonly seed?: number;
 }
+
+export const QUEUE_STRATEGIES = ['mixed', 'uncertainty', 'disagreement', 'random'] as const;
+export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
 
 export interface QueueProposal {
   readonly user: string;
@@ -60,9 +72,10 @@ export interface QueueProposal {
   readonly signals: Readonly<Record<string, number>>;
   readonly against: Readonly<Record<string, number>>;
   readonly modelVersion: string | null;
+  readonly strategy: QueueStrategy;
 }
 
-export const QUEUE_DEFAULTS = { keep: 10, disagreementWeight: 0.5 } as const;
+export const QUEUE_DEFAULTS = { keep: 10, disagreementWeight: 0.5, strategy: 'mixed' } as const;
 
 const pairKey = (user: string, item: string): string => `${user}\u0000${item}`;
 
@@ -72,6 +85,9 @@ export function proposeLabels(candidates: readonly QueueCandidate[], options: Qu
   const w = options.disagreementWeight ?? QUEUE_DEFAULTS.disagreementWeight;
   if (!Number.isInteger(keep) || keep < 1) throw new KnowrecError('config', `label queue: keep must be a whole number ≥ 1, got ${keep}`);
   if (!(w >= 0 && w <= 1)) throw new KnowrecError('config', `label queue: disagreementWeight must be in [0, 1], got ${w}`);
+  const strategy = options.strategy ?? QUEUE_DEFAULTS.strategy;
+  if (!QUEUE_STRATEGIES.includes(strategy)) throw new KnowrecError('config', `label queue: strategy must be one of ${QUEUE_STRATEGIES.join(', ')}, got ${String(strategy)}`);
+  const seed = options.seed ?? 0;
   const limit = options.limit ?? Infinity;
   if (!(limit >= 0)) throw new KnowrecError('config', `label queue: limit must be 0 or more, got ${limit}`);
 
@@ -100,18 +116,27 @@ export function proposeLabels(candidates: readonly QueueCandidate[], options: Qu
     const gap = n > 1 ? (list[0].score - list[n - 1].score) / (n - 1) : 0;
     list.forEach((c, rank) => {
       if (excluded.has(pairKey(c.user, c.item))) return;
-      const dist = Math.abs(c.score - boundary);
+      const dist = cut < n ? Math.abs(c.score - boundary) : nearestMargin(list, rank);
       const uncertainty = gap > 0 ? 1 / (1 + dist / gap) : 1;
       const { disagreement, forSide, againstSide } = disagreementOf(c);
+      const priority =
+        strategy === 'mixed'
+          ? w * disagreement + (1 - w) * uncertainty
+          : strategy === 'uncertainty'
+            ? uncertainty
+            : strategy === 'disagreement'
+              ? disagreement + 1e-6 * uncertainty
+              : pairHash(seed, c.user, c.item);
       out.push({
         user: c.user,
         item: c.item,
         score: c.score,
         rank,
-        priority: w * disagreement + (1 - w) * uncertainty,
+        priority,
+        strategy,
         disagreement,
         uncertainty,
-        why: reason(disagreement, uncertainty, forSide, againstSide, rank, cut),
+        why: reason(disagreement, uncertainty, forSide, againstSide, rank, cut < n ? cut : null),
         signals: forSide,
         against: againstSide,
         modelVersion: c.modelVersion ?? null,
@@ -147,7 +172,8 @@ function disagreementOf(c: QueueCandidate): { disagreement: number; forSide: Rec
   return { disagreement: p + nMass > 0 ? nMass / (p + nMass) : 0, forSide, againstSide };
 }
 
-function reason(d: number, u: number, forSide: Record<string, number>, againstSide: Record<string, number>, rank: number, cut: number): string {
+/** `cut`: items shown before the boundary, null when the list has no dropped candidate. */
+function reason(d: number, u: number, forSide: Record<string, number>, againstSide: Record<string, number>, rank: number, cut: number | null): string {
   const parts: string[] = [];
   if (Object.keys(againstSide).length > 0) {
     const top = (r: Record<string, number>): string =>
@@ -159,13 +185,37 @@ function reason(d: number, u: number, forSide: Record<string, number>, againstSi
     const pro = top(forSide);
     parts.push(`signals disagree: ${top(againstSide)} against${pro.length > 0 ? `, ${pro} for` : ''}`);
   }
-  if (u >= 0.5) parts.push(rank < cut ? `near the cut-off (rank ${rank + 1} of ${cut} shown)` : `just below the cut-off (rank ${rank + 1})`);
+  if (u >= 0.5 && cut !== null) parts.push(rank < cut ? `near the cut-off (rank ${rank + 1} of ${cut} shown)` : `just below the cut-off (rank ${rank + 1})`);
+  else if (u > 0.5) parts.push(`scored close to its neighbour in the list (rank ${rank + 1})`);
   if (parts.length === 0) parts.push(d > 0 ? 'mixed signals' : `model fairly sure (rank ${rank + 1})`);
   return parts.join('; ');
 }
 
+const COLLATOR = new Intl.Collator('en', { numeric: true });
+
+/** Ids in natural order (user 2 before user 10); equal-looking ids fall back to code units. */
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return COLLATOR.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Distance from the score at `rank` to the nearest other score of the (sorted) list. */
+function nearestMargin(list: readonly QueueCandidate[], rank: number): number {
+  const s = list[rank].score;
+  const up = rank > 0 ? list[rank - 1].score - s : Infinity;
+  const down = rank + 1 < list.length ? s - list[rank + 1].score : Infinity;
+  const m = Math.min(up, down);
+  return Number.isFinite(m) ? m : 0;
+}
+
+/** A number in [0, 1) from (seed, user, item): FNV-1a over the UTF-16 code units, then scaled. */
+function pairHash(seed: number, user: string, item: string): number {
+  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
+  const text = `${user}\u0000${item}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h / 0x100000000;
 }
 
 // ---------------------------------------------------------------------------------------------
