@@ -16,6 +16,9 @@ import { checkpointPathFor, runFinetune } from './finetune';
 import type { JobSpec, TaskContext } from './job-worker-spec';
 
 /** Seed of a fine-tuning job when the request does not say (the split seed of `knowrec fit`). */
+/** Share of the progress bar for the preparation (encoding) before the first epoch. */
+const PREPARE_SHARE = 0.25;
+
 export const FINETUNE_SEED = 2020;
 
 /** The trainer's parameters named by the request (the rest keep the trainer's defaults). */
@@ -76,10 +79,16 @@ export async function runFinetuneTask(spec: Extract<JobSpec, { kind: 'finetune' 
     signal: ctx.signal,
     ...(deps.encoder !== undefined ? { encoder: deps.encoder } : {}),
     ...(deps.inWorker !== undefined ? { inWorker: deps.inWorker } : {}),
-    onProgress: (p) => ctx.progress(null, p.message !== undefined ? `${p.stage}: ${p.message}` : p.stage),
+    // encoding the catalog and the users (the 'semantic' stage, with its own fraction) fills the
+    // first PREPARE_SHARE of the bar, the epochs the rest, so the bar moves from the first moment
+    onProgress: (p) => {
+      const fraction = p.stage === 'semantic' && p.fraction !== undefined ? PREPARE_SHARE * p.fraction : null;
+      const pct = p.fraction !== undefined ? ` ${Math.round(p.fraction * 100)}%` : '';
+      ctx.progress(fraction, p.message !== undefined ? `${p.stage}: ${p.message}${pct}` : p.stage);
+    },
     onEpoch: (e) => {
       ctx.curve({ epoch: e.epoch, loss: e.loss, validNdcg: e.validNdcg, seconds: e.seconds });
-      ctx.progress(Math.min(0.99, e.epoch / epochs), `epoch ${e.epoch}/${epochs}: loss ${e.loss.toFixed(4)}, valid NDCG@10 ${e.validNdcg.toFixed(4)}`);
+      ctx.progress(Math.min(0.99, PREPARE_SHARE + ((1 - PREPARE_SHARE) * e.epoch) / epochs), `epoch ${e.epoch}/${epochs}: loss ${e.loss.toFixed(4)}, valid NDCG@10 ${e.validNdcg.toFixed(4)}`);
     },
   });
   return { version: result.version || basename(spec.outDir) };

@@ -1,5 +1,10 @@
-/** One job as a person sees it: state, a progress bar, what it is doing, Cancel / Resume. */
+/**
+ * One job as a person sees it: state, a progress bar, what it is doing, how long it has run and
+ * (once its progress moves) about how long it has left, Cancel / Resume.
+ */
+import { useEffect, useRef, useState } from 'react';
 import type { ApiError, JobInfo } from '../../../main/api/contract';
+import { formatElapsed, formatRemaining, remainingSeconds, type ProgressSample } from '../eta';
 import { ErrorNotice } from './ErrorNotice';
 
 interface JobPanelProps {
@@ -19,7 +24,27 @@ const STATE: Readonly<Record<JobInfo['state'], string>> = {
   cancelled: 'Cancelled',
 };
 
+/** The first progress seen for a job (reset when its progress goes back, e.g. a resumed run) and a ticking clock. */
+function useTiming(job: JobInfo | null): { elapsed: number | null; left: number | null } {
+  const first = useRef<{ id: string; sample: ProgressSample } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const running = job?.state === 'running';
+  useEffect(() => {
+    if (!running) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  if (job === null || !running) return { elapsed: null, left: null };
+  const p = job.progress;
+  if (p !== null && (first.current === null || first.current.id !== job.id || p < first.current.sample.p)) first.current = { id: job.id, sample: { t: Date.now(), p } };
+  const started = Date.parse(job.created);
+  const elapsed = Number.isFinite(started) ? (now - started) / 1000 : null;
+  const left = p === null || first.current === null ? null : remainingSeconds(first.current.sample, { t: now, p });
+  return { elapsed, left };
+}
+
 export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProps) {
+  const { elapsed, left } = useTiming(job);
   if (job === null && error === null) return null;
   const active = job !== null && (job.state === 'queued' || job.state === 'running');
   const pct = job?.progress === null || job?.progress === undefined ? null : Math.round(job.progress * 100);
@@ -33,6 +58,11 @@ export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProp
             {pct !== null && job.state !== 'done' && <span className="muted"> · {pct}%</span>}
             {job.message !== '' && <span className="muted job-message"> · {job.message}</span>}
           </p>
+          {job.state === 'running' && elapsed !== null && (
+            <p className="muted job-timing">
+              running {formatElapsed(elapsed)} · {left === null ? (job.progress === null ? 'no estimate for this step' : 'estimating time left…') : formatRemaining(left)}
+            </p>
+          )}
           {active && (
             <progress
               className="job-progress"

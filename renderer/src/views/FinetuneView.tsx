@@ -61,6 +61,15 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
   /** Epochs of the cancelled job a resumed one continues (the resumed job reports only its own). */
   const [carried, setCarried] = useState<readonly CurvePoint[]>([]);
   const [versions, reloadVersions] = useResult(() => api.listModelVersions(), [api, revision]);
+  // the comparison needs an active fine-tuned version: say so instead of a button that fails
+  const noActive =
+    versions?.ok !== true
+      ? null
+      : versions.value.length === 0
+        ? 'No fine-tuned version yet: start a fine-tune above, then compare.'
+        : versions.value.some((v) => v.active)
+          ? null
+          : 'No version is active: press “Make active” on one of the versions above, then compare.';
   const train = useJob(api, () => reloadVersions());
   const compare = useJob(api, (j) => {
     if (j.result !== null && 'run' in j.result) setCompareRun(j.result.run);
@@ -159,12 +168,18 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
       <section aria-labelledby="ft-compare-title">
         <h2 id="ft-compare-title">Compare frozen and fine-tuned</h2>
         <p className="muted">Evaluates both on the RecBole protocol (seed {seed}, no tuning) with the active version.</p>
+        {noActive !== null && (
+          <p className="muted" id="ft-compare-why" role="note">
+            {noActive}
+          </p>
+        )}
         <div className="row">
           {COMPARISONS.map((c) => (
             <button
               key={c.label}
               type="button"
-              disabled={comparing}
+              disabled={comparing || noActive !== null}
+              {...(noActive !== null ? { 'aria-describedby': 'ft-compare-why', title: noActive } : {})}
               onClick={() => void compare.start(api.startEvaluation({ protocol: 'recbole', models: [...c.models], seeds: [seed], k: 10, tune: false }))}
             >
               Evaluate {c.label}
