@@ -4,8 +4,8 @@ import { formatElapsed, formatRemaining, remainingSeconds } from '../../renderer
 
 describe('remainingSeconds', () => {
   it('applies the rate since the first sample to what is left', () => {
-    // 20% in 10 s → 80% left takes 40 s
-    expect(remainingSeconds({ t: 0, p: 0.1 }, { t: 10_000, p: 0.3 })).toBeCloseTo(40, 10);
+    // 20% in 10 s → the 70% left takes 35 s
+    expect(remainingSeconds({ t: 0, p: 0.1 }, { t: 10_000, p: 0.3 })).toBeCloseTo(35, 10);
   });
 
   it('waits for enough progress and time, and gives up on a job that went back or is done', () => {
