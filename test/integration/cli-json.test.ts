@@ -64,7 +64,7 @@ describe('knowrec --json prints one JSON document on stdout', () => {
     expect(res.protocol.k).toBe(3);
     expect(Object.keys(res.results)).toEqual(['pop', 'itemknn']);
     expect(res.results.itemknn.test['hit@3']).toBeGreaterThan(res.results.pop.test['hit@3']);
-    expect(r.err).toMatch(/model\s+ndcg@3\s+recall@3/);
+    expect(r.err).toMatch(/model\s+ndcg@3\s+recall@3/i);
     expect(r.err).toMatch(/^\[/m);
   }, 120_000);
 
