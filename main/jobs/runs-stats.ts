@@ -18,17 +18,18 @@ function runName(key: string, k: number): string | null {
 }
 
 /**
- * The user slices every seed has, as one block per seed. `popularity=tail` is left out when the
+ * The user slices every seed has, as one block per seed (`users` included as a metric). `popularity=tail` is left out when the
  * run has the 'long-tail' slice: both count the same targets (outside the top 20% by training).
  */
-export function userSliceBlocks(per: readonly ModelResult[], haveLongTail: boolean): Record<string, Readonly<Record<string, number>>[]> {
+export function userSliceBlocks(per: readonly ModelResult[], haveLongTail: boolean, k: number): Record<string, Readonly<Record<string, number>>[]> {
   const out: Record<string, Readonly<Record<string, number>>[]> = {};
   const first = per[0]?.slices;
   if (first === undefined) return out;
   for (const name of Object.keys(first)) {
     if (haveLongTail && name === 'popularity=tail') continue;
     const blocks = per.map((r) => r.slices?.[name]);
-    if (blocks.every((b) => b !== undefined)) out[name] = blocks;
+    // `users` (the slice's size) is kept under the run's "@k" naming so that it survives as a metric
+    if (blocks.every((b) => b !== undefined)) out[name] = blocks.map((b) => ({ ...b, [`users@${k}`]: b.users }));
   }
   return out;
 }

@@ -74,7 +74,7 @@ export function buildRun(id: string, files: readonly ResultsFile[], request: Sta
     const slices: Record<string, Record<string, MetricSummary>> = {};
     if (per.every((r) => r.cold_test !== undefined)) slices.cold = summarize(per.map((r) => atK(r.cold_test, k)));
     if (per.every((r) => r.long_tail_test !== undefined)) slices['long-tail'] = summarize(per.map((r) => atK(r.long_tail_test, k)));
-    for (const [name, blocks] of Object.entries(userSliceBlocks(per, slices['long-tail'] !== undefined))) slices[name] = summarize(blocks.map((b) => atK(b, k)));
+    for (const [name, blocks] of Object.entries(userSliceBlocks(per, slices['long-tail'] !== undefined, k))) slices[name] = summarize(blocks.map((b) => atK(b, k)));
     return {
       model,
       test: summarize(per.map((r) => atK(r.test, k))),

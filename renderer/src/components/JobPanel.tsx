@@ -19,6 +19,12 @@ const STATE: Readonly<Record<JobInfo['state'], string>> = {
   cancelled: 'Cancelled',
 };
 
+/** The job's message unless it only repeats the state ("Done · done"). */
+export function jobMessage(job: JobInfo): string {
+  const m = job.message.trim();
+  return m.toLowerCase() === job.state || m.toLowerCase() === STATE[job.state].toLowerCase() ? '' : m;
+}
+
 export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProps) {
   if (job === null && error === null) return null;
   const active = job !== null && (job.state === 'queued' || job.state === 'running');
@@ -31,7 +37,7 @@ export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProp
           <p className="job-line">
             <strong>{title}:</strong> <span className="job-state">{STATE[job.state]}</span>
             {pct !== null && job.state !== 'done' && <span className="muted"> · {pct}%</span>}
-            {job.message !== '' && <span className="muted job-message"> · {job.message}</span>}
+            {jobMessage(job) !== '' && <span className="muted job-message"> · {jobMessage(job)}</span>}
           </p>
           {active && (
             <progress
