@@ -23,10 +23,10 @@ function value(m: MetricSummary | undefined, digits: number): string {
 /** avgpop is a count of interactions, novelty in bits: fewer digits read better. */
 const digitsOf = (metric: string): number => (metric === 'avgpop' ? 1 : metric === 'novelty' ? 3 : 4);
 
-export function ComparisonTable({ run, metrics, baseline, caption, className = 'metrics comparison' }: ComparisonTableProps) {
+export function ComparisonTable({ run, metrics, baseline, caption, className = 'metrics' }: ComparisonTableProps) {
   const base = run.results.find((r) => r.model === baseline);
   return (
-    <table className={className}>
+    <table className={`comparison ${className}`}>
       <caption>
         {caption} <span className="muted">({run.protocol}, seeds {run.seeds.join(', ')}{base !== undefined ? `; differences against ${base.model}` : ''})</span>
       </caption>

@@ -26,7 +26,7 @@ export function RunsTable({ runs, selected, onSelect }: RunsTableProps) {
   return (
     <div className="table-scroll">
       <table className="runs">
-        <caption className="muted">{runs.length} runs · click a column to sort</caption>
+        <caption className="muted">{runs.length} {runs.length === 1 ? "run" : "runs"} · click a column to sort</caption>
         <thead>
           <tr>
             {COLUMNS.map(([key, label]) => (
