@@ -521,9 +521,9 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     // semantic-ft must evaluate the active version: a retrained adapter would not finish here
     await scope.getByRole('button', { name: 'Evaluate semantic vs semantic-ft' }).click();
     await waitJob(scope, 'Comparison', 'Done', 240_000);
-    const rows = scope.locator('table.metrics tbody tr');
+    const rows = scope.locator('table.comparison').first().locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    const names = (await rows.locator('th').allTextContents()).map((t) => t.replace(' (best)', ''));
+    const names = (await rows.locator('th').allTextContents()).map((t) => t.replace(' (best)', '').replace(' (baseline)', ''));
     expect(names).toEqual(['semantic', 'semantic-ft']);
     const run = value(await api.getRun({ id: value(await api.listRuns())[0].id }));
     expect(run.models).toEqual(['semantic', 'semantic-ft']);
