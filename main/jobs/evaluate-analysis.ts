@@ -9,7 +9,7 @@
 import { ACCURACY_METRICS, headItemMask, itemCounts, metricKey, type EvalReport } from '../core/eval';
 import { finiteMean, kgNeighbourSets, listMetrics, type ItemVectors } from '../core/eval/list-metrics';
 import { activitySlices, attributeSlices, groupTargetMetrics, sliceGaps, sliceMeans, type SliceGap, type UserSlice } from '../core/eval/slices';
-import { bootstrapMeanCi, holm, pairedDifferences, wilcoxonSignedRank } from '../core/eval/stats';
+import { Bootstrap, holm, pairedDifferences, wilcoxonSignedRank } from '../core/eval/stats';
 import { KnowrecError } from '../core/errors';
 import { toCsr } from '../core/matrix';
 import type { Dataset, Split } from '../core/types';
@@ -57,7 +57,7 @@ export interface Analysis {
 }
 
 export const STATISTICS_TEXT =
-  'per-user paired Wilcoxon signed-rank test, two-sided, normal approximation without continuity correction, zero differences dropped and tied ranks averaged (scipy.stats.wilcoxon zero_method="wilcox", method="approx"); Holm correction over the accuracy metrics of each pair; ci95: percentile bootstrap of the mean over users, 1000 resamples seeded by the run seed; delta = mean(b) − mean(a)';
+  'per-user paired Wilcoxon signed-rank test, two-sided, normal approximation without continuity correction, zero differences dropped and tied ranks averaged (scipy.stats.wilcoxon zero_method="wilcox", method="approx"); Holm correction over the accuracy metrics of each pair; ci95: percentile bootstrap of the mean over users, 1000 resamples of the users seeded by the run seed and shared by every metric and model; delta = mean(b) − mean(a)';
 
 export const BEYOND_TEXT =
   'gini=Gini index of recommendation counts over all items; avgpop=mean training interactions of the listed items; ild_kg=mean 1−Jaccard of the one-hop KG entities of list item pairs; ild_emb=mean 1−cosine of the item embeddings of list item pairs; slices: age (MovieLens-1M buckets), gender, occupation, activity quartiles by training interactions, popularity=head|tail targets; slice_gaps: best − worst slice by ndcg@K';
@@ -71,10 +71,6 @@ function perUserValues(report: EvalReport, list: Readonly<Record<string, Float64
   }
   for (const [name, v] of Object.entries(list)) out[`${name}@${k}`] = v;
   return out;
-}
-
-function finite(values: Float64Array): Float64Array {
-  return values.filter(Number.isFinite);
 }
 
 function round6(v: number): number {
@@ -94,7 +90,7 @@ function userSlices(input: AnalysisInput, users: Int32Array): UserSlice[] {
   return [...attributeSlices(users, input.dataset.users), ...activitySlices(users, perUser)];
 }
 
-function analyseModel(input: AnalysisInput, report: EvalReport, ctx: SharedContext, salt: number): { analysis: ModelAnalysis; values: Record<string, Float64Array> } {
+function analyseModel(input: AnalysisInput, report: EvalReport, ctx: SharedContext): { analysis: ModelAnalysis; values: Record<string, Float64Array> } {
   const { k } = input;
   const lists = report.lists;
   if (lists === undefined || report.perUser === undefined) throw new KnowrecError('internal', 'analyseModel needs a report kept with keepPerUser and keepLists');
@@ -106,9 +102,8 @@ function analyseModel(input: AnalysisInput, report: EvalReport, ctx: SharedConte
     if (Number.isFinite(mean)) test[`${key}@${k}`] = round6(mean);
   }
   const ci95: Record<string, readonly [number, number]> = {};
-  let j = 0;
   for (const [key, v] of Object.entries(values)) {
-    const [lo, hi] = bootstrapMeanCi(finite(v), { seed: input.seed * 7919 + salt * 131 + j++, resamples: input.resamples });
+    const [lo, hi] = ctx.bootstrap.meanCi(v);
     if (Number.isFinite(lo)) ci95[key] = [round6(lo), round6(hi)];
   }
   const slices: Record<string, Record<string, number>> = {};
@@ -124,13 +119,14 @@ interface SharedContext {
   readonly popularityGroups: [string, Uint8Array][];
   readonly targets: ReturnType<typeof toCsr>;
   readonly listInputs: Parameters<typeof listMetrics>[2];
+  /** One set of resamples of the evaluated users, for every interval of the run. */
+  readonly bootstrap: Bootstrap;
 }
 
 /** Pairwise tests of every pair of models on the accuracy metrics @K. */
-function compare(names: readonly string[], values: ReadonlyMap<string, Record<string, Float64Array>>, input: AnalysisInput): Comparison[] {
+function compare(names: readonly string[], values: ReadonlyMap<string, Record<string, Float64Array>>, input: AnalysisInput, bootstrap: Bootstrap): Comparison[] {
   const out: Comparison[] = [];
   const metrics = ACCURACY_METRICS.map((m) => metricKey(m, input.k));
-  let salt = 0;
   for (let x = 0; x < names.length; x++) {
     for (let y = x + 1; y < names.length; y++) {
       const va = values.get(names[x]) ?? {};
@@ -138,7 +134,7 @@ function compare(names: readonly string[], values: ReadonlyMap<string, Record<st
       const tested = metrics.filter((m) => va[m] !== undefined && vb[m] !== undefined);
       const rows = tested.map((metric) => {
         const diffs = pairedDifferences(va[metric], vb[metric]);
-        const ci = bootstrapMeanCi(diffs, { seed: input.seed * 104729 + salt++, resamples: input.resamples });
+        const ci = bootstrap.meanCi(diffs);
         return { metric, delta: finiteMean(diffs), p: wilcoxonSignedRank(va[metric], vb[metric]).p, ci, users: diffs.length };
       });
       const adjusted = holm(rows.map((r) => r.p));
@@ -170,16 +166,17 @@ export function analyseEvaluation(input: AnalysisInput): Analysis {
       ['tail', tail],
     ],
     targets: toCsr(split.test, split.nUsers, split.nItems),
+    bootstrap: new Bootstrap(first.lists.users.length, { seed: input.seed, resamples: input.resamples }),
     listInputs: { nItems: split.nItems, nUsers: split.nUsers, trainItemCounts: counts, head, kgSets: kgSets.some((s) => s.length > 0) ? kgSets : undefined },
   };
   const models: Record<string, ModelAnalysis> = {};
   const values = new Map<string, Record<string, Float64Array>>();
-  names.forEach((name, i) => {
+  names.forEach((name) => {
     const report = input.reports.get(name);
     if (report === undefined) return;
-    const r = analyseModel(input, report, ctx, i);
+    const r = analyseModel(input, report, ctx);
     models[name] = r.analysis;
     values.set(name, r.values);
   });
-  return { models, comparisons: compare(names, values, input), notes };
+  return { models, comparisons: compare(names, values, input, ctx.bootstrap), notes };
 }

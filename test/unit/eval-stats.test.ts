@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { averageRanks, bootstrapMeanCi, holm, normalCdf, pairedDifferences, quantileSorted, wilcoxonSignedRank } from '../../main/core/eval/stats';
+import { averageRanks, Bootstrap, bootstrapMeanCi, holm, normalCdf, pairedDifferences, quantileSorted, wilcoxonSignedRank } from '../../main/core/eval/stats';
 
 interface ScipyCase {
   readonly a: number[];
@@ -90,6 +90,18 @@ describe('bootstrap intervals', () => {
   it('gives a zero-width interval for constant values and NaN for none', () => {
     expect(bootstrapMeanCi([0.3, 0.3, 0.3], { seed: 1, resamples: 50 })).toEqual([0.3, 0.3]);
     expect(bootstrapMeanCi([], { seed: 1 }).every(Number.isNaN)).toBe(true);
+  });
+
+  it('shares one set of resamples: users without a value (NaN) are left out of each resample mean', () => {
+    const boot = new Bootstrap(4, { seed: 5, resamples: 300 });
+    expect(boot.meanCi([2, Number.NaN, 2, Number.NaN])).toEqual([2, 2]);
+    expect(boot.meanCi([Number.NaN, Number.NaN, Number.NaN, Number.NaN]).every(Number.isNaN)).toBe(true);
+    // the same resamples: a shifted sample gives the shifted interval
+    const [lo, hi] = boot.meanCi([0, 1, 2, 3]);
+    const [lo2, hi2] = boot.meanCi([10, 11, 12, 13]);
+    expect(lo2 - lo).toBeCloseTo(10, 12);
+    expect(hi2 - hi).toBeCloseTo(10, 12);
+    expect(() => boot.meanCi([1, 2])).toThrow(RangeError);
   });
 
   it('quantiles interpolate linearly; paired differences are b − a', () => {

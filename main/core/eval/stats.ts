@@ -126,24 +126,58 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /**
- * Percentile-bootstrap interval of the mean of `values` (users resampled with replacement,
- * `resamples` times, from a generator seeded with `seed`). [NaN, NaN] for no values.
+ * Percentile bootstrap over one set of n users: `resamples` draws of n users with replacement,
+ * made once from a generator seeded with `seed` and shared by every statistic asked of it (so the
+ * intervals of all metrics and models of a run come from the same resamples, and each costs a
+ * gather instead of n random draws).
  */
-export function bootstrapMeanCi(values: ArrayLike<number>, opts: BootstrapOptions): [number, number] {
-  const n = values.length;
-  if (n === 0) return [Number.NaN, Number.NaN];
-  const b = opts.resamples ?? 1000;
-  const level = opts.level ?? 0.95;
-  const rng = createRng(opts.seed);
-  const means = new Float64Array(b);
-  for (let r = 0; r < b; r++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += values[rng.int(n)];
-    means[r] = s / n;
+export class Bootstrap {
+  private readonly indices: Int32Array;
+  private readonly b: number;
+  private readonly level: number;
+
+  constructor(
+    readonly n: number,
+    opts: BootstrapOptions,
+  ) {
+    this.b = opts.resamples ?? 1000;
+    this.level = opts.level ?? 0.95;
+    const rng = createRng(opts.seed);
+    this.indices = new Int32Array(n * this.b);
+    for (let j = 0; j < this.indices.length; j++) this.indices[j] = rng.int(n);
   }
-  means.sort();
-  const alpha = (1 - level) / 2;
-  return [quantileSorted(means, alpha), quantileSorted(means, 1 - alpha)];
+
+  /**
+   * Interval of the mean of `values` (one per user; NaN marks a user without a value, left out
+   * of each resample's mean). [NaN, NaN] when no value is defined.
+   */
+  meanCi(values: ArrayLike<number>): [number, number] {
+    if (values.length !== this.n) throw new RangeError(`expected ${this.n} values, got ${values.length}`);
+    const means: number[] = [];
+    const n = this.n;
+    for (let r = 0; r < this.b; r++) {
+      let s = 0;
+      let c = 0;
+      for (let j = r * n; j < (r + 1) * n; j++) {
+        const v = values[this.indices[j]];
+        if (v === v) {
+          s += v;
+          c++;
+        }
+      }
+      if (c > 0) means.push(s / c);
+    }
+    if (means.length === 0) return [Number.NaN, Number.NaN];
+    const sorted = Float64Array.from(means).sort();
+    const alpha = (1 - this.level) / 2;
+    return [quantileSorted(sorted, alpha), quantileSorted(sorted, 1 - alpha)];
+  }
+}
+
+/** Percentile-bootstrap interval of the mean of `values` (a Bootstrap of its own). [NaN, NaN] for no values. */
+export function bootstrapMeanCi(values: ArrayLike<number>, opts: BootstrapOptions): [number, number] {
+  if (values.length === 0) return [Number.NaN, Number.NaN];
+  return new Bootstrap(values.length, opts).meanCi(values);
 }
 
 /** Paired differences b[i] − a[i]. */
