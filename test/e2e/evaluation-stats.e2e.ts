@@ -125,6 +125,13 @@ describe.skipIf(!HAVE_DATA)('evaluation comparison in Chromium on ml-100k', () =
     await slices.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'evaluation-slices.png'), fullPage: true });
 
+    // two runs in one table with aligned rows: left, right and the difference per metric
+    await page.getByLabel('Left').selectOption(run.id);
+    await page.getByLabel('Right').selectOption(run.id);
+    const compare = scope.locator('.compare table.runs-compare');
+    await expect.poll(() => compare.locator('tbody tr').count()).toBe(3);
+    expect(await compare.locator('tbody tr[data-model="ease"] td').nth(2).textContent()).toBe('+0.0000');
+
     // the runs table sorts, and the shown run survives a reload
     const runs = scope.locator('table.runs');
     await runs.getByRole('button', { name: /^Models/ }).click();

@@ -5,6 +5,8 @@ import { activitySlices, ageBucket, attributeSlices, groupTargetMetrics, sliceGa
 import { toCsr } from '../../main/core/matrix';
 import type { Interactions, Split, UserRecord } from '../../main/core/types';
 import { analyseEvaluation } from '../../main/jobs/evaluate-analysis';
+import { itemVectorsOf } from '../../main/jobs/evaluate-vectors';
+import type { FittedModel } from '../../main/jobs/model-factory';
 import { tinyDataset } from '../helpers/tiny-workspace';
 
 const lists = (k: number, rows: number[][]): TopLists => ({
@@ -138,5 +140,18 @@ describe('analyseEvaluation', () => {
     // three differences of −1: R+ = 0, R− = 6, all tied: var = (3·4·7 − ½·3·8)/24 = 3, z = −3/√3
     expect(ndcg.p).toBeCloseTo(0.083265, 5);
     expect(ndcg.p_holm).toBeCloseTo(5 * ndcg.p, 12); // five equal p-values: the smallest × 5, the rest lifted to it
+  });
+});
+
+describe('item vectors for ild_emb', () => {
+  const fitted = (scorer: object): Promise<FittedModel> => Promise.resolve({ scorer: scorer as FittedModel['scorer'], fitSeconds: 0, tuneSeconds: 0, tuning: [] });
+
+  it("come from the run's fitted semantic model, and are absent without one", async () => {
+    const items = Float32Array.of(1, 0, 0, 1);
+    const semantic = { name: 'semantic', vectors: () => ({ dim: 2, items, users: new Float32Array(0), blend: 0.3, halfLifeDays: 60 }) };
+    expect(await itemVectorsOf(new Map([['pop', fitted({ name: 'pop' })], ['semantic', fitted(semantic)]]))).toEqual({ dim: 2, items });
+    expect(await itemVectorsOf(new Map([['pop', fitted({ name: 'pop' })]]))).toBeUndefined();
+    // a model named semantic without vectors (not a SemanticScorer) gives none
+    expect(await itemVectorsOf(new Map([['semantic', fitted({ name: 'semantic' })]]))).toBeUndefined();
   });
 });
