@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 /** Deepest folder level the layer rules are generated for (main/core/a/b/c/x.ts is 5). */
 const MAX_DEPTH = 8;
 /** Modules of main/ the renderer and the preload may import values from: method names and channels, no zod, no Node. */
-const CONTRACT_MODULES = ['api/contract'];
+const CONTRACT_MODULES = ['api/contract', 'api/display-names'];
 const TS = '(\\.[cm]?[jt]sx?)?';
 const up = (n) => `^(\\.\\./){${n}}`;
 /** `main/core/*.ts` at depth 2, `main/core/*\/*.ts` at 3, ... */

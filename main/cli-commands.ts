@@ -17,7 +17,7 @@ const ENCODER_FLAGS = {
 
 export const EVALUATE: CommandSpec = {
   name: 'evaluate',
-  summary: 'split, tune on validation, fit and evaluate models with full ranking',
+  summary: 'split, tune on validation, fit and evaluate models with full ranking; adds beyond-accuracy metrics, intervals, slices and paired significance tests',
   usage: 'knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json',
   flags: {
     ...DATA_FLAGS,

@@ -25,6 +25,8 @@ import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from 
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
+import { analyseEvaluation, BEYOND_TEXT, STATISTICS_TEXT, type Comparison, type ModelAnalysis } from './evaluate-analysis';
+import { itemVectorsOf } from './evaluate-vectors';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -75,6 +77,12 @@ export interface ModelResult {
   /** Hybrids: seconds for the sources (fit + tuning) and for learning the fusion on validation. */
   readonly source_seconds?: number;
   readonly fusion_seconds?: number;
+  /** Bootstrap 95% intervals of the per-user test metrics @K (see evaluate-analysis.ts). */
+  readonly ci95?: ModelAnalysis['ci95'];
+  /** Test metrics @K within user slices (`gender=F`, `age=18-24`, `activity=q1`, `popularity=tail`, …). */
+  readonly slices?: ModelAnalysis['slices'];
+  /** Per slice family: the best and worst slice by ndcg@K and their gap. */
+  readonly slice_gaps?: ModelAnalysis['slice_gaps'];
 }
 
 export interface ResultsFile {
@@ -95,9 +103,16 @@ export interface ResultsFile {
       readonly reports: readonly Readonly<Record<string, unknown>>[];
     };
     readonly metric_definitions: string;
+    /** How comparisons, ci95 and slices are computed. */
+    readonly statistics?: string;
+    readonly beyond_accuracy?: string;
   };
   readonly data: { users: number; items: number; train: number; valid: number; test: number; cold_items: number };
   readonly results: Record<string, ModelResult>;
+  /** Every pair of models on every accuracy metric @K: paired test, Holm-corrected, with a bootstrap interval. */
+  readonly comparisons?: readonly Comparison[];
+  /** What was not computed and why (e.g. ild_emb without a text model). */
+  readonly notes?: readonly string[];
   readonly environment: { node: string; cpus: number; platform: string };
   readonly created: string;
 }
@@ -149,14 +164,23 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   const ks = [...new Set([opts.k, ...(opts.extraKs ?? [])])].sort((a, b) => a - b);
   const results: Record<string, ModelResult> = {};
   const cache = new Map<string, Promise<FittedModel>>();
+  const testReports = new Map<string, EvalReport>();
   try {
     for (const name of opts.models) {
       throwIfAborted(opts.signal);
       progress({ stage: 'model', message: name });
-      results[name] = await evaluateModel(name, dataset, split, ks, opts, env, cache);
+      const { result, testReport } = await evaluateModel(name, dataset, split, ks, opts, env, cache);
+      results[name] = result;
+      testReports.set(name, testReport);
     }
   } finally {
     await env.close();
+  }
+  progress({ stage: 'statistics', message: 'beyond-accuracy metrics, slices, paired tests' });
+  const analysis = analyseEvaluation({ dataset, split, k: opts.k, seed: opts.seed, reports: testReports, vectors: await itemVectorsOf(cache) });
+  for (const [name, a] of Object.entries(analysis.models)) {
+    const r = results[name];
+    results[name] = { ...r, test: { ...r.test, ...a.test }, ci95: a.ci95, slices: a.slices, slice_gaps: a.slice_gaps };
   }
   const file: ResultsFile = {
     dataset: dataset.name,
@@ -170,6 +194,8 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       exclusion: 'full ranking over all items; valid excludes the user\'s train items, test excludes train and valid items',
       tuning: opts.tune === false ? 'none (defaults)' : 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices',
       filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },
+      statistics: STATISTICS_TEXT,
+      beyond_accuracy: BEYOND_TEXT,
       metric_definitions: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
     },
     data: {
@@ -181,6 +207,8 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       cold_items: split.coldItems.length,
     },
     results,
+    comparisons: analysis.comparisons,
+    ...(analysis.notes.length > 0 ? { notes: analysis.notes } : {}),
     environment: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
     created: new Date().toISOString(),
   };
@@ -226,18 +254,18 @@ async function evaluateModel(
   opts: EvaluateJobOptions,
   env: ModelEnv,
   cache: Map<string, Promise<FittedModel>>,
-): Promise<ModelResult> {
+): Promise<{ result: ModelResult; testReport: EvalReport }> {
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, opts.onProgress);
   const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
   const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, env, cache });
   const t0 = performance.now();
   const valid = evaluateSplit(fitted.scorer, split, 'valid', ks, { signal: opts.signal });
-  const test = evaluateSplit(fitted.scorer, split, 'test', ks, { signal: opts.signal });
+  const test = evaluateSplit(fitted.scorer, split, 'test', ks, { signal: opts.signal, keepPerUser: true, keepLists: true });
   const scoreSeconds = (performance.now() - t0) / 1000 / 2;
   let cold: EvalReport | undefined;
   if (split.coldItems.length > 0) cold = coldItemRecall(fitted.scorer, split, 'test', ks);
   const tail = opts.longTailSlice === true ? coldItemRecall(fitted.scorer, split, 'test', ks, longTailItems(split), { signal: opts.signal }) : undefined;
-  return {
+  const result: ModelResult = {
     test: round(test.metrics),
     valid: round(valid.metrics),
     ...(cold !== undefined ? { cold_test: round(cold.metrics) } : {}),
@@ -249,6 +277,7 @@ async function evaluateModel(
     tuning: fitted.tuning,
     ...(fitted.fusionSeconds !== undefined ? { source_seconds: fitted.sourceSeconds, fusion_seconds: fitted.fusionSeconds } : {}),
   };
+  return { result, testReport: test };
 }
 
 /** Items outside the head: the top 20% of items by training interactions (headItemMask). */

@@ -2,7 +2,9 @@
  * A self-contained HTML report of evaluation runs and explained recommendations, for
  * stakeholders: no scripts, no external files — tables and inline SVG bar charts only.
  */
+import { metricDescription, metricName, signalName } from '../api/display-names';
 import type { ResultsFile } from './evaluate';
+import { comparisonsTable, legend, sliceGapTable } from './report-stats';
 
 export interface ExplainedItem {
   readonly item: string;
@@ -66,16 +68,17 @@ export function barChart(title: string, rows: readonly { label: string; value: n
 
 function metricsTable(run: ResultsFile): string {
   const k = run.protocol.k;
-  const cols = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage', 'novelty', 'longtail'].map((c) => `${c}@${k}`);
+  const cols = tableColumns(run);
   const cold = Object.values(run.results).some((m) => m.cold_test !== undefined);
-  const head = `<tr><th>model</th>${cols.map((c) => `<th>${c}</th>`).join('')}${cold ? `<th>cold recall@${k}</th>` : ''}<th>fit s</th></tr>`;
+  const th = (c: string): string => `<th title="${esc(metricDescription(c))}">${esc(metricName(c))}</th>`;
+  const head = `<tr><th>model</th>${cols.map(th).join('')}${cold ? `<th>Cold-item ${esc(metricName(`recall@${k}`))}</th>` : ''}<th>fit s</th></tr>`;
   const best: Record<string, number> = {};
   for (const c of cols) best[c] = Math.max(...Object.values(run.results).map((m) => m.test[c] ?? -Infinity));
   const body = Object.entries(run.results)
     .map(([name, m]) => {
       const cells = cols.map((c) => {
         const v = m.test[c];
-        const strong = v !== undefined && v === best[c] && !c.startsWith('novelty') ? ' class="best"' : '';
+        const strong = v !== undefined && v === best[c] && !/^(novelty|avgpop|gini|ild)/.test(c) ? ' class="best"' : '';
         return `<td${strong}>${v === undefined ? '—' : v.toFixed(4)}</td>`;
       });
       const coldCell = cold ? `<td>${m.cold_test?.[`recall@${k}`]?.toFixed(4) ?? '—'}</td>` : '';
@@ -83,6 +86,14 @@ function metricsTable(run: ResultsFile): string {
     })
     .join('');
   return `<table>${head}${body}</table>`;
+}
+
+const REPORT_COLUMNS = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage', 'novelty', 'longtail', 'gini', 'avgpop', 'ild_kg', 'ild_emb'];
+
+/** The metric keys @K of the table: the accuracy and beyond-accuracy ones some model has. */
+function tableColumns(run: ResultsFile): string[] {
+  const k = run.protocol.k;
+  return REPORT_COLUMNS.map((c) => `${c}@${k}`).filter((c, i) => i < 8 || Object.values(run.results).some((m) => m.test[c] !== undefined));
 }
 
 function protocolBlock(run: ResultsFile): string {
@@ -102,14 +113,14 @@ function runSection(run: ResultsFile, index: number): string {
   const charts = [
     barChart(`NDCG@${k} (test)`, names.map((n) => ({ label: n, value: run.results[n].test[`ndcg@${k}`] ?? 0 }))),
     barChart(`Recall@${k} (test)`, names.map((n) => ({ label: n, value: run.results[n].test[`recall@${k}`] ?? 0 }))),
-    barChart(`Long-tail share@${k}`, names.map((n) => ({ label: n, value: run.results[n].test[`longtail@${k}`] ?? 0 })), { max: 1 }),
+    barChart(metricName(`longtail@${k}`), names.map((n) => ({ label: n, value: run.results[n].test[`longtail@${k}`] ?? 0 })), { max: 1 }),
   ];
   if (names.some((n) => run.results[n].cold_test !== undefined)) {
     charts.push(barChart(`Cold-item recall@${k}`, names.map((n) => ({ label: n, value: run.results[n].cold_test?.[`recall@${k}`] ?? 0 }))));
   }
   return (
     `<section id="run-${index}"><h2>${esc(run.dataset)} · ${esc(run.protocol.name)} · seed ${run.protocol.seed}</h2>` +
-    `${protocolBlock(run)}${metricsTable(run)}<div class="charts">${charts.join('')}</div></section>`
+    `${protocolBlock(run)}${metricsTable(run)}${comparisonsTable(run, esc)}${sliceGapTable(run, esc)}<div class="charts">${charts.join('')}</div></section>`
   );
 }
 
@@ -121,10 +132,10 @@ function explainedSection(users: readonly ExplainedUser[]): string {
         if (e === undefined) return `<li><b>${r + 1}. ${esc(it.title)}</b></li>`;
         const signals = Object.entries(e.signals).sort((a, b) => b[1] - a[1]);
         const bars = signals
-          .map(([s, v], i) => `<span class="sig" style="width:${(100 * v).toFixed(1)}%;background:${PALETTE[i % PALETTE.length]}" title="${esc(s)} ${(100 * v).toFixed(0)}%">${v >= 0.12 ? esc(s) : ''}</span>`)
+          .map(([s, v], i) => `<span class="sig" style="width:${(100 * v).toFixed(1)}%;background:${PALETTE[i % PALETTE.length]}" title="${esc(signalName(s))} ${(100 * v).toFixed(0)}%">${v >= 0.12 ? esc(signalName(s)) : ''}</span>`)
           .join('');
         const against = Object.entries(e.against)
-          .map(([s, v]) => `${esc(s)} ${(100 * v).toFixed(0)}%`)
+          .map(([s, v]) => `${esc(signalName(s))} ${(100 * v).toFixed(0)}%`)
           .join(', ');
         const hist = e.history.map((h) => `${esc(h.title)} (${esc(h.relation)})`).join('; ');
         return (
@@ -150,7 +161,14 @@ dl.protocol{display:grid;grid-template-columns:8rem 1fr;gap:2px 12px;font-size:1
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{margin:0}
 .sigbar{display:flex;height:18px;width:420px;border:1px solid #ccc;margin:4px 0;font-size:11px;color:#fff;overflow:hidden}
 .sig{display:block;white-space:nowrap;overflow:hidden;padding-left:3px}.reason{margin:2px 0}.small{font-size:12px;color:#555;margin:2px 0}
-.score{color:#666;font-size:12px}article{margin-bottom:1.5rem}`;
+.score{color:#666;font-size:12px}article{margin-bottom:1.5rem}td.mark{text-align:left;font-weight:700}`;
+
+/** The legend of the report's metrics and signals. */
+function reportLegend(input: ReportInput): string {
+  const metrics = [...new Set(input.runs.flatMap(tableColumns))];
+  const signals = [...new Set((input.explained ?? []).flatMap((u) => u.items.flatMap((it) => Object.keys({ ...it.explanation?.signals, ...it.explanation?.against }))))];
+  return metrics.length + signals.length > 0 ? legend(metrics, signals, esc) : '';
+}
 
 export function renderReport(input: ReportInput): string {
   const created = input.created ?? new Date().toISOString();
@@ -162,6 +180,7 @@ export function renderReport(input: ReportInput): string {
     (notes !== '' ? `<ul>${notes}</ul>` : '') +
     input.runs.map(runSection).join('') +
     (input.explained !== undefined && input.explained.length > 0 ? explainedSection(input.explained) : '') +
+    reportLegend(input) +
     `</body></html>\n`
   );
 }

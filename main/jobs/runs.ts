@@ -12,6 +12,7 @@
  * long_tail_share (the share of recommended slots outside the head).
  */
 import type { MetricSummary, RunDetail, RunModelResult, RunSummary, StartEvaluationRequest } from '../api/contract';
+import { firstSeedStats, RENAME, runComparisons, userSliceBlocks } from './runs-stats';
 import { KnowrecError } from '../core/errors';
 import { Workspace, type RunStore } from '../core/store';
 import { runEvaluation, type ModelResult, type ResultsFile } from './evaluate';
@@ -26,7 +27,6 @@ export interface StoredRun {
   readonly files: readonly ResultsFile[];
 }
 
-const RENAME: Readonly<Record<string, string>> = { longtail: 'long_tail_share' };
 
 export function metricSummary(values: readonly number[]): MetricSummary {
   const n = values.length;
@@ -74,11 +74,13 @@ export function buildRun(id: string, files: readonly ResultsFile[], request: Sta
     const slices: Record<string, Record<string, MetricSummary>> = {};
     if (per.every((r) => r.cold_test !== undefined)) slices.cold = summarize(per.map((r) => atK(r.cold_test, k)));
     if (per.every((r) => r.long_tail_test !== undefined)) slices['long-tail'] = summarize(per.map((r) => atK(r.long_tail_test, k)));
+    for (const [name, blocks] of Object.entries(userSliceBlocks(per, slices['long-tail'] !== undefined, k))) slices[name] = summarize(blocks.map((b) => atK(b, k)));
     return {
       model,
       test: summarize(per.map((r) => atK(r.test, k))),
       slices,
       fitSeconds: round6(per.reduce((a, r) => a + r.fit_seconds, 0) / per.length),
+      ...firstSeedStats(per[0], k),
     };
   });
   let best: string | null = null;
@@ -102,6 +104,8 @@ export function buildRun(id: string, files: readonly ResultsFile[], request: Sta
     k,
     best,
     results,
+    comparisons: runComparisons(files[0], k),
+    ...(files[0].notes !== undefined ? { notes: files[0].notes } : {}),
     protocolText: { ...protocol, seeds: files.map((f) => f.protocol.seed), data: files[0].data, environment: files[0].environment },
   };
 }

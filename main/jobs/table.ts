@@ -1,15 +1,21 @@
+import { formatP, metricDescription, metricName, significanceMark } from '../api/display-names';
 import type { ResultsFile } from './evaluate';
 
-const COLUMNS = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage'] as const;
+const COLUMNS = ['ndcg', 'recall', 'mrr', 'hit', 'precision', 'coverage', 'longtail', 'gini'] as const;
 
-/** The results file as a plain-text table: one row per model, test metrics @K, fit seconds. */
+/**
+ * The results file as a plain-text table: one row per model, test metrics @K (display names),
+ * fit seconds; then each model against the best by NDCG@K (paired test, Holm-corrected) and a
+ * legend of the columns.
+ */
 export function formatResultsTable(r: ResultsFile): string {
   const k = r.protocol.k;
   const cold = Object.values(r.results).some((m) => m.cold_test !== undefined);
-  const head = ['model', ...COLUMNS.map((c) => `${c}@${k}`), ...(cold ? [`cold recall@${k}`] : []), 'fit s'];
+  const cols = COLUMNS.filter((c) => Object.values(r.results).some((m) => m.test[`${c}@${k}`] !== undefined));
+  const head = ['Model', ...cols.map((c) => metricName(`${c}@${k}`)), ...(cold ? [`Cold-item ${metricName(`recall@${k}`)}`] : []), 'Fit s'];
   const rows = Object.entries(r.results).map(([name, m]) => [
     name,
-    ...COLUMNS.map((c) => fmt(m.test[`${c}@${k}`])),
+    ...cols.map((c) => fmt(m.test[`${c}@${k}`])),
     ...(cold ? [fmt(m.cold_test?.[`recall@${k}`])] : []),
     m.fit_seconds.toFixed(1),
   ]);
@@ -22,7 +28,29 @@ export function formatResultsTable(r: ResultsFile): string {
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    ...versusBest(r),
+    '',
+    ...cols.map((c) => `${metricName(`${c}@${k}`)}: ${metricDescription(c)}`),
+    ...(r.notes ?? []).map((n) => `note: ${n}`),
   ].join('\n');
+}
+
+/** Lines "best vs other: NDCG@K Δ [ci95], p_holm mark" for each other model, from the comparisons. */
+function versusBest(r: ResultsFile): string[] {
+  const key = `ndcg@${r.protocol.k}`;
+  const names = Object.keys(r.results);
+  if (names.length < 2 || r.comparisons === undefined || r.comparisons.length === 0) return [];
+  const best = names.reduce((x, y) => ((r.results[y].test[key] ?? -1) > (r.results[x].test[key] ?? -1) ? y : x));
+  const out = ['', `${metricName(key)} of the best model (${best}) against each other: difference, bootstrap 95% interval, Wilcoxon p (Holm) — * < 0.05, ** < 0.01, *** < 0.001`];
+  for (const c of r.comparisons) {
+    if (c.metric !== key || (c.a !== best && c.b !== best)) continue;
+    const sign = c.a === best ? 1 : -1; // delta is b − a
+    const other = c.a === best ? c.b : c.a;
+    const [lo, hi] = sign === 1 ? [-c.ci95[1], -c.ci95[0]] : [c.ci95[0], c.ci95[1]];
+    const delta = -sign * c.delta;
+    out.push(`  ${best} vs ${other}: ${delta >= 0 ? '+' : ''}${delta.toFixed(4)} [${lo.toFixed(4)}, ${hi.toFixed(4)}], p ${formatP(c.p_holm)} ${significanceMark(c.p_holm)}`.trimEnd());
+  }
+  return out;
 }
 
 function fmt(v: number | undefined): string {

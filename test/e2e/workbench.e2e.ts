@@ -18,6 +18,7 @@ import { createApi, type KgSubgraph, type Result, type ApiImpl } from '../../mai
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
+import { signalName } from '../../main/api/display-names';
 import { FIXTURE_SIGNALS, fixtureSnapshot } from './fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -395,7 +396,9 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     await page.getByRole('button', { name: 'Why?' }).first().click();
     const explanation = page.locator('.explanation');
     await expect.poll(() => explanation.locator('.recharts-bar-rectangle').count()).toBe(Object.keys(FIXTURE_SIGNALS).length);
-    for (const name of Object.keys(FIXTURE_SIGNALS)) expect(await explanation.locator('.recharts-yAxis-tick-labels').textContent()).toContain(name);
+    // signals by their display names, each explained in the legend
+    const legend = await explanation.locator('.legend dt').allTextContents();
+    for (const name of Object.keys(FIXTURE_SIGNALS)) expect(legend).toContain(signalName(name));
     expect(await explanation.locator('.reason').textContent()).toBe(mine[0].explanation.reason);
     expect(await explanation.locator('.history li').count()).toBe(mine[0].explanation.history.length);
 
@@ -450,24 +453,25 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     const runs = value(await api.listRuns());
     expect(runs.length).toBe(1);
     const run = value(await api.getRun({ id: runs[0].id }));
-    const rows = scope.locator('.run-current table.metrics tbody tr');
+    // aligned rows (the first model is the baseline of the differences), display names in the header
+    const rows = scope.locator('.run-current table.comparison').first().locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.locator('th').allTextContents()).toEqual(run.results.map((r) => (r.model === run.best ? `${r.model} (best)` : r.model)));
-    const ndcgCol = (await scope.locator('.run-current table.metrics thead th').allTextContents()).indexOf('ndcg');
+    const marks = (m: string): string => `${m}${m === run.best ? ' (best)' : ''}${m === run.results[0].model ? ' (baseline)' : ''}`;
+    expect(await rows.locator('th').allTextContents()).toEqual(run.results.map((r) => marks(r.model)));
+    const ndcgCol = (await scope.locator('.run-current table.comparison').first().locator('thead th').allTextContents()).indexOf(`NDCG@${run.k}`);
     expect(ndcgCol).toBeGreaterThan(0);
     for (let i = 0; i < run.results.length; i++) {
-      expect(await rows.nth(i).locator('th, td').nth(ndcgCol).textContent()).toBe(run.results[i].test.ndcg.mean.toFixed(4));
+      expect(await rows.nth(i).locator('th, td').nth(ndcgCol).locator('.value').textContent()).toBe(run.results[i].test.ndcg.mean.toFixed(4));
     }
     const testChart = scope.locator('.run-current .metric-chart').first();
-    expect(await testChart.locator('figcaption').textContent()).toBe(`ndcg@${run.k} (test)`);
+    expect(await testChart.locator('figcaption').textContent()).toContain(`NDCG@${run.k} (test)`);
     expect(await testChart.locator('.recharts-bar-rectangle').count()).toBe(2);
-    const slices = [...new Set(run.results.flatMap((r) => Object.keys(r.slices)))];
-    expect(await scope.locator('.run-current .metric-chart').count()).toBe(1 + slices.length);
     await shot('evaluation');
 
     await page.getByLabel('Left').selectOption(run.id);
     await page.getByLabel('Right').selectOption(run.id);
-    await expect.poll(() => scope.locator('.compare table.metrics').count()).toBe(2);
+    // one table, rows aligned by model: left, right and the difference per metric
+    await expect.poll(() => scope.locator('.compare table.runs-compare tbody tr').count()).toBe(2);
     await shot('evaluation-compare');
   }, 240_000);
 
@@ -596,9 +600,9 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     // semantic-ft must evaluate the active version: a retrained adapter would not finish here
     await scope.getByRole('button', { name: 'Evaluate semantic vs semantic-ft' }).click();
     await waitJob(scope, 'Comparison', 'Done', 240_000);
-    const rows = scope.locator('table.metrics tbody tr');
+    const rows = scope.locator('table.comparison').first().locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    const names = (await rows.locator('th').allTextContents()).map((t) => t.replace(' (best)', ''));
+    const names = (await rows.locator('th').allTextContents()).map((t) => t.replace(' (best)', '').replace(' (baseline)', ''));
     expect(names).toEqual(['semantic', 'semantic-ft']);
     const run = value(await api.getRun({ id: value(await api.listRuns())[0].id }));
     expect(run.models).toEqual(['semantic', 'semantic-ft']);

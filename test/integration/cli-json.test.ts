@@ -64,8 +64,20 @@ describe('knowrec --json prints one JSON document on stdout', () => {
     expect(res.protocol.k).toBe(3);
     expect(Object.keys(res.results)).toEqual(['pop', 'itemknn']);
     expect(res.results.itemknn.test['hit@3']).toBeGreaterThan(res.results.pop.test['hit@3']);
-    expect(r.err).toMatch(/model\s+ndcg@3\s+recall@3/);
+    expect(r.err).toMatch(/model\s+ndcg@3\s+recall@3/i);
     expect(r.err).toMatch(/^\[/m);
+    // beyond-accuracy keys, intervals, slices and the paired tests ride along in the same document
+    const stats = JSON.parse(r.out) as {
+      results: Record<string, { test: Record<string, number>; ci95: Record<string, [number, number]>; slices: Record<string, Record<string, number>> }>;
+      comparisons: { a: string; b: string; metric: string; p: number; p_holm: number; ci95: [number, number] }[];
+    };
+    expect(Object.keys(stats.results.itemknn.test)).toEqual(expect.arrayContaining(['gini@3', 'avgpop@3', 'novelty@3', 'longtail@3', 'coverage@3']));
+    const ci = stats.results.itemknn.ci95['hit@3'];
+    expect(ci[0]).toBeLessThanOrEqual(stats.results.itemknn.test['hit@3']);
+    expect(ci[1]).toBeGreaterThanOrEqual(stats.results.itemknn.test['hit@3']);
+    expect(Object.keys(stats.results.pop.slices)).toEqual(expect.arrayContaining(['activity=q1', 'activity=q4']));
+    expect(stats.comparisons.map((c) => `${c.a}/${c.b}/${c.metric}`)).toEqual(['recall', 'precision', 'hit', 'mrr', 'ndcg'].map((m) => `pop/itemknn/${m}@3`));
+    for (const c of stats.comparisons) expect(c.p_holm).toBeGreaterThanOrEqual(c.p);
   }, 120_000);
 
   it('recommend --user --json fits the missing model first (notes on stderr); --model DIR --explain --json adds the reasons', () => {

@@ -39,7 +39,7 @@ describe('knowrec CLI', () => {
     const r = await run(['evaluate', '--data', join(dir, 'tiny'), '--models', 'pop,itemknn,ease', '--seed', '7', '--k', '3', '--json', json, '-q']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/model\s+ndcg@3\s+recall@3/);
+    expect(r.out).toMatch(/model\s+ndcg@3\s+recall@3/i);
     expect(r.out).toMatch(/^itemknn\s/m);
     const res = JSON.parse(readFileSync(json, 'utf8')) as {
       dataset: string;

@@ -149,8 +149,19 @@ describe('evaluation job and runs', () => {
     // disjoint tastes: neighbours beat popularity
     expect(knn.test.ndcg.mean).toBeGreaterThan(pop.test.ndcg.mean);
     expect(run.best).toBe('itemknn');
-    expect(Object.keys(knn.slices)).toEqual(['long-tail']);
+    // the long-tail slice, and user slices by activity quartile and item popularity (no user attributes in this data)
+    expect(Object.keys(knn.slices)).toEqual(['long-tail', 'activity=q1', 'activity=q2', 'activity=q3', 'activity=q4', 'popularity=head']);
     expect(knn.slices['long-tail'].recall.perSeed).toHaveLength(2);
+    expect(knn.slices['activity=q1'].ndcg.perSeed).toHaveLength(2);
+    expect(knn.sliceGaps?.activity.gap).toBeGreaterThanOrEqual(0);
+    // bootstrap intervals bracket the first seed's value; one paired test per accuracy metric
+    const ci = knn.ci95?.ndcg ?? [NaN, NaN];
+    expect(ci[0]).toBeLessThanOrEqual(m.perSeed[0] + 1e-6);
+    expect(ci[1]).toBeGreaterThanOrEqual(m.perSeed[0] - 1e-6);
+    expect(run.comparisons?.map((c) => [c.a, c.b, c.metric])).toEqual(['recall', 'precision', 'hit', 'mrr', 'ndcg'].map((x) => ['pop', 'itemknn', x]));
+    const nd = run.comparisons?.find((c) => c.metric === 'ndcg');
+    expect(nd?.delta).toBeCloseTo(knn.test.ndcg.perSeed[0] - pop.test.ndcg.perSeed[0], 5);
+    expect(nd?.pHolm).toBeGreaterThanOrEqual(nd?.p ?? 1);
     expect(run.protocolText).toMatchObject({ name: 'recbole', seeds: [1, 2] });
 
     const report = value(await api.exportReport({ run: runId }));
@@ -165,7 +176,7 @@ describe('evaluation job and runs', () => {
     const job = await settle(value(await api.startEvaluation({ protocol: 'cold-items', models: ['pop'], seeds: [3], k: 5, tune: false })));
     expect(job.error).toBeNull();
     const run = value(await api.getRun({ id: (job.result as { run: string }).run }));
-    expect(Object.keys(run.results[0].slices).sort()).toEqual(['cold', 'long-tail']);
+    expect(Object.keys(run.results[0].slices).filter((x) => !x.includes('=')).sort()).toEqual(['cold', 'long-tail']);
     expect(run.results[0].test.ndcg.std).toBe(0);
   });
 

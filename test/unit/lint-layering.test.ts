@@ -63,6 +63,7 @@ describe('the renderer imports only types from main/ and preload/', () => {
     expect(await violations('renderer/src/views/X.tsx', "import { type Result } from '../../../main/api/contract';\n")).toEqual([]);
     expect(await violations('renderer/src/x.ts', "import { buildApiProxy } from '../../main/api/contract';\n")).toEqual([]);
     expect(await violations('renderer/src/x.ts', "import { API_METHODS } from '../../main/api/contract';\n")).toEqual([]);
+    expect(await violations('renderer/src/views/X.tsx', "import { metricName } from '../../../main/api/display-names';\n")).toEqual([]);
   });
 
   it('holds for the preload too', async () => {

@@ -72,9 +72,30 @@ describe('HTML report', () => {
     expect(html.match(/<title>ease: 0\.3000<\/title>/g)?.length).toBe(1);
     expect(html).toContain('Cold-item recall@10');
     expect(html).toContain('因为您喜欢《Item 3》');
-    expect(html).toContain('Held back by: ease 100%');
+    // signals and metrics by their display names, with a legend
+    expect(html).toContain('Held back by: Co-rating pattern (EASE) 100%');
+    expect(html).toContain('<dt>Knowledge-graph profile</dt>');
+    expect(html).toContain('<dt>Long-tail share@10</dt><dd>Share of recommended slots outside the 20% most popular items.</dd>');
+    expect(html).not.toContain('>longtail@10<');
     // the best value of a column is marked
     expect(html).toMatch(/<td class="best">0\.3000<\/td>/);
+  });
+
+  it('shows the comparisons with intervals and significance marks, and the slice gaps', () => {
+    const base = run({ pop: 0.1, ease: 0.3 });
+    const ease = { ...base.results.ease, slice_gaps: { gender: { metric: 'ndcg@10', best: 'gender=M', worst: 'gender=F', gap: 0.0356 } } };
+    const withStats: ResultsFile = {
+      ...base,
+      results: { ...base.results, ease },
+      comparisons: [
+        { a: 'pop', b: 'ease', metric: 'ndcg@10', delta: 0.2, p: 1e-5, p_holm: 4e-5, ci95: [0.15, 0.25], users: 3 },
+        { a: 'pop', b: 'ease', metric: 'mrr@10', delta: 0.01, p: 0.2, p_holm: 0.4, ci95: [-0.02, 0.04], users: 3 },
+      ],
+    };
+    const html = renderReport({ title: 't', runs: [withStats] });
+    expect(html).toMatch(/<th scope="row">ease − pop<\/th><td[^>]*>NDCG@10<\/td><td>\+0\.2000<\/td><td>\[0\.1500, 0\.2500\]<\/td><td>1\.0e-5<\/td><td>4\.0e-5<\/td><td class="mark">\*\*\*<\/td>/);
+    expect(html).toMatch(/MRR@10<\/td><td>\+0\.0100<\/td><td>\[-0\.0200, 0\.0400\]<\/td><td>0\.20<\/td><td>0\.40<\/td><td class="mark"><\/td>/);
+    expect(html).toContain('<td>Gender: M / Gender: F (0.0356)</td>');
   });
 
   it('scales bars to the largest value and escapes labels', () => {

@@ -38,6 +38,15 @@ export interface EvaluateOptions {
   readonly keepPerUser?: boolean;
   /** Share of items, by training popularity, that forms the head for long-tail share; default 0.2. */
   readonly headShare?: number;
+  /** Keep every evaluated user's top-max(K) list (for list-level metrics computed afterwards). */
+  readonly keepLists?: boolean;
+}
+
+/** The top-K lists of the evaluated users: row n (user `users[n]`) is items[n·k .. n·k+k), −1 past a short list. */
+export interface TopLists {
+  readonly k: number;
+  readonly users: Int32Array;
+  readonly items: Int32Array;
 }
 
 export interface PerUserMetrics {
@@ -53,6 +62,7 @@ export interface EvalReport {
   /** `ndcg@K`, `recall@K`, `mrr@K`, `hit@K`, `precision@K`, `coverage@K`, `novelty@K`, `longtail@K`. */
   readonly metrics: Record<string, number>;
   readonly perUser?: PerUserMetrics;
+  readonly lists?: TopLists;
 }
 
 const PROGRESS_EVERY = 64;
@@ -76,6 +86,7 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
     for (const k of ks) for (const m of ACCURACY_METRICS) perUser[metricKey(m, k)] = new Float64Array(total);
   }
 
+  const lists = opts.keepLists === true ? new Int32Array(total * maxK).fill(-1) : undefined;
   const excludeMask = new Uint8Array(nItems);
   const targetMask = new Uint8Array(nItems);
   for (let n = 0; n < total; n++) {
@@ -89,6 +100,7 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
     const nTargets = markUser(u, targets, opts.exclude, targetMask, excludeMask);
     const ranked = topK(scores, maxK, excludeMask);
     const hits = hitFlags(ranked, targetMask);
+    lists?.set(ranked.subarray(0, maxK), n * maxK);
     for (let j = 0; j < ks.length; j++) {
       const r = rankingMetricsAtK(hits, nTargets, ks[j]);
       const s = sums[j];
@@ -106,7 +118,12 @@ export function evaluateRanking(score: (user: number) => Float32Array, opts: Eva
   }
 
   const metrics = averagedMetrics(ks, sums, beyond, total);
-  return perUser !== undefined ? { users: total, metrics, perUser: { users, values: perUser } } : { users: total, metrics };
+  return {
+    users: total,
+    metrics,
+    ...(perUser !== undefined ? { perUser: { users, values: perUser } } : {}),
+    ...(lists !== undefined ? { lists: { k: maxK, users, items: lists } } : {}),
+  };
 }
 
 /** Throws unless the exclusion matrices, targets and item counts fit nUsers × nItems. */
@@ -189,7 +206,7 @@ export function itemCounts(x: Interactions, nItems: number): Float32Array {
 export type EvalPhase = 'valid' | 'test';
 
 /** The options of evaluateRanking that the split does not determine. */
-export type EvaluateSplitOptions = Pick<EvaluateOptions, 'users' | 'signal' | 'onProgress' | 'keepPerUser' | 'headShare'>;
+export type EvaluateSplitOptions = Pick<EvaluateOptions, 'users' | 'signal' | 'onProgress' | 'keepPerUser' | 'headShare' | 'keepLists'>;
 
 /** The exclusion matrices RecBole uses: train for 'valid'; train and valid for 'test'. */
 export function exclusionFor(split: Split, phase: EvalPhase): Csr[] {

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 import { KgGraph } from './KgGraph';
+import { signalName } from '../../../main/api/display-names';
 import { SignalBars } from './SignalBars';
 
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
@@ -28,7 +29,7 @@ export function ExplanationPanel({ rec, path, actions }: ExplanationPanelProps) 
       <p className="reason">{x.reason}</p>
       <h3>Signals</h3>
       <SignalBars shares={x.signals} />
-      {against.length > 0 && <p className="muted">Held back by: {against.map(([k, v]) => `${k} ${pct(v)}`).join(', ')}</p>}
+      {against.length > 0 && <p className="muted">Held back by: {against.map(([k, v]) => `${signalName(k)} ${pct(v)}`).join(', ')}</p>}
       {path !== undefined && (
         <>
           <h3>KG paths from the history</h3>

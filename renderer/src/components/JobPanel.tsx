@@ -43,6 +43,12 @@ function useTiming(job: JobInfo | null): { elapsed: number | null; left: number 
   return { elapsed, left };
 }
 
+/** The job's message unless it only repeats the state ("Done · done"). */
+export function jobMessage(job: JobInfo): string {
+  const m = job.message.trim();
+  return m.toLowerCase() === job.state || m.toLowerCase() === STATE[job.state].toLowerCase() ? '' : m;
+}
+
 export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProps) {
   const { elapsed, left } = useTiming(job);
   if (job === null && error === null) return null;
@@ -56,7 +62,7 @@ export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProp
           <p className="job-line">
             <strong>{title}:</strong> <span className="job-state">{STATE[job.state]}</span>
             {pct !== null && job.state !== 'done' && <span className="muted"> · {pct}%</span>}
-            {job.message !== '' && <span className="muted job-message"> · {job.message}</span>}
+            {jobMessage(job) !== '' && <span className="muted job-message"> · {jobMessage(job)}</span>}
           </p>
           {job.state === 'running' && elapsed !== null && (
             <p className="muted job-timing">

@@ -1,33 +1,78 @@
-/** One stored run: its metrics table and bar charts of a chosen metric (test and slices). */
+/**
+ * One stored run: the models in aligned rows with differences from a baseline and significance
+ * marks (accuracy, then beyond-accuracy), a chart of a chosen metric with bootstrap error bars,
+ * the slice view, and a legend of every metric shown (display names from api/display-names).
+ */
 import { useState } from 'react';
 import type { RunDetail } from '../../../main/api/contract';
-import { MetricBars } from './MetricBars';
-import { metricNames, MetricsTable } from './MetricsTable';
+import { metricName } from '../../../main/api/display-names';
+import { ACCURACY, BEYOND, presentMetrics } from '../eval-display';
+import { ComparisonTable } from './ComparisonTable';
+import { ErrorBarChart } from './ErrorBarChart';
+import { MetricLegend } from './MetricLegend';
+import { SliceView } from './SliceView';
 
 export function RunDetailView({ run, idPrefix, charts = true }: { readonly run: RunDetail; readonly idPrefix: string; readonly charts?: boolean }) {
-  const names = metricNames(run);
-  const [metric, setMetric] = useState(names.includes('ndcg') ? 'ndcg' : (names[0] ?? 'ndcg'));
+  const accuracy = presentMetrics(run, ACCURACY);
+  const beyond = presentMetrics(run, BEYOND);
+  const all = [...accuracy, ...beyond];
+  const [metric, setMetric] = useState(accuracy.includes('ndcg') ? 'ndcg' : (all[0] ?? 'ndcg'));
+  const [baseline, setBaseline] = useState<string | null>(run.results[0]?.model ?? null);
+  const tested = (run.comparisons ?? []).length > 0;
   return (
     <article className="run" aria-label={`Run ${run.id}`} data-run={run.id}>
       <p className="muted">
         Run {run.id} · {run.dataset} · {run.created}
       </p>
-      <MetricsTable run={run} />
+      {run.results.length > 1 && (
+        <div className="row">
+          <label htmlFor={`${idPrefix}-baseline`}>Differences against</label>
+          <select id={`${idPrefix}-baseline`} value={baseline ?? ''} onChange={(e) => setBaseline(e.target.value)}>
+            {run.results.map((r) => (
+              <option key={r.model} value={r.model}>
+                {r.model}
+              </option>
+            ))}
+          </select>
+          <span className="muted">
+            {tested
+              ? 'Marks: per-user paired Wilcoxon test, Holm-corrected — * p < 0.05, ** p < 0.01, *** p < 0.001; hover a value for its 95% interval.'
+              : 'This run has no per-user tests (stored before they existed): differences only.'}
+          </span>
+        </div>
+      )}
+      <div className="table-scroll">
+        <ComparisonTable run={run} metrics={accuracy} baseline={run.results.length > 1 ? baseline : null} caption={`Accuracy @${run.k} (test)`} />
+      </div>
+      {beyond.length > 0 && (
+        <div className="table-scroll">
+          <ComparisonTable run={run} metrics={beyond} baseline={run.results.length > 1 ? baseline : null} caption={`Beyond accuracy @${run.k} (test)`} className="metrics beyond" />
+        </div>
+      )}
       {charts && (
         <>
           <div className="row">
             <label htmlFor={`${idPrefix}-metric`}>Chart metric</label>
             <select id={`${idPrefix}-metric`} value={metric} onChange={(e) => setMetric(e.target.value)}>
-              {names.map((m) => (
+              {all.map((m) => (
                 <option key={m} value={m}>
-                  {m}
+                  {metricName(m)}
                 </option>
               ))}
             </select>
           </div>
-          <MetricBars run={run} metric={metric} />
+          <div className="metric-charts">
+            <ErrorBarChart run={run} metric={metric} />
+          </div>
+          <SliceView run={run} idPrefix={idPrefix} />
         </>
       )}
+      {(run.notes ?? []).map((n) => (
+        <p key={n} className="muted note">
+          Note: {n}
+        </p>
+      ))}
+      <MetricLegend metrics={all} title="What the metrics mean" />
     </article>
   );
 }

@@ -1,15 +1,19 @@
 /**
  * Evaluation: a form (protocol, models, seeds, k, tune) that starts a job with progress and
- * Cancel; the finished run's metrics table and bar charts (per model, per slice); the runs
- * stored in the workspace; two runs side by side.
+ * Cancel; the stored runs as a sortable table, the chosen one remembered across reloads; that
+ * run's models in aligned rows with differences, significance marks, error bars, beyond-accuracy
+ * metrics and slices; two runs compared in one aligned table.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { FormError } from '../components/FormError';
 import type { RunDetail } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { JobPanel } from '../components/JobPanel';
 import { RunDetailView } from '../components/RunDetailView';
+import { RunsCompare } from '../components/RunsCompare';
 import { RunSelect } from '../components/RunSelect';
+import { RunsTable } from '../components/RunsTable';
+import { loadSelectedRun, saveSelectedRun } from '../eval-display';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import { parseSeeds, PROTOCOL_NAMES } from '../models';
@@ -19,12 +23,24 @@ interface EvaluationViewProps {
   readonly revision: number;
 }
 
-function RunById({ api, id, prefix, charts }: { readonly api: ApiWithEvents; readonly id: string | null; readonly prefix: string; readonly charts?: boolean }) {
+const storage = (): Storage | undefined => (typeof window === 'undefined' ? undefined : window.localStorage);
+
+function RunById({ api, id, prefix }: { readonly api: ApiWithEvents; readonly id: string | null; readonly prefix: string }) {
   const [run] = useResult<RunDetail>(id === null ? null : () => api.getRun({ id }), [api, id]);
   if (id === null) return null;
   if (run === null) return <p aria-live="polite">Loading the run…</p>;
   if (!run.ok) return <ErrorNotice error={run.error} />;
-  return <RunDetailView run={run.value} idPrefix={prefix} charts={charts} />;
+  return <RunDetailView key={run.value.id} run={run.value} idPrefix={prefix} />;
+}
+
+function CompareRuns({ api, left, right }: { readonly api: ApiWithEvents; readonly left: string | null; readonly right: string | null }) {
+  const [l] = useResult<RunDetail>(left === null ? null : () => api.getRun({ id: left }), [api, left]);
+  const [r] = useResult<RunDetail>(right === null ? null : () => api.getRun({ id: right }), [api, right]);
+  if (left === null || right === null) return <p className="muted">Choose two runs.</p>;
+  if (l === null || r === null) return <p aria-live="polite">Loading the runs…</p>;
+  if (!l.ok) return <ErrorNotice error={l.error} />;
+  if (!r.ok) return <ErrorNotice error={r.error} />;
+  return <RunsCompare left={l.value} right={r.value} />;
 }
 
 export function EvaluationView({ api, revision }: EvaluationViewProps) {
@@ -34,7 +50,11 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
   const [k, setK] = useState('10');
   const [tune, setTune] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
-  const [current, setCurrent] = useState<string | null>(null);
+  const [current, setCurrentState] = useState<string | null>(() => loadSelectedRun(storage()));
+  const setCurrent = (id: string | null): void => {
+    setCurrentState(id);
+    saveSelectedRun(storage(), id);
+  };
   const [left, setLeft] = useState<string | null>(null);
   const [right, setRight] = useState<string | null>(null);
   const [runs, reloadRuns] = useResult(() => api.listRuns(), [api, revision]);
@@ -64,6 +84,10 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
     void job.start(api.startEvaluation({ protocol, models: modelList.map((m) => m.name).filter((m) => models.has(m)), seeds, k: kk, tune }));
   };
   const runList = runs?.ok === true ? runs.value : [];
+  // a remembered run that is gone (another workspace, deleted) is forgotten
+  useEffect(() => {
+    if (runs?.ok === true && current !== null && !runs.value.some((r) => r.id === current)) setCurrent(null);
+  }, [runs]);
 
   return (
     <>
@@ -111,7 +135,7 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
         <h2 id="runs-title">Stored runs</h2>
         {runs?.ok === false && <ErrorNotice error={runs.error} />}
         {runs?.ok === true && runList.length === 0 && <p className="muted">No runs yet.</p>}
-        {runList.length > 0 && <RunSelect id="run-current" label="Show run" runs={runList} value={current} onChange={setCurrent} />}
+        {runList.length > 0 && <RunsTable runs={runList} selected={current} onSelect={setCurrent} />}
         <div className="run-current">
           <RunById api={api} id={current} prefix="current" />
         </div>
@@ -124,12 +148,7 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
           <RunSelect id="run-right" label="Right" runs={runList} value={right} onChange={setRight} />
         </div>
         <div className="compare">
-          <div className="compare-left">
-            <RunById api={api} id={left} prefix="left" charts={false} />
-          </div>
-          <div className="compare-right">
-            <RunById api={api} id={right} prefix="right" charts={false} />
-          </div>
+          <CompareRuns api={api} left={left} right={right} />
         </div>
       </section>
     </>
