@@ -43,6 +43,7 @@ describe('whatIfRanking', () => {
       [5, 4, 3],
     ]);
     expect(r.left).toEqual([{ item: 2, score: 0, rankBefore: 1, rankAfter: 5 }]);
+    expect(whatIfRanking(linearSource(), 0, 3, { items: new Set([0]), ties: new Map() }, SEEN, undefined, 6).tracked).toEqual({ item: 6, score: 6, rankBefore: 5, rankAfter: 4 });
   });
 
   it('leaving nothing out keeps the ranking (rank before = rank after)', () => {

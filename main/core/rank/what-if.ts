@@ -40,6 +40,8 @@ export interface WhatIfRanking {
   readonly items: readonly WhatIfRow[];
   /** Items of the top-k before that left it, by their rank before. */
   readonly left: readonly WhatIfRow[];
+  /** The `track`ed item's row (wherever it ranks), null when none was asked or it is excluded. */
+  readonly tracked: WhatIfRow | null;
 }
 
 /**
@@ -77,6 +79,7 @@ export function whatIfRanking(
   removal: WhatIfRemoval,
   excluded?: Uint8Array,
   before?: Float32Array,
+  track?: number,
 ): WhatIfRanking {
   const full = before ?? source.score(user);
   const after = isEmptyRemoval(removal) ? full : (source.scoreWithout(user, removal.items, removal.ties) ?? full);
@@ -92,7 +95,8 @@ export function whatIfRanking(
   }
   items.sort((a, b) => a.rankAfter - b.rankAfter);
   left.sort((a, b) => a.rankBefore - b.rankBefore);
-  return { items, left };
+  const tracked = track !== undefined && track >= 0 && track < full.length && excluded?.[track] !== 1 ? row(track) : null;
+  return { items, left, tracked };
 }
 
 /** A KG tie between a history item and an entity the candidate reaches too. */
