@@ -3,6 +3,7 @@
  * cited history items out drop it from the top-k?), toggles on the history items and KG ties
  * that re-rank the list live through `whatIf`, and accept / reject of the explanation (stored as
  * a label with what it cited). Plain checkboxes and buttons: Tab and Space work everywhere.
+ * Nothing is asked until "Ask what if" is pressed: the first question fits the what-if model.
  */
 import { useState } from 'react';
 import type { Api, Label, Recommendation, Result, WhatIfFactRef, WhatIfResult } from '../../../main/api/contract';
@@ -25,11 +26,12 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
   const cited = rec.explanation.history.map((h) => h.item);
   const [offItems, setOffItems] = useState<readonly string[]>([]);
   const [offTies, setOffTies] = useState<readonly WhatIfFactRef[]>([]);
+  const [asked, setAsked] = useState(false);
   const [verdict, setVerdict] = useState<{ readonly label: Label } | { readonly error: string } | null>(null);
-  const [badge] = useResult(cited.length === 0 ? null : () => api.whatIf({ user, k, item: rec.item, withoutHistory: cited, cited }), [api, user, rec.item, k, cited.join(',')]);
+  const [badge] = useResult(!asked || cited.length === 0 ? null : () => api.whatIf({ user, k, item: rec.item, withoutHistory: cited, cited }), [api, asked, user, rec.item, k, cited.join(',')]);
   const [now] = useResult(
-    () => api.whatIf({ user, k, item: rec.item, cited, withoutHistory: [...offItems], withoutFacts: [...offTies] }),
-    [api, user, rec.item, k, cited.join(','), offItems.join(','), offTies.map(tieKey).join(',')],
+    !asked ? null : () => api.whatIf({ user, k, item: rec.item, cited, withoutHistory: [...offItems], withoutFacts: [...offTies] }),
+    [api, asked, user, rec.item, k, cited.join(','), offItems.join(','), offTies.map(tieKey).join(',')],
   );
 
   const toggleItem = (id: string): void => setOffItems((xs) => (xs.includes(id) ? xs.filter((x) => x !== id) : [...xs, id]));
@@ -45,8 +47,13 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
   return (
     <section className="what-if" aria-labelledby="what-if-title">
       <h3 id="what-if-title">What if</h3>
+      {!asked && (
+        <button type="button" onClick={() => setAsked(true)}>
+          Ask what if
+        </button>
+      )}
       <Badge result={badge} k={k} />
-      {now === null && <p aria-live="polite">Asking the model… (the first question fits the what-if model once)</p>}
+      {asked && now === null && <p aria-live="polite">Asking the model… (the first question fits the what-if model once)</p>}
       {now?.ok === false && <ErrorNotice error={now.error} />}
       {answer !== null && (
         <>
