@@ -126,11 +126,13 @@ function Badge({ result, k }: { readonly result: Result<WhatIfResult> | null; re
   if (result === null || !result.ok || result.value.target === null) return null;
   const t = result.value.target;
   const faithful = t.rankAfter > k;
+  const outside = result.value.ignored.history.length;
   return (
     <p className={`badge ${faithful ? 'faithful' : 'unfaithful'}`} data-pn={faithful ? 1 : 0}>
       {faithful
         ? `Faithful (PN = 1): without the cited items it leaves the top ${k} (${ordinal(t.rankAfter)} instead of ${ordinal(t.rankBefore)})`
         : `Not faithful (PN = 0): without the cited items it still ranks ${ordinal(t.rankAfter)} (was ${ordinal(t.rankBefore)})`}
+      {outside > 0 ? ` · ${outside} cited item${outside === 1 ? ' is' : 's are'} outside the model's training history` : ''}
     </p>
   );
 }
