@@ -74,7 +74,7 @@ export const FORGET_USER: CommandSpec = {
 export const SERVE: CommandSpec = {
   name: 'serve',
   summary: 'serve the workbench to a browser on 127.0.0.1 (the same Api as the desktop app, token required)',
-  usage: 'knowrec serve --workspace FILE [--port N] [--data-root DIR]...',
+  usage: 'knowrec serve --workspace FILE [--port N] [--data-root DIR]... [--what-if-model NAME] [--what-if-tune]',
   flags: {
     ...DATA_FLAGS,
     port: { type: 'string', help: 'port on 127.0.0.1 (0: any free port)', default: '0' },
@@ -84,6 +84,11 @@ export const SERVE: CommandSpec = {
       help: 'a folder the workbench may open workspaces and import from (repeat it, or a comma list); default: the current folder and the user cache (~/.cache/knowrec)',
     },
     'key-file': { type: 'string', help: 'pseudonym key file for pseudonymized imports (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when needed)' },
+    'what-if-model': {
+      type: 'string',
+      help: "model the explanation view's what-if fits once on its first question (hybrid, ease, itemknn, semantic, kg-profile; default hybrid; see docs/what-if.md)",
+    },
+    'what-if-tune': { type: 'boolean', help: 'tune the what-if model on validation as `fit` does (slower first question, ranks as the snapshot)' },
     ...HELP_FLAG,
   },
 };

@@ -284,7 +284,8 @@ async function cmdServe(flags: Flags, signals: SignalScope): Promise<void> {
     workspace = openDataset({ dataset: name, dataDir: str(flags, 'data'), workspace, reimport: bool(flags, 'reimport') }).workspace ?? undefined;
   }
   if (workspace === undefined) throw new KnowrecError('config', 'No workspace given', {}, 'pass --workspace FILE or --dataset NAME');
-  await serveWorkspace(workspace, int(flags, 'port', 0, 0), signals, dataRoots(flags), (create) => pseudonymKeyFor(flags, create));
+  const whatIf = { model: str(flags, 'what-if-model'), tune: bool(flags, 'what-if-tune') };
+  await serveWorkspace(workspace, int(flags, 'port', 0, 0), signals, dataRoots(flags), (create) => pseudonymKeyFor(flags, create), whatIf);
 }
 
 /** The folders given with --data-root, each an existing folder. */
@@ -308,6 +309,7 @@ async function serveWorkspace(
   signals: SignalScope,
   dataRoots: readonly string[] = [],
   pseudonymKey?: (create: boolean) => PseudonymKey | undefined,
+  whatIf?: { readonly model?: string; readonly tune?: boolean },
 ): Promise<void> {
   const staticDir = process.env.KNOWREC_RENDERER_DIR ?? join(REPO_ROOT, 'out', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
@@ -316,7 +318,7 @@ async function serveWorkspace(
   const path = resolve(workspace);
   const allowedRoots = dataRoots.length > 0 ? dataRoots : [process.cwd(), knowrecCacheDir()];
   signals.listen(); // before the address is printed: a signal from then on closes what was opened
-  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey });
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     signals.onStop(() => {

@@ -90,6 +90,11 @@ export interface ApiImplOptions {
    * Default: none (such calls say so).
    */
   readonly pseudonymKey?: (create: boolean) => PseudonymKey | undefined;
+  /**
+   * The model whatIf fits on its first question (main/jobs/what-if-model.ts): registry name
+   * (default 'hybrid'), split seed (default the snapshot's, else 2020), tuning (default off).
+   */
+  readonly whatIf?: { readonly model?: string; readonly seed?: number; readonly tune?: boolean };
 }
 
 /** The end of a refusal's hint when the owner gives none (the bridge's flag). */

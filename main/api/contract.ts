@@ -10,10 +10,10 @@
 import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { ErrorCode } from '../core/errors';
-import type { RecommendationExplanation } from './explanations';
+import type { LabelProvenance, RecommendationExplanation, WhatIfResult } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
 export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, JudgeExplanationRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -82,7 +82,7 @@ export interface ItemCard {
 
 // Recommendations (read from the serving snapshot written by `knowrec fit`)
 
-export type { ExplanationCounterfactual, HistoryMatch, RecommendationExplanation } from './explanations';
+export type { ExplanationCounterfactual, HistoryMatch, LabelProvenance, RecommendationExplanation, WhatIfFactRef, WhatIfHistoryItem, WhatIfItem, WhatIfModelInfo, WhatIfResult, WhatIfTie } from './explanations';
 
 export interface Recommendation {
   readonly item: string;
@@ -255,15 +255,17 @@ export interface ReportExport {
 
 export interface Label {
   readonly id: number;
-  readonly kind: 'relevance' | 'fact';
-  /** relevance: user and item ids; fact: item (or head entity), relation, tail entity. */
+  readonly kind: 'relevance' | 'fact' | 'explanation';
+  /** relevance, explanation: user and item ids; fact: item (or head entity), relation, tail entity. */
   readonly user: string | null;
   readonly item: string | null;
   readonly head: string | null;
   readonly relation: string | null;
   readonly tail: string | null;
-  /** relevance: 1 relevant, 0 not; fact: 1 correct, 0 wrong. */
+  /** relevance: 1 relevant, 0 not; fact: 1 correct, 0 wrong; explanation: 1 accepted, 0 rejected. */
   readonly value: 0 | 1;
+  /** explanation: what it cited; null for the other kinds. */
+  readonly provenance: LabelProvenance | null;
   readonly author: string;
   readonly created: string;
   /** The model version that proposed the pair, null when labelled by hand. */
@@ -374,6 +376,7 @@ export const API_DECLARATION = {
 
   recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
   recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
+  whatIf: method<WhatIfRequest, WhatIfResult>()('recommend', "The user's top-k re-ranked without some history items / KG ties (the fitted model re-scores, no refit)."),
   explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),
 
   startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),
@@ -398,6 +401,7 @@ export const API_DECLARATION = {
 
   labelQueue: method<LabelQueueRequest, readonly LabelProposal[]>()('labels', 'Pairs worth labelling first (active learning over the fitted model).'),
   addLabel: method<AddLabelRequest, Label>()('labels', 'Stores a relevance or fact label.'),
+  judgeExplanation: method<JudgeExplanationRequest, Label>()('labels', 'Accepts or rejects an explanation: a label with its cited items and facts (used by the next fine-tune).'),
   undoLabel: method<undefined, Label | null>()('labels', 'Removes the last label; null when there is none.'),
   listLabels: method<ListLabelsRequest, Page<Label>>()('labels', 'Labels, newest first, optionally of one kind.'),
   labelStats: method<undefined, LabelStats>()('labels', 'Label counts and the length of the queue.'),

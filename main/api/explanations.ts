@@ -37,3 +37,78 @@ export interface RecommendationExplanation {
   /** The rank without the top contributors (no refit); null when not computed. */
   readonly counterfactual: ExplanationCounterfactual | null;
 }
+
+// What if (whatIf): the list re-ranked without some evidence, by the fitted model, no refit
+
+/** A KG tie of a history item: (item, relation, entity), ids as in the workspace. */
+export interface WhatIfFactRef {
+  /** The history item (item id). */
+  readonly item: string;
+  readonly relation: string;
+  /** The KG entity id. */
+  readonly entity: string;
+}
+
+export interface WhatIfItem {
+  readonly item: string;
+  readonly title: string;
+  /** The score with the evidence left out. */
+  readonly score: number;
+  /** 1-based ranks among the items the user has not interacted with. */
+  readonly rankBefore: number;
+  readonly rankAfter: number;
+}
+
+/** A KG tie the explained item shares with a history item, as the what-if can drop it. */
+export interface WhatIfTie extends WhatIfFactRef {
+  readonly itemTitle: string;
+  /** The entity's readable name. */
+  readonly entityLabel: string;
+  /** True when this request left it out. */
+  readonly removed: boolean;
+}
+
+export interface WhatIfHistoryItem {
+  readonly item: string;
+  readonly title: string;
+  /** Its share of the explained item's score in the what-if model (0 when it has none). */
+  readonly share: number;
+  /** True when this request left it out. */
+  readonly removed: boolean;
+}
+
+export interface WhatIfModelInfo {
+  readonly name: string;
+  /** Seed of the RecBole split it was fitted on. */
+  readonly seed: number;
+  /** Whether the sources were tuned on validation (as the fit job does). */
+  readonly tuned: boolean;
+  /** Seconds its one fit took (the first question paid them). */
+  readonly fitSeconds: number;
+}
+
+export interface WhatIfResult {
+  readonly user: string;
+  readonly k: number;
+  /** The top-k with the evidence left out, each with its rank before and after. */
+  readonly items: readonly WhatIfItem[];
+  /** Items of the top-k before that left it. */
+  readonly left: readonly WhatIfItem[];
+  /** The explained item (request.item) before and after; null when none was asked. */
+  readonly target: WhatIfItem | null;
+  /** The explained item's top contributors among the user's history (and the cited items asked for), for toggles. */
+  readonly history: readonly WhatIfHistoryItem[];
+  /** KG ties between the explained item and those history items, the most specific first. */
+  readonly ties: readonly WhatIfTie[];
+  /** Items and facts of the request the model's history does not hold (left out of nothing). */
+  readonly ignored: { readonly history: readonly string[]; readonly facts: readonly WhatIfFactRef[] };
+  readonly model: WhatIfModelInfo;
+}
+
+/** What an accepted or rejected explanation cited (stored with its label). */
+export interface LabelProvenance {
+  readonly history: readonly string[];
+  readonly facts: readonly string[];
+  readonly ties: readonly WhatIfFactRef[];
+  readonly reason: string | null;
+}

@@ -87,6 +87,38 @@ export interface RecommendQueryRequest {
   lang?: Lang;
 }
 
+/** The user's list without some history items and/or KG ties of history items (no refit). */
+export interface WhatIfRequest {
+  user: string;
+  k: number;
+  /** The explained item: its ranks, contributors and KG ties come back. */
+  item?: string;
+  /** History items left out (item ids). */
+  withoutHistory?: string[];
+  /** KG ties of history items left out. */
+  withoutFacts?: { item: string; relation: string; entity: string }[];
+  /** History items to list beside the top contributors (the explanation's cited items). */
+  cited?: string[];
+}
+
+export type ExplanationVerdict = 'accept' | 'reject';
+
+/** An analyst's verdict on an explanation, with what it cited as provenance. */
+export interface JudgeExplanationRequest {
+  user: string;
+  item: string;
+  verdict: ExplanationVerdict;
+  /** The history items the explanation cited (item ids). */
+  history: string[];
+  /** The facts it cited, as shown. */
+  facts: string[];
+  /** The KG ties it cited, when known. */
+  ties?: { item: string; relation: string; entity: string }[];
+  reason?: string;
+  author?: string;
+  modelVersion?: string | null;
+}
+
 export interface ExplainPathRequest {
   user: string;
   item: string;
@@ -191,7 +223,7 @@ export type AddLabelRequest =
   | ({ kind: 'fact'; head: string; relation: string; tail: string } & LabelMeta);
 
 export interface ListLabelsRequest extends PageRequest {
-  kind?: 'relevance' | 'fact';
+  kind?: 'relevance' | 'fact' | 'explanation';
 }
 
 export interface VersionIdRequest {

@@ -109,6 +109,18 @@ const ExplainPathRequestSchema = z.strictObject({
   cap: z.number({ error: 'cap must be a number' }).int('cap must be a whole number').min(2, 'cap must be at least 2').max(MAX_SUBGRAPH_CAP, `cap must be at most ${MAX_SUBGRAPH_CAP}`).optional(),
 });
 
+const factRef = z.strictObject({ item: idField('item'), relation: idField('relation'), entity: idField('entity') }, { error: 'a fact is {"item", "relation", "entity"}' });
+const idList = (what: string, max: number) => z.array(idField(`an ${what} id`), { error: `${what}s must be a list of ids` }).max(max, `at most ${max} ${what}s`);
+
+const WhatIfRequestSchema = z.strictObject({
+  user: idField('user'),
+  k: kField,
+  item: idField('item').optional(),
+  withoutHistory: idList('item', 200).optional(),
+  withoutFacts: z.array(factRef, { error: 'withoutFacts must be a list of facts' }).max(200, 'at most 200 facts').optional(),
+  cited: idList('item', 20).optional(),
+});
+
 // Jobs
 
 /** Names of the registry datasets the import can fetch or find on disk (checked by the job, not here). */
@@ -228,7 +240,22 @@ const AddLabelRequestSchema = z.discriminatedUnion(
   { error: 'kind must be "relevance" or "fact"' },
 );
 
-const ListLabelsRequestSchema = z.strictObject({ ...pageFields, kind: z.enum(['relevance', 'fact'], { error: 'kind must be "relevance" or "fact"' }).optional() });
+const ListLabelsRequestSchema = z.strictObject({
+  ...pageFields,
+  kind: z.enum(['relevance', 'fact', 'explanation'], { error: 'kind must be "relevance", "fact" or "explanation"' }).optional(),
+});
+
+const JudgeExplanationRequestSchema = z.strictObject({
+  user: idField('user'),
+  item: idField('item'),
+  verdict: z.enum(['accept', 'reject'], { error: 'verdict must be "accept" or "reject"' }),
+  history: idList('item', 20),
+  facts: z.array(z.string({ error: 'a fact must be a string' }).max(1000, 'a fact is too long'), { error: 'facts must be a list of strings' }).max(20, 'at most 20 facts'),
+  ties: z.array(factRef, { error: 'ties must be a list of facts' }).max(50, 'at most 50 ties').optional(),
+  reason: z.string({ error: 'reason must be a string' }).max(2000, 'reason is too long').optional(),
+  author: authorField,
+  modelVersion: modelVersionField,
+});
 
 const VersionIdRequestSchema = z.strictObject({ id: idField('version id') });
 
@@ -265,6 +292,10 @@ export const apiSchemas = {
   kgItem: { input: KgItemRequestSchema, example: 'send {"item": "1"}' },
   recommend: { input: RecommendRequestSchema, example: `send {"user": "1", "k": 10} (optional "lang": "en" or "zh") with k between 1 and ${MAX_RECOMMEND_K}` },
   recommendQuery: { input: RecommendQueryRequestSchema, example: 'send {"query": "animated film for children", "k": 10} or {"items": ["1", "50"], "k": 10}' },
+  whatIf: {
+    input: WhatIfRequestSchema,
+    example: 'send {"user": "1", "k": 10, "item": "50", "withoutHistory": ["181"], "withoutFacts": [{"item": "181", "relation": "<relation>", "entity": "<entity id>"}]}',
+  },
   explainPath: { input: ExplainPathRequestSchema, example: 'send {"user": "1", "item": "50"} (optional "cap": 200)' },
   startImport: {
     input: StartImportRequestSchema,
@@ -297,8 +328,12 @@ export const apiSchemas = {
     input: AddLabelRequestSchema,
     example: 'send {"kind": "relevance", "user": "1", "item": "50", "value": 1} or {"kind": "fact", "head": "<entity>", "relation": "<relation>", "tail": "<entity>", "value": 0}',
   },
+  judgeExplanation: {
+    input: JudgeExplanationRequestSchema,
+    example: 'send {"user": "1", "item": "50", "verdict": "accept", "history": ["181"], "facts": ["…"]} (optional "ties", "reason", "author")',
+  },
   undoLabel: none,
-  listLabels: { input: ListLabelsRequestSchema, example: 'send {"offset": 0, "limit": 50} (optional "kind": "relevance" or "fact")' },
+  listLabels: { input: ListLabelsRequestSchema, example: 'send {"offset": 0, "limit": 50} (optional "kind": "relevance", "fact" or "explanation")' },
   labelStats: none,
   listModelVersions: none,
   activateModelVersion: { input: VersionIdRequestSchema, example: byId('version') },

@@ -72,7 +72,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
   });
   const shown = o.users.filter((u) => recs[u] !== undefined);
   for (const u of shown) o.write(formatExplained(u, recs[u]));
-  const explained: ExplainedUser[] = shown.map((u) => ({ user: u, items: recs[u] }));
+  const explained: ExplainedUser[] = shown.map((u) => ({ user: u, items: recs[u], k: 5 }));
   let cold: ResultsFile | null = null;
   if (o.cold) {
     cold = await runEvaluation({ dataset: o.dataset, dataDir: o.dataDir, protocol: 'cold-items', models: DEMO_COLD_MODELS, seed: o.seed, k: 10, onProgress: o.onProgress });

@@ -13,15 +13,23 @@ export interface ExplainedItem {
   readonly explanation?: {
     readonly signals: Readonly<Record<string, number>>;
     readonly against: Readonly<Record<string, number>>;
-    readonly history: readonly { readonly item: string; readonly title: string; readonly relation: string }[];
+    readonly history: readonly { readonly item: string; readonly title: string; readonly relation: string; readonly share?: number | null }[];
     readonly facts: readonly string[];
     readonly reason: string;
+    /** The rank without the counterfactual's history items (absent in older snapshots). */
+    readonly counterfactual?: {
+      readonly removed: readonly { readonly item: string; readonly title: string }[];
+      readonly rankBefore: number;
+      readonly rankAfter: number;
+    } | null;
   };
 }
 
 export interface ExplainedUser {
   readonly user: string;
   readonly items: readonly ExplainedItem[];
+  /** Length of the list the counterfactual asks about (the fit's k); default 10. */
+  readonly k?: number;
 }
 
 export interface ReportInput {
@@ -96,6 +104,19 @@ function tableColumns(run: ResultsFile): string[] {
   return REPORT_COLUMNS.map((c) => `${c}@${k}`).filter((c, i) => i < 8 || Object.values(run.results).some((m) => m.test[c] !== undefined));
 }
 
+/** Explanation fidelity per model (`results.<model>.fidelity`, written by evaluate --explain-fidelity), when the run has it. */
+function fidelityTable(run: ResultsFile): string {
+  const rows = Object.entries(run.results)
+    .map(([name, m]) => [name, (m as { fidelity?: Readonly<Record<string, number>> }).fidelity] as const)
+    .filter((r): r is readonly [string, Readonly<Record<string, number>>] => typeof r[1] === 'object' && r[1] !== null);
+  if (rows.length === 0) return '';
+  const cols = ['users', 'pn@10', 'ps@10', 'mean_rank_drop', 'random_pn@10', 'random_ps@10', 'cited_mean'];
+  const cell = (v: number | undefined): string => `<td>${typeof v !== 'number' ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(3)}</td>`;
+  const head = `<tr><th>model</th>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
+  const body = rows.map(([name, f]) => `<tr><th scope="row">${esc(name)}</th>${cols.map((c) => cell(f[c])).join('')}</tr>`).join('');
+  return `<h3>Explanation fidelity</h3><p class="small">PN: share of explanations whose cited evidence, left out, drops the item out of the top 10; PS: share where the cited evidence alone keeps it in; against random evidence of equal size.</p><table>${head}${body}</table>`;
+}
+
 function protocolBlock(run: ResultsFile): string {
   const p = run.protocol;
   const d = run.data;
@@ -120,11 +141,45 @@ function runSection(run: ResultsFile, index: number): string {
   }
   return (
     `<section id="run-${index}"><h2>${esc(run.dataset)} · ${esc(run.protocol.name)} · seed ${run.protocol.seed}</h2>` +
-    `${protocolBlock(run)}${metricsTable(run)}${comparisonsTable(run, esc)}${sliceGapTable(run, esc)}<div class="charts">${charts.join('')}</div></section>`
+    `${protocolBlock(run)}${metricsTable(run)}${fidelityTable(run)}${comparisonsTable(run, esc)}${sliceGapTable(run, esc)}<div class="charts">${charts.join('')}</div></section>`
   );
 }
 
+/** 1 → "1st", 2 → "2nd", 11 → "11th". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
+
+function joinTitles(titles: readonly string[]): string {
+  return titles.length <= 1 ? titles.join('') : `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
+}
+
+type ItemExplanation = NonNullable<ExplainedItem['explanation']>;
+
+/**
+ * The counterfactual line and the item's fidelity figures: each cited item's share of the score,
+ * and PN (1 when leaving the counterfactual's items out drops the item out of the top k).
+ */
+export function fidelityLines(e: ItemExplanation, k: number): { counterfactual: string | null; fidelity: string | null; pn: 0 | 1 | null } {
+  const cf = e.counterfactual ?? null;
+  const shares = e.history.filter((h) => typeof h.share === 'number');
+  const total = shares.reduce((a, h) => a + (h.share ?? 0), 0);
+  const cited = shares.length > 0 ? `cited items ${shares.map((h) => `${h.title} ${(100 * (h.share ?? 0)).toFixed(0)}%`).join(', ')} (together ${(100 * total).toFixed(0)}% of the score)` : null;
+  if (cf === null || cf.removed.length === 0) return { counterfactual: null, fidelity: cited, pn: null };
+  const who = joinTitles(cf.removed.map((r) => r.title));
+  const out = cf.rankAfter > k;
+  const line = out
+    ? `Without ${who} it would rank ${ordinal(cf.rankAfter)} instead of ${ordinal(cf.rankBefore)}.`
+    : `Even without ${who} it would still rank ${ordinal(cf.rankAfter)} (now ${ordinal(cf.rankBefore)}).`;
+  const pn = `PN = ${out ? 1 : 0}: leaving those ${cf.removed.length} item${cf.removed.length === 1 ? '' : 's'} out ${out ? 'drops it out of' : 'keeps it in'} the top ${k}`;
+  return { counterfactual: line, fidelity: cited !== null ? `${cited}; ${pn}` : pn, pn: out ? 1 : 0 };
+}
+
 function explainedSection(users: readonly ExplainedUser[]): string {
+  let pnSum = 0;
+  let pnCount = 0;
   const blocks = users.map((u) => {
     const items = u.items
       .map((it, r) => {
@@ -138,10 +193,17 @@ function explainedSection(users: readonly ExplainedUser[]): string {
           .map(([s, v]) => `${esc(signalName(s))} ${(100 * v).toFixed(0)}%`)
           .join(', ');
         const hist = e.history.map((h) => `${esc(h.title)} (${esc(h.relation)})`).join('; ');
+        const f = fidelityLines(e, u.k ?? 10);
+        if (f.pn !== null) {
+          pnSum += f.pn;
+          pnCount++;
+        }
         return (
           `<li><b>${r + 1}. ${esc(it.title)}</b> <span class="score">score ${it.score.toFixed(3)}</span>` +
           `<div class="sigbar">${bars}</div>` +
           `<p class="reason">${esc(e.reason)}</p>` +
+          (f.counterfactual !== null ? `<p class="counterfactual">${esc(f.counterfactual)}</p>` : '') +
+          (f.fidelity !== null ? `<p class="small fidelity">Fidelity: ${esc(f.fidelity)}</p>` : '') +
           (hist !== '' ? `<p class="small">Related history: ${hist}</p>` : '') +
           (e.facts.length > 0 ? `<p class="small">Facts: ${e.facts.map(esc).join(' · ')}</p>` : '') +
           (against !== '' ? `<p class="small">Held back by: ${against}</p>` : '') +
@@ -151,7 +213,11 @@ function explainedSection(users: readonly ExplainedUser[]): string {
       .join('');
     return `<article><h3>User ${esc(u.user)}</h3><ol>${items}</ol></article>`;
   });
-  return `<section id="explained"><h2>Why these items were recommended</h2>${blocks.join('')}</section>`;
+  const summary =
+    pnCount > 0
+      ? `<p class="small">Faithfulness of these explanations: PN = ${(pnSum / pnCount).toFixed(2)} (${pnSum} of ${pnCount} leave the list when their counterfactual items are left out, re-scored without refitting).</p>`
+      : '';
+  return `<section id="explained"><h2>Why these items were recommended</h2>${summary}${blocks.join('')}</section>`;
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}
@@ -161,7 +227,7 @@ dl.protocol{display:grid;grid-template-columns:8rem 1fr;gap:2px 12px;font-size:1
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{margin:0}
 .sigbar{display:flex;height:18px;width:420px;border:1px solid #ccc;margin:4px 0;font-size:11px;color:#fff;overflow:hidden}
 .sig{display:block;white-space:nowrap;overflow:hidden;padding-left:3px}.reason{margin:2px 0}.small{font-size:12px;color:#555;margin:2px 0}
-.score{color:#666;font-size:12px}article{margin-bottom:1.5rem}td.mark{text-align:left;font-weight:700}`;
+.score{color:#666;font-size:12px}article{margin-bottom:1.5rem}td.mark{text-align:left;font-weight:700}.counterfactual{font-style:italic;margin:2px 0}`;
 
 /** The legend of the report's metrics and signals. */
 function reportLegend(input: ReportInput): string {

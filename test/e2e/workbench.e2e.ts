@@ -19,7 +19,7 @@ import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
 import { signalName } from '../../main/api/display-names';
-import { FIXTURE_SIGNALS, fixtureSnapshot } from './fixture';
+import { FIXTURE_K, FIXTURE_SIGNALS, fixtureSnapshot } from './fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
@@ -54,7 +54,8 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     const wsPath = join(dir, 'workspace.sqlite');
     Workspace.create(wsPath).close();
     process.env.KNOWREC_DATA_DIR = DATA_DIR;
-    api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'e2e', modelDir: join(dir, 'model'), adapterDir: join(dir, 'adapters') });
+    // what-if questions use EASE (fitted once on the first question, ~10 s) so the run never fits the hybrid
+    api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'e2e', modelDir: join(dir, 'model'), adapterDir: join(dir, 'adapters'), whatIf: { model: 'ease' } });
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
@@ -423,6 +424,47 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     await page.getByRole('button', { name: 'Add to report' }).click();
     expect(await page.getByRole('button', { name: 'In the report' }).isDisabled()).toBe(true);
   });
+
+  it('What-if: toggles a history item off and sees the rank change, accepts the explanation and finds the label', async () => {
+    await openTab('Recommendations');
+    await page.getByLabel('User id', { exact: true }).fill('1');
+    await page.getByLabel('Top', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Recommend' }).click();
+    const first = fixture.recommendations['1'][0];
+    await expect.poll(() => page.locator('table.recs tbody tr').count()).toBe(5);
+    await page.getByRole('button', { name: 'Why?' }).first().click();
+    const whatIf = page.locator('.what-if');
+    await whatIf.getByRole('button', { name: 'Ask what if' }).click();
+    const cited = first.explanation.history.map((h) => h.item);
+    const ask = async (withoutHistory: string[]) => value(await api.whatIf({ user: '1', k: FIXTURE_K, item: first.item, cited, withoutHistory }));
+    const th = (n: number): string => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+    const line = (t: { rankAfter: number; rankBefore: number } | null): string => (t === null ? 'The item is not ranked for this user.' : `${first.title} now ranks ${th(t.rankAfter)} (was ${th(t.rankBefore)}).`);
+    const target = whatIf.locator('.what-if-target');
+    const base = await ask([]);
+    await expect.poll(() => target.textContent(), { timeout: 120_000 }).toBe(line(base.target));
+    expect(base.history.length).toBeGreaterThan(0);
+    expect(await whatIf.locator('.what-if-list li').count()).toBe(base.items.length);
+
+    // switch the top contributor off with the keyboard: the item moves, as whatIf says
+    const top = base.history[0];
+    const box = whatIf.locator(`input[type=checkbox][id="wi-h-${top.item}"]`);
+    await box.focus();
+    await page.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(false);
+    const without = await ask([top.item]);
+    expect(without.target?.rankAfter).not.toBe(without.target?.rankBefore);
+    await expect.poll(() => target.textContent()).toBe(line(without.target));
+    await shot('what-if');
+    await page.keyboard.press('Space');
+    await expect.poll(() => target.textContent()).toBe(line(base.target));
+
+    // accept the explanation: a label with what it cited
+    await whatIf.getByRole('button', { name: 'Accept explanation' }).click();
+    await expect.poll(() => whatIf.getByRole('status').filter({ hasText: 'Accepted' }).count()).toBe(1);
+    const labels = value(await api.listLabels({ offset: 0, limit: 10, kind: 'explanation' }));
+    expect(labels.rows[0]).toMatchObject({ kind: 'explanation', user: '1', item: first.item, value: 1, provenance: { history: cited, facts: first.explanation.facts } });
+    expect(await whatIf.getByRole('status').filter({ hasText: 'Accepted' }).textContent()).toContain(`label #${labels.rows[0].id}`);
+  }, 180_000);
 
   it('Recommendations for a new user: a few picked items', async () => {
     await page.getByLabel('A few picked items (new user)').check();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../main/jobs/evaluate';
-import { barChart, esc, renderReport } from '../../main/jobs/report';
+import { barChart, esc, fidelityLines, ordinal, renderReport } from '../../main/jobs/report';
 
 function run(models: Record<string, number>, cold = false): ResultsFile {
   const results: ResultsFile['results'] = {};
@@ -108,5 +108,45 @@ describe('HTML report', () => {
     expect(widths[1] / widths[0]).toBeCloseTo(0.5, 2);
     expect(svg).toContain('&lt;b&gt;');
     expect(esc('"x"')).toBe('&quot;x&quot;');
+  });
+
+  it('shows each explained item\'s counterfactual line and fidelity figures, and a run\'s fidelity table', () => {
+    const base = { signals: { ease: 1 }, against: {}, facts: [], reason: 'r' };
+    const history = [
+      { item: 'a', title: 'Pulp Fiction', relation: 'co-liked', share: 0.42 },
+      { item: 'b', title: 'Fargo', relation: 'co-liked', share: 0.2 },
+    ];
+    const out = fidelityLines({ ...base, history, counterfactual: { removed: history, rankBefore: 3, rankAfter: 14 } }, 10);
+    expect(out).toEqual({
+      counterfactual: 'Without Pulp Fiction and Fargo it would rank 14th instead of 3rd.',
+      fidelity: 'cited items Pulp Fiction 42%, Fargo 20% (together 62% of the score); PN = 1: leaving those 2 items out drops it out of the top 10',
+      pn: 1,
+    });
+    const kept = fidelityLines({ ...base, history, counterfactual: { removed: history.slice(0, 1), rankBefore: 2, rankAfter: 5 } }, 10);
+    expect(kept.counterfactual).toBe('Even without Pulp Fiction it would still rank 5th (now 2nd).');
+    expect(kept.pn).toBe(0);
+    expect(fidelityLines({ ...base, history: [{ item: 'a', title: 'A', relation: 'x' }] }, 10)).toEqual({ counterfactual: null, fidelity: null, pn: null });
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th']);
+
+    const r = run({ hybrid: 0.3 });
+    (r.results.hybrid as unknown as { fidelity: Record<string, number> }).fidelity = { users: 200, 'pn@10': 0.55, 'ps@10': 0.4, mean_rank_drop: 12.5, 'random_pn@10': 0.1, 'random_ps@10': 0.2, cited_mean: 2.8 };
+    const html = renderReport({
+      title: 't',
+      runs: [r],
+      explained: [
+        {
+          user: '1',
+          k: 10,
+          items: [
+            { item: 'x', title: 'X', score: 1, explanation: { ...base, history, counterfactual: { removed: history, rankBefore: 3, rankAfter: 14 } } },
+            { item: 'y', title: 'Y', score: 0.9, explanation: { ...base, history, counterfactual: { removed: history.slice(0, 1), rankBefore: 4, rankAfter: 6 } } },
+          ],
+        },
+      ],
+    });
+    expect(html).toContain('<p class="counterfactual">Without Pulp Fiction and Fargo it would rank 14th instead of 3rd.</p>');
+    expect(html).toContain('PN = 0.50 (1 of 2 leave the list');
+    expect(html).toContain('<h3>Explanation fidelity</h3>');
+    expect(html).toContain('<td>200</td><td>0.550</td><td>0.400</td><td>12.500</td><td>0.100</td><td>0.200</td><td>2.800</td>');
   });
 });

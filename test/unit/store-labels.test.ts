@@ -56,7 +56,7 @@ describe('LabelStore', () => {
     expect(labels.list({ kind: 'relevance', author: 'ann' }).rows.map((l) => l.user)).toEqual(['carol', 'alice']);
     expect(labels.list({ value: 0 }).total).toBe(2);
     expect(labels.list({ item: 'i3' }).total).toBe(2); // the relevance label and the fact label on i3
-    expect(labels.stats()).toEqual({ relevant: 2, notRelevant: 1, factCorrect: 1, factWrong: 1, total: 5, byAuthor: { ann: 3, ben: 2 } });
+    expect(labels.stats()).toEqual({ relevant: 2, notRelevant: 1, factCorrect: 1, factWrong: 1, explanationsAccepted: 0, explanationsRejected: 0, total: 5, byAuthor: { ann: 3, ben: 2 } });
     expect(failure(() => labels.list({ limit: 0 })).code).toBe('config');
     ws.close();
   });
@@ -90,6 +90,40 @@ describe('LabelStore', () => {
     ws.close();
   });
 
+  it('explanation labels keep their provenance; accepted ones train as positives unless a relevance label judges the pair, rejected ones never', () => {
+    const ws = workspace();
+    const labels = ws.labels;
+    const provenance = { history: ['i1'], facts: ['Film 1 —genre→ Animation'], ties: [{ item: 'i1', relation: 'genre', entity: 'm.anim' }], reason: 'because of i1' };
+    const accepted = labels.add({ kind: 'explanation', user: 'alice', item: 'i3', value: 1, provenance });
+    expect(accepted).toMatchObject({ kind: 'explanation', user: 'alice', item: 'i3', value: 1, provenance });
+    labels.add({ kind: 'explanation', user: 'bob', item: 'i3', value: 0, provenance: { history: [], facts: [], ties: [], reason: null } });
+    // carol's accepted explanation on i2 yields to her relevance label on the same pair (0)
+    labels.add({ kind: 'explanation', user: 'carol', item: 'i2', value: 1, provenance });
+    labels.add({ kind: 'relevance', user: 'carol', item: 'i2', value: 0 });
+    const ds = ws.loadDataset();
+    const alice = ds.userIds.indexOf('alice');
+    const carol = ds.userIds.indexOf('carol');
+    expect(labels.relevanceLabels(ds)).toEqual({
+      labels: [
+        { user: carol, item: ds.itemIds.indexOf('i2'), value: 0 },
+        { user: alice, item: ds.itemIds.indexOf('i3'), value: 1 },
+      ],
+      skipped: 0,
+      fromExplanations: 1,
+    });
+    expect(labels.stats()).toMatchObject({ explanationsAccepted: 2, explanationsRejected: 1, relevant: 0, notRelevant: 1 });
+    expect(labels.list({ kind: 'explanation' }).rows.map((l) => [l.user, l.item, l.value])).toEqual([
+      ['carol', 'i2', 1],
+      ['bob', 'i3', 0],
+      ['alice', 'i3', 1],
+    ]);
+    // judging again replaces the verdict (the older one is kept as superseded, like any label)
+    labels.add({ kind: 'explanation', user: 'alice', item: 'i3', value: 0, provenance });
+    expect(labels.relevanceLabels(ds).fromExplanations).toBe(0);
+    expect(failure(() => labels.add({ kind: 'explanation', user: 'nobody', item: 'i3', value: 1, provenance })).code).toBe('not-found');
+    ws.close();
+  });
+
   it('relevance labels map to the dataset indices; unknown ids are skipped and counted', () => {
     const ws = workspace();
     const labels = ws.labels;
@@ -103,10 +137,11 @@ describe('LabelStore', () => {
         { user: 0, item: 1, value: 0 },
       ],
       skipped: 0,
+      fromExplanations: 0,
     });
     // a dataset without carol: her label is skipped and counted
     const smaller = { ...ds, userIds: ['alice', 'bob'], users: ds.users.slice(0, 2) };
-    expect(labels.relevanceLabels(smaller)).toEqual({ labels: [{ user: 0, item: 1, value: 0 }], skipped: 1 });
+    expect(labels.relevanceLabels(smaller)).toEqual({ labels: [{ user: 0, item: 1, value: 0 }], skipped: 1, fromExplanations: 0 });
     expect(labels.labelledPairs()).toEqual([
       { user: 'carol', item: 'i1' },
       { user: 'alice', item: 'i2' },

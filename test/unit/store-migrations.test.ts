@@ -50,6 +50,27 @@ describe('schema migrations', () => {
     ws.close();
   });
 
+  it("version 3 → 4 rebuilds labels for the 'explanation' kind, keeping every row, id and replaced label", () => {
+    const p = join(dir, 'v3.sqlite');
+    const db = new Database(p);
+    migrate(db, p, MIGRATIONS.slice(0, 3));
+    const add = db.prepare('INSERT INTO labels (id, kind, user_id, item_id, value, created, model_version, superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    add.run(7, 'relevance', 'u1', 'i1', 1, '2026-01-01T00:00:00Z', 'm@1', 1);
+    add.run(9, 'relevance', 'u1', 'i1', 0, '2026-01-02T00:00:00Z', null, 0);
+    expect(() => add.run(10, 'explanation', 'u1', 'i1', 1, 'x', null, 0)).toThrow(/CHECK/);
+    db.close();
+    const ws = Workspace.open(p);
+    ws.close();
+    readTables(p, (d) => {
+      expect(schemaVersion(d)).toBe(SCHEMA_VERSION);
+      expect(d.prepare('SELECT id, kind, value, model_version, superseded, provenance FROM labels ORDER BY id').all()).toEqual([
+        { id: 7, kind: 'relevance', value: 1, model_version: 'm@1', superseded: 1, provenance: null },
+        { id: 9, kind: 'relevance', value: 0, model_version: null, superseded: 0, provenance: null },
+      ]);
+      expect(d.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'labels' ORDER BY name").pluck().all()).toEqual(['labels_kind', 'labels_pair', 'labels_user']);
+    });
+  });
+
   it('a failing migration is rolled back entirely', () => {
     const p = versionOneFile('v1-broken.sqlite');
     const broken: Migration = {

@@ -1,8 +1,10 @@
 /**
  * Labels through the Api: the labeling queue (active learning over the serving snapshot's
  * per-user explanations, main/core/rank/label-queue.ts), adding and undoing labels, paging and
- * counts. A fact label can hide a fact from the KG, so fact labels drop the cached dataset and
- * send a 'workspace' event.
+ * counts; accepting or rejecting an explanation (judgeExplanation: a label of kind
+ * 'explanation' with what it cited as provenance; an accepted one is a positive pair for the next
+ * fine-tune, a rejected one is excluded, see core/store/labels.ts). A fact label can hide a fact
+ * from the KG, so fact labels drop the cached dataset and send a 'workspace' event.
  *
  * The queue's model version is the active fine-tuned adapter's id when one is active (workspace
  * meta 'active_adapter'), else the snapshot's `<model>@<created>`.
@@ -34,6 +36,7 @@ function toLabel(l: StoredLabel, titles?: ReadonlyMap<string, string>): Label {
     created: l.created,
     modelVersion: l.modelVersion,
     title: l.item === null ? null : (titles?.get(l.item) ?? null),
+    provenance: l.provenance,
   };
 }
 
@@ -100,6 +103,21 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
             ? labels(o).add({ kind: 'relevance', user: request.user, item: request.item, ...meta })
             : labels(o).add({ kind: 'fact', head: request.head, relation: request.relation, tail: request.tail, ...meta });
         if (stored.kind === 'fact') await ctx.changed(o);
+        return toLabel(stored, await titlesIfAny(ctx, o));
+      }),
+
+    judgeExplanation: (request) =>
+      guard(async () => {
+        const o = await ctx.ensureOpen();
+        const stored = labels(o).add({
+          kind: 'explanation',
+          user: request.user,
+          item: request.item,
+          value: request.verdict === 'accept' ? 1 : 0,
+          ...(request.author !== undefined ? { author: request.author } : {}),
+          modelVersion: request.modelVersion ?? null,
+          provenance: { history: request.history, facts: request.facts, ties: request.ties ?? [], reason: request.reason ?? null },
+        });
         return toLabel(stored, await titlesIfAny(ctx, o));
       }),
 

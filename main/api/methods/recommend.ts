@@ -1,7 +1,7 @@
 /**
  * Recommendation methods: a user's top-k from the serving snapshot (reasons in either language),
- * top-k for a new user from a free-text query and/or picked items, and the KG paths behind one
- * recommendation.
+ * top-k for a new user from a free-text query and/or picked items, the KG paths behind one
+ * recommendation, and what-if re-ranking (what-if.ts).
  *
  * Language: the snapshot's explanations are in the fit's language. Asked for the other one,
  * history, facts and reason are generated again (explainRecommendation) from the stored signal
@@ -23,6 +23,7 @@ import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
 import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
+import { whatIfFor } from './what-if';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
@@ -145,6 +146,8 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
           itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
         });
       }),
+
+    whatIf: (request) => guard(async () => whatIfFor(ctx, await ctx.ensureOpen(), request)),
 
     explainPath: (request) =>
       guard(async () => {

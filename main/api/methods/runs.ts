@@ -53,7 +53,7 @@ async function explainedUsers(ctx: ApiContext, o: Opened, pairs: readonly { user
       }
       return r;
     });
-    out.push({ user, items: chosen });
+    out.push({ user, items: chosen, k: recs.model.k });
   }
   return out;
 }

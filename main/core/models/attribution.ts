@@ -12,6 +12,14 @@ export interface HistoryContribution {
   readonly weight: number;
 }
 
+/**
+ * KG ties of history items left out of a what-if: history item (dense index) → the KG entities
+ * (KgIndex indices) whose tie with that item is dropped. Scorers that read the history's KG
+ * entities (kg-profile, the hybrid's kg-overlap) leave those (item, entity) pairs out of the
+ * user's profile; the others ignore them.
+ */
+export type RemovedTies = ReadonlyMap<number, ReadonlySet<number>>;
+
 export interface HistoryAttribution {
   /**
    * Each history item's part of score(user, item), largest first; null when the scorer cannot
@@ -20,9 +28,10 @@ export interface HistoryAttribution {
   attribute(user: number, item: number): HistoryContribution[] | null;
   /**
    * Full-length scores of `user` as if the `removed` history items were not in the history
-   * (no refit); null when the scorer cannot recompute them.
+   * (no refit); null when the scorer cannot recompute them. `ties`: KG ties of history items
+   * left out too (only scorers reading the history's KG entities use them).
    */
-  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array | null;
+  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array | null;
 }
 
 export function isAttributable(x: unknown): x is HistoryAttribution {

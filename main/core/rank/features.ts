@@ -16,7 +16,7 @@
  *   history-length      log(1 + number of training items of the user).
  */
 import { KnowrecError } from '../errors';
-import { isAttributable, sortContributions, type HistoryContribution } from '../models/attribution';
+import { isAttributable, sortContributions, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import { topK } from '../topk';
 import type { Csr, Scorer } from '../types';
 import { upperBound } from './ranker';
@@ -201,14 +201,15 @@ export class FeatureBuilder {
    * Candidates and feature rows as if the `removed` history items were not in the history (no
    * refit): sources that can re-score without them do (HistoryAttribution.scoreWithout), the
    * others keep their scores; kg-overlap and history-similarity leave the items out. The
-   * removed items stay seen (never candidates).
+   * removed items stay seen (never candidates). `ties`: (history item, entity) KG ties left out
+   * of kg-overlap's entity counts and passed to the sources (kg-profile drops them too).
    */
-  userFeaturesWithout(user: number, removed: ReadonlySet<number>): UserFeatures {
+  userFeaturesWithout(user: number, removed: ReadonlySet<number>, ties: RemovedTies = new Map()): UserFeatures {
     // The sources that cannot leave items out score as without removal: taken from the user's
     // full state, computed once per user for the counterfactual's repeated calls (fitted scorers
     // are fixed).
     if (this.fullState?.user !== user) this.fullState = this.state(user);
-    const st = this.state(user, removed, this.fullState);
+    const st = this.state(user, removed, this.fullState, ties);
     const items = this.candidatesOf(st);
     return { user, items, x: this.rows(st, items) };
   }
@@ -275,7 +276,7 @@ export class FeatureBuilder {
     return out;
   }
 
-  private state(user: number, removed: ReadonlySet<number> = new Set(), full?: UserState): UserState {
+  private state(user: number, removed: ReadonlySet<number> = new Set(), full?: UserState, ties: RemovedTies = new Map()): UserState {
     const { nItems, train, sources } = this.cfg;
     if (!Number.isInteger(user) || user < 0 || user >= this.cfg.nUsers) {
       throw new KnowrecError('validation', `hybrid: user ${user} is outside 0..${this.cfg.nUsers - 1}`, {}, 'pass a dense user index');
@@ -295,14 +296,15 @@ export class FeatureBuilder {
     const std = new Float64Array(sources.length);
     for (let s = 0; s < sources.length; s++) {
       const scorer = sources[s].scorer;
-      if (full !== undefined && removed.size > 0 && !isAttributable(scorer)) {
+      const leaveOut = removed.size > 0 || ties.size > 0;
+      if (full !== undefined && leaveOut && !isAttributable(scorer)) {
         scores.push(full.scores[s]);
         sorted.push(full.sorted[s]);
         mean[s] = full.mean[s];
         std[s] = full.std[s];
         continue;
       }
-      const sc = (removed.size > 0 && isAttributable(scorer) ? scorer.scoreWithout(user, removed) : null) ?? scorer.score(user);
+      const sc = (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties) : null) ?? scorer.score(user);
       if (sc.length !== nItems) {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
@@ -332,8 +334,10 @@ export class FeatureBuilder {
       for (let p = a; p < b; p++) {
         const i = train.indices[p];
         if (removed.has(i)) continue;
+        const dropped = ties.get(i);
         for (let q = this.itemNbPtr[i]; q < this.itemNbPtr[i + 1]; q++) {
           const e = this.itemNb[q];
+          if (dropped?.has(e) === true) continue;
           entityCount.set(e, (entityCount.get(e) ?? 0) + 1);
         }
       }

@@ -19,7 +19,7 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import { lineSearch } from '../models/tune';
 import { toCsr } from '../matrix';
 import type { Csr, FitContext, Scorer } from '../types';
-import { isAttributable, type HistoryContribution } from '../models/attribution';
+import { isAttributable, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
 import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
@@ -337,9 +337,9 @@ export class HybridScorer implements Scorer {
     return this.predict(this.fitted().builder.userFeatures(user), items);
   }
 
-  /** score(user) as if the `removed` history items were not in the history (see FeatureBuilder.userFeaturesWithout). */
-  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    return this.predict(this.fitted().builder.userFeaturesWithout(user, removed));
+  /** score(user) as if the `removed` history items (and KG `ties`) were not in the history (FeatureBuilder.userFeaturesWithout). */
+  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array {
+    return this.predict(this.fitted().builder.userFeaturesWithout(user, removed, ties));
   }
 
   /** Per signal, each history item's part of it for (user, item); null where the signal cannot be split. */

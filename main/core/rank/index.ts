@@ -43,6 +43,18 @@ export {
   type HistoryShare,
 } from './attribution';
 export { leadReason, LEAD_MIN_SHARE } from './explain-reason';
+export {
+  whatIfRanking,
+  ranksOf,
+  sharedTies,
+  tiesMap,
+  isEmptyRemoval,
+  type SharedTie,
+  type WhatIfRanking,
+  type WhatIfRemoval,
+  type WhatIfRow,
+  type WhatIfSource,
+} from './what-if';
 export { reasonTemplates, REASON_LANGS, type ReasonLang, type ReasonTemplates, type LinkKind, type SignalPhrase } from './reason-templates';
 export { encodeItems, querySentences, textScores, QUERY_SENTENCE_TOKENS, type QueryText } from './query';
 export {

@@ -3,6 +3,8 @@ export { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } fr
 export {
   LabelStore,
   DEFAULT_AUTHOR,
+  type ExplanationLabelInput,
+  type ExplanationProvenance,
   type FactLabelInput,
   type IndexedRelevanceLabel,
   type LabelCounts,

@@ -7,6 +7,12 @@
  * `superseded = 1` and no longer counts anywhere; undoing the newer label brings it back.
  * Undo deletes the newest active label (overall or of one author) and returns it.
  * Fact labels with value 0 (wrong) hide their triple from `Workspace.loadDataset()`.
+ *
+ * Explanation labels (schema 4) judge an explanation of a (user, item) recommendation: 1 accepted,
+ * 0 rejected, with what it cited (history items, facts, KG ties, reason) as JSON provenance. How
+ * they feed training (relevanceLabels): an accepted explanation is a positive (user, item) pair,
+ * like a "relevant" label, unless an active relevance label judges the same pair (that one wins);
+ * a rejected explanation is excluded (it judges the reason, not whether the item is relevant).
  */
 import { KnowrecError } from '../errors';
 import type { Dataset } from '../types';
@@ -14,7 +20,7 @@ import type { Db } from './database';
 import type { UserStore } from './privacy';
 
 export type LabelValue = 0 | 1;
-export type LabelKind = 'relevance' | 'fact';
+export type LabelKind = 'relevance' | 'fact' | 'explanation';
 
 /** Author recorded when none is given. */
 export const DEFAULT_AUTHOR = 'analyst';
@@ -47,7 +53,27 @@ export interface FactLabelInput extends LabelMeta {
   readonly value: LabelValue;
 }
 
-export type LabelInput = RelevanceLabelInput | FactLabelInput;
+/** What an explanation cited, stored with its label. */
+export interface ExplanationProvenance {
+  /** History item ids. */
+  readonly history: readonly string[];
+  /** The facts as shown. */
+  readonly facts: readonly string[];
+  /** KG ties (history item id, relation, entity id). */
+  readonly ties: readonly { readonly item: string; readonly relation: string; readonly entity: string }[];
+  readonly reason: string | null;
+}
+
+export interface ExplanationLabelInput extends LabelMeta {
+  readonly kind: 'explanation';
+  readonly user: string;
+  readonly item: string;
+  /** 1 accepted, 0 rejected. */
+  readonly value: LabelValue;
+  readonly provenance: ExplanationProvenance;
+}
+
+export type LabelInput = RelevanceLabelInput | FactLabelInput | ExplanationLabelInput;
 
 export interface StoredLabel {
   readonly id: number;
@@ -63,6 +89,8 @@ export interface StoredLabel {
   readonly created: string;
   readonly modelVersion: string | null;
   readonly note: string | null;
+  /** Explanation labels: what the explanation cited; null for the other kinds. */
+  readonly provenance: ExplanationProvenance | null;
 }
 
 export interface LabelFilter {
@@ -91,6 +119,8 @@ export interface LabelCounts {
   readonly notRelevant: number;
   readonly factCorrect: number;
   readonly factWrong: number;
+  readonly explanationsAccepted: number;
+  readonly explanationsRejected: number;
   readonly total: number;
   readonly byAuthor: Readonly<Record<string, number>>;
 }
@@ -123,9 +153,10 @@ interface LabelRow {
   note: string | null;
   created: string;
   model_version: string | null;
+  provenance: string | null;
 }
 
-const COLUMNS = 'id, kind, user_id, item_id, head_id, relation, tail_id, value, author, note, created, model_version';
+const COLUMNS = 'id, kind, user_id, item_id, head_id, relation, tail_id, value, author, note, created, model_version, provenance';
 /** The columns that identify what a label judges (NULL-safe comparison with IS). */
 const SAME_TARGET = 'kind = ? AND user_id IS ? AND item_id IS ? AND head_id IS ? AND relation IS ? AND tail_id IS ?';
 
@@ -141,6 +172,7 @@ export class LabelStore {
     const target = this.target(input);
     const author = checkText(input.author ?? DEFAULT_AUTHOR, 'author');
     const modelVersion = input.modelVersion ?? null;
+    const provenance = input.kind === 'explanation' ? JSON.stringify(checkProvenance(input.provenance)) : null;
     if (input.value !== 0 && input.value !== 1) {
       throw new KnowrecError('validation', `label value must be 0 or 1, got ${String(input.value)}`, { file: this.file }, 'use 1 for relevant/correct and 0 for not relevant/wrong');
     }
@@ -149,10 +181,10 @@ export class LabelStore {
       db.prepare(`UPDATE labels SET superseded = 1 WHERE superseded = 0 AND ${SAME_TARGET}`).run(...target);
       const r = db
         .prepare(
-          `INSERT INTO labels (kind, user_id, item_id, head_id, relation, tail_id, value, author, note, created, model_version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO labels (kind, user_id, item_id, head_id, relation, tail_id, value, author, note, created, model_version, provenance)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(...target, input.value, author, input.note ?? null, new Date().toISOString(), modelVersion);
+        .run(...target, input.value, author, input.note ?? null, new Date().toISOString(), modelVersion, provenance);
       return Number(r.lastInsertRowid);
     })();
     const label = this.get(id);
@@ -207,6 +239,8 @@ export class LabelStore {
       notRelevant: count('relevance', 0),
       factCorrect: count('fact', 1),
       factWrong: count('fact', 0),
+      explanationsAccepted: count('explanation', 1),
+      explanationsRejected: count('explanation', 0),
       total: rows.reduce((s, r) => s + r.n, 0),
       byAuthor,
     };
@@ -243,25 +277,34 @@ export class LabelStore {
   }
 
   /**
-   * Active relevance labels on `ds`'s dense indices, oldest first. Labels whose user or item
-   * is not in `ds` are skipped and counted.
+   * The training labels on `ds`'s dense indices, oldest first: active relevance labels, then
+   * accepted explanations as positives on the pairs no relevance label judges (rejected
+   * explanations are excluded; see the header). Labels whose user or item is not in `ds` are
+   * skipped and counted.
    */
-  relevanceLabels(ds: Dataset): { labels: IndexedRelevanceLabel[]; skipped: number } {
+  relevanceLabels(ds: Dataset): { labels: IndexedRelevanceLabel[]; skipped: number; fromExplanations: number } {
     const users = new Map(ds.userIds.map((id, i) => [id, i]));
     const items = new Map(ds.itemIds.map((id, i) => [id, i]));
     const rows = this.db
       .prepare("SELECT user_id, item_id, value FROM labels WHERE superseded = 0 AND kind = 'relevance' ORDER BY id")
       .raw()
       .all() as [string, string, number][];
+    const judged = new Set(rows.map(([u, i]) => `${u}\u0000${i}`));
+    const accepted = (
+      this.db
+        .prepare("SELECT user_id, item_id, value FROM labels WHERE superseded = 0 AND kind = 'explanation' AND value = 1 ORDER BY id")
+        .raw()
+        .all() as [string, string, number][]
+    ).filter(([u, i]) => !judged.has(`${u}\u0000${i}`));
     const labels: IndexedRelevanceLabel[] = [];
     let skipped = 0;
-    for (const [u, i, v] of rows) {
+    for (const [u, i, v] of [...rows, ...accepted]) {
       const ui = users.get(u);
       const ii = items.get(i);
       if (ui === undefined || ii === undefined) skipped++;
       else labels.push({ user: ui, item: ii, value: v === 1 ? 1 : 0 });
     }
-    return { labels, skipped };
+    return { labels, skipped, fromExplanations: accepted.length };
   }
 
   /** Active fact labels with value 0 (wrong), oldest first. */
@@ -293,8 +336,12 @@ export class LabelStore {
       }
       return ['relevance', user, item, null, null, null];
     }
+    if (input.kind === 'explanation') {
+      const [, user, item] = this.target({ kind: 'relevance', user: input.user, item: input.item, value: input.value });
+      return ['explanation', user, item, null, null, null];
+    }
     if (input.kind !== 'fact') {
-      throw new KnowrecError('validation', `label kind must be 'relevance' or 'fact'`, { file: this.file });
+      throw new KnowrecError('validation', `label kind must be 'relevance', 'fact' or 'explanation'`, { file: this.file });
     }
     if ((input.item === undefined) === (input.head === undefined)) {
       throw new KnowrecError('validation', 'a fact label needs exactly one of item and head', { file: this.file }, 'give the item id, or the head entity id');
@@ -313,6 +360,19 @@ function checkText(v: string, what: string): string {
   return v.trim();
 }
 
+function checkProvenance(p: ExplanationProvenance): ExplanationProvenance {
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.history) || !Array.isArray(p.facts)) {
+    throw new KnowrecError('validation', 'an explanation label needs its provenance: the cited history items and facts', {}, 'give {history: [item ids], facts: [text]}');
+  }
+  return { history: [...p.history], facts: [...p.facts], ties: [...(p.ties ?? [])], reason: p.reason ?? null };
+}
+
+function parseProvenance(text: string | null): ExplanationProvenance | null {
+  if (text === null) return null;
+  const p = JSON.parse(text) as Partial<ExplanationProvenance>;
+  return { history: p.history ?? [], facts: p.facts ?? [], ties: p.ties ?? [], reason: p.reason ?? null };
+}
+
 function toLabel(r: LabelRow): StoredLabel {
   return {
     id: r.id,
@@ -327,5 +387,6 @@ function toLabel(r: LabelRow): StoredLabel {
     created: r.created,
     modelVersion: r.model_version,
     note: r.note,
+    provenance: parseProvenance(r.provenance),
   };
 }

@@ -139,6 +139,39 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: "labels of kind 'explanation' (an analyst accepts or rejects an explanation) with its provenance",
+    up: (db) => {
+      // SQLite cannot change a CHECK constraint in place: the table is rebuilt, rows and ids kept
+      db.exec(`
+        CREATE TABLE labels_v4 (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('relevance', 'fact', 'explanation')),
+          user_id TEXT,
+          item_id TEXT,
+          head_id TEXT,
+          relation TEXT,
+          tail_id TEXT,
+          value REAL NOT NULL,
+          author TEXT,
+          note TEXT,
+          created TEXT NOT NULL,
+          model_version TEXT,
+          superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1)),
+          -- explanation labels: JSON {history: [item ids], facts: [text], ties: [{item, relation, entity}], reason}
+          provenance TEXT
+        );
+        INSERT INTO labels_v4 (id, kind, user_id, item_id, head_id, relation, tail_id, value, author, note, created, model_version, superseded)
+          SELECT id, kind, user_id, item_id, head_id, relation, tail_id, value, author, note, created, model_version, superseded FROM labels;
+        DROP TABLE labels;
+        ALTER TABLE labels_v4 RENAME TO labels;
+        CREATE INDEX labels_kind ON labels(kind);
+        CREATE INDEX labels_user ON labels(user_id);
+        CREATE INDEX labels_pair ON labels(kind, user_id, item_id, head_id, relation, tail_id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -1,6 +1,7 @@
 /**
- * Why one item was recommended: the reason sentence, signal shares as bars, the KG paths from
- * the user's history to the item (when a user is known), the matched history items and facts.
+ * Why one item was recommended: the reason sentence, the counterfactual line, signal shares as
+ * bars, the KG paths from the user's history to the item (when a user is known), the cited
+ * history items with their shares of the score, and facts; `children` (the what-if) come last.
  */
 import type { ReactNode } from 'react';
 import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api/contract';
@@ -8,6 +9,7 @@ import { ErrorNotice } from './ErrorNotice';
 import { KgGraph } from './KgGraph';
 import { signalName } from '../../../main/api/display-names';
 import { SignalBars } from './SignalBars';
+import { counterfactualLine } from '../explain-text';
 
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
 
@@ -17,16 +19,21 @@ interface ExplanationPanelProps {
   readonly path?: { readonly graph: KgSubgraph } | { readonly error: ApiError } | null;
   /** Controls shown under the title (language switch, add to report). */
   readonly actions?: ReactNode;
+  /** Length of the list the counterfactual asks about (the fit's k). */
+  readonly k?: number;
+  readonly children?: ReactNode;
 }
 
-export function ExplanationPanel({ rec, path, actions }: ExplanationPanelProps) {
+export function ExplanationPanel({ rec, path, actions, k = 10, children }: ExplanationPanelProps) {
   const x = rec.explanation;
+  const cf = counterfactualLine(x.counterfactual, k);
   const against = Object.entries(x.against).sort((a, b) => b[1] - a[1]);
   return (
     <section className="explanation" aria-labelledby="explanation-title">
       <h2 id="explanation-title">Why {rec.title}?</h2>
       {actions}
       <p className="reason">{x.reason}</p>
+      {cf !== null && <p className="counterfactual">{cf}</p>}
       <h3>Signals</h3>
       <SignalBars shares={x.signals} />
       {against.length > 0 && <p className="muted">Held back by: {against.map(([k, v]) => `${signalName(k)} ${pct(v)}`).join(', ')}</p>}
@@ -49,6 +56,7 @@ export function ExplanationPanel({ rec, path, actions }: ExplanationPanelProps) 
           {x.history.map((h) => (
             <li key={h.item}>
               {h.title} <span className="muted">— {h.relation}</span>
+              {h.share !== null && <span className="share"> · {pct(h.share)} of the score</span>}
             </li>
           ))}
         </ul>
@@ -63,6 +71,7 @@ export function ExplanationPanel({ rec, path, actions }: ExplanationPanelProps) 
           ))}
         </ul>
       )}
+      {children}
     </section>
   );
 }

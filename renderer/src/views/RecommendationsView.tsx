@@ -13,6 +13,7 @@ import { UserPicker } from '../components/UserPicker';
 import type { ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import type { ReportPick } from '../report-picks';
+import { WhatIfSection } from './WhatIfSection';
 
 const MAX_K = 100;
 
@@ -91,6 +92,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
   }
   const loading = request !== null && shown === null && error === null;
   const chosen = shown?.items.find((i) => i.item === selected) ?? null;
+  const listK = recs?.ok === true ? recs.value.model.k : 10;
   const inReport = chosen !== null && user !== null && reportPicks.some((p) => p.user === user && p.item === chosen.item);
 
   return (
@@ -157,6 +159,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
       {chosen !== null && (
         <ExplanationPanel
           rec={chosen}
+          k={listK}
           {...(user === null ? {} : { path: path === null ? null : path.ok ? { graph: path.value } : { error: path.error } })}
           actions={
             <div className="explanation-actions">
@@ -172,7 +175,9 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
               )}
             </div>
           }
-        />
+        >
+          {user !== null && <WhatIfSection key={`${user}:${chosen.item}`} api={api} user={user} rec={chosen} k={listK} />}
+        </ExplanationPanel>
       )}
     </>
   );

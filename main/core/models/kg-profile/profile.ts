@@ -1,4 +1,5 @@
 /** A user's KG profile, filled on demand into scratch buffers sized once per fit. */
+import type { RemovedTies } from '../attribution';
 import type { Model } from './model';
 import type { Structure } from './structure';
 
@@ -26,7 +27,7 @@ export class UserProfile {
    * Fills c, δ and the per-family sums Σ g_f δ for `user` (leaving out the `removed` history
    * items); returns shift = log(α / (C_u + α)). The caller must clear().
    */
-  prepare(s: Structure, m: Model, alpha: number, user: number, removed?: ReadonlySet<number>): number {
+  prepare(s: Structure, m: Model, alpha: number, user: number, removed?: ReadonlySet<number>, ties?: RemovedTies): number {
     const { c, touched, delta } = this;
     const { histItem, userPtr } = s;
     const { omega, qPtr, qEntity, qValue, g } = m;
@@ -36,8 +37,10 @@ export class UserProfile {
       const h = histItem[p];
       const w = omega[p];
       if (!(w > 0) || removed?.has(h) === true) continue;
+      const dropped = ties?.get(h);
       for (let k = qPtr[h], kEnd = qPtr[h + 1]; k < kEnd; k++) {
         const e = qEntity[k];
+        if (dropped?.has(e) === true) continue;
         const x = w * qValue[k];
         if (c[e] === 0) touched[n++] = e;
         c[e] += x;

@@ -4,7 +4,7 @@ import { KgIndex } from '../../kg';
 import type { FitContext, Scorer } from '../../types';
 import { checkContext, checkUser, notFitted, yieldToEventLoop } from '../scorer';
 import { coordinateSearch, type SearchStep } from '../tune';
-import type { HistoryAttribution, HistoryContribution } from '../attribution';
+import type { HistoryAttribution, HistoryContribution, RemovedTies } from '../attribution';
 import { explainTerms, historyTerms, type KgProfileTerm } from './explain';
 import { buildModel, type Model } from './model';
 import { configError, initialSettings, KG_PROFILE_DEFAULTS, type KgProfileOptions, type KgSettings } from './options';
@@ -79,12 +79,15 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     return this.scoreFrom(user, items);
   }
 
-  /** The profile rebuilt without the removed history items (no refit of the weights). */
-  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    return this.scoreFrom(user, undefined, removed);
+  /**
+   * The profile rebuilt without the removed history items and without the removed (history item,
+   * entity) ties (no refit of the weights; the candidates' own entities are kept).
+   */
+  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array {
+    return this.scoreFrom(user, undefined, removed, ties);
   }
 
-  private scoreFrom(user: number, items?: Int32Array, removed?: ReadonlySet<number>): Float32Array {
+  private scoreFrom(user: number, items?: Int32Array, removed?: ReadonlySet<number>, ties?: RemovedTies): Float32Array {
     const { s, m } = this.fitted();
     checkUser(this.name, user, s.nUsers);
     if (items !== undefined) {
@@ -93,7 +96,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
         if (i < 0 || i >= s.nItems) throw new KnowrecError('validation', `${this.name}: item ${i} is outside 0..${s.nItems - 1}`, {}, 'pass dense item indices');
       }
     }
-    const shift = this.profile.prepare(s, m, this.st.alpha, user, removed);
+    const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
     const floor = this.st.backgroundWeight * m.logGMin + shift - 1;
     let famDeltaAll = 0;
     if (m.fill) for (let f = 0; f < m.pi.length; f++) famDeltaAll += m.pi[f] * this.profile.famDelta[f];

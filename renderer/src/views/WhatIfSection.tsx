@@ -1,0 +1,138 @@
+/**
+ * "What if" under an explanation: the faithfulness badge (PN for this item: does leaving the
+ * cited history items out drop it from the top-k?), toggles on the history items and KG ties
+ * that re-rank the list live through `whatIf`, and accept / reject of the explanation (stored as
+ * a label with what it cited). Plain checkboxes and buttons: Tab and Space work everywhere.
+ * Nothing is asked until "Ask what if" is pressed: the first question fits the what-if model.
+ */
+import { useState } from 'react';
+import type { Api, Label, Recommendation, Result, WhatIfFactRef, WhatIfResult } from '../../../main/api/contract';
+import { useResult } from '../hooks/useResult';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { ordinal } from '../explain-text';
+
+interface WhatIfSectionProps {
+  readonly api: Pick<Api, 'whatIf' | 'judgeExplanation'>;
+  readonly user: string;
+  readonly rec: Recommendation;
+  /** Length of the list the item is in. */
+  readonly k: number;
+}
+
+const tieKey = (t: WhatIfFactRef): string => `${t.item}\u0000${t.relation}\u0000${t.entity}`;
+const pct = (v: number): string => `${Math.round(v * 100)}%`;
+
+export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
+  const cited = rec.explanation.history.map((h) => h.item);
+  const [offItems, setOffItems] = useState<readonly string[]>([]);
+  const [offTies, setOffTies] = useState<readonly WhatIfFactRef[]>([]);
+  const [asked, setAsked] = useState(false);
+  const [verdict, setVerdict] = useState<{ readonly label: Label } | { readonly error: string } | null>(null);
+  const [badge] = useResult(!asked || cited.length === 0 ? null : () => api.whatIf({ user, k, item: rec.item, withoutHistory: cited, cited }), [api, asked, user, rec.item, k, cited.join(',')]);
+  const [now] = useResult(
+    !asked ? null : () => api.whatIf({ user, k, item: rec.item, cited, withoutHistory: [...offItems], withoutFacts: [...offTies] }),
+    [api, asked, user, rec.item, k, cited.join(','), offItems.join(','), offTies.map(tieKey).join(',')],
+  );
+
+  const toggleItem = (id: string): void => setOffItems((xs) => (xs.includes(id) ? xs.filter((x) => x !== id) : [...xs, id]));
+  const toggleTie = (t: WhatIfFactRef): void =>
+    setOffTies((xs) => (xs.some((x) => tieKey(x) === tieKey(t)) ? xs.filter((x) => tieKey(x) !== tieKey(t)) : [...xs, { item: t.item, relation: t.relation, entity: t.entity }]));
+  const judge = async (accept: boolean): Promise<void> => {
+    const ties = now?.ok === true ? now.value.ties.filter((t) => cited.includes(t.item)).map((t) => ({ item: t.item, relation: t.relation, entity: t.entity })) : [];
+    const r = await api.judgeExplanation({ user, item: rec.item, verdict: accept ? 'accept' : 'reject', history: cited, facts: [...rec.explanation.facts], ties, reason: rec.explanation.reason });
+    setVerdict(r.ok ? { label: r.value } : { error: r.error.message });
+  };
+
+  const answer: WhatIfResult | null = now?.ok === true ? now.value : null;
+  return (
+    <section className="what-if" aria-labelledby="what-if-title">
+      <h3 id="what-if-title">What if</h3>
+      {!asked && (
+        <button type="button" onClick={() => setAsked(true)}>
+          Ask what if
+        </button>
+      )}
+      <Badge result={badge} k={k} />
+      {asked && now === null && <p aria-live="polite">Asking the model… (the first question fits the what-if model once)</p>}
+      {now?.ok === false && <ErrorNotice error={now.error} />}
+      {answer !== null && (
+        <>
+          <p className="muted">
+            Model: {answer.model.name} (split seed {answer.model.seed}, {answer.model.tuned ? 'tuned' : 'default options'}); re-scored without what you switch off, no refit.
+          </p>
+          <fieldset className="what-if-toggles">
+            <legend>History items (share of this item&apos;s score)</legend>
+            {answer.history.length === 0 && <p className="muted">The model cannot split this score over the history.</p>}
+            {answer.history.map((h) => (
+              <span key={h.item} className="check">
+                <input id={`wi-h-${h.item}`} type="checkbox" checked={!offItems.includes(h.item)} onChange={() => toggleItem(h.item)} />
+                <label htmlFor={`wi-h-${h.item}`}>
+                  {h.title} <span className="muted">{pct(h.share)}</span>
+                </label>
+              </span>
+            ))}
+          </fieldset>
+          {answer.ties.length > 0 && (
+            <fieldset className="what-if-toggles">
+              <legend>KG ties with the history</legend>
+              {answer.ties.map((t, j) => (
+                <span key={tieKey(t)} className="check">
+                  <input id={`wi-t-${j}`} type="checkbox" checked={!offTies.some((x) => tieKey(x) === tieKey(t))} onChange={() => toggleTie(t)} />
+                  <label htmlFor={`wi-t-${j}`}>
+                    {t.itemTitle} — {t.relation.split('.').pop()?.replace(/_/g, ' ')} — {t.entityLabel}
+                  </label>
+                </span>
+              ))}
+            </fieldset>
+          )}
+          <p className="what-if-target" role="status" aria-live="polite">
+            {answer.target === null ? 'The item is not ranked for this user.' : `${rec.title} now ranks ${ordinal(answer.target.rankAfter)} (was ${ordinal(answer.target.rankBefore)}).`}
+          </p>
+          <ol className="what-if-list" aria-label="The list re-ranked">
+            {answer.items.map((x) => (
+              <li key={x.item} className={x.item === rec.item ? 'current' : undefined}>
+                {x.title} <span className="muted">{x.rankBefore === x.rankAfter ? '' : `(was ${ordinal(x.rankBefore)})`}</span>
+              </li>
+            ))}
+          </ol>
+          {answer.ignored.history.length + answer.ignored.facts.length > 0 && (
+            <p className="muted">Not in the model&apos;s training history, so left as is: {[...answer.ignored.history, ...answer.ignored.facts.map((f) => f.entity)].join(', ')}</p>
+          )}
+        </>
+      )}
+      <div className="explanation-actions" role="group" aria-label="Judge this explanation">
+        <button type="button" onClick={() => void judge(true)}>
+          Accept explanation
+        </button>
+        <button type="button" onClick={() => void judge(false)}>
+          Reject explanation
+        </button>
+        {verdict !== null && 'label' in verdict && (
+          <span role="status" className="notice">
+            {verdict.label.value === 1 ? 'Accepted' : 'Rejected'} (label #{verdict.label.id}, used by the next fine-tune{verdict.label.value === 1 ? ' as a positive pair' : ': excluded'})
+          </span>
+        )}
+        {verdict !== null && 'error' in verdict && (
+          <span role="alert" className="error">
+            {verdict.error}
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Badge({ result, k }: { readonly result: Result<WhatIfResult> | null; readonly k: number }) {
+  if (result === null || !result.ok || result.value.target === null) return null;
+  const t = result.value.target;
+  const faithful = t.rankAfter > k;
+  const outside = result.value.ignored.history.length;
+  return (
+    <p className={`badge ${faithful ? 'faithful' : 'unfaithful'}`} data-pn={faithful ? 1 : 0}>
+      {faithful
+        ? `Faithful (PN = 1): without the cited items it leaves the top ${k} (${ordinal(t.rankAfter)} instead of ${ordinal(t.rankBefore)})`
+        : `Not faithful (PN = 0): without the cited items it still ranks ${ordinal(t.rankAfter)} (was ${ordinal(t.rankBefore)})`}
+      {outside > 0 ? ` · ${outside} cited item${outside === 1 ? ' is' : 's are'} outside the model's training history` : ''}
+    </p>
+  );
+}
