@@ -47,7 +47,11 @@ export {
   type FileKind,
   type WarningCode,
   type DatasetCounts,
+  type FeedbackNote,
 } from './report';
+export { TableReader, tableFormat, type TableFormat, type TableSample, type TableColumn } from './tables';
+export { resolveMapping, parseMapping, columnRoles, sniffSeparator, inferFeedback, type ImportMapping, type ResolvedMapping, type Feedback } from './mapping';
+export { previewOwnFiles, loadOwnFiles, feedbackNote, type OwnFiles, type OwnImportOptions, type OwnPreview, type PreviewTable, type OwnLoaded } from './own-import';
 export {
   BUILTIN_DATASETS,
   findDataset,

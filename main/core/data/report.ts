@@ -54,6 +54,16 @@ export interface DatasetCounts {
   readonly links: number;
 }
 
+/** How the interactions' rating column was used (own-data imports). */
+export interface FeedbackNote {
+  /** The rating column, or null when there was none. */
+  readonly column: string | null;
+  /** explicit: a rating scale; implicit: a count or weight (plays, clicks). */
+  readonly kind: 'explicit' | 'implicit';
+  /** One sentence for the report. */
+  readonly use: string;
+}
+
 export interface ImportReport {
   readonly dataset: string;
   /** Folder the files were read from. */
@@ -63,6 +73,8 @@ export interface ImportReport {
   readonly counts: DatasetCounts;
   /** ISO date of the import. */
   readonly created: string;
+  /** Own-data imports: how the rating column is used. */
+  readonly feedback?: FeedbackNote;
 }
 
 /** How many line numbers a warning keeps. */
