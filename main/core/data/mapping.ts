@@ -76,6 +76,13 @@ function numeric(s: TableSample, col: number): boolean {
   return vals.length > 0 && vals.every((v) => Number.isFinite(Number(v)));
 }
 
+/** At least 90% of the sampled values are numbers (a column named like a rating with a typo in it is still one: the bad row fails with its line). */
+function mostlyNumeric(s: TableSample, col: number): boolean {
+  if (isNumberType(s.columns[col].type)) return true;
+  const vals = s.rows.map((r) => r[col]).filter((v): v is string => v !== null && v.trim() !== '');
+  return vals.length > 0 && vals.filter((v) => Number.isFinite(Number(v))).length >= 0.9 * vals.length;
+}
+
 function values(s: TableSample, col: number): string[] {
   return s.rows.map((r) => r[col]).filter((v): v is string => v !== null && v !== '');
 }
@@ -120,7 +127,7 @@ function interactionsMapping(s: TableSample, given: InteractionsMapping = {}): R
   const timestamp =
     given.timestamp !== undefined ? given.timestamp : pick(s, taken, (n, c) => isTimeType(s.columns[c].type) || (TIME.test(n) && (numeric(s, c) || s.columns[c].type === 'VARCHAR')));
   const rating =
-    given.rating !== undefined ? given.rating : pick(s, taken, (n, c) => (EXPLICIT.test(n) || IMPLICIT.test(n)) && numeric(s, c)) ?? pick(s, taken, (_n, c) => numeric(s, c));
+    given.rating !== undefined ? given.rating : pick(s, taken, (n, c) => (EXPLICIT.test(n) || IMPLICIT.test(n)) && mostlyNumeric(s, c)) ?? pick(s, taken, (_n, c) => numeric(s, c));
   const feedback = given.feedback ?? inferFeedback(s, rating);
   if (feedback !== 'explicit' && feedback !== 'implicit') throw new KnowrecError('config', `interactions.feedback must be "explicit" or "implicit", not "${echo(String(feedback), 20)}"`, {}, 'fix the mapping file');
   return { user, item, rating, timestamp, feedback };
