@@ -10,6 +10,7 @@ export function ImportReportView({ report }: { readonly report: ImportReport }) 
       <p className="muted">
         {report.dataset} from {report.source} · {report.created}
       </p>
+      {report.feedback !== undefined && <p className="feedback">Feedback ({report.feedback.kind}): {report.feedback.use}</p>}
       <table className="files">
         <caption>Files</caption>
         <thead>
