@@ -46,9 +46,22 @@ export const EVALUATE: CommandSpec = {
 export const IMPORT: CommandSpec = {
   name: 'import',
   summary: 'import a dataset into a workspace file and print its summary and validation report',
-  usage: 'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]',
+  usage:
+    'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]\n' +
+    '       knowrec import --kg FILE|FOLDER [--kg FILE]... [--links FILE] [--map mapping.json] --workspace FILE   (adds a KG beside the workspace\'s own)',
   flags: {
     ...DATA_FLAGS,
+    kg: {
+      type: 'string',
+      repeat: true,
+      help: 'KG file(s) to add to an existing workspace (without --interactions): N-Triples (.nt), Turtle (.ttl), a head/relation/tail table, or "head tail" edge lists named after their relation; a folder stands for its files',
+    },
+    'kg-format': { type: 'string', help: 'auto | ntriples | turtle | triples | edgelist (default auto: by extension, then content)' },
+    'kg-name': { type: 'string', help: 'name recorded for the added KG (default: its folder or file name)' },
+    links: { type: 'string', help: 'links table: item id → entity, or "Title (Year)" → entity (delimiter sniffed, header optional)' },
+    map: { type: 'string', help: 'mapping file (JSON); its "links" section: {"item": col, "entity": col} or {"title": col, "entity": col, "year": true} or {"by": "uri", "column": attr}' },
+    json: { type: 'string', help: 'write the KG import report here; - prints it on stdout' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
     pseudonymize: { type: 'boolean', help: 'store keyed-hash (HMAC-SHA256) pseudonyms instead of user ids; the key stays outside the workspace' },
     'key-file': { type: 'string', help: 'pseudonym key file, 0600 (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when missing)' },
     'drop-attributes': { type: 'string', help: 'comma-separated user attributes not to store, e.g. age,gender,occupation,zip' },

@@ -23,6 +23,7 @@ import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { SignalScope } from './cli-signals';
+import { cmdImportKg, isKgOnlyImport } from './cli-kg';
 import { explanationLines } from './jobs/explain-text';
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
@@ -395,6 +396,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (spec === EVALUATE) await cmdEvaluate(flags, signals);
+    else if (spec === IMPORT && isKgOnlyImport(flags)) await cmdImportKg(flags, signals);
     else if (spec === IMPORT) cmdImport(flags);
     else if (spec === SERVE) await cmdServe(flags, signals);
     else if (spec === RECOMMEND) await cmdRecommend(flags);

@@ -5,8 +5,8 @@
  * and stores both in one transaction. Everything is read and checked before the workspace is
  * written; an error, a cancel or a kill leaves it as it was.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../core/errors';
 import { readKgFiles, type KgFilesReport, type KgFormat } from '../core/data/kg-files';
 import { linkItems, linkSpecFromMapping, readLinksTable, type LinkReport, type LinkSpec } from '../core/data/link';
@@ -16,6 +16,7 @@ import type { Progress } from '../core/types';
 export interface KgImportOptions {
   /** Existing workspace file holding a dataset. */
   readonly workspace: string;
+  /** KG files; a folder stands for the files in it (sorted; hidden files and .md/.txt notes left out). */
   readonly kg: readonly string[];
   /** Links table (item → entity, or title → entity). */
   readonly links?: string;
@@ -53,6 +54,31 @@ function mappingLinks(path: string | undefined): unknown {
   return (m as Record<string, unknown>).links;
 }
 
+/** The KG files: folders expanded to the data files they hold. */
+export function expandKgPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let dir = false;
+    try {
+      dir = statSync(p).isDirectory();
+    } catch {
+      // a missing file is reported by the reader, with its path
+    }
+    if (!dir) {
+      out.push(p);
+      continue;
+    }
+    const files = readdirSync(p)
+      .filter((f) => !f.startsWith('.') && !/\.(md|txt|json|html?)$/i.test(f))
+      .sort()
+      .map((f) => join(p, f))
+      .filter((f) => statSync(f).isFile());
+    if (files.length === 0) throw new KnowrecError('not-found', 'the folder holds no KG files', { file: p }, 'pass the KG files themselves, or a folder of .nt/.ttl/.edgelist/.tsv files');
+    out.push(...files);
+  }
+  return out;
+}
+
 function defaultName(first: string): string {
   const abs = resolve(first);
   const dir = basename(dirname(abs));
@@ -66,7 +92,8 @@ export async function importKgIntoWorkspace(opts: KgImportOptions): Promise<KgIm
     throw new KnowrecError('not-found', 'no workspace file at this path', { file: path }, 'import interactions and items first (knowrec import --dataset NAME or --interactions FILE), then add the KG');
   }
   const section = mappingLinks(opts.mapping);
-  const kg = await readKgFiles(opts.kg, { format: opts.format, signal: opts.signal, onProgress: opts.onProgress });
+  const paths = expandKgPaths(opts.kg);
+  const kg = await readKgFiles(paths, { format: opts.format, signal: opts.signal, onProgress: opts.onProgress });
   throwIfAborted(opts.signal);
   const table = opts.links === undefined ? null : readLinksTable(opts.links);
   const spec = opts.linkSpec ?? linkSpecFromMapping(section, table);
@@ -80,7 +107,7 @@ export async function importKgIntoWorkspace(opts: KgImportOptions): Promise<KgIm
     }
     opts.onProgress?.({ stage: 'link', message: `${spec.by}` });
     const { links, report: link } = linkItems(items, table, spec, entities);
-    const name = opts.name ?? defaultName(opts.kg[0]);
+    const name = opts.name ?? defaultName(paths[0]);
     const report = { kg: kg.report, link };
     const store = ws.addKnowledgeGraph(
       { name, head: kg.triples.head, relation: kg.triples.relation, tail: kg.triples.tail, entityNames: kg.entityNames, links },
