@@ -16,7 +16,7 @@ import { readNTriplesInto, readTurtleInto } from './kg-rdf';
 import { KgSink } from './kg-sink';
 import type { RawTriples } from './raw';
 import { ReportBuilder, type FileKind, type FileReport, type ImportWarning } from './report';
-import { sniffDelimiter } from './table-sniff';
+import { sniffDelimiter, unquoted } from './table-sniff';
 import { readTextFile } from './text-file';
 import { hasReadableLocalName, uriDisplayName } from './uri-name';
 
@@ -68,7 +68,7 @@ export function detectKgFormat(path: string, head?: string): Exclude<KgFormat, '
   if (lines.some((l) => /^\s*(@prefix|@base|PREFIX|BASE)\b/i.test(l))) return 'turtle';
   if (lines.length > 0 && lines.every((l) => /^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+.*\.\s*$/.test(l))) return 'ntriples';
   const d = sniffDelimiter(text);
-  const width = lines.length > 0 ? lines[0].trim().split(d === ' ' ? /\s+/ : d).length : 0;
+  const width = lines.length > 0 ? unquoted(lines[0].trim()).split(d === ' ' ? /\s+/ : d).length : 0;
   if (width === 2) return 'edgelist';
   if (width === 3) return 'triples';
   throw new KnowrecError(

@@ -34,13 +34,19 @@ export function sniffDelimiter(text: string): string {
     .slice(0, 64 * 1024)
     .split(/\r?\n/)
     .filter((l) => l.trim().length > 0 && !l.startsWith('#'))
-    .slice(0, SAMPLE_LINES);
+    .slice(0, SAMPLE_LINES)
+    .map(unquoted);
   if (lines.length > 1) lines.pop(); // the last sampled line may be cut
   for (const d of CANDIDATES) {
     const counts = lines.map((l) => l.split(d).length);
     if (counts.length > 0 && counts[0] >= 2 && counts.every((c) => c === counts[0])) return d;
   }
   return ' ';
+}
+
+/** The line with its double-quoted parts left out (a quoted delimiter does not count). */
+export function unquoted(line: string): string {
+  return line.replace(/"(?:[^"]|"")*"/g, '""');
 }
 
 /** Reads a delimited table with a sniffed delimiter and an optional header. */
@@ -52,7 +58,7 @@ export function parseSniffedTable(text: string, file: string, opts: SniffOptions
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const delimiter = opts.delimiter ?? sniffDelimiter(text);
   const firstLine = text.split(/\r?\n/, 1)[0];
-  const firstCells = firstLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
+  const firstCells = unquoted(firstLine).split(delimiter).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
   const hasHeader =
     opts.header === true ||
     (opts.header !== false && opts.headerWords !== undefined && firstCells.every((c) => opts.headerWords!.has(c)));
