@@ -14,6 +14,7 @@ import { pseudonymKeyFor } from './cli-privacy';
 import type { SignalScope } from './cli-signals';
 import { attributePolicyFlags } from './cli-privacy';
 import { importInto } from './jobs/dataset';
+import { expandKgPaths } from './jobs/kg-import';
 import { writeFileAtomic } from './core/files';
 
 /** The mapping file given with --map, checked. */
@@ -33,7 +34,7 @@ function ownFiles(flags: Flags): OwnFiles {
   const interactions = str(flags, 'interactions');
   if (interactions === undefined) throw new KnowrecError('config', 'import needs --interactions FILE (or --dataset NAME)', {}, 'e.g. knowrec import --interactions ratings.csv --items items.csv --workspace my.sqlite');
   const kg = list(flags, 'kg');
-  return { interactions, items: str(flags, 'items'), links: str(flags, 'links'), kg: kg.length > 0 ? kg : undefined };
+  return { interactions, items: str(flags, 'items'), links: str(flags, 'links'), kg: kg.length > 0 ? expandKgPaths(kg) : undefined };
 }
 
 /** The preview as text: per table, its columns with their roles, then the first rows. */
@@ -62,11 +63,13 @@ export async function cmdImportOwn(flags: Flags, signals: SignalScope, progress:
   const files = ownFiles(flags);
   const mapFile = str(flags, 'map');
   const mapping = mapFile === undefined ? undefined : readMappingFile(resolve(mapFile));
-  const json = bool(flags, 'json');
+  const json = str(flags, 'json');
   if (bool(flags, 'preview')) {
     const p = await previewOwnFiles(files, mapping);
     saveMapping(flags, p.mapping);
-    process.stdout.write(json ? `${JSON.stringify(p, null, 2)}\n` : `${formatPreview(p)}\n`);
+    if (json === '-') process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    else process.stdout.write(`${formatPreview(p)}\n`);
+    if (json !== undefined && json !== '-') writeFileAtomic(resolve(json), `${JSON.stringify(p, null, 2)}\n`);
     return;
   }
   const workspace = str(flags, 'workspace');
@@ -85,15 +88,18 @@ export async function cmdImportOwn(flags: Flags, signals: SignalScope, progress:
   });
   const d = opened.dataset;
   const report = opened.report ?? loaded.report;
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ workspace: opened.workspace, dataset: d.name, counts: report.counts, feedback: report.feedback, warnings: report.warnings, mapping: loaded.mapping }, null, 2)}\n`);
+  const doc = { workspace: opened.workspace, report, mapping: loaded.mapping };
+  if (json === '-') {
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return;
   }
+  if (json !== undefined) writeFileAtomic(resolve(json), `${JSON.stringify(doc, null, 2)}\n`);
+  const link = report.link;
   process.stdout.write(
     `workspace ${opened.workspace ?? '(none)'}\n` +
       `dataset ${d.name}: ${d.userIds.length} users, ${d.itemIds.length} items, ${d.interactions.user.length} interactions, ` +
-      `${d.kg.entityIds.length} entities, ${d.kg.relationNames.length} relations, ${d.kg.head.length} triples, ` +
-      `${d.itemEntities.filter((e) => e.length > 0).length} of ${d.itemIds.length} items linked to the KG\n` +
+      `${d.kg.entityIds.length} entities, ${d.kg.relationNames.length} relations, ${d.kg.head.length} triples\n` +
+      (link === undefined ? '' : `linked ${link.linked} of ${link.items} items to KG entities (${(100 * link.rate).toFixed(1)}%, by ${link.by})\n`) +
       `feedback: ${report.feedback?.use ?? 'n/a'}\n` +
       `mapping used (edit and pass back with --map FILE):\n${JSON.stringify(loaded.mapping, null, 2)}\n`,
   );

@@ -25,6 +25,7 @@ import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './c
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { SignalScope } from './cli-signals';
 import { cmdImportOwn } from './cli-import';
+import { cmdImportKg, isKgOnlyImport } from './cli-kg';
 import { explanationLines } from './jobs/explain-text';
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
 import { defaultWorkspacePath, heldDatasetName, openDataset } from './jobs/dataset';
@@ -405,7 +406,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (spec === EVALUATE) await cmdEvaluate(flags, signals);
-    else if (spec === IMPORT && (str(flags, 'interactions') !== undefined || bool(flags, 'preview'))) await cmdImportOwn(flags, signals, progressPrinter(false));
+    else if (spec === IMPORT && (str(flags, 'interactions') !== undefined || bool(flags, 'preview'))) await cmdImportOwn(flags, signals, progressPrinter(bool(flags, 'quiet')));
+    else if (spec === IMPORT && isKgOnlyImport(flags)) await cmdImportKg(flags, signals);
     else if (spec === IMPORT) cmdImport(flags);
     else if (spec === SERVE) await cmdServe(flags, signals);
     else if (spec === RECOMMEND) await cmdRecommend(flags);

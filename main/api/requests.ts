@@ -88,7 +88,8 @@ export interface StartImportRequest {
 export interface ImportMappingRequest {
   interactions?: { user?: string; item?: string; rating?: string | null; timestamp?: string | null; feedback?: 'explicit' | 'implicit' };
   items?: { id?: string; title?: string | null; text?: string[]; lists?: Record<string, string>; yearFromTitle?: boolean };
-  links?: { item?: string; entity?: string };
+  /** How items link to KG entities: {item, entity} (links table by id), {title, entity, year} (by title), {by: 'uri', column}. */
+  links?: { by?: 'id' | 'uri' | 'title' | 'id-or-label'; item?: string; entity?: string; title?: string; year?: boolean; column?: string };
 }
 
 /** An analyst's own files: tables (CSV/TSV, Parquet, JSON Lines) and KG files (Turtle, N-Triples). */

@@ -133,7 +133,16 @@ const ImportMappingSchema = z.strictObject({
       yearFromTitle: z.boolean({ error: 'yearFromTitle must be true or false' }).optional(),
     })
     .optional(),
-  links: z.strictObject({ item: columnName('links.item').optional(), entity: columnName('links.entity').optional() }).optional(),
+  links: z
+    .strictObject({
+      by: z.enum(['id', 'uri', 'title', 'id-or-label'], { error: 'links.by must be "id", "uri", "title" or "id-or-label"' }).optional(),
+      item: columnName('links.item').optional(),
+      entity: columnName('links.entity').optional(),
+      title: columnName('links.title').optional(),
+      year: z.boolean({ error: 'links.year must be true or false' }).optional(),
+      column: columnName('links.column').optional(),
+    })
+    .optional(),
 });
 
 const ownFileFields = {

@@ -37,7 +37,7 @@ describe('knowrec import (own files)', () => {
   const ws = (): string => join(dir, 'work', 'shop.sqlite');
 
   it('--preview prints the inferred roles and the mapping, and writes nothing', () => {
-    const r = knowrec(['import', '--interactions', files.interactions, '--items', files.items, '--preview', '--json', '--workspace', ws()]);
+    const r = knowrec(['import', '--interactions', files.interactions, '--items', files.items, '--preview', '--json', '-', '--workspace', ws()]);
     expect(r.code, r.err).toBe(0);
     const p = JSON.parse(r.out) as { mapping: unknown; tables: { role: string; columns: { name: string; role: string }[]; rows: unknown[] }[] };
     expect(p.mapping).toEqual({
@@ -66,7 +66,7 @@ describe('knowrec import (own files)', () => {
     writeFileSync(map, JSON.stringify({ interactions: { feedback: 'explicit' }, items: { title: 'Product Name' } }));
     const r = knowrec(['import', '--interactions', files.interactions, '--items', files.items, '--kg', files.kg, '--map', map, '--name', 'shop', '--workspace', ws()]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('dataset shop: 20 users, 16 items, 120 interactions, 20 entities, 2 relations, 32 triples, 16 of 16 items linked to the KG');
+    expect(r.out).toContain('dataset shop: 20 users, 16 items, 120 interactions, 20 entities, 2 relations, 32 triples\nlinked 16 of 16 items to KG entities (100.0%, by title)');
     expect(r.out).toContain('feedback: "Stars" is an explicit rating');
     expect(readdirSync(join(dir, 'work'))).toEqual(['shop.sqlite']);
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOwnFiles, previewOwnFiles } from '../../main/core/data/own-import';
 import { parseMapping, resolveMapping, sniffSeparator } from '../../main/core/data/mapping';
 import { TableReader } from '../../main/core/data/tables';
-import { normaliseTitle } from '../../main/core/data/own-kg';
+import { linkByIdOrLabel } from '../../main/core/data/own-kg';
 
 const dir = mkdtempSync(join(tmpdir(), 'knowrec-own-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,9 +115,25 @@ describe('mapping', () => {
     expect(parseMapping({ interactions: { rating: null }, items: { lists: { g: '|' } } })).toEqual({ interactions: { rating: null }, items: { lists: { g: '|' } } });
   });
 
-  it('normalises titles for linking', () => {
-    expect(normaliseTitle('American President, The (1995)')).toBe('american president');
-    expect(normaliseTitle('Amélie!')).toBe('amelie');
+  it('links items by IRI = id, IRI tail = id, or a unique label = title (with the year when both have one)', () => {
+    const items = [
+      { id: 'http://x/a', title: 'Alpha' },
+      { id: 'b', title: 'Beta' },
+      { id: 'c', title: 'Gamma, The (1999)' },
+      { id: 'd', title: 'Delta' },
+      { id: 'e', title: 'Nowhere' },
+    ];
+    const entities = new Set(['http://x/a', 'http://y/b', 'http://z/g1', 'http://z/d1', 'http://z/d2']);
+    const names = new Map([
+      ['http://z/g1', 'Gamma, The (1999)'],
+      ['http://z/d1', 'Delta'],
+      ['http://z/d2', 'delta'],
+    ]);
+    const r = linkByIdOrLabel(items, entities, names);
+    expect(r.links.item).toEqual(['http://x/a', 'b', 'c']);
+    expect(r.links.entity).toEqual(['http://x/a', 'http://y/b', 'http://z/g1']);
+    // "Delta" names two entities: ambiguous, not linked
+    expect(r.report).toMatchObject({ items: 5, linked: 3, rate: 0.6, ambiguous: 1, unmatchedItems: ['d: Delta', 'e: Nowhere'] });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Api methods for an analyst's own files (jobs group): previewImport reads the first rows and
  * infers the mapping (nothing is written); startImportOwn queues an import job. Every path must
- * lie under the allowed roots; the job gets the resolved paths, checked here.
+ * lie under the allowed roots (a KG folder stands for its files); the job gets the resolved
+ * paths, checked here.
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Api } from '../contract';
@@ -11,6 +12,7 @@ import type { PreviewImportRequest } from '../requests';
 import { guard } from '../result';
 import { previewOwnFiles } from '../../core/data';
 import { KnowrecError } from '../../core/errors';
+import { expandKgPaths } from '../../jobs/kg-import';
 
 type OwnMethods = Pick<Api, 'previewImport' | 'startImportOwn'>;
 
@@ -26,7 +28,7 @@ function checkedFiles<R extends PreviewImportRequest>(ctx: ApiContext, r: R): R 
     interactions: file(r.interactions, 'interactions'),
     ...(r.items === undefined ? {} : { items: file(r.items, 'items') }),
     ...(r.links === undefined ? {} : { links: file(r.links, 'links') }),
-    ...(r.kg === undefined ? {} : { kg: r.kg.map((k) => file(k, 'KG')) }),
+    ...(r.kg === undefined ? {} : { kg: expandKgPaths(r.kg.map((k) => ctx.allowedPath(k))).map((k) => file(k, 'KG')) }),
   };
 }
 

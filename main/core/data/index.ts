@@ -78,3 +78,19 @@ export {
   type ImportOptions,
   type RegistryImportOptions,
 } from './import';
+export { readKgFiles, detectKgFormat, KG_FORMATS, type KgFiles, type KgFilesOptions, type KgFilesReport, type KgFormat } from './kg-files';
+export { edgeListRelation } from './kg-tables';
+export { turtleError } from './kg-rdf';
+export {
+  linkItems,
+  linkSpecFromMapping,
+  inferLinkSpec,
+  normalizeTitle,
+  readLinksTable,
+  type LinkSpec,
+  type LinkReport,
+  type LinkResult,
+  type LinkableItem,
+} from './link';
+export { readSniffedTable, parseSniffedTable, sniffDelimiter, type SniffedTable, type SniffOptions } from './table-sniff';
+export { uriDisplayName, localName, dropDisambiguator, hasReadableLocalName } from './uri-name';

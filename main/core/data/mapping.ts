@@ -34,9 +34,14 @@ export interface ItemsMapping {
   readonly yearFromTitle?: boolean;
 }
 
+/** How items link to KG entities (link.ts linkSpecFromMapping): {"item", "entity"} (a links table by id), {"title", "entity", "year"} (by title), {"by": "uri", "column"} (the id or an item column is the entity IRI). */
 export interface LinksMapping {
+  readonly by?: 'id' | 'uri' | 'title' | 'id-or-label';
   readonly item?: string;
   readonly entity?: string;
+  readonly title?: string;
+  readonly year?: boolean;
+  readonly column?: string;
 }
 
 export interface ImportMapping {
@@ -49,7 +54,8 @@ export interface ImportMapping {
 export interface ResolvedMapping {
   readonly interactions: { user: string; item: string; rating: string | null; timestamp: string | null; feedback: Feedback };
   readonly items?: { id: string; title: string | null; text: string[]; lists: Record<string, string>; yearFromTitle: boolean };
-  readonly links?: { item: string; entity: string };
+  /** As given; after an import with a KG, how the items were linked. */
+  readonly links?: LinksMapping;
 }
 
 export interface MappingSamples {
@@ -66,7 +72,6 @@ const IMPLICIT = /(weight|plays?|play_?count|count|clicks?|listens?|views?|qty|q
 const ID = /^(id|item_?id|itemid|.*_id|.*id)$/i;
 const TITLE = /(title|name|label|headline)/i;
 const TEXT = /(desc|summary|overview|plot|text|abstract|review|about|synopsis|content|body|blurb|comment)/i;
-const ENTITY = /(entity|uri|iri|kg|wikidata|resource|dbpedia|freebase|mid|node)/i;
 const SEPARATORS = ['|', ';', ',', '/'];
 
 /** Column names of a sample whose values are all numbers (or typed as numbers). */
@@ -195,24 +200,13 @@ function itemsMapping(s: TableSample, interactionItem: string, given: ItemsMappi
   return { id, title, text, lists, yearFromTitle };
 }
 
-function linksMapping(s: TableSample, given: LinksMapping = {}): NonNullable<ResolvedMapping['links']> {
-  checkColumn(s, given.item, 'links.item');
-  checkColumn(s, given.entity, 'links.entity');
-  const taken = new Set<string>([given.item, given.entity].filter((v): v is string => v !== undefined));
-  const looksEntity = (c: number): boolean => values(s, c).some((v) => /^(https?:|urn:|[a-z]+:[^\s]+$)/i.test(v));
-  const entity = given.entity ?? pick(s, taken, (n, c) => ENTITY.test(n) || looksEntity(c)) ?? pick(s, taken, (n) => n !== given.item && s.columns.length > 1 && n === s.columns[1].name);
-  const item = given.item ?? pick(s, taken, (n) => ITEM.test(n) || ID.test(n)) ?? pick(s, taken, () => true);
-  if (item === null || entity === null) throw new KnowrecError('validation', 'the links file needs two columns (item id and KG entity)', { file: s.file }, 'pass a mapping with "links": {"item": …, "entity": …}');
-  return { item, entity };
-}
-
 /** The mapping for these files: `given` where it says, inferred elsewhere. */
 export function resolveMapping(samples: MappingSamples, given: ImportMapping = {}): ResolvedMapping {
   const interactions = interactionsMapping(samples.interactions, given.interactions);
   return {
     interactions,
     items: samples.items === undefined ? undefined : itemsMapping(samples.items, interactions.item, given.items),
-    links: samples.links === undefined ? undefined : linksMapping(samples.links, given.links),
+    ...(given.links === undefined ? {} : { links: given.links }),
   };
 }
 
@@ -227,7 +221,11 @@ export function columnRoles(s: TableSample, which: keyof ResolvedMapping, m: Res
       if (name === x.timestamp) return 'timestamp';
       return 'ignored';
     }
-    if (which === 'links') return name === m.links?.item ? 'item' : name === m.links?.entity ? 'entity' : 'ignored';
+    if (which === 'links') {
+      const l = m.links;
+      if (l === undefined) return 'inferred at import';
+      return name === l.item ? 'item' : name === l.entity ? 'entity' : name === l.title ? 'title' : 'ignored';
+    }
     const it = m.items;
     if (it === undefined) return 'ignored';
     if (name === it.id) return 'id';
@@ -243,7 +241,7 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   '': ['interactions', 'items', 'links'],
   interactions: ['user', 'item', 'rating', 'timestamp', 'feedback'],
   items: ['id', 'title', 'text', 'lists', 'yearFromTitle'],
-  links: ['item', 'entity'],
+  links: ['by', 'item', 'entity', 'title', 'year', 'column'],
 };
 
 /** Checks a mapping read from JSON: known keys, column names as strings, lists of strings. */
@@ -268,8 +266,10 @@ export function parseMapping(value: unknown, file?: string): ImportMapping {
       } else if (k === 'lists') {
         const l = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : bad(`${at} must map column names to separators`, 'e.g. "lists": {"genres": "|"}');
         for (const sep of Object.values(l)) if (typeof sep !== 'string' || sep.length === 0) bad(`${at}: each separator must be a non-empty string`, 'e.g. "|"');
-      } else if (k === 'yearFromTitle') {
-        if (typeof v !== 'boolean') bad(`${at} must be true or false`, 'e.g. "yearFromTitle": true');
+      } else if (k === 'yearFromTitle' || k === 'year') {
+        if (typeof v !== 'boolean') bad(`${at} must be true or false`, `e.g. "${k}": true`);
+      } else if (k === 'by') {
+        if (v !== 'id' && v !== 'uri' && v !== 'title' && v !== 'id-or-label') bad(`${at} must be "id", "uri", "title" or "id-or-label"`, 'e.g. "by": "uri"');
       } else if (!(typeof v === 'string' || (v === null && (k === 'rating' || k === 'timestamp' || k === 'title')))) {
         bad(`${at} must be a column name${k === 'rating' || k === 'timestamp' || k === 'title' ? ' or null' : ''}`, 'fix the mapping file');
       }

@@ -8,8 +8,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Progress } from '../types';
 import { columnRoles, resolveMapping, type ImportMapping, type ResolvedMapping } from './mapping';
-import { readOwnKg } from './own-kg';
-import type { AttributeValue, RawDataset, RawInteractions, RawItems, RawLinks } from './raw';
+import { readOwnKg, type OwnKg } from './own-kg';
+import type { AttributeValue, RawDataset, RawInteractions, RawItems } from './raw';
 import type { FeedbackNote, ImportReport } from './report';
 import { LIST_JOIN, TableReader, type ColumnRequest, type TableSample } from './tables';
 import { validateDataset } from './validate';
@@ -17,9 +17,9 @@ import { validateDataset } from './validate';
 export interface OwnFiles {
   readonly interactions: string;
   readonly items?: string;
-  /** A two-column table: item id → KG entity. */
+  /** A links table: item id (or "Title (Year)") → KG entity. */
   readonly links?: string;
-  /** KG files: N-Triples, Turtle, or a 3-column triples table. */
+  /** KG files: N-Triples, Turtle, triples tables, edge lists (folders expanded by the caller). */
   readonly kg?: readonly string[];
 }
 
@@ -152,11 +152,6 @@ async function readItems(db: TableReader, file: string, m: NonNullable<ResolvedM
   return { file, id: ids, title, text, attributes, lines: t.lines, titleColumn: m.title === null ? undefined : all.indexOf(m.title) + 1 };
 }
 
-async function readLinks(db: TableReader, file: string, m: NonNullable<ResolvedMapping['links']>, opts: OwnImportOptions): Promise<RawLinks> {
-  const t = await db.read(file, [{ name: m.item, as: 'string' }, { name: m.entity, as: 'string' }], { signal: opts.signal });
-  return { file, item: t.columns[0] as string[], entity: t.columns[1] as string[], lines: t.lines };
-}
-
 export interface OwnLoaded {
   readonly dataset: import('../types').Dataset;
   readonly report: ImportReport;
@@ -166,6 +161,7 @@ export interface OwnLoaded {
 /** Reads, maps and validates an analyst's files (nothing is written). */
 export async function loadOwnFiles(files: OwnFiles, opts: OwnImportOptions = {}): Promise<OwnLoaded> {
   const f = absFiles(files);
+  if (f.links !== undefined && (f.kg === undefined || f.kg.length === 0)) throw new KnowrecError('config', 'a links table needs the KG it links to', { file: f.links }, 'pass the KG files with --kg');
   const name = opts.name ?? basename(dirname(f.interactions));
   const db = await TableReader.open();
   let raw: RawDataset;
@@ -177,19 +173,25 @@ export async function loadOwnFiles(files: OwnFiles, opts: OwnImportOptions = {})
     throwIfAborted(opts.signal);
     const items = f.items === undefined || mapping.items === undefined ? undefined : await readItems(db, f.items, mapping.items, opts);
     throwIfAborted(opts.signal);
-    const links = f.links === undefined || mapping.links === undefined ? undefined : await readLinks(db, f.links, mapping.links, opts);
-    raw = { name, source: dirname(f.interactions), interactions, items, links };
+    raw = { name, source: dirname(f.interactions), interactions, items };
   } finally {
     db.close();
   }
   throwIfAborted(opts.signal);
+  let kg: OwnKg | null = null;
   if (f.kg !== undefined && f.kg.length > 0) {
-    opts.onProgress?.({ stage: 'read', message: f.kg.map((k) => basename(k)).join(', ') });
-    raw = await readOwnKg(raw, f.kg, opts.signal);
+    kg = await readOwnKg(raw, f.kg, { linksFile: f.links, links: opts.mapping?.links, signal: opts.signal, onProgress: opts.onProgress });
+    raw = kg.raw;
+    mapping = { ...mapping, links: kg.spec };
   }
   throwIfAborted(opts.signal);
   opts.onProgress?.({ stage: 'validate' });
-  if (raw.interactions.user.length === 0) throw new KnowrecError('validation', 'there are no interactions', { file: f.interactions }, 'a dataset needs at least one (user, item) row');
   const v = validateDataset(raw);
-  return { dataset: v.dataset, report: { ...v.report, feedback: feedbackNote(mapping.interactions) }, mapping };
+  const report: ImportReport = {
+    ...v.report,
+    warnings: [...v.report.warnings, ...(kg?.kg.warnings ?? [])],
+    feedback: feedbackNote(mapping.interactions),
+    ...(kg === null ? {} : { link: kg.link }),
+  };
+  return { dataset: v.dataset, report, mapping };
 }

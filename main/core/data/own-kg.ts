@@ -1,56 +1,35 @@
 /**
- * The KG part of an own-data import: Turtle / N-Triples files parsed with n3 (entity-to-entity
- * statements become triples, rdfs:label literals name entities), and, when no links table was
- * given, items linked to entities by id (IRI or its last segment) or by normalised title.
- * Interim: the KG file readers and the linker of the `kgimport` branch (kg-files.ts, link.ts)
- * replace this module's readers when it is merged.
+ * The KG part of an own-data import: the KG files read by readKgFiles (N-Triples, Turtle, triples
+ * tables, edge lists; kg-files.ts) and items linked to entities by linkItems (link.ts) when there
+ * is a links table or a "links" section in the mapping. With neither, each item links to the
+ * entity whose IRI is its id (or ends in "/id", "#id", ":id"), else to the one entity whose
+ * label (or name derived from its IRI) is the item's title, normalised (link.ts normalizeTitle,
+ * with the year when both sides have one).
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { Parser } from 'n3';
-import { KnowrecError, throwIfAborted } from '../errors';
-import { echo } from './limits';
-import { RDFS_LABEL } from './ntriples';
+import { throwIfAborted } from '../errors';
+import type { Progress } from '../types';
+import { readKgFiles, type KgFilesReport } from './kg-files';
+import { linkItems, linkSpecFromMapping, normalizeTitle, readLinksTable, type LinkableItem, type LinkReport, type LinkSpec } from './link';
 import type { RawDataset, RawLinks } from './raw';
 
-/** Lower case, accents, punctuation and a trailing "(1995)" or ", The" removed. */
-export function normaliseTitle(t: string): string {
-  return t
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\(\d{4}\)\s*$/, '')
-    .toLowerCase()
-    .replace(/,\s*(the|a|an)\s*$/, '')
-    .replace(/^(the|a|an)\s+/, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+export interface OwnKg {
+  readonly raw: RawDataset;
+  readonly kg: KgFilesReport;
+  readonly link: LinkReport;
+  /** How items were linked (what the printed mapping's "links" section says). */
+  readonly spec: LinkSpec | { readonly by: 'id-or-label' };
 }
 
-function parseRdf(file: string, head: string[], relation: string[], tail: string[], lines: number[], names: Map<string, string>): void {
-  const ext = extname(file).toLowerCase();
-  const format = ext === '.nt' || ext === '.ntriples' ? 'N-Triples' : 'Turtle';
-  let quads;
-  try {
-    quads = new Parser({ format }).parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const line = /on line (\d+)/.exec(msg);
-    throw new KnowrecError('parse', `not valid ${format}: ${echo(msg.replace(/ on line \d+\.?/, ''), 120)}`, { file, line: line === null ? undefined : Number(line[1]) }, `fix the statement (${format} syntax)`);
-  }
-  for (const q of quads) {
-    if (q.object.termType === 'Literal') {
-      if (q.predicate.value === RDFS_LABEL && !names.has(q.subject.value)) names.set(q.subject.value, q.object.value);
-      continue;
-    }
-    head.push(q.subject.value);
-    relation.push(q.predicate.value);
-    tail.push(q.object.value);
-    lines.push(0);
-  }
+const EXAMPLES = 10;
+
+function titleKeys(title: string): string[] {
+  const n = normalizeTitle(title);
+  if (n.key.length === 0) return [];
+  return n.year === null ? [n.key] : [`${n.key}|${n.year}`, n.key];
 }
 
-/** Links each item to the entity whose IRI is its id (or ends with "/id", "#id"), else whose label is its title. */
-export function linkByIdOrTitle(ids: readonly string[], titles: readonly string[], entities: Iterable<string>, names: ReadonlyMap<string, string>, file: string): RawLinks {
+/** Links by IRI = id (or its last segment), else by a unique normalised label = title. */
+export function linkByIdOrLabel(items: readonly LinkableItem[], entities: ReadonlySet<string>, names: ReadonlyMap<string, string>): { links: RawLinks; report: LinkReport } {
   const byTail = new Map<string, string>();
   const byLabel = new Map<string, string | null>();
   for (const e of entities) {
@@ -58,38 +37,72 @@ export function linkByIdOrTitle(ids: readonly string[], titles: readonly string[
     const last = /[/#:]([^/#:]+)$/.exec(e);
     if (last !== null && !byTail.has(last[1])) byTail.set(last[1], e);
     const n = names.get(e);
-    if (n !== undefined) {
-      const k = normaliseTitle(n);
-      byLabel.set(k, byLabel.has(k) ? null : e); // an ambiguous label links nothing
-    }
+    if (n === undefined) continue;
+    for (const k of titleKeys(n)) byLabel.set(k, byLabel.has(k) && byLabel.get(k) !== e ? null : e); // an ambiguous label links nothing
   }
   const item: string[] = [];
   const entity: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const e = byTail.get(ids[i]) ?? (titles[i] !== '' ? byLabel.get(normaliseTitle(titles[i])) : undefined);
-    if (e === undefined || e === null) continue;
-    item.push(ids[i]);
+  const unmatched: string[] = [];
+  let ambiguous = 0;
+  for (const it of items) {
+    let e: string | null | undefined = byTail.get(it.id);
+    for (const k of e === undefined ? titleKeys(it.title) : []) {
+      e = byLabel.get(k);
+      if (e !== undefined) break;
+    }
+    if (e === null) ambiguous++;
+    if (e === undefined || e === null) {
+      if (unmatched.length < EXAMPLES) unmatched.push(`${it.id}: ${it.title}`);
+      continue;
+    }
+    item.push(it.id);
     entity.push(e);
   }
-  return { file, item, entity, lines: new Int32Array(item.length) };
+  const linked = new Set(item).size;
+  const report: LinkReport = {
+    by: 'title',
+    file: null,
+    items: items.length,
+    linked,
+    rate: items.length > 0 ? linked / items.length : 0,
+    withFacts: linked,
+    rows: items.length,
+    matchedRows: linked,
+    ambiguous,
+    unmatchedItems: unmatched,
+    unmatchedRows: [],
+  };
+  return { links: { file: 'items', item, entity, lines: new Int32Array(item.length) }, report };
 }
 
-/** `raw` with the triples (and, without a links table, links) of the KG files. */
-export async function readOwnKg(raw: RawDataset, files: readonly string[], signal?: AbortSignal): Promise<RawDataset> {
-  const head: string[] = [];
-  const relation: string[] = [];
-  const tail: string[] = [];
-  const lines: number[] = [];
-  const names = new Map<string, string>();
-  for (const f of files) {
-    throwIfAborted(signal);
-    parseRdf(f, head, relation, tail, lines, names);
-    await Promise.resolve();
+export interface OwnKgOptions {
+  /** A links table (item id or "Title (Year)" → entity). */
+  readonly linksFile?: string;
+  /** The mapping's "links" section, as given. */
+  readonly links?: unknown;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** `raw` with the triples, entity names and links of the KG files. */
+export async function readOwnKg(raw: RawDataset, files: readonly string[], opts: OwnKgOptions = {}): Promise<OwnKg> {
+  const kg = await readKgFiles(files, { signal: opts.signal, onProgress: opts.onProgress });
+  throwIfAborted(opts.signal);
+  const entities = new Set<string>();
+  for (let i = 0; i < kg.triples.head.length; i++) {
+    entities.add(kg.triples.head[i]);
+    entities.add(kg.triples.tail[i]);
   }
-  const triples = { file: files[0], head, relation, tail, lines: Int32Array.from(lines) };
-  let links = raw.links;
-  if (links === undefined && raw.items !== undefined) {
-    links = linkByIdOrTitle(raw.items.id, raw.items.title, new Set([...head, ...tail, ...names.keys()]), names, files[0]);
+  const it = raw.items;
+  const items: LinkableItem[] =
+    it !== undefined ? it.id.map((id, i) => ({ id, title: it.title[i], attributes: it.attributes[i] })) : [...new Set(raw.interactions.item)].map((id) => ({ id, title: '' }));
+  opts.onProgress?.({ stage: 'link' });
+  if (opts.linksFile !== undefined || opts.links !== undefined) {
+    const table = opts.linksFile === undefined ? null : readLinksTable(opts.linksFile);
+    const spec = linkSpecFromMapping(opts.links, table);
+    const r = linkItems(items, table, spec, entities);
+    return { raw: { ...raw, triples: kg.triples, entityNames: kg.entityNames, links: r.links }, kg: kg.report, link: r.report, spec };
   }
-  return { ...raw, triples, links, entityNames: names };
+  const r = linkByIdOrLabel(items, entities, kg.entityNames);
+  return { raw: { ...raw, triples: kg.triples, entityNames: kg.entityNames, links: r.links }, kg: kg.report, link: r.report, spec: { by: 'id-or-label' } };
 }
