@@ -10,6 +10,7 @@ import { userCacheDir } from '../core/files';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
 import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
+import { addExtraKgs } from './kg-import';
 
 export interface OpenDatasetOptions {
   /** Registry name, e.g. `ml-100k`. */
@@ -20,6 +21,12 @@ export interface OpenDatasetOptions {
   readonly workspace?: string;
   /** Re-import even when the workspace already holds the dataset. */
   readonly reimport?: boolean;
+  /**
+   * Add the registry KGs of the dataset's entry (extraKgs, e.g. DBpedia film facts for ml-100k)
+   * beside its own KG when the workspace does not hold them yet and their files are found
+   * (the demo does). Default false.
+   */
+  readonly extraKgs?: boolean;
   /** Store pseudonyms instead of user ids (default: as the workspace already does). */
   readonly pseudonymize?: boolean;
   /** The pseudonym key (kept outside the workspace), needed to pseudonymize. */
@@ -73,11 +80,13 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
       const loaded = load(name);
       ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+      withExtraKgs(ws, name, opts);
       return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
     }
     if (!hasData) {
       throw new KnowrecError('not-found', 'the workspace holds no dataset', { file: ws.path }, 'import one with --dataset NAME');
     }
+    if (held !== null) withExtraKgs(ws, held, opts);
     opts.onProgress?.({ stage: 'load', message: ws.path });
     return { dataset: ws.loadDataset(), workspace: ws.path, report: ws.importReport(), imported: false };
   } finally {
@@ -103,6 +112,7 @@ function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOption
   try {
     ws = created ? Workspace.create(abs, keyOption(opts)) : Workspace.open(abs, keyOption(opts));
     ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+    withExtraKgs(ws, loaded.dataset.name, opts);
     return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
   } catch (e) {
     ws?.close();
@@ -111,6 +121,14 @@ function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOption
     throw e;
   } finally {
     ws?.close();
+  }
+}
+
+/** The registry KGs of `name`'s entry, when asked for (OpenDatasetOptions.extraKgs). */
+function withExtraKgs(ws: Workspace, name: string, opts: OpenDatasetOptions): void {
+  if (opts.extraKgs !== true) return;
+  for (const r of addExtraKgs(ws, name, { dataDir: opts.dataDir, onProgress: opts.onProgress, signal: opts.signal })) {
+    opts.onProgress?.({ stage: 'kg', message: `${r.name}: ${r.store.added.triples} triples added, ${r.link.linked} of ${r.link.items} items linked` });
   }
 }
 
