@@ -1,15 +1,20 @@
 /** `knowrec import --kg FILE... --workspace W`: adds a KG beside the workspace's own (jobs/kg-import.ts). */
 import { KnowrecError } from './core/errors';
 import { KG_FORMATS, type KgFormat } from './core/data/kg-files';
+import { BUILTIN_DATASETS } from './core/data/registry';
+import { Workspace } from './core/store';
 import { bool, list, str, type Flags } from './cli-args';
 import type { SignalScope } from './cli-signals';
-import { formatKgImport, importKgIntoWorkspace } from './jobs/kg-import';
+import { addRegistryKg, formatKgImport, importKgIntoWorkspace, type KgImportReport } from './jobs/kg-import';
 import { writeFileAtomic } from './core/files';
 import { resolve } from 'node:path';
+import type { Progress } from './core/types';
 
-/** True for an import that adds a KG only (--kg without --interactions or --dataset). */
+/** True for an import that adds a KG only: --kg without --interactions, or --dataset naming a registry KG (format 'kg'). */
 export function isKgOnlyImport(flags: Flags): boolean {
-  return str(flags, 'kg') !== undefined && str(flags, 'interactions') === undefined && str(flags, 'dataset') === undefined;
+  const dataset = str(flags, 'dataset');
+  if (dataset !== undefined) return BUILTIN_DATASETS.some((d) => d.name === dataset && d.format === 'kg');
+  return str(flags, 'kg') !== undefined && str(flags, 'interactions') === undefined;
 }
 
 export async function cmdImportKg(flags: Flags, signals: SignalScope): Promise<void> {
@@ -21,16 +26,21 @@ export async function cmdImportKg(flags: Flags, signals: SignalScope): Promise<v
     throw new KnowrecError('config', `--kg-format must be one of ${KG_FORMATS.join(', ')}, got '${format}'`);
   }
   const quiet = bool(flags, 'quiet');
-  const report = await importKgIntoWorkspace({
-    workspace,
-    kg: list(flags, 'kg'),
-    links: str(flags, 'links'),
-    mapping: str(flags, 'map'),
-    format: format as KgFormat | undefined,
-    name: str(flags, 'kg-name'),
-    signal: signals.signal,
-    onProgress: quiet ? undefined : (p) => process.stderr.write(`${p.stage}${p.message !== undefined ? ` ${p.message}` : ''}${p.fraction !== undefined ? ` ${Math.round(100 * p.fraction)}%` : ''}\n`),
-  });
+  const onProgress = quiet ? undefined : (p: Progress): void => void process.stderr.write(`${p.stage}${p.message !== undefined ? ` ${p.message}` : ''}${p.fraction !== undefined ? ` ${Math.round(100 * p.fraction)}%` : ''}\n`);
+  const dataset = str(flags, 'dataset');
+  const report: KgImportReport =
+    dataset !== undefined
+      ? registryKg(workspace, dataset, str(flags, 'data'), signals.signal, onProgress)
+      : await importKgIntoWorkspace({
+          workspace,
+          kg: list(flags, 'kg'),
+          links: str(flags, 'links'),
+          mapping: str(flags, 'map'),
+          format: format as KgFormat | undefined,
+          name: str(flags, 'kg-name'),
+          signal: signals.signal,
+          onProgress,
+        });
   const out = str(flags, 'json');
   if (out === '-') {
     process.stderr.write(`${formatKgImport(report)}\n`);
@@ -42,5 +52,15 @@ export async function cmdImportKg(flags: Flags, signals: SignalScope): Promise<v
   if (out !== undefined) {
     writeFileAtomic(resolve(out), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`report written to ${resolve(out)}\n`);
+  }
+}
+
+/** A registry KG (e.g. movielens-dbpedia) into the existing workspace. */
+function registryKg(workspace: string, name: string, dataDir: string | undefined, signal: AbortSignal, onProgress?: (p: Progress) => void): KgImportReport {
+  const ws = Workspace.open(workspace);
+  try {
+    return addRegistryKg(ws, name, { dataDir, signal, onProgress });
+  } finally {
+    ws.close();
   }
 }

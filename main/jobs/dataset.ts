@@ -11,6 +11,7 @@ import { ensureDir, fsyncDir, userCacheDir } from '../core/files';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
 import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
+import { addExtraKgs } from './kg-import';
 
 export interface OpenDatasetOptions {
   /** Registry name, e.g. `ml-100k`. */
@@ -21,6 +22,12 @@ export interface OpenDatasetOptions {
   readonly workspace?: string;
   /** Re-import even when the workspace already holds the dataset. */
   readonly reimport?: boolean;
+  /**
+   * Add the registry KGs of the dataset's entry (extraKgs, e.g. DBpedia film facts for ml-100k)
+   * beside its own KG when the workspace does not hold them yet and their files are found
+   * (the demo does). Default false.
+   */
+  readonly extraKgs?: boolean;
   /** Store pseudonyms instead of user ids (default: as the workspace already does). */
   readonly pseudonymize?: boolean;
   /** The pseudonym key (kept outside the workspace), needed to pseudonymize. */
@@ -74,11 +81,13 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
       const loaded = load(name);
       ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+      withExtraKgs(ws, name, opts);
       return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
     }
     if (!hasData) {
       throw new KnowrecError('not-found', 'the workspace holds no dataset', { file: ws.path }, 'import one with --dataset NAME');
     }
+    if (held !== null) withExtraKgs(ws, held, opts);
     opts.onProgress?.({ stage: 'load', message: ws.path });
     return { dataset: ws.loadDataset(), workspace: ws.path, report: ws.importReport(), imported: false };
   } finally {
@@ -100,8 +109,10 @@ export interface LoadedDataset {
  */
 export function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOptions): OpenedDataset {
   const abs = resolve(path);
-  const store = (ws: Workspace): void =>
+  const store = (ws: Workspace): void => {
     ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+    withExtraKgs(ws, loaded.dataset.name, opts);
+  };
   if (!existsSync(abs)) {
     ensureDir(dirname(abs));
     const tmp = `${abs}.${process.pid}.${Date.now()}.${randomBytes(4).toString('hex')}.tmp`;
@@ -131,6 +142,14 @@ export function importInto(path: string, loaded: LoadedDataset, opts: OpenDatase
     return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
   } finally {
     ws.close();
+  }
+}
+
+/** The registry KGs of `name`'s entry, when asked for (OpenDatasetOptions.extraKgs). */
+function withExtraKgs(ws: Workspace, name: string, opts: OpenDatasetOptions): void {
+  if (opts.extraKgs !== true) return;
+  for (const r of addExtraKgs(ws, name, { dataDir: opts.dataDir, onProgress: opts.onProgress, signal: opts.signal })) {
+    opts.onProgress?.({ stage: 'kg', message: `${r.name}: ${r.store.added.triples} triples added, ${r.link.linked} of ${r.link.items} items linked` });
   }
 }
 

@@ -8,8 +8,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../core/errors';
-import { readKgFiles, type KgFilesReport, type KgFormat } from '../core/data/kg-files';
+import { readKgFiles, readKgFilesSync, type KgFiles, type KgFilesReport, type KgFormat } from '../core/data/kg-files';
 import { linkItems, linkSpecFromMapping, readLinksTable, type LinkReport, type LinkSpec } from '../core/data/link';
+import { findDataset, resolveDataset, type ResolveOptions } from '../core/data/registry';
+import type { CsvTable } from '../core/data/csv';
 import { Workspace, type KgAddResult } from '../core/store';
 import type { Progress } from '../core/types';
 
@@ -85,7 +87,7 @@ function defaultName(first: string): string {
   return dir === 'graphs' ? basename(dirname(dirname(abs))) : basename(abs, extname(abs));
 }
 
-/** Adds the KG files to the workspace (see the module comment). */
+/** Adds the KG files to the workspace (see the module comment); Turtle is streamed. */
 export async function importKgIntoWorkspace(opts: KgImportOptions): Promise<KgImportReport> {
   const path = resolve(opts.workspace);
   if (!existsSync(path)) {
@@ -99,24 +101,87 @@ export async function importKgIntoWorkspace(opts: KgImportOptions): Promise<KgIm
   const spec = opts.linkSpec ?? linkSpecFromMapping(section, table);
   const ws = Workspace.open(path);
   try {
-    const items = ws.loadStoredDataset().items;
-    const entities = new Set<string>();
-    for (let i = 0; i < kg.triples.head.length; i++) {
-      entities.add(kg.triples.head[i]);
-      entities.add(kg.triples.tail[i]);
-    }
-    opts.onProgress?.({ stage: 'link', message: `${spec.by}` });
-    const { links, report: link } = linkItems(items, table, spec, entities);
-    const name = opts.name ?? defaultName(paths[0]);
-    const report = { kg: kg.report, link };
-    const store = ws.addKnowledgeGraph(
-      { name, head: kg.triples.head, relation: kg.triples.relation, tail: kg.triples.tail, entityNames: kg.entityNames, links },
-      { report, onProgress: opts.onProgress, signal: opts.signal },
-    );
-    return { workspace: ws.path, name, kg: kg.report, link, store };
+    return addKgToWorkspace(ws, kg, table, spec, opts.name ?? defaultName(paths[0]), opts);
   } finally {
     ws.close();
   }
+}
+
+/** Links the workspace's items to `kg` and stores both in one transaction. */
+export function addKgToWorkspace(
+  ws: Workspace,
+  kg: KgFiles,
+  table: CsvTable | null,
+  spec: LinkSpec,
+  name: string,
+  opts: { readonly onProgress?: (p: Progress) => void; readonly signal?: AbortSignal } = {},
+): KgImportReport {
+  const items = ws.loadStoredDataset().items;
+  const entities = new Set<string>();
+  for (let i = 0; i < kg.triples.head.length; i++) {
+    entities.add(kg.triples.head[i]);
+    entities.add(kg.triples.tail[i]);
+  }
+  opts.onProgress?.({ stage: 'link', message: `by ${spec.by}` });
+  const { links, report: link } = linkItems(items, table, spec, entities);
+  const store = ws.addKnowledgeGraph(
+    { name, head: kg.triples.head, relation: kg.triples.relation, tail: kg.triples.tail, entityNames: kg.entityNames, links },
+    { report: { kg: kg.report, link }, onProgress: opts.onProgress, signal: opts.signal },
+  );
+  return { workspace: ws.path, name, kg: kg.report, link, store };
+}
+
+/**
+ * Adds registry KG `name` (format 'kg': files, links table and link spec in its entry; files
+ * found and verified like any registry dataset) to the open workspace.
+ */
+export function addRegistryKg(
+  ws: Workspace,
+  name: string,
+  opts: ResolveOptions & { readonly onProgress?: (p: Progress) => void; readonly signal?: AbortSignal } = {},
+): KgImportReport {
+  const entry = findDataset(name, opts.registry);
+  if (entry.format !== 'kg' || entry.kg === undefined) {
+    throw new KnowrecError('config', `${name} is not a KG-only dataset`, {}, 'import it with knowrec import --dataset NAME into a new workspace');
+  }
+  opts.onProgress?.({ stage: 'resolve', message: name });
+  const r = resolveDataset(name, opts);
+  const layout = entry.kg;
+  const kg = readKgFilesSync(
+    layout.files.map((f) => join(r.dir, f)),
+    { format: layout.format, signal: opts.signal, onProgress: opts.onProgress },
+  );
+  const table = layout.links === undefined ? null : readLinksTable(join(r.dir, layout.links));
+  return addKgToWorkspace(ws, kg, table, layout.link, name, opts);
+}
+
+/**
+ * Adds the registry KGs listed in `dataset`'s entry (extraKgs) that the workspace does not hold
+ * yet and whose files are found; a KG whose files are missing is skipped with a progress note.
+ */
+export function addExtraKgs(
+  ws: Workspace,
+  dataset: string,
+  opts: ResolveOptions & { readonly onProgress?: (p: Progress) => void; readonly signal?: AbortSignal } = {},
+): KgImportReport[] {
+  let extra: readonly string[] = [];
+  try {
+    extra = findDataset(dataset, opts.registry).extraKgs ?? [];
+  } catch {
+    return [];
+  }
+  const held = new Set(ws.kgImports().map((k) => k.name));
+  const out: KgImportReport[] = [];
+  for (const name of extra) {
+    if (held.has(name)) continue;
+    try {
+      out.push(addRegistryKg(ws, name, opts));
+    } catch (e) {
+      if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
+      opts.onProgress?.({ stage: 'kg', message: `${name} skipped: its files were not found (${e.message})` });
+    }
+  }
+  return out;
 }
 
 /** The import report as lines for a terminal. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
-import { inferLinkSpec, linkItems, linkSpecFromMapping, normalizeTitle } from '../../main/core/data/link';
+import { inferLinkSpec, linkItems, linkSpecFromMapping, normalizeTitle, type LinkableItem } from '../../main/core/data/link';
 import { parseSniffedTable } from '../../main/core/data/table-sniff';
 import { Workspace } from '../../main/core/store';
 import { importKgIntoWorkspace } from '../../main/jobs/kg-import';
@@ -46,7 +46,7 @@ describe('linkItems', () => {
     expect(report.unmatchedItems).toEqual(['i4: Heat (1986)']);
     expect(report.unmatchedRows).toEqual(['line 5: Not Here (2001)']);
     // without the year, both Heats match
-    const noYear = linkItems(items, t, { ...spec, year: false });
+    const noYear = linkItems(items, t, { by: 'title', title: '2', entity: '3', year: false });
     expect(noYear.report.linked).toBe(5);
   });
 
@@ -56,7 +56,7 @@ describe('linkItems', () => {
     expect(r.links.item).toEqual(['i2']);
     expect(r.links.entity).toEqual(['http://x/heat']);
     expect(r.report).toMatchObject({ by: 'id', linked: 1, rate: 0.2, rows: 2, matchedRows: 1, unmatchedRows: ['line 3: i9'] });
-    const withUri = [{ id: 'a', title: 'A', attributes: { uri: 'http://x/a' } }, { id: 'b', title: 'B', attributes: {} }];
+    const withUri: LinkableItem[] = [{ id: 'a', title: 'A', attributes: { uri: 'http://x/a' } }, { id: 'b', title: 'B', attributes: {} }];
     expect(linkItems(withUri, null, linkSpecFromMapping({ by: 'uri', column: 'uri' }, null)).links.entity).toEqual(['http://x/a']);
     expect(linkItems([{ id: 'http://x/z', title: 'Z' }], null, { by: 'uri' }).report.linked).toBe(1);
   });

@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Progress } from '../types';
 import { readEdgeListInto, readTriplesTableInto } from './kg-tables';
-import { readNTriplesInto, readTurtleInto } from './kg-rdf';
+import { readNTriplesInto, readTurtleInto, readTurtleTextInto } from './kg-rdf';
 import { KgSink } from './kg-sink';
 import type { RawTriples } from './raw';
 import { ReportBuilder, type FileKind, type FileReport, type ImportWarning } from './report';
@@ -79,27 +79,63 @@ export function detectKgFormat(path: string, head?: string): Exclude<KgFormat, '
   );
 }
 
-/** Reads every file into one KG (see the module comment). */
+/** Reads every file into one KG (see the module comment); Turtle is streamed from disk. */
 export async function readKgFiles(paths: readonly string[], opts: KgFilesOptions = {}): Promise<KgFiles> {
-  if (paths.length === 0) throw new KnowrecError('config', 'no KG file given', {}, 'pass one or more --kg FILE');
-  const builder = new ReportBuilder('kg', paths.length === 1 ? paths[0] : `${paths.length} files`);
-  const sink = new KgSink(builder);
-  const files: (FileReport & { format: Exclude<KgFormat, 'auto'> })[] = [];
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i];
-    throwIfAborted(opts.signal);
-    opts.onProgress?.({ stage: 'read', fraction: i / paths.length, message: path });
-    const format = opts.format === undefined || opts.format === 'auto' ? detectKgFormat(path) : opts.format;
-    const before = sink.size;
-    let rows: number;
-    if (format === 'ntriples') rows = readNTriplesInto(path, sink);
-    else if (format === 'turtle') rows = await readTurtleInto(path, sink, { signal: opts.signal, bytes: fileSize(path) });
-    else if (format === 'triples') rows = readTriplesTableInto(path, sink);
-    else rows = readEdgeListInto(path, sink);
-    files.push({ file: path, kind: KIND[format], rows, kept: sink.size - before, format });
+  const r = new KgReader(paths, opts);
+  for (const path of paths) {
+    const format = r.next(path);
+    r.done(path, format, format === 'turtle' ? await readTurtleInto(path, r.sink, { signal: opts.signal, bytes: fileSize(path) }) : r.readSync(path, format));
   }
-  throwIfAborted(opts.signal);
-  return finish(sink, builder, files, paths);
+  return r.finish();
+}
+
+/** readKgFiles without streaming (each Turtle file is read whole), for synchronous callers. */
+export function readKgFilesSync(paths: readonly string[], opts: KgFilesOptions = {}): KgFiles {
+  const r = new KgReader(paths, opts);
+  for (const path of paths) {
+    const format = r.next(path);
+    r.done(path, format, r.readSync(path, format));
+  }
+  return r.finish();
+}
+
+class KgReader {
+  readonly builder: ReportBuilder;
+  readonly sink: KgSink;
+  private readonly files: (FileReport & { format: Exclude<KgFormat, 'auto'> })[] = [];
+  private before = 0;
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly opts: KgFilesOptions,
+  ) {
+    if (paths.length === 0) throw new KnowrecError('config', 'no KG file given', {}, 'pass one or more --kg FILE');
+    this.builder = new ReportBuilder('kg', paths.length === 1 ? paths[0] : `${paths.length} files`);
+    this.sink = new KgSink(this.builder);
+  }
+
+  next(path: string): Exclude<KgFormat, 'auto'> {
+    throwIfAborted(this.opts.signal);
+    this.opts.onProgress?.({ stage: 'read', fraction: this.files.length / this.paths.length, message: path });
+    this.before = this.sink.size;
+    return this.opts.format === undefined || this.opts.format === 'auto' ? detectKgFormat(path) : this.opts.format;
+  }
+
+  readSync(path: string, format: Exclude<KgFormat, 'auto'>): number {
+    if (format === 'ntriples') return readNTriplesInto(path, this.sink);
+    if (format === 'turtle') return readTurtleTextInto(path, this.sink);
+    if (format === 'triples') return readTriplesTableInto(path, this.sink);
+    return readEdgeListInto(path, this.sink);
+  }
+
+  done(path: string, format: Exclude<KgFormat, 'auto'>, rows: number): void {
+    this.files.push({ file: path, kind: KIND[format], rows, kept: this.sink.size - this.before, format });
+  }
+
+  finish(): KgFiles {
+    throwIfAborted(this.opts.signal);
+    return finish(this.sink, this.builder, this.files, this.paths);
+  }
 }
 
 function fileSize(path: string): number | undefined {

@@ -18,6 +18,7 @@ import { KnowrecError, cancelled } from '../errors';
 import type { Progress } from '../types';
 import type { KgSink } from './kg-sink';
 import { readNTriplesFile } from './ntriples';
+import { readTextFile } from './text-file';
 
 export interface RdfReadOptions {
   readonly signal?: AbortSignal;
@@ -40,11 +41,64 @@ interface LexerState {
   _lexer?: { _line?: number };
 }
 
+/** Predicate IRIs written with the file's prefixes (longest namespace first). */
+class Compactor {
+  private readonly prefixes: [string, string][] = [];
+  private readonly cache = new Map<string, string>();
+
+  add(prefix: string, ns: string): void {
+    this.prefixes.push([prefix, ns]);
+    this.prefixes.sort((a, b) => b[1].length - a[1].length);
+    this.cache.clear();
+  }
+
+  name(iri: string): string {
+    let c = this.cache.get(iri);
+    if (c === undefined) {
+      const p = this.prefixes.find(([, ns]) => ns.length > 0 && iri.startsWith(ns) && iri.length > ns.length);
+      c = p === undefined ? iri : `${p[0]}:${iri.slice(p[1].length)}`;
+      this.cache.set(iri, c);
+    }
+    return c;
+  }
+}
+
+/** The parser's line (best effort: n3's lexer line when the statement ends; 0 when n3 does not expose it). */
+function lexerLine(parser: Parser): number {
+  return (parser as unknown as LexerState)._lexer?._line ?? 0;
+}
+
+function turtleParser(path: string): Parser {
+  return new Parser({ format: 'text/turtle', baseIRI: pathToFileURL(path).href });
+}
+
+/** Reads a Turtle file into `sink` in one piece (synchronous; the file is read whole). */
+export function readTurtleTextInto(path: string, sink: KgSink): number {
+  const text = readTextFile(path);
+  const parser = turtleParser(path);
+  const names = new Compactor();
+  let n = 0;
+  let failure: Error | null = null;
+  parser.parse(
+    text,
+    (error: Error | null, quad: Quad | null) => {
+      if (failure !== null) return;
+      if (error !== null) failure = error;
+      else if (quad !== null) {
+        n++;
+        addQuad(sink, quad, (iri) => names.name(iri), path, lexerLine(parser));
+      }
+    },
+    (prefix: string, ns: { value: string }) => names.add(prefix, ns.value),
+  );
+  if (failure !== null) throw turtleError(failure, path);
+  return n;
+}
+
 /** Reads a Turtle file into `sink` (streamed); returns the number of statements. */
 export function readTurtleInto(path: string, sink: KgSink, opts: RdfReadOptions = {}): Promise<number> {
-  const parser = new Parser({ format: 'text/turtle', baseIRI: pathToFileURL(path).href });
-  const prefixes: [string, string][] = [];
-  const compact = new Map<string, string>();
+  const parser = turtleParser(path);
+  const names = new Compactor();
   const stream = createReadStream(path, { encoding: 'utf8' });
   let n = 0;
   let read = 0;
@@ -52,23 +106,13 @@ export function readTurtleInto(path: string, sink: KgSink, opts: RdfReadOptions 
     read += Buffer.byteLength(chunk as string);
     if (opts.bytes !== undefined && opts.bytes > 0) opts.onProgress?.({ stage: 'read', fraction: Math.min(1, read / opts.bytes), message: path });
   });
-  // best effort: n3's lexer line when the statement ends (0 when n3 does not expose it)
-  const line = (): number => (parser as unknown as LexerState)._lexer?._line ?? 0;
-  const predicateName = (iri: string): string => {
-    let c = compact.get(iri);
-    if (c === undefined) {
-      const p = prefixes.find(([, ns]) => ns.length > 0 && iri.startsWith(ns) && iri.length > ns.length);
-      c = p === undefined ? iri : `${p[0]}:${iri.slice(p[1].length)}`;
-      compact.set(iri, c);
-    }
-    return c;
-  };
   return new Promise<number>((resolve, reject) => {
     let done = false;
     const finish = (e: unknown): void => {
       if (done) return;
       done = true;
       stream.destroy();
+      opts.signal?.removeEventListener('abort', onAbort);
       if (e === null) resolve(n);
       else reject(e);
     };
@@ -81,18 +125,11 @@ export function readTurtleInto(path: string, sink: KgSink, opts: RdfReadOptions 
       (error: Error | null, quad: Quad | null) => {
         if (done) return;
         if (error !== null) return finish(turtleError(error, path));
-        if (quad === null) {
-          opts.signal?.removeEventListener('abort', onAbort);
-          return finish(null);
-        }
+        if (quad === null) return finish(null);
         n++;
-        addQuad(sink, quad, predicateName, path, line());
+        addQuad(sink, quad, (iri) => names.name(iri), path, lexerLine(parser));
       },
-      (prefix: string, ns: { value: string }) => {
-        prefixes.push([prefix, ns.value]);
-        prefixes.sort((a, b) => b[1].length - a[1].length);
-        compact.clear();
-      },
+      (prefix: string, ns: { value: string }) => names.add(prefix, ns.value),
     );
   });
 }
