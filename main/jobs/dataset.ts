@@ -4,10 +4,10 @@
  * workspace file. Files are checked (sums, reading, validation) before a workspace is written.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
-import { ensureDir, fsyncDir, userCacheDir } from '../core/files';
+import { ensureDir, fsyncDir, pidAlive, userCacheDir } from '../core/files';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
 import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
@@ -109,6 +109,7 @@ export interface LoadedDataset {
  */
 export function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOptions): OpenedDataset {
   const abs = resolve(path);
+  removeDeadTemps(abs);
   const store = (ws: Workspace): void => {
     ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
     withExtraKgs(ws, loaded.dataset.name, opts);
@@ -142,6 +143,18 @@ export function importInto(path: string, loaded: LoadedDataset, opts: OpenDatase
     return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
   } finally {
     ws.close();
+  }
+}
+
+/** Removes the temporary workspaces (and their -wal/-shm/-journal files) that a killed import into `abs` left. */
+function removeDeadTemps(abs: string): void {
+  const dir = dirname(abs);
+  if (!existsSync(dir)) return;
+  const base = basename(abs);
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`${base}.`)) continue;
+    const m = /^\.(\d+)\.\d+\.[0-9a-f]+\.tmp(?:-wal|-shm|-journal)?$/.exec(f.slice(base.length));
+    if (m !== null && !pidAlive(Number(m[1]))) rmSync(join(dir, f), { force: true });
   }
 }
 
