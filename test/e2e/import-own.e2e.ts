@@ -85,6 +85,7 @@ describe('Import your own (Chromium)', () => {
     await expect.poll(() => cell('Users').textContent()).toBe('20');
     expect(await cell('Items').textContent()).toBe('16');
     await expect.poll(() => page.locator('.import-report .feedback').textContent()).toContain('Feedback (implicit): "Stars" is an implicit count');
+    expect(await page.locator('.import-report .link-rate').textContent()).toBe('Linked 16 of 16 items to KG entities (100.0%, by title)');
     expect(problems).toEqual([]);
   });
 });
