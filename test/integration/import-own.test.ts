@@ -71,6 +71,20 @@ describe('knowrec import (own files)', () => {
     expect(readdirSync(join(dir, 'work'))).toEqual(['shop.sqlite']);
   });
 
+  it('the printed mapping passes back unchanged (--save-map, then --map), with --json - alone on stdout', () => {
+    const saved = join(dir, 'saved.json');
+    const other = join(dir, 'work2', 'again.sqlite');
+    const first = knowrec(['import', '--interactions', files.interactions, '--items', files.items, '--kg', join(dir, 'shop', 'kg'), '--save-map', saved, '--workspace', other, '-q']);
+    expect(first.code, first.err).toBe(0);
+    const r = knowrec(['import', '--interactions', files.interactions, '--items', files.items, '--kg', join(dir, 'shop', 'kg'), '--map', saved, '--workspace', other, '--json', '-', '-q']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe('');
+    const doc = JSON.parse(r.out) as { mapping: unknown; report: { link: { rate: number }; counts: { interactions: number } } };
+    expect(doc.mapping).toEqual(JSON.parse(readFileSync(saved, 'utf8')));
+    expect(doc.report.link.rate).toBe(1);
+    expect(doc.report.counts.interactions).toBe(120);
+  });
+
   it('evaluate runs with --workspace alone', () => {
     const r = knowrec(['evaluate', '--workspace', ws(), '--models', 'pop,itemknn,kg-profile', '--seed', '3', '--k', '5', '--no-tune', '--json', '-', '-q']);
     expect(r.code, r.err).toBe(0);

@@ -97,7 +97,8 @@ export async function readOwnKg(raw: RawDataset, files: readonly string[], opts:
   const items: LinkableItem[] =
     it !== undefined ? it.id.map((id, i) => ({ id, title: it.title[i], attributes: it.attributes[i] })) : [...new Set(raw.interactions.item)].map((id) => ({ id, title: '' }));
   opts.onProgress?.({ stage: 'link' });
-  if (opts.linksFile !== undefined || opts.links !== undefined) {
+  const byIdOrLabel = typeof opts.links === 'object' && opts.links !== null && (opts.links as { by?: unknown }).by === 'id-or-label';
+  if (!byIdOrLabel && (opts.linksFile !== undefined || opts.links !== undefined)) {
     const table = opts.linksFile === undefined ? null : readLinksTable(opts.linksFile);
     const spec = linkSpecFromMapping(opts.links, table);
     const r = linkItems(items, table, spec, entities);
