@@ -67,6 +67,18 @@ describe('TableReader (DuckDB)', () => {
     await expect(db.read(bad, [{ name: 'user', as: 'string' }])).rejects.toThrow(`${bad}, line 3, column 3: DuckDB could not read the row (missing columns)`);
   });
 
+  it('refuses bad files with the file, line and column', async () => {
+    const unclosed = file('unclosed.csv', 'u,i,r\n1,2,3\n1,"unclosed,4\n2,3,5\n');
+    await expect(db.sample(unclosed, 10)).rejects.toThrow(`${unclosed}, line 3, column 2: DuckDB could not read the row (unquoted value)`);
+    const utf8 = join(dir, 'latin1.csv');
+    writeFileSync(utf8, Buffer.concat([Buffer.from('u,i,r\n1,2,3\n1,'), Buffer.from([0xff, 0xfe]), Buffer.from(',4\n')]));
+    await expect(db.read(utf8, [{ name: 'i', as: 'string' }])).rejects.toThrow(`${utf8}, line 3, column 2: DuckDB could not read the row (invalid encoding)`);
+    const big = file('big.csv', `u,i,r\n1,2,3\n1,${'x'.repeat(100_000)},4\n`);
+    await expect(db.read(big, [{ name: 'i', as: 'string' }])).rejects.toThrow(`${big}, line 3, column 2: the value in column "i" is 100000 bytes long; the limit is 64 KB`);
+    const empty = file('empty.csv', '');
+    await expect(db.sample(empty)).rejects.toThrow(`${empty}: the file is empty`);
+  });
+
   it('reads a Parquet file written by DuckDB (rows as lines)', async () => {
     const p = join(dir, 'r.parquet');
     await writeParquet(p);
@@ -170,6 +182,11 @@ describe('own files → dataset', () => {
       kind: 'implicit',
       use: '"plays" is an implicit count or weight (plays, clicks): every row is a positive interaction and the count is kept as its weight; it is not a rating scale',
     });
+  });
+
+  it('a header without rows is refused', async () => {
+    const h = file('header-only.csv', 'user,item,rating\n');
+    await expect(loadOwnFiles({ interactions: h })).rejects.toThrow(`${h}: the file has a header but no data rows`);
   });
 
   it('an empty id fails with its line', async () => {

@@ -100,6 +100,7 @@ async function readInteractions(db: TableReader, file: string, m: ResolvedMappin
   if (m.rating !== null) req.push({ name: m.rating, as: 'number' });
   if (m.timestamp !== null) req.push({ name: m.timestamp, as: 'time' });
   const t = await db.read(file, req, { signal: opts.signal, onRows: (n) => opts.onProgress?.({ stage: 'read', message: `${basename(file)}: ${n} rows` }) });
+  if (t.lines.length === 0) throw new KnowrecError('validation', 'the file has a header but no data rows', { file }, 'export the table again with its rows');
   const ri = m.rating !== null ? 2 : -1;
   const ti = m.timestamp !== null ? req.length - 1 : -1;
   return {

@@ -6,11 +6,11 @@
  * Line numbers: CSV lines count records (the header is line 1; a quoted field spanning lines
  * counts once, as DuckDB counts); JSON Lines lines are physical lines; Parquet "lines" are rows.
  */
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { KnowrecError, throwIfAborted } from '../errors';
-import { echo } from './limits';
+import { checkSize, echo, MAX_FIELD_BYTES } from './limits';
 
 export type TableFormat = 'csv' | 'parquet' | 'jsonl';
 
@@ -82,9 +82,10 @@ const REJECT_FIX: Readonly<Record<string, string>> = {
   CAST: 'write a number here, or leave the field empty, or map another column',
   'MISSING COLUMNS': 'this row has fewer fields than the header: add the missing fields or quote a value holding the delimiter',
   'TOO MANY COLUMNS': 'this row has more fields than the header: quote values holding the delimiter',
-  'UNQUOTED VALUE': 'a quote appears inside an unquoted field: quote the whole field and double inner quotes ("")',
+  'UNQUOTED VALUE': 'a quote is not closed, or appears inside an unquoted field: close it, or quote the whole field and double inner quotes ("")',
   'LINE SIZE OVER MAXIMUM': 'a line is too long: check for an unclosed quote',
   'INVALID UNICODE': 'save the file as UTF-8',
+  'INVALID ENCODING': 'save the file as UTF-8',
 };
 
 /** One DuckDB database in memory for the reads of an import. Close it when done. */
@@ -112,8 +113,12 @@ export class TableReader {
     const format = tableFormat(file);
     const scan = this.nextScan();
     const from = this.source(file, format, scan, {});
-    const desc = await this.query(file, `DESCRIBE SELECT * FROM ${from}`);
+    const desc = await this.query(file, `DESCRIBE SELECT * FROM ${from}`).catch(async (e: unknown) => {
+      if (format === 'csv') await this.diagnoseCsv(file);
+      throw e;
+    });
     const columns = desc.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+    if (format === 'csv' && columns.length === 1) await this.diagnoseCsv(file);
     const cast = columns.map((c) => `CAST(${ident(c.name)} AS VARCHAR)`).join(', ');
     const rows = (await this.query(file, `SELECT ${cast} FROM ${from} LIMIT ${Math.max(n, 1)}`)).slice(0, n).map((r) => r.map((v) => (v === null ? null : String(v))));
     if (format !== 'csv') return { file, format, columns, rows, firstLine: 1 };
@@ -149,7 +154,10 @@ export class TableReader {
     const from = this.source(file, sample.format, scan, types);
     const exprs = request.map((r, i) => selectExpr(r, typeOf(r, i)));
     const rowNo = sample.format === 'parquet' ? ', file_row_number' : '';
-    const result = await this.run(file, `SELECT ${exprs.join(', ')}${rowNo} FROM ${from}`);
+    // CSV: every column stays in the scan (DuckDB 1.5 fails with an internal error when a pushed-down
+    // projection of one column meets a row it rejects); only the requested ones are converted
+    const rest = sample.format === 'csv' ? sample.columns.filter((c) => !request.some((r) => r.name === c.name)).map((c) => `, ${ident(c.name)}`) : [];
+    const result = await this.run(file, `SELECT ${exprs.join(', ')}${rowNo}${rest.join('')} FROM ${from}`);
     const out = request.map((r) => (r.as === 'string' ? new StringColumn() : new NumberColumn(r.as === 'time')));
     const lines = new NumberColumn();
     let rows = 0;
@@ -168,6 +176,25 @@ export class TableReader {
     return { file, columns: out.map((c) => c.done()), lines: Int32Array.from(lines.done()), positions };
   }
 
+  /**
+   * When DuckDB cannot sniff a CSV file (an unclosed quote, ragged rows), reads it again with the
+   * delimiter the header line suggests and every column as text, and throws its first rejected
+   * row with the line. Returns when there is nothing to say (a one-column file).
+   */
+  private async diagnoseCsv(file: string): Promise<void> {
+    const head = readFirstLine(file);
+    const delim = [',', ';', '\t', '|'].map((d) => [d, head.split(d).length] as const).sort((a, b) => b[1] - a[1])[0];
+    if (delim[1] < 2) return;
+    const names = head.split(delim[0]).map((n, i) => n.trim().replace(/^"(.*)"$/, '$1') || `column${i + 1}`);
+    const scan = this.nextScan();
+    const cols = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
+    const from = `read_csv(${lit(file)}, auto_detect=false, header=true, delim=${lit(delim[0])}, quote='"', escape='"', columns=${cols}, max_line_size=${64 * 1024 * 1024}, store_rejects=true, rejects_table=${lit(`${scan}_errors`)}, rejects_scan=${lit(`${scan}_scan`)})`;
+    await this.query(file, `SELECT count(*) FROM ${from}`).catch(() => []);
+    await this.throwRejects(file, scan).catch((e: unknown) => {
+      if (e instanceof KnowrecError) throw e;
+    });
+  }
+
   private nextScan(): string {
     this.scans++;
     return `knowrec_rejects_${this.scans}`;
@@ -178,7 +205,9 @@ export class TableReader {
     if (format === 'parquet') return `read_parquet(${lit(file)}, file_row_number=true)`;
     const typed = Object.keys(types).length === 0 ? '' : `, types={${Object.entries(types).map(([k, v]) => `${lit(k)}: ${lit(v)}`).join(', ')}}`;
     if (format === 'jsonl') return `read_json(${lit(file)}, format='newline_delimited')`;
-    return `read_csv(${lit(file)}, store_rejects=true, rejects_table=${lit(`${scan}_errors`)}, rejects_scan=${lit(`${scan}_scan`)}, sample_size=20480${typed})`;
+    // quotes are always ", doubled inside a field (an unclosed quote is an error, not text); a
+    // line may reach 64 MB so that an overlong field is refused with its line (StringColumn)
+    return `read_csv(${lit(file)}, quote='"', escape='"', max_line_size=${64 * 1024 * 1024}, store_rejects=true, rejects_table=${lit(`${scan}_errors`)}, rejects_scan=${lit(`${scan}_scan`)}, sample_size=20480${typed})`;
   }
 
   private async throwRejects(file: string, scan: string): Promise<void> {
@@ -233,8 +262,21 @@ function selectExpr(r: ColumnRequest, type: string): string {
 /** U+001F: joins the values of a list column (JSON arrays, Parquet lists). */
 export const LIST_JOIN = '\u001f';
 
+/** The first line of a text file (at most 64 KB read). */
+function readFirstLine(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8').split(/\r?\n/)[0].replace(/^\ufeff/, '');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function checkFile(file: string): void {
   if (!existsSync(file) || !statSync(file).isFile()) throw new KnowrecError('not-found', 'no file at this path', { file }, 'check the path');
+  if (statSync(file).size === 0) throw new KnowrecError('validation', 'the file is empty', { file }, 'export the table again, with its header row');
 }
 
 /** A DuckDB error as a KnowrecError, with the line when DuckDB names one. */
@@ -259,14 +301,16 @@ class StringColumn {
   private readonly values: string[] = [];
   private readonly pool = new Map<string, string>();
 
-  push(vals: readonly unknown[], ..._where: unknown[]): void {
-    for (const v of vals) {
+  push(vals: readonly unknown[], file: string, firstLine: number, column: number, name: string): void {
+    for (let i = 0; i < vals.length; i++) {
+      const v = vals[i];
       if (v === null || v === undefined) {
         this.values.push('');
         continue;
       }
       const s = String(v);
       if (s.length > 64) {
+        checkSize(s, MAX_FIELD_BYTES, `the value in column "${echo(name, 40)}"`, { file, line: firstLine + i, column });
         this.values.push(s);
         continue;
       }
