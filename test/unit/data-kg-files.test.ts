@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
-import { detectKgFormat, readKgFiles } from '../../main/core/data/kg-files';
+import { detectKgFormat, readKgFiles, readKgFilesSync } from '../../main/core/data/kg-files';
 import { dropDisambiguator, localName, uriDisplayName } from '../../main/core/data/uri-name';
 import { sniffDelimiter } from '../../main/core/data/table-sniff';
 
@@ -116,11 +116,21 @@ describe('Turtle (n3)', () => {
       expect(e.location, line).toEqual({ file: p, line: l, column: c });
       expect(e.message, line).toContain(msg);
       expect(e.hint, line).toBeDefined();
+      expect(await refusal(async () => readKgFilesSync([p])).then((s) => s.location), line).toEqual({ file: p, line: l, column: c });
     }
     const p = file('eof.ttl', `${head}\ndbr:a dbo:p dbr:b .\ndbr:a dbo:p dbr:c\n\n`);
     const e = await refusal(() => readKgFiles([p]));
     expect(e.location).toEqual({ file: p, line: 4, column: 18 });
     expect(e.message).toContain('the file ends inside a statement');
+  });
+
+  it('the synchronous reader (whole file) gives the same KG as the streamed one', async () => {
+    const p = file('same.ttl', ttl);
+    const a = await readKgFiles([p]);
+    const b = readKgFilesSync([p]);
+    expect(facts(b.triples).map((f) => f.replace(/_:\S+/g, '_:b'))).toEqual(facts(a.triples).map((f) => f.replace(/_:\S+/g, '_:b')));
+    expect(b.report.triples).toBe(a.report.triples);
+    expect(b.entityNames.get(`${R}John_Lasseter`)).toBe('John Lasseter');
   });
 
   it('a cancelled read stops with "cancelled"', async () => {

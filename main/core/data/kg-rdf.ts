@@ -72,27 +72,18 @@ function turtleParser(path: string): Parser {
   return new Parser({ format: 'text/turtle', baseIRI: pathToFileURL(path).href });
 }
 
-/** Reads a Turtle file into `sink` in one piece (synchronous; the file is read whole). */
+/** Reads a Turtle file into `sink` in one piece (synchronous; the file is read whole; no statement lines). */
 export function readTurtleTextInto(path: string, sink: KgSink): number {
   const text = readTextFile(path);
-  const parser = turtleParser(path);
   const names = new Compactor();
-  let n = 0;
-  let failure: Error | null = null;
-  parser.parse(
-    text,
-    (error: Error | null, quad: Quad | null) => {
-      if (failure !== null) return;
-      if (error !== null) failure = error;
-      else if (quad !== null) {
-        n++;
-        addQuad(sink, quad, (iri) => names.name(iri), path, lexerLine(parser));
-      }
-    },
-    (prefix: string, ns: { value: string }) => names.add(prefix, ns.value),
-  );
-  if (failure !== null) throw turtleError(failure, path);
-  return n;
+  let quads: Quad[];
+  try {
+    quads = turtleParser(path).parse(text, null, (prefix: string, ns: { value: string }) => names.add(prefix, ns.value));
+  } catch (e) {
+    throw turtleError(e as Error, path);
+  }
+  for (const q of quads) addQuad(sink, q, (iri) => names.name(iri), path, 0);
+  return quads.length;
 }
 
 /** Reads a Turtle file into `sink` (streamed); returns the number of statements. */
