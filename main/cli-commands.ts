@@ -45,10 +45,29 @@ export const EVALUATE: CommandSpec = {
 
 export const IMPORT: CommandSpec = {
   name: 'import',
-  summary: 'import a dataset into a workspace file and print its summary and validation report',
-  usage: 'knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]',
+  summary: 'import a registry dataset or your own files (CSV/TSV, Parquet, JSON Lines tables, a KG) into a workspace file',
+  usage:
+    'knowrec import --interactions FILE [--items FILE] [--kg FILE]... [--links FILE] [--map mapping.json] [--preview] --workspace FILE\n' +
+    '       knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]\n' +
+    '       knowrec import --kg FILE|FOLDER [--kg FILE]... [--links FILE] [--map mapping.json] --workspace FILE   (adds a KG beside the workspace\'s own)',
   flags: {
     ...DATA_FLAGS,
+    interactions: { type: 'string', help: 'your interactions table (user, item, rating or count, timestamp): .csv/.tsv/.txt (any delimiter, quoted fields), .parquet, .jsonl' },
+    items: { type: 'string', help: 'your items table (id, title, free-text columns, list columns such as genres "a|b")' },
+    kg: {
+      type: 'string',
+      repeat: true,
+      help: 'KG file(s): N-Triples (.nt), Turtle (.ttl), a head/relation/tail table, or "head tail" edge lists named after their relation; a folder stands for its files. With --interactions: the new dataset\'s KG; without: added beside the workspace\'s own',
+    },
+    'kg-format': { type: 'string', help: 'auto | ntriples | turtle | triples | edgelist (default auto: by extension, then content)' },
+    'kg-name': { type: 'string', help: 'name recorded for the added KG (default: its folder or file name)' },
+    links: { type: 'string', help: 'links table: item id → entity, or "Title (Year)" → entity (delimiter sniffed, header optional); default: by id/URI, else by title against the KG\'s labels' },
+    map: { type: 'string', help: 'mapping file (JSON; print one with --preview): "interactions", "items" and "links" sections, keys left out are inferred' },
+    'save-map': { type: 'string', help: 'write the mapping used (inferred or given) to this file' },
+    preview: { type: 'boolean', help: 'print the first rows with the inferred role of each column and the mapping; write nothing' },
+    name: { type: 'string', help: "the dataset's name (default: the interactions file's folder)" },
+    json: { type: 'string', help: 'write the import report (own files: the summary with its mapping; --preview: the preview) here; - prints it on stdout' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
     pseudonymize: { type: 'boolean', help: 'store keyed-hash (HMAC-SHA256) pseudonyms instead of user ids; the key stays outside the workspace' },
     'key-file': { type: 'string', help: 'pseudonym key file, 0600 (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when missing)' },
     'drop-attributes': { type: 'string', help: 'comma-separated user attributes not to store, e.g. age,gender,occupation,zip' },

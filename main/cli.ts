@@ -5,6 +5,7 @@
  *   knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json
  *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
  *   knowrec recommend --dataset ml-100k --items 1,50 -k 10
+ *   knowrec import --interactions ratings.csv --items items.csv --kg kg.ttl [--map mapping.json] [--preview] --workspace FILE
  *   knowrec import --dataset ml-100k --workspace FILE [--pseudonymize [--key-file FILE]] [--drop-attributes age,zip] [--generalize]
  *   knowrec forget-user --workspace FILE --user ID [--key-file FILE]
  *   knowrec serve --workspace FILE [--port N]
@@ -23,9 +24,11 @@ import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { SignalScope } from './cli-signals';
+import { cmdImportOwn } from './cli-import';
+import { cmdImportKg, isKgOnlyImport } from './cli-kg';
 import { explanationLines } from './jobs/explain-text';
 import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
-import { defaultWorkspacePath, openDataset } from './jobs/dataset';
+import { defaultWorkspacePath, heldDatasetName, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
 import { ModelEnv } from './jobs/model-factory';
 import { modelNames } from './core/models/registry';
@@ -74,8 +77,13 @@ function adapterRootFlag(flags: Flags): string | undefined {
   if (bool(flags, 'no-active-adapter')) return undefined;
   const given = str(flags, 'adapters');
   if (given !== undefined) return resolve(given);
-  const name = str(flags, 'dataset');
+  const name = datasetName(flags);
   return name === undefined ? undefined : defaultAdapterRoot(name);
+}
+
+/** --dataset, else the name of the dataset the --workspace file holds (its models and adapters are filed under it). */
+function datasetName(flags: Flags): string | undefined {
+  return str(flags, 'dataset') ?? heldDatasetName(str(flags, 'workspace'));
 }
 
 async function cmdEvaluate(flags: Flags, signals: SignalScope): Promise<void> {
@@ -152,8 +160,9 @@ function reasonLang(v: string | undefined): 'en' | 'zh' {
 async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
   signals.listen();
   const name = str(flags, 'dataset');
-  const out = str(flags, 'out') ?? (name !== undefined ? defaultModelPath(name) : undefined);
-  if (out === undefined) throw new KnowrecError('config', 'fit needs --out DIR (or --dataset NAME for the default folder)');
+  const held = datasetName(flags);
+  const out = str(flags, 'out') ?? (held !== undefined ? defaultModelPath(held) : undefined);
+  if (out === undefined) throw new KnowrecError('config', 'fit needs --out DIR (or --dataset NAME, or --workspace FILE holding a dataset, for the default folder)');
   const r = await runFit({
     dataset: name,
     dataDir: str(flags, 'data'),
@@ -181,10 +190,12 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
   const name = str(flags, 'dataset');
   let dir = str(flags, 'model');
   if (dir === undefined) {
-    if (name === undefined) throw new KnowrecError('config', 'recommend --user needs --model DIR or --dataset NAME');
-    dir = defaultModelPath(name);
+    const held = datasetName(flags);
+    if (held === undefined) throw new KnowrecError('config', 'recommend --user needs --model DIR, --dataset NAME or --workspace FILE');
+    dir = defaultModelPath(held);
     if (!existsSync(join(dir, 'manifest.json'))) {
-      process.stderr.write(`no fitted model in ${dir}: fitting one now (knowrec fit --dataset ${name} --out ${dir})\n`);
+      const from = name !== undefined ? `--dataset ${name}` : `--workspace ${str(flags, 'workspace') ?? ''}`;
+      process.stderr.write(`no fitted model in ${dir}: fitting one now (knowrec fit ${from} --out ${dir})\n`);
       await runFit({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), out: dir, seed: 2020, k: Math.max(k, 10), lang: reasonLang(str(flags, 'lang')), onProgress: progressPrinter(bool(flags, 'quiet')) });
     }
   }
@@ -397,6 +408,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (spec === EVALUATE) await cmdEvaluate(flags, signals);
+    else if (spec === IMPORT && (str(flags, 'interactions') !== undefined || bool(flags, 'preview'))) await cmdImportOwn(flags, signals, progressPrinter(bool(flags, 'quiet')));
+    else if (spec === IMPORT && isKgOnlyImport(flags)) await cmdImportKg(flags, signals);
     else if (spec === IMPORT) cmdImport(flags);
     else if (spec === SERVE) await cmdServe(flags, signals);
     else if (spec === RECOMMEND) await cmdRecommend(flags);

@@ -103,7 +103,7 @@ function installMenu(api: ApiImpl): void {
     const path = await pick(true);
     if (path === null) return;
     api.allowPath(path);
-    await dialog.showMessageBox({ message: 'You can now import from this folder', detail: `${path}\n\nEnter it under Datasets → RecBole folder.` });
+    await dialog.showMessageBox({ message: 'You can now import from this folder', detail: `${path}\n\nEnter it under Datasets → RecBole folder, or its files under Datasets → Import your own.` });
   };
   const file: MenuItemConstructorOptions = {
     label: 'File',

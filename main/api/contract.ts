@@ -9,11 +9,12 @@
  */
 import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
+import type { OwnPreview } from '../core/data/own-import';
 import type { ErrorCode } from '../core/errors';
 import type { LabelProvenance, RecommendationExplanation, WhatIfResult } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
 export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, JudgeExplanationRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, JudgeExplanationRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -380,6 +381,8 @@ export const API_DECLARATION = {
   explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),
 
   startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),
+  previewImport: method<PreviewImportRequest, OwnPreview>()('jobs', 'Your own files: the first rows of each table with the role inferred for each column, and the mapping (nothing is written).'),
+  startImportOwn: method<StartImportOwnRequest, JobInfo>()('jobs', 'Imports your own tables (and KG files) through a mapping into the open workspace (replacing its data).'),
   importReport: method<undefined, ImportReport | null>()('jobs', "The open workspace's last import report (per-file rows, warnings with line numbers)."),
   listModels: method<undefined, readonly ModelSummary[]>()('jobs', 'The models an evaluation can run: name, kind, description, the sources it combines, option help.'),
   startEvaluation: method<StartEvaluationRequest, JobInfo>()('jobs', 'Evaluates models over seeds; the run is stored in the workspace (see listRuns).'),

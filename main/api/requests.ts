@@ -139,6 +139,31 @@ export interface StartImportRequest {
   generalize?: boolean;
 }
 
+/** A column mapping for own files (docs/data-formats.md, "Your own data"); keys left out are inferred. */
+export interface ImportMappingRequest {
+  interactions?: { user?: string; item?: string; rating?: string | null; timestamp?: string | null; feedback?: 'explicit' | 'implicit' };
+  items?: { id?: string; title?: string | null; text?: string[]; lists?: Record<string, string>; yearFromTitle?: boolean };
+  /** How items link to KG entities: {item, entity} (links table by id), {title, entity, year} (by title), {by: 'uri', column}. */
+  links?: { by?: 'id' | 'uri' | 'title' | 'id-or-label'; item?: string; entity?: string; title?: string; year?: boolean; column?: string };
+}
+
+/** An analyst's own files: tables (CSV/TSV, Parquet, JSON Lines) and KG files (Turtle, N-Triples). */
+export interface PreviewImportRequest {
+  interactions: string;
+  items?: string;
+  /** A table linking item ids to KG entities. */
+  links?: string;
+  kg?: string[];
+  mapping?: ImportMappingRequest;
+}
+
+export interface StartImportOwnRequest extends PreviewImportRequest {
+  /** The dataset's name (default: the interactions file's folder name). */
+  name?: string;
+  /** Keyed-hash pseudonyms instead of user ids. */
+  pseudonymize?: boolean;
+}
+
 export interface StartEvaluationRequest {
   protocol: Protocol;
   models: string[];

@@ -141,6 +141,54 @@ const StartImportRequestSchema = z
   })
   .refine((r) => (r.dataset === undefined) !== (r.folder === undefined), { error: 'give exactly one of dataset or folder' });
 
+const columnName = (what: string) => z.string({ error: `${what} must be a column name` }).min(1, `${what} must not be empty`).max(256, `${what} is too long`);
+
+const ImportMappingSchema = z.strictObject({
+  interactions: z
+    .strictObject({
+      user: columnName('interactions.user').optional(),
+      item: columnName('interactions.item').optional(),
+      rating: columnName('interactions.rating').nullable().optional(),
+      timestamp: columnName('interactions.timestamp').nullable().optional(),
+      feedback: z.enum(['explicit', 'implicit'], { error: 'feedback must be "explicit" or "implicit"' }).optional(),
+    })
+    .optional(),
+  items: z
+    .strictObject({
+      id: columnName('items.id').optional(),
+      title: columnName('items.title').nullable().optional(),
+      text: z.array(columnName('a text column'), { error: 'items.text must be a list of column names' }).max(50).optional(),
+      lists: z.record(columnName('a list column'), z.string().min(1, 'a separator must not be empty').max(8, 'a separator is at most 8 characters')).optional(),
+      yearFromTitle: z.boolean({ error: 'yearFromTitle must be true or false' }).optional(),
+    })
+    .optional(),
+  links: z
+    .strictObject({
+      by: z.enum(['id', 'uri', 'title', 'id-or-label'], { error: 'links.by must be "id", "uri", "title" or "id-or-label"' }).optional(),
+      item: columnName('links.item').optional(),
+      entity: columnName('links.entity').optional(),
+      title: columnName('links.title').optional(),
+      year: z.boolean({ error: 'links.year must be true or false' }).optional(),
+      column: columnName('links.column').optional(),
+    })
+    .optional(),
+});
+
+const ownFileFields = {
+  interactions: filePath('interactions'),
+  items: filePath('items').optional(),
+  links: filePath('links').optional(),
+  kg: z.array(filePath('a KG file'), { error: 'kg must be a list of paths' }).max(20, 'at most 20 KG files').optional(),
+  mapping: ImportMappingSchema.optional(),
+};
+
+const PreviewImportRequestSchema = z.strictObject(ownFileFields);
+
+const StartImportOwnRequestSchema = z.strictObject({
+  ...ownFileFields,
+  name: datasetName.optional(),
+  pseudonymize: z.boolean({ error: 'pseudonymize must be true or false' }).optional(),
+});
 
 const StartEvaluationRequestSchema = z.strictObject({
   protocol: z.enum(PROTOCOLS, { error: `protocol must be one of ${PROTOCOLS.join(', ')}` }),
@@ -300,6 +348,14 @@ export const apiSchemas = {
   startImport: {
     input: StartImportRequestSchema,
     example: 'send {"dataset": "ml-100k"} or {"folder": "/path/to/recbole/folder", "name": "mydata"} (optional "pseudonymize": true)',
+  },
+  previewImport: {
+    input: PreviewImportRequestSchema,
+    example: 'send {"interactions": "/path/ratings.csv", "items": "/path/items.csv"} (optional "links", "kg": [...], "mapping": {"interactions": {"user": "…"}})',
+  },
+  startImportOwn: {
+    input: StartImportOwnRequestSchema,
+    example: 'send {"interactions": "/path/ratings.csv", "items": "/path/items.csv", "kg": ["/path/kg.ttl"], "mapping": {…}, "name": "shop"}',
   },
   importReport: none,
   listModels: none,

@@ -3,13 +3,15 @@
  * on later runs), from a folder of RecBole atomic files (`--data DIR`), or from an existing
  * workspace file. Files are checked (sums, reading, validation) before a workspace is written.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
-import { userCacheDir } from '../core/files';
+import { ensureDir, fsyncDir, pidAlive, userCacheDir } from '../core/files';
 import { findDataset, loadAtomicFolder, loadRegistryDataset, type ImportReport } from '../core/data';
 import { Workspace, type AttributePolicy, type PseudonymKey } from '../core/store';
 import type { Dataset, Progress } from '../core/types';
+import { addExtraKgs } from './kg-import';
 
 export interface OpenDatasetOptions {
   /** Registry name, e.g. `ml-100k`. */
@@ -20,6 +22,12 @@ export interface OpenDatasetOptions {
   readonly workspace?: string;
   /** Re-import even when the workspace already holds the dataset. */
   readonly reimport?: boolean;
+  /**
+   * Add the registry KGs of the dataset's entry (extraKgs, e.g. DBpedia film facts for ml-100k)
+   * beside its own KG when the workspace does not hold them yet and their files are found
+   * (the demo does). Default false.
+   */
+  readonly extraKgs?: boolean;
   /** Store pseudonyms instead of user ids (default: as the workspace already does). */
   readonly pseudonymize?: boolean;
   /** The pseudonym key (kept outside the workspace), needed to pseudonymize. */
@@ -73,11 +81,13 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     if (name !== undefined && (opts.reimport === true || !hasData || held !== name)) {
       const loaded = load(name);
       ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+      withExtraKgs(ws, name, opts);
       return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
     }
     if (!hasData) {
       throw new KnowrecError('not-found', 'the workspace holds no dataset', { file: ws.path }, 'import one with --dataset NAME');
     }
+    if (held !== null) withExtraKgs(ws, held, opts);
     opts.onProgress?.({ stage: 'load', message: ws.path });
     return { dataset: ws.loadDataset(), workspace: ws.path, report: ws.importReport(), imported: false };
   } finally {
@@ -85,32 +95,74 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
   }
 }
 
-interface LoadedDataset {
+export interface LoadedDataset {
   readonly dataset: Dataset;
   readonly report: ImportReport;
 }
 
 /**
- * Stores a checked dataset in the workspace at `path`, creating it (and its folder) when missing.
- * A workspace created here is removed again when the import fails, so a refused or cancelled
- * import leaves no new file behind (an existing one keeps its previous dataset).
+ * Stores a checked dataset in the workspace at `path`. An existing workspace takes it in one
+ * transaction (a failure or a kill keeps its previous dataset). A new one is built as a
+ * temporary file beside `path` and renamed into place once complete, so an error or a kill
+ * leaves no file, never half a workspace (a dead writer's temporary file is removed by
+ * removeStaleTemps, core/files.ts).
  */
-function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOptions): OpenedDataset {
+export function importInto(path: string, loaded: LoadedDataset, opts: OpenDatasetOptions): OpenedDataset {
   const abs = resolve(path);
-  const created = !existsSync(abs);
-  if (created) mkdirSync(dirname(abs), { recursive: true });
-  let ws: Workspace | null = null;
-  try {
-    ws = created ? Workspace.create(abs, keyOption(opts)) : Workspace.open(abs, keyOption(opts));
+  removeDeadTemps(abs);
+  const store = (ws: Workspace): void => {
     ws.importDataset(loaded.dataset, { report: loaded.report, onProgress: opts.onProgress, signal: opts.signal, pseudonymize: opts.pseudonymize, attributes: opts.attributes });
+    withExtraKgs(ws, loaded.dataset.name, opts);
+  };
+  if (!existsSync(abs)) {
+    ensureDir(dirname(abs));
+    const tmp = `${abs}.${process.pid}.${Date.now()}.${randomBytes(4).toString('hex')}.tmp`;
+    let ws: Workspace | null = null;
+    try {
+      ws = Workspace.create(tmp, keyOption(opts));
+      store(ws);
+      ws.close();
+      ws = null;
+      renameSync(tmp, abs);
+      fsyncDir(dirname(abs));
+    } catch (e) {
+      ws?.close();
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true });
+      throw e;
+    }
+  } else {
+    const ws = Workspace.open(abs, keyOption(opts));
+    try {
+      store(ws);
+    } finally {
+      ws.close();
+    }
+  }
+  const ws = Workspace.open(abs, keyOption(opts));
+  try {
     return { dataset: ws.loadDataset(), workspace: ws.path, report: loaded.report, imported: true };
-  } catch (e) {
-    ws?.close();
-    ws = null;
-    if (created) for (const f of [abs, `${abs}-wal`, `${abs}-shm`, `${abs}-journal`]) rmSync(f, { force: true });
-    throw e;
   } finally {
-    ws?.close();
+    ws.close();
+  }
+}
+
+/** Removes the temporary workspaces (and their -wal/-shm/-journal files) that a killed import into `abs` left. */
+function removeDeadTemps(abs: string): void {
+  const dir = dirname(abs);
+  if (!existsSync(dir)) return;
+  const base = basename(abs);
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`${base}.`)) continue;
+    const m = /^\.(\d+)\.\d+\.[0-9a-f]+\.tmp(?:-wal|-shm|-journal)?$/.exec(f.slice(base.length));
+    if (m !== null && !pidAlive(Number(m[1]))) rmSync(join(dir, f), { force: true });
+  }
+}
+
+/** The registry KGs of `name`'s entry, when asked for (OpenDatasetOptions.extraKgs). */
+function withExtraKgs(ws: Workspace, name: string, opts: OpenDatasetOptions): void {
+  if (opts.extraKgs !== true) return;
+  for (const r of addExtraKgs(ws, name, { dataDir: opts.dataDir, onProgress: opts.onProgress, signal: opts.signal })) {
+    opts.onProgress?.({ stage: 'kg', message: `${r.name}: ${r.store.added.triples} triples added, ${r.link.linked} of ${r.link.items} items linked` });
   }
 }
 
@@ -125,4 +177,15 @@ function isRegistryName(name: string): boolean {
 
 function keyOption(opts: OpenDatasetOptions): { pseudonymKey?: PseudonymKey } {
   return opts.pseudonymKey === undefined ? {} : { pseudonymKey: opts.pseudonymKey };
+}
+
+/** The name of the dataset a workspace file holds (undefined when there is no file or no dataset). */
+export function heldDatasetName(path: string | undefined): string | undefined {
+  if (path === undefined || !existsSync(resolve(path))) return undefined;
+  const ws = Workspace.open(resolve(path));
+  try {
+    return ws.summary().interactions > 0 ? (ws.getMeta('dataset') ?? undefined) : undefined;
+  } finally {
+    ws.close();
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * The main job (`npm run demo` → `knowrec demo`): evaluate every scorer, the hybrid and its
- * ablations on ml-100k (RecBole protocol), explain the top-5 of three users, evaluate cold items,
+ * ablations on ml-100k (RecBole protocol; its workspace gains the registry's extra KGs, e.g. the
+ * DBpedia film facts, through the same KG-only import an analyst uses), explain the top-5 of three users, evaluate cold items,
  * write results.json, cold-items.json and a self-contained report.html, then serve the workbench.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
     models: DEMO_MODELS,
     seed: o.seed,
     k: 10,
+    // the registry KGs of the dataset (ml-100k: DBpedia film facts with readable names) join its own KG
+    extraKgs: true,
     onProgress: o.onProgress,
   });
   o.write(`${formatResultsTable(run.results)}\n\n`);
@@ -75,7 +78,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
   const explained: ExplainedUser[] = shown.map((u) => ({ user: u, items: recs[u], k: 5 }));
   let cold: ResultsFile | null = null;
   if (o.cold) {
-    cold = await runEvaluation({ dataset: o.dataset, dataDir: o.dataDir, protocol: 'cold-items', models: DEMO_COLD_MODELS, seed: o.seed, k: 10, onProgress: o.onProgress });
+    cold = await runEvaluation({ dataset: o.dataset, dataDir: o.dataDir, protocol: 'cold-items', models: DEMO_COLD_MODELS, seed: o.seed, k: 10, extraKgs: true, onProgress: o.onProgress });
     o.write(`\n${formatResultsTable(cold)}\n`);
   }
   const files: string[] = [];

@@ -12,6 +12,7 @@ import type {
   StartFinetuneRequest,
   StartFitRequest,
   StartImportRequest,
+  StartImportOwnRequest,
 } from '../api/contract';
 
 interface SpecBase {
@@ -23,7 +24,7 @@ interface SpecBase {
 export type JobSpec =
   | (SpecBase & {
       readonly kind: 'import';
-      readonly request: StartImportRequest;
+      readonly request: StartImportRequest | StartImportOwnRequest;
       /** The pseudonym key (hex) when the import pseudonymizes: in memory only, never stored (storableSpec). */
       readonly pseudonymKey?: string;
     })

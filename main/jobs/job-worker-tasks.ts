@@ -4,9 +4,9 @@
  */
 import { basename, resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../core/errors';
-import { loadAtomicFolder, loadRegistryDataset } from '../core/data';
+import { loadAtomicFolder, loadOwnFiles, loadRegistryDataset } from '../core/data';
 import { attributePolicy, keyFromBytes, Workspace } from '../core/store';
-import type { StartImportRequest } from '../api/contract';
+import type { StartImportOwnRequest, StartImportRequest } from '../api/contract';
 import type { Dataset, Progress } from '../core/types';
 import type { ImportReport } from '../core/data/report';
 import { runFit } from './fit';
@@ -43,10 +43,11 @@ function describe(p: Progress): string {
  * (user ids pseudonymized with `pseudonymKey` (hex) when asked or when the workspace already
  * is; quasi-identifiers dropped or generalized when asked). Returns the per-file import report.
  */
-export function runImportTask(workspace: string, request: StartImportRequest, ctx: TaskContext, pseudonymKey?: string): ImportReport {
+export async function runImportTask(workspace: string, request: StartImportRequest | StartImportOwnRequest, ctx: TaskContext, pseudonymKey?: string): Promise<ImportReport> {
   const onProgress = (p: Progress): void => ctx.progress(p.stage === 'store' ? (p.fraction ?? null) : null, describe(p));
   let loaded: { dataset: Dataset; report: ImportReport };
-  if (request.dataset !== undefined) loaded = loadRegistryDataset(request.dataset, { onProgress, signal: ctx.signal });
+  if ('interactions' in request) loaded = await loadOwnFiles(request, { mapping: request.mapping, name: request.name, onProgress, signal: ctx.signal });
+  else if (request.dataset !== undefined) loaded = loadRegistryDataset(request.dataset, { onProgress, signal: ctx.signal });
   else if (request.folder !== undefined) {
     const dir = resolve(request.folder);
     loaded = loadAtomicFolder(dir, request.name ?? basename(dir), { onProgress, signal: ctx.signal });
@@ -54,7 +55,7 @@ export function runImportTask(workspace: string, request: StartImportRequest, ct
   throwIfAborted(ctx.signal);
   const ws = Workspace.open(workspace, pseudonymKey === undefined ? {} : { pseudonymKey: keyFromBytes(Buffer.from(pseudonymKey, 'hex')) });
   try {
-    const attributes = request.dropAttributes === undefined && request.generalize === undefined ? undefined : attributePolicy(request.dropAttributes, request.generalize);
+    const attributes = 'interactions' in request || (request.dropAttributes === undefined && request.generalize === undefined) ? undefined : attributePolicy(request.dropAttributes, request.generalize);
     ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize: request.pseudonymize, attributes });
     return ws.importReport() ?? loaded.report;
   } finally {

@@ -87,6 +87,8 @@ describe('labels', () => {
     expect(readableId('http://dbpedia.org/resource/John_Lasseter')).toBe('John Lasseter');
     expect(readableId('<http://example.org/onto#Caf%C3%A9_Society>')).toBe('Café Society');
     expect(readableId('genre:Film-Noir')).toBe('Film-Noir');
+    expect(readableId('http://dbpedia.org/resource/Cars_(film)')).toBe('Cars');
+    expect(readableId('http://dbpedia.org/resource/Heat_(1995)')).toBe('Heat (1995)');
   });
 
   it('labels items with their year once', () => {

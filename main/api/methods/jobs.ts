@@ -14,6 +14,7 @@ import { KnowrecError } from '../../core/errors';
 import { modelCatalog, modelNames } from '../../core/models/registry';
 import { FINETUNE_SEED, hasCheckpoint } from '../../jobs/job-worker-finetune';
 import { versionName } from '../../core/train/versions';
+import { importOwnMethods } from './import-own';
 
 type JobMethods = Pick<Api, ApiGroupMethod<'jobs'>>;
 
@@ -34,6 +35,7 @@ function insideAdapterRoot(root: string, spec: { readonly outDir: string; readon
 
 export function jobMethods(ctx: ApiContext): JobMethods {
   return {
+    ...importOwnMethods(ctx),
     startImport: (request) =>
       guard(async () => {
         const o = await ctx.ensureOpen();

@@ -43,6 +43,14 @@ export function importAtomicFolder(ws: DatasetSink, dir: string, name: string, o
 export function readResolvedDataset(r: ResolvedDataset): RawDataset {
   const e = r.entry;
   if (e.format === 'atomic') return readAtomicFolder(r.dir, e.name);
+  if (e.format === 'kg') {
+    throw new KnowrecError(
+      'config',
+      `${e.name} is a KG without interactions; it is added beside the KG of a workspace that holds a dataset`,
+      {},
+      `knowrec import --dataset ${e.name} --workspace FILE (a workspace holding e.g. ml-100k)`,
+    );
+  }
   if (e.csv === undefined) throw new KnowrecError('internal', `registry entry ${e.name} has format csv but no csv layout`);
   return readCsvDataset(r.dir, e.name, e.csv);
 }

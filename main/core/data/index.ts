@@ -47,7 +47,11 @@ export {
   type FileKind,
   type WarningCode,
   type DatasetCounts,
+  type FeedbackNote,
 } from './report';
+export { TableReader, tableFormat, type TableFormat, type TableSample, type TableColumn } from './tables';
+export { resolveMapping, parseMapping, columnRoles, sniffSeparator, inferFeedback, type ImportMapping, type ResolvedMapping, type Feedback } from './mapping';
+export { previewOwnFiles, loadOwnFiles, feedbackNote, type OwnFiles, type OwnImportOptions, type OwnPreview, type PreviewTable, type OwnLoaded } from './own-import';
 export {
   BUILTIN_DATASETS,
   findDataset,
@@ -74,3 +78,19 @@ export {
   type ImportOptions,
   type RegistryImportOptions,
 } from './import';
+export { readKgFiles, detectKgFormat, KG_FORMATS, type KgFiles, type KgFilesOptions, type KgFilesReport, type KgFormat } from './kg-files';
+export { edgeListRelation } from './kg-tables';
+export { turtleError } from './kg-rdf';
+export {
+  linkItems,
+  linkSpecFromMapping,
+  inferLinkSpec,
+  normalizeTitle,
+  readLinksTable,
+  type LinkSpec,
+  type LinkReport,
+  type LinkResult,
+  type LinkableItem,
+} from './link';
+export { readSniffedTable, parseSniffedTable, sniffDelimiter, type SniffedTable, type SniffOptions } from './table-sniff';
+export { uriDisplayName, localName, dropDisambiguator, hasReadableLocalName } from './uri-name';

@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { KnowrecError } from '../errors';
 import { sha256File } from './checksum';
 import { MOVIELENS_CSV, type CsvDatasetSpec } from './from-csv';
+import type { KgFormat } from './kg-files';
+import type { LinkSpec } from './link';
 import { isFile } from './text-file';
 
 export interface RegistryFile {
@@ -20,13 +22,31 @@ export interface RegistryFile {
   readonly optional?: boolean;
 }
 
+/** For format 'kg' (a KG without interactions): its files and how its entities link to items. */
+export interface KgLayout {
+  /** KG files (relative to the dataset folder). */
+  readonly files: readonly string[];
+  readonly format?: KgFormat;
+  /** Links table (relative), and how to read it (link.ts). */
+  readonly links?: string;
+  readonly link: LinkSpec;
+}
+
 export interface DatasetEntry {
   readonly name: string;
   readonly title: string;
-  readonly format: 'atomic' | 'csv';
+  /** 'kg': a KG only, added beside the KG of a workspace that holds interactions (knowrec import --dataset NAME --workspace W). */
+  readonly format: 'atomic' | 'csv' | 'kg';
   readonly files: readonly RegistryFile[];
   /** For format 'csv': which files and columns hold what. */
   readonly csv?: CsvDatasetSpec;
+  /** For format 'kg': which files hold the KG and the links. */
+  readonly kg?: KgLayout;
+  /**
+   * Registry KGs (format 'kg') that workspaces built for the demo add beside this dataset's own
+   * KG when their files are found (OpenDatasetOptions.extraKgs).
+   */
+  readonly extraKgs?: readonly string[];
   readonly download: { readonly url: string; readonly note: string };
   readonly license: string;
 }
@@ -51,6 +71,7 @@ export const BUILTIN_DATASETS: readonly DatasetEntry[] = [
         'without the KG files',
     },
     license: 'GroupLens research terms (cite Harper & Konstan 2015); KG from KB4Rec: non-commercial, no redistribution',
+    extraKgs: ['movielens-dbpedia'],
   },
   {
     name: 'ml-latest-small',
@@ -68,6 +89,34 @@ export const BUILTIN_DATASETS: readonly DatasetEntry[] = [
       note: 'unzip it; the sums are those of the 2018-09-26 release (GroupLens calls it a development dataset that may change)',
     },
     license: 'GroupLens research terms (cite Harper & Konstan 2015); no commercial use',
+  },
+  {
+    name: 'movielens-dbpedia',
+    title: 'DBpedia film facts for MovieLens movies (entity2rec edge lists + LODrecsys mapping): directors, actors, writers, … with readable URIs',
+    format: 'kg',
+    files: [
+      { name: 'mappings.tsv', sha256: '024784c4a3b514cf85d921b4dc7ac8c0359ae64dd0202e1e1f9f2304cd8a75ef' },
+      { name: 'graphs/dbo:cinematography.edgelist', sha256: '28c902fe8c3ae54e21f5e04ecc9a9af7d0b01fd6174b26106661a4aece7614cb' },
+      { name: 'graphs/dbo:director.edgelist', sha256: '8b346ffaf2af9900ef7c74cddb4cc14fa94c0d8f6ddd0c04f14d7cb4a49aa82c' },
+      { name: 'graphs/dbo:distributor.edgelist', sha256: '0d4ff1ddce6d1c0c4fa121a5186ae5d0a93674cdd0d8c23ea470966b6d7cbc6f' },
+      { name: 'graphs/dbo:editing.edgelist', sha256: 'e7705679df44a8cd10e023b6c8565bfc2c16ab391216c2d1af9143c5053d9f31' },
+      { name: 'graphs/dbo:musicComposer.edgelist', sha256: 'c6e775deb7a0b5503607a5984c15edd0f3fc550937385dcf0d074eb07e4878b5' },
+      { name: 'graphs/dbo:producer.edgelist', sha256: '7636809dba1f2d507dd9c4579c43bf2f36c328adf2c3231b3ca6eaa3ed32dbbf' },
+      { name: 'graphs/dbo:starring.edgelist', sha256: '7342870b990adc4663a4c562542a0949aa514d7ee44646c85abf508a27694214' },
+      { name: 'graphs/dbo:writer.edgelist', sha256: '73c52c1c987bd0366c777de9cd40d2335d22fe7378a8558c7ad7db036a64eb4a' },
+    ],
+    kg: {
+      files: ['graphs/dbo:cinematography.edgelist', 'graphs/dbo:director.edgelist', 'graphs/dbo:distributor.edgelist', 'graphs/dbo:editing.edgelist', 'graphs/dbo:musicComposer.edgelist', 'graphs/dbo:producer.edgelist', 'graphs/dbo:starring.edgelist', 'graphs/dbo:writer.edgelist'],
+      format: 'edgelist',
+      links: 'mappings.tsv',
+      // mappings.tsv: ml1m movieId, "Title (Year)", DBpedia URI (no header); items match on normalized title + year
+      link: { by: 'title', title: '2', entity: '3', year: true },
+    },
+    download: {
+      url: 'https://github.com/D2KLab/entity2rec/tree/380c1599ea5825bbb650c248f25bf42385b619bc/datasets/Movielens1M',
+      note: 'mappings.tsv from datasets/Movielens1M/original/, the eight dbo:*.edgelist files from datasets/Movielens1M/graphs/ (into a graphs/ subfolder)',
+    },
+    license: 'mapping: LODrecsys-datasets, MIT; edge lists: entity2rec, Apache-2.0; facts: DBpedia, CC BY-SA 3.0',
   },
 ];
 

@@ -4,8 +4,10 @@
  * changed without an entry here.
  */
 
+import type { LinkReport } from './link';
+
 /** What kind of source a file is. */
-export type FileKind = 'inter' | 'item' | 'user' | 'kg' | 'link' | 'csv' | 'nt';
+export type FileKind = 'inter' | 'item' | 'user' | 'kg' | 'link' | 'csv' | 'nt' | 'ttl' | 'edgelist';
 
 /** Non-fatal problems the importer handles by a documented rule (see docs/data-formats.md). */
 export type WarningCode =
@@ -54,6 +56,16 @@ export interface DatasetCounts {
   readonly links: number;
 }
 
+/** How the interactions' rating column was used (own-data imports). */
+export interface FeedbackNote {
+  /** The rating column, or null when there was none. */
+  readonly column: string | null;
+  /** explicit: a rating scale; implicit: a count or weight (plays, clicks). */
+  readonly kind: 'explicit' | 'implicit';
+  /** One sentence for the report. */
+  readonly use: string;
+}
+
 export interface ImportReport {
   readonly dataset: string;
   /** Folder the files were read from. */
@@ -63,6 +75,10 @@ export interface ImportReport {
   readonly counts: DatasetCounts;
   /** ISO date of the import. */
   readonly created: string;
+  /** Own-data imports: how the rating column is used. */
+  readonly feedback?: FeedbackNote;
+  /** Own-data imports with a KG: how items were linked to entities, and the link rate. */
+  readonly link?: LinkReport;
 }
 
 /** How many line numbers a warning keeps. */
@@ -80,7 +96,7 @@ const DESCRIPTIONS: Record<WarningCode, string> = {
   'duplicate-link': 'duplicate (item, entity) links; one was kept',
   'link-entity-not-in-kg': 'links to entities that occur in no KG triple; the entities were created without facts',
   'duplicate-triple': 'duplicate (head, relation, tail) triples; one was kept',
-  'literal-skipped': 'statements with a literal object other than rdfs:label; skipped (the KG holds entity-to-entity facts only)',
+  'literal-skipped': 'statements with a literal object other than a label (rdfs:label, foaf:name, skos:prefLabel, schema:name); skipped (the KG holds entity-to-entity facts only)',
 };
 
 interface Pending {

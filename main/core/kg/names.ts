@@ -2,6 +2,7 @@
  * Readable names for items and entity ids. Opaque ids (Freebase MIDs such as `m.0dyb1`) are
  * never shown to a person; graph.ts names such entities through the items that reach them.
  */
+import { dropDisambiguator } from '../data/uri-name';
 import type { ItemRecord } from '../types';
 
 const OPAQUE = /^[mg]\.[0-9a-z_]+$/;
@@ -45,7 +46,8 @@ export function itemLabel(item: ItemRecord): string {
 /**
  * A non-opaque entity id as a reader would write it: the local part of a URI or prefixed
  * name with underscores as spaces (`http://dbpedia.org/resource/John_Lasseter` →
- * "John Lasseter"); derived ids `genre:Comedy` → "Comedy"; anything else unchanged.
+ * "John Lasseter") and a trailing disambiguator dropped (`…/Cars_(film)` → "Cars"); derived ids
+ * `genre:Comedy` → "Comedy"; anything else unchanged.
  */
 export function readableId(id: string): string {
   let s = id.trim();
@@ -61,6 +63,6 @@ export function readableId(id: string): string {
   } catch {
     // keep the raw text when it is not valid percent-encoding
   }
-  const out = s.replace(/_/g, ' ').trim();
+  const out = dropDisambiguator(s.replace(/_/g, ' ').trim());
   return out.length > 0 ? out : id;
 }

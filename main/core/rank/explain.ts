@@ -229,18 +229,40 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
   if (kg === undefined) return facts;
   for (const r of top) {
     if (r.ties.length === 0) continue;
-    for (const p of kg.paths(r.item, item, { maxLen: 2, limit: 2 })) addFact(facts, formatPath(kg, p, lang));
+    for (const p of preferNamed(kg, kg.paths(r.item, item, { maxLen: 2, limit: 8 })).slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
     if (facts.length >= 5) break;
   }
   if (facts.length === 0 && top.length === 0) {
     const own = new Set(kg.itemEntities(item));
-    for (const f of kg.itemFacts(item)) {
-      if (own.has(f.entity)) continue;
-      addFact(facts, formatPath(kg, { start: f.from, steps: [{ relation: f.relation, direction: f.direction, entity: f.entity, derived: f.derived }] }, lang));
+    const one = kg
+      .itemFacts(item)
+      .filter((f) => !own.has(f.entity))
+      .map((f): KgPath => ({ start: f.from, steps: [{ relation: f.relation, direction: f.direction, entity: f.entity, derived: f.derived }] }));
+    for (const p of preferNamed(kg, one)) {
+      addFact(facts, formatPath(kg, p, lang));
       if (facts.length >= 2) break;
     }
   }
   return facts;
+}
+
+/**
+ * `paths` in their order, less those through an entity with neither a name nor an item of its own
+ * ("director of Toy Story (1995)") when another path states the same kinds of fact through named
+ * entities ("John Lasseter"): two KGs of the same films (Freebase MIDs, DBpedia names) then cite
+ * the named one.
+ */
+function preferNamed(kg: KgIndex, paths: readonly KgPath[]): KgPath[] {
+  const key = (p: KgPath): string =>
+    p.steps
+      .map((s) => {
+        const kind = relationKind(s.relation);
+        return kind === 'generic' ? relationWords(canonicalRelation(s.relation)) : kind;
+      })
+      .join('/');
+  const named = (p: KgPath): boolean => p.steps.every((s) => kg.entityHasName(s.entity) || kg.entityItems(s.entity).length > 0);
+  const namedKeys = new Set(paths.filter(named).map(key));
+  return paths.filter((p) => named(p) || !namedKeys.has(key(p)));
 }
 
 /** History items ranked by shared KG entities, then vector similarity, then co-interaction. */

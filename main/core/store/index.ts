@@ -27,6 +27,7 @@ export {
   type RemoveFactInput,
 } from './edits';
 export { applyKgChanges, type KgChangeReport } from './kg-changes';
+export { appendKg, type KgAddition, type KgAddResult } from './kg-append';
 export {
   ATTRIBUTE_POLICY_META_KEY,
   KEY_ID_META_KEY,

@@ -12,6 +12,7 @@ import type { DatasetCounts, ImportReport } from '../data/report';
 import { eraseFreedSpace, openDatabase, type Db } from './database';
 import { DatasetTables, checkDataset } from './dataset-tables';
 import { KgEditStore } from './edits';
+import { appendKg, type KgAddResult, type KgAddition } from './kg-append';
 import { SqliteEmbeddingCache } from './embeddings';
 import { JobRepository } from './jobs';
 import { applyKgChanges } from './kg-changes';
@@ -179,6 +180,8 @@ export class Workspace {
       this.meta.set('imported_at', new Date().toISOString());
       if (opts.report !== undefined) this.meta.set('import_report', JSON.stringify(opts.report));
       else this.meta.delete('import_report');
+      // a KG added beside the previous dataset went with it
+      this.meta.delete('kg_imports');
     });
     try {
       run();
@@ -187,6 +190,45 @@ export class Workspace {
       throw new KnowrecError('internal', `import into the workspace failed and was rolled back: ${(e as Error).message}`, { file: this.path });
     }
     if (replaces) eraseFreedSpace(this.db);
+  }
+
+  /**
+   * Adds a KG beside the stored one (kg-append.ts) in ONE transaction: on an error or a cancel
+   * nothing of it is written. Records the result (and `report`, e.g. the files read and the link
+   * rate) in meta 'kg_imports' (a JSON list, newest last). Throws 'not-found' before the first
+   * import.
+   */
+  addKnowledgeGraph(kg: KgAddition, opts: { readonly report?: unknown; readonly onProgress?: (p: Progress) => void; readonly signal?: AbortSignal } = {}): KgAddResult {
+    if (this.getMeta('dataset') === null) {
+      throw new KnowrecError('not-found', 'the workspace holds no dataset to add a KG to', { file: this.path }, 'import the interactions and items first');
+    }
+    const total = kg.head.length + kg.links.item.length;
+    let done = 0;
+    const tick = (stage: string, rows: number): void => {
+      done += rows;
+      throwIfAborted(opts.signal);
+      opts.onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage });
+    };
+    const run = this.db.transaction((): KgAddResult => {
+      const result = { ...appendKg(this.db, kg, this.tables.counts(), tick), after: this.tables.counts() };
+      const previous = this.getMeta('kg_imports');
+      const list = previous === null ? [] : (JSON.parse(previous) as unknown[]);
+      list.push({ ...result, created: new Date().toISOString(), ...(opts.report !== undefined ? { report: opts.report } : {}) });
+      this.meta.set('kg_imports', JSON.stringify(list));
+      return result;
+    });
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof KnowrecError) throw e;
+      throw new KnowrecError('internal', `adding the KG failed and was rolled back: ${(e as Error).message}`, { file: this.path });
+    }
+  }
+
+  /** The KG imports added beside the dataset's own KG (meta 'kg_imports'), oldest first. */
+  kgImports(): (KgAddResult & { readonly created: string; readonly report?: unknown })[] {
+    const v = this.getMeta('kg_imports');
+    return v === null ? [] : (JSON.parse(v) as (KgAddResult & { created: string; report?: unknown })[]);
   }
 
   /**

@@ -10,6 +10,13 @@ export function ImportReportView({ report }: { readonly report: ImportReport }) 
       <p className="muted">
         {report.dataset} from {report.source} · {report.created}
       </p>
+      {report.feedback !== undefined && <p className="feedback">Feedback ({report.feedback.kind}): {report.feedback.use}</p>}
+      {report.link !== undefined && (
+        <p className="link-rate">
+          Linked {n(report.link.linked)} of {n(report.link.items)} items to KG entities ({(100 * report.link.rate).toFixed(1)}%, by {report.link.by})
+          {report.link.unmatchedItems.length > 0 && <span className="muted">; not linked, e.g. {report.link.unmatchedItems.slice(0, 3).join('; ')}</span>}
+        </p>
+      )}
       <table className="files">
         <caption>Files</caption>
         <thead>

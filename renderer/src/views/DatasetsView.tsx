@@ -1,6 +1,7 @@
 /**
- * Datasets: import (a registry name or a RecBole folder, optionally with pseudonymized user
- * ids) as a job with progress and Cancel; the last import's per-file report; the workspace
+ * Datasets: import (a registry name, a RecBole folder, or your own tables and KG files through
+ * a previewed, editable mapping; optionally with pseudonymized user ids) as a job with progress
+ * and Cancel; the last import's per-file report; the workspace
  * summary (refreshed on every 'workspace' event) and a paged, searchable item list.
  */
 import { useState, type FormEvent } from 'react';
@@ -9,6 +10,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { ImportReportView } from '../components/ImportReportView';
 import { ItemsTable } from '../components/ItemsTable';
 import { JobPanel } from '../components/JobPanel';
+import { OwnImportForm } from './OwnImportForm';
 import { Pager } from '../components/Pager';
 import { SearchForm } from '../components/SearchForm';
 import { SummaryTable } from '../components/SummaryTable';
@@ -26,7 +28,7 @@ interface DatasetsViewProps {
 export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
   const [query, setQuery] = useState('');
   const [offset, setOffset] = useState(0);
-  const [source, setSource] = useState<'registry' | 'folder'>('registry');
+  const [source, setSource] = useState<'registry' | 'folder' | 'own'>('registry');
   const [dataset, setDataset] = useState('ml-100k');
   const [folder, setFolder] = useState('');
   const [name, setName] = useState('');
@@ -60,8 +62,12 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
               <input id="import-folder-choice" type="radio" name="import-source" checked={source === 'folder'} onChange={() => setSource('folder')} />
               <label htmlFor="import-folder-choice">RecBole folder</label>
             </span>
+            <span className="check">
+              <input id="import-own-choice" type="radio" name="import-source" checked={source === 'own'} onChange={() => setSource('own')} />
+              <label htmlFor="import-own-choice">Import your own</label>
+            </span>
           </fieldset>
-          {source === 'registry' ? (
+          {source === 'own' ? null : source === 'registry' ? (
             <div className="row">
               <label htmlFor="import-dataset">Dataset name</label>
               <input id="import-dataset" value={dataset} onChange={(e) => setDataset(e.target.value)} required maxLength={100} list="import-datasets" />
@@ -81,15 +87,20 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
               </div>
             </>
           )}
-          <span className="check">
-            <input id="import-pseudonymize" type="checkbox" checked={pseudonymize} onChange={(e) => setPseudonymize(e.target.checked)} />
-            <label htmlFor="import-pseudonymize">Pseudonymize user ids (keyed hash; the key is kept outside the workspace)</label>
-          </span>
-          <p className="muted">Importing replaces the workspace's data.</p>
-          <button type="submit" disabled={running}>
-            Import
-          </button>
+          {source !== 'own' && (
+            <>
+              <span className="check">
+                <input id="import-pseudonymize" type="checkbox" checked={pseudonymize} onChange={(e) => setPseudonymize(e.target.checked)} />
+                <label htmlFor="import-pseudonymize">Pseudonymize user ids (keyed hash; the key is kept outside the workspace)</label>
+              </span>
+              <p className="muted">Importing replaces the workspace's data.</p>
+              <button type="submit" disabled={running}>
+                Import
+              </button>
+            </>
+          )}
         </form>
+        {source === 'own' && <OwnImportForm api={api} running={running} onStart={(call) => void job.start(call)} />}
         <JobPanel title="Import" job={job.job} error={job.error} onCancel={job.cancel} />
       </section>
 
