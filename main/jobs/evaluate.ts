@@ -25,6 +25,7 @@ import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from 
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
+import { FIDELITY_PROTOCOL, modelFidelity, type ModelFidelity } from './fidelity';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -58,6 +59,12 @@ export interface EvaluateJobOptions extends OpenDatasetOptions {
    * long-tail share metric). The ranking is unchanged; only those targets count. Default false.
    */
   readonly longTailSlice?: boolean;
+  /**
+   * Also measure how faithful each explaining model's explanations are (jobs/fidelity.ts) on this
+   * many seeded test users' top-`k` (`results.<model>.fidelity`). `topContributors` adds the
+   * plain top-3-contributors row.
+   */
+  readonly explainFidelity?: { readonly users: number; readonly topContributors?: boolean };
 }
 
 export interface ModelResult {
@@ -75,6 +82,8 @@ export interface ModelResult {
   /** Hybrids: seconds for the sources (fit + tuning) and for learning the fusion on validation. */
   readonly source_seconds?: number;
   readonly fusion_seconds?: number;
+  /** Explanation fidelity (EvaluateJobOptions.explainFidelity); absent for models that cannot explain. */
+  readonly fidelity?: ModelFidelity;
 }
 
 export interface ResultsFile {
@@ -95,6 +104,8 @@ export interface ResultsFile {
       readonly reports: readonly Readonly<Record<string, unknown>>[];
     };
     readonly metric_definitions: string;
+    /** How explanation fidelity was measured (with explainFidelity). */
+    readonly fidelity?: string;
   };
   readonly data: { users: number; items: number; train: number; valid: number; test: number; cold_items: number };
   readonly results: Record<string, ModelResult>;
@@ -154,6 +165,7 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       throwIfAborted(opts.signal);
       progress({ stage: 'model', message: name });
       results[name] = await evaluateModel(name, dataset, split, ks, opts, env, cache);
+      if (opts.explainFidelity !== undefined) results[name] = await withFidelity(results[name], name, { dataset, split, fitted: cache }, opts);
     }
   } finally {
     await env.close();
@@ -170,6 +182,7 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       exclusion: 'full ranking over all items; valid excludes the user\'s train items, test excludes train and valid items',
       tuning: opts.tune === false ? 'none (defaults)' : 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices',
       filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },
+      ...(opts.explainFidelity !== undefined ? { fidelity: FIDELITY_PROTOCOL } : {}),
       metric_definitions: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
     },
     data: {
@@ -249,6 +262,23 @@ async function evaluateModel(
     tuning: fitted.tuning,
     ...(fitted.fusionSeconds !== undefined ? { source_seconds: fitted.sourceSeconds, fusion_seconds: fitted.fusionSeconds } : {}),
   };
+}
+
+/** The model's result with its explanation fidelity, when it can explain. */
+async function withFidelity(r: ModelResult, name: string, data: { dataset: Dataset; split: Split; fitted: Map<string, Promise<FittedModel>> }, opts: EvaluateJobOptions): Promise<ModelResult> {
+  const f = opts.explainFidelity;
+  const fitted = await data.fitted.get(name);
+  if (f === undefined || fitted === undefined) return r;
+  opts.onProgress?.({ stage: 'fidelity', message: name });
+  const fidelity = await modelFidelity(fitted.scorer, data, {
+    users: f.users,
+    k: opts.k,
+    seed: opts.seed,
+    topContributors: f.topContributors,
+    signal: opts.signal,
+    onProgress: (fraction) => opts.onProgress?.({ stage: 'fidelity', message: name, fraction }),
+  });
+  return fidelity === null ? r : { ...r, fidelity };
 }
 
 /** Items outside the head: the top 20% of items by training interactions (headItemMask). */
