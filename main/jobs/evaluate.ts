@@ -25,7 +25,7 @@ import type { Dataset, FitContext, Interactions, Progress, Scorer, Split } from 
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
-import { FIDELITY_PROTOCOL, modelFidelity, type ModelFidelity } from './fidelity';
+import { FIDELITY_PROTOCOL, modelFidelity, type FidelityJobOptions, type ModelFidelity } from './fidelity';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -64,7 +64,7 @@ export interface EvaluateJobOptions extends OpenDatasetOptions {
    * many seeded test users' top-`k` (`results.<model>.fidelity`). `topContributors` adds the
    * plain top-3-contributors row.
    */
-  readonly explainFidelity?: { readonly users: number; readonly topContributors?: boolean };
+  readonly explainFidelity?: { readonly users: number; readonly topContributors?: boolean; readonly onPartial?: FidelityJobOptions['onPartial'] };
 }
 
 export interface ModelResult {
@@ -275,6 +275,7 @@ async function withFidelity(r: ModelResult, name: string, data: { dataset: Datas
     k: opts.k,
     seed: opts.seed,
     topContributors: f.topContributors,
+    onPartial: f.onPartial,
     signal: opts.signal,
     onProgress: (fraction) => opts.onProgress?.({ stage: 'fidelity', message: name, fraction }),
   });

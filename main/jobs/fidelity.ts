@@ -49,6 +49,8 @@ export interface FidelityJobOptions {
   readonly topContributors?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (fraction: number) => void;
+  /** Figures so far, every `every` users (long runs). */
+  readonly onPartial?: { readonly every: number; readonly report: (users: number, rows: Record<string, FidelitySummary>) => void };
 }
 
 /** What the rules share across the models of one evaluation (built once). */
@@ -96,7 +98,10 @@ export async function modelFidelity(scorer: Scorer, data: FidelityData, o: Fidel
     k: o.k,
     seed: o.seed,
     signal: o.signal,
-    onUser: (d, n) => o.onProgress?.(d / n),
+    onUser: (d, n, sofar) => {
+      o.onProgress?.(d / n);
+      if (o.onPartial !== undefined && d % o.onPartial.every === 0) o.onPartial.report(d, sofar());
+    },
   });
   const row = (s: FidelitySummary, citation: string): FidelityRow => withK(s, o.k, citation);
   return {
@@ -130,20 +135,47 @@ interface Subject {
 function subjectOf(scorer: Scorer): Subject | null {
   if (scorer instanceof HybridScorer) {
     const h = scorer;
+    const subject = memoized({ score: (u) => h.score(u), scoreWithout: (u, r) => h.scoreWithout(u, r) });
+    const source = { contributions: h.contributions.bind(h), historyParts: h.historyParts.bind(h), ...subject };
     return {
-      subject: { score: (u) => h.score(u), scoreWithout: (u, r) => h.scoreWithout(u, r) },
-      rule: (c) => explanationEvidence(h, { user: c.user, item: c.item, k: c.k, excluded: c.excluded, scores: c.scores }),
+      subject,
+      rule: (c) => explanationEvidence(source, { user: c.user, item: c.item, k: c.k, excluded: c.excluded, scores: c.scores }),
       topContributors: (c) => hybridTop3(h, c.user, c.item),
     };
   }
   if (!isAttributable(scorer)) return null;
   const a: HistoryAttribution & Scorer = scorer;
-  const subject: FidelitySubject = { score: (u) => a.score(u), scoreWithout: (u, r) => a.scoreWithout(u, r) ?? a.score(u) };
+  const subject = memoized({ score: (u) => a.score(u), scoreWithout: (u, r) => a.scoreWithout(u, r) ?? a.score(u) });
   const contributors = (u: number, i: number): number[] => (a.attribute(u, i) ?? []).filter((t) => t.weight > 0).map((t) => t.item);
   return {
     subject,
     rule: (c) => citeEvidence(subject, c.user, c.item, contributors(c.user, c.item), c.k, c.excluded, c.scores).cited,
     topContributors: (c) => contributors(c.user, c.item).slice(0, 3),
+  };
+}
+
+/**
+ * The subject with its re-scorings of the current user remembered by removed set (the citation
+ * search and the measurement often ask for the same set); forgotten when the user changes.
+ */
+function memoized(s: FidelitySubject): FidelitySubject {
+  let user = -1;
+  const memo = new Map<string, Float32Array>();
+  return {
+    score: (u) => s.score(u),
+    scoreWithout: (u, removed) => {
+      if (u !== user) {
+        memo.clear();
+        user = u;
+      }
+      const key = [...removed].sort((x, y) => x - y).join(',');
+      let v = memo.get(key);
+      if (v === undefined) {
+        v = s.scoreWithout(u, removed);
+        memo.set(key, v);
+      }
+      return v;
+    },
   };
 }
 

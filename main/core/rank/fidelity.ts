@@ -47,8 +47,8 @@ export interface FidelityOptions {
   readonly k: number;
   /** Seed of the random-evidence baseline. */
   readonly seed: number;
-  /** Called after each user (done, total). */
-  readonly onUser?: (done: number, total: number) => void;
+  /** Called after each user (done, total) with the figures so far. */
+  readonly onUser?: (done: number, total: number, sofar: () => Record<string, FidelitySummary>) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -154,8 +154,13 @@ export function measureFidelity(o: FidelityOptions): Record<string, FidelitySumm
         t.rdrop += r.rankWithout - r.rankBefore;
       }
     }
-    o.onUser?.(users, o.users.length);
+    const n = users;
+    o.onUser?.(users, o.users.length, () => summarize(tallies, n));
   }
+  return summarize(tallies, users);
+}
+
+function summarize(tallies: ReadonlyMap<string, Tally>, users: number): Record<string, FidelitySummary> {
   const out: Record<string, FidelitySummary> = {};
   const mean = (x: number, n: number): number => (n > 0 ? Math.round((x / n) * 1e4) / 1e4 : 0);
   for (const [name, t] of tallies) {
