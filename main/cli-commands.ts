@@ -38,6 +38,11 @@ export const EVALUATE: CommandSpec = {
       help: 'folder of fine-tuned adapter versions; semantic-ft/hybrid-ft use its active version when it was trained on this split (same data, protocol, seed), else train one (default <cache>/knowrec/adapters/<dataset>)',
     },
     'no-active-adapter': { type: 'boolean', help: 'semantic-ft/hybrid-ft always train their own adapter on this split' },
+    'explain-fidelity': {
+      type: 'boolean',
+      help: 'also measure explanation fidelity per explaining model (PN/PS@K of the cited history items vs random evidence, and the pre-attribution post-hoc rule): results.<model>.fidelity',
+    },
+    users: { type: 'string', help: 'with --explain-fidelity: test users sampled (seeded by --seed)', default: '200' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
     ...HELP_FLAG,
   },

@@ -36,7 +36,7 @@ import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { staleNote } from './jobs/snapshot';
-import { formatResultsTable } from './jobs/table';
+import { formatFidelityTable, formatResultsTable } from './jobs/table';
 import { formatEpoch, runFinetune } from './jobs/finetune';
 import { readLabelsCsv } from './core/train/labels-file';
 import { defaultAdapterRoot } from './core/train/versions';
@@ -107,17 +107,20 @@ async function cmdEvaluate(flags: Flags, signals: SignalScope): Promise<void> {
     splitDir: str(flags, 'split-dir'),
     exportSplitDir: str(flags, 'export-split'),
     adapterRoot: adapterRootFlag(flags),
+    explainFidelity: bool(flags, 'explain-fidelity') ? { users: int(flags, 'users', 200, 1) } : undefined,
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
+  const fidelity = formatFidelityTable(results);
+  const table = fidelity.length > 0 ? `${formatResultsTable(results)}\n\n${fidelity}` : formatResultsTable(results);
   const out = str(flags, 'json');
   if (out === '-') {
     // stdout holds the results file alone; the table goes to stderr with the progress
-    if (!bool(flags, 'quiet')) process.stderr.write(`${formatResultsTable(results)}\n`);
+    if (!bool(flags, 'quiet')) process.stderr.write(`${table}\n`);
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${formatResultsTable(results)}\n`);
+  process.stdout.write(`${table}\n`);
   if (out !== undefined) {
     writeJsonAtomic(out, results);
     process.stdout.write(`results written to ${resolve(out)}\n`);

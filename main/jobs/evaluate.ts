@@ -27,6 +27,7 @@ import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
 import { analyseEvaluation, BEYOND_TEXT, STATISTICS_TEXT, type Comparison, type ModelAnalysis } from './evaluate-analysis';
 import { itemVectorsOf } from './evaluate-vectors';
+import { FIDELITY_PROTOCOL, modelFidelity, type FidelityJobOptions, type ModelFidelity } from './fidelity';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -60,6 +61,12 @@ export interface EvaluateJobOptions extends OpenDatasetOptions {
    * long-tail share metric). The ranking is unchanged; only those targets count. Default false.
    */
   readonly longTailSlice?: boolean;
+  /**
+   * Also measure how faithful each explaining model's explanations are (jobs/fidelity.ts) on this
+   * many seeded test users' top-`k` (`results.<model>.fidelity`). `topContributors` adds the
+   * plain top-3-contributors row.
+   */
+  readonly explainFidelity?: { readonly users: number; readonly topContributors?: boolean; readonly onPartial?: FidelityJobOptions['onPartial'] };
 }
 
 export interface ModelResult {
@@ -83,6 +90,8 @@ export interface ModelResult {
   readonly slices?: ModelAnalysis['slices'];
   /** Per slice family: the best and worst slice by ndcg@K and their gap. */
   readonly slice_gaps?: ModelAnalysis['slice_gaps'];
+  /** Explanation fidelity (EvaluateJobOptions.explainFidelity); absent for models that cannot explain. */
+  readonly fidelity?: ModelFidelity;
 }
 
 export interface ResultsFile {
@@ -106,6 +115,8 @@ export interface ResultsFile {
     /** How comparisons, ci95 and slices are computed. */
     readonly statistics?: string;
     readonly beyond_accuracy?: string;
+    /** How explanation fidelity was measured (with explainFidelity). */
+    readonly fidelity?: string;
   };
   readonly data: { users: number; items: number; train: number; valid: number; test: number; cold_items: number };
   readonly results: Record<string, ModelResult>;
@@ -170,7 +181,7 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       throwIfAborted(opts.signal);
       progress({ stage: 'model', message: name });
       const { result, testReport } = await evaluateModel(name, dataset, split, ks, opts, env, cache);
-      results[name] = result;
+      results[name] = opts.explainFidelity !== undefined ? await withFidelity(result, name, { dataset, split, fitted: cache }, opts) : result;
       testReports.set(name, testReport);
     }
   } finally {
@@ -196,6 +207,7 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },
       statistics: STATISTICS_TEXT,
       beyond_accuracy: BEYOND_TEXT,
+      ...(opts.explainFidelity !== undefined ? { fidelity: FIDELITY_PROTOCOL } : {}),
       metric_definitions: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
     },
     data: {
@@ -278,6 +290,24 @@ async function evaluateModel(
     ...(fitted.fusionSeconds !== undefined ? { source_seconds: fitted.sourceSeconds, fusion_seconds: fitted.fusionSeconds } : {}),
   };
   return { result, testReport: test };
+}
+
+/** The model's result with its explanation fidelity, when it can explain. */
+async function withFidelity(r: ModelResult, name: string, data: { dataset: Dataset; split: Split; fitted: Map<string, Promise<FittedModel>> }, opts: EvaluateJobOptions): Promise<ModelResult> {
+  const f = opts.explainFidelity;
+  const fitted = await data.fitted.get(name);
+  if (f === undefined || fitted === undefined) return r;
+  opts.onProgress?.({ stage: 'fidelity', message: name });
+  const fidelity = await modelFidelity(fitted.scorer, data, {
+    users: f.users,
+    k: opts.k,
+    seed: opts.seed,
+    topContributors: f.topContributors,
+    onPartial: f.onPartial,
+    signal: opts.signal,
+    onProgress: (fraction) => opts.onProgress?.({ stage: 'fidelity', message: name, fraction }),
+  });
+  return fidelity === null ? r : { ...r, fidelity };
 }
 
 /** Items outside the head: the top 20% of items by training interactions (headItemMask). */

@@ -56,3 +56,24 @@ function versusBest(r: ResultsFile): string[] {
 function fmt(v: number | undefined): string {
   return v === undefined ? '—' : v.toFixed(4);
 }
+
+/** The explanation-fidelity rows (explanations' rule and the post-hoc "before" rule), or '' when none was measured. */
+export function formatFidelityTable(r: ResultsFile): string {
+  const k = r.protocol.k;
+  const lines: string[] = [];
+  for (const [name, m] of Object.entries(r.results)) {
+    const f = m.fidelity;
+    if (f === undefined) continue;
+    for (const [label, row] of [['after', f], ['before', f.before]] as const) {
+      const v = (key: string): string => fmtAny(row[key]);
+      lines.push(`${`${name} ${label}`.padEnd(22)}  ${v(`pn@${k}`).padStart(7)}  ${v(`ps@${k}`).padStart(7)}  ${v('mean_rank_drop').padStart(9)}  ${v(`random_pn@${k}`).padStart(9)}  ${v(`random_ps@${k}`).padStart(9)}  ${v('cited_mean').padStart(6)}`);
+    }
+  }
+  if (lines.length === 0) return '';
+  const head = `${'explanation fidelity'.padEnd(22)}  ${`pn@${k}`.padStart(7)}  ${`ps@${k}`.padStart(7)}  ${'rank drop'.padStart(9)}  ${`rand pn`.padStart(9)}  ${`rand ps`.padStart(9)}  ${'cited'.padStart(6)}`;
+  return [head, ...lines].join('\n');
+}
+
+function fmtAny(v: unknown): string {
+  return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(v >= 10 ? 1 : 4)) : '—';
+}

@@ -102,3 +102,73 @@ export function findCounterfactual(
   }
   return { removed: tried, rankBefore, rankAfter };
 }
+
+/** The items an explanation cites and its counterfactual (see citeEvidence). */
+export interface CitedEvidence {
+  /** Dense indices of the cited history items (at most CITE_MAX), all positive contributors. */
+  readonly cited: readonly number[];
+  /** How they were chosen: a counterfactual set of ≤ CITE_MAX items, else the top contributors. */
+  readonly rule: 'counterfactual' | 'top-contributors';
+  readonly counterfactual: CounterfactualResult;
+}
+
+/** At most this many history items are cited. */
+export const CITE_MAX = 3;
+
+/**
+ * What an explanation cites, chosen from the score's positive contributors (largest share first)
+ * and never from anything held out: each of the top COUNTERFACTUAL_MAX contributors is removed
+ * alone (no refit) and they are ordered by how far the item's score then falls below the k-th
+ * best other candidate (the largest fall first, ties by share). The first prefix of that order
+ * with at most CITE_MAX items whose removal moves the item out of the top `k` is cited, and it is
+ * the counterfactual. When none does, the top CITE_MAX contributors by share are cited, and the
+ * counterfactual is the shortest prefix (≤ COUNTERFACTUAL_MAX) of the effect order that drops the
+ * item, or all of those tried.
+ */
+export function citeEvidence(
+  source: Pick<AttributionSource, 'score' | 'scoreWithout'>,
+  user: number,
+  item: number,
+  contributors: readonly number[],
+  k: number,
+  excluded?: Uint8Array,
+  before?: Float32Array,
+): CitedEvidence {
+  const scores = before ?? source.score(user);
+  const rankBefore = rankAmong(scores, item, excluded);
+  const pool = contributors.slice(0, COUNTERFACTUAL_MAX);
+  if (pool.length === 0) return { cited: [], rule: 'top-contributors', counterfactual: { removed: [], rankBefore, rankAfter: rankBefore } };
+  const single = pool.map((c, order) => {
+    const s = source.scoreWithout(user, new Set([c]));
+    return { c, order, margin: marginAt(s, item, k, excluded), rank: rankAmong(s, item, excluded) };
+  });
+  const byEffect = [...single].sort((a, b) => a.margin - b.margin || a.order - b.order).map((x) => x.c);
+  const rankOf = (n: number): number => (n === 1 ? (single.find((x) => x.c === byEffect[0])?.rank ?? rankBefore) : rankAmong(source.scoreWithout(user, new Set(byEffect.slice(0, n))), item, excluded));
+  let rankAfter = rankBefore;
+  for (let n = 1; n <= byEffect.length; n++) {
+    rankAfter = rankOf(n);
+    if (rankAfter <= k) continue;
+    const removed = byEffect.slice(0, n);
+    if (n <= CITE_MAX) return { cited: removed, rule: 'counterfactual', counterfactual: { removed, rankBefore, rankAfter } };
+    return { cited: pool.slice(0, CITE_MAX), rule: 'top-contributors', counterfactual: { removed, rankBefore, rankAfter } };
+  }
+  return { cited: pool.slice(0, CITE_MAX), rule: 'top-contributors', counterfactual: { removed: byEffect, rankBefore, rankAfter } };
+}
+
+/**
+ * The item's score minus the k-th best score among the other candidates (not `excluded`, finite):
+ * negative once k others beat it. An item without a finite score gets -Infinity; +Infinity when
+ * fewer than k others have a score.
+ */
+export function marginAt(scores: Float32Array, item: number, k: number, excluded?: Uint8Array): number {
+  const s = scores[item];
+  if (!Number.isFinite(s)) return -Infinity;
+  const others: number[] = [];
+  for (let j = 0; j < scores.length; j++) {
+    if (j === item || excluded?.[j] === 1 || !Number.isFinite(scores[j])) continue;
+    others.push(scores[j]);
+  }
+  if (others.length < k) return Infinity;
+  others.sort((a, b) => b - a);
+  return s - others[k - 1];
+}

@@ -11,7 +11,7 @@ import { dedupeRows, transpose } from '../models/csr';
 import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relationWords, roleOf, type KgIndex, type KgPath } from '../kg';
 import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
-import { combineShares, findCounterfactual, type AttributionSource, type HistoryAttributionResult, type HistoryShare } from './attribution';
+import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
 import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
 import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -175,7 +175,8 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const title = (i: number): string => itemTitle(dataset, kg, i);
   const related = relatedHistory(input);
   const attr = attribution(input, signals);
-  const top = attr !== null ? citedFromShares(attr.history, related) : related.slice(0, 3).map((r) => ({ ...r, share: null }));
+  const evidence = input.stored === undefined && attr !== null ? evidenceOf(input.hybrid, input, attr) : null;
+  const top = attr !== null ? citedFromShares(attr.history, related, evidence?.cited) : related.slice(0, 3).map((r) => ({ ...r, share: null }));
   const linksOf = (r: Related): string => renderTies(r, t, lang, kg);
   const history: HistoryLink[] = top.map((r) => ({ item: dataset.itemIds[r.item], title: title(r.item), relation: linksOf(r), share: r.share }));
   const facts = supportFacts(input, top);
@@ -185,7 +186,7 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   if (top.length === 0 && facts.length === 0) {
     addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[lead !== null ? kindOf(lead) : 'cf'] }));
   }
-  const cf = counterfactualOf(input, attr);
+  const cf = input.stored !== undefined ? input.stored.counterfactual : (evidence?.counterfactual ?? null);
   const counterfactual = cf === null ? null : { ...cf, removed: cf.removed.map((i) => ({ item: dataset.itemIds[i], title: title(i) })) };
   return { signals, against, history, facts, reason, lead, notAttributable: attr?.notAttributable ?? [], counterfactual };
 }
@@ -203,19 +204,54 @@ function attribution(input: ExplainInput, signals: Readonly<Record<string, numbe
   return combineShares(signals, h.historyParts(input.user, input.item));
 }
 
-/** The greedy counterfactual over the top contributors, or the stored one. */
-function counterfactualOf(input: ExplainInput, attr: { history: readonly HistoryShare[] } | null): StoredCounterfactual | null {
-  if (input.stored !== undefined) return input.stored.counterfactual;
-  const h = input.hybrid;
-  if (attr === null || h.score === undefined || h.scoreWithout === undefined || h.historyParts === undefined) return null;
-  const source = { score: h.score.bind(h), scoreWithout: h.scoreWithout.bind(h), historyParts: h.historyParts.bind(h) };
-  return findCounterfactual(source, input.user, input.item, attr.history.map((x) => x.item), input.k ?? 10, input.excluded, input.scores);
+/**
+ * The cited history items and the counterfactual (citeEvidence over the contributors by share);
+ * null when the source cannot re-score without history items.
+ */
+function evidenceOf(h: ContributionSource, at: EvidenceAt, attr: { history: readonly HistoryShare[] }): CitedEvidence | null {
+  if (h.score === undefined || h.scoreWithout === undefined) return null;
+  const source = { score: h.score.bind(h), scoreWithout: h.scoreWithout.bind(h) };
+  return citeEvidence(source, at.user, at.item, attr.history.map((x) => x.item), at.k ?? 10, at.excluded, at.scores);
 }
 
-/** The top 3 contributors, with their KG ties and similarity where the candidate relates to them. */
-function citedFromShares(shares: readonly HistoryShare[], related: readonly Related[]): (Related & { share: number })[] {
+/** Where an explanation's evidence is looked for: the user, the item, its list and the user's scores. */
+export interface EvidenceAt {
+  readonly user: number;
+  readonly item: number;
+  /** List length (default 10). */
+  readonly k?: number;
+  readonly excluded?: Uint8Array;
+  readonly scores?: Float32Array;
+}
+
+/**
+ * The history items an explanation of `at.item` cites (the same rule as explainRecommendation):
+ * the hybrid's contributors by share, then citeEvidence; the top 3 contributors when the source
+ * cannot re-score; [] when it cannot attribute.
+ */
+export function explanationEvidence(h: ContributionSource, at: EvidenceAt): readonly number[] {
+  if (h.historyParts === undefined) return [];
+  const { signals } = signalShares(h.contributions(at.user, at.item).signals);
+  const attr = combineShares(signals, h.historyParts(at.user, at.item));
+  return evidenceOf(h, at, attr)?.cited ?? attr.history.slice(0, 3).map((x) => x.item);
+}
+
+/**
+ * The history items the explanations cited before attribution (the post-hoc rule, kept to
+ * measure it): the 3 items the candidate relates to most — shared KG entities (weighted by
+ * specificity and the kg-profile lift), then item-vector similarity, then co-interaction —
+ * whatever produced the score.
+ */
+export function posthocEvidence(input: RelatedInput): number[] {
+  return relatedHistory(input).slice(0, 3).map((r) => r.item);
+}
+
+/** The cited contributors (or the top 3), with their KG ties and similarity where the candidate relates to them. */
+function citedFromShares(shares: readonly HistoryShare[], related: readonly Related[], cited?: readonly number[]): (Related & { share: number })[] {
   const byItem = new Map(related.map((r) => [r.item, r]));
-  return shares.slice(0, 3).map((s) => ({ ...(byItem.get(s.item) ?? { item: s.item, ties: [], kgScore: 0, sim: 0, co: 0 }), share: s.share }));
+  const shareOf = new Map(shares.map((s) => [s.item, s.share]));
+  const chosen = cited !== undefined ? cited.map((item) => ({ item, share: shareOf.get(item) ?? 0 })) : shares.slice(0, 3);
+  return chosen.map((s) => ({ ...(byItem.get(s.item) ?? { item: s.item, ties: [], kgScore: 0, sim: 0, co: 0 }), share: s.share }));
 }
 
 function addFact(facts: string[], f: string): void {
@@ -265,8 +301,11 @@ function preferNamed(kg: KgIndex, paths: readonly KgPath[]): KgPath[] {
   return paths.filter((p) => named(p) || !namedKeys.has(key(p)));
 }
 
+/** What relatedHistory reads. */
+export type RelatedInput = Pick<ExplainInput, 'user' | 'item' | 'dataset' | 'kg' | 'trainHistory' | 'kgProfile' | 'itemVectors' | 'coLiked'>;
+
 /** History items ranked by shared KG entities, then vector similarity, then co-interaction. */
-function relatedHistory(input: ExplainInput): Related[] {
+function relatedHistory(input: RelatedInput): Related[] {
   const { kg, item, user } = input;
   const hist = input.trainHistory(user);
   let maxRating = 0;

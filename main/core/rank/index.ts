@@ -24,6 +24,10 @@ export {
   explainRecommendation,
   signalShares,
   coInteractionCounter,
+  explanationEvidence,
+  posthocEvidence,
+  type EvidenceAt,
+  type RelatedInput,
   type ContributionSource,
   type Counterfactual,
   type ExplainInput,
@@ -34,14 +38,30 @@ export {
 } from './explain';
 export {
   combineShares,
+  citeEvidence,
+  marginAt,
+  CITE_MAX,
   findCounterfactual,
   rankAmong,
   COUNTERFACTUAL_MAX,
   type AttributionSource,
   type CounterfactualResult,
+  type CitedEvidence,
   type HistoryAttributionResult,
   type HistoryShare,
 } from './attribution';
+export {
+  measureFidelity,
+  evidenceRanks,
+  randomEvidence,
+  sampleUsers,
+  type CitationContext,
+  type CitationRule,
+  type EvidenceRanks,
+  type FidelityOptions,
+  type FidelitySubject,
+  type FidelitySummary,
+} from './fidelity';
 export { leadReason, LEAD_MIN_SHARE } from './explain-reason';
 export {
   whatIfRanking,
