@@ -262,8 +262,14 @@ function preferNamed(kg: KgIndex, paths: readonly KgPath[]): KgPath[] {
       .join('/');
   const named = (p: KgPath): boolean => p.steps.every((s) => kg.entityHasName(s.entity) || kg.entityItems(s.entity).length > 0);
   const namedKeys = new Set(paths.filter(named).map(key));
-  return paths.filter((p) => named(p) || !namedKeys.has(key(p)));
+  const kept = paths.filter((p) => named(p) || !namedKeys.has(key(p)));
+  // a description stays first only for a person ("director of …" still says "same director");
+  // "country of Star Wars (1977)" goes after the paths through named entities
+  const late = (p: KgPath): number => (named(p) || p.steps.some((s) => PERSON_KINDS.has(relationKind(s.relation))) ? 0 : 1);
+  return kept.map((p, i) => ({ p, i, late: late(p) })).sort((a, b) => a.p.steps.length - b.p.steps.length || a.late - b.late || a.i - b.i).map((x) => x.p);
 }
+
+const PERSON_KINDS: ReadonlySet<string> = new Set(['director', 'actor', 'writer', 'producer']);
 
 /** History items ranked by shared KG entities, then vector similarity, then co-interaction. */
 function relatedHistory(input: ExplainInput): Related[] {
