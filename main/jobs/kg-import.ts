@@ -124,8 +124,12 @@ export function addKgToWorkspace(
   }
   opts.onProgress?.({ stage: 'link', message: `by ${spec.by}` });
   const { links, report: link } = linkItems(items, table, spec, entities);
+  // an entity linked to an item is shown with the item's title ("E.T. the Extra-Terrestrial (1982)"),
+  // not with the name its URI gives it ("E.T. the Extra-Terrestrial")
+  const names = new Map(kg.entityNames);
+  for (const e of links.entity) if (!kg.labelled.has(e)) names.delete(e);
   const store = ws.addKnowledgeGraph(
-    { name, head: kg.triples.head, relation: kg.triples.relation, tail: kg.triples.tail, entityNames: kg.entityNames, links },
+    { name, head: kg.triples.head, relation: kg.triples.relation, tail: kg.triples.tail, entityNames: names, links },
     { report: { kg: kg.report, link }, onProgress: opts.onProgress, signal: opts.signal },
   );
   return { workspace: ws.path, name, kg: kg.report, link, store };

@@ -54,7 +54,7 @@ describe.skipIf(!present)('DBpedia film facts beside ml-100k', () => {
     expect(Array.from(kg.itemEntities(film!), (e) => kg.kg.entityIds[e])).toContain('http://dbpedia.org/resource/Jurassic_Park_(film)');
     const directors = kg.itemFacts(film!, { relations: ['dbo:director'] }).map((f) => kg.entityLabel(f.entity));
     expect(directors).toEqual(['Steven Spielberg']);
-    expect(kg.entityLabel(kg.entityIndex('http://dbpedia.org/resource/Jurassic_Park_(film)')!)).toBe('Jurassic Park');
+    expect(kg.entityLabel(kg.entityIndex('http://dbpedia.org/resource/Jurassic_Park_(film)')!)).toBe('Jurassic Park (1993)');
   });
 
   it('the registry entry does the same for the demo (extraKgs), once', () => {

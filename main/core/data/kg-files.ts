@@ -47,6 +47,8 @@ export interface KgFiles {
   readonly triples: RawTriples;
   /** Readable name of every entity that has one (labels first, else derived from the URI). */
   readonly entityNames: Map<string, string>;
+  /** Entities whose name is a label from the files (the others' names come from their URI). */
+  readonly labelled: ReadonlySet<string>;
   readonly report: KgFilesReport;
 }
 
@@ -153,12 +155,14 @@ function finish(sink: KgSink, builder: ReportBuilder, files: KgFilesReport['file
     entities.add(sink.tail[i]);
   }
   const names = new Map<string, string>();
+  const labelledIds = new Set<string>();
   let labelled = 0;
   let derived = 0;
   for (const e of entities) {
     const label = sink.names.get(e);
     if (label !== undefined && label.trim().length > 0) {
       names.set(e, label.trim());
+      labelledIds.add(e);
       labelled++;
     } else if (hasReadableLocalName(e)) {
       names.set(e, uriDisplayName(e));
@@ -176,6 +180,7 @@ function finish(sink: KgSink, builder: ReportBuilder, files: KgFilesReport['file
   return {
     triples,
     entityNames: names,
+    labelled: labelledIds,
     report: {
       files,
       warnings: built.warnings,

@@ -12,6 +12,7 @@ import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relati
 import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
 import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
+import { preferNamed } from './explain-paths';
 import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
 import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -280,25 +281,6 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
     }
   }
   return facts;
-}
-
-/**
- * `paths` in their order, less those through an entity with neither a name nor an item of its own
- * ("director of Toy Story (1995)") when another path states the same kinds of fact through named
- * entities ("John Lasseter"): two KGs of the same films (Freebase MIDs, DBpedia names) then cite
- * the named one.
- */
-function preferNamed(kg: KgIndex, paths: readonly KgPath[]): KgPath[] {
-  const key = (p: KgPath): string =>
-    p.steps
-      .map((s) => {
-        const kind = relationKind(s.relation);
-        return kind === 'generic' ? relationWords(canonicalRelation(s.relation)) : kind;
-      })
-      .join('/');
-  const named = (p: KgPath): boolean => p.steps.every((s) => kg.entityHasName(s.entity) || kg.entityItems(s.entity).length > 0);
-  const namedKeys = new Set(paths.filter(named).map(key));
-  return paths.filter((p) => named(p) || !namedKeys.has(key(p)));
 }
 
 /** What relatedHistory reads. */
