@@ -8,7 +8,7 @@ import type { Csr, FitContext, Scorer } from '../types';
 import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
-import { invertSpd } from './linalg';
+import { invertSpdNative } from './native-linalg';
 
 export interface EaseOptions {
   /** L2 regularisation λ added to the Gram matrix's diagonal; > 0. Default 500. */
@@ -44,10 +44,13 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     const x = dedupeRows(ctx.trainCsr, true);
     const progress = (fraction: number, message: string): void => ctx.onProgress?.({ stage: 'ease', fraction, message });
     progress(0, 'gram matrix');
-    const g = gram(x, n);
-    for (let i = 0; i < n; i++) g[i * n + i] += this.lambda;
+    const g = sharedGram(ctx.trainCsr, x, n);
     throwIfAborted(ctx.signal);
-    const p = invertSpd(g, n, { signal: ctx.signal, onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse') });
+    const p = await invertSpdNative(g, n, {
+      shift: this.lambda,
+      signal: ctx.signal,
+      onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse'),
+    });
     this.b = weightsFromInverse(p, n);
     this.x = x;
     this.nItems = n;
@@ -102,7 +105,27 @@ export class EaseScorer implements Scorer, HistoryAttribution {
   }
 }
 
-/** XᵀX (lower triangle only, diagonal included) of a binary user × item matrix. */
+/**
+ * The last Gram matrix built, kept for the next fit on the same training matrix (a λ grid
+ * shares one XᵀX); the key is the caller's CSR, so a new split starts afresh.
+ */
+let lastGram: { readonly key: WeakRef<Csr>; readonly n: number; readonly g: Float64Array } | null = null;
+
+/** XᵀX of `x` (the binarised `train`), reused when the last fit had the same `train` object. */
+function sharedGram(train: Csr, x: Csr, n: number): Float64Array {
+  if (lastGram !== null && lastGram.key.deref() === train && lastGram.n === n) return lastGram.g;
+  lastGram = null;
+  const g = gram(x, n);
+  lastGram = { key: new WeakRef(train), n, g };
+  return g;
+}
+
+/** Drops the Gram matrix kept between fits (frees its n² doubles). */
+export function releaseSharedGram(): void {
+  lastGram = null;
+}
+
+/** XᵀX (both triangles) of a binary user × item matrix, accumulated sparsely user by user. */
 export function gram(x: Csr, n: number): Float64Array {
   const g = new Float64Array(n * n);
   for (let u = 0; u < x.nRows; u++) {
@@ -113,6 +136,9 @@ export function gram(x: Csr, n: number): Float64Array {
       const row = x.indices[p] * n;
       for (let q = a; q <= p; q++) g[row + x.indices[q]] += 1;
     }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
   }
   return g;
 }

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { KnowrecError } from '../../main/core/errors';
+import { buildFitContext } from '../../main/core/models/context';
+import { EaseScorer, gram } from '../../main/core/models/ease';
+import { invertSpd } from '../../main/core/models/linalg';
+import { gramDense, invertSpdNative } from '../../main/core/models/native-linalg';
+
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+/** A·Aᵀ (n×n, both triangles) from a random n×m matrix A: SPD once a positive shift is added. */
+function randomGram(n: number, m: number, seed: number): Float64Array {
+  const rand = lcg(seed);
+  const a = Float64Array.from({ length: n * m }, () => rand() * 2 - 1);
+  const g = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += a[i * m + k] * a[j * m + k];
+      g[i * n + j] = s;
+    }
+  }
+  return g;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+describe('invertSpdNative', () => {
+  it.each([
+    [1, 1, 512],
+    [7, 3, 512],
+    [13, 5, 2],
+    [40, 10, 3],
+    [97, 50, 16],
+  ])('matches the TypeScript Cholesky inverse (n=%i, rank %i, leaf %i)', async (n, m, leaf) => {
+    const g = randomGram(n, m, n * 31 + m);
+    const shift = 0.7;
+    const before = g.slice();
+    const p = await invertSpdNative(g, n, { shift, leaf });
+    expect(g).toEqual(before); // the input is only read
+    const ref = g.slice();
+    for (let i = 0; i < n; i++) ref[i * n + i] += shift;
+    const q = invertSpd(ref, n);
+    expect(maxAbsDiff(p, q)).toBeLessThan(1e-9);
+  });
+
+  it('reports progress up to 1 and honours the abort signal', async () => {
+    const n = 30;
+    const g = randomGram(n, 8, 5);
+    const seen: number[] = [];
+    await invertSpdNative(g, n, { shift: 1, leaf: 4, onProgress: (f) => seen.push(f) });
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]))).toBe(true);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(invertSpdNative(g, n, { shift: 1, leaf: 4, signal: ac.signal })).rejects.toThrow();
+  });
+
+  it('rejects a matrix that is not positive definite', async () => {
+    // [[1, 2], [2, 1]] has eigenvalues 3 and −1
+    await expect(invertSpdNative(Float64Array.from([1, 2, 2, 1]), 2)).rejects.toThrow(KnowrecError);
+    await expect(invertSpdNative(new Float64Array(3), 2)).rejects.toThrow(/Expected an 2×2 matrix/);
+  });
+});
+
+describe('gramDense', () => {
+  it('is XᵀX of a dense block of rows', async () => {
+    const x = Float64Array.from([1, 0, 2, 0, 1, 1]); // 2×3
+    expect(Array.from(await gramDense(x, 2, 3))).toEqual([1, 0, 2, 0, 1, 1, 2, 1, 5]);
+  });
+});
+
+describe('ease on the native inverse', () => {
+  it('gives the closed form B = I − P·diag(1/diag P) of the TypeScript inverse to 1e-4', async () => {
+    const rand = lcg(11);
+    const nUsers = 60;
+    const n = 25;
+    const user: number[] = [];
+    const item: number[] = [];
+    for (let u = 0; u < nUsers; u++) {
+      for (let i = 0; i < n; i++) {
+        if (rand() < 0.2 + 0.5 * (i % 3 === u % 3 ? 1 : 0)) {
+          user.push(u);
+          item.push(i);
+        }
+      }
+    }
+    const train = {
+      user: Int32Array.from(user),
+      item: Int32Array.from(item),
+      rating: new Float32Array(user.length).fill(1),
+      timestamp: new Float64Array(user.length),
+    };
+    const ctx = buildFitContext({ nUsers, nItems: n, train });
+    const lambda = 5;
+    const e = new EaseScorer({ lambda });
+    await e.fit(ctx);
+    const g = gram(ctx.trainCsr, n);
+    for (let i = 0; i < n; i++) g[i * n + i] += lambda;
+    const p = invertSpd(g, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const expected = i === j ? 0 : -p[i * n + j] / p[j * n + j];
+        expect(Math.abs(e.weight(i, j) - expected)).toBeLessThan(1e-4);
+      }
+    }
+    // a second λ on the same split reuses the Gram matrix and still gives its own closed form
+    const e2 = new EaseScorer({ lambda: 50 });
+    await e2.fit(ctx);
+    const g2 = gram(ctx.trainCsr, n);
+    for (let i = 0; i < n; i++) g2[i * n + i] += 50;
+    const p2 = invertSpd(g2, n);
+    expect(Math.abs(e2.weight(0, 1) - -p2[1] / p2[n + 1])).toBeLessThan(1e-4);
+  });
+});
