@@ -122,3 +122,44 @@ describe('ease on the native inverse', () => {
     expect(Math.abs(e2.weight(0, 1) - -p2[1] / p2[n + 1])).toBeLessThan(1e-4);
   });
 });
+
+describe('ease above maxItems', () => {
+  it('learns B on the most interacted items only and ranks the rest after them', async () => {
+    // items 0..3 are popular (each user has two of them), items 4 and 5 are rare
+    const pairs: [number, number][] = [];
+    for (let u = 0; u < 12; u++) {
+      pairs.push([u, u % 4], [u, (u + 1) % 4]);
+      if (u < 2) pairs.push([u, 4 + u]);
+    }
+    const train = {
+      user: Int32Array.from(pairs.map((p) => p[0])),
+      item: Int32Array.from(pairs.map((p) => p[1])),
+      rating: new Float32Array(pairs.length).fill(1),
+      timestamp: new Float64Array(pairs.length),
+    };
+    const ctx = buildFitContext({ nUsers: 12, nItems: 6, train });
+    const headOnly = new EaseScorer({ lambda: 2, maxItems: 4 });
+    await headOnly.fit(ctx);
+    expect(headOnly.params()).toEqual({ lambda: 2, maxItems: 4, headItems: 4 });
+    // the same model as a full EASE fitted on the head's interactions alone
+    const keep = pairs.filter((p) => p[1] < 4);
+    const headCtx = buildFitContext({
+      nUsers: 12,
+      nItems: 4,
+      train: { user: Int32Array.from(keep.map((p) => p[0])), item: Int32Array.from(keep.map((p) => p[1])),
+        rating: new Float32Array(keep.length).fill(1), timestamp: new Float64Array(keep.length) },
+    });
+    const exact = new EaseScorer({ lambda: 2 });
+    await exact.fit(headCtx);
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(headOnly.weight(i, j)).toBeCloseTo(exact.weight(i, j), 6);
+    expect(headOnly.weight(4, 0)).toBe(0);
+    // user 0 (items 0, 1, 4): every head item scores above both tail items, which tie
+    const s = headOnly.score(0);
+    const e = exact.score(0);
+    for (let i = 0; i < 4; i++) expect(s[i]).toBeCloseTo(e[i], 5);
+    expect(s[4]).toBe(s[5]);
+    for (let i = 0; i < 4; i++) expect(s[i]).toBeGreaterThan(s[4]);
+    expect(headOnly.attribute(0, 5)).toEqual([]);
+    expect(headOnly.attribute(0, 2).map((c) => c.item).sort()).toEqual([0, 1]);
+  });
+});
