@@ -3,7 +3,7 @@ import { KnowrecError } from '../../main/core/errors';
 import { buildFitContext } from '../../main/core/models/context';
 import { EaseScorer, gram } from '../../main/core/models/ease';
 import { invertSpd } from '../../main/core/models/linalg';
-import { gramDense, invertSpdNative } from '../../main/core/models/native-linalg';
+import { invertSpdNative } from '../../main/core/models/native-linalg';
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -69,13 +69,6 @@ describe('invertSpdNative', () => {
     // [[1, 2], [2, 1]] has eigenvalues 3 and −1
     await expect(invertSpdNative(Float64Array.from([1, 2, 2, 1]), 2)).rejects.toThrow(KnowrecError);
     await expect(invertSpdNative(new Float64Array(3), 2)).rejects.toThrow(/Expected an 2×2 matrix/);
-  });
-});
-
-describe('gramDense', () => {
-  it('is XᵀX of a dense block of rows', async () => {
-    const x = Float64Array.from([1, 0, 2, 0, 1, 1]); // 2×3
-    expect(Array.from(await gramDense(x, 2, 3))).toEqual([1, 0, 2, 0, 1, 1, 2, 1, 5]);
   });
 });
 

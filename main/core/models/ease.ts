@@ -197,8 +197,16 @@ export function gram(x: Csr, n: number): Float64Array {
       for (let q = a; q <= p; q++) g[row + x.indices[q]] += 1;
     }
   }
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
+  // upper triangle from the lower, in 64 × 64 tiles (a plain column walk misses the cache)
+  const T = 64;
+  for (let bi = 0; bi < n; bi += T) {
+    for (let bj = 0; bj <= bi; bj += T) {
+      const iEnd = Math.min(bi + T, n);
+      for (let i = bi; i < iEnd; i++) {
+        const jEnd = Math.min(bj + T, i);
+        for (let j = bj; j < jEnd; j++) g[j * n + i] = g[i * n + j];
+      }
+    }
   }
   return g;
 }

@@ -23,13 +23,13 @@ interface Sessions {
   readonly inverse: ort.InferenceSession;
   readonly schur: ort.InferenceSession;
   readonly combine: ort.InferenceSession;
-  readonly gram: ort.InferenceSession;
 }
 
 let sessions: Promise<Sessions> | null = null;
 
 async function createSessions(): Promise<Sessions> {
-  const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+  // no arena: a 10k inverse's intermediates are gigabytes, given back when each run ends
+  const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', enableCpuMemArena: false };
   const inverse = onnxModel([{ op: 'Inverse', inputs: ['X'], outputs: ['Y'], domain: 'com.microsoft' }],
     [t('X', ['n', 'n'])], [t('Y', ['n', 'n'])]);
   // W = Ai·B, S = D − Bᵀ·W (Bᵀ is G's lower-left block, passed in: no transpose)
@@ -50,13 +50,8 @@ async function createSessions(): Promise<Sessions> {
     { op: 'Concat', inputs: ['P21', 'Si'], outputs: ['Bottom'], attributes: [{ name: 'axis', value: 1 }] },
     { op: 'Concat', inputs: ['Top', 'Bottom'], outputs: ['P'], attributes: [{ name: 'axis', value: 0 }] },
   ], [t('Ai', ['k', 'k']), t('W', ['k', 'm']), t('Si', ['m', 'm'])], [t('P', ['n', 'n'])]);
-  // Xᵀ·X of a dense block of rows
-  const gram = onnxModel([
-    { op: 'Transpose', inputs: ['X'], outputs: ['Xt'] },
-    { op: 'MatMul', inputs: ['Xt', 'X'], outputs: ['G'] },
-  ], [t('X', ['r', 'n'])], [t('G', ['n', 'n'])]);
-  const [a, b, c, d] = await Promise.all([inverse, schur, combine, gram].map((m) => ort.InferenceSession.create(m, opts)));
-  return { inverse: a, schur: b, combine: c, gram: d };
+  const [a, b, c] = await Promise.all([inverse, schur, combine].map((m) => ort.InferenceSession.create(m, opts)));
+  return { inverse: a, schur: b, combine: c };
 }
 
 function getSessions(): Promise<Sessions> {
@@ -157,13 +152,4 @@ export async function invertSpdNative(a: Float64Array, n: number, opts: NativeIn
   }
   opts.onProgress?.(1);
   return p;
-}
-
-/**
- * XᵀX of a dense r×n row-major block `x` (float64), on onnxruntime's GEMM. For Gram matrices of
- * sparse data whose users are long rows, where a sparse accumulation would cost more.
- */
-export async function gramDense(x: Float64Array, rows: number, n: number): Promise<Float64Array> {
-  const s = await getSessions();
-  return output(s.gram, { X: tensor(x, rows, n) }, 'G');
 }
