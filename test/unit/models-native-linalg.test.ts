@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { buildFitContext } from '../../main/core/models/context';
 import { EaseScorer, gram } from '../../main/core/models/ease';
+import { tuneEase } from '../../main/core/models/ease-tune';
+import type { ScorerOptions } from '../../main/core/models/options';
+import type { Interactions, Scorer } from '../../main/core/types';
 import { invertSpd } from '../../main/core/models/linalg';
 import { invertSpdNative } from '../../main/core/models/native-linalg';
 
@@ -154,5 +157,43 @@ describe('ease above maxItems', () => {
     for (let i = 0; i < 4; i++) expect(s[i]).toBeGreaterThan(s[4]);
     expect(headOnly.attribute(0, 5)).toEqual([]);
     expect(headOnly.attribute(0, 2).map((c) => c.item).sort()).toEqual([0, 1]);
+  });
+});
+
+describe('tuneEase', () => {
+  it('searches λ on the head items and fits only the chosen λ on the whole catalog', async () => {
+    const rand = lcg(3);
+    const pairs: [number, number][] = [];
+    for (let u = 0; u < 40; u++) for (let i = 0; i < 8; i++) if (rand() < (i < 5 ? 0.5 : 0.1)) pairs.push([u, i]);
+    const inter = (ps: [number, number][]): Interactions => ({
+      user: Int32Array.from(ps.map((p) => p[0])),
+      item: Int32Array.from(ps.map((p) => p[1])),
+      rating: new Float32Array(ps.length).fill(1),
+      timestamp: new Float64Array(ps.length),
+    });
+    const valid = pairs.filter((_, k) => k % 5 === 0);
+    const ctx = buildFitContext({ nUsers: 40, nItems: 8, train: inter(pairs.filter((_, k) => k % 5 !== 0)), valid: inter(valid) });
+    const fitted: Scorer[] = [];
+    const create = (o: ScorerOptions): Scorer => {
+      const s = new EaseScorer({ lambda: o.lambda as number, maxItems: o.maxItems as number | undefined });
+      fitted.push(s);
+      return s;
+    };
+    // a validation metric that prefers λ = 10, whatever the data
+    const validate = (s: Scorer): number => -Math.abs((s as EaseScorer).lambda - 10) + (s.params().headItems === undefined ? 0.5 : 0);
+    const grid = [{ lambda: 1 }, { lambda: 10 }, { lambda: 100 }];
+    const r = await tuneEase(grid, create, ctx, validate, 4);
+    expect(r.bestIndex).toBe(1);
+    expect(r.best.params()).toEqual({ lambda: 10 }); // the exact model over all 8 items
+    expect(r.bestValue).toBe(0.5);
+    expect(r.table.map((t) => t.params)).toEqual([
+      { lambda: 1, maxItems: 4, headItems: 4 },
+      { lambda: 10 },
+      { lambda: 100, maxItems: 4, headItems: 4 },
+    ]);
+    expect(fitted).toHaveLength(4); // three head proxies, one exact fit
+    // at or under the head size it is the plain grid search
+    const small = await tuneEase(grid, create, ctx, validate, 8);
+    expect(small.table.every((t) => t.params.headItems === undefined)).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { kgFactSource } from '../text';
 import type { FitContext, Scorer } from '../types';
 import { BPR_DEFAULTS, BprScorer } from './bpr';
 import { EASE_DEFAULTS, EaseScorer } from './ease';
+import { tuneEase } from './ease-tune';
 import type { ModelEnvironment } from './environment';
 import { ITEMKNN_DEFAULTS, ItemKnnScorer } from './itemknn';
 import { KgEmbedScorer } from './kg-embed';
@@ -235,7 +236,8 @@ export function tuneOnValidation(
   ctx: FitContext,
   validate: (scorer: Scorer) => number,
 ): Promise<TuneResult> {
-  return tuneGrid(name, grid, (o) => createScorer(name, o, { validate }), ctx, validate);
+  const create = (o: ScorerOptions): Scorer => createScorer(name, o, { validate });
+  return name === 'ease' ? tuneEase(grid, create, ctx, validate) : tuneGrid(name, grid, create, ctx, validate);
 }
 
 /**
