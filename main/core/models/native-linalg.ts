@@ -28,8 +28,13 @@ interface Sessions {
 let sessions: Promise<Sessions> | null = null;
 
 async function createSessions(): Promise<Sessions> {
-  // no arena: a 10k inverse's intermediates are gigabytes, given back when each run ends
-  const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', enableCpuMemArena: false };
+  // no arena: a 10k inverse's intermediates are gigabytes, given back when each run ends; no
+  // spinning threads (as for the encoder: on a shared 2-core machine they fight the other work)
+  const opts: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    enableCpuMemArena: false,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
   const inverse = onnxModel([{ op: 'Inverse', inputs: ['X'], outputs: ['Y'], domain: 'com.microsoft' }],
     [t('X', ['n', 'n'])], [t('Y', ['n', 'n'])]);
   // W = Ai·B, S = D − Bᵀ·W (Bᵀ is G's lower-left block, passed in: no transpose)
