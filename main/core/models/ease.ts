@@ -166,23 +166,19 @@ function restrictColumns(x: Csr, pos: Int32Array, nHead: number): Csr {
 }
 
 /**
- * The last Gram matrix built, kept for the next fit on the same training matrix (a λ grid
- * shares one XᵀX); the key is the caller's CSR, so a new split starts afresh.
+ * The Gram matrix last built from each training matrix, for the next fit on it (a λ grid shares
+ * one XᵀX). Keyed weakly by the caller's CSR: when the fit context goes, so does its n² doubles.
  */
-let lastGram: { readonly key: WeakRef<Csr>; readonly n: number; readonly g: Float64Array } | null = null;
+const grams = new WeakMap<Csr, { readonly n: number; readonly g: Float64Array }>();
 
-/** XᵀX of `x` (the binarised `train`), reused when the last fit had the same `train` object. */
+/** XᵀX of `x` (the binarised `train`, or its head columns), reused by later fits on `train`. */
 function sharedGram(train: Csr, x: Csr, n: number): Float64Array {
-  if (lastGram !== null && lastGram.key.deref() === train && lastGram.n === n) return lastGram.g;
-  lastGram = null;
+  const hit = grams.get(train);
+  if (hit !== undefined && hit.n === n) return hit.g;
+  grams.delete(train);
   const g = gram(x, n);
-  lastGram = { key: new WeakRef(train), n, g };
+  grams.set(train, { n, g });
   return g;
-}
-
-/** Drops the Gram matrix kept between fits (frees its n² doubles). */
-export function releaseSharedGram(): void {
-  lastGram = null;
 }
 
 /** XᵀX (both triangles) of a binary user × item matrix, accumulated sparsely user by user. */
