@@ -228,7 +228,7 @@ describe('createScorer', () => {
   });
 
   it('describes the options of each model', () => {
-    expect(Object.keys(scorerOptionHelp('ease'))).toEqual(['lambda']);
+    expect(Object.keys(scorerOptionHelp('ease'))).toEqual(['lambda', 'maxItems']);
     expect(Object.keys(scorerOptionHelp('pop'))).toEqual([]);
     expect(Object.keys(scorerOptionHelp('semantic'))).toEqual([]);
   });

@@ -2,55 +2,72 @@
  * EASE (Steck, 2019): a dense item-item weight matrix B with zero diagonal, in closed form.
  * G = XᵀX + λI over the binary user × item training matrix X, P = G⁻¹,
  * B[i][j] = −P[i][j] / P[j][j] (i ≠ j), B[j][j] = 0; the score of user u is x_u·B.
+ * The inverse runs on onnxruntime's native kernels (native-linalg.ts).
+ *
+ * Above `maxItems` items (default 12,000: the dense matrices then need ~50·n² bytes at the peak of
+ * the inverse, ~7 GB, and its n³ time passes minutes on two cores; see docs/model.md) B is learned
+ * on the `maxItems` most interacted training items only (the head); the other items (the tail)
+ * score below every head item for every user, and so are recommended only after the whole head.
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Csr, FitContext, Scorer } from '../types';
 import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
-import { invertSpd } from './linalg';
+import { invertSpdNative } from './native-linalg';
 
 export interface EaseOptions {
   /** L2 regularisation λ added to the Gram matrix's diagonal; > 0. Default 500. */
   readonly lambda?: number;
+  /** Dense B over at most this many (most interacted) items; ≥ 1. Default 12,000. */
+  readonly maxItems?: number;
 }
 
-export const EASE_DEFAULTS = { lambda: 500 } as const;
-
-/** Items above this count would need more than ~2 GB for the dense matrices. */
-const MAX_ITEMS = 12_000;
+export const EASE_DEFAULTS = { lambda: 500, maxItems: 12_000 } as const;
 
 export class EaseScorer implements Scorer, HistoryAttribution {
   readonly name = 'ease';
   readonly lambda: number;
+  readonly maxItems: number;
   private b: Float32Array | null = null;
+  /** Training rows over the head's columns (head positions, not item ids). */
   private x: Csr | null = null;
+  /** Head size: B is nHead × nHead. */
+  private nHead = 0;
   private nItems = 0;
+  /** Head position → item id, and item id → head position (−1 in the tail); null: the head is every item. */
+  private head: { readonly items: Int32Array; readonly pos: Int32Array } | null = null;
 
   constructor(opts: EaseOptions = {}) {
     this.lambda = opts.lambda ?? EASE_DEFAULTS.lambda;
     if (!(this.lambda > 0) || !Number.isFinite(this.lambda)) {
       throw new KnowrecError('config', `ease: lambda must be a positive number, got ${this.lambda}`, {}, 'e.g. lambda: 500');
     }
+    this.maxItems = opts.maxItems ?? EASE_DEFAULTS.maxItems;
+    if (!Number.isInteger(this.maxItems) || this.maxItems < 1) {
+      throw new KnowrecError('config', `ease: maxItems must be a positive integer, got ${this.maxItems}`, {}, 'e.g. maxItems: 12000');
+    }
   }
 
   async fit(ctx: FitContext): Promise<void> {
     checkContext(ctx, this.name);
-    const n = ctx.nItems;
-    if (n > MAX_ITEMS) {
-      throw new KnowrecError('config', `ease: ${n} items is too many for a dense ${n}×${n} inverse (limit ${MAX_ITEMS})`, {},
-        'filter rare items first or use itemknn');
-    }
-    const x = dedupeRows(ctx.trainCsr, true);
+    const full = dedupeRows(ctx.trainCsr, true);
+    this.head = ctx.nItems > this.maxItems ? headItems(full, ctx.nItems, this.maxItems) : null;
+    const x = this.head === null ? full : restrictColumns(full, this.head.pos, this.maxItems);
+    const n = x.nCols;
     const progress = (fraction: number, message: string): void => ctx.onProgress?.({ stage: 'ease', fraction, message });
-    progress(0, 'gram matrix');
-    const g = gram(x, n);
-    for (let i = 0; i < n; i++) g[i * n + i] += this.lambda;
+    progress(0, this.head === null ? 'gram matrix' : `gram matrix of the ${n} most interacted of ${ctx.nItems} items`);
+    const g = sharedGram(ctx.trainCsr, x, n);
     throwIfAborted(ctx.signal);
-    const p = invertSpd(g, n, { signal: ctx.signal, onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse') });
+    const p = await invertSpdNative(g, n, {
+      shift: this.lambda,
+      signal: ctx.signal,
+      onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse'),
+    });
     this.b = weightsFromInverse(p, n);
     this.x = x;
-    this.nItems = n;
+    this.nHead = n;
+    this.nItems = ctx.nItems;
     progress(1, 'done');
   }
 
@@ -64,9 +81,12 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     const x = this.x;
     if (b === null || x === null) throw notFitted(this.name);
     checkUser(this.name, user, x.nRows);
-    const n = this.nItems;
+    const n = this.nHead;
+    const target = this.head === null ? item : this.head.pos[item];
     const out: HistoryContribution[] = [];
-    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) out.push({ item: x.indices[p], weight: b[x.indices[p] * n + item] });
+    if (target < 0) return out;
+    const id = (h: number): number => (this.head === null ? h : this.head.items[h]);
+    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) out.push({ item: id(x.indices[p]), weight: b[x.indices[p] * n + target] });
     return sortContributions(out);
   }
 
@@ -75,34 +95,93 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     return this.sumRows(user, removed);
   }
 
+  /** Head scores placed at their items; tail items one below the user's lowest head score. */
+  private spread(headScores: Float32Array): Float32Array {
+    const head = this.head;
+    if (head === null) return headScores;
+    let low = Infinity;
+    for (let h = 0; h < headScores.length; h++) low = Math.min(low, headScores[h]);
+    const out = new Float32Array(this.nItems).fill(low - 1);
+    for (let h = 0; h < headScores.length; h++) out[head.items[h]] = headScores[h];
+    return out;
+  }
+
   /** Σ of B's rows over the user's history items, leaving out `removed`. */
   private sumRows(user: number, removed: ReadonlySet<number> | null): Float32Array {
     const b = this.b;
     const x = this.x;
     if (b === null || x === null) throw notFitted(this.name);
     checkUser(this.name, user, x.nRows);
-    const n = this.nItems;
+    const n = this.nHead;
+    const head = this.head;
     const out = new Float32Array(n);
     for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
-      if (removed !== null && removed.has(x.indices[p])) continue;
+      if (removed !== null && removed.has(head === null ? x.indices[p] : head.items[x.indices[p]])) continue;
       const row = x.indices[p] * n;
       for (let j = 0; j < n; j++) out[j] += b[row + j];
     }
-    return out;
+    return this.spread(out);
   }
 
-  /** B[i][j], the learned weight from item i to item j (for tests and explanations). */
+  /** B[i][j], the learned weight from item i to item j (0 when either is outside the head). */
   weight(i: number, j: number): number {
     if (this.b === null) throw notFitted(this.name);
-    return this.b[i * this.nItems + j];
+    const hi = this.head === null ? i : this.head.pos[i];
+    const hj = this.head === null ? j : this.head.pos[j];
+    return hi < 0 || hj < 0 ? 0 : this.b[hi * this.nHead + hj];
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {
-    return { lambda: this.lambda };
+    const out: Record<string, number> = { lambda: this.lambda };
+    if (this.maxItems !== EASE_DEFAULTS.maxItems) out.maxItems = this.maxItems;
+    if (this.head !== null) out.headItems = this.nHead;
+    return out;
   }
 }
 
-/** XᵀX (lower triangle only, diagonal included) of a binary user × item matrix. */
+/** The `count` most interacted items of x (ties: lower id first), as position ↔ id maps. */
+function headItems(x: Csr, nItems: number, count: number): { items: Int32Array; pos: Int32Array } {
+  const pop = new Int32Array(nItems);
+  for (let p = 0; p < x.indices.length; p++) pop[x.indices[p]]++;
+  const order = Array.from({ length: nItems }, (_, i) => i).sort((a, b) => pop[b] - pop[a] || a - b);
+  const items = Int32Array.from(order.slice(0, count)).sort();
+  const pos = new Int32Array(nItems).fill(-1);
+  for (let h = 0; h < items.length; h++) pos[items[h]] = h;
+  return { items, pos };
+}
+
+/** x's entries in head columns, renumbered to head positions (sorted, since items are). */
+function restrictColumns(x: Csr, pos: Int32Array, nHead: number): Csr {
+  const indptr = new Int32Array(x.nRows + 1);
+  const indices = new Int32Array(x.indices.length);
+  let o = 0;
+  for (let u = 0; u < x.nRows; u++) {
+    for (let p = x.indptr[u]; p < x.indptr[u + 1]; p++) {
+      const h = pos[x.indices[p]];
+      if (h >= 0) indices[o++] = h;
+    }
+    indptr[u + 1] = o;
+  }
+  return { nRows: x.nRows, nCols: nHead, indptr, indices: indices.slice(0, o), values: new Float32Array(o).fill(1) };
+}
+
+/**
+ * The Gram matrix last built from each training matrix, for the next fit on it (a λ grid shares
+ * one XᵀX). Keyed weakly by the caller's CSR: when the fit context goes, so does its n² doubles.
+ */
+const grams = new WeakMap<Csr, { readonly n: number; readonly g: Float64Array }>();
+
+/** XᵀX of `x` (the binarised `train`, or its head columns), reused by later fits on `train`. */
+function sharedGram(train: Csr, x: Csr, n: number): Float64Array {
+  const hit = grams.get(train);
+  if (hit !== undefined && hit.n === n) return hit.g;
+  grams.delete(train);
+  const g = gram(x, n);
+  grams.set(train, { n, g });
+  return g;
+}
+
+/** XᵀX (both triangles) of a binary user × item matrix, accumulated sparsely user by user. */
 export function gram(x: Csr, n: number): Float64Array {
   const g = new Float64Array(n * n);
   for (let u = 0; u < x.nRows; u++) {
@@ -112,6 +191,17 @@ export function gram(x: Csr, n: number): Float64Array {
     for (let p = a; p < b; p++) {
       const row = x.indices[p] * n;
       for (let q = a; q <= p; q++) g[row + x.indices[q]] += 1;
+    }
+  }
+  // upper triangle from the lower, in 64 × 64 tiles (a plain column walk misses the cache)
+  const T = 64;
+  for (let bi = 0; bi < n; bi += T) {
+    for (let bj = 0; bj <= bi; bj += T) {
+      const iEnd = Math.min(bi + T, n);
+      for (let i = bi; i < iEnd; i++) {
+        const jEnd = Math.min(bj + T, i);
+        for (let j = bj; j < jEnd; j++) g[j * n + i] = g[i * n + j];
+      }
     }
   }
   return g;

@@ -51,7 +51,7 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
   async fit(ctx: FitContext): Promise<void> {
     checkContext(ctx, this.name);
     const x = dedupeRows(ctx.trainCsr, this.weighting === 'binary');
-    const neighbours = topNeighbours(x, this.k, this.shrink, ctx.signal, (f) =>
+    const neighbours = sharedNeighbours(ctx.trainCsr, x, this, ctx.signal, (f) =>
       ctx.onProgress?.({ stage: 'itemknn', fraction: f }),
     );
     this.reverse = transpose(neighbours);
@@ -147,6 +147,8 @@ export function topNeighbours(
         acc[j] += wi * x.values[q];
       }
     }
+    // candidates in item order, so that topK's ties (lower position first) go to the lower item
+    touched.subarray(0, nTouched).sort();
     let nCand = 0;
     for (let t = 0; t < nTouched; t++) {
       const j = touched[t];
@@ -161,8 +163,6 @@ export function topNeighbours(
         nCand++;
       }
     }
-    // ties go to the lower position in `touched`; sort those candidates by item for determinism
-    sortByItem(touched, candSim, nCand);
     const best = topK(candSim.subarray(0, nCand), k);
     if (nnz + best.length > indices.length) {
       const cap = Math.max(indices.length * 2, nnz + best.length);
@@ -183,15 +183,49 @@ export function topNeighbours(
   return { nRows: nItems, nCols: nItems, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
 }
 
-/** Sorts the first n (item, similarity) pairs by item, ascending. */
-function sortByItem(items: Int32Array, sims: Float64Array, n: number): void {
-  if (n < 2) return;
-  const order = Array.from({ length: n }, (_, t) => t);
-  order.sort((a, b) => items[a] - items[b]);
-  const it = items.slice(0, n);
-  const sv = sims.slice(0, n);
-  for (let t = 0; t < n; t++) {
-    items[t] = it[order[t]];
-    sims[t] = sv[order[t]];
+/** Neighbours computed at least this deep once per training matrix, so a k grid shares them. */
+const SHARED_K = 200;
+
+/** The last neighbour lists built (SHARED_K or more deep), for the next fit on the same data. */
+let lastNeighbours: {
+  readonly key: WeakRef<Csr>;
+  readonly shrink: number;
+  readonly weighting: KnnWeighting;
+  readonly k: number;
+  readonly m: Csr;
+} | null = null;
+
+/**
+ * topNeighbours(x, k, shrink), computed max(k, SHARED_K) deep and kept for the next fit on the
+ * same `train` object with the same shrink and weighting, then cut to each row's first k.
+ */
+function sharedNeighbours(
+  train: Csr,
+  x: Csr,
+  o: { readonly k: number; readonly shrink: number; readonly weighting: KnnWeighting },
+  signal?: AbortSignal,
+  onProgress?: (fraction: number) => void,
+): Csr {
+  const last = lastNeighbours;
+  const hit = last !== null && last.key.deref() === train && last.shrink === o.shrink && last.weighting === o.weighting && last.k >= o.k;
+  if (!hit) {
+    lastNeighbours = null;
+    const k = Math.max(o.k, SHARED_K);
+    lastNeighbours = { key: new WeakRef(train), shrink: o.shrink, weighting: o.weighting, k, m: topNeighbours(x, k, o.shrink, signal, onProgress) };
   }
+  return firstPerRow((lastNeighbours as { m: Csr }).m, o.k);
+}
+
+/** Each row's first k entries. */
+function firstPerRow(m: Csr, k: number): Csr {
+  const indptr = new Int32Array(m.nRows + 1);
+  for (let r = 0; r < m.nRows; r++) indptr[r + 1] = indptr[r] + Math.min(k, m.indptr[r + 1] - m.indptr[r]);
+  const indices = new Int32Array(indptr[m.nRows]);
+  const values = new Float32Array(indptr[m.nRows]);
+  for (let r = 0; r < m.nRows; r++) {
+    const len = indptr[r + 1] - indptr[r];
+    indices.set(m.indices.subarray(m.indptr[r], m.indptr[r] + len), indptr[r]);
+    values.set(m.values.subarray(m.indptr[r], m.indptr[r] + len), indptr[r]);
+  }
+  return { nRows: m.nRows, nCols: m.nCols, indptr, indices, values };
 }

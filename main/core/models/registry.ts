@@ -10,6 +10,7 @@ import { kgFactSource } from '../text';
 import type { FitContext, Scorer } from '../types';
 import { BPR_DEFAULTS, BprScorer } from './bpr';
 import { EASE_DEFAULTS, EaseScorer } from './ease';
+import { tuneEase } from './ease-tune';
 import type { ModelEnvironment } from './environment';
 import { ITEMKNN_DEFAULTS, ItemKnnScorer } from './itemknn';
 import { KgEmbedScorer } from './kg-embed';
@@ -88,6 +89,7 @@ const ITEMKNN_OPTIONS: OptionSpecs = {
 
 const EASE_OPTIONS: OptionSpecs = {
   lambda: { kind: 'number', min: 0, exclusive: true, help: `L2 regularisation (default ${EASE_DEFAULTS.lambda})` },
+  maxItems: { kind: 'int', min: 1, help: `dense model over at most this many most interacted items, the rest ranked after them (default ${EASE_DEFAULTS.maxItems})` },
 };
 
 const BPR_OPTIONS: OptionSpecs = {
@@ -110,7 +112,7 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
     (o) => new ItemKnnScorer({ k: num(o, 'k'), shrink: num(o, 'shrink'), weighting: str(o, 'weighting') as 'binary' | 'rating' | undefined })),
   standalone('ease', 'collaborative', 'EASE: a closed-form linear item-to-item model with L2 regularisation.', WARM, EASE_OPTIONS,
     [100, 250, 500, 1000].map((lambda) => ({ lambda })),
-    (o) => new EaseScorer({ lambda: num(o, 'lambda') })),
+    (o) => new EaseScorer({ lambda: num(o, 'lambda'), maxItems: num(o, 'maxItems') })),
   standalone('bpr', 'collaborative', 'Matrix factorisation trained with the BPR pairwise loss, early stopping on validation.', BOTH, BPR_OPTIONS,
     [0.003, 0.01, 0.03].map((reg) => ({ reg })),
     (o, hooks) => newBpr(o, hooks)),
@@ -234,7 +236,8 @@ export function tuneOnValidation(
   ctx: FitContext,
   validate: (scorer: Scorer) => number,
 ): Promise<TuneResult> {
-  return tuneGrid(name, grid, (o) => createScorer(name, o, { validate }), ctx, validate);
+  const create = (o: ScorerOptions): Scorer => createScorer(name, o, { validate });
+  return name === 'ease' ? tuneEase(grid, create, ctx, validate) : tuneGrid(name, grid, create, ctx, validate);
 }
 
 /**
