@@ -17,6 +17,7 @@ import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTool
 import { guard } from '../result';
 import { pathSubgraphView, recommendView } from '../views';
 import { KnowrecError } from '../../core/errors';
+import { chooseIndexKind, createVectorIndex, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
@@ -37,6 +38,19 @@ function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): P
   o.memo.set(key, p);
   p.catch(() => o.memo.delete(key));
   return p;
+}
+
+/**
+ * The item vectors as an ANN index when the catalog is large enough for one (core/index
+ * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset.
+ */
+function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[]): VectorIndex | null {
+  if (chooseIndexKind(vectors.length) !== 'ann') return null;
+  return memo(o, `itemIndex:${tools.encoder.modelId}`, () => {
+    const ix = createVectorIndex(vectors[0]?.length ?? 1, { expected: vectors.length, kind: 'ann' });
+    ix.add(Int32Array.from({ length: vectors.length }, (_, i) => i), vectors);
+    return ix;
+  });
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */
@@ -142,6 +156,7 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
           lang: request.lang ?? 'en',
           text: () => ctx.textTools(o),
           itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
+          itemIndex: (tools, vectors) => itemIndexOf(o, tools, vectors),
         });
       }),
 
