@@ -45,7 +45,11 @@ describe('generateSynthetic', () => {
     const mean = (f: (p: number) => boolean): number => {
       let s = 0;
       let n = 0;
-      for (let p = 0; p < d.user.length; p++) if (f(p)) (s += d.rating[p]), n++;
+      for (let p = 0; p < d.user.length; p++) {
+        if (!f(p)) continue;
+        s += d.rating[p];
+        n++;
+      }
       return s / n;
     };
     const fav = (p: number): boolean => d.userTaste[d.user[p] * K + d.itemTopic[d.item[p]]] > 0.3;
