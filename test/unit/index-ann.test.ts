@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
-import { ANN_MIN_VECTORS, AnnIndex, ExactIndex, chooseIndexKind, createVectorIndex, recallAtK } from '../../main/core/index';
+import { ANN_MIN_VECTORS, AnnIndex, ExactIndex, cachedAnnIndex, chooseIndexKind, createVectorIndex, recallAtK } from '../../main/core/index';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -131,5 +131,28 @@ describe('createVectorIndex', () => {
     expect(createVectorIndex(4, { expected: 10 })).toBeInstanceOf(ExactIndex);
     expect(createVectorIndex(4, { expected: 10, kind: 'ann' })).toBeInstanceOf(AnnIndex);
     expect(() => createVectorIndex(4, { expected: 10, kind: 'hnsw' as 'ann' })).toThrow(KnowrecError);
+  });
+});
+
+describe('cachedAnnIndex', () => {
+  it('builds and saves once, loads the same index next time, and rebuilds (replacing the file) when the vectors change', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knowrec-ann-cache-'));
+    try {
+      const vecs = unitVectors(300, 8, 5);
+      const a = cachedAnnIndex(join(dir, 'ws.index'), 'items-model/x', vecs);
+      expect(a.loaded).toBe(false);
+      const b = cachedAnnIndex(join(dir, 'ws.index'), 'items-model/x', vecs);
+      expect(b.loaded).toBe(true);
+      expect(b.file).toBe(a.file);
+      const q = unitVectors(3, 8, 6);
+      expect(b.index.search(q, 5).map((h) => Array.from(h.ids))).toEqual(a.index.search(q, 5).map((h) => Array.from(h.ids)));
+      const changed = vecs.map((v, i) => (i === 0 ? v.map((x) => -x) : v));
+      const c = cachedAnnIndex(join(dir, 'ws.index'), 'items-model/x', changed);
+      expect(c.loaded).toBe(false);
+      expect(c.file).not.toBe(a.file);
+      expect(readdirSync(join(dir, 'ws.index'))).toEqual([c.file.split('/').pop()]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -17,7 +17,7 @@ import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTool
 import { guard } from '../result';
 import { pathSubgraphView, recommendView } from '../views';
 import { KnowrecError } from '../../core/errors';
-import { chooseIndexKind, createVectorIndex, type VectorIndex } from '../../core/index';
+import { cachedAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
@@ -42,15 +42,12 @@ function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): P
 
 /**
  * The item vectors as an ANN index when the catalog is large enough for one (core/index
- * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset.
+ * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset,
+ * and on disk beside the workspace (`<workspace>.index/`), keyed by the vectors' hash.
  */
 function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[]): VectorIndex | null {
   if (chooseIndexKind(vectors.length) !== 'ann') return null;
-  return memo(o, `itemIndex:${tools.encoder.modelId}`, () => {
-    const ix = createVectorIndex(vectors[0]?.length ?? 1, { expected: vectors.length, kind: 'ann' });
-    ix.add(Int32Array.from({ length: vectors.length }, (_, i) => i), vectors);
-    return ix;
-  });
+  return memo(o, `itemIndex:${tools.encoder.modelId}`, () => cachedAnnIndex(`${o.path}.index`, `items-${tools.encoder.modelId}`, vectors).index);
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */
