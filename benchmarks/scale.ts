@@ -7,6 +7,7 @@
  *   npm run bench:scale                     # S, M, ml-latest-small → benchmarks/results/scale.json
  *   npx tsx benchmarks/scale.ts --sizes S --models pop,bpr --limit 120 --out /tmp/s.json
  *   npx tsx benchmarks/scale.ts --readme    # also rewrites the table in README.md ("Scale")
+ *   npx tsx benchmarks/scale.ts --from benchmarks/results/scale.json --readme   # table again, no measuring
  *
  * Sizes: S = 100k interactions / 10k items, M = 1M / 100k, L = 10M / 300k with 2M triples
  * (main/core/data/synthetic.ts). Protocol: recbole 8:1:1 split, seed 2020, default
@@ -134,7 +135,7 @@ function table(results: Record<string, DatasetResult>, models: readonly string[]
   const names = Object.keys(results);
   const lines = [`| step | ${names.join(' | ')} | exponent |`, `|---|${names.map(() => '---').join('|')}|---|`];
   const cell = (r: StepResult | undefined, f: (r: StepResult) => unknown): string =>
-    r === undefined ? 'not run' : r.status === 'ok' ? fmt(f(r)) : `${r.status} (${r.limit_seconds} s)`;
+    r === undefined ? 'not run' : r.status === 'ok' ? (typeof f(r) === 'string' ? String(f(r)) : fmt(f(r))) : `${r.status} (${r.limit_seconds} s)`;
   const exp = (k: string): string => fmt((g[k] as { exponent?: number } | undefined)?.exponent);
   lines.push(`| import s (peak RSS MB) | ${names.map((n) => cell(results[n].import, (r) => `${fmt(r.import_seconds)} (${fmt(r.peak_rss_mb)})`)).join(' | ')} | ${exp('import_seconds')} |`);
   const slowestView = (r: StepResult): string => {
@@ -164,7 +165,19 @@ function updateReadme(md: string): void {
   writeFileSync(path, `${text.slice(0, a + begin.length)}\n${md}\n${text.slice(b)}`);
 }
 
+/** `--from FILE`: the table and exponents again from a results file (no measuring). */
+function fromFile(file: string): void {
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { datasets: Record<string, DatasetResult>; growth: unknown; table_markdown: string };
+  const models = [...new Set(Object.values(r.datasets).flatMap((d) => Object.keys(d.models)))];
+  r.growth = growth(r.datasets, models);
+  r.table_markdown = table(r.datasets, models, r.growth as Record<string, unknown>);
+  writeResults(r, arg('--out') ?? file);
+  if (process.argv.includes('--readme')) updateReadme(r.table_markdown);
+}
+
 async function main(): Promise<void> {
+  const from = arg('--from');
+  if (from !== undefined) return fromFile(from);
   const seed = Number(arg('--seed') ?? '2020');
   const sizes = (arg('--sizes') ?? 'S,M,ml-latest-small').split(',');
   const models = (arg('--models') ?? DEFAULT_MODELS.join(',')).split(',');
