@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SYNTHETIC_SIZES } from '../main/core/data/synthetic';
-import { ANN_MIN_VECTORS } from '../main/core/index';
+import { ANN_DEFAULTS, ANN_MIN_VECTORS } from '../main/core/index';
 import { arg, machineInfo, writeResults } from './common';
 import { HASH_DIM, type TaskSpec } from './scale-task';
 
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       semantic_encoder: `hashed bag of words, ${HASH_DIM} dims (test/helpers/hash-encoder.ts), not the ONNX MiniLM`,
       recommend: 'score all items + mask seen + top-10, 200 sampled users; explain = explainRecommendation of the top item',
       kg_query: 'facts, 2-hop neighbours (limit 200), subgraph (2 hops, cap 200), paths (≤ 3 edges, 20), entity search, 200 random items',
-      ann: `usearch HNSW (M 16, ef_add 64, ef_search 128) over the semantic item vectors vs exact search; auto-chosen from ${ANN_MIN_VECTORS} items`,
+      ann: `usearch HNSW (M ${ANN_DEFAULTS.connectivity}, ef_add ${ANN_DEFAULTS.expansionAdd}, ef_search ${ANN_DEFAULTS.expansionSearch}) over the semantic item vectors vs exact search; auto-chosen from ${ANN_MIN_VECTORS} items`,
       limits: { seconds: limit ?? DEFAULT_LIMITS, rss_mb: RSS_LIMIT_MB },
       growth: 'exponent = least-squares slope of log(cost) on log(interactions) over the synthetic sizes that ran',
     },
