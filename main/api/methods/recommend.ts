@@ -18,6 +18,7 @@ import { guard } from '../result';
 import { pathSubgraphView } from '../kg-views';
 import { recommendView } from '../views';
 import { KnowrecError } from '../../core/errors';
+import { cachedAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
@@ -39,6 +40,16 @@ function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): P
   o.memo.set(key, p);
   p.catch(() => o.memo.delete(key));
   return p;
+}
+
+/**
+ * The item vectors as an ANN index when the catalog is large enough for one (core/index
+ * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset,
+ * and on disk beside the workspace (`<workspace>.index/`), keyed by the vectors' hash.
+ */
+function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[]): VectorIndex | null {
+  if (chooseIndexKind(vectors.length) !== 'ann') return null;
+  return memo(o, `itemIndex:${tools.encoder.modelId}`, () => cachedAnnIndex(`${o.path}.index`, `items-${tools.encoder.modelId}`, vectors).index);
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */
@@ -144,6 +155,7 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
           lang: request.lang ?? 'en',
           text: () => ctx.textTools(o),
           itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
+          itemIndex: (tools, vectors) => itemIndexOf(o, tools, vectors),
         });
       }),
 

@@ -37,18 +37,20 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
         const o = await session.ensureOpen();
         const ds = await session.datasetOf(o);
         const needle = request.query?.trim().toLowerCase() ?? '';
-        const rows: ItemRow[] = ds.items
-          .filter((it) => needle === '' || it.id.toLowerCase().includes(needle) || it.title.toLowerCase().includes(needle))
-          .map((it) => ({ id: it.id, title: it.title }));
-        return pageOf(rows, request.offset, request.limit);
+        // rows are built for the page only (catalogs of 100k+ items)
+        const matches = needle === '' ? null : ds.items.flatMap((it, i) => (it.id.toLowerCase().includes(needle) || it.title.toLowerCase().includes(needle) ? [i] : []));
+        const total = matches === null ? ds.items.length : matches.length;
+        return pageOf(total, request.offset, request.limit, (j): ItemRow => {
+          const it = ds.items[matches === null ? j : matches[j]];
+          return { id: it.id, title: it.title };
+        });
       }),
 
     listUsers: (request) =>
       guard(async () => {
         const o = await session.ensureOpen();
         const ds = await session.datasetOf(o);
-        const rows: UserRow[] = ds.users.map((u) => ({ id: u.id, attributes: u.attributes }));
-        return pageOf(rows, request.offset, request.limit);
+        return pageOf(ds.users.length, request.offset, request.limit, (j): UserRow => ({ id: ds.users[j].id, attributes: ds.users[j].attributes }));
       }),
 
     userHistory: (request) =>
@@ -75,6 +77,10 @@ export function userHistoryOf(ds: Dataset, user: string, limit: number): UserHis
   };
 }
 
-function pageOf<T>(all: readonly T[], offset: number, limit: number): Page<T> {
-  return { offset, limit, total: all.length, rows: all.slice(offset, offset + limit) };
+/** Rows offset..offset+limit of `total`, each made by `row(position)`. */
+function pageOf<T>(total: number, offset: number, limit: number, row: (j: number) => T): Page<T> {
+  const end = Math.min(total, offset + limit);
+  const rows: T[] = [];
+  for (let j = offset; j < end; j++) rows.push(row(j));
+  return { offset, limit, total, rows };
 }

@@ -1,4 +1,4 @@
-/** The vector index contract: exact now, approximate (HNSW) when catalogs grow. */
+/** The vector index contract: exact (exact.ts) and approximate HNSW (ann.ts); choose.ts picks one by size. */
 
 /** Ids to skip for one query: a mask indexed by id (1 = skip) or a set of ids. */
 export type Exclusion = Uint8Array | ReadonlySet<number>;

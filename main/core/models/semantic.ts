@@ -9,6 +9,7 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Encoder } from '../encode/types';
+import { createVectorIndex, type Exclusion, type IndexKind, type SearchHit, type VectorIndex } from '../index';
 import type { OwnedEncodeOptions } from '../encode/cache';
 import { rowIndices, rowValues, toCsr } from '../matrix';
 import { itemSentence, userSentence } from '../text';
@@ -36,6 +37,8 @@ export interface SemanticOptions {
   readonly halfLifeDays?: number;
   /** Validation metric (higher is better), used to choose `blend`. Never sees the test split. */
   readonly validate?: (scorer: Scorer) => number;
+  /** Index behind recommendTop: 'auto' (default) is exact below ANN_MIN_VECTORS items, else ANN (core/index). */
+  readonly index?: IndexKind;
 }
 
 export const SEMANTIC_DEFAULTS = {
@@ -58,6 +61,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   private meanVecs: Float32Array | null = null;
   private userVecs: Float32Array | null = null;
   private itemTexts: string[] = [];
+  private index: VectorIndex | null = null;
   /** Training ratings and timestamps, for the item-mean weights of attribute / scoreWithout. */
   private history: { train: Csr; ts: Csr; maxRating: number; halfLife: number } | null = null;
   private tuning: { blend: number; value: number }[] = [];
@@ -96,6 +100,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const itemMat = new Float32Array(nItems * dim);
     for (let i = 0; i < nItems; i++) itemMat.set(itemVecs[i], i * dim);
     this.itemMat = itemMat;
+    this.index = null;
 
     // user sentences from training history only
     const train = ctx.trainCsr;
@@ -246,6 +251,32 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
       out[i] = s;
     }
     return out;
+  }
+
+  /**
+   * The item vectors as a VectorIndex, built on first use: exact below ANN_MIN_VECTORS items,
+   * the usearch HNSW graph from there on (or as SemanticOptions.index says).
+   */
+  itemIndex(): VectorIndex {
+    if (this.index !== null) return this.index;
+    const m = this.itemMat;
+    if (m === null) throw notFitted(this.name);
+    const ix = createVectorIndex(this.dim, { expected: this.nItems, kind: this.opts.index });
+    ix.add(Int32Array.from({ length: this.nItems }, (_, i) => i), m);
+    this.index = ix;
+    return ix;
+  }
+
+  /**
+   * The k best items for `user` by ⟨u, v_i⟩ through itemIndex() (approximate above the ANN
+   * threshold), skipping `exclude` (e.g. the seen items). score() stays exact over all items.
+   */
+  recommendTop(user: number, k: number, exclude?: Exclusion): SearchHit {
+    const uv = this.userVecs;
+    if (uv === null) throw notFitted(this.name);
+    checkUser(this.name, user, uv.length / this.dim);
+    const q = uv.subarray(user * this.dim, (user + 1) * this.dim);
+    return this.itemIndex().search([q], k, exclude === undefined ? undefined : () => exclude)[0];
   }
 
   /** Scores for a free-text query ("light-hearted animated film for children"). */

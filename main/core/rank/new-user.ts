@@ -12,6 +12,7 @@
  * recommendForNewUser, so they answer the same list.
  */
 import { KnowrecError } from '../errors';
+import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
 import { toCsr } from '../matrix';
 import { dedupeRows, transpose } from '../models/csr';
@@ -55,6 +56,8 @@ export interface NewUserRequest {
   readonly text: () => Promise<QueryText>;
   /** Item vectors for the encoder (default encodeItems; the Api caches them per workspace). */
   readonly itemVectors?: (text: QueryText) => Promise<readonly Float32Array[]>;
+  /** The item vectors as an index, or null to score every item (the Api passes an ANN index for large catalogs). */
+  readonly itemIndex?: (text: QueryText, vectors: readonly Float32Array[]) => VectorIndex | null;
 }
 
 export interface NewUserItem {
@@ -95,7 +98,8 @@ export async function recommendForNewUser(r: NewUserRequest): Promise<NewUserRec
   const vectors = text === null ? null : await (r.itemVectors ?? ((t) => encodeItems(ds, r.kg, t)))(text);
   const isPick = new Uint8Array(ds.itemIds.length);
   for (const p of picks) isPick[p] = 1;
-  const ts = text === null || vectors === null ? null : await textScores({ encoder: text.encoder, vectors, query, picks, exclude: isPick });
+  const index = text === null || vectors === null ? null : (r.itemIndex?.(text, vectors) ?? null);
+  const ts = text === null || vectors === null ? null : await textScores({ encoder: text.encoder, vectors, query, picks, exclude: isPick, ...(index !== null ? { index } : {}) });
   const co = coScores(m, picks, isPick);
   const wText = ts === null ? 0 : picks.length > 0 ? NEW_USER_WEIGHTS.text : 1;
   const wCo = picks.length === 0 ? 0 : ts !== null ? NEW_USER_WEIGHTS.co : 1;

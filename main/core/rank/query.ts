@@ -6,6 +6,7 @@
  * (`recommendQuery`) both go through here.
  */
 import type { Encoder } from '../encode/types';
+import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
 import { itemSentence, kgFactSource } from '../text';
 import type { Dataset } from '../types';
@@ -39,7 +40,18 @@ export interface TextScoreInput {
   readonly picks: readonly number[];
   /** 1 for items that are not candidates (the picks): left out of the scaling. */
   readonly exclude: Uint8Array;
+  /**
+   * The same item vectors as an index (large catalogs: the ANN one, core/index). When given, only
+   * its `shortlist` nearest items to the profile get a text score (scaled over them); every other
+   * item gets 0, instead of one inner product per item.
+   */
+  readonly index?: VectorIndex;
+  /** Items scored through `index` (default TEXT_SHORTLIST). */
+  readonly shortlist?: number;
 }
+
+/** Nearest items a query scores when an index is given (the rest get text score 0). */
+export const TEXT_SHORTLIST = 1000;
 
 /**
  * Cosine of every item to the profile (query vector + mean of the picks' vectors), scaled to
@@ -59,6 +71,7 @@ export async function textScores(input: TextScoreInput): Promise<Float32Array | 
   for (let d = 0; d < dim; d++) norm += profile[d] * profile[d];
   norm = Math.sqrt(norm);
   if (norm === 0) return null;
+  if (input.index !== undefined) return shortlistScores(input.index, profile, norm, vectors.length, input);
   const out = new Float32Array(vectors.length);
   for (let i = 0; i < vectors.length; i++) {
     const v = vectors[i];
@@ -67,6 +80,19 @@ export async function textScores(input: TextScoreInput): Promise<Float32Array | 
     out[i] = s / norm;
   }
   scaleToUnit(out, input.exclude);
+  return out;
+}
+
+/** Cosine of the index's nearest `shortlist` candidates to the profile, scaled to 0..1 over them; 0 elsewhere. */
+function shortlistScores(index: VectorIndex, profile: Float32Array, norm: number, n: number, input: TextScoreInput): Float32Array {
+  const unit = profile.map((x) => x / norm);
+  const [hit] = index.search([unit], input.shortlist ?? TEXT_SHORTLIST, () => input.exclude);
+  const out = new Float32Array(n);
+  if (hit.ids.length === 0) return out;
+  const hi = hit.scores[0];
+  const lo = hit.scores[hit.scores.length - 1];
+  const span = hi - lo;
+  for (let j = 0; j < hit.ids.length; j++) out[hit.ids[j]] = span > 0 ? (hit.scores[j] - lo) / span : 0;
   return out;
 }
 

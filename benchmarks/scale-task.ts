@@ -1,0 +1,328 @@
+/**
+ * One measured step of the scale benchmark, run in its own process by benchmarks/scale.ts so it
+ * can be given a time limit and its peak RSS is its own. Prints one JSON document on stdout.
+ *
+ *   tsx benchmarks/scale-task.ts '{"task":"import","dataset":"S","dir":"/tmp/x","seed":2020}'
+ *   tsx benchmarks/scale-task.ts '{"task":"fit","dataset":"S","dir":"/tmp/x","model":"bpr","seed":2020}'
+ *
+ * import: synthetic data → analyst files (CSV + N-Triples) → today's readers → validate →
+ * workspace (SQLite) → loadDataset; then KG index build and KG query latencies.
+ * fit: workspace → split (recbole 8:1:1, seed) → fit one model (default hyper-parameters, no
+ * grid) → NDCG@10 on a seeded sample of test users → recommend (+ explain) latency; for
+ * semantic also the ANN index (build, save/load, recall@10 against exact, query latency).
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { dispatchApi, createApi } from '../main/api';
+import { loadRegistryDataset, validateDataset } from '../main/core/data';
+import { generateSynthetic, SYNTHETIC_SIZES, type SyntheticSize } from '../main/core/data/synthetic';
+import { readAnalystFolder, writeAnalystFolder } from '../main/core/data/synthetic-files';
+import { evaluateSplit, splitInteractions } from '../main/core/eval';
+import { AnnIndex, ExactIndex, recallAtK } from '../main/core/index';
+import { KgIndex } from '../main/core/kg';
+import { rowIndices } from '../main/core/matrix';
+import { buildModel, createScorer, type ModelEnvironment } from '../main/core/models';
+import { SemanticScorer } from '../main/core/models/semantic';
+import { createRng } from '../main/core/random';
+import { coInteractionCounter, explainRecommendation } from '../main/core/rank';
+import { Workspace } from '../main/core/store';
+import { topK } from '../main/core/topk';
+import type { Dataset, FitContext, Scorer, Split } from '../main/core/types';
+import { fitContext } from '../main/jobs/evaluate';
+import { bagOfWordsEncoder } from '../test/helpers/hash-encoder';
+
+export interface TaskSpec {
+  readonly task: 'import' | 'fit';
+  /** S, M, L or a registry dataset name (ml-latest-small). */
+  readonly dataset: string;
+  /** Work folder: files and workspace.sqlite. */
+  readonly dir: string;
+  readonly model?: string;
+  readonly seed: number;
+  /** Test users sampled (seeded) for NDCG@10. */
+  readonly evalUsers?: number;
+  /** Users sampled for latencies / queries for recall. */
+  readonly latencyUsers?: number;
+}
+
+/** Dimension of the stand-in text encoder (hashed bag of words, test/helpers/hash-encoder.ts). */
+export const HASH_DIM = 256;
+
+const secs = (t0: number): number => Math.round(performance.now() - t0) / 1000;
+const ms = (t0: number): number => performance.now() - t0;
+
+function quantiles(xs: number[]): { p50: number; p99: number; mean: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { p50: r(q(0.5)), p99: r(q(0.99)), mean: r(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)) };
+}
+
+const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function importTask(spec: TaskSpec): Promise<Record<string, unknown>> {
+  const wsPath = join(spec.dir, 'workspace.sqlite');
+  const out: Record<string, unknown> = {};
+  let dataset: Dataset;
+  let t0 = performance.now();
+  if (spec.dataset in SYNTHETIC_SIZES) {
+    const size = SYNTHETIC_SIZES[spec.dataset as SyntheticSize];
+    const d = generateSynthetic({ ...size, seed: spec.seed });
+    out.generate_seconds = secs(t0);
+    t0 = performance.now();
+    writeAnalystFolder(d, join(spec.dir, 'files'));
+    out.write_files_seconds = secs(t0);
+    t0 = performance.now();
+    const raw = readAnalystFolder(join(spec.dir, 'files'), `synthetic-${spec.dataset}`);
+    out.read_seconds = secs(t0);
+    t0 = performance.now();
+    const v = validateDataset(raw);
+    out.validate_seconds = secs(t0);
+    t0 = performance.now();
+    const ws = Workspace.create(wsPath);
+    ws.importDataset(v.dataset, { report: v.report });
+    out.store_seconds = secs(t0);
+    t0 = performance.now();
+    dataset = ws.loadDataset();
+    out.load_seconds = secs(t0);
+    ws.close();
+    out.import_seconds = Math.round(((out.read_seconds as number) + (out.validate_seconds as number) + (out.store_seconds as number)) * 1000) / 1000;
+  } else {
+    const { dataset: loaded, report } = loadRegistryDataset(spec.dataset);
+    const ws = Workspace.create(wsPath);
+    ws.importDataset(loaded, { report });
+    out.import_seconds = secs(t0);
+    t0 = performance.now();
+    dataset = ws.loadDataset();
+    out.load_seconds = secs(t0);
+    ws.close();
+  }
+  out.counts = { users: dataset.userIds.length, items: dataset.itemIds.length, interactions: dataset.interactions.user.length, triples: dataset.kg.head.length, entities: dataset.kg.entityIds.length };
+  Object.assign(out, kgQueries(dataset, spec));
+  out.api_ms = await apiViews(wsPath, dataset);
+  return out;
+}
+
+/**
+ * What each view asks the Api for on its first render, timed through dispatchApi (validation
+ * included) on a fresh Api over the workspace: the first call pays for loading the dataset, the
+ * first KG call for the KG index; `again` is the same call repeated.
+ */
+async function apiViews(wsPath: string, dataset: Dataset): Promise<Record<string, { first: number; again: number }>> {
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'bench', encoder: async () => bagOfWordsEncoder(HASH_DIM) });
+  const item = dataset.itemIds[0];
+  const word = dataset.items[0].title.split(' ')[1] ?? 'a';
+  const calls: [string, unknown][] = [
+    ['workspaceSummary', {}],
+    ['listItems', { offset: 0, limit: 50 }],
+    ['listItems', { offset: 0, limit: 50, query: word }],
+    ['listUsers', { offset: 0, limit: 50 }],
+    ['kgSearch', { query: word, limit: 20 }],
+    ['kgSubgraph', { item, hops: 2, cap: 200 }],
+    ['kgItem', { item }],
+    ['kgEdits', { offset: 0, limit: 50 }],
+    ['listRuns', {}],
+    ['listLabels', { offset: 0, limit: 50 }],
+  ];
+  const out: Record<string, { first: number; again: number }> = {};
+  try {
+    for (const [method, req] of calls) {
+      const key = out[method] === undefined ? method : `${method}(query)`;
+      let t0 = performance.now();
+      const r = await dispatchApi(api, method, req);
+      const first = ms(t0);
+      if (!r.result.ok) throw new Error(`${method}: ${r.result.error.message}`);
+      t0 = performance.now();
+      await dispatchApi(api, method, req);
+      out[key] = { first: Math.round(first * 10) / 10, again: Math.round(ms(t0) * 10) / 10 };
+    }
+  } finally {
+    await api.close();
+  }
+  return out;
+}
+
+/** KG index build, then per sampled item: facts, 2-hop neighbours (capped), subgraph (capped), paths, search. */
+function kgQueries(dataset: Dataset, spec: TaskSpec): Record<string, unknown> {
+  let t0 = performance.now();
+  const kg = new KgIndex(dataset);
+  const build = secs(t0);
+  const rng = createRng(spec.seed + 1);
+  const n = dataset.itemIds.length;
+  const times: Record<string, number[]> = { facts: [], neighbours: [], subgraph: [], paths: [], search: [] };
+  const words = dataset.items.slice(0, 50).map((x) => x.title.split(' ')[1] ?? 'a');
+  for (let q = 0; q < (spec.latencyUsers ?? 200); q++) {
+    const a = rng.int(n);
+    const b = rng.int(n);
+    const ent = kg.itemEntities(a)[0];
+    t0 = performance.now();
+    kg.itemFacts(a);
+    times.facts.push(ms(t0));
+    if (ent !== undefined) {
+      t0 = performance.now();
+      kg.neighbours(ent, 2, { limit: 200 });
+      times.neighbours.push(ms(t0));
+    }
+    t0 = performance.now();
+    kg.subgraph({ item: a }, { hops: 2, cap: 200 });
+    times.subgraph.push(ms(t0));
+    t0 = performance.now();
+    kg.paths(a, b, { maxLen: 3, limit: 20 });
+    times.paths.push(ms(t0));
+    t0 = performance.now();
+    kg.searchEntities(words[q % words.length], 20);
+    times.search.push(ms(t0));
+  }
+  const all = Object.values(times).flat();
+  return { kg_index_seconds: build, kg_query_ms: { all: quantiles(all), ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, quantiles(v)])) } };
+}
+
+/** Seeded sample of `m` users among those with a target in `phase`. */
+function sampleUsers(split: Split, phase: 'valid' | 'test', m: number, seed: number): Int32Array {
+  const users = [...new Set(split[phase].user)].sort((a, b) => a - b);
+  const rng = createRng(seed);
+  rng.shuffle(users);
+  return Int32Array.from(users.slice(0, m)).sort();
+}
+
+function environment(ctx: FitContext, validate: (s: Scorer) => number): ModelEnvironment {
+  let kg: KgIndex | null = null;
+  const encoder = bagOfWordsEncoder(HASH_DIM);
+  return {
+    validate,
+    tune: false,
+    kgIndex: () => (kg ??= new KgIndex(ctx.dataset)),
+    encoder: async () => encoder,
+    countTokens: () => (text) => text.split(' ').length + 2,
+    activeAdapter: () => null,
+    trainAdapter: () => Promise.reject(new Error('no fine-tuning in the scale benchmark')),
+    fitted: () => Promise.reject(new Error('no hybrid sources in the scale benchmark')),
+  };
+}
+
+async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
+  const model = spec.model ?? 'pop';
+  let t0 = performance.now();
+  const ws = Workspace.open(join(spec.dir, 'workspace.sqlite'));
+  const dataset = ws.loadDataset();
+  ws.close();
+  const load = secs(t0);
+  const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', spec.seed);
+  const ctx = fitContext(dataset, split, spec.seed);
+  const validUsers = sampleUsers(split, 'valid', 500, spec.seed);
+  const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { users: validUsers }).metrics['ndcg@10'];
+  const scorer = ['pop', 'itemknn', 'ease', 'bpr'].includes(model) ? createScorer(model, {}, { validate }) : await buildModel(model, environment(ctx, validate), ctx);
+  t0 = performance.now();
+  await scorer.fit(ctx);
+  const fit = secs(t0);
+  const evalUsers = sampleUsers(split, 'test', spec.evalUsers ?? 1000, spec.seed + 2);
+  t0 = performance.now();
+  const test = evaluateSplit(scorer, split, 'test', [10], { users: evalUsers });
+  const evalSeconds = secs(t0);
+  const out: Record<string, unknown> = {
+    load_seconds: load,
+    fit_seconds: fit,
+    eval_seconds: evalSeconds,
+    eval_users: test.users,
+    ndcg10: Math.round(test.metrics['ndcg@10'] * 1e4) / 1e4,
+    recall10: Math.round(test.metrics['recall@10'] * 1e4) / 1e4,
+    params: scorer.params(),
+    ...latencies(scorer, ctx, split, spec),
+  };
+  if (scorer instanceof SemanticScorer) out.ann = annMeasures(scorer, ctx, spec);
+  return out;
+}
+
+/** recommend = score all items + mask seen + top-10; explain = explainRecommendation of the top item. */
+function latencies(scorer: Scorer, ctx: FitContext, split: Split, spec: TaskSpec): Record<string, unknown> {
+  const users = sampleUsers(split, 'test', spec.latencyUsers ?? 200, spec.seed + 3);
+  let t0 = performance.now();
+  const kg = new KgIndex(ctx.dataset);
+  const coLiked = coInteractionCounter(ctx.trainCsr);
+  const explainSetup = secs(t0);
+  const sem = scorer instanceof SemanticScorer ? scorer : null;
+  const rec: number[] = [];
+  const exp: number[] = [];
+  const mask = new Uint8Array(ctx.nItems);
+  for (const u of users) {
+    t0 = performance.now();
+    const seen = rowIndices(ctx.trainCsr, u);
+    for (const i of seen) mask[i] = 1;
+    const scores = scorer.score(u);
+    const top = topK(scores, 10, mask);
+    for (const i of seen) mask[i] = 0;
+    rec.push(ms(t0));
+    t0 = performance.now();
+    explainRecommendation({
+      hybrid: { contributions: (_u, i) => ({ signals: { [scorer.name]: scores[i] } }) },
+      user: u,
+      item: top[0],
+      dataset: ctx.dataset,
+      kg,
+      trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
+      lang: 'en',
+      coLiked,
+      ...(sem !== null ? { itemVectors: (j: number) => sem.itemVector(j) } : {}),
+    });
+    exp.push(ms(t0));
+  }
+  return { explain_setup_seconds: explainSetup, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])) };
+}
+
+/** ANN over the item vectors: build, save + load, recall@10 against exact, query latencies. */
+function annMeasures(sem: SemanticScorer, ctx: FitContext, spec: TaskSpec): Record<string, unknown> {
+  const { dim, items, users } = sem.vectors();
+  const ids = Int32Array.from({ length: ctx.nItems }, (_, i) => i);
+  let t0 = performance.now();
+  const exact = new ExactIndex(dim, { initialCapacity: ctx.nItems });
+  exact.add(ids, items);
+  const exactBuild = secs(t0);
+  t0 = performance.now();
+  const ann = new AnnIndex(dim);
+  ann.add(ids, items);
+  const annBuild = secs(t0);
+  const file = join(spec.dir, `items-${dim}.usearch`);
+  t0 = performance.now();
+  ann.save(file);
+  const save = secs(t0);
+  t0 = performance.now();
+  const loaded = AnnIndex.load(file, dim);
+  const load = secs(t0);
+  const rng = createRng(spec.seed + 4);
+  const qs = Array.from({ length: spec.latencyUsers ?? 200 }, () => {
+    const u = rng.int(ctx.nUsers);
+    return users.slice(u * dim, (u + 1) * dim);
+  });
+  const time = (ix: ExactIndex | AnnIndex): number[] =>
+    qs.map((q) => {
+      const t = performance.now();
+      ix.search([q], 10);
+      return ms(t);
+    });
+  return {
+    index_threshold_note: 'auto picks ANN from core/index ANN_MIN_VECTORS items; measured here at every size',
+    vectors: ctx.nItems,
+    dim,
+    exact_build_seconds: exactBuild,
+    ann_build_seconds: annBuild,
+    ann_save_seconds: save,
+    ann_load_seconds: load,
+    recall_at_10: Math.round(recallAtK(loaded, exact, qs, 10) * 1e4) / 1e4,
+    exact_query_ms: quantiles(time(exact)),
+    ann_query_ms: quantiles(time(loaded)),
+  };
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as TaskSpec;
+  const t0 = performance.now();
+  const result = spec.task === 'import' ? await importTask(spec) : await fitTask(spec);
+  process.stdout.write(`${JSON.stringify({ ok: true, ...result, wall_seconds: secs(t0), peak_rss_mb: peakRssMb() })}\n`);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: e instanceof Error ? e.message : String(e), peak_rss_mb: peakRssMb() })}\n`);
+    process.exitCode = 1;
+  });
+}

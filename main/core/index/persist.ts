@@ -1,0 +1,44 @@
+/**
+ * An ANN index kept on disk beside the workspace: building the HNSW graph costs seconds to
+ * minutes on large catalogs (README "Scale"), loading it is a file read. The file name carries a
+ * SHA-256 of the vectors, so changed vectors (another encoder, edited items) build a new file and
+ * a stale one is never used. Written to a temporary name and renamed, so a killed build leaves
+ * no half-written index behind.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnnIndex, type AnnIndexOptions } from './ann';
+
+/** Hex SHA-256 of the vectors' float32 bytes, in order. */
+export function vectorsHash(vectors: readonly Float32Array[]): string {
+  const h = createHash('sha256');
+  for (const v of vectors) h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  return h.digest('hex');
+}
+
+export interface CachedIndex {
+  readonly index: AnnIndex;
+  readonly file: string;
+  /** True when it was read from `file`, false when built (and saved) now. */
+  readonly loaded: boolean;
+}
+
+/**
+ * The ANN index over `vectors` (id = position) from `<dir>/<name>-<hash>.usearch`, built and
+ * saved there when absent; older files of the same name are removed.
+ */
+export function cachedAnnIndex(dir: string, name: string, vectors: readonly Float32Array[], opts: AnnIndexOptions = {}): CachedIndex {
+  const dim = vectors[0]?.length ?? 1;
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const file = join(dir, `${safe}-${vectorsHash(vectors).slice(0, 16)}.usearch`);
+  if (existsSync(file)) return { index: AnnIndex.load(file, dim, opts), file, loaded: true };
+  const index = new AnnIndex(dim, opts);
+  index.add(Int32Array.from(vectors.keys()), vectors.length === 0 ? [] : vectors);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.startsWith(`${safe}-`) && f.endsWith('.usearch')) rmSync(join(dir, f), { force: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  index.save(tmp);
+  renameSync(tmp, file);
+  return { index, file, loaded: false };
+}
