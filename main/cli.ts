@@ -24,7 +24,8 @@ import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './c
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { SignalScope } from './cli-signals';
 import { explanationLines } from './jobs/explain-text';
-import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
+import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, MODELS, RECOMMEND, SERVE } from './cli-commands';
+import { cmdModels } from './cli-models';
 import { defaultWorkspacePath, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
 import { ModelEnv } from './jobs/model-factory';
@@ -96,6 +97,7 @@ async function cmdEvaluate(flags: Flags, signals: SignalScope): Promise<void> {
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     lang: str(flags, 'lang'),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
     splitDir: str(flags, 'split-dir'),
     exportSplitDir: str(flags, 'export-split'),
     adapterRoot: adapterRootFlag(flags),
@@ -165,6 +167,7 @@ async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
     lang: reasonLang(str(flags, 'lang')),
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
@@ -231,6 +234,7 @@ async function cmdRecommend(flags: Flags): Promise<void> {
     workspace: opened.workspace,
     variant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
   });
   try {
     const r = await answerQuery({
@@ -242,11 +246,14 @@ async function cmdRecommend(flags: Flags): Promise<void> {
       text: async () => ({ encoder: await env.getEncoder(), countTokens: env.countTokens() }),
     });
     const explain = bool(flags, 'explain');
+    if (r.languageHint !== undefined) process.stderr.write(`knowrec recommend: note: ${r.languageHint}\n`);
     if (bool(flags, 'json')) {
       const rows = r.items.map((h) => (explain ? h : { item: h.item, title: h.title, score: h.score }));
-      process.stdout.write(`${JSON.stringify({ query: r.query, picks: r.picks.map((p) => p.id), items: rows }, null, 2)}\n`);
+      const model = { text_model: r.textModel ?? null, ...(r.languageHint !== undefined ? { language_hint: r.languageHint } : {}) };
+      process.stdout.write(`${JSON.stringify({ query: r.query, picks: r.picks.map((p) => p.id), ...model, items: rows }, null, 2)}\n`);
       return;
     }
+    if (r.textModel !== undefined) process.stdout.write(`text model: ${r.textModel}\n`);
     if (r.query !== null) process.stdout.write(`query: ${r.query}\n`);
     if (r.picks.length > 0) process.stdout.write(`picked: ${r.picks.map((p) => `${p.title} [item ${p.id}]`).join(', ')}\n`);
     r.items.forEach((h, i) => {
@@ -356,6 +363,7 @@ async function cmdFinetune(flags: Flags, signals: SignalScope): Promise<void> {
     resumeFrom: str(flags, 'resume'),
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
     lang: str(flags, 'lang'),
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
@@ -402,6 +410,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (spec === DEMO) await cmdDemo(flags, signals);
     else if (spec === FINETUNE) await cmdFinetune(flags, signals);
     else if (spec === FORGET_USER) cmdForgetUser(flags);
+    else if (spec === MODELS) cmdModels(flags);
     return signals.exitCode() ?? 0;
   } catch (e) {
     const stopped = signals.exitCode();

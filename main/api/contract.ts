@@ -247,6 +247,10 @@ export interface QueryRecommendations {
   readonly query: string | null;
   readonly picks: readonly ItemRow[];
   readonly items: readonly Recommendation[];
+  /** The text model that answered (e.g. `all-MiniLM-L6-v2`, `multilingual-e5-small@int8`). */
+  readonly textModel?: string;
+  /** Set when the query's script does not suit the text model ("… is English-only …"). */
+  readonly languageHint?: string;
 }
 
 // Evaluation runs (stored in the workspace's runs table)
