@@ -11,7 +11,7 @@ import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { ErrorCode } from '../core/errors';
 import type { RecommendationExplanation } from './explanations';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, KgSearchRequest, KgSubgraphRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, SetTextModelRequest, StartImportRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -253,6 +253,18 @@ export interface QueryRecommendations {
   readonly languageHint?: string;
 }
 
+/** A prepared text model (encoder) the workspace can answer queries with. */
+export interface TextModelRow {
+  readonly name: string;
+  /** 'en': English-only; 'multilingual'. */
+  readonly languages: 'en' | 'multilingual';
+  readonly dim: number | null;
+  /** all-MiniLM-L6-v2, used while the workspace records none. */
+  readonly isDefault: boolean;
+  /** The open workspace's text model. */
+  readonly active: boolean;
+}
+
 // Evaluation runs (stored in the workspace's runs table)
 
 export interface MetricSummary {
@@ -411,6 +423,8 @@ export const API_DECLARATION = {
 
   recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
   recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
+  listTextModels: method<undefined, readonly TextModelRow[]>()('recommend', "The prepared text models (encoders); `active` marks the open workspace's."),
+  setTextModel: method<SetTextModelRequest, readonly TextModelRow[]>()('recommend', "Chooses the open workspace's text model (recorded in it); queries then encode its items again."),
   explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),
 
   startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),

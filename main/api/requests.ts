@@ -64,6 +64,11 @@ export interface RecommendQueryRequest {
   lang?: Lang;
 }
 
+export interface SetTextModelRequest {
+  /** A prepared text model's name, as listTextModels gives it. */
+  name: string;
+}
+
 export interface ExplainPathRequest {
   user: string;
   item: string;

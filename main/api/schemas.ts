@@ -86,6 +86,10 @@ const RecommendQueryRequestSchema = z
     error: 'give a query text, or pick at least one item',
   });
 
+const SetTextModelRequestSchema = z.strictObject({
+  name: z.string({ error: 'name must be a string' }).trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+});
+
 const ExplainPathRequestSchema = z.strictObject({
   user: idField('user'),
   item: idField('item'),
@@ -244,6 +248,8 @@ export const apiSchemas = {
   kgItem: { input: KgItemRequestSchema, example: 'send {"item": "1"}' },
   recommend: { input: RecommendRequestSchema, example: `send {"user": "1", "k": 10} (optional "lang": "en" or "zh") with k between 1 and ${MAX_RECOMMEND_K}` },
   recommendQuery: { input: RecommendQueryRequestSchema, example: 'send {"query": "animated film for children", "k": 10} or {"items": ["1", "50"], "k": 10}' },
+  listTextModels: none,
+  setTextModel: { input: SetTextModelRequestSchema, example: 'send {"name": "multilingual-e5-small"} (listTextModels names them)' },
   explainPath: { input: ExplainPathRequestSchema, example: 'send {"user": "1", "item": "50"} (optional "cap": 200)' },
   startImport: {
     input: StartImportRequestSchema,

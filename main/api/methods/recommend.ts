@@ -16,6 +16,7 @@ import type { Api, ApiGroupMethod, Recommendation, RecommendationExplanation, Re
 import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
 import { guard } from '../result';
 import { pathSubgraphView, recommendView } from '../views';
+import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
@@ -144,6 +145,8 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
           itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
         });
       }),
+
+    ...textModelMethods(ctx),
 
     explainPath: (request) =>
       guard(async () => {
