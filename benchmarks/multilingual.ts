@@ -3,12 +3,13 @@
  *
  *   npx tsx benchmarks/multilingual.ts [--out benchmarks/results/multilingual.json]
  *       [--models all-MiniLM-L6-v2,multilingual-e5-small] [--variants fp32,int8]
- *       [--threads 2] [--no-python]
+ *       [--threads 2] [--no-python] [--catalog-lang en|zh]
  *
  * Queries: benchmarks/fixtures/multilingual-queries.json (each request in English and Chinese,
  * with the catalog facts that make an item relevant: genres it must all have, a release-year
  * range). The ranking is the new-user query path's text score (cosine of the query to every
- * item's English sentence, core/rank/query.ts). Per model and variant:
+ * item's English sentence, core/rank/query.ts; `--catalog-lang zh`: the items' Chinese sentences
+ * from the verbalizer instead). Per model and variant:
  *   precision@10 of the English and of the Chinese requests (judged by the facts), their ratio,
  *   overlap@10 between the English and Chinese answer to the same request,
  *   encode speed (item sentences per second, cold cache) and, with the venv of `npm run model`,
@@ -25,7 +26,8 @@ import { loadTextTokenizer } from '../main/core/encode/hf-tokenizer';
 import { repoRoot, textModelDir } from '../main/core/encode/model-dir';
 import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
-import { querySentences } from '../main/core/rank';
+import { QUERY_SENTENCE_TOKENS, querySentences } from '../main/core/rank';
+import { itemSentence, kgFactSource } from '../main/core/text';
 import type { Dataset } from '../main/core/types';
 import { arg, machineInfo, writeResults } from './common';
 
@@ -47,6 +49,7 @@ const models = (arg('--models') ?? 'all-MiniLM-L6-v2,multilingual-e5-small').spl
 const variants = (arg('--variants') ?? 'int8,fp32').split(',') as ModelVariant[];
 const threads = Number(arg('--threads') ?? '2');
 const withPython = !process.argv.includes('--no-python');
+const catalogLang = arg('--catalog-lang') === 'zh' ? 'zh' : 'en';
 const K = 10;
 
 const fixture = JSON.parse(readFileSync(join(root, 'benchmarks', 'fixtures', 'multilingual-queries.json'), 'utf8')) as { queries: Request[] };
@@ -124,7 +127,12 @@ async function main(): Promise<void> {
   const kg = new KgIndex(dataset);
   // The item sentences as the query path builds them (budget counted with the default model's tokenizer).
   const tok = loadTextTokenizer(join(textModelDir('all-MiniLM-L6-v2'), 'tokenizer.json'));
-  const sentences = querySentences(dataset, kg, (t) => tok.tokenize(t).length + 2);
+  const count = (t: string): number => tok.tokenize(t).length + 2;
+  const facts = kgFactSource(kg);
+  const sentences =
+    catalogLang === 'en'
+      ? querySentences(dataset, kg, count)
+      : dataset.items.map((_, i) => itemSentence(dataset, i, { lang: 'zh', facts, countTokens: count, tokenBudget: QUERY_SENTENCE_TOKENS }).text);
   const results = [];
   for (const name of models) for (const v of variants) results.push(await measure(name, v, dataset, sentences));
 
@@ -145,7 +153,7 @@ async function main(): Promise<void> {
       queries: fixture.queries.length,
       k: K,
       judged_by: 'catalog facts per request (benchmarks/fixtures/multilingual-queries.json)',
-      catalog_sentences: 'English item sentences of the new-user query path (core/rank/query.ts)',
+      catalog_sentences: catalogLang === 'en' ? 'English item sentences of the new-user query path (core/rank/query.ts)' : 'Chinese item sentences (verbalizer --lang zh, KG facts, same token budget)',
       results,
       python_reference: reference,
       machine: { ...machineInfo(), note: 'shared machine (2 cores, other jobs running): speeds are indicative' },
