@@ -12,7 +12,8 @@ const HELP_FLAG = { help: { type: 'boolean', short: 'h', help: 'show this help' 
 
 const ENCODER_FLAGS = {
   encoder: { type: 'string', help: 'encoder variant for text models: fp32 | int8', default: 'fp32' },
-  'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json (default: the prepared all-MiniLM-L6-v2)' },
+  'text-model': { type: 'string', help: 'prepared text model by name (`knowrec models`), e.g. multilingual-e5-small; recorded in the workspace, which re-encodes on a switch (default: the workspace\'s, else all-MiniLM-L6-v2)' },
+  'model-dir': { type: 'string', help: 'encoder folder with model.onnx + tokenizer.json (overrides --text-model)' },
 } as const;
 
 export const EVALUATE: CommandSpec = {
@@ -193,4 +194,14 @@ export const FINETUNE: CommandSpec = {
   },
 };
 
-export const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE, DEMO, FORGET_USER, FINETUNE];
+export const MODELS: CommandSpec = {
+  name: 'models',
+  summary: 'list the prepared text models (encoders) that --text-model accepts',
+  usage: 'knowrec models [--json]',
+  flags: {
+    json: { type: 'boolean', help: 'print JSON instead of a table' },
+    ...HELP_FLAG,
+  },
+};
+
+export const COMMANDS: readonly CommandSpec[] = [EVALUATE, FIT, RECOMMEND, IMPORT, SERVE, DEMO, FORGET_USER, FINETUNE, MODELS];

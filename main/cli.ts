@@ -27,7 +27,8 @@ import { SignalScope } from './cli-signals';
 import { cmdImportOwn } from './cli-import';
 import { cmdImportKg, isKgOnlyImport } from './cli-kg';
 import { explanationLines } from './jobs/explain-text';
-import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, RECOMMEND, SERVE } from './cli-commands';
+import { COMMANDS, DEMO, EVALUATE, FINETUNE, FIT, FORGET_USER, IMPORT, MODELS, RECOMMEND, SERVE } from './cli-commands';
+import { cmdModels } from './cli-models';
 import { defaultWorkspacePath, heldDatasetName, openDataset } from './jobs/dataset';
 import { runEvaluation, type ResultsFile } from './jobs/evaluate';
 import { ModelEnv } from './jobs/model-factory';
@@ -104,6 +105,7 @@ async function cmdEvaluate(flags: Flags, signals: SignalScope): Promise<void> {
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     lang: str(flags, 'lang'),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
     splitDir: str(flags, 'split-dir'),
     exportSplitDir: str(flags, 'export-split'),
     adapterRoot: adapterRootFlag(flags),
@@ -177,6 +179,7 @@ async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
     lang: reasonLang(str(flags, 'lang')),
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
@@ -245,6 +248,7 @@ async function cmdRecommend(flags: Flags): Promise<void> {
     workspace: opened.workspace,
     variant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
   });
   try {
     const r = await answerQuery({
@@ -256,11 +260,14 @@ async function cmdRecommend(flags: Flags): Promise<void> {
       text: async () => ({ encoder: await env.getEncoder(), countTokens: env.countTokens() }),
     });
     const explain = bool(flags, 'explain');
+    if (r.languageHint !== undefined) process.stderr.write(`knowrec recommend: note: ${r.languageHint}\n`);
     if (bool(flags, 'json')) {
       const rows = r.items.map((h) => (explain ? h : { item: h.item, title: h.title, score: h.score }));
-      process.stdout.write(`${JSON.stringify({ query: r.query, picks: r.picks.map((p) => p.id), items: rows }, null, 2)}\n`);
+      const model = { text_model: r.textModel ?? null, ...(r.languageHint !== undefined ? { language_hint: r.languageHint } : {}) };
+      process.stdout.write(`${JSON.stringify({ query: r.query, picks: r.picks.map((p) => p.id), ...model, items: rows }, null, 2)}\n`);
       return;
     }
+    if (r.textModel !== undefined) process.stdout.write(`text model: ${r.textModel}\n`);
     if (r.query !== null) process.stdout.write(`query: ${r.query}\n`);
     if (r.picks.length > 0) process.stdout.write(`picked: ${r.picks.map((p) => `${p.title} [item ${p.id}]`).join(', ')}\n`);
     r.items.forEach((h, i) => {
@@ -372,6 +379,7 @@ async function cmdFinetune(flags: Flags, signals: SignalScope): Promise<void> {
     resumeFrom: str(flags, 'resume'),
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
+    textModel: str(flags, 'text-model'),
     lang: str(flags, 'lang'),
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
@@ -420,6 +428,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (spec === DEMO) await cmdDemo(flags, signals);
     else if (spec === FINETUNE) await cmdFinetune(flags, signals);
     else if (spec === FORGET_USER) cmdForgetUser(flags);
+    else if (spec === MODELS) cmdModels(flags);
     return signals.exitCode() ?? 0;
   } catch (e) {
     const stopped = signals.exitCode();

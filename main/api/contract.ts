@@ -14,7 +14,7 @@ import type { ErrorCode } from '../core/errors';
 import type { LabelProvenance, RecommendationExplanation, WhatIfResult } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
 export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, JudgeExplanationRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, JudgeExplanationRequest, SetTextModelRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -177,6 +177,22 @@ export interface QueryRecommendations {
   readonly query: string | null;
   readonly picks: readonly ItemRow[];
   readonly items: readonly Recommendation[];
+  /** The text model that answered (e.g. `all-MiniLM-L6-v2`, `multilingual-e5-small@int8`). */
+  readonly textModel?: string;
+  /** Set when the query's script does not suit the text model ("… is English-only …"). */
+  readonly languageHint?: string;
+}
+
+/** A prepared text model (encoder) the workspace can answer queries with. */
+export interface TextModelRow {
+  readonly name: string;
+  /** 'en': English-only; 'multilingual'. */
+  readonly languages: 'en' | 'multilingual';
+  readonly dim: number | null;
+  /** all-MiniLM-L6-v2, used while the workspace records none. */
+  readonly isDefault: boolean;
+  /** The open workspace's text model. */
+  readonly active: boolean;
 }
 
 // Evaluation runs (stored in the workspace's runs table)
@@ -378,6 +394,8 @@ export const API_DECLARATION = {
   recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
   recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
   whatIf: method<WhatIfRequest, WhatIfResult>()('recommend', "The user's top-k re-ranked without some history items / KG ties (the fitted model re-scores, no refit)."),
+  listTextModels: method<undefined, readonly TextModelRow[]>()('recommend', "The prepared text models (encoders); `active` marks the open workspace's."),
+  setTextModel: method<SetTextModelRequest, readonly TextModelRow[]>()('recommend', "Chooses the open workspace's text model (recorded in it); queries then encode its items again."),
   explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),
 
   startImport: method<StartImportRequest, JobInfo>()('jobs', 'Imports a registry dataset or a RecBole folder into the open workspace (replacing its data).'),

@@ -119,6 +119,11 @@ export interface JudgeExplanationRequest {
   modelVersion?: string | null;
 }
 
+export interface SetTextModelRequest {
+  /** A prepared text model's name, as listTextModels gives it. */
+  name: string;
+}
+
 export interface ExplainPathRequest {
   user: string;
   item: string;

@@ -103,6 +103,10 @@ const RecommendQueryRequestSchema = z
     error: 'give a query text, or pick at least one item',
   });
 
+const SetTextModelRequestSchema = z.strictObject({
+  name: z.string({ error: 'name must be a string' }).trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+});
+
 const ExplainPathRequestSchema = z.strictObject({
   user: idField('user'),
   item: idField('item'),
@@ -344,6 +348,8 @@ export const apiSchemas = {
     input: WhatIfRequestSchema,
     example: 'send {"user": "1", "k": 10, "item": "50", "withoutHistory": ["181"], "withoutFacts": [{"item": "181", "relation": "<relation>", "entity": "<entity id>"}]}',
   },
+  listTextModels: none,
+  setTextModel: { input: SetTextModelRequestSchema, example: 'send {"name": "multilingual-e5-small"} (listTextModels names them)' },
   explainPath: { input: ExplainPathRequestSchema, example: 'send {"user": "1", "item": "50"} (optional "cap": 200)' },
   startImport: {
     input: StartImportRequestSchema,

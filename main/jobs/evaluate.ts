@@ -46,6 +46,8 @@ export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly lang?: string;
   /** Encoder folder (model.onnx + tokenizer.json); default the prepared all-MiniLM-L6-v2. */
   readonly modelDir?: string;
+  /** Prepared encoder by name (`knowrec models`) when modelDir is not given. */
+  readonly textModel?: string;
   /** Read the split from RecBole benchmark files `<dataset>.{train,valid,test}.inter` here. */
   readonly splitDir?: string;
   /**

@@ -50,6 +50,8 @@ export interface FinetuneJobOptions extends Omit<OpenDatasetOptions, 'dataset'> 
   readonly countTokens?: TokenCounter;
   readonly encoderVariant?: 'fp32' | 'int8';
   readonly modelDir?: string;
+  /** Prepared encoder by name (`knowrec models`) when modelDir is not given. */
+  readonly textModel?: string;
   readonly lang?: string;
   readonly sentenceCuts?: number;
   readonly maxPairsPerUser?: number;
@@ -142,7 +144,7 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
   const ctx = fitContext(dataset, split, seed, opts.signal, opts.onProgress);
   const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
 
-  const env = opts.encoder === undefined ? new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir }) : null;
+  const env = opts.encoder === undefined ? new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir, textModel: opts.textModel }) : null;
   try {
     const encoder = opts.encoder ?? (await (env as ModelEnv).getEncoder());
     const countTokens = opts.countTokens ?? env?.countTokens();

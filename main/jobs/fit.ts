@@ -44,6 +44,8 @@ export interface FitJobOptions extends OpenDatasetOptions {
   readonly lang: ReasonLang;
   readonly encoderVariant?: 'fp32' | 'int8';
   readonly modelDir?: string;
+  /** Prepared encoder by name (`knowrec models`) when modelDir is not given. */
+  readonly textModel?: string;
   /** Explain only these users' recommendations (default: all). */
   readonly explainUsers?: readonly string[];
   /** 'hybrid' (default) or 'hybrid-ft' (the fine-tuned text adapter as the text source). */

@@ -6,11 +6,12 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CachedEncoder, type EmbeddingCache, MemoryEmbeddingCache } from '../core/encode/cache';
-import { SqliteEmbeddingCache } from '../core/store';
+import { SqliteEmbeddingCache, workspaceTextModel } from '../core/store';
 import type { ModelVariant } from '../core/encode/encoder';
 import { WorkerEncoder } from '../core/encode/worker';
-import { defaultModelDir } from '../core/encode/model-dir';
-import { loadTokenizer } from '../core/encode/tokenizer';
+import { DEFAULT_MODEL_NAME, defaultModelDir, textModelDir } from '../core/encode/model-dir';
+import { consoleLogger } from '../core/encode/types';
+import { loadTextTokenizer } from '../core/encode/hf-tokenizer';
 import type { Encoder } from '../core/encode/types';
 import { KgIndex } from '../core/kg';
 import { buildModel, modelEntry, tuneOnValidation, type ModelEnvironment } from '../core/models';
@@ -32,8 +33,10 @@ export interface ModelEnvOptions {
   readonly split?: { readonly protocol: string; readonly filtered: boolean };
   /** Workspace file whose `embeddings` table caches vectors; null: in-memory cache. */
   readonly workspace: string | null;
-  /** Encoder model folder (model.onnx + tokenizer.json); default resources/models/all-MiniLM-L6-v2. */
+  /** Encoder model folder (model.onnx + tokenizer.json); default: textModel's, else all-MiniLM-L6-v2. */
   readonly modelDir?: string;
+  /** Prepared encoder by name (`knowrec models`), used when modelDir is not given. */
+  readonly textModel?: string;
   readonly variant?: ModelVariant;
   /** Sentence language for text scorers. */
   readonly lang?: string;
@@ -44,12 +47,13 @@ export interface JobEnvOptions {
   readonly encoderVariant?: ModelVariant;
   readonly lang?: string;
   readonly modelDir?: string;
+  readonly textModel?: string;
   readonly adapterRoot?: string;
 }
 
 /** The model environment of a job on `workspace`, for the split it fits on. */
 export function jobModelEnv(workspace: string | null, opts: JobEnvOptions, split: { readonly protocol: string; readonly filtered: boolean }): ModelEnv {
-  return new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir, adapterRoot: opts.adapterRoot, split });
+  return new ModelEnv({ workspace, variant: opts.encoderVariant, lang: opts.lang, modelDir: opts.modelDir, textModel: opts.textModel, adapterRoot: opts.adapterRoot, split });
 }
 
 /** Shared, lazily built resources of one job: the encoder (with cache) and the KG index. */
@@ -60,12 +64,13 @@ export class ModelEnv {
   private kg: KgIndex | null = null;
   private kgFor: object | null = null;
   private counter: ((text: string) => number) | null = null;
+  private resolvedDir: string | null = null;
 
   constructor(readonly options: ModelEnvOptions) {}
 
   async getEncoder(): Promise<Encoder> {
     if (this.encoder !== null) return this.encoder;
-    const modelDir = this.options.modelDir ?? defaultModelDir();
+    const modelDir = this.modelDir();
     // the encoder runs in a worker thread: the caller's thread (Electron main, the bridge) stays free
     this.onnx = await WorkerEncoder.start({ modelDir, model: this.options.variant ?? 'fp32' });
     let cache: EmbeddingCache;
@@ -82,9 +87,28 @@ export class ModelEnv {
   /** Token counter of the encoder's own tokenizer ([CLS] and [SEP] included). */
   countTokens(): (text: string) => number {
     if (this.counter !== null) return this.counter;
-    const tok = loadTokenizer(join(this.options.modelDir ?? defaultModelDir(), 'tokenizer.json'));
+    const tok = loadTextTokenizer(join(this.modelDir(), 'tokenizer.json'));
     this.counter = (text: string): number => tok.tokenize(text).length + 2;
     return this.counter;
+  }
+
+  /**
+   * The encoder's folder: modelDir; else the named text model's (recorded in the workspace, which
+   * then re-encodes: its cache is keyed by model); else the one the workspace records; else the
+   * default encoder's.
+   */
+  modelDir(): string {
+    if (this.resolvedDir !== null) return this.resolvedDir;
+    const { modelDir, textModel, workspace } = this.options;
+    if (modelDir !== undefined) return (this.resolvedDir = modelDir);
+    const dir = textModel !== undefined ? textModelDir(textModel) : null;
+    const w = workspace !== null ? workspaceTextModel(workspace, textModel) : { recorded: null, previous: null };
+    if (textModel !== undefined && w.previous !== null && w.previous !== textModel) {
+      consoleLogger.info(`workspace text model switched from ${w.previous} to ${textModel}: its texts are encoded again`);
+    }
+    const name = textModel ?? w.recorded;
+    this.resolvedDir = dir ?? (name === null || name === DEFAULT_MODEL_NAME ? defaultModelDir() : textModelDir(name));
+    return this.resolvedDir;
   }
 
   kgIndex(ctx: FitContext): KgIndex {

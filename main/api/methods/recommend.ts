@@ -17,6 +17,7 @@ import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTool
 import { guard } from '../result';
 import { pathSubgraphView } from '../kg-views';
 import { recommendView } from '../views';
+import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
 import { cachedAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
@@ -160,6 +161,7 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
       }),
 
     whatIf: (request) => guard(async () => whatIfFor(ctx, await ctx.ensureOpen(), request)),
+    ...textModelMethods(ctx),
 
     explainPath: (request) =>
       guard(async () => {

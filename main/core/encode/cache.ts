@@ -70,6 +70,8 @@ export class MemoryEmbeddingCache implements EmbeddingCache {
 export class CachedEncoder implements Encoder {
   readonly modelId: string;
   readonly dim: number;
+  readonly asymmetric?: boolean;
+  readonly languages?: 'en' | 'multilingual';
   private readonly inner: Encoder;
   private readonly cache: EmbeddingCache;
 
@@ -78,12 +80,16 @@ export class CachedEncoder implements Encoder {
     this.cache = cache;
     this.modelId = inner.modelId;
     this.dim = inner.dim;
+    this.asymmetric = inner.asymmetric;
+    this.languages = inner.languages;
   }
 
   /** `options.owners[i]`, when given, is recorded as the owner of text i (see EmbeddingCache.recordOwners). */
   async encode(texts: readonly string[], options: OwnedEncodeOptions = {}): Promise<Float32Array[]> {
     const hashes = texts.map(textHash);
-    const cached = this.cache.getMany(this.modelId, hashes);
+    // A model with query/passage prefixes caches queries apart from passages of the same text.
+    const key = this.asymmetric === true && options.role === 'query' ? `${this.modelId}#query` : this.modelId;
+    const cached = this.cache.getMany(key, hashes);
     const out: Float32Array[] = new Array<Float32Array>(texts.length);
     // Distinct missing texts, each with the positions that need it.
     const missing = new Map<string, { text: string; positions: number[] }>();
@@ -104,6 +110,7 @@ export class CachedEncoder implements Encoder {
         todo.map(([, m]) => m.text),
         {
           signal: options.signal,
+          role: options.role,
           onProgress: options.onProgress && ((done) => options.onProgress?.(hits + countPositions(todo, done), texts.length)),
         },
       );
@@ -115,7 +122,7 @@ export class CachedEncoder implements Encoder {
           out[p] = j === 0 ? vectors[k] : vectors[k].slice();
         });
       }
-      this.cache.putMany(this.modelId, entries);
+      this.cache.putMany(key, entries);
     } else {
       options.onProgress?.(texts.length, texts.length);
     }
@@ -126,7 +133,7 @@ export class CachedEncoder implements Encoder {
         const owner = owners[i];
         if (owner !== undefined && owner !== null) list.push({ hash, owner });
       });
-      if (list.length > 0) this.cache.recordOwners(this.modelId, list);
+      if (list.length > 0) this.cache.recordOwners(key, list);
     }
     return out;
   }

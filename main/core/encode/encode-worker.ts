@@ -36,6 +36,7 @@ async function serve(): Promise<void> {
     encoder
       .encode(msg.texts, {
         signal: ctrl.signal,
+        role: msg.role,
         onProgress: (done, total) => post({ type: 'progress', id: msg.id, done, total }),
       })
       .then(
@@ -44,7 +45,7 @@ async function serve(): Promise<void> {
       )
       .finally(() => jobs.delete(msg.id));
   });
-  post({ type: 'ready', modelId: encoder.modelId, dim: encoder.dim, provider: encoder.provider });
+  post({ type: 'ready', modelId: encoder.modelId, dim: encoder.dim, provider: encoder.provider, asymmetric: encoder.asymmetric, languages: encoder.languages });
 }
 
 void serve();

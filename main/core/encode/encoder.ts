@@ -1,15 +1,17 @@
 /**
- * Sentence encoder on onnxruntime-node: WordPiece tokenization, batches sorted by length,
- * BERT forward pass, mean pooling over the attention mask, L2 normalization.
+ * Sentence encoder on onnxruntime-node: the model's tokenizer (WordPiece or SentencePiece
+ * Unigram) after its query/passage prefix (manifest.json), batches sorted by length, BERT forward
+ * pass, mean pooling over the attention mask, L2 normalization.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { KnowrecError, throwIfAborted } from '../errors';
-import { DEFAULT_MAX_LENGTH, defaultModelDir, locateModel } from './model-dir';
-import { loadTokenizer, type EncodedBatch, type WordPieceTokenizer } from './tokenizer';
-import { consoleLogger, type EncodeLogger, type EncodeOptions, type Encoder } from './types';
+import { loadTextTokenizer } from './hf-tokenizer';
+import { DEFAULT_MAX_LENGTH, defaultModelDir, locateModel, type TextModelLanguages } from './model-dir';
+import type { EncodedBatch, TextTokenizer } from './tokenizer';
+import { consoleLogger, type EncodeLogger, type EncodeOptions, type Encoder, type TextRole } from './types';
 
 export type ExecutionProviderChoice = 'cuda' | 'cpu' | 'auto';
 export type ResolvedProvider = 'cuda' | 'cpu';
@@ -86,7 +88,10 @@ export class OnnxEncoder implements Encoder {
   readonly provider: ResolvedProvider;
   readonly maxLength: number;
   readonly batchSize: number;
-  readonly tokenizer: WordPieceTokenizer;
+  readonly tokenizer: TextTokenizer;
+  readonly asymmetric: boolean;
+  readonly languages: TextModelLanguages;
+  private readonly prefixes: Readonly<Record<TextRole, string>>;
   private readonly session: SessionLike;
   private readonly outputName: string;
   private readonly hasTypeIds: boolean;
@@ -97,9 +102,11 @@ export class OnnxEncoder implements Encoder {
     provider: ResolvedProvider;
     maxLength: number;
     batchSize: number;
-    tokenizer: WordPieceTokenizer;
+    tokenizer: TextTokenizer;
     session: SessionLike;
     outputName: string;
+    prefixes: Readonly<Record<TextRole, string>>;
+    languages: TextModelLanguages;
   }) {
     this.modelId = init.modelId;
     this.dim = init.dim;
@@ -110,6 +117,9 @@ export class OnnxEncoder implements Encoder {
     this.session = init.session;
     this.outputName = init.outputName;
     this.hasTypeIds = init.session.inputNames.includes('token_type_ids');
+    this.prefixes = init.prefixes;
+    this.asymmetric = init.prefixes.query !== init.prefixes.passage;
+    this.languages = init.languages;
   }
 
   static async create(options: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
@@ -122,7 +132,9 @@ export class OnnxEncoder implements Encoder {
       throw new KnowrecError('config', `batchSize must be a positive integer, got ${batchSize}`, {}, 'the default is 32');
     }
     const files = locateModel(options.modelDir ?? defaultModelDir(), MODEL_FILES[variant]);
-    const tokenizer = loadTokenizer(files.tokenizerPath);
+    const tokenizer = loadTextTokenizer(files.tokenizerPath);
+    const prefixes = { query: files.manifest.queryPrefix ?? '', passage: files.manifest.passagePrefix ?? '' };
+    const languages = files.manifest.languages;
     const maxLength = options.maxLength ?? files.manifest.maxLength ?? DEFAULT_MAX_LENGTH;
     const logger = options.logger ?? consoleLogger;
     const { session, provider } = await openSession(
@@ -148,6 +160,8 @@ export class OnnxEncoder implements Encoder {
       tokenizer,
       session,
       outputName,
+      prefixes,
+      languages,
     });
     // The width of the output, read from a tiny forward pass ([CLS] [SEP]).
     const probe = await enc.forward(tokenizer.pack([Int32Array.of(tokenizer.clsId, tokenizer.sepId)]));
@@ -155,14 +169,15 @@ export class OnnxEncoder implements Encoder {
     if (probe.dims.length !== 3 || !Number.isInteger(dim) || dim < 1) {
       throw new KnowrecError('validation', `Expected a [batch, sequence, dim] output, got dims [${probe.dims.join(', ')}]`, { file: files.modelPath }, 'export the encoder with last_hidden_state as its output');
     }
-    return new OnnxEncoder({ modelId: enc.modelId, dim, provider, maxLength, batchSize, tokenizer, session, outputName });
+    return new OnnxEncoder({ modelId: enc.modelId, dim, provider, maxLength, batchSize, tokenizer, session, outputName, prefixes, languages });
   }
 
   async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
     const total = texts.length;
     const out: Float32Array[] = new Array<Float32Array>(total);
     if (total === 0) return out;
-    const seqs = texts.map((t) => this.tokenizer.encode(t, this.maxLength));
+    const prefix = this.prefixes[options.role ?? 'passage'];
+    const seqs = texts.map((t) => this.tokenizer.encode(prefix + t, this.maxLength));
     // Longest first, stable: similar lengths share a batch, so little padding.
     const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => seqs[b].length - seqs[a].length || a - b);
     let done = 0;

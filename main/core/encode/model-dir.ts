@@ -1,5 +1,5 @@
 /** Where the prepared encoder lives and what its folder says about it. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KnowrecError } from '../errors';
 
@@ -22,14 +22,66 @@ export function repoRoot(start: string = __dirname): string {
 export function defaultModelDir(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.KNOWREC_MODEL_DIR;
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
-  return join(repoRoot(), 'resources', 'models', DEFAULT_MODEL_NAME);
+  return join(modelsRoot(env), DEFAULT_MODEL_NAME);
 }
+
+/** The folder holding one sub-folder per prepared encoder: KNOWREC_MODELS_ROOT, else resources/models. */
+export function modelsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.KNOWREC_MODELS_ROOT;
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
+  return join(repoRoot(), 'resources', 'models');
+}
+
+/** A prepared encoder as `knowrec models` lists it. */
+export interface TextModelInfo {
+  readonly name: string;
+  readonly dir: string;
+  readonly dim?: number;
+  readonly maxLength?: number;
+  /** 'en' (English-only) or 'multilingual'. */
+  readonly languages: TextModelLanguages;
+  readonly variants: readonly string[];
+  readonly isDefault: boolean;
+}
+
+/** The prepared encoders under `root`: every sub-folder with a manifest.json and a tokenizer.json. */
+export function listTextModels(root: string = modelsRoot()): TextModelInfo[] {
+  if (!existsSync(root)) return [];
+  const out: TextModelInfo[] = [];
+  for (const name of readdirSync(root).sort()) {
+    const dir = join(root, name);
+    if (!existsSync(join(dir, 'manifest.json')) || !existsSync(join(dir, 'tokenizer.json'))) continue;
+    const m = readManifest(dir);
+    const variants = [['fp32', 'model.onnx'], ['int8', 'model.int8.onnx']].filter(([, f]) => existsSync(join(dir, f))).map(([v]) => v);
+    out.push({ name: m.modelId ?? name, dir, dim: m.dim, maxLength: m.maxLength, languages: m.languages, variants, isDefault: name === DEFAULT_MODEL_NAME });
+  }
+  return out;
+}
+
+/** The folder of the prepared encoder called `name` (as `knowrec models` lists it). */
+export function textModelDir(name: string, root: string = modelsRoot()): string {
+  const models = listTextModels(root);
+  const hit = models.find((m) => m.name === name || basename(m.dir) === name);
+  if (hit === undefined) {
+    const known = models.map((m) => m.name).join(', ') || 'none prepared';
+    throw new KnowrecError('config', `Unknown text model ${JSON.stringify(name)} (prepared: ${known})`, {}, '`knowrec models` lists them; `npm run model` prepares them');
+  }
+  return hit.dir;
+}
+
+export type TextModelLanguages = 'en' | 'multilingual';
 
 /** The subset of manifest.json (written by tools/prepare_model.py) the encoder uses. */
 export interface ModelManifest {
   readonly modelId?: string;
   readonly maxLength?: number;
   readonly dim?: number;
+  /** Prepended to queries (e5: `query: `); none when absent. */
+  readonly queryPrefix?: string;
+  /** Prepended to passages, i.e. every text that is not a query (e5: `passage: `). */
+  readonly passagePrefix?: string;
+  /** Absent in the manifest: English-only (all-MiniLM-L6-v2's training data). */
+  readonly languages: TextModelLanguages;
 }
 
 export interface ModelFiles {
@@ -63,10 +115,14 @@ function readManifest(dir: string): ModelManifest {
       throw new KnowrecError('parse', `manifest.json is not valid JSON: ${(e as Error).message}`, { file }, 'run `npm run model` to prepare the folder again');
     }
     const m = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
     return {
-      modelId: typeof m.model_id === 'string' ? m.model_id : undefined,
+      modelId: str(m.model_id),
       maxLength: typeof m.max_length === 'number' ? m.max_length : undefined,
       dim: typeof m.dim === 'number' ? m.dim : undefined,
+      queryPrefix: str(m.query_prefix),
+      passagePrefix: str(m.passage_prefix),
+      languages: m.languages === 'multilingual' ? 'multilingual' : 'en',
     };
   }
   // A plain sentence-transformers folder: its max_seq_length.
@@ -74,10 +130,10 @@ function readManifest(dir: string): ModelManifest {
   if (existsSync(stConfig)) {
     try {
       const cfg = JSON.parse(readFileSync(stConfig, 'utf8')) as Record<string, unknown>;
-      if (typeof cfg.max_seq_length === 'number') return { maxLength: cfg.max_seq_length };
+      if (typeof cfg.max_seq_length === 'number') return { maxLength: cfg.max_seq_length, languages: 'en' };
     } catch {
       // Not ours to validate; fall back to defaults.
     }
   }
-  return {};
+  return { languages: 'en' };
 }

@@ -20,6 +20,46 @@ export interface EncodedBatch {
   readonly seqLen: number;
 }
 
+/** What the encoder needs from a tokenizer (WordPiece here, Unigram/BPE in hf-tokenizer.ts). */
+export interface TextTokenizer {
+  /** The ids that open and close a sequence ([CLS]/[SEP], <s>/</s>). */
+  readonly clsId: number;
+  readonly sepId: number;
+  readonly padId: number;
+  /** Token ids of one text with its special tokens, content cut so the total is ≤ maxLen. */
+  encode(text: string, maxLen: number): Int32Array;
+  /** The content token ids (no special tokens, no truncation). */
+  tokenize(text: string): number[];
+  /** Pads already-encoded sequences into one batch. */
+  pack(sequences: readonly Int32Array[]): EncodedBatch;
+}
+
+/** Pads sequences to the longest with `padId` (attention mask 1 on real tokens, type ids 0). */
+export function packSequences(sequences: readonly Int32Array[], padId: number): EncodedBatch {
+  const batchSize = sequences.length;
+  let seqLen = 0;
+  for (const s of sequences) if (s.length > seqLen) seqLen = s.length;
+  const inputIds = new BigInt64Array(batchSize * seqLen);
+  const attentionMask = new BigInt64Array(batchSize * seqLen);
+  const typeIds = new BigInt64Array(batchSize * seqLen);
+  const lengths = new Int32Array(batchSize);
+  const pad = BigInt(padId);
+  for (let b = 0; b < batchSize; b++) {
+    const s = sequences[b];
+    const row = b * seqLen;
+    lengths[b] = s.length;
+    for (let t = 0; t < seqLen; t++) {
+      if (t < s.length) {
+        inputIds[row + t] = BigInt(s[t]);
+        attentionMask[row + t] = 1n;
+      } else {
+        inputIds[row + t] = pad;
+      }
+    }
+  }
+  return { inputIds, attentionMask, typeIds, lengths, batchSize, seqLen };
+}
+
 export interface AddedToken {
   readonly id: number;
   readonly content: string;
@@ -41,7 +81,7 @@ export interface WordPieceConfig {
 
 const WORD_CACHE_LIMIT = 100_000;
 
-export class WordPieceTokenizer {
+export class WordPieceTokenizer implements TextTokenizer {
   readonly vocabSize: number;
   readonly clsId: number;
   readonly sepId: number;
@@ -104,28 +144,7 @@ export class WordPieceTokenizer {
 
   /** Pads already-encoded sequences into one batch (attention mask 1 on real tokens, type ids 0). */
   pack(sequences: readonly Int32Array[]): EncodedBatch {
-    const batchSize = sequences.length;
-    let seqLen = 0;
-    for (const s of sequences) if (s.length > seqLen) seqLen = s.length;
-    const inputIds = new BigInt64Array(batchSize * seqLen);
-    const attentionMask = new BigInt64Array(batchSize * seqLen);
-    const typeIds = new BigInt64Array(batchSize * seqLen);
-    const lengths = new Int32Array(batchSize);
-    const pad = BigInt(this.padId);
-    for (let b = 0; b < batchSize; b++) {
-      const s = sequences[b];
-      const row = b * seqLen;
-      lengths[b] = s.length;
-      for (let t = 0; t < seqLen; t++) {
-        if (t < s.length) {
-          inputIds[row + t] = BigInt(s[t]);
-          attentionMask[row + t] = 1n;
-        } else {
-          inputIds[row + t] = pad;
-        }
-      }
-    }
-    return { inputIds, attentionMask, typeIds, lengths, batchSize, seqLen };
+    return packSequences(sequences, this.padId);
   }
 
   /** Appends content ids to `out` until it holds `limit` ids in total. */
@@ -305,8 +324,13 @@ export function tokenizerFromJson(json: unknown, file = 'tokenizer.json'): WordP
   });
 }
 
-/** Reads a `tokenizer.json` file. */
+/** Reads a WordPiece `tokenizer.json` file (the hand-written tokenizer; see loadTextTokenizer for any). */
 export function loadTokenizer(file: string): WordPieceTokenizer {
+  return tokenizerFromJson(readTokenizerJson(file), file);
+}
+
+/** The parsed JSON of a `tokenizer.json` file. */
+export function readTokenizerJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -319,5 +343,5 @@ export function loadTokenizer(file: string): WordPieceTokenizer {
   } catch (e) {
     throw new KnowrecError('parse', `tokenizer.json is not valid JSON: ${(e as Error).message}`, { file }, 'run `npm run model` to prepare it again');
   }
-  return tokenizerFromJson(json, file);
+  return json;
 }

@@ -1,6 +1,7 @@
 /** Messages between WorkerEncoder (main thread) and encode-worker.ts (encoder thread). */
 import type { SerializedError } from '../worker-launcher';
 import type { ExecutionProviderChoice, ModelVariant } from './encoder';
+import type { TextRole } from './types';
 
 /** The OnnxEncoder options that can cross a thread boundary (no functions). */
 export interface WorkerEncoderConfig {
@@ -13,11 +14,11 @@ export interface WorkerEncoderConfig {
 }
 
 export type ToWorker =
-  | { readonly type: 'encode'; readonly id: number; readonly texts: readonly string[] }
+  | { readonly type: 'encode'; readonly id: number; readonly texts: readonly string[]; readonly role?: TextRole }
   | { readonly type: 'cancel'; readonly id: number };
 
 export type FromWorker =
-  | { readonly type: 'ready'; readonly modelId: string; readonly dim: number; readonly provider: string }
+  | { readonly type: 'ready'; readonly modelId: string; readonly dim: number; readonly provider: string; readonly asymmetric?: boolean; readonly languages?: 'en' | 'multilingual' }
   | { readonly type: 'init-error'; readonly error: SerializedError }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }

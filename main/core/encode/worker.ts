@@ -40,6 +40,8 @@ export class WorkerEncoder implements Encoder {
   readonly modelId: string;
   readonly dim: number;
   readonly provider: string;
+  readonly asymmetric: boolean;
+  readonly languages?: 'en' | 'multilingual';
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -52,6 +54,8 @@ export class WorkerEncoder implements Encoder {
     this.modelId = ready.modelId;
     this.dim = ready.dim;
     this.provider = ready.provider;
+    this.asymmetric = ready.asymmetric === true;
+    this.languages = ready.languages;
   }
 
   /** Starts the worker and waits until its model is loaded. */
@@ -100,7 +104,7 @@ export class WorkerEncoder implements Encoder {
         },
         onProgress: options.onProgress,
       });
-      this.worker.post({ type: 'encode', id, texts: [...texts] });
+      this.worker.post({ type: 'encode', id, texts: [...texts], role: options.role });
     });
   }
 

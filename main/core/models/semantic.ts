@@ -281,7 +281,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
 
   /** Scores for a free-text query ("light-hearted animated film for children"). */
   async scoreQuery(text: string): Promise<Float32Array> {
-    const [v] = await this.opts.encoder.encode([text]);
+    const [v] = await this.opts.encoder.encode([text], { role: 'query' });
     return this.scoreVector(v);
   }
 

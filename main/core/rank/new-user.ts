@@ -11,6 +11,7 @@
  * The CLI (`knowrec recommend --query/--items`) and the Api (`recommendQuery`) both call
  * recommendForNewUser, so they answer the same list.
  */
+import { languageHint } from '../encode/language';
 import { KnowrecError } from '../errors';
 import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
@@ -72,6 +73,10 @@ export interface NewUserRecommendations {
   readonly query: string | null;
   readonly picks: readonly { readonly id: string; readonly title: string }[];
   readonly items: readonly NewUserItem[];
+  /** The text model that scored the query and picks (absent: no text scores). */
+  readonly textModel?: string;
+  /** Set when the query's script does not suit the text model (an English-only model, a Chinese query). */
+  readonly languageHint?: string;
 }
 
 /** Dense indices of picked item ids, each once; a 'not-found' error names an unknown id. */
@@ -122,7 +127,14 @@ export async function recommendForNewUser(r: NewUserRequest): Promise<NewUserRec
     const explanation: Explanation = { signals: e.signals, against: e.against, history: e.history, facts: e.facts, reason: e.reason, lead: e.lead, notAttributable: e.notAttributable, counterfactual: e.counterfactual };
     return { item: ds.itemIds[i], title: ds.items[i].title, score: Math.round(score[i] * 1e4) / 1e4, explanation };
   });
-  return { query, picks: picks.map((p) => ({ id: ds.itemIds[p], title: ds.items[p].title })), items };
+  const hint = text === null ? null : languageHint(query, text.encoder);
+  return {
+    query,
+    picks: picks.map((p) => ({ id: ds.itemIds[p], title: ds.items[p].title })),
+    items,
+    ...(text !== null ? { textModel: text.encoder.modelId } : {}),
+    ...(hint !== null ? { languageHint: hint } : {}),
+  };
 }
 
 /** The encoder, or null when it cannot start and no query needs it. */

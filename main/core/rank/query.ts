@@ -64,7 +64,7 @@ export async function textScores(input: TextScoreInput): Promise<Float32Array | 
   const profile = new Float32Array(dim);
   for (const p of picks) for (let d = 0; d < dim; d++) profile[d] += vectors[p][d] / picks.length;
   if (query !== null) {
-    const [qv] = await input.encoder.encode([query]);
+    const [qv] = await input.encoder.encode([query], { role: 'query' });
     for (let d = 0; d < dim; d++) profile[d] += qv[d];
   }
   let norm = 0;

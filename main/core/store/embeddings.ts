@@ -4,6 +4,7 @@
  * belongs to, so that forgetting the user drops the vector). Creates both tables if missing,
  * so it also serves a bare database (tests).
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { CacheEntry, CacheOwner, EmbeddingCache } from '../encode/cache';
 import { KnowrecError } from '../errors';
@@ -104,4 +105,27 @@ function decodeVector(blob: Buffer, dim: number, modelId: string, hash: string):
   const out = new Float32Array(dim);
   new Uint8Array(out.buffer).set(blob);
   return out;
+}
+
+/** The workspace meta key naming the text model its embeddings (and query answers) come from. */
+export const TEXT_MODEL_META_KEY = 'text_model';
+
+/**
+ * The text model recorded in the workspace file at `path` (null: none, or no such file); when
+ * `record` is given and differs, records it first and returns the one it replaced.
+ */
+export function workspaceTextModel(path: string, record?: string): { recorded: string | null; previous: string | null } {
+  if (!existsSync(path)) return { recorded: null, previous: null };
+  const db = new Database(path);
+  try {
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+    if (!hasMeta) return { recorded: null, previous: null };
+    const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(TEXT_MODEL_META_KEY) as { value: string } | undefined;
+    const previous = row?.value ?? null;
+    if (record === undefined || record === previous) return { recorded: previous, previous };
+    db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(TEXT_MODEL_META_KEY, record);
+    return { recorded: record, previous };
+  } finally {
+    db.close();
+  }
 }

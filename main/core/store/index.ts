@@ -53,4 +53,4 @@ export {
 export { applyAttributePolicy, attributePolicy, type AttributePolicy } from './quasi-identifiers';
 export { RunStore, type RunRow } from './runs';
 export { JobRepository, type JobRow } from './jobs';
-export { SqliteEmbeddingCache } from './embeddings';
+export { SqliteEmbeddingCache, TEXT_MODEL_META_KEY, workspaceTextModel } from './embeddings';

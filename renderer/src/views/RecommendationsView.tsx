@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { ExplanationPanel } from '../components/ExplanationPanel';
 import { ItemPicks } from '../components/ItemPicks';
 import { RecommendationList } from '../components/RecommendationList';
+import { TextModelPicker } from '../components/TextModelPicker';
 import { UserPicker } from '../components/UserPicker';
 import type { ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
@@ -43,6 +44,15 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
   const [queryText, setQueryText] = useState('');
   const [queryK, setQueryK] = useState('10');
   const [picks, setPicks] = useState<readonly ItemRow[]>([]);
+  const [textModel, setTextModel] = useState('');
+  const [textModelFailure, setTextModelFailure] = useState<string | null>(null);
+  const [textModels] = useResult(mode === 'user' ? null : () => api.listTextModels(), [api, mode, textModel, revision]);
+  const chooseTextModel = (name: string): void => {
+    void api.setTextModel({ name }).then((r) => {
+      setTextModelFailure(r.ok ? null : r.error.message);
+      if (r.ok) setTextModel(name);
+    });
+  };
 
   const [recs] = useResult(
     request?.mode !== 'user' ? null : () => api.recommend({ user: request.user, k: request.k, lang }),
@@ -55,7 +65,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
           api.recommendQuery(
             request.mode === 'query' ? { query: request.query, k: request.k, lang } : { items: request.items.map((i) => i.id), k: request.k, lang },
           ),
-    [api, request, lang, revision],
+    [api, request, lang, revision, textModel],
   );
   const user = request?.mode === 'user' ? request.user : null;
   const [path] = useResult<KgSubgraph>(user === null || selected === null ? null : () => api.explainPath({ user, item: selected }), [api, user, selected, revision]);
@@ -86,8 +96,8 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
     shown = {
       heading: q.query !== null ? `Top ${q.items.length} for “${q.query}”` : `Top ${q.items.length} for a new user who picked ${q.picks.map((p) => p.title).join(', ')}`,
       items: q.items,
-      note: 'new user: scored by text similarity and co-occurrence with the picks',
-      warning: null,
+      note: `new user: scored by text similarity${q.textModel !== undefined ? ` (text model ${q.textModel})` : ''} and co-occurrence with the picks`,
+      warning: q.languageHint ?? null,
     };
   }
   const loading = request !== null && shown === null && error === null;
@@ -120,6 +130,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
               <option value="zh">中文</option>
             </select>
           </span>
+          {mode !== 'user' && textModels?.ok === true && <TextModelPicker models={textModels.value} onChoose={chooseTextModel} failure={textModelFailure} />}
         </fieldset>
         {mode === 'user' && <UserPicker initialUser="" initialK={10} maxK={MAX_K} onPick={(u, n) => pick({ mode: 'user', user: u, k: n })} />}
         {mode !== 'user' && (
