@@ -58,7 +58,7 @@ export function PairContext({ history, card }: PairContextProps) {
               ))}
             </dl>
             {card.value.facts.length > 0 && (
-              <ul className="facts" aria-label="Item facts">
+              <ul className="pair-facts" aria-label="Item facts">
                 {card.value.facts.slice(0, FACTS_SHOWN).map((f, i) => (
                   <li key={`${f.relation}:${f.entity}:${i}`}>
                     <span className="muted">{f.label}</span> {f.entityLabel}
