@@ -1,32 +1,21 @@
 /**
- * Which KG paths an explanation cites first: named entities over anonymous descriptions when
- * two KGs state the same kind of fact (DBpedia's "John Lasseter" over Freebase's "director of
- * Toy Story (1995)").
+ * Which KG paths an explanation may cite: those that name their entities (DBpedia's "John
+ * Lasseter"), never an anonymous description (Freebase's "director of Toy Story (1995)").
  */
-import { canonicalRelation, relationKind, relationWords, type KgIndex, type KgPath } from '../kg';
-
-const PERSON_KINDS: ReadonlySet<string> = new Set(['director', 'actor', 'writer', 'producer']);
+import type { KgIndex, KgPath } from '../kg';
 
 /**
- * `paths` in their order, less those through an entity with neither a name nor an item of its own
- * ("director of Toy Story (1995)") when another path states the same kinds of fact through named
- * entities ("John Lasseter"): two KGs of the same films (Freebase MIDs, DBpedia names) then cite
- * the named one.
+ * The paths an explanation may cite, best first: only those whose every entity is an item or has
+ * a name of its own. A path through a description ("country of Star Wars (1977)", "director of
+ * Toy Story (1995)" — a Freebase MID no label names) is never cited: the explanation could not
+ * answer "which country?", and a stakeholder cannot repeat it. The KG explorer still shows such
+ * entities. Shorter paths first, then the given order.
  */
-export function preferNamed(kg: KgIndex, paths: readonly KgPath[]): KgPath[] {
-  const key = (p: KgPath): string =>
-    p.steps
-      .map((s) => {
-        const kind = relationKind(s.relation);
-        return kind === 'generic' ? relationWords(canonicalRelation(s.relation)) : kind;
-      })
-      .join('/');
+export function citablePaths(kg: KgIndex, paths: readonly KgPath[]): KgPath[] {
   const named = (p: KgPath): boolean => p.steps.every((s) => kg.entityHasName(s.entity) || kg.entityItems(s.entity).length > 0);
-  const namedKeys = new Set(paths.filter(named).map(key));
-  const kept = paths.filter((p) => named(p) || !namedKeys.has(key(p)));
-  // a description stays first only for a person ("director of …" still says "same director");
-  // "country of Star Wars (1977)" goes after the paths through named entities
-  const late = (p: KgPath): number => (named(p) || p.steps.some((s) => PERSON_KINDS.has(relationKind(s.relation))) ? 0 : 1);
-  return kept.map((p, i) => ({ p, i, late: late(p) })).sort((a, b) => a.p.steps.length - b.p.steps.length || a.late - b.late || a.i - b.i).map((x) => x.p);
+  return paths
+    .map((p, i) => ({ p, i }))
+    .filter((x) => named(x.p))
+    .sort((a, b) => a.p.steps.length - b.p.steps.length || a.i - b.i)
+    .map((x) => x.p);
 }
-

@@ -12,7 +12,7 @@ import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relati
 import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
 import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
-import { preferNamed } from './explain-paths';
+import { citablePaths } from './explain-paths';
 import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
 import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -266,7 +266,7 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
   if (kg === undefined) return facts;
   for (const r of top) {
     if (r.ties.length === 0) continue;
-    for (const p of preferNamed(kg, kg.paths(r.item, item, { maxLen: 2, limit: 8 })).slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
+    for (const p of citablePaths(kg, kg.paths(r.item, item, { maxLen: 2, limit: 24 })).slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
     if (facts.length >= 5) break;
   }
   if (facts.length === 0 && top.length === 0) {
@@ -275,7 +275,7 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
       .itemFacts(item)
       .filter((f) => !own.has(f.entity))
       .map((f): KgPath => ({ start: f.from, steps: [{ relation: f.relation, direction: f.direction, entity: f.entity, derived: f.derived }] }));
-    for (const p of preferNamed(kg, one)) {
+    for (const p of citablePaths(kg, one)) {
       addFact(facts, formatPath(kg, p, lang));
       if (facts.length >= 2) break;
     }
