@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { KnowrecError } from '../errors';
 import type { Exclusion, SearchHit, VectorIndex } from './types';
+import { checkFinite, normalizeInPlace, splitQueries } from './vectors';
 
 /**
  * HNSW settings. The defaults were measured on the scale benchmark's 100k item vectors
@@ -176,7 +177,7 @@ export class AnnIndex implements VectorIndex {
     k: number,
     exclude?: (queryIndex: number) => Exclusion | undefined,
   ): SearchHit[] {
-    const qs = this.splitQueries(queries);
+    const qs = splitQueries(queries, this.dim, this.opts.normalize);
     const n = this.size;
     const kk = Math.max(0, Math.min(Math.floor(k), n));
     return qs.map((q, i) => (kk === 0 ? { ids: new Int32Array(0), scores: new Float32Array(0) } : this.searchOne(q, kk, exclude?.(i))));
@@ -210,26 +211,6 @@ export class AnnIndex implements VectorIndex {
     }
   }
 
-  private prepareQuery(query: Float32Array): Float32Array {
-    if (query.length !== this.dim) {
-      throw new KnowrecError('validation', `Query has length ${query.length}, expected ${this.dim}`, {}, 'encode with the same model as the index');
-    }
-    checkFinite(query, 'Query');
-    if (!this.opts.normalize) return query;
-    const q = Float32Array.from(query);
-    normalizeInPlace(q, 0, this.dim);
-    return q;
-  }
-
-  private splitQueries(queries: readonly Float32Array[] | Float32Array): Float32Array[] {
-    if (!(queries instanceof Float32Array)) return queries.map((q) => this.prepareQuery(q));
-    if (queries.length % this.dim !== 0) {
-      throw new KnowrecError('validation', `Query matrix has ${queries.length} floats, not a multiple of dim ${this.dim}`, {}, 'pass n × dim floats, row-major');
-    }
-    const out: Float32Array[] = [];
-    for (let o = 0; o < queries.length; o += this.dim) out.push(this.prepareQuery(queries.subarray(o, o + this.dim)));
-    return out;
-  }
 }
 
 /** How many stored ids an exclusion could remove from a result (an upper bound). */
@@ -251,18 +232,4 @@ function exclusionTest(ex: Exclusion | undefined): (id: number) => boolean {
 function sortHits(ids: number[], scores: number[], k: number): SearchHit {
   const order = ids.map((_, j) => j).sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]).slice(0, k);
   return { ids: Int32Array.from(order, (j) => ids[j]), scores: Float32Array.from(order, (j) => scores[j]) };
-}
-
-function checkFinite(v: Float32Array, what: string): void {
-  for (let d = 0; d < v.length; d++) {
-    if (!Number.isFinite(v[d])) throw new KnowrecError('validation', `${what} has a non-finite value at ${d}`, {}, 'check the encoder output');
-  }
-}
-
-function normalizeInPlace(v: Float32Array, off: number, dim: number): void {
-  let ss = 0;
-  for (let d = 0; d < dim; d++) ss += v[off + d] * v[off + d];
-  if (ss === 0) return;
-  const inv = 1 / Math.sqrt(ss);
-  for (let d = 0; d < dim; d++) v[off + d] *= inv;
 }

@@ -6,6 +6,7 @@
 import { KnowrecError } from '../errors';
 import { topK } from '../topk';
 import type { Exclusion, SearchHit, VectorIndex } from './types';
+import { checkFinite, normalizeInPlace, prepareQuery, splitQueries } from './vectors';
 
 export interface ExactIndexOptions {
   /** Slots to allocate up front (grows by doubling). Default 1024. */
@@ -77,11 +78,7 @@ export class ExactIndex implements VectorIndex {
       if (v.length !== dim) {
         throw new KnowrecError('validation', `Vector for id ${id} has length ${v.length}, expected ${dim}`, {}, 'encode with the same model as the index');
       }
-      for (let d = 0; d < dim; d++) {
-        if (!Number.isFinite(v[d])) {
-          throw new KnowrecError('validation', `Vector for id ${id} has a non-finite value at ${d}`, {}, 'check the encoder output');
-        }
-      }
+      checkFinite(v, `Vector for id ${id}`);
     }
     for (let i = 0; i < m; i++) {
       const id = ids[i];
@@ -130,7 +127,7 @@ export class ExactIndex implements VectorIndex {
     k: number,
     exclude?: (queryIndex: number) => Exclusion | undefined,
   ): SearchHit[] {
-    const qs = this.splitQueries(queries);
+    const qs = splitQueries(queries, this.dim, this.normalize);
     const n = this.n;
     const kk = Math.max(0, Math.min(Math.floor(k), n));
     if (this.scoreBuf.length < n) {
@@ -159,7 +156,7 @@ export class ExactIndex implements VectorIndex {
    * omitted, else out[j] for id order[j], `missing` (default NaN) where that id is absent.
    */
   scoresFor(query: Float32Array, order?: ArrayLike<number>, missing = Number.NaN): Float32Array {
-    const q = this.prepareQuery(query);
+    const q = prepareQuery(query, this.dim, this.normalize);
     const all = new Float32Array(this.n);
     this.scoreSlots(q, all);
     if (order === undefined) return all;
@@ -176,7 +173,7 @@ export class ExactIndex implements VectorIndex {
    * absent (e.g. one score per item index for a Scorer).
    */
   scoresById(query: Float32Array, length: number, missing = Number.NaN): Float32Array {
-    const q = this.prepareQuery(query);
+    const q = prepareQuery(query, this.dim, this.normalize);
     const all = new Float32Array(this.n);
     this.scoreSlots(q, all);
     const out = new Float32Array(length).fill(missing);
@@ -197,36 +194,6 @@ export class ExactIndex implements VectorIndex {
     const ids = new Int32Array(cap);
     ids.set(this.slotIds);
     this.slotIds = ids;
-  }
-
-  private prepareQuery(query: Float32Array): Float32Array {
-    if (query.length !== this.dim) {
-      throw new KnowrecError('validation', `Query has length ${query.length}, expected ${this.dim}`, {}, 'encode with the same model as the index');
-    }
-    for (let d = 0; d < query.length; d++) {
-      if (!Number.isFinite(query[d])) {
-        throw new KnowrecError('validation', `Query has a non-finite value at ${d}`, {}, 'check the encoder output');
-      }
-    }
-    if (!this.normalize) return query;
-    const q = Float32Array.from(query);
-    normalizeInPlace(q, 0, this.dim);
-    return q;
-  }
-
-  private splitQueries(queries: readonly Float32Array[] | Float32Array): Float32Array[] {
-    if (!(queries instanceof Float32Array)) return queries.map((q) => this.prepareQuery(q));
-    if (queries.length % this.dim !== 0) {
-      throw new KnowrecError(
-        'validation',
-        `Query matrix has ${queries.length} floats, not a multiple of dim ${this.dim}`,
-        {},
-        'pass n × dim floats, row-major',
-      );
-    }
-    const out: Float32Array[] = [];
-    for (let o = 0; o < queries.length; o += this.dim) out.push(this.prepareQuery(queries.subarray(o, o + this.dim)));
-    return out;
   }
 
   /** out[s] = <q, vector in slot s> for every slot. */
@@ -305,12 +272,4 @@ export class ExactIndex implements VectorIndex {
     }
     return { ids, scores: sc };
   }
-}
-
-function normalizeInPlace(v: Float32Array, off: number, dim: number): void {
-  let ss = 0;
-  for (let d = 0; d < dim; d++) ss += v[off + d] * v[off + d];
-  if (ss === 0) return;
-  const inv = 1 / Math.sqrt(ss);
-  for (let d = 0; d < dim; d++) v[off + d] *= inv;
 }
