@@ -40,12 +40,18 @@ function toLabel(l: StoredLabel, titles?: ReadonlyMap<string, string>): Label {
   };
 }
 
-const titlesOf = (ds: Dataset): Map<string, string> => new Map(ds.items.map((it) => [it.id, it.title]));
+/** The titles of the items `ids` (one pass over the catalog, no map of all of it: a label is judged per key press). */
+function titlesOf(ds: Dataset, ids: Iterable<string | null>): Map<string, string> {
+  const wanted = new Set(ids);
+  const out = new Map<string, string>();
+  for (const it of ds.items) if (wanted.has(it.id)) out.set(it.id, it.title);
+  return out;
+}
 
-/** Item titles of the workspace's dataset; none when nothing is imported yet. */
-async function titlesIfAny(ctx: ApiContext, o: Opened): Promise<Map<string, string>> {
+/** Titles of the items `ids` in the workspace's dataset; none when nothing is imported yet. */
+async function titlesIfAny(ctx: ApiContext, o: Opened, ids: Iterable<string | null>): Promise<Map<string, string>> {
   try {
-    return titlesOf(await ctx.datasetOf(o));
+    return titlesOf(await ctx.datasetOf(o), ids);
   } catch (e) {
     if (e instanceof KnowrecError && e.code === 'not-found') return new Map();
     throw e;
@@ -78,8 +84,9 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
       guard(async (): Promise<LabelProposal[]> => {
         const o = await ctx.ensureOpen();
         const { ds, list } = await proposals(ctx, o, { ...(request.strategy !== undefined ? { strategy: request.strategy } : {}), ...(request.seed !== undefined ? { seed: request.seed } : {}) });
-        const titles = titlesOf(ds);
-        return list.slice(0, request.limit).map((p) => ({
+        const shown = list.slice(0, request.limit);
+        const titles = titlesOf(ds, shown.map((p) => p.item));
+        return shown.map((p) => ({
           user: p.user,
           item: p.item,
           title: titles.get(p.item) ?? p.item,
@@ -103,7 +110,7 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
             ? labels(o).add({ kind: 'relevance', user: request.user, item: request.item, ...meta })
             : labels(o).add({ kind: 'fact', head: request.head, relation: request.relation, tail: request.tail, ...meta });
         if (stored.kind === 'fact') await ctx.changed(o);
-        return toLabel(stored, await titlesIfAny(ctx, o));
+        return toLabel(stored, await titlesIfAny(ctx, o, [stored.item]));
       }),
 
     judgeExplanation: (request) =>
@@ -118,7 +125,7 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
           modelVersion: request.modelVersion ?? null,
           provenance: { history: request.history, facts: request.facts, ties: request.ties ?? [], reason: request.reason ?? null },
         });
-        return toLabel(stored, await titlesIfAny(ctx, o));
+        return toLabel(stored, await titlesIfAny(ctx, o, [stored.item]));
       }),
 
     undoLabel: () =>
@@ -126,14 +133,14 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
         const o = await ctx.ensureOpen();
         const undone = labels(o).undo();
         if (undone?.kind === 'fact') await ctx.changed(o);
-        return undone === null ? null : toLabel(undone, await titlesIfAny(ctx, o));
+        return undone === null ? null : toLabel(undone, await titlesIfAny(ctx, o, [undone.item]));
       }),
 
     listLabels: (request) =>
       guard(async () => {
         const o = await ctx.ensureOpen();
         const page = labels(o).list({ offset: request.offset, limit: request.limit, ...(request.kind !== undefined ? { kind: request.kind } : {}) });
-        const titles = await titlesIfAny(ctx, o);
+        const titles = await titlesIfAny(ctx, o, page.rows.map((l) => l.item));
         return { offset: page.offset, limit: page.limit, total: page.total, rows: page.rows.map((l) => toLabel(l, titles)) };
       }),
 
