@@ -8,51 +8,9 @@ import { buildFitContext } from '../../main/core/models/context';
 import { createScorer } from '../../main/core/models/registry';
 import { combineShares, findCounterfactual, rankAmong } from '../../main/core/rank/attribution';
 import { explainRecommendation, HybridScorer, signalShares } from '../../main/core/rank';
-import type { Dataset, Interactions } from '../../main/core/types';
+import type { Interactions } from '../../main/core/types';
+import { inter, N_ITEMS, PAIRS, pairsDataset } from '../helpers/director-pairs';
 
-const PAIRS = 4;
-const N_ITEMS = 2 * PAIRS + 3;
-
-function inter(rows: readonly (readonly [number, number])[]): Interactions {
-  return {
-    user: Int32Array.from(rows.map((r) => r[0])),
-    item: Int32Array.from(rows.map((r) => r[1])),
-    rating: new Float32Array(rows.length).fill(5),
-    timestamp: Float64Array.from(rows.map((_, i) => 1000 + i)),
-  };
-}
-
-/** Items 2p and 2p+1 share director p; items 2·PAIRS… are solos, each by its own director. */
-function dataset(nUsers: number, interactions: Interactions): Dataset {
-  const entityIds = Array.from({ length: N_ITEMS }, (_, i) => `film:${i}`);
-  const head: number[] = [];
-  const tail: number[] = [];
-  for (let d = 0; d < PAIRS + 3; d++) entityIds.push(`dir:${d}`);
-  for (let i = 0; i < N_ITEMS; i++) {
-    head.push(i);
-    tail.push(N_ITEMS + (i < 2 * PAIRS ? i >> 1 : PAIRS + i - 2 * PAIRS));
-  }
-  const items = Array.from({ length: N_ITEMS }, (_, i) => ({ id: String(i + 1), title: `Film ${i + 1}`, text: {}, attributes: {} }));
-  const userIds = Array.from({ length: nUsers }, (_, u) => `u${u}`);
-  return {
-    name: 'pairs',
-    userIds,
-    itemIds: items.map((it) => it.id),
-    users: userIds.map((id) => ({ id, attributes: {} })),
-    items,
-    interactions,
-    kg: {
-      entityIds,
-      entityNames: entityIds.map((e) => e),
-      relationNames: ['film.film.directed_by'],
-      head: Int32Array.from(head),
-      relation: new Int32Array(head.length),
-      tail: Int32Array.from(tail),
-      derived: new Uint8Array(head.length),
-    },
-    itemEntities: items.map((_, i) => Int32Array.of(i)),
-  };
-}
 
 /** User u liked pair film `liked(u)`, two solos, and holds its partner in validation (or, for a few, none). */
 async function fitted(withKg = true, itemVectors?: (i: number) => Float32Array): Promise<{ h: HybridScorer; liked: (u: number) => number; partner: (u: number) => number; nUsers: number; train: Interactions }> {
@@ -65,7 +23,7 @@ async function fitted(withKg = true, itemVectors?: (i: number) => Float32Array):
     train.push([u, liked(u)], [u, 2 * PAIRS + (u % 3)], [u, 2 * PAIRS + ((u + 1) % 3)]);
     valid.push([u, partner(u)]);
   }
-  const ds = dataset(nUsers, inter([...train, ...valid]));
+  const ds = pairsDataset(nUsers, inter([...train, ...valid]));
   const ctx = buildFitContext({ nUsers, nItems: N_ITEMS, train: inter(train), valid: inter(valid), dataset: ds, seed: 3 });
   const kg = new KgIndex(ds);
   const srcs = [createScorer('pop'), createScorer('itemknn'), createScorer('ease', { lambda: 1 })];
@@ -143,7 +101,7 @@ describe('explanations from the attribution', () => {
   for (const withKg of [true, false]) it(`cite the top contributors with shares, lead with the largest signal and carry a counterfactual (KG: ${withKg})`, async () => {
     const { h, liked, partner, nUsers, train } = await fitted(withKg);
     let cfLed = 0;
-    const ds = dataset(nUsers, train);
+    const ds = pairsDataset(nUsers, train);
     const kg = new KgIndex(ds);
     const trainCsr = buildFitContext({ nUsers, nItems: N_ITEMS, train, seed: 3 }).trainCsr;
     const trainHistory = (v: number): { items: Int32Array } => ({ items: trainCsr.indices.subarray(trainCsr.indptr[v], trainCsr.indptr[v + 1]) });

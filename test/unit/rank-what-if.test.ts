@@ -9,7 +9,7 @@ import { buildFitContext } from '../../main/core/models/context';
 import { KgProfileScorer } from '../../main/core/models/kg-profile';
 import { createScorer } from '../../main/core/models/registry';
 import { HybridScorer, ranksOf, sharedTies, tiesMap, whatIfRanking, type WhatIfSource } from '../../main/core/rank';
-import type { Dataset, Interactions } from '../../main/core/types';
+import { inter, N_ITEMS, PAIRS, pairsDataset } from '../helpers/director-pairs';
 
 /**
  * score(j) = Σ_{h in history} W[h][j]. History {0, 1}; candidates 2..6. Item 2 gets 10 from
@@ -58,49 +58,6 @@ describe('whatIfRanking', () => {
   });
 });
 
-// Pairs of films share a director: 2p and 2p+1 (p < PAIRS); films 2·PAIRS.. are solos.
-const PAIRS = 4;
-const N_ITEMS = 2 * PAIRS + 3;
-
-function inter(rows: readonly (readonly [number, number])[]): Interactions {
-  return {
-    user: Int32Array.from(rows.map((r) => r[0])),
-    item: Int32Array.from(rows.map((r) => r[1])),
-    rating: new Float32Array(rows.length).fill(5),
-    timestamp: Float64Array.from(rows.map((_, i) => 1000 + i)),
-  };
-}
-
-function dataset(nUsers: number, interactions: Interactions): Dataset {
-  const entityIds = Array.from({ length: N_ITEMS }, (_, i) => `film:${i}`);
-  const head: number[] = [];
-  const tail: number[] = [];
-  for (let d = 0; d < PAIRS + 3; d++) entityIds.push(`dir:${d}`);
-  for (let i = 0; i < N_ITEMS; i++) {
-    head.push(i);
-    tail.push(N_ITEMS + (i < 2 * PAIRS ? i >> 1 : PAIRS + i - 2 * PAIRS));
-  }
-  const items = Array.from({ length: N_ITEMS }, (_, i) => ({ id: String(i + 1), title: `Film ${i + 1}`, text: {}, attributes: {} }));
-  const userIds = Array.from({ length: nUsers }, (_, u) => `u${u}`);
-  return {
-    name: 'pairs',
-    userIds,
-    itemIds: items.map((it) => it.id),
-    users: userIds.map((id) => ({ id, attributes: {} })),
-    items,
-    interactions,
-    kg: {
-      entityIds,
-      entityNames: entityIds.map((e) => e),
-      relationNames: ['film.film.directed_by'],
-      head: Int32Array.from(head),
-      relation: new Int32Array(head.length),
-      tail: Int32Array.from(tail),
-      derived: new Uint8Array(head.length),
-    },
-    itemEntities: items.map((_, i) => Int32Array.of(i)),
-  };
-}
 
 /** User u liked pair film liked(u) and two solos; its partner (same director) is in validation. */
 function setup() {
@@ -113,7 +70,7 @@ function setup() {
     train.push([u, liked(u)], [u, 2 * PAIRS + (u % 3)], [u, 2 * PAIRS + ((u + 1) % 3)]);
     valid.push([u, partner(u)]);
   }
-  const ds = dataset(nUsers, inter([...train, ...valid]));
+  const ds = pairsDataset(nUsers, inter([...train, ...valid]));
   const ctx = buildFitContext({ nUsers, nItems: N_ITEMS, train: inter(train), valid: inter(valid), dataset: ds, seed: 3 });
   const seen = (u: number): Uint8Array => {
     const s = new Uint8Array(N_ITEMS);
