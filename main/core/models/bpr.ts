@@ -3,11 +3,14 @@
  * (u, i) and one uniformly sampled item j that u has not interacted with, minimise
  * −log σ(e_u·e_i − e_u·e_j) (+ optional L2 on the embeddings in the batch), by mini-batch Adam or
  * SGD. Early stopping on a caller-supplied validation metric keeps the best weights.
+ * Attribution to the history and re-scoring without history items: by fold-in (fold-in.ts).
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, Scorer } from '../types';
+import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
+import { FoldIn } from './fold-in';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import { EarlyStopping } from './tune';
 
@@ -80,7 +83,7 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPS = 1e-8;
 
-export class BprScorer implements Scorer {
+export class BprScorer implements Scorer, HistoryAttribution {
   readonly name = 'bpr';
   readonly dim: number;
   readonly lr: number;
@@ -99,6 +102,7 @@ export class BprScorer implements Scorer {
   private nItems = 0;
   private log: BprEpoch[] = [];
   private bestEpoch = 0;
+  private foldIn: FoldIn | null = null;
 
   constructor(opts: BprOptions = {}) {
     this.dim = opts.dim ?? BPR_DEFAULTS.dim;
@@ -132,14 +136,18 @@ export class BprScorer implements Scorer {
 
   async fit(ctx: FitContext): Promise<void> {
     try {
-      await this.train(ctx);
+      const x = await this.train(ctx);
+      // over the kept item factors (the user's solve is remembered, so only once they are final)
+      this.foldIn = new FoldIn((this.weights as Float32Array).subarray(this.nUsers * this.dim), this.dim, x, this.reg);
     } catch (e) {
       this.weights = null; // a cancelled or failed fit leaves no half-trained model behind
+      this.foldIn = null;
       throw e;
     }
   }
 
-  private async train(ctx: FitContext): Promise<void> {
+  /** Trains the weights; returns the deduplicated training rows. */
+  private async train(ctx: FitContext): Promise<Csr> {
     checkContext(ctx, this.name);
     const { nUsers, nItems } = ctx;
     const x = dedupeRows(ctx.trainCsr, true);
@@ -151,7 +159,8 @@ export class BprScorer implements Scorer {
     this.nItems = nItems;
     this.log = [];
     this.bestEpoch = 0;
-    if (x.indices.length === 0 || nItems < 2) return;
+    this.foldIn = null;
+    if (x.indices.length === 0 || nItems < 2) return x;
 
     const state = this.trainingState(x, w, nUsers);
     const validate = ctx.valid.user.length > 0 ? this.validate : undefined;
@@ -187,6 +196,7 @@ export class BprScorer implements Scorer {
       message: `done after ${this.log.length} epochs, keeping epoch ${this.bestEpoch}`,
       metrics: validate !== undefined ? { keptEpoch: this.bestEpoch, valid: stopping.best } : { keptEpoch: this.bestEpoch },
     });
+    return x;
   }
 
   private trainingState(x: Csr, w: Float32Array, nUsers: number): TrainingState {
@@ -270,6 +280,22 @@ export class BprScorer implements Scorer {
       out[i] = s0 + s1 + (s2 + s3);
     }
     return gather(this.name, out, items);
+  }
+
+  /** Fold-in (fold-in.ts): score − score without j, per history item j, largest first. */
+  attribute(user: number, item: number): HistoryContribution[] {
+    return this.fitted(user).attribute(user, item);
+  }
+
+  /** The trained scores plus the fold-in's change of the user factor without `removed` (no refit). */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    return this.fitted(user).scoreWithout(user, removed, this.score(user));
+  }
+
+  private fitted(user: number): FoldIn {
+    if (this.weights === null || this.foldIn === null) throw notFitted(this.name);
+    checkUser(this.name, user, this.nUsers);
+    return this.foldIn;
   }
 
   /** Loss (and validation metric) per epoch of the last fit. */
