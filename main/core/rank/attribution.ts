@@ -2,7 +2,7 @@
  * Which history items drove a fused score, and what happens without them. A history item's share
  * of the positive score is Σ over signals of (the signal's share of the positive contributions) ×
  * (the item's share of that signal's positive history terms); signals that cannot be split over
- * the history (popularity, BPR, kg-embed, history length, …) are named as not attributable and
+ * the history (popularity, history length, …) are named as not attributable and
  * their share stays with no item. The counterfactual re-scores the user without the top
  * contributors (no refit) and reports the item's rank among the user's candidates.
  */
