@@ -9,9 +9,10 @@
  *
  * What is recomputed without the evidence: EASE / item-kNN (the items' rows), semantic (the
  * history vectors), kg-profile (the user's entity profile, without the items and without the
- * dropped (history item, entity) ties), the hybrid's kg-overlap (entity counts) and
- * history-similarity features, then the hybrid's fusion. What is kept: pop, BPR and kg-embed
- * scores (they cannot leave history out without a refit), every item's own KG facts (a tie is
+ * dropped (history item, entity) ties), BPR / kg-embed (the user factor shifted by the ridge
+ * fold-in's change without the items, core/models/fold-in.ts), the hybrid's kg-overlap (entity
+ * counts) and history-similarity features, then the hybrid's fusion. What is kept: pop scores (it
+ * cannot leave history out), every item's own KG facts (a tie is
  * dropped from the user's side only), the fusion's weights and the standardisation. A fact is
  * dropped as its (history item, entity) pair: the scorers keep one term per pair.
  *
