@@ -83,7 +83,7 @@ export interface WhatIfModelInfo {
   readonly seed: number;
   /** Whether the sources were tuned on validation (as the fit job does). */
   readonly tuned: boolean;
-  /** Seconds its one fit took (the first question paid them). */
+  /** Seconds its one fit took (in the what-if worker, before the first question). */
   readonly fitSeconds: number;
 }
 
