@@ -184,3 +184,14 @@ describe('judgeExplanation', () => {
     expect(relevance.total).toBe(0);
   });
 });
+
+describe('the what-if model and the workspace data', () => {
+  it('a KG edit drops the fitted model (its worker stops): whatIf refuses again until the next fit', async () => {
+    await call<WhatIfModelStatus>('whatIfModel', { fit: true });
+    expect((await untilFitted()).state).toBe('ready');
+    await call<unknown>('kgAddFact', { head: { item: 'f0' }, relation: DIRECTED_BY, tail: { entity: 'dir:1' } });
+    expect(await call<WhatIfModelStatus>('whatIfModel', {})).toMatchObject({ state: 'none', fits: 0, info: null });
+    const refused = (await dispatchApi(api, 'whatIf', { user: 'u0', k: 3 })).result;
+    expect(refused.ok === false && refused.error.message).toContain('no what-if model (kg-profile) is fitted');
+  });
+});
