@@ -13,7 +13,7 @@ export interface HistoryMatch {
 }
 
 export interface ExplanationCounterfactual {
-  /** History items left out: the fewest top contributors (≤ 5) that move the item out of the list. */
+  /** History items left out: exactly the cited ones (history[]), the one evidence set. */
   readonly removed: readonly { readonly item: string; readonly title: string }[];
   /** 1-based ranks among the user's candidates. */
   readonly rankBefore: number;

@@ -78,7 +78,7 @@ export interface HistoryLink {
 }
 
 export interface Counterfactual {
-  /** The history items left out: the fewest top contributors (≤ 5) that move the item out of the list. */
+  /** The history items left out: exactly the cited ones (history[]), the one evidence set. */
   readonly removed: readonly { readonly item: string; readonly title: string }[];
   /** 1-based ranks among the user's candidates (items never ranked excluded). */
   readonly rankBefore: number;
