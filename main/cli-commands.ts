@@ -111,9 +111,9 @@ export const SERVE: CommandSpec = {
     'key-file': { type: 'string', help: 'pseudonym key file for pseudonymized imports (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when needed)' },
     'what-if-model': {
       type: 'string',
-      help: "model the explanation view's what-if fits once on its first question (hybrid, ease, itemknn, semantic, kg-profile, bpr, kg-embed; default hybrid; see docs/what-if.md)",
+      help: "model the explanation view's what-if fits once, in its worker, when \"Ask what if\" is pressed (hybrid, ease, itemknn, semantic, kg-profile, bpr, kg-embed; default hybrid; see docs/what-if.md)",
     },
-    'what-if-tune': { type: 'boolean', help: 'tune the what-if model on validation as `fit` does (slower first question, ranks as the snapshot)' },
+    'what-if-tune': { type: 'boolean', help: 'tune the what-if model on validation as `fit` does (a slower fit, ranks as the snapshot)' },
     ...HELP_FLAG,
   },
 };

@@ -25,7 +25,7 @@ import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
 import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
-import { whatIfFor } from './what-if';
+import { whatIfFor, whatIfModelFor } from './what-if';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
@@ -161,6 +161,7 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
       }),
 
     whatIf: (request) => guard(async () => whatIfFor(ctx, await ctx.ensureOpen(), request)),
+    whatIfModel: (request) => guard(async () => whatIfModelFor(ctx, await ctx.ensureOpen(), request)),
     ...textModelMethods(ctx),
 
     explainPath: (request) =>
