@@ -206,6 +206,11 @@ export interface QueryRecommendations {
   readonly textModel?: string;
   /** Set when the query's script does not suit the text model ("… is English-only …"). */
   readonly languageHint?: string;
+  /**
+   * The language of the item sentences the query was matched against: the query's ('zh' for a
+   * query mostly in Han characters) when the text model is multilingual, else 'en'.
+   */
+  readonly catalogLang?: 'en' | 'zh';
 }
 
 /** A prepared text model (encoder) the workspace can answer queries with. */

@@ -96,7 +96,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
     shown = {
       heading: q.query !== null ? `Top ${q.items.length} for “${q.query}”` : `Top ${q.items.length} for a new user who picked ${q.picks.map((p) => p.title).join(', ')}`,
       items: q.items,
-      note: `new user: scored by text similarity${q.textModel !== undefined ? ` (text model ${q.textModel})` : ''} and co-occurrence with the picks`,
+      note: `new user: scored by text similarity${q.textModel !== undefined ? ` (text model ${q.textModel}${q.catalogLang === 'zh' ? ", against the items' Chinese sentences" : ''})` : ''} and co-occurrence with the picks`,
       warning: q.languageHint ?? null,
     };
   }
