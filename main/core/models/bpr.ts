@@ -8,6 +8,7 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, Scorer } from '../types';
 import { dedupeRows } from './csr';
+import { scoreMatrixNative } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import { EarlyStopping } from './tune';
 
@@ -99,6 +100,8 @@ export class BprScorer implements Scorer {
   private nItems = 0;
   private log: BprEpoch[] = [];
   private bestEpoch = 0;
+  /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
+  private scoreCache: Float32Array | null = null;
 
   constructor(opts: BprOptions = {}) {
     this.dim = opts.dim ?? BPR_DEFAULTS.dim;
@@ -161,7 +164,7 @@ export class BprScorer implements Scorer {
       const loss = this.epoch(state, nItems, rng, ctx);
       let valid: number | undefined;
       if (validate !== undefined && stopping.due(epoch)) {
-        valid = validate(this);
+        valid = await this.validateNow(validate, state);
         if (stopping.record(epoch, valid)) {
           bestWeights = w.slice();
           this.bestEpoch = epoch;
@@ -187,6 +190,17 @@ export class BprScorer implements Scorer {
       message: `done after ${this.log.length} epochs, keeping epoch ${this.bestEpoch}`,
       metrics: validate !== undefined ? { keptEpoch: this.bestEpoch, valid: stopping.best } : { keptEpoch: this.bestEpoch },
     });
+  }
+
+  /** The validation metric of the current weights, scored in one native product when it fits in memory. */
+  private async validateNow(validate: (scorer: Scorer) => number, st: TrainingState): Promise<number> {
+    const w = st.w;
+    this.scoreCache = await scoreMatrixNative(w, this.nUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    try {
+      return validate(this);
+    } finally {
+      this.scoreCache = null;
+    }
   }
 
   private trainingState(x: Csr, w: Float32Array, nUsers: number): TrainingState {
@@ -231,14 +245,16 @@ export class BprScorer implements Scorer {
         nb++;
       }
       if (nb === 0) continue;
-      grad.fill(0);
       lossSum += accumulateGradients(w, grad, this.dim, st.itemBase, batchU, batchI, batchJ, nb, this.reg);
       samples += nb;
       if (adam !== null) {
         adam.t++;
         adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
       } else {
-        for (let p = 0; p < w.length; p++) w[p] -= this.lr * grad[p];
+        for (let p = 0; p < w.length; p++) {
+          w[p] -= this.lr * grad[p];
+          grad[p] = 0;
+        }
       }
     }
     return samples > 0 ? lossSum / samples : 0;
@@ -248,6 +264,8 @@ export class BprScorer implements Scorer {
     const w = this.weights;
     if (w === null) throw notFitted(this.name);
     checkUser(this.name, user, this.nUsers);
+    const cached = this.scoreCache;
+    if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;
@@ -362,7 +380,7 @@ function accumulateGradients(
   return loss;
 }
 
-/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay. */
+/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay; leaves `g` zeroed for the next batch. */
 function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, lr: number): void {
   const c1 = 1 - Math.pow(BETA1, t);
   const c2 = 1 - Math.pow(BETA2, t);
@@ -370,6 +388,7 @@ function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32A
   const sqrtC2 = Math.sqrt(c2);
   for (let p = 0; p < w.length; p++) {
     const gp = g[p];
+    g[p] = 0;
     const mp = BETA1 * m[p] + (1 - BETA1) * gp;
     const vp = BETA2 * v[p] + (1 - BETA2) * gp * gp;
     m[p] = mp;
