@@ -7,11 +7,12 @@
  *   npm run bench:mls-evaluate   (writes benchmarks/results/mls-evaluate.json)
  *   flags: --models pop,itemknn,... --seed 2020 --cache DIR (XDG_CACHE_HOME of the run; default a
  *          fresh temporary one, so import and the one-time encoding of item text are included)
+ *          --log FILE (the run's stderr, each line stamped with the Unix time it arrived)
  *
  * Needs KNOWREC_DATA_DIR (or the registry's download) for ml-latest-small.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arg, machineInfo, writeResults } from './common';
@@ -61,8 +62,12 @@ function main(): void {
   const wall = (Date.now() - t0) / 1000;
   const loadAfter = loadavg();
   const stderr = r.stdout;
+  const log = arg('--log');
+  if (log !== undefined) writeFileSync(log, stderr);
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
   const exit = Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? NaN);
+  const timeField = (re: RegExp): number => Number(re.exec(stderr)?.[1] ?? NaN);
+  const cpuSeconds = timeField(/User time \(seconds\): ([\d.]+)/) + timeField(/System time \(seconds\): ([\d.]+)/);
   const results = exit === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as { results: Record<string, ModelRow>; data: unknown }) : null;
   const per: Record<string, unknown> = {};
   for (const [name, m] of Object.entries(results?.results ?? {})) {
@@ -77,13 +82,16 @@ function main(): void {
     wall_seconds: Math.round(wall * 10) / 10,
     limit_seconds: LIMIT_SECONDS,
     within_limit: exit === 0 && wall <= LIMIT_SECONDS,
+    cpu_seconds: Math.round(cpuSeconds * 10) / 10,
+    cpu_share: timeField(/Percent of CPU this job got: (\d+)%/) / 100,
     peak_rss_mb: Math.round(rssKb / 1024),
     loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
     loadavg_after: loadAfter.map((x) => Math.round(x * 100) / 100),
     stage_wall_seconds: stageSeconds(stderr),
     data: results?.data,
     models: per,
-    note: 'a 2-core machine shared with other sessions: wall times are upper bounds that depend on the load shown',
+    note: 'a 2-core machine shared with other sessions (the run at nice 10): wall times are upper bounds that depend on the load shown; '
+      + 'cpu_seconds (user + system, all threads) is what the run itself cost, cpu_share the share of one core it got on average',
     machine: machineInfo(),
   }, arg('--out'));
   if (cacheArg === undefined) rmSync(cache, { recursive: true, force: true });
