@@ -11,6 +11,7 @@ import type { Csr, FitContext, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
+import { scoreMatrixNative } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import { EarlyStopping } from './tune';
 
@@ -103,6 +104,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
   private log: BprEpoch[] = [];
   private bestEpoch = 0;
   private foldIn: FoldIn | null = null;
+  /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
+  private scoreCache: Float32Array | null = null;
 
   constructor(opts: BprOptions = {}) {
     this.dim = opts.dim ?? BPR_DEFAULTS.dim;
@@ -170,7 +173,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
       const loss = this.epoch(state, nItems, rng, ctx);
       let valid: number | undefined;
       if (validate !== undefined && stopping.due(epoch)) {
-        valid = validate(this);
+        valid = await this.validateNow(validate, state);
         if (stopping.record(epoch, valid)) {
           bestWeights = w.slice();
           this.bestEpoch = epoch;
@@ -197,6 +200,17 @@ export class BprScorer implements Scorer, HistoryAttribution {
       metrics: validate !== undefined ? { keptEpoch: this.bestEpoch, valid: stopping.best } : { keptEpoch: this.bestEpoch },
     });
     return x;
+  }
+
+  /** The validation metric of the current weights, scored in one native product when it fits in memory. */
+  private async validateNow(validate: (scorer: Scorer) => number, st: TrainingState): Promise<number> {
+    const w = st.w;
+    this.scoreCache = await scoreMatrixNative(w, this.nUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    try {
+      return validate(this);
+    } finally {
+      this.scoreCache = null;
+    }
   }
 
   private trainingState(x: Csr, w: Float32Array, nUsers: number): TrainingState {
@@ -241,14 +255,16 @@ export class BprScorer implements Scorer, HistoryAttribution {
         nb++;
       }
       if (nb === 0) continue;
-      grad.fill(0);
       lossSum += accumulateGradients(w, grad, this.dim, st.itemBase, batchU, batchI, batchJ, nb, this.reg);
       samples += nb;
       if (adam !== null) {
         adam.t++;
         adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
       } else {
-        for (let p = 0; p < w.length; p++) w[p] -= this.lr * grad[p];
+        for (let p = 0; p < w.length; p++) {
+          w[p] -= this.lr * grad[p];
+          grad[p] = 0;
+        }
       }
     }
     return samples > 0 ? lossSum / samples : 0;
@@ -258,6 +274,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
     const w = this.weights;
     if (w === null) throw notFitted(this.name);
     checkUser(this.name, user, this.nUsers);
+    const cached = this.scoreCache;
+    if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;
@@ -388,7 +406,7 @@ function accumulateGradients(
   return loss;
 }
 
-/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay. */
+/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay; leaves `g` zeroed for the next batch. */
 function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, lr: number): void {
   const c1 = 1 - Math.pow(BETA1, t);
   const c2 = 1 - Math.pow(BETA2, t);
@@ -396,6 +414,7 @@ function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32A
   const sqrtC2 = Math.sqrt(c2);
   for (let p = 0; p < w.length; p++) {
     const gp = g[p];
+    g[p] = 0;
     const mp = BETA1 * m[p] + (1 - BETA1) * gp;
     const vp = BETA2 * v[p] + (1 - BETA2) * gp * gp;
     m[p] = mp;

@@ -34,6 +34,7 @@ import type { Csr, FitContext, KnowledgeGraph, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
+import { scoreMatrixNative } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import {
   BprStep,
@@ -179,6 +180,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   private bestEpoch = 0;
   private epochsRun = 0;
   private history: KgEmbedEpochStats[] = [];
+  /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
+  private scoreCache: Float32Array | null = null;
 
   constructor(opts: KgEmbedOptions = {}) {
     const d = KG_EMBED_DEFAULTS;
@@ -338,7 +341,14 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   private async validateLive(run: TrainingRun, ctx: FitContext): Promise<number> {
     fillItemRep(run.live, run.graph);
     this.state = run.live;
-    const valid = await (this.validate as (scorer: Scorer) => number | Promise<number>)(this);
+    const { user, itemRep, nUsers, nItems, dim } = run.live;
+    this.scoreCache = await scoreMatrixNative(user, nUsers, itemRep, nItems, dim);
+    let valid: number;
+    try {
+      valid = await (this.validate as (scorer: Scorer) => number | Promise<number>)(this);
+    } finally {
+      this.scoreCache = null;
+    }
     throwIfAborted(ctx.signal);
     if (typeof valid !== 'number' || Number.isNaN(valid)) {
       throw new KnowrecError('internal', `kg-embed: validate returned ${String(valid)}, expected a number`, {},
@@ -362,6 +372,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     const s = this.state;
     if (s === null) throw notFitted(this.name);
     checkUser(this.name, user, s.nUsers);
+    const cached = this.scoreCache;
+    if (cached !== null) return gather(this.name, cached.slice(user * s.nItems, (user + 1) * s.nItems), items);
     const { dim, itemRep } = s;
     const pu = user * dim;
     const out = new Float32Array(s.nItems);
