@@ -26,21 +26,57 @@ import { encodeItems, explainRecommendation, interactionViews, recommendForNewUs
 import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
 import { whatIfFor } from './what-if';
+import { prepareTask } from '../prepare-task';
+import { splitInteractions } from '../../core/eval';
+import { FIT_SEED } from '../../jobs/job-worker-tasks';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
   return memo(o, 'matrices', () => interactionViews(ds));
 }
 
-/** Sentence vectors of every item for this encoder (kept per dataset). */
-function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): Promise<Float32Array[]> {
+/**
+ * Sentence vectors of every item for this encoder (kept per dataset). The first call encodes the
+ * catalog (vectors already in the workspace's embedding cache are read back): a 'prepare' job's
+ * events tell the views its stage and percent meanwhile.
+ */
+function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): Promise<Float32Array[]> {
   const key = `itemVectors:${tools.encoder.modelId}`;
   const cached = o.memo.get(key) as Promise<Float32Array[]> | undefined;
   if (cached !== undefined) return cached;
-  const p = encodeItems(ds, kg, tools);
+  const n = ds.itemIds.length.toLocaleString('en-US');
+  const task = prepareTask((e) => ctx.emit(e), `text search: encoding ${n} item sentences (${tools.encoder.modelId}), once per workspace`);
+  const onProgress = (done: number, total: number): void =>
+    task.update(total > 0 ? done / total : null, `text search: encoding item sentences ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+  const p = encodeItems(ds, kg, tools, { onProgress, popularity: fitPopularity(ctx, ds) });
   o.memo.set(key, p);
-  p.catch(() => o.memo.delete(key));
+  p.then(
+    () => task.done(`text search ready: ${n} item vectors`),
+    (e: unknown) => {
+      o.memo.delete(key);
+      task.fail(e);
+    },
+  );
   return p;
+}
+
+/**
+ * Interactions per item in the serving fit's training split (its seed from the snapshot, else the
+ * fit job's): the counts the fit's semantic source named unnamed entities by, so the query's item
+ * sentences are the fit's and their vectors come from the workspace's embedding cache after a fit.
+ */
+function fitPopularity(ctx: ApiContext, ds: Dataset): Float32Array {
+  let seed = FIT_SEED;
+  try {
+    const { protocol } = ctx.snapshotFor(ds.name).snapshot.manifest;
+    if (protocol.name === 'recbole') seed = protocol.seed;
+  } catch (e) {
+    if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
+  }
+  const split = splitInteractions(ds.interactions, ds.userIds.length, ds.itemIds.length, 'recbole', seed);
+  const popularity = new Float32Array(ds.itemIds.length);
+  for (let i = 0; i < split.train.item.length; i++) popularity[split.train.item[i]]++;
+  return popularity;
 }
 
 /**
@@ -155,7 +191,7 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
           k: request.k,
           lang: request.lang ?? 'en',
           text: () => ctx.textTools(o),
-          itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
+          itemVectors: (tools) => itemVectorsOf(ctx, o, ds, kg, tools),
           itemIndex: (tools, vectors) => itemIndexOf(o, tools, vectors),
         });
       }),

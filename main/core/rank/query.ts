@@ -20,16 +20,28 @@ export interface QueryText {
 /** Token budget of an item sentence when the encoder's tokens can be counted. */
 export const QUERY_SENTENCE_TOKENS = 128;
 
-/** The sentence of every item, as queries see it. */
-export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number): string[] {
-  const facts = kgFactSource(kg);
+/**
+ * The sentence of every item, as queries see it. `popularity` (interactions per item) picks the
+ * items that name an unnamed entity, as the semantic model's fit does with its training split's
+ * counts: given the same counts the sentences are the same, so vectors the fit cached are reused.
+ */
+export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number, popularity?: Float32Array): string[] {
+  const facts = kgFactSource(kg, popularity === undefined ? {} : { popularity });
   const budget = countTokens !== undefined ? { countTokens, tokenBudget: QUERY_SENTENCE_TOKENS } : {};
   return dataset.items.map((_, i) => itemSentence(dataset, i, { lang: 'en', facts, ...budget }).text);
 }
 
+export interface EncodeItemsOptions {
+  /** Called after each batch with (sentences done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** See querySentences. */
+  readonly popularity?: Float32Array;
+}
+
 /** Unit vectors of every item's sentence, in item order. */
-export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText): Promise<Float32Array[]> {
-  return text.encoder.encode(querySentences(dataset, kg, text.countTokens));
+export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText, opts: EncodeItemsOptions = {}): Promise<Float32Array[]> {
+  const sentences = querySentences(dataset, kg, text.countTokens, opts.popularity);
+  return text.encoder.encode(sentences, opts.onProgress === undefined ? undefined : { onProgress: opts.onProgress });
 }
 
 export interface TextScoreInput {
