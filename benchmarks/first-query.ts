@@ -19,7 +19,7 @@ import { createApi, type ApiImpl, type JobInfo, type Result } from '../main/api'
 import { splitInteractions } from '../main/core/eval';
 import { KgIndex } from '../main/core/kg';
 import { SEMANTIC_DEFAULTS } from '../main/core/models/semantic';
-import { querySentences } from '../main/core/rank';
+import { querySentences, servingPopularity } from '../main/core/rank';
 import { Workspace } from '../main/core/store';
 import { itemSentence, kgFactSource } from '../main/core/text';
 import { jobModelEnv } from '../main/jobs/model-factory';
@@ -50,7 +50,7 @@ async function encodeAsTheFit(wsPath: string): Promise<{ seconds: number; same: 
     const countTokens = env.countTokens();
     const texts = ds.items.map((_, i) => itemSentence(ds, i, { lang: 'en', facts, countTokens, tokenBudget: SEMANTIC_DEFAULTS.itemTokenBudget }).text);
     await encoder.encode(texts);
-    const query = querySentences(ds, kg, countTokens, popularity);
+    const query = querySentences(ds, kg, countTokens, servingPopularity(ds));
     return { seconds: round((performance.now() - t) / 1000), same: texts.filter((x, i) => x === query[i]).length, items: texts.length };
   } finally {
     await env.close();

@@ -27,8 +27,6 @@ import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
 import { whatIfFor } from './what-if';
 import { prepareTask } from '../prepare-task';
-import { splitInteractions } from '../../core/eval';
-import { FIT_SEED } from '../../jobs/job-worker-tasks';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
@@ -48,7 +46,7 @@ function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgIndex, too
   const task = prepareTask((e) => ctx.emit(e), `text search: encoding ${n} item sentences (${tools.encoder.modelId}), once per workspace`);
   const onProgress = (done: number, total: number): void =>
     task.update(total > 0 ? done / total : null, `text search: encoding item sentences ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
-  const p = encodeItems(ds, kg, tools, { onProgress, popularity: fitPopularity(ctx, ds) });
+  const p = encodeItems(ds, kg, tools, { onProgress });
   o.memo.set(key, p);
   p.then(
     () => task.done(`text search ready: ${n} item vectors`),
@@ -58,25 +56,6 @@ function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgIndex, too
     },
   );
   return p;
-}
-
-/**
- * Interactions per item in the serving fit's training split (its seed from the snapshot, else the
- * fit job's): the counts the fit's semantic source named unnamed entities by, so the query's item
- * sentences are the fit's and their vectors come from the workspace's embedding cache after a fit.
- */
-function fitPopularity(ctx: ApiContext, ds: Dataset): Float32Array {
-  let seed = FIT_SEED;
-  try {
-    const { protocol } = ctx.snapshotFor(ds.name).snapshot.manifest;
-    if (protocol.name === 'recbole') seed = protocol.seed;
-  } catch (e) {
-    if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
-  }
-  const split = splitInteractions(ds.interactions, ds.userIds.length, ds.itemIds.length, 'recbole', seed);
-  const popularity = new Float32Array(ds.itemIds.length);
-  for (let i = 0; i < split.train.item.length; i++) popularity[split.train.item[i]]++;
-  return popularity;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
 import { itemSentence, kgFactSource } from '../text';
 import type { Dataset } from '../types';
+import { splitInteractions } from '../eval/split';
 
 /** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
 export interface QueryText {
@@ -31,16 +32,32 @@ export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (tex
   return dataset.items.map((_, i) => itemSentence(dataset, i, { lang: 'en', facts, ...budget }).text);
 }
 
+/** Seed of the serving fit's split (the app's Fit and `knowrec fit`'s default use it: jobs FIT_SEED). */
+export const SERVING_SPLIT_SEED = 2020;
+
+/**
+ * Interactions per item in the training part of the serving fit's split (recbole, seed
+ * SERVING_SPLIT_SEED): the counts its semantic source names unnamed entities by.
+ */
+export function servingPopularity(dataset: Dataset): Float32Array {
+  const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', SERVING_SPLIT_SEED);
+  const popularity = new Float32Array(dataset.itemIds.length);
+  for (let i = 0; i < split.train.item.length; i++) popularity[split.train.item[i]]++;
+  return popularity;
+}
+
 export interface EncodeItemsOptions {
   /** Called after each batch with (sentences done, total). */
   readonly onProgress?: (done: number, total: number) => void;
-  /** See querySentences. */
-  readonly popularity?: Float32Array;
 }
 
-/** Unit vectors of every item's sentence, in item order. */
+/**
+ * Unit vectors of every item's sentence, in item order. The sentences are those the serving
+ * fit's semantic source encodes (servingPopularity), so after a fit their vectors come from the
+ * workspace's embedding cache instead of the encoder.
+ */
 export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText, opts: EncodeItemsOptions = {}): Promise<Float32Array[]> {
-  const sentences = querySentences(dataset, kg, text.countTokens, opts.popularity);
+  const sentences = querySentences(dataset, kg, text.countTokens, servingPopularity(dataset));
   return text.encoder.encode(sentences, opts.onProgress === undefined ? undefined : { onProgress: opts.onProgress });
 }
 
