@@ -8,11 +8,11 @@ import type { ApiEvent, JobInfo } from './contract';
 import { toApiError } from './result';
 import { newJobId } from '../jobs/runner';
 
-/** At most one running event per this many milliseconds (the last one and state changes always go out). */
+/** At most one running event per this many milliseconds (0 %, 100 % and state changes always go out). */
 const EMIT_EVERY_MS = 250;
 
 export interface PrepareTask {
-  /** `progress` 0..1 or null when unknown. */
+  /** `progress` 0..1 or null when unknown. Each call is ignored once the task is done or failed. */
   update(progress: number | null, message: string): void;
   done(message: string): void;
   fail(error: unknown): void;
@@ -30,9 +30,12 @@ export function prepareTask(emit: (event: ApiEvent) => void, message: string, no
     emit({ type: 'job', job: info });
   };
   send({}, true);
+  // once done or failed, later calls are ignored (the request may finish a task its step finished)
+  const running = (): boolean => info.state === 'running';
   return {
-    update: (progress, msg) => send({ progress, message: msg }, progress === 1),
-    done: (msg) => send({ state: 'done', progress: 1, message: msg }, true),
-    fail: (error) => send({ state: 'failed', error: toApiError(error) }, true),
+    // a step's start (0) and end (1) always go out
+    update: (progress, msg) => running() && send({ progress, message: msg }, progress === 0 || progress === 1),
+    done: (msg) => running() && send({ state: 'done', progress: 1, message: msg }, true),
+    fail: (error) => running() && send({ state: 'failed', error: toApiError(error) }, true),
   };
 }

@@ -46,14 +46,14 @@ async function legendMatchesDrawing(page: Page, want: KgSubgraph): Promise<void>
   const graph = page.locator('[data-testid="kg-graph"]');
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="kg-graph"]')?.getAttribute('data-node-count') ?? -1) === n, want.nodes.length);
   const drawn = JSON.parse((await graph.getAttribute('data-node-types')) ?? '{}') as Record<string, number>;
-  const rows = page.locator('.legend-row');
+  const rows = page.locator('#panel-kg .legend-row');
   await expect.poll(() => rows.count()).toBe(Object.keys(drawn).length);
   const legend: Record<string, number> = {};
   for (const row of await rows.all()) legend[(await row.getAttribute('data-type')) ?? '?'] = Number(await row.getAttribute('data-count'));
   expect(legend).toEqual(drawn);
   expect(Object.values(drawn).reduce((a, b) => a + b, 0)).toBe(want.nodes.length);
   // every count is also written where a person reads it
-  for (const [type, n] of Object.entries(legend)) expect(await page.locator(`.legend-row[data-type="${type}"]`).textContent()).toContain(String(n));
+  for (const [type, n] of Object.entries(legend)) expect(await page.locator(`#panel-kg .legend-row[data-type="${type}"]`).textContent()).toContain(String(n));
 }
 
 export async function analystTasks(page: Page, api: ApiImpl, url: string, shots: string): Promise<void> {

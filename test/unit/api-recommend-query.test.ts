@@ -277,8 +277,11 @@ describe('recommendQuery: the first query tells its preparation', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(new Set(seen.map((j) => j.id)).size).toBe(1);
     expect(seen.every((j) => j.kind === 'prepare' && !j.resumable)).toBe(true);
+    // from the first moment (before the data and the text model are loaded), then the encoding
     expect(seen[0].state).toBe('running');
-    expect(seen[0].message).toContain('encoding 4 item sentences');
+    expect(seen[0].message).toBe('text search: loading the data and the text model');
+    expect(seen.some((j) => j.state === 'running' && j.message.includes('encoding 4 item sentences'))).toBe(true);
+    expect(seen.filter((j) => j.state === 'done')).toHaveLength(1);
     const last = seen[seen.length - 1];
     expect(last.state).toBe('done');
     expect(last.progress).toBe(1);
@@ -289,7 +292,7 @@ describe('recommendQuery: the first query tells its preparation', () => {
     expect(seen.length).toBe(before);
   });
 
-  it('sends running progress at most every 250 ms, and the 100 % and state changes always', () => {
+  it('sends running progress at most every 250 ms, 0 %, 100 % and state changes always, nothing after done', () => {
     let t = 0;
     const sent: JobInfo[] = [];
     const task = prepareTask((e) => e.type === 'job' && sent.push(e.job), 'working', () => new Date(t));
@@ -301,6 +304,8 @@ describe('recommendQuery: the first query tells its preparation', () => {
     task.update(1, 'c'); // the end of the work goes out at once
     t = 360;
     task.done('ready');
+    task.update(0.5, 'late'); // after done: ignored
+    task.done('again');
     expect(sent.map((j) => [j.state, j.progress, j.message])).toEqual([
       ['running', 0, 'working'],
       ['running', 0.2, 'b'],

@@ -12,7 +12,7 @@
  * New users (recommendQuery) are ranked by main/core/rank/new-user.ts, the path the CLI's
  * `knowrec recommend --query/--items` takes too; the Api keeps the item vectors per workspace.
  */
-import type { Api, ApiGroupMethod, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
+import type { Api, ApiGroupMethod, QueryRecommendations, RecommendQueryRequest, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
 import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
 import { guard } from '../result';
 import { pathSubgraphView } from '../kg-views';
@@ -26,7 +26,7 @@ import { encodeItems, explainRecommendation, interactionViews, recommendForNewUs
 import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
 import { whatIfFor } from './what-if';
-import { prepareTask } from '../prepare-task';
+import { prepareTask, type PrepareTask } from '../prepare-task';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
@@ -38,12 +38,14 @@ function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
  * catalog (vectors already in the workspace's embedding cache are read back): a 'prepare' job's
  * events tell the views its stage and percent meanwhile.
  */
-function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): Promise<Float32Array[]> {
+function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools, early: PrepareTask | null): Promise<Float32Array[]> {
   const key = `itemVectors:${tools.encoder.modelId}`;
   const cached = o.memo.get(key) as Promise<Float32Array[]> | undefined;
   if (cached !== undefined) return cached;
   const n = ds.itemIds.length.toLocaleString('en-US');
-  const task = prepareTask((e) => ctx.emit(e), `text search: encoding ${n} item sentences (${tools.encoder.modelId}), once per workspace`);
+  const message = `text search: encoding ${n} item sentences (${tools.encoder.modelId}), once per workspace`;
+  const task = early ?? prepareTask((e) => ctx.emit(e), message);
+  task.update(0, message);
   const onProgress = (done: number, total: number): void =>
     task.update(total > 0 ? done / total : null, `text search: encoding item sentences ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
   const p = encodeItems(ds, kg, tools, { onProgress });
@@ -150,6 +152,23 @@ function itemIndexOrNull(ds: Dataset, id: string): number | null {
   }
 }
 
+async function newUserFor(ctx: ApiContext, o: Opened, request: RecommendQueryRequest, early: PrepareTask | null): Promise<QueryRecommendations> {
+  const ds = await ctx.datasetOf(o);
+  const kg = await ctx.kgOf(o);
+  return recommendForNewUser({
+    dataset: ds,
+    kg,
+    interactions: interactionsOf(o, ds),
+    query: request.query ?? null,
+    items: request.items ?? [],
+    k: request.k,
+    lang: request.lang ?? 'en',
+    text: () => ctx.textTools(o),
+    itemVectors: (tools) => itemVectorsOf(ctx, o, ds, kg, tools, early),
+    itemIndex: (tools, vectors) => itemIndexOf(o, tools, vectors),
+  });
+}
+
 export const PATH_CAP_DEFAULT = 200;
 
 export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'recommend'>> {
@@ -159,20 +178,16 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
     recommendQuery: (request) =>
       guard(async () => {
         const o = await ctx.ensureOpen();
-        const ds = await ctx.datasetOf(o);
-        const kg = await ctx.kgOf(o);
-        return recommendForNewUser({
-          dataset: ds,
-          kg,
-          interactions: interactionsOf(o, ds),
-          query: request.query ?? null,
-          items: request.items ?? [],
-          k: request.k,
-          lang: request.lang ?? 'en',
-          text: () => ctx.textTools(o),
-          itemVectors: (tools) => itemVectorsOf(ctx, o, ds, kg, tools),
-          itemIndex: (tools, vectors) => itemIndexOf(o, tools, vectors),
-        });
+        // no item vectors yet: the view hears of the preparation from the first moment (model and data loading included)
+        const early = [...o.memo.keys()].some((k) => k.startsWith('itemVectors:')) ? null : prepareTask((e) => ctx.emit(e), 'text search: loading the data and the text model');
+        try {
+          const r = await newUserFor(ctx, o, request, early);
+          early?.done('text search ready');
+          return r;
+        } catch (e) {
+          early?.fail(e);
+          throw e;
+        }
       }),
 
     whatIf: (request) => guard(async () => whatIfFor(ctx, await ctx.ensureOpen(), request)),
