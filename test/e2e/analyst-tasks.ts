@@ -16,18 +16,34 @@ function value<T>(r: Result<T>): T {
 }
 
 /**
- * Pairs of visible controls (inputs, selects, buttons, labels) under `root` whose boxes overlap by
- * more than a pixel; a label wrapping its own control, or an element inside another, is not a pair.
+ * Pairs of visible controls (inputs, selects, buttons, labels) under `root` whose visible boxes
+ * overlap by more than a pixel. A box is cut to its scrolling ancestors (a list scrolled out of
+ * view is not drawn there); a label wrapping its own control, or an element inside another, is not a pair.
  */
 async function overlappingControls(page: Page, root: string): Promise<string[]> {
   return page.evaluate((sel) => {
-    const els = [...document.querySelectorAll<HTMLElement>(`${sel} input, ${sel} select, ${sel} button, ${sel} label, ${sel} textarea`)].filter((e) => {
+    type Rect = { left: number; top: number; right: number; bottom: number };
+    const visible = (e: HTMLElement): Rect | null => {
       const r = e.getBoundingClientRect();
-      return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
-    });
+      let box: Rect = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      for (let a = e.parentElement; a !== null; a = a.parentElement) {
+        const st = getComputedStyle(a);
+        if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+        const c = a.getBoundingClientRect();
+        box = { left: Math.max(box.left, c.left), top: Math.max(box.top, c.top), right: Math.min(box.right, c.right), bottom: Math.min(box.bottom, c.bottom) };
+      }
+      return box.right - box.left > 0 && box.bottom - box.top > 0 && getComputedStyle(e).visibility !== 'hidden' ? box : null;
+    };
+    const els: HTMLElement[] = [];
+    const boxes: Rect[] = [];
+    for (const e of document.querySelectorAll<HTMLElement>(`${sel} input, ${sel} select, ${sel} button, ${sel} label, ${sel} textarea`)) {
+      const b = visible(e);
+      if (b === null) continue;
+      els.push(e);
+      boxes.push(b);
+    }
     const name = (e: HTMLElement): string => `${e.tagName.toLowerCase()}${e.id !== '' ? `#${e.id}` : ''} "${(e.textContent ?? '').trim().slice(0, 30)}"`;
     const out: string[] = [];
-    const boxes = els.map((e) => e.getBoundingClientRect());
     for (let i = 0; i < els.length; i++) {
       for (let j = i + 1; j < els.length; j++) {
         if (els[i].contains(els[j]) || els[j].contains(els[i])) continue;
@@ -73,10 +89,10 @@ export async function analystTasks(page: Page, api: ApiImpl, url: string, shots:
   await page.getByRole('button', { name: 'Toy Story (1995)', exact: true }).first().click();
   const one = await sub({ item: '1', hops: 1, cap: 200 });
   await legendMatchesDrawing(page, one);
+  await shot('kg-toy-story-1-hop');
   expect(await overlappingControls(page, '.kg-side')).toEqual([]);
   expect(await overlappingControls(page, '.kg-controls')).toEqual([]);
   expect(await overlappingControls(page, 'fieldset.relations')).toEqual([]);
-  await shot('kg-toy-story-1-hop');
   // few edges at one hop: keep only the smaller relations (≤ 40 edges) and every edge carries its label
   const bySize = [...one.relations].sort((a, b) => a.count - b.count);
   const keep: string[] = [];
@@ -156,8 +172,8 @@ export async function analystTasks(page: Page, api: ApiImpl, url: string, shots:
   const histList = page.getByRole('list', { name: 'User history, highest rated first' }).locator('li');
   await expect.poll(() => histList.allTextContents()).toEqual(hist.items.map((h) => `${h.title} (${h.rating})`));
   await expect.poll(() => page.locator('.pair-item-name').textContent()).toBe(queue[0].title);
-  expect(await overlappingControls(page, '#panel-labeling')).toEqual([]);
   await shot('labeling-with-history');
+  expect(await overlappingControls(page, '#panel-labeling')).toEqual([]);
 
   // 6. fine-tune and watch the curve: with no fine-tuned version the comparison says why it is off;
   // a started job shows its stage and percent at once (then it is cancelled: the walk only finds it)
