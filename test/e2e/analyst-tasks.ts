@@ -3,7 +3,7 @@
  * by visible navigation only: tabs, buttons and fields found by the names a person reads. Needs a
  * workspace with ml-100k, a serving snapshot (the TEST FIXTURE) and one stored evaluation run of
  * three models (evaluation-stats.e2e.ts makes both). Expected values come from the Api.
- * Screenshots at the page's viewport (1440×900): test-results/e2e/task-*.png.
+ * Screenshots (viewport 1440×900, full page): test-results/e2e/task-*.png.
  */
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -73,7 +73,7 @@ async function legendMatchesDrawing(page: Page, want: KgSubgraph): Promise<void>
 }
 
 export async function analystTasks(page: Page, api: ApiImpl, url: string, shots: string): Promise<void> {
-  const shot = (name: string) => page.screenshot({ path: join(shots, `task-${name}.png`) });
+  const shot = (name: string) => page.screenshot({ path: join(shots, `task-${name}.png`), fullPage: true });
   const tab = (name: string): Locator => page.getByRole('tab', { name, exact: true });
   const sub = async (r: Parameters<ApiImpl['kgSubgraph']>[0]): Promise<KgSubgraph> => value(await api.kgSubgraph(r));
 
