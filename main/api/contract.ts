@@ -146,7 +146,12 @@ export interface VersionInfo {
 
 // Jobs (long work runs off the main thread; progress arrives as events and through getJob)
 
-export type JobKind = 'import' | 'evaluate' | 'fit' | 'finetune';
+/**
+ * 'prepare' is the Api's own preparation for a request that waits on it (the first free-text
+ * query encodes every item's sentence): it arrives only as `job` events, so that the view can show
+ * its stage, percent and estimate; listJobs and getJob do not know it, and it cannot be cancelled.
+ */
+export type JobKind = 'import' | 'evaluate' | 'fit' | 'finetune' | 'prepare';
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** One point of a training curve (fine-tuning), appended once per epoch. */

@@ -9,13 +9,14 @@ import { attributePolicy, keyFromBytes, Workspace } from '../core/store';
 import type { StartImportOwnRequest, StartImportRequest } from '../api/contract';
 import type { Dataset, Progress } from '../core/types';
 import type { ImportReport } from '../core/data/report';
+import { SERVING_SPLIT_SEED } from '../core/rank';
 import { runFit } from './fit';
 import { runFinetuneTask } from './job-worker-finetune';
 import type { JobResult, JobSpec, TaskContext } from './job-worker-spec';
 import { runEvaluationTask } from './runs';
 
 /** Seed of the serving fit (the same split seed as `knowrec fit`'s default). */
-export const FIT_SEED = 2020;
+export const FIT_SEED = SERVING_SPLIT_SEED;
 /** Items kept per user by a fit job when the request does not say. */
 export const FIT_K = 20;
 

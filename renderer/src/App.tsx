@@ -55,7 +55,8 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
         setSummary({ ok: true, value: e.summary });
         setChanges((n) => n + 1);
       } else if (e.type === 'model') setJobsDone((n) => n + 1);
-      else if (e.job.state === 'done') setJobsDone((n) => n + 1);
+      // a 'prepare' job only tells a waiting request's progress: nothing new to reload
+      else if (e.job.state === 'done' && e.job.kind !== 'prepare') setJobsDone((n) => n + 1);
     });
     return () => {
       live = false;

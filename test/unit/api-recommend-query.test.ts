@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatchApi, createApi, type Result, type ApiImpl } from '../../main/api';
+import { dispatchApi, createApi, type JobInfo, type Result, type ApiImpl } from '../../main/api';
+import { prepareTask } from '../../main/api/prepare-task';
+import type { Encoder } from '../../main/core/encode/types';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot } from '../../main/jobs/snapshot';
@@ -250,5 +252,67 @@ describe('explainPath', () => {
     expect(!r.ok && r.error.code).toBe('not-found');
     const bad = await dispatchApi(api, 'explainPath', { user: 'u0', item: 'i1', cap: 1 });
     expect(bad.status).toBe('invalid-input');
+  });
+});
+
+describe('recommendQuery: the first query tells its preparation', () => {
+  it("encodes the catalog once, told as 'prepare' job events (running with progress, then done); later queries send none", async () => {
+    // the hash encoder, reporting after every item sentence as the ONNX encoder does after each batch
+    const reporting: Encoder = {
+      ...hashEncoder,
+      encode: async (texts, options) => {
+        const out = await hashEncoder.encode(texts, options);
+        texts.forEach((_, i) => options?.onProgress?.(i + 1, texts.length));
+        return out;
+      },
+    };
+    const path = join(dir, 'w.sqlite');
+    api.close();
+    api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: 't', modelDir: join(dir, 'model'), encoder: async () => reporting });
+    const seen: JobInfo[] = [];
+    api.onEvent((e) => {
+      if (e.type === 'job') seen.push(e.job);
+    });
+    value(await api.recommendQuery({ query: 'animation', k: 2 }));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen.map((j) => j.id)).size).toBe(1);
+    expect(seen.every((j) => j.kind === 'prepare' && !j.resumable)).toBe(true);
+    // from the first moment (before the data and the text model are loaded), then the encoding
+    expect(seen[0].state).toBe('running');
+    expect(seen[0].message).toBe('text search: loading the data and the text model');
+    expect(seen.some((j) => j.state === 'running' && j.message.includes('encoding 4 item sentences'))).toBe(true);
+    expect(seen.filter((j) => j.state === 'done')).toHaveLength(1);
+    const last = seen[seen.length - 1];
+    expect(last.state).toBe('done');
+    expect(last.progress).toBe(1);
+    // not a runner job: getJob does not know it
+    expect((await api.getJob({ id: last.id })).ok).toBe(false);
+    const before = seen.length;
+    value(await api.recommendQuery({ query: 'crime', k: 2 }));
+    expect(seen.length).toBe(before);
+  });
+
+  it('sends running progress at most every 250 ms, 0 %, 100 % and state changes always, nothing after done', () => {
+    let t = 0;
+    const sent: JobInfo[] = [];
+    const task = prepareTask((e) => e.type === 'job' && sent.push(e.job), 'working', () => new Date(t));
+    t = 100;
+    task.update(0.1, 'a'); // within 250 ms of the start: held back
+    t = 300;
+    task.update(0.2, 'b');
+    t = 350;
+    task.update(1, 'c'); // the end of the work goes out at once
+    t = 360;
+    task.done('ready');
+    task.update(0.5, 'late'); // after done: ignored
+    task.done('again');
+    expect(sent.map((j) => [j.state, j.progress, j.message])).toEqual([
+      ['running', 0, 'working'],
+      ['running', 0.2, 'b'],
+      ['running', 1, 'c'],
+      ['done', 1, 'ready'],
+    ]);
+    expect(sent[3].created).toBe(new Date(0).toISOString());
+    expect(sent[3].updated).toBe(new Date(360).toISOString());
   });
 });

@@ -12,7 +12,7 @@
  * New users (recommendQuery) are ranked by main/core/rank/new-user.ts, the path the CLI's
  * `knowrec recommend --query/--items` takes too; the Api keeps the item vectors per workspace.
  */
-import type { Api, ApiGroupMethod, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
+import type { Api, ApiGroupMethod, QueryRecommendations, RecommendQueryRequest, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
 import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
 import { guard } from '../result';
 import { pathSubgraphView } from '../kg-views';
@@ -27,20 +27,37 @@ import { encodeItems, explainRecommendation, interactionViews, recommendForNewUs
 import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
 import { whatIfFor, whatIfModelFor } from './what-if';
+import { prepareTask, type PrepareTask } from '../prepare-task';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
   return memo(o, 'matrices', () => interactionViews(ds));
 }
 
-/** Vectors of every item's sentence in `lang` for this encoder (kept per dataset, model and language). */
-export function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools, lang: CatalogLang): Promise<Float32Array[]> {
+/**
+ * Vectors of every item's sentence in `lang` for this encoder (kept per dataset, model and
+ * language). The first call encodes the catalog (vectors already in the workspace's embedding
+ * cache are read back): a 'prepare' job's events tell the views its stage and percent meanwhile.
+ */
+export function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools, lang: CatalogLang, early: PrepareTask | null): Promise<Float32Array[]> {
   const key = itemVectorsKey(tools.encoder.modelId, lang);
   const cached = o.memo.get(key) as Promise<Float32Array[]> | undefined;
   if (cached !== undefined) return cached;
-  const p = encodeItems(ds, kg, tools, lang);
+  const n = ds.itemIds.length.toLocaleString('en-US');
+  const message = `text search: encoding ${n} item sentences (${tools.encoder.modelId}, ${lang}), once per workspace`;
+  const task = early ?? prepareTask((e) => ctx.emit(e), message);
+  task.update(0, message);
+  const onProgress = (done: number, total: number): void =>
+    task.update(total > 0 ? done / total : null, `text search: encoding item sentences ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+  const p = encodeItems(ds, kg, tools, lang, { onProgress });
   o.memo.set(key, p);
-  p.catch(() => o.memo.delete(key));
+  p.then(
+    () => task.done(`text search ready: ${n} item vectors`),
+    (e: unknown) => {
+      o.memo.delete(key);
+      task.fail(e);
+    },
+  );
   return p;
 }
 
@@ -142,6 +159,23 @@ function itemIndexOrNull(ds: Dataset, id: string): number | null {
   }
 }
 
+async function newUserFor(ctx: ApiContext, o: Opened, request: RecommendQueryRequest, early: PrepareTask | null): Promise<QueryRecommendations> {
+  const ds = await ctx.datasetOf(o);
+  const kg = await ctx.kgOf(o);
+  return recommendForNewUser({
+    dataset: ds,
+    kg,
+    interactions: interactionsOf(o, ds),
+    query: request.query ?? null,
+    items: request.items ?? [],
+    k: request.k,
+    lang: request.lang ?? 'en',
+    text: () => ctx.textTools(o),
+    itemVectors: (tools, lang) => itemVectorsOf(ctx, o, ds, kg, tools, lang, early),
+    itemIndex: (tools, vectors, lang) => itemIndexOf(o, tools, vectors, lang),
+  });
+}
+
 export const PATH_CAP_DEFAULT = 200;
 
 export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'recommend'>> {
@@ -151,20 +185,16 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
     recommendQuery: (request) =>
       guard(async () => {
         const o = await ctx.ensureOpen();
-        const ds = await ctx.datasetOf(o);
-        const kg = await ctx.kgOf(o);
-        return recommendForNewUser({
-          dataset: ds,
-          kg,
-          interactions: interactionsOf(o, ds),
-          query: request.query ?? null,
-          items: request.items ?? [],
-          k: request.k,
-          lang: request.lang ?? 'en',
-          text: () => ctx.textTools(o),
-          itemVectors: (tools, lang) => itemVectorsOf(o, ds, kg, tools, lang),
-          itemIndex: (tools, vectors, lang) => itemIndexOf(o, tools, vectors, lang),
-        });
+        // no item vectors yet: the view hears of the preparation from the first moment (model and data loading included)
+        const early = [...o.memo.keys()].some((k) => k.startsWith('itemVectors:')) ? null : prepareTask((e) => ctx.emit(e), 'text search: loading the data and the text model');
+        try {
+          const r = await newUserFor(ctx, o, request, early);
+          early?.done('text search ready');
+          return r;
+        } catch (e) {
+          early?.fail(e);
+          throw e;
+        }
       }),
 
     whatIf: (request) => guard(async () => whatIfFor(ctx, await ctx.ensureOpen(), request)),

@@ -76,7 +76,7 @@ export {
   type WhatIfSource,
 } from './what-if';
 export { reasonTemplates, REASON_LANGS, type ReasonLang, type ReasonTemplates, type LinkKind, type SignalPhrase } from './reason-templates';
-export { encodeItems, querySentences, textScores, QUERY_SENTENCE_TOKENS, type QueryText } from './query';
+export { encodeItems, querySentences, servingPopularity, textScores, QUERY_SENTENCE_TOKENS, SERVING_SPLIT_SEED, type QueryText } from './query';
 export {
   recommendForNewUser,
   interactionViews,

@@ -12,6 +12,7 @@ import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
 import { itemSentence, kgFactSource } from '../text';
 import type { Dataset } from '../types';
+import { splitInteractions } from '../eval/split';
 
 /** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
 export interface QueryText {
@@ -22,16 +23,45 @@ export interface QueryText {
 /** Token budget of an item sentence when the encoder's tokens can be counted. */
 export const QUERY_SENTENCE_TOKENS = 128;
 
-/** The sentence of every item in `lang` (default English), as queries see it. */
-export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number, lang: CatalogLang = 'en'): string[] {
-  const facts = kgFactSource(kg);
+/**
+ * The sentence of every item in `lang` (default English), as queries see it. `popularity`
+ * (interactions per item) picks the items that name an unnamed entity, as the semantic model's fit
+ * does with its training split's counts: given the same counts the sentences are the same, so
+ * vectors the fit cached are reused.
+ */
+export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number, lang: CatalogLang = 'en', popularity?: Float32Array): string[] {
+  const facts = kgFactSource(kg, popularity === undefined ? {} : { popularity });
   const budget = countTokens !== undefined ? { countTokens, tokenBudget: QUERY_SENTENCE_TOKENS } : {};
   return dataset.items.map((_, i) => itemSentence(dataset, i, { lang, facts, ...budget }).text);
 }
 
-/** Unit vectors of every item's sentence in `lang` (default English), in item order. */
-export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText, lang: CatalogLang = 'en'): Promise<Float32Array[]> {
-  return text.encoder.encode(querySentences(dataset, kg, text.countTokens, lang));
+/** Seed of the serving fit's split (the app's Fit and `knowrec fit`'s default use it: jobs FIT_SEED). */
+export const SERVING_SPLIT_SEED = 2020;
+
+/**
+ * Interactions per item in the training part of the serving fit's split (recbole, seed
+ * SERVING_SPLIT_SEED): the counts its semantic source names unnamed entities by.
+ */
+export function servingPopularity(dataset: Dataset): Float32Array {
+  const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', SERVING_SPLIT_SEED);
+  const popularity = new Float32Array(dataset.itemIds.length);
+  for (let i = 0; i < split.train.item.length; i++) popularity[split.train.item[i]]++;
+  return popularity;
+}
+
+export interface EncodeItemsOptions {
+  /** Called after each batch with (sentences done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Unit vectors of every item's sentence in `lang` (default English), in item order. The sentences are those the serving
+ * fit's semantic source encodes (servingPopularity), so after a fit their vectors come from the
+ * workspace's embedding cache instead of the encoder.
+ */
+export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText, lang: CatalogLang = 'en', opts: EncodeItemsOptions = {}): Promise<Float32Array[]> {
+  const sentences = querySentences(dataset, kg, text.countTokens, lang, servingPopularity(dataset));
+  return text.encoder.encode(sentences, opts.onProgress === undefined ? undefined : { onProgress: opts.onProgress });
 }
 
 export interface TextScoreInput {

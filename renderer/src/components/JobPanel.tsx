@@ -12,7 +12,8 @@ interface JobPanelProps {
   readonly title: string;
   readonly job: JobInfo | null;
   readonly error: ApiError | null;
-  readonly onCancel: () => void;
+  /** Absent for work that cannot be cancelled (a 'prepare' job): no Cancel button. */
+  readonly onCancel?: () => void;
   readonly onResume?: () => void;
 }
 
@@ -77,7 +78,7 @@ export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProp
             />
           )}
           <div className="job-actions">
-            {active && (
+            {active && onCancel !== undefined && (
               <button type="button" onClick={onCancel}>
                 Cancel
               </button>

@@ -4,7 +4,8 @@
  * labels 12 px at zoom 1 pointing outward so neighbours do not overlap, hidden when zoomed
  * out (level of detail). Edge labels show when there are few edges, and on hover. The
  * container carries the rendered counts in data-node-count / data-edge-count /
- * data-edge-labels, so tests and assistive tools can read what was drawn.
+ * data-edge-labels and, per node type, data-node-types (JSON), so tests and assistive tools can
+ * read what was drawn.
  */
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
@@ -119,7 +120,7 @@ function preventInlineStylesheet(): void {
 export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge graph', testId = 'kg-graph', size = 'large', highlightType = null }: KgGraphProps) {
   const box = useRef<HTMLDivElement | null>(null);
   const cyRef = useRef<Core | null>(null);
-  const [drawn, setDrawn] = useState<{ nodes: number; edges: number; edgeLabels: number } | null>(null);
+  const [drawn, setDrawn] = useState<{ nodes: number; edges: number; edgeLabels: number; types: string } | null>(null);
   const handlers = useRef({ onNode });
   handlers.current = { onNode };
 
@@ -154,7 +155,12 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
     cy.on('mouseover', 'edge', (e) => e.target.addClass('hover'));
     cy.on('mouseout', 'edge', (e) => e.target.removeClass('hover'));
     cyRef.current = cy;
-    setDrawn({ nodes: cy.nodes().length, edges: cy.edges().length, edgeLabels: cy.edges('.labelled').length });
+    const types: Record<string, number> = {};
+    cy.nodes().forEach((n) => {
+      const t = String(n.data('type'));
+      types[t] = (types[t] ?? 0) + 1;
+    });
+    setDrawn({ nodes: cy.nodes().length, edges: cy.edges().length, edgeLabels: cy.edges('.labelled').length, types: JSON.stringify(types) });
     return () => {
       cyRef.current = null;
       cy.destroy();
@@ -185,6 +191,7 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
       data-node-count={drawn?.nodes ?? 0}
       data-edge-count={drawn?.edges ?? 0}
       data-edge-labels={drawn?.edgeLabels ?? 0}
+      data-node-types={drawn?.types ?? '{}'}
     />
   );
 }

@@ -3,11 +3,12 @@
  * top-k with scores. "Why?" opens the explanation: reason (en / zh), signal bars, the KG path
  * graph (known users), matched history and facts; it can be added to the stakeholder report.
  */
-import { useState, type FormEvent } from 'react';
-import type { ItemRow, KgSubgraph, Recommendation } from '../../../main/api/contract';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ItemRow, JobInfo, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExplanationPanel } from '../components/ExplanationPanel';
 import { ItemPicks } from '../components/ItemPicks';
+import { JobPanel } from '../components/JobPanel';
 import { RecommendationList } from '../components/RecommendationList';
 import { TextModelPicker } from '../components/TextModelPicker';
 import { UserPicker } from '../components/UserPicker';
@@ -66,6 +67,15 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
             request.mode === 'query' ? { query: request.query, k: request.k, lang } : { items: request.items.map((i) => i.id), k: request.k, lang },
           ),
     [api, request, lang, revision, textModel],
+  );
+  // the first text query prepares the item vectors: its 'prepare' job events say how far it is
+  const [prepare, setPrepare] = useState<JobInfo | null>(null);
+  useEffect(
+    () =>
+      api.onEvent((e) => {
+        if (e.type === 'job' && e.job.kind === 'prepare') setPrepare(e.job);
+      }),
+    [api],
   );
   const user = request?.mode === 'user' ? request.user : null;
   const [path] = useResult<KgSubgraph>(user === null || selected === null ? null : () => api.explainPath({ user, item: selected }), [api, user, selected, revision]);
@@ -152,6 +162,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
           </form>
         )}
         {loading && <p aria-live="polite">Loading…</p>}
+        {loading && prepare !== null && prepare.state === 'running' && <JobPanel title="Preparing" job={prepare} error={null} />}
         {error !== null && <ErrorNotice error={error} />}
         {shown !== null && (
           <>

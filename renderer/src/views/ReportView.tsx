@@ -78,7 +78,17 @@ export function ReportView({ api, revision, picks, onRemove }: ReportViewProps) 
           ))}
         </ul>
       )}
-      <button type="button" onClick={() => void exportNow()} disabled={busy || (run === null && picks.length === 0)}>
+      {run === null && picks.length === 0 && (
+        <p className="muted" id="report-why" role="note">
+          Nothing to export yet: pick a stored run above or add an explanation.
+        </p>
+      )}
+      <button
+        type="button"
+        onClick={() => void exportNow()}
+        disabled={busy || (run === null && picks.length === 0)}
+        {...(run === null && picks.length === 0 ? { 'aria-describedby': 'report-why' } : {})}
+      >
         Export report
       </button>
       {error !== null && <ErrorNotice error={error} />}
