@@ -1,0 +1,135 @@
+/**
+ * The page's one language at a time: i18next with the typed tables of en.ts / zh.ts, the
+ * language remembered in localStorage across reloads, numbers and dates formatted with Intl
+ * for the language, and the display names of signals, metrics, slices and relations taken from
+ * main/api/display-names.ts in the same language. `useI18n()` re-renders a component when the
+ * language changes, so one switch changes everything at once.
+ */
+import i18next from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import * as names from '../../../main/api/display-names';
+import { en } from './en';
+import { zh } from './zh';
+
+export type Lang = 'en' | 'zh';
+export const LANGS: readonly Lang[] = ['en', 'zh'];
+export const LANG_KEY = 'knowrec.lang';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}
+
+export function storedLang(): Lang {
+  try {
+    return window.localStorage.getItem(LANG_KEY) === 'zh' ? 'zh' : 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** Starts i18next once (synchronously: the tables are bundled). */
+export function initI18n(lang: Lang = storedLang()): typeof i18next {
+  if (!i18next.isInitialized) {
+    void i18next.use(initReactI18next).init({
+      resources: { en: { translation: en }, zh: { translation: zh } },
+      lng: lang,
+      fallbackLng: 'en',
+      interpolation: { escapeValue: false },
+      initAsync: false,
+      returnNull: false,
+    });
+  }
+  setDocumentLang(lang);
+  return i18next;
+}
+
+function setDocumentLang(lang: Lang): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+/** Switches every view at once and remembers the choice. */
+export function setLang(lang: Lang): void {
+  void i18next.changeLanguage(lang);
+  setDocumentLang(lang);
+  try {
+    window.localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // storage disabled: the choice lasts until the page reloads
+  }
+}
+
+const locale = (lang: Lang): string => (lang === 'zh' ? 'zh-CN' : 'en-US');
+
+/** Formatters and display names bound to one language. */
+export function formatters(lang: Lang) {
+  const loc = locale(lang);
+  return {
+    lang,
+    /** A count with the language's grouping: 1,682. */
+    count: (v: number): string => v.toLocaleString(loc),
+    /** A fixed number of decimals, no grouping (the tables' figures). */
+    fixed: (v: number, digits: number): string => new Intl.NumberFormat(loc, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(v),
+    /** 0.25 → "25%". */
+    pct: (v: number): string => `${Math.round(v * 100)}%`,
+    /** An ISO date as the language writes it; other strings unchanged. */
+    date: (iso: string): string => {
+      const t = Date.parse(iso);
+      if (!/^\d{4}-\d\d-\d\d/.test(iso) || !Number.isFinite(t)) return iso;
+      return new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeStyle: iso.length > 10 ? 'short' : undefined }).format(new Date(t));
+    },
+    signal: (key: string): string => names.signalName(key, lang),
+    signalDesc: (key: string): string => names.signalDescription(key, lang),
+    metric: (key: string): string => names.metricName(key, lang),
+    metricDesc: (key: string): string => names.metricDescription(key, lang),
+    slice: (key: string): string => names.sliceName(key, lang),
+    sliceDesc: (key: string): string => names.sliceDescription(key, lang),
+    /** A relation's name: the Api's phrase in English (it reads with the direction), the table's name otherwise. */
+    relation: (key: string, phrase: string): string => (lang === 'en' ? phrase : names.relationName(key, lang, phrase)),
+  };
+}
+
+export type Formatters = ReturnType<typeof formatters>;
+
+/** t (typed keys), the language and its formatters; re-renders on a language change. */
+export function useI18n() {
+  const { t, i18n } = useTranslation();
+  const lang: Lang = i18n.language === 'zh' ? 'zh' : 'en';
+  return { t, ...formatters(lang) };
+}
+
+export type T = ReturnType<typeof useI18n>['t'];
+
+/** 1 → "1st" / "第 1 位". */
+export function ordinalIn(t: T, n: number): string {
+  const tens = n % 100;
+  const form = tens >= 11 && tens <= 13 ? 'other' : n % 10 === 1 ? 'one' : n % 10 === 2 ? 'two' : n % 10 === 3 ? 'few' : 'other';
+  return t(`ordinal.${form}`, { n });
+}
+
+/** "A", "A and B", "A, B and C" in the language. */
+export function joinIn(t: T, parts: readonly string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(t('explain.listSep'))}${t('explain.and')}${parts[parts.length - 1]}`;
+}
+
+const STAGE_KEYS = new Set(Object.keys(en.stages));
+const isStage = (s: string): s is keyof typeof en.stages => STAGE_KEYS.has(s);
+
+/**
+ * A job's message ("stage: detail", "encoding items", "epoch 3/10 loss …") in the language:
+ * known stages and phrases are translated, the rest (file names, model names, figures) kept.
+ */
+export function jobMessageIn(t: T, message: string): string {
+  const word = (s: string): string => {
+    const x = s.trim();
+    if (isStage(x) && x !== 'epoch') return t(`stages.${x}`);
+    const epoch = /^epoch (\d+(?:\/\d+)?)(.*)$/.exec(x);
+    if (epoch !== null) return `${t('stages.epoch', { n: epoch[1] })}${epoch[2].replace(/\bloss\b/, t('ft.loss'))}`;
+    return x;
+  };
+  const at = message.indexOf(': ');
+  return at < 0 ? word(message) : `${word(message.slice(0, at))}: ${word(message.slice(at + 2))}`;
+}
