@@ -133,3 +133,12 @@ export function jobMessageIn(t: T, message: string): string {
   const at = message.indexOf(': ');
   return at < 0 ? word(message) : `${word(message.slice(0, at))}: ${word(message.slice(at + 2))}`;
 }
+
+const TYPE_KEYS = new Set(Object.keys(en.kg.types));
+const isType = (s: string): s is keyof typeof en.kg.types => TYPE_KEYS.has(s);
+
+/** A node type ("director", "item") as the legend names it: the table's name, else capitalised. */
+export function typeName(t: T, type: string): string {
+  if (isType(type)) return t(`kg.types.${type}`);
+  return type.length === 0 ? type : type[0].toUpperCase() + type.slice(1);
+}
