@@ -142,3 +142,10 @@ export function typeName(t: T, type: string): string {
   if (isType(type)) return t(`kg.types.${type}`);
   return type.length === 0 ? type : type[0].toUpperCase() + type.slice(1);
 }
+
+/** The counterfactual line of an explanation in the language (explain-text.ts's counterfactualLine, translated). */
+export function counterfactualIn(t: T, cf: { readonly removed: readonly { readonly title: string }[]; readonly rankBefore: number; readonly rankAfter: number } | null, k: number): string | null {
+  if (cf === null || cf.removed.length === 0) return null;
+  const words = { who: joinIn(t, cf.removed.map((r) => r.title)), after: ordinalIn(t, cf.rankAfter), before: ordinalIn(t, cf.rankBefore) };
+  return cf.rankAfter > k ? t('explain.without', words) : t('explain.evenWithout', words);
+}
