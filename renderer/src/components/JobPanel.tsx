@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError, JobInfo } from '../../../main/api/contract';
 import { formatElapsed, formatRemaining, remainingSeconds, type ProgressSample } from '../eta';
 import { ErrorNotice } from './ErrorNotice';
-import { jobMessageIn, useI18n } from '../i18n';
+import { durationIn, jobMessageIn, useI18n } from '../i18n';
 import { en } from '../i18n/en';
 
 interface JobPanelProps {
@@ -64,7 +64,7 @@ export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProp
           </p>
           {job.state === 'running' && elapsed !== null && (
             <p className="muted job-timing">
-              {t('job.running', { elapsed: formatElapsed(elapsed) })} · {left === null ? (job.progress === null ? t('job.noEstimate') : t('job.estimating')) : formatRemaining(left)}
+              {t('job.running', { elapsed: durationIn(t, formatElapsed(elapsed)) })} · {left === null ? (job.progress === null ? t('job.noEstimate') : t('job.estimating')) : durationIn(t, formatRemaining(left))}
             </p>
           )}
           {active && (

@@ -69,6 +69,7 @@ export const en = {
     estimating: 'estimating time left…',
     cancel: 'Cancel',
     resume: 'Resume',
+    eta: { few: 'a few seconds left', s: 'about {{n}} s left', min: 'about {{n}} min left', h: 'about {{h}} h {{min}} min left', elapsedS: '{{s}} s', elapsedMin: '{{min}} min {{s}} s' },
     titles: { import: 'Import', evaluation: 'Evaluation', fit: 'Fit', finetune: 'Fine-tuning', comparison: 'Comparison' },
   },
   datasets: {

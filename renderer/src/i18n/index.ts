@@ -149,3 +149,15 @@ export function counterfactualIn(t: T, cf: { readonly removed: readonly { readon
   const words = { who: joinIn(t, cf.removed.map((r) => r.title)), after: ordinalIn(t, cf.rankAfter), before: ordinalIn(t, cf.rankBefore) };
   return cf.rankAfter > k ? t('explain.without', words) : t('explain.evenWithout', words);
 }
+
+/** eta.ts's English durations ("about 3 min left", "1 min 4 s") in the language; other text unchanged. */
+export function durationIn(t: T, text: string): string {
+  let m: RegExpExecArray | null;
+  if (text === 'a few seconds left') return t('job.eta.few');
+  if ((m = /^about (\d+) s left$/.exec(text)) !== null) return t('job.eta.s', { n: m[1] });
+  if ((m = /^about (\d+) min left$/.exec(text)) !== null) return t('job.eta.min', { n: m[1] });
+  if ((m = /^about (\d+) h (\d+) min left$/.exec(text)) !== null) return t('job.eta.h', { h: m[1], min: m[2] });
+  if ((m = /^(\d+) s$/.exec(text)) !== null) return t('job.eta.elapsedS', { s: m[1] });
+  if ((m = /^(\d+) min (\d+) s$/.exec(text)) !== null) return t('job.eta.elapsedMin', { min: m[1], s: m[2] });
+  return text;
+}

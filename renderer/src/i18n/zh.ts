@@ -69,6 +69,7 @@ export const zh: Messages = {
     estimating: '正在估计剩余时间…',
     cancel: '取消',
     resume: '继续',
+    eta: { few: '还剩几秒', s: '约剩 {{n}} 秒', min: '约剩 {{n}} 分钟', h: '约剩 {{h}} 小时 {{min}} 分钟', elapsedS: '{{s}} 秒', elapsedMin: '{{min}} 分 {{s}} 秒' },
     titles: { import: '导入', evaluation: '评测', fit: '拟合', finetune: '微调', comparison: '对比' },
   },
   datasets: {
