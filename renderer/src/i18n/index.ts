@@ -22,9 +22,17 @@ declare module 'i18next' {
   }
 }
 
+/** localStorage and the document's root, when there are (this module is also loaded by Node unit tests). */
+interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+const storage = (): StorageLike | undefined => (globalThis as { localStorage?: StorageLike }).localStorage;
+const rootElement = (): { lang: string } | undefined => (globalThis as { document?: { documentElement: { lang: string } } }).document?.documentElement;
+
 export function storedLang(): Lang {
   try {
-    return window.localStorage.getItem(LANG_KEY) === 'zh' ? 'zh' : 'en';
+    return storage()?.getItem(LANG_KEY) === 'zh' ? 'zh' : 'en';
   } catch {
     return 'en';
   }
@@ -47,7 +55,8 @@ export function initI18n(lang: Lang = storedLang()): typeof i18next {
 }
 
 function setDocumentLang(lang: Lang): void {
-  if (typeof document !== 'undefined') document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  const root = rootElement();
+  if (root !== undefined) root.lang = lang === 'zh' ? 'zh-CN' : 'en';
 }
 
 /** Switches every view at once and remembers the choice. */
@@ -55,7 +64,7 @@ export function setLang(lang: Lang): void {
   void i18next.changeLanguage(lang);
   setDocumentLang(lang);
   try {
-    window.localStorage.setItem(LANG_KEY, lang);
+    storage()?.setItem(LANG_KEY, lang);
   } catch {
     // storage disabled: the choice lasts until the page reloads
   }
