@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ItemCard, KgFact } from '../../../main/api/contract';
-import { useI18n } from '../i18n';
+import { attrName, useI18n } from '../i18n';
 
 interface ItemCardViewProps {
   readonly card: ItemCard;
@@ -25,7 +25,7 @@ export function ItemCardView({ card, onItem, onEntity, factActions }: ItemCardVi
       <dl className="attributes">
         {Object.entries(card.attributes).map(([k, v]) => (
           <div key={k}>
-            <dt>{k}</dt>
+            <dt>{attrName(t, k)}</dt>
             <dd>{attributeText(v)}</dd>
           </div>
         ))}

@@ -4,7 +4,7 @@
  */
 import type { ItemCard, Result, UserHistory } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
-import { useI18n } from '../i18n';
+import { attrName, useI18n } from '../i18n';
 
 /** Facts shown on the compact card; the KG view has them all. */
 const FACTS_SHOWN = 8;
@@ -30,7 +30,7 @@ export function PairContext({ history, card }: PairContextProps) {
           <>
             <p className="muted">
               {t('common.user', { id: history.value.user })}
-              {Object.entries(history.value.attributes).map(([k, v]) => ` · ${k} ${text(v)}`)} · {t('common.interactions', { count: history.value.total, n: count(history.value.total) })}
+              {Object.entries(history.value.attributes).map(([k, v]) => ` · ${attrName(t, k)} ${text(v)}`)} · {t('common.interactions', { count: history.value.total, n: count(history.value.total) })}
             </p>
             <ol className="pair-history" aria-label={t('label.historyLabel')}>
               {history.value.items.map((h) => (
@@ -54,7 +54,7 @@ export function PairContext({ history, card }: PairContextProps) {
             <dl className="attributes">
               {Object.entries(card.value.attributes).map(([k, v]) => (
                 <div key={k}>
-                  <dt>{k}</dt>
+                  <dt>{attrName(t, k)}</dt>
                   <dd>{text(v)}</dd>
                 </div>
               ))}

@@ -146,6 +146,14 @@ export function jobMessageIn(t: T, message: string): string {
 const TYPE_KEYS = new Set(Object.keys(en.kg.types));
 const isType = (s: string): s is keyof typeof en.kg.types => TYPE_KEYS.has(s);
 
+const ATTR_KEYS = new Set(Object.keys(en.attrs));
+const isAttr = (s: string): s is keyof typeof en.attrs => ATTR_KEYS.has(s);
+
+/** A catalog or user attribute column's name in the language (unknown columns as they are). */
+export function attrName(t: T, key: string): string {
+  return isAttr(key) ? t(`attrs.${key}`) : key;
+}
+
 /** A node type ("director", "item") as the legend names it: the table's name, else capitalised. */
 export function typeName(t: T, type: string): string {
   if (isType(type)) return t(`kg.types.${type}`);
@@ -169,4 +177,27 @@ export function durationIn(t: T, text: string): string {
   if ((m = /^(\d+) s$/.exec(text)) !== null) return t('job.eta.elapsedS', { s: m[1] });
   if ((m = /^(\d+) min (\d+) s$/.exec(text)) !== null) return t('job.eta.elapsedMin', { min: m[1], s: m[2] });
   return text;
+}
+
+/**
+ * The label queue's "why" (main/core/rank/label-queue.ts reason(): "signals disagree: pop against,
+ * kg-profile for; near the cut-off (rank 3 of 10 shown)") in the language, signals by their
+ * display names; a part it does not know is kept as it is.
+ */
+export function whyIn(t: T, why: string, signal: (key: string) => string): string {
+  const names = (list: string): string => list.split(', ').map(signal).join(t('explain.listSep'));
+  return why
+    .split('; ')
+    .map((part) => {
+      let m: RegExpExecArray | null;
+      if ((m = /^signals disagree: (.+?) against(?:, (.+) for)?$/.exec(part)) !== null) {
+        return t('label.whyParts.disagree', { against: names(m[1]), pro: m[2] === undefined ? '' : t('label.whyParts.pro', { names: names(m[2]) }) });
+      }
+      if ((m = /^near the cut-off \(rank (\d+) of (\d+) shown\)$/.exec(part)) !== null) return t('label.whyParts.near', { rank: m[1], shown: m[2] });
+      if ((m = /^just below the cut-off \(rank (\d+)\)$/.exec(part)) !== null) return t('label.whyParts.below', { rank: m[1] });
+      if ((m = /^scored close to its neighbour in the list \(rank (\d+)\)$/.exec(part)) !== null) return t('label.whyParts.close', { rank: m[1] });
+      if ((m = /^model fairly sure \(rank (\d+)\)$/.exec(part)) !== null) return t('label.whyParts.sure', { rank: m[1] });
+      return part === 'mixed signals' ? t('label.whyParts.mixed') : part;
+    })
+    .join(t('label.whyParts.sep'));
 }

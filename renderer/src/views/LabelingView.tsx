@@ -17,7 +17,7 @@ import { SignalBars } from '../components/SignalBars';
 import type { ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import { useViewKeys } from '../hooks/useViewKeys';
-import { useI18n } from '../i18n';
+import { useI18n, whyIn } from '../i18n';
 
 const QUEUE_SIZE = 30;
 /** History items shown beside a pair. */
@@ -50,7 +50,7 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
   const [judged, setJudged] = useState<ReadonlyMap<string, 0 | 1>>(new Map());
   const [error, setError] = useState<ApiError | null>(null);
   const [last, setLast] = useState('');
-  const { t, fixed } = useI18n();
+  const { t, fixed, lang, signal } = useI18n();
   const verdict = (value: 0 | 1): string => (value === 1 ? t('common.relevant') : t('common.notRelevant'));
   const strategyName = (s: string): string => (isStrategy(s) ? t(`label.strategies.${s}`) : s);
 
@@ -177,7 +177,7 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
               {t('label.pairTitle', { user: current.user, title: current.title })}
             </h3>
             <p className="why">
-              <strong>{t('label.why')}</strong> {current.why}
+              <strong>{t('label.why')}</strong> {lang === 'en' ? current.why : whyIn(t, current.why, signal)}
             </p>
             <p>
               {t('label.score', { score: fixed(current.score, 4) })}
