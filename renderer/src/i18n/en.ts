@@ -224,6 +224,23 @@ export const en = {
   },
   /** Catalog and user attribute columns (shown as their column name in English). */
   attrs: { release_year: 'release_year', genres: 'genres', raw_title: 'raw_title', year: 'year', age: 'age', gender: 'gender', occupation: 'occupation', zip_code: 'zip_code' },
+  /** Model descriptions in Chinese; in English the page shows the registry's own (listModels). */
+  modelDesc: {
+    pop: 'Most interacted items in training, the same list for everyone.',
+    itemknn: 'Item-based nearest neighbours: cosine similarity of the items’ interaction columns.',
+    ease: 'EASE: a closed-form linear item-to-item model with L2 regularisation.',
+    bpr: 'Matrix factorisation trained with the BPR pairwise loss, early stopping on validation.',
+    semantic: 'Language-model scorer: items and users put into sentences and encoded; cosine of the vectors.',
+    'semantic-ft': 'semantic through a fine-tuned adapter.',
+    'kg-profile': 'KG-profile matching: an item’s KG entities scored against the user’s profile of entities.',
+    'kg-embed': 'CKE-style embeddings: BPR with item vectors built from KG entities trained by TransE.',
+    hybrid: 'Learned fusion of the sources: a ranker fitted on the validation split.',
+    'hybrid-no-kg': 'hybrid without kg-profile, kg-embed and the KG-overlap features.',
+    'hybrid-no-text': 'hybrid without semantic and the history-similarity features.',
+    'hybrid-no-cf': 'hybrid without itemknn, ease and bpr (popularity stays).',
+    'hybrid-ft': 'hybrid with the fine-tuned semantic-ft in place of semantic.',
+    'hybrid-stacked': 'hybrid whose fusion never sees validation targets.',
+  },
   edits: {
     title: 'Edit history',
     undo: 'Undo last edit',

@@ -201,3 +201,11 @@ export function whyIn(t: T, why: string, signal: (key: string) => string): strin
     })
     .join(t('label.whyParts.sep'));
 }
+
+const MODEL_KEYS = new Set(Object.keys(en.modelDesc));
+const isModel = (s: string): s is keyof typeof en.modelDesc => MODEL_KEYS.has(s);
+
+/** A model's one-line description: the registry's own in English, the table's in Chinese (the registry's when the table lacks the model). */
+export function modelDescIn(t: T, lang: Lang, name: string, registry: string): string {
+  return lang === 'en' || !isModel(name) ? registry : t(`modelDesc.${name}`);
+}

@@ -17,7 +17,7 @@ import { loadSelectedRun, saveSelectedRun } from '../eval-display';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import { parseSeeds, PROTOCOL_NAMES } from '../models';
-import { useI18n } from '../i18n';
+import { modelDescIn, useI18n } from '../i18n';
 
 interface EvaluationViewProps {
   readonly api: ApiWithEvents;
@@ -52,7 +52,7 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
   const [seedsText, setSeedsText] = useState('2020');
   const [k, setK] = useState('10');
   const [tune, setTune] = useState(false);
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [formError, setFormError] = useState<string | null>(null);
   const [current, setCurrentState] = useState<string | null>(() => loadSelectedRun(storage()));
   const setCurrent = (id: string | null): void => {
@@ -121,7 +121,7 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
             {catalog?.ok === false && <ErrorNotice error={catalog.error} />}
             {catalog === null && <p aria-live="polite">{t('eval.loadingModels')}</p>}
             {modelList.map(({ name: m, description }) => (
-              <span key={m} className="check" title={description}>
+              <span key={m} className="check" title={modelDescIn(t, lang, m, description)}>
                 <input id={`eval-model-${m}`} type="checkbox" checked={models.has(m)} onChange={(e) => toggle(m, e.target.checked)} />
                 <label htmlFor={`eval-model-${m}`}>{m}</label>
               </span>
