@@ -122,3 +122,16 @@ describe('the label queue reason in Chinese', () => {
     await i18next.changeLanguage('en');
   });
 });
+
+describe('relation names in Chinese keep the direction they are read in', () => {
+  it('translates the Api phrase from either end, else falls back to the display-name table', async () => {
+    initI18n('zh');
+    const { formatters } = await import('../../renderer/src/i18n');
+    const f = formatters('zh');
+    expect(f.relation('film.film.directed_by', 'directed by')).toBe('导演');
+    expect(f.relation('film.film.directed_by', 'director of')).toBe('执导');
+    expect(f.relation('film.writer.film', 'with writer')).toBe('编剧');
+    expect(f.relation('film.film.sequel', 'a phrase we do not know')).toBe('续集');
+    expect(formatters('en').relation('film.film.directed_by', 'directed by')).toBe('directed by');
+  });
+});

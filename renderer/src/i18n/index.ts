@@ -72,6 +72,15 @@ export function setLang(lang: Lang): void {
 
 const locale = (lang: Lang): string => (lang === 'zh' ? 'zh-CN' : 'en-US');
 
+const PHRASE_KEYS = new Set(Object.keys(en.relPhrases));
+const isPhrase = (s: string): s is keyof typeof en.relPhrases => PHRASE_KEYS.has(s);
+
+/** The Chinese name of a relation phrase read from one end ("directed by" → 导演, "director of" → 执导), or undefined. */
+function phraseIn(phrase: string): string | undefined {
+  const p = phrase.trim().toLowerCase().replace(/^with /, 'has ');
+  return isPhrase(p) ? i18next.t(`relPhrases.${p}`, { lng: 'zh' }) : undefined;
+}
+
 /** Formatters and display names bound to one language. */
 export function formatters(lang: Lang) {
   const loc = locale(lang);
@@ -95,8 +104,8 @@ export function formatters(lang: Lang) {
     metricDesc: (key: string): string => names.metricDescription(key, lang),
     slice: (key: string): string => names.sliceName(key, lang),
     sliceDesc: (key: string): string => names.sliceDescription(key, lang),
-    /** A relation's name: the Api's phrase in English (it reads with the direction), the table's name otherwise. */
-    relation: (key: string, phrase: string): string => (lang === 'en' ? phrase : names.relationName(key, lang, phrase)),
+    /** A relation's name: the Api's phrase in English (it reads with the direction); in Chinese the phrase's translation (direction kept), else the table's name. */
+    relation: (key: string, phrase: string): string => (lang === 'en' ? phrase : (phraseIn(phrase) ?? names.relationName(key, lang, phrase))),
   };
 }
 
