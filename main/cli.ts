@@ -263,11 +263,11 @@ async function cmdRecommend(flags: Flags): Promise<void> {
     if (r.languageHint !== undefined) process.stderr.write(`knowrec recommend: note: ${r.languageHint}\n`);
     if (bool(flags, 'json')) {
       const rows = r.items.map((h) => (explain ? h : { item: h.item, title: h.title, score: h.score }));
-      const model = { text_model: r.textModel ?? null, ...(r.languageHint !== undefined ? { language_hint: r.languageHint } : {}) };
+      const model = { text_model: r.textModel ?? null, catalog_lang: r.catalogLang ?? null, ...(r.languageHint !== undefined ? { language_hint: r.languageHint } : {}) };
       process.stdout.write(`${JSON.stringify({ query: r.query, picks: r.picks.map((p) => p.id), ...model, items: rows }, null, 2)}\n`);
       return;
     }
-    if (r.textModel !== undefined) process.stdout.write(`text model: ${r.textModel}\n`);
+    if (r.textModel !== undefined) process.stdout.write(`text model: ${r.textModel}${r.catalogLang !== undefined ? ` (item sentences: ${r.catalogLang})` : ''}\n`);
     if (r.query !== null) process.stdout.write(`query: ${r.query}\n`);
     if (r.picks.length > 0) process.stdout.write(`picked: ${r.picks.map((p) => `${p.title} [item ${p.id}]`).join(', ')}\n`);
     r.items.forEach((h, i) => {

@@ -91,8 +91,9 @@ export interface ApiImplOptions {
    */
   readonly pseudonymKey?: (create: boolean) => PseudonymKey | undefined;
   /**
-   * The model whatIf fits on its first question (main/jobs/what-if-model.ts): registry name
-   * (default 'hybrid'), split seed (default the snapshot's, else 2020), tuning (default off).
+   * The what-if model (main/jobs/what-if-model.ts), fitted in the what-if worker when
+   * `whatIfModel {fit: true}` asks: registry name (default 'hybrid'), split seed (default the
+   * snapshot's, else 2020), tuning (default off).
    */
   readonly whatIf?: { readonly model?: string; readonly seed?: number; readonly tune?: boolean };
 }
@@ -112,7 +113,10 @@ export interface Opened {
   hash: string | null;
   /** The job runner. */
   runner: JobRunner | null;
-  /** Per-dataset caches of the method groups (dropped with the dataset). */
+  /**
+   * Per-dataset caches of the method groups (dropped with the dataset; a value with a `dispose()`
+   * method, such as the what-if engine and its worker, is disposed of then).
+   */
   readonly memo: Map<string, unknown>;
 }
 
@@ -284,7 +288,7 @@ export class ApiSession implements ApiContext {
     o.dataset = null;
     o.kg = null;
     o.hash = null;
-    o.memo.clear();
+    clearMemo(o);
     if (this.current === o) this.emit({ type: 'workspace', summary: await this.summaryOf(o) });
   }
 
@@ -350,7 +354,17 @@ export class ApiSession implements ApiContext {
   }
 }
 
+/** Empties the caches, disposing of the values that hold resources (a worker). */
+function clearMemo(o: Opened): void {
+  const values = [...o.memo.values()];
+  o.memo.clear();
+  for (const v of values) {
+    if (typeof v === 'object' && v !== null && 'dispose' in v && typeof v.dispose === 'function') (v as { dispose(): void }).dispose();
+  }
+}
+
 function closeOpened(o: Opened): void {
+  clearMemo(o);
   o.runner?.close();
   o.ws.close();
 }

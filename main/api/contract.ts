@@ -11,10 +11,10 @@ import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { OwnPreview } from '../core/data/own-import';
 import type { ErrorCode } from '../core/errors';
-import type { LabelProvenance, RecommendationExplanation, WhatIfResult } from './explanations';
+import type { LabelProvenance, RecommendationExplanation, WhatIfModelInfo, WhatIfResult } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
 export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
-import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, JudgeExplanationRequest, SetTextModelRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
+import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, WhatIfModelRequest, JudgeExplanationRequest, SetTextModelRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -84,6 +84,31 @@ export interface ItemCard {
 // Recommendations (read from the serving snapshot written by `knowrec fit`)
 
 export type { ExplanationCounterfactual, HistoryMatch, LabelProvenance, RecommendationExplanation, WhatIfFactRef, WhatIfHistoryItem, WhatIfItem, WhatIfModelInfo, WhatIfResult, WhatIfTie } from './explanations';
+
+export type WhatIfModelState = 'none' | 'fitting' | 'ready' | 'failed';
+
+/** The workspace's what-if model (whatIfModel): whatIf answers only when `state` is 'ready'. */
+export interface WhatIfModelStatus {
+  /** none: never fitted (or dropped when the data changed); fitting: in the what-if worker; failed: see `error`. */
+  readonly state: WhatIfModelState;
+  /** Registry name of the model. */
+  readonly model: string;
+  /** Seed of the RecBole split it is fitted on. */
+  readonly seed: number;
+  readonly tuned: boolean;
+  /** Fraction of the fit done, when known (fitting only). */
+  readonly fraction: number | null;
+  /** The fit's last progress message (fitting), else a line about the state. */
+  readonly message: string;
+  /** Seconds since the fit started (fitting), or the fit's seconds (ready); null otherwise. */
+  readonly seconds: number | null;
+  /** How many fits were started for this workspace data (a whatIf never starts one). */
+  readonly fits: number;
+  /** The fitted model (ready only). */
+  readonly info: WhatIfModelInfo | null;
+  /** Why the last fit failed (failed only). */
+  readonly error: ApiError | null;
+}
 
 export interface Recommendation {
   readonly item: string;
@@ -181,6 +206,11 @@ export interface QueryRecommendations {
   readonly textModel?: string;
   /** Set when the query's script does not suit the text model ("… is English-only …"). */
   readonly languageHint?: string;
+  /**
+   * The language of the item sentences the query was matched against: the query's ('zh' for a
+   * query mostly in Han characters) when the text model is multilingual, else 'en'.
+   */
+  readonly catalogLang?: 'en' | 'zh';
 }
 
 /** A prepared text model (encoder) the workspace can answer queries with. */
@@ -393,7 +423,8 @@ export const API_DECLARATION = {
 
   recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
   recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
-  whatIf: method<WhatIfRequest, WhatIfResult>()('recommend', "The user's top-k re-ranked without some history items / KG ties (the fitted model re-scores, no refit)."),
+  whatIf: method<WhatIfRequest, WhatIfResult>()('recommend', "The user's top-k re-ranked without some history items / KG ties (the fitted what-if model re-scores, no refit); refused until whatIfModel says ready."),
+  whatIfModel: method<WhatIfModelRequest, WhatIfModelStatus>()('recommend', "The what-if model's state; `fit: true` starts its fit in the what-if worker (off the main thread) when none is fitted or fitting."),
   listTextModels: method<undefined, readonly TextModelRow[]>()('recommend', "The prepared text models (encoders); `active` marks the open workspace's."),
   setTextModel: method<SetTextModelRequest, readonly TextModelRow[]>()('recommend', "Chooses the open workspace's text model (recorded in it); queries then encode its items again."),
   explainPath: method<ExplainPathRequest, KgSubgraph>()('recommend', "The KG paths (≤ 3 hops) from the user's matched history items to the item, as a subgraph."),

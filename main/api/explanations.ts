@@ -13,7 +13,7 @@ export interface HistoryMatch {
 }
 
 export interface ExplanationCounterfactual {
-  /** History items left out: the fewest top contributors (≤ 5) that move the item out of the list. */
+  /** History items left out: exactly the cited ones (history[]), the one evidence set. */
   readonly removed: readonly { readonly item: string; readonly title: string }[];
   /** 1-based ranks among the user's candidates. */
   readonly rankBefore: number;
@@ -83,7 +83,7 @@ export interface WhatIfModelInfo {
   readonly seed: number;
   /** Whether the sources were tuned on validation (as the fit job does). */
   readonly tuned: boolean;
-  /** Seconds its one fit took (the first question paid them). */
+  /** Seconds its one fit took (in the what-if worker, before the first question). */
   readonly fitSeconds: number;
 }
 

@@ -88,6 +88,11 @@ export interface RecommendQueryRequest {
 }
 
 /** The user's list without some history items and/or KG ties of history items (no refit). */
+export interface WhatIfModelRequest {
+  /** Start fitting the what-if model (off the main thread) when none is fitted or fitting. */
+  fit?: boolean;
+}
+
 export interface WhatIfRequest {
   user: string;
   k: number;

@@ -125,6 +125,8 @@ const WhatIfRequestSchema = z.strictObject({
   cited: idList('item', 20).optional(),
 });
 
+const WhatIfModelRequestSchema = z.strictObject({ fit: z.boolean({ error: 'fit must be true or false' }).optional() });
+
 // Jobs
 
 /** Names of the registry datasets the import can fetch or find on disk (checked by the job, not here). */
@@ -348,6 +350,7 @@ export const apiSchemas = {
     input: WhatIfRequestSchema,
     example: 'send {"user": "1", "k": 10, "item": "50", "withoutHistory": ["181"], "withoutFacts": [{"item": "181", "relation": "<relation>", "entity": "<entity id>"}]}',
   },
+  whatIfModel: { input: WhatIfModelRequestSchema, example: 'send {} for the state, {"fit": true} to start fitting' },
   listTextModels: none,
   setTextModel: { input: SetTextModelRequestSchema, example: 'send {"name": "multilingual-e5-small"} (listTextModels names them)' },
   explainPath: { input: ExplainPathRequestSchema, example: 'send {"user": "1", "item": "50"} (optional "cap": 200)' },

@@ -1,6 +1,7 @@
 /**
  * `knowrec evaluate --explain-fidelity`: per model that can explain (the hybrid and the scorers
- * that attribute their score to the history: ease, itemknn, kg-profile, semantic), how faithful
+ * that attribute their score to the history: ease, itemknn, kg-profile, semantic, and bpr and
+ * kg-embed by fold-in), how faithful
  * its explanations are on a seeded sample of test users' top-k (core/rank/fidelity.ts): the
  * explanations' own citation rule ("after"), the post-hoc rule the explanations used before
  * attribution ("before": history items picked by KG ties after the fact), and for each a
@@ -63,7 +64,7 @@ export interface FidelityData {
 export const FIDELITY_PROTOCOL =
   'explain-fidelity: a seeded sample of test users (users with ≥1 test item, seed = --seed), each with its test top-k (train and valid items excluded). ' +
   'For each listed item the cited history items C are removed with no refit (the model re-scores without them: EASE/item-kNN rows subtracted exactly, ' +
-  'semantic history mean and kg-profile recomputed, sources that cannot leave items out keep their scores, the fusion re-run); the removed items stay unrankable. ' +
+  'semantic history mean and kg-profile recomputed, BPR/kg-embed user factor shifted by the ridge fold-in\'s change without C, sources that cannot leave items out keep their scores, the fusion re-run); the removed items stay unrankable. ' +
   'pn@k = share of explanations whose item falls out of the top-k without C; ps@k = share whose item stays in the top-k when C is the whole history ' +
   '(every other training item removed the same way); mean_rank_drop = mean (rank without C − rank before), an item that leaves the candidates ranking after all of them; ' +
   'random_* = the same with |C| history items drawn uniformly (seeded); cited_mean = mean |C|; an explanation citing nothing counts as neither necessary nor sufficient. ' +
@@ -71,7 +72,7 @@ export const FIDELITY_PROTOCOL =
   "before: the post-hoc rule explanations used before attribution (the 3 history items sharing the most specific KG entities with the item, then item-vector similarity, then co-interaction). " +
   'Citation rules see only the training history and the model, never test items.';
 
-/** The fidelity of `name`'s explanations, or null when the model cannot explain (pop, bpr, kg-embed). */
+/** The fidelity of `name`'s explanations, or null when the model cannot explain (pop). */
 export async function modelFidelity(scorer: Scorer, data: FidelityData, o: FidelityJobOptions): Promise<ModelFidelity | null> {
   const subject = subjectOf(scorer);
   if (subject === null) return null;

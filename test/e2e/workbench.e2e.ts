@@ -54,7 +54,7 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     const wsPath = join(dir, 'workspace.sqlite');
     Workspace.create(wsPath).close();
     process.env.KNOWREC_DATA_DIR = DATA_DIR;
-    // what-if questions use EASE (fitted once on the first question, ~10 s) so the run never fits the hybrid
+    // what-if questions use EASE (fitted once in the what-if worker, ~10 s) so the run never fits the hybrid
     api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'e2e', modelDir: join(dir, 'model'), adapterDir: join(dir, 'adapters'), whatIf: { model: 'ease' } });
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
@@ -435,6 +435,8 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     await page.getByRole('button', { name: 'Why?' }).first().click();
     const whatIf = page.locator('.what-if');
     await whatIf.getByRole('button', { name: 'Ask what if' }).click();
+    // the button fits the what-if model in its worker; whatIf answers once it is ready
+    await expect.poll(async () => value(await api.whatIfModel({})).state, { timeout: 120_000 }).toBe('ready');
     const cited = first.explanation.history.map((h) => h.item);
     const ask = async (withoutHistory: string[]) => value(await api.whatIf({ user: '1', k: FIXTURE_K, item: first.item, cited, withoutHistory }));
     const th = (n: number): string => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;

@@ -1,8 +1,8 @@
 /**
  * Choosing the text model from the CLI, with the prepared encoders, on the tiny folder (items
  * a1–a6 are comedies, b1–b6 horror films): `knowrec models`, the English-only hint for a Chinese
- * query, and `--text-model` answering the Chinese query by meaning and being recorded in the
- * workspace for the next command.
+ * query, and `--text-model` answering the Chinese query by meaning (against the items' Chinese
+ * sentences) and being recorded in the workspace for the next command.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ async function cli(args: string[]): Promise<{ out: string; err: string }> {
 interface Answer {
   text_model: string | null;
   language_hint?: string;
+  catalog_lang: 'en' | 'zh' | null;
   items: { item: string }[];
 }
 
@@ -55,11 +56,13 @@ describe('knowrec --text-model', () => {
     const english = JSON.parse((await cli(base)).out) as Answer;
     expect(english.text_model).toBe('all-MiniLM-L6-v2@int8');
     expect(english.language_hint).toMatch(/English-only/);
+    expect(english.catalog_lang).toBe('en');
 
     const multi = await cli([...base, '--text-model', 'multilingual-e5-small']);
     const answer = JSON.parse(multi.out) as Answer;
     expect(answer.text_model).toBe('multilingual-e5-small@int8');
     expect(answer.language_hint).toBeUndefined();
+    expect(answer.catalog_lang).toBe('zh'); // the items' Chinese sentences
     // "a horror film": the horror films b1–b6 first
     expect(answer.items.map((i) => i.item[0])).toEqual(['b', 'b', 'b']);
     expect(workspaceTextModel(ws).recorded).toBe('multilingual-e5-small');

@@ -4,9 +4,13 @@
  * solo by its own director) and never saw the liked film's partner. For kg-profile the partner's
  * only lift is the shared director, so the liked film is its top contributor and leaving it (or
  * its director tie) out moves the partner down.
+ *
+ * The what-if model is fitted only when whatIfModel {fit: true} asks, in the what-if worker thread
+ * (the real one, from source): before that whatIf refuses with the precondition error, and once
+ * it is ready every whatIf re-scores without fitting again (the engine's fit count stays 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, dispatchApi, type ApiImpl, type Label, type Page, type Result, type WhatIfResult } from '../../main/api';
+import { createApi, dispatchApi, type ApiImpl, type Label, type Page, type Result, type WhatIfModelStatus, type WhatIfResult } from '../../main/api';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { tempFiles } from '../helpers/tiny-workspace';
@@ -78,7 +82,52 @@ async function call<T>(method: string, input: unknown): Promise<T> {
   return r.value;
 }
 
+/** Polls whatIfModel until the fit ends; returns the last status. */
+async function untilFitted(): Promise<WhatIfModelStatus> {
+  for (;;) {
+    const s = await call<WhatIfModelStatus>('whatIfModel', {});
+    if (s.state !== 'fitting') return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('whatIf needs a fitted what-if model and never fits', () => {
+  it('refuses before the fit and while fitting; after the fit answers without a second fit', async () => {
+    const before = await call<WhatIfModelStatus>('whatIfModel', {});
+    expect(before).toMatchObject({ state: 'none', model: 'kg-profile', seed: 7, fits: 0, info: null });
+    const refused = (await dispatchApi(api, 'whatIf', { user: 'u0', k: 3 })).result;
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('not-found');
+      expect(refused.error.message).toContain('no what-if model (kg-profile) is fitted');
+      expect(refused.error.hint).toContain('fit it first');
+    }
+    // asking does not start a fit
+    expect((await call<WhatIfModelStatus>('whatIfModel', {})).fits).toBe(0);
+    const started = await call<WhatIfModelStatus>('whatIfModel', { fit: true });
+    expect(started).toMatchObject({ state: 'fitting', fits: 1 });
+    const early = (await dispatchApi(api, 'whatIf', { user: 'u0', k: 3 })).result;
+    expect(early.ok === false && early.error.message).toContain('is still being fitted');
+    const done = await untilFitted();
+    expect(done).toMatchObject({ state: 'ready', fits: 1, error: null });
+    expect(done.info).toMatchObject({ name: 'kg-profile', seed: 7, tuned: false });
+    // a second fit request while ready starts nothing
+    expect((await call<WhatIfModelStatus>('whatIfModel', { fit: true })).fits).toBe(1);
+    for (let u = 0; u < 6; u++) {
+      const r = await call<WhatIfResult>('whatIf', { user: `u${u}`, k: 3, withoutHistory: [`f${liked(u)}`] });
+      expect(r.model).toEqual(done.info);
+    }
+    const after = await call<WhatIfModelStatus>('whatIfModel', {});
+    expect(after).toMatchObject({ state: 'ready', fits: 1, info: done.info });
+  });
+});
+
 describe('whatIf', () => {
+  beforeAll(async () => {
+    await call<WhatIfModelStatus>('whatIfModel', { fit: true });
+    expect((await untilFitted()).state).toBe('ready');
+  });
+
   it('leaving the liked film, or its director tie, out moves the partner down; nothing left out changes nothing', async () => {
     let checked = 0;
     for (let u = 0; u < N_USERS && checked < 4; u++) {
@@ -133,5 +182,16 @@ describe('judgeExplanation', () => {
     ]);
     const relevance = await call<Page<Label>>('listLabels', { offset: 0, limit: 10, kind: 'relevance' });
     expect(relevance.total).toBe(0);
+  });
+});
+
+describe('the what-if model and the workspace data', () => {
+  it('a KG edit drops the fitted model (its worker stops): whatIf refuses again until the next fit', async () => {
+    await call<WhatIfModelStatus>('whatIfModel', { fit: true });
+    expect((await untilFitted()).state).toBe('ready');
+    await call<unknown>('kgAddFact', { head: { item: 'f0' }, relation: DIRECTED_BY, tail: { entity: 'dir:1' } });
+    expect(await call<WhatIfModelStatus>('whatIfModel', {})).toMatchObject({ state: 'none', fits: 0, info: null });
+    const refused = (await dispatchApi(api, 'whatIf', { user: 'u0', k: 3 })).result;
+    expect(refused.ok === false && refused.error.message).toContain('no what-if model (kg-profile) is fitted');
   });
 });

@@ -108,8 +108,30 @@ describe('bpr', () => {
     expect(s.keptEpoch()).toBe(6);
     expect(s.history().length).toBe(14);
     expect(s.history().filter((h) => h.valid !== undefined).map((h) => h.epoch)).toEqual([2, 4, 6, 8, 10, 12, 14]);
-    expect(Array.from(s.score(5))).toEqual(Array.from(snapshots[2]));
+    // validation scores come from one native float32 product: equal up to float32 rounding
+    const kept = s.score(5);
+    for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(snapshots[2][i], 5);
     expect(s.params()).toMatchObject({ keptEpoch: 6, epochsRun: 14 });
+  });
+
+  it('validates on every user scored in one native product, equal to score() per user', async () => {
+    let during: Float32Array[] = [];
+    const s = new BprScorer({
+      ...small,
+      epochs: 1,
+      validate: (sc) => {
+        during = Array.from({ length: 20 }, (_, u) => sc.score(u));
+        return 0;
+      },
+    });
+    await s.fit(bandData());
+    expect(s.keptEpoch()).toBe(1); // the validated weights are the ones kept
+    expect(during.length).toBe(20);
+    for (let u = 0; u < 20; u++) {
+      const now = s.score(u); // after fit: the per-user loop
+      expect(now.length).toBe(30);
+      for (let i = 0; i < 30; i++) expect(during[u][i]).toBeCloseTo(now[i], 6);
+    }
   });
 
   it('trains for the full epoch budget when there is no validation split', async () => {

@@ -206,7 +206,9 @@ describe('kg-embed', () => {
     expect(seen.length).toBe(4);
     expect(s.params()).toMatchObject({ epochsRun: 4, bestEpoch: 2 });
     expect(s.trainingHistory().map((e) => e.valid)).toEqual([0.1, 0.3, 0.2, 0.25]);
-    expect(Array.from(s.score(0))).toEqual(Array.from(seen[1]));
+    // validation scores come from one native float32 product: equal up to float32 rounding
+    const kept = s.score(0);
+    for (let i = 0; i < kept.length; i++) expect(kept[i]).toBeCloseTo(seen[1][i], 6);
     expect(Array.from(s.score(0))).not.toEqual(Array.from(seen[3]));
   });
 

@@ -19,28 +19,34 @@ import { pathSubgraphView } from '../kg-views';
 import { recommendView } from '../views';
 import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
+import type { CatalogLang } from '../../core/encode/language';
 import { cachedAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
 import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
-import { whatIfFor } from './what-if';
+import { whatIfFor, whatIfModelFor } from './what-if';
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
   return memo(o, 'matrices', () => interactionViews(ds));
 }
 
-/** Sentence vectors of every item for this encoder (kept per dataset). */
-function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): Promise<Float32Array[]> {
-  const key = `itemVectors:${tools.encoder.modelId}`;
+/** Vectors of every item's sentence in `lang` for this encoder (kept per dataset, model and language). */
+export function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools, lang: CatalogLang): Promise<Float32Array[]> {
+  const key = itemVectorsKey(tools.encoder.modelId, lang);
   const cached = o.memo.get(key) as Promise<Float32Array[]> | undefined;
   if (cached !== undefined) return cached;
-  const p = encodeItems(ds, kg, tools);
+  const p = encodeItems(ds, kg, tools, lang);
   o.memo.set(key, p);
   p.catch(() => o.memo.delete(key));
   return p;
+}
+
+/** The workspace memo's key of the item vectors of (text model, catalog language). */
+export function itemVectorsKey(modelId: string, lang: CatalogLang): string {
+  return `itemVectors:${modelId}:${lang}`;
 }
 
 /**
@@ -48,9 +54,10 @@ function itemVectorsOf(o: Opened, ds: Dataset, kg: KgIndex, tools: TextTools): P
  * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset,
  * and on disk beside the workspace (`<workspace>.index/`), keyed by the vectors' hash.
  */
-function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[]): VectorIndex | null {
+function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[], lang: CatalogLang): VectorIndex | null {
   if (chooseIndexKind(vectors.length) !== 'ann') return null;
-  return memo(o, `itemIndex:${tools.encoder.modelId}`, () => cachedAnnIndex(`${o.path}.index`, `items-${tools.encoder.modelId}`, vectors).index);
+  const name = `items-${tools.encoder.modelId}-${lang}`;
+  return memo(o, `itemIndex:${tools.encoder.modelId}:${lang}`, () => cachedAnnIndex(`${o.path}.index`, name, vectors).index);
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */
@@ -155,12 +162,13 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
           k: request.k,
           lang: request.lang ?? 'en',
           text: () => ctx.textTools(o),
-          itemVectors: (tools) => itemVectorsOf(o, ds, kg, tools),
-          itemIndex: (tools, vectors) => itemIndexOf(o, tools, vectors),
+          itemVectors: (tools, lang) => itemVectorsOf(o, ds, kg, tools, lang),
+          itemIndex: (tools, vectors, lang) => itemIndexOf(o, tools, vectors, lang),
         });
       }),
 
     whatIf: (request) => guard(async () => whatIfFor(ctx, await ctx.ensureOpen(), request)),
+    whatIfModel: (request) => guard(async () => whatIfModelFor(ctx, await ctx.ensureOpen(), request)),
     ...textModelMethods(ctx),
 
     explainPath: (request) =>

@@ -225,16 +225,37 @@ export function evaluateSplit(
   return evaluateRanking((u) => scorer.score(u), splitOptions(split, phase, ks, opts));
 }
 
+/**
+ * A split's exclusion matrices and training item counts, built once per split and phase: tuning
+ * and early stopping evaluate the same split hundreds of times (splits are never modified).
+ */
+const splitParts = new WeakMap<Split, Map<EvalPhase, { exclude: Csr[]; counts: Float32Array }>>();
+
+function partsOf(split: Split, phase: EvalPhase): { exclude: Csr[]; counts: Float32Array } {
+  let byPhase = splitParts.get(split);
+  if (byPhase === undefined) {
+    byPhase = new Map();
+    splitParts.set(split, byPhase);
+  }
+  let parts = byPhase.get(phase);
+  if (parts === undefined) {
+    parts = { exclude: exclusionFor(split, phase), counts: itemCounts(split.train, split.nItems) };
+    byPhase.set(phase, parts);
+  }
+  return parts;
+}
+
 /** The evaluation options of one phase of a split: its targets, RecBole's exclusions, popularity. */
 function splitOptions(split: Split, phase: EvalPhase, ks: readonly number[], opts: EvaluateSplitOptions): EvaluateOptions {
+  const { exclude, counts } = partsOf(split, phase);
   return {
     ...opts,
     target: split[phase],
-    exclude: exclusionFor(split, phase),
+    exclude,
     nUsers: split.nUsers,
     nItems: split.nItems,
     ks,
-    trainItemCounts: itemCounts(split.train, split.nItems),
+    trainItemCounts: counts,
   };
 }
 

@@ -3,11 +3,15 @@
  * (u, i) and one uniformly sampled item j that u has not interacted with, minimise
  * −log σ(e_u·e_i − e_u·e_j) (+ optional L2 on the embeddings in the batch), by mini-batch Adam or
  * SGD. Early stopping on a caller-supplied validation metric keeps the best weights.
+ * Attribution to the history and re-scoring without history items: by fold-in (fold-in.ts).
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, Scorer } from '../types';
+import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
+import { FoldIn } from './fold-in';
+import { scoreMatrixNative } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import { EarlyStopping } from './tune';
 
@@ -80,7 +84,7 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPS = 1e-8;
 
-export class BprScorer implements Scorer {
+export class BprScorer implements Scorer, HistoryAttribution {
   readonly name = 'bpr';
   readonly dim: number;
   readonly lr: number;
@@ -99,6 +103,9 @@ export class BprScorer implements Scorer {
   private nItems = 0;
   private log: BprEpoch[] = [];
   private bestEpoch = 0;
+  private foldIn: FoldIn | null = null;
+  /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
+  private scoreCache: Float32Array | null = null;
 
   constructor(opts: BprOptions = {}) {
     this.dim = opts.dim ?? BPR_DEFAULTS.dim;
@@ -132,14 +139,18 @@ export class BprScorer implements Scorer {
 
   async fit(ctx: FitContext): Promise<void> {
     try {
-      await this.train(ctx);
+      const x = await this.train(ctx);
+      // over the kept item factors (the user's solve is remembered, so only once they are final)
+      this.foldIn = new FoldIn((this.weights as Float32Array).subarray(this.nUsers * this.dim), this.dim, x, this.reg);
     } catch (e) {
       this.weights = null; // a cancelled or failed fit leaves no half-trained model behind
+      this.foldIn = null;
       throw e;
     }
   }
 
-  private async train(ctx: FitContext): Promise<void> {
+  /** Trains the weights; returns the deduplicated training rows. */
+  private async train(ctx: FitContext): Promise<Csr> {
     checkContext(ctx, this.name);
     const { nUsers, nItems } = ctx;
     const x = dedupeRows(ctx.trainCsr, true);
@@ -151,7 +162,8 @@ export class BprScorer implements Scorer {
     this.nItems = nItems;
     this.log = [];
     this.bestEpoch = 0;
-    if (x.indices.length === 0 || nItems < 2) return;
+    this.foldIn = null;
+    if (x.indices.length === 0 || nItems < 2) return x;
 
     const state = this.trainingState(x, w, nUsers);
     const validate = ctx.valid.user.length > 0 ? this.validate : undefined;
@@ -161,7 +173,7 @@ export class BprScorer implements Scorer {
       const loss = this.epoch(state, nItems, rng, ctx);
       let valid: number | undefined;
       if (validate !== undefined && stopping.due(epoch)) {
-        valid = validate(this);
+        valid = await this.validateNow(validate, state);
         if (stopping.record(epoch, valid)) {
           bestWeights = w.slice();
           this.bestEpoch = epoch;
@@ -187,6 +199,18 @@ export class BprScorer implements Scorer {
       message: `done after ${this.log.length} epochs, keeping epoch ${this.bestEpoch}`,
       metrics: validate !== undefined ? { keptEpoch: this.bestEpoch, valid: stopping.best } : { keptEpoch: this.bestEpoch },
     });
+    return x;
+  }
+
+  /** The validation metric of the current weights, scored in one native product when it fits in memory. */
+  private async validateNow(validate: (scorer: Scorer) => number, st: TrainingState): Promise<number> {
+    const w = st.w;
+    this.scoreCache = await scoreMatrixNative(w, this.nUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    try {
+      return validate(this);
+    } finally {
+      this.scoreCache = null;
+    }
   }
 
   private trainingState(x: Csr, w: Float32Array, nUsers: number): TrainingState {
@@ -231,14 +255,16 @@ export class BprScorer implements Scorer {
         nb++;
       }
       if (nb === 0) continue;
-      grad.fill(0);
       lossSum += accumulateGradients(w, grad, this.dim, st.itemBase, batchU, batchI, batchJ, nb, this.reg);
       samples += nb;
       if (adam !== null) {
         adam.t++;
         adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
       } else {
-        for (let p = 0; p < w.length; p++) w[p] -= this.lr * grad[p];
+        for (let p = 0; p < w.length; p++) {
+          w[p] -= this.lr * grad[p];
+          grad[p] = 0;
+        }
       }
     }
     return samples > 0 ? lossSum / samples : 0;
@@ -248,6 +274,8 @@ export class BprScorer implements Scorer {
     const w = this.weights;
     if (w === null) throw notFitted(this.name);
     checkUser(this.name, user, this.nUsers);
+    const cached = this.scoreCache;
+    if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;
@@ -270,6 +298,22 @@ export class BprScorer implements Scorer {
       out[i] = s0 + s1 + (s2 + s3);
     }
     return gather(this.name, out, items);
+  }
+
+  /** Fold-in (fold-in.ts): score − score without j, per history item j, largest first. */
+  attribute(user: number, item: number): HistoryContribution[] {
+    return this.fitted(user).attribute(user, item);
+  }
+
+  /** The trained scores plus the fold-in's change of the user factor without `removed` (no refit). */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    return this.fitted(user).scoreWithout(user, removed, this.score(user));
+  }
+
+  private fitted(user: number): FoldIn {
+    if (this.weights === null || this.foldIn === null) throw notFitted(this.name);
+    checkUser(this.name, user, this.nUsers);
+    return this.foldIn;
   }
 
   /** Loss (and validation metric) per epoch of the last fit. */
@@ -362,7 +406,7 @@ function accumulateGradients(
   return loss;
 }
 
-/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay. */
+/** One dense Adam step (bias-corrected), as torch.optim.Adam without weight decay; leaves `g` zeroed for the next batch. */
 function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, lr: number): void {
   const c1 = 1 - Math.pow(BETA1, t);
   const c2 = 1 - Math.pow(BETA2, t);
@@ -370,6 +414,7 @@ function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32A
   const sqrtC2 = Math.sqrt(c2);
   for (let p = 0; p < w.length; p++) {
     const gp = g[p];
+    g[p] = 0;
     const mp = BETA1 * m[p] + (1 - BETA1) * gp;
     const vp = BETA2 * v[p] + (1 - BETA2) * gp * gp;
     m[p] = mp;

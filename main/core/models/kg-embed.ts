@@ -25,12 +25,16 @@
  * step counts), seeded by ctx.seed, and runs in-process on the calling thread: the loop yields
  * to the event loop every few thousand steps, so a cancel (ctx.signal) is seen within
  * milliseconds and throws KnowrecError 'cancelled'. With an optional `validate` callback it
- * keeps the weights of the best validation score and stops early.
+ * keeps the weights of the best validation score and stops early. Attribution to the history and
+ * re-scoring without history items: by fold-in over the q_i (fold-in.ts).
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, KnowledgeGraph, Scorer } from '../types';
+import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
+import { FoldIn } from './fold-in';
+import { scoreMatrixNative } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import {
   BprStep,
@@ -153,7 +157,7 @@ export interface KgEmbedEpochStats {
   readonly valid?: number;
 }
 
-export class KgEmbedScorer implements Scorer {
+export class KgEmbedScorer implements Scorer, HistoryAttribution {
   readonly name = 'kg-embed';
   readonly dim: number;
   readonly epochs: number;
@@ -172,9 +176,12 @@ export class KgEmbedScorer implements Scorer {
   readonly patience: number;
   private readonly validate?: (scorer: Scorer) => number | Promise<number>;
   private state: Fitted | null = null;
+  private foldIn: FoldIn | null = null;
   private bestEpoch = 0;
   private epochsRun = 0;
   private history: KgEmbedEpochStats[] = [];
+  /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
+  private scoreCache: Float32Array | null = null;
 
   constructor(opts: KgEmbedOptions = {}) {
     const d = KG_EMBED_DEFAULTS;
@@ -218,6 +225,7 @@ export class KgEmbedScorer implements Scorer {
     checkContext(ctx, this.name);
     throwIfAborted(ctx.signal);
     this.state = null;
+    this.foldIn = null;
     this.history = [];
     this.bestEpoch = 0;
     this.epochsRun = 0;
@@ -252,6 +260,7 @@ export class KgEmbedScorer implements Scorer {
       this.bestEpoch = this.epochsRun;
     }
     this.state = best;
+    this.foldIn = new FoldIn(best.itemRep, this.dim, run.x, this.reg);
     ctx.onProgress?.({ stage: this.name, fraction: 1, message: `done: best epoch ${this.bestEpoch} of ${this.epochsRun}` });
   }
 
@@ -332,7 +341,14 @@ export class KgEmbedScorer implements Scorer {
   private async validateLive(run: TrainingRun, ctx: FitContext): Promise<number> {
     fillItemRep(run.live, run.graph);
     this.state = run.live;
-    const valid = await (this.validate as (scorer: Scorer) => number | Promise<number>)(this);
+    const { user, itemRep, nUsers, nItems, dim } = run.live;
+    this.scoreCache = await scoreMatrixNative(user, nUsers, itemRep, nItems, dim);
+    let valid: number;
+    try {
+      valid = await (this.validate as (scorer: Scorer) => number | Promise<number>)(this);
+    } finally {
+      this.scoreCache = null;
+    }
     throwIfAborted(ctx.signal);
     if (typeof valid !== 'number' || Number.isNaN(valid)) {
       throw new KnowrecError('internal', `kg-embed: validate returned ${String(valid)}, expected a number`, {},
@@ -356,11 +372,29 @@ export class KgEmbedScorer implements Scorer {
     const s = this.state;
     if (s === null) throw notFitted(this.name);
     checkUser(this.name, user, s.nUsers);
+    const cached = this.scoreCache;
+    if (cached !== null) return gather(this.name, cached.slice(user * s.nItems, (user + 1) * s.nItems), items);
     const { dim, itemRep } = s;
     const pu = user * dim;
     const out = new Float32Array(s.nItems);
     for (let i = 0; i < s.nItems; i++) out[i] = dot(s.user, pu, itemRep, i * dim, dim);
     return gather(this.name, out, items);
+  }
+
+  /** Fold-in (fold-in.ts): score − score without j, per history item j, largest first. */
+  attribute(user: number, item: number): HistoryContribution[] {
+    return this.fitted(user).attribute(user, item);
+  }
+
+  /** The trained scores plus the fold-in's change of the user factor without `removed` (no refit). */
+  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    return this.fitted(user).scoreWithout(user, removed, this.score(user));
+  }
+
+  private fitted(user: number): FoldIn {
+    if (this.state === null || this.foldIn === null) throw notFitted(this.name);
+    checkUser(this.name, user, this.state.nUsers);
+    return this.foldIn;
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {

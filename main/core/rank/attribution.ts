@@ -2,7 +2,7 @@
  * Which history items drove a fused score, and what happens without them. A history item's share
  * of the positive score is Σ over signals of (the signal's share of the positive contributions) ×
  * (the item's share of that signal's positive history terms); signals that cannot be split over
- * the history (popularity, BPR, kg-embed, history length, …) are named as not attributable and
+ * the history (popularity, history length, …) are named as not attributable and
  * their share stays with no item. The counterfactual re-scores the user without the top
  * contributors (no refit) and reports the item's rank among the user's candidates.
  */
@@ -27,7 +27,7 @@ export interface HistoryAttributionResult {
   readonly history: readonly HistoryShare[];
   /** Signals with a positive share that could not be split over the history. */
   readonly notAttributable: readonly string[];
-  /** Per attributed signal, its history items with a positive term, largest first (at most 3). */
+  /** Per attributed signal, its history items with a positive term, largest first. */
   readonly bySignal: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -49,7 +49,7 @@ export function combineShares(
       continue;
     }
     for (const t of terms) if (t.weight > 0) acc.set(t.item, (acc.get(t.item) ?? 0) + (share * t.weight) / total);
-    bySignal[signal] = terms.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight || a.item - b.item).slice(0, 3).map((t) => t.item);
+    bySignal[signal] = terms.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight || a.item - b.item).map((t) => t.item);
   }
   const history = [...acc].map(([item, share]) => ({ item, share })).sort((a, b) => b.share - a.share || a.item - b.item);
   return { history, notAttributable: notAttributable.sort(), bySignal };
@@ -109,6 +109,7 @@ export interface CitedEvidence {
   readonly cited: readonly number[];
   /** How they were chosen: a counterfactual set of ≤ CITE_MAX items, else the top contributors. */
   readonly rule: 'counterfactual' | 'top-contributors';
+  /** The user re-scored without exactly the cited items: `removed` is `cited`, in the same order. */
   readonly counterfactual: CounterfactualResult;
 }
 
@@ -120,10 +121,12 @@ export const CITE_MAX = 3;
  * and never from anything held out: each of the top COUNTERFACTUAL_MAX contributors is removed
  * alone (no refit) and they are ordered by how far the item's score then falls below the k-th
  * best other candidate (the largest fall first, ties by share). The first prefix of that order
- * with at most CITE_MAX items whose removal moves the item out of the top `k` is cited, and it is
- * the counterfactual. When none does, the top CITE_MAX contributors by share are cited, and the
- * counterfactual is the shortest prefix (≤ COUNTERFACTUAL_MAX) of the effect order that drops the
- * item, or all of those tried.
+ * with at most CITE_MAX items whose removal moves the item out of the top `k` is cited. When none
+ * does, the top CITE_MAX contributors by share are cited.
+ *
+ * One evidence set: the counterfactual always removes exactly the cited items (so an explanation
+ * never names, in its counterfactual, an item it does not cite). With the first rule its rank
+ * after is past `k`; with the second it is the rank without the cited items, still ≤ `k`.
  */
 export function citeEvidence(
   source: Pick<AttributionSource, 'score' | 'scoreWithout'>,
@@ -143,16 +146,15 @@ export function citeEvidence(
     return { c, order, margin: marginAt(s, item, k, excluded), rank: rankAmong(s, item, excluded) };
   });
   const byEffect = [...single].sort((a, b) => a.margin - b.margin || a.order - b.order).map((x) => x.c);
-  const rankOf = (n: number): number => (n === 1 ? (single.find((x) => x.c === byEffect[0])?.rank ?? rankBefore) : rankAmong(source.scoreWithout(user, new Set(byEffect.slice(0, n))), item, excluded));
-  let rankAfter = rankBefore;
-  for (let n = 1; n <= byEffect.length; n++) {
-    rankAfter = rankOf(n);
-    if (rankAfter <= k) continue;
+  const rankWithout = (set: readonly number[]): number =>
+    set.length === 1 ? (single.find((x) => x.c === set[0])?.rank ?? rankBefore) : rankAmong(source.scoreWithout(user, new Set(set)), item, excluded);
+  for (let n = 1; n <= Math.min(CITE_MAX, byEffect.length); n++) {
     const removed = byEffect.slice(0, n);
-    if (n <= CITE_MAX) return { cited: removed, rule: 'counterfactual', counterfactual: { removed, rankBefore, rankAfter } };
-    return { cited: pool.slice(0, CITE_MAX), rule: 'top-contributors', counterfactual: { removed, rankBefore, rankAfter } };
+    const rankAfter = rankWithout(removed);
+    if (rankAfter > k) return { cited: removed, rule: 'counterfactual', counterfactual: { removed, rankBefore, rankAfter } };
   }
-  return { cited: pool.slice(0, CITE_MAX), rule: 'top-contributors', counterfactual: { removed: byEffect, rankBefore, rankAfter } };
+  const cited = pool.slice(0, CITE_MAX);
+  return { cited, rule: 'top-contributors', counterfactual: { removed: cited, rankBefore, rankAfter: rankWithout(cited) } };
 }
 
 /**

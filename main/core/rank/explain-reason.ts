@@ -1,9 +1,10 @@
 /**
  * The one-line reason, led by the signal with the largest share of the score (never one under
- * 10%): collaborative signals name the top contributing history items ("people who liked A and B
- * also liked this"), KG and content signals the tied item; KG ties of the cited items follow as
- * support, then the next signal of at least 10% not yet said (a collaborative one naming the
- * top contributors).
+ * 10%). It names only the explanation's cited history items (the one evidence set, see
+ * explain.ts): collaborative signals name the cited items they credit ("people who liked A and B
+ * also liked this"), KG and content signals a cited item and its ties; KG ties of another cited
+ * item follow as support, then the next signal of at least 10% not yet said (a collaborative one
+ * naming the cited items it credits).
  */
 import { fillReason, type LinkKind, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -38,7 +39,7 @@ export interface ReasonInput {
   readonly kindOf: (signal: string) => SignalPhrase;
   /** Cited history items, largest contribution first; share null when only related, not attributed. */
   readonly cited: readonly (Related & { readonly share: number | null })[];
-  /** Per attributable signal, its top history items (largest term first); "people who liked" names only these. */
+  /** Per attributable signal, the history items with a positive term; "people who liked" names the cited ones among them. */
   readonly bySignal: Readonly<Record<string, readonly number[]>>;
   readonly title: (item: number) => string;
   readonly linksOf: (r: Related) => string;
@@ -54,8 +55,13 @@ export function leadReason(o: ReasonInput): string {
   let supported: Related | undefined;
   // only items whose contribution was measured are named as what people liked
   const attributed = cited.length > 0 && cited.every((r) => r.share !== null);
-  const titles = (signal: string): string => (o.bySignal[signal] ?? []).slice(0, 2).map(q).join(t.and);
-  const named = (signal: string | null): boolean => attributed && signal !== null && (o.bySignal[signal]?.length ?? 0) > 0;
+  // the cited items the signal credits, largest share first: never an item the explanation does not cite
+  const likedFor = (signal: string): number[] => {
+    const credited = new Set(o.bySignal[signal] ?? []);
+    return cited.filter((r) => credited.has(r.item)).map((r) => r.item);
+  };
+  const titles = (signal: string): string => likedFor(signal).slice(0, 2).map(q).join(t.and);
+  const named = (signal: string | null): boolean => attributed && signal !== null && likedFor(signal).length > 0;
   if (kind === 'cf' && named(lead)) {
     parts.push(fillReason(t.cfLead, { titles: titles(lead ?? '') }));
   } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {

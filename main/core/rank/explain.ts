@@ -1,10 +1,13 @@
 /**
- * "Why was this recommended?": the hybrid's per-signal contributions as shares; the history items
- * that contributed most to the score (attribution.ts; each with its share), or, where the scorer
- * cannot attribute, the items the candidate relates to most (shared KG entities, then item-vector
- * similarity, then co-interaction); KG facts tying them to the candidate (support, never raw
- * MIDs); a counterfactual (the rank without the top contributors); and a one-line reason in
- * English or Chinese led by the signal with the largest share.
+ * "Why was this recommended?": the hybrid's per-signal contributions as shares, and ONE evidence
+ * set that everything else is built from: the cited history items (citeEvidence over the score's
+ * contributors, attribution.ts; each with its share), or, where the scorer cannot attribute, the
+ * items the candidate relates to most (shared KG entities, then item-vector similarity, then
+ * co-interaction). From that set only: `history[]` (largest share first), the counterfactual
+ * (the rank without exactly the cited items), the KG facts quoted as support (paths between a
+ * cited item and the candidate, or the candidate's own facts when nothing is cited; never raw
+ * MIDs), and every history title the one-line reason names (English or Chinese, led by the signal
+ * with the largest share, never one under 10%).
  */
 import { KnowrecError } from '../errors';
 import { dedupeRows, transpose } from '../models/csr';
@@ -75,7 +78,7 @@ export interface HistoryLink {
 }
 
 export interface Counterfactual {
-  /** The history items left out: the fewest top contributors (≤ 5) that move the item out of the list. */
+  /** The history items left out: exactly the cited ones (history[]), the one evidence set. */
   readonly removed: readonly { readonly item: string; readonly title: string }[];
   /** 1-based ranks among the user's candidates (items never ranked excluded). */
   readonly rankBefore: number;
@@ -188,7 +191,10 @@ export function explainRecommendation(input: ExplainInput): Explanation {
     addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[lead !== null ? kindOf(lead) : 'cf'] }));
   }
   const cf = input.stored !== undefined ? input.stored.counterfactual : (evidence?.counterfactual ?? null);
-  const counterfactual = cf === null ? null : { ...cf, removed: cf.removed.map((i) => ({ item: dataset.itemIds[i], title: title(i) })) };
+  // removed is the cited set (citeEvidence): listed in history[]'s order
+  const pos = new Map(top.map((r, j) => [r.item, j]));
+  const removed = cf === null ? [] : [...cf.removed].sort((a, b) => (pos.get(a) ?? top.length) - (pos.get(b) ?? top.length));
+  const counterfactual = cf === null ? null : { ...cf, removed: removed.map((i) => ({ item: dataset.itemIds[i], title: title(i) })) };
   return { signals, against, history, facts, reason, lead, notAttributable: attr?.notAttributable ?? [], counterfactual };
 }
 
@@ -247,11 +253,14 @@ export function posthocEvidence(input: RelatedInput): number[] {
   return relatedHistory(input).slice(0, 3).map((r) => r.item);
 }
 
-/** The cited contributors (or the top 3), with their KG ties and similarity where the candidate relates to them. */
+/**
+ * The cited contributors (or the top 3), largest share first, with their KG ties and similarity
+ * where the candidate relates to them.
+ */
 function citedFromShares(shares: readonly HistoryShare[], related: readonly Related[], cited?: readonly number[]): (Related & { share: number })[] {
   const byItem = new Map(related.map((r) => [r.item, r]));
   const shareOf = new Map(shares.map((s) => [s.item, s.share]));
-  const chosen = cited !== undefined ? cited.map((item) => ({ item, share: shareOf.get(item) ?? 0 })) : shares.slice(0, 3);
+  const chosen = cited !== undefined ? cited.map((item) => ({ item, share: shareOf.get(item) ?? 0 })).sort((a, b) => b.share - a.share || a.item - b.item) : shares.slice(0, 3);
   return chosen.map((s) => ({ ...(byItem.get(s.item) ?? { item: s.item, ties: [], kgScore: 0, sim: 0, co: 0 }), share: s.share }));
 }
 

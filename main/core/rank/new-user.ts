@@ -2,7 +2,9 @@
  * Recommendations for a new user, described by a free-text query and/or a few picked items
  * (no fitted model needed). Every item except the picks is scored by
  *   score = wText · text + wCo · co
- * - text: cosine to the query and the picks in sentence space, scaled to 0..1 (query.ts);
+ * - text: cosine to the query and the picks in sentence space, scaled to 0..1 (query.ts), against
+ *   the item sentences in the query's language when the text model is multilingual (Chinese
+ *   for a query mostly in Han characters, encode/language.ts queryCatalogLang), else English;
  * - co: Σ over picks of |users(item) ∩ users(pick)| / √(|users(item)| · |users(pick)|) (item
  *   cosine over the interactions), divided by its largest value (0..1);
  * - weights: 0.5 / 0.5 with picks and a working encoder; text only for a query without picks;
@@ -11,7 +13,7 @@
  * The CLI (`knowrec recommend --query/--items`) and the Api (`recommendQuery`) both call
  * recommendForNewUser, so they answer the same list.
  */
-import { languageHint } from '../encode/language';
+import { languageHint, queryCatalogLang, type CatalogLang } from '../encode/language';
 import { KnowrecError } from '../errors';
 import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
@@ -55,10 +57,10 @@ export interface NewUserRequest {
   readonly lang: ReasonLang;
   /** Starts the encoder. When it cannot, picks are ranked by co-occurrence alone; a query fails. */
   readonly text: () => Promise<QueryText>;
-  /** Item vectors for the encoder (default encodeItems; the Api caches them per workspace). */
-  readonly itemVectors?: (text: QueryText) => Promise<readonly Float32Array[]>;
+  /** Item vectors for the encoder, of the items' sentences in `lang` (default encodeItems; the Api caches them per workspace, model and language). */
+  readonly itemVectors?: (text: QueryText, lang: CatalogLang) => Promise<readonly Float32Array[]>;
   /** The item vectors as an index, or null to score every item (the Api passes an ANN index for large catalogs). */
-  readonly itemIndex?: (text: QueryText, vectors: readonly Float32Array[]) => VectorIndex | null;
+  readonly itemIndex?: (text: QueryText, vectors: readonly Float32Array[], lang: CatalogLang) => VectorIndex | null;
 }
 
 export interface NewUserItem {
@@ -77,6 +79,8 @@ export interface NewUserRecommendations {
   readonly textModel?: string;
   /** Set when the query's script does not suit the text model (an English-only model, a Chinese query). */
   readonly languageHint?: string;
+  /** The language of the item sentences the query and picks were matched against (absent: no text scores). */
+  readonly catalogLang?: CatalogLang;
 }
 
 /** Dense indices of picked item ids, each once; a 'not-found' error names an unknown id. */
@@ -100,10 +104,11 @@ export async function recommendForNewUser(r: NewUserRequest): Promise<NewUserRec
   const query = r.query !== null && r.query !== '' ? r.query : null;
   const m = r.interactions ?? interactionViews(ds);
   const text = await startText(r, query);
-  const vectors = text === null ? null : await (r.itemVectors ?? ((t) => encodeItems(ds, r.kg, t)))(text);
+  const catalogLang = text === null ? null : queryCatalogLang(query, text.encoder);
+  const vectors = text === null || catalogLang === null ? null : await (r.itemVectors ?? ((t, l) => encodeItems(ds, r.kg, t, l)))(text, catalogLang);
   const isPick = new Uint8Array(ds.itemIds.length);
   for (const p of picks) isPick[p] = 1;
-  const index = text === null || vectors === null ? null : (r.itemIndex?.(text, vectors) ?? null);
+  const index = text === null || vectors === null || catalogLang === null ? null : (r.itemIndex?.(text, vectors, catalogLang) ?? null);
   const ts = text === null || vectors === null ? null : await textScores({ encoder: text.encoder, vectors, query, picks, exclude: isPick, ...(index !== null ? { index } : {}) });
   const co = coScores(m, picks, isPick);
   const wText = ts === null ? 0 : picks.length > 0 ? NEW_USER_WEIGHTS.text : 1;
@@ -134,6 +139,7 @@ export async function recommendForNewUser(r: NewUserRequest): Promise<NewUserRec
     items,
     ...(text !== null ? { textModel: text.encoder.modelId } : {}),
     ...(hint !== null ? { languageHint: hint } : {}),
+    ...(catalogLang !== null && ts !== null ? { catalogLang } : {}),
   };
 }
 

@@ -1,10 +1,12 @@
 /**
- * Free-text queries against the catalog: every item's sentence (English, with its KG facts) and
- * the query are encoded into one space, and items are scored by cosine to a profile vector, the
+ * Free-text queries against the catalog: every item's sentence (with its KG facts, in the
+ * query's language when the text model is multilingual: encode/language.ts queryCatalogLang,
+ * else English) and the query are encoded into one space, and items are scored by cosine to a profile vector, the
  * sum of the query's vector and the mean vector of any picked items (new-user.ts), min-max scaled
  * over the candidates to 0..1. The CLI (`knowrec recommend --query`) and the Api
  * (`recommendQuery`) both go through here.
  */
+import type { CatalogLang } from '../encode/language';
 import type { Encoder } from '../encode/types';
 import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
@@ -20,16 +22,16 @@ export interface QueryText {
 /** Token budget of an item sentence when the encoder's tokens can be counted. */
 export const QUERY_SENTENCE_TOKENS = 128;
 
-/** The sentence of every item, as queries see it. */
-export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number): string[] {
+/** The sentence of every item in `lang` (default English), as queries see it. */
+export function querySentences(dataset: Dataset, kg: KgIndex, countTokens?: (text: string) => number, lang: CatalogLang = 'en'): string[] {
   const facts = kgFactSource(kg);
   const budget = countTokens !== undefined ? { countTokens, tokenBudget: QUERY_SENTENCE_TOKENS } : {};
-  return dataset.items.map((_, i) => itemSentence(dataset, i, { lang: 'en', facts, ...budget }).text);
+  return dataset.items.map((_, i) => itemSentence(dataset, i, { lang, facts, ...budget }).text);
 }
 
-/** Unit vectors of every item's sentence, in item order. */
-export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText): Promise<Float32Array[]> {
-  return text.encoder.encode(querySentences(dataset, kg, text.countTokens));
+/** Unit vectors of every item's sentence in `lang` (default English), in item order. */
+export function encodeItems(dataset: Dataset, kg: KgIndex, text: QueryText, lang: CatalogLang = 'en'): Promise<Float32Array[]> {
+  return text.encoder.encode(querySentences(dataset, kg, text.countTokens, lang));
 }
 
 export interface TextScoreInput {

@@ -3,8 +3,9 @@
  * items, by the same re-scoring as the explanation's counterfactual (attribution.ts): the fitted
  * model is kept (no refit); sources that can leave evidence out re-score the user without it
  * (EASE / item-kNN drop the items' rows, semantic drops their vectors, kg-profile rebuilds the
- * user's entity profile without the items and without the dropped (item, entity) ties), the
- * others (pop, BPR, kg-embed) keep the user's full scores; the hybrid's kg-overlap and
+ * user's entity profile without the items and without the dropped (item, entity) ties, BPR and
+ * kg-embed shift the trained user factor by the fold-in's change without the items — fold-in.ts),
+ * pop keeps the user's full scores; the hybrid's kg-overlap and
  * history-similarity features leave the items (and kg-overlap the ties) out, and its fusion runs
  * again. The candidates' own KG facts are never changed: a tie is dropped from the user's side.
  */

@@ -55,7 +55,7 @@ export const TRAIN_DEFAULTS: TrainParams = {
   dropout: 0.1,
   batchSize: 256,
   epochs: 10,
-  patience: 2,
+  patience: 3,
   minDelta: 1e-4,
   logQ: true,
   maxLabelNegatives: 16,

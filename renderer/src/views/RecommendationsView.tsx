@@ -103,7 +103,9 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
           ? t('recs.topForQuery', { count: q.items.length, query: q.query })
           : t('recs.topForPicks', { count: q.items.length, titles: q.picks.map((p) => p.title).join(t('explain.listSep')) }),
       items: q.items,
-      note: `${t('recs.newUserNote', { model: q.textModel !== undefined ? t('recs.textModelNote', { name: q.textModel }) : '' })}${t('recs.withPicks')}`,
+      note: `${t('recs.newUserNote', {
+        model: q.textModel !== undefined ? t('recs.textModelNote', { name: q.textModel, catalog: q.catalogLang === 'zh' ? t('recs.catalogZh') : '' }) : '',
+      })}${t('recs.withPicks')}`,
       warning: q.languageHint ?? null,
     };
   }

@@ -3,16 +3,18 @@
  * cited history items out drop it from the top-k?), toggles on the history items and KG ties
  * that re-rank the list live through `whatIf`, and accept / reject of the explanation (stored as
  * a label with what it cited). Plain checkboxes and buttons: Tab and Space work everywhere.
- * Nothing is asked until "Ask what if" is pressed: the first question fits the what-if model.
+ * Nothing is asked until "Ask what if" is pressed: that asks whatIfModel to fit the what-if model
+ * (in its worker, off the main thread; a no-op once fitted) and shows its progress until it is
+ * ready; only then are what-if questions asked.
  */
-import { useState } from 'react';
-import type { Api, Label, Recommendation, Result, WhatIfFactRef, WhatIfResult } from '../../../main/api/contract';
+import { useEffect, useState } from 'react';
+import type { Api, Label, Recommendation, Result, WhatIfFactRef, WhatIfModelStatus, WhatIfResult } from '../../../main/api/contract';
 import { useResult } from '../hooks/useResult';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { ordinalIn, useI18n } from '../i18n';
+import { jobMessageIn, ordinalIn, useI18n } from '../i18n';
 
 interface WhatIfSectionProps {
-  readonly api: Pick<Api, 'whatIf' | 'judgeExplanation'>;
+  readonly api: Pick<Api, 'whatIf' | 'whatIfModel' | 'judgeExplanation'>;
   readonly user: string;
   readonly rec: Recommendation;
   /** Length of the list the item is in. */
@@ -20,6 +22,30 @@ interface WhatIfSectionProps {
 }
 
 const tieKey = (t: WhatIfFactRef): string => `${t.item}\u0000${t.relation}\u0000${t.entity}`;
+/** How often the fit's progress is asked for. */
+const POLL_MS = 1000;
+
+/** After `pressed`: fits the what-if model (a no-op when fitted) and polls its state until the fit ends. */
+function useWhatIfModel(api: Pick<Api, 'whatIfModel'>, pressed: boolean): Result<WhatIfModelStatus> | null {
+  const [model, setModel] = useState<Result<WhatIfModelStatus> | null>(null);
+  useEffect(() => {
+    if (!pressed) return undefined;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async (fit: boolean): Promise<void> => {
+      const r = await api.whatIfModel(fit ? { fit: true } : {});
+      if (!live) return;
+      setModel(r);
+      if (r.ok && r.value.state === 'fitting') timer = setTimeout(() => void poll(false), POLL_MS);
+    };
+    void poll(true);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [api, pressed]);
+  return model;
+}
 
 export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
   const { t, pct, relation } = useI18n();
@@ -27,7 +53,9 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
   const cited = rec.explanation.history.map((h) => h.item);
   const [offItems, setOffItems] = useState<readonly string[]>([]);
   const [offTies, setOffTies] = useState<readonly WhatIfFactRef[]>([]);
-  const [asked, setAsked] = useState(false);
+  const [pressed, setPressed] = useState(false);
+  const model = useWhatIfModel(api, pressed);
+  const asked = model?.ok === true && model.value.state === 'ready';
   const [verdict, setVerdict] = useState<{ readonly label: Label } | { readonly error: string } | null>(null);
   const [badge] = useResult(!asked || cited.length === 0 ? null : () => api.whatIf({ user, k, item: rec.item, withoutHistory: cited, cited }), [api, asked, user, rec.item, k, cited.join(',')]);
   const [now] = useResult(
@@ -48,11 +76,12 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
   return (
     <section className="what-if" aria-labelledby="what-if-title">
       <h3 id="what-if-title">{t('whatIf.title')}</h3>
-      {!asked && (
-        <button type="button" onClick={() => setAsked(true)}>
+      {!pressed && (
+        <button type="button" onClick={() => setPressed(true)}>
           {t('whatIf.ask')}
         </button>
       )}
+      <ModelState model={model} pressed={pressed} />
       <Badge result={badge} k={k} />
       {asked && now === null && <p aria-live="polite">{t('whatIf.asking')}</p>}
       {now?.ok === false && <ErrorNotice error={now.error} />}
@@ -120,6 +149,21 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
         )}
       </div>
     </section>
+  );
+}
+
+function ModelState({ model, pressed }: { readonly model: Result<WhatIfModelStatus> | null; readonly pressed: boolean }) {
+  const { t, pct } = useI18n();
+  if (!pressed) return null;
+  if (model === null) return <p aria-live="polite">{t('whatIf.preparing')}</p>;
+  if (!model.ok) return <ErrorNotice error={model.error} />;
+  const s = model.value;
+  if (s.state === 'failed' && s.error !== null) return <ErrorNotice error={s.error} />;
+  if (s.state !== 'fitting') return null;
+  return (
+    <p className="what-if-fitting" role="status" aria-live="polite">
+      {t('whatIf.fitting', { model: s.model, fraction: s.fraction !== null ? `: ${pct(s.fraction)}` : '', message: jobMessageIn(t, s.message), seconds: Math.round(s.seconds ?? 0) })}
+    </p>
   );
 }
 

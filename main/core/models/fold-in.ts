@@ -1,0 +1,193 @@
+/**
+ * Fold-in attribution for the factor models (BPR, kg-embed): score(u, i) = p_u·q_i, where the
+ * user factor p_u came out of training and cannot be split over the history directly. Instead the
+ * user's factor is re-solved from the history by a ridge fold-in
+ *     p̂ = A⁻¹ b,   A = Σ_{j∈H} q_j q_jᵀ + λI,   b = Σ_{j∈H} q_j
+ * (least squares of "1" on each history item's factor q_j; neither model has an item bias, so
+ * there is nothing to subtract from the target), and the history item j's part of the score is
+ * what the score loses when j leaves the fold-in:
+ *     score without R = p_u·q_i + (p̂_{−R} − p̂)·q_i
+ * — the fold-in's DELTA applied to the trained p_u, so that with nothing removed the score is the
+ * trained score exactly. One item out is the rank-1 downdate A − q_j q_jᵀ (Sherman–Morrison):
+ *     p̂_{−j} − p̂ = −A⁻¹q_j · (1 − q_jᵀp̂) / (1 − q_jᵀA⁻¹q_j),
+ * O(d²) per item once A⁻¹ of the user is known, so the contribution of j to score(u, i) is
+ *     (1 − q_jᵀp̂) / (1 − q_jᵀA⁻¹q_j) · q_jᵀA⁻¹q_i
+ * (exactly score − score without j). A set R is removed by successive rank-1 downdates while it is
+ * at most half the history, else by a fresh solve over the items kept (the same λ; equal in exact
+ * arithmetic).
+ *
+ * λ: both models put an L2 weight reg/2·‖p_u‖² on the user's factor in every BPR step of one of
+ * the user's positives, |H_u| steps per epoch; the fold-in's loss ½Σ_j (1 − p·q_j)² takes the
+ * same total, λ_u = reg·|H_u| (reg floored at FOLD_IN_MIN_REG so that A stays well conditioned
+ * when reg is 0). λ_u is the full history's and stays fixed when items are removed, so a removal
+ * is exactly a downdate of the same system.
+ *
+ * Limits: the fold-in is a linear surrogate of the BPR-trained user factor, not a retraining: the
+ * item factors q (learned with the user in the data) are kept, and the trained p_u itself is never
+ * re-solved; a contribution is the surrogate's change, which is exact for the surrogate only.
+ */
+import { KnowrecError } from '../errors';
+import type { Csr } from '../types';
+import { sortContributions, type HistoryContribution } from './attribution';
+import { invertSpd } from './linalg';
+
+/** Floor of the per-step L2 weight used for λ (a model trained with reg 0 still gets a ridge). */
+export const FOLD_IN_MIN_REG = 1e-4;
+
+/** The fold-in's ridge λ_u for a model with L2 weight `reg` and a history of `n` items. */
+export function foldInLambda(reg: number, n: number): number {
+  return Math.max(reg, FOLD_IN_MIN_REG) * Math.max(n, 1);
+}
+
+/** A fresh fold-in: A⁻¹ (d×d, row-major) and p̂ = A⁻¹·Σ_j q_j over `items`. */
+export function solveFoldIn(q: Float32Array, dim: number, items: ArrayLike<number>, lambda: number): { p: Float64Array; inv: Float64Array } {
+  const a = new Float64Array(dim * dim);
+  const b = new Float64Array(dim);
+  for (let t = 0; t < items.length; t++) {
+    const o = items[t] * dim;
+    for (let r = 0; r < dim; r++) {
+      const qr = q[o + r];
+      b[r] += qr;
+      const row = r * dim;
+      for (let c = 0; c <= r; c++) a[row + c] += qr * q[o + c];
+    }
+  }
+  for (let r = 0; r < dim; r++) a[r * dim + r] += lambda;
+  const inv = invertSpd(a, dim);
+  return { p: matVec(inv, b, dim), inv };
+}
+
+/** One user's fold-in. */
+interface UserFold {
+  readonly user: number;
+  readonly items: Int32Array;
+  readonly lambda: number;
+  readonly inv: Float64Array;
+  readonly p: Float64Array;
+  /** Per history item: (1 − q_jᵀp̂) / (1 − q_jᵀA⁻¹q_j), its leave-one-out factor. */
+  readonly loo: Float64Array;
+}
+
+/** Fold-in attribution over fixed item factors; remembers the last user's solve. */
+export class FoldIn {
+  private last: UserFold | null = null;
+  readonly nItems: number;
+
+  /**
+   * @param q item factors, nItems × dim row-major (read, not copied: keep them fixed)
+   * @param history the training rows (deduplicated, one entry per history item)
+   * @param reg the model's L2 weight per step (see foldInLambda)
+   */
+  constructor(private readonly q: Float32Array, readonly dim: number, private readonly history: Csr, readonly reg: number) {
+    this.nItems = Math.floor(q.length / dim);
+  }
+
+  /** The fold-in's λ_u of the user. */
+  lambda(user: number): number {
+    return this.fold(user).lambda;
+  }
+
+  /** Exact for the fold-in: score − score without j, per history item j, largest first (zeros dropped). */
+  attribute(user: number, item: number): HistoryContribution[] {
+    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) {
+      throw new KnowrecError('validation', `fold-in: item ${item} is outside 0..${this.nItems - 1}`, {}, 'pass a dense item index');
+    }
+    const f = this.fold(user);
+    const d = this.dim;
+    const qi = new Float64Array(d);
+    for (let k = 0; k < d; k++) qi[k] = this.q[item * d + k];
+    const w = matVec(f.inv, qi, d);
+    const out: HistoryContribution[] = [];
+    for (let t = 0; t < f.items.length; t++) out.push({ item: f.items[t], weight: f.loo[t] * this.dotQ(f.items[t], w) });
+    return sortContributions(out);
+  }
+
+  /** p̂_{−R} − p̂ for the history items in `removed` (others ignored); null when none is in the history. */
+  shift(user: number, removed: ReadonlySet<number>): Float64Array | null {
+    const f = this.fold(user);
+    const gone: number[] = [];
+    const kept: number[] = [];
+    for (const j of f.items) (removed.has(j) ? gone : kept).push(j);
+    if (gone.length === 0) return null;
+    const d = this.dim;
+    const next = gone.length <= kept.length ? this.downdate(f, gone, kept) : null;
+    const p = next ?? solveFoldIn(this.q, d, kept, f.lambda).p;
+    for (let k = 0; k < d; k++) p[k] -= f.p[k];
+    return p;
+  }
+
+  /** `trained` (the model's full scores of the user) plus the fold-in's shift without `removed`, as a new array. */
+  scoreWithout(user: number, removed: ReadonlySet<number>, trained: Float32Array): Float32Array {
+    const out = Float32Array.from(trained);
+    const delta = this.shift(user, removed);
+    if (delta === null) return out;
+    for (let i = 0; i < out.length; i++) out[i] = trained[i] + this.dotQ(i, delta);
+    return out;
+  }
+
+  /** p̂ without `gone` by successive Sherman–Morrison downdates of A⁻¹; null if one is not safe. */
+  private downdate(f: UserFold, gone: readonly number[], kept: readonly number[]): Float64Array | null {
+    const d = this.dim;
+    const m = f.inv.slice();
+    const qr = new Float64Array(d);
+    for (const r of gone) {
+      for (let k = 0; k < d; k++) qr[k] = this.q[r * d + k];
+      const c = matVec(m, qr, d);
+      let s = 0;
+      for (let k = 0; k < d; k++) s += qr[k] * c[k];
+      const den = 1 - s;
+      if (!(den > 1e-9)) return null; // A − Σqqᵀ ⪰ λI keeps den > 0; rounding aside, resolve fresh
+      for (let x = 0; x < d; x++) {
+        const cx = c[x] / den;
+        for (let y = 0; y < d; y++) m[x * d + y] += cx * c[y];
+      }
+    }
+    const b = new Float64Array(d);
+    for (const j of kept) for (let k = 0; k < d; k++) b[k] += this.q[j * d + k];
+    return matVec(m, b, d);
+  }
+
+  private fold(user: number): UserFold {
+    if (this.last?.user === user) return this.last;
+    const h = this.history;
+    if (!Number.isInteger(user) || user < 0 || user >= h.nRows) {
+      throw new KnowrecError('validation', `fold-in: user ${user} is outside 0..${h.nRows - 1}`, {}, 'pass a dense user index');
+    }
+    const items = h.indices.slice(h.indptr[user], h.indptr[user + 1]);
+    const lambda = foldInLambda(this.reg, items.length);
+    const { p, inv } = solveFoldIn(this.q, this.dim, items, lambda);
+    const loo = new Float64Array(items.length);
+    const qj = new Float64Array(this.dim);
+    for (let t = 0; t < items.length; t++) {
+      for (let k = 0; k < this.dim; k++) qj[k] = this.q[items[t] * this.dim + k];
+      const c = matVec(inv, qj, this.dim);
+      let lev = 0;
+      let fit = 0;
+      for (let k = 0; k < this.dim; k++) {
+        lev += qj[k] * c[k];
+        fit += qj[k] * p[k];
+      }
+      loo[t] = (1 - fit) / (1 - lev);
+    }
+    this.last = { user, items, lambda, inv, p, loo };
+    return this.last;
+  }
+
+  private dotQ(item: number, v: Float64Array): number {
+    const o = item * this.dim;
+    let s = 0;
+    for (let k = 0; k < this.dim; k++) s += this.q[o + k] * v[k];
+    return s;
+  }
+}
+
+function matVec(m: Float64Array, v: Float64Array, d: number): Float64Array {
+  const out = new Float64Array(d);
+  for (let r = 0; r < d; r++) {
+    const o = r * d;
+    let s = 0;
+    for (let k = 0; k < d; k++) s += m[o + k] * v[k];
+    out[r] = s;
+  }
+  return out;
+}

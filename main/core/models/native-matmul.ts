@@ -1,0 +1,62 @@
+/**
+ * Every user's score for every item in one native product, S = U·Qᵀ (float32, onnxruntime's MLAS
+ * GEMM, multi-threaded), instead of one JavaScript dot-product loop per user and item. Factor
+ * models (bpr, kg-embed) use it while they validate after each epoch: a validation scores every
+ * validation user against the whole catalog, and that product is most of an epoch's time there.
+ * Users go through in blocks, so the product's output never exceeds BLOCK_FLOATS floats at once.
+ */
+import * as ort from 'onnxruntime-node';
+import { KnowrecError } from '../errors';
+import { ONNX_FLOAT, onnxModel } from './onnx-graph';
+
+/** The whole score matrix is kept only up to this many floats (256 MB); above it callers score per user. */
+export const SCORE_MATRIX_MAX_FLOATS = 64 * 1024 * 1024;
+/** Floats of one block's output. */
+const BLOCK_FLOATS = 16 * 1024 * 1024;
+
+let session: Promise<ort.InferenceSession> | null = null;
+
+function getSession(): Promise<ort.InferenceSession> {
+  session ??= ort.InferenceSession.create(
+    onnxModel(
+      [{ op: 'Gemm', inputs: ['U', 'Q'], outputs: ['S'], attributes: [{ name: 'transB', value: 1 }] }],
+      [{ name: 'U', elemType: ONNX_FLOAT, dims: ['m', 'k'] }, { name: 'Q', elemType: ONNX_FLOAT, dims: ['n', 'k'] }],
+      [{ name: 'S', elemType: ONNX_FLOAT, dims: ['m', 'n'] }],
+    ),
+    // as for the inverse: no spinning threads on a shared machine
+    { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
+  ).catch((e: unknown) => {
+    session = null;
+    throw new KnowrecError('internal', `onnxruntime could not build the score-matrix graph: ${String(e)}`);
+  });
+  return session;
+}
+
+/**
+ * S = U·Qᵀ for row-major U (nUsers × dim) and Q (nItems × dim): S[u·nItems + i] = u_u·q_i.
+ * Null when nUsers·nItems is above SCORE_MATRIX_MAX_FLOATS (the caller then scores per user).
+ */
+export async function scoreMatrixNative(
+  users: Float32Array,
+  nUsers: number,
+  items: Float32Array,
+  nItems: number,
+  dim: number,
+): Promise<Float32Array | null> {
+  if (users.length < nUsers * dim || items.length < nItems * dim) {
+    throw new KnowrecError('internal', `scoreMatrixNative: expected ${nUsers}×${dim} and ${nItems}×${dim} matrices`);
+  }
+  if (nUsers * nItems > SCORE_MATRIX_MAX_FLOATS) return null;
+  const out = new Float32Array(nUsers * nItems);
+  if (nUsers === 0 || nItems === 0) return out;
+  const s = await getSession();
+  // copies: the tensors must own whole buffers (the callers' tables hold more than these rows)
+  const q = new ort.Tensor('float32', items.slice(0, nItems * dim), [nItems, dim]);
+  const block = Math.max(1, Math.floor(BLOCK_FLOATS / nItems));
+  for (let u0 = 0; u0 < nUsers; u0 += block) {
+    const u1 = Math.min(nUsers, u0 + block);
+    const r = await s.run({ U: new ort.Tensor('float32', users.slice(u0 * dim, u1 * dim), [u1 - u0, dim]), Q: q });
+    out.set(r.S.data as Float32Array, u0 * nItems);
+  }
+  return out;
+}
