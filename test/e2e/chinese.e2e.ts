@@ -42,7 +42,7 @@ const ALLOWED = new Set(
     'KnowRec', 'English', 'pop', 'itemknn', 'ease', 'bpr', 'semantic', 'semantic-ft', 'hybrid', 'hybrid-ft', 'hybrid-no-kg', 'hybrid-no-text', 'hybrid-no-cf',
     'kg-profile', 'kg-embed', 'recbole', 'cold-items', 'NDCG', 'MRR', 'Wilcoxon', 'Holm', 'RecBole', 'CSV', 'TSV', 'Parquet', 'JSON', 'Lines', 'Turtle',
     'N-Triples', 'ttl', 'Adam', 'softmax', 'Transformer', 'knowrec', 'fit', 'Alt', 'Ctrl', 'Tab', 'userID', 'interactions', 'user', 'ml-100k', 'PN',
-    'hybrid-stacked', 'loo', 'Jaccard', 'log', 'TransE', 'CKE',
+    'hybrid-stacked', 'loo', 'Jaccard', 'log', 'TransE', 'CKE', 'HTML',
   ].map((w) => w.toLowerCase()),
 );
 
