@@ -6,6 +6,7 @@
 //                         or its native modules do not load
 //   ensureModel()         scripts/prepare-model.mjs (private venv, ONNX export; skipped when up to date)
 //   ensureChromium()      Debian's chromium for the browser tests: apt-get when root, else says what to run
+//   ensureCjkFont()       a CJK font (Debian's fonts-noto-cjk) for the Chinese browser test, the same way
 //   ensureDataDir(env)    KNOWREC_DATA_DIR, defaulting to ../shared/datasets when that folder exists
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -98,6 +99,33 @@ export function ensureChromium(tag, env = setupEnv()) {
   const hint = haveApt ? `sudo sh -c '${command}'` : 'install Chromium with your package manager';
   console.error(`${tag}: no Chromium at ${path}. The browser tests need it: ${hint}, or set KNOWREC_CHROMIUM to a Chromium binary.`);
   process.exit(1);
+}
+
+/** True when fontconfig knows a font with Chinese glyphs (what Chromium draws 中文 with). */
+export function haveCjkFont() {
+  const r = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() !== '';
+}
+
+/**
+ * Debian's fonts-noto-cjk, so that the Chinese e2e test's screenshots show glyphs, not boxes:
+ * nothing when fontconfig already has a Chinese font; apt-get when root; else says what to run
+ * (and goes on: only the Chinese test needs it, and it says so itself).
+ */
+export function ensureCjkFont(tag, env = setupEnv()) {
+  if (haveCjkFont()) {
+    console.error(`${tag}: a CJK font is installed`);
+    return;
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const haveApt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
+  const command = 'apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk';
+  if (isRoot && haveApt) {
+    run(tag, 'sh', ['-c', command], `installing Debian's fonts-noto-cjk for the Chinese browser test: ${command}`, { ...env, DEBIAN_FRONTEND: 'noninteractive' });
+    if (haveCjkFont()) return;
+  }
+  const hint = haveApt ? `sudo sh -c '${command}'` : 'install a CJK font (Noto Sans CJK) with your package manager';
+  console.error(`${tag}: no CJK font found (fc-list :lang=zh is empty). The Chinese browser test needs one: ${hint}.`);
 }
 
 export function ensureDataDir(env) {

@@ -2,7 +2,7 @@
 // `npm test`: sets up what a fresh clone lacks (the same steps as `npm run demo`, see setup.mjs), then
 // runs the whole suite: typecheck, lint, unit and integration tests, browser end-to-end tests.
 // A second run only checks: nothing is reinstalled when node_modules, the model and Chromium are there.
-import { ensureChromium, ensureDataDir, ensureDependencies, ensureModel, run, setupEnv } from './setup.mjs';
+import { ensureChromium, ensureCjkFont, ensureDataDir, ensureDependencies, ensureModel, run, setupEnv } from './setup.mjs';
 
 const tag = 'test';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -12,6 +12,7 @@ const started = Date.now();
 ensureDependencies(tag, env);
 ensureModel(tag, env);
 ensureChromium(tag, env);
+ensureCjkFont(tag, env);
 const data = ensureDataDir(env);
 console.error(`${tag}: set-up done in ${((Date.now() - started) / 1000).toFixed(0)} s; datasets from ${data ?? '(KNOWREC_DATA_DIR unset: dataset tests will say so)'}`);
 

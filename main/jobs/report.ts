@@ -2,9 +2,10 @@
  * A self-contained HTML report of evaluation runs and explained recommendations, for
  * stakeholders: no scripts, no external files — tables and inline SVG bar charts only.
  */
-import { metricDescription, metricName, signalName } from '../api/display-names';
+import { metricDescription, metricName, signalName, type DisplayLang } from '../api/display-names';
 import type { ResultsFile } from './evaluate';
 import { comparisonsTable, legend, sliceGapTable } from './report-stats';
+import { ordinalIn, reportWords, type ReportWords } from './report-messages';
 
 export interface ExplainedItem {
   readonly item: string;
@@ -39,6 +40,8 @@ export interface ReportInput {
   readonly explained?: readonly ExplainedUser[];
   readonly notes?: readonly string[];
   readonly created?: string;
+  /** The report's language (words, display names, ordinals); default English. */
+  readonly lang?: DisplayLang;
 }
 
 const PALETTE = ['#3b6ea5', '#d97b29', '#4f9a5a', '#b8474a', '#7d5ba6', '#8c6d3f', '#c26aa8', '#6f7d8c', '#b5a13b', '#2f9aa6'];
@@ -74,12 +77,12 @@ export function barChart(title: string, rows: readonly { label: string; value: n
   );
 }
 
-function metricsTable(run: ResultsFile): string {
+function metricsTable(run: ResultsFile, w: ReportWords, lang: DisplayLang): string {
   const k = run.protocol.k;
   const cols = tableColumns(run);
   const cold = Object.values(run.results).some((m) => m.cold_test !== undefined);
-  const th = (c: string): string => `<th title="${esc(metricDescription(c))}">${esc(metricName(c))}</th>`;
-  const head = `<tr><th>model</th>${cols.map(th).join('')}${cold ? `<th>Cold-item ${esc(metricName(`recall@${k}`))}</th>` : ''}<th>fit s</th></tr>`;
+  const th = (c: string): string => `<th title="${esc(metricDescription(c, lang))}">${esc(metricName(c, lang))}</th>`;
+  const head = `<tr><th>${w('model')}</th>${cols.map(th).join('')}${cold ? `<th>${esc(w('coldItem', { metric: metricName(`recall@${k}`, lang) }))}</th>` : ''}<th>${w('fitSeconds')}</th></tr>`;
   const best: Record<string, number> = {};
   for (const c of cols) best[c] = Math.max(...Object.values(run.results).map((m) => m.test[c] ?? -Infinity));
   const body = Object.entries(run.results)
@@ -105,55 +108,55 @@ function tableColumns(run: ResultsFile): string[] {
 }
 
 /** Explanation fidelity per model (`results.<model>.fidelity`, written by evaluate --explain-fidelity), when the run has it. */
-function fidelityTable(run: ResultsFile): string {
+function fidelityTable(run: ResultsFile, w: ReportWords): string {
   const rows = Object.entries(run.results)
     .map(([name, m]) => [name, (m as { fidelity?: Readonly<Record<string, number>> }).fidelity] as const)
     .filter((r): r is readonly [string, Readonly<Record<string, number>>] => typeof r[1] === 'object' && r[1] !== null);
   if (rows.length === 0) return '';
   const cols = ['users', 'pn@10', 'ps@10', 'mean_rank_drop', 'random_pn@10', 'random_ps@10', 'cited_mean'];
   const cell = (v: number | undefined): string => `<td>${typeof v !== 'number' ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(3)}</td>`;
-  const head = `<tr><th>model</th>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>${w('model')}</th>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const body = rows.map(([name, f]) => `<tr><th scope="row">${esc(name)}</th>${cols.map((c) => cell(f[c])).join('')}</tr>`).join('');
-  return `<h3>Explanation fidelity</h3><p class="small">PN: share of explanations whose cited evidence, left out, drops the item out of the top 10; PS: share where the cited evidence alone keeps it in; against random evidence of equal size.</p><table>${head}${body}</table>`;
+  return `<h3>${w('fidelityTitle')}</h3><p class="small">${w('fidelityHelp')}</p><table>${head}${body}</table>`;
 }
 
-function protocolBlock(run: ResultsFile): string {
+function protocolBlock(run: ResultsFile, w: ReportWords): string {
   const p = run.protocol;
   const d = run.data;
+  const data = w('dataLine', { dataset: run.dataset, users: d.users, items: d.items, train: d.train, valid: d.valid, test: d.test }) + (d.cold_items > 0 ? w('coldItems', { n: d.cold_items }) : '');
   return (
-    `<dl class="protocol"><dt>dataset</dt><dd>${esc(run.dataset)} — ${d.users} users, ${d.items} items; train ${d.train}, valid ${d.valid}, test ${d.test}${d.cold_items > 0 ? `, ${d.cold_items} cold items` : ''}</dd>` +
-    `<dt>protocol</dt><dd>${esc(p.name)}, seed ${p.seed}, K = ${p.k}: ${esc(p.split)}</dd>` +
-    `<dt>ranking</dt><dd>${esc(p.exclusion)}</dd><dt>tuning</dt><dd>${esc(p.tuning)}</dd>` +
-    `<dt>metrics</dt><dd>${esc(p.metric_definitions)}</dd></dl>`
+    `<dl class="protocol"><dt>${w('dataset')}</dt><dd>${esc(data)}</dd>` +
+    `<dt>${w('protocol')}</dt><dd>${esc(w('protocolLine', { name: p.name, seed: p.seed, k: p.k, split: p.split }))}</dd>` +
+    `<dt>${w('ranking')}</dt><dd>${esc(p.exclusion)}</dd><dt>${w('tuning')}</dt><dd>${esc(p.tuning)}</dd>` +
+    `<dt>${w('metrics')}</dt><dd>${esc(p.metric_definitions)}</dd></dl>`
   );
 }
 
-function runSection(run: ResultsFile, index: number): string {
+function runSection(run: ResultsFile, index: number, lang: DisplayLang): string {
+  const w = reportWords(lang);
   const k = run.protocol.k;
   const names = Object.keys(run.results);
   const charts = [
-    barChart(`NDCG@${k} (test)`, names.map((n) => ({ label: n, value: run.results[n].test[`ndcg@${k}`] ?? 0 }))),
-    barChart(`Recall@${k} (test)`, names.map((n) => ({ label: n, value: run.results[n].test[`recall@${k}`] ?? 0 }))),
-    barChart(metricName(`longtail@${k}`), names.map((n) => ({ label: n, value: run.results[n].test[`longtail@${k}`] ?? 0 })), { max: 1 }),
+    barChart(w('testChart', { metric: metricName(`ndcg@${k}`, lang) }), names.map((n) => ({ label: n, value: run.results[n].test[`ndcg@${k}`] ?? 0 }))),
+    barChart(w('testChart', { metric: metricName(`recall@${k}`, lang) }), names.map((n) => ({ label: n, value: run.results[n].test[`recall@${k}`] ?? 0 }))),
+    barChart(metricName(`longtail@${k}`, lang), names.map((n) => ({ label: n, value: run.results[n].test[`longtail@${k}`] ?? 0 })), { max: 1 }),
   ];
   if (names.some((n) => run.results[n].cold_test !== undefined)) {
-    charts.push(barChart(`Cold-item recall@${k}`, names.map((n) => ({ label: n, value: run.results[n].cold_test?.[`recall@${k}`] ?? 0 }))));
+    charts.push(barChart(w('coldChart', { k }), names.map((n) => ({ label: n, value: run.results[n].cold_test?.[`recall@${k}`] ?? 0 }))));
   }
   return (
-    `<section id="run-${index}"><h2>${esc(run.dataset)} · ${esc(run.protocol.name)} · seed ${run.protocol.seed}</h2>` +
-    `${protocolBlock(run)}${metricsTable(run)}${fidelityTable(run)}${comparisonsTable(run, esc)}${sliceGapTable(run, esc)}<div class="charts">${charts.join('')}</div></section>`
+    `<section id="run-${index}"><h2>${esc(w('runHeading', { dataset: run.dataset, protocol: run.protocol.name, seed: run.protocol.seed }))}</h2>` +
+    `${protocolBlock(run, w)}${metricsTable(run, w, lang)}${fidelityTable(run, w)}${comparisonsTable(run, esc, lang)}${sliceGapTable(run, esc, lang)}<div class="charts">${charts.join('')}</div></section>`
   );
 }
 
 /** 1 → "1st", 2 → "2nd", 11 → "11th". */
 export function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
-  return `${n}${suffix}`;
+  return ordinalIn(n, 'en');
 }
 
-function joinTitles(titles: readonly string[]): string {
-  return titles.length <= 1 ? titles.join('') : `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
+function joinTitles(titles: readonly string[], w: ReportWords): string {
+  return titles.length <= 1 ? titles.join('') : `${titles.slice(0, -1).join(w('listSep'))}${w('and')}${titles[titles.length - 1]}`;
 }
 
 type ItemExplanation = NonNullable<ExplainedItem['explanation']>;
@@ -162,22 +165,25 @@ type ItemExplanation = NonNullable<ExplainedItem['explanation']>;
  * The counterfactual line and the item's fidelity figures: each cited item's share of the score,
  * and PN (1 when leaving the counterfactual's items out drops the item out of the top k).
  */
-export function fidelityLines(e: ItemExplanation, k: number): { counterfactual: string | null; fidelity: string | null; pn: 0 | 1 | null } {
+export function fidelityLines(e: ItemExplanation, k: number, lang: DisplayLang = 'en'): { counterfactual: string | null; fidelity: string | null; pn: 0 | 1 | null } {
+  const w = reportWords(lang);
+  const ord = (n: number): string => ordinalIn(n, lang);
   const cf = e.counterfactual ?? null;
   const shares = e.history.filter((h) => typeof h.share === 'number');
   const total = shares.reduce((a, h) => a + (h.share ?? 0), 0);
-  const cited = shares.length > 0 ? `cited items ${shares.map((h) => `${h.title} ${(100 * (h.share ?? 0)).toFixed(0)}%`).join(', ')} (together ${(100 * total).toFixed(0)}% of the score)` : null;
+  const cited = shares.length > 0 ? w('cited', { list: shares.map((h) => `${h.title} ${(100 * (h.share ?? 0)).toFixed(0)}%`).join(w('listSep')), pct: (100 * total).toFixed(0) }) : null;
   if (cf === null || cf.removed.length === 0) return { counterfactual: null, fidelity: cited, pn: null };
-  const who = joinTitles(cf.removed.map((r) => r.title));
+  const who = joinTitles(cf.removed.map((r) => r.title), w);
   const out = cf.rankAfter > k;
-  const line = out
-    ? `Without ${who} it would rank ${ordinal(cf.rankAfter)} instead of ${ordinal(cf.rankBefore)}.`
-    : `Even without ${who} it would still rank ${ordinal(cf.rankAfter)} (now ${ordinal(cf.rankBefore)}).`;
-  const pn = `PN = ${out ? 1 : 0}: leaving those ${cf.removed.length} item${cf.removed.length === 1 ? '' : 's'} out ${out ? 'drops it out of' : 'keeps it in'} the top ${k}`;
+  const ranks = { who, after: ord(cf.rankAfter), before: ord(cf.rankBefore) };
+  const line = out ? w('without', ranks) : w('evenWithout', ranks);
+  const pn = w(out ? 'pnOut' : 'pnIn', { n: cf.removed.length, items: w(cf.removed.length === 1 ? 'itemOne' : 'itemMany'), k });
   return { counterfactual: line, fidelity: cited !== null ? `${cited}; ${pn}` : pn, pn: out ? 1 : 0 };
 }
 
-function explainedSection(users: readonly ExplainedUser[]): string {
+function explainedSection(users: readonly ExplainedUser[], lang: DisplayLang): string {
+  const w = reportWords(lang);
+  const sig = (s: string): string => signalName(s, lang);
   let pnSum = 0;
   let pnCount = 0;
   const blocks = users.map((u) => {
@@ -187,37 +193,37 @@ function explainedSection(users: readonly ExplainedUser[]): string {
         if (e === undefined) return `<li><b>${r + 1}. ${esc(it.title)}</b></li>`;
         const signals = Object.entries(e.signals).sort((a, b) => b[1] - a[1]);
         const bars = signals
-          .map(([s, v], i) => `<span class="sig" style="width:${(100 * v).toFixed(1)}%;background:${PALETTE[i % PALETTE.length]}" title="${esc(signalName(s))} ${(100 * v).toFixed(0)}%">${v >= 0.12 ? esc(signalName(s)) : ''}</span>`)
+          .map(([s, v], i) => `<span class="sig" style="width:${(100 * v).toFixed(1)}%;background:${PALETTE[i % PALETTE.length]}" title="${esc(sig(s))} ${(100 * v).toFixed(0)}%">${v >= 0.12 ? esc(sig(s)) : ''}</span>`)
           .join('');
         const against = Object.entries(e.against)
-          .map(([s, v]) => `${esc(signalName(s))} ${(100 * v).toFixed(0)}%`)
-          .join(', ');
+          .map(([s, v]) => `${esc(sig(s))} ${(100 * v).toFixed(0)}%`)
+          .join(w('listSep'));
         const hist = e.history.map((h) => `${esc(h.title)} (${esc(h.relation)})`).join('; ');
-        const f = fidelityLines(e, u.k ?? 10);
+        const f = fidelityLines(e, u.k ?? 10, lang);
         if (f.pn !== null) {
           pnSum += f.pn;
           pnCount++;
         }
         return (
-          `<li><b>${r + 1}. ${esc(it.title)}</b> <span class="score">score ${it.score.toFixed(3)}</span>` +
+          `<li><b>${r + 1}. ${esc(it.title)}</b> <span class="score">${w('score', { score: it.score.toFixed(3) })}</span>` +
           `<div class="sigbar">${bars}</div>` +
           `<p class="reason">${esc(e.reason)}</p>` +
           (f.counterfactual !== null ? `<p class="counterfactual">${esc(f.counterfactual)}</p>` : '') +
-          (f.fidelity !== null ? `<p class="small fidelity">Fidelity: ${esc(f.fidelity)}</p>` : '') +
-          (hist !== '' ? `<p class="small">Related history: ${hist}</p>` : '') +
-          (e.facts.length > 0 ? `<p class="small">Facts: ${e.facts.map(esc).join(' · ')}</p>` : '') +
-          (against !== '' ? `<p class="small">Held back by: ${against}</p>` : '') +
+          (f.fidelity !== null ? `<p class="small fidelity">${esc(w('fidelity', { text: f.fidelity }))}</p>` : '') +
+          (hist !== '' ? `<p class="small">${w('relatedHistory', { list: hist })}</p>` : '') +
+          (e.facts.length > 0 ? `<p class="small">${w('facts', { list: e.facts.map(esc).join(' · ') })}</p>` : '') +
+          (against !== '' ? `<p class="small">${w('heldBack', { list: against })}</p>` : '') +
           `</li>`
         );
       })
       .join('');
-    return `<article><h3>User ${esc(u.user)}</h3><ol>${items}</ol></article>`;
+    return `<article><h3>${esc(w('user', { user: u.user }))}</h3><ol>${items}</ol></article>`;
   });
   const summary =
     pnCount > 0
-      ? `<p class="small">Faithfulness of these explanations: PN = ${(pnSum / pnCount).toFixed(2)} (${pnSum} of ${pnCount} leave the list when their counterfactual items are left out, re-scored without refitting).</p>`
+      ? `<p class="small">${esc(w('faithfulness', { pn: (pnSum / pnCount).toFixed(2), sum: pnSum, count: pnCount }))}</p>`
       : '';
-  return `<section id="explained"><h2>Why these items were recommended</h2>${summary}${blocks.join('')}</section>`;
+  return `<section id="explained"><h2>${w('whyTitle')}</h2>${summary}${blocks.join('')}</section>`;
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}
@@ -233,19 +239,21 @@ dl.protocol{display:grid;grid-template-columns:8rem 1fr;gap:2px 12px;font-size:1
 function reportLegend(input: ReportInput): string {
   const metrics = [...new Set(input.runs.flatMap(tableColumns))];
   const signals = [...new Set((input.explained ?? []).flatMap((u) => u.items.flatMap((it) => Object.keys({ ...it.explanation?.signals, ...it.explanation?.against }))))];
-  return metrics.length + signals.length > 0 ? legend(metrics, signals, esc) : '';
+  return metrics.length + signals.length > 0 ? legend(metrics, signals, esc, input.lang ?? 'en') : '';
 }
 
 export function renderReport(input: ReportInput): string {
   const created = input.created ?? new Date().toISOString();
+  const lang = input.lang ?? 'en';
+  const w = reportWords(lang);
   const notes = (input.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('');
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)}</title>` +
+    `<!doctype html><html lang="${w('htmlLang')}"><head><meta charset="utf-8"><title>${esc(input.title)}</title>` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head><body>` +
-    `<h1>${esc(input.title)}</h1><p class="small">Generated by KnowRec Workbench on ${esc(created)}.</p>` +
+    `<h1>${esc(input.title)}</h1><p class="small">${esc(w('generated', { created }))}</p>` +
     (notes !== '' ? `<ul>${notes}</ul>` : '') +
-    input.runs.map(runSection).join('') +
-    (input.explained !== undefined && input.explained.length > 0 ? explainedSection(input.explained) : '') +
+    input.runs.map((r, i) => runSection(r, i, lang)).join('') +
+    (input.explained !== undefined && input.explained.length > 0 ? explainedSection(input.explained, lang) : '') +
     reportLegend(input) +
     `</body></html>\n`
   );

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Result, VersionInfo, WorkspaceSummary } from '../../main/api/contract';
 import { ShortcutList } from './components/ShortcutList';
+import { LANGS, setLang, useI18n, type Lang } from './i18n';
 import { TabBar, type Tab } from './components/TabBar';
 import type { ApiWithEvents } from './hooks/useJob';
 import { addPick, removePick, type ReportPick } from './report-picks';
@@ -19,23 +20,7 @@ import { ReportView } from './views/ReportView';
 
 type ViewKey = 'datasets' | 'kg' | 'recommendations' | 'evaluation' | 'report' | 'labeling' | 'finetune';
 
-const TABS: readonly Tab<ViewKey>[] = [
-  { key: 'datasets', label: 'Datasets' },
-  { key: 'kg', label: 'Knowledge graph' },
-  { key: 'recommendations', label: 'Recommendations' },
-  { key: 'evaluation', label: 'Evaluation' },
-  { key: 'report', label: 'Report' },
-  { key: 'labeling', label: 'Labeling' },
-  { key: 'finetune', label: 'Fine-tune' },
-];
-
-const GLOBAL_SHORTCUTS = [
-  { keys: 'Alt+1…7', action: 'open a view' },
-  { keys: '← →', action: 'next / previous tab (on the tab bar)' },
-  { keys: 'Tab', action: 'move between controls' },
-  { keys: 'Ctrl+Z', action: 'undo the last KG edit (Knowledge graph)' },
-  { keys: 'R N U J K', action: 'judge pairs (Labeling)' },
-] as const;
+const VIEWS: readonly ViewKey[] = ['datasets', 'kg', 'recommendations', 'evaluation', 'report', 'labeling', 'finetune'];
 
 export function App({ api }: { readonly api: ApiWithEvents }) {
   const [version, setVersion] = useState<Result<VersionInfo> | null>(null);
@@ -44,6 +29,15 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
   const [changes, setChanges] = useState(0);
   const [jobsDone, setJobsDone] = useState(0);
   const [picks, setPicks] = useState<readonly ReportPick[]>([]);
+  const { t, lang } = useI18n();
+  const TABS: readonly Tab<ViewKey>[] = VIEWS.map((key) => ({ key, label: t(`app.tabs.${key}`) }));
+  const shortcuts = [
+    { keys: 'Alt+1…7', action: t('app.shortcuts.openView') },
+    { keys: '← →', action: t('app.shortcuts.nextTab') },
+    { keys: 'Tab', action: t('app.shortcuts.moveControls') },
+    { keys: 'Ctrl+Z', action: t('app.shortcuts.undoKg') },
+    { keys: 'R N U J K', action: t('app.shortcuts.judge') },
+  ];
 
   useEffect(() => {
     let live = true;
@@ -68,10 +62,10 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const n = Number(e.key);
-      if (!Number.isInteger(n) || n < 1 || n > TABS.length) return;
+      if (!Number.isInteger(n) || n < 1 || n > VIEWS.length) return;
       e.preventDefault();
-      setView(TABS[n - 1].key);
-      document.getElementById(`tab-${TABS[n - 1].key}`)?.focus();
+      setView(VIEWS[n - 1]);
+      document.getElementById(`tab-${VIEWS[n - 1]}`)?.focus();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -84,16 +78,26 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
   return (
     <main className="app">
       <header className="app-header">
-        <h1>KnowRec Workbench</h1>
+        <h1>{t('app.title')}</h1>
         {version?.ok === true && (
           <span className="muted">
             v{version.value.app}
-            {version.value.electron !== null ? ` · Electron ${version.value.electron}` : ' · browser'}
+            {version.value.electron !== null ? ` · Electron ${version.value.electron}` : ` · ${t('app.browser')}`}
           </span>
         )}
         {summary?.ok === true && summary.value.dataset !== null && <span className="muted">· {summary.value.dataset}</span>}
+        <span className="app-lang">
+          <label htmlFor="app-lang">{t('app.language')}</label>
+          <select id="app-lang" value={lang} onChange={(e) => setLang(LANGS.find((l) => l === e.target.value) ?? 'en')}>
+            {LANGS.map((l: Lang) => (
+              <option key={l} value={l} lang={l}>
+                {l === 'en' ? 'English' : '中文'}
+              </option>
+            ))}
+          </select>
+        </span>
       </header>
-      <TabBar tabs={TABS} active={view} onSelect={setView} />
+      <TabBar tabs={TABS} active={view} onSelect={setView} label={t('app.tabsLabel')} />
       {/* Views stay mounted so switching tabs keeps their state. */}
       {TABS.map((t) => (
         <div key={t.key} role="tabpanel" id={`panel-${t.key}`} aria-labelledby={`tab-${t.key}`} hidden={t.key !== view} className="panel">
@@ -109,7 +113,7 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
         </div>
       ))}
       <footer className="app-footer">
-        <ShortcutList shortcuts={GLOBAL_SHORTCUTS} />
+        <ShortcutList shortcuts={shortcuts} label={t('common.keyboardShortcuts')} />
       </footer>
     </main>
   );

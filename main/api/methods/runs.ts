@@ -11,28 +11,32 @@ import { KnowrecError } from '../../core/errors';
 import type { ReasonLang } from '../../core/rank';
 import { renderReport, type ExplainedUser } from '../../jobs/report';
 import { listRuns, readRun } from '../../jobs/runs';
+import { metricName, type DisplayLang } from '../display-names';
+import { reportWords } from '../../jobs/report-messages';
 
 type RunMethods = Pick<Api, ApiGroupMethod<'runs'>>;
 
 /** "ndcg 0.3012 ± 0.0040" lines of a run, best model first. */
-export function runNotes(d: RunDetail): string[] {
-  const lines = [`Run ${d.id}: ${d.dataset}, protocol ${d.protocol}, seeds ${d.seeds.join(', ')}, K = ${d.k}.`];
+export function runNotes(d: RunDetail, lang: DisplayLang = 'en'): string[] {
+  const w = reportWords(lang);
+  const lines = [w('noteRun', { id: d.id, dataset: d.dataset, protocol: d.protocol, seeds: d.seeds.join(', '), k: d.k })];
   const rows = [...d.results].sort((a, b) => (b.test.ndcg?.mean ?? 0) - (a.test.ndcg?.mean ?? 0));
   for (const r of rows) {
     const part = (name: string): string => {
       const m = r.test[name];
-      return m === undefined ? `${name} —` : `${name}@${d.k} ${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
+      const shown = (key: string): string => (lang === 'en' ? key : metricName(key, lang));
+      return m === undefined ? `${shown(name)} —` : `${shown(`${name}@${d.k}`)} ${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
     };
     const tail = r.slices['long-tail']?.recall;
     const cold = r.slices.cold?.recall;
     lines.push(
       `${r.model}: ${[part('ndcg'), part('recall'), part('mrr'), part('hit')].join(', ')}` +
-        (tail !== undefined ? `; long-tail recall@${d.k} ${tail.mean.toFixed(4)}` : '') +
-        (cold !== undefined ? `; cold recall@${d.k} ${cold.mean.toFixed(4)}` : '') +
-        ` (mean ± std over ${d.seeds.length} seed${d.seeds.length === 1 ? '' : 's'})`,
+        (tail !== undefined ? w('noteTail', { k: d.k, value: tail.mean.toFixed(4) }) : '') +
+        (cold !== undefined ? w('noteCold', { k: d.k, value: cold.mean.toFixed(4) }) : '') +
+        w('noteSeeds', { n: d.seeds.length, seeds: w(d.seeds.length === 1 ? 'seedOne' : 'seedMany') }),
     );
   }
-  lines.push('Long tail: targets whose item is outside the 20% most-interacted items of the training split.');
+  lines.push(w('noteLongTail'));
   return lines;
 }
 
@@ -69,12 +73,15 @@ export function runMethods(ctx: ApiContext): RunMethods {
         const o = await ctx.ensureOpen();
         const run = request.run !== undefined ? readRun(o.ws.runs, request.run) : null;
         const explained = request.explanations !== undefined && request.explanations.length > 0 ? await explainedUsers(ctx, o, request.explanations, request.lang) : [];
-        const title = run !== null ? `KnowRec report · ${run.detail.dataset} · ${run.detail.protocol}` : 'KnowRec report · explanations';
+        const lang = request.lang ?? 'en';
+        const w = reportWords(lang);
+        const title = run !== null ? w('titleRun', { dataset: run.detail.dataset, protocol: run.detail.protocol }) : w('titleExplanations');
         const html = renderReport({
           title,
           runs: run?.files ?? [],
           explained,
-          notes: run !== null ? runNotes(run.detail) : [],
+          notes: run !== null ? runNotes(run.detail, lang) : [],
+          lang,
         });
         const stem = run !== null ? run.detail.id : `explanations-${new Date().toISOString().slice(0, 10)}`;
         return { filename: `knowrec-report-${stem.replace(/[^A-Za-z0-9._-]/g, '_')}.html`, html };

@@ -4,8 +4,9 @@
  * with the paired test's mark (* ** *** after Holm) — green when better, red when worse.
  */
 import type { MetricSummary, RunDetail } from '../../../main/api/contract';
-import { formatP, metricDescription, metricName } from '../../../main/api/display-names';
+import { formatP } from '../../../main/api/display-names';
 import { deltaVs, signed } from '../eval-display';
+import { useI18n } from '../i18n';
 
 interface ComparisonTableProps {
   readonly run: RunDetail;
@@ -25,16 +26,17 @@ const digitsOf = (metric: string): number => (metric === 'avgpop' ? 1 : metric =
 
 export function ComparisonTable({ run, metrics, baseline, caption, className = 'metrics' }: ComparisonTableProps) {
   const base = run.results.find((r) => r.model === baseline);
+  const { t, metric: metricName, metricDesc } = useI18n();
   return (
     <table className={`comparison ${className}`}>
       <caption>
-        {caption} <span className="muted">({run.protocol}, seeds {run.seeds.join(', ')}{base !== undefined ? `; differences against ${base.model}` : ''})</span>
+        {caption} <span className="muted">{t('eval.captionInfo', { protocol: run.protocol, seeds: run.seeds.join(', '), against: base !== undefined ? t('eval.againstBase', { model: base.model }) : '' })}</span>
       </caption>
       <thead>
         <tr>
-          <th scope="col">Model</th>
+          <th scope="col">{t('common.model')}</th>
           {metrics.map((m) => (
-            <th key={m} scope="col" className="num" title={metricDescription(m)} data-metric={m}>
+            <th key={m} scope="col" className="num" title={metricDesc(m)} data-metric={m}>
               {metricName(`${m}@${run.k}`)}
             </th>
           ))}
@@ -45,20 +47,24 @@ export function ComparisonTable({ run, metrics, baseline, caption, className = '
           <tr key={r.model} className={r.model === run.best ? 'best' : undefined} data-model={r.model}>
             <th scope="row">
               {r.model}
-              {r.model === run.best && <span className="muted"> (best)</span>}
-              {r.model === baseline && <span className="muted"> (baseline)</span>}
+              {r.model === run.best && <span className="muted">{t('eval.best')}</span>}
+              {r.model === baseline && <span className="muted">{t('eval.baseline')}</span>}
             </th>
             {metrics.map((m) => {
               const ci = r.ci95?.[m];
               const d = deltaVs(run, r, base, m);
               const digits = digitsOf(m);
               return (
-                <td key={m} className="num" title={ci !== undefined ? `95% interval ${ci[0].toFixed(digits)} – ${ci[1].toFixed(digits)}` : undefined}>
+                <td key={m} className="num" title={ci !== undefined ? t('eval.interval', { low: ci[0].toFixed(digits), high: ci[1].toFixed(digits) }) : undefined}>
                   <span className="value">{value(r.test[m], digits)}</span>
                   {d !== null && (
                     <span
                       className={`delta ${d.better ? 'up' : d.delta === 0 ? '' : 'down'}`}
-                      title={d.pHolm !== null ? `p = ${formatP(d.pHolm)} (Wilcoxon, Holm)${d.ci95 !== null ? `; 95% interval ${signed(d.ci95[0], digits)} … ${signed(d.ci95[1], digits)}` : ''}` : 'not tested'}
+                      title={
+                        d.pHolm !== null
+                          ? t('eval.pTitle', { p: formatP(d.pHolm), ci: d.ci95 !== null ? t('eval.pInterval', { low: signed(d.ci95[0], digits), high: signed(d.ci95[1], digits) }) : '' })
+                          : t('eval.notTested')
+                      }
                     >
                       {signed(d.delta, digits)}
                       {d.mark !== null && d.mark !== '' && <span className="sig-mark">{d.mark}</span>}

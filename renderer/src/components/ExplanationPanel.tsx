@@ -7,11 +7,9 @@ import type { ReactNode } from 'react';
 import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
 import { KgGraph } from './KgGraph';
-import { signalName } from '../../../main/api/display-names';
 import { SignalBars } from './SignalBars';
-import { counterfactualLine } from '../explain-text';
+import { counterfactualIn, useI18n } from '../i18n';
 
-const pct = (v: number): string => `${Math.round(v * 100)}%`;
 
 interface ExplanationPanelProps {
   readonly rec: Recommendation;
@@ -26,44 +24,45 @@ interface ExplanationPanelProps {
 
 export function ExplanationPanel({ rec, path, actions, k = 10, children }: ExplanationPanelProps) {
   const x = rec.explanation;
-  const cf = counterfactualLine(x.counterfactual, k);
+  const { t, pct, signal } = useI18n();
+  const cf = counterfactualIn(t, x.counterfactual, k);
   const against = Object.entries(x.against).sort((a, b) => b[1] - a[1]);
   return (
     <section className="explanation" aria-labelledby="explanation-title">
-      <h2 id="explanation-title">Why {rec.title}?</h2>
+      <h2 id="explanation-title">{t('explain.title', { title: rec.title })}</h2>
       {actions}
       <p className="reason">{x.reason}</p>
       {cf !== null && <p className="counterfactual">{cf}</p>}
-      <h3>Signals</h3>
+      <h3>{t('explain.signals')}</h3>
       <SignalBars shares={x.signals} />
-      {against.length > 0 && <p className="muted">Held back by: {against.map(([k, v]) => `${signalName(k)} ${pct(v)}`).join(', ')}</p>}
+      {against.length > 0 && <p className="muted">{t('explain.heldBack', { list: against.map(([k, v]) => `${signal(k)} ${pct(v)}`).join(t('explain.listSep')) })}</p>}
       {path !== undefined && (
         <>
-          <h3>KG paths from the history</h3>
-          {path === null && <p aria-live="polite">Loading the paths…</p>}
+          <h3>{t('explain.pathsTitle')}</h3>
+          {path === null && <p aria-live="polite">{t('explain.loadingPaths')}</p>}
           {path !== null && 'error' in path && <ErrorNotice error={path.error} />}
-          {path !== null && 'graph' in path && path.graph.edges.length === 0 && <p className="path-empty">No KG path of 3 hops or fewer links the history to this item.</p>}
+          {path !== null && 'graph' in path && path.graph.edges.length === 0 && <p className="path-empty">{t('explain.noPath')}</p>}
           {path !== null && 'graph' in path && path.graph.edges.length > 0 && (
-            <KgGraph graph={path.graph} onNode={() => undefined} name="KG paths from the history to the item" testId="path-graph" size="small" />
+            <KgGraph graph={path.graph} onNode={() => undefined} name={t('explain.pathGraph')} testId="path-graph" size="small" />
           )}
         </>
       )}
-      <h3>Matched history</h3>
+      <h3>{t('explain.matched')}</h3>
       {x.history.length === 0 ? (
-        <p>No history item matched.</p>
+        <p>{t('explain.noMatched')}</p>
       ) : (
         <ul className="history">
           {x.history.map((h) => (
             <li key={h.item}>
               {h.title} <span className="muted">— {h.relation}</span>
-              {h.share !== null && <span className="share"> · {pct(h.share)} of the score</span>}
+              {h.share !== null && <span className="share">{t('explain.ofScore', { pct: pct(h.share) })}</span>}
             </li>
           ))}
         </ul>
       )}
-      <h3>Facts</h3>
+      <h3>{t('explain.facts')}</h3>
       {x.facts.length === 0 ? (
-        <p>No KG facts connect it.</p>
+        <p>{t('explain.noFacts')}</p>
       ) : (
         <ul className="facts">
           {x.facts.map((f) => (

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { EnterSearch } from './EnterSearch';
 import type { ApiError, KgAddFactRequest, KgEdit, KgHit, KgRelationCount, Result } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
+import { useI18n } from '../i18n';
 
 interface FactEditorProps {
   readonly item: string;
@@ -26,6 +27,7 @@ export function FactEditor({ item, title, relations, findEntities, addFact, onAd
   const [tail, setTail] = useState<Tail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useI18n();
 
   const search = async (): Promise<void> => {
     setTail(null);
@@ -54,12 +56,12 @@ export function FactEditor({ item, title, relations, findEntities, addFact, onAd
     onAdded(r.value);
   };
 
-  const tailText = tail === null ? 'none chosen' : 'entity' in tail ? tail.label : `new entity “${tail.name}”`;
+  const tailText = tail === null ? t('fact.noneChosen') : 'entity' in tail ? tail.label : t('fact.newNamed', { name: tail.name });
   return (
     <form className="fact-editor" onSubmit={(e) => void submit(e)} aria-labelledby="fact-editor-title">
-      <h4 id="fact-editor-title">Add a fact to {title}</h4>
+      <h4 id="fact-editor-title">{t('fact.title', { title })}</h4>
       <div className="row">
-        <label htmlFor="fact-relation">Relation</label>
+        <label htmlFor="fact-relation">{t('fact.relation')}</label>
         <input id="fact-relation" list="fact-relations" value={relation} onChange={(e) => setRelation(e.target.value)} required maxLength={500} />
         <datalist id="fact-relations">
           {relations.map((r) => (
@@ -70,18 +72,18 @@ export function FactEditor({ item, title, relations, findEntities, addFact, onAd
         </datalist>
       </div>
       <div className="row">
-        <label htmlFor="fact-tail">Tail</label>
-        <EnterSearch id="fact-tail" value={text} maxLength={300} placeholder="entity name" onChange={setText} onEnter={() => void search()} />
+        <label htmlFor="fact-tail">{t('fact.tail')}</label>
+        <EnterSearch id="fact-tail" value={text} maxLength={300} placeholder={t('fact.entityName')} onChange={setText} onEnter={() => void search()} />
         <button type="button" onClick={() => void search()}>
-          Find entity
+          {t('fact.find')}
         </button>
         <button type="button" disabled={text.trim() === ''} onClick={() => setTail({ name: text.trim() })}>
-          New entity
+          {t('fact.newEntity')}
         </button>
       </div>
       {hits !== null && (
-        <ul className="hits" aria-label="Tail candidates">
-          {hits.length === 0 && <li>No entity matches; use “New entity”.</li>}
+        <ul className="hits" aria-label={t('fact.candidates')}>
+          {hits.length === 0 && <li>{t('fact.noMatch')}</li>}
           {hits.map((h) => (
             <li key={h.entity ?? h.label}>
               <button type="button" className="link" onClick={() => h.entity !== null && setTail({ entity: h.entity, label: h.label })}>
@@ -93,11 +95,11 @@ export function FactEditor({ item, title, relations, findEntities, addFact, onAd
         </ul>
       )}
       <p className="muted" aria-live="polite">
-        Tail: <span className="fact-tail-choice">{tailText}</span>
+        {t('fact.chosen')} <span className="fact-tail-choice">{tailText}</span>
       </p>
       {error !== null && <ErrorNotice error={error} />}
       <button type="submit" disabled={busy || tail === null || relation.trim() === ''}>
-        Add fact
+        {t('fact.add')}
       </button>
     </form>
   );

@@ -1,33 +1,34 @@
 /** The last import's per-file report: rows read and kept, and each warning with its line numbers. */
 import type { ApiValue } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
 export type ImportReport = NonNullable<ApiValue<'importReport'>>;
 
 export function ImportReportView({ report }: { readonly report: ImportReport }) {
-  const n = (v: number): string => v.toLocaleString('en-US');
+  const { t, count: n, date } = useI18n();
   return (
     <div className="import-report">
       <p className="muted">
-        {report.dataset} from {report.source} · {report.created}
+        {t('importReport.from', { dataset: report.dataset, source: report.source, created: date(report.created) })}
       </p>
-      {report.feedback !== undefined && <p className="feedback">Feedback ({report.feedback.kind}): {report.feedback.use}</p>}
+      {report.feedback !== undefined && <p className="feedback">{t('importReport.feedback', { kind: report.feedback.kind, use: report.feedback.use })}</p>}
       {report.link !== undefined && (
         <p className="link-rate">
-          Linked {n(report.link.linked)} of {n(report.link.items)} items to KG entities ({(100 * report.link.rate).toFixed(1)}%, by {report.link.by})
-          {report.link.unmatchedItems.length > 0 && <span className="muted">; not linked, e.g. {report.link.unmatchedItems.slice(0, 3).join('; ')}</span>}
+          {t('importReport.linked', { linked: n(report.link.linked), items: n(report.link.items), rate: (100 * report.link.rate).toFixed(1), by: report.link.by })}
+          {report.link.unmatchedItems.length > 0 && <span className="muted">{t('importReport.notLinked', { examples: report.link.unmatchedItems.slice(0, 3).join('; ') })}</span>}
         </p>
       )}
       <table className="files">
-        <caption>Files</caption>
+        <caption>{t('importReport.files')}</caption>
         <thead>
           <tr>
-            <th scope="col">File</th>
-            <th scope="col">Kind</th>
+            <th scope="col">{t('importReport.file')}</th>
+            <th scope="col">{t('importReport.kind')}</th>
             <th scope="col" className="num">
-              Rows read
+              {t('importReport.rowsRead')}
             </th>
             <th scope="col" className="num">
-              Rows kept
+              {t('importReport.rowsKept')}
             </th>
           </tr>
         </thead>
@@ -42,15 +43,15 @@ export function ImportReportView({ report }: { readonly report: ImportReport }) 
           ))}
         </tbody>
       </table>
-      <h3>Warnings ({report.warnings.length})</h3>
+      <h3>{t('importReport.warnings', { count: report.warnings.length })}</h3>
       {report.warnings.length === 0 ? (
-        <p>No rows were dropped or changed.</p>
+        <p>{t('importReport.noWarnings')}</p>
       ) : (
         <ul className="warnings">
           {report.warnings.map((w) => (
             <li key={`${w.file}:${w.code}`}>
               <strong>{w.file}</strong>: {n(w.count)} {w.message}
-              {w.lines.length > 0 && <span className="muted"> (lines {w.lines.join(', ')}{w.count > w.lines.length ? ', …' : ''})</span>}
+              {w.lines.length > 0 && <span className="muted">{t('importReport.lines', { lines: `${w.lines.join(', ')}${w.count > w.lines.length ? ', …' : ''}` })}</span>}
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ItemCard, KgFact } from '../../../main/api/contract';
+import { attrName, useI18n } from '../i18n';
 
 interface ItemCardViewProps {
   readonly card: ItemCard;
@@ -14,32 +15,33 @@ function attributeText(v: string | number | readonly string[]): string {
 }
 
 export function ItemCardView({ card, onItem, onEntity, factActions }: ItemCardViewProps) {
+  const { t, count, relation } = useI18n();
   return (
     <article className="card" aria-labelledby="item-card-title">
       <h3 id="item-card-title">{card.title}</h3>
       <p className="muted">
-        item {card.id} · {card.interactions.toLocaleString('en-US')} interactions
+        {t('common.itemId', { id: card.id })} · {t('common.interactions', { count: card.interactions, n: count(card.interactions) })}
       </p>
       <dl className="attributes">
         {Object.entries(card.attributes).map(([k, v]) => (
           <div key={k}>
-            <dt>{k}</dt>
+            <dt>{attrName(t, k)}</dt>
             <dd>{attributeText(v)}</dd>
           </div>
         ))}
       </dl>
-      <h4>Facts ({card.facts.length})</h4>
+      <h4>{t('kg.factsCount', { count: card.facts.length })}</h4>
       {card.facts.length === 0 ? (
-        <p>No KG facts for this item.</p>
+        <p>{t('kg.noItemFacts')}</p>
       ) : (
         <ul className="facts">
           {card.facts.map((f, i) => (
             <li key={`${f.relation}:${f.direction}:${f.entity}:${i}`}>
-              <span className="muted">{f.label}</span>{' '}
+              <span className="muted">{relation(f.relation, f.label)}</span>{' '}
               <button type="button" className="link" onClick={() => (f.entityItem !== null ? onItem(f.entityItem) : onEntity(f.entity))}>
                 {f.entityLabel}
               </button>
-              {f.derived && <span className="muted"> (from the catalog)</span>}
+              {f.derived && <span className="muted">{t('kg.fromCatalog')}</span>}
               {factActions !== undefined && <span className="fact-actions">{factActions(f)}</span>}
             </li>
           ))}

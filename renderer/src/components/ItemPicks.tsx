@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { EnterSearch } from './EnterSearch';
 import type { ApiError, ItemRow, Page, Result } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
+import { useI18n } from '../i18n';
 
 interface ItemPicksProps {
   /** Catalog items matching the typed text. */
@@ -15,6 +16,7 @@ export function ItemPicks({ findItems, picks, onChange }: ItemPicksProps) {
   const [text, setText] = useState('');
   const [found, setFound] = useState<readonly ItemRow[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const { t } = useI18n();
   const search = async (): Promise<void> => {
     if (text.trim() === '') return;
     const r = await findItems(text.trim());
@@ -26,34 +28,34 @@ export function ItemPicks({ findItems, picks, onChange }: ItemPicksProps) {
   return (
     <div className="item-picks">
       <div className="row">
-        <label htmlFor="pick-query">Find items</label>
+        <label htmlFor="pick-query">{t('common.findItems')}</label>
         <EnterSearch id="pick-query" value={text} maxLength={200} onChange={setText} onEnter={() => void search()} />
         <button type="button" onClick={() => void search()}>
-          Find
+          {t('recs.find')}
         </button>
       </div>
       {error !== null && <ErrorNotice error={error} />}
       {found !== null && (
-        <ul className="hits" aria-label="Items found">
-          {found.length === 0 && <li>No items match.</li>}
+        <ul className="hits" aria-label={t('recs.itemsFound')}>
+          {found.length === 0 && <li>{t('common.noItemsMatch')}</li>}
           {found.map((i) => (
             <li key={i.id}>
               <button type="button" className="link" disabled={picks.some((p) => p.id === i.id)} onClick={() => onChange([...picks, i])}>
-                Pick {i.title}
+                {t('recs.pick', { title: i.title })}
               </button>
             </li>
           ))}
         </ul>
       )}
       <p>
-        Picked ({picks.length}):{' '}
-        {picks.length === 0 && <span className="muted">none yet</span>}
+        {t('recs.picked', { count: picks.length })}{' '}
+        {picks.length === 0 && <span className="muted">{t('recs.noneYet')}</span>}
       </p>
-      <ul className="picks" aria-label="Picked items">
+      <ul className="picks" aria-label={t('recs.pickedItems')}>
         {picks.map((p) => (
           <li key={p.id}>
             {p.title}{' '}
-            <button type="button" className="small" aria-label={`Remove ${p.title}`} onClick={() => onChange(picks.filter((x) => x.id !== p.id))}>
+            <button type="button" className="small" aria-label={t('recs.removeTitle', { title: p.title })} onClick={() => onChange(picks.filter((x) => x.id !== p.id))}>
               ×
             </button>
           </li>

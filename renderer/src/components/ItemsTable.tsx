@@ -1,13 +1,15 @@
 import type { ItemRow, Page } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
 export function ItemsTable({ page }: { readonly page: Page<ItemRow> }) {
-  if (page.rows.length === 0) return <p>No items match.</p>;
+  const { t } = useI18n();
+  if (page.rows.length === 0) return <p>{t('common.noItemsMatch')}</p>;
   return (
     <table className="items">
       <thead>
         <tr>
-          <th scope="col">Id</th>
-          <th scope="col">Title</th>
+          <th scope="col">{t('items.id')}</th>
+          <th scope="col">{t('items.title')}</th>
         </tr>
       </thead>
       <tbody>

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError, JobInfo } from '../../../main/api/contract';
 import { formatElapsed, formatRemaining, remainingSeconds, type ProgressSample } from '../eta';
 import { ErrorNotice } from './ErrorNotice';
+import { durationIn, jobMessageIn, useI18n } from '../i18n';
+import { en } from '../i18n/en';
 
 interface JobPanelProps {
   /** What the job is, e.g. "Import". */
@@ -17,13 +19,8 @@ interface JobPanelProps {
   readonly onResume?: () => void;
 }
 
-const STATE: Readonly<Record<JobInfo['state'], string>> = {
-  queued: 'Waiting for another job to finish',
-  running: 'Running',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+/** English state names (jobMessage compares the message with them). */
+const STATE: Readonly<Record<JobInfo['state'], string>> = en.job.state;
 
 /** The first progress seen for a job (reset when its progress goes back, e.g. a resumed run) and a ticking clock. */
 function useTiming(job: JobInfo | null): { elapsed: number | null; left: number | null } {
@@ -52,40 +49,41 @@ export function jobMessage(job: JobInfo): string {
 
 export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProps) {
   const { elapsed, left } = useTiming(job);
+  const { t } = useI18n();
   if (job === null && error === null) return null;
   const active = job !== null && (job.state === 'queued' || job.state === 'running');
   const pct = job?.progress === null || job?.progress === undefined ? null : Math.round(job.progress * 100);
   return (
-    <div className={`job job-${job?.state ?? 'refused'}`} role="group" aria-label={`${title} job`}>
+    <div className={`job job-${job?.state ?? 'refused'}`} role="group" aria-label={t('job.group', { title })}>
       {error !== null && <ErrorNotice error={error} />}
       {job !== null && (
         <>
           <p className="job-line">
-            <strong>{title}:</strong> <span className="job-state">{STATE[job.state]}</span>
+            <strong>{title}:</strong> <span className="job-state">{t(`job.state.${job.state}`)}</span>
             {pct !== null && job.state !== 'done' && <span className="muted"> · {pct}%</span>}
-            {jobMessage(job) !== '' && <span className="muted job-message"> · {jobMessage(job)}</span>}
+            {jobMessage(job) !== '' && <span className="muted job-message"> · {jobMessageIn(t, jobMessage(job))}</span>}
           </p>
           {job.state === 'running' && elapsed !== null && (
             <p className="muted job-timing">
-              running {formatElapsed(elapsed)} · {left === null ? (job.progress === null ? 'no estimate for this step' : 'estimating time left…') : formatRemaining(left)}
+              {t('job.running', { elapsed: durationIn(t, formatElapsed(elapsed)) })} · {left === null ? (job.progress === null ? t('job.noEstimate') : t('job.estimating')) : durationIn(t, formatRemaining(left))}
             </p>
           )}
           {active && (
             <progress
               className="job-progress"
-              aria-label={`${title} progress`}
+              aria-label={t('job.progress', { title })}
               {...(job.progress === null ? {} : { value: job.progress, max: 1 })}
             />
           )}
           <div className="job-actions">
             {active && onCancel !== undefined && (
               <button type="button" onClick={onCancel}>
-                Cancel
+                {t('job.cancel')}
               </button>
             )}
             {job.state === 'cancelled' && job.resumable && onResume !== undefined && (
               <button type="button" onClick={onResume}>
-                Resume
+                {t('job.resume')}
               </button>
             )}
           </div>

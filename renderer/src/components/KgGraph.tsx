@@ -12,6 +12,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { KgSubgraph } from '../../../main/api/contract';
 import { radialLayout } from '../graph-layout';
 import { legendOf } from '../graph-style';
+import { useI18n } from '../i18n';
 
 /** Up to this many edges every edge carries its label; beyond, labels show on hover. */
 export const EDGE_LABELS_UP_TO = 40;
@@ -34,7 +35,7 @@ interface KgGraphProps {
   readonly highlightType?: string | null;
 }
 
-function elements(g: KgSubgraph, radial: boolean): ElementDefinition[] {
+function elements(g: KgSubgraph, radial: boolean, relationLabel: (key: string, phrase: string) => string): ElementDefinition[] {
   const centre = new Set(g.center);
   const colour = new Map(legendOf(g).map((row) => [row.type, row.colour]));
   const places = radial ? radialLayout(g) : null;
@@ -56,7 +57,7 @@ function elements(g: KgSubgraph, radial: boolean): ElementDefinition[] {
   const labelled = g.edges.length <= EDGE_LABELS_UP_TO;
   const edges: ElementDefinition[] = g.edges.map((e, i) => ({
     group: 'edges',
-    data: { id: `e${i}`, source: e.source, target: e.target, label: e.label },
+    data: { id: `e${i}`, source: e.source, target: e.target, label: relationLabel(e.relation, e.label) },
     classes: [e.derived ? 'derived' : '', labelled ? 'labelled' : ''].join(' ').trim(),
   }));
   return [...nodes, ...edges];
@@ -117,9 +118,10 @@ function preventInlineStylesheet(): void {
   document.head.appendChild(marker);
 }
 
-export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge graph', testId = 'kg-graph', size = 'large', highlightType = null }: KgGraphProps) {
+export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-graph', size = 'large', highlightType = null }: KgGraphProps) {
   const box = useRef<HTMLDivElement | null>(null);
   const cyRef = useRef<Core | null>(null);
+  const { t, relation, lang } = useI18n();
   const [drawn, setDrawn] = useState<{ nodes: number; edges: number; edgeLabels: number; types: string } | null>(null);
   const handlers = useRef({ onNode });
   handlers.current = { onNode };
@@ -129,7 +131,7 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
     preventInlineStylesheet();
     const cy: Core = cytoscape({
       container: box.current,
-      elements: elements(graph, size === 'large'),
+      elements: elements(graph, size === 'large', relation),
       style: STYLE,
       // the explorer places nodes itself (radialLayout); path graphs (few nodes) use rings by distance with wide spacing
       layout:
@@ -165,7 +167,7 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
       cyRef.current = null;
       cy.destroy();
     };
-  }, [graph, size]);
+  }, [graph, size, lang]);
 
   useEffect(() => {
     const cy = cyRef.current;
@@ -187,7 +189,7 @@ export function KgGraph({ graph, onNode, selected = null, name = 'Knowledge grap
       className={size === 'small' ? 'kg-graph path' : 'kg-graph'}
       data-testid={testId}
       role="img"
-      aria-label={`${name}: ${graph.nodes.length} nodes, ${graph.edges.length} edges`}
+      aria-label={t('kg.graphLabel', { name: name ?? t('kg.graphName'), nodes: graph.nodes.length, edges: graph.edges.length })}
       data-node-count={drawn?.nodes ?? 0}
       data-edge-count={drawn?.edges ?? 0}
       data-edge-labels={drawn?.edgeLabels ?? 0}

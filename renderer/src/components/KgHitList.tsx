@@ -1,4 +1,5 @@
 import type { KgHit } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
 interface KgHitListProps {
   readonly hits: readonly KgHit[];
@@ -6,15 +7,16 @@ interface KgHitListProps {
 }
 
 export function KgHitList({ hits, onOpen }: KgHitListProps) {
-  if (hits.length === 0) return <p>Nothing matches.</p>;
+  const { t } = useI18n();
+  if (hits.length === 0) return <p>{t('common.nothingMatches')}</p>;
   return (
-    <ul className="hits" aria-label="Search results">
+    <ul className="hits" aria-label={t('kg.searchResults')}>
       {hits.map((h) => (
         <li key={`${h.kind}:${h.entity ?? ''}:${h.item ?? ''}`}>
           <button type="button" className="link" onClick={() => onOpen(h)} disabled={h.entity === null && h.item === null}>
             {h.label}
           </button>{' '}
-          <span className="muted">{h.kind === 'item' ? `item ${h.item ?? ''}` : 'entity'}</span>
+          <span className="muted">{h.kind === 'item' ? t('common.itemId', { id: h.item ?? '' }) : t('common.entity')}</span>
         </li>
       ))}
     </ul>

@@ -9,6 +9,7 @@ import { useResult } from '../hooks/useResult';
 import { ErrorNotice } from './ErrorNotice';
 import { KgGraph } from './KgGraph';
 import { SearchForm } from './SearchForm';
+import { useI18n } from '../i18n';
 
 interface KgPathPanelProps {
   readonly from: KgEndpoint;
@@ -20,6 +21,7 @@ interface KgPathPanelProps {
 
 export function KgPathPanel({ from, fromLabel, search, findPaths, onOpen }: KgPathPanelProps) {
   const [query, setQuery] = useState('');
+  const { t } = useI18n();
   const [to, setTo] = useState<{ end: KgEndpoint; label: string } | null>(null);
   const [hits] = useResult(query === '' ? null : () => search(query), [query]);
   const [found] = useResult(to === null ? null : () => findPaths(from, to.end), [from.item, from.entity, to]);
@@ -29,15 +31,15 @@ export function KgPathPanel({ from, fromLabel, search, findPaths, onOpen }: KgPa
   };
   return (
     <section className="kg-paths" aria-labelledby="kg-paths-title">
-      <h3 id="kg-paths-title">Path from {fromLabel} to…</h3>
-      <SearchForm id="kg-path-query" label="Find the other end" placeholder="title or name" initial={query} onSearch={(q) => setQuery(q.trim())} />
+      <h3 id="kg-paths-title">{t('kg.pathTitle', { from: fromLabel })}</h3>
+      <SearchForm id="kg-path-query" label={t('kg.otherEnd')} placeholder={t('common.titleOrName')} initial={query} onSearch={(q) => setQuery(q.trim())} />
       {hits?.ok === false && <ErrorNotice error={hits.error} />}
       {hits?.ok === true && to === null && (
-        <ul className="hits" aria-label="Path ends">
-          {hits.value.length === 0 && <li>Nothing matches.</li>}
+        <ul className="hits" aria-label={t('kg.pathEnds')}>
+          {hits.value.length === 0 && <li>{t('common.nothingMatches')}</li>}
           {hits.value.map((h) => (
             <li key={`${h.kind}:${h.entity ?? ''}:${h.item ?? ''}`}>
-              <button type="button" className="link" onClick={() => pick(h)} aria-label={`Path to ${h.label}`}>
+              <button type="button" className="link" onClick={() => pick(h)} aria-label={t('kg.pathTo', { label: h.label })}>
                 {h.label}
               </button>
             </li>
@@ -46,25 +48,25 @@ export function KgPathPanel({ from, fromLabel, search, findPaths, onOpen }: KgPa
       )}
       {to !== null && (
         <p>
-          To <strong>{to.label}</strong>{' '}
+          {t('kg.to')} <strong>{to.label}</strong>{' '}
           <button type="button" className="small" onClick={() => setTo(null)}>
-            Change
+            {t('kg.change')}
           </button>{' '}
           <button type="button" className="small" onClick={() => onOpen(to.end)}>
-            Open it
+            {t('kg.openIt')}
           </button>
         </p>
       )}
       {found?.ok === false && <ErrorNotice error={found.error} />}
-      {found?.ok === true && found.value.paths.length === 0 && <p role="status">No path of 3 edges or fewer joins them.</p>}
+      {found?.ok === true && found.value.paths.length === 0 && <p role="status">{t('kg.noPath')}</p>}
       {found?.ok === true && found.value.paths.length > 0 && (
         <>
-          <ol className="path-list" aria-label="Paths">
+          <ol className="path-list" aria-label={t('kg.paths')}>
             {found.value.paths.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ol>
-          <KgGraph graph={found.value.graph} onNode={() => undefined} size="small" name="Paths between the two" testId="kg-path-graph" />
+          <KgGraph graph={found.value.graph} onNode={() => undefined} size="small" name={t('kg.pathsBetween')} testId="kg-path-graph" />
         </>
       )}
     </section>

@@ -1,5 +1,5 @@
 /** A legend of metrics (or signals): display name and one-line description of each (api/display-names). */
-import { metricDescription, metricName, signalDescription, signalName } from '../../../main/api/display-names';
+import { useI18n } from '../i18n';
 
 interface LegendProps {
   readonly metrics?: readonly string[];
@@ -7,22 +7,23 @@ interface LegendProps {
   readonly title?: string;
 }
 
-export function MetricLegend({ metrics = [], signals = [], title = 'Legend' }: LegendProps) {
+export function MetricLegend({ metrics = [], signals = [], title }: LegendProps) {
+  const { t, metric, metricDesc, signal, signalDesc } = useI18n();
   if (metrics.length + signals.length === 0) return null;
   return (
     <details className="legend" open>
-      <summary>{title}</summary>
+      <summary>{title ?? t('common.legend')}</summary>
       <dl>
         {metrics.map((m) => (
           <div key={`m-${m}`} className="legend-row">
-            <dt>{metricName(m)}</dt>
-            <dd>{metricDescription(m)}</dd>
+            <dt>{metric(m)}</dt>
+            <dd>{metricDesc(m)}</dd>
           </div>
         ))}
         {signals.map((s) => (
           <div key={`s-${s}`} className="legend-row">
-            <dt>{signalName(s)}</dt>
-            <dd>{signalDescription(s)}</dd>
+            <dt>{signal(s)}</dt>
+            <dd>{signalDesc(s)}</dd>
           </div>
         ))}
       </dl>

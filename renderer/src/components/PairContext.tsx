@@ -4,6 +4,7 @@
  */
 import type { ItemCard, Result, UserHistory } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
+import { attrName, useI18n } from '../i18n';
 
 /** Facts shown on the compact card; the KG view has them all. */
 const FACTS_SHOWN = 8;
@@ -18,19 +19,20 @@ interface PairContextProps {
 }
 
 export function PairContext({ history, card }: PairContextProps) {
+  const { t, count, relation } = useI18n();
   return (
     <div className="pair-context">
       <section className="card" aria-labelledby="pair-user-title">
-        <h4 id="pair-user-title">What this user rated highest</h4>
-        {history === null && <p aria-live="polite">Loading…</p>}
+        <h4 id="pair-user-title">{t('label.historyTitle')}</h4>
+        {history === null && <p aria-live="polite">{t('common.loading')}</p>}
         {history?.ok === false && <ErrorNotice error={history.error} />}
         {history?.ok === true && (
           <>
             <p className="muted">
-              user {history.value.user}
-              {Object.entries(history.value.attributes).map(([k, v]) => ` · ${k} ${text(v)}`)} · {history.value.total} interactions
+              {t('common.user', { id: history.value.user })}
+              {Object.entries(history.value.attributes).map(([k, v]) => ` · ${attrName(t, k)} ${text(v)}`)} · {t('common.interactions', { count: history.value.total, n: count(history.value.total) })}
             </p>
-            <ol className="pair-history" aria-label="User history, highest rated first">
+            <ol className="pair-history" aria-label={t('label.historyLabel')}>
               {history.value.items.map((h) => (
                 <li key={h.item}>
                   {h.title} <span className="muted">({h.rating})</span>
@@ -41,30 +43,30 @@ export function PairContext({ history, card }: PairContextProps) {
         )}
       </section>
       <section className="card" aria-labelledby="pair-item-title">
-        <h4 id="pair-item-title">The item</h4>
-        {card === null && <p aria-live="polite">Loading…</p>}
+        <h4 id="pair-item-title">{t('label.theItem')}</h4>
+        {card === null && <p aria-live="polite">{t('common.loading')}</p>}
         {card?.ok === false && <ErrorNotice error={card.error} />}
         {card?.ok === true && (
           <>
             <p>
-              <strong className="pair-item-name">{card.value.title}</strong> <span className="muted">· {card.value.interactions.toLocaleString('en-US')} interactions</span>
+              <strong className="pair-item-name">{card.value.title}</strong> <span className="muted">· {t('common.interactions', { count: card.value.interactions, n: count(card.value.interactions) })}</span>
             </p>
             <dl className="attributes">
               {Object.entries(card.value.attributes).map(([k, v]) => (
                 <div key={k}>
-                  <dt>{k}</dt>
+                  <dt>{attrName(t, k)}</dt>
                   <dd>{text(v)}</dd>
                 </div>
               ))}
             </dl>
             {card.value.facts.length > 0 && (
-              <ul className="pair-facts" aria-label="Item facts">
+              <ul className="pair-facts" aria-label={t('label.itemFacts')}>
                 {card.value.facts.slice(0, FACTS_SHOWN).map((f, i) => (
                   <li key={`${f.relation}:${f.entity}:${i}`}>
-                    <span className="muted">{f.label}</span> {f.entityLabel}
+                    <span className="muted">{relation(f.relation, f.label)}</span> {f.entityLabel}
                   </li>
                 ))}
-                {card.value.facts.length > FACTS_SHOWN && <li className="muted">… {card.value.facts.length - FACTS_SHOWN} more in the Knowledge graph view</li>}
+                {card.value.facts.length > FACTS_SHOWN && <li className="muted">{t('label.moreFacts', { count: card.value.facts.length - FACTS_SHOWN })}</li>}
               </ul>
             )}
           </>

@@ -1,4 +1,5 @@
 import type { Recommendation } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
 interface RecommendationListProps {
   readonly items: readonly Recommendation[];
@@ -7,18 +8,19 @@ interface RecommendationListProps {
 }
 
 export function RecommendationList({ items, selected, onSelect }: RecommendationListProps) {
-  if (items.length === 0) return <p>No recommendations.</p>;
+  const { t, fixed } = useI18n();
+  if (items.length === 0) return <p>{t('recs.none')}</p>;
   return (
     <table className="recs">
       <thead>
         <tr>
           <th scope="col">#</th>
-          <th scope="col">Item</th>
+          <th scope="col">{t('recs.item')}</th>
           <th scope="col" className="num">
-            Score
+            {t('recs.score')}
           </th>
           <th scope="col">
-            <span className="sr-only">Explanation</span>
+            <span className="sr-only">{t('recs.explanation')}</span>
           </th>
         </tr>
       </thead>
@@ -27,10 +29,10 @@ export function RecommendationList({ items, selected, onSelect }: Recommendation
           <tr key={r.item} aria-selected={r.item === selected} className={r.item === selected ? 'selected' : undefined}>
             <td>{i + 1}</td>
             <td>{r.title}</td>
-            <td className="num">{r.score.toFixed(4)}</td>
+            <td className="num">{fixed(r.score, 4)}</td>
             <td>
               <button type="button" onClick={() => onSelect(r.item)} aria-pressed={r.item === selected}>
-                Why?
+                {t('recs.why')}
               </button>
             </td>
           </tr>

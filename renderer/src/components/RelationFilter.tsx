@@ -1,4 +1,5 @@
 import type { KgRelationCount } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
 interface RelationFilterProps {
   readonly relations: readonly KgRelationCount[];
@@ -8,6 +9,7 @@ interface RelationFilterProps {
 }
 
 export function RelationFilter({ relations, shown, onChange }: RelationFilterProps) {
+  const { t, relation } = useI18n();
   if (relations.length === 0) return null;
   // an entry may stand for a relation and its inverse: it toggles every name it covers
   const all = relations.flatMap((r) => r.relations);
@@ -21,14 +23,14 @@ export function RelationFilter({ relations, shown, onChange }: RelationFilterPro
   };
   return (
     <fieldset className="relations">
-      <legend>Relations</legend>
+      <legend>{t('kg.relations')}</legend>
       {relations.map((r) => {
         const id = `rel-${r.relation.replace(/[^A-Za-z0-9_-]/g, '_')}`;
         return (
           <span key={r.relation} className="check">
             <input id={id} type="checkbox" checked={shown === null || r.relations.every((n) => shown.has(n))} onChange={(e) => toggle(r.relations, e.target.checked)} />
             <label htmlFor={id} title={r.relations.join(' / ')}>
-              {r.label} <span className="muted">({r.count})</span>
+              {relation(r.relation, r.label)} <span className="muted">({r.count})</span>
             </label>
           </span>
         );

@@ -5,14 +5,15 @@
  */
 import { useState } from 'react';
 import type { RunDetail } from '../../../main/api/contract';
-import { metricName } from '../../../main/api/display-names';
 import { ACCURACY, BEYOND, presentMetrics } from '../eval-display';
 import { ComparisonTable } from './ComparisonTable';
 import { ErrorBarChart } from './ErrorBarChart';
 import { MetricLegend } from './MetricLegend';
 import { SliceView } from './SliceView';
+import { useI18n } from '../i18n';
 
 export function RunDetailView({ run, idPrefix, charts = true }: { readonly run: RunDetail; readonly idPrefix: string; readonly charts?: boolean }) {
+  const { t, metric: metricName, date } = useI18n();
   const accuracy = presentMetrics(run, ACCURACY);
   const beyond = presentMetrics(run, BEYOND);
   const all = [...accuracy, ...beyond];
@@ -20,13 +21,13 @@ export function RunDetailView({ run, idPrefix, charts = true }: { readonly run: 
   const [baseline, setBaseline] = useState<string | null>(run.results[0]?.model ?? null);
   const tested = (run.comparisons ?? []).length > 0;
   return (
-    <article className="run" aria-label={`Run ${run.id}`} data-run={run.id}>
+    <article className="run" aria-label={t('eval.run', { id: run.id })} data-run={run.id}>
       <p className="muted">
-        Run {run.id} · {run.dataset} · {run.created}
+        {t('eval.runLine', { id: run.id, dataset: run.dataset, created: date(run.created) })}
       </p>
       {run.results.length > 1 && (
         <div className="row">
-          <label htmlFor={`${idPrefix}-baseline`}>Differences against</label>
+          <label htmlFor={`${idPrefix}-baseline`}>{t('eval.against')}</label>
           <select id={`${idPrefix}-baseline`} value={baseline ?? ''} onChange={(e) => setBaseline(e.target.value)}>
             {run.results.map((r) => (
               <option key={r.model} value={r.model}>
@@ -35,24 +36,22 @@ export function RunDetailView({ run, idPrefix, charts = true }: { readonly run: 
             ))}
           </select>
           <span className="muted">
-            {tested
-              ? 'Marks: per-user paired Wilcoxon test, Holm-corrected — * p < 0.05, ** p < 0.01, *** p < 0.001; hover a value for its 95% interval.'
-              : 'This run has no per-user tests (stored before they existed): differences only.'}
+            {tested ? t('eval.marks') : t('eval.noTests')}
           </span>
         </div>
       )}
       <div className="table-scroll">
-        <ComparisonTable run={run} metrics={accuracy} baseline={run.results.length > 1 ? baseline : null} caption={`Accuracy @${run.k} (test)`} />
+        <ComparisonTable run={run} metrics={accuracy} baseline={run.results.length > 1 ? baseline : null} caption={t('eval.accuracy', { k: run.k })} />
       </div>
       {beyond.length > 0 && (
         <div className="table-scroll">
-          <ComparisonTable run={run} metrics={beyond} baseline={run.results.length > 1 ? baseline : null} caption={`Beyond accuracy @${run.k} (test)`} className="metrics beyond" />
+          <ComparisonTable run={run} metrics={beyond} baseline={run.results.length > 1 ? baseline : null} caption={t('eval.beyond', { k: run.k })} className="metrics beyond" />
         </div>
       )}
       {charts && (
         <>
           <div className="row">
-            <label htmlFor={`${idPrefix}-metric`}>Chart metric</label>
+            <label htmlFor={`${idPrefix}-metric`}>{t('eval.chartMetric')}</label>
             <select id={`${idPrefix}-metric`} value={metric} onChange={(e) => setMetric(e.target.value)}>
               {all.map((m) => (
                 <option key={m} value={m}>
@@ -69,10 +68,10 @@ export function RunDetailView({ run, idPrefix, charts = true }: { readonly run: 
       )}
       {(run.notes ?? []).map((n) => (
         <p key={n} className="muted note">
-          Note: {n}
+          {t('eval.note', { note: n })}
         </p>
       ))}
-      <MetricLegend metrics={all} title="What the metrics mean" />
+      <MetricLegend metrics={all} title={t('eval.metricsLegend')} />
     </article>
   );
 }

@@ -3,10 +3,11 @@
  * groups), the left run's value, the right run's, and the difference right − left.
  */
 import type { RunDetail } from '../../../main/api/contract';
-import { metricDescription, metricName } from '../../../main/api/display-names';
 import { ACCURACY, BEYOND, signed } from '../eval-display';
+import { useI18n } from '../i18n';
 
 export function RunsCompare({ left, right }: { readonly left: RunDetail; readonly right: RunDetail }) {
+  const { t, metric: metricName, metricDesc: metricDescription } = useI18n();
   const models = [...new Set([...left.models, ...right.models])];
   const metrics = [...ACCURACY, ...BEYOND].filter((m) => [left, right].some((run) => run.results.some((r) => r.test[m] !== undefined)));
   const get = (run: RunDetail, model: string, m: string): number | undefined => run.results.find((r) => r.model === model)?.test[m]?.mean;
@@ -14,12 +15,12 @@ export function RunsCompare({ left, right }: { readonly left: RunDetail; readonl
     <div className="table-scroll">
       <table className="metrics runs-compare">
         <caption>
-          Left {left.id} ({left.protocol}, k {left.k}) against right {right.id} ({right.protocol}, k {right.k})
+          {t('eval.compareCaption', { left: left.id, lp: left.protocol, lk: left.k, right: right.id, rp: right.protocol, rk: right.k })}
         </caption>
         <thead>
           <tr>
             <th scope="col" rowSpan={2}>
-              Model
+              {t('common.model')}
             </th>
             {metrics.map((m) => (
               <th key={m} scope="colgroup" colSpan={3} title={metricDescription(m)}>
@@ -30,10 +31,10 @@ export function RunsCompare({ left, right }: { readonly left: RunDetail; readonl
           <tr>
             {metrics.map((m) => [
               <th key={`${m}-l`} scope="col" className="num">
-                left
+                {t('eval.leftCol')}
               </th>,
               <th key={`${m}-r`} scope="col" className="num">
-                right
+                {t('eval.rightCol')}
               </th>,
               <th key={`${m}-d`} scope="col" className="num">
                 Δ

@@ -2,16 +2,9 @@
 import { useState } from 'react';
 import type { RunSummary } from '../../../main/api/contract';
 import { sortRuns, type RunSort, type RunSortKey } from '../eval-display';
+import { useI18n } from '../i18n';
 
-const COLUMNS: readonly [RunSortKey, string][] = [
-  ['created', 'Created'],
-  ['dataset', 'Dataset'],
-  ['protocol', 'Protocol'],
-  ['models', 'Models'],
-  ['seeds', 'Seeds'],
-  ['k', 'k'],
-  ['best', 'Best (NDCG)'],
-];
+const COLUMNS: readonly RunSortKey[] = ['created', 'dataset', 'protocol', 'models', 'seeds', 'k', 'best'];
 
 interface RunsTableProps {
   readonly runs: readonly RunSummary[];
@@ -20,32 +13,33 @@ interface RunsTableProps {
 }
 
 export function RunsTable({ runs, selected, onSelect }: RunsTableProps) {
+  const { t, date } = useI18n();
   const [sort, setSort] = useState<RunSort>({ key: 'created', descending: true });
   const rows = sortRuns(runs, sort);
   const click = (key: RunSortKey): void => setSort((s) => ({ key, descending: s.key === key ? !s.descending : key === 'created' }));
   return (
     <div className="table-scroll">
       <table className="runs">
-        <caption className="muted">{runs.length} {runs.length === 1 ? "run" : "runs"} · click a column to sort</caption>
+        <caption className="muted">{t('eval.runsCount', { count: runs.length })}</caption>
         <thead>
           <tr>
-            {COLUMNS.map(([key, label]) => (
+            {COLUMNS.map((key) => (
               <th key={key} scope="col" aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
                 <button type="button" className="sort" onClick={() => click(key)}>
-                  {label}
+                  {t(`eval.columns.${key}`)}
                   {sort.key === key ? (sort.descending ? ' ▼' : ' ▲') : ''}
                 </button>
               </th>
             ))}
             <th scope="col">
-              <span className="visually-hidden">Show</span>
+              <span className="visually-hidden">{t('eval.show')}</span>
             </th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} className={r.id === selected ? 'selected' : undefined} aria-selected={r.id === selected} data-run={r.id}>
-              <td>{r.created.replace('T', ' ').slice(0, 19)}</td>
+              <td>{date(r.created)}</td>
               <td>{r.dataset}</td>
               <td>{r.protocol}</td>
               <td>{r.models.join(', ')}</td>
@@ -53,8 +47,8 @@ export function RunsTable({ runs, selected, onSelect }: RunsTableProps) {
               <td className="num">{r.k}</td>
               <td>{r.best ?? '—'}</td>
               <td>
-                <button type="button" onClick={() => onSelect(r.id)} disabled={r.id === selected} aria-label={`Show run ${r.id}`}>
-                  {r.id === selected ? 'Shown' : 'Show'}
+                <button type="button" onClick={() => onSelect(r.id)} disabled={r.id === selected} aria-label={t('eval.showRun', { id: r.id })}>
+                  {r.id === selected ? t('eval.shown') : t('eval.show')}
                 </button>
               </td>
             </tr>

@@ -4,6 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { parseScenes, removeScene, SCENES_KEY, upsertScene, type Scene } from '../kg-scenes';
+import { useI18n } from '../i18n';
 
 interface SceneBarProps {
   readonly current: Omit<Scene, 'name' | 'saved'>;
@@ -31,6 +32,7 @@ export function SceneBar({ current, centreLabel, onRestore }: SceneBarProps) {
   const [scenes, setScenes] = useState<Scene[]>(load);
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState('');
+  const { t } = useI18n();
   const save = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
     const n = (name.trim() === '' ? centreLabel : name).trim();
@@ -43,13 +45,13 @@ export function SceneBar({ current, centreLabel, onRestore }: SceneBarProps) {
   };
   const picked = scenes.find((s) => s.name === chosen) ?? null;
   return (
-    <form className="scene-bar" onSubmit={save} aria-label="Saved views">
-      <label htmlFor="kg-scene-name">Save view as</label>
+    <form className="scene-bar" onSubmit={save} aria-label={t('kg.scenes')}>
+      <label htmlFor="kg-scene-name">{t('kg.saveAs')}</label>
       <input id="kg-scene-name" value={name} maxLength={80} placeholder={centreLabel} onChange={(e) => setName(e.target.value)} />
-      <button type="submit">Save view</button>
-      <label htmlFor="kg-scene">Saved</label>
+      <button type="submit">{t('kg.saveView')}</button>
+      <label htmlFor="kg-scene">{t('kg.saved')}</label>
       <select id="kg-scene" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-        <option value="">— {scenes.length} saved —</option>
+        <option value="">{t('kg.savedCount', { count: scenes.length })}</option>
         {scenes.map((s) => (
           <option key={s.name} value={s.name}>
             {s.name}
@@ -57,7 +59,7 @@ export function SceneBar({ current, centreLabel, onRestore }: SceneBarProps) {
         ))}
       </select>
       <button type="button" disabled={picked === null} onClick={() => picked !== null && onRestore(picked)}>
-        Restore
+        {t('kg.restore')}
       </button>
       <button
         type="button"
@@ -69,7 +71,7 @@ export function SceneBar({ current, centreLabel, onRestore }: SceneBarProps) {
           setChosen('');
         }}
       >
-        Delete
+        {t('kg.delete')}
       </button>
     </form>
   );

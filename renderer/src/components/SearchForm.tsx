@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useI18n } from '../i18n';
 
 interface SearchFormProps {
   readonly initial: string;
@@ -9,7 +10,8 @@ interface SearchFormProps {
   readonly placeholder?: string;
 }
 
-export function SearchForm({ initial, onSearch, id = 'item-query', label = 'Find items', placeholder = 'id or title' }: SearchFormProps) {
+export function SearchForm({ initial, onSearch, id = 'item-query', label, placeholder }: SearchFormProps) {
+  const { t } = useI18n();
   const [text, setText] = useState(initial);
   const submit = (e: FormEvent<HTMLFormElement>): void => {
     e.preventDefault();
@@ -17,9 +19,9 @@ export function SearchForm({ initial, onSearch, id = 'item-query', label = 'Find
   };
   return (
     <form className="search" role="search" onSubmit={submit}>
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="search" value={text} maxLength={200} placeholder={placeholder} onChange={(e) => setText(e.target.value)} />
-      <button type="submit">Search</button>
+      <label htmlFor={id}>{label ?? t('common.findItems')}</label>
+      <input id={id} type="search" value={text} maxLength={200} placeholder={placeholder ?? t('common.idOrTitle')} onChange={(e) => setText(e.target.value)} />
+      <button type="submit">{t('common.search')}</button>
     </form>
   );
 }

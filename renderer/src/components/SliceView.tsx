@@ -5,10 +5,11 @@
  */
 import { useState } from 'react';
 import type { RunDetail } from '../../../main/api/contract';
-import { metricDescription, metricName, sliceDescription, sliceName } from '../../../main/api/display-names';
 import { ACCURACY, sliceFamilies, sliceGap } from '../eval-display';
+import { useI18n } from '../i18n';
 
 export function SliceView({ run, idPrefix }: { readonly run: RunDetail; readonly idPrefix: string }) {
+  const { t, metric: metricName, metricDesc: metricDescription, slice: sliceName, sliceDesc: sliceDescription } = useI18n();
   const families = sliceFamilies(run);
   const names = [...families.keys()];
   const [family, setFamily] = useState(names.includes('gender') ? 'gender' : (names[0] ?? ''));
@@ -16,10 +17,10 @@ export function SliceView({ run, idPrefix }: { readonly run: RunDetail; readonly
   const slices = families.get(family) ?? [];
   if (names.length === 0) return null;
   return (
-    <section className="slice-view" aria-label="Slices">
-      <h3>Who is served worse: slices</h3>
+    <section className="slice-view" aria-label={t('eval.slices')}>
+      <h3>{t('eval.slicesTitle')}</h3>
       <div className="row">
-        <label htmlFor={`${idPrefix}-slice-family`}>Slice by</label>
+        <label htmlFor={`${idPrefix}-slice-family`}>{t('eval.sliceBy')}</label>
         <select id={`${idPrefix}-slice-family`} value={family} onChange={(e) => setFamily(e.target.value)}>
           {names.map((f) => (
             <option key={f} value={f} title={sliceDescription(f)}>
@@ -27,7 +28,7 @@ export function SliceView({ run, idPrefix }: { readonly run: RunDetail; readonly
             </option>
           ))}
         </select>
-        <label htmlFor={`${idPrefix}-slice-metric`}>Metric</label>
+        <label htmlFor={`${idPrefix}-slice-metric`}>{t('eval.metric')}</label>
         <select id={`${idPrefix}-slice-metric`} value={metric} onChange={(e) => setMetric(e.target.value)}>
           {ACCURACY.map((m) => (
             <option key={m} value={m}>
@@ -39,13 +40,13 @@ export function SliceView({ run, idPrefix }: { readonly run: RunDetail; readonly
       </div>
       <table className="metrics slices" data-family={family}>
         <caption title={metricDescription(metric)}>
-          {metricName(`${metric}@${run.k}`)} by {sliceName(family).toLowerCase()}
+          {t('eval.sliceCaption', { metric: metricName(`${metric}@${run.k}`), family: sliceName(family).toLowerCase() })}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Slice</th>
+            <th scope="col">{t('eval.slice')}</th>
             <th scope="col" className="num">
-              Users
+              {t('eval.users')}
             </th>
             {run.results.map((r) => (
               <th key={r.model} scope="col" className="num">
@@ -74,7 +75,7 @@ export function SliceView({ run, idPrefix }: { readonly run: RunDetail; readonly
         </tbody>
         <tfoot>
           <tr className="slice-gap">
-            <th scope="row">Gap (best − worst)</th>
+            <th scope="row">{t('eval.gap')}</th>
             <td />
             {run.results.map((r) => {
               const g = sliceGap(r, slices, metric);

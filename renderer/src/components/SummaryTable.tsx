@@ -1,26 +1,20 @@
 import type { WorkspaceSummary } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
-const COUNTS: readonly (readonly [keyof WorkspaceSummary, string])[] = [
-  ['users', 'Users'],
-  ['items', 'Items'],
-  ['interactions', 'Interactions'],
-  ['entities', 'KG entities'],
-  ['relations', 'KG relations'],
-  ['triples', 'KG triples'],
-  ['links', 'Item–entity links'],
-];
+const COUNTS = ['users', 'items', 'interactions', 'entities', 'relations', 'triples', 'links'] as const satisfies readonly (keyof WorkspaceSummary)[];
 
 export function SummaryTable({ summary }: { readonly summary: WorkspaceSummary }) {
+  const { t, count } = useI18n();
   return (
     <table className="summary">
       <caption>
-        {summary.dataset ?? 'No dataset imported yet'} <span className="muted">({summary.path}, schema v{summary.schemaVersion})</span>
+        {summary.dataset ?? t('summary.noDataset')} <span className="muted">({t('summary.schema', { path: summary.path, version: summary.schemaVersion })})</span>
       </caption>
       <tbody>
-        {COUNTS.map(([key, label]) => (
+        {COUNTS.map((key) => (
           <tr key={key}>
-            <th scope="row">{label}</th>
-            <td className="num">{Number(summary[key]).toLocaleString('en-US')}</td>
+            <th scope="row">{t(`summary.${key}`)}</th>
+            <td className="num">{count(Number(summary[key]))}</td>
           </tr>
         ))}
       </tbody>

@@ -9,10 +9,12 @@ interface TabBarProps<K extends string> {
   readonly tabs: readonly Tab<K>[];
   readonly active: K;
   readonly onSelect: (key: K) => void;
+  /** The tab list's accessible name. */
+  readonly label?: string;
 }
 
 /** WAI-ARIA tabs: Tab reaches the active tab; arrow keys, Home and End move between tabs. */
-export function TabBar<K extends string>({ tabs, active, onSelect }: TabBarProps<K>) {
+export function TabBar<K extends string>({ tabs, active, onSelect, label = 'Views' }: TabBarProps<K>) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const move = (e: KeyboardEvent<HTMLDivElement>): void => {
     const at = tabs.findIndex((t) => t.key === active);
@@ -24,7 +26,7 @@ export function TabBar<K extends string>({ tabs, active, onSelect }: TabBarProps
     refs.current[to]?.focus();
   };
   return (
-    <div className="tabs" role="tablist" aria-label="Views" onKeyDown={move}>
+    <div className="tabs" role="tablist" aria-label={label} onKeyDown={move}>
       {tabs.map((t, i) => (
         <button
           key={t.key}

@@ -1,5 +1,6 @@
 /** Fine-tuned adapter versions: config, seed, data, best validation NDCG; "Make active". */
 import type { ModelVersion } from '../../../main/api/contract';
+import { useI18n } from '../i18n';
 
 interface VersionsTableProps {
   readonly versions: readonly ModelVersion[];
@@ -13,47 +14,48 @@ const configText = (c: ModelVersion['config']): string =>
     .join(', ');
 
 export function VersionsTable({ versions, busy, onActivate }: VersionsTableProps) {
-  if (versions.length === 0) return <p className="muted">No fine-tuned version yet.</p>;
+  const { t, date, fixed } = useI18n();
+  if (versions.length === 0) return <p className="muted">{t('ft.noVersions')}</p>;
   return (
     <table className="versions">
       <thead>
         <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Created</th>
-          <th scope="col">Config</th>
+          <th scope="col">{t('ft.cols.version')}</th>
+          <th scope="col">{t('ft.cols.created')}</th>
+          <th scope="col">{t('ft.cols.config')}</th>
           <th scope="col" className="num">
-            Seed
+            {t('ft.cols.seed')}
           </th>
           <th scope="col" className="num">
-            Labels
+            {t('ft.cols.labels')}
           </th>
           <th scope="col" className="num">
-            Valid NDCG@10
+            {t('ft.cols.valid')}
           </th>
           <th scope="col" className="num">
-            Best epoch
+            {t('ft.cols.bestEpoch')}
           </th>
-          <th scope="col">Active</th>
+          <th scope="col">{t('ft.cols.active')}</th>
         </tr>
       </thead>
       <tbody>
         {versions.map((v) => (
           <tr key={v.id} className={v.active ? 'selected' : undefined} data-version={v.id}>
             <th scope="row">{v.id}</th>
-            <td>{v.created}</td>
-            <td className="config" title={`data ${v.dataHash}`}>
+            <td>{date(v.created)}</td>
+            <td className="config" title={t('ft.data', { hash: v.dataHash })}>
               {configText(v.config)}
             </td>
             <td className="num">{v.seed}</td>
             <td className="num">{v.labels}</td>
-            <td className="num">{v.validNdcg === null ? '—' : v.validNdcg.toFixed(4)}</td>
+            <td className="num">{v.validNdcg === null ? '—' : fixed(v.validNdcg, 4)}</td>
             <td className="num">{v.bestEpoch ?? '—'}</td>
             <td>
               {v.active ? (
-                <strong>active</strong>
+                <strong>{t('ft.active')}</strong>
               ) : (
-                <button type="button" disabled={busy} onClick={() => onActivate(v.id)} aria-label={`Make ${v.id} active`}>
-                  Make active
+                <button type="button" disabled={busy} onClick={() => onActivate(v.id)} aria-label={t('ft.makeActiveLabel', { id: v.id })}>
+                  {t('ft.makeActive')}
                 </button>
               )}
             </td>

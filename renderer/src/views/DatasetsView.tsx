@@ -16,6 +16,7 @@ import { SearchForm } from '../components/SearchForm';
 import { SummaryTable } from '../components/SummaryTable';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
+import { useI18n } from '../i18n';
 
 const PAGE_SIZE = 25;
 
@@ -33,6 +34,7 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
   const [folder, setFolder] = useState('');
   const [name, setName] = useState('');
   const [pseudonymize, setPseudonymize] = useState(false);
+  const { t } = useI18n();
   const [items] = useResult(() => api.listItems({ offset, limit: PAGE_SIZE, ...(query === '' ? {} : { query }) }), [api, offset, query, revision]);
   const [report, reloadReport] = useResult(() => api.importReport(), [api, revision]);
   const job = useJob(api, () => reloadReport());
@@ -50,26 +52,26 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
   return (
     <>
       <section aria-labelledby="import-title">
-        <h2 id="import-title">Import a dataset</h2>
+        <h2 id="import-title">{t('datasets.importTitle')}</h2>
         <form className="import-form" onSubmit={submit}>
           <fieldset>
-            <legend>Source</legend>
+            <legend>{t('datasets.source')}</legend>
             <span className="check">
               <input id="import-registry" type="radio" name="import-source" checked={source === 'registry'} onChange={() => setSource('registry')} />
-              <label htmlFor="import-registry">Registry dataset</label>
+              <label htmlFor="import-registry">{t('datasets.registry')}</label>
             </span>
             <span className="check">
               <input id="import-folder-choice" type="radio" name="import-source" checked={source === 'folder'} onChange={() => setSource('folder')} />
-              <label htmlFor="import-folder-choice">RecBole folder</label>
+              <label htmlFor="import-folder-choice">{t('datasets.folder')}</label>
             </span>
             <span className="check">
               <input id="import-own-choice" type="radio" name="import-source" checked={source === 'own'} onChange={() => setSource('own')} />
-              <label htmlFor="import-own-choice">Import your own</label>
+              <label htmlFor="import-own-choice">{t('datasets.own')}</label>
             </span>
           </fieldset>
           {source === 'own' ? null : source === 'registry' ? (
             <div className="row">
-              <label htmlFor="import-dataset">Dataset name</label>
+              <label htmlFor="import-dataset">{t('datasets.datasetName')}</label>
               <input id="import-dataset" value={dataset} onChange={(e) => setDataset(e.target.value)} required maxLength={100} list="import-datasets" />
               <datalist id="import-datasets">
                 <option value="ml-100k" />
@@ -78,11 +80,11 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
           ) : (
             <>
               <div className="row">
-                <label htmlFor="import-folder">Folder path</label>
+                <label htmlFor="import-folder">{t('datasets.folderPath')}</label>
                 <input id="import-folder" value={folder} onChange={(e) => setFolder(e.target.value)} required maxLength={4096} placeholder="/path/to/recbole/folder" className="wide" />
               </div>
               <div className="row">
-                <label htmlFor="import-name">Name (optional)</label>
+                <label htmlFor="import-name">{t('common.nameOptional')}</label>
                 <input id="import-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
               </div>
             </>
@@ -91,35 +93,35 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
             <>
               <span className="check">
                 <input id="import-pseudonymize" type="checkbox" checked={pseudonymize} onChange={(e) => setPseudonymize(e.target.checked)} />
-                <label htmlFor="import-pseudonymize">Pseudonymize user ids (keyed hash; the key is kept outside the workspace)</label>
+                <label htmlFor="import-pseudonymize">{t('datasets.pseudonymize')}</label>
               </span>
-              <p className="muted">Importing replaces the workspace's data.</p>
+              <p className="muted">{t('common.importReplaces')}</p>
               <button type="submit" disabled={running}>
-                Import
+                {t('common.import')}
               </button>
             </>
           )}
         </form>
         {source === 'own' && <OwnImportForm api={api} running={running} onStart={(call) => void job.start(call)} />}
-        <JobPanel title="Import" job={job.job} error={job.error} onCancel={job.cancel} />
+        <JobPanel title={t('job.titles.import')} job={job.job} error={job.error} onCancel={job.cancel} />
       </section>
 
       <section aria-labelledby="summary-title">
-        <h2 id="summary-title">Workspace</h2>
-        {summary === null && <p aria-live="polite">Loading…</p>}
+        <h2 id="summary-title">{t('datasets.workspace')}</h2>
+        {summary === null && <p aria-live="polite">{t('common.loading')}</p>}
         {summary?.ok === false && <ErrorNotice error={summary.error} />}
         {summary?.ok === true && <SummaryTable summary={summary.value} />}
       </section>
 
       <section aria-labelledby="report-title">
-        <h2 id="report-title">Validation report</h2>
+        <h2 id="report-title">{t('datasets.validation')}</h2>
         {report?.ok === false && <ErrorNotice error={report.error} />}
-        {report?.ok === true && report.value === null && <p className="muted">No import yet.</p>}
+        {report?.ok === true && report.value === null && <p className="muted">{t('datasets.noImport')}</p>}
         {report?.ok === true && report.value !== null && <ImportReportView report={report.value} />}
       </section>
 
       <section aria-labelledby="items-title">
-        <h2 id="items-title">Items</h2>
+        <h2 id="items-title">{t('datasets.items')}</h2>
         <SearchForm
           initial={query}
           onSearch={(q) => {
@@ -127,7 +129,7 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
             setOffset(0);
           }}
         />
-        {items === null && <p aria-live="polite">Loading…</p>}
+        {items === null && <p aria-live="polite">{t('common.loading')}</p>}
         {items?.ok === false && <ErrorNotice error={items.error} />}
         {items?.ok === true && (
           <>

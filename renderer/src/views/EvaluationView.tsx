@@ -17,6 +17,7 @@ import { loadSelectedRun, saveSelectedRun } from '../eval-display';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import { parseSeeds, PROTOCOL_NAMES } from '../models';
+import { modelDescIn, useI18n } from '../i18n';
 
 interface EvaluationViewProps {
   readonly api: ApiWithEvents;
@@ -27,8 +28,9 @@ const storage = (): Storage | undefined => (typeof window === 'undefined' ? unde
 
 function RunById({ api, id, prefix }: { readonly api: ApiWithEvents; readonly id: string | null; readonly prefix: string }) {
   const [run] = useResult<RunDetail>(id === null ? null : () => api.getRun({ id }), [api, id]);
+  const { t } = useI18n();
   if (id === null) return null;
-  if (run === null) return <p aria-live="polite">Loading the run…</p>;
+  if (run === null) return <p aria-live="polite">{t('eval.loadingRun')}</p>;
   if (!run.ok) return <ErrorNotice error={run.error} />;
   return <RunDetailView key={run.value.id} run={run.value} idPrefix={prefix} />;
 }
@@ -36,8 +38,9 @@ function RunById({ api, id, prefix }: { readonly api: ApiWithEvents; readonly id
 function CompareRuns({ api, left, right }: { readonly api: ApiWithEvents; readonly left: string | null; readonly right: string | null }) {
   const [l] = useResult<RunDetail>(left === null ? null : () => api.getRun({ id: left }), [api, left]);
   const [r] = useResult<RunDetail>(right === null ? null : () => api.getRun({ id: right }), [api, right]);
-  if (left === null || right === null) return <p className="muted">Choose two runs.</p>;
-  if (l === null || r === null) return <p aria-live="polite">Loading the runs…</p>;
+  const { t } = useI18n();
+  if (left === null || right === null) return <p className="muted">{t('eval.chooseTwo')}</p>;
+  if (l === null || r === null) return <p aria-live="polite">{t('eval.loadingRuns')}</p>;
   if (!l.ok) return <ErrorNotice error={l.error} />;
   if (!r.ok) return <ErrorNotice error={r.error} />;
   return <RunsCompare left={l.value} right={r.value} />;
@@ -49,6 +52,7 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
   const [seedsText, setSeedsText] = useState('2020');
   const [k, setK] = useState('10');
   const [tune, setTune] = useState(false);
+  const { t, lang } = useI18n();
   const [formError, setFormError] = useState<string | null>(null);
   const [current, setCurrentState] = useState<string | null>(() => loadSelectedRun(storage()));
   const setCurrent = (id: string | null): void => {
@@ -77,9 +81,9 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
     e.preventDefault();
     const seeds = parseSeeds(seedsText);
     const kk = Math.round(Number(k));
-    if (seeds === null) return setFormError('Seeds: whole numbers 0 or more, separated by commas (e.g. 2020, 2021).');
-    if (models.size === 0) return setFormError('Pick at least one model.');
-    if (!Number.isInteger(kk) || kk < 1 || kk > 100) return setFormError('k: a whole number from 1 to 100.');
+    if (seeds === null) return setFormError(t('eval.seedsError'));
+    if (models.size === 0) return setFormError(t('eval.modelsError'));
+    if (!Number.isInteger(kk) || kk < 1 || kk > 100) return setFormError(t('eval.kError'));
     setFormError(null);
     void job.start(api.startEvaluation({ protocol, models: modelList.map((m) => m.name).filter((m) => models.has(m)), seeds, k: kk, tune }));
   };
@@ -92,10 +96,10 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
   return (
     <>
       <section aria-labelledby="eval-title">
-        <h2 id="eval-title">Run an evaluation</h2>
+        <h2 id="eval-title">{t('eval.runTitle')}</h2>
         <form className="eval-form" onSubmit={submit}>
           <div className="row">
-            <label htmlFor="eval-protocol">Protocol</label>
+            <label htmlFor="eval-protocol">{t('eval.protocol')}</label>
             <select id="eval-protocol" value={protocol} onChange={(e) => setProtocol(PROTOCOL_NAMES.find((p) => p === e.target.value) ?? 'recbole')}>
               {PROTOCOL_NAMES.map((p) => (
                 <option key={p} value={p}>
@@ -103,21 +107,21 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
                 </option>
               ))}
             </select>
-            <label htmlFor="eval-seeds">Seeds</label>
+            <label htmlFor="eval-seeds">{t('eval.seeds')}</label>
             <input id="eval-seeds" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} maxLength={100} />
             <label htmlFor="eval-k">k</label>
             <input id="eval-k" type="number" min={1} max={100} value={k} onChange={(e) => setK(e.target.value)} className="narrow" />
             <span className="check">
               <input id="eval-tune" type="checkbox" checked={tune} onChange={(e) => setTune(e.target.checked)} />
-              <label htmlFor="eval-tune">Tune on validation (slower)</label>
+              <label htmlFor="eval-tune">{t('eval.tune')}</label>
             </span>
           </div>
           <fieldset className="models">
-            <legend>Models</legend>
+            <legend>{t('eval.models')}</legend>
             {catalog?.ok === false && <ErrorNotice error={catalog.error} />}
-            {catalog === null && <p aria-live="polite">Loading the models…</p>}
+            {catalog === null && <p aria-live="polite">{t('eval.loadingModels')}</p>}
             {modelList.map(({ name: m, description }) => (
-              <span key={m} className="check" title={description}>
+              <span key={m} className="check" title={modelDescIn(t, lang, m, description)}>
                 <input id={`eval-model-${m}`} type="checkbox" checked={models.has(m)} onChange={(e) => toggle(m, e.target.checked)} />
                 <label htmlFor={`eval-model-${m}`}>{m}</label>
               </span>
@@ -125,16 +129,16 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
           </fieldset>
           <FormError message={formError} />
           <button type="submit" disabled={running}>
-            Evaluate
+            {t('eval.evaluate')}
           </button>
         </form>
-        <JobPanel title="Evaluation" job={job.job} error={job.error} onCancel={job.cancel} />
+        <JobPanel title={t('job.titles.evaluation')} job={job.job} error={job.error} onCancel={job.cancel} />
       </section>
 
       <section aria-labelledby="runs-title">
-        <h2 id="runs-title">Stored runs</h2>
+        <h2 id="runs-title">{t('eval.stored')}</h2>
         {runs?.ok === false && <ErrorNotice error={runs.error} />}
-        {runs?.ok === true && runList.length === 0 && <p className="muted">No runs yet.</p>}
+        {runs?.ok === true && runList.length === 0 && <p className="muted">{t('eval.noRuns')}</p>}
         {runList.length > 0 && <RunsTable runs={runList} selected={current} onSelect={setCurrent} />}
         <div className="run-current">
           <RunById api={api} id={current} prefix="current" />
@@ -142,10 +146,10 @@ export function EvaluationView({ api, revision }: EvaluationViewProps) {
       </section>
 
       <section aria-labelledby="compare-title">
-        <h2 id="compare-title">Compare two runs</h2>
+        <h2 id="compare-title">{t('eval.compareTitle')}</h2>
         <div className="row">
-          <RunSelect id="run-left" label="Left" runs={runList} value={left} onChange={setLeft} />
-          <RunSelect id="run-right" label="Right" runs={runList} value={right} onChange={setRight} />
+          <RunSelect id="run-left" label={t('eval.left')} runs={runList} value={left} onChange={setLeft} />
+          <RunSelect id="run-right" label={t('eval.right')} runs={runList} value={right} onChange={setRight} />
         </div>
         <div className="compare">
           <CompareRuns api={api} left={left} right={right} />

@@ -13,6 +13,7 @@ import { RunDetailView } from '../components/RunDetailView';
 import { VersionsTable } from '../components/VersionsTable';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
+import { useI18n } from '../i18n';
 
 type NumberField = 'epochs' | 'learningRate' | 'temperature' | 'weightDecay' | 'dropout' | 'rank' | 'batchSize' | 'patience' | 'seed';
 
@@ -29,16 +30,17 @@ export const FINETUNE_DEFAULTS: Readonly<Record<NumberField, number>> = {
   seed: 2020,
 };
 
-const FIELDS: readonly { readonly key: NumberField; readonly label: string; readonly step: string; readonly help: string }[] = [
-  { key: 'epochs', label: 'Epochs (max)', step: '1', help: 'stops early when validation NDCG stops rising' },
-  { key: 'learningRate', label: 'Learning rate', step: 'any', help: 'Adam step size' },
-  { key: 'temperature', label: 'Temperature', step: 'any', help: 'softmax temperature of the contrastive loss' },
-  { key: 'weightDecay', label: 'Weight decay', step: 'any', help: 'pulls the adapter towards the identity' },
-  { key: 'dropout', label: 'Dropout', step: 'any', help: 'on the input vectors, 0–0.9' },
-  { key: 'rank', label: 'Rank', step: '1', help: 'low-rank adapter; 0 = full matrix' },
-  { key: 'batchSize', label: 'Batch size', step: '1', help: 'in-batch negatives per row = batch size − 1' },
-  { key: 'patience', label: 'Patience', step: '1', help: 'epochs without a gain before stopping' },
-  { key: 'seed', label: 'Seed', step: '1', help: 'same seed, same data → same adapter' },
+/** The fields in order (labels and help in the message table, ft.fields / ft.fieldHelp). */
+const FIELDS: readonly { readonly key: NumberField; readonly step: string }[] = [
+  { key: 'epochs', step: '1' },
+  { key: 'learningRate', step: 'any' },
+  { key: 'temperature', step: 'any' },
+  { key: 'weightDecay', step: 'any' },
+  { key: 'dropout', step: 'any' },
+  { key: 'rank', step: '1' },
+  { key: 'batchSize', step: '1' },
+  { key: 'patience', step: '1' },
+  { key: 'seed', step: '1' },
 ];
 
 const COMPARISONS = [
@@ -53,6 +55,7 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
     return v;
   });
   const [useInteractions, setUseInteractions] = useState(true);
+  const { t } = useI18n();
   const [useLabels, setUseLabels] = useState(true);
   const [formError, setFormError] = useState<string | null>(null);
   const [activateError, setActivateError] = useState<ApiError | null>(null);
@@ -66,10 +69,10 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
     versions?.ok !== true
       ? null
       : versions.value.length === 0
-        ? 'No fine-tuned version yet: start a fine-tune above, then compare.'
+        ? t('ft.noVersion')
         : versions.value.some((v) => v.active)
           ? null
-          : 'No version is active: press “Make active” on one of the versions above, then compare.';
+          : t('ft.noActive');
   const train = useJob(api, () => reloadVersions());
   const compare = useJob(api, (j) => {
     if (j.result !== null && 'run' in j.result) setCompareRun(j.result.run);
@@ -84,13 +87,13 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
     for (const f of FIELDS) {
       const n = Number(values[f.key]);
       if (values[f.key].trim() === '' || !Number.isFinite(n)) {
-        setFormError(`${f.label}: enter a number (default ${FINETUNE_DEFAULTS[f.key]}).`);
+        setFormError(t('ft.notNumber', { field: t(`ft.fields.${f.key}`), default: FINETUNE_DEFAULTS[f.key] }));
         return;
       }
       request[f.key] = n;
     }
     if (!useInteractions && !useLabels) {
-      setFormError('Choose at least one kind of training data.');
+      setFormError(t('ft.noData'));
       return;
     }
     setFormError(null);
@@ -115,14 +118,14 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
   return (
     <>
       <section aria-labelledby="ft-title">
-        <h2 id="ft-title">Fine-tune the text adapter</h2>
-        <p className="muted">The transformer stays frozen; a light adapter on its vectors is trained contrastively (in-batch negatives, labelled negatives).</p>
+        <h2 id="ft-title">{t('ft.title')}</h2>
+        <p className="muted">{t('ft.help')}</p>
         <form className="ft-form" onSubmit={start}>
           <fieldset className="ft-params">
-            <legend>Hyper-parameters</legend>
+            <legend>{t('ft.params')}</legend>
             {FIELDS.map((f) => (
               <div key={f.key} className="param">
-                <label htmlFor={`ft-${f.key}`}>{f.label}</label>
+                <label htmlFor={`ft-${f.key}`}>{t(`ft.fields.${f.key}`)}</label>
                 <input
                   id={`ft-${f.key}`}
                   type="number"
@@ -133,41 +136,41 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
                   className="narrow"
                 />
                 <span id={`ft-${f.key}-help`} className="muted help">
-                  {f.help}
+                  {t(`ft.fieldHelp.${f.key}`)}
                 </span>
               </div>
             ))}
           </fieldset>
           <fieldset>
-            <legend>Training data</legend>
+            <legend>{t('ft.trainingData')}</legend>
             <span className="check">
               <input id="ft-interactions" type="checkbox" checked={useInteractions} onChange={(e) => setUseInteractions(e.target.checked)} />
-              <label htmlFor="ft-interactions">Interactions (training split)</label>
+              <label htmlFor="ft-interactions">{t('ft.interactions')}</label>
             </span>
             <span className="check">
               <input id="ft-labels" type="checkbox" checked={useLabels} onChange={(e) => setUseLabels(e.target.checked)} />
-              <label htmlFor="ft-labels">Relevance labels</label>
+              <label htmlFor="ft-labels">{t('ft.labels')}</label>
             </span>
           </fieldset>
           <FormError message={formError} />
           <button type="submit" disabled={training}>
-            {train.job === null ? 'Start fine-tuning' : 'Start again'}
+            {train.job === null ? t('ft.start') : t('ft.again')}
           </button>
         </form>
-        <JobPanel title="Fine-tuning" job={train.job} error={train.error} onCancel={train.cancel} onResume={resume} />
+        <JobPanel title={t('job.titles.finetune')} job={train.job} error={train.error} onCancel={train.cancel} onResume={resume} />
         {train.job !== null && <CurveChart curve={curve} />}
       </section>
 
       <section aria-labelledby="versions-title">
-        <h2 id="versions-title">Model versions</h2>
+        <h2 id="versions-title">{t('ft.versions')}</h2>
         {versions?.ok === false && <ErrorNotice error={versions.error} />}
         {activateError !== null && <ErrorNotice error={activateError} />}
         {versions?.ok === true && <VersionsTable versions={versions.value} busy={busy} onActivate={(id) => void activate(id)} />}
       </section>
 
       <section aria-labelledby="ft-compare-title">
-        <h2 id="ft-compare-title">Compare frozen and fine-tuned</h2>
-        <p className="muted">Evaluates both on the RecBole protocol (seed {seed}, no tuning) with the active version.</p>
+        <h2 id="ft-compare-title">{t('ft.compareTitle')}</h2>
+        <p className="muted">{t('ft.compareHelp', { seed })}</p>
         {noActive !== null && (
           <p className="muted" id="ft-compare-why" role="note">
             {noActive}
@@ -182,11 +185,11 @@ export function FinetuneView({ api, revision }: { readonly api: ApiWithEvents; r
               {...(noActive !== null ? { 'aria-describedby': 'ft-compare-why', title: noActive } : {})}
               onClick={() => void compare.start(api.startEvaluation({ protocol: 'recbole', models: [...c.models], seeds: [seed], k: 10, tune: false }))}
             >
-              Evaluate {c.label}
+              {t('ft.evaluatePair', { a: c.models[0], b: c.models[1] })}
             </button>
           ))}
         </div>
-        <JobPanel title="Comparison" job={compare.job} error={compare.error} onCancel={compare.cancel} />
+        <JobPanel title={t('job.titles.comparison')} job={compare.job} error={compare.error} onCancel={compare.cancel} />
         {run?.ok === false && <ErrorNotice error={run.error} />}
         {run?.ok === true && <RunDetailView run={run.value} idPrefix="ft-compare" />}
       </section>

@@ -26,7 +26,8 @@ import { KgLegend } from '../components/KgLegend';
 import { KgPathPanel } from '../components/KgPathPanel';
 import { SceneBar } from '../components/SceneBar';
 import { addedCounts, mergeExpansions, type Expansion } from '../graph-merge';
-import { legendOf, typeTitle } from '../graph-style';
+import { legendOf } from '../graph-style';
+import { typeName, useI18n } from '../i18n';
 import type { Scene } from '../kg-scenes';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
@@ -63,6 +64,7 @@ export function KgView({ api, revision }: KgViewProps) {
   const [perNode, setPerNode] = useState(PER_NODE);
   const [highlight, setHighlight] = useState<string | null>(null);
   const fit = useJob(api);
+  const { t, relation } = useI18n();
 
   const [hits] = useResult(query === '' ? null : () => api.kgSearch({ query, limit: 20 }), [api, query]);
   const [graph] = useResult(
@@ -117,7 +119,7 @@ export function KgView({ api, revision }: KgViewProps) {
     setRequests(scene.expansions);
     setSelected(null);
     setHighlight(null);
-    setNote(`Restored view "${scene.name}".`);
+    setNote(t('kg.restored', { name: scene.name }));
   };
   const openHit = (h: KgHit): void => {
     if (h.item !== null) open({ item: h.item });
@@ -150,7 +152,7 @@ export function KgView({ api, revision }: KgViewProps) {
     if (!r.ok) setEditError(r.error);
     else {
       setEditError(null);
-      changed(`Removed: ${r.value.headLabel} — ${r.value.relation} → ${r.value.tailLabel}`);
+      changed(t('kg.removed', { head: r.value.headLabel, relation: relation(r.value.relation, r.value.relation), tail: r.value.tailLabel }));
     }
   };
   const labelFact = async (f: KgFact, value: 0 | 1): Promise<void> => {
@@ -160,7 +162,8 @@ export function KgView({ api, revision }: KgViewProps) {
     if (!r.ok) setEditError(r.error);
     else {
       setEditError(null);
-      setNote(`Labelled ${value === 1 ? 'correct' : 'wrong'}: ${f.label} ${f.entityLabel}${value === 0 ? ' (hidden from later fits)' : ''}`);
+      const fact = `${relation(f.relation, f.label)} ${f.entityLabel}`;
+      setNote(value === 1 ? t('kg.labelledCorrect', { fact }) : t('kg.labelledWrong', { fact }));
     }
   };
   const undo = async (): Promise<void> => {
@@ -170,7 +173,8 @@ export function KgView({ api, revision }: KgViewProps) {
     if (!r.ok) setEditError(r.error);
     else {
       setEditError(null);
-      changed(r.value === null ? 'Nothing to undo.' : `Undone: ${r.value.op === 'add' ? 'added' : 'removed'} ${r.value.headLabel} — ${r.value.relation} → ${r.value.tailLabel}`);
+      const e = r.value;
+      changed(e === null ? t('kg.nothingToUndo') : t(e.op === 'add' ? 'kg.undoneAdded' : 'kg.undoneRemoved', { head: e.headLabel, relation: relation(e.relation, e.relation), tail: e.tailLabel }));
     }
   };
 
@@ -194,8 +198,8 @@ export function KgView({ api, revision }: KgViewProps) {
   return (
     <div className="kg-layout">
       <section aria-labelledby="kg-search-title" className="kg-side">
-        <h2 id="kg-search-title">Find an item or entity</h2>
-        <SearchForm id="kg-query" label="Search the KG" placeholder="title or name" initial={query} onSearch={(q) => setQuery(q.trim())} />
+        <h2 id="kg-search-title">{t('kg.findTitle')}</h2>
+        <SearchForm id="kg-query" label={t('kg.searchLabel')} placeholder={t('common.titleOrName')} initial={query} onSearch={(q) => setQuery(q.trim())} />
         {hits?.ok === false && <ErrorNotice error={hits.error} />}
         {hits?.ok === true && <KgHitList hits={hits.value} onOpen={openHit} />}
         {card?.ok === false && <ErrorNotice error={card.error} />}
@@ -207,14 +211,14 @@ export function KgView({ api, revision }: KgViewProps) {
             factActions={(f) => (
               <>
                 {' '}
-                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={`Remove fact ${f.label} ${f.entityLabel}`}>
-                  Remove
+                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact: `${relation(f.relation, f.label)} ${f.entityLabel}` })}>
+                  {t('common.remove')}
                 </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={`Label fact ${f.label} ${f.entityLabel} correct`}>
-                  Correct
+                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact: `${relation(f.relation, f.label)} ${f.entityLabel}` })}>
+                  {t('kg.correct')}
                 </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={`Label fact ${f.label} ${f.entityLabel} wrong`}>
-                  Wrong
+                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact: `${relation(f.relation, f.label)} ${f.entityLabel}` })}>
+                  {t('kg.wrong')}
                 </button>
               </>
             )}
@@ -227,7 +231,7 @@ export function KgView({ api, revision }: KgViewProps) {
             relations={centreRelations}
             findEntities={(text) => api.kgSearch({ query: text, limit: 10 })}
             addFact={(request) => api.kgAddFact(request)}
-            onAdded={(e) => changed(`Added: ${e.headLabel} — ${e.relation} → ${e.tailLabel}`)}
+            onAdded={(e) => changed(t('kg.added', { head: e.headLabel, relation: relation(e.relation, e.relation), tail: e.tailLabel }))}
           />
         )}
         {note !== '' && (
@@ -239,24 +243,24 @@ export function KgView({ api, revision }: KgViewProps) {
         {edits?.ok === false && <ErrorNotice error={edits.error} />}
         {edits?.ok === true && <EditHistory page={edits.value} busy={busy} onUndo={() => void undo()} />}
         <section className="fit-note" aria-labelledby="fit-title">
-          <h3 id="fit-title">Use the edits</h3>
-          <p className="muted">Edits and facts labelled wrong change this explorer at once; recommendations use them after the next fit.</p>
+          <h3 id="fit-title">{t('kg.useEdits')}</h3>
+          <p className="muted">{t('kg.useEditsHelp')}</p>
           <button type="button" onClick={() => void fit.start(api.startFit({}))} disabled={fit.job !== null && (fit.job.state === 'running' || fit.job.state === 'queued')}>
-            Fit the serving model
+            {t('kg.fitModel')}
           </button>
-          <JobPanel title="Fit" job={fit.job} error={fit.error} onCancel={fit.cancel} />
+          <JobPanel title={t('job.titles.fit')} job={fit.job} error={fit.error} onCancel={fit.cancel} />
         </section>
       </section>
 
       <section aria-labelledby="kg-graph-title" className="kg-main">
-        <h2 id="kg-graph-title">Neighbourhood</h2>
-        {centre === null && <p className="muted">Search, then pick a result to see its neighbours.</p>}
-        {centre !== null && graph === null && <p aria-live="polite">Loading…</p>}
+        <h2 id="kg-graph-title">{t('kg.neighbourhood')}</h2>
+        {centre === null && <p className="muted">{t('kg.searchFirst')}</p>}
+        {centre !== null && graph === null && <p aria-live="polite">{t('common.loading')}</p>}
         {graph?.ok === false && <ErrorNotice error={graph.error} />}
         {g !== null && merged !== null && (
           <>
             <div className="kg-controls">
-              <label htmlFor="kg-hops">Hops</label>
+              <label htmlFor="kg-hops">{t('kg.hops')}</label>
               <select id="kg-hops" value={hops} onChange={(e) => setHops(Number(e.target.value))}>
                 <option value={1}>1</option>
                 <option value={2}>2</option>
@@ -264,27 +268,27 @@ export function KgView({ api, revision }: KgViewProps) {
               </select>
               {hops > 1 && (
                 <>
-                  <label htmlFor="kg-per-node">Per node</label>
-                  <select id="kg-per-node" value={perNode} onChange={(e) => setPerNode(Number(e.target.value))} title="Beyond the first hop, each node brings this many of its best-connected neighbours">
+                  <label htmlFor="kg-per-node">{t('kg.perNode')}</label>
+                  <select id="kg-per-node" value={perNode} onChange={(e) => setPerNode(Number(e.target.value))} title={t('kg.perNodeHelp')}>
                     {PER_NODE_CHOICES.map((n) => (
                       <option key={n} value={n}>
-                        top {n} by degree
+                        {t('kg.topByDegree', { n })}
                       </option>
                     ))}
                   </select>
                 </>
               )}
               <span aria-live="polite" className="kg-count">
-                {merged.nodes.length} nodes, {merged.edges.length} edges of {g.totalNeighbours + g.center.length} entities
+                {t('kg.count', { nodes: merged.nodes.length, edges: merged.edges.length, entities: g.totalNeighbours + g.center.length })}
               </span>
               {g.truncated && cap < MAX_CAP && (
                 <button type="button" onClick={() => setCap(Math.min(MAX_CAP, cap * 2))}>
-                  Show more
+                  {t('kg.showMore')}
                 </button>
               )}
               {requests.length > 0 && (
                 <button type="button" onClick={() => setRequests([])}>
-                  Clear expansions ({requests.length})
+                  {t('kg.clearExpansions', { count: requests.length })}
                 </button>
               )}
             </div>
@@ -292,13 +296,15 @@ export function KgView({ api, revision }: KgViewProps) {
             <KgLegend rows={legend} highlighted={highlight} onHighlight={setHighlight} />
             {highlight !== null && (
               <p className="muted" role="status">
-                Highlighted {legend.find((r) => r.type === highlight)?.count ?? 0} × {typeTitle(highlight)}
+                {t('kg.highlighted', { count: legend.find((r) => r.type === highlight)?.count ?? 0, type: typeName(t, highlight) })}
               </p>
             )}
             {lastRequest !== null && lastAdded === 0 && (
               <p className="notice" role="status">
-                No new neighbours: every neighbour of {merged.nodes.find((n) => n.id === lastRequest.entity)?.label ?? lastRequest.entity} by “
-                {g.relations.find((r) => r.relations.includes(lastRequest.relation))?.label ?? lastRequest.relation}” is already shown.
+                {t('kg.noNewNeighbours', {
+                  node: merged.nodes.find((n) => n.id === lastRequest.entity)?.label ?? lastRequest.entity,
+                  relation: relation(lastRequest.relation, g.relations.find((r) => r.relations.includes(lastRequest.relation))?.label ?? lastRequest.relation),
+                })}
               </p>
             )}
             <NodePicker nodes={merged.nodes} selected={selected} onSelect={setSelected} />
@@ -314,7 +320,7 @@ export function KgView({ api, revision }: KgViewProps) {
             )}
             {expandError !== null && <ErrorNotice error={expandError} />}
             {merged.nodes.length === 0 ? (
-              <p>This item has no KG facts.</p>
+              <p>{t('kg.noFacts')}</p>
             ) : (
               <KgGraph graph={merged} selected={selected} onNode={setSelected} highlightType={highlight} />
             )}
@@ -328,7 +334,7 @@ export function KgView({ api, revision }: KgViewProps) {
             {centre !== null && (
               <KgPathPanel
                 from={centre}
-                fromLabel={merged.nodes.find((n) => g.center.includes(n.id))?.label ?? 'the centre'}
+                fromLabel={merged.nodes.find((n) => g.center.includes(n.id))?.label ?? t('kg.theCentre')}
                 search={(q) => api.kgSearch({ query: q, limit: 20 })}
                 findPaths={(from, to) => api.kgPaths({ from, to })}
                 onOpen={(to) => open(to.item !== undefined ? { item: to.item } : { entity: to.entity ?? '' })}

@@ -17,6 +17,7 @@ import { SignalBars } from '../components/SignalBars';
 import type { ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import { useViewKeys } from '../hooks/useViewKeys';
+import { useI18n, whyIn } from '../i18n';
 
 const QUEUE_SIZE = 30;
 /** History items shown beside a pair. */
@@ -24,12 +25,9 @@ const HISTORY_SHOWN = 10;
 const STRATEGY_KEY = 'knowrec.labeling.strategy';
 
 type Strategy = NonNullable<LabelQueueRequest['strategy']>;
-const STRATEGIES: readonly { readonly value: Strategy; readonly name: string; readonly help: string }[] = [
-  { value: 'mixed', name: 'Mixed', help: 'half disagreement between signals, half closeness to the cut-off' },
-  { value: 'uncertainty', name: 'Uncertainty', help: 'pairs the model is least sure about first (near the cut-off, or close to a neighbour)' },
-  { value: 'disagreement', name: 'Disagreement', help: 'pairs whose signals pull in opposite directions first' },
-  { value: 'random', name: 'Random', help: 'a seeded random order, to compare the others with' },
-];
+/** The strategies in the order the select lists them (names and help in the message table). */
+const STRATEGIES: readonly { readonly value: Strategy }[] = [{ value: 'mixed' }, { value: 'uncertainty' }, { value: 'disagreement' }, { value: 'random' }];
+const isStrategy = (s: string): s is Strategy => STRATEGIES.some((x) => x.value === s);
 
 function storedStrategy(): Strategy {
   try {
@@ -40,13 +38,7 @@ function storedStrategy(): Strategy {
   }
 }
 
-const SHORTCUTS = [
-  { keys: 'R', action: 'relevant' },
-  { keys: 'N', action: 'not relevant' },
-  { keys: 'U', action: 'undo the last label' },
-  { keys: 'J', action: 'next pair' },
-  { keys: 'K', action: 'previous pair' },
-] as const;
+const SHORTCUT_KEYS = ['r', 'n', 'u', 'j', 'k'] as const;
 
 const keyOf = (p: { readonly user: string | null; readonly item: string | null }): string => `${p.user ?? ''}\u0000${p.item ?? ''}`;
 
@@ -58,6 +50,9 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
   const [judged, setJudged] = useState<ReadonlyMap<string, 0 | 1>>(new Map());
   const [error, setError] = useState<ApiError | null>(null);
   const [last, setLast] = useState('');
+  const { t, fixed, lang, signal } = useI18n();
+  const verdict = (value: 0 | 1): string => (value === 1 ? t('common.relevant') : t('common.notRelevant'));
+  const strategyName = (s: string): string => (isStrategy(s) ? t(`label.strategies.${s}`) : s);
 
   const list: readonly LabelProposal[] = queue?.ok === true ? queue.value : [];
   const current = list[at] ?? null;
@@ -85,7 +80,7 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
     }
     setError(null);
     setJudged((m) => new Map(m).set(keyOf(p), value));
-    setLast(`Labelled ${p.title} for user ${p.user}: ${value === 1 ? 'relevant' : 'not relevant'}`);
+    setLast(t('label.labelledPair', { title: p.title, user: p.user, value: verdict(value) }));
     move(1);
     reloadStats();
   };
@@ -98,7 +93,7 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
     setError(null);
     const l = r.value;
     if (l === null) {
-      setLast('Nothing to undo.');
+      setLast(t('label.nothingToUndo'));
       return;
     }
     setJudged((m) => {
@@ -108,7 +103,7 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
     });
     const back = list.findIndex((p) => keyOf(p) === keyOf(l));
     if (back >= 0) setAt(back);
-    setLast(l.kind === 'relevance' ? `Undone: the label of ${l.title ?? `item ${l.item ?? ''}`} for user ${l.user ?? ''}` : 'Undone: a fact label');
+    setLast(l.kind === 'relevance' ? t('label.undoneFor', { title: l.title ?? t('common.itemId', { id: l.item ?? '' }), user: l.user ?? '' }) : t('label.undoneFact'));
     reloadStats();
   };
 
@@ -124,41 +119,41 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
   return (
     <>
       <section aria-labelledby="label-title">
-        <h2 id="label-title">Label pairs</h2>
-        <ShortcutList shortcuts={SHORTCUTS} />
+        <h2 id="label-title">{t('label.title')}</h2>
+        <ShortcutList shortcuts={SHORTCUT_KEYS.map((k) => ({ keys: k.toUpperCase(), action: t(`label.keys.${k}`) }))} label={t('common.keyboardShortcuts')} />
         <div className="row label-strategy">
-          <label htmlFor="label-strategy">Order</label>
+          <label htmlFor="label-strategy">{t('label.order')}</label>
           <select id="label-strategy" value={strategy} onChange={(e) => choose(e.target.value as Strategy)} aria-describedby="label-strategy-help">
             {STRATEGIES.map((s) => (
               <option key={s.value} value={s.value}>
-                {s.name}
+                {strategyName(s.value)}
               </option>
             ))}
           </select>
           <span id="label-strategy-help" className="muted">
-            {STRATEGIES.find((s) => s.value === strategy)?.help}
+            {t(`label.strategyHelp.${strategy}`)}
           </span>
         </div>
         {s !== null && (
-          <dl className="label-stats" aria-label="Label counts">
+          <dl className="label-stats" aria-label={t('label.counts')}>
             <div>
-              <dt>Relevant</dt>
+              <dt>{t('label.relevant')}</dt>
               <dd data-stat="relevant">{s.relevant}</dd>
             </div>
             <div>
-              <dt>Not relevant</dt>
+              <dt>{t('label.notRelevant')}</dt>
               <dd data-stat="not-relevant">{s.notRelevant}</dd>
             </div>
             <div>
-              <dt>Facts correct</dt>
+              <dt>{t('label.factCorrect')}</dt>
               <dd data-stat="fact-correct">{s.factCorrect}</dd>
             </div>
             <div>
-              <dt>Facts wrong</dt>
+              <dt>{t('label.factWrong')}</dt>
               <dd data-stat="fact-wrong">{s.factWrong}</dd>
             </div>
             <div>
-              <dt>Queued</dt>
+              <dt>{t('label.queued')}</dt>
               <dd data-stat="queued">{s.queued}</dd>
             </div>
           </dl>
@@ -170,63 +165,63 @@ export function LabelingView({ api, revision }: { readonly api: ApiWithEvents; r
           {last}
         </p>
         {queue?.ok === true && list.length === 0 && (
-          <p>The queue is empty: nothing to propose (fit a model first — here or with `knowrec fit`, the queue fills as soon as it is done — or everything is labelled).</p>
+          <p>{t('label.empty')}</p>
         )}
         {current !== null && (
           <article className="proposal card" aria-labelledby="proposal-title">
             <p className="muted">
-              Pair {at + 1} of {list.length} · priority {current.priority.toFixed(3)} ({STRATEGIES.find((s) => s.value === current.strategy)?.name.toLowerCase() ?? current.strategy}) · rank {current.rank} in the user's list
-              {current.modelVersion !== null && ` · proposed by ${current.modelVersion}`}
+              {t('label.pairLine', { at: at + 1, total: list.length, priority: fixed(current.priority, 3), strategy: strategyName(current.strategy).toLowerCase(), rank: current.rank })}
+              {current.modelVersion !== null && t('label.proposedBy', { version: current.modelVersion })}
             </p>
             <h3 id="proposal-title">
-              User {current.user} — {current.title}
+              {t('label.pairTitle', { user: current.user, title: current.title })}
             </h3>
             <p className="why">
-              <strong>Why this pair:</strong> {current.why}
+              <strong>{t('label.why')}</strong> {lang === 'en' ? current.why : whyIn(t, current.why, signal)}
             </p>
             <p>
-              Score {current.score.toFixed(4)}
+              {t('label.score', { score: fixed(current.score, 4) })}
               {judged.has(keyOf(current)) && (
-                <strong className="judged"> · labelled {judged.get(keyOf(current)) === 1 ? 'relevant' : 'not relevant'}</strong>
+                <strong className="judged">{t('label.labelled', { value: verdict(judged.get(keyOf(current)) === 1 ? 1 : 0) })}</strong>
               )}
             </p>
             <SignalBars shares={current.signals} />
             <div className="row">
               <button type="button" onClick={() => void judge(1)} aria-keyshortcuts="R">
-                Relevant (R)
+                {t('label.relevantKey')}
               </button>
               <button type="button" onClick={() => void judge(0)} aria-keyshortcuts="N">
-                Not relevant (N)
+                {t('label.notRelevantKey')}
               </button>
               <button type="button" onClick={() => void undo()} aria-keyshortcuts="U">
-                Undo (U)
+                {t('label.undoKey')}
               </button>
               <button type="button" onClick={() => move(-1)} aria-keyshortcuts="K" disabled={at === 0}>
-                Previous (K)
+                {t('label.previousKey')}
               </button>
               <button type="button" onClick={() => move(1)} aria-keyshortcuts="J" disabled={at >= list.length - 1}>
-                Next (J)
+                {t('label.nextKey')}
               </button>
               <button type="button" onClick={() => {
                 setAt(0);
                 setJudged(new Map());
                 reloadQueue();
               }}>
-                Refresh queue
+                {t('label.refresh')}
               </button>
             </div>
             <PairContext history={history} card={card} />
           </article>
         )}
         {list.length > 0 && (
-          <ol className="queue" aria-label="Queue">
+          <ol className="queue" aria-label={t('label.queue')}>
             {list.map((p, i) => (
               <li key={keyOf(p)} className={i === at ? 'selected' : undefined} aria-current={i === at ? 'true' : undefined}>
                 <button type="button" className="link" onClick={() => setAt(i)}>
-                  user {p.user} — {p.title}
+                  {t('label.queueItem', { user: p.user, title: p.title })}
                 </button>{' '}
-                <span className="muted priority">{p.priority.toFixed(3)}</span>
-                {judged.has(keyOf(p)) && <span className="muted"> ({judged.get(keyOf(p)) === 1 ? 'relevant' : 'not relevant'})</span>}
+                <span className="muted priority">{fixed(p.priority, 3)}</span>
+                {judged.has(keyOf(p)) && <span className="muted"> ({verdict(judged.get(keyOf(p)) === 1 ? 1 : 0)})</span>}
               </li>
             ))}
           </ol>

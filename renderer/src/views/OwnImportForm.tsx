@@ -9,6 +9,8 @@ import type { ApiValue, ImportMappingRequest, JobInfo, PreviewImportRequest, Res
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FormError } from '../components/FormError';
 import type { ApiWithEvents } from '../hooks/useJob';
+import i18next from 'i18next';
+import { useI18n } from '../i18n';
 
 type Preview = ApiValue<'previewImport'>;
 
@@ -23,14 +25,15 @@ export function parseMappingText(text: string): ImportMappingRequest | undefined
   if (text.trim() === '') return undefined;
   try {
     const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'The mapping must be a JSON object, e.g. {"interactions": {"user": "userID"}}.';
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return i18next.t('own.notObject');
     return v as ImportMappingRequest;
   } catch (e) {
-    return `The mapping is not valid JSON: ${(e as Error).message}`;
+    return i18next.t('own.notJson', { message: (e as Error).message });
   }
 }
 
 function PreviewTables({ preview }: { readonly preview: Preview }) {
+  const { t: tr } = useI18n();
   return (
     <>
       {preview.tables.map((t) => (
@@ -38,7 +41,7 @@ function PreviewTables({ preview }: { readonly preview: Preview }) {
           <table className="preview">
             <caption>
               {t.role}: {t.file} ({t.format}
-              {t.delimiter !== undefined ? `, delimiter ${JSON.stringify(t.delimiter)}` : ''})
+              {t.delimiter !== undefined ? tr('own.delimiter', { delimiter: JSON.stringify(t.delimiter) }) : ''})
             </caption>
             <thead>
               <tr>
@@ -78,6 +81,7 @@ export function OwnImportForm({ api, running, onStart }: OwnImportFormProps) {
   const [preview, setPreview] = useState<Result<Preview> | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useI18n();
 
   const request = (): PreviewImportRequest | null => {
     const mapping = parseMappingText(mappingText);
@@ -120,50 +124,49 @@ export function OwnImportForm({ api, running, onStart }: OwnImportFormProps) {
   };
 
   return (
-    <form className="import-form own-import" onSubmit={submit} aria-label="Import your own files">
+    <form className="import-form own-import" onSubmit={submit} aria-label={t('own.formLabel')}>
       <p className="muted">
-        Tables: CSV or TSV (any delimiter, quoted fields), Parquet, JSON Lines. KG: Turtle (.ttl) or N-Triples (.nt). Paths must lie under the folders the workbench may read (in the desktop app: File → Allow
-        Import Folder…).
+        {t('own.help')}
       </p>
       <div className="row">
-        <label htmlFor="own-interactions">Interactions file</label>
+        <label htmlFor="own-interactions">{t('own.interactions')}</label>
         <input id="own-interactions" className="wide" value={interactions} onChange={(e) => setInteractions(e.target.value)} required maxLength={4096} placeholder="/path/to/ratings.csv" />
       </div>
       <div className="row">
-        <label htmlFor="own-items">Items file (optional)</label>
+        <label htmlFor="own-items">{t('own.items')}</label>
         <input id="own-items" className="wide" value={items} onChange={(e) => setItems(e.target.value)} maxLength={4096} placeholder="/path/to/items.csv" />
       </div>
       <div className="row">
-        <label htmlFor="own-kg">KG files (optional, one per line)</label>
+        <label htmlFor="own-kg">{t('own.kg')}</label>
         <textarea id="own-kg" className="wide" rows={2} value={kg} onChange={(e) => setKg(e.target.value)} placeholder="/path/to/kg.ttl" />
       </div>
       <div className="row">
-        <label htmlFor="own-links">Links file (optional)</label>
-        <input id="own-links" className="wide" value={links} onChange={(e) => setLinks(e.target.value)} maxLength={4096} placeholder="item id → KG entity; default: by id, else by title" />
+        <label htmlFor="own-links">{t('own.links')}</label>
+        <input id="own-links" className="wide" value={links} onChange={(e) => setLinks(e.target.value)} maxLength={4096} placeholder={t('own.linksPlaceholder')} />
       </div>
       <div className="row">
-        <label htmlFor="own-name">Name (optional)</label>
+        <label htmlFor="own-name">{t('common.nameOptional')}</label>
         <input id="own-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
       </div>
       <span className="check">
         <input id="own-pseudonymize" type="checkbox" checked={pseudonymize} onChange={(e) => setPseudonymize(e.target.checked)} />
-        <label htmlFor="own-pseudonymize">Pseudonymize user ids</label>
+        <label htmlFor="own-pseudonymize">{t('own.pseudonymize')}</label>
       </span>
       <div className="row">
         <button type="button" onClick={() => void showPreview()} disabled={busy || interactions.trim() === ''}>
-          {busy ? 'Reading…' : 'Preview'}
+          {busy ? t('own.reading') : t('own.preview')}
         </button>
       </div>
       {preview?.ok === false && <ErrorNotice error={preview.error} />}
       {preview?.ok === true && <PreviewTables preview={preview.value} />}
       <div className="row">
-        <label htmlFor="own-mapping">Mapping (JSON; keys left out are inferred; edit and preview again)</label>
+        <label htmlFor="own-mapping">{t('own.mapping')}</label>
         <textarea id="own-mapping" className="wide mapping" rows={10} value={mappingText} onChange={(e) => setMappingText(e.target.value)} spellCheck={false} />
       </div>
       <FormError message={formError} />
-      <p className="muted">Importing replaces the workspace&apos;s data.</p>
+      <p className="muted">{t('common.importReplaces')}</p>
       <button type="submit" disabled={running || interactions.trim() === ''}>
-        Import
+        {t('common.import')}
       </button>
     </form>
   );

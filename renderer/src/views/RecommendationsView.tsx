@@ -16,11 +16,11 @@ import type { ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import type { ReportPick } from '../report-picks';
 import { WhatIfSection } from './WhatIfSection';
+import { useI18n, type Lang } from '../i18n';
 
 const MAX_K = 100;
 
 type Mode = 'user' | 'query' | 'picks';
-type Lang = 'en' | 'zh';
 type Request = { readonly mode: 'user'; readonly user: string; readonly k: number } | { readonly mode: 'query'; readonly query: string; readonly k: number } | { readonly mode: 'picks'; readonly items: readonly ItemRow[]; readonly k: number };
 
 interface RecommendationsViewProps {
@@ -39,7 +39,11 @@ interface Shown {
 
 export function RecommendationsView({ api, revision, reportPicks, onAddToReport }: RecommendationsViewProps) {
   const [mode, setMode] = useState<Mode>('user');
-  const [lang, setLang] = useState<Lang>('en');
+  const { t, lang: uiLang, date } = useI18n();
+  // the reason's language follows the page's; "Reason in" overrides it for this explanation until the page's changes
+  const [reasonLang, setReasonLang] = useState<Lang | null>(null);
+  useEffect(() => setReasonLang(null), [uiLang]);
+  const lang: Lang = reasonLang ?? uiLang;
   const [request, setRequest] = useState<Request | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [queryText, setQueryText] = useState('');
@@ -96,17 +100,22 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
   if (request?.mode === 'user' && recs?.ok === true) {
     const r = recs.value;
     shown = {
-      heading: `Top ${r.items.length} for user ${r.user}`,
+      heading: t('recs.topForUser', { count: r.items.length, user: r.user }),
       items: r.items,
-      note: `model fitted on ${r.model.dataset} (${r.model.created})`,
-      warning: r.model.dataMatches ? null : 'The workspace data changed since this model was fitted; refit to include the changes.',
+      note: t('recs.fittedOn', { dataset: r.model.dataset, created: date(r.model.created) }),
+      warning: r.model.dataMatches ? null : t('recs.dataChanged'),
     };
   } else if (request !== null && request.mode !== 'user' && queryRecs?.ok === true) {
     const q = queryRecs.value;
     shown = {
-      heading: q.query !== null ? `Top ${q.items.length} for “${q.query}”` : `Top ${q.items.length} for a new user who picked ${q.picks.map((p) => p.title).join(', ')}`,
+      heading:
+        q.query !== null
+          ? t('recs.topForQuery', { count: q.items.length, query: q.query })
+          : t('recs.topForPicks', { count: q.items.length, titles: q.picks.map((p) => p.title).join(t('explain.listSep')) }),
       items: q.items,
-      note: `new user: scored by text similarity${q.textModel !== undefined ? ` (text model ${q.textModel}${q.catalogLang === 'zh' ? ", against the items' Chinese sentences" : ''})` : ''} and co-occurrence with the picks`,
+      note: `${t('recs.newUserNote', {
+        model: q.textModel !== undefined ? t('recs.textModelNote', { name: q.textModel, catalog: q.catalogLang === 'zh' ? t('recs.catalogZh') : '' }) : '',
+      })}${t('recs.withPicks')}`,
       warning: q.languageHint ?? null,
     };
   }
@@ -118,51 +127,38 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
   return (
     <>
       <section aria-labelledby="recs-title">
-        <h2 id="recs-title">Recommendations</h2>
+        <h2 id="recs-title">{t('recs.title')}</h2>
         <fieldset className="mode">
-          <legend>Recommend for</legend>
-          {(
-            [
-              ['user', 'A user'],
-              ['query', 'A free-text query'],
-              ['picks', 'A few picked items (new user)'],
-            ] as const
-          ).map(([m, label]) => (
+          <legend>{t('recs.recommendFor')}</legend>
+          {(['user', 'query', 'picks'] as const).map((m) => (
             <span key={m} className="check">
               <input id={`rec-mode-${m}`} type="radio" name="rec-mode" checked={mode === m} onChange={() => setMode(m)} />
-              <label htmlFor={`rec-mode-${m}`}>{label}</label>
+              <label htmlFor={`rec-mode-${m}`}>{t(`recs.modes.${m}`)}</label>
             </span>
           ))}
-          <span className="check lang">
-            <label htmlFor="rec-lang">Language</label>
-            <select id="rec-lang" value={lang} onChange={(e) => setLang(e.target.value === 'zh' ? 'zh' : 'en')}>
-              <option value="en">English</option>
-              <option value="zh">中文</option>
-            </select>
-          </span>
           {mode !== 'user' && textModels?.ok === true && <TextModelPicker models={textModels.value} onChoose={chooseTextModel} failure={textModelFailure} />}
         </fieldset>
         {mode === 'user' && <UserPicker initialUser="" initialK={10} maxK={MAX_K} onPick={(u, n) => pick({ mode: 'user', user: u, k: n })} />}
         {mode !== 'user' && (
-          <form className="query-form" onSubmit={submitQuery} aria-label={mode === 'query' ? 'Recommend for a query' : 'Recommend for picked items'}>
+          <form className="query-form" onSubmit={submitQuery} aria-label={mode === 'query' ? t('recs.forQuery') : t('recs.forPicks')}>
             {mode === 'query' && (
               <div className="row">
-                <label htmlFor="rec-query">Query</label>
-                <input id="rec-query" className="wide" value={queryText} maxLength={500} placeholder="e.g. animated film for children" onChange={(e) => setQueryText(e.target.value)} />
+                <label htmlFor="rec-query">{t('recs.query')}</label>
+                <input id="rec-query" className="wide" value={queryText} maxLength={500} placeholder={t('recs.queryPlaceholder')} onChange={(e) => setQueryText(e.target.value)} />
               </div>
             )}
             {mode === 'picks' && <ItemPicks findItems={(text) => api.listItems({ offset: 0, limit: 10, query: text })} picks={picks} onChange={setPicks} />}
             <div className="row">
-              <label htmlFor="rec-query-k">Top</label>
+              <label htmlFor="rec-query-k">{t('common.top')}</label>
               <input id="rec-query-k" type="number" min={1} max={MAX_K} value={queryK} onChange={(e) => setQueryK(e.target.value)} className="narrow" />
               <button type="submit" disabled={mode === 'query' ? queryText.trim() === '' : picks.length === 0}>
-                Recommend
+                {t('common.recommend')}
               </button>
             </div>
           </form>
         )}
-        {loading && <p aria-live="polite">Loading…</p>}
-        {loading && prepare !== null && prepare.state === 'running' && <JobPanel title="Preparing" job={prepare} error={null} />}
+        {loading && <p aria-live="polite">{t('common.loading')}</p>}
+        {loading && prepare !== null && prepare.state === 'running' && <JobPanel title={t('job.titles.prepare')} job={prepare} error={null} />}
         {error !== null && <ErrorNotice error={error} />}
         {shown !== null && (
           <>
@@ -185,14 +181,14 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
           {...(user === null ? {} : { path: path === null ? null : path.ok ? { graph: path.value } : { error: path.error } })}
           actions={
             <div className="explanation-actions">
-              <label htmlFor="why-lang">Reason in</label>
-              <select id="why-lang" value={lang} onChange={(e) => setLang(e.target.value === 'zh' ? 'zh' : 'en')}>
+              <label htmlFor="why-lang">{t('recs.reasonIn')}</label>
+              <select id="why-lang" value={lang} onChange={(e) => setReasonLang(e.target.value === 'zh' ? 'zh' : 'en')}>
                 <option value="en">English</option>
                 <option value="zh">中文</option>
               </select>
               {user !== null && (
                 <button type="button" disabled={inReport} onClick={() => onAddToReport({ user, item: chosen.item, title: chosen.title })}>
-                  {inReport ? 'In the report' : 'Add to report'}
+                  {inReport ? t('recs.inReport') : t('recs.addToReport')}
                 </button>
               )}
             </div>

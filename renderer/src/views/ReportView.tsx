@@ -3,6 +3,7 @@
  * self-contained HTML report (built by the main process) and download it through a Blob link.
  */
 import { useEffect, useState } from 'react';
+import { useI18n, type Lang } from '../i18n';
 import type { ApiError, ReportExport } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { RunSelect } from '../components/RunSelect';
@@ -20,7 +21,10 @@ interface ReportViewProps {
 export function ReportView({ api, revision, picks, onRemove }: ReportViewProps) {
   const [runs] = useResult(() => api.listRuns(), [api, revision]);
   const [run, setRun] = useState<string | null>(null);
-  const [lang, setLang] = useState<'en' | 'zh'>('en');
+  const { t, lang: uiLang } = useI18n();
+  // the report's language follows the page's; the select here can choose the other one
+  const [lang, setLang] = useState<Lang>(uiLang);
+  useEffect(() => setLang(uiLang), [uiLang]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [made, setMade] = useState<{ readonly report: ReportExport; readonly url: string } | null>(null);
@@ -52,27 +56,27 @@ export function ReportView({ api, revision, picks, onRemove }: ReportViewProps) 
   const runList = runs?.ok === true ? runs.value : [];
   return (
     <section aria-labelledby="report-export-title">
-      <h2 id="report-export-title">Stakeholder report</h2>
-      <p className="muted">A single HTML file with inline styles and charts: it opens anywhere, offline.</p>
+      <h2 id="report-export-title">{t('report.title')}</h2>
+      <p className="muted">{t('report.help')}</p>
       {runs?.ok === false && <ErrorNotice error={runs.error} />}
       <div className="row">
-        <RunSelect id="report-run" label="Run" runs={runList} value={run} onChange={setRun} />
-        <label htmlFor="report-lang">Language</label>
+        <RunSelect id="report-run" label={t('report.run')} runs={runList} value={run} onChange={setRun} />
+        <label htmlFor="report-lang">{t('report.language')}</label>
         <select id="report-lang" value={lang} onChange={(e) => setLang(e.target.value === 'zh' ? 'zh' : 'en')}>
           <option value="en">English</option>
           <option value="zh">中文</option>
         </select>
       </div>
-      <h3>Explanations ({picks.length})</h3>
+      <h3>{t('report.explanations', { count: picks.length })}</h3>
       {picks.length === 0 ? (
-        <p className="muted">None yet: open “Why?” on a recommendation and press “Add to report”.</p>
+        <p className="muted">{t('report.none')}</p>
       ) : (
         <ul className="report-picks">
           {picks.map((p) => (
             <li key={`${p.user}:${p.item}`}>
-              {p.title} <span className="muted">for user {p.user}</span>{' '}
-              <button type="button" className="small" onClick={() => onRemove(p)} aria-label={`Remove ${p.title} for user ${p.user} from the report`}>
-                Remove
+              {p.title} <span className="muted">{t('report.forUser', { user: p.user })}</span>{' '}
+              <button type="button" className="small" onClick={() => onRemove(p)} aria-label={t('report.removeFrom', { title: p.title, user: p.user })}>
+                {t('common.remove')}
               </button>
             </li>
           ))}
@@ -80,7 +84,7 @@ export function ReportView({ api, revision, picks, onRemove }: ReportViewProps) 
       )}
       {run === null && picks.length === 0 && (
         <p className="muted" id="report-why" role="note">
-          Nothing to export yet: pick a stored run above or add an explanation.
+          {t('report.nothingYet')}
         </p>
       )}
       <button
@@ -89,15 +93,15 @@ export function ReportView({ api, revision, picks, onRemove }: ReportViewProps) 
         disabled={busy || (run === null && picks.length === 0)}
         {...(run === null && picks.length === 0 ? { 'aria-describedby': 'report-why' } : {})}
       >
-        Export report
+        {t('report.export')}
       </button>
       {error !== null && <ErrorNotice error={error} />}
       {made !== null && (
         <p role="status" className="notice">
-          Ready: <a href={made.url} download={made.report.filename}>
-            Download {made.report.filename}
+          {t('report.ready')} <a href={made.url} download={made.report.filename}>
+            {t('report.download', { file: made.report.filename })}
           </a>{' '}
-          <span className="muted">({Math.round(made.report.html.length / 1024)} KB)</span>
+          <span className="muted">{t('report.size', { kb: Math.round(made.report.html.length / 1024) })}</span>
         </p>
       )}
     </section>

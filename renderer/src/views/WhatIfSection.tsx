@@ -11,7 +11,7 @@ import { useEffect, useState } from 'react';
 import type { Api, Label, Recommendation, Result, WhatIfFactRef, WhatIfModelStatus, WhatIfResult } from '../../../main/api/contract';
 import { useResult } from '../hooks/useResult';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { ordinal } from '../explain-text';
+import { jobMessageIn, ordinalIn, useI18n } from '../i18n';
 
 interface WhatIfSectionProps {
   readonly api: Pick<Api, 'whatIf' | 'whatIfModel' | 'judgeExplanation'>;
@@ -22,7 +22,6 @@ interface WhatIfSectionProps {
 }
 
 const tieKey = (t: WhatIfFactRef): string => `${t.item}\u0000${t.relation}\u0000${t.entity}`;
-const pct = (v: number): string => `${Math.round(v * 100)}%`;
 /** How often the fit's progress is asked for. */
 const POLL_MS = 1000;
 
@@ -49,6 +48,8 @@ function useWhatIfModel(api: Pick<Api, 'whatIfModel'>, pressed: boolean): Result
 }
 
 export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
+  const { t, pct, relation } = useI18n();
+  const ordinal = (n: number): string => ordinalIn(t, n);
   const cited = rec.explanation.history.map((h) => h.item);
   const [offItems, setOffItems] = useState<readonly string[]>([]);
   const [offTies, setOffTies] = useState<readonly WhatIfFactRef[]>([]);
@@ -74,24 +75,24 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
   const answer: WhatIfResult | null = now?.ok === true ? now.value : null;
   return (
     <section className="what-if" aria-labelledby="what-if-title">
-      <h3 id="what-if-title">What if</h3>
+      <h3 id="what-if-title">{t('whatIf.title')}</h3>
       {!pressed && (
         <button type="button" onClick={() => setPressed(true)}>
-          Ask what if
+          {t('whatIf.ask')}
         </button>
       )}
       <ModelState model={model} pressed={pressed} />
       <Badge result={badge} k={k} />
-      {asked && now === null && <p aria-live="polite">Asking the model…</p>}
+      {asked && now === null && <p aria-live="polite">{t('whatIf.asking')}</p>}
       {now?.ok === false && <ErrorNotice error={now.error} />}
       {answer !== null && (
         <>
           <p className="muted">
-            Model: {answer.model.name} (split seed {answer.model.seed}, {answer.model.tuned ? 'tuned' : 'default options'}); re-scored without what you switch off, no refit.
+            {t('whatIf.model', { name: answer.model.name, seed: answer.model.seed, tuned: answer.model.tuned ? t('whatIf.tuned') : t('whatIf.defaults') })}
           </p>
           <fieldset className="what-if-toggles">
-            <legend>History items (share of this item&apos;s score)</legend>
-            {answer.history.length === 0 && <p className="muted">The model cannot split this score over the history.</p>}
+            <legend>{t('whatIf.history')}</legend>
+            {answer.history.length === 0 && <p className="muted">{t('whatIf.cannotSplit')}</p>}
             {answer.history.map((h) => (
               <span key={h.item} className="check">
                 <input id={`wi-h-${h.item}`} type="checkbox" checked={!offItems.includes(h.item)} onChange={() => toggleItem(h.item)} />
@@ -103,42 +104,42 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
           </fieldset>
           {answer.ties.length > 0 && (
             <fieldset className="what-if-toggles">
-              <legend>KG ties with the history</legend>
+              <legend>{t('whatIf.ties')}</legend>
               {answer.ties.map((t, j) => (
                 <span key={tieKey(t)} className="check">
                   <input id={`wi-t-${j}`} type="checkbox" checked={!offTies.some((x) => tieKey(x) === tieKey(t))} onChange={() => toggleTie(t)} />
                   <label htmlFor={`wi-t-${j}`}>
-                    {t.itemTitle} — {t.relation.split('.').pop()?.replace(/_/g, ' ')} — {t.entityLabel}
+                    {t.itemTitle} — {relation(t.relation, t.relation.split('.').pop()?.replace(/_/g, ' ') ?? t.relation)} — {t.entityLabel}
                   </label>
                 </span>
               ))}
             </fieldset>
           )}
           <p className="what-if-target" role="status" aria-live="polite">
-            {answer.target === null ? 'The item is not ranked for this user.' : `${rec.title} now ranks ${ordinal(answer.target.rankAfter)} (was ${ordinal(answer.target.rankBefore)}).`}
+            {answer.target === null ? t('whatIf.notRanked') : t('whatIf.nowRanks', { title: rec.title, after: ordinal(answer.target.rankAfter), before: ordinal(answer.target.rankBefore) })}
           </p>
-          <ol className="what-if-list" aria-label="The list re-ranked">
+          <ol className="what-if-list" aria-label={t('whatIf.reranked')}>
             {answer.items.map((x) => (
               <li key={x.item} className={x.item === rec.item ? 'current' : undefined}>
-                {x.title} <span className="muted">{x.rankBefore === x.rankAfter ? '' : `(was ${ordinal(x.rankBefore)})`}</span>
+                {x.title} <span className="muted">{x.rankBefore === x.rankAfter ? '' : t('whatIf.was', { rank: ordinal(x.rankBefore) })}</span>
               </li>
             ))}
           </ol>
           {answer.ignored.history.length + answer.ignored.facts.length > 0 && (
-            <p className="muted">Not in the model&apos;s training history, so left as is: {[...answer.ignored.history, ...answer.ignored.facts.map((f) => f.entity)].join(', ')}</p>
+            <p className="muted">{t('whatIf.ignored', { list: [...answer.ignored.history, ...answer.ignored.facts.map((f) => f.entity)].join(', ') })}</p>
           )}
         </>
       )}
-      <div className="explanation-actions" role="group" aria-label="Judge this explanation">
+      <div className="explanation-actions" role="group" aria-label={t('whatIf.judge')}>
         <button type="button" onClick={() => void judge(true)}>
-          Accept explanation
+          {t('whatIf.accept')}
         </button>
         <button type="button" onClick={() => void judge(false)}>
-          Reject explanation
+          {t('whatIf.reject')}
         </button>
         {verdict !== null && 'label' in verdict && (
           <span role="status" className="notice">
-            {verdict.label.value === 1 ? 'Accepted' : 'Rejected'} (label #{verdict.label.id}, used by the next fine-tune{verdict.label.value === 1 ? ' as a positive pair' : ': excluded'})
+            {verdict.label.value === 1 ? t('whatIf.accepted', { id: verdict.label.id }) : t('whatIf.rejected', { id: verdict.label.id })}
           </span>
         )}
         {verdict !== null && 'error' in verdict && (
@@ -152,30 +153,33 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
 }
 
 function ModelState({ model, pressed }: { readonly model: Result<WhatIfModelStatus> | null; readonly pressed: boolean }) {
+  const { t, pct } = useI18n();
   if (!pressed) return null;
-  if (model === null) return <p aria-live="polite">Preparing the what-if model…</p>;
+  if (model === null) return <p aria-live="polite">{t('whatIf.preparing')}</p>;
   if (!model.ok) return <ErrorNotice error={model.error} />;
   const s = model.value;
   if (s.state === 'failed' && s.error !== null) return <ErrorNotice error={s.error} />;
   if (s.state !== 'fitting') return null;
   return (
     <p className="what-if-fitting" role="status" aria-live="polite">
-      Fitting the what-if model ({s.model}) in the background, once per workspace data{s.fraction !== null ? `: ${pct(s.fraction)}` : ''} — {s.message} ({Math.round(s.seconds ?? 0)} s)
+      {t('whatIf.fitting', { model: s.model, fraction: s.fraction !== null ? `: ${pct(s.fraction)}` : '', message: jobMessageIn(t, s.message), seconds: Math.round(s.seconds ?? 0) })}
     </p>
   );
 }
 
 function Badge({ result, k }: { readonly result: Result<WhatIfResult> | null; readonly k: number }) {
+  const { t } = useI18n();
   if (result === null || !result.ok || result.value.target === null) return null;
-  const t = result.value.target;
-  const faithful = t.rankAfter > k;
+  const target = result.value.target;
+  const faithful = target.rankAfter > k;
   const outside = result.value.ignored.history.length;
+  const ordinal = (n: number): string => ordinalIn(t, n);
   return (
     <p className={`badge ${faithful ? 'faithful' : 'unfaithful'}`} data-pn={faithful ? 1 : 0}>
       {faithful
-        ? `Faithful (PN = 1): without the cited items it leaves the top ${k} (${ordinal(t.rankAfter)} instead of ${ordinal(t.rankBefore)})`
-        : `Not faithful (PN = 0): without the cited items it still ranks ${ordinal(t.rankAfter)} (was ${ordinal(t.rankBefore)})`}
-      {outside > 0 ? ` · ${outside} cited item${outside === 1 ? ' is' : 's are'} outside the model's training history` : ''}
+        ? t('whatIf.faithful', { k, after: ordinal(target.rankAfter), before: ordinal(target.rankBefore) })
+        : t('whatIf.unfaithful', { after: ordinal(target.rankAfter), before: ordinal(target.rankBefore) })}
+      {outside > 0 ? t('whatIf.outside', { count: outside }) : ''}
     </p>
   );
 }
