@@ -8,6 +8,10 @@
  *
  * Texts: a JSON list of strings, else the verbalizer's sentence for every ml-100k item (with KG facts)
  * from $KNOWREC_DATA_DIR (default /work/shared/datasets). Needs `npm run model` first.
+ *
+ * Per model and language (interleaved rounds, see encode-speed-compare.ts):
+ *   npx tsx benchmarks/encode-speed.ts --text-model multilingual-e5-small,all-MiniLM-L6-v2
+ *       --lang en,zh [--sample 300] [--seed 7] [--repeat 2] [--out benchmarks/results/encode-speed-e5.json]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +25,9 @@ import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
 import { itemSentence, kgFactSource } from '../main/core/text';
 import { arg } from './common';
+import { compareModels } from './encode-speed-compare';
 
-const flagsWithValue = new Set(['--out', '--threads', '--batch-size', '--repeat']);
+const flagsWithValue = new Set(['--out', '--threads', '--batch-size', '--repeat', '--text-model', '--lang', '--sample', '--seed']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !flagsWithValue.has(all[i - 1] ?? ''));
 
 const root = repoRoot();
@@ -198,7 +203,8 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`);
 }
 
-main().catch((e: unknown) => {
+const compare = arg('--text-model') !== undefined || arg('--lang') !== undefined;
+(compare ? compareModels() : main()).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -93,8 +93,9 @@ function python(script: string, args: string[]): Record<string, unknown> | null 
   if (!withPython || !existsSync(py)) return null;
   const res = spawnSync(py, [join(root, 'tools', script), ...args], { encoding: 'utf8', env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', OMP_NUM_THREADS: String(threads) }, maxBuffer: 1 << 24 });
   if (res.status !== 0) {
-    process.stderr.write(`${script} failed (${res.status}): ${res.stderr.slice(-1000)}\n`);
-    return null;
+    // Keep why in the results (a bare null hid it): exit status, signal (killed), stderr tail.
+    process.stderr.write(`${script} failed (${res.status}, ${res.signal}): ${res.stderr.slice(-1000)}\n`);
+    return { failed: { status: res.status, signal: res.signal, error: res.error?.message ?? null, stderr_tail: res.stderr.slice(-1000) } };
   }
   return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
 }
