@@ -8,12 +8,8 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { ApiImpl, KgSubgraph, Result } from '../../main/api';
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+import type { ApiImpl, KgSubgraph } from '../../main/api';
+import { value } from './browser';
 
 /**
  * Pairs of visible controls (inputs, selects, buttons, labels) under `root` whose visible boxes

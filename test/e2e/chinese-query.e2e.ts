@@ -14,20 +14,20 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, type ApiImpl, type Result } from '../../main/api';
+import { createApi, type ApiImpl } from '../../main/api';
 import { en } from '../../renderer/src/i18n/en';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { loadRegistryDataset } from '../../main/core/data';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { subsetDataset } from '../helpers/dataset-subset';
+import { CHROMIUM, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
 const HAVE_DATA = existsSync(join(DATA_DIR, 'ml-100k'));
-const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 const KIDS = ['Animation', "Children's"];
 
 if (!HAVE_DATA) console.warn(`e2e skipped: ml-100k not found under ${DATA_DIR} (set KNOWREC_DATA_DIR)`);
@@ -35,11 +35,6 @@ if (!HAVE_DATA) console.warn(`e2e skipped: ml-100k not found under ${DATA_DIR} (
 function genres(ds: Dataset, i: number): string[] {
   const g = ds.items[i].attributes.genres;
   return Array.isArray(g) ? g : [];
-}
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.message}${r.error.hint !== undefined ? ` (${r.error.hint})` : ''}`);
-  return r.value;
 }
 
 describe.skipIf(!HAVE_DATA)('a Chinese query with multilingual-e5-small (Chromium)', () => {
@@ -65,15 +60,7 @@ describe.skipIf(!HAVE_DATA)('a Chinese query with multilingual-e5-small (Chromiu
     ws.close();
     api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'e2e', modelDir: join(dir, 'model') });
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1280, onPageError: (msg) => problems.push(msg) }));
   });
 
   afterAll(async () => {

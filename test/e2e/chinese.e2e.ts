@@ -22,18 +22,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, type ApiImpl, type JobInfo, type Result } from '../../main/api';
+import { createApi, type ApiImpl, type JobInfo } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { saveSnapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from './fixture';
+import { CHROMIUM, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
 const HAVE_DATA = existsSync(join(DATA_DIR, 'ml-100k'));
-const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 
 /** Words that read the same in a Chinese interface (see the header). Compared case-insensitively. */
@@ -45,11 +45,6 @@ const ALLOWED = new Set(
     'hybrid-stacked', 'loo', 'Jaccard', 'log', 'TransE', 'CKE', 'HTML',
   ].map((w) => w.toLowerCase()),
 );
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 /** Latin words (3 letters or more) left after the data strings are taken out. */
 export function englishLeft(texts: readonly string[], data: readonly string[]): string[] {
@@ -123,15 +118,7 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
     for (const r of value(await api.listRuns())) data.push(r.id, ...(value(await api.getRun({ id: r.id })).notes ?? []));
 
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1440, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1440, onPageError: (msg) => problems.push(msg) }));
   }, 300_000);
 
   afterAll(async () => {

@@ -14,25 +14,20 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, type ApiImpl, type JobInfo, type Result } from '../../main/api';
+import { createApi, type ApiImpl, type JobInfo } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { saveSnapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from './fixture';
 import { analystTasks } from './analyst-tasks';
+import { CHROMIUM, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
 const HAVE_DATA = existsSync(join(DATA_DIR, 'ml-100k'));
-const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'e2e');
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 describe.skipIf(!HAVE_DATA)('evaluation comparison in Chromium on ml-100k', () => {
   let dir: string;
@@ -67,14 +62,7 @@ describe.skipIf(!HAVE_DATA)('evaluation comparison in Chromium on ml-100k', () =
       ws.close();
     }
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1440, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
+    ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1440 }));
   }, 180_000);
 
   afterAll(async () => {

@@ -7,15 +7,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type ApiImpl } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { writeAnalystExport, type AnalystExport } from '../helpers/analyst-export';
+import { CHROMIUM, openPage } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
-const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('Import your own (Chromium)', () => {
   let dir: string;
@@ -34,15 +34,7 @@ describe('Import your own (Chromium)', () => {
     Workspace.create(wsPath).close();
     api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'e2e', modelDir: join(dir, 'model'), allowedRoots: [dir] });
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1280, onPageError: (msg) => problems.push(msg) }));
   });
 
   afterAll(async () => {

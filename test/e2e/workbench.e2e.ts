@@ -12,29 +12,24 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, type KgSubgraph, type Result, type ApiImpl } from '../../main/api';
+import { createApi, type KgSubgraph, type ApiImpl } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
 import { signalName } from '../../main/api/display-names';
 import { FIXTURE_K, FIXTURE_SIGNALS, fixtureSnapshot } from './fixture';
+import { CHROMIUM, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
 const HAVE_DATA = existsSync(join(DATA_DIR, 'ml-100k'));
-const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 /** Small fine-tuning settings: 3 epochs; a small batch keeps each epoch cheap (in-batch negatives cost ∝ pairs × batch). */
 const FT = { epochs: '3', batchSize: '32', patience: '3', rank: '16' } as const;
 
 if (!HAVE_DATA) console.warn(`e2e skipped: ml-100k not found under ${DATA_DIR} (set KNOWREC_DATA_DIR)`);
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.message}${r.error.hint !== undefined ? ` (${r.error.hint})` : ''}`);
-  return r.value;
-}
 
 describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
   let dir: string;
@@ -57,19 +52,10 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     // what-if questions use EASE (fitted once in the what-if worker, ~10 s) so the run never fits the hybrid
     api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'e2e', modelDir: join(dir, 'model'), adapterDir: join(dir, 'adapters'), whatIf: { model: 'ease' } });
     bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1440, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
+    ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1440, acceptDownloads: true, onPageError: (msg) => problems.push(msg) }));
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()} at ${JSON.stringify(m.location())}`);
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   });
 
   afterAll(async () => {

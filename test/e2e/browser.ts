@@ -1,0 +1,38 @@
+/**
+ * What every e2e file needs to drive the page: Debian's Chromium (KNOWREC_CHROMIUM overrides the
+ * path), a headless persistent context with one page, and Api results unwrapped.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Result } from '../../main/api';
+
+export const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The value of an Api result; a failure throws its message (and hint). */
+export function value<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.message}${r.error.hint !== undefined ? ` (${r.error.hint})` : ''}`);
+  return r.value;
+}
+
+export interface PageOptions {
+  /** Viewport width (height is 900). */
+  readonly width: 1280 | 1440;
+  readonly acceptDownloads?: boolean;
+  /** Told of every uncaught page error. */
+  readonly onPageError?: (message: string) => void;
+}
+
+/** Headless Chromium with its profile in `profileDir`, and its page (30 s default timeout). */
+export async function openPage(profileDir: string, opts: PageOptions): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    ...(opts.acceptDownloads === true ? { acceptDownloads: true } : {}),
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: opts.width, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  const onPageError = opts.onPageError;
+  if (onPageError !== undefined) page.on('pageerror', (e) => onPageError(`page error: ${e.message}`));
+  return { context, page };
+}
