@@ -1,9 +1,12 @@
 /**
  * What every e2e file needs to drive the page: Debian's Chromium (KNOWREC_CHROMIUM overrides the
- * path), a headless persistent context with one page, and Api results unwrapped.
+ * path), a headless persistent context with one page, Api results unwrapped, jobs awaited, and
+ * everything closed and removed afterwards.
  */
+import { rmSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Result } from '../../main/api';
+import type { ApiImpl, JobInfo, Result } from '../../main/api';
+import type { Bridge } from '../../main/bridge/server';
 
 export const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -35,4 +38,21 @@ export async function openPage(profileDir: string, opts: PageOptions): Promise<{
   const onPageError = opts.onPageError;
   if (onPageError !== undefined) page.on('pageerror', (e) => onPageError(`page error: ${e.message}`));
   return { context, page };
+}
+
+/** The job once it has ended (done, failed or cancelled), polled every 100 ms. */
+export async function settleJob(api: ApiImpl, job: JobInfo): Promise<JobInfo> {
+  for (;;) {
+    const j = value(await api.getJob({ id: job.id }));
+    if (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') return j;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Closes what a file's set-up opened (each part may be missing when the set-up failed) and removes its folder. */
+export async function closeSession(s: { readonly context?: BrowserContext; readonly bridge?: Bridge; readonly api?: ApiImpl; readonly dir?: string }): Promise<void> {
+  await s.context?.close();
+  await s.bridge?.close();
+  s.api?.close();
+  if (s.dir !== undefined) rmSync(s.dir, { recursive: true, force: true });
 }

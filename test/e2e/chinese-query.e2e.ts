@@ -11,7 +11,7 @@
  * animated or children's films (of 131) and the first 190 other films, so about a quarter of the
  * catalog qualifies by chance.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -23,7 +23,7 @@ import { loadRegistryDataset } from '../../main/core/data';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { subsetDataset } from '../helpers/dataset-subset';
-import { CHROMIUM, openPage, value } from './browser';
+import { CHROMIUM, closeSession, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
@@ -63,12 +63,7 @@ describe.skipIf(!HAVE_DATA)('a Chinese query with multilingual-e5-small (Chromiu
     ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1280, onPageError: (msg) => problems.push(msg) }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await bridge?.close();
-    api?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ context, bridge, api, dir }));
 
   // Encoding the 250 Chinese item sentences: ~15 s on an idle 2-core machine, ~60 s under load.
   it('answers 适合孩子的动画片 with animated and children\'s films from the Chinese item sentences', async () => {

@@ -19,7 +19,7 @@
  * the evaluation view shows one run of pop (one seed, no tuning) made through the Api.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -29,7 +29,7 @@ import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { saveSnapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from './fixture';
-import { CHROMIUM, openPage, value } from './browser';
+import { CHROMIUM, closeSession, settleJob, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
@@ -69,13 +69,7 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
   const data: string[] = [];
   const problems: string[] = [];
 
-  const settle = async (job: JobInfo): Promise<JobInfo> => {
-    for (;;) {
-      const j = value(await api.getJob({ id: job.id }));
-      if (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') return j;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const settle = (job: JobInfo): Promise<JobInfo> => settleJob(api, job);
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set KNOWREC_CHROMIUM`);
@@ -121,12 +115,7 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
     ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1440, onPageError: (msg) => problems.push(msg) }));
   }, 300_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await bridge?.close();
-    api?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ context, bridge, api, dir }));
 
   /** The visible text of the header, the tabs and the open view, and the labels read by screen readers there. */
   const visibleTexts = (): Promise<string[]> =>

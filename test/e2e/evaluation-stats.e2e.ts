@@ -11,7 +11,7 @@
  * run just made; screenshots task-*.png at 1440×900. Recommendations and the labeling queue read
  * the TEST FIXTURE serving snapshot (fixture.ts) so nothing here fits the hybrid.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -22,7 +22,7 @@ import { Workspace } from '../../main/core/store';
 import { saveSnapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from './fixture';
 import { analystTasks } from './analyst-tasks';
-import { CHROMIUM, openPage, value } from './browser';
+import { CHROMIUM, closeSession, settleJob, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
@@ -36,13 +36,7 @@ describe.skipIf(!HAVE_DATA)('evaluation comparison in Chromium on ml-100k', () =
   let context: BrowserContext;
   let page: Page;
 
-  const settle = async (job: JobInfo): Promise<JobInfo> => {
-    for (;;) {
-      const j = value(await api.getJob({ id: job.id }));
-      if (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') return j;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const settle = (job: JobInfo): Promise<JobInfo> => settleJob(api, job);
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set KNOWREC_CHROMIUM`);
@@ -65,12 +59,7 @@ describe.skipIf(!HAVE_DATA)('evaluation comparison in Chromium on ml-100k', () =
     ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1440 }));
   }, 180_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await bridge?.close();
-    api?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ context, bridge, api, dir }));
 
   it('compares three models with significance marks, error bars and slices, and remembers the run', async () => {
     await page.goto(bridge.url);

@@ -4,7 +4,7 @@
  * in the page, and the import runs as a job; then the counts and the validation report (with how
  * the rating column is used) show. No registry data needed.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { createApi, type ApiImpl } from '../../main/api';
 import { startBridge, type Bridge } from '../../main/bridge/server';
 import { Workspace } from '../../main/core/store';
 import { writeAnalystExport, type AnalystExport } from '../helpers/analyst-export';
-import { CHROMIUM, openPage } from './browser';
+import { CHROMIUM, closeSession, openPage } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -37,12 +37,7 @@ describe('Import your own (Chromium)', () => {
     ({ context, page } = await openPage(join(dir, 'chromium-profile'), { width: 1280, onPageError: (msg) => problems.push(msg) }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await bridge?.close();
-    api?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ context, bridge, api, dir }));
 
   it('previews, edits the mapping, imports with progress, and shows the report', async () => {
     await page.goto(bridge.url);

@@ -9,7 +9,7 @@
  * the import, so the run never spends minutes fitting the hybrid. The tests run in order and
  * share one page, like one person's session.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -20,7 +20,7 @@ import { Workspace } from '../../main/core/store';
 import { saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
 import { signalName } from '../../main/api/display-names';
 import { FIXTURE_K, FIXTURE_SIGNALS, fixtureSnapshot } from './fixture';
-import { CHROMIUM, openPage, value } from './browser';
+import { CHROMIUM, closeSession, openPage, value } from './browser';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
@@ -58,12 +58,7 @@ describe.skipIf(!HAVE_DATA)('workbench in Chromium on ml-100k', () => {
     });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await bridge?.close();
-    api?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ context, bridge, api, dir }));
 
   const panel = (key: string): Locator => page.locator(`#panel-${key}`);
   const openTab = async (name: string): Promise<void> => {
