@@ -27,7 +27,7 @@ import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
 import { analyseEvaluation, BEYOND_TEXT, STATISTICS_TEXT, type Comparison, type ModelAnalysis } from './evaluate-analysis';
 import { itemVectorsOf } from './evaluate-vectors';
-import { FIDELITY_PROTOCOL, modelFidelity, type FidelityJobOptions, type ModelFidelity } from './fidelity';
+import { FIDELITY_PROTOCOL, fidelityData, modelFidelity, type FidelityData, type FidelityJobOptions, type ModelFidelity } from './fidelity';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -178,12 +178,13 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   const results: Record<string, ModelResult> = {};
   const cache = new Map<string, Promise<FittedModel>>();
   const testReports = new Map<string, EvalReport>();
+  const fidelity = opts.explainFidelity !== undefined ? fidelityData(dataset, split, cache, env.kgIndex({ dataset })) : null;
   try {
     for (const name of opts.models) {
       throwIfAborted(opts.signal);
       progress({ stage: 'model', message: name });
       const { result, testReport } = await evaluateModel(name, dataset, split, ks, opts, env, cache);
-      results[name] = opts.explainFidelity !== undefined ? await withFidelity(result, name, { dataset, split, fitted: cache }, opts) : result;
+      results[name] = fidelity !== null ? await withFidelity(result, name, fidelity, opts) : result;
       testReports.set(name, testReport);
     }
   } finally {
@@ -295,7 +296,7 @@ async function evaluateModel(
 }
 
 /** The model's result with its explanation fidelity, when it can explain. */
-async function withFidelity(r: ModelResult, name: string, data: { dataset: Dataset; split: Split; fitted: Map<string, Promise<FittedModel>> }, opts: EvaluateJobOptions): Promise<ModelResult> {
+async function withFidelity(r: ModelResult, name: string, data: FidelityData, opts: EvaluateJobOptions): Promise<ModelResult> {
   const f = opts.explainFidelity;
   const fitted = await data.fitted.get(name);
   if (f === undefined || fitted === undefined) return r;

@@ -8,7 +8,7 @@
  * random-evidence baseline of the same size.
  */
 import { KgIndex } from '../core/kg';
-import { rowIndices, rowValues, toCsr } from '../core/matrix';
+import { concatInteractions, rowIndices, rowValues, toCsr } from '../core/matrix';
 import { isAttributable, type HistoryAttribution } from '../core/models/attribution';
 import { KgProfileScorer } from '../core/models/kg-profile';
 import { SemanticScorer } from '../core/models/semantic';
@@ -54,11 +54,23 @@ export interface FidelityJobOptions {
   readonly onPartial?: { readonly every: number; readonly report: (users: number, rows: Record<string, FidelitySummary>) => void };
 }
 
-/** What the rules share across the models of one evaluation (built once). */
+/** What the rules share across the models of one evaluation (built once: fidelityData). */
 export interface FidelityData {
   readonly dataset: Dataset;
   readonly split: Split;
   readonly fitted: ReadonlyMap<string, Promise<FittedModel>>;
+  readonly kg: KgIndex;
+  /** The training interactions, and train + valid (the items no list may show). */
+  readonly train: Csr;
+  readonly seen: Csr;
+  readonly coLiked: (a: number, b: number) => number;
+}
+
+/** The shared inputs of every model's fidelity in one evaluation; `kg` is the evaluation's own index. */
+export function fidelityData(dataset: Dataset, split: Split, fitted: ReadonlyMap<string, Promise<FittedModel>>, kg: KgIndex): FidelityData {
+  const train = toCsr(split.train, split.nUsers, split.nItems);
+  const seen = toCsr(concatInteractions([split.train, split.valid]), split.nUsers, split.nItems);
+  return { dataset, split, fitted, kg, train, seen, coLiked: coInteractionCounter(train) };
 }
 
 export const FIDELITY_PROTOCOL =
@@ -76,15 +88,13 @@ export const FIDELITY_PROTOCOL =
 export async function modelFidelity(scorer: Scorer, data: FidelityData, o: FidelityJobOptions): Promise<ModelFidelity | null> {
   const subject = subjectOf(scorer);
   if (subject === null) return null;
-  const { split } = data;
-  const train = toCsr(split.train, split.nUsers, split.nItems);
-  const related = await relatedInputs(data, train);
+  const { split, train, seen } = data;
+  const related = await relatedInputs(data);
   const rules: Record<string, CitationRule> = {
     after: subject.rule,
     before: (c) => posthocEvidence({ ...related, user: c.user, item: c.item }),
   };
   if (o.topContributors === true) rules.top_contributors = subject.topContributors;
-  const seen = toCsr(concat(split.train, split.valid), split.nUsers, split.nItems);
   const eligible = [...new Set(split.test.user)].sort((a, b) => a - b);
   const summary = measureFidelity({
     subject: subject.subject,
@@ -187,7 +197,7 @@ function hybridTop3(h: HybridScorer, user: number, item: number): number[] {
 }
 
 /** What the post-hoc rule reads: the KG, kg-profile's terms and item vectors when fitted in this run, co-interaction. */
-async function relatedInputs(data: FidelityData, train: Csr): Promise<Omit<RelatedInput, 'user' | 'item'>> {
+async function relatedInputs(data: FidelityData): Promise<Omit<RelatedInput, 'user' | 'item'>> {
   let semantic: SemanticScorer | SemanticFtScorer | null = null;
   let kgProfile: KgProfileScorer | null = null;
   for (const p of data.fitted.values()) {
@@ -198,25 +208,10 @@ async function relatedInputs(data: FidelityData, train: Csr): Promise<Omit<Relat
   const sem = semantic;
   return {
     dataset: data.dataset,
-    kg: new KgIndex(data.dataset),
-    trainHistory: (v) => ({ items: rowIndices(train, v), ratings: rowValues(train, v) }),
+    kg: data.kg,
+    trainHistory: (v) => ({ items: rowIndices(data.train, v), ratings: rowValues(data.train, v) }),
     kgProfile: kgProfile ?? undefined,
     itemVectors: sem !== null ? (j: number) => sem.itemVector(j) : undefined,
-    coLiked: coInteractionCounter(train),
-  };
-}
-
-function concat(a: Split['train'], b: Split['valid']): Split['train'] {
-  const cat = <T extends Int32Array | Float32Array | Float64Array>(x: T, y: T, make: (n: number) => T): T => {
-    const out = make(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out;
-  };
-  return {
-    user: cat(a.user, b.user, (n) => new Int32Array(n)),
-    item: cat(a.item, b.item, (n) => new Int32Array(n)),
-    rating: cat(a.rating, b.rating, (n) => new Float32Array(n)),
-    timestamp: cat(a.timestamp, b.timestamp, (n) => new Float64Array(n)),
+    coLiked: data.coLiked,
   };
 }

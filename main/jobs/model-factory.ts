@@ -111,7 +111,7 @@ export class ModelEnv {
     return this.resolvedDir;
   }
 
-  kgIndex(ctx: FitContext): KgIndex {
+  kgIndex(ctx: Pick<FitContext, 'dataset'>): KgIndex {
     if (this.kg === null || this.kgFor !== ctx.dataset) {
       this.kg = new KgIndex(ctx.dataset);
       this.kgFor = ctx.dataset;
