@@ -150,11 +150,6 @@ function runSection(run: ResultsFile, index: number, lang: DisplayLang): string 
   );
 }
 
-/** 1 → "1st", 2 → "2nd", 11 → "11th". */
-export function ordinal(n: number): string {
-  return ordinalIn(n, 'en');
-}
-
 function joinTitles(titles: readonly string[], w: ReportWords): string {
   return titles.length <= 1 ? titles.join('') : `${titles.slice(0, -1).join(w('listSep'))}${w('and')}${titles[titles.length - 1]}`;
 }

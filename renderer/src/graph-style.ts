@@ -28,8 +28,3 @@ export function legendOf(g: KgSubgraph): LegendRow[] {
     return { type, count: counts.get(type) ?? 0, colour, shape: item ? 'round-rectangle' : 'ellipse' };
   });
 }
-
-/** "director" → "Director", "item" → "Item". */
-export function typeTitle(type: string): string {
-  return type.length === 0 ? type : type[0].toUpperCase() + type.slice(1);
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../main/jobs/evaluate';
-import { barChart, esc, fidelityLines, ordinal, renderReport } from '../../main/jobs/report';
+import { barChart, esc, fidelityLines, renderReport } from '../../main/jobs/report';
+import { ordinalIn } from '../../main/jobs/report-messages';
 
 function run(models: Record<string, number>, cold = false): ResultsFile {
   const results: ResultsFile['results'] = {};
@@ -126,7 +127,7 @@ describe('HTML report', () => {
     expect(kept.counterfactual).toBe('Even without Pulp Fiction it would still rank 5th (now 2nd).');
     expect(kept.pn).toBe(0);
     expect(fidelityLines({ ...base, history: [{ item: 'a', title: 'A', relation: 'x' }] }, 10)).toEqual({ counterfactual: null, fidelity: null, pn: null });
-    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th']);
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map((n) => ordinalIn(n, 'en'))).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th']);
 
     const r = run({ hybrid: 0.3 });
     (r.results.hybrid as unknown as { fidelity: Record<string, number> }).fidelity = { users: 200, 'pn@10': 0.55, 'ps@10': 0.4, mean_rank_drop: 12.5, 'random_pn@10': 0.1, 'random_ps@10': 0.2, cited_mean: 2.8 };

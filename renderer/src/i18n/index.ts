@@ -169,7 +169,7 @@ export function typeName(t: T, type: string): string {
   return type.length === 0 ? type : type[0].toUpperCase() + type.slice(1);
 }
 
-/** The counterfactual line of an explanation in the language (explain-text.ts's counterfactualLine, translated). */
+/** The counterfactual line of an explanation in the language: "without A and B it would rank 41st instead of 3rd". */
 export function counterfactualIn(t: T, cf: { readonly removed: readonly { readonly title: string }[]; readonly rankBefore: number; readonly rankAfter: number } | null, k: number): string | null {
   if (cf === null || cf.removed.length === 0) return null;
   const words = { who: joinIn(t, cf.removed.map((r) => r.title)), after: ordinalIn(t, cf.rankAfter), before: ordinalIn(t, cf.rankBefore) };
