@@ -29,7 +29,7 @@
 import { KnowrecError } from '../errors';
 import type { Csr } from '../types';
 import { sortContributions, type HistoryContribution } from './attribution';
-import { invertSpd } from './linalg';
+import { dot, invertSpd } from './linalg';
 
 /** Floor of the per-step L2 weight used for λ (a model trained with reg 0 still gets a ridge). */
 export const FOLD_IN_MIN_REG = 1e-4;
@@ -183,11 +183,6 @@ export class FoldIn {
 
 function matVec(m: Float64Array, v: Float64Array, d: number): Float64Array {
   const out = new Float64Array(d);
-  for (let r = 0; r < d; r++) {
-    const o = r * d;
-    let s = 0;
-    for (let k = 0; k < d; k++) s += m[o + k] * v[k];
-    out[r] = s;
-  }
+  for (let r = 0; r < d; r++) out[r] = dot(m, r * d, v, 0, d);
   return out;
 }

@@ -12,6 +12,7 @@ import type { VectorIndex } from '../index';
 import type { KgIndex } from '../kg';
 import { itemSentence, kgFactSource } from '../text';
 import type { Dataset } from '../types';
+import { itemCounts } from '../eval/evaluate';
 import { splitInteractions } from '../eval/split';
 
 /** What text queries need: the encoder and, when known, its token counter (for sentence budgets). */
@@ -44,9 +45,7 @@ export const SERVING_SPLIT_SEED = 2020;
  */
 export function servingPopularity(dataset: Dataset): Float32Array {
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', SERVING_SPLIT_SEED);
-  const popularity = new Float32Array(dataset.itemIds.length);
-  for (let i = 0; i < split.train.item.length; i++) popularity[split.train.item[i]]++;
-  return popularity;
+  return itemCounts(split.train, dataset.itemIds.length);
 }
 
 export interface EncodeItemsOptions {
