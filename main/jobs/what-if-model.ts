@@ -19,7 +19,7 @@ import { evaluateSplit, splitInteractions } from '../core/eval';
 import { isAttributable } from '../core/models/attribution';
 import { modelEntry } from '../core/models/registry';
 import { rowIndices, rowValues } from '../core/matrix';
-import { HybridScorer, combineShares, signalShares, whatIfRanking, type WhatIfRanking, type WhatIfSource } from '../core/rank';
+import { HybridScorer, combineShares, signalShares, tiesMap, whatIfRanking, type WhatIfRanking, type WhatIfSource } from '../core/rank';
 import type { Csr, Dataset, Progress, Scorer } from '../core/types';
 import { fitContext } from './evaluate';
 import { fitModel, ModelEnv, type FittedModel } from './model-factory';
@@ -131,11 +131,7 @@ export function answerWhatIf(m: WhatIfModel, q: WhatIfQuestion, before: (user: n
   const removedTies: number[] = [];
   const ignoredTies: number[] = [];
   q.ties.forEach((t, j) => (history.has(t.history) ? removedTies : ignoredTies).push(j));
-  const ties = new Map<number, Set<number>>();
-  for (const j of removedTies) {
-    const t = q.ties[j];
-    ties.set(t.history, (ties.get(t.history) ?? new Set<number>()).add(t.entity));
-  }
+  const ties = tiesMap(removedTies.map((j) => q.ties[j]));
   const ranking = whatIfRanking(m.source, q.user, q.k, { items: new Set(removedItems), ties }, q.excluded, before(q.user), q.target);
   let listed: { item: number; share: number }[] = [];
   if (q.target !== undefined) {
