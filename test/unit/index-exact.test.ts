@@ -2,27 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { ExactIndex } from '../../main/core/index';
-
-/** Deterministic pseudo-random unit vectors (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function unitVectors(n: number, dim: number, seed: number): Float32Array[] {
-  const r = rng(seed);
-  return Array.from({ length: n }, () => {
-    const v = Float32Array.from({ length: dim }, () => r() * 2 - 1);
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  });
-}
+import { unitVectors } from '../helpers/random-vectors';
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
