@@ -19,6 +19,7 @@ import { createApi, knowrecCacheDir } from './api';
 import { startBridge } from './bridge/server';
 import { Workspace, type PseudonymKey } from './core/store';
 import { KnowrecError } from './core/errors';
+import { workersExited } from './core/worker-launcher';
 import type { SplitProtocol } from './core/eval';
 import type { Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
@@ -348,7 +349,7 @@ async function serveWorkspace(
         try {
           api.close();
         } finally {
-          done();
+          void workersExited(5000).then(() => done());
         }
       });
     });

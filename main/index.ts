@@ -16,6 +16,7 @@ import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, fail, w
 import { APP_SCHEME, APP_URL, appFileFor, devServerOrigin, isTrustedSender } from './app-security';
 import { KnowrecError } from './core/errors';
 import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
+import { workersExited } from './core/worker-launcher';
 
 // Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
@@ -159,9 +160,15 @@ function main(): void {
   });
   registerIpc(api);
   const stopEvents = forwardEvents(api);
-  app.on('before-quit', () => {
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
     stopEvents();
     api.close();
+    // Workers finish their current native step before they exit (a killed one aborts the app).
+    event.preventDefault();
+    void workersExited(5000).then(() => app.quit());
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -5,11 +5,21 @@
  * listed in electron.vite.config.ts; test/integration/build-electron.test.ts loads each one).
  * The launcher reports the worker's messages in order and its end (an uncaught error or an exit)
  * once; after close() it reports nothing.
+ *
+ * A worker is never killed from outside (Worker.terminate()): a thread stopped while it is inside
+ * onnxruntime's native code aborts the whole process ("terminate called after throwing an
+ * instance of 'Napi::Error'", microsoft/onnxruntime#20084 and alike). Stopping is cooperative
+ * instead: the launcher posts a stop message, the entry's onStop handler aborts its work, the
+ * entry closes its port, and the thread exits by itself once its current native call returned
+ * and its event loop is empty. A worker stopped from the main thread no longer keeps the process
+ * alive (unref), and workersExited() waits for the ones still finishing (tests and shutdown call
+ * it); one started by another worker keeps that worker alive until it ended.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parentPort, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isMainThread, parentPort, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { KnowrecError, type ErrorCode } from './errors';
 
 /** The entry file named `name`: `<dir>/<name>.ts` when it exists (source), else `<dir>/<name>.js` (build). */
@@ -40,20 +50,55 @@ export interface LaunchedWorker<To> {
   /** The entry file that runs. */
   readonly file: string;
   post(msg: To, transfer?: readonly TransferListItem[]): void;
-  /** Stops the thread; nothing is reported after this. */
-  close(): Promise<void>;
-  /** Stops the thread; onEnd reports the exit (unless the worker had already ended or was closed). */
+  /**
+   * Asks the thread to stop; nothing is reported after this. Resolves when it exited, or after
+   * `waitMs` (default 10 s) while it still finishes its current step on its own.
+   */
+  close(waitMs?: number): Promise<void>;
+  /** Asks the thread to stop; onEnd reports its exit (unless it had already ended or was closed). */
   terminate(): void;
+}
+
+/** The message the launcher posts to ask an entry to stop (see onStop). */
+const STOP = '__knowrec_stop__';
+
+/** True for the launcher's stop message: an entry's own message handler skips it. */
+export function isStop(msg: unknown): boolean {
+  return typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === STOP;
+}
+
+/** The exits of the workers still running. */
+const running = new Set<Promise<void>>();
+
+/** Resolves when every worker started so far has exited, or after `timeoutMs`; true when all had. */
+export async function workersExited(timeoutMs = 30_000): Promise<boolean> {
+  const all = Promise.all([...running]).then(() => true);
+  return Promise.race([all, delay(timeoutMs, false, { ref: false })]);
 }
 
 /** Starts the worker at `file` (see workerEntry) with `workerData`, wired to `callbacks`. */
 export function launchWorker<To, From>(file: string, workerData: unknown, callbacks: WorkerCallbacks<From>): LaunchedWorker<To> {
   const worker = new Worker(file, { execArgv: execArgvFor(file), workerData });
   let open = true;
+  let stopped = false;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  running.add(exited);
+  void exited.then(() => running.delete(exited));
   const end = (e: WorkerEnd): void => {
     if (!open) return;
     open = false;
     callbacks.onEnd(e);
+  };
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      worker.postMessage({ type: STOP });
+    } catch {
+      // the thread has already ended
+    }
+    // The process need not wait for it; a worker's own thread does (its children must end first).
+    if (isMainThread) worker.unref();
   };
   worker.on('message', (msg: From) => {
     if (open) callbacks.onMessage(msg);
@@ -63,13 +108,12 @@ export function launchWorker<To, From>(file: string, workerData: unknown, callba
   return {
     file,
     post: (msg, transfer) => worker.postMessage(msg, transfer),
-    close: async () => {
+    close: async (waitMs = 10_000) => {
       open = false;
-      await worker.terminate();
+      stop();
+      await Promise.race([exited, delay(waitMs, undefined, { ref: false })]);
     },
-    terminate: () => {
-      void worker.terminate();
-    },
+    terminate: stop,
   };
 }
 
@@ -79,6 +123,18 @@ export function launchWorker<To, From>(file: string, workerData: unknown, callba
 export function workerPort(entry: string): MessagePort {
   if (parentPort === null) throw new Error(`${entry} must run inside a worker thread`);
   return parentPort;
+}
+
+/**
+ * Entry side of a stop: on the launcher's stop message, runs `abort` (which makes the entry's
+ * work end at its next check) and closes the port, so the thread exits once its work returned.
+ */
+export function onStop(port: MessagePort, abort: () => void): void {
+  port.on('message', (msg: unknown) => {
+    if (!isStop(msg)) return;
+    abort();
+    port.close();
+  });
 }
 
 /** A KnowrecError as plain data (its message already formatted), to post across threads. */

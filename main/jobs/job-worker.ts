@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
-import { workerPort } from '../core/worker-launcher';
+import { onStop, workerPort } from '../core/worker-launcher';
 import type { FromJobWorker, JobWorkerData, ToJobWorker } from './job-worker-spec';
 import { runTask } from './job-worker-tasks';
 
@@ -16,6 +16,7 @@ const post = (m: FromJobWorker): void => port.postMessage(m);
 port.on('message', (m: ToJobWorker) => {
   if (m.type === 'cancel') controller.abort();
 });
+onStop(port, () => controller.abort());
 
 runTask(spec, {
   signal: controller.signal,

@@ -6,7 +6,8 @@
  * - Progress events are throttled (at most one per `progressIntervalMs` per job, the last one
  *   always delivered); state changes and curve points go out at once.
  * - cancel: a queued job is dropped; a running one is asked to stop through its AbortSignal, and
- *   terminated after `graceMs` when it has not stopped by then.
+ *   marked cancelled after `graceMs` when it has not stopped by then (its worker is then told to
+ *   stop and ends at its next check, never killed: see core/worker-launcher.ts).
  * - A failure keeps the KnowrecError's message, location and hint as the job's ApiError.
  * - On open, jobs a previous session left queued or running are marked failed ("interrupted").
  */
@@ -23,7 +24,7 @@ export interface JobExecution {
   readonly done: Promise<JobResult>;
   /** Asks the job to stop (AbortSignal). */
   cancel(): void;
-  /** Stops it for good (terminates the worker); a no-op in-process. */
+  /** Gives it up for good: the worker is told to stop and nothing more is heard from it; a no-op in-process. */
   terminate(): void;
 }
 

@@ -6,13 +6,19 @@
 import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
 import { Workspace } from '../core/store';
-import { workerPort } from '../core/worker-launcher';
+import { cancelled } from '../core/errors';
+import { isStop, onStop, workerPort } from '../core/worker-launcher';
 import type { FromWhatIfWorker, ToWhatIfWorker, WhatIfWorkerData } from './what-if-engine';
 import { answerWhatIf, fitWhatIfModel, type WhatIfModel } from './what-if-model';
 
 const port = workerPort('what-if-worker');
 const spec = (workerData as WhatIfWorkerData).spec;
 const post = (m: FromWhatIfWorker): void => port.postMessage(m);
+/** Set by the launcher's stop: the fit ends at its next progress report. */
+let stopping = false;
+onStop(port, () => {
+  stopping = true;
+});
 /** Users whose full scores are kept (the "before" of their questions). */
 const BEFORE_CACHE = 32;
 const before = new Map<number, Float32Array>();
@@ -41,7 +47,10 @@ async function fit(): Promise<WhatIfModel> {
     seed: spec.seed,
     tune: spec.tune,
     workspace: spec.workspace,
-    onProgress: (p) => post({ type: 'progress', fraction: p.fraction ?? null, message: p.message !== undefined && p.message !== '' ? `${p.stage}: ${p.message}` : p.stage }),
+    onProgress: (p) => {
+      if (stopping) throw cancelled();
+      post({ type: 'progress', fraction: p.fraction ?? null, message: p.message !== undefined && p.message !== '' ? `${p.stage}: ${p.message}` : p.stage });
+    },
   });
 }
 
@@ -49,6 +58,7 @@ fit().then(
   (m) => {
     post({ type: 'ready', model: { name: m.name, seed: m.seed, tuned: m.tuned, fitSeconds: Math.round(m.fitSeconds * 10) / 10 } });
     port.on('message', (msg: ToWhatIfWorker) => {
+      if (isStop(msg)) return;
       try {
         post({ type: 'answer', id: msg.id, answer: answerWhatIf(m, msg.question, (u) => scoresOf(m, u)) });
       } catch (e) {

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { ApiImpl, JobInfo, Result } from '../../main/api';
 import type { Bridge } from '../../main/bridge/server';
+import { workersExited } from '../../main/core/worker-launcher';
 
 export const CHROMIUM = process.env.KNOWREC_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -54,5 +55,7 @@ export async function closeSession(s: { readonly context?: BrowserContext; reado
   await s.context?.close();
   await s.bridge?.close();
   s.api?.close();
+  // Workers told to stop finish their current step first (never killed inside onnxruntime).
+  await workersExited();
   if (s.dir !== undefined) rmSync(s.dir, { recursive: true, force: true });
 }

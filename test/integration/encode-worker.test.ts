@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir } from '../../main/core/encode/model-dir';
 import { WorkerEncoder } from '../../main/core/encode/worker';
+import { workersExited } from '../../main/core/worker-launcher';
 
 const modelDir = defaultModelDir();
 
@@ -77,4 +78,25 @@ describe('WorkerEncoder', () => {
     const [v] = await enc.encode([ref.sentences[0].text]);
     expect(v).toHaveLength(384);
   });
+});
+
+describe('stopping an encoder worker in the middle of its work', () => {
+  it('lets the thread finish its native step and exit by itself (never killed inside onnxruntime)', async () => {
+    // Killing a thread while onnxruntime runs aborts the process ("Napi::Error"); the vitest fork
+    // running this file would die. Each round closes the worker right after a batch has started.
+    for (let round = 0; round < 4; round++) {
+      const enc = await WorkerEncoder.start({ modelDir, model: 'int8', executionProvider: 'cpu', intraOpThreads: 1, batchSize: 16, logger: { info: () => undefined, warn: () => undefined } });
+      const texts = Array.from({ length: 4000 }, (_, i) => `sentence number ${i} about a film with a long description ${'and more words '.repeat(8)}`);
+      let started!: () => void;
+      const firstBatch = new Promise<void>((r) => (started = r));
+      const running = enc.encode(texts, { onProgress: () => started() }).then(
+        () => 'finished',
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      await firstBatch;
+      await enc.close();
+      expect(await running).toMatch(/closed/);
+    }
+    expect(await workersExited(30_000)).toBe(true);
+  }, 120_000);
 });

@@ -4,7 +4,7 @@
  * batches.
  */
 import { workerData } from 'node:worker_threads';
-import { serializeError, workerPort } from '../worker-launcher';
+import { isStop, onStop, serializeError, workerPort } from '../worker-launcher';
 import { OnnxEncoder } from './encoder';
 import type { FromWorker, ToWorker, WorkerEncoderConfig } from './worker-protocol';
 
@@ -12,6 +12,10 @@ async function serve(): Promise<void> {
   const port = workerPort('encode-worker');
   const post = (msg: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
   const config = (workerData as { config: WorkerEncoderConfig }).config;
+  const jobs = new Map<number, AbortController>();
+  onStop(port, () => {
+    for (const c of jobs.values()) c.abort();
+  });
   let encoder: OnnxEncoder;
   try {
     encoder = await OnnxEncoder.create({
@@ -25,8 +29,8 @@ async function serve(): Promise<void> {
     post({ type: 'init-error', error: serializeError(e) });
     return;
   }
-  const jobs = new Map<number, AbortController>();
   port.on('message', (msg: ToWorker) => {
+    if (isStop(msg)) return;
     if (msg.type === 'cancel') {
       jobs.get(msg.id)?.abort();
       return;

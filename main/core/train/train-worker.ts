@@ -5,7 +5,7 @@
  * starts), and posts 'done' (weights) or 'error' at the end. A 'cancel' message aborts between
  * batches (the last checkpoint stays valid).
  */
-import { serializeError, workerPort } from '../worker-launcher';
+import { isStop, onStop, serializeError, workerPort } from '../worker-launcher';
 import { trainAdapter, type EpochRecord } from './trainer';
 import type { FromTrainWorker, ToTrainWorker } from './worker-protocol';
 
@@ -20,7 +20,12 @@ const release = (): void => {
   f?.();
 };
 
+onStop(port, () => {
+  ctrl.abort();
+  release();
+});
 port.on('message', (msg: ToTrainWorker) => {
+  if (isStop(msg)) return;
   if (msg.type === 'cancel') {
     ctrl.abort();
     release();
