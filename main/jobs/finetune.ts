@@ -167,6 +167,8 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
       countTokens,
       labels: opts.labels,
       params: opts.params,
+      // a saved version is applied to the base's user vectors (useAdapter), so it trains on them
+      blendGrid: [base.vectors().blend],
       sentenceCuts: opts.sentenceCuts,
       maxPairsPerUser: opts.maxPairsPerUser,
       trainer: opts.inWorker === false ? undefined : trainAdapterInWorker,

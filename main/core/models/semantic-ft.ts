@@ -4,8 +4,13 @@
  * is given, fit() trains one contrastively on the fit context — (history before t, item t) pairs
  * from the TRAIN split plus relevance labels, early stopping on the validation split (the test
  * split is never seen). Cold items are scored through the item tower from their text alone.
+ *
+ * The adapter's user input is β·(user sentence) + (1 − β)·(recency-weighted item mean). The base's
+ * β was chosen for frozen cosine scores; the adapter may learn better from another one (e.g. the
+ * item mean alone, when the sentences of a language read less like the items), so fit() trains
+ * one adapter per β of `blendGrid` (default: the base's and 0) and keeps the best on validation.
  */
-import { throwIfAborted } from '../errors';
+import { KnowrecError, throwIfAborted } from '../errors';
 import type { Encoder } from '../encode/types';
 import { concatInteractions, toCsr } from '../matrix';
 import { userSentence, type TokenCounter } from '../text';
@@ -32,6 +37,8 @@ export interface SemanticFtOptions {
   /** Relevance labels over dense indices; 1 = extra positive pair, 0 = labelled negative. */
   readonly labels?: readonly RelevanceLabel[];
   readonly params?: Partial<TrainParams>;
+  /** Weights β of the user sentence in the adapter's user input, one training each, best on validation. Default [base's β, 0]. */
+  readonly blendGrid?: readonly number[];
   /** Prefix cut points per user at which a user sentence is encoded. Default 2. */
   readonly sentenceCuts?: number;
   /** At most this many pairs per user (0 = all). Default 0. */
@@ -54,6 +61,10 @@ export class SemanticFtScorer implements Scorer {
   private userMat: Float32Array | null = null;
   private itemMat: Float32Array | null = null;
   private baseFitted = false;
+  /** User vectors the adapter was trained on (null: the base's). */
+  private inputUsers: Float32Array | null = null;
+  private inputBlend: number | null = null;
+  private blendTuning: { blend: number; valid: number }[] = [];
 
   constructor(opts: SemanticFtOptions) {
     this.opts = opts;
@@ -67,30 +78,50 @@ export class SemanticFtScorer implements Scorer {
       this.baseFitted = true;
     }
     throwIfAborted(ctx.signal);
-    if (this.adapter === null) {
-      ctx.onProgress?.({ stage: 'semantic-ft', message: 'building training pairs' });
-      const data = await prepareTrainData(ctx, base, this.opts);
-      const trainer = this.opts.trainer ?? trainAdapter;
-      const t0 = Date.now();
-      this.result = await trainer(data, {
-        seed: ctx.seed,
-        params: this.opts.params,
-        signal: ctx.signal,
-        checkpointPath: this.opts.checkpointPath,
-        resumeFrom: this.opts.resumeFrom,
-        onEpoch: (r) => {
-          ctx.onProgress?.({
-            stage: 'semantic-ft',
-            fraction: r.epoch / (this.opts.params?.epochs ?? TRAIN_DEFAULTS.epochs),
-            message: `epoch ${r.epoch}`,
-            metrics: { loss: r.loss, valid_ndcg: r.validNdcg, seconds: Math.round((Date.now() - t0) / 100) / 10 },
-          });
-          this.opts.onEpoch?.(r);
-        },
-      });
-      this.adapter = this.result.adapter;
+    if (this.adapter === null) await this.train(ctx, base);
+    this.project(this.adapter as Adapter);
+  }
+
+  /** One training per β of the grid (valid early stopping each); keeps the best valid NDCG@10 (the first on ties). */
+  private async train(ctx: FitContext, base: SemanticScorer): Promise<void> {
+    const grid = adapterBlends(this.opts.blendGrid, base.vectors().blend);
+    this.blendTuning = [];
+    let best: { result: TrainResult; blend: number; users: Float32Array } | null = null;
+    for (const blend of grid) {
+      throwIfAborted(ctx.signal);
+      ctx.onProgress?.({ stage: 'semantic-ft', message: `building training pairs (sentence weight ${blend})` });
+      const users = base.userVectorsAt(blend);
+      const data = await prepareTrainData(ctx, base, this.opts, { blend, users });
+      const result = await this.runTrainer(ctx, data);
+      this.blendTuning.push({ blend, valid: result.bestValidNdcg });
+      if (best === null || result.bestValidNdcg > best.result.bestValidNdcg) best = { result, blend, users };
     }
-    this.project(this.adapter);
+    if (best === null) throw new KnowrecError('config', 'semantic-ft: blendGrid is empty', {}, 'give at least one weight in [0, 1]');
+    this.result = best.result;
+    this.adapter = best.result.adapter;
+    this.inputBlend = best.blend;
+    this.inputUsers = best.users;
+  }
+
+  private runTrainer(ctx: FitContext, data: TrainData): Promise<TrainResult> {
+    const trainer = this.opts.trainer ?? trainAdapter;
+    const t0 = Date.now();
+    return trainer(data, {
+      seed: ctx.seed,
+      params: this.opts.params,
+      signal: ctx.signal,
+      checkpointPath: this.opts.checkpointPath,
+      resumeFrom: this.opts.resumeFrom,
+      onEpoch: (r) => {
+        ctx.onProgress?.({
+          stage: 'semantic-ft',
+          fraction: r.epoch / (this.opts.params?.epochs ?? TRAIN_DEFAULTS.epochs),
+          message: `epoch ${r.epoch}`,
+          metrics: { loss: r.loss, valid_ndcg: r.validNdcg, seconds: Math.round((Date.now() - t0) / 100) / 10 },
+        });
+        this.opts.onEpoch?.(r);
+      },
+    });
   }
 
   /** Uses another adapter (e.g. a saved version) without refitting the base. */
@@ -102,7 +133,7 @@ export class SemanticFtScorer implements Scorer {
   private project(a: Adapter): void {
     const v = this.opts.base.vectors();
     this.dim = v.dim;
-    this.userMat = a.projectAll('user', v.users);
+    this.userMat = a.projectAll('user', this.inputUsers ?? v.users);
     this.itemMat = a.projectAll('item', v.items);
   }
 
@@ -157,10 +188,22 @@ export class SemanticFtScorer implements Scorer {
       out.pairs = r.pairs;
       out.validCurve = [r.initialValidNdcg, ...r.history.map((h) => h.validNdcg)].map((x) => x.toFixed(4)).join(' ');
       out.lossCurve = r.history.map((h) => h.loss.toFixed(4)).join(' ');
+      if (this.inputBlend !== null) out.adapterBlend = this.inputBlend;
+      if (this.blendTuning.length > 1) out.adapterBlendTuning = this.blendTuning.map((t) => `${t.blend}:${t.valid.toFixed(4)}`).join(' ');
       out.epochSeconds = r.history.length > 0 ? Math.round((10 * r.history.reduce((t, h) => t + h.seconds, 0)) / r.history.length) / 10 : 0;
     }
     return out;
   }
+}
+
+/** The adapter's input weights to try: `grid` (default [base's, 0]) without repeats, each checked to be in [0, 1]. */
+export function adapterBlends(grid: readonly number[] | undefined, baseBlend: number): number[] {
+  const out: number[] = [];
+  for (const b of grid ?? [baseBlend, 0]) {
+    if (!(b >= 0 && b <= 1)) throw new KnowrecError('config', `semantic-ft: blendGrid values must be in [0, 1], got ${b}`);
+    if (!out.includes(b)) out.push(b);
+  }
+  return out;
 }
 
 function isFitted(s: SemanticScorer): boolean {
@@ -186,9 +229,18 @@ function labelInteractions(labels: readonly RelevanceLabel[]): Interactions {
   };
 }
 
-/** The training data of a fit context: pairs (with prefix sentences), positives, labelled negatives, validation. */
-export async function prepareTrainData(ctx: FitContext, base: SemanticScorer, o: Omit<SemanticFtOptions, 'base'>): Promise<TrainData> {
-  const v = base.vectors();
+/**
+ * The training data of a fit context: pairs (with prefix sentences), positives, labelled negatives,
+ * validation. `input`: the sentence weight and user vectors of the adapter's user input (default the base's).
+ */
+export async function prepareTrainData(
+  ctx: FitContext,
+  base: SemanticScorer,
+  o: Omit<SemanticFtOptions, 'base'>,
+  input?: { readonly blend: number; readonly users: Float32Array },
+): Promise<TrainData> {
+  const bv = base.vectors();
+  const v = input === undefined ? bv : { ...bv, blend: input.blend, users: input.users };
   const d = v.dim;
   const labels = o.labels ?? [];
   checkLabels(labels, ctx.nUsers, ctx.nItems);

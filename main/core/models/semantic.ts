@@ -167,6 +167,13 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
 
   /** Recomputes user vectors for a blend weight in [0, 1]. */
   setBlend(blend: number): void {
+    this.userVecs = this.userVectorsAt(blend);
+    this.blend = blend;
+  }
+
+  /** Unit user vectors (nUsers×dim, a new array) for a blend weight in [0, 1]; the scorer is not changed. */
+  userVectorsAt(blend: number): Float32Array {
+    if (!(blend >= 0 && blend <= 1)) throw new KnowrecError('config', `semantic: blend must be in [0, 1], got ${blend}`);
     const s = this.sentenceVecs;
     const m = this.meanVecs;
     if (s === null || m === null) throw notFitted(this.name);
@@ -184,8 +191,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
       norm = Math.sqrt(norm);
       if (norm > 0) for (let d = 0; d < dim; d++) out[o + d] /= norm;
     }
-    this.blend = blend;
-    this.userVecs = out;
+    return out;
   }
 
   score(user: number, items?: Int32Array): Float32Array {
