@@ -1,6 +1,6 @@
 /**
  * semantic-ft chooses the sentence weight β of its adapter's user input on validation: one training
- * per β of the grid (default: the frozen scorer's β and 0), the best validation NDCG@10 kept, and
+ * per β of the grid (default: 0, then the frozen scorer's β), the best validation NDCG@10 kept, and
  * the kept adapter scores users through the vectors it was trained on. A fake trainer returns
  * validation values fixed by construction, so the choice is known in advance.
  */
@@ -90,8 +90,8 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 describe('adapterBlends', () => {
-  it('defaults to the base β then 0, without repeats', () => {
-    expect(adapterBlends(undefined, 0.5)).toEqual([0.5, 0]);
+  it('defaults to 0 then the base β, without repeats', () => {
+    expect(adapterBlends(undefined, 0.5)).toEqual([0, 0.5]);
     expect(adapterBlends(undefined, 0)).toEqual([0]);
     expect(adapterBlends([0.3, 0, 0.3, 1], 0.5)).toEqual([0.3, 0, 1]);
   });
@@ -120,12 +120,12 @@ describe('semantic-ft sentence weight chosen on validation', () => {
     const { base, ctx, encoder } = await fittedBase(0.5);
     const baseUsers = Float32Array.from(base.vectors().users);
     const seen: number[] = [];
-    const ft = new SemanticFtScorer({ base, encoder, trainer: fakeTrainer(base, new Map([[0.5, 0.1], [0, 0.2]]), seen) });
+    const ft = new SemanticFtScorer({ base, encoder, blendGrid: [1, 0], trainer: fakeTrainer(base, new Map([[1, 0.1], [0, 0.2]]), seen) });
     await ft.fit(ctx);
-    expect(seen).toEqual([0.5, 0]);
+    expect(seen).toEqual([1, 0]);
     const p = ft.params();
     expect(p.adapterBlend).toBe(0);
-    expect(p.adapterBlendTuning).toBe('0.5:0.1000 0:0.2000');
+    expect(p.adapterBlendTuning).toBe('1:0.1000 0:0.2000');
     expect(p.blend).toBe(0.5);
     expect(Array.from(base.vectors().users)).toEqual(Array.from(baseUsers));
     // identity adapter: score = cosine of the β = 0 user vector with the item vectors
@@ -137,12 +137,13 @@ describe('semantic-ft sentence weight chosen on validation', () => {
     }
   });
 
-  it('keeps the first β on ties and honours an explicit grid', async () => {
+  it('by default tries 0 then the base β, keeps the first on ties; an explicit grid of one trains once', async () => {
     const { base, ctx, encoder } = await fittedBase(0.5);
     const tie: number[] = [];
     const a = new SemanticFtScorer({ base, encoder, trainer: fakeTrainer(base, new Map([[0.5, 0.2], [0, 0.2]]), tie) });
     await a.fit(ctx);
-    expect(a.params().adapterBlend).toBe(0.5);
+    expect(tie).toEqual([0, 0.5]);
+    expect(a.params().adapterBlend).toBe(0);
     const one: number[] = [];
     const b = new SemanticFtScorer({ base, encoder, blendGrid: [1], trainer: fakeTrainer(base, new Map([[1, 0.3]]), one) });
     await b.fit(ctx);

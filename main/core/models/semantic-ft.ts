@@ -8,7 +8,7 @@
  * The adapter's user input is β·(user sentence) + (1 − β)·(recency-weighted item mean). The base's
  * β was chosen for frozen cosine scores; the adapter may learn better from another one (e.g. the
  * item mean alone, when the sentences of a language read less like the items), so fit() trains
- * one adapter per β of `blendGrid` (default: the base's and 0) and keeps the best on validation.
+ * one adapter per β of `blendGrid` (default: 0, then the base's) and keeps the best on validation.
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Encoder } from '../encode/types';
@@ -37,7 +37,7 @@ export interface SemanticFtOptions {
   /** Relevance labels over dense indices; 1 = extra positive pair, 0 = labelled negative. */
   readonly labels?: readonly RelevanceLabel[];
   readonly params?: Partial<TrainParams>;
-  /** Weights β of the user sentence in the adapter's user input, one training each, best on validation. Default [base's β, 0]. */
+  /** Weights β of the user sentence in the adapter's user input, one training each, best on validation (the first on ties). Default [0, base's β]. */
   readonly blendGrid?: readonly number[];
   /** Prefix cut points per user at which a user sentence is encoded. Default 2. */
   readonly sentenceCuts?: number;
@@ -196,10 +196,10 @@ export class SemanticFtScorer implements Scorer {
   }
 }
 
-/** The adapter's input weights to try: `grid` (default [base's, 0]) without repeats, each checked to be in [0, 1]. */
+/** The adapter's input weights to try: `grid` (default [0, base's]: the item mean alone first) without repeats, each checked to be in [0, 1]. */
 export function adapterBlends(grid: readonly number[] | undefined, baseBlend: number): number[] {
   const out: number[] = [];
-  for (const b of grid ?? [baseBlend, 0]) {
+  for (const b of grid ?? [0, baseBlend]) {
     if (!(b >= 0 && b <= 1)) throw new KnowrecError('config', `semantic-ft: blendGrid values must be in [0, 1], got ${b}`);
     if (!out.includes(b)) out.push(b);
   }
