@@ -40,6 +40,7 @@ export default defineConfig({
           'what-if-worker': resolve(__dirname, 'main/jobs/what-if-worker.ts'),
           'encode-worker': resolve(__dirname, 'main/core/encode/encode-worker.ts'),
           'train-worker': resolve(__dirname, 'main/core/train/train-worker.ts'),
+          'ann-build-worker': resolve(__dirname, 'main/core/index/ann-build-worker.ts'),
         },
       },
     },

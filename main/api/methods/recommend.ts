@@ -20,7 +20,7 @@ import { recommendView } from '../views';
 import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
 import type { CatalogLang } from '../../core/encode/language';
-import { cachedAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
+import { BackgroundAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
@@ -68,13 +68,15 @@ export function itemVectorsKey(modelId: string, lang: CatalogLang): string {
 
 /**
  * The item vectors as an ANN index when the catalog is large enough for one (core/index
- * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset,
- * and on disk beside the workspace (`<workspace>.index/`), keyed by the vectors' hash.
+ * ANN_MIN_VECTORS) and the index is ready, else null (text queries then score every item
+ * exactly). Built in a worker thread on first ask (minutes at 100k items; the Api answers exactly
+ * meanwhile), kept per dataset, and on disk beside the workspace (`<workspace>.index/`), keyed by
+ * the vectors' hash.
  */
 function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[], lang: CatalogLang): VectorIndex | null {
   if (chooseIndexKind(vectors.length) !== 'ann') return null;
   const name = `items-${tools.encoder.modelId}-${lang}`;
-  return memo(o, `itemIndex:${tools.encoder.modelId}:${lang}`, () => cachedAnnIndex(`${o.path}.index`, name, vectors).index);
+  return memo(o, `itemIndex:${tools.encoder.modelId}:${lang}`, () => new BackgroundAnnIndex(`${o.path}.index`, name, vectors)).current();
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */
