@@ -7,6 +7,7 @@
  */
 import type { ApiError, WhatIfModelInfo, WhatIfModelState, WhatIfModelStatus } from '../api/contract';
 import { KnowrecError } from '../core/errors';
+import { fromApiError } from '../api/result';
 import { launchWorker, workerEntry, type LaunchedWorker, type WorkerEnd } from '../core/worker-launcher';
 import type { WhatIfAnswer, WhatIfQuestion } from './what-if-model';
 
@@ -35,12 +36,6 @@ export type FromWhatIfWorker =
 export type WhatIfEngineStatus = WhatIfModelStatus;
 
 const HOW_TO_FIT = 'fit it first: call whatIfModel with {"fit": true} (the "Ask what if" button does), which fits it off the main thread; whatIf answers once whatIfModel says "ready"';
-
-function errorOf(e: ApiError): KnowrecError {
-  const err = new KnowrecError(e.code === 'unauthorized' ? 'internal' : e.code, 'what-if worker error', {}, e.hint);
-  err.message = e.message;
-  return err;
-}
 
 export class WhatIfEngine {
   private state: WhatIfModelState = 'none';
@@ -139,7 +134,7 @@ export class WhatIfEngine {
       this.pending.delete(m.id);
       if (p === undefined) return;
       if (m.type === 'answer') p.resolve(m.answer);
-      else p.reject(errorOf(m.error));
+      else p.reject(fromApiError(m.error));
     }
   }
 
@@ -156,7 +151,7 @@ export class WhatIfEngine {
     this.error = error;
     this.message = error.message;
     this.info = null;
-    this.failPending(errorOf(error));
+    this.failPending(fromApiError(error));
   }
 
   private failPending(e: Error): void {
