@@ -2,6 +2,14 @@
  * The Api's knowledge-graph types (explorer, item facts, edits, paths), re-exported by
  * contract.ts. Ids are strings at the boundary; dense indices stay in the main process.
  */
+import type { EntityDescription } from '../core/kg/types';
+export type { EntityDescription } from '../core/kg/types';
+
+/**
+ * Labels of entities without a name are English descriptions ("actor in Toy Story (1995)");
+ * `described` gives their parts (relation, role phrase, the other end) so that the renderer
+ * writes them in its language. Absent when the label is a name.
+ */
 
 export interface KgHit {
   readonly kind: 'item' | 'entity';
@@ -10,12 +18,15 @@ export interface KgHit {
   /** Item id when the hit is an item (or an item's entity). */
   readonly item: string | null;
   readonly label: string;
+  readonly described?: EntityDescription;
 }
 
 export interface KgNode {
   /** Entity id. */
   readonly id: string;
   readonly label: string;
+  /** The label's parts when it is a description (see the top of this file). */
+  readonly described?: EntityDescription;
   readonly kind: 'item' | 'entity';
   /** Item id when the node is an item's entity. */
   readonly item: string | null;
@@ -74,6 +85,8 @@ export interface KgFact {
   /** Entity id at the other end and its readable name. */
   readonly entity: string;
   readonly entityLabel: string;
+  /** The entity label's parts when it is a description (see the top of this file). */
+  readonly entityDescribed?: EntityDescription;
   /** Item id when the other end is an item. */
   readonly entityItem: string | null;
   readonly derived: boolean;

@@ -5,7 +5,7 @@
  */
 import type { KgEdge, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './contract';
 import type { KgEndpoint, KgPathsRequest, KgSubgraphRequest } from './requests';
-import { entityIndexOf, itemIndexOf } from './views';
+import { describedAs, entityIndexOf, itemIndexOf } from './views';
 import { degree, entityType, humanizeRelation, type KgIndex, type KgPath, type SubgraphCenter } from '../core/kg';
 import type { Dataset } from '../core/types';
 
@@ -53,6 +53,7 @@ function nodeView(kg: KgIndex, ds: Dataset | null, e: number, distance: number):
   return {
     id: kg.kg.entityIds[e],
     label: isItem ? kg.itemLabel(items[0]) : kg.entityLabel(e),
+    ...(isItem ? {} : describedAs(kg, e, 'described')),
     kind: isItem ? 'item' : 'entity',
     item: isItem ? (ds?.itemIds[items[0]] ?? kg.items[items[0]].id) : null,
     distance,
@@ -85,7 +86,7 @@ export function kgSubgraphView(kg: KgIndex, request: KgSubgraphRequest): KgSubgr
   const edges = sub.edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, label: humanizeRelation(e.relation), derived: e.derived }));
   return {
     center: sub.center.map((e) => kg.kg.entityIds[e]),
-    nodes: sub.nodes.map((n) => ({ id: n.id, label: n.label, kind: n.kind, item: n.itemId ?? null, distance: n.distance, type: n.type, degree: n.degree })),
+    nodes: sub.nodes.map((n) => ({ id: n.id, label: n.label, ...(n.isItem ? {} : describedAs(kg, n.entity, 'described')), kind: n.kind, item: n.itemId ?? null, distance: n.distance, type: n.type, degree: n.degree })),
     edges: dedupeInverse(kg, edges),
     truncated: sub.truncated,
     totalNeighbours: sub.totalNeighbours,

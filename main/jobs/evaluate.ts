@@ -164,15 +164,15 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   const { interactions, reports } = applyFilters(dataset, opts);
   let split: Split;
   if (opts.splitDir !== undefined) {
-    progress({ stage: 'split', message: `reading RecBole split files from ${opts.splitDir}` });
+    progress({ stage: 'split', message: `reading RecBole split files from ${opts.splitDir}`, code: 'splitRead', params: { dir: opts.splitDir } });
     split = await importRecboleSplit(opts.splitDir, dataset.name, dataset.userIds, dataset.itemIds, { protocol: opts.protocol, seed: opts.seed });
   } else {
-    progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}` });
+    progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}`, code: 'splitSeed', params: { protocol: opts.protocol, seed: opts.seed } });
     split = splitInteractions(interactions, dataset.userIds.length, dataset.itemIds.length, opts.protocol, opts.seed);
   }
   if (opts.exportSplitDir !== undefined) {
     const files = await exportRecboleSplit(split, opts.exportSplitDir, dataset.name, dataset.userIds, dataset.itemIds);
-    progress({ stage: 'split', message: `wrote ${files.join(', ')}` });
+    progress({ stage: 'split', message: `wrote ${files.join(', ')}`, code: 'wrote', params: { files: files.join(', ') } });
   }
   const ks = [...new Set([opts.k, ...(opts.extraKs ?? [])])].sort((a, b) => a - b);
   const results: Record<string, ModelResult> = {};
@@ -190,7 +190,7 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   } finally {
     await env.close();
   }
-  progress({ stage: 'statistics', message: 'beyond-accuracy metrics, slices, paired tests' });
+  progress({ stage: 'statistics', message: 'beyond-accuracy metrics, slices, paired tests', code: 'beyondAccuracy' });
   const analysis = analyseEvaluation({ dataset, split, k: opts.k, seed: opts.seed, reports: testReports, vectors: await itemVectorsOf(cache) });
   for (const [name, a] of Object.entries(analysis.models)) {
     const r = results[name];

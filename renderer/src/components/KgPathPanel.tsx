@@ -21,13 +21,13 @@ interface KgPathPanelProps {
 
 export function KgPathPanel({ from, fromLabel, search, findPaths, onOpen }: KgPathPanelProps) {
   const [query, setQuery] = useState('');
-  const { t } = useI18n();
+  const { t, entity } = useI18n();
   const [to, setTo] = useState<{ end: KgEndpoint; label: string } | null>(null);
   const [hits] = useResult(query === '' ? null : () => search(query), [query]);
   const [found] = useResult(to === null ? null : () => findPaths(from, to.end), [from.item, from.entity, to]);
   const pick = (h: KgHit): void => {
     const end: KgEndpoint | null = h.item !== null ? { item: h.item } : h.entity !== null ? { entity: h.entity } : null;
-    if (end !== null) setTo({ end, label: h.label });
+    if (end !== null) setTo({ end, label: entity(h.label, h.described) });
   };
   return (
     <section className="kg-paths" aria-labelledby="kg-paths-title">
@@ -39,8 +39,8 @@ export function KgPathPanel({ from, fromLabel, search, findPaths, onOpen }: KgPa
           {hits.value.length === 0 && <li>{t('common.nothingMatches')}</li>}
           {hits.value.map((h) => (
             <li key={`${h.kind}:${h.entity ?? ''}:${h.item ?? ''}`}>
-              <button type="button" className="link" onClick={() => pick(h)} aria-label={t('kg.pathTo', { label: h.label })}>
-                {h.label}
+              <button type="button" className="link" onClick={() => pick(h)} aria-label={t('kg.pathTo', { label: entity(h.label, h.described) })}>
+                {entity(h.label, h.described)}
               </button>
             </li>
           ))}
