@@ -27,6 +27,7 @@ import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
 import { analyseEvaluation, BEYOND_TEXT, STATISTICS_TEXT, type Comparison, type ModelAnalysis } from './evaluate-analysis';
 import { itemVectorsOf } from './evaluate-vectors';
+import { PROTOCOL_TEXT } from './report-messages';
 import { FIDELITY_PROTOCOL, fidelityData, modelFidelity, type FidelityData, type FidelityJobOptions, type ModelFidelity } from './fidelity';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
@@ -131,9 +132,9 @@ export interface ResultsFile {
 }
 
 const SPLIT_TEXT: Record<SplitProtocol, string> = {
-  recbole: 'per-user random 8:1:1 (RecBole RS/RO grouped by user), seeded',
-  loo: 'leave-one-out by time: per user the latest interaction is test, the one before valid',
-  'cold-items': 'a seeded 10% of items held out entirely; their interactions split 50/50 into valid/test per item',
+  recbole: PROTOCOL_TEXT.splitRecbole.en,
+  loo: PROTOCOL_TEXT.splitLoo.en,
+  'cold-items': PROTOCOL_TEXT.splitCold.en,
 };
 
 export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFile> {
@@ -205,13 +206,13 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       exclude_seen: true,
       candidates: 'all',
       split: opts.splitDir !== undefined ? `read from RecBole benchmark files in ${opts.splitDir}` : SPLIT_TEXT[opts.protocol],
-      exclusion: 'full ranking over all items; valid excludes the user\'s train items, test excludes train and valid items',
-      tuning: opts.tune === false ? 'none (defaults)' : 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices',
+      exclusion: PROTOCOL_TEXT.exclusion.en,
+      tuning: opts.tune === false ? PROTOCOL_TEXT.tuningNone.en : PROTOCOL_TEXT.tuningValid.en,
       filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },
       statistics: STATISTICS_TEXT,
       beyond_accuracy: BEYOND_TEXT,
       ...(opts.explainFidelity !== undefined ? { fidelity: FIDELITY_PROTOCOL } : {}),
-      metric_definitions: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
+      metric_definitions: PROTOCOL_TEXT.metrics.en,
     },
     data: {
       users: split.nUsers,
