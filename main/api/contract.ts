@@ -15,7 +15,7 @@ import type { MessagePart } from '../core/types';
 export type { MessagePart, MessageParams } from '../core/types';
 import type { LabelProvenance, RecommendationExplanation, WhatIfModelInfo, WhatIfResult } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
-export type { EntityDescription, KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
+export type { EntityDescription, KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPathParts, KgPathStop, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
 import type { ReportExport, RunDetail, RunSummary } from './run-types';
 export type { MetricSummary, ReportExport, RunComparison, RunDetail, RunModelResult, RunSliceGap, RunSummary } from './run-types';
 import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, WhatIfModelRequest, JudgeExplanationRequest, SetTextModelRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';

@@ -110,9 +110,30 @@ export interface KgEdit {
 }
 
 
+/** One end or stop of a path: its label, and the label's parts when it is a description. */
+export interface KgPathStop {
+  readonly label: string;
+  readonly described?: EntityDescription;
+}
+
+/** One path in parts, for the renderer's language: the start, then each relation followed and the stop it reaches. */
+export interface KgPathParts {
+  readonly start: KgPathStop;
+  readonly steps: readonly {
+    readonly relation: string;
+    /** The relation in words as `paths` has it ("directed by"). */
+    readonly label: string;
+    /** 'out': drawn —label→ (the previous stop is the head); 'in': ←label—. */
+    readonly direction: 'out' | 'in';
+    readonly to: KgPathStop;
+  }[];
+}
+
 /** What connects two explorer nodes: the shortest, most specific paths, drawn as one subgraph. */
 export interface KgPaths {
   readonly graph: KgSubgraph;
   /** Each path in words, best first ("Toy Story (1995) —directed by→ John Lasseter ←directed by— A Bug's Life (1998)"). */
   readonly paths: readonly string[];
+  /** The same paths in parts (same order). */
+  readonly parts?: readonly KgPathParts[];
 }

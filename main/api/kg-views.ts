@@ -3,7 +3,7 @@
  * KG states both ways merged into one filter and drawn once), the paths between two nodes, and
  * the paths from a user's history to a recommended item. Pure functions over a KgIndex.
  */
-import type { KgEdge, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './contract';
+import type { KgEdge, KgNode, KgPathParts, KgPathStop, KgPaths, KgRelationCount, KgSubgraph } from './contract';
 import type { KgEndpoint, KgPathsRequest, KgSubgraphRequest } from './requests';
 import { describedAs, entityIndexOf, itemIndexOf } from './views';
 import { degree, entityType, humanizeRelation, type KgIndex, type KgPath, type SubgraphCenter } from '../core/kg';
@@ -144,7 +144,16 @@ export function kgPathsView(kg: KgIndex, request: KgPathsRequest): KgPaths {
   const src = endpointEntities(kg, request.from);
   const dst = endpointEntities(kg, request.to);
   const found = kg.pathsBetween(src, dst, { maxLen: request.maxLen ?? 3, limit: request.limit ?? DEFAULT_PATH_LIMIT });
-  return { graph: pathsToSubgraph(kg, null, [...dst], found, PATH_GRAPH_CAP), paths: found.map((p) => kg.formatPath(p)) };
+  return { graph: pathsToSubgraph(kg, null, [...dst], found, PATH_GRAPH_CAP), paths: found.map((p) => kg.formatPath(p)), parts: found.map((p) => pathParts(kg, p)) };
+}
+
+function stopOf(kg: KgIndex, e: number): KgPathStop {
+  return { label: kg.entityLabel(e), ...describedAs(kg, e, 'described') };
+}
+
+/** A path in parts, saying what formatPath says. */
+function pathParts(kg: KgIndex, p: KgPath): KgPathParts {
+  return { start: stopOf(kg, p.start), steps: p.steps.map((s) => ({ relation: s.relation, label: humanizeRelation(s.relation), direction: s.direction, to: stopOf(kg, s.entity) })) };
 }
 
 function addPath(kg: KgIndex, g: PathGraph, p: KgPath, cap: number): void {

@@ -89,6 +89,8 @@ describe('i18n helpers', () => {
   it('write entity descriptions from their parts, names unchanged', () => {
     const actor = { relation: 'film.actor.film', entityIsHead: true, role: 'actor in', of: 'Toy Story (1995)' };
     expect(entityLabelIn('zh', 'actor in Toy Story (1995)', actor)).toBe('Toy Story (1995) 的演员');
+    // on a graph node the role comes first, so that cutting the label keeps it
+    expect(entityLabelIn('zh', 'actor in Toy Story (1995)', actor, 'short')).toBe('演员 · Toy Story (1995)');
     expect(entityLabelIn('en', 'actor in Toy Story (1995)', actor)).toBe('actor in Toy Story (1995)');
     expect(entityLabelIn('zh', 'with sequel Heat (1995)', { relation: 'film.film.sequel', entityIsHead: true, role: 'with sequel', of: 'Heat (1995)' })).toBe('续集为 Heat (1995) 的条目');
     // a role the table lacks: the relation's name when the entity is its tail, else the English label

@@ -131,7 +131,7 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
     preventInlineStylesheet();
     const cy: Core = cytoscape({
       container: box.current,
-      elements: elements(graphIn(lang, graph), size === 'large', relation),
+      elements: elements(graphIn(lang, graph, 'short'), size === 'large', relation),
       style: STYLE,
       // the explorer places nodes itself (radialLayout); path graphs (few nodes) use rings by distance with wide spacing
       layout:

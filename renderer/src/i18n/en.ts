@@ -263,6 +263,9 @@ export const en = {
   described: {
     of: '{{role}} {{of}}',
     with: '{{role}} {{of}}',
+    /** On a graph node, cut to a few words: the role first so that it stays in view. */
+    ofShort: '{{role}} {{of}}',
+    withShort: '{{role}} {{of}}',
     roles: {
       'actor in': 'actor in',
       'director of': 'director of',

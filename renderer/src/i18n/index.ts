@@ -91,18 +91,25 @@ const isRole = (s: string): s is keyof typeof en.described.roles => ROLE_KEYS.ha
  * table lacks takes the relation's display name when the entity is the relation's tail (the
  * relation names that end: "director"), else the English label stays.
  */
-export function entityLabelIn(lang: Lang, label: string, described?: EntityDescription): string {
+export function entityLabelIn(lang: Lang, label: string, described?: EntityDescription, form: 'full' | 'short' = 'full'): string {
   if (described === undefined || lang === 'en') return label;
   const { role, of } = described;
-  if (isRole(role)) return i18next.t(role.startsWith('with ') ? 'described.with' : 'described.of', { lng: lang, role: i18next.t(`described.roles.${role}`, { lng: lang }), of });
+  const short = form === 'short';
+  if (isRole(role)) {
+    const key = role.startsWith('with ') ? (short ? 'described.withShort' : 'described.with') : short ? 'described.ofShort' : 'described.of';
+    return i18next.t(key, { lng: lang, role: i18next.t(`described.roles.${role}`, { lng: lang }), of });
+  }
   const name = described.entityIsHead ? undefined : names.RELATION_NAMES[described.relation]?.[lang];
-  return name === undefined ? label : i18next.t('described.of', { lng: lang, role: name, of });
+  return name === undefined ? label : i18next.t(short ? 'described.ofShort' : 'described.of', { lng: lang, role: name, of });
 }
 
-/** A subgraph whose described nodes are labelled in the language (names unchanged; the same object in English). */
-export function graphIn(lang: Lang, g: KgSubgraph): KgSubgraph {
+/**
+ * A subgraph whose described nodes are labelled in the language (names unchanged; the same object
+ * in English); 'short' puts the role first, for labels the graph cuts after a few words.
+ */
+export function graphIn(lang: Lang, g: KgSubgraph, form: 'full' | 'short' = 'full'): KgSubgraph {
   if (lang === 'en' || !g.nodes.some((n) => n.described !== undefined)) return g;
-  return { ...g, nodes: g.nodes.map((n) => (n.described === undefined ? n : { ...n, label: entityLabelIn(lang, n.label, n.described) })) };
+  return { ...g, nodes: g.nodes.map((n) => (n.described === undefined ? n : { ...n, label: entityLabelIn(lang, n.label, n.described, form) })) };
 }
 
 /** Formatters and display names bound to one language. */

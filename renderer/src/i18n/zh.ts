@@ -260,6 +260,8 @@ export const zh: Messages = {
   described: {
     of: '{{of}} 的{{role}}',
     with: '{{role}}为 {{of}} 的条目',
+    ofShort: '{{role}} · {{of}}',
+    withShort: '{{role}}为 {{of}}',
     roles: {
       'actor in': '演员',
       'director of': '导演',
