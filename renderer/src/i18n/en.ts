@@ -366,6 +366,8 @@ export const en = {
     add: 'Add fact',
   },
   recs: {
+    /** The Api's languageHint (an English-only text model, a query not in Latin script) in the page's language. */
+    scriptHint: 'the text model {{model}} is English-only: this query is not in Latin script, so results match on script rather than meaning; choose a multilingual text model (multilingual-e5-small)',
     title: 'Recommendations',
     recommendFor: 'Recommend for',
     modes: { user: 'A user', query: 'A free-text query', picks: 'A few picked items (new user)' },

@@ -362,6 +362,8 @@ export const zh: Messages = {
     add: '添加事实',
   },
   recs: {
+    /** The Api's languageHint (an English-only text model, a query not in Latin script) in the page's language. */
+    scriptHint: '文本模型 {{model}} 只懂英文：这个查询不是拉丁字母写的，结果只是按字形而不是按含义匹配；请选择多语言文本模型（multilingual-e5-small）',
     title: '推荐',
     recommendFor: '推荐对象',
     modes: { user: '某个用户', query: '一段自由文本查询', picks: '挑选的几个物品（新用户）' },
