@@ -28,7 +28,7 @@ export function workerExecutor(script: string = workerEntry(__dirname, 'job-work
     const data: JobWorkerData = { spec };
     const worker = launchWorker<ToJobWorker, FromJobWorker>(script, data, {
       onMessage: (m) => {
-        if (m.type === 'progress') reporter.progress(m.fraction, m.message);
+        if (m.type === 'progress') reporter.progress(m.fraction, m.message, m.parts);
         else if (m.type === 'curve') reporter.curve(m.point);
         else {
           settled = true;

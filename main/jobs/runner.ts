@@ -17,6 +17,7 @@ import { toApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import type { JobResult, JobSpec, TaskReporter } from './job-worker-spec';
 import type { JobStoreLike, StoredJob } from './job-worker-store';
+import { part, partsText } from './job-message';
 
 /** One started job: its outcome and the two ways to stop it. */
 export interface JobExecution {
@@ -75,6 +76,7 @@ export function publicJob(job: StoredJob): JobInfo {
     updated: job.updated,
     progress: job.progress,
     message: job.message,
+    ...(job.parts === undefined ? {} : { parts: job.parts }),
     error: job.error,
     curve: job.curve,
     result: job.result,
@@ -193,7 +195,7 @@ export class JobRunner {
         l.grace = null;
         if (isFinal(l.job.state)) return;
         l.exec?.terminate();
-        this.finish(l, { state: 'cancelled', message: `cancelled (stopped after ${this.graceMs} ms)` });
+        this.finish(l, { state: 'cancelled', message: `cancelled (stopped after ${this.graceMs} ms)`, parts: [part('cancelledAfter', `cancelled (stopped after ${this.graceMs} ms)`, { ms: this.graceMs })] });
       }, this.graceMs);
     }
     return publicJob(l.job);
@@ -207,7 +209,8 @@ export class JobRunner {
       if (l.job.state !== 'running') continue;
       l.exec?.cancel();
       l.exec?.terminate();
-      this.finish(l, { state: 'cancelled', message: 'cancelled: the workspace was closed' });
+      const parts = [part('', 'cancelled'), part('workspaceClosed', 'the workspace was closed')];
+      this.finish(l, { state: 'cancelled', message: partsText(parts), parts });
     }
     this.flushDirty();
     this.closed = true;
@@ -230,10 +233,10 @@ export class JobRunner {
     this.running = id;
     this.update(l, { state: 'running', message: 'started', progress: 0 }, true);
     const reporter: TaskReporter = {
-      progress: (fraction, message) => {
+      progress: (fraction, message, parts) => {
         if (isFinal(l.job.state)) return;
         const p = fraction === null ? l.job.progress : Math.max(0, Math.min(1, fraction));
-        this.update(l, { progress: p, message: l.cancelRequested ? 'cancelling…' : message }, false);
+        this.update(l, l.cancelRequested ? { progress: p, message: 'cancelling…' } : { progress: p, message, parts }, false);
       },
       curve: (point: CurvePoint) => {
         if (isFinal(l.job.state)) return;
@@ -257,7 +260,10 @@ export class JobRunner {
         if (isFinal(l.job.state)) return;
         const error = toApiError(e);
         if (error.code === 'cancelled' || l.cancelRequested) this.finish(l, { state: 'cancelled', message: 'cancelled' });
-        else this.finish(l, { state: 'failed', error, message: `failed: ${error.message}` });
+        else {
+          const parts = [part('failed', 'failed'), part('', error.message)];
+          this.finish(l, { state: 'failed', error, message: partsText(parts), parts });
+        }
       },
     );
   }
@@ -283,7 +289,9 @@ export class JobRunner {
 
   /** Applies a change; publishes now when `immediate`, else throttled. */
   private update(l: Live, patch: Partial<StoredJob>, immediate: boolean): void {
-    l.job = { ...l.job, ...patch, updated: this.now().toISOString() };
+    // a new message without parts drops the old parts (they would say something else)
+    const parts = 'message' in patch && !('parts' in patch) ? { parts: undefined } : {};
+    l.job = { ...l.job, ...patch, ...parts, updated: this.now().toISOString() };
     if (immediate) {
       if (l.trailing !== null) clearTimeout(l.trailing);
       l.trailing = null;

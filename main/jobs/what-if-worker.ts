@@ -10,6 +10,7 @@ import { cancelled } from '../core/errors';
 import { isStop, onStop, workerPort } from '../core/worker-launcher';
 import type { FromWhatIfWorker, ToWhatIfWorker, WhatIfWorkerData } from './what-if-engine';
 import { answerWhatIf, fitWhatIfModel, type WhatIfModel } from './what-if-model';
+import { part, progressParts } from './job-message';
 
 const port = workerPort('what-if-worker');
 const spec = (workerData as WhatIfWorkerData).spec;
@@ -34,7 +35,7 @@ function scoresOf(m: WhatIfModel, user: number): Float32Array {
 }
 
 async function fit(): Promise<WhatIfModel> {
-  post({ type: 'progress', fraction: 0, message: 'loading the workspace' });
+  post({ type: 'progress', fraction: 0, parts: [part('loadingWorkspace', 'loading the workspace')] });
   const ws = Workspace.open(spec.workspace);
   let dataset;
   try {
@@ -49,7 +50,7 @@ async function fit(): Promise<WhatIfModel> {
     workspace: spec.workspace,
     onProgress: (p) => {
       if (stopping) throw cancelled();
-      post({ type: 'progress', fraction: p.fraction ?? null, message: p.message !== undefined && p.message !== '' ? `${p.stage}: ${p.message}` : p.stage });
+      post({ type: 'progress', fraction: p.fraction ?? null, parts: progressParts(p) });
     },
   });
 }

@@ -68,7 +68,7 @@ export class SemanticFtScorer implements Scorer {
     }
     throwIfAborted(ctx.signal);
     if (this.adapter === null) {
-      ctx.onProgress?.({ stage: 'semantic-ft', message: 'building training pairs' });
+      ctx.onProgress?.({ stage: 'semantic-ft', message: 'building training pairs', code: 'trainingPairs' });
       const data = await prepareTrainData(ctx, base, this.opts);
       const trainer = this.opts.trainer ?? trainAdapter;
       const t0 = Date.now();
@@ -83,6 +83,8 @@ export class SemanticFtScorer implements Scorer {
             stage: 'semantic-ft',
             fraction: r.epoch / (this.opts.params?.epochs ?? TRAIN_DEFAULTS.epochs),
             message: `epoch ${r.epoch}`,
+            code: 'epoch',
+            params: { n: r.epoch },
             metrics: { loss: r.loss, valid_ndcg: r.validNdcg, seconds: Math.round((Date.now() - t0) / 100) / 10 },
           });
           this.opts.onEpoch?.(r);
@@ -211,10 +213,10 @@ export async function prepareTrainData(ctx: FitContext, base: SemanticScorer, o:
         }, { lang, countTokens: o.countTokens, tokenBudget: o.userTokenBudget ?? SEMANTIC_DEFAULTS.userTokenBudget }).text);
       }
     }
-    ctx.onProgress?.({ stage: 'semantic-ft', message: `encoding ${texts.length} history-prefix sentences` });
+    ctx.onProgress?.({ stage: 'semantic-ft', message: `encoding ${texts.length} history-prefix sentences`, code: 'encodingPrefixesN', params: { n: texts.length } });
     const vecs = await o.encoder.encode(texts, {
       signal: ctx.signal,
-      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic-ft', fraction: done / total, message: 'encoding history prefixes' }),
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic-ft', fraction: done / total, message: 'encoding history prefixes', code: 'encodingPrefixes' }),
     });
     sentences = { cuts, vec: (u, k) => vecs[first[u] + k] };
   }

@@ -168,7 +168,7 @@ export class Workspace {
     const tick = (stage: string, rows: number): void => {
       done += rows;
       throwIfAborted(signal);
-      onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage });
+      onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage, code: 'table', params: { table: stage } });
     };
     const run = this.db.transaction(() => {
       this.tables.write(ds, tick);
@@ -207,7 +207,7 @@ export class Workspace {
     const tick = (stage: string, rows: number): void => {
       done += rows;
       throwIfAborted(opts.signal);
-      opts.onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage });
+      opts.onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage, code: 'table', params: { table: stage } });
     };
     const run = this.db.transaction((): KgAddResult => {
       const result = { ...appendKg(this.db, kg, this.tables.counts(), tick), after: this.tables.counts() };

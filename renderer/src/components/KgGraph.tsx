@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { KgSubgraph } from '../../../main/api/contract';
 import { radialLayout } from '../graph-layout';
 import { legendOf } from '../graph-style';
-import { useI18n } from '../i18n';
+import { graphIn, useI18n } from '../i18n';
 
 /** Up to this many edges every edge carries its label; beyond, labels show on hover. */
 export const EDGE_LABELS_UP_TO = 40;
@@ -131,7 +131,7 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
     preventInlineStylesheet();
     const cy: Core = cytoscape({
       container: box.current,
-      elements: elements(graph, size === 'large', relation),
+      elements: elements(graphIn(lang, graph, 'short'), size === 'large', relation),
       style: STYLE,
       // the explorer places nodes itself (radialLayout); path graphs (few nodes) use rings by distance with wide spacing
       layout:
