@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import type { JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
+import type { CatalogHistory, CatalogItem, CatalogPage, CatalogUser, JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
 import type { ImportReport } from '../core/data';
 import type { Dataset } from '../core/types';
 import type { Encoder } from '../core/encode/types';
@@ -37,6 +37,13 @@ export interface WorkspaceLike {
   close(): void;
   /** The dataset with the KG edits applied. */
   loadDataset(): MaybePromise<Dataset>;
+  /**
+   * Paged reads of items, users and a user's history without loading the dataset (the store's
+   * SQL, main/core/store/catalog.ts); when absent (test fakes) the Api reads the loaded dataset.
+   */
+  itemPage?(offset: number, limit: number, query?: string): CatalogPage<CatalogItem>;
+  userPage?(offset: number, limit: number): CatalogPage<CatalogUser>;
+  userHistory?(user: string, limit: number): CatalogHistory | null;
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   importReport(): ImportReport | null;
