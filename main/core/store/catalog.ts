@@ -39,12 +39,14 @@ export interface CatalogHistory {
 const CONTAINS_FN = 'knowrec_contains';
 
 /**
- * Rows whose id or title contains @needle (already lowercased). Rows of printable ASCII only are
- * matched by SQLite's lower() + instr() (the same as JavaScript's for ASCII); any other row goes
- * through the JavaScript function, so that e.g. 'É' or the Kelvin sign match as toLowerCase says.
+ * Rows whose id or title contains @needle (already lowercased). A row of ASCII only (as many
+ * bytes as characters) is matched by SQLite's lower() + instr(), the same as JavaScript's for
+ * ASCII; any other row goes through the JavaScript function, so that e.g. 'É' or the Kelvin
+ * sign match as toLowerCase says.
  */
-const MATCH = `CASE WHEN (id || title) GLOB '*[^ -~]*' THEN ${CONTAINS_FN}(id, title, @needle)
-  ELSE instr(lower(id), @needle) > 0 OR instr(lower(title), @needle) > 0 END`;
+const MATCH = `CASE WHEN octet_length(id) = length(id) AND octet_length(title) = length(title)
+  THEN instr(lower(id), @needle) > 0 OR instr(lower(title), @needle) > 0
+  ELSE ${CONTAINS_FN}(id, title, @needle) END`;
 
 const COUNTED = ['users', 'items', 'interactions', 'entities', 'relations', 'triples', 'item_links'] as const;
 
