@@ -17,6 +17,7 @@ import { APP_SCHEME, APP_URL, appFileFor, devServerOrigin, isTrustedSender } fro
 import { KnowrecError } from './core/errors';
 import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
 import { workersExited } from './core/worker-launcher';
+import { loadDatasetInWorker } from './jobs/dataset-loader';
 
 // Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
@@ -157,6 +158,8 @@ function main(): void {
     allowedRoots: [app.getPath('userData')],
     allowHint: 'choose it with File → Open Workspace… or File → Allow Import Folder…',
     pseudonymKey: keychainPseudonymKey,
+    // a big dataset is read in a worker thread: the views' other calls keep answering meanwhile
+    loadDataset: (path) => loadDatasetInWorker(path),
   });
   registerIpc(api);
   const stopEvents = forwardEvents(api);

@@ -74,6 +74,13 @@ export interface ApiImplOptions {
    * Default: `defaultAdapterRoot(<dataset name>)` in the user cache.
    */
   readonly adapterDir?: string;
+  /**
+   * How the calls that need the whole dataset in memory (KG explorer, recommend, labeling queue)
+   * get it, once per workspace and change: default `ws.loadDataset()` on the Api's thread; the
+   * Electron app and `knowrec serve` pass `loadDatasetInWorker` (main/jobs/dataset-loader.ts),
+   * so that the other calls keep answering while a big dataset is read.
+   */
+  readonly loadDataset?: (path: string) => Promise<Dataset>;
   /** How jobs run: default in a worker thread per job (see main/jobs/job-worker-host.ts). */
   readonly executor?: JobExecutor;
   /** Wait after a cancel before a job's worker is terminated (ms, default 2000). */
@@ -233,7 +240,8 @@ export class ApiSession implements ApiContext {
 
   datasetOf(o: Opened): Promise<Dataset> {
     if (o.dataset === null) {
-      const p = Promise.resolve().then(() => o.ws.loadDataset());
+      const load = this.options.loadDataset;
+      const p = load !== undefined ? load(o.path) : Promise.resolve().then(() => o.ws.loadDataset());
       o.dataset = p;
       p.catch(() => {
         if (o.dataset === p) o.dataset = null;

@@ -1,0 +1,76 @@
+/**
+ * Loads a workspace's dataset (the KG edits applied, as Workspace.loadDataset) in a worker thread
+ * (dataset-worker.ts), so that the thread of the Api (Electron's main process) keeps answering
+ * the views while 10M interactions are read: only the calls that need the whole dataset in
+ * memory (KG explorer, fits, recommend) wait for it. The typed arrays are moved, not copied; the
+ * item and user records are copied (structured clone).
+ */
+import { KnowrecError, type ErrorCode } from '../core/errors';
+import type { Dataset } from '../core/types';
+import { launchWorker, workerEntry } from '../core/worker-launcher';
+
+/** The dataset as posted across threads: the per-item entity lists as one offsets + values pair. */
+export interface PackedDataset {
+  readonly dataset: Omit<Dataset, 'itemEntities'>;
+  readonly linkOffsets: Int32Array;
+  readonly links: Int32Array;
+}
+
+/** A KnowrecError as plain data, hint kept (the Api's answer shows it). */
+export interface LoadError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type FromDatasetWorker = { readonly type: 'done'; readonly packed: PackedDataset } | { readonly type: 'failed'; readonly error: LoadError };
+
+/** `ds` packed for posting, and the buffers to move with it (each once). */
+export function packDataset(ds: Dataset): { packed: PackedDataset; transfer: ArrayBuffer[] } {
+  const linkOffsets = new Int32Array(ds.itemEntities.length + 1);
+  ds.itemEntities.forEach((a, i) => (linkOffsets[i + 1] = linkOffsets[i] + a.length));
+  const links = new Int32Array(linkOffsets[ds.itemEntities.length]);
+  ds.itemEntities.forEach((a, i) => links.set(a, linkOffsets[i]));
+  const { itemEntities: _unused, ...rest } = ds;
+  const x = ds.interactions;
+  const kg = ds.kg;
+  const buffers = new Set<ArrayBuffer>([x.user, x.item, x.rating, x.timestamp, kg.head, kg.relation, kg.tail, kg.derived, linkOffsets, links].map((a) => a.buffer as ArrayBuffer));
+  return { packed: { dataset: rest, linkOffsets, links }, transfer: [...buffers] };
+}
+
+export function unpackDataset(p: PackedDataset): Dataset {
+  const n = p.linkOffsets.length - 1;
+  const itemEntities = Array.from({ length: n }, (_, i) => p.links.subarray(p.linkOffsets[i], p.linkOffsets[i + 1]));
+  return { ...p.dataset, itemEntities };
+}
+
+export function loadErrorOf(e: unknown): LoadError {
+  if (e instanceof KnowrecError) return e.hint === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, hint: e.hint };
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+function reviveLoadError(e: LoadError): KnowrecError {
+  const err = new KnowrecError(e.code, 'dataset load failed', {}, e.hint);
+  err.message = e.message;
+  return err;
+}
+
+/** The dataset of the workspace file at `path`, read in a worker thread. */
+export function loadDatasetInWorker(path: string, script: string = workerEntry(__dirname, 'dataset-worker')): Promise<Dataset> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const w = launchWorker<never, FromDatasetWorker>(script, { path }, {
+      onMessage: (msg) => {
+        settled = true;
+        void w.close(0);
+        if (msg.type === 'done') resolve(unpackDataset(msg.packed));
+        else reject(reviveLoadError(msg.error));
+      },
+      onEnd: (end) => {
+        if (settled) return;
+        const why = end.kind === 'error' ? end.error.message : `it exited with code ${end.code}`;
+        reject(new KnowrecError('internal', `loading the dataset in a worker thread failed: ${why}`, { file: path }, 'try again; if it keeps failing, report it'));
+      },
+    });
+  });
+}
