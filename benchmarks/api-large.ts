@@ -31,6 +31,8 @@ const CALLS: readonly (readonly [string, string, Record<string, unknown>])[] = [
   ['kgSearch', 'kgSearch', { query: '$WORD', limit: 20 }],
   ['kgItem', 'kgItem', { item: '$ITEM' }],
 ];
+/** listItems sent while the first kgSearch loads the dataset: how long the other views wait (first), and the kgSearch (again). */
+const WHILE_LOADING = 'listItems(while kgSearch loads)';
 
 interface Timing {
   readonly first: number;
@@ -64,10 +66,22 @@ async function build(size: string, file: string, seed: number): Promise<void> {
 async function child(spec: { src: string; file: string; calls: string[]; args: Record<string, string> }): Promise<Record<string, Timing>> {
   const apiMod = (await import(join(spec.src, 'main/api/index.ts'))) as typeof import('../main/api');
   const storeMod = (await import(join(spec.src, 'main/core/store/index.ts'))) as typeof import('../main/core/store');
-  const api = apiMod.createApi({ open: (p) => storeMod.Workspace.open(p), workspacePath: spec.file, appVersion: 'bench' });
+  // as the app and serve load it (a worker thread) when this checkout has the loader
+  const loaderFile = join(spec.src, 'main/jobs/dataset-loader.ts');
+  const loader = existsSync(loaderFile) ? ((await import(loaderFile)) as typeof import('../main/jobs/dataset-loader')) : null;
+  const api = apiMod.createApi({
+    open: (p) => storeMod.Workspace.open(p),
+    workspacePath: spec.file,
+    appVersion: 'bench',
+    ...(loader !== null ? { loadDataset: (p: string) => loader.loadDatasetInWorker(p) } : {}),
+  });
   const out: Record<string, Timing> = {};
   try {
     for (const key of spec.calls) {
+      if (key === WHILE_LOADING) {
+        out[key] = await whileLoading(apiMod.dispatchApi, api, spec.args);
+        continue;
+      }
       const [, method, req] = CALLS.find((c) => c[0] === key) ?? [];
       if (method === undefined || req === undefined) throw new Error(`unknown call ${key}`);
       const input = JSON.parse(JSON.stringify(req).replace(/"\$(\w+)"/g, (_, k: string) => JSON.stringify(spec.args[k]))) as unknown;
@@ -83,6 +97,18 @@ async function child(spec: { src: string; file: string; calls: string[]; args: R
     await api.close();
   }
   return out;
+}
+
+/** Starts the first kgSearch, then times a listItems sent meanwhile (first) and the kgSearch itself (again). */
+async function whileLoading(dispatch: typeof import('../main/api').dispatchApi, api: import('../main/api').ApiImpl, args: Record<string, string>): Promise<Timing> {
+  const t0 = performance.now();
+  const search = dispatch(api, 'kgSearch', { query: args.WORD, limit: 20 });
+  await new Promise((r) => setTimeout(r, 50));
+  const t1 = performance.now();
+  const list = await dispatch(api, 'listItems', { offset: 0, limit: 50 });
+  const waited = performance.now() - t1;
+  const s = await search;
+  return { first: round(waited), again: round(performance.now() - t0), ok: list.result.ok && s.result.ok };
 }
 
 function runChild(spec: object): Record<string, Timing> {
@@ -117,7 +143,7 @@ async function measure(): Promise<void> {
   const size = arg('--size') ?? 'M';
   const label = arg('--label') ?? 'after';
   const src = resolve(arg('--src') ?? join(__dirname, '..'));
-  const only = arg('--calls')?.split(',') ?? CALLS.map((c) => c[0]);
+  const only = arg('--calls')?.split(',') ?? [...CALLS.map((c) => c[0]), WHILE_LOADING];
   const args = await probeArgs(file);
   const cold: Record<string, Timing> = {};
   for (const key of only) {
@@ -125,7 +151,7 @@ async function measure(): Promise<void> {
     Object.assign(cold, runChild({ src, file, calls: [key], args }));
   }
   process.stderr.write('sequence…\n');
-  const sequence = runChild({ src, file, calls: only, args });
+  const sequence = runChild({ src, file, calls: only.filter((c) => c !== WHILE_LOADING), args });
   const out = arg('--out');
   const previous = out !== undefined && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { results?: Record<string, Record<string, unknown>> }) : {};
   const results = previous.results ?? {};
@@ -137,6 +163,8 @@ async function measure(): Promise<void> {
         workspace: 'synthetic catalog of benchmarks/scale.ts (main/core/data/synthetic.ts, seed 2020), stored through validateDataset + Workspace.importDataset (no files)',
         cold: 'each call alone: a fresh process, a fresh Api (createApi over Workspace.open), dispatchApi timed (validation included); again = the same call repeated',
         sequence: 'the calls in the order listed on one Api (a later call may find the dataset already loaded)',
+        while_loading: `${WHILE_LOADING}: first = how long a listItems sent 50 ms after the first kgSearch waits (the dataset loading meanwhile), again = that kgSearch's time`,
+        dataset_load: 'the checkout\'s default: on the Api thread (before); in a worker thread when main/jobs/dataset-loader.ts exists, as the app and serve do (after)',
         args: 'query = second word of item 0\'s title, user = user 0, item = item 0',
         command: 'npx tsx benchmarks/api-large.ts --build SIZE --workspace FILE; npx tsx benchmarks/api-large.ts --workspace FILE --size SIZE --label LABEL [--src CHECKOUT] --out benchmarks/results/api-large.json',
       },
