@@ -62,7 +62,7 @@ function registerIpc(api: ApiImpl): void {
   }
 }
 
-const TABLE_EXTENSIONS = ['csv', 'tsv', 'txt', 'parquet', 'jsonl', 'ndjson'];
+const TABLE_EXTENSIONS = ['csv', 'tsv', 'txt', 'parquet', 'pq', 'jsonl', 'ndjson', 'json'];
 /** The dialog's file filters per role (any file is still offered: "All files"). */
 const FILE_FILTERS: Record<ImportFileRole, OpenDialogOptions['filters']> = {
   interactions: [{ name: 'Tables', extensions: TABLE_EXTENSIONS }],
