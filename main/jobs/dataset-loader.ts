@@ -5,7 +5,9 @@
  * memory (KG explorer, fits, recommend) wait for it. The typed arrays are moved, not copied; the
  * item and user records are copied (structured clone).
  */
-import { KnowrecError, type ErrorCode } from '../core/errors';
+import type { ApiError } from '../api/contract';
+import { fromApiError } from '../api/result';
+import { KnowrecError } from '../core/errors';
 import type { Dataset } from '../core/types';
 import { launchWorker, workerEntry } from '../core/worker-launcher';
 
@@ -16,14 +18,8 @@ export interface PackedDataset {
   readonly links: Int32Array;
 }
 
-/** A KnowrecError as plain data, hint kept (the Api's answer shows it). */
-export interface LoadError {
-  readonly code: ErrorCode;
-  readonly message: string;
-  readonly hint?: string;
-}
-
-export type FromDatasetWorker = { readonly type: 'done'; readonly packed: PackedDataset } | { readonly type: 'failed'; readonly error: LoadError };
+/** The worker's answer: the dataset, or the error as the Api reports it (toApiError, hint kept). */
+export type FromDatasetWorker = { readonly type: 'done'; readonly packed: PackedDataset } | { readonly type: 'failed'; readonly error: ApiError };
 
 /** `ds` packed for posting, and the buffers to move with it (each once). */
 export function packDataset(ds: Dataset): { packed: PackedDataset; transfer: ArrayBuffer[] } {
@@ -44,17 +40,6 @@ export function unpackDataset(p: PackedDataset): Dataset {
   return { ...p.dataset, itemEntities };
 }
 
-export function loadErrorOf(e: unknown): LoadError {
-  if (e instanceof KnowrecError) return e.hint === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, hint: e.hint };
-  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
-}
-
-function reviveLoadError(e: LoadError): KnowrecError {
-  const err = new KnowrecError(e.code, 'dataset load failed', {}, e.hint);
-  err.message = e.message;
-  return err;
-}
-
 /** The dataset of the workspace file at `path`, read in a worker thread. */
 export function loadDatasetInWorker(path: string, script: string = workerEntry(__dirname, 'dataset-worker')): Promise<Dataset> {
   return new Promise((resolve, reject) => {
@@ -64,7 +49,7 @@ export function loadDatasetInWorker(path: string, script: string = workerEntry(_
         settled = true;
         void w.close(0);
         if (msg.type === 'done') resolve(unpackDataset(msg.packed));
-        else reject(reviveLoadError(msg.error));
+        else reject(fromApiError(msg.error));
       },
       onEnd: (end) => {
         if (settled) return;

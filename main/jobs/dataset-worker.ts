@@ -3,9 +3,10 @@
  * with the KG edits applied, posts it (typed arrays moved) or the error, and ends.
  */
 import { workerData } from 'node:worker_threads';
+import { toApiError } from '../api/result';
 import { Workspace } from '../core/store';
 import { onStop, workerPort } from '../core/worker-launcher';
-import { loadErrorOf, packDataset, type FromDatasetWorker } from './dataset-loader';
+import { packDataset, type FromDatasetWorker } from './dataset-loader';
 
 const port = workerPort('dataset-worker');
 // the load is one synchronous call: a stop closes the port, and the answer goes nowhere
@@ -21,6 +22,6 @@ try {
     ws.close();
   }
 } catch (e) {
-  post({ type: 'failed', error: loadErrorOf(e) });
+  post({ type: 'failed', error: toApiError(e) });
 }
 port.close();
