@@ -8,8 +8,9 @@
  *   #    waits for when it is the first one opened) and the views' sequence on one Api
  *   npx tsx benchmarks/api-large.ts --workspace /tmp/api-M/workspace.sqlite --size M --label after \
  *       --out benchmarks/results/api-large.json
- *   # the same against another checkout's code (e.g. the main branch, for "before")
- *   npx tsx benchmarks/api-large.ts --workspace ... --size M --label before --src /work/main --out ...
+ *   # beside another checkout's code ("before": e.g. `git archive <commit> main package.json
+ *   # tsconfig*.json | tar -x -C /tmp/base` + a node_modules link), call by call alternately
+ *   npx tsx benchmarks/api-large.ts --workspace ... --size M --label after --baseline /tmp/base --out ...
  *
  * --out merges into the file: results[size][label] is replaced, other entries are kept.
  */
@@ -99,14 +100,17 @@ async function child(spec: { src: string; file: string; calls: string[]; args: R
   return out;
 }
 
-/** Starts the first kgSearch, then times a listItems sent meanwhile (first) and the kgSearch itself (again). */
+/**
+ * Starts the first kgSearch and, 50 ms later, a listItems: first = from those 50 ms to the
+ * listItems answer (a load on the Api's thread holds the timer and the call back), again = the
+ * kgSearch's own time.
+ */
 async function whileLoading(dispatch: typeof import('../main/api').dispatchApi, api: import('../main/api').ApiImpl, args: Record<string, string>): Promise<Timing> {
   const t0 = performance.now();
   const search = dispatch(api, 'kgSearch', { query: args.WORD, limit: 20 });
   await new Promise((r) => setTimeout(r, 50));
-  const t1 = performance.now();
   const list = await dispatch(api, 'listItems', { offset: 0, limit: 50 });
-  const waited = performance.now() - t1;
+  const waited = performance.now() - (t0 + 50);
   const s = await search;
   return { first: round(waited), again: round(performance.now() - t0), ok: list.result.ok && s.result.ok };
 }
@@ -145,28 +149,36 @@ async function measure(): Promise<void> {
   const src = resolve(arg('--src') ?? join(__dirname, '..'));
   const only = arg('--calls')?.split(',') ?? [...CALLS.map((c) => c[0]), WHILE_LOADING];
   const args = await probeArgs(file);
-  const cold: Record<string, Timing> = {};
+  // --baseline DIR: the same calls on another checkout, each run just before this one's (the load of a shared machine drifts)
+  const base = arg('--baseline');
+  const runs = [...(base !== undefined ? [{ label: arg('--baseline-label') ?? 'before', src: resolve(base) }] : []), { label, src }];
+  const cold = runs.map(() => ({}) as Record<string, Timing>);
   for (const key of only) {
-    process.stderr.write(`cold ${key}…\n`);
-    Object.assign(cold, runChild({ src, file, calls: [key], args }));
+    runs.forEach((r, i) => {
+      process.stderr.write(`cold ${key} (${r.label})…\n`);
+      Object.assign(cold[i], runChild({ src: r.src, file, calls: [key], args }));
+    });
   }
-  process.stderr.write('sequence…\n');
-  const sequence = runChild({ src, file, calls: only.filter((c) => c !== WHILE_LOADING), args });
+  const sequence = runs.map((r) => {
+    process.stderr.write(`sequence (${r.label})…\n`);
+    return runChild({ src: r.src, file, calls: only.filter((c) => c !== WHILE_LOADING), args });
+  });
   const out = arg('--out');
   const previous = out !== undefined && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { results?: Record<string, Record<string, unknown>> }) : {};
   const results = previous.results ?? {};
-  results[size] = { ...(results[size] ?? {}), [label]: { code: `${src} @ ${gitHead(src)}`, cold_ms: cold, sequence_ms: sequence, machine: { ...machineInfo(), shared: 'yes: 2 cores shared with ~5 other sessions; noisy upper bounds' }, date: new Date().toISOString() } };
+  const machine = { ...machineInfo(), shared: 'yes: 2 cores shared with ~5 other sessions; noisy upper bounds' };
+  results[size] = { ...(results[size] ?? {}), ...Object.fromEntries(runs.map((r, i) => [r.label, { code: `${r.src} @ ${gitHead(r.src)}`, cold_ms: cold[i], sequence_ms: sequence[i], machine, date: new Date().toISOString() }])) };
   writeResults(
     {
       benchmark: 'api-large',
       protocol: {
         workspace: 'synthetic catalog of benchmarks/scale.ts (main/core/data/synthetic.ts, seed 2020), stored through validateDataset + Workspace.importDataset (no files)',
-        cold: 'each call alone: a fresh process, a fresh Api (createApi over Workspace.open), dispatchApi timed (validation included); again = the same call repeated',
+        cold: 'each call alone: a fresh process, a fresh Api (createApi over Workspace.open), dispatchApi timed (validation included); again = the same call repeated; with --baseline the two checkouts run call by call, alternately',
         sequence: 'the calls in the order listed on one Api (a later call may find the dataset already loaded)',
         while_loading: `${WHILE_LOADING}: first = how long a listItems sent 50 ms after the first kgSearch waits (the dataset loading meanwhile), again = that kgSearch's time`,
         dataset_load: 'the checkout\'s default: on the Api thread (before); in a worker thread when main/jobs/dataset-loader.ts exists, as the app and serve do (after)',
         args: 'query = second word of item 0\'s title, user = user 0, item = item 0',
-        command: 'npx tsx benchmarks/api-large.ts --build SIZE --workspace FILE; npx tsx benchmarks/api-large.ts --workspace FILE --size SIZE --label LABEL [--src CHECKOUT] --out benchmarks/results/api-large.json',
+        command: 'npx tsx benchmarks/api-large.ts --build SIZE --workspace FILE; npx tsx benchmarks/api-large.ts --workspace FILE --size SIZE --label after [--baseline CHECKOUT --baseline-label before] --out benchmarks/results/api-large.json',
       },
       results,
     },
