@@ -442,6 +442,23 @@ export function apiChannel(method: ApiMethod): string {
 /** IPC channel of the events stream (main → renderer). */
 export const EVENT_CHANNEL = 'knowrec:event';
 
+/**
+ * IPC channel of the desktop app's file chooser (main/index.ts answers with the OS file dialog,
+ * preload/api-proxy.ts exposes it as `window.files`). Not an Api method: the browser bridge has
+ * no dialog, its page keeps the path fields.
+ */
+export const FILE_CHOOSER_CHANNEL = 'knowrec:choose-file';
+
+/** What a chosen file is for (the dialog's title and file filters). */
+export type ImportFileRole = 'interactions' | 'items' | 'kg' | 'links';
+
+export const IMPORT_FILE_ROLES: readonly ImportFileRole[] = ['interactions', 'items', 'kg', 'links'];
+
+/** `window.files` in the desktop app: the path of the file the user picked (now readable by the Api), null when cancelled. */
+export interface FileChooser {
+  chooseFile(role: ImportFileRole): Promise<string | null>;
+}
+
 /** Path of the bridge's WebSocket for events (token in `?token=`). */
 export const EVENTS_PATH = '/events';
 
