@@ -26,7 +26,7 @@ export interface LabelSpot {
   readonly width: number;
   /** 0: a centre (always labelled); 1, 2, …: its hop. */
   readonly distance: number;
-  /** Edges at the node in the drawn graph (more: labelled first). */
+  /** Facts of the node in the whole KG (more: labelled first). */
   readonly degree: number;
 }
 
@@ -58,8 +58,8 @@ export function labelsAt(spots: readonly LabelSpot[], zoom: number, baseFont: nu
       const meet = Math.max(from, k.from);
       if (meet >= Math.min(to, k.to)) return false;
       const turn = Math.abs(Math.atan2(Math.sin(s.angle - k.angle), Math.cos(s.angle - k.angle)));
-      // the perpendicular distance between the two strips where they start to run side by side
-      return meet * Math.sin(Math.min(turn, Math.PI / 2)) < gap;
+      // how far apart the two strips are where both have begun (the chord at that radius)
+      return 2 * meet * Math.sin(turn / 2) < gap;
     });
     if (clash) continue;
     kept.push({ angle: s.angle, from, to });

@@ -75,8 +75,6 @@ function elements(g: KgSubgraph, radial: boolean, relationLabel: (key: string, p
   const places = radial ? radialLayout(g) : null;
   const quiet = g.nodes.length > QUIET_ABOVE;
   const cut = labelCutter();
-  const degree = new Map<string, number>();
-  for (const e of g.edges) for (const end of [e.source, e.target]) degree.set(end, (degree.get(end) ?? 0) + 1);
   const nodes: ElementDefinition[] = g.nodes.map((n) => {
     const label = cut(n.label);
     const at = places?.get(n.id);
@@ -91,7 +89,7 @@ function elements(g: KgSubgraph, radial: boolean, relationLabel: (key: string, p
         id: n.id,
         label: label.text,
         width: label.width,
-        degree: degree.get(n.id) ?? 0,
+        degree: n.degree,
         angle: at?.angle ?? 0,
         kind: n.kind,
         type: n.type,
