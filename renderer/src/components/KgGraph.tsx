@@ -95,6 +95,7 @@ function elements(g: KgSubgraph, radial: boolean, relationLabel: (key: string, p
         type: n.type,
         item: n.item ?? '',
         distance: centre.has(n.id) ? 0 : Math.max(1, n.distance),
+        fs: centre.has(n.id) ? FONT + 2 : FONT,
         colour: colour.get(n.type) ?? '#8b949e',
         rot,
       },
@@ -135,7 +136,7 @@ const STYLE: StylesheetJson = [
   { selector: 'node.hover, node.typed', style: { 'text-opacity': 1, 'border-width': 2, 'border-color': '#24292f' } },
   // level of detail (explorer): a label is drawn only when it reads as ≥ READABLE_PX on screen;
   // the labels chosen by labelsAt (and a hovered or selected node's) grow to that size
-  { selector: 'node.lod', style: { 'min-zoomed-font-size': 11, 'text-background-color': '#ffffff', 'text-background-opacity': 0.75, 'text-background-padding': '1px' } },
+  { selector: 'node.lod', style: { 'font-size': 'data(fs)', 'min-zoomed-font-size': 11, 'text-background-color': '#ffffff', 'text-background-opacity': 0.75, 'text-background-padding': '1px' } },
   {
     selector: 'node.lod.hover, node.lod.selected',
     style: { 'font-size': (n: cytoscape.NodeSingular) => fontAt(n.cy().zoom(), n.hasClass('centre') ? FONT + 2 : FONT), 'text-opacity': 1 },
@@ -169,22 +170,37 @@ function spotsOf(defs: readonly ElementDefinition[]): LabelSpot[] {
   );
 }
 
+/** A node's label size at zoom 1 (data 'fs'): readable on screen at `zoom` when it is labelled there. */
+const fontSizeOf = (centre: boolean, key: boolean, zoom: number): number => (key ? fontAt(zoom, centre ? FONT + 2 : FONT) : centre ? FONT + 2 : FONT);
+
 /**
  * The explorer's opening zoom and pan: every node fits with LABEL_ROOM for labels around it
- * (cytoscape's own fit would measure every label first); null when the box is too small for that.
+ * (cytoscape's own fit would measure every label first); the labels drawn there (labelsAt) are
+ * marked 'key' with their readable size in the definitions, so cytoscape styles each node once.
+ * Null when the box is too small for that (cytoscape fits it, followZoom marks the labels).
  */
-function openingView(defs: readonly ElementDefinition[], box: HTMLElement): { zoom: number; pan: { x: number; y: number } } | null {
-  return viewportFor(spotsOf(defs), { width: box.clientWidth, height: box.clientHeight }, PADDING, LABEL_ROOM, MAX_ZOOM);
+function openingView(defs: ElementDefinition[], box: HTMLElement): { zoom: number; pan: { x: number; y: number } } | null {
+  const spots = spotsOf(defs);
+  const view = viewportFor(spots, { width: box.clientWidth, height: box.clientHeight }, PADDING, LABEL_ROOM, MAX_ZOOM);
+  if (view === null) return null;
+  const keys = labelsAt(spots, view.zoom, FONT);
+  for (const d of defs) {
+    if (d.group !== 'nodes') continue;
+    const key = keys.has(String(d.data.id));
+    d.data.fs = fontSizeOf(Number(d.data.distance) === 0, key, view.zoom);
+    if (key) d.classes = `${d.classes ?? ''} key`;
+  }
+  return view;
 }
 
 /**
- * Level of detail: marks the labels drawn at the current zoom ('key', labelsAt) and sets their
- * size for it (a style bypass on those nodes only, so the rest keep their computed style); again
- * after each zoom, once per frame. Returns the cleanup.
+ * Level of detail while zooming: after each zoom (once per frame) marks again the labels drawn
+ * at the new zoom ('key', labelsAt) and sets their size for it (data 'fs'), touching only the
+ * nodes whose label changes. `marked`: the opening view already marked them. Returns the cleanup.
  */
-function followZoom(cy: Core): () => void {
+function followZoom(cy: Core, marked: boolean): () => void {
   const spots = cy.nodes().map((n) => ({ id: n.id(), ...n.position(), angle: Number(n.data('angle')), width: Number(n.data('width')), distance: Number(n.data('distance')), degree: Number(n.data('degree')) }));
-  let shownAt = -1;
+  let shownAt = marked ? cy.zoom() : -1;
   let frame: number | null = null;
   const mark = (): void => {
     frame = null;
@@ -194,20 +210,17 @@ function followZoom(cy: Core): () => void {
     const keys = labelsAt(spots, zoom, FONT);
     cy.batch(() => {
       cy.nodes().forEach((n) => {
-        if (keys.has(n.id())) {
-          n.addClass('key');
-          n.style('font-size', fontAt(zoom, n.hasClass('centre') ? FONT + 2 : FONT));
-        } else if (n.hasClass('key')) {
-          n.removeClass('key');
-          n.removeStyle('font-size');
-        }
+        const key = keys.has(n.id());
+        const fs = fontSizeOf(n.hasClass('centre'), key, zoom);
+        if (key !== n.hasClass('key')) n.toggleClass('key', key);
+        if (fs !== n.data('fs')) n.data('fs', fs);
       });
     });
   };
   const onZoom = (): void => {
     frame ??= requestAnimationFrame(mark);
   };
-  mark();
+  if (!marked) mark();
   cy.on('zoom', onZoom);
   return () => {
     if (frame !== null) cancelAnimationFrame(frame);
@@ -255,7 +268,7 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
       // fitting a few nodes into the box would otherwise blow labels up until they overlap
       maxZoom: MAX_ZOOM,
     });
-    const stopLod = size === 'large' ? followZoom(cy) : () => undefined;
+    const stopLod = size === 'large' ? followZoom(cy, view !== null) : () => undefined;
     cy.on('tap', 'node', (e) => {
       handlers.current.onNode(String(e.target.id()));
     });
