@@ -7,7 +7,7 @@ import type { KgHit, KgPathParts, KgPaths, Result } from '../../../main/api/cont
 import type { KgEndpoint } from '../../../main/api/requests';
 import { useResult } from '../hooks/useResult';
 import { ErrorNotice } from './ErrorNotice';
-import { KgGraph } from './KgGraph';
+import { KgGraph } from './lazy';
 import { SearchForm } from './SearchForm';
 import { useI18n } from '../i18n';
 

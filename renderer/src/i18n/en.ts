@@ -28,6 +28,8 @@ export const en = {
     },
   },
   common: {
+    drawing: 'Drawing…',
+    chunkFailed: 'This part of the page did not load: reload the page.',
     loading: 'Loading…',
     search: 'Search',
     findItems: 'Find items',

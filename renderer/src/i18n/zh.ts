@@ -28,6 +28,8 @@ export const zh: Messages = {
     },
   },
   common: {
+    drawing: '绘制中…',
+    chunkFailed: '页面的这一部分没有加载：请重新加载页面。',
     loading: '加载中…',
     search: '搜索',
     findItems: '查找物品',

@@ -16,7 +16,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { FactEditor } from '../components/FactEditor';
 import { ItemCardView } from '../components/ItemCardView';
 import { JobPanel } from '../components/JobPanel';
-import { KgGraph } from '../components/KgGraph';
+import { KgGraph } from '../components/lazy';
 import { KgHitList } from '../components/KgHitList';
 import { NodePanel } from '../components/NodePanel';
 import { NodePicker } from '../components/NodePicker';
