@@ -111,7 +111,12 @@ export function launchWorker<To, From>(file: string, workerData: unknown, callba
     close: async (waitMs = 10_000) => {
       open = false;
       stop();
-      await Promise.race([exited, delay(waitMs, undefined, { ref: false })]);
+      // The unref'd worker no longer keeps the process alive, so this wait must: with an unref'd
+      // timer a caller awaiting close() on an otherwise idle loop was dropped (the process ended
+      // with code 0 before, e.g., evaluate wrote its results). The timer is cleared once it exited.
+      const timer = new AbortController();
+      await Promise.race([exited, delay(waitMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
+      timer.abort();
     },
     terminate: stop,
   };
