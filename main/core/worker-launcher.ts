@@ -73,7 +73,11 @@ const running = new Set<Promise<void>>();
 /** Resolves when every worker started so far has exited, or after `timeoutMs`; true when all had. */
 export async function workersExited(timeoutMs = 30_000): Promise<boolean> {
   const all = Promise.all([...running]).then(() => true);
-  return Promise.race([all, delay(timeoutMs, false, { ref: false })]);
+  // A ref'd timer, cleared once they exited: stopped workers are unref'd, so this wait keeps the loop alive.
+  const timer = new AbortController();
+  const exitedAll = await Promise.race([all, delay(timeoutMs, false, { signal: timer.signal }).catch(() => false)]);
+  timer.abort();
+  return exitedAll;
 }
 
 /** Starts the worker at `file` (see workerEntry) with `workerData`, wired to `callbacks`. */
