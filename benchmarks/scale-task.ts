@@ -21,10 +21,11 @@ import { evaluateSplit, splitInteractions } from '../main/core/eval';
 import { AnnIndex, ExactIndex, recallAtK } from '../main/core/index';
 import { KgIndex } from '../main/core/kg';
 import { rowIndices } from '../main/core/matrix';
-import { buildModel, createScorer, type ModelEnvironment } from '../main/core/models';
+import { buildModel, type ModelEnvironment } from '../main/core/models';
 import { SemanticScorer } from '../main/core/models/semantic';
 import { createRng } from '../main/core/random';
 import { coInteractionCounter, explainRecommendation } from '../main/core/rank';
+import { HybridScorer } from '../main/core/rank/hybrid';
 import { Workspace } from '../main/core/store';
 import { topK } from '../main/core/topk';
 import type { Dataset, FitContext, Scorer, Split } from '../main/core/types';
@@ -185,10 +186,22 @@ function sampleUsers(split: Split, phase: 'valid' | 'test', m: number, seed: num
   return Int32Array.from(users.slice(0, m)).sort();
 }
 
-function environment(ctx: FitContext, validate: (s: Scorer) => number): ModelEnvironment {
+/**
+ * The registry's environment in this process: the stand-in encoder, one KG index, no fine-tuning,
+ * and `fitted` = a source built and fitted here with the same environment (default
+ * hyper-parameters, once per name), kept with its fit seconds in `sources`; the hybrid's
+ * sources come from it, so its semantic source uses the same stand-in encoder.
+ */
+interface FittedSources {
+  readonly seconds: Record<string, number>;
+  readonly scorers: Map<string, Scorer>;
+}
+
+function environment(ctx: FitContext, validate: (s: Scorer) => number, sources: FittedSources): ModelEnvironment {
   let kg: KgIndex | null = null;
   const encoder = bagOfWordsEncoder(HASH_DIM);
-  return {
+  const fitted = new Map<string, Promise<Scorer>>();
+  const env: ModelEnvironment = {
     validate,
     tune: false,
     kgIndex: () => (kg ??= new KgIndex(ctx.dataset)),
@@ -196,8 +209,30 @@ function environment(ctx: FitContext, validate: (s: Scorer) => number): ModelEnv
     countTokens: () => (text) => text.split(' ').length + 2,
     activeAdapter: () => null,
     trainAdapter: () => Promise.reject(new Error('no fine-tuning in the scale benchmark')),
-    fitted: () => Promise.reject(new Error('no hybrid sources in the scale benchmark')),
+    fitted: (name, c) => {
+      if (c !== ctx) return Promise.reject(new Error('the scale benchmark fits sources on its one split only (no stacking)'));
+      let p = fitted.get(name);
+      if (p === undefined) {
+        p = (async (): Promise<Scorer> => {
+          const t0 = performance.now();
+          const s = await buildModel(name, env, ctx);
+          await s.fit(ctx);
+          sources.seconds[name] = secs(t0);
+          sources.scorers.set(name, s);
+          return s;
+        })();
+        fitted.set(name, p);
+      }
+      return p;
+    },
   };
+  return env;
+}
+
+/** The unit item vectors of a semantic scorer, else of the semantic source fitted for a hybrid (for explanations). */
+function itemVectorsOf(scorer: Scorer, semanticSource: Scorer | undefined): ((item: number) => Float32Array) | undefined {
+  const sem = scorer instanceof SemanticScorer ? scorer : semanticSource instanceof SemanticScorer ? semanticSource : null;
+  return sem === null ? undefined : (j) => sem.itemVector(j);
 }
 
 async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
@@ -211,10 +246,13 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   const ctx = fitContext(dataset, split, spec.seed);
   const validUsers = sampleUsers(split, 'valid', 500, spec.seed);
   const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { users: validUsers }).metrics['ndcg@10'];
-  const scorer = ['pop', 'itemknn', 'ease', 'bpr'].includes(model) ? createScorer(model, {}, { validate }) : await buildModel(model, environment(ctx, validate), ctx);
+  const sources: FittedSources = { seconds: {}, scorers: new Map() };
+  // timed from the build: a hybrid's build fits its sources
   t0 = performance.now();
+  const scorer = await buildModel(model, environment(ctx, validate, sources), ctx);
   await scorer.fit(ctx);
   const fit = secs(t0);
+  const sourceTotal = Object.values(sources.seconds).reduce((a, b) => a + b, 0);
   const evalUsers = sampleUsers(split, 'test', spec.evalUsers ?? 1000, spec.seed + 2);
   t0 = performance.now();
   const test = evaluateSplit(scorer, split, 'test', [10], { users: evalUsers });
@@ -227,20 +265,26 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
     ndcg10: Math.round(test.metrics['ndcg@10'] * 1e4) / 1e4,
     recall10: Math.round(test.metrics['recall@10'] * 1e4) / 1e4,
     params: scorer.params(),
-    ...latencies(scorer, ctx, split, spec),
+    ...(scorer instanceof HybridScorer ? { source_fit_seconds: sources.seconds, fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000 } : {}),
+    ...latencies(scorer, ctx, split, spec, itemVectorsOf(scorer, sources.scorers.get('semantic'))),
   };
   if (scorer instanceof SemanticScorer) out.ann = annMeasures(scorer, ctx, spec);
   return out;
 }
 
 /** recommend = score all items + mask seen + top-10; explain = explainRecommendation of the top item. */
-function latencies(scorer: Scorer, ctx: FitContext, split: Split, spec: TaskSpec): Record<string, unknown> {
+function latencies(
+  scorer: Scorer,
+  ctx: FitContext,
+  split: Split,
+  spec: TaskSpec,
+  itemVectors: ((item: number) => Float32Array) | undefined,
+): Record<string, unknown> {
   const users = sampleUsers(split, 'test', spec.latencyUsers ?? 200, spec.seed + 3);
   let t0 = performance.now();
   const kg = new KgIndex(ctx.dataset);
   const coLiked = coInteractionCounter(ctx.trainCsr);
   const explainSetup = secs(t0);
-  const sem = scorer instanceof SemanticScorer ? scorer : null;
   const rec: number[] = [];
   const exp: number[] = [];
   const mask = new Uint8Array(ctx.nItems);
@@ -254,7 +298,8 @@ function latencies(scorer: Scorer, ctx: FitContext, split: Split, spec: TaskSpec
     rec.push(ms(t0));
     t0 = performance.now();
     explainRecommendation({
-      hybrid: { contributions: (_u, i) => ({ signals: { [scorer.name]: scores[i] } }) },
+      // the hybrid explains through its own per-signal contributions; a single model is its one signal
+      hybrid: scorer instanceof HybridScorer ? scorer : { contributions: (_u, i) => ({ signals: { [scorer.name]: scores[i] } }) },
       user: u,
       item: top[0],
       dataset: ctx.dataset,
@@ -262,7 +307,7 @@ function latencies(scorer: Scorer, ctx: FitContext, split: Split, spec: TaskSpec
       trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
       lang: 'en',
       coLiked,
-      ...(sem !== null ? { itemVectors: (j: number) => sem.itemVector(j) } : {}),
+      ...(itemVectors !== undefined ? { itemVectors } : {}),
     });
     exp.push(ms(t0));
   }
