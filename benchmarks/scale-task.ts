@@ -294,7 +294,6 @@ function latencies(
     for (const i of seen) mask[i] = 1;
     const scores = scorer.score(u);
     const top = topK(scores, 10, mask);
-    for (const i of seen) mask[i] = 0;
     rec.push(ms(t0));
     t0 = performance.now();
     explainRecommendation({
@@ -306,10 +305,15 @@ function latencies(
       kg,
       trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
       lang: 'en',
+      // as the fit job does: the list's length, the seen items and the scores already computed
+      k: 10,
+      excluded: mask,
+      scores,
       coLiked,
       ...(itemVectors !== undefined ? { itemVectors } : {}),
     });
     exp.push(ms(t0));
+    for (const i of seen) mask[i] = 0;
   }
   return { explain_setup_seconds: explainSetup, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])) };
 }

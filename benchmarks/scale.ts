@@ -8,6 +8,8 @@
  *   npx tsx benchmarks/scale.ts --sizes S --models pop,bpr --limit 120 --out /tmp/s.json
  *   npx tsx benchmarks/scale.ts --readme    # also rewrites the table in README.md ("Scale")
  *   npx tsx benchmarks/scale.ts --from benchmarks/results/scale.json --readme   # table again, no measuring
+ *   --hybrid-limit-factor 3   # the hybrid step (seven sources + fusion) gets 3× the size's limit (default 2)
+ *   --models ''               # import step only (e.g. --sizes L --models '' for the L import alone)
  *
  * Sizes: S = 100k interactions / 10k items, M = 1M / 100k, L = 10M / 300k with 2M triples
  * (main/core/data/synthetic.ts). Protocol: recbole 8:1:1 split, seed 2020, default
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
   if (from !== undefined) return fromFile(from);
   const seed = Number(arg('--seed') ?? '2020');
   const sizes = (arg('--sizes') ?? 'S,M,ml-latest-small').split(',');
-  const models = (arg('--models') ?? DEFAULT_MODELS.join(',')).split(',');
+  const models = (arg('--models') ?? DEFAULT_MODELS.join(',')).split(',').filter((m) => m !== '');
   const limit = arg('--limit');
   const results: Record<string, DatasetResult> = {};
   const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -207,7 +209,10 @@ async function main(): Promise<void> {
   }
   const g = growth(results, models);
   const md = table(results, models, g);
-  const notRun = sizes.includes('L') ? {} : { L: arg('--l-note') ?? 'not run: see README "Scale" (time on a 2-core machine shared by ~8 sessions)' };
+  const defaultNote = 'not run: see README "Scale" (time on a 2-core machine shared by several sessions)';
+  const notRun = Object.fromEntries(
+    Object.keys(SYNTHETIC_SIZES).filter((s) => !sizes.includes(s)).map((s) => [s, (s === 'L' ? arg('--l-note') : arg('--not-run-note')) ?? defaultNote]),
+  );
   const result = {
     benchmark: 'scale',
     sizes: SYNTHETIC_SIZES,
