@@ -61,6 +61,12 @@ function quantiles(xs: number[]): { p50: number; p99: number; mean: number } {
 
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** Records a phase's seconds and says so on stderr, so a step stopped at its limit still shows how far it got. */
+function mark(out: Record<string, unknown>, key: string, t0: number): void {
+  out[key] = secs(t0);
+  process.stderr.write(`    ${key} ${String(out[key])} (peak RSS ${peakRssMb()} MB)\n`);
+}
+
 async function importTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   const wsPath = join(spec.dir, 'workspace.sqlite');
   const out: Record<string, unknown> = {};
@@ -69,33 +75,33 @@ async function importTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   if (spec.dataset in SYNTHETIC_SIZES) {
     const size = SYNTHETIC_SIZES[spec.dataset as SyntheticSize];
     const d = generateSynthetic({ ...size, seed: spec.seed });
-    out.generate_seconds = secs(t0);
+    mark(out, 'generate_seconds', t0);
     t0 = performance.now();
     writeAnalystFolder(d, join(spec.dir, 'files'));
-    out.write_files_seconds = secs(t0);
+    mark(out, 'write_files_seconds', t0);
     t0 = performance.now();
     const raw = readAnalystFolder(join(spec.dir, 'files'), `synthetic-${spec.dataset}`);
-    out.read_seconds = secs(t0);
+    mark(out, 'read_seconds', t0);
     t0 = performance.now();
     const v = validateDataset(raw);
-    out.validate_seconds = secs(t0);
+    mark(out, 'validate_seconds', t0);
     t0 = performance.now();
     const ws = Workspace.create(wsPath);
     ws.importDataset(v.dataset, { report: v.report });
-    out.store_seconds = secs(t0);
+    mark(out, 'store_seconds', t0);
     t0 = performance.now();
     dataset = ws.loadDataset();
-    out.load_seconds = secs(t0);
+    mark(out, 'load_seconds', t0);
     ws.close();
     out.import_seconds = Math.round(((out.read_seconds as number) + (out.validate_seconds as number) + (out.store_seconds as number)) * 1000) / 1000;
   } else {
     const { dataset: loaded, report } = loadRegistryDataset(spec.dataset);
     const ws = Workspace.create(wsPath);
     ws.importDataset(loaded, { report });
-    out.import_seconds = secs(t0);
+    mark(out, 'import_seconds', t0);
     t0 = performance.now();
     dataset = ws.loadDataset();
-    out.load_seconds = secs(t0);
+    mark(out, 'load_seconds', t0);
     ws.close();
   }
   out.counts = { users: dataset.userIds.length, items: dataset.itemIds.length, interactions: dataset.interactions.user.length, triples: dataset.kg.head.length, entities: dataset.kg.entityIds.length };
