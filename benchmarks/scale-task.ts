@@ -61,10 +61,15 @@ function quantiles(xs: number[]): { p50: number; p99: number; mean: number } {
 
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** A progress line on stderr (the step's stdout carries only its JSON result). */
+function say(line: string): void {
+  process.stderr.write(`    ${line} (peak RSS ${peakRssMb()} MB)\n`);
+}
+
 /** Records a phase's seconds and says so on stderr, so a step stopped at its limit still shows how far it got. */
 function mark(out: Record<string, unknown>, key: string, t0: number): void {
   out[key] = secs(t0);
-  process.stderr.write(`    ${key} ${String(out[key])} (peak RSS ${peakRssMb()} MB)\n`);
+  say(`${key} ${String(out[key])}`);
 }
 
 async function importTask(spec: TaskSpec): Promise<Record<string, unknown>> {
@@ -258,11 +263,13 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   const scorer = await buildModel(model, environment(ctx, validate, sources), ctx);
   await scorer.fit(ctx);
   const fit = secs(t0);
+  say(`fit ${fit} s`);
   const sourceTotal = Object.values(sources.seconds).reduce((a, b) => a + b, 0);
   const evalUsers = sampleUsers(split, 'test', spec.evalUsers ?? 1000, spec.seed + 2);
   t0 = performance.now();
   const test = evaluateSplit(scorer, split, 'test', [10], { users: evalUsers });
   const evalSeconds = secs(t0);
+  say(`eval ${evalSeconds} s`);
   const out: Record<string, unknown> = {
     load_seconds: load,
     fit_seconds: fit,
@@ -274,6 +281,7 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
     ...(scorer instanceof HybridScorer ? { source_fit_seconds: sources.seconds, fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000 } : {}),
     ...latencies(scorer, ctx, split, spec, itemVectorsOf(scorer, sources.scorers.get('semantic'))),
   };
+  say('latencies done');
   if (scorer instanceof SemanticScorer) out.ann = annMeasures(scorer, ctx, spec);
   return out;
 }
@@ -336,6 +344,7 @@ function annMeasures(sem: SemanticScorer, ctx: FitContext, spec: TaskSpec): Reco
   const ann = new AnnIndex(dim);
   ann.add(ids, items);
   const annBuild = secs(t0);
+  say(`ann build ${annBuild} s`);
   const file = join(spec.dir, `items-${dim}.usearch`);
   t0 = performance.now();
   ann.save(file);
