@@ -8,7 +8,7 @@
  *   npx tsx benchmarks/scale.ts --sizes S --models pop,bpr --limit 120 --out /tmp/s.json
  *   npx tsx benchmarks/scale.ts --readme    # also rewrites the table in README.md ("Scale")
  *   npx tsx benchmarks/scale.ts --from benchmarks/results/scale.json --readme   # table again, no measuring
- *   --hybrid-limit-factor 3   # the hybrid step (seven sources + fusion) gets 3× the size's limit (default 2)
+ *   --hybrid-limit-factor 3   # the hybrid step (seven sources + fusion) gets this many times the size's limit (default 3)
  *   --models ''               # import step only (e.g. --sizes L --models '' for the L import alone)
  *
  * Sizes: S = 100k interactions / 10k items, M = 1M / 100k, L = 10M / 300k with 2M triples
@@ -30,7 +30,7 @@ import { HASH_DIM, type TaskSpec } from './scale-task';
 
 const DEFAULT_MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'kg-profile', 'semantic', 'hybrid'];
 /** The hybrid's step fits its seven sources (kg-embed included) and then the fusion: it gets this many times the limit. */
-const HYBRID_LIMIT_FACTOR = Number(arg('--hybrid-limit-factor') ?? '2');
+const HYBRID_LIMIT_FACTOR = Number(arg('--hybrid-limit-factor') ?? '3');
 /** Seconds a step may take, per dataset (import and each model fit + evaluation). */
 const DEFAULT_LIMITS: Record<string, number> = { S: 400, M: 600, L: 1200, 'ml-latest-small': 400 };
 /** A step whose resident memory passes this is stopped (the machine is shared). */
