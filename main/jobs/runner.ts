@@ -25,8 +25,11 @@ export interface JobExecution {
   readonly done: Promise<JobResult>;
   /** Asks the job to stop (AbortSignal). */
   cancel(): void;
-  /** Gives it up for good: the worker is told to stop and nothing more is heard from it; a no-op in-process. */
-  terminate(): void;
+  /**
+   * Gives it up for good: the worker is told to stop; resolves when its thread ended (the next
+   * job starts only then, so two heavy jobs never run at once). Nothing in-process.
+   */
+  terminate(): Promise<void> | void;
 }
 
 export type JobExecutor = (spec: JobSpec, reporter: TaskReporter) => JobExecution;
@@ -91,6 +94,8 @@ export class JobRunner {
   private readonly dirty = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** A given-up job's worker still finishing its step: the next job waits for it. */
+  private gate: Promise<void> | null = null;
   private readonly graceMs: number;
   private readonly interval: number;
   private readonly retryMs: number;
@@ -194,7 +199,17 @@ export class JobRunner {
       l.grace = setTimeout(() => {
         l.grace = null;
         if (isFinal(l.job.state)) return;
-        l.exec?.terminate();
+        const ended = l.exec?.terminate();
+        if (ended instanceof Promise) {
+          // the next job waits until this worker's thread ended (it stops at its next check)
+          const gate: Promise<void> = ended
+            .catch(() => undefined)
+            .then(() => {
+              if (this.gate === gate) this.gate = null;
+              this.pump();
+            });
+          this.gate = gate;
+        }
         this.finish(l, { state: 'cancelled', message: `cancelled (stopped after ${this.graceMs} ms)`, parts: [part('cancelledAfter', `cancelled (stopped after ${this.graceMs} ms)`, { ms: this.graceMs })] });
       }, this.graceMs);
     }
@@ -208,7 +223,7 @@ export class JobRunner {
     for (const l of this.live.values()) {
       if (l.job.state !== 'running') continue;
       l.exec?.cancel();
-      l.exec?.terminate();
+      void l.exec?.terminate();
       const parts = [part('', 'cancelled'), part('workspaceClosed', 'the workspace was closed')];
       this.finish(l, { state: 'cancelled', message: partsText(parts), parts });
     }
@@ -225,7 +240,7 @@ export class JobRunner {
   // ---------------------------------------------------------------------------------------------
 
   private pump(): void {
-    if (this.running !== null || this.closed) return;
+    if (this.running !== null || this.closed || this.gate !== null) return;
     const id = this.queue.shift();
     if (id === undefined) return;
     const l = this.live.get(id);

@@ -6,7 +6,6 @@
 import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
 import { Workspace } from '../core/store';
-import { cancelled } from '../core/errors';
 import { isStop, onStop, workerPort } from '../core/worker-launcher';
 import type { FromWhatIfWorker, ToWhatIfWorker, WhatIfWorkerData } from './what-if-engine';
 import { answerWhatIf, fitWhatIfModel, type WhatIfModel } from './what-if-model';
@@ -15,11 +14,9 @@ import { part, progressParts } from './job-message';
 const port = workerPort('what-if-worker');
 const spec = (workerData as WhatIfWorkerData).spec;
 const post = (m: FromWhatIfWorker): void => port.postMessage(m);
-/** Set by the launcher's stop: the fit ends at its next progress report. */
-let stopping = false;
-onStop(port, () => {
-  stopping = true;
-});
+/** Aborted by the launcher's stop: the fit ends at its sources' next check. */
+const stop = new AbortController();
+onStop(port, () => stop.abort());
 /** Users whose full scores are kept (the "before" of their questions). */
 const BEFORE_CACHE = 32;
 const before = new Map<number, Float32Array>();
@@ -48,8 +45,8 @@ async function fit(): Promise<WhatIfModel> {
     seed: spec.seed,
     tune: spec.tune,
     workspace: spec.workspace,
+    signal: stop.signal,
     onProgress: (p) => {
-      if (stopping) throw cancelled();
       post({ type: 'progress', fraction: p.fraction ?? null, parts: progressParts(p) });
     },
   });

@@ -186,6 +186,37 @@ describe('JobRunner cancel and failure', () => {
     expect(runner.get(j.id)?.state).toBe('cancelled');
   });
 
+  it('starts the next job only once the given-up worker has ended (never two heavy jobs at once)', async () => {
+    const log: string[] = [];
+    let endWorker: () => void = () => undefined;
+    const executor: JobExecutor = (s) => {
+      log.push(`start ${tagOf(s)}`);
+      if (tagOf(s) === 2) return { done: Promise.resolve({ dir: '/second' }), cancel: () => undefined, terminate: () => undefined };
+      return {
+        done: new Promise<JobResult>(() => undefined), // ignores the signal
+        cancel: () => undefined,
+        terminate: () =>
+          new Promise<void>((resolve) => {
+            endWorker = () => {
+              log.push('worker 1 ended');
+              resolve();
+            };
+          }),
+      };
+    };
+    const { runner } = harness(executor, { graceMs: 20, isExecutor: true });
+    const a = runner.submit(spec(1));
+    const b = runner.submit(spec(2));
+    await sleep(5);
+    runner.cancel(a.id);
+    expect((await runner.whenSettled(a.id)).state).toBe('cancelled');
+    await sleep(30);
+    expect(runner.get(b.id)?.state).toBe('queued');
+    endWorker();
+    expect((await runner.whenSettled(b.id)).state).toBe('done');
+    expect(log).toEqual(['start 1', 'worker 1 ended', 'start 2']);
+  });
+
   it('drops a queued job without starting it', async () => {
     const started: number[] = [];
     const task: TaskRunner = async (s) => {

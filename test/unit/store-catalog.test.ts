@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../main/api';
 import { userHistoryOf } from '../../main/api/methods/workspace';
+import { CatalogQueries } from '../../main/core/store/catalog';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { failure } from '../helpers/failure';
@@ -102,6 +103,19 @@ describe('CatalogQueries', () => {
     other.prepare('DELETE FROM interactions WHERE user_idx = 0').run();
     other.close();
     expect(ws.summary()).toMatchObject({ users: 2, interactions: 2 });
+    // nothing changed: the kept counts are answered, not counted again (same object)
+    const db = new Database(ws.path);
+    const queries = new CatalogQueries(db);
+    const first = queries.counts();
+    expect(queries.counts()).toBe(first);
+    const writer = new Database(ws.path);
+    const removed = writer.prepare('DELETE FROM interactions WHERE user_idx = 1').run().changes;
+    writer.close();
+    expect(removed).toBeGreaterThan(0);
+    const after = queries.counts();
+    expect(after).not.toBe(first);
+    expect(after.interactions).toBe(first.interactions - removed);
+    db.close();
     ws.close();
   });
 });

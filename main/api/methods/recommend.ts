@@ -81,7 +81,18 @@ export function itemVectorsKey(modelId: string, lang: CatalogLang): string {
 function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[], lang: CatalogLang): VectorIndex | null {
   if (chooseIndexKind(vectors.length) !== 'ann') return null;
   const name = `items-${tools.encoder.modelId}-${lang}`;
-  return memo(o, `itemIndex:${tools.encoder.modelId}:${lang}`, () => new BackgroundAnnIndex(`${o.path}.index`, name, vectors)).current();
+  const key = `itemIndex:${tools.encoder.modelId}:${lang}`;
+  const bg = memo(o, key, () => {
+    const b = new BackgroundAnnIndex(`${o.path}.index`, name, vectors);
+    void b.settled.then((s) => {
+      if (s.state !== 'failed' || s.error.code === 'cancelled') return;
+      // searched exactly meanwhile; the next text query builds it again
+      if (o.memo.get(key) === b) o.memo.delete(key);
+      process.stderr.write(`knowrec: the vector index could not be built, text queries search exactly: ${s.error.message}\n`);
+    });
+    return b;
+  });
+  return bg.current();
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */

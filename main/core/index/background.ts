@@ -4,6 +4,7 @@
  * graph is built and saved by ann-build-worker.ts (`<dir>/<name>-<hash>.usearch`, see persist.ts);
  * this thread only reads the saved file.
  */
+import { rmSync } from 'node:fs';
 import { KnowrecError } from '../errors';
 import { launchWorker, reviveError, workerEntry, type LaunchedWorker, type SerializedError } from '../worker-launcher';
 import { AnnIndex, type AnnIndexOptions } from './ann';
@@ -42,6 +43,7 @@ export class BackgroundAnnIndex {
           this.index = AnnIndex.load(m.file, dim, options);
           finish({ state: 'ready', loaded: m.loaded, seconds: (Date.now() - t0) / 1000 });
         } catch (e) {
+          rmSync(m.file, { force: true }); // unreadable: the next build writes it anew
           finish({ state: 'failed', error: e instanceof KnowrecError ? e : new KnowrecError('internal', String(e)) });
         }
       },
