@@ -32,14 +32,17 @@ export default defineConfig({
       outDir: 'out/main',
       // Worker threads are separate entries beside index.js, each named as its source file (see
       // main/core/worker-launcher.ts): the job worker (import, evaluate, fit, fine-tune off the
-      // main thread) and the encoder and training workers it starts.
+      // main thread) and the encoder and training workers it starts, the what-if worker, and the
+      // dataset worker (the Api's in-memory dataset, read off the main thread).
       lib: {
         entry: {
           index: resolve(__dirname, 'main/index.ts'),
           'job-worker': resolve(__dirname, 'main/jobs/job-worker.ts'),
           'what-if-worker': resolve(__dirname, 'main/jobs/what-if-worker.ts'),
+          'dataset-worker': resolve(__dirname, 'main/jobs/dataset-worker.ts'),
           'encode-worker': resolve(__dirname, 'main/core/encode/encode-worker.ts'),
           'train-worker': resolve(__dirname, 'main/core/train/train-worker.ts'),
+          'ann-build-worker': resolve(__dirname, 'main/core/index/ann-build-worker.ts'),
         },
       },
     },

@@ -8,6 +8,8 @@
  *   npx tsx benchmarks/scale.ts --sizes S --models pop,bpr --limit 120 --out /tmp/s.json
  *   npx tsx benchmarks/scale.ts --readme    # also rewrites the table in README.md ("Scale")
  *   npx tsx benchmarks/scale.ts --from benchmarks/results/scale.json --readme   # table again, no measuring
+ *   --hybrid-limit-factor 3   # the hybrid step (seven sources + fusion) gets this many times the size's limit (default 3)
+ *   --models ''               # import step only (e.g. --sizes L --models '' for the L import alone)
  *
  * Sizes: S = 100k interactions / 10k items, M = 1M / 100k, L = 10M / 300k with 2M triples
  * (main/core/data/synthetic.ts). Protocol: recbole 8:1:1 split, seed 2020, default
@@ -18,7 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SYNTHETIC_SIZES } from '../main/core/data/synthetic';
@@ -26,7 +28,9 @@ import { ANN_DEFAULTS, ANN_MIN_VECTORS } from '../main/core/index';
 import { arg, machineInfo, writeResults } from './common';
 import { HASH_DIM, type TaskSpec } from './scale-task';
 
-const DEFAULT_MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'kg-profile', 'semantic'];
+const DEFAULT_MODELS = ['pop', 'itemknn', 'ease', 'bpr', 'kg-profile', 'semantic', 'hybrid'];
+/** The hybrid's step fits its seven sources (kg-embed included) and then the fusion: it gets this many times the limit. */
+const HYBRID_LIMIT_FACTOR = Number(arg('--hybrid-limit-factor') ?? '3');
 /** Seconds a step may take, per dataset (import and each model fit + evaluation). */
 const DEFAULT_LIMITS: Record<string, number> = { S: 400, M: 600, L: 1200, 'ml-latest-small': 400 };
 /** A step whose resident memory passes this is stopped (the machine is shared). */
@@ -180,9 +184,10 @@ async function main(): Promise<void> {
   if (from !== undefined) return fromFile(from);
   const seed = Number(arg('--seed') ?? '2020');
   const sizes = (arg('--sizes') ?? 'S,M,ml-latest-small').split(',');
-  const models = (arg('--models') ?? DEFAULT_MODELS.join(',')).split(',');
+  const models = (arg('--models') ?? DEFAULT_MODELS.join(',')).split(',').filter((m) => m !== '');
   const limit = arg('--limit');
   const results: Record<string, DatasetResult> = {};
+  const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
   for (const name of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `knowrec-scale-${name}-`));
     const limitSeconds = limit !== undefined ? Number(limit) : (DEFAULT_LIMITS[name] ?? 300);
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
       if (imp.status !== 'ok' || !existsSync(join(dir, 'workspace.sqlite'))) continue;
       for (const m of models) {
         process.stderr.write(`${name}: ${m}\n`);
-        const r = await runStep({ ...base, task: 'fit', model: m }, limitSeconds);
+        const r = await runStep({ ...base, task: 'fit', model: m }, m === 'hybrid' ? limitSeconds * HYBRID_LIMIT_FACTOR : limitSeconds);
         results[name].models[m] = r;
         process.stderr.write(`  ${r.status} fit ${fmt(r.fit_seconds)} s, ndcg@10 ${fmt(r.ndcg10)}, rss ${fmt(r.peak_rss_mb)} MB\n`);
       }
@@ -204,25 +209,30 @@ async function main(): Promise<void> {
   }
   const g = growth(results, models);
   const md = table(results, models, g);
-  const notRun = sizes.includes('L') ? {} : { L: arg('--l-note') ?? 'not run: see README "Scale" (time on a 2-core machine shared by ~8 sessions)' };
+  const defaultNote = 'not run: see README "Scale" (time on a 2-core machine shared by several sessions)';
+  const notRun = Object.fromEntries(
+    Object.keys(SYNTHETIC_SIZES).filter((s) => !sizes.includes(s)).map((s) => [s, (s === 'L' ? arg('--l-note') : arg('--not-run-note')) ?? defaultNote]),
+  );
   const result = {
     benchmark: 'scale',
     sizes: SYNTHETIC_SIZES,
     protocol: {
-      split: 'recbole 8:1:1', seed, k: 10, tuning: 'none (default hyper-parameters)', candidates: 'all items, seen masked',
+      split: 'recbole 8:1:1', seed, k: 10, candidates: 'all items, seen masked',
+      tuning: 'none: default hyper-parameters for every model and every hybrid source; the hybrid learns its fusion (ranker choice, trees) on the validation split only (an 80/20 split of the validation users), the test split is never used for a choice',
+      fit_seconds: 'build + fit in the step\'s own process; hybrid: its seven sources (semantic, itemknn, ease, bpr, kg-profile, kg-embed, pop, default hyper-parameters, the same stand-in encoder) fitted in its step (source_fit_seconds) + the fusion (fusion_seconds)',
       ndcg_users: 'seeded sample of test users: 1000 (S, ml-latest-small), 500 (M, L); BPR early-stops on NDCG@10 of 500 sampled valid users',
       semantic_encoder: `hashed bag of words, ${HASH_DIM} dims (test/helpers/hash-encoder.ts), not the ONNX MiniLM`,
       recommend: 'score all items + mask seen + top-10, 200 sampled users; explain = explainRecommendation of the top item',
       kg_query: 'facts, 2-hop neighbours (limit 200), subgraph (2 hops, cap 200), paths (≤ 3 edges, 20), entity search, 200 random items',
       ann: `usearch HNSW (M ${ANN_DEFAULTS.connectivity}, ef_add ${ANN_DEFAULTS.expansionAdd}, ef_search ${ANN_DEFAULTS.expansionSearch}) over the semantic item vectors vs exact search; auto-chosen from ${ANN_MIN_VECTORS} items`,
-      limits: { seconds: limit ?? DEFAULT_LIMITS, rss_mb: RSS_LIMIT_MB },
+      limits: { seconds: limit ?? DEFAULT_LIMITS, hybrid_factor: HYBRID_LIMIT_FACTOR, rss_mb: RSS_LIMIT_MB },
       growth: 'exponent = least-squares slope of log(cost) on log(interactions) over the synthetic sizes that ran',
     },
     datasets: results,
     growth: g,
     not_run: notRun,
     table_markdown: md,
-    machine: { ...machineInfo(), shared: 'yes: 2 cores shared with ~8 other sessions; timings are noisy upper bounds' },
+    machine: { ...machineInfo(), loadavg_at_start: loadStart, shared: arg('--shared-note') ?? 'yes: 2 cores shared with ~5 other sessions; timings are noisy upper bounds' },
     date: new Date().toISOString(),
   };
   writeResults(result, arg('--out'));

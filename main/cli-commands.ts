@@ -156,14 +156,14 @@ export const RECOMMEND: CommandSpec = {
 export const DEMO: CommandSpec = {
   name: 'demo',
   summary: 'the main job: evaluate every model and the hybrid, explain recommendations, write the report, serve the workbench',
-  usage: 'knowrec demo [--dataset ml-100k] [--out results] [--no-serve] [--no-cold]',
+  usage: 'knowrec demo [--dataset ml-100k] [--out results] [--lang en|zh] [--no-serve] [--no-cold]',
   flags: {
     dataset: { type: 'string', help: 'registry dataset name', default: 'ml-100k' },
     data: { type: 'string', help: 'folder holding the dataset files' },
     out: { type: 'string', help: 'folder for results.json, cold-items.json and report.html', default: 'results' },
     seed: { type: 'string', help: 'split and model seed', default: '2020' },
     users: { type: 'string', help: 'users whose top-5 is explained', default: '1,2,3' },
-    lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    lang: { type: 'string', help: 'language of the reasons and of report.html (its words, names and notes): en | zh', default: 'en' },
     cold: { type: 'boolean', help: 'also evaluate the cold-items protocol (--no-cold to skip)', default: true },
     serve: { type: 'boolean', help: 'serve the workbench afterwards (--no-serve to stop after the report)', default: true },
     port: { type: 'string', help: 'port for the workbench on 127.0.0.1', default: '0' },

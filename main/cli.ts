@@ -21,7 +21,7 @@ import { Workspace, type PseudonymKey } from './core/store';
 import { KnowrecError } from './core/errors';
 import { workersExited } from './core/worker-launcher';
 import type { SplitProtocol } from './core/eval';
-import type { Progress } from './core/types';
+import type { Dataset, Progress } from './core/types';
 import { bool, helpText, int, list, num, parseFlags, str, type Flags } from './cli-args';
 import { attributePolicyFlags, cmdForgetUser, pseudonymKeyFor } from './cli-privacy';
 import { SignalScope } from './cli-signals';
@@ -36,6 +36,7 @@ import { ModelEnv } from './jobs/model-factory';
 import { modelNames } from './core/models/registry';
 import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
+import { loadDatasetInWorker } from './jobs/dataset-loader';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { staleNote } from './jobs/snapshot';
 import { formatFidelityTable, formatResultsTable } from './jobs/table';
@@ -340,7 +341,8 @@ async function serveWorkspace(
   const path = resolve(workspace);
   const allowedRoots = dataRoots.length > 0 ? dataRoots : [process.cwd(), knowrecCacheDir()];
   signals.listen(); // before the address is printed: a signal from then on closes what was opened
-  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf });
+  const loadDataset = (p: string): Promise<Dataset> => loadDatasetInWorker(p);
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf, loadDataset });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     signals.onStop(() => {

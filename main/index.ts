@@ -12,11 +12,12 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type OpenDialogOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, fail, workspacePathFromArgv, type ApiImpl } from './api';
+import { API_METHODS, apiChannel, createApi, dispatchApi, EVENT_CHANNEL, FILE_CHOOSER_CHANNEL, IMPORT_FILE_ROLES, fail, workspacePathFromArgv, type ApiImpl, type ImportFileRole } from './api';
 import { APP_SCHEME, APP_URL, appFileFor, devServerOrigin, isTrustedSender } from './app-security';
 import { KnowrecError } from './core/errors';
 import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
 import { workersExited } from './core/worker-launcher';
+import { loadDatasetInWorker } from './jobs/dataset-loader';
 
 // Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
@@ -59,6 +60,32 @@ function registerIpc(api: ApiImpl): void {
       return (await dispatchApi(api, method, input)).result;
     });
   }
+}
+
+const TABLE_EXTENSIONS = ['csv', 'tsv', 'txt', 'parquet', 'pq', 'jsonl', 'ndjson', 'json'];
+/** The dialog's file filters per role (any file is still offered: "All files"). */
+const FILE_FILTERS: Record<ImportFileRole, OpenDialogOptions['filters']> = {
+  interactions: [{ name: 'Tables', extensions: TABLE_EXTENSIONS }],
+  items: [{ name: 'Tables', extensions: TABLE_EXTENSIONS }],
+  kg: [{ name: 'Knowledge graphs', extensions: ['ttl', 'nt'] }],
+  links: [{ name: 'Tables', extensions: TABLE_EXTENSIONS }],
+};
+
+/**
+ * "Choose…" in Datasets → Import your own: the OS file dialog; the picked file becomes readable by
+ * the Api (as File → Allow Import Folder… does for a folder) and its path goes back to the form.
+ */
+function registerFileChooser(api: ApiImpl): void {
+  ipcMain.handle(FILE_CHOOSER_CHANNEL, async (event, role: unknown) => {
+    if (!isTrustedSender(senderOf(event), DEV_ORIGIN)) return null;
+    if (typeof role !== 'string' || !(IMPORT_FILE_ROLES as readonly string[]).includes(role)) return null;
+    const options: OpenDialogOptions = { properties: ['openFile'], filters: [...(FILE_FILTERS[role as ImportFileRole] ?? []), { name: 'All files', extensions: ['*'] }] };
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const r = await (win === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(win, options));
+    if (r.canceled || r.filePaths.length === 0) return null;
+    api.allowPath(r.filePaths[0]);
+    return r.filePaths[0];
+  });
 }
 
 /** Every Api event (job progress, workspace changes) goes to every open window. */
@@ -157,8 +184,11 @@ function main(): void {
     allowedRoots: [app.getPath('userData')],
     allowHint: 'choose it with File → Open Workspace… or File → Allow Import Folder…',
     pseudonymKey: keychainPseudonymKey,
+    // a big dataset is read in a worker thread: the views' other calls keep answering meanwhile
+    loadDataset: (path) => loadDatasetInWorker(path),
   });
   registerIpc(api);
+  registerFileChooser(api);
   const stopEvents = forwardEvents(api);
   let quitting = false;
   app.on('before-quit', (event) => {

@@ -4,7 +4,7 @@
  * Pure (no 'electron' import) so tests can check it. It imports only main/api/contract.ts
  * (zod-free: the method names and channels), so the sandboxed bundle stays free of zod and Node.
  */
-import { apiChannel, buildApiProxy, EVENT_CHANNEL, type Api, type ApiEvent, type ApiEvents, type ApiMethod } from '../main/api/contract';
+import { apiChannel, buildApiProxy, EVENT_CHANNEL, FILE_CHOOSER_CHANNEL, type Api, type ApiEvent, type ApiEvents, type ApiMethod, type FileChooser } from '../main/api/contract';
 
 /** The IPC channel of a method: the contract's, as main/index.ts registers it. */
 export function preloadChannel(method: ApiMethod): string {
@@ -21,4 +21,14 @@ export function buildPreloadApi(invoke: Invoke, listen?: Listen): Api & ApiEvent
   const onEvent = (listener: (event: ApiEvent) => void): (() => void) =>
     listen === undefined ? () => undefined : listen(EVENT_CHANNEL, (payload) => listener(payload as ApiEvent));
   return Object.freeze({ ...api, onEvent });
+}
+
+/** `window.files`: asks the main process for the OS file dialog; anything but a path reads as cancelled. */
+export function buildFileChooser(invoke: Invoke): FileChooser {
+  return Object.freeze({
+    chooseFile: async (role: Parameters<FileChooser['chooseFile']>[0]) => {
+      const path = await invoke(FILE_CHOOSER_CHANNEL, role);
+      return typeof path === 'string' && path !== '' ? path : null;
+    },
+  });
 }

@@ -1,6 +1,9 @@
-/** Preload (sandboxed, context-isolated): exposes exactly the Api (and its events) as `window.api`, nothing else. */
+/**
+ * Preload (sandboxed, context-isolated): exposes exactly the Api (and its events) as `window.api`
+ * and the OS file chooser as `window.files` (api-proxy.ts), nothing else.
+ */
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildPreloadApi } from './api-proxy';
+import { buildFileChooser, buildPreloadApi } from './api-proxy';
 
 contextBridge.exposeInMainWorld(
   'api',
@@ -14,4 +17,9 @@ contextBridge.exposeInMainWorld(
       };
     },
   ),
+);
+
+contextBridge.exposeInMainWorld(
+  'files',
+  buildFileChooser((channel, input) => ipcRenderer.invoke(channel, input)),
 );

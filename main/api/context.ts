@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import type { JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
+import type { CatalogHistory, CatalogItem, CatalogPage, CatalogUser, JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
 import type { ImportReport } from '../core/data';
 import type { Dataset } from '../core/types';
 import type { Encoder } from '../core/encode/types';
@@ -37,6 +37,13 @@ export interface WorkspaceLike {
   close(): void;
   /** The dataset with the KG edits applied. */
   loadDataset(): MaybePromise<Dataset>;
+  /**
+   * Paged reads of items, users and a user's history without loading the dataset (the store's
+   * SQL, main/core/store/catalog.ts); when absent (test fakes) the Api reads the loaded dataset.
+   */
+  itemPage?(offset: number, limit: number, query?: string): CatalogPage<CatalogItem>;
+  userPage?(offset: number, limit: number): CatalogPage<CatalogUser>;
+  userHistory?(user: string, limit: number): CatalogHistory | null;
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   importReport(): ImportReport | null;
@@ -67,6 +74,13 @@ export interface ApiImplOptions {
    * Default: `defaultAdapterRoot(<dataset name>)` in the user cache.
    */
   readonly adapterDir?: string;
+  /**
+   * How the calls that need the whole dataset in memory (KG explorer, recommend, labeling queue)
+   * get it, once per workspace and change: default `ws.loadDataset()` on the Api's thread; the
+   * Electron app and `knowrec serve` pass `loadDatasetInWorker` (main/jobs/dataset-loader.ts),
+   * so that the other calls keep answering while a big dataset is read.
+   */
+  readonly loadDataset?: (path: string) => Promise<Dataset>;
   /** How jobs run: default in a worker thread per job (see main/jobs/job-worker-host.ts). */
   readonly executor?: JobExecutor;
   /** Wait after a cancel before a job's worker is terminated (ms, default 2000). */
@@ -226,7 +240,8 @@ export class ApiSession implements ApiContext {
 
   datasetOf(o: Opened): Promise<Dataset> {
     if (o.dataset === null) {
-      const p = Promise.resolve().then(() => o.ws.loadDataset());
+      const load = this.options.loadDataset;
+      const p = load !== undefined ? load(o.path) : Promise.resolve().then(() => o.ws.loadDataset());
       o.dataset = p;
       p.catch(() => {
         if (o.dataset === p) o.dataset = null;

@@ -11,9 +11,11 @@ import type { WorkspaceSummary as StoreSummary } from '../core/store/workspace';
 import type { ImportReport } from '../core/data/report';
 import type { OwnPreview } from '../core/data/own-import';
 import type { ErrorCode } from '../core/errors';
+import type { MessagePart } from '../core/types';
+export type { MessagePart, MessageParams } from '../core/types';
 import type { LabelProvenance, RecommendationExplanation, WhatIfModelInfo, WhatIfResult } from './explanations';
 import type { KgEdit, KgFact, KgHit, KgPaths, KgSubgraph } from './kg-types';
-export type { KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
+export type { EntityDescription, KgEdge, KgEdit, KgFact, KgHit, KgNode, KgPathParts, KgPathStop, KgPaths, KgRelationCount, KgSubgraph } from './kg-types';
 import type { ReportExport, RunDetail, RunSummary } from './run-types';
 export type { MetricSummary, ReportExport, RunComparison, RunDetail, RunModelResult, RunSliceGap, RunSummary } from './run-types';
 import type { OpenWorkspaceRequest, PageRequest, ListItemsRequest, ListUsersRequest, UserHistoryRequest, KgSearchRequest, KgSubgraphRequest, KgPathsRequest, KgItemRequest, RecommendRequest, RecommendQueryRequest, ExplainPathRequest, WhatIfRequest, WhatIfModelRequest, JudgeExplanationRequest, SetTextModelRequest, StartImportRequest, PreviewImportRequest, StartImportOwnRequest, StartEvaluationRequest, StartFitRequest, StartFinetuneRequest, JobIdRequest, KgAddFactRequest, KgRemoveFactRequest, RunIdRequest, ExportReportRequest, LabelQueueRequest, AddLabelRequest, ListLabelsRequest, VersionIdRequest, ForgetUserRequest } from './requests';
@@ -102,6 +104,8 @@ export interface WhatIfModelStatus {
   readonly fraction: number | null;
   /** The fit's last progress message (fitting), else a line about the state. */
   readonly message: string;
+  /** `message` in parts with stable codes, for the UI's language (see JobInfo.parts). */
+  readonly parts?: readonly MessagePart[];
   /** Seconds since the fit started (fitting), or the fit's seconds (ready); null otherwise. */
   readonly seconds: number | null;
   /** How many fits were started for this workspace data (a whatIf never starts one). */
@@ -174,8 +178,14 @@ export interface JobInfo {
   readonly updated: string;
   /** 0..1, null when unknown. */
   readonly progress: number | null;
-  /** What the job is doing now, in words ("fitting ease (3/7)"). */
+  /** What the job is doing now, in English words ("seed 2020 (1/1): semantic: encoding items"). */
   readonly message: string;
+  /**
+   * The same line in parts ("seed 2020 (1/1)", "semantic", "encoding items"), each with a stable
+   * code and its values so that the UI writes it in its language, falling back to a part's
+   * English text for a code it does not know. Absent when the message has no parts (an older job).
+   */
+  readonly parts?: readonly MessagePart[];
   /** Set when state is 'failed'. */
   readonly error: ApiError | null;
   /** Fine-tuning: one point per finished epoch; empty for other kinds. */
@@ -431,6 +441,23 @@ export function apiChannel(method: ApiMethod): string {
 
 /** IPC channel of the events stream (main → renderer). */
 export const EVENT_CHANNEL = 'knowrec:event';
+
+/**
+ * IPC channel of the desktop app's file chooser (main/index.ts answers with the OS file dialog,
+ * preload/api-proxy.ts exposes it as `window.files`). Not an Api method: the browser bridge has
+ * no dialog, its page keeps the path fields.
+ */
+export const FILE_CHOOSER_CHANNEL = 'knowrec:choose-file';
+
+/** What a chosen file is for (the dialog's title and file filters). */
+export type ImportFileRole = 'interactions' | 'items' | 'kg' | 'links';
+
+export const IMPORT_FILE_ROLES: readonly ImportFileRole[] = ['interactions', 'items', 'kg', 'links'];
+
+/** `window.files` in the desktop app: the path of the file the user picked (now readable by the Api), null when cancelled. */
+export interface FileChooser {
+  chooseFile(role: ImportFileRole): Promise<string | null>;
+}
 
 /** Path of the bridge's WebSocket for events (token in `?token=`). */
 export const EVENTS_PATH = '/events';

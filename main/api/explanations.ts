@@ -1,4 +1,5 @@
 /** The Api's explanation types (zod-free; contract.ts re-exports them). */
+import type { EntityDescription } from './kg-types';
 
 export interface HistoryMatch {
   readonly item: string;
@@ -64,6 +65,8 @@ export interface WhatIfTie extends WhatIfFactRef {
   readonly itemTitle: string;
   /** The entity's readable name. */
   readonly entityLabel: string;
+  /** The label's parts when it is a description ("actor in Toy Story (1995)"), for the renderer's language. */
+  readonly entityDescribed?: EntityDescription;
   /** True when this request left it out. */
   readonly removed: boolean;
 }

@@ -2,6 +2,14 @@
  * The Api's knowledge-graph types (explorer, item facts, edits, paths), re-exported by
  * contract.ts. Ids are strings at the boundary; dense indices stay in the main process.
  */
+import type { EntityDescription } from '../core/kg/types';
+export type { EntityDescription } from '../core/kg/types';
+
+/**
+ * Labels of entities without a name are English descriptions ("actor in Toy Story (1995)");
+ * `described` gives their parts (relation, role phrase, the other end) so that the renderer
+ * writes them in its language. Absent when the label is a name.
+ */
 
 export interface KgHit {
   readonly kind: 'item' | 'entity';
@@ -10,12 +18,15 @@ export interface KgHit {
   /** Item id when the hit is an item (or an item's entity). */
   readonly item: string | null;
   readonly label: string;
+  readonly described?: EntityDescription;
 }
 
 export interface KgNode {
   /** Entity id. */
   readonly id: string;
   readonly label: string;
+  /** The label's parts when it is a description (see the top of this file). */
+  readonly described?: EntityDescription;
   readonly kind: 'item' | 'entity';
   /** Item id when the node is an item's entity. */
   readonly item: string | null;
@@ -74,6 +85,8 @@ export interface KgFact {
   /** Entity id at the other end and its readable name. */
   readonly entity: string;
   readonly entityLabel: string;
+  /** The entity label's parts when it is a description (see the top of this file). */
+  readonly entityDescribed?: EntityDescription;
   /** Item id when the other end is an item. */
   readonly entityItem: string | null;
   readonly derived: boolean;
@@ -97,9 +110,30 @@ export interface KgEdit {
 }
 
 
+/** One end or stop of a path: its label, and the label's parts when it is a description. */
+export interface KgPathStop {
+  readonly label: string;
+  readonly described?: EntityDescription;
+}
+
+/** One path in parts, for the renderer's language: the start, then each relation followed and the stop it reaches. */
+export interface KgPathParts {
+  readonly start: KgPathStop;
+  readonly steps: readonly {
+    readonly relation: string;
+    /** The relation in words as `paths` has it ("directed by"). */
+    readonly label: string;
+    /** 'out': drawn —label→ (the previous stop is the head); 'in': ←label—. */
+    readonly direction: 'out' | 'in';
+    readonly to: KgPathStop;
+  }[];
+}
+
 /** What connects two explorer nodes: the shortest, most specific paths, drawn as one subgraph. */
 export interface KgPaths {
   readonly graph: KgSubgraph;
   /** Each path in words, best first ("Toy Story (1995) —directed by→ John Lasseter ←directed by— A Bug's Life (1998)"). */
   readonly paths: readonly string[];
+  /** The same paths in parts (same order). */
+  readonly parts?: readonly KgPathParts[];
 }

@@ -3,9 +3,9 @@
  * KG states both ways merged into one filter and drawn once), the paths between two nodes, and
  * the paths from a user's history to a recommended item. Pure functions over a KgIndex.
  */
-import type { KgEdge, KgNode, KgPaths, KgRelationCount, KgSubgraph } from './contract';
+import type { KgEdge, KgNode, KgPathParts, KgPathStop, KgPaths, KgRelationCount, KgSubgraph } from './contract';
 import type { KgEndpoint, KgPathsRequest, KgSubgraphRequest } from './requests';
-import { entityIndexOf, itemIndexOf } from './views';
+import { describedAs, entityIndexOf, itemIndexOf } from './views';
 import { degree, entityType, humanizeRelation, type KgIndex, type KgPath, type SubgraphCenter } from '../core/kg';
 import type { Dataset } from '../core/types';
 
@@ -53,6 +53,7 @@ function nodeView(kg: KgIndex, ds: Dataset | null, e: number, distance: number):
   return {
     id: kg.kg.entityIds[e],
     label: isItem ? kg.itemLabel(items[0]) : kg.entityLabel(e),
+    ...(isItem ? {} : describedAs(kg, e, 'described')),
     kind: isItem ? 'item' : 'entity',
     item: isItem ? (ds?.itemIds[items[0]] ?? kg.items[items[0]].id) : null,
     distance,
@@ -85,7 +86,7 @@ export function kgSubgraphView(kg: KgIndex, request: KgSubgraphRequest): KgSubgr
   const edges = sub.edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, label: humanizeRelation(e.relation), derived: e.derived }));
   return {
     center: sub.center.map((e) => kg.kg.entityIds[e]),
-    nodes: sub.nodes.map((n) => ({ id: n.id, label: n.label, kind: n.kind, item: n.itemId ?? null, distance: n.distance, type: n.type, degree: n.degree })),
+    nodes: sub.nodes.map((n) => ({ id: n.id, label: n.label, ...(n.isItem ? {} : describedAs(kg, n.entity, 'described')), kind: n.kind, item: n.itemId ?? null, distance: n.distance, type: n.type, degree: n.degree })),
     edges: dedupeInverse(kg, edges),
     truncated: sub.truncated,
     totalNeighbours: sub.totalNeighbours,
@@ -143,7 +144,16 @@ export function kgPathsView(kg: KgIndex, request: KgPathsRequest): KgPaths {
   const src = endpointEntities(kg, request.from);
   const dst = endpointEntities(kg, request.to);
   const found = kg.pathsBetween(src, dst, { maxLen: request.maxLen ?? 3, limit: request.limit ?? DEFAULT_PATH_LIMIT });
-  return { graph: pathsToSubgraph(kg, null, [...dst], found, PATH_GRAPH_CAP), paths: found.map((p) => kg.formatPath(p)) };
+  return { graph: pathsToSubgraph(kg, null, [...dst], found, PATH_GRAPH_CAP), paths: found.map((p) => kg.formatPath(p)), parts: found.map((p) => pathParts(kg, p)) };
+}
+
+function stopOf(kg: KgIndex, e: number): KgPathStop {
+  return { label: kg.entityLabel(e), ...describedAs(kg, e, 'described') };
+}
+
+/** A path in parts, saying what formatPath says. */
+function pathParts(kg: KgIndex, p: KgPath): KgPathParts {
+  return { start: stopOf(kg, p.start), steps: p.steps.map((s) => ({ relation: s.relation, label: humanizeRelation(s.relation), direction: s.direction, to: stopOf(kg, s.entity) })) };
 }
 
 function addPath(kg: KgIndex, g: PathGraph, p: KgPath, cap: number): void {

@@ -4,7 +4,8 @@
  * the view's side, an estimate from the first moment. Not a runner job: nothing is stored, listJobs
  * and getJob do not know it, and it cannot be cancelled (the request that started it finishes it).
  */
-import type { ApiEvent, JobInfo } from './contract';
+import type { ApiEvent, JobInfo, MessagePart } from './contract';
+import { partsText } from '../jobs/job-message';
 import { toApiError } from './result';
 import { newJobId } from '../jobs/runner';
 
@@ -13,14 +14,19 @@ const EMIT_EVERY_MS = 250;
 
 export interface PrepareTask {
   /** `progress` 0..1 or null when unknown. Each call is ignored once the task is done or failed. */
-  update(progress: number | null, message: string): void;
-  done(message: string): void;
+  update(progress: number | null, line: Line): void;
+  done(line: Line): void;
   fail(error: unknown): void;
 }
 
-export function prepareTask(emit: (event: ApiEvent) => void, message: string, now: () => Date = () => new Date()): PrepareTask {
+/** What the task does now: English words, or the same in parts with codes (job-message.ts) for the UI's language. */
+export type Line = string | readonly MessagePart[];
+
+const said = (line: Line): { message: string; parts?: readonly MessagePart[] } => (typeof line === 'string' ? { message: line, parts: undefined } : { message: partsText(line), parts: line });
+
+export function prepareTask(emit: (event: ApiEvent) => void, line: Line, now: () => Date = () => new Date()): PrepareTask {
   const created = now().toISOString();
-  let info: JobInfo = { id: newJobId(), kind: 'prepare', state: 'running', created, updated: created, progress: 0, message, error: null, curve: [], result: null, resumable: false };
+  let info: JobInfo = { id: newJobId(), kind: 'prepare', state: 'running', created, updated: created, progress: 0, ...said(line), error: null, curve: [], result: null, resumable: false };
   let last = 0;
   const send = (next: Partial<JobInfo>, force: boolean): void => {
     const t = now();
@@ -34,8 +40,8 @@ export function prepareTask(emit: (event: ApiEvent) => void, message: string, no
   const running = (): boolean => info.state === 'running';
   return {
     // a step's start (0) and end (1) always go out
-    update: (progress, msg) => running() && send({ progress, message: msg }, progress === 0 || progress === 1),
-    done: (msg) => running() && send({ state: 'done', progress: 1, message: msg }, true),
+    update: (progress, line) => running() && send({ progress, ...said(line) }, progress === 0 || progress === 1),
+    done: (line) => running() && send({ state: 'done', progress: 1, ...said(line) }, true),
     fail: (error) => running() && send({ state: 'failed', error: toApiError(error) }, true),
   };
 }

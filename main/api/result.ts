@@ -24,6 +24,16 @@ export function toApiError(e: unknown): ApiError {
   return { code: 'internal', message: `Unexpected error: ${message}`, hint: 'this is a bug; please report it with the steps that led here' };
 }
 
+/**
+ * The KnowrecError an ApiError was made from (the inverse of toApiError): its code and hint, and
+ * the message as a KnowrecError formats it (with the hint). A worker's error crosses back this way.
+ */
+export function fromApiError(error: ApiError): KnowrecError {
+  const e = new KnowrecError(error.code === 'unauthorized' ? 'internal' : error.code, 'error', {}, error.hint);
+  e.message = error.hint !== undefined ? `${error.message} (${error.hint})` : error.message;
+  return e;
+}
+
 /** Runs `work`, answering its value as ok and anything it throws as an error Result. */
 export async function guard<T>(work: () => Promise<T> | T): Promise<Result<T>> {
   try {

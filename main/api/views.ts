@@ -6,9 +6,15 @@
  */
 import type { ItemCard, KgHit, Recommendations } from './contract';
 import { KnowrecError } from '../core/errors';
-import { humanizeRelation, inverseRelation, type KgIndex } from '../core/kg';
+import { humanizeRelation, inverseRelation, type EntityDescription, type KgIndex } from '../core/kg';
 import type { Dataset } from '../core/types';
 import { staleNote, type Snapshot } from '../jobs/snapshot';
+
+/** `{ [key]: parts }` when the entity's label is a description, else `{}` (spread into a view). */
+export function describedAs<K extends string>(kg: KgIndex, entity: number, key: K): Partial<Record<K, EntityDescription>> {
+  const d = kg.entityDescription(entity);
+  return d === null ? {} : ({ [key]: d } as Partial<Record<K, EntityDescription>>);
+}
 
 export function kgSearchView(kg: KgIndex, query: string, limit: number): KgHit[] {
   return kg.searchEntities(query, limit).map((h) => ({
@@ -16,6 +22,7 @@ export function kgSearchView(kg: KgIndex, query: string, limit: number): KgHit[]
     entity: h.entity === null ? null : kg.kg.entityIds[h.entity],
     item: h.itemId ?? null,
     label: h.label,
+    ...(h.kind === 'entity' && h.entity !== null ? describedAs(kg, h.entity, 'described') : {}),
   }));
 }
 
@@ -45,6 +52,7 @@ export function itemCardView(kg: KgIndex, dataset: Dataset, itemId: string): Ite
       direction: f.direction,
       entity: kg.kg.entityIds[f.entity],
       entityLabel: kg.entityLabel(f.entity),
+      ...describedAs(kg, f.entity, 'entityDescribed'),
       entityItem: items.length > 0 ? dataset.items[items[0]].id : null,
       derived: f.derived,
     };

@@ -97,8 +97,29 @@ export interface Progress {
   readonly stage: string;
   /** 0..1 when known. */
   readonly fraction?: number;
+  /** What it does now, in English. */
   readonly message?: string;
+  /**
+   * A stable code for `message` and the values it names, so that a UI can write the message in
+   * its own language (the renderer's `steps` table); absent when the message is data (a file, a
+   * model name) or has no translation yet.
+   */
+  readonly code?: string;
+  readonly params?: MessageParams;
   readonly metrics?: Readonly<Record<string, number>>;
+}
+
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/**
+ * One part of a progress line ("semantic: encoding items" is two parts): a stable code the UI
+ * translates (`stage` with params.name for a stage name; '' when there is none), its values,
+ * and the English text the UI falls back to.
+ */
+export interface MessagePart {
+  readonly code: string;
+  readonly params?: MessageParams;
+  readonly text: string;
 }
 
 /** Any recommender: fit once, then score one user against all items (or a subset). */

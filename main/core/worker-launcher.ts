@@ -55,8 +55,11 @@ export interface LaunchedWorker<To> {
    * `waitMs` (default 10 s) while it still finishes its current step on its own.
    */
   close(waitMs?: number): Promise<void>;
-  /** Asks the thread to stop; onEnd reports its exit (unless it had already ended or was closed). */
-  terminate(): void;
+  /**
+   * Asks the thread to stop; onEnd reports its exit (unless it had already ended or was closed).
+   * Resolves when it exited, or after `waitMs` (default 60 s).
+   */
+  terminate(waitMs?: number): Promise<void>;
 }
 
 /** The message the launcher posts to ask an entry to stop (see onStop). */
@@ -72,8 +75,21 @@ const running = new Set<Promise<void>>();
 
 /** Resolves when every worker started so far has exited, or after `timeoutMs`; true when all had. */
 export async function workersExited(timeoutMs = 30_000): Promise<boolean> {
-  const all = Promise.all([...running]).then(() => true);
-  return Promise.race([all, delay(timeoutMs, false, { ref: false })]);
+  return within(Promise.all([...running]).then(() => true), timeoutMs, false);
+}
+
+/**
+ * `p`, or `late` after `ms`. The timer is ref'd and cleared once `p` settled: stopped workers are
+ * unref'd, so the wait itself must keep the loop alive (with an unref'd timer, a process awaiting
+ * only this ended with code 0 before, e.g., evaluate wrote its results).
+ */
+async function within<T>(p: Promise<T>, ms: number, late: T): Promise<T> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([p, delay(ms, late, { signal: timer.signal }).catch(() => late)]);
+  } finally {
+    timer.abort();
+  }
 }
 
 /** Starts the worker at `file` (see workerEntry) with `workerData`, wired to `callbacks`. */
@@ -111,14 +127,12 @@ export function launchWorker<To, From>(file: string, workerData: unknown, callba
     close: async (waitMs = 10_000) => {
       open = false;
       stop();
-      // The unref'd worker no longer keeps the process alive, so this wait must: with an unref'd
-      // timer a caller awaiting close() on an otherwise idle loop was dropped (the process ended
-      // with code 0 before, e.g., evaluate wrote its results). The timer is cleared once it exited.
-      const timer = new AbortController();
-      await Promise.race([exited, delay(waitMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
-      timer.abort();
+      await within(exited, waitMs, undefined);
     },
-    terminate: stop,
+    terminate: async (waitMs = 60_000) => {
+      stop();
+      await within(exited, waitMs, undefined);
+    },
   };
 }
 

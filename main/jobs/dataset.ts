@@ -162,7 +162,12 @@ function removeDeadTemps(abs: string): void {
 function withExtraKgs(ws: Workspace, name: string, opts: OpenDatasetOptions): void {
   if (opts.extraKgs !== true) return;
   for (const r of addExtraKgs(ws, name, { dataDir: opts.dataDir, onProgress: opts.onProgress, signal: opts.signal })) {
-    opts.onProgress?.({ stage: 'kg', message: `${r.name}: ${r.store.added.triples} triples added, ${r.link.linked} of ${r.link.items} items linked` });
+    opts.onProgress?.({
+      stage: 'kg',
+      message: `${r.name}: ${r.store.added.triples} triples added, ${r.link.linked} of ${r.link.items} items linked`,
+      code: 'kgAdded',
+      params: { name: r.name, triples: r.store.added.triples, linked: r.link.linked, items: r.link.items },
+    });
   }
 }
 

@@ -16,6 +16,7 @@ import type { Progress } from '../core/types';
 import { runEvaluation, runEvaluationDetailed, type ResultsFile } from './evaluate';
 import { explainTopK, type SnapshotItem } from './fit';
 import { renderReport, type ExplainedUser } from './report';
+import { reportWords } from './report-messages';
 import { formatResultsTable } from './table';
 import { explanationLines } from './explain-text';
 
@@ -91,18 +92,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutput> {
   if (cold !== null) save('cold-items.json', `${JSON.stringify(cold, null, 2)}\n`);
   save('recommendations.json', `${JSON.stringify(explained, null, 2)}\n`);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  // the report in the language of the reasons (--lang): its words, display names and notes
+  const w = reportWords(o.lang);
   save(
     'report.html',
     renderReport({
-      title: `KnowRec Workbench — ${o.dataset}`,
+      title: w('demoTitle', { dataset: o.dataset }),
+      lang: o.lang,
       runs: cold !== null ? [run.results, cold] : [run.results],
       explained,
       notes: [
-        `Hybrid = learned fusion (fitted on the validation split) of ${DEMO_MODELS.filter((m) => modelEntry(m).kind !== 'hybrid').join(', ')}; ablations drop the KG, text or CF sources.`,
-        `Main job run time: ${seconds} s on this machine.`,
-        ...(cold !== null
-          ? ['Cold-items caveat: every valid and test target there is an item never seen in training, and the hybrid learns its fusion on that validation split, so it also learns to put never-seen items first; semantic and kg-profile cannot. For a like-for-like reading, benchmarks/hybrid.ts --protocol cold-items also ranks only the new items with each scorer (docs/hybrid.md).']
-          : []),
+        w('demoHybrid', { models: DEMO_MODELS.filter((m) => modelEntry(m).kind !== 'hybrid').join(', ') }),
+        w('demoTime', { seconds }),
+        ...(cold !== null ? [w('demoCold')] : []),
       ],
     }),
   );

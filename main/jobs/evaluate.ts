@@ -27,6 +27,7 @@ import { modelEntry, modelNames } from '../core/models/registry';
 import { fitModel, jobModelEnv, type FittedModel, type ModelEnv } from './model-factory';
 import { analyseEvaluation, BEYOND_TEXT, STATISTICS_TEXT, type Comparison, type ModelAnalysis } from './evaluate-analysis';
 import { itemVectorsOf } from './evaluate-vectors';
+import { PROTOCOL_TEXT } from './report-messages';
 import { FIDELITY_PROTOCOL, fidelityData, modelFidelity, type FidelityData, type FidelityJobOptions, type ModelFidelity } from './fidelity';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
@@ -131,9 +132,9 @@ export interface ResultsFile {
 }
 
 const SPLIT_TEXT: Record<SplitProtocol, string> = {
-  recbole: 'per-user random 8:1:1 (RecBole RS/RO grouped by user), seeded',
-  loo: 'leave-one-out by time: per user the latest interaction is test, the one before valid',
-  'cold-items': 'a seeded 10% of items held out entirely; their interactions split 50/50 into valid/test per item',
+  recbole: PROTOCOL_TEXT.splitRecbole.en,
+  loo: PROTOCOL_TEXT.splitLoo.en,
+  'cold-items': PROTOCOL_TEXT.splitCold.en,
 };
 
 export async function runEvaluation(opts: EvaluateJobOptions): Promise<ResultsFile> {
@@ -164,15 +165,15 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   const { interactions, reports } = applyFilters(dataset, opts);
   let split: Split;
   if (opts.splitDir !== undefined) {
-    progress({ stage: 'split', message: `reading RecBole split files from ${opts.splitDir}` });
+    progress({ stage: 'split', message: `reading RecBole split files from ${opts.splitDir}`, code: 'splitRead', params: { dir: opts.splitDir } });
     split = await importRecboleSplit(opts.splitDir, dataset.name, dataset.userIds, dataset.itemIds, { protocol: opts.protocol, seed: opts.seed });
   } else {
-    progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}` });
+    progress({ stage: 'split', message: `${opts.protocol}, seed ${opts.seed}`, code: 'splitSeed', params: { protocol: opts.protocol, seed: opts.seed } });
     split = splitInteractions(interactions, dataset.userIds.length, dataset.itemIds.length, opts.protocol, opts.seed);
   }
   if (opts.exportSplitDir !== undefined) {
     const files = await exportRecboleSplit(split, opts.exportSplitDir, dataset.name, dataset.userIds, dataset.itemIds);
-    progress({ stage: 'split', message: `wrote ${files.join(', ')}` });
+    progress({ stage: 'split', message: `wrote ${files.join(', ')}`, code: 'wrote', params: { files: files.join(', ') } });
   }
   const ks = [...new Set([opts.k, ...(opts.extraKs ?? [])])].sort((a, b) => a - b);
   const results: Record<string, ModelResult> = {};
@@ -190,7 +191,7 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
   } finally {
     await env.close();
   }
-  progress({ stage: 'statistics', message: 'beyond-accuracy metrics, slices, paired tests' });
+  progress({ stage: 'statistics', message: 'beyond-accuracy metrics, slices, paired tests', code: 'beyondAccuracy' });
   const analysis = analyseEvaluation({ dataset, split, k: opts.k, seed: opts.seed, reports: testReports, vectors: await itemVectorsOf(cache) });
   for (const [name, a] of Object.entries(analysis.models)) {
     const r = results[name];
@@ -205,13 +206,13 @@ export async function runEvaluationDetailed(opts: EvaluateJobOptions): Promise<E
       exclude_seen: true,
       candidates: 'all',
       split: opts.splitDir !== undefined ? `read from RecBole benchmark files in ${opts.splitDir}` : SPLIT_TEXT[opts.protocol],
-      exclusion: 'full ranking over all items; valid excludes the user\'s train items, test excludes train and valid items',
-      tuning: opts.tune === false ? 'none (defaults)' : 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices',
+      exclusion: PROTOCOL_TEXT.exclusion.en,
+      tuning: opts.tune === false ? PROTOCOL_TEXT.tuningNone.en : PROTOCOL_TEXT.tuningValid.en,
       filters: { min_rating: opts.minRating ?? null, kcore: opts.kcore ?? null, reports },
       statistics: STATISTICS_TEXT,
       beyond_accuracy: BEYOND_TEXT,
       ...(opts.explainFidelity !== undefined ? { fidelity: FIDELITY_PROTOCOL } : {}),
-      metric_definitions: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
+      metric_definitions: PROTOCOL_TEXT.metrics.en,
     },
     data: {
       users: split.nUsers,

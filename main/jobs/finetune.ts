@@ -139,7 +139,7 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
   const checkpointPath = checkpointPathFor(outDir);
 
   const nItems = dataset.itemIds.length;
-  progress({ stage: 'split', message: `recbole, seed ${seed}` });
+  progress({ stage: 'split', message: `recbole, seed ${seed}`, code: 'splitSeed', params: { protocol: 'recbole', seed } });
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, nItems, 'recbole', seed);
   const ctx = fitContext(dataset, split, seed, opts.signal, opts.onProgress);
   const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
@@ -157,7 +157,7 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
       countTokens,
       validate: validNdcg,
     });
-    progress({ stage: 'semantic', message: 'fitting the frozen semantic scorer' });
+    progress({ stage: 'semantic', message: 'fitting the frozen semantic scorer', code: 'frozenSemantic' });
     await base.fit(ctx);
     const t0 = performance.now();
     const ft = new SemanticFtScorer({
@@ -184,7 +184,7 @@ export async function runFinetune(opts: FinetuneJobOptions): Promise<FinetuneRes
     // so that forgetting a user reaches this version too
     if (workspace !== null) recordFolder(workspace, ADAPTER_ROOTS_META_KEY, dirname(outDir));
     rmSync(checkpointPath, { force: true });
-    progress({ stage: 'finetune', message: `saved ${outDir}` });
+    progress({ stage: 'finetune', message: `saved ${outDir}`, code: 'saved', params: { dir: outDir } });
     return {
       dir: outDir,
       version: outDir.split(/[\\/]/).pop() ?? version,

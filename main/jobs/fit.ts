@@ -72,7 +72,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const cache = new Map<string, Promise<FittedModel>>();
   const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
   try {
-    progress({ stage: 'fit', message: 'sources and fusion (tuned on validation)' });
+    progress({ stage: 'fit', message: 'sources and fusion (tuned on validation)', code: 'fitSources' });
     const fitted = await fitModel(model, ctx, { tune: true, validate, env, cache });
     const hybrid = fitted.scorer;
     if (!(hybrid instanceof HybridScorer)) throw new KnowrecError('internal', 'hybrid fit returned another scorer');
@@ -80,7 +80,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
     const test = evaluateSplit(hybrid, split, 'test', [10]).metrics;
     const params: Record<string, Readonly<Record<string, number | string | boolean>>> = {};
     for (const [name, p] of cache) params[name] = (await p).scorer.params();
-    progress({ stage: 'explain', message: `top-${opts.k} with explanations for every user` });
+    progress({ stage: 'explain', message: `top-${opts.k} with explanations for every user`, code: 'explainTop', params: { k: opts.k } });
     const recommendations = await explainTopK({
       dataset,
       trainCsr: ctx.trainCsr,

@@ -14,6 +14,7 @@ import type { RelevanceLabel } from '../core/train/pairs';
 import type { TrainParams } from '../core/train/trainer';
 import { checkpointPathFor, runFinetune } from './finetune';
 import type { JobSpec, TaskContext } from './job-worker-spec';
+import { part, partsText, progressParts } from './job-message';
 
 /** Seed of a fine-tuning job when the request does not say (the split seed of `knowrec fit`). */
 /** Share of the progress bar for the preparation (encoding) before the first epoch. */
@@ -68,7 +69,7 @@ export async function runFinetuneTask(spec: Extract<JobSpec, { kind: 'finetune' 
   const labels = r.useLabels === false ? [] : workspaceLabels(spec.workspace);
   const params = trainParams(r);
   const epochs = params.epochs ?? 10;
-  ctx.progress(0, `preparing (${labels.length} labels)`);
+  ctx.progress(0, `preparing (${labels.length} labels)`, [part('preparingLabels', `preparing (${labels.length} labels)`, { n: labels.length })]);
   const result = await runFinetune({
     workspace: spec.workspace,
     labels,
@@ -84,11 +85,15 @@ export async function runFinetuneTask(spec: Extract<JobSpec, { kind: 'finetune' 
     onProgress: (p) => {
       const fraction = p.stage === 'semantic' && p.fraction !== undefined ? PREPARE_SHARE * p.fraction : null;
       const pct = p.fraction !== undefined ? ` ${Math.round(p.fraction * 100)}%` : '';
-      ctx.progress(fraction, p.message !== undefined ? `${p.stage}: ${p.message}${pct}` : p.stage);
+      // the percent rides on the message's part (params.pct, which the UI appends to a translated part)
+      const parts = progressParts(p);
+      if (parts.length > 1 && pct !== '') parts[1] = { ...parts[1], text: `${parts[1].text}${pct}`, params: { ...parts[1].params, pct: pct.trim() } };
+      ctx.progress(fraction, partsText(parts), parts);
     },
     onEpoch: (e) => {
       ctx.curve({ epoch: e.epoch, loss: e.loss, validNdcg: e.validNdcg, seconds: e.seconds });
-      ctx.progress(Math.min(0.99, PREPARE_SHARE + ((1 - PREPARE_SHARE) * e.epoch) / epochs), `epoch ${e.epoch}/${epochs}: loss ${e.loss.toFixed(4)}, valid NDCG@10 ${e.validNdcg.toFixed(4)}`);
+      const parts = [part('epochOf', `epoch ${e.epoch}/${epochs}`, { epoch: e.epoch, epochs }), part('lossValid', `loss ${e.loss.toFixed(4)}, valid NDCG@10 ${e.validNdcg.toFixed(4)}`, { loss: e.loss.toFixed(4), ndcg: e.validNdcg.toFixed(4) })];
+      ctx.progress(Math.min(0.99, PREPARE_SHARE + ((1 - PREPARE_SHARE) * e.epoch) / epochs), partsText(parts), parts);
     },
   });
   return { version: result.version || basename(spec.outDir) };

@@ -2,19 +2,12 @@
  * How the runner starts a job: in a worker thread (the app: the Electron main process and the
  * bridge stay responsive) or in-process (unit tests). Both satisfy JobExecutor.
  */
-import type { ApiError } from '../api/contract';
+import { fromApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import { launchWorker, workerEntry, type WorkerEnd } from '../core/worker-launcher';
 import type { FromJobWorker, JobResult, JobWorkerData, TaskRunner, ToJobWorker } from './job-worker-spec';
 import type { JobExecution, JobExecutor } from './runner';
 import { runTask } from './job-worker-tasks';
-
-/** The KnowrecError of a job that failed in the worker, with the hint in its message. */
-function jobError(error: ApiError): KnowrecError {
-  const e = new KnowrecError(error.code === 'unauthorized' ? 'internal' : error.code, 'job failed', {}, error.hint);
-  e.message = error.hint !== undefined ? `${error.message} (${error.hint})` : error.message;
-  return e;
-}
 
 /** A worker that ended without an outcome: it crashed, or it was terminated (a cancelled job). */
 function endError(end: WorkerEnd, file: string): KnowrecError {
@@ -35,13 +28,13 @@ export function workerExecutor(script: string = workerEntry(__dirname, 'job-work
     const data: JobWorkerData = { spec };
     const worker = launchWorker<ToJobWorker, FromJobWorker>(script, data, {
       onMessage: (m) => {
-        if (m.type === 'progress') reporter.progress(m.fraction, m.message);
+        if (m.type === 'progress') reporter.progress(m.fraction, m.message, m.parts);
         else if (m.type === 'curve') reporter.curve(m.point);
         else {
           settled = true;
           void worker.close();
           if (m.type === 'done') resolveDone(m.result);
-          else rejectDone(jobError(m.error));
+          else rejectDone(fromApiError(m.error));
         }
       },
       onEnd: (end) => {

@@ -8,6 +8,7 @@ import type {
   CurvePoint,
   JobInfo,
   JobKind,
+  MessagePart,
   StartEvaluationRequest,
   StartFinetuneRequest,
   StartFitRequest,
@@ -64,8 +65,8 @@ export type JobResult = NonNullable<JobInfo['result']>;
 
 /** How a task reports while it runs. */
 export interface TaskReporter {
-  /** `fraction` 0..1 or null when unknown; `message` says what it does now. */
-  progress(fraction: number | null, message: string): void;
+  /** `fraction` 0..1 or null when unknown; `message` says what it does now, `parts` the same with codes (job-message.ts). */
+  progress(fraction: number | null, message: string, parts?: readonly MessagePart[]): void;
   /** One point per finished epoch (fine-tuning). */
   curve(point: CurvePoint): void;
 }
@@ -84,7 +85,7 @@ export const JOB_KINDS: readonly JobKind[] = ['import', 'evaluate', 'fit', 'fine
 export type ToJobWorker = { readonly type: 'cancel' };
 
 export type FromJobWorker =
-  | { readonly type: 'progress'; readonly fraction: number | null; readonly message: string }
+  | { readonly type: 'progress'; readonly fraction: number | null; readonly message: string; readonly parts?: readonly MessagePart[] }
   | { readonly type: 'curve'; readonly point: CurvePoint }
   | { readonly type: 'done'; readonly result: JobResult }
   | { readonly type: 'error'; readonly error: ApiError };

@@ -4,7 +4,7 @@
  * own connection with a short busy timeout, so the main thread never waits on a job's worker);
  * a write that finds the database busy reports `false` and is retried later.
  */
-import type { ApiError, CurvePoint, JobInfo, JobKind, JobState } from '../api/contract';
+import type { ApiError, CurvePoint, JobInfo, JobKind, JobState, MessagePart } from '../api/contract';
 import { KnowrecError } from '../core/errors';
 import type { JobRepository, JobRow } from '../core/store';
 import { storableSpec, type JobSpec } from './job-worker-spec';
@@ -32,6 +32,7 @@ export interface JobStoreLike {
 
 interface JobJson {
   message?: string;
+  parts?: readonly MessagePart[];
   curve?: CurvePoint[];
   result?: JobInfo['result'];
   error?: ApiError | null;
@@ -57,6 +58,7 @@ export class SqliteJobStore implements JobStoreLike {
   save(job: StoredJob): boolean {
     const json: JobJson = {
       message: job.message,
+      parts: job.parts,
       curve: [...job.curve],
       result: job.result,
       error: job.error,
@@ -108,6 +110,7 @@ function fromRow(row: JobRow): StoredJob {
     updated: row.updated,
     progress: row.progress,
     message: json.message ?? '',
+    ...(json.parts === undefined ? {} : { parts: json.parts }),
     error: json.error ?? null,
     curve: json.curve ?? [],
     result: json.result ?? null,

@@ -14,6 +14,7 @@ import { runFit } from './fit';
 import { runFinetuneTask } from './job-worker-finetune';
 import type { JobResult, JobSpec, TaskContext } from './job-worker-spec';
 import { runEvaluationTask } from './runs';
+import { progressParts, partsText } from './job-message';
 
 /** Seed of the serving fit (the same split seed as `knowrec fit`'s default). */
 export const FIT_SEED = SERVING_SPLIT_SEED;
@@ -34,9 +35,10 @@ export async function runTask(spec: JobSpec, ctx: TaskContext): Promise<JobResul
   }
 }
 
-function describe(p: Progress): string {
-  const what = p.stage === 'store' ? 'writing to the workspace' : p.stage;
-  return p.message !== undefined && p.message !== '' ? `${what}: ${p.message}` : what;
+/** Reports a progress event: its English line and the same in parts (job-message.ts). */
+function report(ctx: TaskContext, fraction: number | null, p: Progress): void {
+  const parts = progressParts(p);
+  ctx.progress(fraction, partsText(parts), parts);
 }
 
 /**
@@ -45,7 +47,7 @@ function describe(p: Progress): string {
  * is; quasi-identifiers dropped or generalized when asked). Returns the per-file import report.
  */
 export async function runImportTask(workspace: string, request: StartImportRequest | StartImportOwnRequest, ctx: TaskContext, pseudonymKey?: string): Promise<ImportReport> {
-  const onProgress = (p: Progress): void => ctx.progress(p.stage === 'store' ? (p.fraction ?? null) : null, describe(p));
+  const onProgress = (p: Progress): void => report(ctx, p.stage === 'store' ? (p.fraction ?? null) : null, p);
   let loaded: { dataset: Dataset; report: ImportReport };
   if ('interactions' in request) loaded = await loadOwnFiles(request, { mapping: request.mapping, name: request.name, onProgress, signal: ctx.signal });
   else if (request.dataset !== undefined) loaded = loadRegistryDataset(request.dataset, { onProgress, signal: ctx.signal });
@@ -78,7 +80,7 @@ async function runFitTask(workspace: string, out: string, k: number, finetuned: 
     onProgress: (p) => {
       const base = stages[p.stage];
       const fraction = p.stage === 'explain' ? 0.8 + 0.2 * (p.fraction ?? 0) : (base ?? null);
-      ctx.progress(fraction, describe(p));
+      report(ctx, fraction, p);
     },
   });
   return { dir: out };

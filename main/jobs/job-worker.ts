@@ -20,7 +20,7 @@ onStop(port, () => controller.abort());
 
 runTask(spec, {
   signal: controller.signal,
-  progress: (fraction, message) => post({ type: 'progress', fraction, message }),
+  progress: (fraction, message, parts) => post({ type: 'progress', fraction, message, parts }),
   curve: (point) => post({ type: 'curve', point }),
 }).then(
   (result) => {

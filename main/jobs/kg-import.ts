@@ -122,7 +122,7 @@ export function addKgToWorkspace(
     entities.add(kg.triples.head[i]);
     entities.add(kg.triples.tail[i]);
   }
-  opts.onProgress?.({ stage: 'link', message: `by ${spec.by}` });
+  opts.onProgress?.({ stage: 'link', message: `by ${spec.by}`, code: 'linkBy', params: { by: spec.by } });
   const { links, report: link } = linkItems(items, table, spec, entities);
   // an entity linked to an item is shown with the item's title ("E.T. the Extra-Terrestrial (1982)"),
   // not with the name its URI gives it ("E.T. the Extra-Terrestrial")
@@ -182,7 +182,7 @@ export function addExtraKgs(
       out.push(addRegistryKg(ws, name, opts));
     } catch (e) {
       if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
-      opts.onProgress?.({ stage: 'kg', message: `${name} skipped: its files were not found (${e.message})` });
+      opts.onProgress?.({ stage: 'kg', message: `${name} skipped: its files were not found (${e.message})`, code: 'kgSkipped', params: { name, reason: e.message } });
     }
   }
   return out;

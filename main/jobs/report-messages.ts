@@ -64,6 +64,11 @@ const EN = {
   seedOne: 'seed',
   seedMany: 'seeds',
   noteLongTail: 'Long tail: targets whose item is outside the 20% most-interacted items of the training split.',
+  demoTitle: 'KnowRec Workbench — {dataset}',
+  demoHybrid: 'Hybrid = learned fusion (fitted on the validation split) of {models}; ablations drop the KG, text or CF sources.',
+  demoTime: 'Main job run time: {seconds} s on this machine.',
+  demoCold:
+    'Cold-items caveat: every valid and test target there is an item never seen in training, and the hybrid learns its fusion on that validation split, so it also learns to put never-seen items first; semantic and kg-profile cannot. For a like-for-like reading, benchmarks/hybrid.ts --protocol cold-items also ranks only the new items with each scorer (docs/hybrid.md).',
 };
 
 type Keys = keyof typeof EN;
@@ -123,7 +128,40 @@ const ZH: Readonly<Record<Keys, string>> = {
   seedOne: '个种子',
   seedMany: '个种子',
   noteLongTail: '长尾：目标物品不属于训练划分中交互最多的 20% 物品。',
+  demoTitle: 'KnowRec 工作台 — {dataset}',
+  demoHybrid: 'hybrid 即 {models} 的学习式融合（在验证集上拟合）；消融实验分别去掉知识图谱、文本或协同过滤信号源。',
+  demoTime: '主任务在本机的运行时间：{seconds} 秒。',
+  demoCold:
+    '冷启动协议的注意事项：其中每个验证和测试目标都是训练中从未出现过的物品，而 hybrid 在这份验证集上学习融合，因此它也学会了把从未出现过的物品排在前面；semantic 和 kg-profile 做不到这一点。若要同条件比较，benchmarks/hybrid.ts --protocol cold-items 还会让每个打分器只对新物品排序（见 docs/hybrid.md）。',
 };
+
+/**
+ * The protocol's sentences a results file carries (evaluate.ts writes these English ones into
+ * `protocol`), with their Chinese, so that a Chinese report does not print them in English.
+ * A sentence not listed here (an older file's wording, a split read from a folder) stays as written.
+ */
+export const PROTOCOL_TEXT = {
+  splitRecbole: { en: 'per-user random 8:1:1 (RecBole RS/RO grouped by user), seeded', zh: '按用户随机 8:1:1 划分（RecBole 的按用户分组 RS/RO），带随机种子' },
+  splitLoo: { en: 'leave-one-out by time: per user the latest interaction is test, the one before valid', zh: '按时间留一：每位用户最近一次交互作测试，前一次作验证' },
+  splitCold: { en: 'a seeded 10% of items held out entirely; their interactions split 50/50 into valid/test per item', zh: '按随机种子整体留出 10% 的物品；每个物品的交互按 50/50 分入验证集和测试集' },
+  exclusion: {
+    en: "full ranking over all items; valid excludes the user's train items, test excludes train and valid items",
+    zh: '在全部物品上完整排序；验证时排除用户的训练物品，测试时排除训练和验证物品',
+  },
+  tuningNone: { en: 'none (defaults)', zh: '无（默认参数）' },
+  tuningValid: { en: 'hyper-parameters chosen by valid NDCG@10; models fitted on train only; test never used for choices', zh: '按验证集 NDCG@10 选择超参数；模型只在训练集上拟合；测试集从不参与选择' },
+  metrics: {
+    en: 'RecBole: recall=hits/|T|, precision=hits/K, hit=[hits>0], mrr=1/first rank, ndcg=binary DCG/IDCG over min(|T|,K); averaged over users with ≥1 target; coverage=distinct recommended/|items|; novelty=mean −log2(pop/users); longtail=share of slots outside the top-20% most popular items',
+    zh: '与 RecBole 一致：召回率 = 命中数/|T|，精确率 = 命中数/K，命中率 = [命中数>0]，MRR = 1/首个命中位次，NDCG = 在 min(|T|,K) 上的二值 DCG/IDCG；对至少有 1 个目标的用户取平均；覆盖率 = 被推荐的不同物品数/物品总数；新颖度 = −log2(流行度/用户数) 的均值；长尾占比 = 不属于最热门 20% 物品的推荐位比例',
+  },
+} as const satisfies Record<string, { readonly en: string; readonly zh: string }>;
+
+const PROTOCOL_ZH = new Map<string, string>(Object.values(PROTOCOL_TEXT).map((x) => [x.en, x.zh]));
+
+/** A protocol sentence of a results file in `lang`: the known ones translated, others as written. */
+export function protocolText(text: string, lang: DisplayLang = 'en'): string {
+  return lang === 'zh' ? (PROTOCOL_ZH.get(text) ?? text) : text;
+}
 
 /** Both tables, for the test that checks they match key for key and placeholder for placeholder. */
 export const REPORT_WORDS: Readonly<Record<DisplayLang, Readonly<Record<Keys, string>>>> = { en: EN, zh: ZH };

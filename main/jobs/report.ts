@@ -5,7 +5,7 @@
 import { metricDescription, metricName, signalName, type DisplayLang } from '../api/display-names';
 import type { ResultsFile } from './evaluate';
 import { comparisonsTable, legend, sliceGapTable } from './report-stats';
-import { ordinalIn, reportWords, type ReportWords } from './report-messages';
+import { ordinalIn, protocolText, reportWords, type ReportWords } from './report-messages';
 
 export interface ExplainedItem {
   readonly item: string;
@@ -120,15 +120,16 @@ function fidelityTable(run: ResultsFile, w: ReportWords): string {
   return `<h3>${w('fidelityTitle')}</h3><p class="small">${w('fidelityHelp')}</p><table>${head}${body}</table>`;
 }
 
-function protocolBlock(run: ResultsFile, w: ReportWords): string {
+function protocolBlock(run: ResultsFile, w: ReportWords, lang: DisplayLang): string {
   const p = run.protocol;
+  const say = (text: string): string => esc(protocolText(text, lang));
   const d = run.data;
   const data = w('dataLine', { dataset: run.dataset, users: d.users, items: d.items, train: d.train, valid: d.valid, test: d.test }) + (d.cold_items > 0 ? w('coldItems', { n: d.cold_items }) : '');
   return (
     `<dl class="protocol"><dt>${w('dataset')}</dt><dd>${esc(data)}</dd>` +
-    `<dt>${w('protocol')}</dt><dd>${esc(w('protocolLine', { name: p.name, seed: p.seed, k: p.k, split: p.split }))}</dd>` +
-    `<dt>${w('ranking')}</dt><dd>${esc(p.exclusion)}</dd><dt>${w('tuning')}</dt><dd>${esc(p.tuning)}</dd>` +
-    `<dt>${w('metrics')}</dt><dd>${esc(p.metric_definitions)}</dd></dl>`
+    `<dt>${w('protocol')}</dt><dd>${esc(w('protocolLine', { name: p.name, seed: p.seed, k: p.k, split: protocolText(p.split, lang) }))}</dd>` +
+    `<dt>${w('ranking')}</dt><dd>${say(p.exclusion)}</dd><dt>${w('tuning')}</dt><dd>${say(p.tuning)}</dd>` +
+    `<dt>${w('metrics')}</dt><dd>${say(p.metric_definitions)}</dd></dl>`
   );
 }
 
@@ -146,7 +147,7 @@ function runSection(run: ResultsFile, index: number, lang: DisplayLang): string 
   }
   return (
     `<section id="run-${index}"><h2>${esc(w('runHeading', { dataset: run.dataset, protocol: run.protocol.name, seed: run.protocol.seed }))}</h2>` +
-    `${protocolBlock(run, w)}${metricsTable(run, w, lang)}${fidelityTable(run, w)}${comparisonsTable(run, esc, lang)}${sliceGapTable(run, esc, lang)}<div class="charts">${charts.join('')}</div></section>`
+    `${protocolBlock(run, w, lang)}${metricsTable(run, w, lang)}${fidelityTable(run, w)}${comparisonsTable(run, esc, lang)}${sliceGapTable(run, esc, lang)}<div class="charts">${charts.join('')}</div></section>`
   );
 }
 

@@ -17,6 +17,7 @@ import { toApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import type { JobResult, JobSpec, TaskReporter } from './job-worker-spec';
 import type { JobStoreLike, StoredJob } from './job-worker-store';
+import { part, partsText } from './job-message';
 
 /** One started job: its outcome and the two ways to stop it. */
 export interface JobExecution {
@@ -24,8 +25,11 @@ export interface JobExecution {
   readonly done: Promise<JobResult>;
   /** Asks the job to stop (AbortSignal). */
   cancel(): void;
-  /** Gives it up for good: the worker is told to stop and nothing more is heard from it; a no-op in-process. */
-  terminate(): void;
+  /**
+   * Gives it up for good: the worker is told to stop; resolves when its thread ended (the next
+   * job starts only then, so two heavy jobs never run at once). Nothing in-process.
+   */
+  terminate(): Promise<void> | void;
 }
 
 export type JobExecutor = (spec: JobSpec, reporter: TaskReporter) => JobExecution;
@@ -75,6 +79,7 @@ export function publicJob(job: StoredJob): JobInfo {
     updated: job.updated,
     progress: job.progress,
     message: job.message,
+    ...(job.parts === undefined ? {} : { parts: job.parts }),
     error: job.error,
     curve: job.curve,
     result: job.result,
@@ -89,6 +94,8 @@ export class JobRunner {
   private readonly dirty = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** A given-up job's worker still finishing its step: the next job waits for it. */
+  private gate: Promise<void> | null = null;
   private readonly graceMs: number;
   private readonly interval: number;
   private readonly retryMs: number;
@@ -192,8 +199,18 @@ export class JobRunner {
       l.grace = setTimeout(() => {
         l.grace = null;
         if (isFinal(l.job.state)) return;
-        l.exec?.terminate();
-        this.finish(l, { state: 'cancelled', message: `cancelled (stopped after ${this.graceMs} ms)` });
+        const ended = l.exec?.terminate();
+        if (ended instanceof Promise) {
+          // the next job waits until this worker's thread ended (it stops at its next check)
+          const gate: Promise<void> = ended
+            .catch(() => undefined)
+            .then(() => {
+              if (this.gate === gate) this.gate = null;
+              this.pump();
+            });
+          this.gate = gate;
+        }
+        this.finish(l, { state: 'cancelled', message: `cancelled (stopped after ${this.graceMs} ms)`, parts: [part('cancelledAfter', `cancelled (stopped after ${this.graceMs} ms)`, { ms: this.graceMs })] });
       }, this.graceMs);
     }
     return publicJob(l.job);
@@ -206,8 +223,9 @@ export class JobRunner {
     for (const l of this.live.values()) {
       if (l.job.state !== 'running') continue;
       l.exec?.cancel();
-      l.exec?.terminate();
-      this.finish(l, { state: 'cancelled', message: 'cancelled: the workspace was closed' });
+      void l.exec?.terminate();
+      const parts = [part('', 'cancelled'), part('workspaceClosed', 'the workspace was closed')];
+      this.finish(l, { state: 'cancelled', message: partsText(parts), parts });
     }
     this.flushDirty();
     this.closed = true;
@@ -222,7 +240,7 @@ export class JobRunner {
   // ---------------------------------------------------------------------------------------------
 
   private pump(): void {
-    if (this.running !== null || this.closed) return;
+    if (this.running !== null || this.closed || this.gate !== null) return;
     const id = this.queue.shift();
     if (id === undefined) return;
     const l = this.live.get(id);
@@ -230,10 +248,10 @@ export class JobRunner {
     this.running = id;
     this.update(l, { state: 'running', message: 'started', progress: 0 }, true);
     const reporter: TaskReporter = {
-      progress: (fraction, message) => {
+      progress: (fraction, message, parts) => {
         if (isFinal(l.job.state)) return;
         const p = fraction === null ? l.job.progress : Math.max(0, Math.min(1, fraction));
-        this.update(l, { progress: p, message: l.cancelRequested ? 'cancelling…' : message }, false);
+        this.update(l, l.cancelRequested ? { progress: p, message: 'cancelling…' } : { progress: p, message, parts }, false);
       },
       curve: (point: CurvePoint) => {
         if (isFinal(l.job.state)) return;
@@ -257,7 +275,10 @@ export class JobRunner {
         if (isFinal(l.job.state)) return;
         const error = toApiError(e);
         if (error.code === 'cancelled' || l.cancelRequested) this.finish(l, { state: 'cancelled', message: 'cancelled' });
-        else this.finish(l, { state: 'failed', error, message: `failed: ${error.message}` });
+        else {
+          const parts = [part('failed', 'failed'), part('', error.message)];
+          this.finish(l, { state: 'failed', error, message: partsText(parts), parts });
+        }
       },
     );
   }
@@ -283,7 +304,9 @@ export class JobRunner {
 
   /** Applies a change; publishes now when `immediate`, else throttled. */
   private update(l: Live, patch: Partial<StoredJob>, immediate: boolean): void {
-    l.job = { ...l.job, ...patch, updated: this.now().toISOString() };
+    // a new message without parts drops the old parts (they would say something else)
+    const parts = 'message' in patch && !('parts' in patch) ? { parts: undefined } : {};
+    l.job = { ...l.job, ...patch, ...parts, updated: this.now().toISOString() };
     if (immediate) {
       if (l.trailing !== null) clearTimeout(l.trailing);
       l.trailing = null;

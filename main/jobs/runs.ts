@@ -16,6 +16,7 @@ import { firstSeedStats, RENAME, runComparisons, userSliceBlocks } from './runs-
 import { KnowrecError } from '../core/errors';
 import { Workspace, type RunStore } from '../core/store';
 import { runEvaluation, type ModelResult, type ResultsFile } from './evaluate';
+import { part, partsText, progressParts } from './job-message';
 import type { TaskContext } from './job-worker-spec';
 
 export const RUN_KIND = 'evaluation';
@@ -131,8 +132,10 @@ export async function runEvaluationTask(workspace: string, id: string, request: 
       onProgress: (p) => {
         if (p.stage === 'model') model++;
         const within = model < 0 ? 0 : (model + (p.stage === 'model' ? 0 : (p.fraction ?? 0) * 0.9)) / nModels;
-        const what = p.stage === 'model' ? `evaluating ${p.message ?? ''} (${model + 1}/${nModels})` : `${p.stage}${p.message !== undefined ? `: ${p.message}` : ''}`;
-        ctx.progress((s + Math.min(1, within)) / nSeeds, `seed ${seed} (${s + 1}/${nSeeds}): ${what}`);
+        const what =
+          p.stage === 'model' ? [part('evaluating', `evaluating ${p.message ?? ''} (${model + 1}/${nModels})`, { model: p.message ?? '', i: model + 1, n: nModels })] : progressParts(p);
+        const parts = [part('seed', `seed ${seed} (${s + 1}/${nSeeds})`, { seed, i: s + 1, n: nSeeds }), ...what];
+        ctx.progress((s + Math.min(1, within)) / nSeeds, partsText(parts), parts);
       },
     });
     files.push(file);

@@ -5,10 +5,12 @@
  * with a precondition error naming the state ("fit it first" / "still fitting, 40%"); it never
  * fits. The Api keeps one engine per workspace data and disposes of it when the data change.
  */
-import type { ApiError, WhatIfModelInfo, WhatIfModelState, WhatIfModelStatus } from '../api/contract';
+import type { ApiError, MessagePart, WhatIfModelInfo, WhatIfModelState, WhatIfModelStatus } from '../api/contract';
 import { KnowrecError } from '../core/errors';
+import { fromApiError } from '../api/result';
 import { launchWorker, workerEntry, type LaunchedWorker, type WorkerEnd } from '../core/worker-launcher';
 import type { WhatIfAnswer, WhatIfQuestion } from './what-if-model';
+import { part, partsText } from './job-message';
 
 /** Which model to fit, on which workspace. */
 export interface WhatIfEngineSpec {
@@ -26,7 +28,7 @@ export interface WhatIfWorkerData {
 export type ToWhatIfWorker = { readonly type: 'ask'; readonly id: number; readonly question: WhatIfQuestion };
 
 export type FromWhatIfWorker =
-  | { readonly type: 'progress'; readonly fraction: number | null; readonly message: string }
+  | { readonly type: 'progress'; readonly fraction: number | null; readonly parts: readonly MessagePart[] }
   | { readonly type: 'ready'; readonly model: WhatIfModelInfo }
   | { readonly type: 'failed'; readonly error: ApiError }
   | { readonly type: 'answer'; readonly id: number; readonly answer: WhatIfAnswer }
@@ -34,19 +36,15 @@ export type FromWhatIfWorker =
 
 export type WhatIfEngineStatus = WhatIfModelStatus;
 
-const HOW_TO_FIT = 'fit it first: call whatIfModel with {"fit": true} (the "Ask what if" button does), which fits it off the main thread; whatIf answers once whatIfModel says "ready"';
+const NOT_FITTED: readonly MessagePart[] = [part('notFitted', 'not fitted')];
 
-function errorOf(e: ApiError): KnowrecError {
-  const err = new KnowrecError(e.code === 'unauthorized' ? 'internal' : e.code, 'what-if worker error', {}, e.hint);
-  err.message = e.message;
-  return err;
-}
+const HOW_TO_FIT = 'fit it first: call whatIfModel with {"fit": true} (the "Ask what if" button does), which fits it off the main thread; whatIf answers once whatIfModel says "ready"';
 
 export class WhatIfEngine {
   private state: WhatIfModelState = 'none';
   private worker: LaunchedWorker<ToWhatIfWorker> | null = null;
   private fraction: number | null = null;
-  private message = 'not fitted';
+  private parts: readonly MessagePart[] = NOT_FITTED;
   private started = 0;
   private fits = 0;
   private info: WhatIfModelInfo | null = null;
@@ -67,7 +65,8 @@ export class WhatIfEngine {
       seed: this.spec.seed,
       tuned: this.spec.tune,
       fraction: this.state === 'fitting' ? this.fraction : null,
-      message: this.message,
+      message: partsText(this.parts),
+      parts: this.parts,
       seconds,
       fits: this.fits,
       info: this.info,
@@ -80,7 +79,7 @@ export class WhatIfEngine {
     if (this.state === 'fitting' || this.state === 'ready') return this.status();
     this.state = 'fitting';
     this.fraction = 0;
-    this.message = 'starting the what-if worker';
+    this.parts = [part('startingWhatIf', 'starting the what-if worker')];
     this.error = null;
     this.started = Date.now();
     this.fits++;
@@ -110,7 +109,7 @@ export class WhatIfEngine {
     if (w !== null) void w.close();
     this.failPending(new KnowrecError('cancelled', 'the what-if model was dropped (the workspace data changed or the workbench closed)', {}, 'ask again'));
     if (this.state !== 'failed') this.state = 'none';
-    this.message = 'not fitted';
+    this.parts = NOT_FITTED;
     this.info = null;
   }
 
@@ -127,11 +126,11 @@ export class WhatIfEngine {
   private onMessage(m: FromWhatIfWorker): void {
     if (m.type === 'progress') {
       if (m.fraction !== null) this.fraction = m.fraction;
-      this.message = m.message;
+      this.parts = m.parts;
     } else if (m.type === 'ready') {
       this.state = 'ready';
       this.info = m.model;
-      this.message = `fitted in ${m.model.fitSeconds} s`;
+      this.parts = [part('fittedIn', `fitted in ${m.model.fitSeconds} s`, { s: m.model.fitSeconds })];
     } else if (m.type === 'failed') {
       this.fail(m.error);
     } else {
@@ -139,7 +138,7 @@ export class WhatIfEngine {
       this.pending.delete(m.id);
       if (p === undefined) return;
       if (m.type === 'answer') p.resolve(m.answer);
-      else p.reject(errorOf(m.error));
+      else p.reject(fromApiError(m.error));
     }
   }
 
@@ -154,9 +153,9 @@ export class WhatIfEngine {
     if (w !== null) void w.close();
     this.state = 'failed';
     this.error = error;
-    this.message = error.message;
+    this.parts = [part('', error.message)];
     this.info = null;
-    this.failPending(errorOf(error));
+    this.failPending(fromApiError(error));
   }
 
   private failPending(e: Error): void {

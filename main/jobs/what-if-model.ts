@@ -35,6 +35,8 @@ export interface WhatIfModelOptions {
   readonly workspace: string | null;
   readonly lang?: string;
   readonly onProgress?: (p: Progress) => void;
+  /** Aborts the fit at the sources' next check (the what-if worker's stop). */
+  readonly signal?: AbortSignal;
 }
 
 /** A fitted model that can answer what-if questions. */
@@ -62,7 +64,7 @@ export async function fitWhatIfModel(dataset: Dataset, opts: WhatIfModelOptions)
   const tune = opts.tune === true;
   const t0 = performance.now();
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', seed);
-  const ctx = fitContext(dataset, split, seed, undefined, opts.onProgress);
+  const ctx = fitContext(dataset, split, seed, opts.signal, opts.onProgress);
   const env = new ModelEnv({ workspace: opts.workspace, lang: opts.lang, split: { protocol: 'recbole', filtered: false } });
   const cache = new Map<string, Promise<FittedModel>>();
   const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10]).metrics['ndcg@10'];

@@ -6,19 +6,17 @@
 import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
 import { Workspace } from '../core/store';
-import { cancelled } from '../core/errors';
 import { isStop, onStop, workerPort } from '../core/worker-launcher';
 import type { FromWhatIfWorker, ToWhatIfWorker, WhatIfWorkerData } from './what-if-engine';
 import { answerWhatIf, fitWhatIfModel, type WhatIfModel } from './what-if-model';
+import { part, progressParts } from './job-message';
 
 const port = workerPort('what-if-worker');
 const spec = (workerData as WhatIfWorkerData).spec;
 const post = (m: FromWhatIfWorker): void => port.postMessage(m);
-/** Set by the launcher's stop: the fit ends at its next progress report. */
-let stopping = false;
-onStop(port, () => {
-  stopping = true;
-});
+/** Aborted by the launcher's stop: the fit ends at its sources' next check. */
+const stop = new AbortController();
+onStop(port, () => stop.abort());
 /** Users whose full scores are kept (the "before" of their questions). */
 const BEFORE_CACHE = 32;
 const before = new Map<number, Float32Array>();
@@ -34,7 +32,7 @@ function scoresOf(m: WhatIfModel, user: number): Float32Array {
 }
 
 async function fit(): Promise<WhatIfModel> {
-  post({ type: 'progress', fraction: 0, message: 'loading the workspace' });
+  post({ type: 'progress', fraction: 0, parts: [part('loadingWorkspace', 'loading the workspace')] });
   const ws = Workspace.open(spec.workspace);
   let dataset;
   try {
@@ -47,9 +45,9 @@ async function fit(): Promise<WhatIfModel> {
     seed: spec.seed,
     tune: spec.tune,
     workspace: spec.workspace,
+    signal: stop.signal,
     onProgress: (p) => {
-      if (stopping) throw cancelled();
-      post({ type: 'progress', fraction: p.fraction ?? null, message: p.message !== undefined && p.message !== '' ? `${p.stage}: ${p.message}` : p.stage });
+      post({ type: 'progress', fraction: p.fraction ?? null, parts: progressParts(p) });
     },
   });
 }

@@ -3,8 +3,9 @@
  * Api. A 'workspace' event (import, KG edit, forget user) refreshes the summary; it and every
  * finished job bump `revision`, which every view uses to reload what it shows.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Result, VersionInfo, WorkspaceSummary } from '../../main/api/contract';
+import { prefetchChunks } from './components/lazy';
 import { ShortcutList } from './components/ShortcutList';
 import { LANGS, setLang, useI18n, type Lang } from './i18n';
 import { TabBar, type Tab } from './components/TabBar';
@@ -25,7 +26,13 @@ const VIEWS: readonly ViewKey[] = ['datasets', 'kg', 'recommendations', 'evaluat
 export function App({ api }: { readonly api: ApiWithEvents }) {
   const [version, setVersion] = useState<Result<VersionInfo> | null>(null);
   const [summary, setSummary] = useState<Result<WorkspaceSummary> | null>(null);
-  const [view, setView] = useState<ViewKey>('datasets');
+  const [view, setViewState] = useState<ViewKey>('datasets');
+  // a view mounts when first opened (then stays mounted): the landing page loads only its own data
+  const [opened, setOpened] = useState<ReadonlySet<ViewKey>>(() => new Set<ViewKey>(['datasets']));
+  const setView = useCallback((v: ViewKey): void => {
+    setViewState(v);
+    setOpened((s) => (s.has(v) ? s : new Set(s).add(v)));
+  }, []);
   const [changes, setChanges] = useState(0);
   const [jobsDone, setJobsDone] = useState(0);
   const [picks, setPicks] = useState<readonly ReportPick[]>([]);
@@ -58,6 +65,14 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
     };
   }, [api]);
 
+  // once the landing page has drawn, load the graph and chart chunks in the background
+  const landed = summary !== null;
+  useEffect(() => {
+    if (!landed) return undefined;
+    const id = window.setTimeout(prefetchChunks, 0);
+    return () => window.clearTimeout(id);
+  }, [landed]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
@@ -69,11 +84,30 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  }, [setView]);
 
   // A finished job (a run, a fit, a model version) changes what views list, like an edit does;
   // so does a fit or fine-tune from the CLI (the 'model' event of the main process's watcher).
   const revision = changes + jobsDone;
+
+  const viewOf = (key: ViewKey): ReactNode => {
+    switch (key) {
+      case 'datasets':
+        return <DatasetsView api={api} summary={summary} revision={revision} />;
+      case 'kg':
+        return <KgView api={api} revision={revision} />;
+      case 'recommendations':
+        return <RecommendationsView api={api} revision={revision} reportPicks={picks} onAddToReport={(p) => setPicks((ps) => addPick(ps, p))} />;
+      case 'evaluation':
+        return <EvaluationView api={api} revision={revision} />;
+      case 'report':
+        return <ReportView api={api} revision={revision} picks={picks} onRemove={(p) => setPicks((ps) => removePick(ps, p))} />;
+      case 'labeling':
+        return <LabelingView api={api} revision={revision} />;
+      case 'finetune':
+        return <FinetuneView api={api} revision={revision} />;
+    }
+  };
 
   return (
     <main className="app">
@@ -98,18 +132,10 @@ export function App({ api }: { readonly api: ApiWithEvents }) {
         </span>
       </header>
       <TabBar tabs={TABS} active={view} onSelect={setView} label={t('app.tabsLabel')} />
-      {/* Views stay mounted so switching tabs keeps their state. */}
+      {/* Views mount when first opened and stay mounted, so switching tabs keeps their state. */}
       {TABS.map((t) => (
         <div key={t.key} role="tabpanel" id={`panel-${t.key}`} aria-labelledby={`tab-${t.key}`} hidden={t.key !== view} className="panel">
-          {t.key === 'datasets' && <DatasetsView api={api} summary={summary} revision={revision} />}
-          {t.key === 'kg' && <KgView api={api} revision={revision} />}
-          {t.key === 'recommendations' && (
-            <RecommendationsView api={api} revision={revision} reportPicks={picks} onAddToReport={(p) => setPicks((ps) => addPick(ps, p))} />
-          )}
-          {t.key === 'evaluation' && <EvaluationView api={api} revision={revision} />}
-          {t.key === 'report' && <ReportView api={api} revision={revision} picks={picks} onRemove={(p) => setPicks((ps) => removePick(ps, p))} />}
-          {t.key === 'labeling' && <LabelingView api={api} revision={revision} />}
-          {t.key === 'finetune' && <FinetuneView api={api} revision={revision} />}
+          {opened.has(t.key) && viewOf(t.key)}
         </div>
       ))}
       <footer className="app-footer">

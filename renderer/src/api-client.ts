@@ -6,12 +6,14 @@
  * It imports only main/api/contract.ts (zod-free: types, the method names, the events path), so
  * nothing of the main process lands in this bundle.
  */
-import { buildApiProxy, EVENTS_PATH, type Api, type ApiError, type ApiEvent, type ApiEvents, type ApiInput, type ApiMethod, type ApiResult } from '../../main/api/contract';
+import { buildApiProxy, EVENTS_PATH, type Api, type ApiError, type ApiEvent, type ApiEvents, type ApiInput, type ApiMethod, type ApiResult, type FileChooser } from '../../main/api/contract';
 
 declare global {
   interface Window {
     /** Set by preload/index.ts in the desktop app; absent in a browser. */
     api?: Api & ApiEvents;
+    /** The OS file dialog, set by preload/index.ts in the desktop app; absent in a browser (the path fields stay). */
+    files?: FileChooser;
   }
 }
 

@@ -68,6 +68,41 @@ async function legendMatchesDrawing(page: Page, want: KgSubgraph): Promise<void>
   for (const [type, n] of Object.entries(legend)) expect(await page.locator(`#panel-kg .legend-row[data-type="${type}"]`).textContent()).toContain(String(n));
 }
 
+/** What labelsOnScreen reads of a cytoscape node and of the instance (cytoscape keeps it on its container as `_cyreg.cy`). */
+interface CyNode {
+  id(): string;
+  data(key: string): unknown;
+  style(name: string): string;
+}
+interface Cy {
+  zoom(): number;
+  zoom(o: { level: number; renderedPosition: { x: number; y: number } }): void;
+  nodes(): { forEach(f: (n: CyNode) => void): void };
+}
+
+/**
+ * The node labels cytoscape draws in the explorer now, with their size on screen (zoom × font
+ * size): a label is drawn when it has text, is not transparent, and its size on screen reaches
+ * its min-zoomed-font-size (cytoscape's level of detail). `zoomTo` first zooms about the box's middle.
+ */
+async function labelsOnScreen(page: Page, zoomTo?: number): Promise<{ zoom: number; nodes: number; drawn: { id: string; distance: number; px: number }[] }> {
+  return page.evaluate((level) => {
+    const box = document.querySelector('[data-testid="kg-graph"]') as (HTMLElement & { _cyreg?: { cy?: Cy } }) | null;
+    const cy = box?._cyreg?.cy;
+    if (box === null || cy === undefined) throw new Error('no cytoscape instance on the KG graph box');
+    if (level !== undefined) cy.zoom({ level, renderedPosition: { x: box.clientWidth / 2, y: box.clientHeight / 2 } });
+    const zoom = cy.zoom();
+    const drawn: { id: string; distance: number; px: number }[] = [];
+    let nodes = 0;
+    cy.nodes().forEach((n) => {
+      nodes++;
+      const px = zoom * parseFloat(n.style('font-size'));
+      if (n.style('label') !== '' && Number(n.style('text-opacity')) > 0 && px >= parseFloat(n.style('min-zoomed-font-size'))) drawn.push({ id: n.id(), distance: Number(n.data('distance')), px });
+    });
+    return { zoom, nodes, drawn };
+  }, zoomTo);
+}
+
 export async function analystTasks(page: Page, api: ApiImpl, url: string, shots: string): Promise<void> {
   const shot = (name: string) => page.screenshot({ path: join(shots, `task-${name}.png`), fullPage: true });
   const tab = (name: string): Locator => page.getByRole('tab', { name, exact: true });
@@ -85,6 +120,10 @@ export async function analystTasks(page: Page, api: ApiImpl, url: string, shots:
   await page.getByRole('button', { name: 'Toy Story (1995)', exact: true }).first().click();
   const one = await sub({ item: '1', hops: 1, cap: 200 });
   await legendMatchesDrawing(page, one);
+  // at one hop the opening zoom draws every label, each ≥ 11 px on screen
+  const oneLabels = await labelsOnScreen(page);
+  expect(oneLabels.drawn.length).toBe(one.nodes.length);
+  expect(Math.min(...oneLabels.drawn.map((l) => l.px))).toBeGreaterThanOrEqual(11);
   await shot('kg-toy-story-1-hop');
   expect(await overlappingControls(page, '.kg-side')).toEqual([]);
   expect(await overlappingControls(page, '.kg-controls')).toEqual([]);
@@ -113,7 +152,21 @@ export async function analystTasks(page: Page, api: ApiImpl, url: string, shots:
   const two = await sub({ item: '1', hops: 2, cap: 200, perNode: 8 });
   await legendMatchesDrawing(page, two);
   expect(await overlappingControls(page, '.kg-controls')).toEqual([]);
+  // at two hops (200 nodes) the opening zoom fits the whole neighbourhood: the labels drawn there
+  // are ≥ 11 px on screen (the rest wait for zooming in), and they include the centre, first-ring
+  // nodes and second-ring nodes
+  const twoLabels = await labelsOnScreen(page);
+  expect(twoLabels.nodes).toBe(two.nodes.length);
+  expect(Math.min(...twoLabels.drawn.map((l) => l.px))).toBeGreaterThanOrEqual(11);
+  expect(twoLabels.drawn.map((l) => l.id)).toEqual(expect.arrayContaining([...two.center]));
+  expect(twoLabels.drawn.filter((l) => l.distance === 1).length).toBeGreaterThanOrEqual(10);
+  expect(twoLabels.drawn.filter((l) => l.distance === 2).length).toBeGreaterThanOrEqual(10);
+  expect(twoLabels.drawn.length).toBeLessThan(two.nodes.length);
   await shot('kg-toy-story-2-hops');
+  // zoomed in to 1:1 every label is drawn, still ≥ 11 px
+  await labelsOnScreen(page, 1);
+  await expect.poll(async () => (await labelsOnScreen(page)).drawn.length).toBe(two.nodes.length);
+  expect(Math.min(...(await labelsOnScreen(page)).drawn.map((l) => l.px))).toBeGreaterThanOrEqual(11);
   await page.getByLabel('Hops').selectOption('1');
   await legendMatchesDrawing(page, one);
   const aladdin = value(await api.kgSearch({ query: 'Aladdin', limit: 20 })).find((h) => h.item !== null && /^Aladdin \(1992\)/.test(h.label));

@@ -67,6 +67,8 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
   let context: BrowserContext;
   let page: Page;
   const data: string[] = [];
+  /** The English labels of the entities described through Toy Story's neighbours (must not show). */
+  const described: string[] = [];
   const problems: string[] = [];
 
   const settle = (job: JobInfo): Promise<JobInfo> => settleJob(api, job);
@@ -95,10 +97,13 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
     data.push(...items.rows.map((r) => r.title), 'ml-100k', wsPath, dir);
     const report = value(await api.importReport());
     if (report !== null) data.push(report.source, ...report.files.map((f) => f.file), ...report.files.map((f) => f.kind), ...(report.link?.unmatchedItems ?? []), report.link?.by ?? '');
+    // entity labels are data when they are names; a description ("actor in Toy Story (1995)") is
+    // interface text, written by the renderer in Chinese: only the name it is made from is data
     const toy = value(await api.kgSubgraph({ item: '1', hops: 1, cap: 200 }));
-    data.push(...toy.nodes.map((n) => n.label));
+    data.push(...toy.nodes.map((n) => n.described?.of ?? n.label));
+    described.push(...toy.nodes.filter((n) => n.described !== undefined).map((n) => n.label));
     const card = value(await api.kgItem({ item: '1' }));
-    data.push(...card.facts.map((f) => f.entityLabel), ...Object.keys(card.attributes), ...Object.values(card.attributes).flat().map(String));
+    data.push(...card.facts.map((f) => f.entityDescribed?.of ?? f.entityLabel), ...Object.keys(card.attributes), ...Object.values(card.attributes).flat().map(String));
     const recs = value(await api.recommend({ user: '1', k: 10, lang: 'zh' }));
     for (const r of recs.items) data.push(r.explanation.reason, ...r.explanation.facts, ...r.explanation.history.map((h) => h.relation), ...r.explanation.history.map((h) => h.title));
     for (const p of value(await api.labelQueue({ limit: 30 }))) {
@@ -106,7 +111,7 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
       const h = value(await api.userHistory({ user: p.user, limit: 10 }));
       data.push(...Object.keys(h.attributes), ...Object.values(h.attributes).flat().map(String), ...h.items.map((x) => x.title));
       const c = value(await api.kgItem({ item: p.item }));
-      data.push(...c.facts.map((f) => f.entityLabel), ...Object.keys(c.attributes), ...Object.values(c.attributes).flat().map(String));
+      data.push(...c.facts.map((f) => f.entityDescribed?.of ?? f.entityLabel), ...Object.keys(c.attributes), ...Object.values(c.attributes).flat().map(String));
     }
     // a run's notes are written by the evaluation in English (results file), like the import report's warnings
     for (const r of value(await api.listRuns())) data.push(r.id, ...(value(await api.getRun({ id: r.id })).notes ?? []));
@@ -189,6 +194,14 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
     await expect.poll(async () => Number(await graph.getAttribute('data-node-count'))).toBeGreaterThan(0);
     const relations = await page.locator('fieldset.relations label').allTextContents();
     expect(relations.some((r) => r.startsWith('导演'))).toBe(true);
+    // entities without a name are described in Chinese ("Toy Story (1995) 的演员"), in the node list and the item's facts
+    expect(described.length).toBeGreaterThan(0);
+    const options = await page.locator('#kg-node option').allTextContents();
+    expect(options.some((o) => /^Toy Story \(1995\) 的(演员|导演|编剧|制片人)/.test(o))).toBe(true);
+    const facts = await page.locator('ul.facts li').allTextContents();
+    expect(facts.some((f) => / 的(演员|导演|编剧|制片人)/.test(f))).toBe(true);
+    const shown = [...options, ...facts].join('\n');
+    for (const english of described) expect(shown).not.toContain(english);
     await walk('知识图谱', 'zh-kg');
   });
 
@@ -223,4 +236,30 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
     expect(html).toContain('图例');
     expect(problems).toEqual([]);
   });
+
+  it("a job's progress in Chinese: every line the evaluation job shows while it runs", async () => {
+    await page.getByRole('tab', { name: '评测', exact: true }).click();
+    const scope = page.locator('#panel-evaluation');
+    // every text the job line takes, recorded in the page as it changes (a job on ml-100k takes seconds)
+    await page.evaluate(`(() => {
+      const seen = (window.__jobLines = []);
+      const record = () => {
+        for (const el of document.querySelectorAll('#panel-evaluation .job-message')) {
+          const s = el.textContent.replace(/^ · /, '');
+          if (s !== '' && seen[seen.length - 1] !== s) seen.push(s);
+        }
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+    const before = value(await api.listRuns()).length;
+    await scope.getByRole('button', { name: '评测', exact: true }).click();
+    await expect.poll(async () => value(await api.listRuns()).length, { timeout: 120_000 }).toBe(before + 1);
+    await expect.poll(() => scope.locator('.job-state').textContent()).toBe('已完成');
+    const lines = (await page.evaluate('window.__jobLines')) as string[];
+    // the job's lines: its seed, stages and steps ("随机种子 2020（1/1）：正在评测 pop（1/2）")
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((l) => /^随机种子 2020（1\/1）：/.test(l))).toBe(true);
+    for (const l of lines) expect(l, l).toMatch(/[\u4e00-\u9fff]/);
+    expect(englishLeft(lines, data), `job lines: ${lines.join(' | ')}`).toEqual([]);
+  }, 180_000);
 });

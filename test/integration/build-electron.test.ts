@@ -20,6 +20,7 @@ import { Workspace } from '../../main/core/store';
 import { buildPairs } from '../../main/core/train/pairs';
 import type { TrainData } from '../../main/core/train/trainer';
 import type { FromTrainWorker, ToTrainWorker } from '../../main/core/train/worker-protocol';
+import type { FromAnnBuild, ToAnnBuild } from '../../main/core/index/background';
 import { launchWorker } from '../../main/core/worker-launcher';
 import type { FromJobWorker, JobWorkerData } from '../../main/jobs/job-worker-spec';
 import { kgAndRecommendStubs, unusedApiMethods } from '../helpers/api-stubs';
@@ -143,19 +144,20 @@ describe('electron-vite build', () => {
     expect(main).toContain('knowrec:api:');
   });
 
-  it('the job, what-if, encoder and training workers are built beside the main entry, without electron', () => {
-    for (const entry of ['job-worker.js', 'what-if-worker.js', 'encode-worker.js', 'train-worker.js']) {
+  it('the job, what-if, dataset, encoder, training and vector-index workers are built beside the main entry, without electron', () => {
+    for (const entry of ['job-worker.js', 'what-if-worker.js', 'dataset-worker.js', 'encode-worker.js', 'train-worker.js', 'ann-build-worker.js']) {
       const code = withChunks(entry);
       expect(requiredModules(code)).not.toContain('electron');
       expect(code).toContain('parentPort');
     }
     expect(withChunks('job-worker.js')).toContain('better-sqlite3');
     expect(withChunks('what-if-worker.js')).toContain('better-sqlite3');
+    expect(withChunks('dataset-worker.js')).toContain('better-sqlite3');
   });
 
   it('every worker entry of the sources is built under its own name, and every launched one exists', () => {
     const { entries, launched } = workerEntriesInSources();
-    expect(entries.map((e) => e.name).sort()).toEqual(['encode-worker', 'job-worker', 'train-worker', 'what-if-worker']);
+    expect(entries.map((e) => e.name).sort()).toEqual(['ann-build-worker', 'dataset-worker', 'encode-worker', 'job-worker', 'train-worker', 'what-if-worker']);
     for (const e of entries) {
       expect(basename(e.file), e.file).toBe(`${e.name}.ts`);
       freshFile(join(OUT, 'main', `${e.name}.js`));
@@ -233,6 +235,17 @@ describe('electron-vite build', () => {
       if (last.type !== 'result') throw new Error(`encoding failed: ${JSON.stringify(last)}`);
       expect(last.vectors).toHaveLength(1);
       expect(Math.hypot(...last.vectors[0])).toBeCloseTo(1, 4);
+    }, 60_000);
+
+    it('ann-build-worker builds and saves the vector index it is sent', async () => {
+      const dim = 4;
+      const vectors = Float32Array.from({ length: 20 * dim }, (_, i) => ((i * 7) % 11) / 11 + 0.05);
+      const build: ToAnnBuild = { type: 'build', dir: join(tmp, 'ix'), name: 'items', dim, vectors, options: {} };
+      const seen = await converse<ToAnnBuild, FromAnnBuild>('ann-build-worker', null, build, () => true);
+      const last = seen[seen.length - 1];
+      if (last.type !== 'built') throw new Error(`the build failed: ${JSON.stringify(last)}`);
+      expect(last.loaded).toBe(false);
+      expect(existsSync(last.file)).toBe(true);
     }, 60_000);
   });
 

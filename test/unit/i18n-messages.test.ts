@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import i18next from 'i18next';
 import { en } from '../../renderer/src/i18n/en';
 import { zh } from '../../renderer/src/i18n/zh';
-import { durationIn, initI18n, jobMessageIn, ordinalIn, typeName } from '../../renderer/src/i18n';
+import { durationIn, entityLabelIn, initI18n, jobLineIn, jobMessageIn, ordinalIn, typeName } from '../../renderer/src/i18n';
 import { REPORT_WORDS } from '../../main/jobs/report-messages';
+import type { MessagePart } from '../../main/api/contract';
 import { renderReport } from '../../main/jobs/report';
 
 type Tree = { readonly [k: string]: string | Tree };
@@ -63,6 +64,39 @@ describe('i18n helpers', () => {
     expect(jobMessageIn(t, 'encoding items')).toBe('正在编码物品');
     expect(jobMessageIn(t, 'epoch 3/10 loss 0.1234')).toBe('第 3/10 轮 训练损失 0.1234');
     expect(jobMessageIn(t, 'something new')).toBe('something new');
+  });
+
+  it('write a job line from its parts: stages by name, codes with their values, unknown codes in English', () => {
+    const t = i18next.t;
+    const line: { message: string; parts: MessagePart[] } = {
+      message: 'seed 2020 (1/2): semantic: encoding items',
+      parts: [
+        { code: 'seed', params: { seed: 2020, i: 1, n: 2 }, text: 'seed 2020 (1/2)' },
+        { code: 'stage', params: { name: 'semantic' }, text: 'semantic' },
+        { code: 'encodingItems', text: 'encoding items', params: { pct: '40%' } },
+      ],
+    };
+    expect(jobLineIn(t, 'zh', line)).toBe('随机种子 2020（1/2）：语义模型：正在编码物品 40%');
+    expect(jobLineIn(t, 'en', line)).toBe(line.message);
+    const store: { message: string; parts: MessagePart[] } = { message: 'writing to the workspace: triples', parts: [{ code: 'stage', params: { name: 'store' }, text: 'writing to the workspace' }, { code: 'table', params: { table: 'triples' }, text: 'triples' }] };
+    expect(jobLineIn(t, 'zh', store)).toBe('写入工作区：三元组');
+    // a code the table does not know, and a model name as a stage: the English text (through jobMessageIn)
+    expect(jobLineIn(t, 'zh', { message: 'ease: warp drive', parts: [{ code: 'stage', params: { name: 'ease' }, text: 'ease' }, { code: 'warpDrive', text: 'warp drive' }] })).toBe('ease：warp drive');
+    // no parts (an older job): the message as jobMessageIn reads it
+    expect(jobLineIn(t, 'zh', { message: 'model: ease' })).toBe('模型: ease');
+  });
+
+  it('write entity descriptions from their parts, names unchanged', () => {
+    const actor = { relation: 'film.actor.film', entityIsHead: true, role: 'actor in', of: 'Toy Story (1995)' };
+    expect(entityLabelIn('zh', 'actor in Toy Story (1995)', actor)).toBe('Toy Story (1995) 的演员');
+    // on a graph node the role comes first, so that cutting the label keeps it
+    expect(entityLabelIn('zh', 'actor in Toy Story (1995)', actor, 'short')).toBe('演员 · Toy Story (1995)');
+    expect(entityLabelIn('en', 'actor in Toy Story (1995)', actor)).toBe('actor in Toy Story (1995)');
+    expect(entityLabelIn('zh', 'with sequel Heat (1995)', { relation: 'film.film.sequel', entityIsHead: true, role: 'with sequel', of: 'Heat (1995)' })).toBe('续集为 Heat (1995) 的条目');
+    // a role the table lacks: the relation's name when the entity is its tail, else the English label
+    expect(entityLabelIn('zh', 'shot of Fargo (1996)', { relation: 'film.film.cinematography', entityIsHead: false, role: 'shot of', of: 'Fargo (1996)' })).toBe('Fargo (1996) 的摄影指导');
+    expect(entityLabelIn('zh', 'with employer Pixar', { relation: 'people.person.employer', entityIsHead: true, role: 'with employer', of: 'Pixar' })).toBe('with employer Pixar');
+    expect(entityLabelIn('zh', 'Pixar')).toBe('Pixar');
   });
 
   it('translate durations, ordinals and node types', async () => {

@@ -103,6 +103,38 @@ describe('JobRunner queue', () => {
   });
 });
 
+describe('JobRunner message parts', () => {
+  it('keeps the parts of a progress line beside its English message, stores them, and drops them with a message that has none', async () => {
+    let go: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (go = r));
+    const parts = [
+      { code: 'stage', params: { name: 'semantic' }, text: 'semantic' },
+      { code: 'encodingItems', text: 'encoding items' },
+    ];
+    const task: TaskRunner = async (_s, ctx: TaskContext) => {
+      ctx.progress(0.5, 'semantic: encoding items', parts);
+      await gate;
+      throw new KnowrecError('validation', 'bad row 3');
+    };
+    const store = new MemoryJobStore();
+    const { runner, events } = harness(task, { store, progressIntervalMs: 0 });
+    const j = runner.submit(spec(1));
+    await sleep(20);
+    expect(runner.get(j.id)).toMatchObject({ message: 'semantic: encoding items', parts });
+    expect(store.get(j.id)?.parts).toEqual(parts);
+    go();
+    const failed = await runner.whenSettled(j.id);
+    // the runner's own line for a failure has parts too: a code, then the error's English message
+    expect(failed.message).toBe('failed: bad row 3');
+    expect(failed.parts).toEqual([
+      { code: 'failed', text: 'failed' },
+      { code: '', text: 'bad row 3' },
+    ]);
+    // 'started' (no parts) came before: an event never shows parts from another message
+    for (const e of events) if (e.parts !== undefined) expect(e.parts.map((p) => p.text).join(': ')).toBe(e.message);
+  });
+});
+
 describe('JobRunner cancel and failure', () => {
   it('cancels a running job through its signal, then starts the next', async () => {
     let sawAbort = false;
@@ -152,6 +184,37 @@ describe('JobRunner cancel and failure', () => {
     (release as (() => void) | null)?.();
     await sleep(5);
     expect(runner.get(j.id)?.state).toBe('cancelled');
+  });
+
+  it('starts the next job only once the given-up worker has ended (never two heavy jobs at once)', async () => {
+    const log: string[] = [];
+    let endWorker: () => void = () => undefined;
+    const executor: JobExecutor = (s) => {
+      log.push(`start ${tagOf(s)}`);
+      if (tagOf(s) === 2) return { done: Promise.resolve({ dir: '/second' }), cancel: () => undefined, terminate: () => undefined };
+      return {
+        done: new Promise<JobResult>(() => undefined), // ignores the signal
+        cancel: () => undefined,
+        terminate: () =>
+          new Promise<void>((resolve) => {
+            endWorker = () => {
+              log.push('worker 1 ended');
+              resolve();
+            };
+          }),
+      };
+    };
+    const { runner } = harness(executor, { graceMs: 20, isExecutor: true });
+    const a = runner.submit(spec(1));
+    const b = runner.submit(spec(2));
+    await sleep(5);
+    runner.cancel(a.id);
+    expect((await runner.whenSettled(a.id)).state).toBe('cancelled');
+    await sleep(30);
+    expect(runner.get(b.id)?.state).toBe('queued');
+    endWorker();
+    expect((await runner.whenSettled(b.id)).state).toBe('done');
+    expect(log).toEqual(['start 1', 'worker 1 ended', 'start 2']);
   });
 
   it('drops a queued job without starting it', async () => {

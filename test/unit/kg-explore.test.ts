@@ -133,6 +133,8 @@ describe('explorer views', () => {
     expect(p.graph.nodes.map((n) => n.id)).toContain('hub');
     expect(p.graph.nodes.map((n) => n.id)).toContain('f1');
     expect(p.graph.hops).toBe(3);
+    // the parts say what each line says (the renderer writes them in its language)
+    expect(p.parts?.map((x) => x.steps.reduce((line, st) => `${line}${st.direction === 'out' ? ` —${st.label}→ ` : ` ←${st.label}— `}${st.to.label}`, x.start.label))).toEqual(p.paths);
     const none = kgPathsView(kg, { from: { item: 'f1' }, to: { entity: 'hub' }, maxLen: 2 });
     expect(none.paths).toEqual([]);
   });

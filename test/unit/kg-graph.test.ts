@@ -462,6 +462,20 @@ describe('entityLabel', () => {
     }
   });
 
+  it('gives the parts of a description (relation, role, other end) and null for a name', () => {
+    expect(plain.entityDescription(E(plain, 'm.lasseter'))).toMatchObject({ role: 'director of', of: 'Toy Story (1995)' });
+    expect(plain.entityDescription(E(plain, 'm.employee'))).toMatchObject({ role: 'with employer', of: 'Pixar', entityIsHead: true });
+    for (const name of ['m.toy', 'm.pixar', 'm.lonely']) expect(plain.entityDescription(E(plain, name)), name).toBeNull();
+    // the parts say exactly what the label says, for every described entity
+    for (const kg of [plain, full]) {
+      for (let e = 0; e < kg.entityCount; e++) {
+        const d = kg.entityDescription(e);
+        if (d !== null) expect(kg.entityLabel(e)).toBe(`${d.role} ${d.of}`);
+        if (d !== null) expect(kg.relationIndex(d.relation)).toBeDefined();
+      }
+    }
+  });
+
   it('names an entity through its rarest relation to the item', () => {
     // Hanks is Toy Story's actor (3 actor triples in the KG) and, added here, its writer (1 triple)
     const ds = buildDataset();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../main/jobs/evaluate';
 import { barChart, esc, fidelityLines, renderReport } from '../../main/jobs/report';
-import { ordinalIn } from '../../main/jobs/report-messages';
+import { ordinalIn, PROTOCOL_TEXT, reportWords } from '../../main/jobs/report-messages';
 
 function run(models: Record<string, number>, cold = false): ResultsFile {
   const results: ResultsFile['results'] = {};
@@ -38,6 +38,29 @@ function run(models: Record<string, number>, cold = false): ResultsFile {
     created: '2026-01-01T00:00:00Z',
   };
 }
+
+describe('HTML report in Chinese', () => {
+  it("writes the protocol's known sentences and the demo's notes in Chinese, and keeps an unknown sentence as written", () => {
+    const base = run({ pop: 0.1 });
+    const known: ResultsFile = {
+      ...base,
+      protocol: { ...base.protocol, split: PROTOCOL_TEXT.splitRecbole.en, exclusion: PROTOCOL_TEXT.exclusion.en, tuning: PROTOCOL_TEXT.tuningNone.en, metric_definitions: PROTOCOL_TEXT.metrics.en },
+    };
+    const w = reportWords('zh');
+    const html = renderReport({ title: w('demoTitle', { dataset: 'ml-100k' }), lang: 'zh', runs: [known, base], notes: [w('demoTime', { seconds: 12.5 }), w('demoCold')] });
+    for (const x of [PROTOCOL_TEXT.splitRecbole, PROTOCOL_TEXT.exclusion, PROTOCOL_TEXT.tuningNone]) {
+      expect(html).toContain(esc(x.zh));
+      expect(html).not.toContain(esc(x.en));
+    }
+    expect(html).toContain('<title>KnowRec 工作台 — ml-100k</title>');
+    expect(html).toContain('主任务在本机的运行时间：12.5 秒。');
+    expect(html).not.toContain('Cold-items caveat');
+    // the second run's sentences are not the ones evaluate.ts writes: left as they are
+    expect(html).toContain('per-user 8:1:1');
+    // in English the report prints the file's sentences unchanged
+    expect(renderReport({ title: 't', runs: [known] })).toContain(esc(PROTOCOL_TEXT.exclusion.en));
+  });
+});
 
 describe('HTML report', () => {
   it('is self-contained and shows every model in the table and the charts', () => {

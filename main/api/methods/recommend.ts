@@ -20,7 +20,7 @@ import { recommendView } from '../views';
 import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
 import type { CatalogLang } from '../../core/encode/language';
-import { cachedAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
+import { BackgroundAnnIndex, chooseIndexKind, type VectorIndex } from '../../core/index';
 import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
@@ -28,6 +28,11 @@ import type { Dataset } from '../../core/types';
 import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
 import { whatIfFor, whatIfModelFor } from './what-if';
 import { prepareTask, type PrepareTask } from '../prepare-task';
+import { part } from '../../jobs/job-message';
+
+/** The first part of the first query's preparation lines. */
+const TEXT_SEARCH = part('textSearch', 'text search');
+const TEXT_SEARCH_READY = part('textSearchReady', 'text search ready');
 
 /** The workspace's interactions as new users and explanations need them (kept per dataset). */
 function interactionsOf(o: Opened, ds: Dataset): InteractionViews {
@@ -44,15 +49,15 @@ export function itemVectorsOf(ctx: ApiContext, o: Opened, ds: Dataset, kg: KgInd
   const cached = o.memo.get(key) as Promise<Float32Array[]> | undefined;
   if (cached !== undefined) return cached;
   const n = ds.itemIds.length.toLocaleString('en-US');
-  const message = `text search: encoding ${n} item sentences (${tools.encoder.modelId}, ${lang}), once per workspace`;
-  const task = early ?? prepareTask((e) => ctx.emit(e), message);
-  task.update(0, message);
+  const first = [TEXT_SEARCH, part('encodingSentencesOnce', `encoding ${n} item sentences (${tools.encoder.modelId}, ${lang}), once per workspace`, { n, model: tools.encoder.modelId, lang })];
+  const task = early ?? prepareTask((e) => ctx.emit(e), first);
+  task.update(0, first);
   const onProgress = (done: number, total: number): void =>
-    task.update(total > 0 ? done / total : null, `text search: encoding item sentences ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+    task.update(total > 0 ? done / total : null, [TEXT_SEARCH, part('encodingSentences', `encoding item sentences ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`, { done, total })]);
   const p = encodeItems(ds, kg, tools, lang, { onProgress });
   o.memo.set(key, p);
   p.then(
-    () => task.done(`text search ready: ${n} item vectors`),
+    () => task.done([TEXT_SEARCH_READY, part('itemVectors', `${n} item vectors`, { n })]),
     (e: unknown) => {
       o.memo.delete(key);
       task.fail(e);
@@ -68,13 +73,26 @@ export function itemVectorsKey(modelId: string, lang: CatalogLang): string {
 
 /**
  * The item vectors as an ANN index when the catalog is large enough for one (core/index
- * ANN_MIN_VECTORS), else null (text queries then score every item exactly). Kept per dataset,
- * and on disk beside the workspace (`<workspace>.index/`), keyed by the vectors' hash.
+ * ANN_MIN_VECTORS) and the index is ready, else null (text queries then score every item
+ * exactly). Built in a worker thread on first ask (minutes at 100k items; the Api answers exactly
+ * meanwhile), kept per dataset, and on disk beside the workspace (`<workspace>.index/`), keyed by
+ * the vectors' hash.
  */
 function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array[], lang: CatalogLang): VectorIndex | null {
   if (chooseIndexKind(vectors.length) !== 'ann') return null;
   const name = `items-${tools.encoder.modelId}-${lang}`;
-  return memo(o, `itemIndex:${tools.encoder.modelId}:${lang}`, () => cachedAnnIndex(`${o.path}.index`, name, vectors).index);
+  const key = `itemIndex:${tools.encoder.modelId}:${lang}`;
+  const bg = memo(o, key, () => {
+    const b = new BackgroundAnnIndex(`${o.path}.index`, name, vectors);
+    void b.settled.then((s) => {
+      if (s.state !== 'failed' || s.error.code === 'cancelled') return;
+      // searched exactly meanwhile; the next text query builds it again
+      if (o.memo.get(key) === b) o.memo.delete(key);
+      process.stderr.write(`knowrec: the vector index could not be built, text queries search exactly: ${s.error.message}\n`);
+    });
+    return b;
+  });
+  return bg.current();
 }
 
 /** A stored explanation re-generated in `lang` (signal shares kept as stored). */
@@ -186,10 +204,10 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
       guard(async () => {
         const o = await ctx.ensureOpen();
         // no item vectors yet: the view hears of the preparation from the first moment (model and data loading included)
-        const early = [...o.memo.keys()].some((k) => k.startsWith('itemVectors:')) ? null : prepareTask((e) => ctx.emit(e), 'text search: loading the data and the text model');
+        const early = [...o.memo.keys()].some((k) => k.startsWith('itemVectors:')) ? null : prepareTask((e) => ctx.emit(e), [TEXT_SEARCH, part('loadingTextModel', 'loading the data and the text model')]);
         try {
           const r = await newUserFor(ctx, o, request, early);
-          early?.done('text search ready');
+          early?.done([TEXT_SEARCH_READY]);
           return r;
         } catch (e) {
           early?.fail(e);

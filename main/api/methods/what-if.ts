@@ -32,6 +32,7 @@ import { rowIndices } from '../../core/matrix';
 import { interactionViews, sharedTies, type WhatIfRow } from '../../core/rank';
 import { readableTitle } from '../../core/text';
 import type { Dataset } from '../../core/types';
+import { describedAs } from '../views';
 import { WhatIfEngine } from '../../jobs/what-if-engine';
 
 /** History items listed for toggles: the explained item's top contributors. */
@@ -116,6 +117,7 @@ export async function whatIfFor(ctx: ApiContext, o: Opened, request: WhatIfReque
       relation: t.relation,
       entity: kg.kg.entityIds[t.entity],
       entityLabel: kg.entityLabel(t.entity),
+      ...describedAs(kg, t.entity, 'entityDescribed'),
       removed: dropped.has(`${t.history}:${t.entity}`),
     })),
     ignored: { history: [...removal.ignored.history, ...a.ignoredItems.map((i) => ds.itemIds[i])], facts: [...removal.ignored.facts, ...a.ignoredTies.map((j) => removal.ties[j].ref)] },

@@ -1,6 +1,7 @@
 /**
  * The workspace: versions, its summary, opening another file, and paged item and user lists
- * (done by the store in SQL when it can, else over the loaded dataset).
+ * (done by the store in SQL, main/core/store/catalog.ts, without loading the dataset; over the
+ * loaded dataset only for a workspace without those reads, the tests' fakes).
  */
 import { API_VERSION, type ApiGroupMethod, type Api, type ItemRow, type Page, type UserHistory, type UserRow } from '../contract';
 import { KnowrecError } from '../../core/errors';
@@ -35,6 +36,7 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
     listItems: (request) =>
       guard(async () => {
         const o = await session.ensureOpen();
+        if (o.ws.itemPage !== undefined) return { offset: request.offset, limit: request.limit, ...o.ws.itemPage(request.offset, request.limit, request.query) };
         const ds = await session.datasetOf(o);
         const needle = request.query?.trim().toLowerCase() ?? '';
         // rows are built for the page only (catalogs of 100k+ items)
@@ -49,6 +51,7 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
     listUsers: (request) =>
       guard(async () => {
         const o = await session.ensureOpen();
+        if (o.ws.userPage !== undefined) return { offset: request.offset, limit: request.limit, ...o.ws.userPage(request.offset, request.limit) };
         const ds = await session.datasetOf(o);
         return pageOf(ds.users.length, request.offset, request.limit, (j): UserRow => ({ id: ds.users[j].id, attributes: ds.users[j].attributes }));
       }),
@@ -56,6 +59,7 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
     userHistory: (request) =>
       guard(async () => {
         const o = await session.ensureOpen();
+        if (o.ws.userHistory !== undefined) return o.ws.userHistory(request.user, request.limit) ?? unknownUser(request.user);
         return userHistoryOf(await session.datasetOf(o), request.user, request.limit);
       }),
   };
@@ -64,7 +68,7 @@ export function workspaceMethods(session: ApiSession): Pick<Api, ApiGroupMethod<
 /** The user's interactions, highest rating first, then newest, then catalog order. */
 export function userHistoryOf(ds: Dataset, user: string, limit: number): UserHistory {
   const u = ds.userIds.indexOf(user);
-  if (u < 0) throw new KnowrecError('not-found', `no user with id "${user}" in this workspace`, {}, 'pick a user from the list of users');
+  if (u < 0) unknownUser(user);
   const { user: col, item, rating, timestamp } = ds.interactions;
   const mine: number[] = [];
   for (let k = 0; k < col.length; k++) if (col[k] === u) mine.push(k);
@@ -75,6 +79,10 @@ export function userHistoryOf(ds: Dataset, user: string, limit: number): UserHis
     total: mine.length,
     items: mine.slice(0, limit).map((k) => ({ item: ds.itemIds[item[k]], title: ds.items[item[k]].title, rating: rating[k], timestamp: timestamp[k] })),
   };
+}
+
+function unknownUser(user: string): never {
+  throw new KnowrecError('not-found', `no user with id "${user}" in this workspace`, {}, 'pick a user from the list of users');
 }
 
 /** Rows offset..offset+limit of `total`, each made by `row(position)`. */

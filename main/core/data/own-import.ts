@@ -99,7 +99,7 @@ async function readInteractions(db: TableReader, file: string, m: ResolvedMappin
   ];
   if (m.rating !== null) req.push({ name: m.rating, as: 'number' });
   if (m.timestamp !== null) req.push({ name: m.timestamp, as: 'time' });
-  const t = await db.read(file, req, { signal: opts.signal, onRows: (n) => opts.onProgress?.({ stage: 'read', message: `${basename(file)}: ${n} rows` }) });
+  const t = await db.read(file, req, { signal: opts.signal, onRows: (n) => opts.onProgress?.({ stage: 'read', message: `${basename(file)}: ${n} rows`, code: 'rowsRead', params: { file: basename(file), n } }) });
   if (t.lines.length === 0) throw new KnowrecError('validation', 'the file has a header but no data rows', { file }, 'export the table again with its rows');
   const ri = m.rating !== null ? 2 : -1;
   const ti = m.timestamp !== null ? req.length - 1 : -1;
@@ -119,7 +119,7 @@ async function readItems(db: TableReader, file: string, m: NonNullable<ResolvedM
   const t = await db.read(
     file,
     all.map((name) => ({ name, as: 'string' as const })),
-    { signal: opts.signal, onRows: (n) => opts.onProgress?.({ stage: 'read', message: `${basename(file)}: ${n} rows` }) },
+    { signal: opts.signal, onRows: (n) => opts.onProgress?.({ stage: 'read', message: `${basename(file)}: ${n} rows`, code: 'rowsRead', params: { file: basename(file), n } }) },
   );
   const col = (name: string): string[] => t.columns[all.indexOf(name)] as string[];
   const ids = col(m.id);
@@ -168,7 +168,7 @@ export async function loadOwnFiles(files: OwnFiles, opts: OwnImportOptions = {})
   let raw: RawDataset;
   let mapping: ResolvedMapping;
   try {
-    opts.onProgress?.({ stage: 'read', message: 'sniffing the files' });
+    opts.onProgress?.({ stage: 'read', message: 'sniffing the files', code: 'sniffing' });
     mapping = resolveMapping(await samples(db, f), opts.mapping);
     const interactions = await readInteractions(db, f.interactions, mapping.interactions, opts);
     throwIfAborted(opts.signal);

@@ -8,12 +8,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { AnnIndex, type AnnIndexOptions } from './ann';
 
-/** Hex SHA-256 of the vectors' float32 bytes, in order. */
-export function vectorsHash(vectors: readonly Float32Array[]): string {
+/** Hex SHA-256 of the vectors' float32 bytes, in order (one flat array hashes the same as its rows). */
+export function vectorsHash(vectors: readonly Float32Array[] | Float32Array): string {
   const h = createHash('sha256');
-  for (const v of vectors) h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  for (const v of vectors instanceof Float32Array ? [vectors] : vectors) h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   return h.digest('hex');
 }
 
@@ -25,19 +26,20 @@ export interface CachedIndex {
 }
 
 /**
- * The ANN index over `vectors` (id = position) from `<dir>/<name>-<hash>.usearch`, built and
- * saved there when absent; older files of the same name are removed.
+ * The ANN index over `vectors` (id = position; rows, or one flat array of `dim`-long rows) from
+ * `<dir>/<name>-<hash>.usearch`, built and saved there when absent; older files of the same name
+ * are removed.
  */
-export function cachedAnnIndex(dir: string, name: string, vectors: readonly Float32Array[], opts: AnnIndexOptions = {}): CachedIndex {
-  const dim = vectors[0]?.length ?? 1;
+export function cachedAnnIndex(dir: string, name: string, vectors: readonly Float32Array[] | Float32Array, opts: AnnIndexOptions = {}, dim = vectors instanceof Float32Array ? 1 : (vectors[0]?.length ?? 1)): CachedIndex {
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_');
   const file = join(dir, `${safe}-${vectorsHash(vectors).slice(0, 16)}.usearch`);
   if (existsSync(file)) return { index: AnnIndex.load(file, dim, opts), file, loaded: true };
   const index = new AnnIndex(dim, opts);
-  index.add(Int32Array.from(vectors.keys()), vectors.length === 0 ? [] : vectors);
+  const n = vectors instanceof Float32Array ? vectors.length / dim : vectors.length;
+  if (n > 0) index.add(Int32Array.from({ length: n }, (_, i) => i), vectors);
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.startsWith(`${safe}-`) && f.endsWith('.usearch')) rmSync(join(dir, f), { force: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   index.save(tmp);
   renameSync(tmp, file);
   return { index, file, loaded: false };

@@ -18,6 +18,7 @@ import { bfs } from './traverse';
 import {
   OUT,
   type Adjacency,
+  type EntityDescription,
   type ItemFact,
   type KgPath,
   type Neighbour,
@@ -68,6 +69,7 @@ export class KgIndex implements KgCore {
   private readonly itemIndexById = new Map<string, number>();
   private readonly relationIndexByName = new Map<string, number>();
   private readonly labels: (string | undefined)[];
+  private readonly descriptions = new Map<number, EntityDescription | null>();
   private readonly itemLabels: (string | undefined)[];
   private finder: EntitySearch | null = null;
   private inverse: Int32Array | null = null;
@@ -218,6 +220,21 @@ export class KgIndex implements KgCore {
     return s;
   }
 
+  /**
+   * What an entity's label says when it is a description through a neighbour (the label is
+   * `${role} ${of}`): the relation, the role phrase and the other end's label, for a caller that
+   * writes it in another language; null when the label is a name (its own, an item's, an id).
+   */
+  entityDescription(entity: number): EntityDescription | null {
+    this.checkEntity(entity);
+    let d = this.descriptions.get(entity);
+    if (d === undefined) {
+      d = this.hasOwnName(entity) || this.entityItems(entity).length > 0 ? null : this.describe(entity);
+      this.descriptions.set(entity, d);
+    }
+    return d;
+  }
+
   /** True when the entity has a printable name of its own (not a MID, not a description). */
   entityHasName(entity: number): boolean {
     this.checkEntity(entity);
@@ -352,8 +369,17 @@ export class KgIndex implements KgCore {
       const r = readableId(id);
       if (!isOpaqueId(r)) return r;
     }
-    // describe through a neighbouring item: the best-known one; on ties the rarest relation
-    // (writer of … before actor in …), then the lowest relation index
+    const d = this.entityDescription(e);
+    if (d !== null) return `${d.role} ${d.of}`;
+    return `unnamed entity #${e}`;
+  }
+
+  /**
+   * Describes an unnamed entity through a neighbouring item: the best-known one; on ties the
+   * rarest relation (writer of … before actor in …), then the lowest relation index; else
+   * through a neighbour with a name of its own; null when it has neither.
+   */
+  private describe(e: number): EntityDescription | null {
     const adj = this.adjacency;
     let bestP = -1;
     let bestItem = -1;
@@ -373,12 +399,10 @@ export class KgIndex implements KgCore {
       }
     }
     const p = bestP >= 0 ? bestP : bestNamedP;
-    if (p >= 0) {
-      const role = roleOf(this.kg.relationNames[adj.relation[p]], adj.direction[p] === OUT);
-      const other = bestP >= 0 ? this.itemLabel(bestItem) : this.ownName(adj.neighbour[p]);
-      return `${role} ${other}`;
-    }
-    return `unnamed entity #${e}`;
+    if (p < 0) return null;
+    const relation = this.kg.relationNames[adj.relation[p]];
+    const entityIsHead = adj.direction[p] === OUT;
+    return { relation, entityIsHead, role: roleOf(relation, entityIsHead), of: bestP >= 0 ? this.itemLabel(bestItem) : this.ownName(adj.neighbour[p]) };
   }
 
   private hasOwnName(e: number): boolean {

@@ -61,6 +61,21 @@ export interface ItemFact {
   readonly derived: boolean;
 }
 
+/**
+ * An unnamed entity described through a neighbour: its label is `${role} ${of}` ("actor in Toy
+ * Story (1995)"). A caller writing another language reads the parts, not the label.
+ */
+export interface EntityDescription {
+  /** The relation of the edge to the neighbour (`film.actor.film`). */
+  readonly relation: string;
+  /** True when the described entity is the head of that edge. */
+  readonly entityIsHead: boolean;
+  /** The role phrase in English, as the label has it: "actor in", "director of", "with sequel". */
+  readonly role: string;
+  /** The neighbour's label: an item's title or a name of its own. */
+  readonly of: string;
+}
+
 /** A relation on one edge, read from the side named by the result that holds it. */
 export interface EdgeRef {
   readonly relation: string;

@@ -186,6 +186,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
         stage: 'bpr',
         fraction: epoch / this.epochs,
         message: `epoch ${epoch}`,
+        code: 'epoch',
+        params: { n: epoch },
         metrics: valid === undefined ? { epoch, loss } : { epoch, loss, valid },
       });
       if (validate !== undefined && stopping.stop) break;
@@ -197,6 +199,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
       stage: 'bpr',
       fraction: 1,
       message: `done after ${this.log.length} epochs, keeping epoch ${this.bestEpoch}`,
+      code: 'doneKeeping',
+      params: { epochs: this.log.length, kept: this.bestEpoch },
       metrics: validate !== undefined ? { keptEpoch: this.bestEpoch, valid: stopping.best } : { keptEpoch: this.bestEpoch },
     });
     return x;

@@ -55,20 +55,21 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     this.head = ctx.nItems > this.maxItems ? headItems(full, ctx.nItems, this.maxItems) : null;
     const x = this.head === null ? full : restrictColumns(full, this.head.pos, this.maxItems);
     const n = x.nCols;
-    const progress = (fraction: number, message: string): void => ctx.onProgress?.({ stage: 'ease', fraction, message });
-    progress(0, this.head === null ? 'gram matrix' : `gram matrix of the ${n} most interacted of ${ctx.nItems} items`);
+    const progress = (fraction: number, message: string, code: string, params?: Readonly<Record<string, number>>): void => ctx.onProgress?.({ stage: 'ease', fraction, message, code, params });
+    if (this.head === null) progress(0, 'gram matrix', 'gram');
+    else progress(0, `gram matrix of the ${n} most interacted of ${ctx.nItems} items`, 'gramHead', { n, of: ctx.nItems });
     const g = sharedGram(ctx.trainCsr, x, n);
     throwIfAborted(ctx.signal);
     const p = await invertSpdNative(g, n, {
       shift: this.lambda,
       signal: ctx.signal,
-      onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse'),
+      onProgress: (f) => progress(0.05 + 0.9 * f, 'inverse', 'inverse'),
     });
     this.b = weightsFromInverse(p, n);
     this.x = x;
     this.nHead = n;
     this.nItems = ctx.nItems;
-    progress(1, 'done');
+    progress(1, 'done', 'done');
   }
 
   score(user: number, items?: Int32Array): Float32Array {

@@ -262,7 +262,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     }
     this.state = best;
     this.foldIn = new FoldIn(best.itemRep, this.dim, run.x, this.reg);
-    ctx.onProgress?.({ stage: this.name, fraction: 1, message: `done: best epoch ${this.bestEpoch} of ${this.epochsRun}` });
+    ctx.onProgress?.({ stage: this.name, fraction: 1, message: `done: best epoch ${this.bestEpoch} of ${this.epochsRun}`, code: 'doneBest', params: { kept: this.bestEpoch, epochs: this.epochsRun } });
   }
 
   /** Tables, item graph, training pairs and the two steps of one fit. */
@@ -365,6 +365,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
       stage: this.name,
       fraction: epoch / this.epochs,
       message: `epoch ${epoch}/${this.epochs} loss ${loss.toFixed(4)}${valid !== undefined ? ` valid ${valid.toFixed(4)}` : ''}`,
+      code: valid !== undefined ? 'epochLossValid' : 'epochLoss',
+      params: { epoch, epochs: this.epochs, loss: loss.toFixed(4), valid: valid?.toFixed(4) ?? '' },
       metrics: { epoch, loss, bprLoss, kgLoss, ...(valid !== undefined ? { valid } : {}) },
     });
   }

@@ -301,7 +301,7 @@ async function buildSemanticFt(env: ModelEnvironment, ctx: FitContext): Promise<
     trainer: env.trainAdapter,
     ...(active === null ? {} : { adapter: active.adapter }),
   });
-  if (active !== null) ctx.onProgress?.({ stage: 'semantic-ft', message: `using the active adapter ${active.version}` });
+  if (active !== null) ctx.onProgress?.({ stage: 'semantic-ft', message: `using the active adapter ${active.version}`, code: 'activeAdapter', params: { version: active.version } });
   return s;
 }
 

@@ -89,7 +89,7 @@ export class SemanticFtScorer implements Scorer {
     let best: { result: TrainResult; blend: number; users: Float32Array } | null = null;
     for (const blend of grid) {
       throwIfAborted(ctx.signal);
-      ctx.onProgress?.({ stage: 'semantic-ft', message: `building training pairs (sentence weight ${blend})` });
+      ctx.onProgress?.({ stage: 'semantic-ft', message: `building training pairs (sentence weight ${blend})`, code: 'trainingPairs' });
       const users = base.userVectorsAt(blend);
       const data = await prepareTrainData(ctx, base, this.opts, { blend, users });
       const result = await this.runTrainer(ctx, data);
@@ -117,6 +117,8 @@ export class SemanticFtScorer implements Scorer {
           stage: 'semantic-ft',
           fraction: r.epoch / (this.opts.params?.epochs ?? TRAIN_DEFAULTS.epochs),
           message: `epoch ${r.epoch}`,
+          code: 'epoch',
+          params: { n: r.epoch },
           metrics: { loss: r.loss, valid_ndcg: r.validNdcg, seconds: Math.round((Date.now() - t0) / 100) / 10 },
         });
         this.opts.onEpoch?.(r);
@@ -263,10 +265,10 @@ export async function prepareTrainData(
         }, { lang, countTokens: o.countTokens, tokenBudget: o.userTokenBudget ?? SEMANTIC_DEFAULTS.userTokenBudget }).text);
       }
     }
-    ctx.onProgress?.({ stage: 'semantic-ft', message: `encoding ${texts.length} history-prefix sentences` });
+    ctx.onProgress?.({ stage: 'semantic-ft', message: `encoding ${texts.length} history-prefix sentences`, code: 'encodingPrefixesN', params: { n: texts.length } });
     const vecs = await o.encoder.encode(texts, {
       signal: ctx.signal,
-      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic-ft', fraction: done / total, message: 'encoding history prefixes' }),
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic-ft', fraction: done / total, message: 'encoding history prefixes', code: 'encodingPrefixes' }),
     });
     sentences = { cuts, vec: (u, k) => vecs[first[u] + k] };
   }

@@ -83,7 +83,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const lang = this.opts.lang ?? SEMANTIC_DEFAULTS.lang;
     const nItems = ctx.nItems;
     const nUsers = ctx.nUsers;
-    ctx.onProgress?.({ stage: 'semantic', message: `verbalizing ${nItems} items (${lang})` });
+    ctx.onProgress?.({ stage: 'semantic', message: `verbalizing ${nItems} items (${lang})`, code: 'verbalizing', params: { n: nItems, lang } });
     this.itemTexts = new Array<string>(nItems);
     for (let i = 0; i < nItems; i++) {
       this.itemTexts[i] = itemSentence(ctx.dataset, i, {
@@ -96,7 +96,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     throwIfAborted(ctx.signal);
     const itemVecs = await encoder.encode(this.itemTexts, {
       signal: ctx.signal,
-      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: (0.5 * done) / total, message: 'encoding items' }),
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: (0.5 * done) / total, message: 'encoding items', code: 'encodingItems' }),
     });
     const dim = encoder.dim;
     this.dim = dim;
@@ -123,7 +123,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     // owners: a cache in the workspace records whose sentence each vector is (forget user drops it)
     const userEncode: OwnedEncodeOptions = {
       signal: ctx.signal,
-      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: 0.5 + (0.5 * done) / total, message: 'encoding users' }),
+      onProgress: (done, total) => ctx.onProgress?.({ stage: 'semantic', fraction: 0.5 + (0.5 * done) / total, message: 'encoding users', code: 'encodingUsers' }),
       owners: ctx.dataset.userIds,
     };
     const userVecs = await encoder.encode(userTexts, userEncode);

@@ -166,7 +166,7 @@ export async function tuneGrid(
     values: grid,
     signal: ctx.signal,
     evaluate: async (opts, c) => {
-      ctx.onProgress?.({ stage: 'tune', fraction: c / grid.length, message: `${name} ${JSON.stringify(opts)}` });
+      ctx.onProgress?.({ stage: 'tune', fraction: c / grid.length, message: `${name} ${JSON.stringify(opts)}`, code: 'tryConfig', params: { model: name, config: JSON.stringify(opts) } });
       const s = scorers[c];
       const t0 = performance.now();
       await s.fit(ctx);

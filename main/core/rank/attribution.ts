@@ -6,6 +6,7 @@
  * their share stays with no item. The counterfactual re-scores the user without the top
  * contributors (no refit) and reports the item's rank among the user's candidates.
  */
+import { topK } from '../topk';
 import type { HistoryContribution } from '../models/attribution';
 
 /** What attribution needs from the hybrid (HybridScorer fits). */
@@ -165,12 +166,9 @@ export function citeEvidence(
 export function marginAt(scores: Float32Array, item: number, k: number, excluded?: Uint8Array): number {
   const s = scores[item];
   if (!Number.isFinite(s)) return -Infinity;
-  const others: number[] = [];
-  for (let j = 0; j < scores.length; j++) {
-    if (j === item || excluded?.[j] === 1 || !Number.isFinite(scores[j])) continue;
-    others.push(scores[j]);
-  }
-  if (others.length < k) return Infinity;
-  others.sort((a, b) => b - a);
-  return s - others[k - 1];
+  const skip = excluded === undefined ? new Uint8Array(scores.length) : Uint8Array.from(excluded);
+  skip[item] = 1;
+  for (let j = 0; j < scores.length; j++) if (!Number.isFinite(scores[j])) skip[j] = 1;
+  const top = topK(scores, k, skip);
+  return top.length < k ? Infinity : s - scores[top[k - 1]];
 }

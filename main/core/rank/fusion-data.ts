@@ -77,7 +77,7 @@ export async function buildRankingData(
       if (a === b) continue;
       if ((done & 63) === 0) {
         throwIfAborted(ctx.signal);
-        ctx.onProgress?.({ stage: 'hybrid', fraction: (0.3 * done) / total, message: 'features' });
+        ctx.onProgress?.({ stage: 'hybrid', fraction: (0.3 * done) / total, message: 'features', code: 'features' });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       done++;

@@ -262,7 +262,7 @@ export class HybridScorer implements Scorer {
       ? (coldValid ? INNER_COLD_ITEM_SHARE : 0)
       : inner.coldItemShare;
     const h = carveHoldout(ctx.train, ctx.nUsers, ctx.nItems, { share: inner.share, coldItemShare, seed: seed + 1 });
-    ctx.onProgress?.({ stage: 'hybrid', fraction: 0, message: `refitting the sources on train minus an inner holdout of ${h.holdout.user.length}` });
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 0, message: `refitting the sources on train minus an inner holdout of ${h.holdout.user.length}`, code: 'innerRefit', params: { n: h.holdout.user.length } });
     const innerCtx: FitContext = { ...ctx, train: h.rest, trainCsr: toCsr(h.rest, ctx.nUsers, ctx.nItems) };
     const innerSources = await inner.refit(innerCtx);
     const want = this.opts.sources.map((s) => s.name).join(',');
@@ -284,7 +284,7 @@ export class HybridScorer implements Scorer {
     const lin = fitLinear(fitData, names, seed, this.opts.linear);
     const perGroup = perGroupNdcg(holdData, predictAll(lin, holdData), 10);
     const ndcg = mean(perGroup);
-    ctx.onProgress?.({ stage: 'hybrid', fraction: 0.5, message: 'linear ranker', metrics: { holdout_ndcg: ndcg } });
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 0.5, message: 'linear ranker', code: 'linearRanker', metrics: { holdout_ndcg: ndcg } });
     return { ndcg, perGroup };
   }
 
@@ -321,7 +321,7 @@ export class HybridScorer implements Scorer {
         return top;
       },
     });
-    ctx.onProgress?.({ stage: 'hybrid', fraction: 0.8, message: 'tree ranker', metrics: { holdout_ndcg: r.metric } });
+    ctx.onProgress?.({ stage: 'hybrid', fraction: 0.8, message: 'tree ranker', code: 'treeRanker', metrics: { holdout_ndcg: r.metric } });
     const b = r.index >= 0 ? tried[r.index] : undefined;
     return { ndcg: r.metric, perGroup: b?.perGroup ?? new Float64Array(0), trees: b?.trees ?? null, options: b?.options };
   }

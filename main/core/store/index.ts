@@ -54,3 +54,4 @@ export { applyAttributePolicy, attributePolicy, type AttributePolicy } from './q
 export { RunStore, type RunRow } from './runs';
 export { JobRepository, type JobRow } from './jobs';
 export { SqliteEmbeddingCache, TEXT_MODEL_META_KEY, workspaceTextModel } from './embeddings';
+export { CatalogQueries, type CatalogHistory, type CatalogItem, type CatalogPage, type CatalogUser } from './catalog';

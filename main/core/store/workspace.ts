@@ -10,6 +10,7 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import type { Dataset, Progress } from '../types';
 import type { DatasetCounts, ImportReport } from '../data/report';
 import { eraseFreedSpace, openDatabase, type Db } from './database';
+import { CatalogQueries, type CatalogHistory, type CatalogItem, type CatalogPage, type CatalogUser } from './catalog';
 import { DatasetTables, checkDataset } from './dataset-tables';
 import { KgEditStore } from './edits';
 import { appendKg, type KgAddResult, type KgAddition } from './kg-append';
@@ -57,6 +58,7 @@ export class Workspace {
   private closed = false;
   private readonly meta: MetaStore;
   private readonly tables: DatasetTables;
+  private readonly catalog: CatalogQueries;
   private embeddingCache: SqliteEmbeddingCache | null = null;
   /** Analysts' relevance and fact labels. */
   readonly labels: LabelStore;
@@ -74,6 +76,7 @@ export class Workspace {
   ) {
     this.meta = new MetaStore(db);
     this.tables = new DatasetTables(db, path);
+    this.catalog = new CatalogQueries(db);
     this.users = new UserStore(db, path, this.meta);
     this.labels = new LabelStore(db, path, this.users);
     this.edits = new KgEditStore(db, path);
@@ -168,7 +171,7 @@ export class Workspace {
     const tick = (stage: string, rows: number): void => {
       done += rows;
       throwIfAborted(signal);
-      onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage });
+      onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage, code: 'table', params: { table: stage } });
     };
     const run = this.db.transaction(() => {
       this.tables.write(ds, tick);
@@ -207,7 +210,7 @@ export class Workspace {
     const tick = (stage: string, rows: number): void => {
       done += rows;
       throwIfAborted(opts.signal);
-      opts.onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage });
+      opts.onProgress?.({ stage: 'store', fraction: total > 0 ? done / total : 1, message: stage, code: 'table', params: { table: stage } });
     };
     const run = this.db.transaction((): KgAddResult => {
       const result = { ...appendKg(this.db, kg, this.tables.counts(), tick), after: this.tables.counts() };
@@ -241,14 +244,38 @@ export class Workspace {
 
   /** The stored dataset as imported, dense-indexed. Throws 'not-found' before the first import. */
   loadStoredDataset(): Dataset {
+    return this.tables.read(this.datasetName());
+  }
+
+  /** Items in catalog order, `query` keeping those whose id or title contains it (catalog.ts); read from the tables, without loading the dataset. */
+  itemPage(offset: number, limit: number, query?: string): CatalogPage<CatalogItem> {
+    this.datasetName();
+    return this.catalog.itemPage(offset, limit, query);
+  }
+
+  /** Users in stored order (catalog.ts), without loading the dataset. */
+  userPage(offset: number, limit: number): CatalogPage<CatalogUser> {
+    this.datasetName();
+    return this.catalog.userPage(offset, limit);
+  }
+
+  /** A user's first `limit` interactions, best rated first (catalog.ts); null for an unknown user. */
+  userHistory(user: string, limit: number): CatalogHistory | null {
+    this.datasetName();
+    return this.catalog.userHistory(user, limit);
+  }
+
+  /** The imported dataset's name; throws 'not-found' before the first import. */
+  private datasetName(): string {
     const name = this.getMeta('dataset');
     if (name === null) {
       throw new KnowrecError('not-found', 'the workspace holds no dataset yet', { file: this.path }, 'import one first, e.g. `knowrec import --dataset ml-100k`');
     }
-    return this.tables.read(name);
+    return name;
   }
 
+  /** Dataset name, table counts (kept until the file changes) and schema version. */
   summary(): WorkspaceSummary {
-    return { dataset: this.getMeta('dataset'), ...this.tables.counts(), schemaVersion: this.schemaVersion };
+    return { dataset: this.getMeta('dataset'), ...this.catalog.counts(), schemaVersion: this.schemaVersion };
   }
 }

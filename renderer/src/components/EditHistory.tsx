@@ -10,7 +10,7 @@ interface EditHistoryProps {
 
 export function EditHistory({ page, onUndo, busy }: EditHistoryProps) {
   const canUndo = page.rows.some((e) => !e.undone);
-  const { t, date } = useI18n();
+  const { t, date, relation } = useI18n();
   return (
     <section className="edit-history" aria-labelledby="edit-history-title">
       <h3 id="edit-history-title">
@@ -25,7 +25,7 @@ export function EditHistory({ page, onUndo, busy }: EditHistoryProps) {
         <ol className="edits">
           {page.rows.map((e) => (
             <li key={e.id} className={e.undone ? 'undone' : undefined}>
-              <strong>{e.op === 'add' ? t('edits.added') : t('edits.removed')}</strong> {e.headLabel} — {e.relation} → {e.tailLabel}
+              <strong>{e.op === 'add' ? t('edits.added') : t('edits.removed')}</strong> {e.headLabel} — {relation(e.relation, e.relation)} → {e.tailLabel}
               <span className="muted">
                 {' '}
                 · {e.author}, {date(e.created)}

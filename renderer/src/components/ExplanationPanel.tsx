@@ -6,8 +6,8 @@
 import type { ReactNode } from 'react';
 import type { ApiError, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from './ErrorNotice';
-import { KgGraph } from './KgGraph';
-import { SignalBars } from './SignalBars';
+import { KgGraph } from './lazy';
+import { SignalBars } from './lazy';
 import { counterfactualIn, useI18n } from '../i18n';
 
 

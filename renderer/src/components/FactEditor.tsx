@@ -27,7 +27,7 @@ export function FactEditor({ item, title, relations, findEntities, addFact, onAd
   const [tail, setTail] = useState<Tail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const { t } = useI18n();
+  const { t, entity } = useI18n();
 
   const search = async (): Promise<void> => {
     setTail(null);
@@ -86,10 +86,10 @@ export function FactEditor({ item, title, relations, findEntities, addFact, onAd
           {hits.length === 0 && <li>{t('fact.noMatch')}</li>}
           {hits.map((h) => (
             <li key={h.entity ?? h.label}>
-              <button type="button" className="link" onClick={() => h.entity !== null && setTail({ entity: h.entity, label: h.label })}>
-                {h.label}
+              <button type="button" className="link" onClick={() => h.entity !== null && setTail({ entity: h.entity, label: entity(h.label, h.described) })}>
+                {entity(h.label, h.described)}
               </button>{' '}
-              <span className="muted">{h.kind}</span>
+              <span className="muted">{h.kind === 'item' ? t('common.item') : t('common.entity')}</span>
             </li>
           ))}
         </ul>

@@ -15,7 +15,7 @@ function attributeText(v: string | number | readonly string[]): string {
 }
 
 export function ItemCardView({ card, onItem, onEntity, factActions }: ItemCardViewProps) {
-  const { t, count, relation } = useI18n();
+  const { t, count, relation, entity } = useI18n();
   return (
     <article className="card" aria-labelledby="item-card-title">
       <h3 id="item-card-title">{card.title}</h3>
@@ -39,7 +39,7 @@ export function ItemCardView({ card, onItem, onEntity, factActions }: ItemCardVi
             <li key={`${f.relation}:${f.direction}:${f.entity}:${i}`}>
               <span className="muted">{relation(f.relation, f.label)}</span>{' '}
               <button type="button" className="link" onClick={() => (f.entityItem !== null ? onItem(f.entityItem) : onEntity(f.entity))}>
-                {f.entityLabel}
+                {entity(f.entityLabel, f.entityDescribed)}
               </button>
               {f.derived && <span className="muted">{t('kg.fromCatalog')}</span>}
               {factActions !== undefined && <span className="fact-actions">{factActions(f)}</span>}

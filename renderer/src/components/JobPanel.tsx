@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError, JobInfo } from '../../../main/api/contract';
 import { formatElapsed, formatRemaining, remainingSeconds, type ProgressSample } from '../eta';
 import { ErrorNotice } from './ErrorNotice';
-import { durationIn, jobMessageIn, useI18n } from '../i18n';
+import { durationIn, jobLineIn, useI18n } from '../i18n';
 import { en } from '../i18n/en';
 
 interface JobPanelProps {
@@ -49,7 +49,7 @@ export function jobMessage(job: JobInfo): string {
 
 export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProps) {
   const { elapsed, left } = useTiming(job);
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (job === null && error === null) return null;
   const active = job !== null && (job.state === 'queued' || job.state === 'running');
   const pct = job?.progress === null || job?.progress === undefined ? null : Math.round(job.progress * 100);
@@ -61,7 +61,7 @@ export function JobPanel({ title, job, error, onCancel, onResume }: JobPanelProp
           <p className="job-line">
             <strong>{title}:</strong> <span className="job-state">{t(`job.state.${job.state}`)}</span>
             {pct !== null && job.state !== 'done' && <span className="muted"> · {pct}%</span>}
-            {jobMessage(job) !== '' && <span className="muted job-message"> · {jobMessageIn(t, jobMessage(job))}</span>}
+            {jobMessage(job) !== '' && <span className="muted job-message"> · {jobLineIn(t, lang, job)}</span>}
           </p>
           {job.state === 'running' && elapsed !== null && (
             <p className="muted job-timing">

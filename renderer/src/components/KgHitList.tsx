@@ -7,14 +7,14 @@ interface KgHitListProps {
 }
 
 export function KgHitList({ hits, onOpen }: KgHitListProps) {
-  const { t } = useI18n();
+  const { t, entity } = useI18n();
   if (hits.length === 0) return <p>{t('common.nothingMatches')}</p>;
   return (
     <ul className="hits" aria-label={t('kg.searchResults')}>
       {hits.map((h) => (
         <li key={`${h.kind}:${h.entity ?? ''}:${h.item ?? ''}`}>
           <button type="button" className="link" onClick={() => onOpen(h)} disabled={h.entity === null && h.item === null}>
-            {h.label}
+            {entity(h.label, h.described)}
           </button>{' '}
           <span className="muted">{h.kind === 'item' ? t('common.itemId', { id: h.item ?? '' }) : t('common.entity')}</span>
         </li>

@@ -19,7 +19,7 @@ interface PairContextProps {
 }
 
 export function PairContext({ history, card }: PairContextProps) {
-  const { t, count, relation } = useI18n();
+  const { t, count, relation, entity } = useI18n();
   return (
     <div className="pair-context">
       <section className="card" aria-labelledby="pair-user-title">
@@ -63,7 +63,7 @@ export function PairContext({ history, card }: PairContextProps) {
               <ul className="pair-facts" aria-label={t('label.itemFacts')}>
                 {card.value.facts.slice(0, FACTS_SHOWN).map((f, i) => (
                   <li key={`${f.relation}:${f.entity}:${i}`}>
-                    <span className="muted">{relation(f.relation, f.label)}</span> {f.entityLabel}
+                    <span className="muted">{relation(f.relation, f.label)}</span> {entity(f.entityLabel, f.entityDescribed)}
                   </li>
                 ))}
                 {card.value.facts.length > FACTS_SHOWN && <li className="muted">{t('label.moreFacts', { count: card.value.facts.length - FACTS_SHOWN })}</li>}

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { RunDetail } from '../../../main/api/contract';
 import { ACCURACY, BEYOND, presentMetrics } from '../eval-display';
 import { ComparisonTable } from './ComparisonTable';
-import { ErrorBarChart } from './ErrorBarChart';
+import { ErrorBarChart } from './lazy';
 import { MetricLegend } from './MetricLegend';
 import { SliceView } from './SliceView';
 import { useI18n } from '../i18n';

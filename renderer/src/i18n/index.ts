@@ -8,6 +8,7 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import * as names from '../../../main/api/display-names';
+import type { EntityDescription, KgSubgraph, MessagePart } from '../../../main/api/contract';
 import { en } from './en';
 import { zh } from './zh';
 
@@ -81,6 +82,36 @@ function phraseIn(phrase: string): string | undefined {
   return isPhrase(p) ? i18next.t(`relPhrases.${p}`, { lng: 'zh' }) : undefined;
 }
 
+const ROLE_KEYS = new Set(Object.keys(en.described.roles));
+const isRole = (s: string): s is keyof typeof en.described.roles => ROLE_KEYS.has(s);
+
+/**
+ * An entity's label in the language: a name stays as it is; a description through a neighbour
+ * ("actor in Toy Story (1995)") is written from its parts ("Toy Story (1995) 的演员"). A role the
+ * table lacks takes the relation's display name when the entity is the relation's tail (the
+ * relation names that end: "director"), else the English label stays.
+ */
+export function entityLabelIn(lang: Lang, label: string, described?: EntityDescription, form: 'full' | 'short' = 'full'): string {
+  if (described === undefined || lang === 'en') return label;
+  const { role, of } = described;
+  const short = form === 'short';
+  if (isRole(role)) {
+    const key = role.startsWith('with ') ? (short ? 'described.withShort' : 'described.with') : short ? 'described.ofShort' : 'described.of';
+    return i18next.t(key, { lng: lang, role: i18next.t(`described.roles.${role}`, { lng: lang }), of });
+  }
+  const name = described.entityIsHead ? undefined : names.RELATION_NAMES[described.relation]?.[lang];
+  return name === undefined ? label : i18next.t(short ? 'described.ofShort' : 'described.of', { lng: lang, role: name, of });
+}
+
+/**
+ * A subgraph whose described nodes are labelled in the language (names unchanged; the same object
+ * in English); 'short' puts the role first, for labels the graph cuts after a few words.
+ */
+export function graphIn(lang: Lang, g: KgSubgraph, form: 'full' | 'short' = 'full'): KgSubgraph {
+  if (lang === 'en' || !g.nodes.some((n) => n.described !== undefined)) return g;
+  return { ...g, nodes: g.nodes.map((n) => (n.described === undefined ? n : { ...n, label: entityLabelIn(lang, n.label, n.described, form) })) };
+}
+
 /** Formatters and display names bound to one language. */
 export function formatters(lang: Lang) {
   const loc = locale(lang);
@@ -106,6 +137,8 @@ export function formatters(lang: Lang) {
     sliceDesc: (key: string): string => names.sliceDescription(key, lang),
     /** A relation's name: the Api's phrase in English (it reads with the direction); in Chinese the phrase's translation (direction kept), else the table's name. */
     relation: (key: string, phrase: string): string => (lang === 'en' ? phrase : (phraseIn(phrase) ?? names.relationName(key, lang, phrase))),
+    /** An entity's label (a KG node, hit or fact's other end) in the language; see entityLabelIn. */
+    entity: (label: string, described?: EntityDescription): string => entityLabelIn(lang, label, described),
   };
 }
 
@@ -150,6 +183,40 @@ export function jobMessageIn(t: T, message: string): string {
   };
   const at = message.indexOf(': ');
   return at < 0 ? word(message) : `${word(message.slice(0, at))}: ${word(message.slice(at + 2))}`;
+}
+
+const STEP_KEYS = new Set(Object.keys(en.steps));
+const isStep = (s: string): s is keyof typeof en.steps => STEP_KEYS.has(s);
+const TABLE_KEYS = new Set(Object.keys(en.tables));
+const isTable = (s: string): s is keyof typeof en.tables => TABLE_KEYS.has(s);
+
+/**
+ * One part of a job's line in the language: a stage by its name; a code of the `steps` table with
+ * its values (a workspace table by its name, a percent appended); else the English text as
+ * jobMessageIn reads it.
+ */
+function partIn(t: T, p: MessagePart): string {
+  if (p.code === 'stage') {
+    const name = String(p.params?.name ?? p.text);
+    return isStage(name) && name !== 'epoch' ? t(`stages.${name}`) : jobMessageIn(t, p.text);
+  }
+  if (!isStep(p.code)) return jobMessageIn(t, p.text);
+  const values: Record<string, string | number> = { ...p.params };
+  const table = values.table;
+  if (typeof table === 'string' && isTable(table)) values.table = t(`tables.${table}`);
+  const text = t(`steps.${p.code}`, values);
+  return typeof values.pct === 'string' ? `${text} ${values.pct}` : text;
+}
+
+/**
+ * A job's line (or the what-if model's) in the language: in English the message as the main
+ * process wrote it; else its parts translated (codes the table lacks fall back to their English
+ * text), or the message through jobMessageIn when it has no parts.
+ */
+export function jobLineIn(t: T, lang: Lang, line: { readonly message: string; readonly parts?: readonly MessagePart[] }): string {
+  if (lang === 'en') return line.message;
+  if (line.parts === undefined || line.parts.length === 0) return jobMessageIn(t, line.message);
+  return line.parts.map((p) => partIn(t, p)).join(t('job.partSep'));
 }
 
 const TYPE_KEYS = new Set(Object.keys(en.kg.types));

@@ -102,7 +102,7 @@ export function DatasetsView({ api, summary, revision }: DatasetsViewProps) {
             </>
           )}
         </form>
-        {source === 'own' && <OwnImportForm api={api} running={running} onStart={(call) => void job.start(call)} />}
+        {source === 'own' && <OwnImportForm api={api} running={running} onStart={(call) => void job.start(call)} chooser={window.files} />}
         <JobPanel title={t('job.titles.import')} job={job.job} error={job.error} onCancel={job.cancel} />
       </section>
 

@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { FormError } from '../components/FormError';
 import type { ApiError, CurvePoint, RunDetail, StartFinetuneRequest } from '../../../main/api/contract';
-import { CurveChart } from '../components/CurveChart';
+import { CurveChart } from '../components/lazy';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { JobPanel } from '../components/JobPanel';
 import { RunDetailView } from '../components/RunDetailView';

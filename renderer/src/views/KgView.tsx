@@ -16,7 +16,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { FactEditor } from '../components/FactEditor';
 import { ItemCardView } from '../components/ItemCardView';
 import { JobPanel } from '../components/JobPanel';
-import { KgGraph } from '../components/KgGraph';
+import { KgGraph } from '../components/lazy';
 import { KgHitList } from '../components/KgHitList';
 import { NodePanel } from '../components/NodePanel';
 import { NodePicker } from '../components/NodePicker';
@@ -27,7 +27,7 @@ import { KgPathPanel } from '../components/KgPathPanel';
 import { SceneBar } from '../components/SceneBar';
 import { addedCounts, mergeExpansions, type Expansion } from '../graph-merge';
 import { legendOf } from '../graph-style';
-import { typeName, useI18n } from '../i18n';
+import { graphIn, typeName, useI18n } from '../i18n';
 import type { Scene } from '../kg-scenes';
 import { useJob, type ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
@@ -64,7 +64,7 @@ export function KgView({ api, revision }: KgViewProps) {
   const [perNode, setPerNode] = useState(PER_NODE);
   const [highlight, setHighlight] = useState<string | null>(null);
   const fit = useJob(api);
-  const { t, relation } = useI18n();
+  const { t, relation, entity: entityName, lang } = useI18n();
 
   const [hits] = useResult(query === '' ? null : () => api.kgSearch({ query, limit: 20 }), [api, query]);
   const [graph] = useResult(
@@ -94,7 +94,7 @@ export function KgView({ api, revision }: KgViewProps) {
   }, [api, requests, revision]);
 
   const g = graph?.ok === true ? graph.value : null;
-  const merged = useMemo(() => (g === null ? null : mergeExpansions(g, expansions)), [g, expansions]);
+  const merged = useMemo(() => (g === null ? null : graphIn(lang, mergeExpansions(g, expansions))), [g, expansions, lang]);
   const legend = useMemo(() => (merged === null ? [] : legendOf(merged)), [merged]);
   // the newest expansion that found nothing new says so (instead of silently adding nothing)
   const lastAdded = useMemo(() => (g === null || expansions.length === 0 ? null : (addedCounts(g, expansions).at(-1) ?? null)), [g, expansions]);
@@ -162,7 +162,7 @@ export function KgView({ api, revision }: KgViewProps) {
     if (!r.ok) setEditError(r.error);
     else {
       setEditError(null);
-      const fact = `${relation(f.relation, f.label)} ${f.entityLabel}`;
+      const fact = `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}`;
       setNote(value === 1 ? t('kg.labelledCorrect', { fact }) : t('kg.labelledWrong', { fact }));
     }
   };
@@ -211,13 +211,13 @@ export function KgView({ api, revision }: KgViewProps) {
             factActions={(f) => (
               <>
                 {' '}
-                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact: `${relation(f.relation, f.label)} ${f.entityLabel}` })}>
+                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
                   {t('common.remove')}
                 </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact: `${relation(f.relation, f.label)} ${f.entityLabel}` })}>
+                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
                   {t('kg.correct')}
                 </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact: `${relation(f.relation, f.label)} ${f.entityLabel}` })}>
+                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
                   {t('kg.wrong')}
                 </button>
               </>

@@ -13,7 +13,7 @@ import type { LabelQueueRequest } from '../../../main/api/requests';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PairContext } from '../components/PairContext';
 import { ShortcutList } from '../components/ShortcutList';
-import { SignalBars } from '../components/SignalBars';
+import { SignalBars } from '../components/lazy';
 import type { ApiWithEvents } from '../hooks/useJob';
 import { useResult } from '../hooks/useResult';
 import { useViewKeys } from '../hooks/useViewKeys';

@@ -5,7 +5,7 @@
  * with the edits), then the import as a job (progress and Cancel in the view's job panel).
  */
 import { useState, type FormEvent } from 'react';
-import type { ApiValue, ImportMappingRequest, JobInfo, PreviewImportRequest, Result } from '../../../main/api/contract';
+import type { ApiValue, FileChooser, ImportFileRole, ImportMappingRequest, JobInfo, PreviewImportRequest, Result } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FormError } from '../components/FormError';
 import type { ApiWithEvents } from '../hooks/useJob';
@@ -18,6 +18,23 @@ interface OwnImportFormProps {
   readonly api: ApiWithEvents;
   readonly running: boolean;
   readonly onStart: (call: Promise<Result<JobInfo>>) => void;
+  /** The OS file dialog (desktop app: window.files); absent in a browser, where the paths are typed. */
+  readonly chooser?: FileChooser;
+}
+
+/** "Choose…" beside a path field when there is a file dialog; the picked path goes to `onPath`. */
+function ChooseButton({ chooser, role, label, onPath }: { readonly chooser?: FileChooser; readonly role: ImportFileRole; readonly label: string; readonly onPath: (path: string) => void }) {
+  const { t } = useI18n();
+  if (chooser === undefined) return null;
+  const choose = async (): Promise<void> => {
+    const path = await chooser.chooseFile(role);
+    if (path !== null) onPath(path);
+  };
+  return (
+    <button type="button" aria-label={t('own.chooseFor', { field: label })} onClick={() => void choose()}>
+      {t('own.choose')}
+    </button>
+  );
 }
 
 /** The mapping typed in the box: undefined when empty, else parsed JSON (an object) or an error message. */
@@ -70,7 +87,7 @@ function PreviewTables({ preview }: { readonly preview: Preview }) {
   );
 }
 
-export function OwnImportForm({ api, running, onStart }: OwnImportFormProps) {
+export function OwnImportForm({ api, running, onStart, chooser }: OwnImportFormProps) {
   const [interactions, setInteractions] = useState('');
   const [items, setItems] = useState('');
   const [kg, setKg] = useState('');
@@ -131,18 +148,22 @@ export function OwnImportForm({ api, running, onStart }: OwnImportFormProps) {
       <div className="row">
         <label htmlFor="own-interactions">{t('own.interactions')}</label>
         <input id="own-interactions" className="wide" value={interactions} onChange={(e) => setInteractions(e.target.value)} required maxLength={4096} placeholder="/path/to/ratings.csv" />
+        <ChooseButton chooser={chooser} role="interactions" label={t('own.interactions')} onPath={setInteractions} />
       </div>
       <div className="row">
         <label htmlFor="own-items">{t('own.items')}</label>
         <input id="own-items" className="wide" value={items} onChange={(e) => setItems(e.target.value)} maxLength={4096} placeholder="/path/to/items.csv" />
+        <ChooseButton chooser={chooser} role="items" label={t('own.items')} onPath={setItems} />
       </div>
       <div className="row">
         <label htmlFor="own-kg">{t('own.kg')}</label>
         <textarea id="own-kg" className="wide" rows={2} value={kg} onChange={(e) => setKg(e.target.value)} placeholder="/path/to/kg.ttl" />
+        <ChooseButton chooser={chooser} role="kg" label={t('own.kg')} onPath={(p) => setKg((k) => (k.trim() === '' ? p : `${k.trimEnd()}\n${p}`))} />
       </div>
       <div className="row">
         <label htmlFor="own-links">{t('own.links')}</label>
         <input id="own-links" className="wide" value={links} onChange={(e) => setLinks(e.target.value)} maxLength={4096} placeholder={t('own.linksPlaceholder')} />
+        <ChooseButton chooser={chooser} role="links" label={t('own.links')} onPath={setLinks} />
       </div>
       <div className="row">
         <label htmlFor="own-name">{t('common.nameOptional')}</label>

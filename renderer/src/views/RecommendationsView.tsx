@@ -116,7 +116,7 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
       note: `${t('recs.newUserNote', {
         model: q.textModel !== undefined ? t('recs.textModelNote', { name: q.textModel, catalog: q.catalogLang === 'zh' ? t('recs.catalogZh') : '' }) : '',
       })}${t('recs.withPicks')}`,
-      warning: q.languageHint ?? null,
+      warning: q.languageHint === undefined ? null : uiLang === 'en' ? q.languageHint : t('recs.scriptHint', { model: q.textModel ?? '' }),
     };
   }
   const loading = request !== null && shown === null && error === null;

@@ -11,7 +11,7 @@ import { useEffect, useState } from 'react';
 import type { Api, Label, Recommendation, Result, WhatIfFactRef, WhatIfModelStatus, WhatIfResult } from '../../../main/api/contract';
 import { useResult } from '../hooks/useResult';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { jobMessageIn, ordinalIn, useI18n } from '../i18n';
+import { jobLineIn, ordinalIn, useI18n } from '../i18n';
 
 interface WhatIfSectionProps {
   readonly api: Pick<Api, 'whatIf' | 'whatIfModel' | 'judgeExplanation'>;
@@ -48,7 +48,7 @@ function useWhatIfModel(api: Pick<Api, 'whatIfModel'>, pressed: boolean): Result
 }
 
 export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
-  const { t, pct, relation } = useI18n();
+  const { t, pct, relation, entity } = useI18n();
   const ordinal = (n: number): string => ordinalIn(t, n);
   const cited = rec.explanation.history.map((h) => h.item);
   const [offItems, setOffItems] = useState<readonly string[]>([]);
@@ -109,7 +109,7 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
                 <span key={tieKey(t)} className="check">
                   <input id={`wi-t-${j}`} type="checkbox" checked={!offTies.some((x) => tieKey(x) === tieKey(t))} onChange={() => toggleTie(t)} />
                   <label htmlFor={`wi-t-${j}`}>
-                    {t.itemTitle} — {relation(t.relation, t.relation.split('.').pop()?.replace(/_/g, ' ') ?? t.relation)} — {t.entityLabel}
+                    {t.itemTitle} — {relation(t.relation, t.relation.split('.').pop()?.replace(/_/g, ' ') ?? t.relation)} — {entity(t.entityLabel, t.entityDescribed)}
                   </label>
                 </span>
               ))}
@@ -153,7 +153,7 @@ export function WhatIfSection({ api, user, rec, k }: WhatIfSectionProps) {
 }
 
 function ModelState({ model, pressed }: { readonly model: Result<WhatIfModelStatus> | null; readonly pressed: boolean }) {
-  const { t, pct } = useI18n();
+  const { t, pct, lang } = useI18n();
   if (!pressed) return null;
   if (model === null) return <p aria-live="polite">{t('whatIf.preparing')}</p>;
   if (!model.ok) return <ErrorNotice error={model.error} />;
@@ -162,7 +162,7 @@ function ModelState({ model, pressed }: { readonly model: Result<WhatIfModelStat
   if (s.state !== 'fitting') return null;
   return (
     <p className="what-if-fitting" role="status" aria-live="polite">
-      {t('whatIf.fitting', { model: s.model, fraction: s.fraction !== null ? `: ${pct(s.fraction)}` : '', message: jobMessageIn(t, s.message), seconds: Math.round(s.seconds ?? 0) })}
+      {t('whatIf.fitting', { model: s.model, fraction: s.fraction !== null ? `: ${pct(s.fraction)}` : '', message: jobLineIn(t, lang, s), seconds: Math.round(s.seconds ?? 0) })}
     </p>
   );
 }

@@ -70,7 +70,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     this.st.familyWeight = weights;
     this.fixedFamily = fixed;
     this.rebuild();
-    ctx.onProgress?.({ stage: 'kg-profile', fraction: 0.1, message: `${s.families.length} relation families, ${s.slotEntity.length} item–entity pairs` });
+    ctx.onProgress?.({ stage: 'kg-profile', fraction: 0.1, message: `${s.families.length} relation families, ${s.slotEntity.length} item–entity pairs`, code: 'kgFamilies', params: { families: s.families.length, pairs: s.slotEntity.length } });
     if (this.opts.validate !== undefined && this.opts.tune !== false) await this.tune(ctx, this.opts.validate);
     ctx.onProgress?.({ stage: 'kg-profile', fraction: 1 });
   }
@@ -202,7 +202,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
         return v;
       },
       onCoordinate: (c, kept, valid, done, total) =>
-        ctx.onProgress?.({ stage: 'kg-profile', fraction: 0.1 + (0.9 * done) / Math.max(total, 1), message: `tuned ${c.name} = ${String(kept)}`, metrics: { valid } }),
+        ctx.onProgress?.({ stage: 'kg-profile', fraction: 0.1 + (0.9 * done) / Math.max(total, 1), message: `tuned ${c.name} = ${String(kept)}`, code: 'tuned', params: { name: c.name, value: String(kept) }, metrics: { valid } }),
     });
     this.log = steps;
     this.tuned = true;

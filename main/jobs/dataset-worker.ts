@@ -1,0 +1,27 @@
+/**
+ * Entry of the dataset worker thread (dataset-loader.ts): opens the workspace, loads its dataset
+ * with the KG edits applied, posts it (typed arrays moved) or the error, and ends.
+ */
+import { workerData } from 'node:worker_threads';
+import { toApiError } from '../api/result';
+import { Workspace } from '../core/store';
+import { onStop, workerPort } from '../core/worker-launcher';
+import { packDataset, type FromDatasetWorker } from './dataset-loader';
+
+const port = workerPort('dataset-worker');
+// the load is one synchronous call: a stop closes the port, and the answer goes nowhere
+onStop(port, () => undefined);
+const post = (m: FromDatasetWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+try {
+  const ws = Workspace.open((workerData as { path: string }).path);
+  try {
+    const { packed, transfer } = packDataset(ws.loadDataset());
+    post({ type: 'done', packed }, transfer);
+  } finally {
+    ws.close();
+  }
+} catch (e) {
+  post({ type: 'failed', error: toApiError(e) });
+}
+port.close();
