@@ -135,6 +135,13 @@ describe('semantic-ft sentence weight chosen on validation', () => {
     for (let i = 0; i < 12; i++) {
       expect(s[i]).toBeCloseTo(dot(users0.subarray(2 * DIM, 3 * DIM), items.subarray(i * DIM, (i + 1) * DIM)), 5);
     }
+    // a saved version (trained on the base's user vectors) scores through the base's β again
+    ft.useAdapter(ft.currentAdapter());
+    expect(ft.params().adapterBlend).toBeUndefined();
+    const saved = ft.score(2);
+    for (let i = 0; i < 12; i++) {
+      expect(saved[i]).toBeCloseTo(dot(baseUsers.subarray(2 * DIM, 3 * DIM), items.subarray(i * DIM, (i + 1) * DIM)), 5);
+    }
   });
 
   it('by default tries 0 then the base β, keeps the first on ties; an explicit grid of one trains once', async () => {

@@ -128,6 +128,9 @@ export class SemanticFtScorer implements Scorer {
 
   /** Uses another adapter (e.g. a saved version) without refitting the base. */
   useAdapter(a: Adapter): void {
+    // a saved version was trained on the base's user vectors, not on this fit's chosen input
+    this.inputUsers = null;
+    this.inputBlend = null;
     this.adapter = a;
     this.project(a);
   }
