@@ -206,16 +206,9 @@ function latestInteractions(
 ): Dataset['interactions'] {
   const { u, it } = dense;
   const n = u.length;
-  const nI = dense.items.ids.length;
-  const best = new Map<number, number>();
-  for (let r = 0; r < n; r++) {
-    const key = u[r] * nI + it[r];
-    const b = best.get(key);
-    if (b === undefined || ts[r] >= ts[b]) best.set(key, r);
-  }
-  const keep = new Uint8Array(n);
-  for (const r of best.values()) keep[r] = 1;
-  const nKeep = best.size;
+  const keep = keptRows(u, it, ts, dense.users.ids.length, dense.items.ids.length);
+  let nKeep = 0;
+  for (let r = 0; r < n; r++) nKeep += keep[r];
   const interactions = {
     user: new Int32Array(nKeep),
     item: new Int32Array(nKeep),
@@ -235,6 +228,40 @@ function latestInteractions(
   }
   rb.addFile({ file: inter.file, kind: kindOf(inter.file, 'inter'), rows: n, kept: nKeep });
   return interactions;
+}
+
+/**
+ * 1 for the row kept of each (user, item): the latest by timestamp, the later row on ties. Rows
+ * are grouped by user with a counting sort (row order kept within a user) and each user's items
+ * looked up in one array of the catalog's size: typed arrays only, no map of 10M keys.
+ */
+function keptRows(u: Int32Array, it: Int32Array, ts: Float64Array, nUsers: number, nItems: number): Uint8Array {
+  const n = u.length;
+  const start = new Int32Array(nUsers + 1);
+  for (let r = 0; r < n; r++) start[u[r] + 1]++;
+  for (let x = 0; x < nUsers; x++) start[x + 1] += start[x];
+  const next = start.slice(0, nUsers);
+  const order = new Int32Array(n);
+  for (let r = 0; r < n; r++) order[next[u[r]]++] = r;
+  const best = new Int32Array(nItems).fill(-1);
+  const keep = new Uint8Array(n);
+  for (let x = 0; x < nUsers; x++) {
+    const a = start[x];
+    const b = start[x + 1];
+    for (let k = a; k < b; k++) {
+      const r = order[k];
+      const at = best[it[r]];
+      if (at === -1 || ts[r] >= ts[at]) best[it[r]] = r; // rows ascend within a user: a tie goes to the later
+    }
+    for (let k = a; k < b; k++) {
+      const i = it[order[k]];
+      if (best[i] !== -1) {
+        keep[best[i]] = 1;
+        best[i] = -1;
+      }
+    }
+  }
+  return keep;
 }
 
 function itemRecords(raw: RawDataset, itemIds: readonly string[], itemRow: Map<string, number> | null): ItemRecord[] {
