@@ -342,7 +342,7 @@ async function serveWorkspace(
   const allowedRoots = dataRoots.length > 0 ? dataRoots : [process.cwd(), knowrecCacheDir()];
   signals.listen(); // before the address is printed: a signal from then on closes what was opened
   const loadDataset = (p: string): Promise<Dataset> => loadDatasetInWorker(p);
-  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf, loadDataset });
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf, loadDataset, prewarm: true });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     signals.onStop(() => {

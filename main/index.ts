@@ -186,6 +186,7 @@ function main(): void {
     pseudonymKey: keychainPseudonymKey,
     // a big dataset is read in a worker thread: the views' other calls keep answering meanwhile
     loadDataset: (path) => loadDatasetInWorker(path),
+    prewarm: true,
   });
   registerIpc(api);
   registerFileChooser(api);

@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { loadDatasetInWorker } from '../../main/jobs/dataset-loader';
 import { createApi } from '../../main/api';
 import { startBridge } from '../../main/bridge/server';
 import { importRegistryDataset } from '../../main/core/data';
@@ -122,7 +123,16 @@ async function main(): Promise<void> {
     } finally {
       ws.close();
     }
-    const api = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 'bench', modelDir: join(dir, 'model'), adapterDir: join(dir, 'adapters') });
+    // as the app and `knowrec serve` open it: dataset read in a worker, small workspaces prewarmed
+    const api = createApi({
+      open: (p) => Workspace.open(p),
+      workspacePath: wsPath,
+      appVersion: 'bench',
+      modelDir: join(dir, 'model'),
+      adapterDir: join(dir, 'adapters'),
+      loadDataset: (p) => loadDatasetInWorker(p),
+      prewarm: true,
+    });
     const bridge = await startBridge({ api, staticDir: join(ROOT, 'out', 'renderer'), log: () => undefined });
     const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,

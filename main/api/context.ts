@@ -81,6 +81,13 @@ export interface ApiImplOptions {
    * so that the other calls keep answering while a big dataset is read.
    */
   readonly loadDataset?: (path: string) => Promise<Dataset>;
+  /**
+   * Reads the dataset and builds the KG index just after a workspace opens, when it is small
+   * (≤ PREWARM_MAX_ROWS interactions + triples), so the KG explorer's first open finds them
+   * ready. Bigger ones load on first use (the KG index is built on the Api's thread). The app
+   * and `knowrec serve` set it; default off.
+   */
+  readonly prewarm?: boolean;
   /** How jobs run: default in a worker thread per job (see main/jobs/job-worker-host.ts). */
   readonly executor?: JobExecutor;
   /** Wait after a cancel before a job's worker is terminated (ms, default 2000). */
@@ -352,7 +359,21 @@ export class ApiSession implements ApiContext {
       ws.close();
       throw e;
     }
+    if (this.options.prewarm === true) this.prewarm(o);
     return o;
+  }
+
+  /** Loads the dataset and KG index of a small workspace once the views' first calls went out. */
+  private prewarm(o: Opened): void {
+    const timer = setTimeout(() => {
+      void (async () => {
+        if (this.isClosed || this.current !== o) return;
+        const s = await o.ws.summary();
+        if (s.interactions + s.triples > PREWARM_MAX_ROWS) return;
+        await this.kgOf(o);
+      })().catch(() => undefined); // an empty workspace: the views say so when asked
+    }, PREWARM_DELAY_MS);
+    timer.unref();
   }
 
   private newRunner(o: Opened): JobRunner {
@@ -415,6 +436,10 @@ export function defaultModelDirFor(options: ApiImplOptions): (dataset: string) =
 }
 
 /** A per-dataset cache entry of `o` (cleared when the dataset changes). */
+/** Workspaces up to this many interactions + triples are read right after they open (prewarm). */
+export const PREWARM_MAX_ROWS = 2_000_000;
+const PREWARM_DELAY_MS = 300;
+
 export function memo<T>(o: Opened, key: string, make: () => T): T {
   if (o.memo.has(key)) return o.memo.get(key) as T;
   const v = make();

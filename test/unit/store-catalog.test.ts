@@ -121,6 +121,29 @@ describe('CatalogQueries', () => {
 });
 
 describe('the Api over the store', () => {
+  it('prewarm: a small workspace has its dataset read and KG index built once it opened, without a call needing them', async () => {
+    const ds = catalogDataset();
+    const ws = stored(ds);
+    let loads = 0;
+    const open = (): Workspace => {
+      const load = ws.loadDataset.bind(ws);
+      ws.loadDataset = () => {
+        loads++;
+        return load();
+      };
+      return ws;
+    };
+    const api = createApi({ open, workspacePath: ws.path, appVersion: '1', prewarm: true });
+    expect((await api.workspaceSummary()).ok).toBe(true);
+    expect(loads).toBe(0);
+    for (let t = 0; t < 100 && loads === 0; t++) await new Promise((r) => setTimeout(r, 20));
+    expect(loads).toBe(1);
+    // the KG explorer's first call finds it loaded: no second read
+    expect((await api.kgSearch({ query: 'King', limit: 5 })).ok).toBe(true);
+    expect(loads).toBe(1);
+    api.close();
+  });
+
   it('answers listItems, listUsers and userHistory without loading the dataset', async () => {
     const ds = catalogDataset();
     const ws = stored(ds);
