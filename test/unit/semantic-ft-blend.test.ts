@@ -13,26 +13,9 @@ import { adapterBlends, SemanticFtScorer, type AdapterTrainer } from '../../main
 import { Adapter } from '../../main/core/train/adapter';
 import { resolveParams, type TrainData } from '../../main/core/train/trainer';
 import type { Dataset, FitContext, Interactions, ItemRecord } from '../../main/core/types';
+import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 
 const DIM = 8;
-
-/** Words hashed into DIM buckets, L2-normalised: deterministic, no model files. */
-class HashEncoder implements Encoder {
-  readonly modelId = 'hash-bow';
-  readonly dim = DIM;
-  async encode(texts: readonly string[]): Promise<Float32Array[]> {
-    return texts.map((t) => {
-      const v = new Float32Array(DIM);
-      for (const w of t.toLowerCase().split(/[^a-z0-9]+/).filter((x) => x.length > 0)) {
-        let h = 2166136261;
-        for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619) >>> 0;
-        v[h % DIM] += 1;
-      }
-      const n = Math.hypot(...v) || 1;
-      return v.map((x) => x / n);
-    });
-  }
-}
 
 function tinyDataset(): Dataset {
   const genres = ['Comedy', 'Drama', 'Horror', 'Western'];
@@ -63,7 +46,7 @@ async function fittedBase(blend: number): Promise<{ base: SemanticScorer; ctx: F
   const dataset = tinyDataset();
   const split = splitInteractions(dataset.interactions, 6, 12, 'recbole', 1);
   const ctx = buildFitContext({ nUsers: 6, nItems: 12, train: split.train, valid: split.valid, dataset, seed: 1 });
-  const encoder = new HashEncoder();
+  const encoder = bagOfWordsEncoder(DIM);
   const base = new SemanticScorer({ encoder, blend });
   await base.fit(ctx);
   return { base, ctx, encoder };
