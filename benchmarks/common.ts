@@ -75,13 +75,4 @@ export function cosineStats(a: readonly Float32Array[], flat: Float32Array): { m
 }
 
 /** A small seeded generator in [0, 1) (mulberry32): benchmark data only has to be the same for a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as mulberry32 } from '../test/helpers/random-vectors';
