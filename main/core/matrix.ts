@@ -60,6 +60,21 @@ export function toCsc(x: Interactions, nUsers: number, nItems: number): Csr {
   return buildCsr(x.item, x.user, x.rating, nItems, nUsers);
 }
 
+/**
+ * Positions 0..n−1 of `rows` grouped by row with a counting sort: row r's positions are
+ * order[indptr[r]] … order[indptr[r + 1] − 1], ascending within the row.
+ */
+export function groupByRow(rows: Int32Array, nRows: number): { readonly indptr: Int32Array; readonly order: Int32Array } {
+  const n = rows.length;
+  const indptr = new Int32Array(nRows + 1);
+  for (let i = 0; i < n; i++) indptr[rows[i] + 1]++;
+  for (let r = 0; r < nRows; r++) indptr[r + 1] += indptr[r];
+  const fill = indptr.slice(0, nRows);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[fill[rows[i]]++] = i;
+  return { indptr, order };
+}
+
 function buildCsr(
   rows: Int32Array,
   cols: Int32Array,
@@ -68,16 +83,12 @@ function buildCsr(
   nCols: number,
 ): Csr {
   const nnz = rows.length;
-  const indptr = new Int32Array(nRows + 1);
-  for (let i = 0; i < nnz; i++) indptr[rows[i] + 1]++;
-  for (let r = 0; r < nRows; r++) indptr[r + 1] += indptr[r];
-  const fill = indptr.slice(0, nRows);
+  const { indptr, order } = groupByRow(rows, nRows);
   const indices = new Int32Array(nnz);
   const values = new Float32Array(nnz);
-  for (let i = 0; i < nnz; i++) {
-    const p = fill[rows[i]]++;
-    indices[p] = cols[i];
-    values[p] = vals[i];
+  for (let p = 0; p < nnz; p++) {
+    indices[p] = cols[order[p]];
+    values[p] = vals[order[p]];
   }
   // sort columns within each row (insertion sort: rows are short)
   for (let r = 0; r < nRows; r++) {

@@ -17,6 +17,7 @@
  */
 import { basename, extname } from 'node:path';
 import { KnowrecError } from '../errors';
+import { groupByRow } from '../matrix';
 import type { Dataset, ItemRecord, UserRecord } from '../types';
 import { checkSize, echo, FLOAT32_MAX, MAX_ID_BYTES, MAX_KG_ID_BYTES, MAX_TITLE_BYTES, overLimit, sizeText, TIMESTAMP_MAX } from './limits';
 import type { RawDataset, RawInteractions, RawItems, RawLinks, RawTriples } from './raw';
@@ -232,19 +233,13 @@ function latestInteractions(
 
 /**
  * 1 for the row kept of each (user, item): the latest by timestamp, the later row on ties. Rows
- * are grouped by user with a counting sort (row order kept within a user) and each user's items
+ * are grouped by user (matrix.ts groupByRow, row order kept within a user) and each user's items
  * looked up in one array of the catalog's size: typed arrays only, no map of 10M keys.
  */
 function keptRows(u: Int32Array, it: Int32Array, ts: Float64Array, nUsers: number, nItems: number): Uint8Array {
-  const n = u.length;
-  const start = new Int32Array(nUsers + 1);
-  for (let r = 0; r < n; r++) start[u[r] + 1]++;
-  for (let x = 0; x < nUsers; x++) start[x + 1] += start[x];
-  const next = start.slice(0, nUsers);
-  const order = new Int32Array(n);
-  for (let r = 0; r < n; r++) order[next[u[r]]++] = r;
+  const { indptr: start, order } = groupByRow(u, nUsers);
   const best = new Int32Array(nItems).fill(-1);
-  const keep = new Uint8Array(n);
+  const keep = new Uint8Array(u.length);
   for (let x = 0; x < nUsers; x++) {
     const a = start[x];
     const b = start[x + 1];
