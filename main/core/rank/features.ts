@@ -94,6 +94,8 @@ interface UserState {
   readonly histLen: number;
   /** Entity → count of the user's training items reaching it (only when the KG is used). */
   readonly entityCount: Map<number, number> | null;
+  /** Counts to take off entityCount (the removed items' entities, when entityCount is the full state's). */
+  readonly entityGone: Map<number, number> | null;
   readonly historyVectors: Float32Array[] | null;
   /** Items of historyVectors, same order. */
   readonly historyItems: Int32Array;
@@ -358,7 +360,17 @@ export class FeatureBuilder {
       sorted.push(un);
     }
     let entityCount: Map<number, number> | null = null;
-    if (this.useKg) {
+    let entityGone: Map<number, number> | null = null;
+    if (this.useKg && full?.entityCount != null && full.entityGone === null && ties.size === 0 && this.cache !== null) {
+      // the full counts less the removed items' (integer counts: the same as counting the rest)
+      entityCount = full.entityCount;
+      entityGone = new Map();
+      for (let p = a; p < b; p++) {
+        const i = train.indices[p];
+        if (!removed.has(i)) continue;
+        for (let q = this.itemNbPtr[i]; q < this.itemNbPtr[i + 1]; q++) entityGone.set(this.itemNb[q], (entityGone.get(this.itemNb[q]) ?? 0) + 1);
+      }
+    } else if (this.useKg) {
       entityCount = new Map();
       for (let p = a; p < b; p++) {
         const i = train.indices[p];
@@ -372,7 +384,7 @@ export class FeatureBuilder {
       }
     }
     const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
-    return { user, seen, scores, mean, std, sorted, histLen, entityCount, historyVectors, historyItems, historyRanks };
+    return { user, seen, scores, mean, std, sorted, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */
@@ -456,8 +468,8 @@ export class FeatureBuilder {
         const len = Math.max(1, st.histLen);
         for (let q = this.itemNbPtr[it]; q < this.itemNbPtr[it + 1]; q++) {
           const e = this.itemNb[q];
-          const c = st.entityCount.get(e);
-          if (c === undefined) continue;
+          const c = (st.entityCount.get(e) ?? 0) - (st.entityGone?.get(e) ?? 0);
+          if (c === 0) continue;
           shared++;
           weighted += (c / len) * (this.idf.get(e) ?? 0);
         }
