@@ -11,6 +11,8 @@
 
 /** Dot products kept per candidate: history positions (in recency order) beyond this are not kept. */
 const MEMO_EXTRA = 16;
+/** Removal sets kept per user (an explanation uses at most 8; the fidelity job more). */
+const MAX_SETS = 64;
 
 export class UserCache<State> {
   private user = -1;
@@ -73,6 +75,7 @@ export class UserCache<State> {
     let f = this.without.get(key);
     if (f === undefined) {
       f = compute();
+      if (this.without.size >= MAX_SETS) this.without.clear();
       this.without.set(key, f);
     }
     return { items: f.items, x: f.x.slice() };
