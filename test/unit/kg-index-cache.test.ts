@@ -23,6 +23,8 @@ afterAll(async () => {
 function observe(kg: KgIndex): unknown {
   return {
     entities: kg.kg.entityIds,
+    names: kg.kg.entityNames,
+    records: kg.items.map((it) => [it.id, it.title, it.text, it.attributes]),
     labels: kg.kg.entityIds.map((_, e) => kg.entityLabel(e)),
     items: kg.items.map((_, i) => [kg.itemLabel(i), kg.interactionCount(i), Array.from(kg.itemEntities(i))]),
     search: kg.searchEntities('a', 20),
@@ -64,6 +66,28 @@ describe('KG index cache', () => {
     expect(back?.parts.labels).toEqual(built.kg.entityIds.map((_, e) => built.entityLabel(e)));
     expect(observe(new KgIndex(back!.parts))).toEqual(observe(built));
     expect(unpackKgIndex(bytes.subarray(0, bytes.length - 8))).toBeNull();
+    expect(unpackKgIndex(new TextEncoder().encode('not a cache file at all'))).toBeNull();
+    ws.close();
+  });
+
+  it('keeps null and empty names apart, a name holding NUL, and item text and attributes', () => {
+    const ds = tinyDataset();
+    const odd: typeof ds = {
+      ...ds,
+      items: ds.items.map((it, i) => ({ ...it, text: { plot: `plot ${i} — é` }, attributes: { genres: ['Animation'], year: 1995 + i } })),
+      kg: { ...ds.kg, entityNames: [null, 'John\u0000Lasseter', '', null, 'Michael Mann', 'Animation'] },
+    };
+    const built = new KgIndex(odd);
+    const back = unpackKgIndex(packKgIndex(built.parts(), 's'));
+    expect(back?.parts.kg.entityNames.slice(0, 6)).toEqual([null, 'John\u0000Lasseter', '', null, 'Michael Mann', 'Animation']);
+    expect(observe(new KgIndex(back!.parts))).toEqual(observe(built));
+  });
+
+  it('a file written by another version is not read', () => {
+    const ws = tinyWorkspace();
+    const bytes = packKgIndex(new KgIndex(ws.loadDataset()).parts(), 'x');
+    bytes[7] = 0x39; // the magic's version digit
+    expect(unpackKgIndex(bytes)).toBeNull();
     expect(unpackKgIndex(new TextEncoder().encode('not a cache file at all'))).toBeNull();
     ws.close();
   });

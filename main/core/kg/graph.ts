@@ -59,8 +59,9 @@ export class KgIndex implements KgCore {
   private readonly popularity: Int32Array;
   /** Triples per relation, to prefer distinctive relations when naming an entity. */
   private readonly relationFrequency: Int32Array;
-  private readonly entityIndexById = new Map<string, number>();
-  private readonly itemIndexById = new Map<string, number>();
+  /** Id → index maps, made on first look-up (a restored index is ready sooner). */
+  private entityIndexById: Map<string, number> | null = null;
+  private itemIndexById: Map<string, number> | null = null;
   private readonly relationIndexByName = new Map<string, number>();
   private readonly labels: (string | undefined)[];
   private readonly descriptions = new Map<number, EntityDescription | null>();
@@ -87,16 +88,15 @@ export class KgIndex implements KgCore {
     const nE = this.kg.entityIds.length;
     const nI = this.items.length;
     this.itemEntityLists = Array.from({ length: nI }, (_, i) => this.itemEntityList.subarray(this.itemEntityOffsets[i], this.itemEntityOffsets[i + 1]));
-    for (let e = 0; e < nE; e++) this.entityIndexById.set(this.kg.entityIds[e], e);
-    for (let i = 0; i < nI; i++) this.itemIndexById.set(this.items[i].id, i);
     for (let r = 0; r < this.kg.relationNames.length; r++) this.relationIndexByName.set(this.kg.relationNames[r], r);
     this.labels = p.labels !== undefined && p.labels.length === nE ? [...p.labels] : new Array<string | undefined>(nE);
-    this.itemLabels = new Array<string | undefined>(nI);
+    this.itemLabels = p.itemLabels !== undefined && p.itemLabels.length === nI ? [...p.itemLabels] : new Array<string | undefined>(nI);
   }
 
   /** The arrays of this index, with every entity label computed (to save it: kg-cache.ts). */
   parts(): KgIndexParts {
     const labels = this.kg.entityIds.map((_, e) => this.entityLabel(e));
+    const itemLabels = this.items.map((_, i) => this.itemLabel(i));
     return {
       kg: this.kg,
       adjacency: this.adjacency,
@@ -109,6 +109,7 @@ export class KgIndex implements KgCore {
       popularity: this.popularity,
       relationFrequency: this.relationFrequency,
       labels,
+      itemLabels,
     };
   }
 
@@ -161,11 +162,13 @@ export class KgIndex implements KgCore {
 
   /** Entity index of an id, or undefined. */
   entityIndex(id: string): number | undefined {
+    this.entityIndexById ??= new Map(this.kg.entityIds.map((v, e) => [v, e]));
     return this.entityIndexById.get(id);
   }
 
   /** Item index of an id, or undefined. */
   itemIndex(id: string): number | undefined {
+    this.itemIndexById ??= new Map(this.items.map((it, i) => [it.id, i]));
     return this.itemIndexById.get(id);
   }
 

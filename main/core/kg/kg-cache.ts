@@ -5,33 +5,48 @@
  * Workspace.kgStamp): a file whose stamp differs from the workspace's is not used.
  *
  * Layout: 8 bytes magic, u32 header length (little-endian), u32 0, the header as UTF-8 JSON
- * (stamp, the id and name lists, the items, the entity labels, and where each typed array lies),
- * then the typed arrays, each at an 8-byte-aligned offset. Little-endian machines only (the arrays
- * are written as they lie in memory), as every platform the app ships on.
+ * (stamp, relation names, where each block lies), then the blocks at 8-byte-aligned offsets: the
+ * typed arrays, the string lists (ids, names, labels, item titles) each as one UTF-8 run joined
+ * by NUL, and the items' text and attributes as JSON per item, parsed only when an item's card
+ * asks (a restore reads a few runs instead of parsing 100 MB of JSON). Little-endian machines
+ * only (the arrays are written as they lie in memory), as every platform the app ships on.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { ItemRecord } from '../types';
 import type { DeriveReport } from './derive';
 import type { KgIndexParts } from './parts';
 
-const MAGIC = 'KRKGIX01';
+const MAGIC = 'KRKGIX02';
 const PREFIX = 16;
+/** Separates the strings of a list stored as one UTF-8 run (a list holding it is stored as JSON). */
+const SEP = '\u0000';
 
-type ArrayName = 'head' | 'relation' | 'tail' | 'derived' | 'offsets' | 'neighbour' | 'adjRelation' | 'direction' | 'triple' | 'twin' | 'itemEntityOffsets' | 'itemEntityList' | 'entityItemOffsets' | 'entityItemList' | 'popularity' | 'relationFrequency';
+type ArrayName =
+  | 'head' | 'relation' | 'tail' | 'derived' | 'offsets' | 'neighbour' | 'adjRelation' | 'direction' | 'triple' | 'twin'
+  | 'itemEntityOffsets' | 'itemEntityList' | 'entityItemOffsets' | 'entityItemList' | 'popularity' | 'relationFrequency'
+  | 'entityNameIsNull' | 'itemDetailOffsets';
+type ListName = 'entityIds' | 'entityNames' | 'labels' | 'itemIds' | 'itemTitles' | 'itemLabels';
 type TypedArray = Int32Array | Uint8Array;
+
+/** Where a block lies in the body (bytes from its start). */
+interface Block {
+  readonly offset: number;
+  readonly bytes: number;
+}
 
 interface Header {
   readonly stamp: string;
-  readonly entityIds: readonly string[];
-  readonly entityNames: readonly (string | null)[];
   readonly relationNames: readonly string[];
-  readonly items: readonly ItemRecord[];
   readonly deriveReport: DeriveReport | null;
-  readonly labels: readonly (string | null)[];
-  readonly arrays: readonly { readonly name: ArrayName; readonly type: 'i32' | 'u8'; readonly offset: number; readonly length: number }[];
+  readonly arrays: readonly (Block & { readonly name: ArrayName; readonly type: 'i32' | 'u8'; readonly length: number })[];
+  /** Each list: joined by SEP, or as JSON when one of its strings holds SEP. */
+  readonly lists: readonly (Block & { readonly name: ListName; readonly json: boolean })[];
+  /** Each item's {text, attributes} as JSON, one after the other (itemDetailOffsets: byte offsets in it). */
+  readonly itemDetails: Block;
+  readonly hasLabels: boolean;
 }
 
-function arraysOf(p: KgIndexParts): Record<ArrayName, TypedArray> {
+function arraysOf(p: KgIndexParts, extra: { entityNameIsNull: Uint8Array; itemDetailOffsets: Int32Array }): Record<ArrayName, TypedArray> {
   const a = p.adjacency;
   return {
     head: p.kg.head,
@@ -50,41 +65,65 @@ function arraysOf(p: KgIndexParts): Record<ArrayName, TypedArray> {
     entityItemList: p.entityItemList,
     popularity: p.popularity,
     relationFrequency: p.relationFrequency,
+    ...extra,
   };
 }
 
 const align = (n: number): number => Math.ceil(n / 8) * 8;
 
+/** A list of strings as bytes: joined by SEP, or JSON when a string holds SEP. */
+function listBytes(list: readonly string[]): { bytes: Buffer; json: boolean } {
+  const json = list.some((v) => v.includes(SEP));
+  return { bytes: Buffer.from(json ? JSON.stringify(list) : list.join(SEP), 'utf8'), json };
+}
+
+/** Each item's text and attributes as JSON bytes, and their byte offsets (items + 1). */
+function itemDetails(items: readonly ItemRecord[]): { bytes: Buffer; offsets: Int32Array } {
+  const parts = items.map((it) => Buffer.from(JSON.stringify({ text: it.text, attributes: it.attributes }), 'utf8'));
+  const offsets = new Int32Array(items.length + 1);
+  parts.forEach((b, i) => (offsets[i + 1] = offsets[i] + b.length));
+  return { bytes: Buffer.concat(parts), offsets };
+}
+
 /** `parts` (labels included when present) and `stamp` as the bytes of a cache file. */
 export function packKgIndex(parts: KgIndexParts, stamp: string): Uint8Array {
-  const arrays = arraysOf(parts);
-  const table: Header['arrays'][number][] = [];
-  let at = 0;
-  for (const [name, arr] of Object.entries(arrays) as [ArrayName, TypedArray][]) {
-    table.push({ name, type: arr instanceof Uint8Array ? 'u8' : 'i32', offset: at, length: arr.length });
-    at = align(at + arr.byteLength);
-  }
-  const header: Header = {
-    stamp,
-    entityIds: parts.kg.entityIds,
-    entityNames: parts.kg.entityNames,
-    relationNames: parts.kg.relationNames,
-    items: parts.items,
-    deriveReport: parts.deriveReport,
-    labels: parts.labels?.map((l) => l ?? null) ?? [],
-    arrays: table,
+  const kg = parts.kg;
+  const details = itemDetails(parts.items);
+  const entityNameIsNull = Uint8Array.from(kg.entityNames, (n) => (n === null ? 1 : 0));
+  const arrays = arraysOf(parts, { entityNameIsNull, itemDetailOffsets: details.offsets });
+  const hasLabels = parts.labels !== undefined && parts.itemLabels !== undefined && parts.labels.every((l) => l !== undefined) && parts.itemLabels.every((l) => l !== undefined);
+  const lists: Record<ListName, readonly string[]> = {
+    entityIds: kg.entityIds,
+    entityNames: kg.entityNames.map((n) => n ?? ''),
+    labels: hasLabels ? (parts.labels as string[]) : [],
+    itemIds: parts.items.map((it) => it.id),
+    itemTitles: parts.items.map((it) => it.title),
+    itemLabels: hasLabels ? (parts.itemLabels as string[]) : [],
   };
+  const blobs: Buffer[] = [];
+  let at = 0;
+  const place = (bytes: Uint8Array): Block => {
+    const b: Block = { offset: at, bytes: bytes.byteLength };
+    blobs.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const end = align(at + bytes.byteLength);
+    if (end > at + bytes.byteLength) blobs.push(Buffer.alloc(end - at - bytes.byteLength));
+    at = end;
+    return b;
+  };
+  const arrayTable = (Object.entries(arrays) as [ArrayName, TypedArray][]).map(([name, arr]) => ({ name, type: arr instanceof Uint8Array ? ('u8' as const) : ('i32' as const), length: arr.length, ...place(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength)) }));
+  const listTable = (Object.entries(lists) as [ListName, readonly string[]][]).map(([name, list]) => {
+    const { bytes, json } = listBytes(list);
+    return { name, json, ...place(bytes) };
+  });
+  const header: Header = { stamp, relationNames: kg.relationNames, deriveReport: parts.deriveReport, arrays: arrayTable, lists: listTable, itemDetails: place(details.bytes), hasLabels };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = align(PREFIX + json.length);
-  const out = new Uint8Array(start + at);
-  out.set(Buffer.from(MAGIC, 'latin1'), 0);
-  new DataView(out.buffer).setUint32(8, json.length, true);
-  out.set(json, PREFIX);
-  for (const t of table) {
-    const arr = arrays[t.name];
-    out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), start + t.offset);
-  }
-  return out;
+  const prefix = Buffer.alloc(start);
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(json.length, 8);
+  json.copy(prefix, PREFIX);
+  const out = Buffer.concat([prefix, ...blobs]);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** The header length, or null when `bytes` is not a cache file. */
@@ -94,29 +133,78 @@ function headerLength(bytes: Uint8Array): number | null {
   return PREFIX + n <= bytes.length ? n : null;
 }
 
+/** An item whose text and attributes are parsed on first use (most are only named). */
+class StoredItem implements ItemRecord {
+  private details: { text: Record<string, string>; attributes: ItemRecord['attributes'] } | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly title: string,
+    private readonly raw: () => string,
+  ) {}
+
+  get text(): Record<string, string> {
+    return this.parsed().text;
+  }
+
+  get attributes(): ItemRecord['attributes'] {
+    return this.parsed().attributes;
+  }
+
+  /** What JSON.stringify writes: the record's own fields. */
+  toJSON(): ItemRecord {
+    return { id: this.id, title: this.title, text: this.text, attributes: this.attributes };
+  }
+
+  private parsed(): { text: Record<string, string>; attributes: ItemRecord['attributes'] } {
+    this.details ??= JSON.parse(this.raw()) as { text: Record<string, string>; attributes: ItemRecord['attributes'] };
+    return this.details;
+  }
+}
+
 /**
  * The parts saved in `bytes`, or null when they are not a cache file, were built from another
- * stamp (when `stamp` is given) or are cut short. The typed arrays are views on a copy of the bytes.
+ * stamp (when `stamp` is given) or are cut short. The typed arrays are views on `bytes` when
+ * aligned (else on a copy); item details are parsed per item on first use.
  */
 export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgIndexParts; stamp: string } | null {
   const n = headerLength(bytes);
   if (n === null) return null;
   const h = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + PREFIX, n).toString('utf8')) as Header;
   if (stamp !== undefined && h.stamp !== stamp) return null;
-  const start = align(PREFIX + n);
-  const last = h.arrays[h.arrays.length - 1];
-  if (last === undefined || start + last.offset + last.length * (last.type === 'u8' ? 1 : 4) > bytes.length) return null;
-  // one aligned copy: the file's buffer may start anywhere
-  const body = new ArrayBuffer(bytes.length - start);
-  new Uint8Array(body).set(bytes.subarray(start));
+  let start = align(PREFIX + n);
+  const ends = [...h.arrays, ...h.lists, h.itemDetails].map((b) => b.offset + b.bytes);
+  if (start + Math.max(...ends) > bytes.length) return null;
+  let body = bytes;
+  if ((bytes.byteOffset + start) % 8 !== 0) {
+    body = new Uint8Array(bytes.length - start);
+    body.set(bytes.subarray(start));
+    start = 0;
+  }
+  const base = body.byteOffset + start;
+  const buf = Buffer.from(body.buffer, base, body.length - start);
   const a = {} as Record<ArrayName, TypedArray>;
-  for (const t of h.arrays) a[t.name] = t.type === 'u8' ? new Uint8Array(body, t.offset, t.length) : new Int32Array(body, t.offset, t.length);
+  for (const t of h.arrays) a[t.name] = t.type === 'u8' ? new Uint8Array(body.buffer, base + t.offset, t.length) : new Int32Array(body.buffer, base + t.offset, t.length);
+  const list = (name: ListName): string[] => {
+    const b = h.lists.find((l) => l.name === name);
+    if (b === undefined) return [];
+    const text = buf.toString('utf8', b.offset, b.offset + b.bytes);
+    return b.json ? (JSON.parse(text) as string[]) : text.split(SEP);
+  };
   const i32 = (name: ArrayName): Int32Array => a[name] as Int32Array;
   const u8 = (name: ArrayName): Uint8Array => a[name] as Uint8Array;
+  const entityIds = list('entityIds');
+  const isNull = u8('entityNameIsNull');
+  const entityNames = list('entityNames').map((v, e) => (isNull[e] === 1 ? null : v));
+  const ids = list('itemIds');
+  const titles = list('itemTitles');
+  const detail = i32('itemDetailOffsets');
+  const d0 = h.itemDetails.offset;
+  const items = ids.map((id, i) => new StoredItem(id, titles[i], () => buf.toString('utf8', d0 + detail[i], d0 + detail[i + 1])));
   const parts: KgIndexParts = {
-    kg: { entityIds: [...h.entityIds], entityNames: [...h.entityNames], relationNames: [...h.relationNames], head: i32('head'), relation: i32('relation'), tail: i32('tail'), derived: u8('derived') },
-    adjacency: { nEntities: h.entityIds.length, offsets: i32('offsets'), neighbour: i32('neighbour'), relation: i32('adjRelation'), direction: u8('direction'), triple: i32('triple'), twin: i32('twin') },
-    items: h.items,
+    kg: { entityIds, entityNames, relationNames: [...h.relationNames], head: i32('head'), relation: i32('relation'), tail: i32('tail'), derived: u8('derived') },
+    adjacency: { nEntities: entityIds.length, offsets: i32('offsets'), neighbour: i32('neighbour'), relation: i32('adjRelation'), direction: u8('direction'), triple: i32('triple'), twin: i32('twin') },
+    items,
     deriveReport: h.deriveReport,
     itemEntityOffsets: i32('itemEntityOffsets'),
     itemEntityList: i32('itemEntityList'),
@@ -124,7 +212,7 @@ export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgInd
     entityItemList: i32('entityItemList'),
     popularity: i32('popularity'),
     relationFrequency: i32('relationFrequency'),
-    labels: h.labels.length === h.entityIds.length ? h.labels.map((l) => l ?? undefined) : undefined,
+    ...(h.hasLabels ? { labels: list('labels'), itemLabels: list('itemLabels') } : {}),
   };
   return { parts, stamp: h.stamp };
 }

@@ -41,6 +41,8 @@ export interface KgIndexParts {
   readonly relationFrequency: Int32Array;
   /** Entity labels computed before (a restored index), undefined where not yet computed. */
   readonly labels?: readonly (string | undefined)[];
+  /** Item labels computed before, likewise. */
+  readonly itemLabels?: readonly (string | undefined)[];
 }
 
 /** The parts of the index over `dataset` (see KgIndex). */
