@@ -383,7 +383,8 @@ export class ApiSession implements ApiContext {
         if (this.isClosed || this.current !== o) return;
         const s = await o.ws.summary();
         const small = s.interactions + s.triples <= PREWARM_MAX_ROWS;
-        if (small || (this.options.loadKgIndex !== undefined && o.ws.kgStamp !== undefined)) await this.kgOf(o);
+        // the search text of every label is made on the first search: made here, not while a person waits
+        if (small || (this.options.loadKgIndex !== undefined && o.ws.kgStamp !== undefined)) (await this.kgOf(o)).searchEntities('a', 1);
       })().catch(() => undefined); // an empty workspace: the views say so when asked
     }, PREWARM_DELAY_MS);
     timer.unref();
