@@ -31,6 +31,7 @@ function observe(kg: KgIndex): unknown {
     sub: kg.subgraph({ item: 0 }, { hops: 2 }),
     facts: kg.itemFacts(0),
     stats: kg.stats(),
+    inverse: Array.from(kg.inverseRelations()),
   };
 }
 
@@ -133,7 +134,7 @@ describe('KG index cache', () => {
 
   it('a damaged cache file is built again', async () => {
     const ws = tinyWorkspace();
-    writeFileSync(kgCachePath(ws.path), 'KRKGIX01 damaged');
+    writeFileSync(kgCachePath(ws.path), 'KRKGIX03 damaged');
     const r = await loadKgIndexCached(ws.path, ws.kgStamp(), { save: false });
     expect(r.source).toBe('built');
     ws.close();

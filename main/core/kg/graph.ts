@@ -90,6 +90,7 @@ export class KgIndex implements KgCore {
     this.itemEntityLists = Array.from({ length: nI }, (_, i) => this.itemEntityList.subarray(this.itemEntityOffsets[i], this.itemEntityOffsets[i + 1]));
     for (let r = 0; r < this.kg.relationNames.length; r++) this.relationIndexByName.set(this.kg.relationNames[r], r);
     this.labels = p.labels !== undefined && p.labels.length === nE ? [...p.labels] : new Array<string | undefined>(nE);
+    this.inverse = p.inverse !== undefined && p.inverse.length === this.kg.relationNames.length ? p.inverse : null;
     this.itemLabels = p.itemLabels !== undefined && p.itemLabels.length === nI ? [...p.itemLabels] : new Array<string | undefined>(nI);
   }
 
@@ -110,6 +111,7 @@ export class KgIndex implements KgCore {
       relationFrequency: this.relationFrequency,
       labels,
       itemLabels,
+      inverse: this.inverseRelations(),
     };
   }
 

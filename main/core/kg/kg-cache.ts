@@ -16,7 +16,7 @@ import type { ItemRecord } from '../types';
 import type { DeriveReport } from './derive';
 import type { KgIndexParts } from './parts';
 
-const MAGIC = 'KRKGIX02';
+const MAGIC = 'KRKGIX03';
 const PREFIX = 16;
 /** Separates the strings of a list stored as one UTF-8 run (a list holding it is stored as JSON). */
 const SEP = '\u0000';
@@ -24,7 +24,7 @@ const SEP = '\u0000';
 type ArrayName =
   | 'head' | 'relation' | 'tail' | 'derived' | 'offsets' | 'neighbour' | 'adjRelation' | 'direction' | 'triple' | 'twin'
   | 'itemEntityOffsets' | 'itemEntityList' | 'entityItemOffsets' | 'entityItemList' | 'popularity' | 'relationFrequency'
-  | 'entityNameIsNull' | 'itemDetailOffsets';
+  | 'entityNameIsNull' | 'itemDetailOffsets' | 'inverse';
 type ListName = 'entityIds' | 'entityNames' | 'labels' | 'itemIds' | 'itemTitles' | 'itemLabels';
 type TypedArray = Int32Array | Uint8Array;
 
@@ -46,7 +46,7 @@ interface Header {
   readonly hasLabels: boolean;
 }
 
-function arraysOf(p: KgIndexParts, extra: { entityNameIsNull: Uint8Array; itemDetailOffsets: Int32Array }): Record<ArrayName, TypedArray> {
+function arraysOf(p: KgIndexParts, extra: { entityNameIsNull: Uint8Array; itemDetailOffsets: Int32Array; inverse: Int32Array }): Record<ArrayName, TypedArray> {
   const a = p.adjacency;
   return {
     head: p.kg.head,
@@ -90,7 +90,8 @@ export function packKgIndex(parts: KgIndexParts, stamp: string): Uint8Array {
   const kg = parts.kg;
   const details = itemDetails(parts.items);
   const entityNameIsNull = Uint8Array.from(kg.entityNames, (n) => (n === null ? 1 : 0));
-  const arrays = arraysOf(parts, { entityNameIsNull, itemDetailOffsets: details.offsets });
+  // an empty array: not computed (the restored index computes it on first use)
+  const arrays = arraysOf(parts, { entityNameIsNull, itemDetailOffsets: details.offsets, inverse: parts.inverse ?? new Int32Array(0) });
   const hasLabels = parts.labels !== undefined && parts.itemLabels !== undefined && parts.labels.every((l) => l !== undefined) && parts.itemLabels.every((l) => l !== undefined);
   const lists: Record<ListName, readonly string[]> = {
     entityIds: kg.entityIds,
@@ -213,6 +214,7 @@ export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgInd
     popularity: i32('popularity'),
     relationFrequency: i32('relationFrequency'),
     ...(h.hasLabels ? { labels: list('labels'), itemLabels: list('itemLabels') } : {}),
+    ...(i32('inverse').length === h.relationNames.length ? { inverse: i32('inverse') } : {}),
   };
   return { parts, stamp: h.stamp };
 }

@@ -41,6 +41,8 @@ export interface KgIndexParts {
   readonly relationFrequency: Int32Array;
   /** Entity labels computed before (a restored index), undefined where not yet computed. */
   readonly labels?: readonly (string | undefined)[];
+  /** Relation → its inverse relation or -1 (KgIndex.inverseRelations), when computed before. */
+  readonly inverse?: Int32Array;
   /** Item labels computed before, likewise. */
   readonly itemLabels?: readonly (string | undefined)[];
 }
