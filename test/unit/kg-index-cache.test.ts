@@ -132,6 +132,25 @@ describe('KG index cache', () => {
     ws.close();
   });
 
+  it('finds an inverse pair whose head is a hub (reading the shorter row of each triple)', () => {
+    const n = 6;
+    const ds = tinyDataset();
+    // hub —has→ e_k for every k, and e_k —of→ hub: "of" is "has" stated the other way
+    const entityIds = ['hub', ...Array.from({ length: n }, (_, k) => `e${k}`)];
+    const head = [...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, (_, k) => k + 1)];
+    const tail = [...Array.from({ length: n }, (_, k) => k + 1), ...Array.from({ length: n }, () => 0)];
+    const relation = [...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, () => 1)];
+    const kg = new KgIndex(
+      {
+        ...ds,
+        kg: { entityIds, entityNames: entityIds.map(() => null), relationNames: ['has', 'of'], head: Int32Array.from(head), relation: Int32Array.from(relation), tail: Int32Array.from(tail), derived: new Uint8Array(2 * n) },
+        itemEntities: [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2)],
+      },
+      { derive: false },
+    );
+    expect(Array.from(kg.inverseRelations())).toEqual([1, 0]);
+  });
+
   it('a damaged cache file is built again', async () => {
     const ws = tinyWorkspace();
     writeFileSync(kgCachePath(ws.path), 'KRKGIX03 damaged');
