@@ -383,8 +383,14 @@ export class ApiSession implements ApiContext {
         if (this.isClosed || this.current !== o) return;
         const s = await o.ws.summary();
         const small = s.interactions + s.triples <= PREWARM_MAX_ROWS;
-        // the search text of every label is made on the first search: made here, not while a person waits
-        if (small || (this.options.loadKgIndex !== undefined && o.ws.kgStamp !== undefined)) (await this.kgOf(o)).searchEntities('a', 1);
+        if (!small && (this.options.loadKgIndex === undefined || o.ws.kgStamp === undefined)) return;
+        const kg = await this.kgOf(o);
+        // what the explorer's first search and draw make once (search text, id maps), made here in
+        // steps, the views' calls answered between them
+        for (const step of [() => kg.searchEntities('a', 1), () => kg.itemIndex(''), () => kg.entityIndex('')]) {
+          await new Promise((r) => setImmediate(r));
+          step();
+        }
       })().catch(() => undefined); // an empty workspace: the views say so when asked
     }, PREWARM_DELAY_MS);
     timer.unref();
