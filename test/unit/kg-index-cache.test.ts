@@ -151,9 +151,18 @@ describe('KG index cache', () => {
     expect(Array.from(kg.inverseRelations())).toEqual([1, 0]);
   });
 
+  it('round-trips a KG without entities and a catalog without items', () => {
+    const ds = tinyDataset();
+    const empty = { ...ds, itemIds: [], items: [], itemEntities: [], kg: { entityIds: [], entityNames: [], relationNames: [], head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0), derived: new Uint8Array(0) } };
+    const back = unpackKgIndex(packKgIndex(new KgIndex(empty).parts(), 's'));
+    expect(back?.parts.items).toEqual([]);
+    expect(back?.parts.kg.entityIds).toEqual([]);
+    expect(new KgIndex(back!.parts).searchEntities('a')).toEqual([]);
+  });
+
   it('a damaged cache file is built again', async () => {
     const ws = tinyWorkspace();
-    writeFileSync(kgCachePath(ws.path), 'KRKGIX03 damaged');
+    writeFileSync(kgCachePath(ws.path), 'KRKGIX04 damaged');
     const r = await loadKgIndexCached(ws.path, ws.kgStamp(), { save: false });
     expect(r.source).toBe('built');
     ws.close();

@@ -67,6 +67,8 @@ export class KgIndex implements KgCore {
   private readonly descriptions = new Map<number, EntityDescription | null>();
   private readonly itemLabels: (string | undefined)[];
   private finder: EntitySearch | null = null;
+  /** The search's lowercased labels, kept by a restored index. */
+  private readonly searchText: { readonly items: string[]; readonly entities: string[] } | undefined;
   private inverse: Int32Array | null = null;
 
   /**
@@ -90,6 +92,7 @@ export class KgIndex implements KgCore {
     this.itemEntityLists = Array.from({ length: nI }, (_, i) => this.itemEntityList.subarray(this.itemEntityOffsets[i], this.itemEntityOffsets[i + 1]));
     for (let r = 0; r < this.kg.relationNames.length; r++) this.relationIndexByName.set(this.kg.relationNames[r], r);
     this.labels = p.labels !== undefined && p.labels.length === nE ? [...p.labels] : new Array<string | undefined>(nE);
+    this.searchText = p.searchText;
     this.inverse = p.inverse !== undefined && p.inverse.length === this.kg.relationNames.length ? p.inverse : null;
     this.itemLabels = p.itemLabels !== undefined && p.itemLabels.length === nI ? [...p.itemLabels] : new Array<string | undefined>(nI);
   }
@@ -112,6 +115,7 @@ export class KgIndex implements KgCore {
       labels,
       itemLabels,
       inverse: this.inverseRelations(),
+      searchText: (this.finder ??= new EntitySearch(this)).text(),
     };
   }
 
@@ -342,7 +346,7 @@ export class KgIndex implements KgCore {
   }
 
   searchEntities(query: string, limit = 20): SearchHit[] {
-    this.finder ??= new EntitySearch(this);
+    this.finder ??= new EntitySearch(this, this.searchText);
     return this.finder.search(query, limit);
   }
 

@@ -16,7 +16,7 @@ import type { ItemRecord } from '../types';
 import type { DeriveReport } from './derive';
 import type { KgIndexParts } from './parts';
 
-const MAGIC = 'KRKGIX03';
+const MAGIC = 'KRKGIX04';
 const PREFIX = 16;
 /** Separates the strings of a list stored as one UTF-8 run (a list holding it is stored as JSON). */
 const SEP = '\u0000';
@@ -25,7 +25,7 @@ type ArrayName =
   | 'head' | 'relation' | 'tail' | 'derived' | 'offsets' | 'neighbour' | 'adjRelation' | 'direction' | 'triple' | 'twin'
   | 'itemEntityOffsets' | 'itemEntityList' | 'entityItemOffsets' | 'entityItemList' | 'popularity' | 'relationFrequency'
   | 'entityNameIsNull' | 'itemDetailOffsets' | 'inverse';
-type ListName = 'entityIds' | 'entityNames' | 'labels' | 'itemIds' | 'itemTitles' | 'itemLabels';
+type ListName = 'entityIds' | 'entityNames' | 'labels' | 'itemIds' | 'itemTitles' | 'itemLabels' | 'itemSearch' | 'entitySearch';
 type TypedArray = Int32Array | Uint8Array;
 
 /** Where a block lies in the body (bytes from its start). */
@@ -40,7 +40,7 @@ interface Header {
   readonly deriveReport: DeriveReport | null;
   readonly arrays: readonly (Block & { readonly name: ArrayName; readonly type: 'i32' | 'u8'; readonly length: number })[];
   /** Each list: joined by SEP, or as JSON when one of its strings holds SEP. */
-  readonly lists: readonly (Block & { readonly name: ListName; readonly json: boolean })[];
+  readonly lists: readonly (Block & { readonly name: ListName; readonly json: boolean; readonly count: number })[];
   /** Each item's {text, attributes} as JSON, one after the other (itemDetailOffsets: byte offsets in it). */
   readonly itemDetails: Block;
   readonly hasLabels: boolean;
@@ -100,6 +100,8 @@ export function packKgIndex(parts: KgIndexParts, stamp: string): Uint8Array {
     itemIds: parts.items.map((it) => it.id),
     itemTitles: parts.items.map((it) => it.title),
     itemLabels: hasLabels ? (parts.itemLabels as string[]) : [],
+    itemSearch: parts.searchText?.items ?? [],
+    entitySearch: parts.searchText?.entities ?? [],
   };
   const blobs: Buffer[] = [];
   let at = 0;
@@ -114,7 +116,7 @@ export function packKgIndex(parts: KgIndexParts, stamp: string): Uint8Array {
   const arrayTable = (Object.entries(arrays) as [ArrayName, TypedArray][]).map(([name, arr]) => ({ name, type: arr instanceof Uint8Array ? ('u8' as const) : ('i32' as const), length: arr.length, ...place(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength)) }));
   const listTable = (Object.entries(lists) as [ListName, readonly string[]][]).map(([name, list]) => {
     const { bytes, json } = listBytes(list);
-    return { name, json, ...place(bytes) };
+    return { name, json, count: list.length, ...place(bytes) };
   });
   const header: Header = { stamp, relationNames: kg.relationNames, deriveReport: parts.deriveReport, arrays: arrayTable, lists: listTable, itemDetails: place(details.bytes), hasLabels };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -132,6 +134,11 @@ function headerLength(bytes: Uint8Array): number | null {
   if (bytes.length < PREFIX || Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1') !== MAGIC) return null;
   const n = new DataView(bytes.buffer, bytes.byteOffset, PREFIX).getUint32(8, true);
   return PREFIX + n <= bytes.length ? n : null;
+}
+
+/** The stored search text when it covers every item and entity ([''].split gives one empty string). */
+function searchTextOf(items: string[], entities: string[], nItems: number, nEntities: number): Pick<KgIndexParts, 'searchText'> {
+  return items.length === nItems && entities.length === nEntities && nItems + nEntities > 0 ? { searchText: { items, entities } } : {};
 }
 
 /** An item whose text and attributes are parsed on first use (most are only named). */
@@ -188,7 +195,7 @@ export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgInd
   for (const t of h.arrays) a[t.name] = t.type === 'u8' ? new Uint8Array(body.buffer, base + t.offset, t.length) : new Int32Array(body.buffer, base + t.offset, t.length);
   const list = (name: ListName): string[] => {
     const b = h.lists.find((l) => l.name === name);
-    if (b === undefined) return [];
+    if (b === undefined || b.count === 0) return [];
     const text = buf.toString('utf8', b.offset, b.offset + b.bytes);
     return b.json ? (JSON.parse(text) as string[]) : text.split(SEP);
   };
@@ -215,6 +222,7 @@ export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgInd
     relationFrequency: i32('relationFrequency'),
     ...(h.hasLabels ? { labels: list('labels'), itemLabels: list('itemLabels') } : {}),
     ...(i32('inverse').length === h.relationNames.length ? { inverse: i32('inverse') } : {}),
+    ...searchTextOf(list('itemSearch'), list('entitySearch'), ids.length, entityIds.length),
   };
   return { parts, stamp: h.stamp };
 }

@@ -43,6 +43,8 @@ export interface KgIndexParts {
   readonly labels?: readonly (string | undefined)[];
   /** Relation → its inverse relation or -1 (KgIndex.inverseRelations), when computed before. */
   readonly inverse?: Int32Array;
+  /** The search's lowercased item and entity labels, when computed before. */
+  readonly searchText?: { readonly items: string[]; readonly entities: string[] };
   /** Item labels computed before, likewise. */
   readonly itemLabels?: readonly (string | undefined)[];
 }
