@@ -383,6 +383,7 @@ export class ApiSession implements ApiContext {
         if (this.isClosed || this.current !== o) return;
         const s = await o.ws.summary();
         const small = s.interactions + s.triples <= PREWARM_MAX_ROWS;
+        if (small) void this.datasetOf(o).catch(() => undefined); // recommend and the queue need it too
         if (!small && (this.options.loadKgIndex === undefined || o.ws.kgStamp === undefined)) return;
         const kg = await this.kgOf(o);
         // what the explorer's first search and draw make once (search text, id maps), made here in

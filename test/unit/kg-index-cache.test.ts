@@ -196,4 +196,32 @@ describe('KG index cache', () => {
     expect(datasetLoads).toBe(0);
     api.close();
   });
+
+  it('prewarm with loadKgIndex: the index comes through it, and a small workspace has its dataset read too', async () => {
+    const ws = tinyWorkspace();
+    const path = ws.path;
+    ws.close();
+    let datasetLoads = 0;
+    let indexLoads = 0;
+    const api = createApi({
+      open: (p) => Workspace.open(p),
+      workspacePath: path,
+      appVersion: 'test',
+      prewarm: true,
+      loadDataset: (p) => {
+        datasetLoads++;
+        return Promise.resolve(Workspace.open(p).loadDataset());
+      },
+      loadKgIndex: (p, stamp) => {
+        indexLoads++;
+        return loadKgIndexCached(p, stamp).then((r) => r.kg);
+      },
+    });
+    expect((await api.workspaceSummary()).ok).toBe(true);
+    for (let t = 0; t < 250 && (datasetLoads === 0 || indexLoads === 0); t++) await new Promise((r) => setTimeout(r, 20));
+    expect([datasetLoads, indexLoads]).toEqual([1, 1]);
+    expect((await api.kgSearch({ query: 'heat', limit: 5 })).ok).toBe(true);
+    expect([datasetLoads, indexLoads]).toEqual([1, 1]);
+    api.close();
+  });
 });
