@@ -210,20 +210,24 @@ export function KgView({ api, revision }: KgViewProps) {
             card={card.value}
             onItem={(i) => open({ item: i })}
             onEntity={(entity) => open({ entity })}
-            factActions={(f) => (
-              <>
-                {' '}
-                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
-                  {t('common.remove')}
-                </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
-                  {t('kg.correct')}
-                </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
-                  {t('kg.wrong')}
-                </button>
-              </>
-            )}
+            factActions={(f) => {
+              // named once per fact (three buttons say it)
+              const fact = `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}`;
+              return (
+                <>
+                  {' '}
+                  <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact })}>
+                    {t('common.remove')}
+                  </button>
+                  <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact })}>
+                    {t('kg.correct')}
+                  </button>
+                  <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact })}>
+                    {t('kg.wrong')}
+                  </button>
+                </>
+              );
+            }}
           />
         )}
         {card?.ok === true && item !== null && (
