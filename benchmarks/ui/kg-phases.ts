@@ -117,6 +117,8 @@ async function main(): Promise<void> {
     try {
       await page.goto(bridge.url);
       await page.locator('#panel-datasets table.summary td').first().waitFor();
+      // as in run.ts, where the Datasets loads come first: the server's prewarm has read the KG
+      await api.kgSearch({ query: 'Toy Story', limit: 20 });
       await page.addInitScript(RECORDER);
       const home = `${bridge.origin}/`;
       const totals: number[] = [];
