@@ -243,48 +243,6 @@ function preventInlineStylesheet(): void {
   document.head.appendChild(marker);
 }
 
-/** A small made-up neighbourhood for warmUp: a centre item, an entity of each kind, both edge kinds. */
-const WARM_GRAPH: KgSubgraph = {
-  center: ['w0'],
-  nodes: [
-    { id: 'w0', label: 'Warm-up film (1995)', kind: 'item', item: 'w', distance: 0, type: 'item', degree: 3 },
-    { id: 'w1', label: 'Warm-up director', kind: 'entity', item: null, distance: 1, type: 'director', degree: 2 },
-    { id: 'w2', label: 'Warm-up genre with a label long enough to be cut with an ellipsis', kind: 'entity', item: null, distance: 1, type: 'genre', degree: 1 },
-  ],
-  edges: [
-    { source: 'w0', target: 'w1', relation: 'r1', label: 'directed by', derived: false },
-    { source: 'w0', target: 'w2', relation: 'r2', label: 'genre', derived: true },
-  ],
-  truncated: false,
-  totalNeighbours: 2,
-  relations: [],
-  hops: 1,
-  cap: 200,
-};
-
-/**
- * Draws a small graph once, off screen, with the explorer's style, and throws it away: cytoscape's
- * code runs for the first time (compiled, its caches set up) and the label font is loaded while
- * nobody waits, not in the first real graph's frame. Called once the chunk has loaded.
- */
-export function warmUp(): void {
-  preventInlineStylesheet();
-  const box = document.createElement('div');
-  box.className = 'kg-warm';
-  box.setAttribute('aria-hidden', 'true');
-  document.body.appendChild(box);
-  const defs = elements(WARM_GRAPH, true, (_key, phrase) => phrase);
-  const view = openingView(defs, box);
-  const cy = cytoscape({ container: box, elements: defs, ...(view ?? {}), style: STYLE, layout: { name: 'preset', fit: view === null, animate: false } });
-  cy.one('render', () => {
-    // after this frame: destroying inside cytoscape's own render callback would cut it short
-    setTimeout(() => {
-      cy.destroy();
-      box.remove();
-    }, 0);
-  });
-}
-
 export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-graph', size = 'large', highlightType = null }: KgGraphProps) {
   const box = useRef<HTMLDivElement | null>(null);
   const cyRef = useRef<Core | null>(null);

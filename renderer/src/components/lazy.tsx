@@ -36,22 +36,9 @@ function chunk<M>(importer: () => Promise<M>): Chunk<M> {
 const graphChunk = chunk<typeof GraphModule>(() => import('./KgGraph'));
 const chartsChunk = chunk<typeof ChartsModule>(() => import('./charts'));
 
-let warmed = false;
-
-/**
- * Starts loading both chunks (idempotent; a failure is retried by the next view that needs it);
- * once the graph chunk is in, cytoscape draws a small graph off screen (KgGraph's warmUp), so the
- * explorer's first graph is not also cytoscape's first.
- */
+/** Starts loading both chunks (idempotent; a failure is retried by the next view that needs it). */
 export function prefetchChunks(): void {
-  graphChunk.load().then(
-    (m) => {
-      if (warmed) return;
-      warmed = true;
-      m.warmUp();
-    },
-    () => undefined,
-  );
+  graphChunk.load().catch(() => undefined);
   chartsChunk.load().catch(() => undefined);
 }
 
