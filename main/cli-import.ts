@@ -14,6 +14,7 @@ import { pseudonymKeyFor } from './cli-privacy';
 import type { SignalScope } from './cli-signals';
 import { attributePolicyFlags } from './cli-privacy';
 import { importInto } from './jobs/dataset';
+import { saveKgIndexCache } from './jobs/kg-index-loader';
 import { expandKgPaths } from './jobs/kg-import';
 import { writeFileAtomic } from './core/files';
 
@@ -86,6 +87,9 @@ export async function cmdImportOwn(flags: Flags, signals: SignalScope, progress:
     onProgress: progress,
     signal: signals.signal,
   });
+  // the KG explorer's index, built now so that the first session reads it instead of building it
+  progress({ stage: 'kg', message: 'KG explorer index', code: 'kgIndex' });
+  await saveKgIndexCache(resolve(workspace)).catch((e: unknown) => process.stderr.write(`knowrec: the KG index was not saved beside the workspace (the workbench builds it when it opens): ${e instanceof Error ? e.message : String(e)}\n`));
   const d = opened.dataset;
   const report = opened.report ?? loaded.report;
   const doc = { workspace: opened.workspace, report, mapping: loaded.mapping };

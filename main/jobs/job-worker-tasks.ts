@@ -11,6 +11,7 @@ import type { Dataset, Progress } from '../core/types';
 import type { ImportReport } from '../core/data/report';
 import { SERVING_SPLIT_SEED } from '../core/rank';
 import { runFit } from './fit';
+import { saveKgIndexCache } from './kg-index-loader';
 import { runFinetuneTask } from './job-worker-finetune';
 import type { JobResult, JobSpec, TaskContext } from './job-worker-spec';
 import { runEvaluationTask } from './runs';
@@ -57,13 +58,18 @@ export async function runImportTask(workspace: string, request: StartImportReque
   } else throw new KnowrecError('config', 'give a registry dataset name or a folder', {}, 'send {"dataset": "ml-100k"}');
   throwIfAborted(ctx.signal);
   const ws = Workspace.open(workspace, pseudonymKey === undefined ? {} : { pseudonymKey: keyFromBytes(Buffer.from(pseudonymKey, 'hex')) });
+  let imported: ImportReport;
   try {
     const attributes = 'interactions' in request || (request.dropAttributes === undefined && request.generalize === undefined) ? undefined : attributePolicy(request.dropAttributes, request.generalize);
     ws.importDataset(loaded.dataset, { report: loaded.report, onProgress, signal: ctx.signal, pseudonymize: request.pseudonymize, attributes });
-    return ws.importReport() ?? loaded.report;
+    imported = ws.importReport() ?? loaded.report;
   } finally {
     ws.close();
   }
+  // the KG explorer's index, built now so that the explorer reads it instead of building it (best effort)
+  onProgress({ stage: 'kg', message: 'KG explorer index', code: 'kgIndex' });
+  await saveKgIndexCache(workspace).catch(() => undefined);
+  return imported;
 }
 
 async function runFitTask(workspace: string, out: string, k: number, finetuned: boolean, adapterRoot: string | undefined, ctx: TaskContext): Promise<{ dir: string }> {

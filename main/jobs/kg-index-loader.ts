@@ -9,7 +9,8 @@ import type { ApiError } from '../api/contract';
 import { fromApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import { kgCachePath, readKgCache, unpackKgIndex } from '../core/kg/kg-cache';
+import { kgCachePath, packKgIndex, readKgCache, removeDeadKgTemps, unpackKgIndex, writeKgCache } from '../core/kg/kg-cache';
+import { Workspace } from '../core/store';
 import { launchWorker, workerEntry } from '../core/worker-launcher';
 
 /** The worker's answer: the packed index (and whether saving it failed), or the error. */
@@ -32,6 +33,7 @@ export type KgIndexSource = 'cache' | 'built';
  * stamp matches, else built in a worker (and saved unless `save` is false).
  */
 export async function loadKgIndexCached(path: string, stamp: string, options: KgIndexLoadOptions = {}): Promise<{ kg: KgIndex; source: KgIndexSource }> {
+  removeDeadKgTemps(kgCachePath(path));
   const cached = await readKgCache(kgCachePath(path), stamp);
   // the views' calls are answered between parsing the file and building the index
   await new Promise((r) => setImmediate(r));
@@ -64,6 +66,31 @@ function buildInWorker(path: string, options: KgIndexLoadOptions): Promise<Uint8
       },
     });
   });
+}
+
+/** The packed KG index of an open workspace and the stamp it was built from (what the worker builds). */
+export function packWorkspaceKgIndex(ws: Workspace): { bytes: Uint8Array; stamp: string } {
+  // the stamp and the KG read from one snapshot; then built outside the transaction
+  const { stamp, dataset, popularity } = ws.withKgStamp((stamp) => ({ stamp, ...ws.loadKgDataset() }));
+  const packed = packKgIndex(new KgIndex(dataset, { popularity }).parts(), stamp);
+  // a small result may sit in Node's shared buffer pool, which cannot be moved to another thread
+  const bytes = packed.byteOffset === 0 && packed.byteLength === packed.buffer.byteLength ? packed : new Uint8Array(packed);
+  return { bytes, stamp };
+}
+
+/**
+ * Builds the KG index of the workspace at `path` on this thread and saves it beside it: the end
+ * of an import, so that the first session's KG explorer reads it instead of waiting for a build.
+ */
+export async function saveKgIndexCache(path: string): Promise<void> {
+  const ws = Workspace.open(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = packWorkspaceKgIndex(ws).bytes;
+  } finally {
+    ws.close();
+  }
+  await writeKgCache(kgCachePath(path), bytes);
 }
 
 /** The Api's loadKgIndex option as the app and `knowrec serve` pass it. */

@@ -6,11 +6,10 @@
  */
 import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
-import { KgIndex } from '../core/kg';
-import { kgCachePath, packKgIndex, writeKgCache } from '../core/kg/kg-cache';
+import { kgCachePath, writeKgCache } from '../core/kg/kg-cache';
 import { Workspace } from '../core/store';
 import { onStop, workerPort } from '../core/worker-launcher';
-import type { FromKgIndexWorker } from './kg-index-loader';
+import { packWorkspaceKgIndex, type FromKgIndexWorker } from './kg-index-loader';
 
 const port = workerPort('kg-index-worker');
 onStop(port, () => undefined);
@@ -22,9 +21,7 @@ async function main(): Promise<void> {
   let stamp: string;
   const ws = Workspace.open(path);
   try {
-    stamp = ws.kgStamp();
-    const { dataset, popularity } = ws.loadKgDataset();
-    bytes = packKgIndex(new KgIndex(dataset, { popularity }).parts(), stamp);
+    ({ bytes, stamp } = packWorkspaceKgIndex(ws));
   } finally {
     ws.close();
   }

@@ -68,7 +68,8 @@ describe('knowrec import (own files)', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('dataset shop: 20 users, 16 items, 120 interactions, 20 entities, 2 relations, 32 triples\nlinked 16 of 16 items to KG entities (100.0%, by title)');
     expect(r.out).toContain('feedback: "Stars" is an explicit rating');
-    expect(readdirSync(join(dir, 'work'))).toEqual(['shop.sqlite']);
+    // the workspace, and the KG explorer's index saved beside it by the import
+    expect(readdirSync(join(dir, 'work')).sort()).toEqual(['shop.sqlite', 'shop.sqlite.kgindex']);
   });
 
   it('the printed mapping passes back unchanged (--save-map, then --map), with --json - alone on stdout', () => {

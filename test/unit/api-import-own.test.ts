@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApi, type ApiImpl, type JobInfo, type Result } from '../../main/api';
 import type { ImportReport } from '../../main/core/data/report';
+import { kgCachePath, readKgCache } from '../../main/core/kg/kg-cache';
 import { Workspace } from '../../main/core/store';
 import { inProcessExecutor } from '../../main/jobs/job-worker-host';
 
@@ -64,6 +65,15 @@ describe('previewImport / startImportOwn', () => {
       ['a1', ''],
       ['a2', ''],
     ]);
+    // the import saved the KG explorer's index for the workspace as it now is
+    const ws = Workspace.open(join(dir, 'w.sqlite'));
+    try {
+      const cached = await readKgCache(kgCachePath(ws.path), ws.kgStamp());
+      expect(cached?.items.map((i) => i.id)).toEqual(['a1', 'a2']);
+      expect(Array.from(cached?.popularity ?? [])).toEqual([2, 1]);
+    } finally {
+      ws.close();
+    }
   });
 
   it('fails the job with file, line and column on a bad row', async () => {

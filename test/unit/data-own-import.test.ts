@@ -212,6 +212,11 @@ describe('own files → dataset', () => {
     }
   });
 
+  it('a tab-separated file that quotes its fields and has one stray quote still fails with its line', async () => {
+    const bad = file('quoted.tsv', 'id\tname\n"1"\t"Plain"\n"2"\t"Weird Al" Yankovic\n');
+    await expect(loadOwnFiles({ interactions: file('quoted-plays.tsv', 'user\titem\n1\t1\n'), items: bad })).rejects.toThrow(/quoted\.tsv, line 3/);
+  });
+
   it('a comma-separated file with a stray quote still fails with its line', async () => {
     const bad = file('stray.csv', 'id,name\n1,Plain\n2,"Weird Al" Yankovic\n');
     await expect(loadOwnFiles({ interactions: file('stray-plays.csv', 'user,item\n1,1\n'), items: bad })).rejects.toThrow(/stray\.csv, line 3/);

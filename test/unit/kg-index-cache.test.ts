@@ -10,7 +10,7 @@ import { KgIndex } from '../../main/core/kg';
 import { kgCachePath, packKgIndex, readKgCache, unpackKgIndex } from '../../main/core/kg/kg-cache';
 import { Workspace } from '../../main/core/store';
 import { workersExited } from '../../main/core/worker-launcher';
-import { loadKgIndexCached } from '../../main/jobs/kg-index-loader';
+import { loadKgIndexCached, packWorkspaceKgIndex } from '../../main/jobs/kg-index-loader';
 import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
 
 const files = tempFiles('knowrec-kg-cache-');
@@ -165,6 +165,26 @@ describe('KG index cache', () => {
     writeFileSync(kgCachePath(ws.path), 'KRKGIX04 damaged');
     const r = await loadKgIndexCached(ws.path, ws.kgStamp(), { save: false });
     expect(r.source).toBe('built');
+    ws.close();
+  });
+
+  it('a small index is its own buffer (a pooled one cannot move to another thread), and reads back', () => {
+    const ws = tinyWorkspace();
+    const { bytes, stamp } = packWorkspaceKgIndex(ws);
+    expect([bytes.byteOffset, bytes.byteLength]).toEqual([0, bytes.buffer.byteLength]);
+    expect(stamp).toBe(ws.kgStamp());
+    expect(observe(new KgIndex(unpackKgIndex(bytes, stamp)!.parts))).toEqual(observe(new KgIndex(ws.loadKgDataset().dataset, { popularity: ws.loadKgDataset().popularity })));
+    ws.close();
+  });
+
+  it('removes temporary files of ended processes beside the cache, and keeps those of a running one', async () => {
+    const ws = tinyWorkspace();
+    const dead = `${kgCachePath(ws.path)}.999999999.1.abcd.tmp`;
+    const live = `${kgCachePath(ws.path)}.${process.pid}.1.abcd.tmp`;
+    writeFileSync(dead, 'half');
+    writeFileSync(live, 'half');
+    await loadKgIndexCached(ws.path, ws.kgStamp(), { save: false });
+    expect([existsSync(dead), existsSync(live)]).toEqual([false, true]);
     ws.close();
   });
 

@@ -225,9 +225,12 @@ export class TableReader {
     await this.query(file, `SELECT count(*) FROM ${scanWith('"')}`).catch(() => []);
     const quoted = await this.query(file, `SELECT line, error_type FROM ${this.lastScan}_errors ORDER BY line`).catch(() => null);
     if (quoted === null || quoted.length === 0 || quoted.some((r) => r[1] !== 'UNQUOTED VALUE')) return false;
-    await this.query(file, `SELECT count(*) FROM ${scanWith('')}`).catch(() => []);
+    // a file that quotes its fields (`"196"`) and has one stray quote keeps the strict rule: read
+    // without quoting, every quoted value would keep its quotes
+    const quotedField = names.map((n) => `(length(${ident(n)}) >= 2 AND starts_with(${ident(n)}, '"') AND ends_with(${ident(n)}, '"'))`).join(' OR ');
+    const fields = await this.query(file, `SELECT count(*) FILTER (WHERE ${quotedField}) FROM ${scanWith('')}`).catch(() => null);
     const plain = await this.query(file, `SELECT count(*) FROM ${this.lastScan}_errors`).catch(() => null);
-    if (plain === null || Number(plain[0][0]) !== 0) return false;
+    if (fields === null || Number(fields[0][0]) !== 0 || plain === null || Number(plain[0][0]) !== 0) return false;
     this.literal.set(file, { file, rows: quoted.length, lines: quoted.slice(0, 5).map((r) => Number(r[0])) });
     return true;
   }

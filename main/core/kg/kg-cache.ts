@@ -11,7 +11,12 @@
  * asks (a restore reads a few runs instead of parsing 100 MB of JSON). Little-endian machines
  * only (the arrays are written as they lie in memory), as every platform the app ships on.
  */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { pidAlive } from '../files';
 import type { ItemRecord } from '../types';
 import type { DeriveReport } from './derive';
 import type { KgIndexParts } from './parts';
@@ -247,9 +252,25 @@ export async function readKgCache(file: string, stamp: string): Promise<KgIndexP
   }
 }
 
+/** Removes the temporary files of saves that a process (now ended) left beside `file` (`<file>.<pid>.….tmp`). */
+export function removeDeadKgTemps(file: string): void {
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = n.startsWith(prefix) && n.endsWith('.tmp') ? Number(n.slice(prefix.length).split('.')[0]) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) rmSync(join(dirname(file), n), { force: true });
+  }
+}
+
 /** Writes `bytes` to `file` through a temporary file (a reader never sees half a file). */
 export async function writeKgCache(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  // one temporary name per build: two threads of one process may save at once
+  const tmp = `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, bytes);
     await rename(tmp, file);

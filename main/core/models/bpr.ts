@@ -145,6 +145,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
       const x = await this.train(ctx);
       // over the kept item factors (the user's solve is remembered, so only once they are final)
       this.foldIn = new FoldIn((this.weights as Float32Array).subarray(this.nUsers * this.dim), this.dim, x, this.reg);
+      this.lastScores.clear(); // again: a call during the fit may have kept the old weights' scores
     } catch (e) {
       this.weights = null; // a cancelled or failed fit leaves no half-trained model behind
       this.foldIn = null;

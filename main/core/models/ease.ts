@@ -72,6 +72,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     this.x = x;
     this.nHead = n;
     this.nItems = ctx.nItems;
+    this.last = null; // again: a call during the fit may have kept a sum from the old weights
     progress(1, 'done', 'done');
   }
 

@@ -265,6 +265,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     }
     this.state = best;
     this.foldIn = new FoldIn(best.itemRep, this.dim, run.x, this.reg);
+    this.lastScores.clear(); // again: scores kept during training came from an epoch's weights
     ctx.onProgress?.({ stage: this.name, fraction: 1, message: `done: best epoch ${this.bestEpoch} of ${this.epochsRun}`, code: 'doneBest', params: { kept: this.bestEpoch, epochs: this.epochsRun } });
   }
 

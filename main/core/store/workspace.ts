@@ -276,6 +276,14 @@ export class Workspace {
       .digest('hex');
   }
 
+  /**
+   * kgStamp and what `read` reads, from one snapshot (one read transaction): an edit made and
+   * undone while the KG index is built can then not end up in an index saved under the older stamp.
+   */
+  withKgStamp<T>(read: (stamp: string) => T): T {
+    return this.db.transaction(() => read(this.kgStamp()))();
+  }
+
   /** The stored dataset as imported, dense-indexed. Throws 'not-found' before the first import. */
   loadStoredDataset(): Dataset {
     return this.tables.read(this.datasetName());

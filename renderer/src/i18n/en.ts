@@ -739,6 +739,7 @@ export const en = {
     table: '{{table}}',
     rowsRead: '{{file}}: {{n}} rows',
     sniffing: 'sniffing the files',
+    kgIndex: 'KG explorer index',
     linkBy: 'by {{by}}',
     kgSkipped: '{{name}} skipped: its files were not found ({{reason}})',
     kgAdded: '{{name}}: {{triples}} triples added, {{linked}} of {{items}} items linked',

@@ -735,6 +735,7 @@ export const zh: Messages = {
     table: '{{table}}',
     rowsRead: '{{file}}：{{n}} 行',
     sniffing: '正在识别文件',
+    kgIndex: '知识图谱浏览器索引',
     linkBy: '按 {{by}}',
     kgSkipped: '已跳过 {{name}}：找不到它的文件（{{reason}}）',
     kgAdded: '{{name}}：新增 {{triples}} 条三元组，{{items}} 个物品中关联了 {{linked}} 个',
