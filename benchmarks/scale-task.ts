@@ -22,6 +22,7 @@ import { AnnIndex, ExactIndex, recallAtK } from '../main/core/index';
 import { KgIndex } from '../main/core/kg';
 import { rowIndices } from '../main/core/matrix';
 import { buildModel, type ModelEnvironment } from '../main/core/models';
+import { isScaleMode, SCALE_MODE, SCALE_MODE_MIN_CELLS } from '../main/core/models/scale';
 import { SemanticScorer } from '../main/core/models/semantic';
 import { createRng } from '../main/core/random';
 import { coInteractionCounter, explainRecommendation } from '../main/core/rank';
@@ -230,6 +231,7 @@ function environment(ctx: FitContext, validate: (s: Scorer) => number, sources: 
           const s = await buildModel(name, env, ctx);
           await s.fit(ctx);
           sources.seconds[name] = secs(t0);
+          say(`source ${name} ${sources.seconds[name]} s`);
           sources.scorers.set(name, s);
           return s;
         })();
@@ -279,7 +281,13 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
     ndcg10: Math.round(test.metrics['ndcg@10'] * 1e4) / 1e4,
     recall10: Math.round(test.metrics['recall@10'] * 1e4) / 1e4,
     params: scorer.params(),
-    ...(scorer instanceof HybridScorer ? { source_fit_seconds: sources.seconds, fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000 } : {}),
+    scale_mode: isScaleMode(ctx.nUsers, ctx.nItems) ? { ...SCALE_MODE, threshold_cells: SCALE_MODE_MIN_CELLS } : false,
+    ...(scorer instanceof HybridScorer ? {
+      source_fit_seconds: sources.seconds,
+      source_params: Object.fromEntries([...sources.scorers].map(([k, s]) => [k, s.params()])),
+      fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000,
+      fusion_stage_seconds: scorer.fitReport()?.stageSeconds,
+    } : {}),
     ...latencies(scorer, ctx, split, spec, itemVectorsOf(scorer, sources.scorers.get('semantic'))),
   };
   say('latencies done');

@@ -8,7 +8,7 @@ import type { FeatureFlags, HybridSource } from '../rank/features';
 import { HybridScorer } from '../rank/hybrid';
 import { kgFactSource } from '../text';
 import type { FitContext, Scorer } from '../types';
-import { BPR_DEFAULTS, BprScorer } from './bpr';
+import { BPR_DEFAULTS, BprScorer, type BprOptimizer } from './bpr';
 import { EASE_DEFAULTS, EaseScorer } from './ease';
 import { tuneEase } from './ease-tune';
 import type { ModelEnvironment } from './environment';
@@ -17,6 +17,7 @@ import { KgEmbedScorer } from './kg-embed';
 import { KgProfileScorer } from './kg-profile';
 import { checkOptions, num, str, type CheckedOptions, type OptionSpecs, type ScorerOptions } from './options';
 import { PopScorer } from './pop';
+import { isScaleMode, SCALE_MODE } from './scale';
 import { SemanticScorer } from './semantic';
 import { SemanticFtScorer } from './semantic-ft';
 import { tuneGrid, type TuneResult } from './tune';
@@ -78,7 +79,20 @@ function standalone(
   grid: readonly ScorerOptions[],
   create: (o: CheckedOptions, hooks: ScorerHooks) => Scorer,
 ): ModelEntry {
-  return { name, kind, description, sources: [], options, grid, demo, create, build: (env, _ctx, o) => create(o, { validate: env.validate }) };
+  return { name, kind, description, sources: [], options, grid, demo, create, build: (env, ctx, o) => create(withScaleDefaults(name, ctx, o), { validate: env.validate }) };
+}
+
+/**
+ * In scale mode (scale.ts: large user × item catalogs only), the scale-mode defaults of the
+ * options the caller did not give: bpr sparse Adam with fewer epochs, ease a smaller dense head.
+ */
+export function withScaleDefaults(name: string, ctx: Pick<FitContext, 'nUsers' | 'nItems'>, o: CheckedOptions): CheckedOptions {
+  if (!isScaleMode(ctx.nUsers, ctx.nItems)) return o;
+  const d: Record<string, Record<string, number | string>> = {
+    bpr: { optimizer: 'sparse-adam', epochs: SCALE_MODE.bprEpochs, patience: SCALE_MODE.bprPatience },
+    ease: { maxItems: SCALE_MODE.easeMaxItems },
+  };
+  return new Map([...Object.entries(d[name] ?? {}), ...o]);
 }
 
 const ITEMKNN_OPTIONS: OptionSpecs = {
@@ -98,7 +112,7 @@ const BPR_OPTIONS: OptionSpecs = {
   reg: { kind: 'number', min: 0, exclusive: false, help: `L2 weight (default ${BPR_DEFAULTS.reg})` },
   epochs: { kind: 'int', min: 1, help: `maximum epochs (default ${BPR_DEFAULTS.epochs})` },
   batchSize: { kind: 'int', min: 1, help: `pairs per batch (default ${BPR_DEFAULTS.batchSize})` },
-  optimizer: { kind: 'enum', values: ['adam', 'sgd'], help: `optimiser (default ${BPR_DEFAULTS.optimizer})` },
+  optimizer: { kind: 'enum', values: ['adam', 'sparse-adam', 'sgd'], help: `optimiser (default ${BPR_DEFAULTS.optimizer}; sparse-adam in scale mode)` },
   initStd: { kind: 'number', min: 0, exclusive: true, help: `init std (default ${BPR_DEFAULTS.initStd})` },
   evalEvery: { kind: 'int', min: 1, help: `epochs between validations (default ${BPR_DEFAULTS.evalEvery})` },
   patience: { kind: 'int', min: 1, help: `validations without improvement before stopping (default ${BPR_DEFAULTS.patience})` },
@@ -134,7 +148,10 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
   {
     name: 'kg-embed', kind: 'knowledge', sources: [], options: {}, grid: [], demo: BOTH,
     description: 'CKE-style embeddings: BPR with item vectors built from KG entities trained by TransE, so new items score through their facts.',
-    build: (env, ctx) => new KgEmbedScorer({ validate: ctx.valid.user.length > 0 ? env.validate : undefined }),
+    build: (env, ctx) => new KgEmbedScorer({
+      validate: ctx.valid.user.length > 0 ? env.validate : undefined,
+      ...(isScaleMode(ctx.nUsers, ctx.nItems) ? { epochs: SCALE_MODE.kgEmbedEpochs, patience: SCALE_MODE.kgEmbedPatience } : {}),
+    }),
   },
 ];
 
@@ -267,7 +284,7 @@ function newBpr(o: CheckedOptions, hooks: ScorerHooks): BprScorer {
     reg: num(o, 'reg'),
     epochs: num(o, 'epochs'),
     batchSize: num(o, 'batchSize'),
-    optimizer: str(o, 'optimizer') as 'adam' | 'sgd' | undefined,
+    optimizer: str(o, 'optimizer') as BprOptimizer | undefined,
     initStd: num(o, 'initStd'),
     evalEvery: num(o, 'evalEvery'),
     patience: num(o, 'patience'),
