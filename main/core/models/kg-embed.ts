@@ -86,6 +86,11 @@ export interface KgEmbedOptions {
   readonly offsetDropout?: number;
   /** Pool of BPR negatives. Default 'interacted' (items never seen in training are not pushed down). */
   readonly negativePool?: NegativePool;
+  /**
+   * Pairs per epoch: a fresh shuffled sample of this many training pairs (and the same share of
+   * the triples) instead of all of them; positive integer. Default: all (scale mode: scale.ts).
+   */
+  readonly pairsPerEpoch?: number;
   /** Validate every this many epochs (and after the last one); positive integer. Default 2. */
   readonly evalEvery?: number;
   /** Stop after this many validations without improvement; positive integer. Default 3. */
@@ -175,6 +180,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   readonly negativePool: NegativePool;
   readonly evalEvery: number;
   readonly patience: number;
+  readonly pairsPerEpoch: number | undefined;
   private readonly validate?: (scorer: Scorer) => number | Promise<number>;
   private state: Fitted | null = null;
   private foldIn: FoldIn | null = null;
@@ -201,6 +207,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     this.negativePool = opts.negativePool ?? d.negativePool;
     this.evalEvery = opts.evalEvery ?? d.evalEvery;
     this.patience = opts.patience ?? d.patience;
+    this.pairsPerEpoch = opts.pairsPerEpoch;
+    if (this.pairsPerEpoch !== undefined) checkInt('pairsPerEpoch', this.pairsPerEpoch, 1, 'e.g. pairsPerEpoch: 1000000');
     this.validate = opts.validate;
     oneOf('optimizer', this.optimizer, ['sgd', 'adam']);
     oneOf('kgLoss', this.kgLoss, ['softplus', 'margin']);
@@ -306,8 +314,9 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   /** One epoch: the shuffled pairs in chunks, each followed by its share of the triples. */
   private async epoch(run: TrainingRun, rng: Rng, ctx: FitContext): Promise<{ bprLoss: number; kgLoss: number }> {
     const { x, kg, graph, pairOrder, tripleOrder, pairUser, pool, bpr, transE } = run;
-    const nPairs = pairOrder.length;
-    const nTriples = tripleOrder.length;
+    // a sample of the pairs (a prefix of this epoch's shuffle) and the same share of the triples
+    const nPairs = Math.min(pairOrder.length, this.pairsPerEpoch ?? Infinity);
+    const nTriples = nPairs === pairOrder.length ? tripleOrder.length : Math.round((tripleOrder.length * nPairs) / pairOrder.length);
     const dropout = this.offsetDropout;
     rng.shuffle(pairOrder);
     rng.shuffle(tripleOrder);
@@ -417,6 +426,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
       negativePool: this.negativePool,
       evalEvery: this.evalEvery,
       patience: this.patience,
+      ...(this.pairsPerEpoch !== undefined ? { pairsPerEpoch: this.pairsPerEpoch } : {}),
       epochsRun: this.epochsRun,
       bestEpoch: this.bestEpoch,
     };

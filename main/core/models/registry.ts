@@ -150,7 +150,7 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
     description: 'CKE-style embeddings: BPR with item vectors built from KG entities trained by TransE, so new items score through their facts.',
     build: (env, ctx) => new KgEmbedScorer({
       validate: ctx.valid.user.length > 0 ? env.validate : undefined,
-      ...(isScaleMode(ctx.nUsers, ctx.nItems) ? { epochs: SCALE_MODE.kgEmbedEpochs, patience: SCALE_MODE.kgEmbedPatience } : {}),
+      ...(isScaleMode(ctx.nUsers, ctx.nItems) ? { epochs: SCALE_MODE.kgEmbedEpochs, patience: SCALE_MODE.kgEmbedPatience, pairsPerEpoch: SCALE_MODE.kgEmbedPairsPerEpoch } : {}),
     }),
   },
 ];

@@ -17,7 +17,8 @@
  *   bpr       sparse Adam (only the rows in a batch are updated, as torch.optim.SparseAdam), so
  *             an epoch costs O(interactions) instead of O(batches × (users + items)); at most
  *             SCALE_MODE.bprEpochs epochs, patience SCALE_MODE.bprPatience;
- *   kg-embed  at most SCALE_MODE.kgEmbedEpochs epochs, patience SCALE_MODE.kgEmbedPatience;
+ *   kg-embed  at most SCALE_MODE.kgEmbedEpochs epochs of SCALE_MODE.kgEmbedPairsPerEpoch sampled
+ *             pairs each (and the same share of the triples), patience SCALE_MODE.kgEmbedPatience;
  *   ease      the dense model over the SCALE_MODE.easeMaxItems most interacted items (default 12k).
  * Options given explicitly by the caller always win over these defaults.
  */
@@ -31,11 +32,14 @@ export const SCALE_MODE = {
   /** Validation users (seeded sample) that early stopping and tuning score in the fit jobs. */
   validationUsers: 1000,
   /** Validation users (seeded sample) the hybrid's fusion learns on. */
-  fusionUsers: 1500,
-  bprEpochs: 12,
-  bprPatience: 3,
-  kgEmbedEpochs: 8,
+  fusionUsers: 600,
+  /** An L epoch is ~3,900 Adam steps (S: 40), so few epochs suffice. */
+  bprEpochs: 4,
+  bprPatience: 2,
+  kgEmbedEpochs: 4,
   kgEmbedPatience: 2,
+  /** kg-embed trains on a fresh sample of this many pairs (and the same share of triples) per epoch. */
+  kgEmbedPairsPerEpoch: 1_500_000,
   easeMaxItems: 8000,
 } as const;
 
