@@ -4,8 +4,10 @@ import { buildFitContext } from '../../main/core/models/context';
 import { createScorer, withScaleDefaults } from '../../main/core/models/registry';
 import { isScaleMode, sampleUsers, SCALE_MODE, SCALE_MODE_MIN_CELLS, validationUsers } from '../../main/core/models/scale';
 import { HybridScorer } from '../../main/core/rank';
+import { toCsr } from '../../main/core/matrix';
+import { FeatureBuilder } from '../../main/core/rank/features';
 import { validTargets } from '../../main/core/rank/fusion-data';
-import type { FitContext, Interactions } from '../../main/core/types';
+import type { FitContext, Interactions, Scorer } from '../../main/core/types';
 
 function inter(rows: readonly (readonly [number, number])[]): Interactions {
   return {
@@ -145,5 +147,36 @@ describe('bpr sparse-adam', () => {
       hits += order.filter((i) => band.has(i)).length;
     }
     expect(hits / (40 * 8)).toBeGreaterThan(0.8);
+  });
+});
+
+describe('hybrid features with sampled statistics (scale mode)', () => {
+  /** One user who saw item 0; one source scoring item i with i. */
+  function builder(statsItems?: number): FeatureBuilder {
+    const nItems = 1000;
+    const source: Scorer = { name: 'lin', fit: async () => undefined, params: () => ({}), score: () => Float32Array.from({ length: nItems }, (_, i) => i) };
+    const train = toCsr(inter([[0, 0]]), 1, nItems);
+    return new FeatureBuilder({ sources: [{ name: 'lin', scorer: source }], nUsers: 1, nItems, train, candidatesPerSource: 10, flags: { popularity: false, historyLength: false }, statsItems });
+  }
+  const rr = (b: FeatureBuilder, item: number): number => b.featuresOf(0, Int32Array.of(item))[1];
+
+  it('exact without statsItems: rank = unseen items scoring higher', () => {
+    const b = builder();
+    expect(b.statsItems).toBeNull();
+    expect(rr(b, 999)).toBe(1);
+    expect(rr(b, 500)).toBeCloseTo(1 / (1 + 499), 12);
+  });
+
+  it('with statsItems: the same candidates, exact ranks in the top-N, estimated ranks and z-scores below', () => {
+    const exact = builder();
+    const b = builder(200);
+    expect(b.statsItems).toBe(200);
+    expect(Array.from(b.candidates(0))).toEqual(Array.from(exact.candidates(0)));
+    for (const item of [999, 995, 990]) expect(rr(b, item)).toBe(rr(exact, item));
+    const est = 1 / rr(b, 500) - 1;
+    expect(Math.abs(est - 499)).toBeLessThan(100);
+    const z = b.featuresOf(0, Int32Array.of(500))[0];
+    expect(Math.abs(z)).toBeLessThan(0.3); // item 500 is near the mean of the unseen scores
+    expect(Array.from(builder(200).featuresOf(0, Int32Array.of(123, 456)))).toEqual(Array.from(b.featuresOf(0, Int32Array.of(123, 456))));
   });
 });

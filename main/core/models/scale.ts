@@ -13,7 +13,10 @@
  *   jobs      early stopping / tuning validate on a seeded sample of SCALE_MODE.validationUsers
  *             validation users (validationUsers below) instead of all of them;
  *   hybrid    the fusion learns on a seeded sample of SCALE_MODE.fusionUsers validation users
- *             (drawn from the users with validation targets only; test is never read);
+ *             (drawn from the users with validation targets only; test is never read), and its
+ *             z-score / rank features take their statistics from a fixed seeded sample of
+ *             SCALE_MODE.featureStatsItems items instead of sorting every unseen item per user
+ *             and source (ranks within each source's top-N stay exact);
  *   bpr       sparse Adam (only the rows in a batch are updated, as torch.optim.SparseAdam), so
  *             an epoch costs O(interactions) instead of O(batches × (users + items)); at most
  *             SCALE_MODE.bprEpochs epochs, patience SCALE_MODE.bprPatience;
@@ -33,6 +36,8 @@ export const SCALE_MODE = {
   validationUsers: 1000,
   /** Validation users (seeded sample) the hybrid's fusion learns on. */
   fusionUsers: 600,
+  /** Items (seeded sample) the hybrid's z-score and rank features are computed over, per user and source (exact ranks in each source's top-N). */
+  featureStatsItems: 20_000,
   /** An L epoch is ~3,900 Adam steps (S: 40), so few epochs suffice. */
   bprEpochs: 4,
   bprPatience: 2,

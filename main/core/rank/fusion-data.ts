@@ -20,6 +20,8 @@ export interface FeatureBuilderSettings {
   readonly kg?: KgFactIndex;
   readonly itemVectors?: (item: number) => Float32Array;
   readonly features?: FeatureFlags;
+  /** Items the z-score and rank statistics are sampled over (FeatureConfig.statsItems); default all, SCALE_MODE.featureStatsItems in scale mode. */
+  readonly statsItems?: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export function makeFeatureBuilder(
     itemVectors: opts.itemVectors,
     flags: opts.features,
     trainTimes: times,
+    statsItems: opts.statsItems ?? (isScaleMode(nUsers, nItems) ? SCALE_MODE.featureStatsItems : undefined),
   });
 }
 

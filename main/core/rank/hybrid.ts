@@ -452,6 +452,7 @@ export class HybridScorer implements Scorer {
       if (r.holdoutNdcgLinear !== null) p.holdoutNdcgLinear = round4(r.holdoutNdcgLinear);
       if (r.holdoutNdcgGbdt !== null) p.holdoutNdcgGbdt = round4(r.holdoutNdcgGbdt);
       p.stages = r.stages.join(',');
+      if (this.builder.statsItems !== null) p.featureStatsItems = `${this.builder.statsItems} (seeded sample of items for the z-score and rank features)`;
       if (r.fusionSample !== null) p.fusionUsers = `${r.fusionSample.users} of ${r.fusionSample.of} (seeded sample of validation users)`;
       if (r.inner !== null) {
         p.innerHoldout = r.inner.interactions;
