@@ -89,7 +89,7 @@ function standalone(
 export function withScaleDefaults(name: string, ctx: Pick<FitContext, 'nUsers' | 'nItems'>, o: CheckedOptions): CheckedOptions {
   if (!isScaleMode(ctx.nUsers, ctx.nItems)) return o;
   const d: Record<string, Record<string, number | string>> = {
-    bpr: { optimizer: 'sparse-adam', epochs: SCALE_MODE.bprEpochs, patience: SCALE_MODE.bprPatience },
+    bpr: { optimizer: 'sparse-adam', epochs: SCALE_MODE.bprEpochs, evalEvery: SCALE_MODE.bprEvalEvery, patience: SCALE_MODE.bprPatience },
     ease: { maxItems: SCALE_MODE.easeMaxItems },
   };
   return new Map([...Object.entries(d[name] ?? {}), ...o]);

@@ -19,7 +19,7 @@
  *             and source (ranks within each source's top-N stay exact);
  *   bpr       sparse Adam (only the rows in a batch are updated, as torch.optim.SparseAdam), so
  *             an epoch costs O(interactions) instead of O(batches × (users + items)); at most
- *             SCALE_MODE.bprEpochs epochs, patience SCALE_MODE.bprPatience;
+ *             SCALE_MODE.bprEpochs epochs, validated every SCALE_MODE.bprEvalEvery;
  *   kg-embed  at most SCALE_MODE.kgEmbedEpochs epochs of SCALE_MODE.kgEmbedPairsPerEpoch sampled
  *             pairs each (and the same share of the triples), patience SCALE_MODE.kgEmbedPatience;
  *   ease      the dense model over the SCALE_MODE.easeMaxItems most interacted items (default 12k).
@@ -40,6 +40,8 @@ export const SCALE_MODE = {
   featureStatsItems: 20_000,
   /** An L epoch is ~3,900 Adam steps (S: 40), so few epochs suffice. */
   bprEpochs: 4,
+  /** Validate after epochs 2 and 4 only: a validation scores every sampled user against the whole catalog in JavaScript. */
+  bprEvalEvery: 2,
   bprPatience: 2,
   kgEmbedEpochs: 4,
   kgEmbedPatience: 2,
