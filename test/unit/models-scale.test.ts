@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BprScorer } from '../../main/core/models/bpr';
+import { capRows } from '../../main/core/models/itemknn';
 import { buildFitContext } from '../../main/core/models/context';
 import { createScorer, withScaleDefaults } from '../../main/core/models/registry';
 import { isScaleMode, sampleUsers, SCALE_MODE, SCALE_MODE_MIN_CELLS, validationUsers } from '../../main/core/models/scale';
@@ -70,7 +71,8 @@ describe('scale mode', () => {
     expect(bpr.get('epochs')).toBe(50);
     expect(bpr.get('patience')).toBe(SCALE_MODE.bprPatience);
     expect(withScaleDefaults('ease', { nUsers: 20_000, nItems: 100_000 }, new Map()).get('maxItems')).toBe(SCALE_MODE.easeMaxItems);
-    expect(withScaleDefaults('itemknn', { nUsers: 20_000, nItems: 100_000 }, new Map()).size).toBe(0);
+    expect(withScaleDefaults('itemknn', { nUsers: 20_000, nItems: 100_000 }, new Map()).get('maxUserItems')).toBe(SCALE_MODE.itemknnMaxUserItems);
+    expect(withScaleDefaults('pop', { nUsers: 20_000, nItems: 100_000 }, new Map()).size).toBe(0);
   });
 });
 
@@ -115,6 +117,31 @@ describe('fusion on a sample of validation users', () => {
     expect(full.fitReport()?.users).toBe(30);
     expect(full.params().fusionUsers).toBeUndefined();
     expect(full.fitReport()?.stageSeconds.features).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('itemknn maxUserItems', () => {
+  it('capRows keeps a seeded subset of at most cap entries per row, in column order', () => {
+    const x = toCsr(inter([[0, 1], [0, 3], [0, 5], [0, 7], [0, 9], [1, 2], [1, 4]]), 2, 10);
+    const c = capRows(x, 3, 1);
+    expect(Array.from(c.indptr)).toEqual([0, 3, 5]);
+    const row0 = Array.from(c.indices.subarray(0, 3));
+    expect(row0).toEqual([...row0].sort((a, b) => a - b));
+    for (const i of row0) expect([1, 3, 5, 7, 9]).toContain(i);
+    expect(Array.from(c.indices.subarray(3))).toEqual([2, 4]);
+    expect(Array.from(capRows(x, 3, 1).indices)).toEqual(Array.from(c.indices));
+  });
+
+  it('a cap above every history changes nothing; a small one counts fewer co-occurrences', async () => {
+    const ctx = bandData();
+    const all = createScorer('itemknn');
+    const capped = createScorer('itemknn', { maxUserItems: 8 });
+    const few = createScorer('itemknn', { maxUserItems: 3 });
+    for (const s of [all, capped, few]) await s.fit(ctx);
+    expect(Array.from(capped.score(5))).toEqual(Array.from(all.score(5)));
+    expect(Array.from(few.score(5))).not.toEqual(Array.from(all.score(5)));
+    expect(few.params().maxUserItems).toBe(3);
+    expect(all.params().maxUserItems).toBeUndefined();
   });
 });
 

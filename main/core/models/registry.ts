@@ -91,6 +91,7 @@ export function withScaleDefaults(name: string, ctx: Pick<FitContext, 'nUsers' |
   const d: Record<string, Record<string, number | string>> = {
     bpr: { optimizer: 'sparse-adam', epochs: SCALE_MODE.bprEpochs, evalEvery: SCALE_MODE.bprEvalEvery, patience: SCALE_MODE.bprPatience },
     ease: { maxItems: SCALE_MODE.easeMaxItems },
+    itemknn: { maxUserItems: SCALE_MODE.itemknnMaxUserItems },
   };
   return new Map([...Object.entries(d[name] ?? {}), ...o]);
 }
@@ -99,6 +100,7 @@ const ITEMKNN_OPTIONS: OptionSpecs = {
   k: { kind: 'int', min: 1, help: `neighbours per item (default ${ITEMKNN_DEFAULTS.k})` },
   shrink: { kind: 'number', min: 0, exclusive: false, help: `cosine shrinkage (default ${ITEMKNN_DEFAULTS.shrink})` },
   weighting: { kind: 'enum', values: ['binary', 'rating'], help: `interaction weights (default ${ITEMKNN_DEFAULTS.weighting})` },
+  maxUserItems: { kind: 'int', min: 1, help: 'similarities counted over at most this many sampled items per user (default: all; scale mode: fewer)' },
 };
 
 const EASE_OPTIONS: OptionSpecs = {
@@ -123,7 +125,7 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
   standalone('pop', 'popularity', 'Most interacted items in training, the same list for everyone.', BOTH, {}, [{}], () => new PopScorer()),
   standalone('itemknn', 'collaborative', 'Item-based nearest neighbours: cosine similarity of the items’ interaction columns.', WARM, ITEMKNN_OPTIONS,
     [20, 50, 100, 200].map((k) => ({ k })),
-    (o) => new ItemKnnScorer({ k: num(o, 'k'), shrink: num(o, 'shrink'), weighting: str(o, 'weighting') as 'binary' | 'rating' | undefined })),
+    (o) => new ItemKnnScorer({ k: num(o, 'k'), shrink: num(o, 'shrink'), weighting: str(o, 'weighting') as 'binary' | 'rating' | undefined, maxUserItems: num(o, 'maxUserItems') })),
   standalone('ease', 'collaborative', 'EASE: a closed-form linear item-to-item model with L2 regularisation.', WARM, EASE_OPTIONS,
     [100, 250, 500, 1000].map((lambda) => ({ lambda })),
     (o) => new EaseScorer({ lambda: num(o, 'lambda'), maxItems: num(o, 'maxItems') })),

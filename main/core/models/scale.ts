@@ -22,7 +22,8 @@
  *             SCALE_MODE.bprEpochs epochs, validated every SCALE_MODE.bprEvalEvery;
  *   kg-embed  at most SCALE_MODE.kgEmbedEpochs epochs of SCALE_MODE.kgEmbedPairsPerEpoch sampled
  *             pairs each (and the same share of the triples), patience SCALE_MODE.kgEmbedPatience;
- *   ease      the dense model over the SCALE_MODE.easeMaxItems most interacted items (default 12k).
+ *   ease      the dense model over the SCALE_MODE.easeMaxItems most interacted items (default 12k);
+ *   itemknn   similarities from at most SCALE_MODE.itemknnMaxUserItems sampled items per user.
  * Options given explicitly by the caller always win over these defaults.
  */
 import { createRng } from '../random';
@@ -48,6 +49,8 @@ export const SCALE_MODE = {
   /** kg-embed trains on a fresh sample of this many pairs (and the same share of triples) per epoch. */
   kgEmbedPairsPerEpoch: 1_500_000,
   easeMaxItems: 8000,
+  /** itemknn counts co-occurrences over at most this many (seeded random) items per user. */
+  itemknnMaxUserItems: 50,
 } as const;
 
 /** True when a fit over nUsers × nItems takes the scale-mode choices (see the file header). */
