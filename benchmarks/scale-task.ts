@@ -210,12 +210,13 @@ interface FittedSources {
   readonly scorers: Map<string, Scorer>;
 }
 
-function environment(ctx: FitContext, validate: (s: Scorer) => number, sources: FittedSources): ModelEnvironment {
+function environment(ctx: FitContext, validate: (s: Scorer) => number, validationUsers: Int32Array, sources: FittedSources): ModelEnvironment {
   let kg: KgIndex | null = null;
   const encoder = bagOfWordsEncoder(HASH_DIM);
   const fitted = new Map<string, Promise<Scorer>>();
   const env: ModelEnvironment = {
     validate,
+    validationUsers,
     tune: false,
     kgIndex: () => (kg ??= new KgIndex(ctx.dataset)),
     encoder: async () => encoder,
@@ -263,7 +264,7 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   const sources: FittedSources = { seconds: {}, scorers: new Map() };
   // timed from the build: a hybrid's build fits its sources
   t0 = performance.now();
-  const scorer = await buildModel(model, environment(ctx, validate, sources), ctx);
+  const scorer = await buildModel(model, environment(ctx, validate, validUsers, sources), ctx);
   await scorer.fit(ctx);
   const fit = secs(t0);
   say(`fit ${fit} s`);

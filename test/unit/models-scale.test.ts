@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BprScorer } from '../../main/core/models/bpr';
 import { capRows } from '../../main/core/models/itemknn';
+import { rowOf, rowScoresNative } from '../../main/core/models/native-matmul';
 import { buildFitContext } from '../../main/core/models/context';
 import { createScorer, withScaleDefaults } from '../../main/core/models/registry';
 import { isScaleMode, sampleUsers, SCALE_MODE, SCALE_MODE_MIN_CELLS, validationUsers } from '../../main/core/models/scale';
@@ -205,5 +206,18 @@ describe('hybrid features with sampled statistics (scale mode)', () => {
     const z = b.featuresOf(0, Int32Array.of(500))[0];
     expect(Math.abs(z)).toBeLessThan(0.3); // item 500 is near the mean of the unseen scores
     expect(Array.from(builder(200).featuresOf(0, Int32Array.of(123, 456)))).toEqual(Array.from(b.featuresOf(0, Int32Array.of(123, 456))));
+  });
+});
+
+describe('native scores of the validation users only', () => {
+  it('scores the listed users (deduplicated, out-of-range left out) as their dot products, others null', async () => {
+    const dim = 3;
+    const users = Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]);
+    const items = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const rs = await rowScoresNative(users, 4, Int32Array.of(3, 1, 3, 9), items, 2, dim);
+    expect(Array.from(rowOf(rs, 1) ?? [])).toEqual([2, 5]);
+    expect(Array.from(rowOf(rs, 3) ?? [])).toEqual([6, 15]);
+    expect(rowOf(rs, 0)).toBeNull();
+    expect(rowOf(null, 1)).toBeNull();
   });
 });

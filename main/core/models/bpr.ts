@@ -11,7 +11,7 @@ import type { Csr, FitContext, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
-import { scoreMatrixNative } from './native-matmul';
+import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import { EarlyStopping } from './tune';
 
@@ -47,6 +47,11 @@ export interface BprOptions {
    * validation split. Used for early stopping when the context has validation interactions.
    */
   readonly validate?: (scorer: Scorer) => number;
+  /**
+   * The users `validate` scores, when a sample: where every user's scores do not fit in memory
+   * (scale), just these users are scored natively for each validation. Default: none.
+   */
+  readonly validationUsers?: Int32Array;
 }
 
 export const BPR_DEFAULTS = {
@@ -104,6 +109,9 @@ export class BprScorer implements Scorer, HistoryAttribution {
   readonly patience: number;
   private readonly seedOverride: number | undefined;
   private readonly validate: ((scorer: Scorer) => number) | undefined;
+  private readonly validationUsers: Int32Array | undefined;
+  /** The validation users' scores, when every user's do not fit (scale). */
+  private rowCache: RowScores | null = null;
   /** User embeddings (nUsers × dim) followed by item embeddings (nItems × dim). */
   private weights: Float32Array | null = null;
   private nUsers = 0;
@@ -126,6 +134,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
     this.patience = opts.patience ?? BPR_DEFAULTS.patience;
     this.seedOverride = opts.seed;
     this.validate = opts.validate;
+    this.validationUsers = opts.validationUsers;
     positiveInt('dim', this.dim);
     positiveInt('epochs', this.epochs);
     positiveInt('batchSize', this.batchSize);
@@ -217,10 +226,14 @@ export class BprScorer implements Scorer, HistoryAttribution {
   private async validateNow(validate: (scorer: Scorer) => number, st: TrainingState): Promise<number> {
     const w = st.w;
     this.scoreCache = await scoreMatrixNative(w, this.nUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    if (this.scoreCache === null && this.validationUsers !== undefined) {
+      this.rowCache = await rowScoresNative(w, this.nUsers, this.validationUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    }
     try {
       return validate(this);
     } finally {
       this.scoreCache = null;
+      this.rowCache = null;
     }
   }
 
@@ -292,6 +305,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
     checkUser(this.name, user, this.nUsers);
     const cached = this.scoreCache;
     if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
+    const row = rowOf(this.rowCache, user);
+    if (row !== null) return gather(this.name, row, items);
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;

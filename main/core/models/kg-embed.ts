@@ -35,7 +35,7 @@ import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
 import { dot } from './linalg';
-import { scoreMatrixNative } from './native-matmul';
+import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
 import {
   BprStep,
@@ -100,6 +100,8 @@ export interface KgEmbedOptions {
    * validation split. While it runs, `scorer.score` uses the current weights.
    */
   readonly validate?: (scorer: Scorer) => number | Promise<number>;
+  /** The users `validate` scores, when a sample (as BprOptions.validationUsers). */
+  readonly validationUsers?: Int32Array;
 }
 
 export const KG_EMBED_DEFAULTS = {
@@ -189,6 +191,9 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   private history: KgEmbedEpochStats[] = [];
   /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
   private scoreCache: Float32Array | null = null;
+  /** The validation users' scores, when every user's do not fit (scale). */
+  private rowCache: RowScores | null = null;
+  private readonly validationUsers: Int32Array | undefined;
 
   constructor(opts: KgEmbedOptions = {}) {
     const d = KG_EMBED_DEFAULTS;
@@ -210,6 +215,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     this.pairsPerEpoch = opts.pairsPerEpoch;
     if (this.pairsPerEpoch !== undefined) checkInt('pairsPerEpoch', this.pairsPerEpoch, 1, 'e.g. pairsPerEpoch: 1000000');
     this.validate = opts.validate;
+    this.validationUsers = opts.validationUsers;
     oneOf('optimizer', this.optimizer, ['sgd', 'adam']);
     oneOf('kgLoss', this.kgLoss, ['softplus', 'margin']);
     oneOf('negativePool', this.negativePool, ['interacted', 'all']);
@@ -353,11 +359,13 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     this.state = run.live;
     const { user, itemRep, nUsers, nItems, dim } = run.live;
     this.scoreCache = await scoreMatrixNative(user, nUsers, itemRep, nItems, dim);
+    if (this.scoreCache === null && this.validationUsers !== undefined) this.rowCache = await rowScoresNative(user, nUsers, this.validationUsers, itemRep, nItems, dim);
     let valid: number;
     try {
       valid = await (this.validate as (scorer: Scorer) => number | Promise<number>)(this);
     } finally {
       this.scoreCache = null;
+      this.rowCache = null;
     }
     throwIfAborted(ctx.signal);
     if (typeof valid !== 'number' || Number.isNaN(valid)) {
@@ -386,6 +394,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     checkUser(this.name, user, s.nUsers);
     const cached = this.scoreCache;
     if (cached !== null) return gather(this.name, cached.slice(user * s.nItems, (user + 1) * s.nItems), items);
+    const row = rowOf(this.rowCache, user);
+    if (row !== null) return gather(this.name, row, items);
     const { dim, itemRep } = s;
     const pu = user * dim;
     const out = new Float32Array(s.nItems);

@@ -33,6 +33,8 @@ export type DemoProtocol = 'recbole' | 'cold-items';
 export interface ScorerHooks {
   /** Validation metric of a scorer in its current state; BPR uses it for early stopping. */
   readonly validate?: (scorer: Scorer) => number;
+  /** The users `validate` scores, when a sample (ModelEnvironment.validationUsers). */
+  readonly validationUsers?: Int32Array;
 }
 
 export interface ModelEntry {
@@ -79,7 +81,7 @@ function standalone(
   grid: readonly ScorerOptions[],
   create: (o: CheckedOptions, hooks: ScorerHooks) => Scorer,
 ): ModelEntry {
-  return { name, kind, description, sources: [], options, grid, demo, create, build: (env, ctx, o) => create(withScaleDefaults(name, ctx, o), { validate: env.validate }) };
+  return { name, kind, description, sources: [], options, grid, demo, create, build: (env, ctx, o) => create(withScaleDefaults(name, ctx, o), { validate: env.validate, validationUsers: env.validationUsers }) };
 }
 
 /**
@@ -152,6 +154,7 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
     description: 'CKE-style embeddings: BPR with item vectors built from KG entities trained by TransE, so new items score through their facts.',
     build: (env, ctx) => new KgEmbedScorer({
       validate: ctx.valid.user.length > 0 ? env.validate : undefined,
+      validationUsers: env.validationUsers,
       ...(isScaleMode(ctx.nUsers, ctx.nItems) ? { epochs: SCALE_MODE.kgEmbedEpochs, patience: SCALE_MODE.kgEmbedPatience, pairsPerEpoch: SCALE_MODE.kgEmbedPairsPerEpoch } : {}),
     }),
   },
@@ -292,6 +295,7 @@ function newBpr(o: CheckedOptions, hooks: ScorerHooks): BprScorer {
     patience: num(o, 'patience'),
     seed: num(o, 'seed'),
     validate: hooks.validate,
+    validationUsers: hooks.validationUsers,
   });
 }
 
