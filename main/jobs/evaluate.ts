@@ -276,7 +276,7 @@ async function evaluateModel(
   // scale mode (core/models/scale.ts): early stopping and tuning score a seeded sample of validation users
   const validUsers = validationUsers(split.valid, ctx.nUsers, ctx.nItems, opts.seed);
   const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal, ...(validUsers !== undefined ? { users: validUsers } : {}) }).metrics['ndcg@10'];
-  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, env, cache });
+  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, validationUsers: validUsers, env, cache });
   const t0 = performance.now();
   const valid = evaluateSplit(fitted.scorer, split, 'valid', ks, { signal: opts.signal });
   const test = evaluateSplit(fitted.scorer, split, 'test', ks, { signal: opts.signal, keepPerUser: true, keepLists: true });

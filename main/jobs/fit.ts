@@ -76,7 +76,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal, ...(validUsers !== undefined ? { users: validUsers } : {}) }).metrics['ndcg@10'];
   try {
     progress({ stage: 'fit', message: 'sources and fusion (tuned on validation)', code: 'fitSources' });
-    const fitted = await fitModel(model, ctx, { tune: true, validate, env, cache });
+    const fitted = await fitModel(model, ctx, { tune: true, validate, validationUsers: validUsers, env, cache });
     const hybrid = fitted.scorer;
     if (!(hybrid instanceof HybridScorer)) throw new KnowrecError('internal', 'hybrid fit returned another scorer');
     const valid = evaluateSplit(hybrid, split, 'valid', [10]).metrics;
