@@ -244,6 +244,11 @@ function environment(ctx: FitContext, validate: (s: Scorer) => number, validatio
   return env;
 }
 
+/** The semantic source's fit split into the one-time item-text encoding (items) and the users. */
+function semanticStages(s: Scorer | undefined): { items: number; users: number } | undefined {
+  return s instanceof SemanticScorer ? (s.fitStageSeconds() ?? undefined) : undefined;
+}
+
 /** The unit item vectors of a semantic scorer, else of the semantic source fitted for a hybrid (for explanations). */
 function itemVectorsOf(scorer: Scorer, semanticSource: Scorer | undefined): ((item: number) => Float32Array) | undefined {
   const sem = scorer instanceof SemanticScorer ? scorer : semanticSource instanceof SemanticScorer ? semanticSource : null;
@@ -288,6 +293,7 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
       source_params: Object.fromEntries([...sources.scorers].map(([k, s]) => [k, s.params()])),
       fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000,
       fusion_stage_seconds: scorer.fitReport()?.stageSeconds,
+      semantic_stage_seconds: semanticStages(sources.scorers.get('semantic')),
     } : {}),
     ...latencies(scorer, ctx, split, spec, itemVectorsOf(scorer, sources.scorers.get('semantic'))),
   };
