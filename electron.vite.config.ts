@@ -40,6 +40,7 @@ export default defineConfig({
           'job-worker': resolve(__dirname, 'main/jobs/job-worker.ts'),
           'what-if-worker': resolve(__dirname, 'main/jobs/what-if-worker.ts'),
           'dataset-worker': resolve(__dirname, 'main/jobs/dataset-worker.ts'),
+          'kg-index-worker': resolve(__dirname, 'main/jobs/kg-index-worker.ts'),
           'encode-worker': resolve(__dirname, 'main/core/encode/encode-worker.ts'),
           'train-worker': resolve(__dirname, 'main/core/train/train-worker.ts'),
           'ann-build-worker': resolve(__dirname, 'main/core/index/ann-build-worker.ts'),

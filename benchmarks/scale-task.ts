@@ -192,7 +192,7 @@ function kgQueries(dataset: Dataset, spec: TaskSpec): Record<string, unknown> {
 }
 
 /** Seeded sample of `m` users among those with a target in `phase`. */
-function sampleUsers(split: Split, phase: 'valid' | 'test', m: number, seed: number): Int32Array {
+export function sampleUsers(split: Split, phase: 'valid' | 'test', m: number, seed: number): Int32Array {
   const users = [...new Set(split[phase].user)].sort((a, b) => a - b);
   const rng = createRng(seed);
   rng.shuffle(users);
@@ -205,18 +205,18 @@ function sampleUsers(split: Split, phase: 'valid' | 'test', m: number, seed: num
  * hyper-parameters, once per name), kept with its fit seconds in `sources`; the hybrid's
  * sources come from it, so its semantic source uses the same stand-in encoder.
  */
-interface FittedSources {
+export interface FittedSources {
   readonly seconds: Record<string, number>;
   readonly scorers: Map<string, Scorer>;
 }
 
-function environment(ctx: FitContext, validate: (s: Scorer) => number, validationUsers: Int32Array, sources: FittedSources): ModelEnvironment {
+export function environment(ctx: FitContext, validate: (s: Scorer) => number, validationUsers: Int32Array | undefined, sources: FittedSources): ModelEnvironment {
   let kg: KgIndex | null = null;
   const encoder = bagOfWordsEncoder(HASH_DIM);
   const fitted = new Map<string, Promise<Scorer>>();
   const env: ModelEnvironment = {
     validate,
-    validationUsers,
+    ...(validationUsers !== undefined ? { validationUsers } : {}),
     tune: false,
     kgIndex: () => (kg ??= new KgIndex(ctx.dataset)),
     encoder: async () => encoder,
@@ -250,7 +250,7 @@ function semanticStages(s: Scorer | undefined): { items: number; users: number }
 }
 
 /** The unit item vectors of a semantic scorer, else of the semantic source fitted for a hybrid (for explanations). */
-function itemVectorsOf(scorer: Scorer, semanticSource: Scorer | undefined): ((item: number) => Float32Array) | undefined {
+export function itemVectorsOf(scorer: Scorer, semanticSource: Scorer | undefined): ((item: number) => Float32Array) | undefined {
   const sem = scorer instanceof SemanticScorer ? scorer : semanticSource instanceof SemanticScorer ? semanticSource : null;
   return sem === null ? undefined : (j) => sem.itemVector(j);
 }

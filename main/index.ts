@@ -18,6 +18,7 @@ import { KnowrecError } from './core/errors';
 import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
 import { workersExited } from './core/worker-launcher';
 import { loadDatasetInWorker } from './jobs/dataset-loader';
+import { loadKgIndexForApi } from './jobs/kg-index-loader';
 
 // Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
@@ -186,6 +187,8 @@ function main(): void {
     pseudonymKey: keychainPseudonymKey,
     // a big dataset is read in a worker thread: the views' other calls keep answering meanwhile
     loadDataset: (path) => loadDatasetInWorker(path),
+    // the KG index from its cache file beside the workspace, else built in a worker from the KG alone
+    loadKgIndex: loadKgIndexForApi,
     prewarm: true,
   });
   registerIpc(api);

@@ -44,6 +44,10 @@ export interface WorkspaceLike {
   itemPage?(offset: number, limit: number, query?: string): CatalogPage<CatalogItem>;
   userPage?(offset: number, limit: number): CatalogPage<CatalogUser>;
   userHistory?(user: string, limit: number): CatalogHistory | null;
+  /** Titles of the items with these ids (unknown ids left out), read from the tables. */
+  itemTitles?(ids: readonly string[]): Map<string, string>;
+  /** A mark of what the KG index is built from (Workspace.kgStamp); with it the Api can use loadKgIndex. */
+  kgStamp?(): string;
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   importReport(): ImportReport | null;
@@ -82,9 +86,16 @@ export interface ApiImplOptions {
    */
   readonly loadDataset?: (path: string) => Promise<Dataset>;
   /**
+   * How the KG explorer (and the other users of the KG index) get the index without the dataset,
+   * given the workspace's KG stamp: the app and `knowrec serve` pass `loadKgIndexCached`
+   * (main/jobs/kg-index-loader.ts: the cache file beside the workspace, else built in a worker
+   * and saved). Default: built on the Api's thread from the loaded dataset.
+   */
+  readonly loadKgIndex?: (path: string, stamp: string) => Promise<KgIndex>;
+  /**
    * Reads the dataset and builds the KG index just after a workspace opens, when it is small
    * (≤ PREWARM_MAX_ROWS interactions + triples), so the KG explorer's first open finds them
-   * ready. Bigger ones load on first use (the KG index is built on the Api's thread). The app
+   * ready; with loadKgIndex the KG index is loaded (or built in a worker) at any size. The app
    * and `knowrec serve` set it; default off.
    */
   readonly prewarm?: boolean;
@@ -259,7 +270,9 @@ export class ApiSession implements ApiContext {
 
   kgOf(o: Opened): Promise<KgIndex> {
     if (o.kg === null) {
-      const p = this.datasetOf(o).then((ds) => new KgIndex(ds));
+      const load = this.options.loadKgIndex;
+      const stamp = o.ws.kgStamp?.bind(o.ws);
+      const p = load !== undefined && stamp !== undefined ? Promise.resolve().then(() => load(o.path, stamp())) : this.datasetOf(o).then((ds) => new KgIndex(ds));
       o.kg = p;
       p.catch(() => {
         if (o.kg === p) o.kg = null;
@@ -369,8 +382,16 @@ export class ApiSession implements ApiContext {
       void (async () => {
         if (this.isClosed || this.current !== o) return;
         const s = await o.ws.summary();
-        if (s.interactions + s.triples > PREWARM_MAX_ROWS) return;
-        await this.kgOf(o);
+        const small = s.interactions + s.triples <= PREWARM_MAX_ROWS;
+        if (small) void this.datasetOf(o).catch(() => undefined); // recommend and the queue need it too
+        if (!small && (this.options.loadKgIndex === undefined || o.ws.kgStamp === undefined)) return;
+        const kg = await this.kgOf(o);
+        // what the explorer's first search and draw make once (search text, id maps), made here in
+        // steps, the views' calls answered between them
+        for (const step of [() => kg.searchEntities('a', 1), () => kg.itemIndex(''), () => kg.entityIndex('')]) {
+          await new Promise((r) => setImmediate(r));
+          step();
+        }
       })().catch(() => undefined); // an empty workspace: the views say so when asked
     }, PREWARM_DELAY_MS);
     timer.unref();

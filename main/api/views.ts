@@ -38,12 +38,11 @@ export function entityIndexOf(kg: KgIndex, id: string): number {
   return e;
 }
 
-export function itemCardView(kg: KgIndex, dataset: Dataset, itemId: string): ItemCard {
+/** An item's card from the KG index alone (its items and counts are the dataset's). */
+export function itemCardView(kg: KgIndex, itemId: string): ItemCard {
   const i = itemIndexOf(kg, itemId);
-  const it = dataset.items[i];
-  let interactions = 0;
-  const col = dataset.interactions.item;
-  for (let k = 0; k < col.length; k++) if (col[k] === i) interactions++;
+  const it = kg.items[i];
+  const interactions = kg.interactionCount(i);
   const facts = kg.itemFacts(i).map((f) => {
     const items = kg.entityItems(f.entity);
     return {
@@ -53,7 +52,7 @@ export function itemCardView(kg: KgIndex, dataset: Dataset, itemId: string): Ite
       entity: kg.kg.entityIds[f.entity],
       entityLabel: kg.entityLabel(f.entity),
       ...describedAs(kg, f.entity, 'entityDescribed'),
-      entityItem: items.length > 0 ? dataset.items[items[0]].id : null,
+      entityItem: items.length > 0 ? kg.items[items[0]].id : null,
       derived: f.derived,
     };
   });

@@ -68,7 +68,7 @@ async function legendMatchesDrawing(page: Page, want: KgSubgraph): Promise<void>
   for (const [type, n] of Object.entries(legend)) expect(await page.locator(`#panel-kg .legend-row[data-type="${type}"]`).textContent()).toContain(String(n));
 }
 
-/** What labelsOnScreen reads of a cytoscape node and of the instance (cytoscape keeps it on its container as `_cyreg.cy`). */
+/** What labelsOnScreen reads of a cytoscape node and of the instance (cytoscape keeps it on its container, .kg-canvas inside the graph box, as `_cyreg.cy`). */
 interface CyNode {
   id(): string;
   data(key: string): unknown;
@@ -87,7 +87,7 @@ interface Cy {
  */
 async function labelsOnScreen(page: Page, zoomTo?: number): Promise<{ zoom: number; nodes: number; drawn: { id: string; distance: number; px: number }[] }> {
   return page.evaluate((level) => {
-    const box = document.querySelector('[data-testid="kg-graph"]') as (HTMLElement & { _cyreg?: { cy?: Cy } }) | null;
+    const box = document.querySelector('[data-testid="kg-graph"] .kg-canvas') as (HTMLElement & { _cyreg?: { cy?: Cy } }) | null;
     const cy = box?._cyreg?.cy;
     if (box === null || cy === undefined) throw new Error('no cytoscape instance on the KG graph box');
     if (level !== undefined) cy.zoom({ level, renderedPosition: { x: box.clientWidth / 2, y: box.clientHeight / 2 } });

@@ -10,8 +10,9 @@ import { dataHash, SNAPSHOT_FORMAT, type Snapshot, type SnapshotItem } from '../
 export const FIXTURE_SIGNALS = { 'kg-profile': 0.5, itemknn: 0.3, semantic: 0.2 } as const;
 export const FIXTURE_K = 10;
 
-export function fixtureSnapshot(ds: Dataset): Snapshot {
-  const u = ds.userIds.indexOf('1');
+/** The fixture for `user` (default '1', ml-100k's first user). */
+export function fixtureSnapshot(ds: Dataset, user = '1'): Snapshot {
+  const u = ds.userIds.indexOf(user);
   const counts = new Int32Array(ds.itemIds.length);
   const seen = new Uint8Array(ds.itemIds.length);
   const liked: number[] = [];
@@ -55,6 +56,6 @@ export function fixtureSnapshot(ds: Dataset): Snapshot {
       fit_seconds: 0,
       created: new Date().toISOString(),
     },
-    recommendations: { '1': items },
+    recommendations: { [user]: items },
   };
 }

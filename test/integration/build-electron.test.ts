@@ -145,7 +145,7 @@ describe('electron-vite build', () => {
   });
 
   it('the job, what-if, dataset, encoder, training and vector-index workers are built beside the main entry, without electron', () => {
-    for (const entry of ['job-worker.js', 'what-if-worker.js', 'dataset-worker.js', 'encode-worker.js', 'train-worker.js', 'ann-build-worker.js']) {
+    for (const entry of ['job-worker.js', 'what-if-worker.js', 'dataset-worker.js', 'kg-index-worker.js', 'encode-worker.js', 'train-worker.js', 'ann-build-worker.js']) {
       const code = withChunks(entry);
       expect(requiredModules(code)).not.toContain('electron');
       expect(code).toContain('parentPort');
@@ -153,11 +153,12 @@ describe('electron-vite build', () => {
     expect(withChunks('job-worker.js')).toContain('better-sqlite3');
     expect(withChunks('what-if-worker.js')).toContain('better-sqlite3');
     expect(withChunks('dataset-worker.js')).toContain('better-sqlite3');
+    expect(withChunks('kg-index-worker.js')).toContain('better-sqlite3');
   });
 
   it('every worker entry of the sources is built under its own name, and every launched one exists', () => {
     const { entries, launched } = workerEntriesInSources();
-    expect(entries.map((e) => e.name).sort()).toEqual(['ann-build-worker', 'dataset-worker', 'encode-worker', 'job-worker', 'train-worker', 'what-if-worker']);
+    expect(entries.map((e) => e.name).sort()).toEqual(['ann-build-worker', 'dataset-worker', 'encode-worker', 'job-worker', 'kg-index-worker', 'train-worker', 'what-if-worker']);
     for (const e of entries) {
       expect(basename(e.file), e.file).toBe(`${e.name}.ts`);
       freshFile(join(OUT, 'main', `${e.name}.js`));

@@ -119,6 +119,7 @@ describe('mapping', () => {
     expect(sniffSeparator(['Comedy|Drama', 'Action', 'Drama|War'])).toBe('|');
     expect(sniffSeparator(['a;b;c', 'd;e'])).toBe(';');
     expect(sniffSeparator(['A story, told slowly over many long winter evenings, by the fire', 'Nothing here'])).toBeNull();
+    expect(sniffSeparator(['http://www.last.fm/music/Moonspell', 'http://www.last.fm/music/Grendel', 'https://example.org/a/b'])).toBeNull();
   });
 
   it('rejects unknown keys and bad values in a mapping file', () => {
@@ -182,6 +183,38 @@ describe('own files → dataset', () => {
       kind: 'implicit',
       use: '"plays" is an implicit count or weight (plays, clicks): every row is a positive interaction and the count is kept as its weight; it is not a rating scale',
     });
+  });
+
+  it('reads a tab-separated export whose quotes are text, and says so in the report', async () => {
+    // line 3's title starts with a quote that does not quote the field (artist names as exported)
+    const items = file('artists.dat', 'id\tname\turl\n1\tMALICE MIZER\thttp://example.org/music/MALICE+MIZER/images/portrait-large\n2\t"Weird Al" Yankovic\thttp://example.org/music/%22Weird+Al%22/images/portrait-large\n3\tBjörk\thttp://example.org/music/Bj%C3%B6rk/images/portrait-large\n');
+    const plays = file('user_artists.dat', 'userID\tartistID\tweight\n7\t1\t120\n7\t2\t30\n8\t3\t5\n');
+    const r = await loadOwnFiles({ interactions: plays, items });
+    expect(r.dataset.items.map((i) => i.title)).toEqual(['MALICE MIZER', '"Weird Al" Yankovic', 'Björk']);
+    expect(r.mapping.items?.lists).toEqual({});
+    expect(r.mapping.items?.text).toEqual([]);
+    const w = r.report.warnings.find((x) => x.code === 'quotes-as-text');
+    expect(w).toMatchObject({ file: items, count: 1, lines: [3] });
+    expect(w?.message).toContain('read without quoting');
+  });
+
+  it('finds a text quote past the sniffed sample while reading, and reads the file again', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `u${i % 50}\ti${i}\t${i === 25_000 ? '"live" set' : 'studio'}`);
+    const f = file('late-quote.tsv', `user\titem\tnote\n${rows.join('\n')}\n`);
+    const db = await TableReader.open();
+    try {
+      const t = await db.read(f, [{ name: 'item', as: 'string' }, { name: 'note', as: 'string' }]);
+      expect((t.columns[1] as string[])[25_000]).toBe('"live" set');
+      expect(t.lines[25_000]).toBe(25_002);
+      expect(db.quotesReadAsText()).toEqual([{ file: f, rows: 1, lines: [25_002] }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a comma-separated file with a stray quote still fails with its line', async () => {
+    const bad = file('stray.csv', 'id,name\n1,Plain\n2,"Weird Al" Yankovic\n');
+    await expect(loadOwnFiles({ interactions: file('stray-plays.csv', 'user,item\n1,1\n'), items: bad })).rejects.toThrow(/stray\.csv, line 3/);
   });
 
   it('a header without rows is refused', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +131,26 @@ describe('cachedAnnIndex', () => {
       expect(c.loaded).toBe(false);
       expect(c.file).not.toBe(a.file);
       expect(readdirSync(join(dir, 'ws.index'))).toEqual([c.file.split('/').pop()]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a build that started before a newer one and ends after it leaves the newer file in place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knowrec-ann-cache-'));
+    try {
+      const vecs = unitVectors(300, 8, 5);
+      const newer = cachedAnnIndex(dir, 'items', vecs);
+      // the file's time is its build's start: this one started after the build below
+      const later = Date.now() / 1000 + 60;
+      utimesSync(newer.file, later, later);
+      const older = cachedAnnIndex(dir, 'items', vecs.map((v, i) => (i === 0 ? v.map((x) => -x) : v)));
+      expect(older.loaded).toBe(false);
+      expect(readdirSync(dir).sort()).toEqual([newer.file, older.file].map((f) => f.split('/').pop()).sort());
+      // a build that started after both removes both
+      utimesSync(newer.file, 1, 1);
+      const next = cachedAnnIndex(dir, 'items', vecs.map((v, i) => (i === 1 ? v.map((x) => -x) : v)));
+      expect(readdirSync(dir)).toEqual([next.file.split('/').pop()]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -59,6 +59,19 @@ describe('history attribution of item–item scorers', () => {
     expect(without[1]).toBeLessThan(without[3]);
   });
 
+  it('ease: scoring without history items gives the same scores whether the full sum is at hand or not', async () => {
+    const m = new EaseScorer({ lambda: 1 });
+    await m.fit(pairs());
+    // cold: the kept rows summed; warm (after score): the removed rows subtracted from the full sum
+    const cold = m.scoreWithout(0, new Set([0]));
+    m.score(1);
+    const cold2 = m.scoreWithout(0, new Set([2]));
+    m.score(0);
+    expect(Array.from(m.scoreWithout(0, new Set([0])))).toEqual(Array.from(cold));
+    expect(Array.from(m.scoreWithout(0, new Set([2])))).toEqual(Array.from(cold2));
+    expect(Array.from(m.scoreWithout(0, new Set()))).toEqual(Array.from(m.score(0)));
+  });
+
   it('itemknn: terms are w_uj·sim(i, j) and sum to the score; removal drops the removed terms', async () => {
     const m = new ItemKnnScorer({ k: 4 });
     await m.fit(pairs());

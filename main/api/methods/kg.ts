@@ -15,9 +15,7 @@ export function kgMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'kg'>> {
 
     kgItem: (request) =>
       guard(async () => {
-        const o = await ctx.ensureOpen();
-        const [kg, ds] = await Promise.all([ctx.kgOf(o), ctx.datasetOf(o)]);
-        return itemCardView(kg, ds, request.item);
+        return itemCardView(await ctx.kgOf(await ctx.ensureOpen()), request.item);
       }),
   };
 }

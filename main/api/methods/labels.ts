@@ -48,10 +48,21 @@ function titlesOf(ds: Dataset, ids: Iterable<string | null>): Map<string, string
   return out;
 }
 
+/** Titles of the items `ids`: from the store's SQL when it has it, else from the loaded dataset. */
+async function titlesFor(ctx: ApiContext, o: Opened, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  if (o.ws.itemTitles !== undefined && o.ws.getMeta('dataset') !== null) return o.ws.itemTitles([...ids].filter((id): id is string => id !== null));
+  return titlesOf(await ctx.datasetOf(o), ids);
+}
+
+/** The imported dataset's name (without loading it when the store says it); 'not-found' before an import. */
+async function datasetName(ctx: ApiContext, o: Opened): Promise<string> {
+  return (o.ws.itemTitles !== undefined ? o.ws.getMeta('dataset') : null) ?? (await ctx.datasetOf(o)).name;
+}
+
 /** Titles of the items `ids` in the workspace's dataset; none when nothing is imported yet. */
 async function titlesIfAny(ctx: ApiContext, o: Opened, ids: Iterable<string | null>): Promise<Map<string, string>> {
   try {
-    return titlesOf(await ctx.datasetOf(o), ids);
+    return await titlesFor(ctx, o, ids);
   } catch (e) {
     if (e instanceof KnowrecError && e.code === 'not-found') return new Map();
     throw e;
@@ -59,13 +70,13 @@ async function titlesIfAny(ctx: ApiContext, o: Opened, ids: Iterable<string | nu
 }
 
 /** Every unlabelled pair of the snapshot, in queue order (empty when nothing is fitted). */
-async function proposals(ctx: ApiContext, o: Opened, order: { strategy?: QueueStrategy; seed?: number } = {}): Promise<{ ds: Dataset; list: QueueProposal[] }> {
-  const ds = await ctx.datasetOf(o);
+async function proposals(ctx: ApiContext, o: Opened, order: { strategy?: QueueStrategy; seed?: number } = {}): Promise<{ list: QueueProposal[] }> {
+  const name = await datasetName(ctx, o);
   let snapshot;
   try {
-    snapshot = ctx.snapshotFor(ds.name).snapshot;
+    snapshot = ctx.snapshotFor(name).snapshot;
   } catch (e) {
-    if (e instanceof KnowrecError && e.code === 'not-found') return { ds, list: [] };
+    if (e instanceof KnowrecError && e.code === 'not-found') return { list: [] };
     throw e;
   }
   const version = o.ws.getMeta(ACTIVE_ADAPTER_KEY) ?? `${snapshot.manifest.model}@${snapshot.manifest.created}`;
@@ -74,7 +85,7 @@ async function proposals(ctx: ApiContext, o: Opened, order: { strategy?: QueueSt
     for (const r of recs) candidates.push({ user, item: r.item, score: r.score, signals: r.explanation.signals, against: r.explanation.against, modelVersion: version });
   }
   const list = proposeLabels(candidates, { keep: Math.min(QUEUE_DEFAULTS.keep, snapshot.manifest.k), exclude: o.ws.labels.labelledPairs(), ...order });
-  return { ds, list };
+  return { list };
 }
 
 export function labelMethods(ctx: ApiContext): LabelMethods {
@@ -83,9 +94,9 @@ export function labelMethods(ctx: ApiContext): LabelMethods {
     labelQueue: (request) =>
       guard(async (): Promise<LabelProposal[]> => {
         const o = await ctx.ensureOpen();
-        const { ds, list } = await proposals(ctx, o, { ...(request.strategy !== undefined ? { strategy: request.strategy } : {}), ...(request.seed !== undefined ? { seed: request.seed } : {}) });
+        const { list } = await proposals(ctx, o, { ...(request.strategy !== undefined ? { strategy: request.strategy } : {}), ...(request.seed !== undefined ? { seed: request.seed } : {}) });
         const shown = list.slice(0, request.limit);
-        const titles = titlesOf(ds, shown.map((p) => p.item));
+        const titles = await titlesFor(ctx, o, shown.map((p) => p.item));
         return shown.map((p) => ({
           user: p.user,
           item: p.item,

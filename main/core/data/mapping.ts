@@ -138,11 +138,18 @@ function interactionsMapping(s: TableSample, given: InteractionsMapping = {}): R
   return { user, item, rating, timestamp, feedback };
 }
 
+/** Whether most values are links (scheme://…): never a list, never text to read. */
+function mostlyLinks(vals: readonly string[]): boolean {
+  return vals.length > 0 && vals.filter((v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim())).length >= vals.length / 2;
+}
+
 /** The separator most values of a text column hold, when its pieces look like tags. */
 export function sniffSeparator(vals: readonly string[]): string | null {
   if (vals.length === 0) return null;
   const avg = vals.reduce((a, v) => a + v.length, 0) / vals.length;
   if (avg > 120) return null;
+  // links hold "/" but are one value each
+  if (mostlyLinks(vals)) return null;
   let best: string | null = null;
   let bestFrac = 0.2;
   for (const sep of SEPARATORS) {
@@ -189,7 +196,7 @@ function itemsMapping(s: TableSample, interactionItem: string, given: ItemsMappi
       if (taken.has(name) || numeric(s, c)) continue;
       const vals = values(s, c);
       const avg = vals.reduce((a, v) => a + v.length, 0) / Math.max(1, vals.length);
-      if (TEXT.test(name) || avg >= 40) {
+      if (!mostlyLinks(vals) && (TEXT.test(name) || avg >= 40)) {
         text = [...text, name];
         taken.add(name);
       }

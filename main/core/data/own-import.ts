@@ -10,7 +10,7 @@ import type { Progress } from '../types';
 import { columnRoles, resolveMapping, type ImportMapping, type ResolvedMapping } from './mapping';
 import { readOwnKg, type OwnKg } from './own-kg';
 import type { AttributeValue, RawDataset, RawInteractions, RawItems } from './raw';
-import type { FeedbackNote, ImportReport } from './report';
+import { importWarning, type FeedbackNote, type ImportReport, type ImportWarning } from './report';
 import { LIST_JOIN, TableReader, type ColumnRequest, type TableSample } from './tables';
 import { validateDataset } from './validate';
 
@@ -167,6 +167,7 @@ export async function loadOwnFiles(files: OwnFiles, opts: OwnImportOptions = {})
   const db = await TableReader.open();
   let raw: RawDataset;
   let mapping: ResolvedMapping;
+  let quoteWarnings: ImportWarning[] = [];
   try {
     opts.onProgress?.({ stage: 'read', message: 'sniffing the files', code: 'sniffing' });
     mapping = resolveMapping(await samples(db, f), opts.mapping);
@@ -175,6 +176,7 @@ export async function loadOwnFiles(files: OwnFiles, opts: OwnImportOptions = {})
     const items = f.items === undefined || mapping.items === undefined ? undefined : await readItems(db, f.items, mapping.items, opts);
     throwIfAborted(opts.signal);
     raw = { name, source: dirname(f.interactions), interactions, items };
+    quoteWarnings = db.quotesReadAsText().map((q) => importWarning('quotes-as-text', q.file, q.rows, q.lines));
   } finally {
     db.close();
   }
@@ -190,7 +192,7 @@ export async function loadOwnFiles(files: OwnFiles, opts: OwnImportOptions = {})
   const v = validateDataset(raw);
   const report: ImportReport = {
     ...v.report,
-    warnings: [...v.report.warnings, ...(kg?.kg.warnings ?? [])],
+    warnings: [...quoteWarnings, ...v.report.warnings, ...(kg?.kg.warnings ?? [])],
     feedback: feedbackNote(mapping.interactions),
     ...(kg === null ? {} : { link: kg.link }),
   };

@@ -22,7 +22,8 @@ export type WarningCode =
   | 'duplicate-link' // same (item, entity) link twice: one kept
   | 'link-entity-not-in-kg' // linked entity absent from the KG: entity created without facts
   | 'duplicate-triple' // same (head, relation, tail) twice: one kept
-  | 'literal-skipped'; // N-Triples statement with a literal object other than a label: skipped
+  | 'literal-skipped' // N-Triples statement with a literal object other than a label: skipped
+  | 'quotes-as-text'; // tab-separated file with a quote inside an unquoted field: read without quoting
 
 export interface ImportWarning {
   readonly code: WarningCode;
@@ -96,6 +97,7 @@ const DESCRIPTIONS: Record<WarningCode, string> = {
   'duplicate-link': 'duplicate (item, entity) links; one was kept',
   'link-entity-not-in-kg': 'links to entities that occur in no KG triple; the entities were created without facts',
   'duplicate-triple': 'duplicate (head, relation, tail) triples; one was kept',
+  'quotes-as-text': 'rows with a double quote inside an unquoted field of a tab-separated file; the file was read without quoting, quotes kept as text (a tab cannot be inside a field there)',
   'literal-skipped': 'statements with a literal object other than a label (rdfs:label, foaf:name, skos:prefLabel, schema:name); skipped (the KG holds entity-to-entity facts only)',
 };
 
@@ -147,17 +149,7 @@ export class ReportBuilder {
 
   build(counts: DatasetCounts): ImportReport {
     const warnings: ImportWarning[] = [];
-    for (const p of this.pending.values()) {
-      const at = p.lines.length > 0 ? ` (first at line${p.lines.length > 1 ? 's' : ''} ${p.lines.join(', ')})` : '';
-      const detail = p.detail !== undefined ? ` ${p.detail}` : '';
-      warnings.push({
-        code: p.code,
-        file: p.file,
-        count: p.count,
-        lines: p.lines.slice(),
-        message: `${p.file}: ${p.count} ${DESCRIPTIONS[p.code]}${at}.${detail}`,
-      });
-    }
+    for (const p of this.pending.values()) warnings.push(importWarning(p.code, p.file, p.count, p.lines, p.detail));
     return {
       dataset: this.dataset,
       source: this.source,
@@ -167,6 +159,12 @@ export class ReportBuilder {
       created: new Date().toISOString(),
     };
   }
+}
+
+/** One warning: `file: count description (first at lines …).` plus the detail sentence. */
+export function importWarning(code: WarningCode, file: string, count: number, lines: readonly number[], detail?: string): ImportWarning {
+  const at = lines.length > 0 ? ` (first at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})` : '';
+  return { code, file, count, lines: lines.slice(), message: `${file}: ${count} ${DESCRIPTIONS[code]}${at}.${detail !== undefined ? ` ${detail}` : ''}` };
 }
 
 /** The warning with this code (and file, when given), if any. */

@@ -32,6 +32,17 @@ export interface TableSample {
   readonly firstLine: number;
 }
 
+/**
+ * A tab-separated file whose quotes are text, not quoting: DuckDB refused rows for a quote inside
+ * an unquoted field (`"Weird Al" Yankovic`), and the whole file reads without quoting with no row
+ * refused. `rows` counts the rows refused with quoting, `lines` gives the first few.
+ */
+export interface QuotesAsText {
+  readonly file: string;
+  readonly rows: number;
+  readonly lines: readonly number[];
+}
+
 /** How a column is fetched: text, a number (float64), or a time in Unix seconds. */
 export type ReadAs = 'string' | 'number' | 'time';
 
@@ -91,6 +102,9 @@ const REJECT_FIX: Readonly<Record<string, string>> = {
 /** One DuckDB database in memory for the reads of an import. Close it when done. */
 export class TableReader {
   private scans = 0;
+  private lastScan = '';
+  /** Files read with quotes as text (see QuotesAsText). */
+  private readonly literal = new Map<string, QuotesAsText>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -114,16 +128,22 @@ export class TableReader {
     const scan = this.nextScan();
     const from = this.source(file, format, scan, {});
     const desc = await this.query(file, `DESCRIBE SELECT * FROM ${from}`).catch(async (e: unknown) => {
+      if (format === 'csv' && (await this.quotesAsText(file))) return null;
       if (format === 'csv') await this.diagnoseCsv(file);
       throw e;
     });
+    if (desc === null) return this.sample(file, n);
     const columns = desc.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
-    if (format === 'csv' && columns.length === 1) await this.diagnoseCsv(file);
+    if (format === 'csv' && columns.length === 1) {
+      if (await this.quotesAsText(file)) return this.sample(file, n);
+      await this.diagnoseCsv(file);
+    }
     const cast = columns.map((c) => `CAST(${ident(c.name)} AS VARCHAR)`).join(', ');
     const rows = (await this.query(file, `SELECT ${cast} FROM ${from} LIMIT ${Math.max(n, 1)}`)).slice(0, n).map((r) => r.map((v) => (v === null ? null : String(v))));
     if (format !== 'csv') return { file, format, columns, rows, firstLine: 1 };
     // the dialect as DuckDB's sniffer sees it (a file it cannot sniff alone keeps the defaults)
-    const dialect = await this.query(file, `SELECT Delimiter, SkipRows, HasHeader FROM sniff_csv(${lit(file)}, sample_size=20480)`).catch(() => []);
+    const noQuote = this.literal.has(file) ? `, quote='', escape=''` : '';
+    const dialect = await this.query(file, `SELECT Delimiter, SkipRows, HasHeader FROM sniff_csv(${lit(file)}, sample_size=20480${noQuote})`).catch(() => []);
     const [delim, skip, header] = dialect[0] ?? [',', 0, true];
     return { file, format, delimiter: String(delim), columns, rows, firstLine: Number(skip) + (header === false ? 0 : 1) + 1 };
   }
@@ -172,8 +192,44 @@ export class TableReader {
       rows += chunk.rowCount;
       opts.onRows?.(rows);
     }
-    if (sample.format === 'csv') await this.throwRejects(file, scan);
+    if (sample.format === 'csv') {
+      const reject = await this.firstReject(scan);
+      // a quote inside an unquoted field past the sniffer's sample: read again with quotes as text
+      if (reject !== null && reject[3] === 'UNQUOTED VALUE' && (await this.quotesAsText(file))) return this.read(file, request, opts);
+      await this.throwRejects(file, scan);
+    }
     return { file, columns: out.map((c) => c.done()), lines: Int32Array.from(lines.done()), positions };
+  }
+
+  /** The tab-separated files this reader read with quotes as text. */
+  quotesReadAsText(): readonly QuotesAsText[] {
+    return [...this.literal.values()];
+  }
+
+  /**
+   * Whether `file` is tab-separated, refuses rows only for quotes inside unquoted fields, and
+   * reads whole without quoting (tab-separated exports often carry quotes as text: a tab cannot
+   * be inside a field there, so no quoting is needed). Records it; false when any part fails.
+   */
+  private async quotesAsText(file: string): Promise<boolean> {
+    if (this.literal.has(file)) return false;
+    const head = readFirstLine(file);
+    if (head.split('\t').length < 2 || head.split('\t').length < head.split(',').length) return false;
+    const names = head.split('\t').map((n, i) => n.trim() || `column${i + 1}`);
+    const cols = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
+    const scanWith = (quote: string): string => {
+      const scan = this.nextScan();
+      this.lastScan = scan;
+      return `read_csv(${lit(file)}, auto_detect=false, header=true, delim='\t', quote=${lit(quote)}, escape=${lit(quote)}, columns=${cols}, max_line_size=${64 * 1024 * 1024}, store_rejects=true, rejects_table=${lit(`${scan}_errors`)}, rejects_scan=${lit(`${scan}_scan`)})`;
+    };
+    await this.query(file, `SELECT count(*) FROM ${scanWith('"')}`).catch(() => []);
+    const quoted = await this.query(file, `SELECT line, error_type FROM ${this.lastScan}_errors ORDER BY line`).catch(() => null);
+    if (quoted === null || quoted.length === 0 || quoted.some((r) => r[1] !== 'UNQUOTED VALUE')) return false;
+    await this.query(file, `SELECT count(*) FROM ${scanWith('')}`).catch(() => []);
+    const plain = await this.query(file, `SELECT count(*) FROM ${this.lastScan}_errors`).catch(() => null);
+    if (plain === null || Number(plain[0][0]) !== 0) return false;
+    this.literal.set(file, { file, rows: quoted.length, lines: quoted.slice(0, 5).map((r) => Number(r[0])) });
+    return true;
   }
 
   /**
@@ -205,9 +261,18 @@ export class TableReader {
     if (format === 'parquet') return `read_parquet(${lit(file)}, file_row_number=true)`;
     const typed = Object.keys(types).length === 0 ? '' : `, types={${Object.entries(types).map(([k, v]) => `${lit(k)}: ${lit(v)}`).join(', ')}}`;
     if (format === 'jsonl') return `read_json(${lit(file)}, format='newline_delimited')`;
+    if (this.literal.has(file)) {
+      return `read_csv(${lit(file)}, delim='\t', quote='', escape='', max_line_size=${64 * 1024 * 1024}, store_rejects=true, rejects_table=${lit(`${scan}_errors`)}, rejects_scan=${lit(`${scan}_scan`)}, sample_size=20480${typed})`;
+    }
     // quotes are always ", doubled inside a field (an unclosed quote is an error, not text); a
     // line may reach 64 MB so that an overlong field is refused with its line (StringColumn)
     return `read_csv(${lit(file)}, quote='"', escape='"', max_line_size=${64 * 1024 * 1024}, store_rejects=true, rejects_table=${lit(`${scan}_errors`)}, rejects_scan=${lit(`${scan}_scan`)}, sample_size=20480${typed})`;
+  }
+
+  /** The first row DuckDB refused in a scan: [line, column_idx, column_name, error_type, csv_line]; null when none. */
+  private async firstReject(scan: string): Promise<unknown[] | null> {
+    const rows = await this.con.runAndReadAll(`SELECT line, column_idx, column_name, error_type, csv_line FROM ${scan}_errors ORDER BY line LIMIT 1`);
+    return (rows.getRows()[0] as unknown[] | undefined) ?? null;
   }
 
   private async throwRejects(file: string, scan: string): Promise<void> {

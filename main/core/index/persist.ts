@@ -6,7 +6,7 @@
  * no half-written index behind.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { AnnIndex, type AnnIndexOptions } from './ann';
@@ -27,20 +27,29 @@ export interface CachedIndex {
 
 /**
  * The ANN index over `vectors` (id = position; rows, or one flat array of `dim`-long rows) from
- * `<dir>/<name>-<hash>.usearch`, built and saved there when absent; older files of the same name
- * are removed.
+ * `<dir>/<name>-<hash>.usearch`, built and saved there when absent; files of the same name from
+ * builds that started earlier are removed (the file's time is its build's start).
  */
 export function cachedAnnIndex(dir: string, name: string, vectors: readonly Float32Array[] | Float32Array, opts: AnnIndexOptions = {}, dim = vectors instanceof Float32Array ? 1 : (vectors[0]?.length ?? 1)): CachedIndex {
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_');
   const file = join(dir, `${safe}-${vectorsHash(vectors).slice(0, 16)}.usearch`);
   if (existsSync(file)) return { index: AnnIndex.load(file, dim, opts), file, loaded: true };
+  const started = Date.now() / 1000;
   const index = new AnnIndex(dim, opts);
   const n = vectors instanceof Float32Array ? vectors.length / dim : vectors.length;
   if (n > 0) index.add(Int32Array.from({ length: n }, (_, i) => i), vectors);
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.startsWith(`${safe}-`) && f.endsWith('.usearch')) rmSync(join(dir, f), { force: true });
   const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   index.save(tmp);
+  // the file's time is its build's start: a build that started earlier (older vectors, dropped
+  // while it ran) and ends later removes only files older than itself, never this one
+  utimesSync(tmp, started, started);
   renameSync(tmp, file);
+  for (const f of readdirSync(dir)) {
+    const other = join(dir, f);
+    if (other === file || !f.startsWith(`${safe}-`) || !f.endsWith('.usearch')) continue;
+    const st = statSync(other, { throwIfNoEntry: false });
+    if (st !== undefined && st.mtimeMs / 1000 <= started) rmSync(other, { force: true });
+  }
   return { index, file, loaded: false };
 }

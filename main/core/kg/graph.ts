@@ -5,9 +5,9 @@
  */
 import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 import { KnowrecError } from '../errors';
-import { buildAdjacency, validateKg } from './adjacency';
 import type { KgCore } from './core';
-import { withDerivedTriples, type AttributeMapping, type DeriveReport } from './derive';
+import type { DeriveReport } from './derive';
+import { buildKgParts, type KgIndexOptions, type KgIndexParts } from './parts';
 import { isOpaqueId, itemLabel, readableId } from './names';
 import { humanizeRelation, roleOf } from './relations';
 import { EntitySearch } from './search';
@@ -33,14 +33,6 @@ import {
   type SubgraphOptions,
 } from './types';
 
-export interface KgIndexOptions {
-  /**
-   * Derive triples from catalog columns (genres, release decade) and merge them, marked
-   * derived. Default true with the default mappings; false keeps the KG as given.
-   */
-  readonly derive?: boolean | { readonly mappings?: readonly AttributeMapping[]; readonly missingValues?: readonly string[] };
-}
-
 export interface KgStats {
   readonly entities: number;
   readonly relations: number;
@@ -59,81 +51,78 @@ export class KgIndex implements KgCore {
   readonly deriveReport: DeriveReport | null;
 
   private readonly itemEntityLists: readonly Int32Array[];
+  private readonly itemEntityOffsets: Int32Array;
+  private readonly itemEntityList: Int32Array;
   private readonly entityItemOffsets: Int32Array;
   private readonly entityItemList: Int32Array;
   /** Interactions per item, used to pick the best-known item when naming an entity. */
   private readonly popularity: Int32Array;
   /** Triples per relation, to prefer distinctive relations when naming an entity. */
   private readonly relationFrequency: Int32Array;
-  private readonly entityIndexById = new Map<string, number>();
-  private readonly itemIndexById = new Map<string, number>();
+  /** Id → index maps, made on first look-up (a restored index is ready sooner). */
+  private entityIndexById: Map<string, number> | null = null;
+  private itemIndexById: Map<string, number> | null = null;
   private readonly relationIndexByName = new Map<string, number>();
   private readonly labels: (string | undefined)[];
   private readonly descriptions = new Map<number, EntityDescription | null>();
   private readonly itemLabels: (string | undefined)[];
   private finder: EntitySearch | null = null;
+  /** The search's lowercased labels, kept by a restored index. */
+  private readonly searchText: { readonly items: string[]; readonly entities: string[] } | undefined;
   private inverse: Int32Array | null = null;
 
-  constructor(dataset: Dataset, options: KgIndexOptions = {}) {
-    validateKg(dataset.kg);
-    let ds = dataset;
-    this.deriveReport = null;
-    if (options.derive !== false) {
-      const derive = typeof options.derive === 'object' ? options.derive : {};
-      const merged = withDerivedTriples(dataset, derive);
-      ds = merged.dataset;
-      this.deriveReport = merged.report;
-    }
-    this.kg = ds.kg;
-    this.items = ds.items;
+  /**
+   * The index over `source`: a dataset (built here; see parts.ts for the options) or the parts
+   * of an index built before (kg-cache.ts restores them without the dataset).
+   */
+  constructor(source: Dataset | KgIndexParts, options: KgIndexOptions = {}) {
+    const p = 'adjacency' in source ? source : buildKgParts(source, options);
+    this.kg = p.kg;
+    this.adjacency = p.adjacency;
+    this.items = p.items;
+    this.deriveReport = p.deriveReport;
+    this.itemEntityOffsets = p.itemEntityOffsets;
+    this.itemEntityList = p.itemEntityList;
+    this.entityItemOffsets = p.entityItemOffsets;
+    this.entityItemList = p.entityItemList;
+    this.popularity = p.popularity;
+    this.relationFrequency = p.relationFrequency;
     const nE = this.kg.entityIds.length;
-    const nI = ds.items.length;
-    if (ds.itemEntities.length !== nI) {
-      throw new KnowrecError(
-        'validation',
-        `dataset "${ds.name}" has ${ds.itemEntities.length} itemEntities lists for ${nI} items`,
-        {},
-        'build itemEntities with one (possibly empty) Int32Array per item',
-      );
-    }
-    this.adjacency = buildAdjacency(this.kg);
-    this.itemEntityLists = ds.itemEntities;
-
-    // entity → items (CSR)
-    const off = new Int32Array(nE + 1);
-    for (let i = 0; i < nI; i++) {
-      for (const e of ds.itemEntities[i]) {
-        if (e < 0 || e >= nE) {
-          throw new KnowrecError(
-            'validation',
-            `item "${ds.items[i].id}" links to entity index ${e}, but the KG has ${nE} entities`,
-            {},
-            'check the item–entity link file against the KG file',
-          );
-        }
-        off[e + 1]++;
-      }
-    }
-    for (let e = 0; e < nE; e++) off[e + 1] += off[e];
-    const list = new Int32Array(off[nE]);
-    const fill = off.slice(0, nE);
-    for (let i = 0; i < nI; i++) for (const e of ds.itemEntities[i]) list[fill[e]++] = i;
-    this.entityItemOffsets = off;
-    this.entityItemList = list;
-
-    this.popularity = new Int32Array(nI);
-    const it = ds.interactions.item;
-    for (let k = 0; k < it.length; k++) {
-      const i = it[k];
-      if (i >= 0 && i < nI) this.popularity[i]++;
-    }
-    this.relationFrequency = new Int32Array(this.kg.relationNames.length);
-    for (let k = 0; k < this.kg.relation.length; k++) this.relationFrequency[this.kg.relation[k]]++;
-    for (let e = 0; e < nE; e++) this.entityIndexById.set(this.kg.entityIds[e], e);
-    for (let i = 0; i < nI; i++) this.itemIndexById.set(ds.items[i].id, i);
+    const nI = this.items.length;
+    this.itemEntityLists = Array.from({ length: nI }, (_, i) => this.itemEntityList.subarray(this.itemEntityOffsets[i], this.itemEntityOffsets[i + 1]));
     for (let r = 0; r < this.kg.relationNames.length; r++) this.relationIndexByName.set(this.kg.relationNames[r], r);
-    this.labels = new Array<string | undefined>(nE);
-    this.itemLabels = new Array<string | undefined>(nI);
+    this.labels = p.labels !== undefined && p.labels.length === nE ? [...p.labels] : new Array<string | undefined>(nE);
+    this.searchText = p.searchText;
+    this.inverse = p.inverse !== undefined && p.inverse.length === this.kg.relationNames.length ? p.inverse : null;
+    this.itemLabels = p.itemLabels !== undefined && p.itemLabels.length === nI ? [...p.itemLabels] : new Array<string | undefined>(nI);
+  }
+
+  /** The arrays of this index, with every entity label computed (to save it: kg-cache.ts). */
+  parts(): KgIndexParts {
+    const labels = this.kg.entityIds.map((_, e) => this.entityLabel(e));
+    const itemLabels = this.items.map((_, i) => this.itemLabel(i));
+    return {
+      kg: this.kg,
+      adjacency: this.adjacency,
+      items: this.items,
+      deriveReport: this.deriveReport,
+      itemEntityOffsets: this.itemEntityOffsets,
+      itemEntityList: this.itemEntityList,
+      entityItemOffsets: this.entityItemOffsets,
+      entityItemList: this.entityItemList,
+      popularity: this.popularity,
+      relationFrequency: this.relationFrequency,
+      labels,
+      itemLabels,
+      inverse: this.inverseRelations(),
+      searchText: (this.finder ??= new EntitySearch(this)).text(),
+    };
+  }
+
+  /** Interactions with the item (counted when the index was built). */
+  interactionCount(item: number): number {
+    this.checkItem(item);
+    return this.popularity[item];
   }
 
   get entityCount(): number {
@@ -179,11 +168,13 @@ export class KgIndex implements KgCore {
 
   /** Entity index of an id, or undefined. */
   entityIndex(id: string): number | undefined {
+    this.entityIndexById ??= new Map(this.kg.entityIds.map((v, e) => [v, e]));
     return this.entityIndexById.get(id);
   }
 
   /** Item index of an id, or undefined. */
   itemIndex(id: string): number | undefined {
+    this.itemIndexById ??= new Map(this.items.map((it, i) => [it.id, i]));
     return this.itemIndexById.get(id);
   }
 
@@ -355,7 +346,7 @@ export class KgIndex implements KgCore {
   }
 
   searchEntities(query: string, limit = 20): SearchHit[] {
-    this.finder ??= new EntitySearch(this);
+    this.finder ??= new EntitySearch(this, this.searchText);
     return this.finder.search(query, limit);
   }
 

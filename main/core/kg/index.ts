@@ -1,5 +1,6 @@
 /** Knowledge-graph queries over an in-memory Dataset. See docs/kg.md. */
-export { KgIndex, type KgIndexOptions, type KgStats } from './graph';
+export { KgIndex, type KgStats } from './graph';
+export { buildKgParts, type KgIndexOptions, type KgIndexParts } from './parts';
 export {
   deriveCatalogTriples,
   withDerivedTriples,

@@ -38,10 +38,13 @@ export function inverseRelations(core: KgCore): Int32Array {
       const i = triples[s];
       const h = head[i];
       const t = tail[i];
-      // (t, r', h) appears in h's row as an IN edge from t with relation r'
+      // (t, r', h) appears in h's row as an IN edge from t and in t's row as an OUT edge to h:
+      // the shorter row is read (a hub's row holds tens of thousands of edges)
+      const fromHead = adj.offsets[h + 1] - adj.offsets[h] <= adj.offsets[t + 1] - adj.offsets[t];
+      const [row, other, want] = fromHead ? [h, t, 1 - OUT] : [t, h, OUT];
       const seen = new Set<number>();
-      for (let p = adj.offsets[h], end = adj.offsets[h + 1]; p < end; p++) {
-        if (adj.direction[p] === OUT || adj.neighbour[p] !== t) continue;
+      for (let p = adj.offsets[row], end = adj.offsets[row + 1]; p < end; p++) {
+        if (adj.direction[p] !== want || adj.neighbour[p] !== other) continue;
         const r2 = adj.relation[p];
         if (r2 === r || seen.has(r2)) continue;
         seen.add(r2);

@@ -20,7 +20,24 @@ export class EntitySearch {
   private itemText: string[] | null = null;
   private entityText: string[] | null = null;
 
-  constructor(private readonly core: KgCore) {}
+  /** `text`: the lowercased item and entity labels when known (a restored index keeps them). */
+  constructor(
+    private readonly core: KgCore,
+    text?: { readonly items: string[]; readonly entities: string[] },
+  ) {
+    if (text !== undefined && text.items.length === core.items.length && text.entities.length === core.kg.entityIds.length) {
+      this.itemText = text.items;
+      this.entityText = text.entities;
+    }
+  }
+
+  /** The lowercased labels searched (made on first use). */
+  text(): { items: string[]; entities: string[] } {
+    const core = this.core;
+    this.itemText ??= core.items.map((_, i) => core.itemLabel(i).toLowerCase());
+    this.entityText ??= core.kg.entityIds.map((_, e) => core.entityLabel(e).toLowerCase());
+    return { items: this.itemText, entities: this.entityText };
+  }
 
   search(query: string, limit = 20): SearchHit[] {
     if (!Number.isInteger(limit) || limit < 0) {
@@ -29,8 +46,7 @@ export class EntitySearch {
     const q = query.trim().toLowerCase();
     if (q.length === 0 || limit === 0) return [];
     const core = this.core;
-    const itemText = (this.itemText ??= core.items.map((_, i) => core.itemLabel(i).toLowerCase()));
-    const entityText = (this.entityText ??= core.kg.entityIds.map((_, e) => core.entityLabel(e).toLowerCase()));
+    const { items: itemText, entities: entityText } = this.text();
     const scored: Scored[] = [];
 
     for (let i = 0; i < itemText.length; i++) {

@@ -12,7 +12,7 @@ import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
 import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
-import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
+import { checkContext, checkUser, gather, notFitted, yieldToEventLoop, LastUserScores } from './scorer';
 import { EarlyStopping } from './tune';
 
 /**
@@ -119,6 +119,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
   private log: BprEpoch[] = [];
   private bestEpoch = 0;
   private foldIn: FoldIn | null = null;
+  /** The last user's trained scores, for scoreWithout. */
+  private readonly lastScores = new LastUserScores();
   /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
   private scoreCache: Float32Array | null = null;
 
@@ -154,6 +156,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
   }
 
   async fit(ctx: FitContext): Promise<void> {
+    this.lastScores.clear();
     try {
       const x = await this.train(ctx);
       // over the kept item factors (the user's solve is remembered, so only once they are final)
@@ -338,7 +341,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
 
   /** The trained scores plus the fold-in's change of the user factor without `removed` (no refit). */
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    return this.fitted(user).scoreWithout(user, removed, this.score(user));
+    return this.fitted(user).scoreWithout(user, removed, this.lastScores.get(user, (u) => this.score(u)));
   }
 
   private fitted(user: number): FoldIn {

@@ -37,6 +37,8 @@ export class EaseScorer implements Scorer, HistoryAttribution {
   private nItems = 0;
   /** Head position → item id, and item id → head position (−1 in the tail); null: the head is every item. */
   private head: { readonly items: Int32Array; readonly pos: Int32Array } | null = null;
+  /** The last user scored: Σ of B's rows over the whole history (scoreWithout subtracts the removed rows from it). */
+  private last: { readonly user: number; readonly sum: Float64Array } | null = null;
 
   constructor(opts: EaseOptions = {}) {
     this.lambda = opts.lambda ?? EASE_DEFAULTS.lambda;
@@ -51,6 +53,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
 
   async fit(ctx: FitContext): Promise<void> {
     checkContext(ctx, this.name);
+    this.last = null;
     const full = dedupeRows(ctx.trainCsr, true);
     this.head = ctx.nItems > this.maxItems ? headItems(full, ctx.nItems, this.maxItems) : null;
     const x = this.head === null ? full : restrictColumns(full, this.head.pos, this.maxItems);
@@ -91,7 +94,10 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     return sortContributions(out);
   }
 
-  /** Exact: the removed items' rows of B subtracted. */
+  /**
+   * Exact: the removed items' rows of B subtracted (from the last user's full sum when it is at
+   * hand and fewer rows are removed than kept, else the kept rows summed; in float64 either way).
+   */
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
     return this.sumRows(user, removed);
   }
@@ -107,7 +113,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     return out;
   }
 
-  /** Σ of B's rows over the user's history items, leaving out `removed`. */
+  /** Σ of B's rows over the user's history items, leaving out `removed` (summed in float64). */
   private sumRows(user: number, removed: ReadonlySet<number> | null): Float32Array {
     const b = this.b;
     const x = this.x;
@@ -115,13 +121,30 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     checkUser(this.name, user, x.nRows);
     const n = this.nHead;
     const head = this.head;
-    const out = new Float32Array(n);
-    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
-      if (removed !== null && removed.has(head === null ? x.indices[p] : head.items[x.indices[p]])) continue;
-      const row = x.indices[p] * n;
-      for (let j = 0; j < n; j++) out[j] += b[row + j];
+    const gone = (p: number): boolean => removed !== null && removed.has(head === null ? x.indices[p] : head.items[x.indices[p]]);
+    const a = x.indptr[user];
+    const e = x.indptr[user + 1];
+    let nGone = 0;
+    for (let p = a; p < e; p++) if (gone(p)) nGone++;
+    const last = this.last?.user === user ? this.last.sum : null;
+    let sum: Float64Array;
+    if (last !== null && 2 * nGone < e - a) {
+      sum = last.slice();
+      for (let p = a; p < e; p++) {
+        if (!gone(p)) continue;
+        const row = x.indices[p] * n;
+        for (let j = 0; j < n; j++) sum[j] -= b[row + j];
+      }
+    } else {
+      sum = new Float64Array(n);
+      for (let p = a; p < e; p++) {
+        if (gone(p)) continue;
+        const row = x.indices[p] * n;
+        for (let j = 0; j < n; j++) sum[j] += b[row + j];
+      }
+      if (nGone === 0) this.last = { user, sum: sum.slice() };
     }
-    return this.spread(out);
+    return this.spread(Float32Array.from(sum));
   }
 
   /** B[i][j], the learned weight from item i to item j (0 when either is outside the head). */

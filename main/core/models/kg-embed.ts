@@ -36,7 +36,7 @@ import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
 import { dot } from './linalg';
 import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
-import { checkContext, checkUser, gather, notFitted, yieldToEventLoop } from './scorer';
+import { checkContext, checkUser, gather, notFitted, yieldToEventLoop, LastUserScores } from './scorer';
 import {
   BprStep,
   identity,
@@ -186,6 +186,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   private readonly validate?: (scorer: Scorer) => number | Promise<number>;
   private state: Fitted | null = null;
   private foldIn: FoldIn | null = null;
+  /** The last user's trained scores, for scoreWithout. */
+  private readonly lastScores = new LastUserScores();
   private bestEpoch = 0;
   private epochsRun = 0;
   private history: KgEmbedEpochStats[] = [];
@@ -240,6 +242,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     checkContext(ctx, this.name);
     throwIfAborted(ctx.signal);
     this.state = null;
+    this.lastScores.clear();
     this.foldIn = null;
     this.history = [];
     this.bestEpoch = 0;
@@ -410,7 +413,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
 
   /** The trained scores plus the fold-in's change of the user factor without `removed` (no refit). */
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    return this.fitted(user).scoreWithout(user, removed, this.score(user));
+    return this.fitted(user).scoreWithout(user, removed, this.lastScores.get(user, (u) => this.score(u)));
   }
 
   private fitted(user: number): FoldIn {

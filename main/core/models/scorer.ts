@@ -51,3 +51,21 @@ export function gather(model: string, full: Float32Array, items: Int32Array | un
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** A scorer's full scores kept for the last user asked (fold-in re-scores add to them and never write to them). */
+export class LastUserScores {
+  private user = -1;
+  private scores: Float32Array | null = null;
+
+  get(user: number, compute: (user: number) => Float32Array): Float32Array {
+    if (this.scores === null || this.user !== user) {
+      this.scores = compute(user);
+      this.user = user;
+    }
+    return this.scores;
+  }
+
+  clear(): void {
+    this.scores = null;
+  }
+}

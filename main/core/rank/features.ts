@@ -22,6 +22,7 @@ import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr, Scorer } from '../types';
 import { upperBound } from './ranker';
+import { removalKey, UserCache } from './user-cache';
 
 /** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
 const STATS_SAMPLE_SEED = 20_201;
@@ -113,17 +114,23 @@ interface UserState {
   readonly histLen: number;
   /** Entity → count of the user's training items reaching it (only when the KG is used). */
   readonly entityCount: Map<number, number> | null;
+  /** Counts to take off entityCount (the removed items' entities, when entityCount is the full state's). */
+  readonly entityGone: Map<number, number> | null;
   readonly historyVectors: Float32Array[] | null;
   /** Items of historyVectors, same order. */
   readonly historyItems: Int32Array;
+  /** Their ranks in the user's full recency order (the cache's dot products), when cached. */
+  readonly historyRanks: Int32Array | null;
 }
 
 export class FeatureBuilder {
   readonly specs: readonly FeatureSpec[];
   readonly nFeatures: number;
   private readonly cfg: FeatureConfig;
-  /** The last user's state without removals (userFeaturesWithout). */
+  /** The last user's state without removals (userFeaturesWithout), when the cache is off. */
   private fullState: UserState | null = null;
+  /** The last user's state, candidates and similarity products (null: the straightforward path). */
+  private cache: UserCache<UserState> | null = new UserCache();
   private readonly useKg: boolean;
   private readonly useSim: boolean;
   private readonly usePop: boolean;
@@ -211,19 +218,38 @@ export class FeatureBuilder {
     return this.statsSample?.length ?? null;
   }
 
+  /**
+   * Whether the last user's state is kept (default on). Off, every call recomputes everything
+   * (the straightforward path, kept as the reference the cache is tested against).
+   */
+  set reuseUserState(on: boolean) {
+    this.cache = on ? (this.cache ?? new UserCache()) : null;
+    this.fullState = null;
+  }
+
+  /** The user's full state (no removals), from the cache when on. */
+  private userState(user: number): UserState {
+    return this.cache !== null ? this.cache.state(user, () => this.state(user)) : this.state(user);
+  }
+
+  /** The user's candidates, from the cache when on. */
+  private userCandidates(user: number, st: UserState): Int32Array {
+    return this.cache !== null ? this.cache.candidates(user, () => this.candidatesOf(st)) : this.candidatesOf(st);
+  }
+
   get sourceNames(): string[] {
     return this.cfg.sources.map((s) => s.name);
   }
 
   /** Candidates of `user`: union of each source's top-N unseen items, ascending item index. */
   candidates(user: number): Int32Array {
-    return this.candidatesOf(this.state(user));
+    return this.userCandidates(user, this.userState(user));
   }
 
   /** Candidates and their feature rows. */
   userFeatures(user: number): UserFeatures {
-    const st = this.state(user);
-    const items = this.candidatesOf(st);
+    const st = this.userState(user);
+    const items = this.userCandidates(user, st);
     return { user, items, x: this.rows(st, items) };
   }
 
@@ -238,10 +264,19 @@ export class FeatureBuilder {
     // The sources that cannot leave items out score as without removal: taken from the user's
     // full state, computed once per user for the counterfactual's repeated calls (fitted scorers
     // are fixed).
-    if (this.fullState?.user !== user) this.fullState = this.state(user);
-    const st = this.state(user, removed, this.fullState, ties);
-    const items = this.candidatesOf(st);
-    return { user, items, x: this.rows(st, items) };
+    let full: UserState;
+    if (this.cache !== null) full = this.userState(user);
+    else {
+      if (this.fullState?.user !== user) this.fullState = this.state(user);
+      full = this.fullState;
+    }
+    const compute = (): { items: Int32Array; x: Float64Array } => {
+      const st = this.state(user, removed, full, ties);
+      const items = this.candidatesOf(st);
+      return { items, x: this.rows(st, items) };
+    };
+    const key = this.cache !== null ? removalKey(removed, ties) : null;
+    return { user, ...(key !== null && this.cache !== null ? this.cache.featuresWithout(user, key, compute) : compute()) };
   }
 
   /**
@@ -283,13 +318,13 @@ export class FeatureBuilder {
 
   /** Feature rows of arbitrary items (seen ones included) for `user`. */
   featuresOf(user: number, items: Int32Array): Float64Array {
-    return this.rows(this.state(user), items);
+    return this.rows(this.userState(user), items);
   }
 
   /** Feature rows of `items` and the user's candidates, from one pass over the sources. */
   featuresWithCandidates(user: number, items: Int32Array): { x: Float64Array; candidates: Int32Array } {
-    const st = this.state(user);
-    return { x: this.rows(st, items), candidates: this.candidatesOf(st) };
+    const st = this.userState(user);
+    return { x: this.rows(st, items), candidates: this.userCandidates(user, st) };
   }
 
   private candidatesOf(st: UserState): Int32Array {
@@ -311,14 +346,9 @@ export class FeatureBuilder {
     if (!Number.isInteger(user) || user < 0 || user >= this.cfg.nUsers) {
       throw new KnowrecError('validation', `hybrid: user ${user} is outside 0..${this.cfg.nUsers - 1}`, {}, 'pass a dense user index');
     }
-    const seen = new Uint8Array(nItems);
     const a = train.indptr[user];
     const b = train.indptr[user + 1];
-    let histLen = 0;
-    for (let p = a; p < b; p++) {
-      if (seen[train.indices[p]] === 0) histLen++;
-      seen[train.indices[p]] = 1;
-    }
+    const { seen, histLen } = full ?? seenOf(train, user, nItems);
     const nUnseen = nItems - histLen;
     const scores: Float32Array[] = [];
     const sorted: Float32Array[] = [];
@@ -359,7 +389,17 @@ export class FeatureBuilder {
       }
     }
     let entityCount: Map<number, number> | null = null;
-    if (this.useKg) {
+    let entityGone: Map<number, number> | null = null;
+    if (this.useKg && full?.entityCount != null && full.entityGone === null && ties.size === 0 && this.cache !== null) {
+      // the full counts less the removed items' (integer counts: the same as counting the rest)
+      entityCount = full.entityCount;
+      entityGone = new Map();
+      for (let p = a; p < b; p++) {
+        const i = train.indices[p];
+        if (!removed.has(i)) continue;
+        for (let q = this.itemNbPtr[i]; q < this.itemNbPtr[i + 1]; q++) entityGone.set(this.itemNb[q], (entityGone.get(this.itemNb[q]) ?? 0) + 1);
+      }
+    } else if (this.useKg) {
       entityCount = new Map();
       for (let p = a; p < b; p++) {
         const i = train.indices[p];
@@ -372,8 +412,8 @@ export class FeatureBuilder {
         }
       }
     }
-    const { historyVectors, historyItems } = this.similarityHistory(user, removed);
-    return { user, seen, scores, mean, std, sorted, rankScale, topScores, topItems, histLen, entityCount, historyVectors, historyItems };
+    const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
+    return { user, seen, scores, mean, std, sorted, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
   }
 
   /**
@@ -432,17 +472,50 @@ export class FeatureBuilder {
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */
-  private similarityHistory(user: number, removed: ReadonlySet<number>): { historyVectors: Float32Array[] | null; historyItems: Int32Array } {
+  private similarityHistory(user: number, removed: ReadonlySet<number>): Pick<UserState, 'historyVectors' | 'historyItems' | 'historyRanks'> {
     const { train } = this.cfg;
     const vec = this.cfg.itemVectors;
-    if (!this.useSim || vec === undefined) return { historyVectors: null, historyItems: new Int32Array(0) };
-    const idx: number[] = [];
-    for (let p = train.indptr[user]; p < train.indptr[user + 1]; p++) if (!removed.has(train.indices[p])) idx.push(p);
-    const times = this.cfg.trainTimes;
-    if (times !== undefined) idx.sort((x, y) => times[y] - times[x] || x - y);
+    if (!this.useSim || vec === undefined) return { historyVectors: null, historyItems: new Int32Array(0), historyRanks: null };
     const cap = this.cfg.maxHistoryForSimilarity ?? 50;
-    const historyItems = Int32Array.from(idx.slice(0, cap), (p) => train.indices[p]);
-    return { historyVectors: Array.from(historyItems, (i) => vec(i)), historyItems };
+    const recency = (keep: (p: number) => boolean): number[] => {
+      const idx: number[] = [];
+      for (let p = train.indptr[user]; p < train.indptr[user + 1]; p++) if (keep(p)) idx.push(p);
+      const times = this.cfg.trainTimes;
+      if (times !== undefined) idx.sort((x, y) => times[y] - times[x] || x - y);
+      return idx;
+    };
+    if (this.cache === null) {
+      const historyItems = Int32Array.from(recency((p) => !removed.has(train.indices[p])).slice(0, cap), (p) => train.indices[p]);
+      return { historyVectors: Array.from(historyItems, (i) => vec(i)), historyItems, historyRanks: null };
+    }
+    // the full order filtered keeps the order of the filtered list (ties are broken by position)
+    const order = this.cache.recency(user, () => Int32Array.from(recency(() => true)));
+    const ranks: number[] = [];
+    for (let r = 0; r < order.length && ranks.length < cap; r++) if (!removed.has(train.indices[order[r]])) ranks.push(r);
+    const historyItems = Int32Array.from(ranks, (r) => train.indices[order[r]]);
+    return { historyVectors: Array.from(historyItems, (i) => vec(i)), historyItems, historyRanks: Int32Array.from(ranks) };
+  }
+
+  /** history-similarity of `item`: the largest dot with a history item other than itself (0 when none). */
+  private nearestHistory(st: UserState, item: number, v: Float32Array): number {
+    const hv = st.historyVectors;
+    if (hv === null) return 0;
+    const ranks = st.historyRanks;
+    const memo = ranks !== null && this.cache !== null ? this.cache.dotsOf(st.user, item, this.cfg.maxHistoryForSimilarity ?? 50) : null;
+    let best = 0;
+    let any = false;
+    for (let j = 0; j < hv.length; j++) {
+      if (st.historyItems[j] === item) continue;
+      const r = ranks !== null ? ranks[j] : -1;
+      let d = memo !== null && r < memo.length ? memo[r] : Number.NaN;
+      if (Number.isNaN(d)) {
+        d = dot(v, 0, hv[j], 0, v.length);
+        if (memo !== null && r < memo.length) memo[r] = d;
+      }
+      if (!any || d > best) best = d;
+      any = true;
+    }
+    return best;
   }
 
   private rows(st: UserState, items: Int32Array): Float64Array {
@@ -480,28 +553,28 @@ export class FeatureBuilder {
         const len = Math.max(1, st.histLen);
         for (let q = this.itemNbPtr[it]; q < this.itemNbPtr[it + 1]; q++) {
           const e = this.itemNb[q];
-          const c = st.entityCount.get(e);
-          if (c === undefined) continue;
+          const c = (st.entityCount.get(e) ?? 0) - (st.entityGone?.get(e) ?? 0);
+          if (c === 0) continue;
           shared++;
           weighted += (c / len) * (this.idf.get(e) ?? 0);
         }
         x[f++] = Math.log1p(shared);
         x[f++] = weighted;
       }
-      if (this.useSim && st.historyVectors !== null && this.cfg.itemVectors !== undefined) {
-        const v = this.cfg.itemVectors(it);
-        let best = 0;
-        let any = false;
-        for (let j = 0; j < st.historyVectors.length; j++) {
-          if (st.historyItems[j] === it) continue;
-          const d = dot(v, 0, st.historyVectors[j], 0, v.length);
-          if (!any || d > best) best = d;
-          any = true;
-        }
-        x[f++] = best;
-      }
+      if (this.useSim && st.historyVectors !== null && this.cfg.itemVectors !== undefined) x[f++] = this.nearestHistory(st, it, this.cfg.itemVectors(it));
       if (this.useLen) x[f++] = logLen;
     }
     return x;
   }
+}
+
+/** The user's seen-items mask and number of distinct training items. */
+function seenOf(train: Csr, user: number, nItems: number): { seen: Uint8Array; histLen: number } {
+  const seen = new Uint8Array(nItems);
+  let histLen = 0;
+  for (let p = train.indptr[user]; p < train.indptr[user + 1]; p++) {
+    if (seen[train.indices[p]] === 0) histLen++;
+    seen[train.indices[p]] = 1;
+  }
+  return { seen, histLen };
 }

@@ -360,6 +360,11 @@ export class HybridScorer implements Scorer {
     return this.predict(this.fitted().builder.userFeaturesWithout(user, removed, ties));
   }
 
+  /** Keep the last user's state between calls (default on); off, the straightforward path (FeatureBuilder.reuseUserState). */
+  set reuseUserState(on: boolean) {
+    this.fitted().builder.reuseUserState = on;
+  }
+
   /** Per signal, each history item's part of it for (user, item); null where the signal cannot be split. */
   historyParts(user: number, item: number): Record<string, HistoryContribution[] | null> {
     const { builder } = this.fitted();
@@ -472,11 +477,7 @@ export class HybridScorer implements Scorer {
   }
 }
 
-function mean(a: Float64Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return a.length > 0 ? s / a.length : 0;
-}
+const mean = (a: Float64Array): number => (a.length > 0 ? a.reduce((s, v) => s + v, 0) / a.length : 0);
 
 function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;

@@ -76,6 +76,15 @@ export class CatalogQueries {
     return { total, rows };
   }
 
+  /** Titles of the items with these ids; ids not in the catalog are left out. */
+  itemTitles(ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    const rows = this.db.prepare('SELECT id, title FROM items WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify([...new Set(ids)])) as [string, string][];
+    for (const [id, title] of rows) out.set(id, title);
+    return out;
+  }
+
   /** Users offset..offset+limit in stored order, with their attributes. */
   userPage(offset: number, limit: number): CatalogPage<CatalogUser> {
     const total = this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;

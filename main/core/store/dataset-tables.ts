@@ -60,6 +60,35 @@ export class DatasetTables {
     };
   }
 
+  /**
+   * The stored dataset without its users and interactions (empty), for what needs only the
+   * items and the KG (the KG index): a fraction of the time of read() at 10M interactions.
+   */
+  readKg(name: string): Dataset {
+    const items = this.readItems();
+    const { entityIds, entityNames, relationNames } = this.readVocabulary();
+    return {
+      name,
+      userIds: [],
+      itemIds: items.map((it) => it.id),
+      users: [],
+      items,
+      interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
+      kg: { entityIds, entityNames, relationNames, ...this.readTriples() },
+      itemEntities: this.readLinks(items.length),
+    };
+  }
+
+  /** Interactions per item (by item index), counted in SQL over the item index. */
+  itemPopularity(nItems: number): Int32Array {
+    const out = new Int32Array(nItems);
+    for (const row of this.db.prepare('SELECT item_idx, COUNT(*) FROM interactions GROUP BY item_idx').raw().iterate()) {
+      const [i, n] = row as [number, number];
+      if (i >= 0 && i < nItems) out[i] = n;
+    }
+    return out;
+  }
+
   counts(): DatasetCounts {
     const count = (t: string): number => this.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
     return {
@@ -116,12 +145,15 @@ export class DatasetTables {
       this.checkDense('users', idx, i);
       return { id, attributes: JSON.parse(attrs) as Attrs };
     });
+    return { users, items: this.readItems() };
+  }
+
+  private readItems(): ItemRecord[] {
     const itemRows = this.db.prepare('SELECT idx, id, title, text, attributes FROM items ORDER BY idx').raw().all() as [number, string, string, string, string][];
-    const items: ItemRecord[] = itemRows.map(([idx, id, title, text, attrs], i) => {
+    return itemRows.map(([idx, id, title, text, attrs], i) => {
       this.checkDense('items', idx, i);
       return { id, title, text: JSON.parse(text) as Record<string, string>, attributes: JSON.parse(attrs) as Attrs };
     });
-    return { users, items };
   }
 
   private readInteractions(): Dataset['interactions'] {

@@ -4,6 +4,7 @@
  * it was. The connection stays inside; callers go through the methods and the repositories
  * (labels, edits, users, runs, embeddings, jobs) that the workspace hands out.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../errors';
@@ -242,6 +243,39 @@ export class Workspace {
     return applyKgChanges(this.loadStoredDataset(), this.edits.active(), this.labels.wrongFacts()).dataset;
   }
 
+  /**
+   * What the KG index needs, without the users and the 10M interactions: the dataset with the KG
+   * changes applied as loadDataset() has it, but no users and no interactions, and the
+   * interactions per item counted in SQL (the index's `popularity` option).
+   */
+  loadKgDataset(): { dataset: Dataset; popularity: Int32Array } {
+    const stored = this.tables.readKg(this.datasetName());
+    const dataset = applyKgChanges(stored, this.edits.active(), this.labels.wrongFacts()).dataset;
+    return { dataset, popularity: this.tables.itemPopularity(dataset.items.length) };
+  }
+
+  /**
+   * A mark of what the KG index is built from: the import (dataset, time, KGs added beside it),
+   * the active KG edits, the facts labelled wrong, and the users and interactions (forgetting a
+   * user changes the counts per item). Equal marks: the same index. A few small queries.
+   */
+  kgStamp(): string {
+    const one = (sql: string): unknown => this.db.prepare(sql).pluck().get();
+    return createHash('sha256')
+      .update(
+        JSON.stringify([
+          this.getMeta('dataset'),
+          this.getMeta('imported_at'),
+          this.getMeta('kg_imports'),
+          one('SELECT group_concat(id) FROM (SELECT id FROM kg_edits WHERE undone = 0 ORDER BY id)'),
+          this.labels.wrongFacts(),
+          one('SELECT COUNT(*) FROM users'),
+          one('SELECT MAX(rowid) FROM interactions'),
+        ]),
+      )
+      .digest('hex');
+  }
+
   /** The stored dataset as imported, dense-indexed. Throws 'not-found' before the first import. */
   loadStoredDataset(): Dataset {
     return this.tables.read(this.datasetName());
@@ -251,6 +285,11 @@ export class Workspace {
   itemPage(offset: number, limit: number, query?: string): CatalogPage<CatalogItem> {
     this.datasetName();
     return this.catalog.itemPage(offset, limit, query);
+  }
+
+  /** Titles of the items with these ids (catalog.ts); unknown ids are left out. */
+  itemTitles(ids: readonly string[]): Map<string, string> {
+    return this.catalog.itemTitles(ids);
   }
 
   /** Users in stored order (catalog.ts), without loading the dataset. */

@@ -11,7 +11,14 @@ export function ImportReportView({ report }: { readonly report: ImportReport }) 
       <p className="muted">
         {t('importReport.from', { dataset: report.dataset, source: report.source, created: date(report.created) })}
       </p>
-      {report.feedback !== undefined && <p className="feedback">{t('importReport.feedback', { kind: report.feedback.kind, use: report.feedback.use })}</p>}
+      {report.feedback !== undefined && (
+        <p className="feedback">
+          {t('importReport.feedback', {
+            kind: t(`importReport.feedbackKind.${report.feedback.kind}`),
+            use: t(`importReport.feedbackUse.${report.feedback.column === null ? 'none' : report.feedback.kind}`, { column: report.feedback.column ?? '' }),
+          })}
+        </p>
+      )}
       {report.link !== undefined && (
         <p className="link-rate">
           {t('importReport.linked', { linked: n(report.link.linked), items: n(report.link.items), rate: (100 * report.link.rate).toFixed(1), by: report.link.by })}
@@ -50,7 +57,7 @@ export function ImportReportView({ report }: { readonly report: ImportReport }) 
         <ul className="warnings">
           {report.warnings.map((w) => (
             <li key={`${w.file}:${w.code}`}>
-              <strong>{w.file}</strong>: {n(w.count)} {w.message}
+              <strong>{w.file}</strong>: {n(w.count)} {t(`importReport.warning.${w.code}`)}
               {w.lines.length > 0 && <span className="muted">{t('importReport.lines', { lines: `${w.lines.join(', ')}${w.count > w.lines.length ? ', …' : ''}` })}</span>}
             </li>
           ))}

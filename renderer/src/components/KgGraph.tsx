@@ -12,7 +12,8 @@
  * read what was drawn.
  */
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { KgSubgraph } from '../../../main/api/contract';
 import { radialLayout } from '../graph-layout';
 import { fontAt, labelsAt, viewportFor, type LabelSpot } from '../graph-lod';
@@ -124,7 +125,8 @@ const STYLE: StylesheetJson = [
       width: 14,
       height: 14,
       color: '#24292f',
-      'text-rotation': (n: cytoscape.NodeSingular) => `${Number(n.data('rot'))}rad` as unknown as number,
+      // radians (cytoscape's unit for a bare number); a data mapping (its typings lack it), not a function: cheaper to style
+      'text-rotation': 'data(rot)' as unknown as number,
     },
   },
   { selector: 'node.side-right', style: { 'text-halign': 'right', 'text-valign': 'center', 'text-margin-x': 4 } },
@@ -231,7 +233,7 @@ function followZoom(cy: Core, marked: boolean): () => void {
 /**
  * Cytoscape adds an inline <style> (".__________cytoscape_container { position: relative }")
  * unless an element with its id exists; the page's CSP forbids inline styles, so we mark it as
- * present and give .kg-graph that rule in styles.css instead.
+ * present and give .kg-canvas (the container) a position in styles.css instead.
  */
 function preventInlineStylesheet(): void {
   const id = '__________cytoscape_stylesheet';
@@ -249,11 +251,15 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
   const handlers = useRef({ onNode });
   handlers.current = { onNode };
 
-  useEffect(() => {
+  // a layout effect: cytoscape starts in the commit that adds its box, so its first frame is the
+  // page's next frame (no frame drawn with an empty box, no task in between)
+  useLayoutEffect(() => {
     if (box.current === null) return undefined;
+    performance.mark('kg:effect');
     preventInlineStylesheet();
     const defs = elements(graphIn(lang, graph, 'short'), size === 'large', relation);
     const view = size === 'large' ? openingView(defs, box.current) : null;
+    performance.mark('kg:opening');
     const cy: Core = cytoscape({
       container: box.current,
       elements: defs,
@@ -268,6 +274,8 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
       // fitting a few nodes into the box would otherwise blow labels up until they overlap
       maxZoom: MAX_ZOOM,
     });
+    performance.mark('kg:cytoscape');
+
     const stopLod = size === 'large' ? followZoom(cy, view !== null) : () => undefined;
     cy.on('tap', 'node', (e) => {
       handlers.current.onNode(String(e.target.id()));
@@ -289,7 +297,14 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
       const t = String(n.data('type'));
       types[t] = (types[t] ?? 0) + 1;
     });
-    setDrawn({ nodes: cy.nodes().length, edges: cy.edges().length, edgeLabels: cy.edges('.labelled').length, types: JSON.stringify(types) });
+    const counts = { nodes: cy.nodes().length, edges: cy.edges().length, edgeLabels: cy.edges('.labelled').length, types: JSON.stringify(types) };
+    // the counts say what the canvas shows: none until cytoscape has drawn its first frame, then
+    // set in that frame (flushSync: the attributes and the picture reach the screen together)
+    setDrawn(null);
+    cy.one('render', () => {
+      performance.mark('kg:drawn');
+      flushSync(() => setDrawn(counts));
+    });
     return () => {
       stopLod();
       cyRef.current = null;
@@ -300,20 +315,22 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
   useEffect(() => {
     const cy = cyRef.current;
     if (cy === null) return;
-    cy.nodes().removeClass('selected');
+    // only the nodes that change: cytoscape restyles every node removeClass is given, class or not
+    cy.nodes('.selected').removeClass('selected');
     if (selected !== null) cy.getElementById(selected).addClass('selected');
   }, [graph, selected]);
 
   useEffect(() => {
     const cy = cyRef.current;
     if (cy === null) return;
-    cy.nodes().removeClass('typed');
+    cy.nodes('.typed').removeClass('typed');
     if (highlightType !== null) cy.nodes().filter((n) => n.data('type') === highlightType).addClass('typed');
   }, [graph, highlightType]);
 
+  // the counts live on an outer box: cytoscape watches its own container's attributes and
+  // redraws everything (a resize) 100 ms after any of them changes
   return (
     <div
-      ref={box}
       className={size === 'small' ? 'kg-graph path' : 'kg-graph'}
       data-testid={testId}
       role="img"
@@ -322,6 +339,8 @@ export function KgGraph({ graph, onNode, selected = null, name, testId = 'kg-gra
       data-edge-count={drawn?.edges ?? 0}
       data-edge-labels={drawn?.edgeLabels ?? 0}
       data-node-types={drawn?.types ?? '{}'}
-    />
+    >
+      <div ref={box} className="kg-canvas" />
+    </div>
   );
 }

@@ -9,7 +9,7 @@
  * edits undone, and the history is listed. Edits change the explorer at once and the serving
  * model at the next fit.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { ApiError, KgFact, KgHit, KgRelationCount, KgSubgraph, Result } from '../../../main/api/contract';
 import { EditHistory } from '../components/EditHistory';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -72,7 +72,9 @@ export function KgView({ api, revision }: KgViewProps) {
     [api, centre, hops, cap, shown, perNode, revision],
   );
   const item = centre !== null && 'item' in centre ? centre.item : null;
-  const [card] = useResult(item === null ? null : () => api.kgItem({ item }), [api, item, revision]);
+  const [loadedCard] = useResult(item === null ? null : () => api.kgItem({ item }), [api, item, revision]);
+  // the card (a row and three buttons per fact) renders in the background, in slices: the graph first
+  const card = useDeferredValue(loadedCard);
   const [edits, reloadEdits] = useResult(() => api.kgEdits({ offset: 0, limit: 20 }), [api, revision]);
   const [nodeRelations] = useResult<KgSubgraph>(selected === null ? null : () => api.kgSubgraph({ entity: selected, hops: 1, cap: 1 }), [api, selected, revision]);
 
@@ -208,20 +210,24 @@ export function KgView({ api, revision }: KgViewProps) {
             card={card.value}
             onItem={(i) => open({ item: i })}
             onEntity={(entity) => open({ entity })}
-            factActions={(f) => (
-              <>
-                {' '}
-                <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
-                  {t('common.remove')}
-                </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
-                  {t('kg.correct')}
-                </button>
-                <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact: `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}` })}>
-                  {t('kg.wrong')}
-                </button>
-              </>
-            )}
+            factActions={(f) => {
+              // named once per fact (three buttons say it)
+              const fact = `${relation(f.relation, f.label)} ${entityName(f.entityLabel, f.entityDescribed)}`;
+              return (
+                <>
+                  {' '}
+                  <button type="button" className="small" disabled={busy} onClick={() => void removeFact(f)} aria-label={t('kg.removeFact', { fact })}>
+                    {t('common.remove')}
+                  </button>
+                  <button type="button" className="small" onClick={() => void labelFact(f, 1)} aria-label={t('kg.labelCorrect', { fact })}>
+                    {t('kg.correct')}
+                  </button>
+                  <button type="button" className="small" onClick={() => void labelFact(f, 0)} aria-label={t('kg.labelWrong', { fact })}>
+                    {t('kg.wrong')}
+                  </button>
+                </>
+              );
+            }}
           />
         )}
         {card?.ok === true && item !== null && (

@@ -1,0 +1,188 @@
+/**
+ * Hybrid recommend + explain latency on one fitted hybrid (issue 11), quicker than the whole
+ * scale benchmark: the dataset is built as benchmarks/scale.ts builds it (synthetic S/M through the
+ * analyst files, or a registry dataset), split recbole 8:1:1, the hybrid fitted once with its
+ * seven sources (default hyper-parameters, as scale-task.ts), then on a seeded sample of test
+ * users (the same sample as scale-task.ts) each explain path is timed in turn on the same fit:
+ *
+ *   reference  the straightforward path: every call recomputes every source
+ *              (HybridScorer.reuseUserState = false)
+ *   fast       the default: the last user's state kept between calls (rank/user-cache.ts)
+ *
+ * and the two explanations are compared (they must be identical). Per source, the time spent in
+ * its score / scoreWithout / attribute during the explains is reported too.
+ *
+ *   npx tsx benchmarks/explain-latency.ts --dataset S --out benchmarks/results/scale-explain.json
+ *   --ranker linear|gbdt   fit that ranker only (skips trying both; 'auto', the default, is the scale benchmark's hybrid)
+ *   --users 200 --seed 2020 --paths reference,fast --profile /tmp/explain.cpuprofile (CPU profile of the first path's loop)
+ */
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadRegistryDataset, validateDataset } from '../main/core/data';
+import { generateSynthetic, SYNTHETIC_SIZES, type SyntheticSize } from '../main/core/data/synthetic';
+import { readAnalystFolder, writeAnalystFolder } from '../main/core/data/synthetic-files';
+import { evaluateSplit, splitInteractions } from '../main/core/eval';
+import { KgIndex } from '../main/core/kg';
+import { rowIndices } from '../main/core/matrix';
+import { buildModel } from '../main/core/models';
+import { coInteractionCounter, explainRecommendation, type ContributionSource, type Explanation } from '../main/core/rank';
+import { HybridScorer } from '../main/core/rank/hybrid';
+import { topK } from '../main/core/topk';
+import type { Dataset, FitContext, Scorer } from '../main/core/types';
+import { fitContext } from '../main/jobs/evaluate';
+import { arg, machineInfo, writeResults } from './common';
+import { environment, itemVectorsOf, sampleUsers, type FittedSources } from './scale-task';
+
+const secs = (t0: number): number => Math.round(performance.now() - t0) / 1000;
+const say = (s: string): boolean => process.stderr.write(`${s}\n`);
+
+function quantiles(xs: number[]): { p50: number; p99: number; max: number; mean: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { p50: r(q(0.5)), p99: r(q(0.99)), max: r(s[s.length - 1] ?? 0), mean: r(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)) };
+}
+
+/** S, M, L, a registry dataset, or synthetic:USERS,ITEMS,INTERACTIONS,TRIPLES (a quick look). */
+function loadData(name: string, seed: number): Dataset {
+  const custom = /^synthetic:(\d+),(\d+),(\d+),(\d+)$/.exec(name);
+  if (!(name in SYNTHETIC_SIZES) && custom === null) return loadRegistryDataset(name).dataset;
+  const [users, items, interactions, triples] = custom !== null ? custom.slice(1).map(Number) : [];
+  const size = custom !== null ? { users, items, interactions, triples } : SYNTHETIC_SIZES[name as SyntheticSize];
+  const dir = mkdtempSync(join(tmpdir(), 'explain-latency-'));
+  try {
+    writeAnalystFolder(generateSynthetic({ ...size, seed }), join(dir, 'files'));
+    return validateDataset(readAnalystFolder(join(dir, 'files'), `synthetic-${name}`)).dataset;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function fitHybrid(ctx: FitContext, ranker: string, sources: FittedSources, validate: (s: Scorer) => number): Promise<{ scorer: HybridScorer; semantic: Scorer | undefined }> {
+  const env = environment(ctx, validate, undefined, sources);
+  let scorer: Scorer;
+  if (ranker === 'auto') scorer = await buildModel('hybrid', env, ctx);
+  else {
+    // the registry's hybrid (models/registry.ts buildHybrid) with the ranker fixed
+    const names = ['semantic', 'itemknn', 'ease', 'bpr', 'kg-profile', 'kg-embed', 'pop'];
+    const srcs = [];
+    for (const name of names) srcs.push({ name, scorer: await env.fitted(name, ctx) });
+    const sem = srcs[0].scorer;
+    const vec = itemVectorsOf(sem, sem);
+    scorer = new HybridScorer({ name: 'hybrid', sources: srcs, kg: env.kgIndex(ctx), ...(vec !== undefined ? { itemVectors: vec } : {}), features: {}, seed: ctx.seed, ranker: ranker as 'linear' | 'gbdt' });
+  }
+  await scorer.fit(ctx);
+  if (!(scorer instanceof HybridScorer)) throw new Error('not a hybrid');
+  return { scorer, semantic: sources.scorers.get('semantic') };
+}
+
+/** Wraps each source's score / scoreWithout / attribute with a timer (ms per source and method). */
+function timeSources(sources: FittedSources): { totals: Record<string, number>; reset: () => void } {
+  const totals: Record<string, number> = {};
+  for (const [name, s] of sources.scorers) {
+    const obj = s as unknown as Record<string, unknown>;
+    for (const m of ['score', 'scoreWithout', 'attribute']) {
+      const f = obj[m];
+      if (typeof f !== 'function') continue;
+      const key = `${name}.${m}`;
+      obj[m] = (...a: unknown[]): unknown => {
+        const t = performance.now();
+        try {
+          return (f as (...x: unknown[]) => unknown).apply(s, a);
+        } finally {
+          totals[key] = (totals[key] ?? 0) + performance.now() - t;
+        }
+      };
+    }
+  }
+  return { totals, reset: () => { for (const k of Object.keys(totals)) delete totals[k]; } };
+}
+
+async function main(): Promise<void> {
+  const name = arg('--dataset') ?? 'S';
+  const seed = Number(arg('--seed') ?? '2020');
+  const nUsers = Number(arg('--users') ?? '200');
+  const ranker = arg('--ranker') ?? 'auto';
+  const paths = (arg('--paths') ?? 'reference,fast').split(',');
+  const profile = arg('--profile');
+  const load0 = loadavg();
+  let t0 = performance.now();
+  const dataset = loadData(name, seed);
+  const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', seed);
+  const ctx = fitContext(dataset, split, seed);
+  const validUsers = sampleUsers(split, 'valid', 500, seed);
+  const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { users: validUsers }).metrics['ndcg@10'];
+  const sources: FittedSources = { seconds: {}, scorers: new Map() };
+  say(`data ${secs(t0)} s`);
+  t0 = performance.now();
+  const { scorer, semantic } = await fitHybrid(ctx, ranker, sources, validate);
+  const fitSeconds = secs(t0);
+  say(`fit ${fitSeconds} s (${String(scorer.params().ranker)})`);
+  const users = sampleUsers(split, 'test', nUsers, seed + 3);
+  const kg = new KgIndex(ctx.dataset);
+  const coLiked = coInteractionCounter(ctx.trainCsr);
+  const itemVectors = itemVectorsOf(scorer, semantic);
+  const timers = timeSources(sources);
+  const results: Record<string, unknown> = {};
+  const explanations: Record<string, Explanation[]> = {};
+  for (const [n, path] of paths.entries()) {
+    const session = profile !== undefined && n === 0 ? new Session() : null;
+    if (session !== null) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    timers.reset();
+    const rec: number[] = [];
+    const exp: number[] = [];
+    const out: Explanation[] = [];
+    const mask = new Uint8Array(ctx.nItems);
+    // reference: nothing kept between calls; fast: the last user's state kept (the default)
+    scorer.reuseUserState = path !== 'reference';
+    const hybrid: ContributionSource = scorer;
+    for (const u of users) {
+      t0 = performance.now();
+      const seen = rowIndices(ctx.trainCsr, u);
+      for (const i of seen) mask[i] = 1;
+      const scores = scorer.score(u);
+      const top = topK(scores, 10, mask);
+      rec.push(performance.now() - t0);
+      t0 = performance.now();
+      // as scale-task.ts (and the fit job): the list's length, the seen items and the scores already computed
+      out.push(explainRecommendation({
+        hybrid, user: u, item: top[0], dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
+        lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
+      }));
+      exp.push(performance.now() - t0);
+      for (const i of seen) mask[i] = 0;
+    }
+    if (session !== null && profile !== undefined) {
+      const { profile: p } = await session.post('Profiler.stop');
+      writeFileSync(profile, JSON.stringify(p));
+      session.disconnect();
+    }
+    explanations[path] = out;
+    const perSource = Object.fromEntries(Object.entries(timers.totals).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / users.length) * 100) / 100]));
+    results[path] = { recommend_ms: quantiles(rec), explain_ms: quantiles(exp), recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
+    say(`${path}: ${JSON.stringify(results[path])}`);
+  }
+  const [a, b] = paths;
+  const differing = a !== undefined && b !== undefined ? explanations[a].filter((e, j) => JSON.stringify(e) !== JSON.stringify(explanations[b][j])).length : null;
+  writeResults({
+    benchmark: 'explain-latency',
+    command: `npx tsx benchmarks/explain-latency.ts ${process.argv.slice(2).join(' ')}`,
+    note: 'hybrid fitted once (default hyper-parameters, sources as in scale-task.ts); each path timed on the same fit and users; machine shared (2 cores, other jobs running)',
+    dataset: name, seed, users: users.length, counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
+    fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
+    paths: results, explanations_differing: differing,
+    loadavg_at_start: load0, ...machineInfo(),
+  }, arg('--out'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

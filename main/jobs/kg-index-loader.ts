@@ -1,0 +1,72 @@
+/**
+ * The KG index of a workspace without the dataset: read from the cache file beside the workspace
+ * (`<workspace>.kgindex`, kg-cache.ts) when it was built from the workspace's current KG
+ * (Workspace.kgStamp), else built in a worker thread (kg-index-worker.ts) from the items and the
+ * KG alone (the interactions only counted per item, in SQL) and saved there for the next session.
+ * The Api's thread only parses the packed index; the other calls keep answering meanwhile.
+ */
+import type { ApiError } from '../api/contract';
+import { fromApiError } from '../api/result';
+import { KnowrecError } from '../core/errors';
+import { KgIndex } from '../core/kg';
+import { kgCachePath, readKgCache, unpackKgIndex } from '../core/kg/kg-cache';
+import { launchWorker, workerEntry } from '../core/worker-launcher';
+
+/** The worker's answer: the packed index (and whether saving it failed), or the error. */
+export type FromKgIndexWorker =
+  | { readonly type: 'done'; readonly bytes: Uint8Array; readonly stamp: string; readonly saveError: string | null }
+  | { readonly type: 'failed'; readonly error: ApiError };
+
+export interface KgIndexLoadOptions {
+  /** Save the built index beside the workspace (default true). */
+  readonly save?: boolean;
+  /** The worker's entry file (tests). */
+  readonly script?: string;
+}
+
+/** Where the index came from, for logs and benchmarks. */
+export type KgIndexSource = 'cache' | 'built';
+
+/**
+ * The KG index of the workspace at `path` whose KG stamp is `stamp`: from the cache file when its
+ * stamp matches, else built in a worker (and saved unless `save` is false).
+ */
+export async function loadKgIndexCached(path: string, stamp: string, options: KgIndexLoadOptions = {}): Promise<{ kg: KgIndex; source: KgIndexSource }> {
+  const cached = await readKgCache(kgCachePath(path), stamp);
+  // the views' calls are answered between parsing the file and building the index
+  await new Promise((r) => setImmediate(r));
+  if (cached !== null) return { kg: new KgIndex(cached), source: 'cache' };
+  const bytes = await buildInWorker(path, options);
+  const unpacked = unpackKgIndex(bytes);
+  if (unpacked === null) throw new KnowrecError('internal', 'the KG index built in a worker thread could not be read back', { file: path }, 'try again; if it keeps failing, report it');
+  return { kg: new KgIndex(unpacked.parts), source: 'built' };
+}
+
+function buildInWorker(path: string, options: KgIndexLoadOptions): Promise<Uint8Array> {
+  const script = options.script ?? workerEntry(__dirname, 'kg-index-worker');
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const w = launchWorker<never, FromKgIndexWorker>(script, { path, save: options.save !== false }, {
+      onMessage: (msg) => {
+        settled = true;
+        void w.close(0);
+        if (msg.type === 'failed') {
+          reject(fromApiError(msg.error));
+          return;
+        }
+        if (msg.saveError !== null) process.stderr.write(`knowrec: the KG index could not be saved beside the workspace (built again next time): ${msg.saveError}\n`);
+        resolve(msg.bytes);
+      },
+      onEnd: (end) => {
+        if (settled) return;
+        const why = end.kind === 'error' ? end.error.message : `it exited with code ${end.code}`;
+        reject(new KnowrecError('internal', `building the KG index in a worker thread failed: ${why}`, { file: path }, 'try again; if it keeps failing, report it'));
+      },
+    });
+  });
+}
+
+/** The Api's loadKgIndex option as the app and `knowrec serve` pass it. */
+export function loadKgIndexForApi(path: string, stamp: string): Promise<KgIndex> {
+  return loadKgIndexCached(path, stamp).then((r) => r.kg);
+}

@@ -1,0 +1,227 @@
+/**
+ * The KG index without the dataset: built from the items and KG alone (Workspace.loadKgDataset,
+ * the interactions counted per item in SQL), saved beside the workspace (kg-cache.ts), restored
+ * equal to the one built from the whole dataset, and not used once the KG changed (kgStamp).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../main/api';
+import { KgIndex } from '../../main/core/kg';
+import { kgCachePath, packKgIndex, readKgCache, unpackKgIndex } from '../../main/core/kg/kg-cache';
+import { Workspace } from '../../main/core/store';
+import { workersExited } from '../../main/core/worker-launcher';
+import { loadKgIndexCached } from '../../main/jobs/kg-index-loader';
+import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
+
+const files = tempFiles('knowrec-kg-cache-');
+afterAll(async () => {
+  await workersExited();
+  files.cleanup();
+});
+
+/** What a person sees of an index: labels, search, neighbourhoods, counts. */
+function observe(kg: KgIndex): unknown {
+  return {
+    entities: kg.kg.entityIds,
+    names: kg.kg.entityNames,
+    records: kg.items.map((it) => [it.id, it.title, it.text, it.attributes]),
+    labels: kg.kg.entityIds.map((_, e) => kg.entityLabel(e)),
+    items: kg.items.map((_, i) => [kg.itemLabel(i), kg.interactionCount(i), Array.from(kg.itemEntities(i))]),
+    search: kg.searchEntities('a', 20),
+    sub: kg.subgraph({ item: 0 }, { hops: 2 }),
+    facts: kg.itemFacts(0),
+    stats: kg.stats(),
+    inverse: Array.from(kg.inverseRelations()),
+  };
+}
+
+function tinyWorkspace(): Workspace {
+  const ws = Workspace.create(files.fresh());
+  // genres make derived triples (and an item entity for none here: every item is linked)
+  const ds = tinyDataset();
+  ws.importDataset({ ...ds, items: ds.items.map((it, i) => ({ ...it, attributes: { genres: i === 1 ? 'Crime' : 'Animation|Comedy' } })) });
+  return ws;
+}
+
+describe('KG index cache', () => {
+  it('the index built without the interactions equals the one built from the whole dataset', () => {
+    const ws = tinyWorkspace();
+    const { dataset, popularity } = ws.loadKgDataset();
+    expect(dataset.interactions.user.length).toBe(0);
+    // i1 twice (alice, bob), i2 twice (bob, carol), i3 twice (alice, carol)
+    expect(Array.from(popularity)).toEqual([2, 2, 2]);
+    expect(observe(new KgIndex(dataset, { popularity }))).toEqual(observe(new KgIndex(ws.loadDataset())));
+    ws.close();
+  });
+
+  it('round-trips through the packed bytes: same answers, labels kept, stamp checked', () => {
+    const ws = tinyWorkspace();
+    const built = new KgIndex(ws.loadDataset());
+    const bytes = packKgIndex(built.parts(), 'stamp-1');
+    expect(unpackKgIndex(bytes, 'stamp-2')).toBeNull();
+    // a copy at an odd offset: the arrays must not depend on the buffer's alignment
+    const odd = new Uint8Array(bytes.length + 3);
+    odd.set(bytes, 3);
+    const back = unpackKgIndex(odd.subarray(3), 'stamp-1');
+    expect(back?.stamp).toBe('stamp-1');
+    expect(back?.parts.labels).toEqual(built.kg.entityIds.map((_, e) => built.entityLabel(e)));
+    expect(observe(new KgIndex(back!.parts))).toEqual(observe(built));
+    expect(unpackKgIndex(bytes.subarray(0, bytes.length - 8))).toBeNull();
+    expect(unpackKgIndex(new TextEncoder().encode('not a cache file at all'))).toBeNull();
+    ws.close();
+  });
+
+  it('keeps null and empty names apart, a name holding NUL, and item text and attributes', () => {
+    const ds = tinyDataset();
+    const odd: typeof ds = {
+      ...ds,
+      items: ds.items.map((it, i) => ({ ...it, text: { plot: `plot ${i} — é` }, attributes: { genres: ['Animation'], year: 1995 + i } })),
+      kg: { ...ds.kg, entityNames: [null, 'John\u0000Lasseter', '', null, 'Michael Mann', 'Animation'] },
+    };
+    const built = new KgIndex(odd);
+    const back = unpackKgIndex(packKgIndex(built.parts(), 's'));
+    expect(back?.parts.kg.entityNames.slice(0, 6)).toEqual([null, 'John\u0000Lasseter', '', null, 'Michael Mann', 'Animation']);
+    expect(observe(new KgIndex(back!.parts))).toEqual(observe(built));
+  });
+
+  it('a file written by another version is not read', () => {
+    const ws = tinyWorkspace();
+    const bytes = packKgIndex(new KgIndex(ws.loadDataset()).parts(), 'x');
+    bytes[7] = 0x39; // the magic's version digit
+    expect(unpackKgIndex(bytes)).toBeNull();
+    expect(unpackKgIndex(new TextEncoder().encode('not a cache file at all'))).toBeNull();
+    ws.close();
+  });
+
+  it('the stamp moves with a KG edit, its undo, a fact labelled wrong and a re-import, and not with a relevance label', () => {
+    const ws = tinyWorkspace();
+    const s0 = ws.kgStamp();
+    expect(ws.kgStamp()).toBe(s0);
+    ws.labels.add({ kind: 'relevance', user: 'alice', item: 'i2', value: 1 });
+    expect(ws.kgStamp()).toBe(s0);
+    ws.edits.add({ head: { item: 'i2' }, relation: 'genre', tail: { entity: 'm.anim' } });
+    const s1 = ws.kgStamp();
+    expect(s1).not.toBe(s0);
+    ws.edits.undo();
+    expect(ws.kgStamp()).toBe(s0);
+    ws.labels.add({ kind: 'fact', head: 'm.toy', relation: 'directed_by', tail: 'm.lasseter', value: 0 });
+    const s2 = ws.kgStamp();
+    expect(s2).not.toBe(s0);
+    ws.importDataset(tinyDataset());
+    expect(ws.kgStamp()).not.toBe(s2);
+    ws.close();
+  });
+
+  it('builds in a worker, saves beside the workspace, restores from the file, and builds again after a KG edit', async () => {
+    const ws = tinyWorkspace();
+    const file = kgCachePath(ws.path);
+    const first = await loadKgIndexCached(ws.path, ws.kgStamp());
+    expect(first.source).toBe('built');
+    expect(existsSync(file)).toBe(true);
+    expect(observe(first.kg)).toEqual(observe(new KgIndex(ws.loadDataset())));
+    const again = await loadKgIndexCached(ws.path, ws.kgStamp());
+    expect(again.source).toBe('cache');
+    expect(observe(again.kg)).toEqual(observe(first.kg));
+
+    ws.edits.add({ head: { item: 'i2' }, relation: 'genre', tail: { entity: 'm.anim' } });
+    expect(await readKgCache(file, ws.kgStamp())).toBeNull();
+    const edited = await loadKgIndexCached(ws.path, ws.kgStamp());
+    expect(edited.source).toBe('built');
+    expect(edited.kg.itemFacts(1).map((f) => `${f.relation} ${edited.kg.kg.entityIds[f.entity]}`)).toContain('genre m.anim');
+    expect(observe(edited.kg)).toEqual(observe(new KgIndex(ws.loadDataset())));
+    ws.close();
+  });
+
+  it('finds an inverse pair whose head is a hub (reading the shorter row of each triple)', () => {
+    const n = 6;
+    const ds = tinyDataset();
+    // hub —has→ e_k for every k, and e_k —of→ hub: "of" is "has" stated the other way
+    const entityIds = ['hub', ...Array.from({ length: n }, (_, k) => `e${k}`)];
+    const head = [...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, (_, k) => k + 1)];
+    const tail = [...Array.from({ length: n }, (_, k) => k + 1), ...Array.from({ length: n }, () => 0)];
+    const relation = [...Array.from({ length: n }, () => 0), ...Array.from({ length: n }, () => 1)];
+    const kg = new KgIndex(
+      {
+        ...ds,
+        kg: { entityIds, entityNames: entityIds.map(() => null), relationNames: ['has', 'of'], head: Int32Array.from(head), relation: Int32Array.from(relation), tail: Int32Array.from(tail), derived: new Uint8Array(2 * n) },
+        itemEntities: [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2)],
+      },
+      { derive: false },
+    );
+    expect(Array.from(kg.inverseRelations())).toEqual([1, 0]);
+  });
+
+  it('round-trips a KG without entities and a catalog without items', () => {
+    const ds = tinyDataset();
+    const empty = { ...ds, itemIds: [], items: [], itemEntities: [], kg: { entityIds: [], entityNames: [], relationNames: [], head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0), derived: new Uint8Array(0) } };
+    const back = unpackKgIndex(packKgIndex(new KgIndex(empty).parts(), 's'));
+    expect(back?.parts.items).toEqual([]);
+    expect(back?.parts.kg.entityIds).toEqual([]);
+    expect(new KgIndex(back!.parts).searchEntities('a')).toEqual([]);
+  });
+
+  it('a damaged cache file is built again', async () => {
+    const ws = tinyWorkspace();
+    writeFileSync(kgCachePath(ws.path), 'KRKGIX04 damaged');
+    const r = await loadKgIndexCached(ws.path, ws.kgStamp(), { save: false });
+    expect(r.source).toBe('built');
+    ws.close();
+  });
+
+  it('the Api answers the KG explorer and item cards from the cached index, never loading the dataset', async () => {
+    const ws = tinyWorkspace();
+    const path = ws.path;
+    ws.close();
+    let datasetLoads = 0;
+    const api = createApi({
+      open: (p) => Workspace.open(p),
+      workspacePath: path,
+      appVersion: 'test',
+      loadDataset: (p) => {
+        datasetLoads++;
+        return Promise.resolve(Workspace.open(p).loadDataset());
+      },
+      loadKgIndex: (p, stamp) => loadKgIndexCached(p, stamp).then((r) => r.kg),
+    });
+    const hits = await api.kgSearch({ query: 'toy', limit: 5 });
+    expect(hits.ok && hits.value[0]?.item).toBe('i1');
+    const card = await api.kgItem({ item: 'i1' });
+    expect(card.ok && card.value.interactions).toBe(2);
+    expect(card.ok && card.value.facts.map((f) => f.entity)).toEqual(expect.arrayContaining(['m.lasseter', 'm.anim', 'genre:Animation', 'genre:Comedy']));
+    // an edit through the Api drops the index: the next search sees it
+    const added = await api.kgAddFact({ head: { item: 'i2' }, relation: 'genre', tail: { entity: 'm.anim' } });
+    expect(added.ok).toBe(true);
+    const card2 = await api.kgItem({ item: 'i2' });
+    expect(card2.ok && card2.value.facts.map((f) => f.entity)).toContain('m.anim');
+    expect(datasetLoads).toBe(0);
+    api.close();
+  });
+
+  it('prewarm with loadKgIndex: the index comes through it, and a small workspace has its dataset read too', async () => {
+    const ws = tinyWorkspace();
+    const path = ws.path;
+    ws.close();
+    let datasetLoads = 0;
+    let indexLoads = 0;
+    const api = createApi({
+      open: (p) => Workspace.open(p),
+      workspacePath: path,
+      appVersion: 'test',
+      prewarm: true,
+      loadDataset: (p) => {
+        datasetLoads++;
+        return Promise.resolve(Workspace.open(p).loadDataset());
+      },
+      loadKgIndex: (p, stamp) => {
+        indexLoads++;
+        return loadKgIndexCached(p, stamp).then((r) => r.kg);
+      },
+    });
+    expect((await api.workspaceSummary()).ok).toBe(true);
+    for (let t = 0; t < 250 && (datasetLoads === 0 || indexLoads === 0); t++) await new Promise((r) => setTimeout(r, 20));
+    expect([datasetLoads, indexLoads]).toEqual([1, 1]);
+    expect((await api.kgSearch({ query: 'heat', limit: 5 })).ok).toBe(true);
+    expect([datasetLoads, indexLoads]).toEqual([1, 1]);
+    api.close();
+  });
+});
