@@ -62,7 +62,7 @@ function loadData(name: string, seed: number): Dataset {
 }
 
 async function fitHybrid(ctx: FitContext, ranker: string, sources: FittedSources, validate: (s: Scorer) => number): Promise<{ scorer: HybridScorer; semantic: Scorer | undefined }> {
-  const env = environment(ctx, validate, sources);
+  const env = environment(ctx, validate, undefined, sources);
   let scorer: Scorer;
   if (ranker === 'auto') scorer = await buildModel('hybrid', env, ctx);
   else {

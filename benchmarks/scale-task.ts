@@ -23,6 +23,7 @@ import { KgIndex } from '../main/core/kg';
 import { saveKgIndexCache } from '../main/jobs/kg-index-loader';
 import { rowIndices } from '../main/core/matrix';
 import { buildModel, type ModelEnvironment } from '../main/core/models';
+import { isScaleMode, SCALE_MODE, SCALE_MODE_MIN_CELLS } from '../main/core/models/scale';
 import { SemanticScorer } from '../main/core/models/semantic';
 import { createRng } from '../main/core/random';
 import { coInteractionCounter, explainRecommendation } from '../main/core/rank';
@@ -216,12 +217,13 @@ export interface FittedSources {
   readonly scorers: Map<string, Scorer>;
 }
 
-export function environment(ctx: FitContext, validate: (s: Scorer) => number, sources: FittedSources): ModelEnvironment {
+export function environment(ctx: FitContext, validate: (s: Scorer) => number, validationUsers: Int32Array | undefined, sources: FittedSources): ModelEnvironment {
   let kg: KgIndex | null = null;
   const encoder = bagOfWordsEncoder(HASH_DIM);
   const fitted = new Map<string, Promise<Scorer>>();
   const env: ModelEnvironment = {
     validate,
+    ...(validationUsers !== undefined ? { validationUsers } : {}),
     tune: false,
     kgIndex: () => (kg ??= new KgIndex(ctx.dataset)),
     encoder: async () => encoder,
@@ -237,6 +239,7 @@ export function environment(ctx: FitContext, validate: (s: Scorer) => number, so
           const s = await buildModel(name, env, ctx);
           await s.fit(ctx);
           sources.seconds[name] = secs(t0);
+          say(`source ${name} ${sources.seconds[name]} s`);
           sources.scorers.set(name, s);
           return s;
         })();
@@ -246,6 +249,11 @@ export function environment(ctx: FitContext, validate: (s: Scorer) => number, so
     },
   };
   return env;
+}
+
+/** The semantic source's fit split into the one-time item-text encoding (items) and the users. */
+function semanticStages(s: Scorer | undefined): { items: number; users: number } | undefined {
+  return s instanceof SemanticScorer ? (s.fitStageSeconds() ?? undefined) : undefined;
 }
 
 /** The unit item vectors of a semantic scorer, else of the semantic source fitted for a hybrid (for explanations). */
@@ -268,7 +276,7 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   const sources: FittedSources = { seconds: {}, scorers: new Map() };
   // timed from the build: a hybrid's build fits its sources
   t0 = performance.now();
-  const scorer = await buildModel(model, environment(ctx, validate, sources), ctx);
+  const scorer = await buildModel(model, environment(ctx, validate, validUsers, sources), ctx);
   await scorer.fit(ctx);
   const fit = secs(t0);
   say(`fit ${fit} s`);
@@ -286,7 +294,14 @@ async function fitTask(spec: TaskSpec): Promise<Record<string, unknown>> {
     ndcg10: Math.round(test.metrics['ndcg@10'] * 1e4) / 1e4,
     recall10: Math.round(test.metrics['recall@10'] * 1e4) / 1e4,
     params: scorer.params(),
-    ...(scorer instanceof HybridScorer ? { source_fit_seconds: sources.seconds, fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000 } : {}),
+    scale_mode: isScaleMode(ctx.nUsers, ctx.nItems) ? { ...SCALE_MODE, threshold_cells: SCALE_MODE_MIN_CELLS } : false,
+    ...(scorer instanceof HybridScorer ? {
+      source_fit_seconds: sources.seconds,
+      source_params: Object.fromEntries([...sources.scorers].map(([k, s]) => [k, s.params()])),
+      fusion_seconds: Math.round((fit - sourceTotal) * 1000) / 1000,
+      fusion_stage_seconds: scorer.fitReport()?.stageSeconds,
+      semantic_stage_seconds: semanticStages(sources.scorers.get('semantic')),
+    } : {}),
     ...latencies(scorer, ctx, split, spec, itemVectorsOf(scorer, sources.scorers.get('semantic'))),
   };
   say('latencies done');

@@ -10,6 +10,7 @@
  *   npx tsx benchmarks/scale.ts --from benchmarks/results/scale.json --readme   # table again, no measuring
  *   --hybrid-limit-factor 3   # the hybrid step (seven sources + fusion) gets this many times the size's limit (default 3)
  *   --models ''               # import step only (e.g. --sizes L --models '' for the L import alone)
+ *   --eval-users 200 --latency-users 20   # fewer sampled test users for NDCG@10 / latencies (default 1000 or 500 / 200)
  *
  * Sizes: S = 100k interactions / 10k items, M = 1M / 100k, L = 10M / 300k with 2M triples
  * (main/core/data/synthetic.ts). Protocol: recbole 8:1:1 split, seed 2020, default
@@ -191,7 +192,8 @@ async function main(): Promise<void> {
   for (const name of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `knowrec-scale-${name}-`));
     const limitSeconds = limit !== undefined ? Number(limit) : (DEFAULT_LIMITS[name] ?? 300);
-    const base = { dataset: name, dir, seed, evalUsers: name === 'M' || name === 'L' ? 500 : 1000, latencyUsers: 200 };
+    const evalUsers = Number(arg('--eval-users') ?? (name === 'M' || name === 'L' ? 500 : 1000));
+    const base = { dataset: name, dir, seed, evalUsers, latencyUsers: Number(arg('--latency-users') ?? 200) };
     try {
       process.stderr.write(`${name}: import\n`);
       const imp = await runStep({ ...base, task: 'import' }, limitSeconds);
@@ -220,7 +222,8 @@ async function main(): Promise<void> {
       split: 'recbole 8:1:1', seed, k: 10, candidates: 'all items, seen masked',
       tuning: 'none: default hyper-parameters for every model and every hybrid source; the hybrid learns its fusion (ranker choice, trees) on the validation split only (an 80/20 split of the validation users), the test split is never used for a choice',
       fit_seconds: 'build + fit in the step\'s own process; hybrid: its seven sources (semantic, itemknn, ease, bpr, kg-profile, kg-embed, pop, default hyper-parameters, the same stand-in encoder) fitted in its step (source_fit_seconds) + the fusion (fusion_seconds)',
-      ndcg_users: 'seeded sample of test users: 1000 (S, ml-latest-small), 500 (M, L); BPR early-stops on NDCG@10 of 500 sampled valid users',
+      ndcg_users: `seeded sample of test users: ${arg('--eval-users') ?? '1000 (S, ml-latest-small), 500 (M, L)'}; early stopping (bpr, kg-embed) on NDCG@10 of 500 sampled valid users`,
+      scale_mode: 'from 250M user × item cells (M, L; main/core/models/scale.ts): the hybrid fusion learns on a seeded sample of validation users, bpr sparse Adam with fewer epochs, kg-embed fewer sampled epochs, ease a smaller head; each step records scale_mode and the params',
       semantic_encoder: `hashed bag of words, ${HASH_DIM} dims (test/helpers/hash-encoder.ts), not the ONNX MiniLM`,
       recommend: 'score all items + mask seen + top-10, 200 sampled users; explain = explainRecommendation of the top item',
       kg_query: 'facts, 2-hop neighbours (limit 200), subgraph (2 hops, cap 200), paths (≤ 3 edges, 20), entity search, 200 random items',

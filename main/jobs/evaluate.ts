@@ -29,6 +29,7 @@ import { analyseEvaluation, BEYOND_TEXT, STATISTICS_TEXT, type Comparison, type 
 import { itemVectorsOf } from './evaluate-vectors';
 import { PROTOCOL_TEXT } from './report-messages';
 import { FIDELITY_PROTOCOL, fidelityData, modelFidelity, type FidelityData, type FidelityJobOptions, type ModelFidelity } from './fidelity';
+import { validationUsers } from '../core/models/scale';
 
 export interface EvaluateJobOptions extends OpenDatasetOptions {
   readonly protocol: SplitProtocol;
@@ -272,8 +273,10 @@ async function evaluateModel(
   cache: Map<string, Promise<FittedModel>>,
 ): Promise<{ result: ModelResult; testReport: EvalReport }> {
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, opts.onProgress);
-  const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
-  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, env, cache });
+  // scale mode (core/models/scale.ts): early stopping and tuning score a seeded sample of validation users
+  const validUsers = validationUsers(split.valid, ctx.nUsers, ctx.nItems, opts.seed);
+  const validNdcg = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal, ...(validUsers !== undefined ? { users: validUsers } : {}) }).metrics['ndcg@10'];
+  const fitted = await fitModel(name, ctx, { tune: opts.tune !== false, validate: validNdcg, validationUsers: validUsers, env, cache });
   const t0 = performance.now();
   const valid = evaluateSplit(fitted.scorer, split, 'valid', ks, { signal: opts.signal });
   const test = evaluateSplit(fitted.scorer, split, 'test', ks, { signal: opts.signal, keepPerUser: true, keepLists: true });

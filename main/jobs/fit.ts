@@ -24,6 +24,7 @@ import { fitContext } from './evaluate';
 import { fitModel, jobModelEnv, type FittedModel } from './model-factory';
 import { recordFolder, SNAPSHOTS_META_KEY } from './forget';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot, type SnapshotItem, type SnapshotManifest } from './snapshot';
+import { validationUsers } from '../core/models/scale';
 
 export {
   dataHash,
@@ -70,10 +71,12 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const model = opts.model ?? 'hybrid';
   const env = jobModelEnv(workspace, opts, { protocol: 'recbole', filtered: false });
   const cache = new Map<string, Promise<FittedModel>>();
-  const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal }).metrics['ndcg@10'];
+  // scale mode (core/models/scale.ts): early stopping and tuning score a seeded sample of validation users
+  const validUsers = validationUsers(split.valid, ctx.nUsers, ctx.nItems, opts.seed);
+  const validate = (s: Scorer): number => evaluateSplit(s, split, 'valid', [10], { signal: opts.signal, ...(validUsers !== undefined ? { users: validUsers } : {}) }).metrics['ndcg@10'];
   try {
     progress({ stage: 'fit', message: 'sources and fusion (tuned on validation)', code: 'fitSources' });
-    const fitted = await fitModel(model, ctx, { tune: true, validate, env, cache });
+    const fitted = await fitModel(model, ctx, { tune: true, validate, validationUsers: validUsers, env, cache });
     const hybrid = fitted.scorer;
     if (!(hybrid instanceof HybridScorer)) throw new KnowrecError('internal', 'hybrid fit returned another scorer');
     const valid = evaluateSplit(hybrid, split, 'valid', [10]).metrics;

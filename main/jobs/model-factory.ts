@@ -132,6 +132,8 @@ export interface FitOptions {
   readonly tune: boolean;
   /** Validation metric (higher is better). */
   readonly validate: (s: Scorer) => number;
+  /** The users `validate` scores when it scores a sample (scale mode, core/models/scale.ts). */
+  readonly validationUsers?: Int32Array;
   readonly env: ModelEnv;
   /** Fitted models of this job by name, so the hybrid and its ablations reuse their sources. */
   readonly cache?: Map<string, Promise<FittedModel>>;
@@ -215,6 +217,7 @@ function jobEnvironment(ctx: FitContext, opts: FitOptions, drawn: Drawn): ModelE
   const cached = { ...opts, cache: opts.cache ?? new Map<string, Promise<FittedModel>>() };
   return {
     validate: opts.validate,
+    ...(opts.validationUsers !== undefined ? { validationUsers: opts.validationUsers } : {}),
     tune: opts.tune,
     lang: env.options.lang,
     kgIndex: (c) => env.kgIndex(c),

@@ -272,6 +272,18 @@ describe('kg-embed', () => {
     expect(nb.params().neighbours).toBe(4);
   });
 
+  it('pairsPerEpoch trains on a sample of the pairs each epoch (scale mode) and still learns the groups; all pairs is the default', async () => {
+    const all = await fitted(small, 5);
+    const same = await fitted({ ...small, pairsPerEpoch: 10_000 }, 5); // more than there are: every pair, as the default
+    expect(Array.from(same.score(3))).toEqual(Array.from(all.score(3)));
+    const sampled = await fitted({ ...small, pairsPerEpoch: 40, epochs: 120 }, 5);
+    expect(Array.from(sampled.score(3))).not.toEqual(Array.from(all.score(3)));
+    expect(sampled.params().pairsPerEpoch).toBe(40);
+    expect(all.params().pairsPerEpoch).toBeUndefined();
+    for (const u of A_USERS) expect(sampled.score(u)[COLD_A]).toBeGreaterThan(maxOf(sampled.score(u), [COLD_B]));
+    expect(() => new KgEmbedScorer({ pairsPerEpoch: 0 })).toThrow(KnowrecError);
+  });
+
   it('rejects bad options with a config error', () => {
     const bad: KgEmbedOptions[] = [
       { dim: 0 },

@@ -11,11 +11,16 @@ import type { Csr, FitContext, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
-import { scoreMatrixNative } from './native-matmul';
+import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop, LastUserScores } from './scorer';
 import { EarlyStopping } from './tune';
 
-export type BprOptimizer = 'adam' | 'sgd';
+/**
+ * 'adam': dense Adam over every row after each batch (as torch.optim.Adam on the whole table);
+ * 'sparse-adam': Adam on the batch's rows only (as torch.optim.SparseAdam), so an epoch costs
+ * O(interactions) instead of O(batches × (users + items)): the scale-mode choice (scale.ts).
+ */
+export type BprOptimizer = 'adam' | 'sgd' | 'sparse-adam';
 
 export interface BprOptions {
   /** Embedding size. Default 64. */
@@ -42,6 +47,11 @@ export interface BprOptions {
    * validation split. Used for early stopping when the context has validation interactions.
    */
   readonly validate?: (scorer: Scorer) => number;
+  /**
+   * The users `validate` scores, when a sample: where every user's scores do not fit in memory
+   * (scale), just these users are scored natively for each validation. Default: none.
+   */
+  readonly validationUsers?: Int32Array;
 }
 
 export const BPR_DEFAULTS = {
@@ -74,6 +84,8 @@ interface TrainingState {
   readonly order: Int32Array;
   readonly grad: Float32Array;
   readonly adam: { readonly m: Float32Array; readonly v: Float32Array; t: number } | null;
+  /** sparse-adam: rows touched by the batch (row index = offset / dim) and their marks. */
+  readonly touched: { readonly rows: Int32Array; readonly mark: Uint8Array; n: number } | null;
   readonly batchU: Int32Array;
   readonly batchI: Int32Array;
   readonly batchJ: Int32Array;
@@ -97,6 +109,9 @@ export class BprScorer implements Scorer, HistoryAttribution {
   readonly patience: number;
   private readonly seedOverride: number | undefined;
   private readonly validate: ((scorer: Scorer) => number) | undefined;
+  private readonly validationUsers: Int32Array | undefined;
+  /** The validation users' scores, when every user's do not fit (scale). */
+  private rowCache: RowScores | null = null;
   /** User embeddings (nUsers × dim) followed by item embeddings (nItems × dim). */
   private weights: Float32Array | null = null;
   private nUsers = 0;
@@ -121,6 +136,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
     this.patience = opts.patience ?? BPR_DEFAULTS.patience;
     this.seedOverride = opts.seed;
     this.validate = opts.validate;
+    this.validationUsers = opts.validationUsers;
     positiveInt('dim', this.dim);
     positiveInt('epochs', this.epochs);
     positiveInt('batchSize', this.batchSize);
@@ -131,8 +147,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
     if (!(this.reg >= 0) || !Number.isFinite(this.reg)) {
       throw new KnowrecError('config', `bpr: reg must be a number ≥ 0, got ${this.reg}`, {}, 'e.g. reg: 0.0001');
     }
-    if (this.optimizer !== 'adam' && this.optimizer !== 'sgd') {
-      throw new KnowrecError('config', `bpr: optimizer must be 'adam' or 'sgd', got '${String(this.optimizer)}'`);
+    if (this.optimizer !== 'adam' && this.optimizer !== 'sgd' && this.optimizer !== 'sparse-adam') {
+      throw new KnowrecError('config', `bpr: optimizer must be 'adam', 'sparse-adam' or 'sgd', got '${String(this.optimizer)}'`);
     }
     if (this.seedOverride !== undefined && !Number.isFinite(this.seedOverride)) {
       throw new KnowrecError('config', `bpr: seed must be a finite number, got ${this.seedOverride}`);
@@ -214,10 +230,14 @@ export class BprScorer implements Scorer, HistoryAttribution {
   private async validateNow(validate: (scorer: Scorer) => number, st: TrainingState): Promise<number> {
     const w = st.w;
     this.scoreCache = await scoreMatrixNative(w, this.nUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    if (this.scoreCache === null && this.validationUsers !== undefined) {
+      this.rowCache = await rowScoresNative(w, this.nUsers, this.validationUsers, w.subarray(st.itemBase), this.nItems, this.dim);
+    }
     try {
       return validate(this);
     } finally {
       this.scoreCache = null;
+      this.rowCache = null;
     }
   }
 
@@ -233,7 +253,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
       rowOf,
       order,
       grad: new Float32Array(w.length),
-      adam: this.optimizer === 'adam' ? { m: new Float32Array(w.length), v: new Float32Array(w.length), t: 0 } : null,
+      adam: this.optimizer !== 'sgd' ? { m: new Float32Array(w.length), v: new Float32Array(w.length), t: 0 } : null,
+      touched: this.optimizer === 'sparse-adam' ? { rows: new Int32Array(3 * this.batchSize), mark: new Uint8Array(w.length / this.dim), n: 0 } : null,
       batchU: new Int32Array(this.batchSize),
       batchI: new Int32Array(this.batchSize),
       batchJ: new Int32Array(this.batchSize),
@@ -265,7 +286,11 @@ export class BprScorer implements Scorer, HistoryAttribution {
       if (nb === 0) continue;
       lossSum += accumulateGradients(w, grad, this.dim, st.itemBase, batchU, batchI, batchJ, nb, this.reg);
       samples += nb;
-      if (adam !== null) {
+      if (adam !== null && st.touched !== null) {
+        adam.t++;
+        markBatchRows(st.touched, batchU, batchI, batchJ, nb, st.itemBase / this.dim);
+        sparseAdamStep(w, grad, adam.m, adam.v, adam.t, this.lr, this.dim, st.touched);
+      } else if (adam !== null) {
         adam.t++;
         adamStep(w, grad, adam.m, adam.v, adam.t, this.lr);
       } else {
@@ -284,6 +309,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
     checkUser(this.name, user, this.nUsers);
     const cached = this.scoreCache;
     if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
+    const row = rowOf(this.rowCache, user);
+    if (row !== null) return gather(this.name, row, items);
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;
@@ -428,6 +455,56 @@ function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32A
     m[p] = mp;
     v[p] = vp;
     w[p] -= (stepSize * mp) / (Math.sqrt(vp) / sqrtC2 + EPS);
+  }
+}
+
+/** Collects the distinct table rows (users, then items after `itemRow0`) of the batch. */
+function markBatchRows(
+  t: { readonly rows: Int32Array; readonly mark: Uint8Array; n: number },
+  bu: Int32Array,
+  bi: Int32Array,
+  bj: Int32Array,
+  nb: number,
+  itemRow0: number,
+): void {
+  t.n = 0;
+  const add = (row: number): void => {
+    if (t.mark[row] === 1) return;
+    t.mark[row] = 1;
+    t.rows[t.n++] = row;
+  };
+  for (let s = 0; s < nb; s++) {
+    add(bu[s]);
+    add(itemRow0 + bi[s]);
+    add(itemRow0 + bj[s]);
+  }
+}
+
+/** Adam (bias-corrected by the global step) on the touched rows only; clears their gradients and marks. */
+function sparseAdamStep(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  t: number,
+  lr: number,
+  d: number,
+  touched: { readonly rows: Int32Array; readonly mark: Uint8Array; n: number },
+): void {
+  const stepSize = lr / (1 - Math.pow(BETA1, t));
+  const sqrtC2 = Math.sqrt(1 - Math.pow(BETA2, t));
+  for (let r = 0; r < touched.n; r++) {
+    const row = touched.rows[r];
+    touched.mark[row] = 0;
+    for (let p = row * d, end = p + d; p < end; p++) {
+      const gp = g[p];
+      g[p] = 0;
+      const mp = BETA1 * m[p] + (1 - BETA1) * gp;
+      const vp = BETA2 * v[p] + (1 - BETA2) * gp * gp;
+      m[p] = mp;
+      v[p] = vp;
+      w[p] -= (stepSize * mp) / (Math.sqrt(vp) / sqrtC2 + EPS);
+    }
   }
 }
 

@@ -12,6 +12,11 @@ import type { AdapterTrainer } from './semantic-ft';
 export interface ModelEnvironment {
   /** Validation metric (higher is better) of a scorer in its current state; never the test split. */
   readonly validate: (scorer: Scorer) => number;
+  /**
+   * The users `validate` scores, when it scores a sample (scale mode); factor models (bpr,
+   * kg-embed) then score just these users natively while they validate. Absent: every user.
+   */
+  readonly validationUsers?: Int32Array;
   /** Whether to tune on validation (models that tune themselves do so only then). */
   readonly tune: boolean;
   /** Sentence language for text scorers. */

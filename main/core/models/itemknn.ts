@@ -5,6 +5,7 @@
  * u's rating of j) for u's training items j.
  */
 import { KnowrecError, throwIfAborted } from '../errors';
+import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr, FitContext, Scorer } from '../types';
 import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
@@ -20,6 +21,12 @@ export interface ItemKnnOptions {
   readonly shrink?: number;
   /** Use 1 for every interaction ('binary', default) or its rating ('rating'). */
   readonly weighting?: KnnWeighting;
+  /**
+   * Similarities counted over at most this many (seeded random) training items per user; the
+   * co-occurrence count costs Σ_u n_u², so this bounds it by users × maxUserItems². Scores still
+   * use the whole history. Default: every item (scale mode: scale.ts).
+   */
+  readonly maxUserItems?: number;
 }
 
 export const ITEMKNN_DEFAULTS = { k: 100, shrink: 0, weighting: 'binary' } as const;
@@ -29,6 +36,7 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
   readonly k: number;
   readonly shrink: number;
   readonly weighting: KnnWeighting;
+  readonly maxUserItems: number | undefined;
   private x: Csr | null = null;
   /** Transposed neighbourhoods: row j lists the items i with j ∈ N_k(i) and sim(i, j). */
   private reverse: Csr | null = null;
@@ -37,6 +45,10 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
     this.k = opts.k ?? ITEMKNN_DEFAULTS.k;
     this.shrink = opts.shrink ?? ITEMKNN_DEFAULTS.shrink;
     this.weighting = opts.weighting ?? ITEMKNN_DEFAULTS.weighting;
+    this.maxUserItems = opts.maxUserItems;
+    if (this.maxUserItems !== undefined && (!Number.isInteger(this.maxUserItems) || this.maxUserItems < 1)) {
+      throw new KnowrecError('config', `itemknn: maxUserItems must be a positive integer, got ${this.maxUserItems}`, {}, 'e.g. maxUserItems: 50');
+    }
     if (!Number.isInteger(this.k) || this.k < 1) {
       throw new KnowrecError('config', `itemknn: k must be a positive integer, got ${this.k}`, {}, 'e.g. k: 100');
     }
@@ -51,7 +63,8 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
   async fit(ctx: FitContext): Promise<void> {
     checkContext(ctx, this.name);
     const x = dedupeRows(ctx.trainCsr, this.weighting === 'binary');
-    const neighbours = sharedNeighbours(ctx.trainCsr, x, this, ctx.signal, (f) =>
+    const xSim = this.maxUserItems !== undefined ? capRows(x, this.maxUserItems, ctx.seed) : x;
+    const neighbours = sharedNeighbours(ctx.trainCsr, xSim, this, ctx.signal, (f) =>
       ctx.onProgress?.({ stage: 'itemknn', fraction: f }),
     );
     this.reverse = transpose(neighbours);
@@ -98,7 +111,7 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {
-    return { k: this.k, shrink: this.shrink, weighting: this.weighting };
+    return { k: this.k, shrink: this.shrink, weighting: this.weighting, ...(this.maxUserItems !== undefined ? { maxUserItems: this.maxUserItems } : {}) };
   }
 }
 
@@ -191,6 +204,7 @@ let lastNeighbours: {
   readonly key: WeakRef<Csr>;
   readonly shrink: number;
   readonly weighting: KnnWeighting;
+  readonly maxUserItems: number | undefined;
   readonly k: number;
   readonly m: Csr;
 } | null = null;
@@ -202,16 +216,16 @@ let lastNeighbours: {
 function sharedNeighbours(
   train: Csr,
   x: Csr,
-  o: { readonly k: number; readonly shrink: number; readonly weighting: KnnWeighting },
+  o: { readonly k: number; readonly shrink: number; readonly weighting: KnnWeighting; readonly maxUserItems: number | undefined },
   signal?: AbortSignal,
   onProgress?: (fraction: number) => void,
 ): Csr {
   const last = lastNeighbours;
-  const hit = last !== null && last.key.deref() === train && last.shrink === o.shrink && last.weighting === o.weighting && last.k >= o.k;
+  const hit = last !== null && last.key.deref() === train && last.shrink === o.shrink && last.weighting === o.weighting && last.maxUserItems === o.maxUserItems && last.k >= o.k;
   if (!hit) {
     lastNeighbours = null;
     const k = Math.max(o.k, SHARED_K);
-    lastNeighbours = { key: new WeakRef(train), shrink: o.shrink, weighting: o.weighting, k, m: topNeighbours(x, k, o.shrink, signal, onProgress) };
+    lastNeighbours = { key: new WeakRef(train), shrink: o.shrink, weighting: o.weighting, maxUserItems: o.maxUserItems, k, m: topNeighbours(x, k, o.shrink, signal, onProgress) };
   }
   return firstPerRow((lastNeighbours as { m: Csr }).m, o.k);
 }
@@ -228,4 +242,23 @@ function firstPerRow(m: Csr, k: number): Csr {
     values.set(m.values.subarray(m.indptr[r], m.indptr[r] + len), indptr[r]);
   }
   return { nRows: m.nRows, nCols: m.nCols, indptr, indices, values };
+}
+
+/** Each row's entries, or a seeded random `cap` of them (kept in column order) where it has more. */
+export function capRows(x: Csr, cap: number, seed: number): Csr {
+  const rng = createRng(seed);
+  const indptr = new Int32Array(x.nRows + 1);
+  for (let r = 0; r < x.nRows; r++) indptr[r + 1] = indptr[r] + Math.min(cap, x.indptr[r + 1] - x.indptr[r]);
+  const indices = new Int32Array(indptr[x.nRows]);
+  const values = new Float32Array(indptr[x.nRows]);
+  for (let r = 0; r < x.nRows; r++) {
+    const a = x.indptr[r];
+    const n = x.indptr[r + 1] - a;
+    const pick = n <= cap ? Int32Array.from({ length: n }, (_, j) => j) : rng.shuffle(Int32Array.from({ length: n }, (_, j) => j)).slice(0, cap).sort();
+    pick.forEach((j, o) => {
+      indices[indptr[r] + o] = x.indices[a + j];
+      values[indptr[r] + o] = x.values[a + j];
+    });
+  }
+  return { nRows: x.nRows, nCols: x.nCols, indptr, indices, values };
 }

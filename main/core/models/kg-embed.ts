@@ -35,7 +35,7 @@ import type { HistoryAttribution, HistoryContribution } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
 import { dot } from './linalg';
-import { scoreMatrixNative } from './native-matmul';
+import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop, LastUserScores } from './scorer';
 import {
   BprStep,
@@ -86,6 +86,11 @@ export interface KgEmbedOptions {
   readonly offsetDropout?: number;
   /** Pool of BPR negatives. Default 'interacted' (items never seen in training are not pushed down). */
   readonly negativePool?: NegativePool;
+  /**
+   * Pairs per epoch: a fresh shuffled sample of this many training pairs (and the same share of
+   * the triples) instead of all of them; positive integer. Default: all (scale mode: scale.ts).
+   */
+  readonly pairsPerEpoch?: number;
   /** Validate every this many epochs (and after the last one); positive integer. Default 2. */
   readonly evalEvery?: number;
   /** Stop after this many validations without improvement; positive integer. Default 3. */
@@ -95,6 +100,8 @@ export interface KgEmbedOptions {
    * validation split. While it runs, `scorer.score` uses the current weights.
    */
   readonly validate?: (scorer: Scorer) => number | Promise<number>;
+  /** The users `validate` scores, when a sample (as BprOptions.validationUsers). */
+  readonly validationUsers?: Int32Array;
 }
 
 export const KG_EMBED_DEFAULTS = {
@@ -175,6 +182,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   readonly negativePool: NegativePool;
   readonly evalEvery: number;
   readonly patience: number;
+  readonly pairsPerEpoch: number | undefined;
   private readonly validate?: (scorer: Scorer) => number | Promise<number>;
   private state: Fitted | null = null;
   private foldIn: FoldIn | null = null;
@@ -185,6 +193,9 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   private history: KgEmbedEpochStats[] = [];
   /** Every user's scores (nUsers × nItems), computed natively for one validation, then dropped. */
   private scoreCache: Float32Array | null = null;
+  /** The validation users' scores, when every user's do not fit (scale). */
+  private rowCache: RowScores | null = null;
+  private readonly validationUsers: Int32Array | undefined;
 
   constructor(opts: KgEmbedOptions = {}) {
     const d = KG_EMBED_DEFAULTS;
@@ -203,7 +214,10 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     this.negativePool = opts.negativePool ?? d.negativePool;
     this.evalEvery = opts.evalEvery ?? d.evalEvery;
     this.patience = opts.patience ?? d.patience;
+    this.pairsPerEpoch = opts.pairsPerEpoch;
+    if (this.pairsPerEpoch !== undefined) checkInt('pairsPerEpoch', this.pairsPerEpoch, 1, 'e.g. pairsPerEpoch: 1000000');
     this.validate = opts.validate;
+    this.validationUsers = opts.validationUsers;
     oneOf('optimizer', this.optimizer, ['sgd', 'adam']);
     oneOf('kgLoss', this.kgLoss, ['softplus', 'margin']);
     oneOf('negativePool', this.negativePool, ['interacted', 'all']);
@@ -310,8 +324,9 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   /** One epoch: the shuffled pairs in chunks, each followed by its share of the triples. */
   private async epoch(run: TrainingRun, rng: Rng, ctx: FitContext): Promise<{ bprLoss: number; kgLoss: number }> {
     const { x, kg, graph, pairOrder, tripleOrder, pairUser, pool, bpr, transE } = run;
-    const nPairs = pairOrder.length;
-    const nTriples = tripleOrder.length;
+    // a sample of the pairs (a prefix of this epoch's shuffle) and the same share of the triples
+    const nPairs = Math.min(pairOrder.length, this.pairsPerEpoch ?? Infinity);
+    const nTriples = nPairs === pairOrder.length ? tripleOrder.length : Math.round((tripleOrder.length * nPairs) / pairOrder.length);
     const dropout = this.offsetDropout;
     rng.shuffle(pairOrder);
     rng.shuffle(tripleOrder);
@@ -348,11 +363,13 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     this.state = run.live;
     const { user, itemRep, nUsers, nItems, dim } = run.live;
     this.scoreCache = await scoreMatrixNative(user, nUsers, itemRep, nItems, dim);
+    if (this.scoreCache === null && this.validationUsers !== undefined) this.rowCache = await rowScoresNative(user, nUsers, this.validationUsers, itemRep, nItems, dim);
     let valid: number;
     try {
       valid = await (this.validate as (scorer: Scorer) => number | Promise<number>)(this);
     } finally {
       this.scoreCache = null;
+      this.rowCache = null;
     }
     throwIfAborted(ctx.signal);
     if (typeof valid !== 'number' || Number.isNaN(valid)) {
@@ -381,6 +398,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     checkUser(this.name, user, s.nUsers);
     const cached = this.scoreCache;
     if (cached !== null) return gather(this.name, cached.slice(user * s.nItems, (user + 1) * s.nItems), items);
+    const row = rowOf(this.rowCache, user);
+    if (row !== null) return gather(this.name, row, items);
     const { dim, itemRep } = s;
     const pu = user * dim;
     const out = new Float32Array(s.nItems);
@@ -421,6 +440,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
       negativePool: this.negativePool,
       evalEvery: this.evalEvery,
       patience: this.patience,
+      ...(this.pairsPerEpoch !== undefined ? { pairsPerEpoch: this.pairsPerEpoch } : {}),
       epochsRun: this.epochsRun,
       bestEpoch: this.bestEpoch,
     };

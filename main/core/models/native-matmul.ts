@@ -11,6 +11,8 @@ import { ONNX_FLOAT, onnxModel } from './onnx-graph';
 
 /** The whole score matrix is kept only up to this many floats (256 MB); above it callers score per user. */
 export const SCORE_MATRIX_MAX_FLOATS = 64 * 1024 * 1024;
+/** Scores of selected users (scoreRowsNative) are computed up to this many floats (1 GB). */
+export const SCORE_ROWS_MAX_FLOATS = 256 * 1024 * 1024;
 /** Floats of one block's output. */
 const BLOCK_FLOATS = 16 * 1024 * 1024;
 
@@ -47,6 +49,44 @@ export async function scoreMatrixNative(
     throw new KnowrecError('internal', `scoreMatrixNative: expected ${nUsers}×${dim} and ${nItems}×${dim} matrices`);
   }
   if (nUsers * nItems > SCORE_MATRIX_MAX_FLOATS) return null;
+  return product(users, nUsers, items, nItems, dim);
+}
+
+/**
+ * The scores of the listed users only (row j of the result = user rows[j]), as scoreMatrixNative;
+ * null when rows.length·nItems is above SCORE_ROWS_MAX_FLOATS.
+ */
+export async function scoreRowsNative(users: Float32Array, rows: Int32Array, items: Float32Array, nItems: number, dim: number): Promise<Float32Array | null> {
+  if (rows.length * nItems > SCORE_ROWS_MAX_FLOATS) return null;
+  const u = new Float32Array(rows.length * dim);
+  rows.forEach((r, j) => u.set(users.subarray(r * dim, (r + 1) * dim), j * dim));
+  return product(u, rows.length, items, nItems, dim);
+}
+
+/** Scores of the listed users kept for a validation: rowOf[user] = its row in data, −1 for the others. */
+export interface RowScores {
+  readonly rowOf: Int32Array;
+  readonly data: Float32Array;
+  readonly nItems: number;
+}
+
+/** scoreRowsNative for the distinct valid users among `rows`, with the user → row map; null when too large. */
+export async function rowScoresNative(users: Float32Array, nUsers: number, rows: Int32Array, items: Float32Array, nItems: number, dim: number): Promise<RowScores | null> {
+  const list = Int32Array.from(new Set(Array.from(rows).filter((u) => Number.isInteger(u) && u >= 0 && u < nUsers)));
+  const data = await scoreRowsNative(users, list, items, nItems, dim);
+  if (data === null) return null;
+  const rowOf = new Int32Array(nUsers).fill(-1);
+  list.forEach((u, j) => (rowOf[u] = j));
+  return { rowOf, data, nItems };
+}
+
+/** The user's row of `rs` (a copy), or null when it was not scored. */
+export function rowOf(rs: RowScores | null, user: number): Float32Array | null {
+  const r = rs === null ? -1 : rs.rowOf[user];
+  return rs === null || r < 0 ? null : rs.data.slice(r * rs.nItems, (r + 1) * rs.nItems);
+}
+
+async function product(users: Float32Array, nUsers: number, items: Float32Array, nItems: number, dim: number): Promise<Float32Array> {
   const out = new Float32Array(nUsers * nItems);
   if (nUsers === 0 || nItems === 0) return out;
   const s = await getSession();

@@ -8,7 +8,7 @@ import type { FeatureFlags, HybridSource } from '../rank/features';
 import { HybridScorer } from '../rank/hybrid';
 import { kgFactSource } from '../text';
 import type { FitContext, Scorer } from '../types';
-import { BPR_DEFAULTS, BprScorer } from './bpr';
+import { BPR_DEFAULTS, BprScorer, type BprOptimizer } from './bpr';
 import { EASE_DEFAULTS, EaseScorer } from './ease';
 import { tuneEase } from './ease-tune';
 import type { ModelEnvironment } from './environment';
@@ -17,6 +17,7 @@ import { KgEmbedScorer } from './kg-embed';
 import { KgProfileScorer } from './kg-profile';
 import { checkOptions, num, str, type CheckedOptions, type OptionSpecs, type ScorerOptions } from './options';
 import { PopScorer } from './pop';
+import { isScaleMode, SCALE_MODE } from './scale';
 import { SemanticScorer } from './semantic';
 import { SemanticFtScorer } from './semantic-ft';
 import { tuneGrid, type TuneResult } from './tune';
@@ -32,6 +33,8 @@ export type DemoProtocol = 'recbole' | 'cold-items';
 export interface ScorerHooks {
   /** Validation metric of a scorer in its current state; BPR uses it for early stopping. */
   readonly validate?: (scorer: Scorer) => number;
+  /** The users `validate` scores, when a sample (ModelEnvironment.validationUsers). */
+  readonly validationUsers?: Int32Array;
 }
 
 export interface ModelEntry {
@@ -78,13 +81,28 @@ function standalone(
   grid: readonly ScorerOptions[],
   create: (o: CheckedOptions, hooks: ScorerHooks) => Scorer,
 ): ModelEntry {
-  return { name, kind, description, sources: [], options, grid, demo, create, build: (env, _ctx, o) => create(o, { validate: env.validate }) };
+  return { name, kind, description, sources: [], options, grid, demo, create, build: (env, ctx, o) => create(withScaleDefaults(name, ctx, o), { validate: env.validate, validationUsers: env.validationUsers }) };
+}
+
+/**
+ * In scale mode (scale.ts: large user × item catalogs only), the scale-mode defaults of the
+ * options the caller did not give: bpr sparse Adam with fewer epochs, ease a smaller dense head.
+ */
+export function withScaleDefaults(name: string, ctx: Pick<FitContext, 'nUsers' | 'nItems'>, o: CheckedOptions): CheckedOptions {
+  if (!isScaleMode(ctx.nUsers, ctx.nItems)) return o;
+  const d: Record<string, Record<string, number | string>> = {
+    bpr: { optimizer: 'sparse-adam', epochs: SCALE_MODE.bprEpochs, evalEvery: SCALE_MODE.bprEvalEvery, patience: SCALE_MODE.bprPatience },
+    ease: { maxItems: SCALE_MODE.easeMaxItems },
+    itemknn: { maxUserItems: SCALE_MODE.itemknnMaxUserItems },
+  };
+  return new Map([...Object.entries(d[name] ?? {}), ...o]);
 }
 
 const ITEMKNN_OPTIONS: OptionSpecs = {
   k: { kind: 'int', min: 1, help: `neighbours per item (default ${ITEMKNN_DEFAULTS.k})` },
   shrink: { kind: 'number', min: 0, exclusive: false, help: `cosine shrinkage (default ${ITEMKNN_DEFAULTS.shrink})` },
   weighting: { kind: 'enum', values: ['binary', 'rating'], help: `interaction weights (default ${ITEMKNN_DEFAULTS.weighting})` },
+  maxUserItems: { kind: 'int', min: 1, help: 'similarities counted over at most this many sampled items per user (default: all; scale mode: fewer)' },
 };
 
 const EASE_OPTIONS: OptionSpecs = {
@@ -98,7 +116,7 @@ const BPR_OPTIONS: OptionSpecs = {
   reg: { kind: 'number', min: 0, exclusive: false, help: `L2 weight (default ${BPR_DEFAULTS.reg})` },
   epochs: { kind: 'int', min: 1, help: `maximum epochs (default ${BPR_DEFAULTS.epochs})` },
   batchSize: { kind: 'int', min: 1, help: `pairs per batch (default ${BPR_DEFAULTS.batchSize})` },
-  optimizer: { kind: 'enum', values: ['adam', 'sgd'], help: `optimiser (default ${BPR_DEFAULTS.optimizer})` },
+  optimizer: { kind: 'enum', values: ['adam', 'sparse-adam', 'sgd'], help: `optimiser (default ${BPR_DEFAULTS.optimizer}; sparse-adam in scale mode)` },
   initStd: { kind: 'number', min: 0, exclusive: true, help: `init std (default ${BPR_DEFAULTS.initStd})` },
   evalEvery: { kind: 'int', min: 1, help: `epochs between validations (default ${BPR_DEFAULTS.evalEvery})` },
   patience: { kind: 'int', min: 1, help: `validations without improvement before stopping (default ${BPR_DEFAULTS.patience})` },
@@ -109,7 +127,7 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
   standalone('pop', 'popularity', 'Most interacted items in training, the same list for everyone.', BOTH, {}, [{}], () => new PopScorer()),
   standalone('itemknn', 'collaborative', 'Item-based nearest neighbours: cosine similarity of the items’ interaction columns.', WARM, ITEMKNN_OPTIONS,
     [20, 50, 100, 200].map((k) => ({ k })),
-    (o) => new ItemKnnScorer({ k: num(o, 'k'), shrink: num(o, 'shrink'), weighting: str(o, 'weighting') as 'binary' | 'rating' | undefined })),
+    (o) => new ItemKnnScorer({ k: num(o, 'k'), shrink: num(o, 'shrink'), weighting: str(o, 'weighting') as 'binary' | 'rating' | undefined, maxUserItems: num(o, 'maxUserItems') })),
   standalone('ease', 'collaborative', 'EASE: a closed-form linear item-to-item model with L2 regularisation.', WARM, EASE_OPTIONS,
     [100, 250, 500, 1000].map((lambda) => ({ lambda })),
     (o) => new EaseScorer({ lambda: num(o, 'lambda'), maxItems: num(o, 'maxItems') })),
@@ -134,7 +152,11 @@ const SINGLE_MODELS: readonly ModelEntry[] = [
   {
     name: 'kg-embed', kind: 'knowledge', sources: [], options: {}, grid: [], demo: BOTH,
     description: 'CKE-style embeddings: BPR with item vectors built from KG entities trained by TransE, so new items score through their facts.',
-    build: (env, ctx) => new KgEmbedScorer({ validate: ctx.valid.user.length > 0 ? env.validate : undefined }),
+    build: (env, ctx) => new KgEmbedScorer({
+      validate: ctx.valid.user.length > 0 ? env.validate : undefined,
+      validationUsers: env.validationUsers,
+      ...(isScaleMode(ctx.nUsers, ctx.nItems) ? { epochs: SCALE_MODE.kgEmbedEpochs, patience: SCALE_MODE.kgEmbedPatience, pairsPerEpoch: SCALE_MODE.kgEmbedPairsPerEpoch } : {}),
+    }),
   },
 ];
 
@@ -267,12 +289,13 @@ function newBpr(o: CheckedOptions, hooks: ScorerHooks): BprScorer {
     reg: num(o, 'reg'),
     epochs: num(o, 'epochs'),
     batchSize: num(o, 'batchSize'),
-    optimizer: str(o, 'optimizer') as 'adam' | 'sgd' | undefined,
+    optimizer: str(o, 'optimizer') as BprOptimizer | undefined,
     initStd: num(o, 'initStd'),
     evalEvery: num(o, 'evalEvery'),
     patience: num(o, 'patience'),
     seed: num(o, 'seed'),
     validate: hooks.validate,
+    validationUsers: hooks.validationUsers,
   });
 }
 

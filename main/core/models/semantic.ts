@@ -7,6 +7,7 @@
  * training interaction are scored like any other (cold start), and free-text queries are
  * encoded into the same space.
  */
+import { performance } from 'node:perf_hooks';
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Encoder } from '../encode/types';
 import { createVectorIndex, type Exclusion, type IndexKind, type SearchHit, type VectorIndex } from '../index';
@@ -57,6 +58,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   private readonly opts: SemanticOptions;
   private blend: number;
   private dim = 0;
+  /** Seconds of the last fit's stages: item sentences + their encoding (the one-time item-text encoding), users. */
+  private stageSeconds: { readonly items: number; readonly users: number } | null = null;
   private nItems = 0;
   private itemMat: Float32Array | null = null;
   private sentenceVecs: Float32Array | null = null;
@@ -83,6 +86,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const lang = this.opts.lang ?? SEMANTIC_DEFAULTS.lang;
     const nItems = ctx.nItems;
     const nUsers = ctx.nUsers;
+    const t0 = performance.now();
     ctx.onProgress?.({ stage: 'semantic', message: `verbalizing ${nItems} items (${lang})`, code: 'verbalizing', params: { n: nItems, lang } });
     this.itemTexts = new Array<string>(nItems);
     for (let i = 0; i < nItems; i++) {
@@ -105,6 +109,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     for (let i = 0; i < nItems; i++) itemMat.set(itemVecs[i], i * dim);
     this.itemMat = itemMat;
     this.index = null;
+    const t1 = performance.now();
 
     // user sentences from training history only
     const train = ctx.trainCsr;
@@ -132,6 +137,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const halfLife = (this.opts.halfLifeDays ?? SEMANTIC_DEFAULTS.halfLifeDays) * 86400;
     this.meanVecs = weightedMeans(train, ts, itemMat, dim, halfLife);
     this.history = { train, ts, maxRating: maxRatingOf(train), halfLife };
+    this.stageSeconds = { items: (t1 - t0) / 1000, users: (performance.now() - t1) / 1000 };
 
     const validate = this.opts.validate;
     if (validate !== undefined && ctx.valid.user.length > 0) {
@@ -326,6 +332,11 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   /** The item sentence that was encoded for item i. */
   itemText(i: number): string {
     return this.itemTexts[i] ?? '';
+  }
+
+  /** Seconds of the last fit: items (sentences + encoding: the one-time item-text encoding) and users; null before fit. */
+  fitStageSeconds(): { readonly items: number; readonly users: number } | null {
+    return this.stageSeconds;
   }
 
   params(): Readonly<Record<string, number | string | boolean>> {

@@ -18,10 +18,19 @@
 import { KnowrecError } from '../errors';
 import { isAttributable, sortContributions, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import { dot } from '../models/linalg';
+import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr, Scorer } from '../types';
 import { upperBound } from './ranker';
 import { removalKey, UserCache } from './user-cache';
+
+/** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
+const STATS_SAMPLE_SEED = 20_201;
+
+/** NaN and −Infinity rank last, +Infinity first. */
+function finite(v: number): number {
+  return Number.isFinite(v) ? v : v > 0 ? 3.4e38 : -3.4e38;
+}
 
 export interface HybridSource {
   /** Signal name the source's features are grouped under ('ease', 'kg-profile', …). */
@@ -73,6 +82,13 @@ export interface FeatureConfig {
   readonly maxHistoryForSimilarity?: number;
   /** Training timestamps aligned with `train` (for picking recent history); optional. */
   readonly trainTimes?: Float64Array;
+  /**
+   * Scale mode (models/scale.ts): the z-score's mean and std and the rank of `<source>:rr` come
+   * from a fixed seeded sample of this many items instead of every unseen item (a full sort per
+   * user and source); ranks within each source's top-N stay exact, ranks below are estimated
+   * from the sample. Default: every item (exact).
+   */
+  readonly statsItems?: number;
 }
 
 /** Features of one user's candidates: row-major rows × nFeatures. */
@@ -91,6 +107,10 @@ interface UserState {
   readonly mean: Float64Array;
   readonly std: Float64Array;
   readonly sorted: Float32Array[];
+  /** Sampled statistics only: unseen items per sampled unseen item, and each source's exact top-N (scores descending, items). */
+  readonly rankScale: Float64Array | null;
+  readonly topScores: Float32Array[] | null;
+  readonly topItems: Int32Array[] | null;
   readonly histLen: number;
   /** Entity → count of the user's training items reaching it (only when the KG is used). */
   readonly entityCount: Map<number, number> | null;
@@ -121,6 +141,8 @@ export class FeatureBuilder {
   private readonly itemNbPtr: Int32Array;
   private readonly itemNb: Int32Array;
   private readonly idf: Map<number, number>;
+  /** The items the statistics are computed over (statsItems), ascending; null: every item. */
+  private readonly statsSample: Int32Array | null;
 
   constructor(cfg: FeatureConfig) {
     if (cfg.sources.length === 0) {
@@ -187,6 +209,13 @@ export class FeatureBuilder {
     }
     this.itemNbPtr = ptr;
     this.itemNb = Int32Array.from(list);
+    const m = cfg.statsItems;
+    this.statsSample = m !== undefined && m < cfg.nItems ? createRng(STATS_SAMPLE_SEED).shuffle(Int32Array.from({ length: cfg.nItems }, (_, i) => i)).slice(0, m).sort() : null;
+  }
+
+  /** Items the z-score and rank statistics are computed over (null: every unseen item). */
+  get statsItems(): number | null {
+    return this.statsSample?.length ?? null;
   }
 
   /**
@@ -301,9 +330,9 @@ export class FeatureBuilder {
   private candidatesOf(st: UserState): Int32Array {
     const n = this.cfg.nItems;
     const mark = new Uint8Array(n);
-    for (const sc of st.scores) {
-      for (const i of topK(sc, this.cfg.candidatesPerSource, st.seen)) mark[i] = 1;
-    }
+    st.scores.forEach((sc, s) => {
+      for (const i of st.topItems?.[s] ?? topK(sc, this.cfg.candidatesPerSource, st.seen)) mark[i] = 1;
+    });
     let c = 0;
     for (let i = 0; i < n; i++) c += mark[i];
     const out = new Int32Array(c);
@@ -325,6 +354,10 @@ export class FeatureBuilder {
     const sorted: Float32Array[] = [];
     const mean = new Float64Array(sources.length);
     const std = new Float64Array(sources.length);
+    const sampled = this.statsSample !== null;
+    const rankScale = sampled ? new Float64Array(sources.length) : null;
+    const topScores: Float32Array[] | null = sampled ? [] : null;
+    const topItems: Int32Array[] | null = sampled ? [] : null;
     for (let s = 0; s < sources.length; s++) {
       const scorer = sources[s].scorer;
       const leaveOut = removed.size > 0 || ties.size > 0;
@@ -333,6 +366,9 @@ export class FeatureBuilder {
         sorted.push(full.sorted[s]);
         mean[s] = full.mean[s];
         std[s] = full.std[s];
+        if (rankScale !== null && full.rankScale !== null) rankScale[s] = full.rankScale[s];
+        topScores?.push(full.topScores?.[s] ?? new Float32Array(0));
+        topItems?.push(full.topItems?.[s] ?? new Int32Array(0));
         continue;
       }
       const sc = (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties) : null) ?? scorer.score(user);
@@ -340,24 +376,17 @@ export class FeatureBuilder {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
       }
-      const un = new Float32Array(nUnseen);
-      let o = 0;
-      let sum = 0;
-      for (let i = 0; i < nItems; i++) {
-        if (seen[i] === 1) continue;
-        let v = sc[i];
-        if (!Number.isFinite(v)) v = v > 0 ? 3.4e38 : -3.4e38; // NaN and -Inf rank last
-        un[o++] = v;
-        sum += v;
-      }
-      un.sort();
-      const m = nUnseen > 0 ? sum / nUnseen : 0;
-      let ss = 0;
-      for (let j = 0; j < nUnseen; j++) ss += (un[j] - m) * (un[j] - m);
-      mean[s] = m;
-      std[s] = nUnseen > 1 ? Math.sqrt(ss / nUnseen) : 0;
+      const st = this.sourceStats(sc, seen, nUnseen);
+      mean[s] = st.mean;
+      std[s] = st.std;
       scores.push(sc);
-      sorted.push(un);
+      sorted.push(st.sorted);
+      if (rankScale !== null) rankScale[s] = st.rankScale;
+      if (topScores !== null && topItems !== null) {
+        const top = topK(sc, this.cfg.candidatesPerSource, seen);
+        topItems.push(top);
+        topScores.push(Float32Array.from(top, (i) => finite(sc[i])));
+      }
     }
     let entityCount: Map<number, number> | null = null;
     let entityGone: Map<number, number> | null = null;
@@ -384,7 +413,62 @@ export class FeatureBuilder {
       }
     }
     const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
-    return { user, seen, scores, mean, std, sorted, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+    return { user, seen, scores, mean, std, sorted, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+  }
+
+  /**
+   * Mean, std and ascending sorted values of one source's scores over the unseen items (NaN and
+   * −Infinity rank last); with statsItems, over the unseen items of the sample, and rankScale =
+   * unseen items per sampled unseen item.
+   */
+  private sourceStats(sc: Float32Array, seen: Uint8Array, nUnseen: number): { mean: number; std: number; sorted: Float32Array; rankScale: number } {
+    const sample = this.statsSample;
+    let n = nUnseen;
+    if (sample !== null) {
+      n = 0;
+      for (const i of sample) n += 1 - seen[i];
+    }
+    const un = new Float32Array(n);
+    let o = 0;
+    let sum = 0;
+    const take = (i: number): void => {
+      const v = finite(sc[i]);
+      un[o++] = v;
+      sum += v;
+    };
+    if (sample !== null) {
+      for (const i of sample) if (seen[i] === 0) take(i);
+    } else {
+      for (let i = 0; i < sc.length; i++) if (seen[i] === 0) take(i);
+    }
+    un.sort();
+    const m = n > 0 ? sum / n : 0;
+    let ss = 0;
+    for (let j = 0; j < n; j++) ss += (un[j] - m) * (un[j] - m);
+    return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, sorted: un, rankScale: n > 0 ? nUnseen / n : 0 };
+  }
+
+  /**
+   * Unseen items of source `s` scoring strictly above `v`: from the sorted unseen scores, or with
+   * sampled statistics exact within the source's top-N and estimated from the sample below it.
+   */
+  private rankOf(st: UserState, s: number, v: number): number {
+    const sorted = st.sorted[s];
+    const fv = Math.fround(v);
+    if (st.rankScale === null || st.topScores === null) return sorted.length - upperBound(sorted, fv);
+    const top = st.topScores[s];
+    // top is descending: the items above v are all in it when v is at least its last score
+    if (top.length > 0 && fv >= top[top.length - 1]) {
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (top[mid] > fv) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    return Math.max(top.length, Math.round(st.rankScale[s] * (sorted.length - upperBound(sorted, fv))));
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */
@@ -452,10 +536,11 @@ export class FeatureBuilder {
         x[f++] = st.std[s] > 0 ? (v - st.mean[s]) / st.std[s] : 0;
         const sorted = st.sorted[s];
         // rank = unseen items scoring strictly higher
-        const rank = sorted.length - upperBound(sorted, Math.fround(v));
+        const rank = this.rankOf(st, s, v);
         x[f++] = 1 / (1 + Math.max(0, rank));
         if (this.useGaps) {
-          const top = sorted.length > 0 ? sorted[sorted.length - 1] : v;
+          const best = st.topScores !== null && st.topScores[s].length > 0 ? st.topScores[s][0] : null;
+          const top = best ?? (sorted.length > 0 ? sorted[sorted.length - 1] : v);
           x[f++] = st.std[s] > 0 ? (v - top) / st.std[s] : 0;
           if (rank < 10) votes++;
         }

@@ -5,6 +5,7 @@
  */
 import { throwIfAborted } from '../errors';
 import { toCsr } from '../matrix';
+import { isScaleMode, SCALE_MODE, sampleUsers } from '../models/scale';
 import { createRng } from '../random';
 import type { Csr, FitContext, Interactions } from '../types';
 import { FeatureBuilder, type FeatureFlags, type HybridSource, type KgFactIndex } from './features';
@@ -19,6 +20,8 @@ export interface FeatureBuilderSettings {
   readonly kg?: KgFactIndex;
   readonly itemVectors?: (item: number) => Float32Array;
   readonly features?: FeatureFlags;
+  /** Items the z-score and rank statistics are sampled over (FeatureConfig.statsItems); default all, SCALE_MODE.featureStatsItems in scale mode. */
+  readonly statsItems?: number;
 }
 
 /**
@@ -46,7 +49,42 @@ export function makeFeatureBuilder(
     itemVectors: opts.itemVectors,
     flags: opts.features,
     trainTimes: times,
+    statsItems: opts.statsItems ?? (isScaleMode(nUsers, nItems) ? SCALE_MODE.featureStatsItems : undefined),
   });
+}
+
+/** The validation targets the fusion learns on, and the user sample they were restricted to (null: every user). */
+export interface ValidTargets {
+  readonly targets: Csr;
+  readonly sample: { readonly users: number; readonly of: number } | null;
+}
+
+/**
+ * The validation split as the fusion's targets. `fusionUsers` (a number) restricts them to a
+ * seeded sample of that many users among those with validation targets; undefined: all of them,
+ * except in scale mode (models/scale.ts), where SCALE_MODE.fusionUsers are sampled. Only the
+ * validation split is read, never test.
+ */
+export function validTargets(ctx: Pick<FitContext, 'valid' | 'nUsers' | 'nItems'>, fusionUsers: number | undefined, seed: number): ValidTargets {
+  const m = fusionUsers ?? (isScaleMode(ctx.nUsers, ctx.nItems) ? SCALE_MODE.fusionUsers : undefined);
+  const all = toCsr(ctx.valid, ctx.nUsers, ctx.nItems);
+  if (m === undefined) return { targets: all, sample: null };
+  const users = sampleUsers(ctx.valid.user, m, seed + 7);
+  let of = 0;
+  for (let u = 0; u < ctx.nUsers; u++) if (all.indptr[u + 1] > all.indptr[u]) of++;
+  if (users.length >= of) return { targets: all, sample: null };
+  const keep = new Uint8Array(ctx.nUsers);
+  for (const u of users) keep[u] = 1;
+  const idx: number[] = [];
+  for (let p = 0; p < ctx.valid.user.length; p++) if (keep[ctx.valid.user[p]] === 1) idx.push(p);
+  const pick = <A extends Int32Array | Float32Array | Float64Array>(a: A): A => {
+    const out = new (a.constructor as new (n: number) => A)(idx.length);
+    idx.forEach((p, j) => (out[j] = a[p]));
+    return out;
+  };
+  const v = ctx.valid;
+  const sub: Interactions = { user: pick(v.user), item: pick(v.item), rating: pick(v.rating), timestamp: pick(v.timestamp) };
+  return { targets: toCsr(sub, ctx.nUsers, ctx.nItems), sample: { users: users.length, of } };
 }
 
 /** Where the fusion learns: features from `builder`, positives = `targets` (user × item). */

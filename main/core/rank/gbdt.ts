@@ -269,6 +269,8 @@ function lambdaGradients(
   let maxRows = 0;
   for (let g = 0; g < nGroups; g++) maxRows = Math.max(maxRows, data.groupPtr[g + 1] - data.groupPtr[g]);
   const key = new Float64Array(maxRows);
+  // the same expression as inline, computed once per rank
+  const disc = Float64Array.from({ length: maxRows }, (_, r) => 1 / Math.log2(r + 2));
   for (let g = 0; g < nGroups; g++) {
     if (useGroup[g] === 0) continue;
     const a = data.groupPtr[g];
@@ -288,12 +290,12 @@ function lambdaGradients(
     for (let i = a; i < b; i++) {
       if (data.label[i] !== 1) continue;
       const ri = rank[i - a];
-      const di = 1 / Math.log2(ri + 2);
+      const di = disc[ri];
       for (let j = a; j < b; j++) {
         if (data.label[j] === 1) continue;
         const rj = rank[j - a];
         if (ri >= o.truncation && rj >= o.truncation) continue;
-        const w = weighted ? Math.abs(di - 1 / Math.log2(rj + 2)) / idcg : 1;
+        const w = weighted ? Math.abs(di - disc[rj]) / idcg : 1;
         if (w === 0) continue;
         const rho = 1 / (1 + Math.exp(score[i] - score[j]));
         const lam = rho * w;
@@ -412,6 +414,8 @@ function levelHistograms(input: TreeInput, t: Growing, level: readonly number[],
     if (k < 0) continue;
     const g = grad[r];
     const h = hess[r];
+    // rows without a gradient (no pair within the truncation) add nothing: skipping them is exact
+    if (g === 0 && h === 0) continue;
     const base = k * nF * B;
     const rb = r * nF;
     for (let f = 0; f < nF; f++) {

@@ -21,7 +21,7 @@ import { toCsr } from '../matrix';
 import type { Csr, FitContext, Scorer } from '../types';
 import { isAttributable, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
-import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, type FusionStage } from './fusion-data';
+import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, validTargets, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { carveHoldout, coldTargetShare } from './holdout';
 import { fitLinear, type LinearOptions } from './linear';
@@ -70,6 +70,8 @@ export interface HybridOptions {
   readonly useValid?: boolean | 'auto';
   /** Switches for the non-source features (ablations). */
   readonly features?: FeatureFlags;
+  /** Learn on a seeded sample of this many validation users; default all, SCALE_MODE.fusionUsers in scale mode (fusion-data.ts validTargets). */
+  readonly fusionUsers?: number;
   /** Share of validation users held out to choose the ranker and the tree count. Default 0.2. */
   readonly holdout?: number;
   /** Seed of the inner split and the rankers; default the fit context's seed. */
@@ -143,6 +145,8 @@ export interface HybridFitReport {
   readonly groups: number;
   /** Where the fusion's positives came from: 'valid' and/or 'inner'. */
   readonly stages: readonly string[];
+  /** The seeded sample of validation users the fusion learned on (null: all of them). */
+  readonly fusionSample: { readonly users: number; readonly of: number } | null;
   /** Share of validation targets on items without training interactions. */
   readonly coldValidationShare: number;
   /** The inner holdout, when used. */
@@ -152,6 +156,8 @@ export interface HybridFitReport {
   /** Share of validation items that were among the candidates. */
   readonly candidateRecall: number;
   readonly fitSeconds: number;
+  /** Seconds of the fusion's stages: features (candidates + rows), linear, trees (grid), refit. */
+  readonly stageSeconds: Readonly<Record<string, number>>;
 }
 
 export class HybridScorer implements Scorer {
@@ -183,22 +189,31 @@ export class HybridScorer implements Scorer {
     const plan = this.learningPlan(ctx);
     const builder = makeFeatureBuilder(this.opts, this.opts.sources, ctx.train, ctx.nUsers, ctx.nItems, ctx.trainCsr);
     const stages: { builder: FeatureBuilder; targets: Csr; name: string }[] = [];
-    if (plan.useValid) stages.push({ builder, targets: toCsr(ctx.valid, ctx.nUsers, ctx.nItems), name: 'valid' });
+    const valid = plan.useValid ? validTargets(ctx, this.opts.fusionUsers, seed) : null;
+    if (valid !== null) stages.push({ builder, targets: valid.targets, name: 'valid' });
     let innerReport: HybridFitReport['inner'] = null;
     if (plan.inner !== undefined) {
       const inner = await this.innerStage(ctx, plan.inner, plan.coldValid, seed);
       stages.push(inner.stage);
       innerReport = inner.report;
     }
+    const secs = (t: number): number => Math.round(performance.now() - t) / 1000;
+    let tStage = performance.now();
     const { data, groupUser, groupStage } = await buildRankingData(stages, ctx);
+    const stageSeconds: Record<string, number> = { features: secs(tStage) };
+    tStage = performance.now();
     const standardizer = Standardizer.fit(data.x, data.nFeatures);
     standardizer.apply(data.x);
     const names = builder.specs.map((s) => s.name);
     const { fitData, holdData } = splitUsers(data, groupUser, groupStage, ctx.nUsers, seed, this.opts.holdout ?? HYBRID_DEFAULTS.holdout);
     const choice = this.opts.ranker ?? HYBRID_DEFAULTS.ranker;
     const linear = choice !== 'gbdt' ? this.tryLinear(fitData, holdData, names, seed, ctx) : null;
+    stageSeconds.linear = secs(tStage);
+    tStage = performance.now();
     const base = this.opts.boostFromBestSource ?? HYBRID_DEFAULTS.boostFromBestSource ? bestSource(fitData, names, this.opts.sources) : { name: null, feature: -1 };
     const trees = choice !== 'linear' ? await this.tryTrees(fitData, holdData, names, seed, base.feature, ctx) : null;
+    stageSeconds.trees = secs(tStage);
+    tStage = performance.now();
     const sourceNdcg = sourceNdcgs(holdData, names, this.opts.sources);
     throwIfAborted(ctx.signal);
     // auto: trees boosted from the best source are the safe default (zero trees = that source);
@@ -207,6 +222,7 @@ export class HybridScorer implements Scorer {
     const useGbdt = choice === 'gbdt' || (choice === 'auto' && (base.feature >= 0 ? diff.mean >= -diff.se : diff.mean > diff.se));
     const bestGbdt = trees?.options ?? this.opts.gbdt ?? {};
     const model = useGbdt ? refitTrees(data, names, seed, bestGbdt, trees?.trees ?? null) : fitLinear(data, names, seed, this.opts.linear);
+    stageSeconds.refit = secs(tStage);
     this.builder = builder;
     this.standardizer = standardizer;
     this.model = model;
@@ -222,10 +238,12 @@ export class HybridScorer implements Scorer {
       users: new Set(groupUser).size,
       groups: data.groupPtr.length - 1,
       stages: stages.map((s) => s.name),
+      fusionSample: valid?.sample ?? null,
       coldValidationShare: plan.coldShare,
       inner: innerReport,
       ...candidateStats(data),
       fitSeconds: (performance.now() - t0) / 1000,
+      stageSeconds,
     };
     ctx.onProgress?.({ stage: 'hybrid', fraction: 1 });
   }
@@ -439,6 +457,8 @@ export class HybridScorer implements Scorer {
       if (r.holdoutNdcgLinear !== null) p.holdoutNdcgLinear = round4(r.holdoutNdcgLinear);
       if (r.holdoutNdcgGbdt !== null) p.holdoutNdcgGbdt = round4(r.holdoutNdcgGbdt);
       p.stages = r.stages.join(',');
+      if (this.builder.statsItems !== null) p.featureStatsItems = `${this.builder.statsItems} (seeded sample of items for the z-score and rank features)`;
+      if (r.fusionSample !== null) p.fusionUsers = `${r.fusionSample.users} of ${r.fusionSample.of} (seeded sample of validation users)`;
       if (r.inner !== null) {
         p.innerHoldout = r.inner.interactions;
         p.innerColdItems = r.inner.coldItems;
