@@ -445,9 +445,12 @@ function accumulateGradients(
 function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number, lr: number): void {
   const c1 = 1 - Math.pow(BETA1, t);
   const c2 = 1 - Math.pow(BETA2, t);
-  const stepSize = lr / c1;
-  const sqrtC2 = Math.sqrt(c2);
-  for (let p = 0; p < w.length; p++) {
+  adamRange(w, g, m, v, 0, w.length, lr / c1, Math.sqrt(c2));
+}
+
+/** One Adam update of w[from, to) with its bias-corrected step size; clears the gradients there. */
+function adamRange(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number, stepSize: number, sqrtC2: number): void {
+  for (let p = from; p < to; p++) {
     const gp = g[p];
     g[p] = 0;
     const mp = BETA1 * m[p] + (1 - BETA1) * gp;
@@ -496,15 +499,7 @@ function sparseAdamStep(
   for (let r = 0; r < touched.n; r++) {
     const row = touched.rows[r];
     touched.mark[row] = 0;
-    for (let p = row * d, end = p + d; p < end; p++) {
-      const gp = g[p];
-      g[p] = 0;
-      const mp = BETA1 * m[p] + (1 - BETA1) * gp;
-      const vp = BETA2 * v[p] + (1 - BETA2) * gp * gp;
-      m[p] = mp;
-      v[p] = vp;
-      w[p] -= (stepSize * mp) / (Math.sqrt(vp) / sqrtC2 + EPS);
-    }
+    adamRange(w, g, m, v, row * d, row * d + d, stepSize, sqrtC2);
   }
 }
 
