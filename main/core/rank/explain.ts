@@ -68,7 +68,7 @@ export interface HistoryLink {
   /** Item id (as in the dataset). */
   readonly item: string;
   readonly title: string;
-  /** The ties in words: "same director", "时尚、原创", "similar description". */
+  /** The ties in words: "same director", "shared birth place (London)", "similar description". */
   readonly relation: string;
   /**
    * The item's share of the positive score (attribution.ts), or null when the score could not be
@@ -376,7 +376,7 @@ function linkKind(relation: string): LinkKind {
 }
 
 /**
- * "same director, same genre (Romance, Comedy)", "时尚、原创": ties grouped by kind (generic ties
+ * "same director, same genre (Romance, Comedy)", "shared birth place (London)": ties grouped by kind (generic ties
  * by relation), most specific first, at most 3 groups; or the non-KG tie.
  */
 function renderTies(r: Related, t: ReasonTemplates, lang: ReasonLang, kg: KgIndex | undefined): string {

@@ -49,7 +49,7 @@ export interface ReasonTemplates {
   readonly end: string;
   /** Tie phrases without an entity name ("same director"). */
   readonly links: Readonly<Record<LinkKind, string>>;
-  /** Tie phrases with a named entity ("same genre ({label})"); generic ties print the label only. */
+  /** Tie phrases with a named entity ("same genre ({label})", "shared hometown (London)"). */
   readonly namedLinks: Readonly<Record<LinkKind, string>>;
   readonly signals: Readonly<Record<SignalPhrase, string>>;
   /** A fact about a signal when nothing in the KG or the history ties in: "{title}: {phrase}". */
@@ -97,17 +97,17 @@ const EN: ReasonTemplates = {
     award: 'same award ({label})',
     nomination: 'same award nomination ({label})',
     decade: 'same decade ({label})',
-    generic: '{label}',
+    generic: 'shared {relation} ({label})',
     similar: 'similar description',
     coLiked: 'liked by the same users',
   },
   signals: {
     cf: 'popular with similar users',
     pop: 'popular overall',
-    text: 'similar in content to what you watched',
+    text: 'similar in content to your history',
     kg: 'a match for your taste profile',
     overlap: 'sharing traits with your history',
-    history: 'suited to how much you have watched',
+    history: 'suited to how active you are',
   },
   signalFact: '{title}: {phrase}',
   relationWords: { has_genre: 'genre', released_in_decade: 'decade' },
@@ -152,17 +152,17 @@ const ZH: ReasonTemplates = {
     award: '同一奖项（{label}）',
     nomination: '同一提名（{label}）',
     decade: '同一年代（{label}）',
-    generic: '{label}',
+    generic: '共同的{relation}（{label}）',
     similar: '内容描述相似',
     coLiked: '被同样的用户喜欢',
   },
   signals: {
     cf: '受到相似用户的喜爱',
     pop: '很受欢迎',
-    text: '与您看过的内容相似',
+    text: '与您的历史内容相似',
     kg: '符合您的兴趣画像',
     overlap: '与您的历史有共同特征',
-    history: '适合您的观看量',
+    history: '适合您的活跃程度',
   },
   signalFact: '{title}：{phrase}',
   relationWords: { has_genre: '类型', released_in_decade: '年代' },
