@@ -155,9 +155,8 @@ function cmdImport(flags: Flags): void {
       `dataset ${d.name}: ${d.userIds.length} users, ${d.itemIds.length} items, ${d.interactions.user.length} interactions, ` +
       `${d.kg.entityIds.length} entities, ${d.kg.relationNames.length} relations, ${d.kg.head.length} triples\n`,
   );
-  for (const w of opened.report?.warnings ?? []) {
-    process.stderr.write(`warning: ${w.message} (${w.count} rows in ${w.file}${w.lines.length > 0 ? `, lines ${w.lines.join(', ')}` : ''})\n`);
-  }
+  // the message already names the file, the count and the first lines
+  for (const w of opened.report?.warnings ?? []) process.stderr.write(`warning: ${w.message}\n`);
 }
 
 function reasonLang(v: string | undefined): 'en' | 'zh' {

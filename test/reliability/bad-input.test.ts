@@ -293,4 +293,13 @@ describe('knowrec import (child process) on bad files', () => {
     expect(reg.stderr).toContain('SHA-256 mismatch for ratings.csv');
     expect(existsSync(join(sums, 'ws.sqlite'))).toBe(false);
   });
+  it('a kept import prints each warning once: file, count, rule and first line', async () => {
+    const dir = join(root, 'cli-dup');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'dup.inter'), 'user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t10\t4\t100\n1\t10\t5\t200\n2\t11\t3\t50\n');
+    const r = await cli(['import', '--dataset', 'dup', '--data', dir, '--workspace', join(dir, 'ws.sqlite')]);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    expect(warnings).toEqual([`warning: ${join(dir, 'dup.inter')}: 1 duplicate (user, item) rows; the latest by timestamp was kept, the others dropped (first at line 2).`]);
+  });
 });
