@@ -20,83 +20,15 @@ import { isAttributable, sortContributions, type HistoryContribution, type Remov
 import { dot } from '../models/linalg';
 import { createRng } from '../random';
 import { topK } from '../topk';
-import type { Csr, Scorer } from '../types';
-import { upperBound } from './ranker';
+import type { Csr } from '../types';
+import { finite, rankAbove, sourceStats } from './source-stats';
 import { removalKey, UserCache } from './user-cache';
 
 /** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
 const STATS_SAMPLE_SEED = 20_201;
 
-/** NaN and −Infinity rank last, +Infinity first. */
-function finite(v: number): number {
-  return Number.isFinite(v) ? v : v > 0 ? 3.4e38 : -3.4e38;
-}
-
-export interface HybridSource {
-  /** Signal name the source's features are grouped under ('ease', 'kg-profile', …). */
-  readonly name: string;
-  /** An already fitted scorer. */
-  readonly scorer: Scorer;
-}
-
-/** What the KG-overlap feature needs from a KG index (KgIndex fits). */
-export interface KgFactIndex {
-  itemFacts(item: number): readonly { readonly entity: number }[];
-  itemEntities(item: number): Int32Array;
-}
-
-export interface FeatureFlags {
-  /** log popularity (default true). */
-  readonly popularity?: boolean;
-  /** KG-overlap features (default true when a KG is given). */
-  readonly kgOverlap?: boolean;
-  /** Nearest-history similarity (default true when item vectors are given). */
-  readonly historySimilarity?: boolean;
-  /** log history length (default true). */
-  readonly historyLength?: boolean;
-  /**
-   * Per source, the score's distance below the user's best unseen score in standard deviations
-   * (`<source>:gap`, ≤ 0), and `votes`: how many sources rank the item in their top 10.
-   * Default false.
-   */
-  readonly scoreGaps?: boolean;
-}
-
-export interface FeatureSpec {
-  readonly name: string;
-  /** The explanation signal this feature's contribution is counted under. */
-  readonly signal: string;
-}
-
-export interface FeatureConfig {
-  readonly sources: readonly HybridSource[];
-  readonly nUsers: number;
-  readonly nItems: number;
-  /** Training matrix (seen items and history). */
-  readonly train: Csr;
-  readonly candidatesPerSource: number;
-  readonly kg?: KgFactIndex;
-  readonly itemVectors?: (item: number) => Float32Array;
-  readonly flags?: FeatureFlags;
-  /** History items compared for history-similarity (the most recent ones); default 50. */
-  readonly maxHistoryForSimilarity?: number;
-  /** Training timestamps aligned with `train` (for picking recent history); optional. */
-  readonly trainTimes?: Float64Array;
-  /**
-   * Scale mode (models/scale.ts): the z-score's mean and std and the rank of `<source>:rr` come
-   * from a fixed seeded sample of this many items instead of every unseen item (a full sort per
-   * user and source); ranks within each source's top-N stay exact, ranks below are estimated
-   * from the sample. Default: every item (exact).
-   */
-  readonly statsItems?: number;
-}
-
-/** Features of one user's candidates: row-major rows × nFeatures. */
-export interface UserFeatures {
-  readonly user: number;
-  readonly items: Int32Array;
-  readonly x: Float64Array;
-}
+export type { FeatureConfig, FeatureFlags, FeatureSpec, HybridSource, KgFactIndex, UserFeatures } from './feature-types';
+import type { FeatureConfig, FeatureSpec, UserFeatures } from './feature-types';
 
 /** Per-user state needed to compute features of any item. */
 interface UserState {
@@ -376,7 +308,7 @@ export class FeatureBuilder {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
       }
-      const st = this.sourceStats(sc, seen, nUnseen);
+      const st = sourceStats(sc, seen, nUnseen, this.statsSample);
       mean[s] = st.mean;
       std[s] = st.std;
       scores.push(sc);
@@ -414,61 +346,6 @@ export class FeatureBuilder {
     }
     const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
     return { user, seen, scores, mean, std, sorted, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
-  }
-
-  /**
-   * Mean, std and ascending sorted values of one source's scores over the unseen items (NaN and
-   * −Infinity rank last); with statsItems, over the unseen items of the sample, and rankScale =
-   * unseen items per sampled unseen item.
-   */
-  private sourceStats(sc: Float32Array, seen: Uint8Array, nUnseen: number): { mean: number; std: number; sorted: Float32Array; rankScale: number } {
-    const sample = this.statsSample;
-    let n = nUnseen;
-    if (sample !== null) {
-      n = 0;
-      for (const i of sample) n += 1 - seen[i];
-    }
-    const un = new Float32Array(n);
-    let o = 0;
-    let sum = 0;
-    const take = (i: number): void => {
-      const v = finite(sc[i]);
-      un[o++] = v;
-      sum += v;
-    };
-    if (sample !== null) {
-      for (const i of sample) if (seen[i] === 0) take(i);
-    } else {
-      for (let i = 0; i < sc.length; i++) if (seen[i] === 0) take(i);
-    }
-    un.sort();
-    const m = n > 0 ? sum / n : 0;
-    let ss = 0;
-    for (let j = 0; j < n; j++) ss += (un[j] - m) * (un[j] - m);
-    return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, sorted: un, rankScale: n > 0 ? nUnseen / n : 0 };
-  }
-
-  /**
-   * Unseen items of source `s` scoring strictly above `v`: from the sorted unseen scores, or with
-   * sampled statistics exact within the source's top-N and estimated from the sample below it.
-   */
-  private rankOf(st: UserState, s: number, v: number): number {
-    const sorted = st.sorted[s];
-    const fv = Math.fround(v);
-    if (st.rankScale === null || st.topScores === null) return sorted.length - upperBound(sorted, fv);
-    const top = st.topScores[s];
-    // top is descending: the items above v are all in it when v is at least its last score
-    if (top.length > 0 && fv >= top[top.length - 1]) {
-      let lo = 0;
-      let hi = top.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (top[mid] > fv) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    }
-    return Math.max(top.length, Math.round(st.rankScale[s] * (sorted.length - upperBound(sorted, fv))));
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */
@@ -536,7 +413,7 @@ export class FeatureBuilder {
         x[f++] = st.std[s] > 0 ? (v - st.mean[s]) / st.std[s] : 0;
         const sorted = st.sorted[s];
         // rank = unseen items scoring strictly higher
-        const rank = this.rankOf(st, s, v);
+        const rank = rankAbove(st.sorted[s], st.topScores?.[s] ?? null, st.rankScale?.[s] ?? null, v);
         x[f++] = 1 / (1 + Math.max(0, rank));
         if (this.useGaps) {
           const best = st.topScores !== null && st.topScores[s].length > 0 ? st.topScores[s][0] : null;

@@ -24,6 +24,7 @@ import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource,
 import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, validTargets, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { carveHoldout, coldTargetShare } from './holdout';
+import { bestSource, refitTrees, sourceNdcgs } from './hybrid-sources';
 import { fitLinear, type LinearOptions } from './linear';
 import { pairedDifference, perGroupNdcg, predictAll, Standardizer, type RankerModel, type RankingData } from './ranker';
 
@@ -481,39 +482,4 @@ const mean = (a: Float64Array): number => (a.length > 0 ? a.reduce((s, v) => s +
 
 function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;
-}
-
-/** Mean NDCG@10 of each source alone (its z feature orders the candidates, which hold its top-N). */
-function sourceNdcg(data: RankingData, names: readonly string[], source: string): { feature: number; ndcg: number } {
-  const f = names.indexOf(`${source}:z`);
-  const pred = new Float64Array(data.label.length);
-  for (let r = 0; r < pred.length; r++) pred[r] = data.x[r * data.nFeatures + f];
-  return { feature: f, ndcg: mean(perGroupNdcg(data, pred, 10)) };
-}
-
-/** The source the trees are boosted from: the best alone on the fitting users (the first on ties). */
-function bestSource(fitData: RankingData, names: readonly string[], sources: readonly HybridSource[]): { name: string | null; feature: number } {
-  let best = -Infinity;
-  let out: { name: string | null; feature: number } = { name: null, feature: -1 };
-  for (const s of sources) {
-    const { feature, ndcg } = sourceNdcg(fitData, names, s.name);
-    if (ndcg > best) {
-      best = ndcg;
-      out = { name: s.name, feature };
-    }
-  }
-  return out;
-}
-
-/** Each source alone on the held-out users: the bar the fusion has to clear. */
-function sourceNdcgs(holdData: RankingData, names: readonly string[], sources: readonly HybridSource[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of sources) out[s.name] = sourceNdcg(holdData, names, s.name).ndcg;
-  return out;
-}
-
-/** The chosen tree setting refitted on every group, with the tree count found on the held-out users. */
-function refitTrees(data: RankingData, names: readonly string[], seed: number, options: GbdtOptions, bestTrees: number | null): RankerModel {
-  const trees = bestTrees ?? options.trees ?? GBDT_DEFAULTS.trees;
-  return trees === 0 ? fitGbdt(data, names, seed, { ...options, trees: 1 }).model.truncate(0) : fitGbdt(data, names, seed, { ...options, trees }).model;
 }
