@@ -205,7 +205,7 @@ const ZH: ReasonTemplates = {
     'dbo:recordLabel': '唱片公司',
     'dbo:instrument': '乐器',
     'dbo:occupation': '职业',
-    'dbo:genre': '流派',
+    'dbo:genre': '类型',
   },
 };
 
