@@ -8,13 +8,20 @@
  */
 import { fillReason, type LinkKind, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
-/** A KG tie between a history item and the candidate. */
+/** A KG tie between a history item and the candidate: an entity both reach (see explain-ties.ts). */
 export interface Tie {
   readonly entity: number;
+  /** The kind of the candidate's fact. */
   readonly kind: LinkKind;
+  /** The candidate's relation to the entity. */
   readonly relation: string;
   /** Direction of the candidate's fact: 'out' when the candidate's entity is the head. */
   readonly direction: 'out' | 'in';
+  /** The history item's relation to the entity (the candidate's when sameRelation). */
+  readonly historyRelation: string;
+  readonly historyDirection: 'out' | 'in';
+  /** Both facts state the same relation (same name, its inverse, or the same kind of fact). */
+  readonly sameRelation: boolean;
   readonly weight: number;
 }
 

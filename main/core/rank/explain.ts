@@ -11,13 +11,14 @@
  */
 import { KnowrecError } from '../errors';
 import { dedupeRows, transpose } from '../models/csr';
-import { canonicalRelation, humanizeRelation as kgHumanize, relationKind, relationWords, roleOf, type KgIndex, type KgPath } from '../kg';
-import { cleanLabel, containsRawMid, getTemplates, readableTitle } from '../text';
+import { canonicalRelation, humanizeRelation as kgHumanize, relationWords, type KgIndex, type KgPath } from '../kg';
+import { containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
 import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
 import { citablePaths } from './explain-paths';
 import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
-import { fillReason, reasonTemplates, type LinkKind, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
+import { makeTie, reachedFacts, renderTies, sortTies, type TieFact } from './explain-ties';
+import { fillReason, reasonTemplates, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
 /** What explain needs from the hybrid (HybridScorer fits; attribution and counterfactual are optional). */
 export interface ContributionSource extends Partial<AttributionSource> {
@@ -118,21 +119,6 @@ const SIGNAL_KIND: Readonly<Record<string, SignalPhrase>> = {
   'history-length': 'history',
 };
 
-/** Order in which tie kinds are shown (most specific first). */
-const KIND_ORDER: readonly LinkKind[] = [
-  'director',
-  'writer',
-  'actor',
-  'producer',
-  'award',
-  'nomination',
-  'generic',
-  'language',
-  'country',
-  'genre',
-  'decade',
-];
-
 /** Non-negative shares of the positive and of the negative signal contributions. */
 export function signalShares(signals: Readonly<Record<string, number>>): {
   signals: Record<string, number>;
@@ -181,7 +167,8 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const attr = attribution(input, signals);
   const evidence = input.stored === undefined && attr !== null ? evidenceOf(input.hybrid, input, attr) : null;
   const top = attr !== null ? citedFromShares(attr.history, related, evidence?.cited) : related.slice(0, 3).map((r) => ({ ...r, share: null }));
-  const linksOf = (r: Related): string => renderTies(r, t, lang, kg);
+  const q = (i: number): string => fillReason(t.title, { title: title(i) });
+  const linksOf = (r: Related): string => renderTies(r, t, lang, kg, { candidate: q(item), history: q(r.item) });
   const history: HistoryLink[] = top.map((r) => ({ item: dataset.itemIds[r.item], title: title(r.item), relation: linksOf(r), share: r.share }));
   const facts = supportFacts(input, top);
   const ranked = Object.entries(signals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -301,26 +288,23 @@ function relatedHistory(input: RelatedInput): Related[] {
   const hist = input.trainHistory(user);
   let maxRating = 0;
   if (hist.ratings !== undefined) for (let j = 0; j < hist.ratings.length; j++) maxRating = Math.max(maxRating, hist.ratings[j]);
-  // the candidate's one-hop entities → (relation, weight)
-  const cand = new Map<number, { relation: string; direction: 'out' | 'in'; weight: number }>();
+  // the candidate's one-hop entities → (its facts to each, weight)
+  const cand = new Map<number, { facts: TieFact[]; weight: number }>();
   const nItems = input.dataset.itemIds.length;
   if (kg !== undefined) {
-    const own = new Set(kg.itemEntities(item));
     const bonus = new Map<number, number>();
     if (input.kgProfile !== undefined) {
       for (const term of input.kgProfile.explain(user, item)) if (term.lift > 0) bonus.set(term.entity, term.lift);
     }
     const adj = kg.adjacency;
-    for (const f of kg.itemFacts(item)) {
-      if (own.has(f.entity)) continue;
-      const old = cand.get(f.entity);
-      if (old !== undefined && (f.derived || !isDerivedRelation(old.relation))) continue;
+    for (const [entity, facts] of reachedFacts(kg, item)) {
       // specificity: an entity few items reach (a director) counts more than a language
-      const degree = adj.offsets[f.entity + 1] - adj.offsets[f.entity];
-      const weight = Math.max(0, Math.log((2 + nItems) / (1 + degree))) * (1 + (bonus.get(f.entity) ?? 0));
-      cand.set(f.entity, { relation: f.relation, direction: f.direction, weight });
+      const degree = adj.offsets[entity + 1] - adj.offsets[entity];
+      const weight = Math.max(0, Math.log((2 + nItems) / (1 + degree))) * (1 + (bonus.get(entity) ?? 0));
+      cand.set(entity, { facts, weight });
     }
   }
+  const inverse = kg !== undefined && cand.size > 0 ? kg.inverseRelations() : new Int32Array(0);
   const v = input.itemVectors?.(item);
   const out: Related[] = [];
   const seen = new Set<number>([item]);
@@ -332,12 +316,10 @@ function relatedHistory(input: RelatedInput): Related[] {
     const ties: Tie[] = [];
     let kgScore = 0;
     if (kg !== undefined && cand.size > 0) {
-      const done = new Set<number>();
-      for (const f of kg.itemFacts(h)) {
-        const c = cand.get(f.entity);
-        if (c === undefined || done.has(f.entity)) continue;
-        done.add(f.entity);
-        ties.push({ entity: f.entity, kind: linkKind(c.relation), relation: c.relation, direction: c.direction, weight: c.weight });
+      for (const [entity, facts] of reachedFacts(kg, h)) {
+        const c = cand.get(entity);
+        if (c === undefined) continue;
+        ties.push(makeTie(entity, c.weight, c.facts, facts, inverse));
         kgScore += c.weight;
       }
       kgScore *= 0.5 + 0.5 * r;
@@ -349,7 +331,7 @@ function relatedHistory(input: RelatedInput): Related[] {
     }
     const co = input.coLiked?.(item, h) ?? 0;
     if (kgScore > 0 || sim > 0 || co > 0) {
-      ties.sort((a, b) => b.weight - a.weight || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.entity - b.entity);
+      sortTies(ties);
       out.push({ item: h, ties, kgScore, sim, co });
     }
   }
@@ -366,62 +348,6 @@ function relatedHistory(input: RelatedInput): Related[] {
   return out;
 }
 
-function isDerivedRelation(relation: string): boolean {
-  return relation === 'has_genre' || relation === 'released_in_decade';
-}
-
-function linkKind(relation: string): LinkKind {
-  if (relation === 'released_in_decade') return 'decade';
-  return relationKind(relation);
-}
-
-/**
- * "same director, same genre (Romance, Comedy)", "shared birth place (London)": ties grouped by kind (generic ties
- * by relation), most specific first, at most 3 groups; or the non-KG tie.
- */
-function renderTies(r: Related, t: ReasonTemplates, lang: ReasonLang, kg: KgIndex | undefined): string {
-  if (r.ties.length === 0 || kg === undefined) return r.sim > 0 ? t.links.similar : t.links.coLiked;
-  const groups: { key: string; kind: LinkKind; noun: string; labels: string[] }[] = [];
-  for (const tie of r.ties) {
-    const noun = relationNoun(tie, lang, t);
-    const key = tie.kind === 'generic' ? `generic:${noun}` : tie.kind;
-    let g = groups.find((x) => x.key === key);
-    if (g === undefined) {
-      if (groups.length >= 3) continue;
-      g = { key, kind: tie.kind, noun, labels: [] };
-      groups.push(g);
-    }
-    const label = kg.entityHasName(tie.entity) ? cleanLabel(kg.entityLabel(tie.entity)) : null;
-    if (label !== null && !g.labels.includes(label) && g.labels.length < 3) g.labels.push(label);
-  }
-  return groups
-    .map((g) =>
-      g.labels.length > 0
-        ? fillReason(t.namedLinks[g.kind], { label: g.labels.join(t.listJoiner), relation: g.noun })
-        : fillReason(t.links[g.kind], { relation: g.noun }),
-    )
-    .join(t.listJoiner);
-}
-
-/**
- * What the shared entity is to the candidate, as a noun: "production company", "出品公司".
- * English derives it from the relation's role phrase; Chinese uses the verbalizer's phrase read
- * from the item outwards.
- */
-function relationNoun(tie: Tie, lang: ReasonLang, t: ReasonTemplates): string {
-  if (Object.hasOwn(t.relationWords, tie.relation)) return t.relationWords[tie.relation];
-  const name = canonicalRelation(tie.relation);
-  if (lang === 'zh') {
-    const tpl = getTemplates('zh');
-    const table = tie.direction === 'out' ? tpl.relations : tpl.inverseRelations;
-    if (Object.hasOwn(table, name)) return table[name];
-    return relationWords(name);
-  }
-  return roleOf(tie.relation, tie.direction === 'in')
-    .replace(/^with /, '')
-    .replace(/ (of|in|to|by|for)$/, '');
-}
-
 /** A relation in a path, read from the head: the language's phrase, else humanized. */
 function pathRelation(relation: string, lang: ReasonLang, t: ReasonTemplates): string {
   const name = canonicalRelation(relation);
@@ -429,6 +355,7 @@ function pathRelation(relation: string, lang: ReasonLang, t: ReasonTemplates): s
   const table = getTemplates(lang).relations;
   if (Object.hasOwn(table, name)) return table[name];
   if (Object.hasOwn(t.relationWords, relation)) return t.relationWords[relation];
+  if (Object.hasOwn(t.relationWords, name)) return t.relationWords[name];
   return relationWords(name);
 }
 

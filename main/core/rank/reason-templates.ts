@@ -51,10 +51,26 @@ export interface ReasonTemplates {
   readonly links: Readonly<Record<LinkKind, string>>;
   /** Tie phrases with a named entity ("same genre ({label})", "shared hometown (London)"). */
   readonly namedLinks: Readonly<Record<LinkKind, string>>;
+  /** A tie through different relations: "both tied to {label} ({sides})". */
+  readonly tiedBoth: string;
+  /** One side of such a tie when the entity is the item's {relation}: "{relation} of {title}". */
+  readonly tieSide: string;
+  /** One side when the item is the entity's {relation}: "with {relation} {title}". */
+  readonly tieSideInverted: string;
+  /** Joins the two sides. */
+  readonly tieSideJoiner: string;
+  /** A tie through one relation making both items the entity's {relation}: "each a {relation} of {label}". */
+  readonly eachOf: string;
+  /** Stands for an entity without a name of its own in tiedBoth and eachOf. */
+  readonly someEntity: string;
   readonly signals: Readonly<Record<SignalPhrase, string>>;
   /** A fact about a signal when nothing in the KG or the history ties in: "{title}: {phrase}". */
   readonly signalFact: string;
-  /** Words for relations the KG index derives from catalog columns. */
+  /**
+   * Words for relations the KG index derives from catalog columns (by name), and in Chinese for
+   * relations the verbalizer's templates have no phrase for (by canonical name: the noun of the
+   * tail to the head, "dbo:birthPlace" → 出生地).
+   */
   readonly relationWords: Readonly<Record<string, string>>;
 }
 
@@ -101,6 +117,12 @@ const EN: ReasonTemplates = {
     similar: 'similar description',
     coLiked: 'liked by the same users',
   },
+  tiedBoth: 'both tied to {label} ({sides})',
+  tieSide: '{relation} of {title}',
+  tieSideInverted: 'with {relation} {title}',
+  tieSideJoiner: ', ',
+  eachOf: 'each a {relation} of {label}',
+  someEntity: 'one entity',
   signals: {
     cf: 'popular with similar users',
     pop: 'popular overall',
@@ -156,6 +178,12 @@ const ZH: ReasonTemplates = {
     similar: '内容描述相似',
     coLiked: '被同样的用户喜欢',
   },
+  tiedBoth: '都与{label}有关（{sides}）',
+  tieSide: '{title}的{relation}',
+  tieSideInverted: '以{title}为{relation}',
+  tieSideJoiner: '，',
+  eachOf: '都是{label}的{relation}',
+  someEntity: '同一对象',
   signals: {
     cf: '受到相似用户的喜爱',
     pop: '很受欢迎',
@@ -165,7 +193,20 @@ const ZH: ReasonTemplates = {
     history: '适合您的活跃程度',
   },
   signalFact: '{title}：{phrase}',
-  relationWords: { has_genre: '类型', released_in_decade: '年代' },
+  relationWords: {
+    has_genre: '类型',
+    released_in_decade: '年代',
+    'dbo:birthPlace': '出生地',
+    'dbo:hometown': '家乡',
+    'dbo:associatedBand': '相关乐队',
+    'dbo:associatedMusicalArtist': '相关音乐人',
+    'dbo:bandMember': '乐队成员',
+    'dbo:formerBandMember': '前乐队成员',
+    'dbo:recordLabel': '唱片公司',
+    'dbo:instrument': '乐器',
+    'dbo:occupation': '职业',
+    'dbo:genre': '类型',
+  },
 };
 
 const ALL: Readonly<Record<ReasonLang, ReasonTemplates>> = { en: EN, zh: ZH };
