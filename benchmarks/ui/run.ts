@@ -35,7 +35,7 @@ import { createApi } from '../../main/api';
 import { startBridge } from '../../main/bridge/server';
 import { importRegistryDataset } from '../../main/core/data';
 import { Workspace } from '../../main/core/store';
-import { saveSnapshot } from '../../main/jobs/snapshot';
+import { dataHash, saveSnapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from '../../test/e2e/fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -148,7 +148,12 @@ function prepareWorkspace(dir: string): { wsPath: string; targets: Targets } {
     const user = arg('--user') ?? ws.userPage(0, 1).rows[0]?.id;
     if (item === undefined || user === undefined) throw new Error(`${wsPath} holds no items or no users`);
     // the fixture needs the dataset: read here once, before the timed part
-    saveSnapshot(join(dir, 'model'), fixtureSnapshot(ws.loadDataset(), user));
+    const ds = ws.loadDataset();
+    saveSnapshot(join(dir, 'model'), fixtureSnapshot(ds, user));
+    // an import records the data hash (the Recommendations view's data match); a workspace
+    // imported before it did has it recorded here, as the first session's first recommend would
+    const { stamp, sha256 } = ws.dataHashState();
+    if (sha256 === null) ws.recordDataHash(stamp, dataHash(ds));
     return { wsPath, targets: { kgQuery: item.title, kgHit: item.title, kgHitExact: false, user, listQuery: item.title.split(/\s+/)[1] ?? item.title } };
   } finally {
     ws.close();

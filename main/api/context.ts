@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import type { CatalogHistory, CatalogItem, CatalogPage, CatalogUser, JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
+import type { CatalogHistory, CatalogItem, CatalogPage, CatalogUser, DataHashState, JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
 import type { ImportReport } from '../core/data';
 import type { Dataset } from '../core/types';
 import type { Encoder } from '../core/encode/types';
@@ -44,6 +44,16 @@ export interface WorkspaceLike {
   itemPage?(offset: number, limit: number, query?: string): CatalogPage<CatalogItem>;
   userPage?(offset: number, limit: number): CatalogPage<CatalogUser>;
   userHistory?(user: string, limit: number): CatalogHistory | null;
+  /** Ids of the user's `limit` best-rated items, then catalog order; null for an unknown user (catalog.ts). */
+  userTopItems?(user: string, limit: number): string[] | null;
+  /**
+   * The data stamp and what is known of the data's hash (Workspace.dataHashState), so that the
+   * Api tells whether a snapshot was fitted on this data without loading it; when absent (test
+   * fakes) the Api hashes the loaded dataset.
+   */
+  dataHashState?(): DataHashState;
+  /** Records the hash of the data read at `stamp`; false when the data changed since. */
+  recordDataHash?(stamp: string, sha256: string): boolean;
   /** Titles of the items with these ids (unknown ids left out), read from the tables. */
   itemTitles?(ids: readonly string[]): Map<string, string>;
   /** A mark of what the KG index is built from (Workspace.kgStamp); with it the Api can use loadKgIndex. */
@@ -141,8 +151,10 @@ export interface Opened {
   readonly ws: WorkspaceLike;
   dataset: Promise<Dataset> | null;
   kg: Promise<KgIndex> | null;
-  /** Hash of the dataset's interactions, to tell whether a snapshot was fitted on it. */
+  /** dataHash of the loaded dataset, to tell whether a snapshot was fitted on it. */
   hash: string | null;
+  /** The data stamp read when the dataset's load started (null: unknown), for recordDataHash. */
+  datasetStamp: string | null;
   /** The job runner. */
   runner: JobRunner | null;
   /**
@@ -259,6 +271,8 @@ export class ApiSession implements ApiContext {
   datasetOf(o: Opened): Promise<Dataset> {
     if (o.dataset === null) {
       const load = this.options.loadDataset;
+      o.datasetStamp = o.ws.dataHashState?.().stamp ?? null;
+      o.hash = null;
       const p = load !== undefined ? load(o.path) : Promise.resolve().then(() => o.ws.loadDataset());
       o.dataset = p;
       p.catch(() => {
@@ -365,7 +379,7 @@ export class ApiSession implements ApiContext {
   private async openAt(path: string): Promise<Opened> {
     const abs = resolve(path);
     const ws = await this.options.open(abs);
-    const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, runner: null, memo: new Map() };
+    const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, datasetStamp: null, runner: null, memo: new Map() };
     try {
       o.runner = this.newRunner(o);
     } catch (e) {
