@@ -401,11 +401,8 @@ export class ApiSession implements ApiContext {
         if (!small && (this.options.loadKgIndex === undefined || o.ws.kgStamp === undefined)) return;
         const kg = await this.kgOf(o);
         // what the explorer's first search and draw make once (search text, id maps), made here in
-        // steps, the views' calls answered between them
-        for (const step of [() => kg.searchEntities('a', 1), () => kg.itemIndex(''), () => kg.entityIndex('')]) {
-          await new Promise((r) => setImmediate(r));
-          step();
-        }
+        // small steps (the cache file is read in steps too), the views' calls answered between them
+        await kg.prepare(() => new Promise((r) => setImmediate(r)));
       })().catch(() => undefined); // an empty workspace: the views say so when asked
     }, PREWARM_DELAY_MS);
     timer.unref();
