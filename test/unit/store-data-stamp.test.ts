@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dataHash } from '../../main/core/data';
 import { DATA_HASH_META_KEY, newPseudonymKey, Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
+import { openDataset } from '../../main/jobs/dataset';
 import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
 
 const tmp = tempFiles('knowrec-data-stamp-');
@@ -109,6 +110,32 @@ describe('recorded data hash', () => {
       expect(ws.dataHashState().differsFrom).toBe(sha);
     } finally {
       ws.close();
+    }
+  });
+
+  it('loadDatasetRecordingHash (what fits read) records the hash the workspace did not know', () => {
+    const ws = imported();
+    try {
+      ws.users.forget('bob');
+      const ds = ws.loadDatasetRecordingHash();
+      expect(ws.dataHashState().sha256).toBe(dataHash(ds));
+      expect(ds.userIds).toEqual(['alice', 'carol']);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it("a fit's read of the workspace (openDataset) records it too", () => {
+    const ws = imported();
+    ws.users.forget('carol');
+    ws.close();
+    const opened = openDataset({ workspace: ws.path });
+    expect(opened.imported).toBe(false);
+    const again = Workspace.open(ws.path);
+    try {
+      expect(again.dataHashState().sha256).toBe(dataHash(opened.dataset));
+    } finally {
+      again.close();
     }
   });
 

@@ -298,6 +298,18 @@ export class Workspace {
     return this.stamps.state();
   }
 
+  /**
+   * loadDataset(), recording the data's hash when the workspace does not know it (after a forget,
+   * or imported before hashes were recorded): what fits read, so the views need not hash it.
+   */
+  loadDatasetRecordingHash(): Dataset {
+    const { stamp, sha256 } = this.stamps.state();
+    const ds = this.loadDataset();
+    // refused when the data changed during the read (the stamp moved)
+    if (sha256 === null) this.stamps.record(stamp, dataHash(ds));
+    return ds;
+  }
+
   /** Records the hash of the data read at `stamp` (dataHash of loadDataset()); false when the data changed since. */
   recordDataHash(stamp: string, sha256: string): boolean {
     return this.stamps.record(stamp, sha256);
