@@ -30,7 +30,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { loadDatasetInWorker } from '../../main/jobs/dataset-loader';
+import { loadDatasetInWorker, recordDataHashInWorker } from '../../main/jobs/dataset-loader';
 import { createApi } from '../../main/api';
 import { startBridge } from '../../main/bridge/server';
 import { importRegistryDataset } from '../../main/core/data';
@@ -262,6 +262,7 @@ async function main(): Promise<void> {
       modelDir: join(dir, 'model'),
       adapterDir: join(dir, 'adapters'),
       loadDataset: (p) => loadDatasetInWorker(p),
+      recordDataHash: (p) => recordDataHashInWorker(p),
       ...(kgIndexLoader() as object),
       prewarm: true,
     });

@@ -2,21 +2,34 @@
  * Whether the serving snapshot was fitted on the workspace's data as it is now (the
  * Recommendations view's `dataMatches`), without loading the data when the workspace knows its
  * hash: recorded at import, or known to differ after a forget (main/core/store/data-stamp.ts).
- * Otherwise (a workspace imported before the hash was recorded, a forget of data whose hash was
- * never known, test fakes) the dataset is loaded and hashed once, and the hash recorded for the
- * next calls and sessions.
+ * A workspace imported before hashes were recorded has it recorded in a worker, started after it
+ * opens or on the first ask (ApiImplOptions.recordDataHash), which the view waits for. Otherwise (no such worker, a forget
+ * of data whose hash was never known, test fakes) the dataset is loaded and hashed once, and the
+ * hash recorded for the next calls and sessions.
  */
 import type { ApiContext, Opened } from './context';
 import { dataHash } from '../core/data/data-hash';
 
 /** True when `snapshotSha256` (a manifest's data_sha256) is the hash of the workspace's data now. */
 export async function snapshotDataMatches(ctx: ApiContext, o: Opened, snapshotSha256: string): Promise<boolean> {
-  const known = o.ws.dataHashState?.();
-  if (known !== undefined) {
-    if (known.sha256 !== null) return known.sha256 === snapshotSha256;
-    if (known.differsFrom === snapshotSha256) return false;
-  }
-  return (await loadedDataHash(ctx, o)) === snapshotSha256;
+  const known = await recordedMatch(ctx, o, snapshotSha256);
+  return known ?? ((await loadedDataHash(ctx, o)) === snapshotSha256);
+}
+
+/** The answer the workspace's recorded hash gives (after the background recording, when one runs), else null. */
+async function recordedMatch(ctx: ApiContext, o: Opened, snapshotSha256: string): Promise<boolean | null> {
+  const state = o.ws.dataHashState?.bind(o.ws);
+  if (state === undefined) return null;
+  const answer = (): boolean | null => {
+    const s = state();
+    return s.sha256 !== null ? s.sha256 === snapshotSha256 : s.differsFrom === snapshotSha256 ? false : null;
+  };
+  const now = answer();
+  if (now !== null) return now;
+  const job = ctx.dataHashJob(o);
+  if (job === null) return null;
+  await job;
+  return answer();
 }
 
 /** dataHash of the loaded dataset (kept per dataset), recorded in the workspace when the data did not change meanwhile. */

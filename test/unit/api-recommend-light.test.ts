@@ -12,7 +12,9 @@ import type { WorkspaceLike } from '../../main/api/context';
 import { dataHash } from '../../main/core/data';
 import { KgIndex } from '../../main/core/kg';
 import { DATA_HASH_META_KEY, Workspace } from '../../main/core/store';
+import { workersExited } from '../../main/core/worker-launcher';
 import type { Dataset } from '../../main/core/types';
+import { recordDataHashInWorker } from '../../main/jobs/dataset-loader';
 import { saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from '../e2e/fixture';
 import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
@@ -46,8 +48,9 @@ function withoutCatalogReads(ws: Workspace): WorkspaceLike {
   }) as WorkspaceLike;
 }
 
-function api(opts: { readonly plain?: boolean } = {}): ApiImpl {
+function api(opts: { readonly plain?: boolean; readonly recordDataHash?: (path: string) => Promise<void> } = {}): ApiImpl {
   const a = createApi({
+    ...(opts.recordDataHash !== undefined ? { recordDataHash: opts.recordDataHash } : {}),
     open: (p) => (opts.plain === true ? withoutCatalogReads(Workspace.open(p)) : Workspace.open(p)),
     workspacePath: wsPath,
     appVersion: 't',
@@ -101,7 +104,10 @@ afterEach(() => {
   for (const a of apis.splice(0)) a.close();
 });
 
-afterAll(tmp.cleanup);
+afterAll(async () => {
+  await workersExited();
+  tmp.cleanup();
+});
 
 describe('recommend without the dataset', () => {
   it("reads the user's list and the data match from the workspace, loading nothing", async () => {
@@ -151,6 +157,20 @@ describe('recommend without the dataset', () => {
     expect(loads).toBe(1);
     expect((await ok(api().recommend({ user: 'alice', k: 5 }))).model.dataMatches).toBe(true);
     expect(loads).toBe(1);
+  });
+
+  it('imported before hashes were recorded, with a recorder: the view waits for it, loading nothing itself', async () => {
+    withWorkspace((ws) => ws.setMeta(DATA_HASH_META_KEY, 'null'));
+    saveSnapshot(modelDir, snapshotFor('alice'));
+    let recorded = 0;
+    const a = api({ recordDataHash: (p) => recordDataHashInWorker(p).then(() => void recorded++) });
+    const [r1, r2] = await Promise.all([ok(a.recommend({ user: 'alice', k: 5 })), ok(a.recommend({ user: 'alice', k: 5 }))]);
+    expect([r1.model.dataMatches, r2.model.dataMatches]).toEqual([true, true]);
+    expect(recorded).toBe(1);
+    expect(loads).toBe(0);
+    expect(withWorkspace((ws) => ws.dataHashState().sha256)).toBe(snapshotFor('alice').manifest.data_sha256);
+    expect((await ok(a.recommend({ user: 'alice', k: 5 }))).model.dataMatches).toBe(true);
+    expect(recorded).toBe(1);
   });
 
   it('gives what the dataset path gives', async () => {
