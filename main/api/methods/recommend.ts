@@ -172,7 +172,8 @@ export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: 
 function snapshotHistory(ctx: ApiContext, dataset: string, user: string, item: string): string[] {
   try {
     const { snapshot } = ctx.snapshotFor(dataset);
-    const rec = snapshot.recommendations[user]?.find((r) => r.item === item);
+    const recs = Object.prototype.hasOwnProperty.call(snapshot.recommendations, user) ? snapshot.recommendations[user] : [];
+    const rec = recs.find((r) => r.item === item);
     return rec?.explanation.history.map((h) => h.item) ?? [];
   } catch (e) {
     if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
