@@ -36,7 +36,7 @@ import { ModelEnv } from './jobs/model-factory';
 import { modelNames } from './core/models/registry';
 import { answerQuery } from './jobs/query';
 import { runDemo } from './jobs/demo';
-import { loadDatasetInWorker } from './jobs/dataset-loader';
+import { loadDatasetInWorker, recordDataHashInWorker } from './jobs/dataset-loader';
 import { loadKgIndexForApi } from './jobs/kg-index-loader';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { staleNote } from './jobs/snapshot';
@@ -342,7 +342,7 @@ async function serveWorkspace(
   const allowedRoots = dataRoots.length > 0 ? dataRoots : [process.cwd(), knowrecCacheDir()];
   signals.listen(); // before the address is printed: a signal from then on closes what was opened
   const loadDataset = (p: string): Promise<Dataset> => loadDatasetInWorker(p);
-  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf, loadDataset, loadKgIndex: loadKgIndexForApi, prewarm: true });
+  const api = createApi({ open: (p) => Workspace.open(p), workspacePath: path, appVersion: APP_VERSION, allowedRoots, pseudonymKey, whatIf, loadDataset, recordDataHash: (p) => recordDataHashInWorker(p), loadKgIndex: loadKgIndexForApi, prewarm: true });
   const bridge = await startBridge({ api, port, staticDir, log: (line) => process.stdout.write(`${line}\n`) });
   await new Promise<void>((done) => {
     signals.onStop(() => {

@@ -17,7 +17,7 @@ import { APP_SCHEME, APP_URL, appFileFor, devServerOrigin, isTrustedSender } fro
 import { KnowrecError } from './core/errors';
 import { sealedKeyFile, Workspace, type PseudonymKey } from './core/store';
 import { workersExited } from './core/worker-launcher';
-import { loadDatasetInWorker } from './jobs/dataset-loader';
+import { loadDatasetInWorker, recordDataHashInWorker } from './jobs/dataset-loader';
 import { loadKgIndexForApi } from './jobs/kg-index-loader';
 
 // Before 'ready': app:// behaves like https (standard origin, secure context, fetch).
@@ -187,6 +187,7 @@ function main(): void {
     pseudonymKey: keychainPseudonymKey,
     // a big dataset is read in a worker thread: the views' other calls keep answering meanwhile
     loadDataset: (path) => loadDatasetInWorker(path),
+    recordDataHash: (path) => recordDataHashInWorker(path),
     // the KG index from its cache file beside the workspace, else built in a worker from the KG alone
     loadKgIndex: loadKgIndexForApi,
     prewarm: true,

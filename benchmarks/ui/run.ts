@@ -19,7 +19,10 @@
  * the recommendation probes use --user (default: the first user) with the TEST FIXTURE snapshot
  * made for that user, and the 2-hop draws are left out (they are Toy Story's). Each view's
  * `first_ms` is its first open from navigation, the cold one at that size. The KG index cache
- * file (`FILE.kgindex`) is written beside the workspace; --fresh-kg-cache deletes it first.
+ * file (`FILE.kgindex`) is written beside the workspace; --fresh-kg-cache deletes it first. The
+ * workspace's data hash (what the Recommendations view compares with the model's) is recorded
+ * before the timed part when it is missing, as an import by this version records it;
+ * --old-import drops it instead (a workspace imported before: the Api records it in a worker).
  *
  * The serving snapshot is the e2e TEST FIXTURE (test/e2e/fixture.ts), so the Recommendations and
  * Explanation timings measure the UI and the bridge, not a model fit. Run it on a quiet machine:
@@ -30,12 +33,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { loadDatasetInWorker } from '../../main/jobs/dataset-loader';
+import { loadDatasetInWorker, recordDataHashInWorker } from '../../main/jobs/dataset-loader';
 import { createApi } from '../../main/api';
 import { startBridge } from '../../main/bridge/server';
 import { importRegistryDataset } from '../../main/core/data';
-import { Workspace } from '../../main/core/store';
-import { saveSnapshot } from '../../main/jobs/snapshot';
+import { DATA_HASH_META_KEY, Workspace } from '../../main/core/store';
+import { dataHash, saveSnapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from '../../test/e2e/fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -46,6 +49,8 @@ const arg = (name: string): string | undefined => {
 const OUT = arg('--out');
 const WORKSPACE = arg('--workspace');
 const LARGE = WORKSPACE !== undefined;
+/** --workspace only: the workspace's recorded data hash dropped first, as one imported before hashes were recorded. */
+const OLD_IMPORT = process.argv.includes('--old-import');
 const REPEAT = Math.max(1, Number(arg('--repeat') ?? '5'));
 const CALLS = Math.max(10, Number(arg('--calls') ?? (arg('--workspace') !== undefined ? '20' : '500')));
 const DATA_DIR = process.env.KNOWREC_DATA_DIR ?? '/work/shared/datasets';
@@ -148,7 +153,14 @@ function prepareWorkspace(dir: string): { wsPath: string; targets: Targets } {
     const user = arg('--user') ?? ws.userPage(0, 1).rows[0]?.id;
     if (item === undefined || user === undefined) throw new Error(`${wsPath} holds no items or no users`);
     // the fixture needs the dataset: read here once, before the timed part
-    saveSnapshot(join(dir, 'model'), fixtureSnapshot(ws.loadDataset(), user));
+    const ds = ws.loadDataset();
+    saveSnapshot(join(dir, 'model'), fixtureSnapshot(ds, user));
+    // an import records the data hash (the Recommendations view's data match); a workspace
+    // imported before it did has it recorded here, as the first session's first recommend would
+    // --old-import: as a workspace imported before: no hash recorded; the Api records it in a worker
+    if (OLD_IMPORT) ws.setMeta(DATA_HASH_META_KEY, '{}');
+    const { stamp, sha256 } = ws.dataHashState();
+    if (sha256 === null && !OLD_IMPORT) ws.recordDataHash(stamp, dataHash(ds));
     return { wsPath, targets: { kgQuery: item.title, kgHit: item.title, kgHitExact: false, user, listQuery: item.title.split(/\s+/)[1] ?? item.title } };
   } finally {
     ws.close();
@@ -257,6 +269,7 @@ async function main(): Promise<void> {
       modelDir: join(dir, 'model'),
       adapterDir: join(dir, 'adapters'),
       loadDataset: (p) => loadDatasetInWorker(p),
+      recordDataHash: (p) => recordDataHashInWorker(p),
       ...(kgIndexLoader() as object),
       prewarm: true,
     });
@@ -349,6 +362,7 @@ async function main(): Promise<void> {
           dataset: WORKSPACE === undefined ? 'ml-100k' : `${WORKSPACE} (as given)`,
           warm_up_ms: warmUpMs,
           kg_cache_file: WORKSPACE === undefined ? null : process.argv.includes('--fresh-kg-cache') ? 'deleted before the run' : 'as found beside the workspace',
+          data_hash: WORKSPACE === undefined ? 'recorded by the import' : OLD_IMPORT ? 'dropped before the run (--old-import): recorded by the Api in a worker' : 'recorded before the timed part when missing (as an import records it)',
           repeat: REPEAT,
           calls: CALLS,
           viewport: '1440x900',

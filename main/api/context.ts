@@ -8,10 +8,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import type { CatalogHistory, CatalogItem, CatalogPage, CatalogUser, JobRepository, KgEditStore, LabelStore, PseudonymKey, RunStore, UserStore } from '../core/store';
-import type { ImportReport } from '../core/data';
 import type { Dataset } from '../core/types';
-import type { Encoder } from '../core/encode/types';
 import type { QueryText } from '../core/rank';
 import { defaultModelPath, loadSnapshot, type Snapshot } from '../jobs/snapshot';
 import { defaultAdapterRoot } from '../core/train/versions';
@@ -22,113 +19,9 @@ import { PathPolicy, folderName } from './paths';
 import { workerExecutor } from '../jobs/job-worker-host';
 import { hasCheckpoint } from '../jobs/job-worker-finetune';
 import type { ApiEvent, WorkspaceSummary } from './contract';
+import type { ApiImplOptions, WorkspaceLike } from './options';
 
-type MaybePromise<T> = T | Promise<T>;
-
-/** What the store's summary() returns (WorkspaceSummary without the path). */
-export type WorkspaceCounts = Omit<WorkspaceSummary, 'path'>;
-
-/**
- * What the Api needs of a workspace; the store's `Workspace` satisfies it (tests pass fakes).
- * Labels, KG edits, users and runs are the store's repositories.
- */
-export interface WorkspaceLike {
-  summary(): MaybePromise<WorkspaceCounts>;
-  close(): void;
-  /** The dataset with the KG edits applied. */
-  loadDataset(): MaybePromise<Dataset>;
-  /**
-   * Paged reads of items, users and a user's history without loading the dataset (the store's
-   * SQL, main/core/store/catalog.ts); when absent (test fakes) the Api reads the loaded dataset.
-   */
-  itemPage?(offset: number, limit: number, query?: string): CatalogPage<CatalogItem>;
-  userPage?(offset: number, limit: number): CatalogPage<CatalogUser>;
-  userHistory?(user: string, limit: number): CatalogHistory | null;
-  /** Titles of the items with these ids (unknown ids left out), read from the tables. */
-  itemTitles?(ids: readonly string[]): Map<string, string>;
-  /** A mark of what the KG index is built from (Workspace.kgStamp); with it the Api can use loadKgIndex. */
-  kgStamp?(): string;
-  getMeta(key: string): string | null;
-  setMeta(key: string, value: string): void;
-  importReport(): ImportReport | null;
-  readonly labels: LabelStore;
-  readonly edits: KgEditStore;
-  readonly users: UserStore;
-  readonly runs: RunStore;
-  /** The jobs table on a connection of its own (the job runner closes it). */
-  openJobs(): JobRepository;
-}
-
-/** Opens (or creates) the workspace at an absolute path; throws KnowrecError when it cannot. */
-export type OpenWorkspace = (path: string) => MaybePromise<WorkspaceLike>;
-
-export interface ApiImplOptions {
-  readonly open: OpenWorkspace;
-  /** Workspace opened on the first call that needs one; null: none until openWorkspace. */
-  readonly workspacePath: string | null;
-  /** The app's version (package.json). */
-  readonly appVersion: string;
-  /**
-   * Folder of the serving snapshot `recommend` reads (written by `knowrec fit --out DIR` or a fit
-   * job). Default: the dataset's default model folder, `defaultModelPath(<dataset name>)`.
-   */
-  readonly modelDir?: string;
-  /**
-   * Folder of the fine-tuned adapter versions (one sub-folder per version, active.json).
-   * Default: `defaultAdapterRoot(<dataset name>)` in the user cache.
-   */
-  readonly adapterDir?: string;
-  /**
-   * How the calls that need the whole dataset in memory (KG explorer, recommend, labeling queue)
-   * get it, once per workspace and change: default `ws.loadDataset()` on the Api's thread; the
-   * Electron app and `knowrec serve` pass `loadDatasetInWorker` (main/jobs/dataset-loader.ts),
-   * so that the other calls keep answering while a big dataset is read.
-   */
-  readonly loadDataset?: (path: string) => Promise<Dataset>;
-  /**
-   * How the KG explorer (and the other users of the KG index) get the index without the dataset,
-   * given the workspace's KG stamp: the app and `knowrec serve` pass `loadKgIndexCached`
-   * (main/jobs/kg-index-loader.ts: the cache file beside the workspace, else built in a worker
-   * and saved). Default: built on the Api's thread from the loaded dataset.
-   */
-  readonly loadKgIndex?: (path: string, stamp: string) => Promise<KgIndex>;
-  /**
-   * Reads the dataset and builds the KG index just after a workspace opens, when it is small
-   * (≤ PREWARM_MAX_ROWS interactions + triples), so the KG explorer's first open finds them
-   * ready; with loadKgIndex the KG index is loaded (or built in a worker) at any size. The app
-   * and `knowrec serve` set it; default off.
-   */
-  readonly prewarm?: boolean;
-  /** How jobs run: default in a worker thread per job (see main/jobs/job-worker-host.ts). */
-  readonly executor?: JobExecutor;
-  /** Wait after a cancel before a job's worker is terminated (ms, default 2000). */
-  readonly cancelGraceMs?: number;
-  /**
-   * Text encoder for recommendQuery (free-text queries, similarity to picks). Default: the
-   * prepared ONNX encoder in a worker thread, started on first use. Tests pass a small fake.
-   */
-  readonly encoder?: () => Promise<Encoder>;
-  /**
-   * Folders (or single files) whose contents openWorkspace and startImport may use, checked with
-   * symlinks resolved (see paths.ts); more are added with `allowPath`. The startup workspace is
-   * always allowed. Undefined: any path (trusted in-process callers: tests, the CLI).
-   */
-  readonly allowedRoots?: readonly string[];
-  /** How the user allows another folder, the end of a refusal's hint. */
-  readonly allowHint?: string;
-  /**
-   * The pseudonym key (kept outside the workspace: a key file, the OS keychain), asked for when
-   * a pseudonymized import (`create`: made when missing) or forgetting a user needs it.
-   * Default: none (such calls say so).
-   */
-  readonly pseudonymKey?: (create: boolean) => PseudonymKey | undefined;
-  /**
-   * The what-if model (main/jobs/what-if-model.ts), fitted in the what-if worker when
-   * `whatIfModel {fit: true}` asks: registry name (default 'hybrid'), split seed (default the
-   * snapshot's, else 2020), tuning (default off).
-   */
-  readonly whatIf?: { readonly model?: string; readonly seed?: number; readonly tune?: boolean };
-}
+export type { ApiImplOptions, MaybePromise, OpenWorkspace, WorkspaceCounts, WorkspaceLike } from './options';
 
 /** The end of a refusal's hint when the owner gives none (the bridge's flag). */
 const DEFAULT_ALLOW_HINT = 'start `knowrec serve` with --data-root DIR to add a folder';
@@ -141,8 +34,10 @@ export interface Opened {
   readonly ws: WorkspaceLike;
   dataset: Promise<Dataset> | null;
   kg: Promise<KgIndex> | null;
-  /** Hash of the dataset's interactions, to tell whether a snapshot was fitted on it. */
+  /** dataHash of the loaded dataset, to tell whether a snapshot was fitted on it. */
   hash: string | null;
+  /** The data stamp read when the dataset's load started (null: unknown), for recordDataHash. */
+  datasetStamp: string | null;
   /** The job runner. */
   runner: JobRunner | null;
   /**
@@ -180,6 +75,11 @@ export interface ApiContext {
   resetTextTools(): void;
   /** `path` resolved, when it lies under the allowed roots; else throws the one refusal. */
   allowedPath(path: string): string;
+  /**
+   * The recording of the data hash off this thread (options.recordDataHash), started on first
+   * ask when the workspace does not know the hash; null when it knows it or there is no such option.
+   */
+  dataHashJob(o: Opened): Promise<void> | null;
 }
 
 
@@ -259,6 +159,8 @@ export class ApiSession implements ApiContext {
   datasetOf(o: Opened): Promise<Dataset> {
     if (o.dataset === null) {
       const load = this.options.loadDataset;
+      o.datasetStamp = o.ws.dataHashState?.().stamp ?? null;
+      o.hash = null;
       const p = load !== undefined ? load(o.path) : Promise.resolve().then(() => o.ws.loadDataset());
       o.dataset = p;
       p.catch(() => {
@@ -365,7 +267,7 @@ export class ApiSession implements ApiContext {
   private async openAt(path: string): Promise<Opened> {
     const abs = resolve(path);
     const ws = await this.options.open(abs);
-    const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, runner: null, memo: new Map() };
+    const o: Opened = { path: abs, ws, dataset: null, kg: null, hash: null, datasetStamp: null, runner: null, memo: new Map() };
     try {
       o.runner = this.newRunner(o);
     } catch (e) {
@@ -384,17 +286,27 @@ export class ApiSession implements ApiContext {
         const s = await o.ws.summary();
         const small = s.interactions + s.triples <= PREWARM_MAX_ROWS;
         if (small) void this.datasetOf(o).catch(() => undefined); // recommend and the queue need it too
+        else void this.dataHashJob(o);
         if (!small && (this.options.loadKgIndex === undefined || o.ws.kgStamp === undefined)) return;
         const kg = await this.kgOf(o);
         // what the explorer's first search and draw make once (search text, id maps), made here in
-        // steps, the views' calls answered between them
-        for (const step of [() => kg.searchEntities('a', 1), () => kg.itemIndex(''), () => kg.entityIndex('')]) {
-          await new Promise((r) => setImmediate(r));
-          step();
-        }
+        // small steps (the cache file is read in steps too), the views' calls answered between them
+        await kg.prepare(() => new Promise((r) => setImmediate(r)));
       })().catch(() => undefined); // an empty workspace: the views say so when asked
     }, PREWARM_DELAY_MS);
     timer.unref();
+  }
+
+  dataHashJob(o: Opened): Promise<void> | null {
+    const running = o.memo.get(DATA_HASH_JOB) as Promise<void> | undefined;
+    if (running !== undefined) return running;
+    const record = this.options.recordDataHash;
+    const known = o.ws.dataHashState?.();
+    if (record === undefined || known === undefined || known.sha256 !== null || known.differsFrom !== null) return null;
+    // a failure leaves it to the view (it hashes the loaded dataset)
+    const job = record(o.path).catch(() => undefined);
+    o.memo.set(DATA_HASH_JOB, job);
+    return job;
   }
 
   private newRunner(o: Opened): JobRunner {
@@ -455,6 +367,9 @@ export function defaultAdapterRootFor(options: ApiImplOptions): (dataset: string
 export function defaultModelDirFor(options: ApiImplOptions): (dataset: string) => string {
   return (dataset) => resolve(options.modelDir ?? defaultModelPath(folderName(dataset)));
 }
+
+/** The memo key of the background recording of the data hash (a Promise<void>; see data-match.ts). */
+const DATA_HASH_JOB = 'dataHashJob';
 
 /** A per-dataset cache entry of `o` (cleared when the dataset changes). */
 /** Workspaces up to this many interactions + triples are read right after they open (prewarm). */

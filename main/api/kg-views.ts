@@ -128,7 +128,7 @@ function pathsToSubgraph(kg: KgIndex, ds: Dataset | null, centre: readonly numbe
  * The KG paths (≤ 3 hops) from `history` items to the `target` item as a subgraph of at most
  * `cap` nodes; shorter paths first, a path that would pass the cap is left out whole.
  */
-export function pathSubgraphView(kg: KgIndex, ds: Dataset, target: number, history: readonly number[], cap: number): KgSubgraph {
+export function pathSubgraphView(kg: KgIndex, ds: Dataset | null, target: number, history: readonly number[], cap: number): KgSubgraph {
   const found: KgPath[] = [];
   for (const h of history) found.push(...kg.paths(h, target, { maxLen: 3, limit: 5 }));
   found.sort((a, b) => a.steps.length - b.steps.length);

@@ -59,20 +59,34 @@ export function itemCardView(kg: KgIndex, itemId: string): ItemCard {
   return { id: it.id, title: kg.itemLabel(i), attributes: it.attributes, interactions, facts };
 }
 
+/** The users a recommendation may be asked for: the loaded dataset's, or the workspace's read by SQL. */
+export interface ViewUsers {
+  /** The dataset's name. */
+  readonly name: string;
+  has(user: string): boolean;
+  /** How many there are (for the hint of an unknown user). */
+  count(): number;
+}
+
 export interface RecommendViewInput {
   readonly snapshot: Snapshot;
   readonly dir: string;
-  readonly dataset: Dataset;
-  /** dataHash of the workspace's dataset, compared with the snapshot's. */
-  readonly dataSha256: string;
+  readonly users: ViewUsers;
+  /** Whether the snapshot was fitted on the workspace's data as it is now (see data-match.ts). */
+  readonly dataMatches: boolean;
   readonly user: string;
   readonly k: number;
 }
 
+/** The users of a loaded dataset. */
+export function datasetUsers(ds: Dataset): ViewUsers {
+  return { name: ds.name, has: (u) => ds.userIds.includes(u), count: () => ds.userIds.length };
+}
+
 export function recommendView(o: RecommendViewInput): Recommendations {
   const { snapshot, user } = o;
-  if (!o.dataset.userIds.includes(user)) {
-    throw new KnowrecError('not-found', `no user with id "${user}" in dataset ${o.dataset.name}`, {}, `pick one of the ${o.dataset.userIds.length} users listed in the workspace`);
+  if (!o.users.has(user)) {
+    throw new KnowrecError('not-found', `no user with id "${user}" in dataset ${o.users.name}`, {}, `pick one of the ${o.users.count()} users listed in the workspace`);
   }
   const recs = Object.prototype.hasOwnProperty.call(snapshot.recommendations, user) ? snapshot.recommendations[user] : undefined;
   if (recs === undefined) {
@@ -80,7 +94,7 @@ export function recommendView(o: RecommendViewInput): Recommendations {
       'not-found',
       `the fitted model has no recommendations for user "${user}"`,
       { file: o.dir },
-      `refit with \`knowrec fit --dataset ${o.dataset.name}\` to cover every user`,
+      `refit with \`knowrec fit --dataset ${o.users.name}\` to cover every user`,
     );
   }
   return {
@@ -105,7 +119,7 @@ export function recommendView(o: RecommendViewInput): Recommendations {
       dataset: snapshot.manifest.dataset,
       created: snapshot.manifest.created,
       k: snapshot.manifest.k,
-      dataMatches: snapshot.manifest.data_sha256 === o.dataSha256,
+      dataMatches: o.dataMatches,
       ...(snapshot.manifest.stale === undefined ? {} : { stale: staleNote(snapshot.manifest) ?? '' }),
     },
   };

@@ -36,7 +36,7 @@ interface Records {
 }
 
 /** The worker's answer: the dataset, or the error as the Api reports it (toApiError, hint kept). */
-export type FromDatasetWorker = { readonly type: 'done'; readonly packed: PackedDataset } | { readonly type: 'failed'; readonly error: ApiError };
+export type FromDatasetWorker = { readonly type: 'done'; readonly packed: PackedDataset } | { readonly type: 'hashed' } | { readonly type: 'failed'; readonly error: ApiError };
 
 /** `ds` packed for posting, and the buffers to move with it (each once). */
 export function packDataset(ds: Dataset): { packed: PackedDataset; transfer: ArrayBuffer[] } {
@@ -68,16 +68,33 @@ export function unpackDataset(p: PackedDataset): Dataset {
   };
 }
 
-/** The dataset of the workspace file at `path`, read in a worker thread. */
+/** The dataset of the workspace file at `path`, read in a worker thread (its hash recorded when the workspace does not know it). */
 export function loadDatasetInWorker(path: string, script: string = workerEntry(__dirname, 'dataset-worker')): Promise<Dataset> {
+  return runDatasetWorker(path, false, script).then((msg) => {
+    if (msg.type !== 'done') throw new KnowrecError('internal', 'the dataset worker sent no dataset', { file: path }, 'try again; if it keeps failing, report it');
+    return unpackDataset(msg.packed);
+  });
+}
+
+/**
+ * Reads the dataset of the workspace at `path` in a worker thread only to record its data hash
+ * there (core/store/data-stamp.ts), for a workspace that does not know it (imported before
+ * hashes were recorded): the Api starts it after such a workspace opens, so that the
+ * Recommendations view need not load the dataset to tell whether the model was fitted on it.
+ */
+export async function recordDataHashInWorker(path: string, script: string = workerEntry(__dirname, 'dataset-worker')): Promise<void> {
+  await runDatasetWorker(path, true, script);
+}
+
+function runDatasetWorker(path: string, hashOnly: boolean, script: string): Promise<Exclude<FromDatasetWorker, { type: 'failed' }>> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const w = launchWorker<never, FromDatasetWorker>(script, { path }, {
+    const w = launchWorker<never, FromDatasetWorker>(script, { path, hashOnly }, {
       onMessage: (msg) => {
         settled = true;
         void w.close(0);
-        if (msg.type === 'done') resolve(unpackDataset(msg.packed));
-        else reject(fromApiError(msg.error));
+        if (msg.type === 'failed') reject(fromApiError(msg.error));
+        else resolve(msg);
       },
       onEnd: (end) => {
         if (settled) return;

@@ -1,6 +1,8 @@
 /**
  * Entry of the dataset worker thread (dataset-loader.ts): opens the workspace, loads its dataset
- * with the KG edits applied, posts it (typed arrays moved) or the error, and ends.
+ * with the KG edits applied, posts it (typed arrays moved) or the error, and ends. The data's
+ * hash is recorded in the workspace when it does not know it (Workspace.loadDatasetRecordingHash);
+ * `hashOnly` does only that, and posts no dataset.
  */
 import { workerData } from 'node:worker_threads';
 import { toApiError } from '../api/result';
@@ -14,10 +16,16 @@ onStop(port, () => undefined);
 const post = (m: FromDatasetWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 try {
-  const ws = Workspace.open((workerData as { path: string }).path);
+  const { path, hashOnly } = workerData as { path: string; hashOnly?: boolean };
+  const ws = Workspace.open(path);
   try {
-    const { packed, transfer } = packDataset(ws.loadDataset());
-    post({ type: 'done', packed }, transfer);
+    const ds = ws.loadDatasetRecordingHash();
+    if (hashOnly === true) {
+      post({ type: 'hashed' });
+    } else {
+      const { packed, transfer } = packDataset(ds);
+      post({ type: 'done', packed }, transfer);
+    }
   } finally {
     ws.close();
   }

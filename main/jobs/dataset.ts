@@ -89,7 +89,7 @@ export function openDataset(opts: OpenDatasetOptions): OpenedDataset {
     }
     if (held !== null) withExtraKgs(ws, held, opts);
     opts.onProgress?.({ stage: 'load', message: ws.path });
-    return { dataset: ws.loadDataset(), workspace: ws.path, report: ws.importReport(), imported: false };
+    return { dataset: ws.loadDatasetRecordingHash(), workspace: ws.path, report: ws.importReport(), imported: false };
   } finally {
     ws.close();
   }

@@ -9,7 +9,7 @@ import type { ApiError } from '../api/contract';
 import { fromApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import { kgCachePath, packKgIndex, readKgCache, removeDeadKgTemps, unpackKgIndex, writeKgCache } from '../core/kg/kg-cache';
+import { kgCachePath, packKgIndex, readKgCache, removeDeadKgTemps, unpackKgIndexInSteps, writeKgCache } from '../core/kg/kg-cache';
 import { Workspace } from '../core/store';
 import { launchWorker, workerEntry } from '../core/worker-launcher';
 
@@ -39,7 +39,7 @@ export async function loadKgIndexCached(path: string, stamp: string, options: Kg
   await new Promise((r) => setImmediate(r));
   if (cached !== null) return { kg: new KgIndex(cached), source: 'cache' };
   const bytes = await buildInWorker(path, options);
-  const unpacked = unpackKgIndex(bytes);
+  const unpacked = await unpackKgIndexInSteps(bytes);
   if (unpacked === null) throw new KnowrecError('internal', 'the KG index built in a worker thread could not be read back', { file: path }, 'try again; if it keeps failing, report it');
   return { kg: new KgIndex(unpacked.parts), source: 'built' };
 }

@@ -19,13 +19,13 @@
  * folder, the Api's) and marks the snapshot stale: the other users' lists were fitted with the
  * forgotten user's data, so the manifest says so (`stale`) until the next fit replaces it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { acquireLock, ensureDir, recoverFolder, removeStaleTemps, userCacheDir, writeFileAtomic } from '../core/files';
 import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import type { Explanation, HistoryLink, ReasonLang } from '../core/rank';
-import type { Dataset } from '../core/types';
+import { dataHash } from '../core/data/data-hash';
 
 export const SNAPSHOT_FORMAT = 'knowrec-snapshot/1';
 
@@ -73,16 +73,8 @@ export function defaultModelPath(name: string, env: NodeJS.ProcessEnv = process.
   return join(userCacheDir(env), 'models', name);
 }
 
-/** A content hash of the interactions and ids, so a snapshot can tell it was fitted on this data. */
-export function dataHash(d: Dataset): string {
-  const h = createHash('sha256');
-  h.update(d.name);
-  h.update(JSON.stringify([d.userIds.length, d.itemIds.length]));
-  for (const a of [d.interactions.user, d.interactions.item, d.interactions.rating, d.interactions.timestamp]) {
-    h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  }
-  return h.digest('hex');
-}
+/** A content hash of the interactions and ids, so a snapshot can tell it was fitted on this data (core/data/data-hash.ts). */
+export { dataHash };
 
 const MANIFEST = 'manifest.json';
 /** Held by a save, and by the recovery of a load (which skips cleaning when a save holds it). */

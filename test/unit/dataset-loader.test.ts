@@ -5,9 +5,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../main/api';
 import { KnowrecError } from '../../main/core/errors';
-import { Workspace } from '../../main/core/store';
+import { DATA_HASH_META_KEY, Workspace } from '../../main/core/store';
 import { workersExited } from '../../main/core/worker-launcher';
-import { loadDatasetInWorker, packDataset, unpackDataset } from '../../main/jobs/dataset-loader';
+import { loadDatasetInWorker, packDataset, recordDataHashInWorker, unpackDataset } from '../../main/jobs/dataset-loader';
 import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
 
 const files = tempFiles('knowrec-dataset-loader-');
@@ -38,6 +38,19 @@ describe('loadDatasetInWorker', () => {
     const here = ws.loadDataset();
     expect(here.kg.head.length).toBe(5);
     expect(await loadDatasetInWorker(ws.path)).toEqual(here);
+    ws.close();
+  });
+
+  it('records the data hash the workspace does not know; hashOnly records it and sends no dataset', async () => {
+    const ws = Workspace.create(files.fresh());
+    ws.importDataset(tinyDataset());
+    const sha = ws.dataHashState().sha256;
+    ws.setMeta(DATA_HASH_META_KEY, 'null');
+    expect(await loadDatasetInWorker(ws.path)).toEqual(ws.loadDataset());
+    expect(ws.dataHashState().sha256).toBe(sha);
+    ws.setMeta(DATA_HASH_META_KEY, 'null');
+    await expect(recordDataHashInWorker(ws.path)).resolves.toBeUndefined();
+    expect(ws.dataHashState().sha256).toBe(sha);
     ws.close();
   });
 

@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../main/api';
 import { KgIndex } from '../../main/core/kg';
-import { kgCachePath, packKgIndex, readKgCache, unpackKgIndex } from '../../main/core/kg/kg-cache';
+import { kgCachePath, packKgIndex, readKgCache, unpackKgIndex, unpackKgIndexInSteps } from '../../main/core/kg/kg-cache';
 import { Workspace } from '../../main/core/store';
 import { workersExited } from '../../main/core/worker-launcher';
 import { loadKgIndexCached, packWorkspaceKgIndex } from '../../main/jobs/kg-index-loader';
@@ -68,6 +68,39 @@ describe('KG index cache', () => {
     expect(observe(new KgIndex(back!.parts))).toEqual(observe(built));
     expect(unpackKgIndex(bytes.subarray(0, bytes.length - 8))).toBeNull();
     expect(unpackKgIndex(new TextEncoder().encode('not a cache file at all'))).toBeNull();
+    ws.close();
+  });
+
+  it('unpacked in steps: the same parts, one turn of the event loop per list of strings', async () => {
+    const ws = tinyWorkspace();
+    const built = new KgIndex(ws.loadDataset());
+    const bytes = packKgIndex(built.parts(), 'stamp-1');
+    // a call queued once the unpacking started is answered before it ends
+    let answered = false;
+    const pending = unpackKgIndexInSteps(bytes, 'stamp-1');
+    setImmediate(() => (answered = true));
+    const stepped = await pending;
+    expect(answered).toBe(true);
+    expect(stepped?.stamp).toBe('stamp-1');
+    expect(observe(new KgIndex(stepped!.parts))).toEqual(observe(new KgIndex(unpackKgIndex(bytes)!.parts)));
+    expect(await unpackKgIndexInSteps(bytes, 'stamp-2')).toBeNull();
+    ws.close();
+  });
+
+  it('prepare() makes the id maps and the search in chunks, pausing between them; look-ups answer as before', async () => {
+    const ws = tinyWorkspace();
+    const kg = new KgIndex(ws.loadDataset());
+    const lazy = new KgIndex(ws.loadDataset());
+    let pauses = 0;
+    await kg.prepare(() => {
+      pauses++;
+      return Promise.resolve();
+    }, 2);
+    // search, search text, the entities (genres included) in chunks of 2, 3 items in chunks of 2
+    expect(pauses).toBe(2 + Math.ceil(lazy.kg.entityIds.length / 2) + 2);
+    for (const id of [...lazy.kg.entityIds, 'nope']) expect(kg.entityIndex(id)).toBe(lazy.entityIndex(id));
+    for (const id of ['i1', 'i2', 'i3', 'nope']) expect(kg.itemIndex(id)).toBe(lazy.itemIndex(id));
+    expect(observe(kg)).toEqual(observe(lazy));
     ws.close();
   });
 

@@ -12,11 +12,12 @@
  * New users (recommendQuery) are ranked by main/core/rank/new-user.ts, the path the CLI's
  * `knowrec recommend --query/--items` takes too; the Api keeps the item vectors per workspace.
  */
-import type { Api, ApiGroupMethod, QueryRecommendations, RecommendQueryRequest, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
+import type { Api, ApiGroupMethod, ExplainPathRequest, KgSubgraph, QueryRecommendations, RecommendQueryRequest, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
 import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
 import { guard } from '../result';
 import { pathSubgraphView } from '../kg-views';
-import { recommendView } from '../views';
+import { datasetUsers, itemIndexOf as kgItemIndex, recommendView, type ViewUsers } from '../views';
+import { datasetNameOf, snapshotDataMatches } from '../data-match';
 import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
 import type { CatalogLang } from '../../core/encode/language';
@@ -25,7 +26,7 @@ import type { KgIndex } from '../../core/kg';
 import { rowIndices, rowValues } from '../../core/matrix';
 import { encodeItems, explainRecommendation, interactionViews, recommendForNewUser, type InteractionViews, type ReasonLang } from '../../core/rank';
 import type { Dataset } from '../../core/types';
-import { dataHash, type SnapshotItem } from '../../jobs/snapshot';
+import type { SnapshotItem } from '../../jobs/snapshot';
 import { whatIfFor, whatIfModelFor } from './what-if';
 import { prepareTask, type PrepareTask } from '../prepare-task';
 import { part } from '../../jobs/job-message';
@@ -136,13 +137,29 @@ function netSignals(signals: Readonly<Record<string, number>>, against: Readonly
   return out;
 }
 
-/** Explained recommendations of `user` in `lang`, read from the serving snapshot. */
+/** The users of the open workspace: read by SQL when the store has the catalog reads, else from the loaded dataset. */
+async function usersOf(ctx: ApiContext, o: Opened, name: string, ds: Dataset | null): Promise<ViewUsers> {
+  const { ws } = o;
+  if (ds !== null || ws.userTopItems === undefined || ws.userPage === undefined) return datasetUsers(ds ?? (await ctx.datasetOf(o)));
+  const page = ws.userPage.bind(ws);
+  const top = ws.userTopItems.bind(ws);
+  return { name, has: (u) => top(u, 0) !== null, count: () => page(0, 0).total };
+}
+
+/**
+ * Explained recommendations of `user` in `lang`, read from the serving snapshot. In the fit's
+ * language nothing of the dataset is loaded: the user is looked up in SQL and the data hash is
+ * the workspace's (data-match.ts); another language re-generates the reasons from the dataset.
+ */
 export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: number, lang: ReasonLang | undefined): Promise<Recommendations> {
-  const ds = await ctx.datasetOf(o);
-  const { dir, snapshot } = ctx.snapshotFor(ds.name);
-  o.hash ??= dataHash(ds);
-  const view = recommendView({ snapshot, dir, dataset: ds, dataSha256: o.hash, user, k });
-  if (lang === undefined || lang === snapshot.manifest.lang) return view;
+  const name = await datasetNameOf(ctx, o);
+  const { dir, snapshot } = ctx.snapshotFor(name);
+  const again = lang !== undefined && lang !== snapshot.manifest.lang;
+  const ds = again ? await ctx.datasetOf(o) : null;
+  const users = await usersOf(ctx, o, name, ds);
+  const dataMatches = users.has(user) ? await snapshotDataMatches(ctx, o, snapshot.manifest.data_sha256) : false;
+  const view = recommendView({ snapshot, dir, users, dataMatches, user, k });
+  if (ds === null || lang === undefined) return view;
   const kg = await ctx.kgOf(o);
   const m = interactionsOf(o, ds);
   const u = userIndex(ds, user);
@@ -151,22 +168,59 @@ export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: 
   return { ...view, items };
 }
 
-/** History items behind the user's recommendation of `item`: those the snapshot names, else the user's top-rated. */
-function historyItems(ctx: ApiContext, ds: Dataset, m: InteractionViews, user: number, item: string): number[] {
+/** The snapshot's history items behind the user's recommendation of `item` (ids; empty when it names none). */
+function snapshotHistory(ctx: ApiContext, dataset: string, user: string, item: string): string[] {
   try {
-    const { snapshot } = ctx.snapshotFor(ds.name);
-    const rec = snapshot.recommendations[ds.userIds[user]]?.find((r) => r.item === item);
-    if (rec !== undefined && rec.explanation.history.length > 0) {
-      const found = rec.explanation.history.map((h) => itemIndexOrNull(ds, h.item)).filter((i): i is number => i !== null);
-      if (found.length > 0) return found;
-    }
+    const { snapshot } = ctx.snapshotFor(dataset);
+    const recs = Object.prototype.hasOwnProperty.call(snapshot.recommendations, user) ? snapshot.recommendations[user] : [];
+    const rec = recs.find((r) => r.item === item);
+    return rec?.explanation.history.map((h) => h.item) ?? [];
   } catch (e) {
     if (!(e instanceof KnowrecError) || e.code !== 'not-found') throw e;
+    return [];
   }
+}
+
+/** The user's history items taken when the snapshot names none. */
+const HISTORY_FALLBACK = 5;
+
+/** History items behind the user's recommendation of `item`: those the snapshot names, else the user's top-rated. */
+function historyItems(ctx: ApiContext, ds: Dataset, m: InteractionViews, user: number, item: string): number[] {
+  const found = snapshotHistory(ctx, ds.name, ds.userIds[user], item)
+    .map((h) => itemIndexOrNull(ds, h))
+    .filter((i): i is number => i !== null);
+  if (found.length > 0) return found;
   const items = rowIndices(m.all, user);
   const ratings = rowValues(m.all, user);
   const order = Array.from(items.keys()).sort((a, b) => ratings[b] - ratings[a] || items[a] - items[b]);
-  return order.slice(0, 5).map((j) => items[j]);
+  return order.slice(0, HISTORY_FALLBACK).map((j) => items[j]);
+}
+
+/**
+ * The KG paths behind one recommendation from the KG index and small SQL reads (the user's
+ * best-rated items, used when the snapshot names no history), without the dataset; stores
+ * without the catalog reads (test fakes) use the loaded dataset.
+ */
+async function explainPathFor(ctx: ApiContext, o: Opened, request: ExplainPathRequest): Promise<KgSubgraph> {
+  const cap = request.cap ?? PATH_CAP_DEFAULT;
+  const top = o.ws.userTopItems?.bind(o.ws);
+  const name = top === undefined ? null : o.ws.getMeta('dataset');
+  if (top === undefined || name === null) {
+    const ds = await ctx.datasetOf(o);
+    const kg = await ctx.kgOf(o);
+    const u = userIndex(ds, request.user);
+    const target = itemIndex(ds, request.item);
+    const history = historyItems(ctx, ds, interactionsOf(o, ds), u, request.item).filter((h) => h !== target);
+    return pathSubgraphView(kg, ds, target, history, cap);
+  }
+  const best = top(request.user, HISTORY_FALLBACK);
+  if (best === null) throw new KnowrecError('not-found', `no user with id "${request.user}" in dataset ${name}`, {}, 'pick one of the users listed in the workspace');
+  const kg = await ctx.kgOf(o);
+  const target = kgItemIndex(kg, request.item);
+  const indices = (ids: readonly string[]): number[] => ids.map((id) => kg.itemIndex(id)).filter((i): i is number => i !== undefined);
+  const named = indices(snapshotHistory(ctx, name, request.user, request.item));
+  const history = (named.length > 0 ? named : indices(best)).filter((h) => h !== target);
+  return pathSubgraphView(kg, null, target, history, cap);
 }
 
 function itemIndexOrNull(ds: Dataset, id: string): number | null {
@@ -219,15 +273,6 @@ export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'rec
     whatIfModel: (request) => guard(async () => whatIfModelFor(ctx, await ctx.ensureOpen(), request)),
     ...textModelMethods(ctx),
 
-    explainPath: (request) =>
-      guard(async () => {
-        const o = await ctx.ensureOpen();
-        const ds = await ctx.datasetOf(o);
-        const kg = await ctx.kgOf(o);
-        const u = userIndex(ds, request.user);
-        const target = itemIndex(ds, request.item);
-        const history = historyItems(ctx, ds, interactionsOf(o, ds), u, request.item).filter((h) => h !== target);
-        return pathSubgraphView(kg, ds, target, history, request.cap ?? PATH_CAP_DEFAULT);
-      }),
+    explainPath: (request) => guard(async () => explainPathFor(ctx, await ctx.ensureOpen(), request)),
   };
 }

@@ -37,6 +37,7 @@ export {
   type CsvListColumn,
 } from './from-csv';
 export { validateDataset, type ValidatedDataset } from './validate';
+export { dataHash } from './data-hash';
 export {
   ReportBuilder,
   findWarning,

@@ -172,6 +172,34 @@ export class KgIndex implements KgCore {
     return this.entityIndexById.get(id);
   }
 
+  /**
+   * Makes what the first search and look-ups make (the id maps, the search), `chunk` ids at a
+   * time with `pause()` between the chunks, so that a thread answering calls answers them
+   * meanwhile (the Api's warm-up after a workspace opens).
+   */
+  async prepare(pause: () => Promise<void>, chunk = 50_000): Promise<void> {
+    const build = async (ids: readonly string[]): Promise<Map<string, number>> => {
+      const m = new Map<string, number>();
+      for (let a = 0; a < ids.length; a += chunk) {
+        for (let i = a; i < Math.min(ids.length, a + chunk); i++) m.set(ids[i], i);
+        await pause();
+      }
+      return m;
+    };
+    this.finder ??= new EntitySearch(this, this.searchText);
+    await pause();
+    this.finder.text();
+    await pause();
+    if (this.entityIndexById === null) {
+      const m = await build(this.kg.entityIds);
+      this.entityIndexById ??= m;
+    }
+    if (this.itemIndexById === null) {
+      const m = await build(this.items.map((it) => it.id));
+      this.itemIndexById ??= m;
+    }
+  }
+
   /** Item index of an id, or undefined. */
   itemIndex(id: string): number | undefined {
     this.itemIndexById ??= new Map(this.items.map((it, i) => [it.id, i]));

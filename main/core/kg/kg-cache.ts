@@ -180,7 +180,31 @@ class StoredItem implements ItemRecord {
  * stamp (when `stamp` is given) or are cut short. The typed arrays are views on `bytes` when
  * aligned (else on a copy); item details are parsed per item on first use.
  */
-export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgIndexParts; stamp: string } | null {
+export function unpackKgIndex(bytes: Uint8Array, stamp?: string): Unpacked | null {
+  const steps = unpackSteps(bytes, stamp);
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/**
+ * unpackKgIndex in steps (each list of strings parsed in its own turn of the event loop), so that
+ * a thread that answers calls (the Api's) answers them between the steps.
+ */
+export async function unpackKgIndexInSteps(bytes: Uint8Array, stamp?: string): Promise<Unpacked | null> {
+  const steps = unpackSteps(bytes, stamp);
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+type Unpacked = { parts: KgIndexParts; stamp: string };
+
+/** unpackKgIndex's work; it yields between the lists of strings (the costly parts at 300k items / 2M entities). */
+function* unpackSteps(bytes: Uint8Array, stamp?: string): Generator<void, Unpacked | null> {
   const n = headerLength(bytes);
   if (n === null) return null;
   const h = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + PREFIX, n).toString('utf8')) as Header;
@@ -206,14 +230,24 @@ export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgInd
   };
   const i32 = (name: ArrayName): Int32Array => a[name] as Int32Array;
   const u8 = (name: ArrayName): Uint8Array => a[name] as Uint8Array;
+  yield;
   const entityIds = list('entityIds');
+  yield;
   const isNull = u8('entityNameIsNull');
   const entityNames = list('entityNames').map((v, e) => (isNull[e] === 1 ? null : v));
+  yield;
   const ids = list('itemIds');
   const titles = list('itemTitles');
+  yield;
   const detail = i32('itemDetailOffsets');
   const d0 = h.itemDetails.offset;
   const items = ids.map((id, i) => new StoredItem(id, titles[i], () => buf.toString('utf8', d0 + detail[i], d0 + detail[i + 1])));
+  yield;
+  const labels = h.hasLabels ? { labels: list('labels'), itemLabels: list('itemLabels') } : {};
+  yield;
+  const itemSearch = list('itemSearch');
+  yield;
+  const entitySearch = list('entitySearch');
   const parts: KgIndexParts = {
     kg: { entityIds, entityNames, relationNames: [...h.relationNames], head: i32('head'), relation: i32('relation'), tail: i32('tail'), derived: u8('derived') },
     adjacency: { nEntities: entityIds.length, offsets: i32('offsets'), neighbour: i32('neighbour'), relation: i32('adjRelation'), direction: u8('direction'), triple: i32('triple'), twin: i32('twin') },
@@ -225,9 +259,9 @@ export function unpackKgIndex(bytes: Uint8Array, stamp?: string): { parts: KgInd
     entityItemList: i32('entityItemList'),
     popularity: i32('popularity'),
     relationFrequency: i32('relationFrequency'),
-    ...(h.hasLabels ? { labels: list('labels'), itemLabels: list('itemLabels') } : {}),
+    ...labels,
     ...(i32('inverse').length === h.relationNames.length ? { inverse: i32('inverse') } : {}),
-    ...searchTextOf(list('itemSearch'), list('entitySearch'), ids.length, entityIds.length),
+    ...searchTextOf(itemSearch, entitySearch, ids.length, entityIds.length),
   };
   return { parts, stamp: h.stamp };
 }
@@ -246,7 +280,7 @@ export async function readKgCache(file: string, stamp: string): Promise<KgIndexP
     return null;
   }
   try {
-    return unpackKgIndex(bytes, stamp)?.parts ?? null;
+    return (await unpackKgIndexInSteps(bytes, stamp))?.parts ?? null;
   } catch {
     return null; // a damaged file is built again
   }

@@ -109,6 +109,21 @@ export class CatalogQueries {
   }
 
   /**
+   * Ids of the user's first `limit` interacted items, highest rating first, then catalog order
+   * (an item interacted with twice comes twice), the order a sort of the user's row of the
+   * interaction matrix by rating gives; null for an unknown user. Reads the user's rows through
+   * the index on interactions(user_idx).
+   */
+  userTopItems(user: string, limit: number): string[] | null {
+    const idx = this.db.prepare('SELECT idx FROM users WHERE id = ?').pluck().get(user) as number | undefined;
+    if (idx === undefined) return null;
+    return this.db
+      .prepare('SELECT i.id FROM interactions x JOIN items i ON i.idx = x.item_idx WHERE x.user_idx = ? ORDER BY x.rating DESC, x.item_idx LIMIT ?')
+      .pluck()
+      .all(idx, limit) as string[];
+  }
+
+  /**
    * Rows per dataset table. Counting 10M interactions takes a while, so the counts are kept until
    * the file changes: `PRAGMA data_version` moves when another connection (a job's worker)
    * commits, `total_changes()` when this one writes.

@@ -54,4 +54,5 @@ export { applyAttributePolicy, attributePolicy, type AttributePolicy } from './q
 export { RunStore, type RunRow } from './runs';
 export { JobRepository, type JobRow } from './jobs';
 export { SqliteEmbeddingCache, TEXT_MODEL_META_KEY, workspaceTextModel } from './embeddings';
+export { DATA_HASH_META_KEY, DataStamps, type DataHashState } from './data-stamp';
 export { CatalogQueries, type CatalogHistory, type CatalogItem, type CatalogPage, type CatalogUser } from './catalog';

@@ -21,6 +21,7 @@ import { createHmac } from 'node:crypto';
 import { KnowrecError } from '../errors';
 import type { Dataset, UserRecord } from '../types';
 import { eraseFreedSpace, type Db } from './database';
+import type { DataStamps } from './data-stamp';
 import type { MetaStore } from './meta';
 import type { PseudonymKey } from './pseudonym-key';
 import { applyAttributePolicy, isEmptyPolicy, NO_ATTRIBUTE_POLICY, type AttributePolicy } from './quasi-identifiers';
@@ -94,6 +95,8 @@ export class UserStore {
     private readonly db: Db,
     private readonly file: string,
     private readonly meta: MetaStore,
+    /** Told of a forget, so that the recorded data hash stays true (data-stamp.ts). */
+    private readonly stamps?: DataStamps,
   ) {}
 
   /** True when the workspace stores pseudonyms instead of the imported user ids. */
@@ -193,7 +196,8 @@ export class UserStore {
     if (found === null) {
       throw new KnowrecError('not-found', `no user "${userId}" in the workspace`, { file: this.file }, 'give a user id as listed by the workspace (or the original id of a pseudonymized one)');
     }
-    const removed = this.db.transaction(() => this.deleteRows(found, [...new Set([found.id, userId])]))();
+    const remove = (): Record<string, number> => this.deleteRows(found, [...new Set([found.id, userId])]);
+    const removed = this.db.transaction(() => (this.stamps === undefined ? remove() : this.stamps.afterRemoval(remove)))();
     return { user: found.id, removed, compacted: eraseFreedSpace(this.db) };
   }
 

@@ -10,7 +10,9 @@ import { resolve } from 'node:path';
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Dataset, Progress } from '../types';
 import type { DatasetCounts, ImportReport } from '../data/report';
+import { dataHash } from '../data/data-hash';
 import { eraseFreedSpace, openDatabase, type Db } from './database';
+import { DataStamps, type DataHashState } from './data-stamp';
 import { CatalogQueries, type CatalogHistory, type CatalogItem, type CatalogPage, type CatalogUser } from './catalog';
 import { DatasetTables, checkDataset } from './dataset-tables';
 import { KgEditStore } from './edits';
@@ -60,6 +62,7 @@ export class Workspace {
   private readonly meta: MetaStore;
   private readonly tables: DatasetTables;
   private readonly catalog: CatalogQueries;
+  private readonly stamps: DataStamps;
   private embeddingCache: SqliteEmbeddingCache | null = null;
   /** Analysts' relevance and fact labels. */
   readonly labels: LabelStore;
@@ -78,7 +81,8 @@ export class Workspace {
     this.meta = new MetaStore(db);
     this.tables = new DatasetTables(db, path);
     this.catalog = new CatalogQueries(db);
-    this.users = new UserStore(db, path, this.meta);
+    this.stamps = new DataStamps(db, this.meta);
+    this.users = new UserStore(db, path, this.meta, this.stamps);
     this.labels = new LabelStore(db, path, this.users);
     this.edits = new KgEditStore(db, path);
     this.runs = new RunStore(db);
@@ -186,6 +190,8 @@ export class Workspace {
       else this.meta.delete('import_report');
       // a KG added beside the previous dataset went with it
       this.meta.delete('kg_imports');
+      // what loadDataset() will read back: the same rows in the same order (a test checks it)
+      this.stamps.record(this.stamps.stamp(), dataHash(ds));
     });
     try {
       run();
@@ -284,6 +290,31 @@ export class Workspace {
     return this.db.transaction(() => read(this.kgStamp()))();
   }
 
+  /**
+   * The data stamp and what the workspace knows of its data's hash (data-stamp.ts): recorded by
+   * the import, or by a reader after a forget; a few small queries, no dataset load.
+   */
+  dataHashState(): DataHashState {
+    return this.stamps.state();
+  }
+
+  /**
+   * loadDataset(), recording the data's hash when the workspace does not know it (after a forget,
+   * or imported before hashes were recorded): what fits read, so the views need not hash it.
+   */
+  loadDatasetRecordingHash(): Dataset {
+    const { stamp, sha256 } = this.stamps.state();
+    const ds = this.loadDataset();
+    // refused when the data changed during the read (the stamp moved)
+    if (sha256 === null) this.stamps.record(stamp, dataHash(ds));
+    return ds;
+  }
+
+  /** Records the hash of the data read at `stamp` (dataHash of loadDataset()); false when the data changed since. */
+  recordDataHash(stamp: string, sha256: string): boolean {
+    return this.stamps.record(stamp, sha256);
+  }
+
   /** The stored dataset as imported, dense-indexed. Throws 'not-found' before the first import. */
   loadStoredDataset(): Dataset {
     return this.tables.read(this.datasetName());
@@ -310,6 +341,12 @@ export class Workspace {
   userHistory(user: string, limit: number): CatalogHistory | null {
     this.datasetName();
     return this.catalog.userHistory(user, limit);
+  }
+
+  /** Ids of the user's `limit` best-rated items, then catalog order (catalog.ts); null for an unknown user. */
+  userTopItems(user: string, limit: number): string[] | null {
+    this.datasetName();
+    return this.catalog.userTopItems(user, limit);
   }
 
   /** The imported dataset's name; throws 'not-found' before the first import. */
