@@ -25,13 +25,32 @@ export interface Tie {
   readonly weight: number;
 }
 
+/** A candidate's KG fact to a history item's own entity: a triple joining the two items. */
+export interface DirectLink {
+  readonly relation: string;
+  readonly relationIndex: number;
+  /** 'out' when the candidate's entity is the head. */
+  readonly direction: 'out' | 'in';
+  readonly derived: boolean;
+}
+
 /** A history item the candidate relates to. */
 export interface Related {
   readonly item: number;
+  /** Triples joining the two items' entities, strongest first (shown before the ties). */
+  readonly direct: readonly DirectLink[];
   readonly ties: Tie[];
   readonly kgScore: number;
+  /** Cosine of the two item vectors (0 without vectors). */
   readonly sim: number;
+  /** The cosine passes the catalog-relative test of explain-similar.ts: "similar description". */
+  readonly similar: boolean;
   readonly co: number;
+}
+
+/** Whether the KG joins the two items: a direct triple or an entity both reach. */
+export function kgTied(r: Related): boolean {
+  return r.direct.length > 0 || r.ties.length > 0;
 }
 
 /** A signal under this share of the positive score never leads the reason, nor is added as a tail. */
@@ -56,7 +75,7 @@ export function leadReason(o: ReasonInput): string {
   const { t, lead, cited } = o;
   const q = (i: number): string => fillReason(t.title, { title: o.title(i) });
   const kind = lead !== null ? o.kindOf(lead) : null;
-  const tied = cited.filter((r) => r.ties.length > 0);
+  const tied = cited.filter(kgTied);
   const shown = new Set<SignalPhrase>();
   const parts: string[] = [];
   let supported: Related | undefined;
@@ -73,19 +92,21 @@ export function leadReason(o: ReasonInput): string {
     parts.push(fillReason(t.cfLead, { titles: titles(lead ?? '') }));
   } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {
     supported = kind === 'text' ? cited[0] : (tied[0] ?? cited[0]);
-    parts.push(fillReason(t.because, { title: q(supported.item), links: o.linksOf(supported) }));
+    const links = o.linksOf(supported);
+    parts.push(fillReason(links === '' ? t.becauseOnly : t.because, { title: q(supported.item), links }));
   } else {
     parts.push(kind !== null ? fillReason(t.plain, { links: t.signals[kind] }) : t.mixed);
   }
   if (kind !== null) shown.add(kind);
-  if (supported !== undefined && supported.ties.length > 0) {
+  if (supported !== undefined && kgTied(supported)) {
     shown.add('kg');
     shown.add('overlap');
   }
   // KG ties of a cited item as support (unattributed: the item the candidate relates to most)
   const support = tied.find((r) => r !== supported) ?? (attributed || supported !== undefined ? undefined : cited[0]);
-  if (support !== undefined) {
-    parts.push(fillReason(t.more, { title: q(support.item), links: o.linksOf(support) }));
+  const supportLinks = support !== undefined ? o.linksOf(support) : '';
+  if (support !== undefined && supportLinks !== '') {
+    parts.push(fillReason(t.more, { title: q(support.item), links: supportLinks }));
     shown.add('kg');
     shown.add('overlap');
   }
