@@ -124,6 +124,11 @@ describe('signal phrases state what the signal measures', () => {
   it('a latent-factor model: fits the pattern of users with similar tastes', () => {
     expect(reason({ bpr: 1 })).toBe('Recommended for you: fits the pattern of users with tastes like yours.');
     expect(reason({ bpr: 1 }, 'zh')).toBe('为您推荐：符合与您口味相近的用户的模式。');
+    // with the history items its fold-in credits: named as the user's choices, never as "people who liked"
+    const stored = { history: [{ item: 0, share: 0.6 }], notAttributable: [], counterfactual: null };
+    const named = (lang: 'en' | 'zh'): string => explainRecommendation({ hybrid: fixed({ bpr: 1 }), user: 0, item: 1, dataset, trainHistory: () => ({ items: [0] }), lang, stored }).reason;
+    expect(named('en')).toBe('Your choices of Toy Story fit the pattern of users who chose this.');
+    expect(named('zh')).toBe('您对《Toy Story》的选择符合选择了它的用户的模式。');
   });
 
   it('says "popular" only for the popularity signal with at least 10% of the score, of an item among the most chosen 10%', () => {
@@ -167,6 +172,8 @@ describe('a triple joining the two items is said first, in its direction', () =>
     const en = explain('Skye', 'Morcheeba', 'en');
     expect(en.history[0].relation).toBe('Skye is a band member of Morcheeba, both tied to London (birth place of Skye, hometown of Morcheeba)');
     expect(en.reason).toBe('Recommended because you liked Morcheeba: Skye is a band member of Morcheeba, both tied to London (birth place of Skye, hometown of Morcheeba).');
+    // the first fact quoted is the triple the reason says
+    expect(en.facts[0]).toBe('Morcheeba —has band member→ Skye');
     expect(explain('Morcheeba', 'Skye', 'en').history[0].relation).toMatch(/^Skye is a band member of Morcheeba, /);
     const zh = explain('Skye', 'Morcheeba', 'zh');
     expect(zh.history[0].relation).toMatch(/^《Skye》是《Morcheeba》的乐队成员，/);

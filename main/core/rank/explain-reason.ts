@@ -2,7 +2,8 @@
  * The one-line reason, led by the signal with the largest share of the score (never one under
  * 10%). It names only the explanation's cited history items (the one evidence set, see
  * explain.ts): collaborative signals name the cited items they credit ("people who liked A and B
- * also liked this"), KG and content signals a cited item and its ties; KG ties of another cited
+ * also liked this"; a latent-factor model "your choices of A and B fit the pattern of users who
+ * chose this"), KG and content signals a cited item and its ties; KG ties of another cited
  * item follow as support, then the next signal of at least 10% not yet said (a collaborative one
  * naming the cited items it credits).
  */
@@ -88,8 +89,8 @@ export function leadReason(o: ReasonInput): string {
   };
   const titles = (signal: string): string => likedFor(signal).slice(0, 2).map(q).join(t.and);
   const named = (signal: string | null): boolean => attributed && signal !== null && likedFor(signal).length > 0;
-  if (kind === 'cf' && named(lead)) {
-    parts.push(fillReason(t.cfLead, { titles: titles(lead ?? '') }));
+  if ((kind === 'cf' || kind === 'latent') && named(lead)) {
+    parts.push(fillReason(kind === 'cf' ? t.cfLead : t.latentLead, { titles: titles(lead ?? '') }));
   } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {
     supported = kind === 'text' ? cited[0] : (tied[0] ?? cited[0]);
     const links = o.linksOf(supported);
@@ -113,7 +114,8 @@ export function leadReason(o: ReasonInput): string {
   const tail = o.ranked.find(([s, v]) => v >= LEAD_MIN_SHARE && s !== lead && !shown.has(o.kindOf(s)));
   if (tail !== undefined) {
     const tailKind = o.kindOf(tail[0]);
-    parts.push(tailKind === 'cf' && named(tail[0]) ? fillReason(t.cfAlso, { titles: titles(tail[0]) }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
+    const namedTail = (tailKind === 'cf' || tailKind === 'latent') && named(tail[0]);
+    parts.push(namedTail ? fillReason(tailKind === 'cf' ? t.cfAlso : t.latentAlso, { titles: titles(tail[0]) }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
   }
   return parts.join(t.partJoiner) + t.end;
 }

@@ -291,7 +291,12 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
   if (kg === undefined) return facts;
   for (const r of top) {
     if (!kgTied(r)) continue;
-    for (const p of citablePaths(kg, kg.paths(r.item, item, { maxLen: 2, limit: 24 })).slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
+    const paths = citablePaths(kg, kg.paths(r.item, item, { maxLen: 2, limit: 24 }));
+    // the triple the reason says first (paths run from the history item: its direction is the candidate's reversed)
+    const d = r.direct[0];
+    const said = d === undefined ? -1 : paths.findIndex((p) => p.steps.length === 1 && p.steps[0].relation === d.relation && (p.steps[0].direction === 'out') === (d.direction === 'in'));
+    const ordered = said > 0 ? [paths[said], ...paths.filter((_, j) => j !== said)] : paths;
+    for (const p of ordered.slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
     if (facts.length >= 5) break;
   }
   if (facts.length === 0 && top.length === 0) {

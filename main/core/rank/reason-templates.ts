@@ -48,6 +48,10 @@ export interface ReasonTemplates {
   readonly cfLead: string;
   /** A collaborative tail: "people who liked {titles} also liked it". */
   readonly cfAlso: string;
+  /** A latent-factor lead naming the history items its fold-in credits: "Your choices of {titles} fit the pattern of users who chose this". */
+  readonly latentLead: string;
+  /** A latent-factor tail: "your choices of {titles} fit the pattern of users who chose it". */
+  readonly latentAlso: string;
   /** Joins the two titles of cfLead. */
   readonly and: string;
   /** When no signal carries 10% of the score. */
@@ -101,6 +105,8 @@ const EN: ReasonTemplates = {
   plain: 'Recommended for you: {links}',
   cfLead: 'People who liked {titles} also liked this',
   cfAlso: 'people who liked {titles} also liked it',
+  latentLead: 'Your choices of {titles} fit the pattern of users who chose this',
+  latentAlso: 'your choices of {titles} fit the pattern of users who chose it',
   and: ' and ',
   mixed: 'Recommended for you by several signals together, none of them dominant',
   also: 'also {phrase}',
@@ -169,6 +175,8 @@ const ZH: ReasonTemplates = {
   plain: '为您推荐：{links}',
   cfLead: '喜欢{titles}的用户也喜欢这部作品',
   cfAlso: '喜欢{titles}的用户也喜欢它',
+  latentLead: '您对{titles}的选择符合选择了它的用户的模式',
+  latentAlso: '您对{titles}的选择也符合选择了它的用户的模式',
   and: '和',
   mixed: '由多种信号共同推荐，没有一种占主导',
   also: '也{phrase}',
