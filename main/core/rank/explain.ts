@@ -2,8 +2,8 @@
  * "Why was this recommended?": the hybrid's per-signal contributions as shares, and ONE evidence
  * set that everything else is built from: the cited history items (citeEvidence over the score's
  * contributors, attribution.ts; each with its share), or, where the scorer cannot attribute, the
- * items the candidate relates to most (shared KG entities, then item-vector similarity, then
- * co-interaction). From that set only: `history[]` (largest share first), the counterfactual
+ * items the candidate relates to most (a KG triple joining the two, shared KG entities, then a
+ * similar description as explain-similar.ts allows, then co-interaction). From that set only: `history[]` (largest share first), the counterfactual
  * (the rank without exactly the cited items), the KG facts quoted as support (paths between a
  * cited item and the candidate, or the candidate's own facts when nothing is cited; never raw
  * MIDs), and every history title the one-line reason names (English or Chinese, led by the signal
@@ -70,7 +70,12 @@ export interface HistoryLink {
   /** Item id (as in the dataset). */
   readonly item: string;
   readonly title: string;
-  /** The ties in words: "same director", "shared birth place (London)", "similar description". */
+  /**
+   * The ties in words: a triple joining the two items first ("Skye is a band member of
+   * Morcheeba"), then shared entities ("same director", "shared hometown (London)"); else
+   * "similar description" (explain-similar.ts) or "12 users chose both"; '' when the item is cited
+   * for its share of the score alone.
+   */
   readonly relation: string;
   /**
    * The item's share of the positive score (attribution.ts), or null when the score could not be
