@@ -164,7 +164,8 @@ describe('recommend in another language, attributed', () => {
     expect(e.lead).toBe('itemknn');
     expect(e.notAttributable).toEqual(['pop']);
     expect(e.counterfactual).toEqual({ removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 });
-    expect(e.reason).toBe('喜欢《Heat (1995)》和《Casino (1995)》的用户也喜欢这部作品；也很受欢迎。');
+    // A Bug's Life has 1 of the 5 interactions (Toy Story 2): not "popular" (很受欢迎), its count scored it up
+    expect(e.reason).toBe('喜欢《Heat (1995)》和《Casino (1995)》的用户也喜欢这部作品；也因其交互次数而得分更高。');
   });
 
   it('gives an older snapshot\'s explanation no shares, lead or counterfactual (null, never made up)', async () => {

@@ -2,7 +2,8 @@
  * The one-line reason, led by the signal with the largest share of the score (never one under
  * 10%). It names only the explanation's cited history items (the one evidence set, see
  * explain.ts): collaborative signals name the cited items they credit ("people who liked A and B
- * also liked this"), KG and content signals a cited item and its ties; KG ties of another cited
+ * also liked this"; a latent-factor model "your choices of A and B fit the pattern of users who
+ * chose this"), KG and content signals a cited item and its ties; KG ties of another cited
  * item follow as support, then the next signal of at least 10% not yet said (a collaborative one
  * naming the cited items it credits).
  */
@@ -25,13 +26,32 @@ export interface Tie {
   readonly weight: number;
 }
 
+/** A candidate's KG fact to a history item's own entity: a triple joining the two items. */
+export interface DirectLink {
+  readonly relation: string;
+  readonly relationIndex: number;
+  /** 'out' when the candidate's entity is the head. */
+  readonly direction: 'out' | 'in';
+  readonly derived: boolean;
+}
+
 /** A history item the candidate relates to. */
 export interface Related {
   readonly item: number;
+  /** Triples joining the two items' entities, strongest first (shown before the ties). */
+  readonly direct: readonly DirectLink[];
   readonly ties: Tie[];
   readonly kgScore: number;
+  /** Cosine of the two item vectors (0 without vectors). */
   readonly sim: number;
+  /** The cosine passes the catalog-relative test of explain-similar.ts: "similar description". */
+  readonly similar: boolean;
   readonly co: number;
+}
+
+/** Whether the KG joins the two items: a direct triple or an entity both reach. */
+export function kgTied(r: Related): boolean {
+  return r.direct.length > 0 || r.ties.length > 0;
 }
 
 /** A signal under this share of the positive score never leads the reason, nor is added as a tail. */
@@ -56,7 +76,7 @@ export function leadReason(o: ReasonInput): string {
   const { t, lead, cited } = o;
   const q = (i: number): string => fillReason(t.title, { title: o.title(i) });
   const kind = lead !== null ? o.kindOf(lead) : null;
-  const tied = cited.filter((r) => r.ties.length > 0);
+  const tied = cited.filter(kgTied);
   const shown = new Set<SignalPhrase>();
   const parts: string[] = [];
   let supported: Related | undefined;
@@ -69,30 +89,33 @@ export function leadReason(o: ReasonInput): string {
   };
   const titles = (signal: string): string => likedFor(signal).slice(0, 2).map(q).join(t.and);
   const named = (signal: string | null): boolean => attributed && signal !== null && likedFor(signal).length > 0;
-  if (kind === 'cf' && named(lead)) {
-    parts.push(fillReason(t.cfLead, { titles: titles(lead ?? '') }));
+  if ((kind === 'cf' || kind === 'latent') && named(lead)) {
+    parts.push(fillReason(kind === 'cf' ? t.cfLead : t.latentLead, { titles: titles(lead ?? '') }));
   } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {
     supported = kind === 'text' ? cited[0] : (tied[0] ?? cited[0]);
-    parts.push(fillReason(t.because, { title: q(supported.item), links: o.linksOf(supported) }));
+    const links = o.linksOf(supported);
+    parts.push(fillReason(links === '' ? t.becauseOnly : t.because, { title: q(supported.item), links }));
   } else {
     parts.push(kind !== null ? fillReason(t.plain, { links: t.signals[kind] }) : t.mixed);
   }
   if (kind !== null) shown.add(kind);
-  if (supported !== undefined && supported.ties.length > 0) {
+  if (supported !== undefined && kgTied(supported)) {
     shown.add('kg');
     shown.add('overlap');
   }
   // KG ties of a cited item as support (unattributed: the item the candidate relates to most)
   const support = tied.find((r) => r !== supported) ?? (attributed || supported !== undefined ? undefined : cited[0]);
-  if (support !== undefined) {
-    parts.push(fillReason(t.more, { title: q(support.item), links: o.linksOf(support) }));
+  const supportLinks = support !== undefined ? o.linksOf(support) : '';
+  if (support !== undefined && supportLinks !== '') {
+    parts.push(fillReason(t.more, { title: q(support.item), links: supportLinks }));
     shown.add('kg');
     shown.add('overlap');
   }
   const tail = o.ranked.find(([s, v]) => v >= LEAD_MIN_SHARE && s !== lead && !shown.has(o.kindOf(s)));
   if (tail !== undefined) {
     const tailKind = o.kindOf(tail[0]);
-    parts.push(tailKind === 'cf' && named(tail[0]) ? fillReason(t.cfAlso, { titles: titles(tail[0]) }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
+    const namedTail = (tailKind === 'cf' || tailKind === 'latent') && named(tail[0]);
+    parts.push(namedTail ? fillReason(tailKind === 'cf' ? t.cfAlso : t.latentAlso, { titles: titles(tail[0]) }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
   }
   return parts.join(t.partJoiner) + t.end;
 }

@@ -8,7 +8,7 @@
  * hometown is London → "both tied to London (birth place of Skye, hometown of Morcheeba)",
  * never "shared birth place (London)".
  */
-import { canonicalRelation, relationKind, relationWords, roleOf, type ItemFact, type KgIndex } from '../kg';
+import { canonicalRelation, humanizeRelation, relationKind, relationWords, roleOf, type ItemFact, type KgIndex } from '../kg';
 import { cleanLabel, getTemplates } from '../text';
 import type { Related, Tie } from './explain-reason';
 import { fillReason, type LinkKind, type ReasonLang, type ReasonTemplates } from './reason-templates';
@@ -182,7 +182,8 @@ function groupText(g: Group, t: ReasonTemplates): string {
  * or the non-KG tie.
  */
 export function renderTies(r: Related, t: ReasonTemplates, lang: ReasonLang, kg: KgIndex | undefined, titles: TieTitles): string {
-  if (r.ties.length === 0 || kg === undefined) return r.sim > 0 ? t.links.similar : t.links.coLiked;
+  const direct = kg !== undefined && r.direct.length > 0 ? directText(r.direct[0], lang, t, titles) : null;
+  if (r.ties.length === 0 || kg === undefined) return direct ?? (r.similar ? t.links.similar : coChosen(r.co, t));
   const groups: Group[] = [];
   for (const tie of r.ties) {
     const at = groupOf(tie, lang, t, titles);
@@ -195,5 +196,61 @@ export function renderTies(r: Related, t: ReasonTemplates, lang: ReasonLang, kg:
     const label = kg.entityHasName(tie.entity) ? cleanLabel(kg.entityLabel(tie.entity)) : null;
     if (label !== null && !g.labels.includes(label) && g.labels.length < 3) g.labels.push(label);
   }
-  return groups.map((g) => groupText(g, t)).join(t.listJoiner);
+  const tied = groups.map((g) => groupText(g, t)).join(t.listJoiner);
+  return direct !== null ? direct + t.directJoiner + tied : tied;
+}
+
+/** "12 users chose both", "1 user chose both"; '' for none. */
+function coChosen(count: number, t: ReasonTemplates): string {
+  if (count <= 0) return '';
+  return count === 1 ? t.coLikedOne : fillReason(t.links.coLiked, { count: String(count) });
+}
+
+/** Triples per relation of the KG, by KgIndex (the most specific direct link is shown). */
+const relationSizes = new WeakMap<KgIndex, Int32Array>();
+
+function relationSize(kg: KgIndex, relation: number): number {
+  let sizes = relationSizes.get(kg);
+  if (sizes === undefined) {
+    sizes = new Int32Array(kg.relationCount);
+    for (const r of kg.kg.relation) sizes[r]++;
+    relationSizes.set(kg, sizes);
+  }
+  return sizes[relation] ?? 0;
+}
+
+/**
+ * The candidate's facts to a history item's own entity (a triple joining the two items),
+ * strongest first: facts from the KG before derived ones, then the most specific relation (the
+ * fewest triples in the KG: "band member" before "associated band").
+ */
+export function sortDirect(kg: KgIndex, facts: TieFact[]): void {
+  const derived = (f: TieFact): number => (f.derived || isDerivedRelation(f.relation) ? 1 : 0);
+  facts.sort((a, b) => derived(a) - derived(b) || relationSize(kg, a.relationIndex) - relationSize(kg, b.relationIndex) || a.relationIndex - b.relationIndex);
+}
+
+/** "a band member of", "an actor in": a role phrase ending in a preposition, else null. */
+function rolePhrase(phrase: string): string | null {
+  if (phrase.startsWith('with ') || !/^.+ (?:of|in|to|for)$/.test(phrase)) return null;
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+}
+
+/**
+ * A triple joining the two items in words, its direction exact: the candidate's `fact` reaches
+ * the history item's entity ('out': the candidate's entity is the head). "Skye is a band member
+ * of Morcheeba" (Morcheeba —bandMember→ Skye), zh "《Skye》是《Morcheeba》的乐队成员".
+ */
+export function directText(fact: TieFact, lang: ReasonLang, t: ReasonTemplates, titles: TieTitles): string {
+  const [head, tail] = fact.direction === 'out' ? [titles.candidate, titles.history] : [titles.history, titles.candidate];
+  if (lang === 'zh') {
+    // the tail's role to the head (inverted: the head's role to the tail)
+    const role = roleIn(fact.relation, 'out', lang, t);
+    const [subject, object] = role.inverted ? [head, tail] : [tail, head];
+    return fillReason(t.directLink, { subject, object, role: role.noun });
+  }
+  const tailRole = rolePhrase(roleOf(fact.relation, false));
+  if (tailRole !== null) return fillReason(t.directLink, { subject: tail, object: head, role: tailRole });
+  const headRole = rolePhrase(roleOf(fact.relation, true));
+  if (headRole !== null) return fillReason(t.directLink, { subject: head, object: tail, role: headRole });
+  return fillReason(t.directFact, { head, tail, relation: humanizeRelation(fact.relation) });
 }

@@ -2,8 +2,8 @@
  * "Why was this recommended?": the hybrid's per-signal contributions as shares, and ONE evidence
  * set that everything else is built from: the cited history items (citeEvidence over the score's
  * contributors, attribution.ts; each with its share), or, where the scorer cannot attribute, the
- * items the candidate relates to most (shared KG entities, then item-vector similarity, then
- * co-interaction). From that set only: `history[]` (largest share first), the counterfactual
+ * items the candidate relates to most (a KG triple joining the two, shared KG entities, then a
+ * similar description as explain-similar.ts allows, then co-interaction). From that set only: `history[]` (largest share first), the counterfactual
  * (the rank without exactly the cited items), the KG facts quoted as support (paths between a
  * cited item and the candidate, or the candidate's own facts when nothing is cited; never raw
  * MIDs), and every history title the one-line reason names (English or Chinese, led by the signal
@@ -16,8 +16,9 @@ import { containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
 import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
 import { citablePaths } from './explain-paths';
-import { leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
-import { makeTie, reachedFacts, renderTies, sortTies, type TieFact } from './explain-ties';
+import { kgTied, leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
+import { similarityTest } from './explain-similar';
+import { makeTie, reachedFacts, renderTies, sortDirect, sortTies, type TieFact } from './explain-ties';
 import { fillReason, reasonTemplates, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
 /** What explain needs from the hybrid (HybridScorer fits; attribution and counterfactual are optional). */
@@ -42,7 +43,7 @@ export interface ExplainInput {
   readonly trainHistory: (user: number) => { readonly items: ArrayLike<number>; readonly ratings?: ArrayLike<number> };
   readonly lang: ReasonLang;
   readonly kgProfile?: { explain(user: number, item: number): readonly ProfileTermLike[] };
-  /** Unit item vectors for "similar description". */
+  /** Unit item vectors for "similar description" (claimed only as explain-similar.ts allows). */
   readonly itemVectors?: (item: number) => Float32Array;
   /** Users who interacted with both items in training (see coInteractionCounter). */
   readonly coLiked?: (a: number, b: number) => number;
@@ -69,7 +70,12 @@ export interface HistoryLink {
   /** Item id (as in the dataset). */
   readonly item: string;
   readonly title: string;
-  /** The ties in words: "same director", "shared birth place (London)", "similar description". */
+  /**
+   * The ties in words: a triple joining the two items first ("Skye is a band member of
+   * Morcheeba"), then shared entities ("same director", "shared hometown (London)"); else
+   * "similar description" (explain-similar.ts) or "12 users chose both"; '' when the item is cited
+   * for its share of the score alone.
+   */
   readonly relation: string;
   /**
    * The item's share of the positive score (attribution.ts), or null when the score could not be
@@ -109,9 +115,10 @@ export interface Explanation {
 const SIGNAL_KIND: Readonly<Record<string, SignalPhrase>> = {
   itemknn: 'cf',
   ease: 'cf',
-  bpr: 'cf',
+  bpr: 'latent',
   pop: 'pop',
   semantic: 'text',
+  'semantic-ft': 'text',
   'history-similarity': 'text',
   'kg-profile': 'kg',
   'kg-embed': 'kg',
@@ -161,7 +168,11 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   }
   const t = reasonTemplates(lang);
   const { signals, against } = signalShares(input.hybrid.contributions(user, item).signals);
-  const kindOf = (s: string): SignalPhrase => input.signalKinds?.[s] ?? SIGNAL_KIND[s] ?? 'cf';
+  const popular = isPopular(dataset, item);
+  const kindOf = (s: string): SignalPhrase => {
+    const kind = input.signalKinds?.[s] ?? SIGNAL_KIND[s] ?? 'cf';
+    return kind === 'pop' && !popular ? 'count' : kind;
+  };
   const title = (i: number): string => itemTitle(dataset, kg, i);
   const related = relatedHistory(input);
   const attr = attribution(input, signals);
@@ -174,8 +185,8 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const ranked = Object.entries(signals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const lead = ranked[0] !== undefined && ranked[0][1] >= LEAD_MIN_SHARE ? ranked[0][0] : null;
   const reason = leadReason({ t, lead, ranked, kindOf, cited: top, bySignal: attr?.bySignal ?? {}, title, linksOf });
-  if (top.length === 0 && facts.length === 0) {
-    addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[lead !== null ? kindOf(lead) : 'cf'] }));
+  if (top.length === 0 && facts.length === 0 && lead !== null) {
+    addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[kindOf(lead)] }));
   }
   const cf = input.stored !== undefined ? input.stored.counterfactual : (evidence?.counterfactual ?? null);
   // removed is the cited set (citeEvidence): listed in history[]'s order
@@ -183,6 +194,29 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const removed = cf === null ? [] : [...cf.removed].sort((a, b) => (pos.get(a) ?? top.length) - (pos.get(b) ?? top.length));
   const counterfactual = cf === null ? null : { ...cf, removed: removed.map((i) => ({ item: dataset.itemIds[i], title: title(i) })) };
   return { signals, against, history, facts, reason, lead, notAttributable: attr?.notAttributable ?? [], counterfactual };
+}
+
+/** Share of the catalog that "popular overall" may describe: the most-chosen 10% of items. */
+export const POPULAR_TOP_SHARE = 0.1;
+
+/** Per dataset: the interaction count an item needs to be among the most-chosen POPULAR_TOP_SHARE. */
+const popularCutoffs = new WeakMap<Dataset, { counts: Int32Array; cutoff: number }>();
+
+/**
+ * Whether fewer than POPULAR_TOP_SHARE of the catalog's items have more interactions than `item`
+ * (counted over the dataset's interactions): only then does a reason call it "popular overall".
+ */
+export function isPopular(dataset: Dataset, item: number): boolean {
+  let p = popularCutoffs.get(dataset);
+  if (p === undefined) {
+    const counts = new Int32Array(dataset.itemIds.length);
+    for (const i of dataset.interactions.item) counts[i]++;
+    const sorted = Int32Array.from(counts).sort().reverse();
+    // the count of the last item inside the top share (at least the most chosen one)
+    const cutoff = sorted.length === 0 ? 0 : sorted[Math.max(0, Math.floor(POPULAR_TOP_SHARE * sorted.length) - 1)];
+    popularCutoffs.set(dataset, (p = { counts, cutoff }));
+  }
+  return p.counts[item] > 0 && p.counts[item] >= p.cutoff;
 }
 
 /** The hybrid's history attribution (or the stored one); null when the source has none. */
@@ -248,7 +282,7 @@ function citedFromShares(shares: readonly HistoryShare[], related: readonly Rela
   const byItem = new Map(related.map((r) => [r.item, r]));
   const shareOf = new Map(shares.map((s) => [s.item, s.share]));
   const chosen = cited !== undefined ? cited.map((item) => ({ item, share: shareOf.get(item) ?? 0 })).sort((a, b) => b.share - a.share || a.item - b.item) : shares.slice(0, 3);
-  return chosen.map((s) => ({ ...(byItem.get(s.item) ?? { item: s.item, ties: [], kgScore: 0, sim: 0, co: 0 }), share: s.share }));
+  return chosen.map((s) => ({ ...(byItem.get(s.item) ?? { item: s.item, direct: [], ties: [], kgScore: 0, sim: 0, similar: false, co: 0 }), share: s.share }));
 }
 
 function addFact(facts: string[], f: string): void {
@@ -261,8 +295,13 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
   const facts: string[] = [];
   if (kg === undefined) return facts;
   for (const r of top) {
-    if (r.ties.length === 0) continue;
-    for (const p of citablePaths(kg, kg.paths(r.item, item, { maxLen: 2, limit: 24 })).slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
+    if (!kgTied(r)) continue;
+    const paths = citablePaths(kg, kg.paths(r.item, item, { maxLen: 2, limit: 24 }));
+    // the triple the reason says first (paths run from the history item: its direction is the candidate's reversed)
+    const d = r.direct[0];
+    const said = d === undefined ? -1 : paths.findIndex((p) => p.steps.length === 1 && p.steps[0].relation === d.relation && (p.steps[0].direction === 'out') === (d.direction === 'in'));
+    const ordered = said > 0 ? [paths[said], ...paths.filter((_, j) => j !== said)] : paths;
+    for (const p of ordered.slice(0, 2)) addFact(facts, formatPath(kg, p, lang));
     if (facts.length >= 5) break;
   }
   if (facts.length === 0 && top.length === 0) {
@@ -282,30 +321,21 @@ function supportFacts(input: ExplainInput, top: readonly Related[]): string[] {
 /** What relatedHistory reads. */
 export type RelatedInput = Pick<ExplainInput, 'user' | 'item' | 'dataset' | 'kg' | 'trainHistory' | 'kgProfile' | 'itemVectors' | 'coLiked'>;
 
-/** History items ranked by shared KG entities, then vector similarity, then co-interaction. */
+/**
+ * History items ranked by KG ties (a triple joining the two items first, then shared entities),
+ * then "similar description" (explain-similar.ts), then co-interaction. Items with none of these
+ * are left out.
+ */
 function relatedHistory(input: RelatedInput): Related[] {
   const { kg, item, user } = input;
   const hist = input.trainHistory(user);
   let maxRating = 0;
   if (hist.ratings !== undefined) for (let j = 0; j < hist.ratings.length; j++) maxRating = Math.max(maxRating, hist.ratings[j]);
-  // the candidate's one-hop entities → (its facts to each, weight)
-  const cand = new Map<number, { facts: TieFact[]; weight: number }>();
-  const nItems = input.dataset.itemIds.length;
-  if (kg !== undefined) {
-    const bonus = new Map<number, number>();
-    if (input.kgProfile !== undefined) {
-      for (const term of input.kgProfile.explain(user, item)) if (term.lift > 0) bonus.set(term.entity, term.lift);
-    }
-    const adj = kg.adjacency;
-    for (const [entity, facts] of reachedFacts(kg, item)) {
-      // specificity: an entity few items reach (a director) counts more than a language
-      const degree = adj.offsets[entity + 1] - adj.offsets[entity];
-      const weight = Math.max(0, Math.log((2 + nItems) / (1 + degree))) * (1 + (bonus.get(entity) ?? 0));
-      cand.set(entity, { facts, weight });
-    }
-  }
+  const cand = candidateEntities(input);
   const inverse = kg !== undefined && cand.size > 0 ? kg.inverseRelations() : new Int32Array(0);
-  const v = input.itemVectors?.(item);
+  const vectors = input.itemVectors;
+  const v = vectors?.(item);
+  const similar = vectors !== undefined ? similarityTest(input.dataset.itemIds.length, vectors) : null;
   const out: Related[] = [];
   const seen = new Set<number>([item]);
   for (let j = 0; j < hist.items.length; j++) {
@@ -314,8 +344,16 @@ function relatedHistory(input: RelatedInput): Related[] {
     seen.add(h);
     const r = hist.ratings !== undefined && maxRating > 0 ? hist.ratings[j] / maxRating : 1;
     const ties: Tie[] = [];
+    const direct: TieFact[] = [];
     let kgScore = 0;
     if (kg !== undefined && cand.size > 0) {
+      // the candidate's facts to the history item's own entities: triples joining the two
+      for (const e of kg.itemEntities(h)) {
+        const c = cand.get(e);
+        if (c === undefined) continue;
+        direct.push(...c.facts);
+        kgScore += c.weight;
+      }
       for (const [entity, facts] of reachedFacts(kg, h)) {
         const c = cand.get(entity);
         if (c === undefined) continue;
@@ -325,27 +363,51 @@ function relatedHistory(input: RelatedInput): Related[] {
       kgScore *= 0.5 + 0.5 * r;
     }
     let sim = 0;
-    if (v !== undefined && input.itemVectors !== undefined) {
-      const w = input.itemVectors(h);
+    if (v !== undefined && vectors !== undefined) {
+      const w = vectors(h);
       for (let k = 0; k < Math.min(v.length, w.length); k++) sim += v[k] * w[k];
     }
+    const isSimilar = similar !== null && sim > 0 && similar(item, h, sim);
     const co = input.coLiked?.(item, h) ?? 0;
-    if (kgScore > 0 || sim > 0 || co > 0) {
+    if (direct.length > 0 || kgScore > 0 || isSimilar || co > 0) {
       sortTies(ties);
-      out.push({ item: h, ties, kgScore, sim, co });
+      if (kg !== undefined) sortDirect(kg, direct);
+      out.push({ item: h, direct, ties, kgScore, sim, similar: isSimilar, co });
     }
   }
-  out.sort((a, b) => {
-    const ka = a.kgScore > 0 ? 1 : 0;
-    const kb = b.kgScore > 0 ? 1 : 0;
-    if (ka !== kb) return kb - ka;
-    if (ka === 1) return b.kgScore - a.kgScore || b.sim - a.sim || a.item - b.item;
-    const sa = a.sim > 0 ? 1 : 0;
-    const sb = b.sim > 0 ? 1 : 0;
-    if (sa !== sb) return sb - sa;
-    return b.sim - a.sim || b.co - a.co || a.item - b.item;
-  });
+  out.sort(byRelation);
   return out;
+}
+
+/** The candidate's one-hop entities → its facts to each and the entity's weight. */
+function candidateEntities(input: RelatedInput): Map<number, { facts: TieFact[]; weight: number }> {
+  const { kg, item, user } = input;
+  const cand = new Map<number, { facts: TieFact[]; weight: number }>();
+  if (kg === undefined) return cand;
+  const nItems = input.dataset.itemIds.length;
+  const bonus = new Map<number, number>();
+  if (input.kgProfile !== undefined) {
+    for (const term of input.kgProfile.explain(user, item)) if (term.lift > 0) bonus.set(term.entity, term.lift);
+  }
+  const adj = kg.adjacency;
+  for (const [entity, facts] of reachedFacts(kg, item)) {
+    // specificity: an entity few items reach (a director) counts more than a language
+    const degree = adj.offsets[entity + 1] - adj.offsets[entity];
+    const weight = Math.max(0, Math.log((2 + nItems) / (1 + degree))) * (1 + (bonus.get(entity) ?? 0));
+    cand.set(entity, { facts, weight });
+  }
+  return cand;
+}
+
+/** A direct triple first, then KG ties by weight, then similar descriptions by cosine, then co-interaction by count. */
+function byRelation(a: Related, b: Related): number {
+  const tier = (r: Related): number => (r.direct.length > 0 ? 3 : r.kgScore > 0 ? 2 : r.similar ? 1 : 0);
+  const ta = tier(a);
+  const tb = tier(b);
+  if (ta !== tb) return tb - ta;
+  if (ta >= 2) return b.kgScore - a.kgScore || b.sim - a.sim || a.item - b.item;
+  if (ta === 1) return b.sim - a.sim || b.co - a.co || a.item - b.item;
+  return b.co - a.co || b.sim - a.sim || a.item - b.item;
 }
 
 /** A relation in a path, read from the head: the language's phrase, else humanized. */

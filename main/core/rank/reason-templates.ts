@@ -6,7 +6,10 @@
 export const REASON_LANGS = ['en', 'zh'] as const;
 export type ReasonLang = (typeof REASON_LANGS)[number];
 
-/** What ties a candidate to a history item. */
+/**
+ * What ties a candidate to a history item: a kind of KG fact; 'similar', a similar description
+ * (explain-similar.ts); 'coLiked', users who chose both ({count}, in the interactions explain reads).
+ */
 export type LinkKind =
   | 'director'
   | 'actor'
@@ -22,12 +25,21 @@ export type LinkKind =
   | 'similar'
   | 'coLiked';
 
-/** Signal groups a reason can end with ("also popular with similar users"). */
-export type SignalPhrase = 'cf' | 'pop' | 'text' | 'kg' | 'overlap' | 'history';
+/**
+ * Signal groups a reason can lead or end with, each phrase saying only what its signals measure:
+ * 'cf' co-interaction (item-kNN, EASE, a new user's co-occurrence): users who chose items of the
+ * history also chose this one; 'latent' a latent-factor model (BPR); 'pop' the popularity signal
+ * for an item among the catalog's most chosen 10% ("popular overall"), 'count' the same signal
+ * for any other item (its interaction count raised its score); 'text' content similarity; 'kg' the KG taste profile; 'overlap' KG traits
+ * shared with the history; 'history' the user's activity.
+ */
+export type SignalPhrase = 'cf' | 'latent' | 'pop' | 'count' | 'text' | 'kg' | 'overlap' | 'history';
 
 export interface ReasonTemplates {
   /** First part: "Recommended because you liked {title}: {links}". */
   readonly because: string;
+  /** First part when nothing but the item's share ties it in: "Recommended because you liked {title}". */
+  readonly becauseOnly: string;
   /** A further history item: "{title}: {links}". */
   readonly more: string;
   /** When no history item ties in: "Recommended for you: {links}". */
@@ -36,6 +48,10 @@ export interface ReasonTemplates {
   readonly cfLead: string;
   /** A collaborative tail: "people who liked {titles} also liked it". */
   readonly cfAlso: string;
+  /** A latent-factor lead naming the history items its fold-in credits: "Your choices of {titles} fit the pattern of users who chose this". */
+  readonly latentLead: string;
+  /** A latent-factor tail: "your choices of {titles} fit the pattern of users who chose it". */
+  readonly latentAlso: string;
   /** Joins the two titles of cfLead. */
   readonly and: string;
   /** When no signal carries 10% of the score. */
@@ -61,6 +77,14 @@ export interface ReasonTemplates {
   readonly tieSideJoiner: string;
   /** A tie through one relation making both items the entity's {relation}: "each a {relation} of {label}". */
   readonly eachOf: string;
+  /** A triple joining the two items: "{subject} is {role} {object}" (en role "a band member of"; zh "{subject}是{object}的{role}"). */
+  readonly directLink: string;
+  /** Such a triple when its relation has no role phrase: "{head}: {relation} {tail}". */
+  readonly directFact: string;
+  /** Joins the triple to the ties that follow it. */
+  readonly directJoiner: string;
+  /** links.coLiked ("{count} users chose both") when one user did. */
+  readonly coLikedOne: string;
   /** Stands for an entity without a name of its own in tiedBoth and eachOf. */
   readonly someEntity: string;
   readonly signals: Readonly<Record<SignalPhrase, string>>;
@@ -76,10 +100,13 @@ export interface ReasonTemplates {
 
 const EN: ReasonTemplates = {
   because: 'Recommended because you liked {title}: {links}',
+  becauseOnly: 'Recommended because you liked {title}',
   more: '{title}: {links}',
   plain: 'Recommended for you: {links}',
   cfLead: 'People who liked {titles} also liked this',
   cfAlso: 'people who liked {titles} also liked it',
+  latentLead: 'Your choices of {titles} fit the pattern of users who chose this',
+  latentAlso: 'your choices of {titles} fit the pattern of users who chose it',
   and: ' and ',
   mixed: 'Recommended for you by several signals together, none of them dominant',
   also: 'also {phrase}',
@@ -100,7 +127,7 @@ const EN: ReasonTemplates = {
     decade: 'same decade',
     generic: 'shared {relation}',
     similar: 'similar description',
-    coLiked: 'liked by the same users',
+    coLiked: '{count} users chose both',
   },
   namedLinks: {
     director: 'same director ({label})',
@@ -115,17 +142,23 @@ const EN: ReasonTemplates = {
     decade: 'same decade ({label})',
     generic: 'shared {relation} ({label})',
     similar: 'similar description',
-    coLiked: 'liked by the same users',
+    coLiked: '{count} users chose both',
   },
   tiedBoth: 'both tied to {label} ({sides})',
   tieSide: '{relation} of {title}',
   tieSideInverted: 'with {relation} {title}',
   tieSideJoiner: ', ',
   eachOf: 'each a {relation} of {label}',
+  directLink: '{subject} is {role} {object}',
+  directFact: '{head}: {relation} {tail}',
+  directJoiner: ', ',
+  coLikedOne: '1 user chose both',
   someEntity: 'one entity',
   signals: {
-    cf: 'popular with similar users',
+    cf: 'chosen alongside items in your history',
+    latent: 'fits the pattern of users with tastes like yours',
     pop: 'popular overall',
+    count: 'scored up by its interaction count',
     text: 'similar in content to your history',
     kg: 'a match for your taste profile',
     overlap: 'sharing traits with your history',
@@ -137,10 +170,13 @@ const EN: ReasonTemplates = {
 
 const ZH: ReasonTemplates = {
   because: '因为您喜欢{title}：{links}',
+  becauseOnly: '因为您喜欢{title}',
   more: '{title}：{links}',
   plain: '为您推荐：{links}',
   cfLead: '喜欢{titles}的用户也喜欢这部作品',
   cfAlso: '喜欢{titles}的用户也喜欢它',
+  latentLead: '您对{titles}的选择符合选择了它的用户的模式',
+  latentAlso: '您对{titles}的选择也符合选择了它的用户的模式',
   and: '和',
   mixed: '由多种信号共同推荐，没有一种占主导',
   also: '也{phrase}',
@@ -161,7 +197,7 @@ const ZH: ReasonTemplates = {
     decade: '同一年代',
     generic: '共同的{relation}',
     similar: '内容描述相似',
-    coLiked: '被同样的用户喜欢',
+    coLiked: '有{count}位用户同时选择了两者',
   },
   namedLinks: {
     director: '同一导演（{label}）',
@@ -176,17 +212,23 @@ const ZH: ReasonTemplates = {
     decade: '同一年代（{label}）',
     generic: '共同的{relation}（{label}）',
     similar: '内容描述相似',
-    coLiked: '被同样的用户喜欢',
+    coLiked: '有{count}位用户同时选择了两者',
   },
   tiedBoth: '都与{label}有关（{sides}）',
   tieSide: '{title}的{relation}',
   tieSideInverted: '以{title}为{relation}',
   tieSideJoiner: '，',
   eachOf: '都是{label}的{relation}',
+  directLink: '{subject}是{object}的{role}',
+  directFact: '{head}：{relation}{tail}',
+  directJoiner: '，',
+  coLikedOne: '有1位用户同时选择了两者',
   someEntity: '同一对象',
   signals: {
-    cf: '受到相似用户的喜爱',
+    cf: '曾与您历史中的条目被同一用户选择',
+    latent: '符合与您口味相近的用户的模式',
     pop: '很受欢迎',
+    count: '因其交互次数而得分更高',
     text: '与您的历史内容相似',
     kg: '符合您的兴趣画像',
     overlap: '与您的历史有共同特征',
