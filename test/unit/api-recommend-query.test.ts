@@ -87,7 +87,7 @@ function snapshot(hash: string): Snapshot {
             against: { pop: 1 },
             history: [{ item: 'i0', title: 'Toy Story (1995)', relation: 'same director (John Lasseter)' }],
             facts: [],
-            reason: 'Recommended because you liked Toy Story (1995): same director (John Lasseter).',
+            reason: 'Recommended because you chose Toy Story (1995): same director (John Lasseter).',
           },
         },
       ],
@@ -105,7 +105,7 @@ function snapshot(hash: string): Snapshot {
               { item: 'i3', title: 'Casino (1995)', relation: 'liked by the same users', share: 0.2 },
             ],
             facts: [],
-            reason: 'People who liked Heat (1995) and Casino (1995) also liked this; also popular overall.',
+            reason: 'People who chose Heat (1995) and Casino (1995) also chose this; also popular overall.',
             lead: 'itemknn',
             notAttributable: ['pop'],
             counterfactual: { removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 },
@@ -148,7 +148,7 @@ describe('recommend in another language', () => {
     const e = zh.items[0].explanation;
     expect(e.signals).toEqual({ 'kg-profile': 0.6, itemknn: 0.4 });
     expect(e.against).toEqual({ pop: 1 });
-    expect(e.reason).toContain('因为您喜欢《Toy Story (1995)》');
+    expect(e.reason).toContain('因为您选择了《Toy Story (1995)》');
     expect(e.reason).toContain('同一导演');
     expect(e.history.map((h) => h.item)).toEqual(['i0']);
     // the language asked for the snapshot's own language is the stored text
@@ -165,7 +165,7 @@ describe('recommend in another language, attributed', () => {
     expect(e.notAttributable).toEqual(['pop']);
     expect(e.counterfactual).toEqual({ removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 });
     // A Bug's Life has 1 of the 5 interactions (Toy Story 2): not "popular" (很受欢迎), its count scored it up
-    expect(e.reason).toBe('喜欢《Heat (1995)》和《Casino (1995)》的用户也喜欢这部作品；也因其交互次数而得分更高。');
+    expect(e.reason).toBe('选择了《Heat (1995)》和《Casino (1995)》的用户也选择了这一项；也因其交互次数而得分更高。');
   });
 
   it('gives an older snapshot\'s explanation no shares, lead or counterfactual (null, never made up)', async () => {
