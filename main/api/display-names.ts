@@ -28,7 +28,7 @@ export const SIGNAL_NAMES: Readonly<Record<string, DisplayEntry>> = {
   'semantic-ft': e('Text similarity (fine-tuned)', '文本相似度（微调）', 'Text similarity through an adapter fine-tuned on this dataset’s interactions.', '经过本数据集交互数据微调的适配器计算的文本相似度。'),
   'kg-profile': e('Knowledge-graph profile', '知识图谱画像', 'How much the item shares directors, actors, genres… that recur in your history.', '物品与你历史中反复出现的导演、演员、类型等的重合程度。'),
   'kg-embed': e('Knowledge-graph embedding', '知识图谱嵌入', 'Closeness of the item to your history in a learned embedding of the knowledge graph.', '在学到的知识图谱嵌入空间中物品与你历史的接近程度。'),
-  'kg-overlap': e('Shared facts with your history', '与历史共享的事实', 'Knowledge-graph facts (people, genres, …) the item shares with items you liked.', '该物品与你喜欢的物品共享的知识图谱事实（人物、类型等）。'),
+  'kg-overlap': e('Shared facts with your history', '与历史共享的事实', 'Knowledge-graph facts (people, genres, …) the item shares with items in your history.', '该物品与你历史中的物品共享的知识图谱事实（人物、类型等）。'),
   'history-similarity': e('Similar to your history (text)', '与历史相似（文本）', 'Highest text similarity between the item and one item of your history.', '该物品与你历史中某一物品的最高文本相似度。'),
   'history-length': e('Length of your history', '历史长度', 'How many items you have interacted with; the fusion trusts signals differently for short histories.', '你交互过的物品数量；历史较短时融合模型会调整对各信号的信任。'),
   votes: e('Agreement between signals', '信号一致度', 'How many signals rank the item near the top.', '有多少个信号把该物品排在前列。'),

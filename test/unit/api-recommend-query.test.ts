@@ -13,6 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchApi, createApi, type JobInfo, type Result, type ApiImpl } from '../../main/api';
 import { prepareTask } from '../../main/api/prepare-task';
 import type { Encoder } from '../../main/core/encode/types';
+import { KgIndex } from '../../main/core/kg';
+import { explainRecommendation, interactionViews } from '../../main/core/rank';
 import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot } from '../../main/jobs/snapshot';
@@ -56,6 +58,28 @@ function dataset(): Dataset {
   };
 }
 
+/**
+ * u2's explanation of A Bug's Life as a fit writes it: itemknn 70% and pop 30% of the score, Heat
+ * and Casino credited (shares 0.5 and 0.2, as an attribution would give them), removing Heat drops
+ * the item from rank 1 to 12; the text comes from explainRecommendation, never typed by hand.
+ */
+function attributedExplanation(): Snapshot['recommendations'][string][number]['explanation'] {
+  const ds = dataset();
+  const e = explainRecommendation({
+    hybrid: { contributions: () => ({ signals: { itemknn: 0.7, pop: 0.3 } }) },
+    user: 2,
+    item: 1,
+    dataset: ds,
+    kg: new KgIndex(ds),
+    trainHistory: () => ({ items: [2, 3] }),
+    lang: 'en',
+    coLiked: interactionViews(ds).coLiked,
+    stored: { history: [{ item: 2, share: 0.5 }, { item: 3, share: 0.2 }], notAttributable: ['pop'], counterfactual: { removed: [2], rankBefore: 1, rankAfter: 12 } },
+  });
+  const { signals, against, history, facts, reason, lead, notAttributable, counterfactual } = e;
+  return { signals, against, history, facts, reason, lead, notAttributable, counterfactual };
+}
+
 /** Words hashed into 64 dimensions, L2-normalized. */
 const hashEncoder = bagOfWordsEncoder(64, /[a-z]+/g);
 
@@ -87,31 +111,13 @@ function snapshot(hash: string): Snapshot {
             against: { pop: 1 },
             history: [{ item: 'i0', title: 'Toy Story (1995)', relation: 'same director (John Lasseter)' }],
             facts: [],
-            reason: 'Recommended because you liked Toy Story (1995): same director (John Lasseter).',
+            reason: 'Recommended because you chose Toy Story (1995): same director (John Lasseter).',
           },
         },
       ],
-      // written with history attribution and a counterfactual
-      u2: [
-        {
-          item: 'i1',
-          title: "A Bug's Life (1998)",
-          score: 0.8,
-          explanation: {
-            signals: { itemknn: 0.7, pop: 0.3 },
-            against: {},
-            history: [
-              { item: 'i2', title: 'Heat (1995)', relation: 'liked by the same users', share: 0.5 },
-              { item: 'i3', title: 'Casino (1995)', relation: 'liked by the same users', share: 0.2 },
-            ],
-            facts: [],
-            reason: 'People who liked Heat (1995) and Casino (1995) also liked this; also popular overall.',
-            lead: 'itemknn',
-            notAttributable: ['pop'],
-            counterfactual: { removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 },
-          },
-        },
-      ],
+      // written with history attribution and a counterfactual: rendered by the code a fit runs
+      // (explainRecommendation), with the attribution's shares and the counterfactual as inputs
+      u2: [{ item: 'i1', title: "A Bug's Life (1998)", score: 0.8, explanation: attributedExplanation() }],
     },
   };
 }
@@ -148,7 +154,7 @@ describe('recommend in another language', () => {
     const e = zh.items[0].explanation;
     expect(e.signals).toEqual({ 'kg-profile': 0.6, itemknn: 0.4 });
     expect(e.against).toEqual({ pop: 1 });
-    expect(e.reason).toContain('因为您喜欢《Toy Story (1995)》');
+    expect(e.reason).toContain('因为您选择了《Toy Story (1995)》');
     expect(e.reason).toContain('同一导演');
     expect(e.history.map((h) => h.item)).toEqual(['i0']);
     // the language asked for the snapshot's own language is the stored text
@@ -165,7 +171,14 @@ describe('recommend in another language, attributed', () => {
     expect(e.notAttributable).toEqual(['pop']);
     expect(e.counterfactual).toEqual({ removed: [{ item: 'i2', title: 'Heat (1995)' }], rankBefore: 1, rankAfter: 12 });
     // A Bug's Life has 1 of the 5 interactions (Toy Story 2): not "popular" (很受欢迎), its count scored it up
-    expect(e.reason).toBe('喜欢《Heat (1995)》和《Casino (1995)》的用户也喜欢这部作品；也因其交互次数而得分更高。');
+    expect(e.reason).toBe('选择了《Heat (1995)》和《Casino (1995)》的用户也选择了这一项；也因其交互次数而得分更高。');
+  });
+
+  it('serves the stored English text as the code renders it today (no stale phrase)', async () => {
+    const e = value(await api.recommend({ user: 'u2', k: 1 })).items[0].explanation;
+    expect(e.reason).toBe('People who chose Heat (1995) and Casino (1995) also chose this; also scored up by its interaction count.');
+    // no user chose both: the items are cited for their shares alone
+    expect(e.history.map((h) => [h.item, h.relation, h.share])).toEqual([['i2', '', 0.5], ['i3', '', 0.2]]);
   });
 
   it('gives an older snapshot\'s explanation no shares, lead or counterfactual (null, never made up)', async () => {

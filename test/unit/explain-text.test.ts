@@ -11,14 +11,14 @@ const base: SnapshotExplanation = {
     { item: '9', title: 'Swingers (1996)', relation: 'same decade (1990s)', share: null },
   ],
   facts: [],
-  reason: 'People who liked Fargo (1996) also liked this.',
+  reason: 'People who chose Fargo (1996) also chose this.',
 };
 
 describe('explanationLines', () => {
   it('orders signals by share, gives each cited item its share, and states the counterfactual', () => {
     const lines = explanationLines({ ...base, counterfactual: { removed: [{ item: '7', title: 'Fargo (1996)' }], rankBefore: 2, rankAfter: 14 } });
     expect(lines).toEqual([
-      'why: People who liked Fargo (1996) also liked this.',
+      'why: People who chose Fargo (1996) also chose this.',
       'signals: ease 75%, itemknn 25%',
       'history: Fargo (1996) (same genre (Drama), 42% of the score)',
       'history: Swingers (1996) (same decade (1990s))',

@@ -121,7 +121,7 @@ describe('explanations from the attribution', () => {
         expect(ex.counterfactual?.rankBefore).toBe(rankAmong(h.score(u), partner(u)));
         if (ex.lead === 'ease' || ex.lead === 'itemknn') {
           const name = ex.history[0].title;
-          expect(ex.reason).toMatch(lang === 'en' ? new RegExp(`^People who liked ${name}.* also liked this`) : new RegExp(`^喜欢《${name}》.*的用户也喜欢这部作品`));
+          expect(ex.reason).toMatch(lang === 'en' ? new RegExp(`^People who chose ${name}.* also chose this`) : new RegExp(`^选择了《${name}》.*的用户也选择了这一项`));
           cfLed++;
         } else if ((ex.signals.ease ?? 0) + (ex.signals.itemknn ?? 0) >= 0.1 && ex.lead === 'pop') {
           // popularity leads; the collaborative part follows, naming the top contributors
@@ -130,7 +130,7 @@ describe('explanations from the attribution', () => {
           const popular = isPopular(ds, partner(u));
           const en = popular ? 'popular overall' : 'scored up by its interaction count';
           const zh = popular ? '很受欢迎' : '因其交互次数而得分更高';
-          expect(ex.reason).toMatch(lang === 'en' ? new RegExp(`^Recommended for you: ${en}; people who liked ${name}`) : new RegExp(`^为您推荐：${zh}；喜欢《${name}》`));
+          expect(ex.reason).toMatch(lang === 'en' ? new RegExp(`^Recommended for you: ${en}; people who chose ${name}`) : new RegExp(`^为您推荐：${zh}；选择了《${name}》`));
           cfLed++;
         }
       }

@@ -65,7 +65,7 @@ describe('"similar description" is claimed only relative to the catalog', () => 
   it('claims it for mutual nearest items (2% of 60 reference items: one may be as close)', () => {
     const ex = explain(60);
     expect(ex.history).toEqual([{ item: '61', title: 'Item 60', relation: 'similar description', share: null }]);
-    expect(ex.reason).toBe('Recommended because you liked Item 60: similar description.');
+    expect(ex.reason).toBe('Recommended because you chose Item 60: similar description.');
     expect(explainRecommendation({ hybrid: fixed({ semantic: 1 }), user: 0, item: 10, dataset, trainHistory: () => ({ items: [60] }), lang: 'zh', itemVectors: (i) => vecs[i] }).history[0].relation).toBe('内容描述相似');
   });
 
@@ -124,7 +124,7 @@ describe('signal phrases state what the signal measures', () => {
   it('a latent-factor model: fits the pattern of users with similar tastes', () => {
     expect(reason({ bpr: 1 })).toBe('Recommended for you: fits the pattern of users with tastes like yours.');
     expect(reason({ bpr: 1 }, 'zh')).toBe('为您推荐：符合与您口味相近的用户的模式。');
-    // with the history items its fold-in credits: named as the user's choices, never as "people who liked"
+    // with the history items its fold-in credits: named as the user's choices, never as "people who chose"
     const stored = { history: [{ item: 0, share: 0.6 }], notAttributable: [], counterfactual: null };
     const named = (lang: 'en' | 'zh'): string => explainRecommendation({ hybrid: fixed({ bpr: 1 }), user: 0, item: 1, dataset, trainHistory: () => ({ items: [0] }), lang, stored }).reason;
     expect(named('en')).toBe('Your choices of Toy Story fit the pattern of users who chose this.');
@@ -142,8 +142,9 @@ describe('signal phrases state what the signal measures', () => {
     expect(isPopular(dataset, 1)).toBe(false);
     const rare = explainRecommendation({ hybrid: fixed({ pop: 1 }), user: 0, item: 1, dataset, trainHistory: () => ({ items: [] }), lang: 'en' });
     expect(rare.reason).toBe('Recommended for you: scored up by its interaction count.');
-    // the fine-tuned semantic source is content similarity, not a collaborative signal
-    expect(reason({ 'semantic-ft': 1 })).toBe('Recommended for you: similar in content to your history.');
+    // the fine-tuned semantic source is a text signal, not a collaborative one; without vectors to
+    // check the history against, its share is said without claiming similar content
+    expect(reason({ 'semantic-ft': 1 })).toBe('Recommended for you: scored up by the text-similarity signal.');
   });
 });
 
@@ -171,13 +172,13 @@ describe('a triple joining the two items is said first, in its direction', () =>
   it('names the member as the member, whichever item is the candidate', () => {
     const en = explain('Skye', 'Morcheeba', 'en');
     expect(en.history[0].relation).toBe('Skye is a band member of Morcheeba, both tied to London (birth place of Skye, hometown of Morcheeba)');
-    expect(en.reason).toBe('Recommended because you liked Morcheeba: Skye is a band member of Morcheeba, both tied to London (birth place of Skye, hometown of Morcheeba).');
+    expect(en.reason).toBe('Recommended because you chose Morcheeba: Skye is a band member of Morcheeba, both tied to London (birth place of Skye, hometown of Morcheeba).');
     // the first fact quoted is the triple the reason says
     expect(en.facts[0]).toBe('Morcheeba —has band member→ Skye');
     expect(explain('Morcheeba', 'Skye', 'en').history[0].relation).toMatch(/^Skye is a band member of Morcheeba, /);
     const zh = explain('Skye', 'Morcheeba', 'zh');
     expect(zh.history[0].relation).toMatch(/^《Skye》是《Morcheeba》的乐队成员，/);
-    expect(explain('Morcheeba', 'Skye', 'zh').reason).toMatch(/^因为您喜欢《Skye》：《Skye》是《Morcheeba》的乐队成员/);
+    expect(explain('Morcheeba', 'Skye', 'zh').reason).toMatch(/^因为您选择了《Skye》：《Skye》是《Morcheeba》的乐队成员/);
   });
 
   it('says the other direction of another relation exactly', () => {

@@ -73,23 +73,23 @@ describe("KG ties name each side's relation exactly", () => {
   it('keeps the one-relation wording when both items use the same relation', () => {
     const en = explain('Faithless', 'Morcheeba', 'en');
     expect(en.history[0].relation).toBe('shared hometown (London)');
-    expect(en.reason).toBe('Recommended because you liked Morcheeba: shared hometown (London).');
+    expect(en.reason).toBe('Recommended because you chose Morcheeba: shared hometown (London).');
     expect(en.facts).toEqual(['Morcheeba —has hometown→ London ←has hometown— Faithless']);
     const zh = explain('Faithless', 'Morcheeba', 'zh');
     expect(zh.history[0].relation).toBe('共同的家乡（London）');
-    expect(zh.reason).toBe('因为您喜欢《Morcheeba》：共同的家乡（London）。');
+    expect(zh.reason).toBe('因为您选择了《Morcheeba》：共同的家乡（London）。');
   });
 
   it('names both relations when the items reach the entity through different ones', () => {
     const en = explain('Skye', 'Morcheeba', 'en');
     expect(en.history[0].relation).toBe('both tied to London (birth place of Skye, hometown of Morcheeba)');
-    expect(en.reason).toBe('Recommended because you liked Morcheeba: both tied to London (birth place of Skye, hometown of Morcheeba).');
+    expect(en.reason).toBe('Recommended because you chose Morcheeba: both tied to London (birth place of Skye, hometown of Morcheeba).');
     expect(en.reason).not.toMatch(/shared birth place|shared hometown/);
     // the quoted facts are the graph's own edges
     expect(en.facts).toEqual(['Morcheeba —has hometown→ London ←has birth place— Skye']);
     const zh = explain('Skye', 'Morcheeba', 'zh');
     expect(zh.history[0].relation).toBe('都与London有关（《Skye》的出生地，《Morcheeba》的家乡）');
-    expect(zh.reason).toBe('因为您喜欢《Morcheeba》：都与London有关（《Skye》的出生地，《Morcheeba》的家乡）。');
+    expect(zh.reason).toBe('因为您选择了《Morcheeba》：都与London有关（《Skye》的出生地，《Morcheeba》的家乡）。');
     expect(zh.facts).toEqual(['Morcheeba —家乡→ London ←出生地— Skye']);
   });
 

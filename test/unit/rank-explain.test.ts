@@ -198,7 +198,7 @@ describe('the worked example (items 1, 3, 4, 5, 6)', () => {
     expect(ex.history[0].relation).not.toMatch(/高价/);
     // a tie through a relation the reason has no word of its own for names the relation and the entity
     expect(ex.history[1].relation).toBe('共同的价格（高价）');
-    expect(ex.reason).toMatch(/^因为您喜欢《帆布托特包》：(共同的风格（时尚）、共同的标签（原创）|共同的标签（原创）、共同的风格（时尚）)；《智能手表》：共同的价格（高价）/);
+    expect(ex.reason).toMatch(/^因为您选择了《帆布托特包》：(共同的风格（时尚）、共同的标签（原创）|共同的标签（原创）、共同的风格（时尚）)；《智能手表》：共同的价格（高价）/);
     expect(ex.reason.endsWith('。')).toBe(true);
     expect(ex.facts.some((f) => f.includes('帆布托特包') && f.includes('时尚') && f.includes('设计师手袋'))).toBe(true);
     expect(ex.facts.some((f) => f.includes('智能手表') && f.includes('高价') && f.includes('设计师手袋'))).toBe(true);
@@ -210,7 +210,7 @@ describe('the worked example (items 1, 3, 4, 5, 6)', () => {
   it('explains the same recommendation in English', async () => {
     const { hybrid, ctx, dataset, kg } = await workedExample();
     const ex = explainRecommendation({ hybrid, user: 0, item: idx('4'), dataset, kg, trainHistory: history(ctx), lang: 'en' });
-    expect(ex.reason).toMatch(/^Recommended because you liked 帆布托特包: (shared 风格 \(时尚\), shared 标签 \(原创\)|shared 标签 \(原创\), shared 风格 \(时尚\)); 智能手表: shared 价格 \(高价\)/);
+    expect(ex.reason).toMatch(/^Recommended because you chose 帆布托特包: (shared 风格 \(时尚\), shared 标签 \(原创\)|shared 标签 \(原创\), shared 风格 \(时尚\)); 智能手表: shared 价格 \(高价\)/);
     expect(ex.reason.endsWith('.')).toBe(true);
   });
 
@@ -299,7 +299,7 @@ describe('explanations on films with unnamed (MID) directors', () => {
     expect(ex.history[0]).toEqual({ item: '1', title: 'Toy Story (1995)', relation: 'same director, same genre (Comedy), same decade (1990s)', share: null });
     expect(ex.lead).toBe('kg-overlap');
     expect(ex.counterfactual).toBeNull();
-    expect(ex.reason).toBe('Recommended because you liked Toy Story (1995): same director, same genre (Comedy), same decade (1990s); also chosen alongside items in your history.');
+    expect(ex.reason).toBe('Recommended because you chose Toy Story (1995): same director, same genre (Comedy), same decade (1990s); also chosen alongside items in your history.');
     // the director has no name of its own (a MID): the reason may say "same director", but no fact
     // cites the path through it (it could only say "director of Toy Story"); the named genre path is cited
     expect(ex.facts.length).toBeGreaterThan(0);
@@ -310,7 +310,7 @@ describe('explanations on films with unnamed (MID) directors', () => {
     expect(ex.against).toEqual({ pop: 1 });
 
     const zh = explainRecommendation({ hybrid: fixed({ 'kg-overlap': 2, ease: 1 }), user: 0, item: 1, dataset, kg, trainHistory, lang: 'zh' });
-    expect(zh.reason).toBe('因为您喜欢《Toy Story (1995)》：同一导演、同一类型（Comedy）、同一年代（1990s）；也曾与您历史中的条目被同一用户选择。');
+    expect(zh.reason).toBe('因为您选择了《Toy Story (1995)》：同一导演、同一类型（Comedy）、同一年代（1990s）；也曾与您历史中的条目被同一用户选择。');
     expect(zh.facts.length).toBeGreaterThan(0);
     expect(zh.facts.some((f) => f.includes('导演'))).toBe(false);
   });
@@ -336,17 +336,17 @@ describe('explanations on films with unnamed (MID) directors', () => {
     expect(bare.reason).toBe('为您推荐：符合与您口味相近的用户的模式；也很受欢迎。');
   });
 
-  it('leads with a collaborative signal as "people who liked …", with KG ties of the cited items as support', () => {
+  it('leads with a collaborative signal as "people who chose …", with KG ties of the cited items as support', () => {
     const stored = { history: [{ item: 0, share: 0.5 }, { item: 2, share: 0.25 }], notAttributable: ['pop'], counterfactual: { removed: [0], rankBefore: 2, rankAfter: 40 } };
     const en = explainRecommendation({ hybrid: fixed({ ease: 3, 'kg-overlap': 0.5, pop: 0.9, 'history-length': 0.1 }), user: 0, item: 1, dataset, kg, trainHistory, lang: 'en', stored });
     expect(en.lead).toBe('ease');
     expect(en.history.map((h) => [h.item, h.share])).toEqual([['1', 0.5], ['3', 0.25]]);
     // history-length has 2%: never said; popularity has 20%: said last, not as "popular overall" (A Bug's Life has no interaction)
-    expect(en.reason).toBe('People who liked Toy Story (1995) and Heat (1995) also liked this; Toy Story (1995): same director, same genre (Comedy), same decade (1990s); also scored up by its interaction count.');
+    expect(en.reason).toBe('People who chose Toy Story (1995) and Heat (1995) also chose this; Toy Story (1995): same director, same genre (Comedy), same decade (1990s); also scored up by its interaction count.');
     expect(en.counterfactual).toEqual({ removed: [{ item: '1', title: 'Toy Story (1995)' }], rankBefore: 2, rankAfter: 40 });
     expect(en.notAttributable).toEqual(['pop']);
     const zh = explainRecommendation({ hybrid: fixed({ ease: 3, pop: 0.9 }), user: 0, item: 1, dataset, kg, trainHistory, lang: 'zh', stored });
-    expect(zh.reason).toMatch(/^喜欢《Toy Story \(1995\)》和《Heat \(1995\)》的用户也喜欢这部作品；《Toy Story \(1995\)》：同一导演/);
+    expect(zh.reason).toMatch(/^选择了《Toy Story \(1995\)》和《Heat \(1995\)》的用户也选择了这一项；《Toy Story \(1995\)》：同一导演/);
   });
 
   it('never leads with a signal under 10%', () => {

@@ -80,7 +80,7 @@ describe('HTML report', () => {
                 against: { ease: 1 },
                 history: [{ item: '3', title: 'Item 3', relation: 'same style' }],
                 facts: ['Item 4 —has→ 时尚 ←has— Item 3'],
-                reason: '因为您喜欢《Item 3》：时尚、原创',
+                reason: '因为您选择了《Item 3》：时尚、原创',
               },
             },
           ],
@@ -95,7 +95,7 @@ describe('HTML report', () => {
     expect(html.match(/<th scope="row">ease<\/th>/g)?.length).toBe(1);
     expect(html.match(/<title>ease: 0\.3000<\/title>/g)?.length).toBe(1);
     expect(html).toContain('Cold-item recall@10');
-    expect(html).toContain('因为您喜欢《Item 3》');
+    expect(html).toContain('因为您选择了《Item 3》');
     // signals and metrics by their display names, with a legend
     expect(html).toContain('Held back by: Co-rating pattern (EASE) 100%');
     expect(html).toContain('<dt>Knowledge-graph profile</dt>');

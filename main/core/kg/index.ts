@@ -21,6 +21,7 @@ export {
   canonicalRelation,
   humanizeRelation,
   inverseRelation,
+  factKind,
   relationKind,
   relationPhrases,
   relationWords,

@@ -144,6 +144,24 @@ export function relationKind(relation: string): FactKind {
   return 'generic';
 }
 
+/** A phrase naming the head's role toward the tail: "director of", "actor in", "sequel to". */
+const ROLE_PHRASE = / (of|in|to)$/;
+
+/**
+ * The kind of fact an item's fact states, read from the item: the kind of `relation` when the
+ * other entity plays that role for the item, else 'generic'. A relation whose forward phrase names
+ * the head's role (film.director.film "director of") gives its kind when the triple points at the
+ * item ('in'); any other (film.film.directed_by, dbo:director "has director") when it points away
+ * ('out'). `Film dbo:director Item` makes the item the director, not the entity: 'generic', and
+ * the verbalizer says it with the inverse phrase ("director of Film").
+ */
+export function factKind(relation: string, direction: 'out' | 'in' = 'out'): FactKind {
+  const kind = relationKind(relation);
+  if (kind === 'generic') return kind;
+  const entityHeaded = ROLE_PHRASE.test(relationPhrases(canonicalRelation(relation)).forward);
+  return entityHeaded === (direction === 'in') ? kind : 'generic';
+}
+
 /**
  * The relation's last segment as words, without the phrase rules below:
  * "film.film.production_companies" → "production companies"; "musicComposer" → "music composer".

@@ -1,8 +1,8 @@
 /**
  * The one-line reason, led by the signal with the largest share of the score (never one under
  * 10%). It names only the explanation's cited history items (the one evidence set, see
- * explain.ts): collaborative signals name the cited items they credit ("people who liked A and B
- * also liked this"; a latent-factor model "your choices of A and B fit the pattern of users who
+ * explain.ts): collaborative signals name the cited items they credit ("people who chose A and B
+ * also chose this"; a latent-factor model "your choices of A and B fit the pattern of users who
  * chose this"), KG and content signals a cited item and its ties; KG ties of another cited
  * item follow as support, then the next signal of at least 10% not yet said (a collaborative one
  * naming the cited items it credits).
@@ -66,7 +66,7 @@ export interface ReasonInput {
   readonly kindOf: (signal: string) => SignalPhrase;
   /** Cited history items, largest contribution first; share null when only related, not attributed. */
   readonly cited: readonly (Related & { readonly share: number | null })[];
-  /** Per attributable signal, the history items with a positive term; "people who liked" names the cited ones among them. */
+  /** Per attributable signal, the history items with a positive term; "people who chose" names the cited ones among them. */
   readonly bySignal: Readonly<Record<string, readonly number[]>>;
   readonly title: (item: number) => string;
   readonly linksOf: (r: Related) => string;
@@ -80,7 +80,7 @@ export function leadReason(o: ReasonInput): string {
   const shown = new Set<SignalPhrase>();
   const parts: string[] = [];
   let supported: Related | undefined;
-  // only items whose contribution was measured are named as what people liked
+  // only items whose contribution was measured are named as what people chose
   const attributed = cited.length > 0 && cited.every((r) => r.share !== null);
   // the cited items the signal credits, largest share first: never an item the explanation does not cite
   const likedFor = (signal: string): number[] => {
@@ -91,8 +91,8 @@ export function leadReason(o: ReasonInput): string {
   const named = (signal: string | null): boolean => attributed && signal !== null && likedFor(signal).length > 0;
   if ((kind === 'cf' || kind === 'latent') && named(lead)) {
     parts.push(fillReason(kind === 'cf' ? t.cfLead : t.latentLead, { titles: titles(lead ?? '') }));
-  } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text') && cited.length > 0) {
-    supported = kind === 'text' ? cited[0] : (tied[0] ?? cited[0]);
+  } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text' || kind === 'textScore') && cited.length > 0) {
+    supported = kind === 'text' || kind === 'textScore' ? cited[0] : (tied[0] ?? cited[0]);
     const links = o.linksOf(supported);
     parts.push(fillReason(links === '' ? t.becauseOnly : t.because, { title: q(supported.item), links }));
   } else {

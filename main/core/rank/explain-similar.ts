@@ -88,3 +88,34 @@ export function similarityTest(nItems: number, vectors: (item: number) => Float3
     return c > cutoff(a, va, ref, vectors) && c > cutoff(b, vb, ref, vectors);
   };
 }
+
+/**
+ * Whether `item` is "similar in content to your history" in absolute terms too, not only relative
+ * to the other candidates (a text signal's share says only the latter): the item's cosine to the
+ * history profile — the normalized mean of the history's unit item vectors, as the semantic
+ * signal reads it — exceeds that of all but SIMILAR_TOP_SHARE (2%) of the seeded reference sample
+ * (the history's items and the item itself left out). Scale-free, as similarityTest: no fixed
+ * cosine. False for an empty history, a zero profile, or under SIMILAR_MIN_REFERENCE reference
+ * items. Cost: one pass over the history's vectors and 512 inner products per call.
+ */
+export function nearHistoryProfile(nItems: number, vectors: (item: number) => Float32Array, history: ArrayLike<number>, item: number): boolean {
+  if (history.length === 0) return false;
+  const dim = vectors(item).length;
+  const profile = new Float32Array(dim);
+  const inHistory = new Set<number>();
+  for (let j = 0; j < history.length; j++) {
+    const h = history[j];
+    if (inHistory.has(h)) continue;
+    inHistory.add(h);
+    const w = vectors(h);
+    for (let k = 0; k < Math.min(dim, w.length); k++) profile[k] += w[k];
+  }
+  const norm = Math.sqrt(dot(profile, profile));
+  if (!(norm > 0)) return false;
+  const cos: number[] = [];
+  for (const j of referenceSample(nItems)) if (j !== item && !inHistory.has(j)) cos.push(dot(profile, vectors(j)) / norm);
+  if (cos.length < SIMILAR_MIN_REFERENCE) return false;
+  cos.sort((a, b) => a - b);
+  const cut = cos[cos.length - 1 - Math.floor(SIMILAR_TOP_SHARE * cos.length)];
+  return dot(profile, vectors(item)) / norm > cut;
+}

@@ -8,7 +8,7 @@
  * hometown is London → "both tied to London (birth place of Skye, hometown of Morcheeba)",
  * never "shared birth place (London)".
  */
-import { canonicalRelation, humanizeRelation, relationKind, relationWords, roleOf, type ItemFact, type KgIndex } from '../kg';
+import { canonicalRelation, factKind, humanizeRelation, relationWords, roleOf, type ItemFact, type KgIndex } from '../kg';
 import { cleanLabel, getTemplates } from '../text';
 import type { Related, Tie } from './explain-reason';
 import { fillReason, type LinkKind, type ReasonLang, type ReasonTemplates } from './reason-templates';
@@ -35,9 +35,10 @@ function isDerivedRelation(relation: string): boolean {
   return relation === 'has_genre' || relation === 'released_in_decade';
 }
 
-export function linkKind(relation: string): LinkKind {
-  if (relation === 'released_in_decade') return 'decade';
-  return relationKind(relation);
+/** The kind of an item's fact read from the item (kg factKind): 'generic' when the item, not the entity, plays the role. */
+export function linkKind(relation: string, direction: 'out' | 'in' = 'out'): LinkKind {
+  if (relation === 'released_in_decade') return direction === 'out' ? 'decade' : 'generic';
+  return factKind(relation, direction);
 }
 
 /**
@@ -66,8 +67,8 @@ export function reachedFacts(kg: KgIndex, item: number): Map<number, TieFact[]> 
 export function sameRelation(a: TieFact, b: TieFact, inverse: Int32Array): boolean {
   if (canonicalRelation(a.relation) === canonicalRelation(b.relation) && a.direction === b.direction) return true;
   if (inverse[a.relationIndex] === b.relationIndex && a.direction !== b.direction) return true;
-  const kind = linkKind(a.relation);
-  return kind !== 'generic' && kind === linkKind(b.relation);
+  const kind = linkKind(a.relation, a.direction);
+  return kind !== 'generic' && kind === linkKind(b.relation, b.direction);
 }
 
 /**
@@ -86,7 +87,7 @@ export function makeTie(entity: number, weight: number, cand: readonly TieFact[]
       }
     }
   }
-  return { entity, kind: linkKind(c.relation), relation: c.relation, direction: c.direction, historyRelation: h.relation, historyDirection: h.direction, sameRelation: same, weight };
+  return { entity, kind: linkKind(c.relation, c.direction), relation: c.relation, direction: c.direction, historyRelation: h.relation, historyDirection: h.direction, sameRelation: same, weight };
 }
 
 /** Ties by weight, then the most specific kind first, then entity. */
@@ -120,6 +121,8 @@ export function roleIn(relation: string, direction: 'out' | 'in', lang: ReasonLa
   if (lang === 'zh') {
     const tpl = getTemplates('zh');
     const table = direction === 'out' ? tpl.relations : tpl.inverseRelations;
+    // a relation the reason templates name (the tail's noun) reads as "the item is the entity's {noun}"
+    if (direction === 'in' && Object.hasOwn(t.relationWords, name)) return { noun: t.relationWords[name], inverted: true };
     if (Object.hasOwn(table, name)) return { noun: table[name], inverted: false };
     const noun = Object.hasOwn(t.relationWords, name) ? t.relationWords[name] : relationWords(name);
     return { noun, inverted: direction === 'in' };

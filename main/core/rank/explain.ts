@@ -17,7 +17,7 @@ import type { Csr, Dataset } from '../types';
 import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
 import { citablePaths } from './explain-paths';
 import { kgTied, leadReason, LEAD_MIN_SHARE, type Related, type Tie } from './explain-reason';
-import { similarityTest } from './explain-similar';
+import { nearHistoryProfile, similarityTest } from './explain-similar';
 import { makeTie, reachedFacts, renderTies, sortDirect, sortTies, type TieFact } from './explain-ties';
 import { fillReason, reasonTemplates, type ReasonLang, type ReasonTemplates, type SignalPhrase } from './reason-templates';
 
@@ -169,12 +169,16 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const t = reasonTemplates(lang);
   const { signals, against } = signalShares(input.hybrid.contributions(user, item).signals);
   const popular = isPopular(dataset, item);
-  const kindOf = (s: string): SignalPhrase => {
-    const kind = input.signalKinds?.[s] ?? SIGNAL_KIND[s] ?? 'cf';
-    return kind === 'pop' && !popular ? 'count' : kind;
-  };
   const title = (i: number): string => itemTitle(dataset, kg, i);
   const related = relatedHistory(input);
+  // "similar in content to your history" only where it holds against the catalog (explain-similar.ts)
+  let textHolds: boolean | undefined;
+  const similarContent = (): boolean => (textHolds ??= related.some((r) => r.similar) || (input.itemVectors !== undefined && nearHistoryProfile(nItems, input.itemVectors, input.trainHistory(user).items, item)));
+  const kindOf = (s: string): SignalPhrase => {
+    const kind = input.signalKinds?.[s] ?? SIGNAL_KIND[s] ?? 'cf';
+    if (kind === 'text' && !similarContent()) return 'textScore';
+    return kind === 'pop' && !popular ? 'count' : kind;
+  };
   const attr = attribution(input, signals);
   const evidence = input.stored === undefined && attr !== null ? evidenceOf(input.hybrid, input, attr) : null;
   const top = attr !== null ? citedFromShares(attr.history, related, evidence?.cited) : related.slice(0, 3).map((r) => ({ ...r, share: null }));

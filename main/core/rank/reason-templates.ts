@@ -30,23 +30,27 @@ export type LinkKind =
  * 'cf' co-interaction (item-kNN, EASE, a new user's co-occurrence): users who chose items of the
  * history also chose this one; 'latent' a latent-factor model (BPR); 'pop' the popularity signal
  * for an item among the catalog's most chosen 10% ("popular overall"), 'count' the same signal
- * for any other item (its interaction count raised its score); 'text' content similarity; 'kg' the KG taste profile; 'overlap' KG traits
- * shared with the history; 'history' the user's activity.
+ * for any other item (its interaction count raised its score); 'text' a text signal (semantic,
+ * history-similarity) for an item similar in content to the history in absolute terms
+ * (explain-similar.ts nearHistoryProfile, or a history item with a "similar description"),
+ * 'textScore' the same signals for any other item (they raised its score, relative to the other
+ * candidates only); 'kg' the KG taste profile; 'overlap' KG traits shared with the history;
+ * 'history' the user's activity.
  */
-export type SignalPhrase = 'cf' | 'latent' | 'pop' | 'count' | 'text' | 'kg' | 'overlap' | 'history';
+export type SignalPhrase = 'cf' | 'latent' | 'pop' | 'count' | 'text' | 'textScore' | 'kg' | 'overlap' | 'history';
 
 export interface ReasonTemplates {
-  /** First part: "Recommended because you liked {title}: {links}". */
+  /** First part: "Recommended because you chose {title}: {links}" (chose, not liked: the data says only that the user interacted). */
   readonly because: string;
-  /** First part when nothing but the item's share ties it in: "Recommended because you liked {title}". */
+  /** First part when nothing but the item's share ties it in: "Recommended because you chose {title}". */
   readonly becauseOnly: string;
   /** A further history item: "{title}: {links}". */
   readonly more: string;
   /** When no history item ties in: "Recommended for you: {links}". */
   readonly plain: string;
-  /** A collaborative lead: "People who liked {titles} also liked this". */
+  /** A collaborative lead: "People who chose {titles} also chose this" (any kind of item: no "film", no "liked"). */
   readonly cfLead: string;
-  /** A collaborative tail: "people who liked {titles} also liked it". */
+  /** A collaborative tail: "people who chose {titles} also chose it". */
   readonly cfAlso: string;
   /** A latent-factor lead naming the history items its fold-in credits: "Your choices of {titles} fit the pattern of users who chose this". */
   readonly latentLead: string;
@@ -99,12 +103,12 @@ export interface ReasonTemplates {
 }
 
 const EN: ReasonTemplates = {
-  because: 'Recommended because you liked {title}: {links}',
-  becauseOnly: 'Recommended because you liked {title}',
+  because: 'Recommended because you chose {title}: {links}',
+  becauseOnly: 'Recommended because you chose {title}',
   more: '{title}: {links}',
   plain: 'Recommended for you: {links}',
-  cfLead: 'People who liked {titles} also liked this',
-  cfAlso: 'people who liked {titles} also liked it',
+  cfLead: 'People who chose {titles} also chose this',
+  cfAlso: 'people who chose {titles} also chose it',
   latentLead: 'Your choices of {titles} fit the pattern of users who chose this',
   latentAlso: 'your choices of {titles} fit the pattern of users who chose it',
   and: ' and ',
@@ -160,6 +164,7 @@ const EN: ReasonTemplates = {
     pop: 'popular overall',
     count: 'scored up by its interaction count',
     text: 'similar in content to your history',
+    textScore: 'scored up by the text-similarity signal',
     kg: 'a match for your taste profile',
     overlap: 'sharing traits with your history',
     history: 'suited to how active you are',
@@ -169,12 +174,12 @@ const EN: ReasonTemplates = {
 };
 
 const ZH: ReasonTemplates = {
-  because: '因为您喜欢{title}：{links}',
-  becauseOnly: '因为您喜欢{title}',
+  because: '因为您选择了{title}：{links}',
+  becauseOnly: '因为您选择了{title}',
   more: '{title}：{links}',
   plain: '为您推荐：{links}',
-  cfLead: '喜欢{titles}的用户也喜欢这部作品',
-  cfAlso: '喜欢{titles}的用户也喜欢它',
+  cfLead: '选择了{titles}的用户也选择了这一项',
+  cfAlso: '选择了{titles}的用户也选择了它',
   latentLead: '您对{titles}的选择符合选择了它的用户的模式',
   latentAlso: '您对{titles}的选择也符合选择了它的用户的模式',
   and: '和',
@@ -230,6 +235,7 @@ const ZH: ReasonTemplates = {
     pop: '很受欢迎',
     count: '因其交互次数而得分更高',
     text: '与您的历史内容相似',
+    textScore: '因文本相似度信号而得分更高',
     kg: '符合您的兴趣画像',
     overlap: '与您的历史有共同特征',
     history: '适合您的活跃程度',

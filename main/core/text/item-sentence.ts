@@ -3,7 +3,7 @@
  * "Toy Story (1995). Animation, Children's, Comedy. Released in the 1990s. Directed by John
  * Lasseter." Parts are dropped least-informative first to fit a token budget; the title never.
  */
-import { relationKind, type FactKind } from '../kg';
+import { factKind, type FactKind } from '../kg';
 import type { Dataset, ItemRecord } from '../types';
 import { cleanLabel, containsRawMid } from './guard';
 import {
@@ -237,7 +237,8 @@ function groupFacts(
   const lowerTitle = title.toLowerCase();
 
   facts.forEach((f, order) => {
-    const kind = relationKind(f.relation);
+    // the kind only when the entity plays that role for the item (Film —director→ Item: 'generic', "director of Film")
+    const kind = factKind(f.relation, f.direction ?? 'out');
     const weight = f.weight !== undefined && Number.isFinite(f.weight) ? f.weight : 0;
     const label = cleanLabel(f.entityLabel);
     if (label !== null) {

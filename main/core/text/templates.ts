@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { KnowrecError } from '../errors';
-import { canonicalRelation, relationWords } from '../kg';
+import { canonicalRelation, inverseRelation, relationWords } from '../kg';
 import enJson from '../../../resources/templates/en.json';
 import zhJson from '../../../resources/templates/zh.json';
 
@@ -232,7 +232,9 @@ export type FactDirection = 'out' | 'in';
 /**
  * The phrase for `relation` in the templates' language, read from the item outwards
  * ("directed by"); `direction` 'in' means the triple points at the item. `known` is false when
- * the templates have no phrase and the relation's words are returned.
+ * the templates have no phrase: then 'out' gives the relation's words ("band member": Morcheeba's
+ * band member is Skye) and 'in' the KG module's inverse phrase ("band member of": Skye is a band
+ * member of Morcheeba) — never the forward words for a triple that points the other way.
  */
 export function relationPhrase(
   relation: string,
@@ -242,5 +244,5 @@ export function relationPhrase(
   const name = canonicalRelation(relation);
   const table = direction === 'in' ? templates.inverseRelations : templates.relations;
   if (Object.hasOwn(table, name)) return { phrase: table[name], known: true };
-  return { phrase: relationWords(name), known: false };
+  return { phrase: direction === 'in' ? inverseRelation(name) : relationWords(name), known: false };
 }
