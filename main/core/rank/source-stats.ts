@@ -11,11 +11,19 @@ export function finite(v: number): number {
 }
 
 /**
- * Mean, std and ascending sorted values of one source's scores over the unseen items (NaN and
- * −Infinity rank last); with a sample (FeatureConfig.statsItems), over its unseen items, and rankScale =
- * unseen items per sampled unseen item.
+ * Mean, std, largest value and ascending sorted values of one source's scores over the unseen
+ * items (NaN and −Infinity rank last); with a sample (FeatureConfig.statsItems), over its unseen
+ * items, and rankScale = unseen items per sampled unseen item. `sort` false: no sorted values
+ * (null; ranks then come from ranksAbove), every other number the same to the last bit (the sums
+ * run in item order either way).
  */
-export function sourceStats(sc: Float32Array, seen: Uint8Array, nUnseen: number, sample: Int32Array | null): { mean: number; std: number; sorted: Float32Array; rankScale: number } {
+export function sourceStats(
+  sc: Float32Array,
+  seen: Uint8Array,
+  nUnseen: number,
+  sample: Int32Array | null,
+  sort = true,
+): { mean: number; std: number; max: number; sorted: Float32Array | null; rankScale: number } {
   let n = nUnseen;
   if (sample !== null) {
     n = 0;
@@ -24,21 +32,68 @@ export function sourceStats(sc: Float32Array, seen: Uint8Array, nUnseen: number,
   const un = new Float32Array(n);
   let o = 0;
   let sum = 0;
-  const take = (i: number): void => {
-    const v = finite(sc[i]);
-    un[o++] = v;
-    sum += v;
-  };
   if (sample !== null) {
-    for (const i of sample) if (seen[i] === 0) take(i);
+    for (const i of sample) {
+      if (seen[i] === 1) continue;
+      const v = finite(sc[i]);
+      un[o++] = v;
+      sum += v;
+    }
   } else {
-    for (let i = 0; i < sc.length; i++) if (seen[i] === 0) take(i);
+    for (let i = 0; i < sc.length; i++) {
+      if (seen[i] === 1) continue;
+      const v = finite(sc[i]);
+      un[o++] = v;
+      sum += v;
+    }
   }
-  un.sort();
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (un[j] > max) max = un[j];
   const m = n > 0 ? sum / n : 0;
   let ss = 0;
   for (let j = 0; j < n; j++) ss += (un[j] - m) * (un[j] - m);
-  return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, sorted: un, rankScale: n > 0 ? nUnseen / n : 0 };
+  if (sort) un.sort();
+  return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, max, sorted: sort ? un : null, rankScale: n > 0 ? nUnseen / n : 0 };
+}
+
+/**
+ * Per value of `values`, the unseen items whose score (as sourceStats keeps it: finite, float32)
+ * is strictly above it: rankAbove over the sorted unseen scores, without sorting them (one pass
+ * over the items, a binary search among the sorted values only for items above the smallest).
+ */
+export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array): Int32Array {
+  const m = values.length;
+  const out = new Int32Array(m);
+  if (m === 0) return out;
+  const order = Int32Array.from({ length: m }, (_, k) => k).sort((a, b) => values[a] - values[b]);
+  const qs = Float32Array.from(order, (k) => values[k]);
+  // cnt[p]: items whose score is above exactly the p smallest values
+  const cnt = new Int32Array(m + 1);
+  const low = qs[0];
+  const high = qs[m - 1];
+  for (let i = 0; i < sc.length; i++) {
+    if (seen[i] === 1) continue;
+    const x = Math.fround(finite(sc[i]));
+    if (!(x > low)) continue;
+    if (x > high) {
+      cnt[m]++;
+      continue;
+    }
+    let lo = 1;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (qs[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    cnt[lo]++;
+  }
+  let above = 0;
+  for (let p = m - 1; p >= 0; p--) {
+    above += cnt[p + 1];
+    out[order[p]] = above;
+  }
+  return out;
 }
 
 /**
