@@ -14,6 +14,8 @@ export interface AttributionSource {
   score(user: number): Float32Array;
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array;
   historyParts(user: number, item: number): Readonly<Record<string, readonly HistoryContribution[] | null>>;
+  /** Optional: the history items about to be removed, alone and together (HistoryAttribution.prepareWithout). */
+  prepareWithout?(user: number, items: readonly number[]): void;
 }
 
 export interface HistoryShare {
@@ -130,7 +132,7 @@ export const CITE_MAX = 3;
  * after is past `k`; with the second it is the rank without the cited items, still ≤ `k`.
  */
 export function citeEvidence(
-  source: Pick<AttributionSource, 'score' | 'scoreWithout'>,
+  source: Pick<AttributionSource, 'score' | 'scoreWithout' | 'prepareWithout'>,
   user: number,
   item: number,
   contributors: readonly number[],
@@ -142,6 +144,8 @@ export function citeEvidence(
   const rankBefore = rankAmong(scores, item, excluded);
   const pool = contributors.slice(0, COUNTERFACTUAL_MAX);
   if (pool.length === 0) return { cited: [], rule: 'top-contributors', counterfactual: { removed: [], rankBefore, rankAfter: rankBefore } };
+  // every set tried below is drawn from the pool: the sources may keep each item's part once
+  source.prepareWithout?.(user, pool);
   const single = pool.map((c, order) => {
     const s = source.scoreWithout(user, new Set([c]));
     return { c, order, margin: marginAt(s, item, k, excluded), rank: rankAmong(s, item, excluded) };

@@ -217,6 +217,16 @@ export class FeatureBuilder {
   }
 
   /**
+   * The history items about to be removed from `user` (an explanation's counterfactuals): the
+   * sources that can keep each one's part (HistoryAttribution.prepareWithout) do, so that their
+   * scoreWithout is a low-rank update. Only with the cache on: the straightforward path recomputes.
+   */
+  prepareWithout(user: number, items: readonly number[]): void {
+    if (this.cache === null) return;
+    for (const s of this.cfg.sources) if (isAttributable(s.scorer)) s.scorer.prepareWithout?.(user, items);
+  }
+
+  /**
    * Each history item's part of the history-based features of (user, item): kg-overlap:w's
    * terms (c_e/len·idf(e) per shared entity e, split over the items holding e) and, for
    * history-similarity, the nearest history item.
