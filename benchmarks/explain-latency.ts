@@ -10,11 +10,12 @@
  *   fast       the default: the last user's state kept between calls (rank/user-cache.ts)
  *
  * and the two explanations are compared (they must be identical). Per source, the time spent in
- * its score / scoreWithout / attribute during the explains is reported too.
+ * its score / scoreWithout / prepareWithout / attribute during the explains is reported too.
  *
  *   npx tsx benchmarks/explain-latency.ts --dataset S --out benchmarks/results/scale-explain.json
  *   --ranker linear|gbdt   fit that ranker only (skips trying both; 'auto', the default, is the scale benchmark's hybrid)
  *   --users 200 --seed 2020 --paths reference,fast --profile /tmp/explain.cpuprofile (CPU profile of the first path's loop)
+ *   --list  explain every item of each user's top-10 (as `knowrec fit` does, main/jobs/fit.ts explainTopK): explain_ms is then per user, all ten
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -84,7 +85,7 @@ function timeSources(sources: FittedSources): { totals: Record<string, number>; 
   const totals: Record<string, number> = {};
   for (const [name, s] of sources.scorers) {
     const obj = s as unknown as Record<string, unknown>;
-    for (const m of ['score', 'scoreWithout', 'attribute']) {
+    for (const m of ['score', 'scoreWithout', 'prepareWithout', 'attribute']) {
       const f = obj[m];
       if (typeof f !== 'function') continue;
       const key = `${name}.${m}`;
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   const ranker = arg('--ranker') ?? 'auto';
   const paths = (arg('--paths') ?? 'reference,fast').split(',');
   const profile = arg('--profile');
+  const list = process.argv.includes('--list');
   const load0 = loadavg();
   let t0 = performance.now();
   const dataset = loadData(name, seed);
@@ -151,11 +153,14 @@ async function main(): Promise<void> {
       const top = topK(scores, 10, mask);
       rec.push(performance.now() - t0);
       t0 = performance.now();
-      // as scale-task.ts (and the fit job): the list's length, the seen items and the scores already computed
-      out.push(explainRecommendation({
-        hybrid, user: u, item: top[0], dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
-        lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
-      }));
+      // as scale-task.ts (and the fit job): the list's length, the seen items and the scores already computed;
+      // --list: every item of the top-10, as the fit job's explainTopK
+      for (const item of list ? Array.from(top) : [top[0]]) {
+        out.push(explainRecommendation({
+          hybrid, user: u, item, dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
+          lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
+        }));
+      }
       exp.push(performance.now() - t0);
       for (const i of seen) mask[i] = 0;
     }
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
     benchmark: 'explain-latency',
     command: `npx tsx benchmarks/explain-latency.ts ${process.argv.slice(2).join(' ')}`,
     note: 'hybrid fitted once (default hyper-parameters, sources as in scale-task.ts); each path timed on the same fit and users; machine shared (2 cores, other jobs running)',
-    dataset: name, seed, users: users.length, counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
+    dataset: name, seed, users: users.length, explained_per_user: list ? 'the top-10 (--list; explain_ms is all ten together)' : 'the top item', counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
     fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
     paths: results, explanations_differing: differing,
     loadavg_at_start: load0, ...machineInfo(),
