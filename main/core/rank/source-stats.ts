@@ -56,31 +56,51 @@ export function sourceStats(
   return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, max, sorted: sort ? un : null, rankScale: n > 0 ? nUnseen / n : 0 };
 }
 
+/** Buckets per value in ranksAbove's lookup table. */
+const BUCKETS_PER_VALUE = 4;
+
 /**
  * Per value of `values`, the unseen items whose score (as sourceStats keeps it: finite, float32)
- * is strictly above it: rankAbove over the sorted unseen scores, without sorting them (one pass
- * over the items, a binary search among the sorted values only for items above the smallest).
+ * is strictly above it: rankAbove over the sorted unseen scores, without sorting them. One pass
+ * over the items; for an item above the smallest value, the values below it are found by a
+ * lookup table of equal-width buckets over the values' range (corrected to the exact position
+ * by comparisons, so rounding in the table cannot change a count) and a binary search within.
  */
 export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array): Int32Array {
   const m = values.length;
   const out = new Int32Array(m);
   if (m === 0) return out;
   const order = Int32Array.from({ length: m }, (_, k) => k).sort((a, b) => values[a] - values[b]);
-  const qs = Float32Array.from(order, (k) => values[k]);
-  // cnt[p]: items whose score is above exactly the p smallest values
-  const cnt = new Int32Array(m + 1);
+  const qs = Float64Array.from(order, (k) => values[k]);
   const low = qs[0];
   const high = qs[m - 1];
+  // start[b]: the first value at or above bucket b's lower edge (any rounding is corrected below)
+  const nb = BUCKETS_PER_VALUE * m;
+  const width = (high - low) / nb;
+  const scale = width > 0 && Number.isFinite(width) ? 1 / width : 0;
+  const start = new Int32Array(nb + 2);
+  for (let b = 0, p = 0; b <= nb + 1; b++) {
+    const edge = low + b * width;
+    while (p < m && qs[p] < edge) p++;
+    start[b] = p;
+  }
+  // cnt[p]: items whose score is above exactly the p smallest values
+  const cnt = new Int32Array(m + 1);
   for (let i = 0; i < sc.length; i++) {
     if (seen[i] === 1) continue;
-    const x = Math.fround(finite(sc[i]));
+    let x = sc[i];
+    if (x - x !== 0) x = Math.fround(finite(x)); // ±Infinity, NaN
     if (!(x > low)) continue;
     if (x > high) {
       cnt[m]++;
       continue;
     }
-    let lo = 1;
-    let hi = m - 1;
+    // the first value ≥ x lies in [lo, hi]
+    const b = Math.min(nb, Math.floor((x - low) * scale));
+    let lo = start[b];
+    let hi = start[b + 1];
+    while (lo > 0 && qs[lo - 1] >= x) lo--;
+    while (hi < m && qs[hi] < x) hi++;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (qs[mid] < x) lo = mid + 1;
