@@ -171,7 +171,9 @@ async function main(): Promise<void> {
     }
     explanations[path] = out;
     const perSource = Object.fromEntries(Object.entries(timers.totals).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / users.length) * 100) / 100]));
-    results[path] = { recommend_ms: quantiles(rec), explain_ms: quantiles(exp), recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
+    // the slowest users, in the loop's order (the first ones also pay the JIT's warm-up)
+    const slowest = exp.map((ms, j) => ({ at: j, user: users[j], ms: Math.round(ms * 10) / 10, history: rowIndices(ctx.trainCsr, users[j]).length })).sort((x, y) => y.ms - x.ms).slice(0, 3);
+    results[path] = { recommend_ms: quantiles(rec), explain_ms: quantiles(exp), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
     say(`${path}: ${JSON.stringify(results[path])}`);
   }
   const [a, b] = paths;

@@ -33,7 +33,7 @@ async function fitted(): Promise<{ h: HybridScorer; ctx: FitContext; kg: KgIndex
   const ctx = fitContext(ds, split, 13);
   const kg = new KgIndex(ds);
   const sem = new SemanticScorer({ encoder: bagOfWordsEncoder(32), blend: 0.3 });
-  const srcs = [sem, createScorer('itemknn'), createScorer('bpr', { dim: 8, epochs: 15, seed: 1 }), new KgEmbedScorer({ dim: 8, epochs: 10, seed: 2 }), createScorer('pop')];
+  const srcs = [sem, createScorer('itemknn'), createScorer('bpr', { dim: 8, epochs: 15, seed: 1 }), new KgEmbedScorer({ dim: 8, epochs: 10 }), createScorer('pop')];
   for (const s of srcs) await s.fit(ctx);
   const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, itemVectors: (i) => sem.itemVector(i), ranker: 'linear', seed: 3 });
   await h.fit(ctx);
