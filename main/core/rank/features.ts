@@ -397,17 +397,12 @@ export class FeatureBuilder {
     const hv = st.historyVectors;
     if (hv === null) return 0;
     const ranks = st.historyRanks;
-    const memo = ranks !== null && this.cache !== null ? this.cache.dotsOf(st.user, item, this.cfg.maxHistoryForSimilarity ?? 50) : null;
+    if (ranks !== null && this.cache !== null) return this.cache.nearest(st.user, item, v, st.historyItems, ranks, hv, this.cfg.maxHistoryForSimilarity ?? 50);
     let best = 0;
     let any = false;
     for (let j = 0; j < hv.length; j++) {
       if (st.historyItems[j] === item) continue;
-      const r = ranks !== null ? ranks[j] : -1;
-      let d = memo !== null && r < memo.length ? memo[r] : Number.NaN;
-      if (Number.isNaN(d)) {
-        d = dot(v, 0, hv[j], 0, v.length);
-        if (memo !== null && r < memo.length) memo[r] = d;
-      }
+      const d = dot(v, 0, hv[j], 0, v.length);
       if (!any || d > best) best = d;
       any = true;
     }
