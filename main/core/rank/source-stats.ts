@@ -29,6 +29,7 @@ export function sourceStats(
     n = 0;
     for (const i of sample) n += 1 - seen[i];
   }
+  if (!sort && sample === null) return unsortedStats(sc, seen, n, nUnseen);
   const un = new Float32Array(n);
   let o = 0;
   let sum = 0;
@@ -56,6 +57,27 @@ export function sourceStats(
   return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, max, sorted: sort ? un : null, rankScale: n > 0 ? nUnseen / n : 0 };
 }
 
+/** sourceStats over every unseen item without the sorted copy: the same sums in the same order, so the same numbers. */
+function unsortedStats(sc: Float32Array, seen: Uint8Array, n: number, nUnseen: number): { mean: number; std: number; max: number; sorted: null; rankScale: number } {
+  let sum = 0;
+  let max = -Infinity;
+  for (let i = 0; i < sc.length; i++) {
+    if (seen[i] === 1) continue;
+    const v = finite(sc[i]);
+    sum += v;
+    const f = Math.fround(v);
+    if (f > max) max = f;
+  }
+  const m = n > 0 ? sum / n : 0;
+  let ss = 0;
+  for (let i = 0; i < sc.length; i++) {
+    if (seen[i] === 1) continue;
+    const d = Math.fround(finite(sc[i])) - m;
+    ss += d * d;
+  }
+  return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, max, sorted: null, rankScale: n > 0 ? nUnseen / n : 0 };
+}
+
 /** Buckets per value in ranksAbove's lookup table. */
 const BUCKETS_PER_VALUE = 4;
 
@@ -70,8 +92,8 @@ export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Ar
   const m = values.length;
   const out = new Int32Array(m);
   if (m === 0) return out;
-  const order = Int32Array.from({ length: m }, (_, k) => k).sort((a, b) => values[a] - values[b]);
-  const qs = Float64Array.from(order, (k) => values[k]);
+  // a value's count depends on the value only: sorted values, each query found again by search
+  const qs = Float64Array.from(values).sort();
   const low = qs[0];
   const high = qs[m - 1];
   // start[b]: the first value at or above bucket b's lower edge (any rounding is corrected below)
@@ -108,10 +130,21 @@ export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Ar
     }
     cnt[lo]++;
   }
-  let above = 0;
-  for (let p = m - 1; p >= 0; p--) {
-    above += cnt[p + 1];
-    out[order[p]] = above;
+  // above[p]: items above the value at sorted position p (tied values: the same count)
+  const above = new Int32Array(m);
+  for (let p = m - 1, acc = 0; p >= 0; p--) {
+    acc += cnt[p + 1];
+    above[p] = acc;
+  }
+  for (let k = 0; k < m; k++) {
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (qs[mid] < values[k]) lo = mid + 1;
+      else hi = mid;
+    }
+    out[k] = above[lo];
   }
   return out;
 }
