@@ -10,11 +10,13 @@
  *   fast       the default: the last user's state kept between calls (rank/user-cache.ts)
  *
  * and the two explanations are compared (they must be identical). Per source, the time spent in
- * its score / scoreWithout / attribute during the explains is reported too.
+ * its score / scoreWithout / prepareWithout / attribute during the explains is reported too.
  *
  *   npx tsx benchmarks/explain-latency.ts --dataset S --out benchmarks/results/scale-explain.json
  *   --ranker linear|gbdt   fit that ranker only (skips trying both; 'auto', the default, is the scale benchmark's hybrid)
  *   --users 200 --seed 2020 --paths reference,fast --profile /tmp/explain.cpuprofile (CPU profile of the first path's loop)
+ *   --warmup 3  explain the first 3 sampled users untimed first (the JIT's compilation; their times are reported apart), then time all
+ *   --list  explain every item of each user's top-10 (as `knowrec fit` does, main/jobs/fit.ts explainTopK): explain_ms is then per user, all ten
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -84,7 +86,7 @@ function timeSources(sources: FittedSources): { totals: Record<string, number>; 
   const totals: Record<string, number> = {};
   for (const [name, s] of sources.scorers) {
     const obj = s as unknown as Record<string, unknown>;
-    for (const m of ['score', 'scoreWithout', 'attribute']) {
+    for (const m of ['score', 'scoreWithout', 'prepareWithout', 'attribute']) {
       const f = obj[m];
       if (typeof f !== 'function') continue;
       const key = `${name}.${m}`;
@@ -108,6 +110,8 @@ async function main(): Promise<void> {
   const ranker = arg('--ranker') ?? 'auto';
   const paths = (arg('--paths') ?? 'reference,fast').split(',');
   const profile = arg('--profile');
+  const list = process.argv.includes('--list');
+  const warmup = Number(arg('--warmup') ?? '3');
   const load0 = loadavg();
   let t0 = performance.now();
   const dataset = loadData(name, seed);
@@ -138,11 +142,25 @@ async function main(): Promise<void> {
     timers.reset();
     const rec: number[] = [];
     const exp: number[] = [];
+    // CPU time of this process per explain (ms): less moved by other jobs on a shared machine than the wall time
+    const expCpu: number[] = [];
     const out: Explanation[] = [];
     const mask = new Uint8Array(ctx.nItems);
     // reference: nothing kept between calls; fast: the last user's state kept (the default)
     scorer.reuseUserState = path !== 'reference';
     const hybrid: ContributionSource = scorer;
+    // untimed: the first explains of a path pay the JIT's compilation (reported apart)
+    const warm: number[] = [];
+    for (const u of users.slice(0, warmup)) {
+      t0 = performance.now();
+      const seen = rowIndices(ctx.trainCsr, u);
+      for (const i of seen) mask[i] = 1;
+      const scores = scorer.score(u);
+      explainRecommendation({ hybrid, user: u, item: topK(scores, 1, mask)[0], dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }), lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}) });
+      for (const i of seen) mask[i] = 0;
+      warm.push(Math.round(performance.now() - t0));
+    }
+    timers.reset();
     for (const u of users) {
       t0 = performance.now();
       const seen = rowIndices(ctx.trainCsr, u);
@@ -151,12 +169,18 @@ async function main(): Promise<void> {
       const top = topK(scores, 10, mask);
       rec.push(performance.now() - t0);
       t0 = performance.now();
-      // as scale-task.ts (and the fit job): the list's length, the seen items and the scores already computed
-      out.push(explainRecommendation({
-        hybrid, user: u, item: top[0], dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
-        lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
-      }));
+      const c0 = process.cpuUsage();
+      // as scale-task.ts (and the fit job): the list's length, the seen items and the scores already computed;
+      // --list: every item of the top-10, as the fit job's explainTopK
+      for (const item of list ? Array.from(top) : [top[0]]) {
+        out.push(explainRecommendation({
+          hybrid, user: u, item, dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
+          lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
+        }));
+      }
       exp.push(performance.now() - t0);
+      const c1 = process.cpuUsage(c0);
+      expCpu.push((c1.user + c1.system) / 1000);
       for (const i of seen) mask[i] = 0;
     }
     if (session !== null && profile !== undefined) {
@@ -166,7 +190,9 @@ async function main(): Promise<void> {
     }
     explanations[path] = out;
     const perSource = Object.fromEntries(Object.entries(timers.totals).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / users.length) * 100) / 100]));
-    results[path] = { recommend_ms: quantiles(rec), explain_ms: quantiles(exp), recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
+    // the slowest users, in the loop's order (the first ones also pay the JIT's warm-up)
+    const slowest = exp.map((ms, j) => ({ at: j, user: users[j], ms: Math.round(ms * 10) / 10, history: rowIndices(ctx.trainCsr, users[j]).length })).sort((x, y) => y.ms - x.ms).slice(0, 3);
+    results[path] = { warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
     say(`${path}: ${JSON.stringify(results[path])}`);
   }
   const [a, b] = paths;
@@ -174,8 +200,9 @@ async function main(): Promise<void> {
   writeResults({
     benchmark: 'explain-latency',
     command: `npx tsx benchmarks/explain-latency.ts ${process.argv.slice(2).join(' ')}`,
-    note: 'hybrid fitted once (default hyper-parameters, sources as in scale-task.ts); each path timed on the same fit and users; machine shared (2 cores, other jobs running)',
-    dataset: name, seed, users: users.length, counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
+    note: 'hybrid fitted once (default hyper-parameters, sources as in scale-task.ts); each path timed on the same fit and users, after warmup untimed explains of its first users (the JIT; their times in warmup_recommend_explain_ms); explanations compared exactly (JSON); machine shared (2 cores, other jobs running)',
+    warmup,
+    dataset: name, seed, users: users.length, explained_per_user: list ? 'the top-10 (--list; explain_ms is all ten together)' : 'the top item', counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
     fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
     paths: results, explanations_differing: differing,
     loadavg_at_start: load0, ...machineInfo(),

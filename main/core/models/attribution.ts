@@ -32,6 +32,13 @@ export interface HistoryAttribution {
    * left out too (only scorers reading the history's KG entities use them).
    */
   scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array | null;
+  /**
+   * Optional: the history items about to be removed from `user`, alone and together (an
+   * explanation's counterfactuals). A scorer may compute each one's part in one pass and keep it
+   * for the user, so that scoreWithout of any set of them is a cheap update (the same scores up to
+   * float rounding). Without this call scoreWithout recomputes from scratch.
+   */
+  prepareWithout?(user: number, items: readonly number[]): void;
 }
 
 export function isAttributable(x: unknown): x is HistoryAttribution {

@@ -352,6 +352,11 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     return this.fitted(user).scoreWithout(user, removed, this.lastScores.get(user, (u) => this.score(u)));
   }
 
+  /** The history items about to be removed from `user`: kept so that scoreWithout of them is a low-rank update (FoldIn.prepareWithout). */
+  prepareWithout(user: number, items: readonly number[]): void {
+    this.fitted(user).prepareWithout(user, items);
+  }
+
   private fitted(user: number): FoldIn {
     if (this.state === null || this.foldIn === null) throw notFitted(this.name);
     checkUser(this.name, user, this.state.nUsers);

@@ -187,3 +187,79 @@ function checkSquare(a: Float64Array, n: number): void {
     throw new KnowrecError('internal', `Expected an ${n}×${n} matrix, got ${a.length} entries`);
   }
 }
+
+/**
+ * out[j][i] = Σ_k mat[i·dim + k]·vecs[j][k] for every row i of a row-major n × dim matrix and
+ * each vector: up to eight vectors per pass over the matrix, so a row is read once for all of
+ * them (about 2× separate products for seven vectors). Float64 sums.
+ */
+export function multiMatVec(mat: Float32Array, n: number, dim: number, vecs: readonly Float64Array[]): Float64Array[] {
+  const out = vecs.map(() => new Float64Array(n));
+  const zero = new Float64Array(dim);
+  const scratch = new Float64Array(n);
+  for (let g = 0; g < vecs.length; g += 8) {
+    const q = Array.from({ length: 8 }, (_, j) => vecs[g + j] ?? zero);
+    const o = Array.from({ length: 8 }, (_, j) => out[g + j] ?? scratch);
+    if (vecs.length - g <= 4) matVec4(mat, n, dim, q, o);
+    else matVec8(mat, n, dim, q, o);
+  }
+  return out;
+}
+
+function matVec4(mat: Float32Array, n: number, dim: number, q: readonly Float64Array[], o: readonly Float64Array[]): void {
+  const [q0, q1, q2, q3] = q;
+  const [o0, o1, o2, o3] = o;
+  for (let i = 0; i < n; i++) {
+    const r = i * dim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = mat[r + k];
+      a0 += v * q0[k];
+      a1 += v * q1[k];
+      a2 += v * q2[k];
+      a3 += v * q3[k];
+    }
+    o0[i] = a0;
+    o1[i] = a1;
+    o2[i] = a2;
+    o3[i] = a3;
+  }
+}
+
+function matVec8(mat: Float32Array, n: number, dim: number, q: readonly Float64Array[], o: readonly Float64Array[]): void {
+  const [q0, q1, q2, q3, q4, q5, q6, q7] = q;
+  const [o0, o1, o2, o3, o4, o5, o6, o7] = o;
+  for (let i = 0; i < n; i++) {
+    const r = i * dim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    let a5 = 0;
+    let a6 = 0;
+    let a7 = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = mat[r + k];
+      a0 += v * q0[k];
+      a1 += v * q1[k];
+      a2 += v * q2[k];
+      a3 += v * q3[k];
+      a4 += v * q4[k];
+      a5 += v * q5[k];
+      a6 += v * q6[k];
+      a7 += v * q7[k];
+    }
+    o0[i] = a0;
+    o1[i] = a1;
+    o2[i] = a2;
+    o3[i] = a3;
+    o4[i] = a4;
+    o5[i] = a5;
+    o6[i] = a6;
+    o7[i] = a7;
+  }
+}

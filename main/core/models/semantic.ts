@@ -20,6 +20,7 @@ import { sortContributions, type HistoryAttribution, type HistoryContribution } 
 import { scoreMatrixNative } from './native-matmul';
 import { dot } from './linalg';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
+import { SemanticRemovals } from './semantic-without';
 import { lineSearch } from './tune';
 
 export interface SemanticOptions {
@@ -67,6 +68,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   private userVecs: Float32Array | null = null;
   private itemTexts: string[] = [];
   private index: VectorIndex | null = null;
+  /** The prepared user's pieces for scoreWithout as a low-rank update (prepareWithout). */
+  private removals: SemanticRemovals | null = null;
   /** Training ratings and timestamps, for the item-mean weights of attribute / scoreWithout. */
   private history: { train: Csr; ts: Csr; maxRating: number; halfLife: number } | null = null;
   private tuning: { blend: number; value: number }[] = [];
@@ -108,6 +111,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const itemMat = new Float32Array(nItems * dim);
     for (let i = 0; i < nItems; i++) itemMat.set(itemVecs[i], i * dim);
     this.itemMat = itemMat;
+    this.removals = new SemanticRemovals(itemMat, dim, nItems);
     this.index = null;
     const t1 = performance.now();
 
@@ -233,8 +237,14 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     return sortContributions(out);
   }
 
-  /** The item mean recomputed without the removed items, blended with the (fixed) user sentence. */
+  /**
+   * The item mean without the removed items, blended with the (fixed) user sentence: a low-rank
+   * update when the user was prepared (prepareWithout, semantic-without.ts; equal up to float
+   * rounding), else the mean recomputed and a full product.
+   */
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+    const fast = this.removals?.scoreWithout(user, this.blend, removed) ?? null;
+    if (fast !== null) return fast;
     const { m, sv } = this.historyMean(user, removed);
     const dim = this.dim;
     const mNorm = Math.hypot(...m);
@@ -243,6 +253,27 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const qNorm = Math.hypot(...q);
     if (qNorm > 0) for (let d = 0; d < dim; d++) q[d] /= qNorm;
     return this.scoreVector(q);
+  }
+
+  /**
+   * The history items about to be removed from `user` (alone and together, an explanation's
+   * counterfactuals): their products with every item vector are computed in one pass and kept,
+   * so that scoreWithout of those items is a low-rank update (semantic-without.ts).
+   */
+  prepareWithout(user: number, items: readonly number[]): void {
+    const r = this.removals;
+    if (r === null) throw notFitted(this.name);
+    checkUser(this.name, user, this.nUsers());
+    r.prepare(user, () => {
+      const { items: hist, weights, m, sv } = this.historyMean(user, null);
+      return { items: hist, weights, m, s: sv.subarray(user * this.dim, (user + 1) * this.dim) };
+    }, items);
+  }
+
+  private nUsers(): number {
+    const sv = this.sentenceVecs;
+    if (sv === null) throw notFitted(this.name);
+    return sv.length / this.dim;
   }
 
   /** The user's weighted item mean m_u (leaving out `removed`), with the items, weights and sentence vectors. */

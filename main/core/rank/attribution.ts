@@ -14,6 +14,8 @@ export interface AttributionSource {
   score(user: number): Float32Array;
   scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array;
   historyParts(user: number, item: number): Readonly<Record<string, readonly HistoryContribution[] | null>>;
+  /** Optional: the history items about to be removed, alone and together (HistoryAttribution.prepareWithout). */
+  prepareWithout?(user: number, items: readonly number[]): void;
 }
 
 export interface HistoryShare {
@@ -130,7 +132,7 @@ export const CITE_MAX = 3;
  * after is past `k`; with the second it is the rank without the cited items, still ≤ `k`.
  */
 export function citeEvidence(
-  source: Pick<AttributionSource, 'score' | 'scoreWithout'>,
+  source: Pick<AttributionSource, 'score' | 'scoreWithout' | 'prepareWithout'>,
   user: number,
   item: number,
   contributors: readonly number[],
@@ -142,10 +144,9 @@ export function citeEvidence(
   const rankBefore = rankAmong(scores, item, excluded);
   const pool = contributors.slice(0, COUNTERFACTUAL_MAX);
   if (pool.length === 0) return { cited: [], rule: 'top-contributors', counterfactual: { removed: [], rankBefore, rankAfter: rankBefore } };
-  const single = pool.map((c, order) => {
-    const s = source.scoreWithout(user, new Set([c]));
-    return { c, order, margin: marginAt(s, item, k, excluded), rank: rankAmong(s, item, excluded) };
-  });
+  // every set tried below is drawn from the pool: the sources may keep each item's part once
+  source.prepareWithout?.(user, pool);
+  const single = pool.map((c, order) => ({ c, order, ...rankAndMargin(source.scoreWithout(user, new Set([c])), item, k, excluded) }));
   const byEffect = [...single].sort((a, b) => a.margin - b.margin || a.order - b.order).map((x) => x.c);
   const rankWithout = (set: readonly number[]): number =>
     set.length === 1 ? (single.find((x) => x.c === set[0])?.rank ?? rankBefore) : rankAmong(source.scoreWithout(user, new Set(set)), item, excluded);
@@ -156,6 +157,34 @@ export function citeEvidence(
   }
   const cited = pool.slice(0, CITE_MAX);
   return { cited, rule: 'top-contributors', counterfactual: { removed: cited, rankBefore, rankAfter: rankWithout(cited) } };
+}
+
+/**
+ * rankAmong and marginAt of `item` from one pass over the scores, without copies: the same two
+ * numbers (the k-th best other score is a value, whichever of tied items holds it).
+ */
+export function rankAndMargin(scores: Float32Array, item: number, k: number, excluded?: Uint8Array): { rank: number; margin: number } {
+  const s = scores[item];
+  const finiteItem = Number.isFinite(s);
+  // the k best other finite scores, descending
+  const best = new Float64Array(Math.max(0, k));
+  let held = 0;
+  let rank = 1;
+  for (let j = 0; j < scores.length; j++) {
+    const v = scores[j];
+    if (j === item || excluded?.[j] === 1 || !Number.isFinite(v)) continue;
+    if (!finiteItem || v > s || (v === s && j < item)) rank++;
+    if (held < k || v > best[held - 1]) {
+      let p = held < k ? held++ : held - 1;
+      while (p > 0 && best[p - 1] < v) {
+        best[p] = best[p - 1];
+        p--;
+      }
+      best[p] = v;
+    }
+  }
+  const margin = !finiteItem ? -Infinity : k < 1 || held < k ? Infinity : s - best[k - 1];
+  return { rank, margin };
 }
 
 /**

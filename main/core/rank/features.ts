@@ -21,7 +21,7 @@ import { dot } from '../models/linalg';
 import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr } from '../types';
-import { finite, rankAbove, sourceStats } from './source-stats';
+import { finite, rankAbove, ranksAbove, sourceStats } from './source-stats';
 import { removalKey, UserCache } from './user-cache';
 
 /** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
@@ -34,11 +34,16 @@ import type { FeatureConfig, FeatureSpec, UserFeatures } from './feature-types';
 interface UserState {
   readonly user: number;
   readonly seen: Uint8Array;
-  /** Per source: full score vector, mean, std, sorted unseen scores (ascending). */
+  /**
+   * Per source: full score vector, mean, std, largest unseen score, sorted unseen scores
+   * (ascending; null in a removal state of the fast path: the ranks of the rows' items are then
+   * counted from the scores, ranksAbove, the same numbers without sorting every unseen item).
+   */
   readonly scores: Float32Array[];
   readonly mean: Float64Array;
   readonly std: Float64Array;
-  readonly sorted: Float32Array[];
+  readonly max: Float64Array;
+  readonly sorted: (Float32Array | null)[];
   /** Sampled statistics only: unseen items per sampled unseen item, and each source's exact top-N (scores descending, items). */
   readonly rankScale: Float64Array | null;
   readonly topScores: Float32Array[] | null;
@@ -212,6 +217,16 @@ export class FeatureBuilder {
   }
 
   /**
+   * The history items about to be removed from `user` (an explanation's counterfactuals): the
+   * sources that can keep each one's part (HistoryAttribution.prepareWithout) do, so that their
+   * scoreWithout is a low-rank update. Only with the cache on: the straightforward path recomputes.
+   */
+  prepareWithout(user: number, items: readonly number[]): void {
+    if (this.cache === null) return;
+    for (const s of this.cfg.sources) if (isAttributable(s.scorer)) s.scorer.prepareWithout?.(user, items);
+  }
+
+  /**
    * Each history item's part of the history-based features of (user, item): kg-overlap:w's
    * terms (c_e/len·idf(e) per shared entity e, split over the items holding e) and, for
    * history-similarity, the nearest history item.
@@ -283,9 +298,10 @@ export class FeatureBuilder {
     const { seen, histLen } = full ?? seenOf(train, user, nItems);
     const nUnseen = nItems - histLen;
     const scores: Float32Array[] = [];
-    const sorted: Float32Array[] = [];
+    const sorted: (Float32Array | null)[] = [];
     const mean = new Float64Array(sources.length);
     const std = new Float64Array(sources.length);
+    const max = new Float64Array(sources.length);
     const sampled = this.statsSample !== null;
     const rankScale = sampled ? new Float64Array(sources.length) : null;
     const topScores: Float32Array[] | null = sampled ? [] : null;
@@ -298,6 +314,7 @@ export class FeatureBuilder {
         sorted.push(full.sorted[s]);
         mean[s] = full.mean[s];
         std[s] = full.std[s];
+        max[s] = full.max[s];
         if (rankScale !== null && full.rankScale !== null) rankScale[s] = full.rankScale[s];
         topScores?.push(full.topScores?.[s] ?? new Float32Array(0));
         topItems?.push(full.topItems?.[s] ?? new Int32Array(0));
@@ -308,9 +325,11 @@ export class FeatureBuilder {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
       }
-      const st = sourceStats(sc, seen, nUnseen, this.statsSample);
+      // a removal state of the fast path is only asked for its candidates' rows: no full sort
+      const st = sourceStats(sc, seen, nUnseen, this.statsSample, !(full !== undefined && leaveOut && this.cache !== null && this.statsSample === null));
       mean[s] = st.mean;
       std[s] = st.std;
+      max[s] = st.max;
       scores.push(sc);
       sorted.push(st.sorted);
       if (rankScale !== null) rankScale[s] = st.rankScale;
@@ -345,7 +364,7 @@ export class FeatureBuilder {
       }
     }
     const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
-    return { user, seen, scores, mean, std, sorted, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+    return { user, seen, scores, mean, std, max, sorted, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */
@@ -378,17 +397,12 @@ export class FeatureBuilder {
     const hv = st.historyVectors;
     if (hv === null) return 0;
     const ranks = st.historyRanks;
-    const memo = ranks !== null && this.cache !== null ? this.cache.dotsOf(st.user, item, this.cfg.maxHistoryForSimilarity ?? 50) : null;
+    if (ranks !== null && this.cache !== null) return this.cache.nearest(st.user, item, v, st.historyItems, ranks, hv, this.cfg.maxHistoryForSimilarity ?? 50);
     let best = 0;
     let any = false;
     for (let j = 0; j < hv.length; j++) {
       if (st.historyItems[j] === item) continue;
-      const r = ranks !== null ? ranks[j] : -1;
-      let d = memo !== null && r < memo.length ? memo[r] : Number.NaN;
-      if (Number.isNaN(d)) {
-        d = dot(v, 0, hv[j], 0, v.length);
-        if (memo !== null && r < memo.length) memo[r] = d;
-      }
+      const d = dot(v, 0, hv[j], 0, v.length);
       if (!any || d > best) best = d;
       any = true;
     }
@@ -400,6 +414,7 @@ export class FeatureBuilder {
     const x = new Float64Array(items.length * nF);
     const nS = this.cfg.sources.length;
     const logLen = Math.log1p(st.histLen);
+    const counted = st.sorted.map((sorted, s) => (sorted === null ? ranksAbove(st.scores[s], st.seen, Float32Array.from(items, (it) => finite(st.scores[s][it]))) : null));
     for (let r = 0; r < items.length; r++) {
       const it = items[r];
       if (!Number.isInteger(it) || it < 0 || it >= this.cfg.nItems) {
@@ -413,11 +428,11 @@ export class FeatureBuilder {
         x[f++] = st.std[s] > 0 ? (v - st.mean[s]) / st.std[s] : 0;
         const sorted = st.sorted[s];
         // rank = unseen items scoring strictly higher
-        const rank = rankAbove(st.sorted[s], st.topScores?.[s] ?? null, st.rankScale?.[s] ?? null, v);
+        const rank = sorted === null ? (counted[s]?.[r] ?? 0) : rankAbove(sorted, st.topScores?.[s] ?? null, st.rankScale?.[s] ?? null, v);
         x[f++] = 1 / (1 + Math.max(0, rank));
         if (this.useGaps) {
           const best = st.topScores !== null && st.topScores[s].length > 0 ? st.topScores[s][0] : null;
-          const top = best ?? (sorted.length > 0 ? sorted[sorted.length - 1] : v);
+          const top = best ?? (st.max[s] > -Infinity ? st.max[s] : v);
           x[f++] = st.std[s] > 0 ? (v - top) / st.std[s] : 0;
           if (rank < 10) votes++;
         }

@@ -361,6 +361,11 @@ export class HybridScorer implements Scorer {
     return this.predict(this.fitted().builder.userFeaturesWithout(user, removed, ties));
   }
 
+  /** The history items about to be removed from `user` (FeatureBuilder.prepareWithout; nothing when reuseUserState is off). */
+  prepareWithout(user: number, items: readonly number[]): void {
+    this.fitted().builder.prepareWithout(user, items);
+  }
+
   /** Keep the last user's state between calls (default on); off, the straightforward path (FeatureBuilder.reuseUserState). */
   set reuseUserState(on: boolean) {
     this.fitted().builder.reuseUserState = on;

@@ -9,6 +9,8 @@
  * inputs, so reusing it changes no number (the fitted sources are fixed once the hybrid is fitted).
  */
 
+import { dot } from '../models/linalg';
+
 /** Dot products kept per candidate: history positions (in recency order) beyond this are not kept. */
 const MEMO_EXTRA = 16;
 /** Removal sets kept per user (an explanation uses at most 8; the fidelity job more). */
@@ -22,6 +24,8 @@ export class UserCache<State> {
   private order: Int32Array | null = null;
   /** Candidate item → dot with the history item at each recency rank (NaN: not computed yet). */
   private readonly dots = new Map<number, Float64Array>();
+  /** Candidate item → its largest dot over the first `window` recency ranks, and that dot's rank. */
+  private readonly nearestKept = new Map<number, { readonly best: number; readonly rank: number; readonly window: number }>();
   /** Candidates and feature rows without a set of history items, by the set's key. */
   private readonly without = new Map<string, { readonly items: Int32Array; readonly x: Float64Array }>();
 
@@ -36,6 +40,7 @@ export class UserCache<State> {
     this.fullCandidates = null;
     this.order = null;
     this.dots.clear();
+    this.nearestKept.clear();
     this.without.clear();
   }
 
@@ -69,6 +74,46 @@ export class UserCache<State> {
     return d;
   }
 
+  /**
+   * history-similarity of `item`: the largest dot of `v` with the history vectors `hv` (items
+   * `items` at ascending recency ranks `ranks`), the item itself skipped, 0 when none; the dots
+   * kept (dotsOf). The best over a window of the first ranks is kept too: a removal state that
+   * still holds that best item only looks at its ranks past the window (the max of a subset holding
+   * the argmax is the max), the same number as the whole loop.
+   */
+  nearest(user: number, item: number, v: Float32Array, items: Int32Array, ranks: Int32Array, hv: readonly Float32Array[], cap: number): number {
+    const memo = this.dotsOf(user, item, cap);
+    const kept = this.nearestKept.get(item);
+    let from = 0;
+    let best = 0;
+    let arg = -1;
+    let any = false;
+    if (kept !== undefined && contains(ranks, kept.rank)) {
+      best = kept.best;
+      arg = kept.rank;
+      any = true;
+      from = lowerBound(ranks, kept.window);
+    }
+    for (let j = from; j < hv.length; j++) {
+      if (items[j] === item) continue;
+      const r = ranks[j];
+      let d = r < memo.length ? memo[r] : Number.NaN;
+      if (Number.isNaN(d)) {
+        d = dot(v, 0, hv[j], 0, v.length);
+        if (r < memo.length) memo[r] = d;
+      }
+      if (!any || d > best) {
+        best = d;
+        arg = r;
+      }
+      any = true;
+    }
+    // ranks 0…n−1 without a gap: keep the best of that window (the widest seen)
+    const contiguous = ranks.length > 0 && ranks[ranks.length - 1] === ranks.length - 1;
+    if (any && contiguous && (kept === undefined || kept.window <= ranks.length)) this.nearestKept.set(item, { best, rank: arg, window: ranks.length });
+    return best;
+  }
+
   /** Candidates and feature rows of `user` without the set `key` (the rows a copy: callers standardize them in place). */
   featuresWithout(user: number, key: string, compute: () => { items: Int32Array; x: Float64Array }): { items: Int32Array; x: Float64Array } {
     this.at(user);
@@ -85,6 +130,22 @@ export class UserCache<State> {
   clear(): void {
     this.reset(-1);
   }
+}
+
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function contains(a: Int32Array, v: number): boolean {
+  const p = lowerBound(a, v);
+  return p < a.length && a[p] === v;
 }
 
 /** The key of a removal set (ascending items), or null when it cannot be keyed (KG ties removed too). */
