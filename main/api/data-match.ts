@@ -34,11 +34,16 @@ async function recordedMatch(ctx: ApiContext, o: Opened, snapshotSha256: string)
 
 /** dataHash of the loaded dataset (kept per dataset), recorded in the workspace when the data did not change meanwhile. */
 async function loadedDataHash(ctx: ApiContext, o: Opened): Promise<string> {
-  const ds = await ctx.datasetOf(o);
+  const load = ctx.datasetOf(o);
+  // the stamp read when this load started: a change meanwhile (changed(o), then a new load) sets another
+  const stamp = o.datasetStamp;
+  const ds = await load;
+  const hash = dataHash(ds);
+  if (o.dataset !== load) return hash; // an older load than the kept one: neither kept nor recorded
   if (o.hash === null) {
-    o.hash = dataHash(ds);
+    o.hash = hash;
     // recorded only when the stamp read before the load is still the workspace's (nothing changed since)
-    if (o.datasetStamp !== null) o.ws.recordDataHash?.(o.datasetStamp, o.hash);
+    if (stamp !== null) o.ws.recordDataHash?.(stamp, o.hash);
   }
   return o.hash;
 }

@@ -146,3 +146,48 @@ describe('semantic scoreWithout from prepared items', () => {
     spy.mockRestore();
   });
 });
+
+describe('semantic low-rank update where the subtraction would cancel', () => {
+  // Six history items on distinct directions: three recent (weight 1), three ten years old
+  // (recency weight 2^(−3650/60) ≈ 1e-18): removing the three recent ones leaves a mean of
+  // ~1e-18 next to one of ~1, which the subtraction cannot resolve.
+  const dim = 6;
+  const mat = new Float32Array(8 * dim);
+  for (let i = 0; i < 8; i++) mat[i * dim + (i % dim)] = 1;
+  mat[6 * dim + 0] = 0.6; // items 6, 7: candidates leaning on an old and a recent item
+  mat[6 * dim + 3] = 0.8;
+  mat[7 * dim + 1] = 0.5;
+  const old = 2 ** (-3650 / 60);
+  const items = [0, 1, 2, 3, 4, 5];
+  const weights = [1, 1, 1, old, old, old];
+  const meanOf = (keep: (j: number) => boolean): Float64Array => {
+    const m = new Float64Array(dim);
+    items.forEach((j, k) => {
+      if (keep(j)) for (let d = 0; d < dim; d++) m[d] += weights[k] * mat[j * dim + d];
+    });
+    return m;
+  };
+  const s = new Float32Array(dim);
+  s[5] = 1;
+  /** The straightforward scores: V · normalize(β·s + (1 − β)·m_R/‖m_R‖). */
+  const direct = (removed: ReadonlySet<number>, blend: number): Float32Array => {
+    const m = meanOf((j) => !removed.has(j));
+    const mn = Math.hypot(...m);
+    const q = Array.from({ length: dim }, (_, d) => blend * s[d] + (mn > 0 ? ((1 - blend) * m[d]) / mn : 0));
+    const qn = Math.hypot(...q);
+    const out = new Float32Array(8);
+    for (let i = 0; i < 8; i++) for (let d = 0; d < dim; d++) out[i] += (mat[i * dim + d] * q[d]) / qn;
+    return out;
+  };
+
+  it('leaves a set that takes nearly all of the weight to the caller (null), and answers the others within 1e-6', () => {
+    const r = new SemanticRemovals(mat, dim, 8);
+    r.prepare(0, () => ({ items, weights, m: meanOf(() => true), s }), [0, 1, 2]);
+    expect(r.scoreWithout(0, 0.2, new Set([0, 1, 2]))).toBeNull();
+    for (const set of [[0], [1, 2], [3], [3, 4, 5], [0, 3]]) {
+      const fast = r.scoreWithout(0, 0.2, new Set(set));
+      expect(fast).not.toBeNull();
+      expectClose(fast as Float32Array, direct(new Set(set), 0.2), 1e-6);
+    }
+  });
+});

@@ -4,6 +4,7 @@
  * known by construction: the recorded hash is the hash of what loadDataset() reads back, a forget
  * leaves "differs from the hash before", KG changes leave the hash as it is.
  */
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataHash } from '../../main/core/data';
 import { DATA_HASH_META_KEY, newPseudonymKey, Workspace } from '../../main/core/store';
@@ -121,6 +122,24 @@ describe('recorded data hash', () => {
       expect(ws.dataHashState().sha256).toBe(dataHash(ds));
       expect(ds.userIds).toEqual(['alice', 'carol']);
     } finally {
+      ws.close();
+    }
+  });
+
+  it('loadDatasetRecordingHash still reads while another connection writes (recording skipped, not an error)', () => {
+    const ws = imported();
+    const other = new Database(ws.path);
+    try {
+      ws.users.forget('bob');
+      other.exec('BEGIN IMMEDIATE');
+      const ds = ws.loadDatasetRecordingHash();
+      expect(ds.userIds).toEqual(['alice', 'carol']);
+      expect(ws.dataHashState().sha256).toBeNull();
+      other.exec('COMMIT');
+      ws.loadDatasetRecordingHash();
+      expect(ws.dataHashState().sha256).toBe(dataHash(ds));
+    } finally {
+      other.close();
       ws.close();
     }
   });

@@ -10,10 +10,15 @@
  *
  * Equal to the straightforward computation in exact arithmetic; in floating point it differs by
  * rounding (the straightforward path rounds the unit query vector to float32 first): about 1e-7
- * of a score, tested within 1e-6 (test/unit/semantic-without.test.ts). Sets of more than half
- * the user's history items (where the subtraction would cancel) are left to the caller.
+ * of a score, tested within 1e-6 (test/unit/models-without-lowrank.test.ts). Where the subtraction
+ * would cancel, the set is left to the caller (null): sets of more than half the user's history
+ * items, and sets that take nearly all of the mean's weight (recency weights 2^(−age/half-life)
+ * can put almost all of it on a few recent items): ‖m_R‖ below CANCEL_RATIO·‖m‖.
  */
 import { multiMatVec } from './linalg';
+
+/** Below this ‖m_R‖ / ‖m‖ the subtraction has lost too many digits: recompute instead. */
+const CANCEL_RATIO = 1e-4;
 
 /** The user's weighted item mean and what it is made of (SemanticScorer.historyMean). */
 export interface MeanParts {
@@ -30,6 +35,8 @@ interface UserBase {
   /** V·s and V·m. */
   readonly vs: Float64Array;
   readonly vm: Float64Array;
+  /** ‖m‖. */
+  readonly mNorm: number;
   /** History item → its total weight in the mean (summed over repeated entries). */
   readonly weight: ReadonlyMap<number, number>;
 }
@@ -56,7 +63,7 @@ export class SemanticRemovals {
     this.base = null;
     this.products.clear();
     const [vs, vm] = this.addProducts(weight, items, [s, p.m]);
-    this.base = { m: p.m, s, weight, vs, vm };
+    this.base = { m: p.m, s, weight, vs, vm, mNorm: Math.hypot(...p.m) };
   }
 
   /** V·v_r of the history items among `items` not kept yet, computed in one pass with V·x of `extra` (returned). */
@@ -93,6 +100,7 @@ export class SemanticRemovals {
     let mNorm = 0;
     if (keptWeight > 0) for (let d = 0; d < dim; d++) mNorm += mR[d] * mR[d];
     mNorm = Math.sqrt(mNorm);
+    if (keptWeight > 0 && mNorm < CANCEL_RATIO * this.base.mNorm) return null;
     const a = mNorm > 0 ? (1 - blend) / mNorm : 0;
     let qNorm = 0;
     for (let d = 0; d < dim; d++) qNorm += (blend * s[d] + a * mR[d]) ** 2;

@@ -71,11 +71,22 @@ export class DataStamps {
 
   /** Records `sha256` as the hash of the data at `stamp`, when that is still the current stamp. */
   record(stamp: string, sha256: string): boolean {
-    return this.db.transaction((): boolean => {
-      if (this.stamp() !== stamp) return false;
-      this.write({ stamp, sha256 });
-      return true;
-    })();
+    // no waiting either: the reader goes on at once, the next one records it
+    const wait = Number(this.db.pragma('busy_timeout', { simple: true }));
+    this.db.pragma('busy_timeout = 0');
+    try {
+      return this.db.transaction((): boolean => {
+        if (this.stamp() !== stamp) return false;
+        this.write({ stamp, sha256 });
+        return true;
+      }).immediate();
+    } catch (e) {
+      // best effort: a read must not fail because another connection is writing (the next reader records it)
+      if (isBusy(e)) return false;
+      throw e;
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number.isFinite(wait) ? wait : 5000}`);
+    }
   }
 
   /**
@@ -105,4 +116,10 @@ export class DataStamps {
   private write(r: RecordedDataHash): void {
     this.meta.set(DATA_HASH_META_KEY, JSON.stringify(r));
   }
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED (another connection holds the write lock). */
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
