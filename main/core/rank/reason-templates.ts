@@ -2,6 +2,7 @@
  * Phrases of the one-line recommendation reasons, per language. Placeholders in braces are
  * filled by explain.ts; every phrase of every language has the same keys (checked by the type).
  */
+import type { CatalogDomain } from '../text';
 
 export const REASON_LANGS = ['en', 'zh'] as const;
 export type ReasonLang = (typeof REASON_LANGS)[number];
@@ -267,7 +268,7 @@ const ALL: Readonly<Record<ReasonLang, ReasonTemplates>> = { en: EN, zh: ZH };
  * The phrases of a language; for a catalog that is not of works (catalogDomain 'general') titles
  * are quoted with titleNeutral.
  */
-export function reasonTemplates(lang: ReasonLang, domain: 'works' | 'general' = 'works'): ReasonTemplates {
+export function reasonTemplates(lang: ReasonLang, domain: CatalogDomain = 'works'): ReasonTemplates {
   const t = ALL[lang];
   return domain === 'works' ? t : { ...t, title: t.titleNeutral };
 }
