@@ -128,7 +128,7 @@ describe('signal phrases state what the signal measures', () => {
     const stored = { history: [{ item: 0, share: 0.6 }], notAttributable: [], counterfactual: null };
     const named = (lang: 'en' | 'zh'): string => explainRecommendation({ hybrid: fixed({ bpr: 1 }), user: 0, item: 1, dataset, trainHistory: () => ({ items: [0] }), lang, stored }).reason;
     expect(named('en')).toBe('Your choices of Toy Story fit the pattern of users who chose this.');
-    expect(named('zh')).toBe('您对《Toy Story》的选择符合选择了它的用户的模式。');
+    expect(named('zh')).toBe('您对“Toy Story”的选择符合选择了它的用户的模式。');
   });
 
   it('says "popular" only for the popularity signal with at least 10% of the score, of an item among the most chosen 10%', () => {
@@ -177,8 +177,8 @@ describe('a triple joining the two items is said first, in its direction', () =>
     expect(en.facts[0]).toBe('Morcheeba —has band member→ Skye');
     expect(explain('Morcheeba', 'Skye', 'en').history[0].relation).toMatch(/^Skye is a band member of Morcheeba, /);
     const zh = explain('Skye', 'Morcheeba', 'zh');
-    expect(zh.history[0].relation).toMatch(/^《Skye》是《Morcheeba》的乐队成员，/);
-    expect(explain('Morcheeba', 'Skye', 'zh').reason).toMatch(/^因为您选择了《Skye》：《Skye》是《Morcheeba》的乐队成员/);
+    expect(zh.history[0].relation).toMatch(/^“Skye”是“Morcheeba”的乐队成员，/);
+    expect(explain('Morcheeba', 'Skye', 'zh').reason).toMatch(/^因为您选择了“Skye”：“Skye”是“Morcheeba”的乐队成员/);
   });
 
   it('says the other direction of another relation exactly', () => {
@@ -191,6 +191,6 @@ describe('a triple joining the two items is said first, in its direction', () =>
     const ex = explainRecommendation({ hybrid: fixed({ 'kg-overlap': 1 }), user: 0, item: 0, dataset: noMember, kg: new KgIndex(noMember), trainHistory: () => ({ items: [1] }), lang: 'en' });
     expect(ex.history[0].relation).toBe('Morcheeba is an associated band of Skye');
     const zh = explainRecommendation({ hybrid: fixed({ 'kg-overlap': 1 }), user: 0, item: 0, dataset: noMember, kg: new KgIndex(noMember), trainHistory: () => ({ items: [1] }), lang: 'zh' });
-    expect(zh.history[0].relation).toBe('《Morcheeba》是《Skye》的相关乐队');
+    expect(zh.history[0].relation).toBe('“Morcheeba”是“Skye”的相关乐队');
   });
 });

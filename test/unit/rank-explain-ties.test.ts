@@ -77,7 +77,7 @@ describe("KG ties name each side's relation exactly", () => {
     expect(en.facts).toEqual(['Morcheeba —has hometown→ London ←has hometown— Faithless']);
     const zh = explain('Faithless', 'Morcheeba', 'zh');
     expect(zh.history[0].relation).toBe('共同的家乡（London）');
-    expect(zh.reason).toBe('因为您选择了《Morcheeba》：共同的家乡（London）。');
+    expect(zh.reason).toBe('因为您选择了“Morcheeba”：共同的家乡（London）。');
   });
 
   it('names both relations when the items reach the entity through different ones', () => {
@@ -88,8 +88,8 @@ describe("KG ties name each side's relation exactly", () => {
     // the quoted facts are the graph's own edges
     expect(en.facts).toEqual(['Morcheeba —has hometown→ London ←has birth place— Skye']);
     const zh = explain('Skye', 'Morcheeba', 'zh');
-    expect(zh.history[0].relation).toBe('都与London有关（《Skye》的出生地，《Morcheeba》的家乡）');
-    expect(zh.reason).toBe('因为您选择了《Morcheeba》：都与London有关（《Skye》的出生地，《Morcheeba》的家乡）。');
+    expect(zh.history[0].relation).toBe('都与London有关（“Skye”的出生地，“Morcheeba”的家乡）');
+    expect(zh.reason).toBe('因为您选择了“Morcheeba”：都与London有关（“Skye”的出生地，“Morcheeba”的家乡）。');
     expect(zh.facts).toEqual(['Morcheeba —家乡→ London ←出生地— Skye']);
   });
 

@@ -198,7 +198,7 @@ describe('the worked example (items 1, 3, 4, 5, 6)', () => {
     expect(ex.history[0].relation).not.toMatch(/高价/);
     // a tie through a relation the reason has no word of its own for names the relation and the entity
     expect(ex.history[1].relation).toBe('共同的价格（高价）');
-    expect(ex.reason).toMatch(/^因为您选择了《帆布托特包》：(共同的风格（时尚）、共同的标签（原创）|共同的标签（原创）、共同的风格（时尚）)；《智能手表》：共同的价格（高价）/);
+    expect(ex.reason).toMatch(/^因为您选择了“帆布托特包”：(共同的风格（时尚）、共同的标签（原创）|共同的标签（原创）、共同的风格（时尚）)；“智能手表”：共同的价格（高价）/);
     expect(ex.reason.endsWith('。')).toBe(true);
     expect(ex.facts.some((f) => f.includes('帆布托特包') && f.includes('时尚') && f.includes('设计师手袋'))).toBe(true);
     expect(ex.facts.some((f) => f.includes('智能手表') && f.includes('高价') && f.includes('设计师手袋'))).toBe(true);

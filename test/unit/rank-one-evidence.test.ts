@@ -100,7 +100,7 @@ describe('one evidence set on a model built by hand', () => {
       expect(ex.history.map((h) => h.title)).toEqual(['Bravo']);
       expect(ex.history[0].share).toBeCloseTo(4 / 9, 6);
       expect(ex.lead).toBe('ease');
-      expect(ex.reason).toBe(lang === 'en' ? 'People who chose Bravo also chose this.' : '选择了《Bravo》的用户也选择了这一项。');
+      expect(ex.reason).toBe(lang === 'en' ? 'People who chose Bravo also chose this.' : '选择了“Bravo”的用户也选择了这一项。');
       expect(ex.counterfactual).toEqual({ removed: [{ item: 'i1', title: 'Bravo' }], rankBefore: 1, rankAfter: 2 });
       expectOneSet(ex, titles, 'Target');
     }
@@ -114,7 +114,7 @@ describe('one evidence set on a model built by hand', () => {
       expect(ex.history.map((h) => h.title)).toEqual(['Charlie', 'Delta', 'Echo']);
       // without them: s = 2, still above d = 1.5 → 3rd after t (9) and c (8.5)
       expect(ex.counterfactual).toEqual({ removed: ex.history.map((h) => ({ item: h.item, title: h.title })), rankBefore: 3, rankAfter: 3 });
-      expect(ex.reason).toBe(lang === 'en' ? 'People who chose Charlie and Delta also chose this.' : '选择了《Charlie》和《Delta》的用户也选择了这一项。');
+      expect(ex.reason).toBe(lang === 'en' ? 'People who chose Charlie and Delta also chose this.' : '选择了“Charlie”和“Delta”的用户也选择了这一项。');
       expectOneSet(ex, titles, 'Solo');
     }
   });

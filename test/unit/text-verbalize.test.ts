@@ -140,8 +140,9 @@ describe('itemSentence (en)', () => {
 });
 
 describe('itemSentence (zh)', () => {
+  // the fixture's items are films (their facts come from TOY_FACTS, not the dataset's KG), so say so: domain 'works'
   it('uses Chinese phrases, 、 between list entries and 。 after each sentence', () => {
-    const r = itemSentence(DS, 0, { lang: 'zh', facts: TOY_FACTS, leadActors: 2, maxActors: 2 });
+    const r = itemSentence(DS, 0, { lang: 'zh', domain: 'works', facts: TOY_FACTS, leadActors: 2, maxActors: 2 });
     expect(r.text).toBe(
       '《Toy Story (1995)》。类型：动画、儿童、喜剧。1990年代上映。导演：John Lasseter。主演：Tom Hanks、Tim Allen。语言：English。续集：Toy Story 2 (1999)。',
     );
@@ -150,8 +151,8 @@ describe('itemSentence (zh)', () => {
   });
 
   it('translates the genres and reads the year in Chinese', () => {
-    expect(itemSentence(DS, 1, { lang: 'zh' }).text).toBe('《Fargo (1996)》。类型：犯罪、剧情、惊悚。1990年代上映。');
-    expect(itemSentence(DS, 5, { lang: 'zh' }).text).toBe('《Untitled》。2001年上映。');
+    expect(itemSentence(DS, 1, { lang: 'zh', domain: 'works' }).text).toBe('《Fargo (1996)》。类型：犯罪、剧情、惊悚。1990年代上映。');
+    expect(itemSentence(DS, 5, { lang: 'zh', domain: 'works' }).text).toBe('《Untitled》。2001年上映。');
   });
 });
 
@@ -265,7 +266,7 @@ describe('userSentence', () => {
   });
 
   it('reads naturally in Chinese with 评分N分 and ；', () => {
-    const r = userSentence(DS, 0, history, { lang: 'zh' });
+    const r = userSentence(DS, 0, history, { lang: 'zh', domain: 'works' });
     expect(r.text).toBe('用户看过《Heat (1995)》，评分5分；《Fargo (1996)》，评分4分；《Toy Story (1995)》，评分5分。');
   });
 
@@ -304,7 +305,9 @@ describe('userSentence', () => {
     const ds = dataset(CATALOG, [1, 1, 1]);
     const h: UserHistory = { items: [0, 1], ratings: [1, 1], timestamps: [1, 2] };
     expect(userSentence(ds, 0, h).text).toBe('The user interacted with Fargo (1996), Toy Story (1995).');
-    expect(userSentence(ds, 0, h, { lang: 'zh' }).text).toBe('用户看过《Fargo (1996)》；《Toy Story (1995)》。');
+    expect(userSentence(ds, 0, h, { lang: 'zh', domain: 'works' }).text).toBe('用户看过《Fargo (1996)》；《Toy Story (1995)》。');
+    // nothing in this tiny catalog says its items are films: the neutral wording (text-domain.test.ts)
+    expect(userSentence(ds, 0, h, { lang: 'zh' }).text).toBe('用户选择过“Fargo (1996)”；“Toy Story (1995)”。');
   });
 
   it('says so when the history is empty', () => {

@@ -49,11 +49,14 @@ export interface DatasetEntry {
   readonly extraKgs?: readonly string[];
   readonly download: { readonly url: string; readonly note: string };
   readonly license: string;
+  /** 'works': the items are titled works (films), which Chinese text quotes as titles (《》). */
+  readonly catalog?: 'works';
 }
 
 export const BUILTIN_DATASETS: readonly DatasetEntry[] = [
   {
     name: 'ml-100k',
+    catalog: 'works',
     title: 'MovieLens 100K as RecBole atomic files, with a Freebase KG (KB4Rec links)',
     format: 'atomic',
     files: [
@@ -75,6 +78,7 @@ export const BUILTIN_DATASETS: readonly DatasetEntry[] = [
   },
   {
     name: 'ml-latest-small',
+    catalog: 'works',
     title: 'MovieLens latest-small (2018-09-26): ratings with timestamps, titles, genres',
     format: 'csv',
     files: [
@@ -92,6 +96,7 @@ export const BUILTIN_DATASETS: readonly DatasetEntry[] = [
   },
   {
     name: 'movielens-dbpedia',
+    catalog: 'works',
     title: 'DBpedia film facts for MovieLens movies (entity2rec edge lists + LODrecsys mapping): directors, actors, writers, … with readable URIs',
     format: 'kg',
     files: [

@@ -12,7 +12,7 @@
 import { KnowrecError } from '../errors';
 import { dedupeRows, transpose } from '../models/csr';
 import { canonicalRelation, humanizeRelation as kgHumanize, relationWords, type KgIndex, type KgPath } from '../kg';
-import { containsRawMid, getTemplates, readableTitle } from '../text';
+import { catalogDomain, containsRawMid, getTemplates, readableTitle } from '../text';
 import type { Csr, Dataset } from '../types';
 import { citeEvidence, combineShares, type AttributionSource, type CitedEvidence, type HistoryAttributionResult, type HistoryShare } from './attribution';
 import { citablePaths } from './explain-paths';
@@ -166,7 +166,7 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   if (lang !== 'en' && lang !== 'zh') {
     throw new KnowrecError('config', `explain: language must be 'en' or 'zh', got '${String(lang)}'`);
   }
-  const t = reasonTemplates(lang);
+  const t = reasonTemplates(lang, catalogDomain(dataset));
   const { signals, against } = signalShares(input.hybrid.contributions(user, item).signals);
   const popular = isPopular(dataset, item);
   const title = (i: number): string => itemTitle(dataset, kg, i);

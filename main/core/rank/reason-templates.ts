@@ -2,6 +2,7 @@
  * Phrases of the one-line recommendation reasons, per language. Placeholders in braces are
  * filled by explain.ts; every phrase of every language has the same keys (checked by the type).
  */
+import type { CatalogDomain } from '../text';
 
 export const REASON_LANGS = ['en', 'zh'] as const;
 export type ReasonLang = (typeof REASON_LANGS)[number];
@@ -62,8 +63,10 @@ export interface ReasonTemplates {
   readonly mixed: string;
   /** Tail after the history part: "also {phrase}". */
   readonly also: string;
-  /** A title as quoted in text. */
+  /** A title as quoted in text, for a catalog of works (films, books: zh 《》). */
   readonly title: string;
+  /** A title as quoted in text for any other catalog (bands, people, products: zh “”). */
+  readonly titleNeutral: string;
   readonly listJoiner: string;
   readonly partJoiner: string;
   readonly end: string;
@@ -115,6 +118,7 @@ const EN: ReasonTemplates = {
   mixed: 'Recommended for you by several signals together, none of them dominant',
   also: 'also {phrase}',
   title: '{title}',
+  titleNeutral: '{title}',
   listJoiner: ', ',
   partJoiner: '; ',
   end: '.',
@@ -186,6 +190,7 @@ const ZH: ReasonTemplates = {
   mixed: '由多种信号共同推荐，没有一种占主导',
   also: '也{phrase}',
   title: '《{title}》',
+  titleNeutral: '“{title}”',
   listJoiner: '、',
   partJoiner: '；',
   end: '。',
@@ -259,8 +264,13 @@ const ZH: ReasonTemplates = {
 
 const ALL: Readonly<Record<ReasonLang, ReasonTemplates>> = { en: EN, zh: ZH };
 
-export function reasonTemplates(lang: ReasonLang): ReasonTemplates {
-  return ALL[lang];
+/**
+ * The phrases of a language; for a catalog that is not of works (catalogDomain 'general') titles
+ * are quoted with titleNeutral.
+ */
+export function reasonTemplates(lang: ReasonLang, domain: CatalogDomain = 'works'): ReasonTemplates {
+  const t = ALL[lang];
+  return domain === 'works' ? t : { ...t, title: t.titleNeutral };
 }
 
 /** Replaces {name} placeholders; unknown ones are left as they are. */

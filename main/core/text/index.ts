@@ -15,6 +15,9 @@ export {
   BUILT_IN_LANGS,
   TEMPLATE_KEYS,
   getTemplates,
+  templatesForDomain,
+  NEUTRAL_KEYS,
+  type NeutralKey,
   loadTemplateFile,
   parseTemplateText,
   parseTemplates,
@@ -27,3 +30,4 @@ export { estimateTokens, type TokenCounter } from './tokens';
 export { releaseYear } from './item-sentence';
 export { readableTitle } from './render';
 export { kgFactSource, type KgFactOptions } from './kg-facts';
+export { catalogDomain, type CatalogDomain } from './domain';

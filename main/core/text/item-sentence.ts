@@ -55,7 +55,7 @@ interface Draft {
 
 export function itemSentence(dataset: Dataset, item: number, opts: ItemSentenceOptions = {}): Verbalized {
   checkIndex('item', item, dataset.items.length);
-  const { t, budget, count } = resolveOptions(opts);
+  const { t, budget, count } = resolveOptions(opts, dataset);
   const record = dataset.items[item];
   const title = itemTitle(dataset, item, opts.rawTitles === true);
 

@@ -2,7 +2,8 @@
 import { KnowrecError } from '../errors';
 import type { Dataset } from '../types';
 import { cleanLabel } from './guard';
-import { getTemplates, type Templates } from './templates';
+import { catalogDomain } from './domain';
+import { getTemplates, templatesForDomain, type Templates } from './templates';
 import { estimateTokens, type TokenCounter } from './tokens';
 import type { VerbalizeOptions } from './types';
 
@@ -47,8 +48,8 @@ export function checkIndex(what: 'item' | 'user', index: number, n: number): voi
 }
 
 /** The templates, token budget and token counter the options ask for (defaults: en, none, estimate). */
-export function resolveOptions(opts: VerbalizeOptions): { t: Templates; budget: number; count: TokenCounter } {
-  const t = opts.templates ?? getTemplates(opts.lang ?? 'en');
+export function resolveOptions(opts: VerbalizeOptions, dataset: Dataset): { t: Templates; budget: number; count: TokenCounter } {
+  const t = templatesForDomain(opts.templates ?? getTemplates(opts.lang ?? 'en'), opts.domain ?? catalogDomain(dataset));
   const b = opts.tokenBudget;
   if (b !== undefined && !(b >= 0)) throw new KnowrecError('config', `tokenBudget must be a number ≥ 0, got ${b}`, {}, 'pass e.g. tokenBudget: 128');
   return { t, budget: b ?? Number.POSITIVE_INFINITY, count: opts.countTokens ?? estimateTokens };

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { KnowrecError } from '../errors';
 import { canonicalRelation, inverseRelation, relationWords } from '../kg';
+import type { CatalogDomain } from './domain';
 import enJson from '../../../resources/templates/en.json';
 import zhJson from '../../../resources/templates/zh.json';
 
@@ -58,7 +59,17 @@ export interface Templates {
   readonly inverseRelations: Readonly<Record<string, string>>;
   /** Catalog genre → translated genre; genres not listed are printed as they are. */
   readonly genres: Readonly<Record<string, string>>;
+  /**
+   * Optional: the phrases to use instead when the catalog's items are not works (catalogDomain
+   * 'general': bands, people, products), by dotted key (NEUTRAL_KEYS). zh quotes titles with
+   * “” rather than 《》 and says 选择过 rather than 看过 there.
+   */
+  readonly neutral?: Readonly<Partial<Record<NeutralKey, string>>>;
 }
+
+/** The keys a template file's `neutral` section may override. */
+export const NEUTRAL_KEYS = ['item.title', 'user.intro', 'user.rated', 'user.introImplicit', 'user.item'] as const;
+export type NeutralKey = (typeof NEUTRAL_KEYS)[number];
 
 /** A string key, with the placeholders its phrase must contain and those it may contain. */
 interface StringKey {
@@ -122,6 +133,36 @@ function lookup(root: unknown, path: string): unknown {
 
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 
+/** A phrase is a string with the placeholders its key needs and no others. */
+function checkPhrase(file: string, k: StringKey, where: string, v: unknown): void {
+  if (v === undefined) throw missing(file, where, 'is missing');
+  if (typeof v !== 'string') throw missing(file, where, `must be a string, found ${typeof v}`);
+  const found = new Set(Array.from(v.matchAll(PLACEHOLDER), (m) => m[1]));
+  for (const p of k.required) {
+    if (!found.has(p)) throw missing(file, where, `must contain the placeholder {${p}}`);
+  }
+  const allowed = new Set([...k.required, ...(k.optional ?? [])]);
+  for (const p of found) {
+    if (!allowed.has(p)) {
+      const list = [...allowed].map((a) => `{${a}}`).join(', ') || 'none';
+      throw missing(file, where, `has an unknown placeholder {${p}} (allowed: ${list})`);
+    }
+  }
+}
+
+/** The optional `neutral` section: known keys only, each phrase as its key's own rules say. */
+function checkNeutral(file: string, v: unknown): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw missing(file, 'neutral', 'must be an object of strings');
+  for (const [key, phrase] of Object.entries(v)) {
+    const k = STRING_KEYS.find((s) => s.path === key);
+    if (k === undefined || !(NEUTRAL_KEYS as readonly string[]).includes(key)) {
+      throw missing(file, `neutral.${key}`, `is not a key it can override (${NEUTRAL_KEYS.join(', ')})`);
+    }
+    checkPhrase(file, k, `neutral.${key}`, phrase);
+  }
+}
+
 /**
  * Checks a parsed template object and returns it typed. `file` names the source in errors.
  * Throws KnowrecError('validation') naming the file and the first bad key.
@@ -130,22 +171,8 @@ export function parseTemplates(value: unknown, file: string): Templates {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new KnowrecError('validation', 'A template file must hold one JSON object', { file }, 'see resources/templates/en.json');
   }
-  for (const k of STRING_KEYS) {
-    const v = lookup(value, k.path);
-    if (v === undefined) throw missing(file, k.path, 'is missing');
-    if (typeof v !== 'string') throw missing(file, k.path, `must be a string, found ${typeof v}`);
-    const found = new Set(Array.from(v.matchAll(PLACEHOLDER), (m) => m[1]));
-    for (const p of k.required) {
-      if (!found.has(p)) throw missing(file, k.path, `must contain the placeholder {${p}}`);
-    }
-    const allowed = new Set([...k.required, ...(k.optional ?? [])]);
-    for (const p of found) {
-      if (!allowed.has(p)) {
-        const list = [...allowed].map((a) => `{${a}}`).join(', ') || 'none';
-        throw missing(file, k.path, `has an unknown placeholder {${p}} (allowed: ${list})`);
-      }
-    }
-  }
+  for (const k of STRING_KEYS) checkPhrase(file, k, k.path, lookup(value, k.path));
+  checkNeutral(file, lookup(value, 'neutral'));
   for (const path of BOOLEAN_KEYS) {
     const v = lookup(value, path);
     if (v === undefined) throw missing(file, path, 'is missing');
@@ -224,6 +251,26 @@ export function getTemplates(lang: string): Templates {
   const t = parseTemplates(raw, `resources/templates/${lang}.json`);
   cache.set(lang, t);
   return t;
+}
+
+/**
+ * The templates for a catalog of the given domain: for 'general' the file's `neutral` phrases
+ * replace the ones they name; for 'works' (or a file without them) `t` itself.
+ */
+export function templatesForDomain(t: Templates, domain: CatalogDomain): Templates {
+  const n = t.neutral;
+  if (domain === 'works' || n === undefined) return t;
+  return {
+    ...t,
+    item: { ...t.item, title: n['item.title'] ?? t.item.title },
+    user: {
+      ...t.user,
+      intro: n['user.intro'] ?? t.user.intro,
+      rated: n['user.rated'] ?? t.user.rated,
+      introImplicit: n['user.introImplicit'] ?? t.user.introImplicit,
+      item: n['user.item'] ?? t.user.item,
+    },
+  };
 }
 
 /** Which way a fact's triple points: 'out' item → entity, 'in' entity → item. */

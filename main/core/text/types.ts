@@ -1,4 +1,5 @@
 /** Public types of the verbalizer. */
+import type { CatalogDomain } from './domain';
 import type { FactDirection, Templates } from './templates';
 import type { TokenCounter } from './tokens';
 
@@ -81,6 +82,11 @@ export interface VerbalizeOptions {
   readonly countTokens?: TokenCounter;
   /** Print catalog titles as they are ("Sting, The (1973)"); default false ("The Sting (1973)"). */
   readonly rawTitles?: boolean;
+  /**
+   * What the items are, for wording (domain.ts): 'works' quotes titles as works (zh 《》), 'general'
+   * uses the templates' neutral phrases. Default: catalogDomain(dataset).
+   */
+  readonly domain?: CatalogDomain;
 }
 
 export interface ItemSentenceOptions extends VerbalizeOptions {

@@ -1,7 +1,8 @@
 /**
  * User sentences from recent, highly rated history:
  * en "The user rated Toy Story (1995) 5/5, Fargo (1996) 4/5."
- * zh "用户看过《Toy Story (1995)》，评分5分；《Fargo (1996)》，评分4分。"
+ * zh "用户看过《Toy Story (1995)》，评分5分；《Fargo (1996)》，评分4分。" (films; a catalog of other
+ * things, catalogDomain 'general', reads "用户选择过“Morcheeba”；“Skye”。")
  * Items rated ≥ minRating are preferred, most recent first; when there are none, the best rated
  * are used. Over budget, the lowest-rated (then oldest) items are dropped first; one is kept.
  */
@@ -103,7 +104,7 @@ export function userSentence(
   opts: UserSentenceOptions = {},
 ): Verbalized {
   checkIndex('user', user, dataset.userIds.length);
-  const { t, budget, count } = resolveOptions(opts);
+  const { t, budget, count } = resolveOptions(opts, dataset);
   const maxItems = opts.maxItems ?? 10;
   if (!Number.isInteger(maxItems) || maxItems < 1) {
     throw new KnowrecError('config', `maxItems must be a whole number ≥ 1, got ${maxItems}`, {}, 'pass e.g. maxItems: 10');
