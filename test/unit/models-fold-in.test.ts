@@ -8,19 +8,8 @@ import { BprScorer } from '../../main/core/models/bpr';
 import { buildFitContext } from '../../main/core/models/context';
 import { FOLD_IN_MIN_REG, FoldIn, foldInLambda, solveFoldIn } from '../../main/core/models/fold-in';
 import { KgEmbedScorer } from '../../main/core/models/kg-embed';
-import type { Csr } from '../../main/core/types';
 import { inter, N_ITEMS, pairsDataset, PAIRS } from '../helpers/director-pairs';
-
-/** One user per row, holding the listed items (sorted). */
-function historyCsr(rows: readonly (readonly number[])[], nItems: number): Csr {
-  const indptr = [0];
-  const indices: number[] = [];
-  for (const r of rows) {
-    indices.push(...[...r].sort((a, b) => a - b));
-    indptr.push(indices.length);
-  }
-  return { nRows: rows.length, nCols: nItems, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
-}
+import { historyCsr } from '../helpers/explain-runs';
 
 function factors(rows: readonly (readonly number[])[]): Float32Array {
   return Float32Array.from(rows.flat());

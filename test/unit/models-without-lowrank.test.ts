@@ -13,18 +13,8 @@ import { FoldIn, foldInLambda } from '../../main/core/models/fold-in';
 import { multiMatVec } from '../../main/core/models/linalg';
 import { SemanticScorer } from '../../main/core/models/semantic';
 import { SemanticRemovals } from '../../main/core/models/semantic-without';
-import type { Csr } from '../../main/core/types';
 import { bagOfWordsEncoder } from '../helpers/hash-encoder';
-
-function historyCsr(rows: readonly (readonly number[])[], nItems: number): Csr {
-  const indptr = [0];
-  const indices: number[] = [];
-  for (const r of rows) {
-    indices.push(...[...r].sort((a, b) => a - b));
-    indptr.push(indices.length);
-  }
-  return { nRows: rows.length, nCols: nItems, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
-}
+import { historyCsr } from '../helpers/explain-runs';
 
 function trainedScores(q: Float32Array, dim: number, p: readonly number[]): Float32Array {
   const n = q.length / dim;

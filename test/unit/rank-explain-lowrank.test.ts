@@ -11,16 +11,15 @@ import { validateDataset } from '../../main/core/data';
 import { generateSynthetic, syntheticRaw } from '../../main/core/data/synthetic';
 import { splitInteractions } from '../../main/core/eval';
 import { KgIndex } from '../../main/core/kg';
-import { rowIndices } from '../../main/core/matrix';
 import { FoldIn } from '../../main/core/models/fold-in';
 import { KgEmbedScorer } from '../../main/core/models/kg-embed';
 import { createScorer } from '../../main/core/models/registry';
 import { SemanticScorer } from '../../main/core/models/semantic';
 import { SemanticRemovals } from '../../main/core/models/semantic-without';
-import { explainRecommendation, HybridScorer, type Explanation } from '../../main/core/rank';
-import { topK } from '../../main/core/topk';
+import { HybridScorer } from '../../main/core/rank';
 import type { FitContext } from '../../main/core/types';
 import { fitContext } from '../../main/jobs/evaluate';
+import { explainEveryUser, type ExplainRun } from '../helpers/explain-runs';
 import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 
 const N_USERS = 20;
@@ -40,22 +39,9 @@ async function fitted(): Promise<{ h: HybridScorer; ctx: FitContext; kg: KgIndex
   return { h, ctx, kg, sem };
 }
 
-function run(h: HybridScorer, ctx: FitContext, kg: KgIndex, sem: SemanticScorer): { explanations: Explanation[]; without: Float32Array[] } {
-  const explanations: Explanation[] = [];
-  const without: Float32Array[] = [];
-  const trainHistory = (v: number): { items: Int32Array } => ({ items: rowIndices(ctx.trainCsr, v) });
-  for (let u = 0; u < N_USERS; u++) {
-    const hist = trainHistory(u).items;
-    const excluded = new Uint8Array(N_ITEMS);
-    for (const i of hist) excluded[i] = 1;
-    const scores = h.score(u);
-    for (const item of topK(scores, 4, excluded)) {
-      explanations.push(explainRecommendation({ hybrid: h, user: u, item, dataset: ctx.dataset, kg, trainHistory, lang: 'en', k: 5, excluded, scores, itemVectors: (i) => sem.itemVector(i) }));
-    }
-    // sets of prepared items and of items never prepared (computed on demand), after the explanations
-    without.push(h.scoreWithout(u, new Set([hist[0], hist[hist.length - 1]])), h.scoreWithout(u, new Set(hist.slice(0, 3))));
-  }
-  return { explanations, without };
+function run(h: HybridScorer, ctx: FitContext, kg: KgIndex, sem: SemanticScorer): ExplainRun {
+  // sets of prepared items and of items never prepared (computed on demand), after the explanations
+  return explainEveryUser(h, ctx, kg, (i) => sem.itemVector(i), 4, (u, hist) => [h.scoreWithout(u, new Set([hist[0], hist[hist.length - 1]])), h.scoreWithout(u, new Set(hist.slice(0, 3)))]);
 }
 
 describe('the fast explain path with low-rank scoreWithout', () => {

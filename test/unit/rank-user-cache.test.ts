@@ -15,10 +15,10 @@ import { KgIndex } from '../../main/core/kg';
 import { rowIndices } from '../../main/core/matrix';
 import { KgProfileScorer } from '../../main/core/models/kg-profile';
 import { createScorer } from '../../main/core/models/registry';
-import { explainRecommendation, HybridScorer, type Explanation } from '../../main/core/rank';
-import { topK } from '../../main/core/topk';
+import { HybridScorer } from '../../main/core/rank';
 import type { Dataset, FitContext } from '../../main/core/types';
 import { fitContext } from '../../main/jobs/evaluate';
+import { explainEveryUser, type ExplainRun } from '../helpers/explain-runs';
 import { unitVectors } from '../helpers/random-vectors';
 
 const N_USERS = 20;
@@ -43,23 +43,15 @@ async function fitted(): Promise<{ h: HybridScorer; ctx: FitContext; kg: KgIndex
 }
 
 /** Every user's top-3 explained in turn (scores first, as the app does), plus some fused scores without history items. */
-function run(h: HybridScorer, ctx: FitContext, kg: KgIndex, vec: Float32Array[]): { explanations: Explanation[]; without: Float32Array[] } {
-  const explanations: Explanation[] = [];
-  const without: Float32Array[] = [];
-  const trainHistory = (v: number): { items: Int32Array } => ({ items: rowIndices(ctx.trainCsr, v) });
-  for (let u = 0; u < N_USERS; u++) {
-    const hist = trainHistory(u).items;
-    const excluded = new Uint8Array(N_ITEMS);
-    for (const i of hist) excluded[i] = 1;
-    const scores = h.score(u);
-    for (const item of topK(scores, 3, excluded)) {
-      explanations.push(explainRecommendation({ hybrid: h, user: u, item, dataset: ctx.dataset, kg, trainHistory, lang: 'en', k: 5, excluded, scores, itemVectors: (i) => vec[i] }));
-    }
-    // a removal set met twice (kept), then another user in between (the cache moves on)
-    without.push(h.scoreWithout(u, new Set([hist[0], hist[hist.length - 1]])), h.scoreWithout(u, new Set([hist[hist.length - 1], hist[0]])));
-    without.push(h.scoreWithout((u + 1) % N_USERS, new Set([hist[1]])), h.scoreWithout(u, new Set(hist.slice(0, 8))), h.score(u));
-  }
-  return { explanations, without };
+function run(h: HybridScorer, ctx: FitContext, kg: KgIndex, vec: Float32Array[]): ExplainRun {
+  // a removal set met twice (kept), then another user in between (the cache moves on)
+  return explainEveryUser(h, ctx, kg, (i) => vec[i], 3, (u, hist) => [
+    h.scoreWithout(u, new Set([hist[0], hist[hist.length - 1]])),
+    h.scoreWithout(u, new Set([hist[hist.length - 1], hist[0]])),
+    h.scoreWithout((u + 1) % N_USERS, new Set([hist[1]])),
+    h.scoreWithout(u, new Set(hist.slice(0, 8))),
+    h.score(u),
+  ]);
 }
 
 describe('the hybrid user cache', () => {
