@@ -119,3 +119,15 @@ export function rowIndices(m: Csr, r: number): Int32Array {
 export function rowValues(m: Csr, r: number): Float32Array {
   return m.values.subarray(m.indptr[r], m.indptr[r + 1]);
 }
+
+/** The first position in ascending `a` whose value is not below `v` (a.length when none). */
+export function lowerBound(a: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

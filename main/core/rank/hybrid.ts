@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { KnowrecError, throwIfAborted } from '../errors';
 import { lineSearch } from '../models/tune';
-import { toCsr } from '../matrix';
+import { lowerBound, toCsr } from '../matrix';
 import type { Csr, FitContext, Scorer } from '../types';
 import { isAttributable, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
@@ -417,14 +417,8 @@ export class HybridScorer implements Scorer {
       signals[s.signal] = (signals[s.signal] ?? 0) + values[f];
       score += values[f];
     });
-    let lo = 0;
-    let hi = cands.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cands[mid] < item) lo = mid + 1;
-      else hi = mid;
-    }
-    return { user, item, score, bias, candidate: lo < cands.length && cands[lo] === item, features, signals };
+    const at = lowerBound(cands, item);
+    return { user, item, score, bias, candidate: at < cands.length && cands[at] === item, features, signals };
   }
 
   /** Feature names and their signals, in feature order. */

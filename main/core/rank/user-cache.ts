@@ -9,6 +9,7 @@
  * inputs, so reusing it changes no number (the fitted sources are fixed once the hybrid is fitted).
  */
 
+import { lowerBound } from '../matrix';
 import { dot } from '../models/linalg';
 
 /** Dot products kept per candidate: history positions (in recency order) beyond this are not kept. */
@@ -130,17 +131,6 @@ export class UserCache<State> {
   clear(): void {
     this.reset(-1);
   }
-}
-
-function lowerBound(a: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function contains(a: Int32Array, v: number): boolean {
