@@ -48,6 +48,12 @@ export function referenceSample(n: number): Int32Array {
   return s;
 }
 
+/** The value SIMILAR_TOP_SHARE of `values` are at least (sorts `values` in place). */
+function topShareCutoff(values: number[]): number {
+  values.sort((a, b) => a - b);
+  return values[values.length - 1 - Math.floor(SIMILAR_TOP_SHARE * values.length)];
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let k = 0, n = Math.min(a.length, b.length); k < n; k++) s += a[k] * b[k];
@@ -67,9 +73,7 @@ function cutoff(item: number, v: Float32Array, ref: Int32Array, vectors: (item: 
   if (known !== undefined) return known;
   const cos: number[] = [];
   for (const j of ref) if (j !== item) cos.push(dot(v, vectors(j)));
-  cos.sort((a, b) => a - b);
-  const k = Math.floor(SIMILAR_TOP_SHARE * cos.length);
-  const c = cos[cos.length - 1 - k];
+  const c = topShareCutoff(cos);
   byView.set(key, c);
   return c;
 }
@@ -115,7 +119,5 @@ export function nearHistoryProfile(nItems: number, vectors: (item: number) => Fl
   const cos: number[] = [];
   for (const j of referenceSample(nItems)) if (j !== item && !inHistory.has(j)) cos.push(dot(profile, vectors(j)) / norm);
   if (cos.length < SIMILAR_MIN_REFERENCE) return false;
-  cos.sort((a, b) => a - b);
-  const cut = cos[cos.length - 1 - Math.floor(SIMILAR_TOP_SHARE * cos.length)];
-  return dot(profile, vectors(item)) / norm > cut;
+  return dot(profile, vectors(item)) / norm > topShareCutoff(cos);
 }
