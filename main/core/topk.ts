@@ -13,10 +13,12 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array)
   let size = 0;
   const worse = (sa: number, ia: number, sb: number, ib: number): boolean =>
     sa < sb || (sa === sb && ia > ib);
+  const floor = sampleFloor(scores, kk, exclude);
   for (let i = 0; i < n; i++) {
-    if (exclude !== undefined && exclude[i] === 1) continue;
     const s = scores[i];
-    if (s !== s) continue; // NaN
+    // below the floor: never among the k largest (and NaN fails every comparison)
+    if (!(s >= floor)) continue;
+    if (exclude !== undefined && exclude[i] === 1) continue;
     if (size < kk) {
       let c = size++;
       hs[c] = s;
@@ -48,6 +50,33 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array)
   const out = new Int32Array(size);
   for (let j = 0; j < size; j++) out[j] = hi[order[j]];
   return out;
+}
+
+/** Strided entries looked at per kept one by sampleFloor. */
+const FLOOR_SAMPLE_PER_K = 16;
+
+/**
+ * A value no larger than the k-th largest kept score: the k-th largest of a strided sample (a
+ * subset's k-th largest cannot exceed the whole set's), so every entry strictly below it can be
+ * skipped without changing the result. -Infinity (skip nothing) for short inputs or a sample
+ * with fewer than k kept entries. On scores that grow with the index the heap would otherwise
+ * take nearly every entry in turn.
+ */
+function sampleFloor(scores: ArrayLike<number>, k: number, exclude?: Uint8Array): number {
+  const n = scores.length;
+  const m = k * FLOOR_SAMPLE_PER_K;
+  if (n < 4 * m) return -Infinity;
+  const step = Math.floor(n / m);
+  const vals = new Float64Array(m);
+  let c = 0;
+  for (let i = 0; i < n && c < m; i += step) {
+    const v = scores[i];
+    if (v !== v || (exclude !== undefined && exclude[i] === 1)) continue;
+    vals[c++] = v;
+  }
+  if (c < k) return -Infinity;
+  const kept = vals.subarray(0, c).sort();
+  return kept[c - k];
 }
 
 function swap(hs: Float64Array, hi: Int32Array, a: number, b: number): void {

@@ -134,6 +134,20 @@ describe('bpr', () => {
     }
   });
 
+  it('keeps the last user\'s scores for re-scores but hands each caller its own copy', async () => {
+    const s = new BprScorer({ ...small, epochs: 5 });
+    await s.fit(bandData());
+    const first = s.score(3);
+    const expected = Array.from(first);
+    first.fill(-1); // a caller writing to its array
+    expect(Array.from(s.score(3))).toEqual(expected);
+    // the fold-in's re-score adds to the kept scores: with nothing removed, the trained scores
+    expect(Array.from(s.scoreWithout(3, new Set()))).toEqual(expected);
+    const other = s.score(4);
+    expect(Array.from(other)).not.toEqual(expected);
+    expect(Array.from(s.scoreWithout(4, new Set()))).toEqual(Array.from(other));
+  });
+
   it('trains for the full epoch budget when there is no validation split', async () => {
     let calls = 0;
     const s = new BprScorer({ ...small, epochs: 5, validate: () => ++calls });

@@ -181,3 +181,39 @@ describe('semantic low-rank update where the subtraction would cancel', () => {
     }
   });
 });
+
+describe('semantic columns V·v_r kept across users', () => {
+  // eight unit-ish item vectors in 4 dimensions, two users sharing history items 1 and 2
+  const dim = 4;
+  const mat = Float32Array.from({ length: 8 * dim }, (_, k) => Math.sin(1 + k * 0.7));
+  const sOf = (u: number): Float32Array => Float32Array.from({ length: dim }, (_, d) => Math.cos(u + d));
+  const userParts = (u: number, items: number[]): (() => { items: number[]; weights: number[]; m: Float64Array; s: Float32Array }) => () => {
+    const m = new Float64Array(dim);
+    for (const j of items) for (let d = 0; d < dim; d++) m[d] += mat[j * dim + d];
+    return { items, weights: items.map(() => 1), m, s: sOf(u) };
+  };
+  const histories: Record<number, number[]> = { 0: [0, 1, 2, 3], 1: [1, 2, 4, 5] };
+
+  it('gives the same scores as an instance without the cache, computes a shared item once, and drops the oldest beyond the budget', () => {
+    const cached = new SemanticRemovals(mat, dim, 8);
+    for (const u of [0, 1, 0]) {
+      const fresh = new SemanticRemovals(mat, dim, 8, 0);
+      const h = histories[u];
+      cached.prepare(u, userParts(u, h), [1, 2, h[3]]);
+      fresh.prepare(u, userParts(u, h), [1, 2, h[3]]);
+      for (const set of [[1], [2], [1, 2], [h[3]]]) {
+        const want = fresh.scoreWithout(u, 0.3, new Set(set));
+        expect(want).not.toBeNull();
+        expect(Array.from(cached.scoreWithout(u, 0.3, new Set(set)) ?? [])).toEqual(Array.from(want ?? []));
+      }
+    }
+    // user 0 computes 1, 2, 3; user 1 finds 1 and 2 kept and computes 5; back to user 0: all three kept
+    expect(cached.columnCounts).toEqual({ computed: 4, reused: 5 });
+    expect(cached.keptColumns).toBe(4);
+    // room for one column (8 items × 8 bytes): only the last computed is kept
+    const small = new SemanticRemovals(mat, dim, 8, 64);
+    small.prepare(0, userParts(0, histories[0]), [0, 3]);
+    expect(small.keptColumns).toBe(1);
+    expect(small.columnCounts).toEqual({ computed: 2, reused: 0 });
+  });
+});

@@ -29,7 +29,7 @@ function syntheticDataset(): Dataset {
   return validateDataset(syntheticRaw(d, 'tiny')).dataset;
 }
 
-async function fitted(): Promise<{ h: HybridScorer; ctx: FitContext; kg: KgIndex; vec: Float32Array[] }> {
+async function fitted(sampled: { statsItems: number; candidatesPerSource: number } | Record<string, never> = {}): Promise<{ h: HybridScorer; ctx: FitContext; kg: KgIndex; vec: Float32Array[] }> {
   const ds = syntheticDataset();
   const split = splitInteractions(ds.interactions, N_USERS, N_ITEMS, 'recbole', 7);
   const ctx = fitContext(ds, split, 7);
@@ -37,7 +37,7 @@ async function fitted(): Promise<{ h: HybridScorer; ctx: FitContext; kg: KgIndex
   const vec = unitVectors(N_ITEMS, 16, 11);
   const srcs = [createScorer('pop'), createScorer('itemknn'), createScorer('ease', { lambda: 1 }), createScorer('bpr', { dim: 8, epochs: 20, seed: 1 }), new KgProfileScorer({ kg })];
   for (const s of srcs) await s.fit(ctx);
-  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, itemVectors: (i) => vec[i], ranker: 'linear', seed: 3 });
+  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, itemVectors: (i) => vec[i], ranker: 'linear', seed: 3, ...sampled });
   await h.fit(ctx);
   return { h, ctx, kg, vec };
 }
@@ -69,6 +69,20 @@ describe('the hybrid user cache', () => {
     const cfs = reference.explanations.map((e) => e.counterfactual);
     expect(cfs.filter((c) => c !== null && c.removed.length > 0 && c.rankAfter > c.rankBefore).length).toBeGreaterThan(10);
     expect(reference.explanations.filter((e) => e.history.some((x) => x.share !== null && x.share > 0)).length).toBeGreaterThan(10);
+  });
+
+  it('with sampled statistics (scale mode) too: removal states count ranks over the sample instead of sorting it', async () => {
+    // 60 of 150 items sampled, top-10 per source: most candidates' ranks are estimated from the sample
+    const { h, ctx, kg, vec } = await fitted({ statsItems: 60, candidatesPerSource: 10 });
+    expect(h.params().featureStatsItems).toMatch(/^60 /);
+    h.reuseUserState = false;
+    const reference = run(h, ctx, kg, vec);
+    h.reuseUserState = true;
+    const fast = run(h, ctx, kg, vec);
+    fast.without.forEach((s, j) => expect(Array.from(s)).toEqual(Array.from(reference.without[j])));
+    expect(fast.explanations).toEqual(reference.explanations);
+    const cfs = reference.explanations.map((e) => e.counterfactual);
+    expect(cfs.filter((c) => c !== null && c.removed.length > 0 && c.rankAfter > c.rankBefore).length).toBeGreaterThan(5);
   });
 
   it('a removal set and its scores are not shared between users, and written-to scores do not leak back', async () => {

@@ -227,6 +227,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
   /** The validation metric of the current weights, scored in one native product when it fits in memory. */
   private async validateNow(validate: (scorer: Scorer) => number, st: TrainingState): Promise<number> {
     const w = st.w;
+    this.lastScores.clear(); // scores kept from an earlier epoch's weights
     this.scoreCache = await scoreMatrixNative(w, this.nUsers, w.subarray(st.itemBase), this.nItems, this.dim);
     if (this.scoreCache === null && this.validationUsers !== undefined) {
       this.rowCache = await rowScoresNative(w, this.nUsers, this.validationUsers, w.subarray(st.itemBase), this.nItems, this.dim);
@@ -236,6 +237,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
     } finally {
       this.scoreCache = null;
       this.rowCache = null;
+      this.lastScores.clear();
     }
   }
 
@@ -309,6 +311,13 @@ export class BprScorer implements Scorer, HistoryAttribution {
     if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
     const row = rowOf(this.rowCache, user);
     if (row !== null) return gather(this.name, row, items);
+    // kept for the user's re-scores (scoreWithout adds to them); callers get their own copy
+    const full = this.lastScores.get(user, (u) => this.scoreAll(w, u));
+    return items === undefined ? full.slice() : gather(this.name, full, items);
+  }
+
+  /** p_u·q_i for every item. */
+  private scoreAll(w: Float32Array, user: number): Float32Array {
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;
@@ -330,7 +339,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
       for (; k < d; k++) s0 += eu[k] * w[io + k];
       out[i] = s0 + s1 + (s2 + s3);
     }
-    return gather(this.name, out, items);
+    return out;
   }
 
   /** Fold-in (fold-in.ts): score − score without j, per history item j, largest first. */

@@ -296,6 +296,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
   private async validateLive(run: TrainingRun, ctx: FitContext): Promise<number> {
     fillItemRep(run.live, run.graph);
     this.state = run.live;
+    this.lastScores.clear(); // scores kept from an earlier epoch's weights
     const { user, itemRep, nUsers, nItems, dim } = run.live;
     this.scoreCache = await scoreMatrixNative(user, nUsers, itemRep, nItems, dim);
     if (this.scoreCache === null && this.validationUsers !== undefined) this.rowCache = await rowScoresNative(user, nUsers, this.validationUsers, itemRep, nItems, dim);
@@ -305,6 +306,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     } finally {
       this.scoreCache = null;
       this.rowCache = null;
+      this.lastScores.clear();
     }
     throwIfAborted(ctx.signal);
     if (typeof valid !== 'number' || Number.isNaN(valid)) {
@@ -335,11 +337,15 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     if (cached !== null) return gather(this.name, cached.slice(user * s.nItems, (user + 1) * s.nItems), items);
     const row = rowOf(this.rowCache, user);
     if (row !== null) return gather(this.name, row, items);
-    const { dim, itemRep } = s;
-    const pu = user * dim;
-    const out = new Float32Array(s.nItems);
-    for (let i = 0; i < s.nItems; i++) out[i] = dot(s.user, pu, itemRep, i * dim, dim);
-    return gather(this.name, out, items);
+    // kept for the user's re-scores (scoreWithout adds to them); callers get their own copy
+    const full = this.lastScores.get(user, (u) => {
+      const { dim, itemRep } = s;
+      const pu = u * dim;
+      const out = new Float32Array(s.nItems);
+      for (let i = 0; i < s.nItems; i++) out[i] = dot(s.user, pu, itemRep, i * dim, dim);
+      return out;
+    });
+    return items === undefined ? full.slice() : gather(this.name, full, items);
   }
 
   /** Fold-in (fold-in.ts): score − score without j, per history item j, largest first. */

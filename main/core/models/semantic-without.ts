@@ -7,6 +7,8 @@
  * and the norms are taken in the vectors' dimension. With V·s, V·m and V·v_r of the prepared
  * items kept for the user (computed together, one pass over V for up to eight vectors), a
  * removal set costs O(items·|R|) instead of a full items × dim product and the item mean again.
+ * V·v_r depends on the item only, so those columns are also kept across users (least recently
+ * used dropped first, COLUMN_CACHE_BYTES in all).
  *
  * Equal to the straightforward computation in exact arithmetic; in floating point it differs by
  * rounding (the straightforward path rounds the unit query vector to float32 first): about 1e-7
@@ -19,6 +21,9 @@ import { multiMatVec } from './linalg';
 
 /** Below this ‖m_R‖ / ‖m‖ the subtraction has lost too many digits: recompute instead. */
 const CANCEL_RATIO = 1e-4;
+
+/** Bytes of V·v_r columns kept across users (about 100 columns of a 300k-item catalog). */
+export const COLUMN_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** The user's weighted item mean and what it is made of (SemanticScorer.historyMean). */
 export interface MeanParts {
@@ -44,10 +49,20 @@ interface UserBase {
 export class SemanticRemovals {
   private user = -1;
   private base: UserBase | null = null;
-  /** Prepared history item → V·v_r. */
+  /** Prepared history item → V·v_r (the current user's). */
   private readonly products = new Map<number, Float64Array>();
+  /**
+   * V·v_r does not depend on the user: columns computed for earlier users, least recently used
+   * first (Map order), up to `maxColumns`. A popular item cited for many users is computed once.
+   */
+  private readonly columns = new Map<number, Float64Array>();
+  private readonly maxColumns: number;
+  /** Columns computed, and found kept from an earlier user. */
+  readonly columnCounts = { computed: 0, reused: 0 };
 
-  constructor(private readonly mat: Float32Array, private readonly dim: number, private readonly nItems: number) {}
+  constructor(private readonly mat: Float32Array, private readonly dim: number, private readonly nItems: number, cacheBytes = COLUMN_CACHE_BYTES) {
+    this.maxColumns = Math.floor(cacheBytes / (8 * Math.max(1, nItems)));
+  }
 
   /** Keeps V·s, V·m (once per user) and V·v_r of the user's history items among `items`. */
   prepare(user: number, parts: () => MeanParts, items: readonly number[]): void {
@@ -68,12 +83,44 @@ export class SemanticRemovals {
 
   /** V·v_r of the history items among `items` not kept yet, computed in one pass with V·x of `extra` (returned). */
   private addProducts(weight: ReadonlyMap<number, number>, items: readonly number[], extra: readonly Float64Array[]): Float64Array[] {
-    const need = [...new Set(items)].filter((r) => weight.has(r) && !this.products.has(r));
+    const need: number[] = [];
+    for (const r of new Set(items)) {
+      if (!weight.has(r) || this.products.has(r)) continue;
+      const kept = this.columns.get(r);
+      if (kept === undefined) need.push(r);
+      else {
+        // the same numbers as computing it again (each product is summed on its own, in the same order)
+        this.columns.delete(r);
+        this.columns.set(r, kept);
+        this.products.set(r, kept);
+        this.columnCounts.reused++;
+      }
+    }
     if (need.length + extra.length === 0) return [];
     const vectors = [...extra, ...need.map((r) => Float64Array.from(this.mat.subarray(r * this.dim, (r + 1) * this.dim)))];
     const out = multiMatVec(this.mat, this.nItems, this.dim, vectors);
-    need.forEach((r, j) => this.products.set(r, out[extra.length + j]));
+    this.columnCounts.computed += need.length;
+    need.forEach((r, j) => {
+      this.products.set(r, out[extra.length + j]);
+      this.keep(r, out[extra.length + j]);
+    });
     return out.slice(0, extra.length);
+  }
+
+  /** Adds a column to the cross-user cache, dropping the least recently used beyond its size. */
+  private keep(r: number, column: Float64Array): void {
+    if (this.maxColumns < 1) return;
+    this.columns.set(r, column);
+    while (this.columns.size > this.maxColumns) {
+      const oldest = this.columns.keys().next();
+      if (oldest.done === true) break;
+      this.columns.delete(oldest.value);
+    }
+  }
+
+  /** Columns kept across users (for tests and benchmarks). */
+  get keptColumns(): number {
+    return this.columns.size;
   }
 
   /**
@@ -117,10 +164,11 @@ export class SemanticRemovals {
     return out;
   }
 
-  /** Forgets the kept user. */
+  /** Forgets the kept user and the columns kept across users. */
   clear(): void {
     this.user = -1;
     this.base = null;
     this.products.clear();
+    this.columns.clear();
   }
 }

@@ -21,7 +21,7 @@ import { dot } from '../models/linalg';
 import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr } from '../types';
-import { finite, rankAbove, ranksAbove, sourceStats } from './source-stats';
+import { finite, rankAbove, ranksAbove, sampledRank, sourceStats } from './source-stats';
 import { removalKey, UserCache } from './user-cache';
 
 /** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
@@ -37,7 +37,8 @@ interface UserState {
   /**
    * Per source: full score vector, mean, std, largest unseen score, sorted unseen scores
    * (ascending; null in a removal state of the fast path: the ranks of the rows' items are then
-   * counted from the scores, ranksAbove, the same numbers without sorting every unseen item).
+   * counted from the scores, ranksAbove over every unseen item or over the sample, the same
+   * numbers without sorting).
    */
   readonly scores: Float32Array[];
   readonly mean: Float64Array;
@@ -325,8 +326,8 @@ export class FeatureBuilder {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
       }
-      // a removal state of the fast path is only asked for its candidates' rows: no full sort
-      const st = sourceStats(sc, seen, nUnseen, this.statsSample, !(full !== undefined && leaveOut && this.cache !== null && this.statsSample === null));
+      // a removal state of the fast path is only asked for its candidates' rows: no sort (of the items or of the sample)
+      const st = sourceStats(sc, seen, nUnseen, this.statsSample, !(full !== undefined && leaveOut && this.cache !== null));
       mean[s] = st.mean;
       std[s] = st.std;
       max[s] = st.max;
@@ -414,7 +415,7 @@ export class FeatureBuilder {
     const x = new Float64Array(items.length * nF);
     const nS = this.cfg.sources.length;
     const logLen = Math.log1p(st.histLen);
-    const counted = st.sorted.map((sorted, s) => (sorted === null ? ranksAbove(st.scores[s], st.seen, Float32Array.from(items, (it) => finite(st.scores[s][it]))) : null));
+    const counted = st.sorted.map((sorted, s) => (sorted === null ? ranksAbove(st.scores[s], st.seen, Float32Array.from(items, (it) => finite(st.scores[s][it])), this.statsSample) : null));
     for (let r = 0; r < items.length; r++) {
       const it = items[r];
       if (!Number.isInteger(it) || it < 0 || it >= this.cfg.nItems) {
@@ -428,7 +429,9 @@ export class FeatureBuilder {
         x[f++] = st.std[s] > 0 ? (v - st.mean[s]) / st.std[s] : 0;
         const sorted = st.sorted[s];
         // rank = unseen items scoring strictly higher
-        const rank = sorted === null ? (counted[s]?.[r] ?? 0) : rankAbove(sorted, st.topScores?.[s] ?? null, st.rankScale?.[s] ?? null, v);
+        const rank = sorted !== null ? rankAbove(sorted, st.topScores?.[s] ?? null, st.rankScale?.[s] ?? null, v)
+          : st.topScores !== null && st.rankScale !== null ? sampledRank(st.topScores[s], st.rankScale[s], v, () => counted[s]?.[r] ?? 0)
+            : (counted[s]?.[r] ?? 0);
         x[f++] = 1 / (1 + Math.max(0, rank));
         if (this.useGaps) {
           const best = st.topScores !== null && st.topScores[s].length > 0 ? st.topScores[s][0] : null;

@@ -82,13 +82,14 @@ function unsortedStats(sc: Float32Array, seen: Uint8Array, n: number, nUnseen: n
 const BUCKETS_PER_VALUE = 4;
 
 /**
- * Per value of `values`, the unseen items whose score (as sourceStats keeps it: finite, float32)
- * is strictly above it: rankAbove over the sorted unseen scores, without sorting them. One pass
+ * Per value of `values`, the unseen items (of `sample` when given) whose score (as sourceStats
+ * keeps it: finite, float32) is strictly above it: rankAbove over the sorted unseen scores,
+ * without sorting them. One pass
  * over the items; for an item above the smallest value, the values below it are found by a
  * lookup table of equal-width buckets over the values' range (corrected to the exact position
  * by comparisons, so rounding in the table cannot change a count) and a binary search within.
  */
-export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array): Int32Array {
+export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array, sample: Int32Array | null = null): Int32Array {
   const m = values.length;
   const out = new Int32Array(m);
   if (m === 0) return out;
@@ -108,7 +109,9 @@ export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Ar
   }
   // cnt[p]: items whose score is above exactly the p smallest values
   const cnt = new Int32Array(m + 1);
-  for (let i = 0; i < sc.length; i++) {
+  const len = sample !== null ? sample.length : sc.length;
+  for (let t = 0; t < len; t++) {
+    const i = sample !== null ? sample[t] : t;
     if (seen[i] === 1) continue;
     let x = sc[i];
     if (x - x !== 0) x = Math.fround(finite(x)); // ±Infinity, NaN
@@ -156,6 +159,15 @@ export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Ar
 export function rankAbove(sorted: Float32Array, top: Float32Array | null, rankScale: number | null, v: number): number {
   const fv = Math.fround(v);
   if (rankScale === null || top === null) return sorted.length - upperBound(sorted, fv);
+  return sampledRank(top, rankScale, fv, () => sorted.length - upperBound(sorted, fv));
+}
+
+/**
+ * rankAbove with sampled statistics, from the sampled unseen items strictly above the value
+ * (`aboveInSample`, asked only below the top-N): the same number from a count as from the sort.
+ */
+export function sampledRank(top: Float32Array, rankScale: number, v: number, aboveInSample: () => number): number {
+  const fv = Math.fround(v);
   // top is descending: the items above v are all in it when v is at least its last score
   if (top.length > 0 && fv >= top[top.length - 1]) {
     let lo = 0;
@@ -167,5 +179,5 @@ export function rankAbove(sorted: Float32Array, top: Float32Array | null, rankSc
     }
     return lo;
   }
-  return Math.max(top.length, Math.round(rankScale * (sorted.length - upperBound(sorted, fv))));
+  return Math.max(top.length, Math.round(rankScale * aboveInSample()));
 }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { topK } from '../../main/core/topk';
+
+/** The definition: kept entries (not excluded, not NaN) by score descending, ties by lower index. */
+function reference(scores: ArrayLike<number>, k: number, exclude?: Uint8Array): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (exclude?.[i] !== 1 && !Number.isNaN(scores[i])) idx.push(i);
+  idx.sort((a, b) => (scores[b] > scores[a] ? 1 : scores[b] < scores[a] ? -1 : a - b));
+  return idx.slice(0, Math.max(0, k));
+}
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('topK', () => {
+  const n = 20000;
+  const rnd = lcg(7);
+  const layouts: Record<string, Float32Array> = {
+    random: Float32Array.from({ length: n }, () => rnd()),
+    // growing with the index: the case the sampled floor is for
+    ascending: Float32Array.from({ length: n }, (_, i) => i / n),
+    descending: Float32Array.from({ length: n }, (_, i) => 1 - i / n),
+    // a few distinct values: ties decided by the index
+    ties: Float32Array.from({ length: n }, () => Math.floor(rnd() * 4)),
+    // mostly -Infinity (the hybrid's non-candidates) with some NaN
+    sparse: Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? rnd() : i % 13 === 0 ? Number.NaN : -Infinity)),
+  };
+  for (const [name, scores] of Object.entries(layouts)) {
+    for (const k of [1, 10, 100]) {
+      it(`equals the sorted definition: ${name}, k=${k}, with and without excluded entries`, () => {
+        expect(Array.from(topK(scores, k))).toEqual(reference(scores, k));
+        const ex = Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 || i > n - 500 ? 1 : 0));
+        expect(Array.from(topK(scores, k, ex))).toEqual(reference(scores, k, ex));
+      });
+    }
+  }
+
+  it('returns every kept entry when fewer than k remain, and nothing for k = 0', () => {
+    const scores = Float32Array.from({ length: 5000 }, (_, i) => (i < 30 ? i : Number.NaN));
+    expect(Array.from(topK(scores, 100))).toEqual(reference(scores, 100));
+    expect(topK(scores, 100)).toHaveLength(30);
+    expect(topK(scores, 0)).toHaveLength(0);
+  });
+
+  it('keeps an entry equal to the sampled floor (ties at the k-th place are not dropped)', () => {
+    // every sampled entry is 1, the only larger values are off the sample's stride
+    const scores = new Float32Array(8000).fill(1);
+    scores[8000 - 3] = 2;
+    scores[1] = 3;
+    const top = Array.from(topK(scores, 5));
+    expect(top).toEqual([1, 7997, 0, 2, 3]);
+  });
+});
