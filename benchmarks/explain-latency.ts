@@ -30,6 +30,7 @@ import { evaluateSplit, splitInteractions } from '../main/core/eval';
 import { KgIndex } from '../main/core/kg';
 import { rowIndices } from '../main/core/matrix';
 import { buildModel } from '../main/core/models';
+import { SemanticScorer } from '../main/core/models/semantic';
 import { coInteractionCounter, explainRecommendation, type ContributionSource, type Explanation } from '../main/core/rank';
 import { HybridScorer } from '../main/core/rank/hybrid';
 import { topK } from '../main/core/topk';
@@ -192,7 +193,8 @@ async function main(): Promise<void> {
     const perSource = Object.fromEntries(Object.entries(timers.totals).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / users.length) * 100) / 100]));
     // the slowest users, in the loop's order (the first ones also pay the JIT's warm-up)
     const slowest = exp.map((ms, j) => ({ at: j, user: users[j], ms: Math.round(ms * 10) / 10, history: rowIndices(ctx.trainCsr, users[j]).length })).sort((x, y) => y.ms - x.ms).slice(0, 3);
-    results[path] = { warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
+    const columns = semantic instanceof SemanticScorer ? semantic.columnCounts : null;
+    results[path] = { ...(columns !== null ? { semantic_columns_so_far: columns } : {}), warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
     say(`${path}: ${JSON.stringify(results[path])}`);
   }
   const [a, b] = paths;

@@ -270,6 +270,11 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     }, items);
   }
 
+  /** V·v_r columns of the explanations' re-scores computed, and found kept from an earlier user (semantic-without.ts). */
+  get columnCounts(): { readonly computed: number; readonly reused: number } {
+    return { ...(this.removals?.columnCounts ?? { computed: 0, reused: 0 }) };
+  }
+
   private nUsers(): number {
     const sv = this.sentenceVecs;
     if (sv === null) throw notFitted(this.name);
