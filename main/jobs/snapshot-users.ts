@@ -35,7 +35,7 @@ export function usersExplainedOf(m: ManifestUsers): UsersExplained {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** For people: which users the snapshot holds, e.g. "a seeded sample of 1,000 of 100,000 users (seed 2020, scale mode)". */
+/** For people: which users the snapshot holds, e.g. "a seeded sample of 200 of 100,000 users (seed 2020, the default in scale mode)". */
 export function explainedPhrase(e: UsersExplained): string {
   if (e.mode === 'all') return `every user (${count(e.of)})`;
   if (e.mode === 'list') return `the ${count(e.count)} ${e.count === 1 ? 'user' : 'users'} given with --users (of ${count(e.of)})`;
@@ -55,6 +55,6 @@ export function notExplainedError(m: ManifestUsers, user: string, fit: string, f
     'not-found',
     `user "${user}" is not among the users this model explains: it holds ${explainedPhrase(e)}; ${why}`,
     file !== undefined ? { file } : {},
-    `to explain this user, refit with \`${fit} --users ${user}\` (exactly the users listed: add the others you need, comma-separated), or a larger --sample N`,
+    `refit with \`${fit} --users ${user}\` to explain this user: --users explains exactly the ids listed, comma-separated, so add the others you need; --sample N takes a larger seeded sample`,
   );
 }

@@ -405,6 +405,10 @@ export const en = {
     topForUser: 'Top {{count}} for user {{user}}',
     fittedOn: 'model fitted on {{dataset}} ({{created}})',
     dataChanged: 'The workspace data changed since this model was fitted; refit to include the changes.',
+    explainedSampleScale:
+      'This model has recommendations for a seeded sample of {{n}} of {{of}} users (seed {{seed}}; the fit samples users at this size): the user id field suggests them. For other users, refit: {{refit}}',
+    explainedSample: 'This model has recommendations for a seeded sample of {{n}} of {{of}} users (seed {{seed}}, --sample): the user id field suggests them. For other users, refit: {{refit}}',
+    explainedList: 'This model has recommendations only for the {{n}} users its fit was given (of {{of}}): the user id field suggests them. For other users, refit: {{refit}}',
     topForQuery: 'Top {{count}} for “{{query}}”',
     topForPicks: 'Top {{count}} for a new user who picked {{titles}}',
     newUserNote: 'new user: scored by text similarity{{model}}',
