@@ -208,7 +208,8 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
     if (!existsSync(join(dir, 'manifest.json'))) {
       const from = name !== undefined ? `--dataset ${name}` : `--workspace ${str(flags, 'workspace') ?? ''}`;
       process.stderr.write(`no fitted model in ${dir}: fitting one now (knowrec fit ${from} --out ${dir})\n`);
-      await runFit({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), out: dir, seed: 2020, k: Math.max(k, 10), lang: reasonLang(str(flags, 'lang')), onProgress: progressPrinter(bool(flags, 'quiet')) });
+      // at scale the fit explains a sample of the users: this one among them
+      await runFit({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), out: dir, seed: 2020, k: Math.max(k, 10), lang: reasonLang(str(flags, 'lang')), explainInclude: [user], onProgress: progressPrinter(bool(flags, 'quiet')) });
     }
   }
   const snap = loadSnapshot(dir);

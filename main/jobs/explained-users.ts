@@ -28,6 +28,8 @@ export interface ExplainChoice {
   readonly users?: readonly string[];
   /** A seeded sample of this many users. */
   readonly sample?: number;
+  /** Users explained besides the sample, counted in it (`recommend --user X` fitting a missing model includes X). */
+  readonly include?: readonly string[];
 }
 
 export interface ChosenUsers {
@@ -59,12 +61,14 @@ export function chooseExplainedUsers(userIds: readonly string[], nItems: number,
   const size = choice.sample ?? (isScaleMode(of, nItems, minCells) ? FIT_SAMPLE_USERS : null);
   const reason = choice.sample !== undefined ? 'sample' : 'scale-mode';
   if (size === null || size >= of) return { ids: userIds, explained: { mode: 'all', count: of, of, reason: size === null ? 'default' : reason } };
-  const picked = sampleUsers(Int32Array.from(userIds.keys()), size, seed);
-  return { ids: Array.from(picked, (u) => userIds[u]), explained: { mode: 'sample', count: picked.length, of, seed, reason } };
+  const picked = new Set(Array.from(sampleUsers(Int32Array.from(userIds.keys()), size, seed), (u) => userIds[u]));
+  for (const id of choice.include !== undefined && choice.include.length > 0 ? listed(userIds, choice.include, 'requested user ids') : []) picked.add(id);
+  const ids = userIds.filter((id) => picked.has(id));
+  return { ids, explained: { mode: 'sample', count: ids.length, of, seed, reason } };
 }
 
-/** The given ids in dataset order (duplicates once); unknown ones throw. */
-function listed(userIds: readonly string[], wanted: readonly string[]): string[] {
+/** The given ids in dataset order (duplicates once); unknown ones throw, naming the first few. */
+function listed(userIds: readonly string[], wanted: readonly string[], what = '--users ids'): string[] {
   if (wanted.length === 0) throw new KnowrecError('config', '--users names no user', {}, 'e.g. --users 1,2,3');
   const want = new Set(wanted);
   const known = userIds.filter((id) => want.has(id));
@@ -73,7 +77,7 @@ function listed(userIds: readonly string[], wanted: readonly string[]): string[]
     const unknown = [...want].filter((id) => !have.has(id));
     const shown = unknown.slice(0, UNKNOWN_SHOWN).map((id) => `'${id}'`).join(', ');
     const more = unknown.length > UNKNOWN_SHOWN ? ` and ${unknown.length - UNKNOWN_SHOWN} more` : '';
-    throw new KnowrecError('not-found', `${unknown.length} of the ${want.size} --users ids ${unknown.length === 1 ? 'is' : 'are'} not users of the dataset: ${shown}${more}`, {}, 'check the ids (the workbench lists the users)');
+    throw new KnowrecError('not-found', `${unknown.length} of the ${want.size} ${what} ${unknown.length === 1 ? 'is not a user' : 'are not users'} of the dataset: ${shown}${more}`, {}, 'check the ids (the workbench lists the users)');
   }
   return known;
 }

@@ -54,6 +54,8 @@ export interface FitJobOptions extends OpenDatasetOptions {
   readonly explainUsers?: readonly string[];
   /** Explain a seeded sample (the fit's seed) of this many users. Default: every user below scale mode, FIT_SAMPLE_USERS in it (explained-users.ts). */
   readonly explainSample?: number;
+  /** Users explained besides a sample (the default one or --sample's). */
+  readonly explainInclude?: readonly string[];
   /** Scale mode's threshold in user × item cells for the default above (tests; default SCALE_MODE_MIN_CELLS). */
   readonly scaleMinCells?: number;
   /** 'hybrid' (default) or 'hybrid-ft' (the fine-tuned text adapter as the text source). */
@@ -74,7 +76,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const t0 = performance.now();
   const { dataset, workspace } = openDataset(opts);
   // before fitting: unknown --users ids fail now, not after the fit
-  const chosen = chooseExplainedUsers(dataset.userIds, dataset.itemIds.length, opts.seed, { users: opts.explainUsers, sample: opts.explainSample }, opts.scaleMinCells);
+  const chosen = chooseExplainedUsers(dataset.userIds, dataset.itemIds.length, opts.seed, { users: opts.explainUsers, sample: opts.explainSample, include: opts.explainInclude }, opts.scaleMinCells);
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', opts.seed);
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, progress);
   const model = opts.model ?? 'hybrid';

@@ -61,6 +61,16 @@ describe('chooseExplainedUsers', () => {
     expect(c.explained).toEqual({ mode: 'list', count: 2, of: 1500, reason: 'users' });
   });
 
+  it('adds included users to a sample (recommend --user fitting a missing model), not to every user', () => {
+    const plain = chooseExplainedUsers(ids, ITEMS, 2020, { sample: 3 });
+    const extra = ids.find((id) => !plain.ids.includes(id)) ?? '';
+    const c = chooseExplainedUsers(ids, ITEMS, 2020, { sample: 3, include: [extra] });
+    expect([...c.ids].sort()).toEqual([...plain.ids, extra].sort());
+    expect(c.explained).toEqual({ mode: 'sample', count: 4, of: 1500, seed: 2020, reason: 'sample' });
+    expect(chooseExplainedUsers(ids, ITEMS, 2020, { include: ['u1'] }, CELLS + 1).explained.mode).toBe('all');
+    expect(thrown(() => chooseExplainedUsers(ids, ITEMS, 2020, { include: ['nope'] }, CELLS)).message).toContain("1 of the 1 requested user ids is not a user of the dataset: 'nope'");
+  });
+
   it('names the first unknown --users ids, and refuses --users with --sample', () => {
     const e = thrown(() => chooseExplainedUsers(ids, ITEMS, 2020, { users: ['u1', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7'] }));
     expect(e.code).toBe('not-found');
