@@ -2,7 +2,7 @@
  * Which users a fit explains into its serving snapshot (issue 11). Below scale mode
  * (core/models/scale.ts: users × items < SCALE_MODE_MIN_CELLS) every user, as always. In scale
  * mode a seeded sample of FIT_SAMPLE_USERS users: at the L size (100k users, 300k items) one
- * user's explained top-10 costs about 11 s, so every user would take about 13 days and fill an
+ * user's explained top-10 costs 11–12 s, so every user would take 12–14 days and fill an
  * enormous snapshot. `--users ID,...` (exactly these) and `--sample N` (a seeded sample of N) choose
  * otherwise at any size. The manifest records the choice (`users_explained`), so that readers can
  * tell an unexplained user from an unknown one and say how to get them (snapshot-users.ts).
@@ -15,10 +15,10 @@ export type { UsersExplained } from './snapshot-users';
 
 /**
  * Users a scale-mode fit explains by default: 200, as `evaluate --explain-fidelity` judges
- * explanations on 200 users. Measured (docs/scale-out.md, "Serving snapshot at scale"): one
- * user's explained top-10 costs about 11 s at the L size (recommend 0.4 s + ten explanations),
- * so 200 users take about 40 min after the ~12 min fit, 1,000 about 3 h, and all 100,000 about
- * 13 days. --sample N takes more.
+ * explanations on 200 users. Measured (docs/scale-out.md §4, "Serving snapshot at scale"): one
+ * user's explained top-10 costs 11–12 s at the L size (recommend 0.4 s + ten explanations), so
+ * 200 users take 37–40 min after the ~12 min fit, 1,000 about 3 h, and all 100,000 12–14 days.
+ * --sample N takes more.
  */
 export const FIT_SAMPLE_USERS = 200;
 
