@@ -5,7 +5,7 @@
  * told they are not among the model's users. Tiny workspace (alice, bob, carol); the snapshot
  * (the TEST FIXTURE of fixture.ts) holds alice only, its manifest a seeded sample of 1 of 3.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -19,6 +19,7 @@ import { CHROMIUM, closeSession, openPage } from './browser';
 import { fixtureSnapshot } from './fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-results', 'e2e');
 
 describe('Recommendations on a model of a sample of the users (Chromium)', () => {
   let dir: string;
@@ -58,6 +59,8 @@ describe('Recommendations on a model of a sample of the users (Chromium)', () =>
     await page.getByRole('button', { name: 'Recommend' }).click();
     await expect.poll(() => panel.getByRole('alert').textContent()).toContain('user "bob" is not among the users this model explains');
     expect(await panel.getByRole('alert').textContent()).toContain('--users bob');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'recommendations-sampled.png'), fullPage: true });
 
     await page.getByLabel('User id', { exact: true }).fill('alice');
     await page.getByRole('button', { name: 'Recommend' }).click();
