@@ -17,6 +17,7 @@
  *   --users 200 --seed 2020 --paths reference,fast --profile /tmp/explain.cpuprofile (CPU profile of the first path's loop)
  *   --warmup 3  explain the first 3 sampled users untimed first (the JIT's compilation; their times are reported apart), then time all
  *   --list  explain every item of each user's top-10 (as `knowrec fit` does, main/jobs/fit.ts explainTopK): explain_ms is then per user, all ten
+ *           (explain_first_item_ms: the list's first explanation alone, the cost of a single one)
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
     timers.reset();
     const rec: number[] = [];
     const exp: number[] = [];
+    // --list: the first item's explain alone (a single explanation, as without --list), to compare with the whole list
+    const expFirst: number[] = [];
     // CPU time of this process per explain (ms): less moved by other jobs on a shared machine than the wall time
     const expCpu: number[] = [];
     const out: Explanation[] = [];
@@ -173,7 +176,8 @@ async function main(): Promise<void> {
       const c0 = process.cpuUsage();
       // as scale-task.ts (and the fit job): the list's length, the seen items and the scores already computed;
       // --list: every item of the top-10, as the fit job's explainTopK
-      for (const item of list ? Array.from(top) : [top[0]]) {
+      for (const [j, item] of (list ? Array.from(top) : [top[0]]).entries()) {
+        if (j === 1) expFirst.push(performance.now() - t0);
         out.push(explainRecommendation({
           hybrid, user: u, item, dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
           lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
@@ -194,7 +198,7 @@ async function main(): Promise<void> {
     // the slowest users, in the loop's order (the first ones also pay the JIT's warm-up)
     const slowest = exp.map((ms, j) => ({ at: j, user: users[j], ms: Math.round(ms * 10) / 10, history: rowIndices(ctx.trainCsr, users[j]).length })).sort((x, y) => y.ms - x.ms).slice(0, 3);
     const columns = semantic instanceof SemanticScorer ? semantic.columnCounts : null;
-    results[path] = { ...(columns !== null ? { semantic_columns_so_far: columns } : {}), warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
+    results[path] = { ...(columns !== null ? { semantic_columns_so_far: columns } : {}), warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), ...(list ? { explain_first_item_ms: quantiles(expFirst) } : {}), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
     say(`${path}: ${JSON.stringify(results[path])}`);
   }
   const [a, b] = paths;

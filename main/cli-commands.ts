@@ -1,5 +1,7 @@
 /** The `knowrec` commands and their flags (parsed by cli-args.ts, run by cli.ts). */
 import type { CommandSpec } from './cli-args';
+import { SCALE_MODE_MIN_CELLS } from './core/models/scale';
+import { FIT_SAMPLE_USERS } from './jobs/explained-users';
 
 const DATA_FLAGS = {
   dataset: { type: 'string', help: 'registry dataset name (ml-100k, ml-latest-small)' },
@@ -121,13 +123,18 @@ export const SERVE: CommandSpec = {
 export const FIT: CommandSpec = {
   name: 'fit',
   summary: 'fit the hybrid (sources tuned on validation, fusion learned on validation) and save a serving snapshot',
-  usage: 'knowrec fit --dataset ml-100k --out DIR [--seed 2020] [-k 10] [--lang en|zh]',
+  usage: 'knowrec fit --dataset ml-100k --out DIR [--seed 2020] [-k 10] [--lang en|zh] [--users ID,ID | --sample N]',
   flags: {
     ...DATA_FLAGS,
     out: { type: 'string', help: 'folder to save the model into (replaced atomically); default: the user cache' },
     seed: { type: 'string', help: 'split and model seed', default: '2020' },
     k: { type: 'string', short: 'k', help: 'recommendations kept per user', default: '10' },
     lang: { type: 'string', help: 'language of the reasons: en | zh', default: 'en' },
+    users: { type: 'string', help: 'explain exactly these users (comma-separated ids; unknown ids are an error before fitting)' },
+    sample: {
+      type: 'string',
+      help: `explain a seeded sample (--seed) of N users. Default: every user; in scale mode (users × items ≥ ${SCALE_MODE_MIN_CELLS / 1e6}M, e.g. 100k × 300k) a sample of ${FIT_SAMPLE_USERS}, as one user's explained list takes seconds there`,
+    },
     ...ENCODER_FLAGS,
     quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
     ...HELP_FLAG,

@@ -1,7 +1,7 @@
 /**
  * `knowrec` — the headless command line of KnowRec Workbench.
  *   knowrec evaluate --dataset ml-100k --protocol recbole --models pop,itemknn,ease,bpr --seed 2020 --k 10 --json out.json
- *   knowrec fit --dataset ml-100k --out DIR
+ *   knowrec fit --dataset ml-100k --out DIR [--users ID,ID | --sample N]
  *   knowrec recommend --dataset ml-100k --user 1 -k 5 --explain --json
  *   knowrec recommend --dataset ml-100k --query "light-hearted animated film for children" -k 10
  *   knowrec recommend --dataset ml-100k --items 1,50 -k 10
@@ -40,6 +40,7 @@ import { loadDatasetInWorker, recordDataHashInWorker } from './jobs/dataset-load
 import { loadKgIndexForApi } from './jobs/kg-index-loader';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
 import { staleNote } from './jobs/snapshot';
+import { explainedPhrase, notExplainedError, usersExplainedOf } from './jobs/snapshot-users';
 import { formatFidelityTable, formatResultsTable } from './jobs/table';
 import { formatEpoch, runFinetune } from './jobs/finetune';
 import { readLabelsCsv } from './core/train/labels-file';
@@ -182,6 +183,8 @@ async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
     textModel: str(flags, 'text-model'),
+    ...(str(flags, 'users') !== undefined ? { explainUsers: list(flags, 'users') } : {}),
+    ...(str(flags, 'sample') !== undefined ? { explainSample: int(flags, 'sample', 1, 1) } : {}),
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });
@@ -189,6 +192,7 @@ async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
   process.stdout.write(
     `fitted hybrid on ${m.dataset} (seed ${m.protocol.seed}) in ${m.fit_seconds}s; ` +
       `valid ndcg@10 ${m.metrics.valid['ndcg@10'].toFixed(4)}, test ndcg@10 ${m.metrics.test['ndcg@10'].toFixed(4)}\n` +
+      `explained ${explainedPhrase(usersExplainedOf(m))}\n` +
       `saved to ${r.path ?? '(nowhere)'}\n`,
   );
 }
@@ -204,7 +208,8 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
     if (!existsSync(join(dir, 'manifest.json'))) {
       const from = name !== undefined ? `--dataset ${name}` : `--workspace ${str(flags, 'workspace') ?? ''}`;
       process.stderr.write(`no fitted model in ${dir}: fitting one now (knowrec fit ${from} --out ${dir})\n`);
-      await runFit({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), out: dir, seed: 2020, k: Math.max(k, 10), lang: reasonLang(str(flags, 'lang')), onProgress: progressPrinter(bool(flags, 'quiet')) });
+      // at scale the fit explains a sample of the users: this one among them
+      await runFit({ dataset: name, dataDir: str(flags, 'data'), workspace: str(flags, 'workspace'), out: dir, seed: 2020, k: Math.max(k, 10), lang: reasonLang(str(flags, 'lang')), explainInclude: [user], onProgress: progressPrinter(bool(flags, 'quiet')) });
     }
   }
   const snap = loadSnapshot(dir);
@@ -213,9 +218,10 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
   if (name !== undefined && snap.manifest.dataset !== name) {
     throw new KnowrecError('validation', `the model was fitted on '${snap.manifest.dataset}', not '${name}'`, { file: dir }, 'pass the matching --dataset or another --model');
   }
-  const recs = snap.recommendations[user];
+  const recs = Object.prototype.hasOwnProperty.call(snap.recommendations, user) ? snap.recommendations[user] : undefined;
   if (recs === undefined) {
-    throw new KnowrecError('not-found', `user '${user}' is not in the model (${snap.manifest.users} users)`, { file: dir }, 'check the id, or refit after importing the user');
+    const fit = `knowrec fit ${name !== undefined ? `--dataset ${name}` : `--workspace ${str(flags, 'workspace') ?? 'FILE'}`}${str(flags, 'model') !== undefined ? ` --out ${dir}` : ''}`;
+    throw notExplainedError(snap.manifest, user, fit, dir) ?? new KnowrecError('not-found', `user '${user}' is not in the model (${snap.manifest.users} users)`, { file: dir }, 'check the id, or refit after importing the user');
   }
   if (k > snap.manifest.k) {
     throw new KnowrecError('config', `the model keeps ${snap.manifest.k} items per user; -k ${k} is more`, { file: dir }, `refit with knowrec fit -k ${k}`);

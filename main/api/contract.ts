@@ -123,6 +123,22 @@ export interface Recommendation {
   readonly explanation: RecommendationExplanation;
 }
 
+/** Which users a fitted model has recommendations for, as the fit chose them (main/jobs/explained-users.ts). */
+export interface ExplainedUsers {
+  /** 'all': every user; 'sample': a seeded sample; 'list': the users given with --users. */
+  readonly mode: 'all' | 'sample' | 'list';
+  /** Users with recommendations. */
+  readonly count: number;
+  /** Users of the dataset at fit time. */
+  readonly of: number;
+  /** The sample's seed (null unless 'sample'). */
+  readonly seed: number | null;
+  /** 'default' (below scale mode), 'scale-mode' (the default at scale), 'sample' (--sample), 'users' (--users). */
+  readonly reason: 'default' | 'scale-mode' | 'sample' | 'users';
+  /** The command that refits this model for other users (append `--users ID,...`). */
+  readonly refit: string;
+}
+
 export interface ModelInfo {
   /** Folder of the serving snapshot. */
   readonly dir: string;
@@ -130,6 +146,8 @@ export interface ModelInfo {
   readonly created: string;
   /** Items kept per user by the fit. */
   readonly k: number;
+  /** Which users the model has recommendations for. */
+  readonly explained: ExplainedUsers;
   /** False when the workspace's data differ from the fit's; `stale` says why when a user it saw was forgotten. */
   readonly dataMatches: boolean;
   readonly stale?: string;
@@ -139,6 +157,11 @@ export interface Recommendations {
   readonly user: string;
   readonly items: readonly Recommendation[];
   readonly model: ModelInfo;
+}
+
+/** A page of the users the fitted model has recommendations for (ids in the dataset's order), and which users it explains. */
+export interface ModelUsers extends Page<string> {
+  readonly explained: ExplainedUsers;
 }
 
 export interface VersionInfo {
@@ -368,6 +391,10 @@ export const API_DECLARATION = {
   kgItem: method<KgItemRequest, ItemCard>()('kg', "An item's card: title, catalog attributes and its one-hop KG facts."),
 
   recommend: method<RecommendRequest, Recommendations>()('recommend', "The user's top-k with scores and explanations, from the dataset's fitted model."),
+  modelUsers: method<ListItemsRequest, ModelUsers>()(
+    'recommend',
+    'The users the fitted model has recommendations for (ids in order; `query`: those containing it) and which users it explains: every user, or at scale a seeded sample (`knowrec fit --users` for others).',
+  ),
   recommendQuery: method<RecommendQueryRequest, QueryRecommendations>()('recommend', 'Top-k for a new user described by a free-text query and/or a few picked items.'),
   whatIf: method<WhatIfRequest, WhatIfResult>()('recommend', "The user's top-k re-ranked without some history items / KG ties (the fitted what-if model re-scores, no refit); refused until whatIfModel says ready."),
   whatIfModel: method<WhatIfModelRequest, WhatIfModelStatus>()('recommend', "The what-if model's state; `fit: true` starts its fit in the what-if worker (off the main thread) when none is fitted or fitting."),

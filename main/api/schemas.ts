@@ -345,6 +345,7 @@ export const apiSchemas = {
   kgPaths: { input: KgPathsRequestSchema, example: 'send {"from": {"item": "1"}, "to": {"item": "50"}} (or "entity" ends; optional "maxLen": 1..3, "limit": 1..50)' },
   kgItem: { input: KgItemRequestSchema, example: 'send {"item": "1"}' },
   recommend: { input: RecommendRequestSchema, example: `send {"user": "1", "k": 10} (optional "lang": "en" or "zh") with k between 1 and ${MAX_RECOMMEND_K}` },
+  modelUsers: { input: ListItemsRequestSchema, example: `send {"offset": 0, "limit": 50} (optional "query": "part of an id") with limit between 1 and ${MAX_PAGE}` },
   recommendQuery: { input: RecommendQueryRequestSchema, example: 'send {"query": "animated film for children", "k": 10} or {"items": ["1", "50"], "k": 10}' },
   whatIf: {
     input: WhatIfRequestSchema,

@@ -4,11 +4,12 @@
  * paths are in kg-views.ts).
  * Pure functions over a KgIndex / Dataset / Snapshot; methods/*.ts wire them to the workspace.
  */
-import type { ItemCard, KgHit, Recommendations } from './contract';
+import type { ExplainedUsers, ItemCard, KgHit, ModelUsers, Recommendations } from './contract';
 import { KnowrecError } from '../core/errors';
 import { humanizeRelation, inverseRelation, type EntityDescription, type KgIndex } from '../core/kg';
 import type { Dataset } from '../core/types';
-import { staleNote, type Snapshot } from '../jobs/snapshot';
+import { staleNote, type Snapshot, type SnapshotManifest } from '../jobs/snapshot';
+import { notExplainedError, usersExplainedOf } from '../jobs/snapshot-users';
 
 /** `{ [key]: parts }` when the entity's label is a description, else `{}` (spread into a view). */
 export function describedAs<K extends string>(kg: KgIndex, entity: number, key: K): Partial<Record<K, EntityDescription>> {
@@ -76,6 +77,8 @@ export interface RecommendViewInput {
   readonly dataMatches: boolean;
   readonly user: string;
   readonly k: number;
+  /** The command that refits this model (`knowrec fit --workspace W --out DIR`), for the hint on a user it does not explain. */
+  readonly refit: string;
 }
 
 /** The users of a loaded dataset. */
@@ -90,7 +93,8 @@ export function recommendView(o: RecommendViewInput): Recommendations {
   }
   const recs = Object.prototype.hasOwnProperty.call(snapshot.recommendations, user) ? snapshot.recommendations[user] : undefined;
   if (recs === undefined) {
-    throw new KnowrecError(
+    // at scale the fit explains a sample of the users: say so, and how to get this one
+    throw notExplainedError(snapshot.manifest, user, o.refit, o.dir) ?? new KnowrecError(
       'not-found',
       `the fitted model has no recommendations for user "${user}"`,
       { file: o.dir },
@@ -119,8 +123,23 @@ export function recommendView(o: RecommendViewInput): Recommendations {
       dataset: snapshot.manifest.dataset,
       created: snapshot.manifest.created,
       k: snapshot.manifest.k,
+      explained: explainedView(snapshot.manifest, o.refit),
       dataMatches: o.dataMatches,
       ...(snapshot.manifest.stale === undefined ? {} : { stale: staleNote(snapshot.manifest) ?? '' }),
     },
   };
+}
+
+/** Which users the snapshot explains, as the Api gives it. */
+export function explainedView(m: SnapshotManifest, refit: string): ExplainedUsers {
+  const e = usersExplainedOf(m);
+  return { mode: e.mode, count: e.count, of: e.of, seed: e.seed ?? null, reason: e.reason, refit };
+}
+
+/** A page of the snapshot's users (ids in the snapshot's order, which is the dataset's), those containing `query` when given. */
+export function modelUsersView(snapshot: Snapshot, refit: string, page: { readonly offset: number; readonly limit: number; readonly query?: string }): ModelUsers {
+  const ids = Object.keys(snapshot.recommendations);
+  const q = page.query?.trim() ?? '';
+  const matched = q === '' ? ids : ids.filter((id) => id.includes(q));
+  return { offset: page.offset, limit: page.limit, total: matched.length, rows: matched.slice(page.offset, page.offset + page.limit), explained: explainedView(snapshot.manifest, refit) };
 }

@@ -1,8 +1,10 @@
 /**
  * The fit job: fit every source on the training split (hyper-parameters tuned on validation),
- * learn the hybrid fusion on validation, then write a serving snapshot: for every user the top-K
- * unseen items with scores and explanations, plus the manifest (data, protocol, parameters,
- * validation and test metrics). A later `recommend` reads the snapshot without refitting.
+ * learn the hybrid fusion on validation, then write a serving snapshot: for each explained user
+ * the top-K unseen items with scores and explanations, plus the manifest (data, protocol,
+ * parameters, validation and test metrics, which users it explains and why). A later `recommend`
+ * reads the snapshot without refitting. Every user is explained below scale mode; in it a seeded
+ * sample, unless --users / --sample choose (explained-users.ts).
  *
  * Saving is atomic and durable (snapshot.ts): the manifest that names the new recommendations
  * file replaces the old one in one rename, so a crash mid-save leaves the previous model intact.
@@ -18,13 +20,14 @@ import { SemanticFtScorer } from '../core/models/semantic-ft';
 import { coInteractionCounter, explainRecommendation, HybridScorer, type ReasonLang } from '../core/rank';
 import { topK } from '../core/topk';
 import type { KgIndex } from '../core/kg';
-import type { Csr, Dataset, Scorer } from '../core/types';
+import type { Csr, Dataset, Progress, Scorer } from '../core/types';
 import { openDataset, type OpenDatasetOptions } from './dataset';
 import { fitContext } from './evaluate';
 import { fitModel, jobModelEnv, type FittedModel } from './model-factory';
 import { recordFolder, SNAPSHOTS_META_KEY } from './forget';
 import { dataHash, saveSnapshot, SNAPSHOT_FORMAT, type Snapshot, type SnapshotItem, type SnapshotManifest } from './snapshot';
 import { validationUsers } from '../core/models/scale';
+import { chooseExplainedUsers, type UsersExplained } from './explained-users';
 
 export {
   dataHash,
@@ -47,8 +50,14 @@ export interface FitJobOptions extends OpenDatasetOptions {
   readonly modelDir?: string;
   /** Prepared encoder by name (`knowrec models`) when modelDir is not given. */
   readonly textModel?: string;
-  /** Explain only these users' recommendations (default: all). */
+  /** Explain exactly these users (ids of the dataset; unknown ones are an error before fitting). */
   readonly explainUsers?: readonly string[];
+  /** Explain a seeded sample (the fit's seed) of this many users. Default: every user below scale mode, FIT_SAMPLE_USERS in it (explained-users.ts). */
+  readonly explainSample?: number;
+  /** Users explained besides a sample (the default one or --sample's). */
+  readonly explainInclude?: readonly string[];
+  /** Scale mode's threshold in user × item cells for the default above (tests; default SCALE_MODE_MIN_CELLS). */
+  readonly scaleMinCells?: number;
   /** 'hybrid' (default) or 'hybrid-ft' (the fine-tuned text adapter as the text source). */
   readonly model?: 'hybrid' | 'hybrid-ft';
   /** Folder of adapter versions: hybrid-ft uses the active one when it was trained on this split. */
@@ -66,6 +75,8 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   const progress = opts.onProgress ?? ((): void => undefined);
   const t0 = performance.now();
   const { dataset, workspace } = openDataset(opts);
+  // before fitting: unknown --users ids fail now, not after the fit
+  const chosen = chooseExplainedUsers(dataset.userIds, dataset.itemIds.length, opts.seed, { users: opts.explainUsers, sample: opts.explainSample, include: opts.explainInclude }, opts.scaleMinCells);
   const split = splitInteractions(dataset.interactions, dataset.userIds.length, dataset.itemIds.length, 'recbole', opts.seed);
   const ctx = fitContext(dataset, split, opts.seed, opts.signal, progress);
   const model = opts.model ?? 'hybrid';
@@ -83,7 +94,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
     const test = evaluateSplit(hybrid, split, 'test', [10]).metrics;
     const params: Record<string, Readonly<Record<string, number | string | boolean>>> = {};
     for (const [name, p] of cache) params[name] = (await p).scorer.params();
-    progress({ stage: 'explain', message: `top-${opts.k} with explanations for every user`, code: 'explainTop', params: { k: opts.k } });
+    progress(explainProgress(opts.k, chosen.explained));
     const recommendations = await explainTopK({
       dataset,
       trainCsr: ctx.trainCsr,
@@ -92,7 +103,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
       kg: env.kgIndex(ctx),
       k: opts.k,
       lang: opts.lang,
-      users: opts.explainUsers,
+      users: chosen.explained.mode === 'all' ? undefined : chosen.ids,
       signal: opts.signal,
       onProgress: (f) => progress({ stage: 'explain', fraction: f }),
     });
@@ -109,6 +120,7 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
       k: opts.k,
       lang: opts.lang,
       users: dataset.userIds.length,
+      users_explained: chosen.explained,
       items: dataset.itemIds.length,
       params,
       metrics: { valid, test },
@@ -126,6 +138,15 @@ export async function runFit(opts: FitJobOptions): Promise<FitResult> {
   }
 }
 
+/** The explain stage's first progress line: which users, and how to choose others when sampled. */
+function explainProgress(k: number, e: UsersExplained): Progress {
+  if (e.mode === 'all') return { stage: 'explain', message: `top-${k} with explanations for every user`, code: 'explainTop', params: { k } };
+  const params = { k, count: e.count.toLocaleString('en-US'), of: e.of.toLocaleString('en-US') };
+  if (e.mode === 'list') return { stage: 'explain', message: `top-${k} with explanations for the ${params.count} users given (of ${params.of})`, code: 'explainList', params };
+  const why = e.reason === 'scale-mode' ? 'scale mode; --users or --sample to choose' : '--sample';
+  return { stage: 'explain', message: `top-${k} with explanations for a seeded sample of ${params.count} of ${params.of} users (${why})`, code: e.reason === 'scale-mode' ? 'explainSampleScale' : 'explainSample', params };
+}
+
 export interface ExplainTopKOptions {
   readonly dataset: Dataset;
   /** The training matrix the sources were fitted on (history for explanations). */
@@ -136,7 +157,7 @@ export interface ExplainTopKOptions {
   readonly kg: KgIndex;
   readonly k: number;
   readonly lang: ReasonLang;
-  /** User ids to do (default all). */
+  /** User ids to do (default all; ids not in the dataset are skipped). */
   readonly users?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (fraction: number) => void;
@@ -158,15 +179,13 @@ export async function explainTopK(o: ExplainTopKOptions): Promise<Record<string,
   const all = toCsr(dataset.interactions, dataset.userIds.length, dataset.itemIds.length);
   const coLiked = coInteractionCounter(o.trainCsr);
   const sem = semantic;
-  const wanted = o.users !== undefined ? new Set(o.users) : null;
+  const users = usersToDo(dataset.userIds, o.users);
   const out: Record<string, SnapshotItem[]> = {};
-  for (let u = 0; u < dataset.userIds.length; u++) {
-    if (u % 64 === 0) {
-      throwIfAborted(o.signal);
-      o.onProgress?.(u / dataset.userIds.length);
-    }
+  for (const [done, u] of users.entries()) {
+    // a user's list takes seconds at the L size: cancel between users
+    throwIfAborted(o.signal);
+    if (done % 8 === 0) o.onProgress?.(done / users.length);
     const uid = dataset.userIds[u];
-    if (wanted !== null && !wanted.has(uid)) continue;
     const seen = new Uint8Array(dataset.itemIds.length);
     for (const i of rowIndices(all, u)) seen[i] = 1;
     const scores = o.hybrid.score(u);
@@ -194,3 +213,9 @@ export async function explainTopK(o: ExplainTopKOptions): Promise<Record<string,
   return out;
 }
 
+/** Indices of `wanted` (dataset order; ids not in the dataset skipped), or of every user. */
+function usersToDo(userIds: readonly string[], wanted: readonly string[] | undefined): number[] {
+  if (wanted === undefined) return Array.from(userIds.keys());
+  const want = new Set(wanted);
+  return Array.from(userIds.keys()).filter((u) => want.has(userIds[u]));
+}

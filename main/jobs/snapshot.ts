@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { KnowrecError } from '../core/errors';
 import type { Explanation, HistoryLink, ReasonLang } from '../core/rank';
 import { dataHash } from '../core/data/data-hash';
+import type { UsersExplained } from './snapshot-users';
 
 export const SNAPSHOT_FORMAT = 'knowrec-snapshot/1';
 
@@ -59,6 +60,8 @@ export interface SnapshotManifest {
   readonly metrics: { readonly valid: Record<string, number>; readonly test: Record<string, number> };
   readonly fit_seconds: number;
   readonly created: string;
+  /** Which users have recommendations, and why (snapshot-users.ts); absent before issue 11: every user. */
+  readonly users_explained?: UsersExplained;
   /** Set when a user whose data the fit used was forgotten since (the user's entry is gone). */
   readonly stale?: { readonly since: string; readonly reason: string };
 }
@@ -214,7 +217,13 @@ export function forgetInSnapshot(dir: string, dataset: string, ids: readonly str
     }
   }
   if (removed === 0 && snap.manifest.stale !== undefined) return 0;
-  const manifest: SnapshotManifest = { ...snap.manifest, users: snap.manifest.users - removed, stale: { since: new Date().toISOString(), reason } };
+  const explained = snap.manifest.users_explained;
+  const manifest: SnapshotManifest = {
+    ...snap.manifest,
+    users: snap.manifest.users - removed,
+    ...(explained !== undefined ? { users_explained: { ...explained, count: explained.count - removed, of: explained.of - removed } } : {}),
+    stale: { since: new Date().toISOString(), reason },
+  };
   saveSnapshot(dir, { manifest, recommendations });
   return removed;
 }

@@ -23,7 +23,7 @@ export function kgAndRecommendStubs(calls?: unknown[]): Pick<Api, 'kgSearch' | '
     },
     recommend: async (r) => {
       seen(r);
-      return ok({ user: r.user, items: [], model: { dir: '/m', dataset: 'd', created: '', k: r.k, dataMatches: true } });
+      return ok({ user: r.user, items: [], model: { dir: '/m', dataset: 'd', created: '', k: r.k, explained: { mode: 'all', count: 0, of: 0, seed: null, reason: 'default', refit: 'knowrec fit' }, dataMatches: true } });
     },
   };
 }

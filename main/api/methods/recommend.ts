@@ -12,11 +12,11 @@
  * New users (recommendQuery) are ranked by main/core/rank/new-user.ts, the path the CLI's
  * `knowrec recommend --query/--items` takes too; the Api keeps the item vectors per workspace.
  */
-import type { Api, ApiGroupMethod, ExplainPathRequest, KgSubgraph, QueryRecommendations, RecommendQueryRequest, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
+import type { Api, ApiGroupMethod, ExplainPathRequest, ListItemsRequest, ModelUsers, KgSubgraph, QueryRecommendations, RecommendQueryRequest, Recommendation, RecommendationExplanation, Recommendations } from '../contract';
 import { itemIndex, memo, userIndex, type ApiContext, type Opened, type TextTools } from '../context';
 import { guard } from '../result';
 import { pathSubgraphView } from '../kg-views';
-import { datasetUsers, itemIndexOf as kgItemIndex, recommendView, type ViewUsers } from '../views';
+import { datasetUsers, itemIndexOf as kgItemIndex, modelUsersView, recommendView, type ViewUsers } from '../views';
 import { datasetNameOf, snapshotDataMatches } from '../data-match';
 import { textModelMethods } from './text-models';
 import { KnowrecError } from '../../core/errors';
@@ -158,7 +158,7 @@ export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: 
   const ds = again ? await ctx.datasetOf(o) : null;
   const users = await usersOf(ctx, o, name, ds);
   const dataMatches = users.has(user) ? await snapshotDataMatches(ctx, o, snapshot.manifest.data_sha256) : false;
-  const view = recommendView({ snapshot, dir, users, dataMatches, user, k });
+  const view = recommendView({ snapshot, dir, users, dataMatches, user, k, refit: refitCommand(o, dir) });
   if (ds === null || lang === undefined) return view;
   const kg = await ctx.kgOf(o);
   const m = interactionsOf(o, ds);
@@ -166,6 +166,18 @@ export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: 
   const recs = snapshot.recommendations[user] ?? [];
   const items: Recommendation[] = view.items.map((r, j) => ({ ...r, explanation: explainAgain(ds, kg, m, u, recs[j], lang) }));
   return { ...view, items };
+}
+
+/** The command that refits the workspace's model into `dir` (the hint for a user it does not explain). */
+function refitCommand(o: Opened, dir: string): string {
+  const arg = (v: string): string => (/^[\w./:@+-]+$/.test(v) ? v : JSON.stringify(v));
+  return `knowrec fit --workspace ${arg(o.path)} --out ${arg(dir)}`;
+}
+
+/** The users the workspace's fitted model has recommendations for (modelUsers). */
+async function modelUsersFor(ctx: ApiContext, o: Opened, request: ListItemsRequest): Promise<ModelUsers> {
+  const { dir, snapshot } = ctx.snapshotFor(await datasetNameOf(ctx, o));
+  return modelUsersView(snapshot, refitCommand(o, dir), request);
 }
 
 /** The snapshot's history items behind the user's recommendation of `item` (ids; empty when it names none). */
@@ -253,6 +265,8 @@ export const PATH_CAP_DEFAULT = 200;
 export function recommendMethods(ctx: ApiContext): Pick<Api, ApiGroupMethod<'recommend'>> {
   return {
     recommend: (request) => guard(async () => recommendFor(ctx, await ctx.ensureOpen(), request.user, request.k, request.lang)),
+
+    modelUsers: (request) => guard(async () => modelUsersFor(ctx, await ctx.ensureOpen(), request)),
 
     recommendQuery: (request) =>
       guard(async () => {

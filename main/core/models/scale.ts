@@ -23,7 +23,9 @@
  *   kg-embed  at most SCALE_MODE.kgEmbedEpochs epochs of SCALE_MODE.kgEmbedPairsPerEpoch sampled
  *             pairs each (and the same share of the triples), patience SCALE_MODE.kgEmbedPatience;
  *   ease      the dense model over the SCALE_MODE.easeMaxItems most interacted items (default 12k);
- *   itemknn   similarities from at most SCALE_MODE.itemknnMaxUserItems sampled items per user.
+ *   itemknn   similarities from at most SCALE_MODE.itemknnMaxUserItems sampled items per user;
+ *   fit job   the serving snapshot explains a seeded sample of users (jobs/explained-users.ts)
+ *             instead of every user, unless --users / --sample choose.
  * Options given explicitly by the caller always win over these defaults.
  */
 import { createRng } from '../random';
@@ -53,9 +55,9 @@ export const SCALE_MODE = {
   itemknnMaxUserItems: 50,
 } as const;
 
-/** True when a fit over nUsers × nItems takes the scale-mode choices (see the file header). */
-export function isScaleMode(nUsers: number, nItems: number): boolean {
-  return nUsers * nItems >= SCALE_MODE_MIN_CELLS;
+/** True when a fit over nUsers × nItems takes the scale-mode choices (see the file header); `minCells` for tests. */
+export function isScaleMode(nUsers: number, nItems: number, minCells: number = SCALE_MODE_MIN_CELLS): boolean {
+  return nUsers * nItems >= minCells;
 }
 
 /**

@@ -4,7 +4,7 @@
  * graph (known users), matched history and facts; it can be added to the stakeholder report.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ItemRow, JobInfo, KgSubgraph, Recommendation } from '../../../main/api/contract';
+import type { ExplainedUsers, ItemRow, JobInfo, KgSubgraph, Recommendation } from '../../../main/api/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ExplanationPanel } from '../components/ExplanationPanel';
 import { ItemPicks } from '../components/ItemPicks';
@@ -19,6 +19,8 @@ import { WhatIfSection } from './WhatIfSection';
 import { useI18n, type Lang } from '../i18n';
 
 const MAX_K = 100;
+/** Ids the user field suggests at a time (a model that explains only some users). */
+const USER_SUGGESTIONS = 50;
 
 type Mode = 'user' | 'query' | 'picks';
 type Request = { readonly mode: 'user'; readonly user: string; readonly k: number } | { readonly mode: 'query'; readonly query: string; readonly k: number } | { readonly mode: 'picks'; readonly items: readonly ItemRow[]; readonly k: number };
@@ -58,6 +60,11 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
       if (r.ok) setTextModel(name);
     });
   };
+
+  // at scale the model explains a sample of the users: the id field offers those, and a note says how to get others
+  const [userText, setUserText] = useState('');
+  const [modelUsers] = useResult(mode === 'user' ? () => api.modelUsers({ offset: 0, limit: USER_SUGGESTIONS, query: userText.trim() }) : null, [api, mode, userText, revision]);
+  const explained = modelUsers?.ok === true && modelUsers.value.explained.mode !== 'all' ? modelUsers.value : null;
 
   const [recs] = useResult(
     request?.mode !== 'user' ? null : () => api.recommend({ user: request.user, k: request.k, lang }),
@@ -138,7 +145,10 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
           ))}
           {mode !== 'user' && textModels?.ok === true && <TextModelPicker models={textModels.value} onChoose={chooseTextModel} failure={textModelFailure} />}
         </fieldset>
-        {mode === 'user' && <UserPicker initialUser="" initialK={10} maxK={MAX_K} onPick={(u, n) => pick({ mode: 'user', user: u, k: n })} />}
+        {mode === 'user' && (
+          <UserPicker initialUser="" initialK={10} maxK={MAX_K} onPick={(u, n) => pick({ mode: 'user', user: u, k: n })} onType={setUserText} {...(explained !== null ? { suggestions: explained.rows } : {})} />
+        )}
+        {mode === 'user' && explained !== null && <ExplainedNote explained={explained.explained} />}
         {mode !== 'user' && (
           <form className="query-form" onSubmit={submitQuery} aria-label={mode === 'query' ? t('recs.forQuery') : t('recs.forPicks')}>
             {mode === 'query' && (
@@ -198,5 +208,16 @@ export function RecommendationsView({ api, revision, reportPicks, onAddToReport 
         </ExplanationPanel>
       )}
     </>
+  );
+}
+
+/** Says that the model has recommendations for only some users (a sample at scale, or a --users list), and how to get others. */
+function ExplainedNote({ explained: e }: { readonly explained: ExplainedUsers }) {
+  const { t, count } = useI18n();
+  const params = { n: count(e.count), of: count(e.of), seed: e.seed ?? '', refit: `${e.refit} --users ID,…` };
+  return (
+    <p className="muted" role="note">
+      {e.mode === 'sample' ? t(e.reason === 'scale-mode' ? 'recs.explainedSampleScale' : 'recs.explainedSample', params) : t('recs.explainedList', params)}
+    </p>
   );
 }
