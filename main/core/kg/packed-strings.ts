@@ -22,7 +22,10 @@ export function packStrings(list: readonly string[]): PackedBytes {
 }
 
 /** The strings as they read back from UTF-8 (a lone surrogate becomes U+FFFD). */
-const asStored = (s: string): string => (/[\ud800-\udfff]/.test(s) ? Buffer.from(s, 'utf8').toString('utf8') : s);
+/** A UTF-16 surrogate that is not half of a pair (UTF-8 cannot hold it). */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const asStored = (s: string): string => (LONE_SURROGATE.test(s) ? Buffer.from(s, 'utf8').toString('utf8') : s);
 
 /**
  * The indices of `list` sorted by their string (as stored), ties by index: the table that

@@ -12,7 +12,7 @@
 import { KnowrecError } from '../errors';
 import type { KgCore } from './core';
 import { isOpaqueId } from './names';
-import type { PackedStrings } from './packed-strings';
+import { LONE_SURROGATE, type PackedStrings } from './packed-strings';
 import type { SearchHit } from './types';
 
 /** The lowercased labels of a restored index, with what the ranking reads. */
@@ -91,7 +91,7 @@ export class EntitySearch {
 
   private scanPacked(p: PackedSearchText, query: string, best: Smallest): void {
     // a lone surrogate is stored as U+FFFD: such a query matches no stored label
-    if (/[\ud800-\udfff]/.test(query)) return;
+    if (LONE_SURROGATE.test(query)) return;
     const q = Buffer.from(query, 'utf8');
     const itemBytes = p.items.bytes;
     const itemStarts = p.items.starts;
