@@ -4,11 +4,14 @@
  * labels, descriptions, neighbourhoods, item cards) are the built index's, before and after
  * anything makes its whole lists, and the search ranks as the sort it replaced.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kgSubgraphView } from '../../main/api/kg-views';
 import { itemCardView, kgSearchView } from '../../main/api/views';
 import { isOpaqueId, KgIndex } from '../../main/core/kg';
-import { packKgIndex, unpackKgIndex } from '../../main/core/kg/kg-cache';
+import { packKgIndex, readWhole, unpackKgIndex } from '../../main/core/kg/kg-cache';
 import { PackedStrings, packStrings, sortedOrder } from '../../main/core/kg/packed-strings';
 import type { SearchHit } from '../../main/core/kg/types';
 import type { Dataset } from '../../main/core/types';
@@ -150,5 +153,20 @@ describe('a KG index restored without decoding its lists', () => {
     const back = new KgIndex(unpackKgIndex(packKgIndex({ ...bare, labels: undefined, itemLabels: undefined, searchText: undefined }, 's'))!.parts);
     const itemIds = built.items.map((it) => it.id);
     expect(answers(back, itemIds, built.kg.entityIds)).toEqual(answers(built, itemIds, built.kg.entityIds));
+  });
+
+  it('reads a whole file in parallel parts (the cache file), and fails on a missing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knowrec-read-whole-'));
+    try {
+      const file = join(dir, 'f.bin');
+      const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) % 256);
+      writeFileSync(file, bytes);
+      for (const chunk of [1000, 999, 64, 7, 1]) expect(await readWhole(file, chunk)).toEqual(Buffer.from(bytes));
+      writeFileSync(file, new Uint8Array(0));
+      expect((await readWhole(file, 8)).length).toBe(0);
+      await expect(readWhole(join(dir, 'missing.bin'))).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

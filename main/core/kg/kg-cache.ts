@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { pidAlive } from '../files';
@@ -280,11 +280,40 @@ export function kgCachePath(workspacePath: string): string {
   return `${workspacePath}.kgindex`;
 }
 
+/** Bytes read per call by readWhole. */
+const READ_CHUNK = 32 << 20;
+
+/**
+ * The whole file, read in a few large reads at once: readFile reads 512 kB per call, one turn of
+ * the event loop each, and a busy Api thread made the 250 MB file of an L workspace take ~1 s
+ * instead of ~0.2 s.
+ */
+export async function readWhole(file: string, chunk = READ_CHUNK): Promise<Uint8Array> {
+  const h = await open(file, 'r');
+  try {
+    const { size } = await h.stat();
+    const buf = Buffer.allocUnsafeSlow(size);
+    const part = async (at: number, n: number): Promise<void> => {
+      for (let done = 0; done < n; ) {
+        const { bytesRead } = await h.read(buf, at + done, n - done, at + done);
+        if (bytesRead === 0) throw new Error(`${file} ended early (changed while read)`);
+        done += bytesRead;
+      }
+    };
+    const parts: Promise<void>[] = [];
+    for (let at = 0; at < size; at += chunk) parts.push(part(at, Math.min(chunk, size - at)));
+    await Promise.all(parts);
+    return buf;
+  } finally {
+    await h.close();
+  }
+}
+
 /** Reads the cache file at `file`; null when it is missing, unreadable or of another stamp. */
 export async function readKgCache(file: string, stamp: string): Promise<KgIndexParts | null> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await readWhole(file);
   } catch {
     return null;
   }
