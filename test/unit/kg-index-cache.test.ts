@@ -3,7 +3,7 @@
  * the interactions counted per item in SQL), saved beside the workspace (kg-cache.ts), restored
  * equal to the one built from the whole dataset, and not used once the KG changed (kgStamp).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../main/api';
 import { KgIndex } from '../../main/core/kg';
@@ -182,6 +182,21 @@ describe('KG index cache', () => {
     writeFileSync(kgCachePath(ws.path), 'KRKGIX04 damaged');
     const r = await loadKgIndexCached(ws.path, ws.kgStamp(), { save: false });
     expect(r.source).toBe('built');
+    ws.close();
+  });
+
+  it('a file marked with the format before (04) is not read: built again, saved as 06, read from then on', async () => {
+    const ws = tinyWorkspace();
+    const current = packKgIndex(new KgIndex(ws.loadKgDataset().dataset).parts(), ws.kgStamp());
+    // the layout this version writes, under the old magic: what an older session left
+    const old = new Uint8Array(current);
+    old.set(new TextEncoder().encode('KRKGIX04'), 0);
+    writeFileSync(kgCachePath(ws.path), old);
+    expect(await readKgCache(kgCachePath(ws.path), ws.kgStamp())).toBeNull();
+    const r = await loadKgIndexCached(ws.path, ws.kgStamp());
+    expect(r.source).toBe('built');
+    expect(readFileSync(kgCachePath(ws.path)).subarray(0, 8).toString('latin1')).toBe('KRKGIX06');
+    expect((await loadKgIndexCached(ws.path, ws.kgStamp())).source).toBe('cache');
     ws.close();
   });
 
