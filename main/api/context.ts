@@ -290,7 +290,8 @@ export class ApiSession implements ApiContext {
         if (!small && (this.options.loadKgIndex === undefined || o.ws.kgStamp === undefined)) return;
         const kg = await this.kgOf(o);
         // what the explorer's first search and draw make once (search text, id maps), made here in
-        // small steps (the cache file is read in steps too), the views' calls answered between them
+        // small steps, the views' calls answered between them (an index restored from the cache
+        // file needs none: it reads its packed lists)
         await kg.prepare(() => new Promise((r) => setImmediate(r)));
       })().catch(() => undefined); // an empty workspace: the views say so when asked
     }, PREWARM_DELAY_MS);

@@ -51,11 +51,11 @@ function nodeView(kg: KgIndex, ds: Dataset | null, e: number, distance: number):
   const items = kg.entityItems(e);
   const isItem = items.length > 0;
   return {
-    id: kg.kg.entityIds[e],
+    id: kg.entityId(e),
     label: isItem ? kg.itemLabel(items[0]) : kg.entityLabel(e),
     ...(isItem ? {} : describedAs(kg, e, 'described')),
     kind: isItem ? 'item' : 'entity',
-    item: isItem ? (ds?.itemIds[items[0]] ?? kg.items[items[0]].id) : null,
+    item: isItem ? (ds?.itemIds[items[0]] ?? kg.itemId(items[0])) : null,
     distance,
     type: entityType(kg, e),
     degree: degree(kg.adjacency, e),
@@ -85,7 +85,7 @@ export function kgSubgraphView(kg: KgIndex, request: KgSubgraphRequest): KgSubgr
   const centreEntities = 'item' in centre ? kg.itemEntities(centre.item) : Int32Array.of(centre.entity);
   const edges = sub.edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, label: humanizeRelation(e.relation), derived: e.derived }));
   return {
-    center: sub.center.map((e) => kg.kg.entityIds[e]),
+    center: sub.center.map((e) => kg.entityId(e)),
     nodes: sub.nodes.map((n) => ({ id: n.id, label: n.label, ...(n.isItem ? {} : describedAs(kg, n.entity, 'described')), kind: n.kind, item: n.itemId ?? null, distance: n.distance, type: n.type, degree: n.degree })),
     edges: dedupeInverse(kg, edges),
     truncated: sub.truncated,
@@ -113,7 +113,7 @@ function pathsToSubgraph(kg: KgIndex, ds: Dataset | null, centre: readonly numbe
   for (const p of found) addPath(kg, g, p, cap);
   const nodes = [...g.distance.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([e, d]) => nodeView(kg, ds, e, d));
   return {
-    center: centre.map((e) => kg.kg.entityIds[e]),
+    center: centre.map((e) => kg.entityId(e)),
     nodes,
     edges: [...g.edges.values()],
     truncated: g.truncated,
@@ -173,8 +173,8 @@ function addPath(kg: KgIndex, g: PathGraph, p: KgPath, cap: number): void {
     const prev = chain[j];
     const [source, target] = s.direction === 'out' ? [prev, s.entity] : [s.entity, prev];
     const edge: KgEdge = {
-      source: kg.kg.entityIds[source],
-      target: kg.kg.entityIds[target],
+      source: kg.entityId(source),
+      target: kg.entityId(target),
       relation: s.relation,
       label: humanizeRelation(s.relation),
       derived: s.derived,

@@ -20,7 +20,7 @@ export function describedAs<K extends string>(kg: KgIndex, entity: number, key: 
 export function kgSearchView(kg: KgIndex, query: string, limit: number): KgHit[] {
   return kg.searchEntities(query, limit).map((h) => ({
     kind: h.kind,
-    entity: h.entity === null ? null : kg.kg.entityIds[h.entity],
+    entity: h.entity === null ? null : kg.entityId(h.entity),
     item: h.itemId ?? null,
     label: h.label,
     ...(h.kind === 'entity' && h.entity !== null ? describedAs(kg, h.entity, 'described') : {}),
@@ -42,7 +42,7 @@ export function entityIndexOf(kg: KgIndex, id: string): number {
 /** An item's card from the KG index alone (its items and counts are the dataset's). */
 export function itemCardView(kg: KgIndex, itemId: string): ItemCard {
   const i = itemIndexOf(kg, itemId);
-  const it = kg.items[i];
+  const it = kg.item(i);
   const interactions = kg.interactionCount(i);
   const facts = kg.itemFacts(i).map((f) => {
     const items = kg.entityItems(f.entity);
@@ -50,10 +50,10 @@ export function itemCardView(kg: KgIndex, itemId: string): ItemCard {
       relation: f.relation,
       label: f.direction === 'out' ? humanizeRelation(f.relation) : inverseRelation(f.relation),
       direction: f.direction,
-      entity: kg.kg.entityIds[f.entity],
+      entity: kg.entityId(f.entity),
       entityLabel: kg.entityLabel(f.entity),
       ...describedAs(kg, f.entity, 'entityDescribed'),
-      entityItem: items.length > 0 ? kg.items[items[0]].id : null,
+      entityItem: items.length > 0 ? kg.itemId(items[0]) : null,
       derived: f.derived,
     };
   });

@@ -3,13 +3,14 @@
  * (`<workspace>.kgindex`, kg-cache.ts) when it was built from the workspace's current KG
  * (Workspace.kgStamp), else built in a worker thread (kg-index-worker.ts) from the items and the
  * KG alone (the interactions only counted per item, in SQL) and saved there for the next session.
- * The Api's thread only parses the packed index; the other calls keep answering meanwhile.
+ * The Api's thread only reads the packed index's header (its strings stay packed until asked);
+ * the other calls keep answering meanwhile.
  */
 import type { ApiError } from '../api/contract';
 import { fromApiError } from '../api/result';
 import { KnowrecError } from '../core/errors';
 import { KgIndex } from '../core/kg';
-import { kgCachePath, packKgIndex, readKgCache, removeDeadKgTemps, unpackKgIndexInSteps, writeKgCache } from '../core/kg/kg-cache';
+import { kgCachePath, packKgIndex, readKgCache, removeDeadKgTemps, unpackKgIndex, writeKgCache } from '../core/kg/kg-cache';
 import { Workspace } from '../core/store';
 import { launchWorker, workerEntry } from '../core/worker-launcher';
 
@@ -39,7 +40,7 @@ export async function loadKgIndexCached(path: string, stamp: string, options: Kg
   await new Promise((r) => setImmediate(r));
   if (cached !== null) return { kg: new KgIndex(cached), source: 'cache' };
   const bytes = await buildInWorker(path, options);
-  const unpacked = await unpackKgIndexInSteps(bytes);
+  const unpacked = unpackKgIndex(bytes);
   if (unpacked === null) throw new KnowrecError('internal', 'the KG index built in a worker thread could not be read back', { file: path }, 'try again; if it keeps failing, report it');
   return { kg: new KgIndex(unpacked.parts), source: 'built' };
 }

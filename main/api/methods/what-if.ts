@@ -115,7 +115,7 @@ export async function whatIfFor(ctx: ApiContext, o: Opened, request: WhatIfReque
       item: ds.itemIds[t.history],
       itemTitle: title(t.history),
       relation: t.relation,
-      entity: kg.kg.entityIds[t.entity],
+      entity: kg.entityId(t.entity),
       entityLabel: kg.entityLabel(t.entity),
       ...describedAs(kg, t.entity, 'entityDescribed'),
       removed: dropped.has(`${t.history}:${t.entity}`),

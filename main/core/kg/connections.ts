@@ -38,7 +38,7 @@ export function sharedEntities(core: KgCore, itemA: number, itemB: number, optio
   found.sort((x, y) => x.da + x.db - (y.da + y.db) || x.deg - y.deg || x.e - y.e);
   return found.slice(0, limit).map(({ e, da, db, deg }) => ({
     entity: e,
-    id: core.kg.entityIds[e],
+    id: core.entityId(e),
     label: core.entityLabel(e),
     hopsA: da,
     hopsB: db,

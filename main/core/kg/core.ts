@@ -10,6 +10,11 @@ export interface KgCore {
   readonly kg: KnowledgeGraph;
   readonly adjacency: Adjacency;
   readonly items: readonly ItemRecord[];
+  readonly itemCount: number;
+  /** kg.entityIds[entity], without making the whole list (a restored index decodes one id). */
+  entityId(entity: number): string;
+  /** items[item].id, likewise. */
+  itemId(item: number): string;
   /** Entities of an item (linked or created), possibly empty. */
   itemEntities(item: number): Int32Array;
   /** Items whose entity is `entity`, possibly empty. */

@@ -7,7 +7,7 @@ import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 import { KnowrecError } from '../errors';
 import type { KgCore } from './core';
 import type { DeriveReport } from './derive';
-import { buildKgParts, type KgIndexOptions, type KgIndexParts } from './parts';
+import { buildKgParts, type KgIndexOptions, type KgIndexParts, type PackedLists } from './parts';
 import { isOpaqueId, itemLabel, readableId } from './names';
 import { humanizeRelation, roleOf } from './relations';
 import { EntitySearch } from './search';
@@ -46,11 +46,12 @@ export interface KgStats {
 export class KgIndex implements KgCore {
   readonly kg: KnowledgeGraph;
   readonly adjacency: Adjacency;
-  readonly items: readonly ItemRecord[];
   /** What derivation did; null when derive was false. */
   readonly deriveReport: DeriveReport | null;
 
-  private readonly itemEntityLists: readonly Int32Array[];
+  private readonly source: KgIndexParts;
+  /** A restored index's strings, read one at a time (null: built here, or every list made). */
+  private readonly packed: PackedLists | null;
   private readonly itemEntityOffsets: Int32Array;
   private readonly itemEntityList: Int32Array;
   private readonly entityItemOffsets: Int32Array;
@@ -77,9 +78,10 @@ export class KgIndex implements KgCore {
    */
   constructor(source: Dataset | KgIndexParts, options: KgIndexOptions = {}) {
     const p = 'adjacency' in source ? source : buildKgParts(source, options);
+    this.source = p;
+    this.packed = p.packed ?? null;
     this.kg = p.kg;
     this.adjacency = p.adjacency;
-    this.items = p.items;
     this.deriveReport = p.deriveReport;
     this.itemEntityOffsets = p.itemEntityOffsets;
     this.itemEntityList = p.itemEntityList;
@@ -87,14 +89,41 @@ export class KgIndex implements KgCore {
     this.entityItemList = p.entityItemList;
     this.popularity = p.popularity;
     this.relationFrequency = p.relationFrequency;
-    const nE = this.kg.entityIds.length;
-    const nI = this.items.length;
-    this.itemEntityLists = Array.from({ length: nI }, (_, i) => this.itemEntityList.subarray(this.itemEntityOffsets[i], this.itemEntityOffsets[i + 1]));
+    const nE = this.adjacency.nEntities;
+    const nI = this.itemEntityOffsets.length - 1;
     for (let r = 0; r < this.kg.relationNames.length; r++) this.relationIndexByName.set(this.kg.relationNames[r], r);
     this.labels = p.labels !== undefined && p.labels.length === nE ? [...p.labels] : new Array<string | undefined>(nE);
     this.searchText = p.searchText;
     this.inverse = p.inverse !== undefined && p.inverse.length === this.kg.relationNames.length ? p.inverse : null;
     this.itemLabels = p.itemLabels !== undefined && p.itemLabels.length === nI ? [...p.itemLabels] : new Array<string | undefined>(nI);
+  }
+
+  /** The item records (a restored index makes the list on first use; item(i) reads one). */
+  get items(): readonly ItemRecord[] {
+    return this.source.items;
+  }
+
+  /** Item i's record. */
+  item(i: number): ItemRecord {
+    this.checkItem(i);
+    return this.packed !== null ? this.packed.item(i) : this.source.items[i];
+  }
+
+  entityId(entity: number): string {
+    this.checkEntity(entity);
+    return this.packed !== null ? this.packed.entityIds.get(entity) : this.kg.entityIds[entity];
+  }
+
+  itemId(item: number): string {
+    this.checkItem(item);
+    return this.packed !== null ? this.packed.itemIds.get(item) : this.source.items[item].id;
+  }
+
+  /** The entity's name or null, likewise. */
+  private entityName(entity: number): string | null {
+    const p = this.packed;
+    if (p === null) return this.kg.entityNames[entity];
+    return p.entityNameIsNull[entity] === 1 ? null : p.entityNames.get(entity);
   }
 
   /** The arrays of this index, with every entity label computed (to save it: kg-cache.ts). */
@@ -115,7 +144,7 @@ export class KgIndex implements KgCore {
       labels,
       itemLabels,
       inverse: this.inverseRelations(),
-      searchText: (this.finder ??= new EntitySearch(this)).text(),
+      searchText: this.finder0().text(),
     };
   }
 
@@ -126,7 +155,7 @@ export class KgIndex implements KgCore {
   }
 
   get entityCount(): number {
-    return this.kg.entityIds.length;
+    return this.adjacency.nEntities;
   }
 
   get relationCount(): number {
@@ -138,7 +167,7 @@ export class KgIndex implements KgCore {
   }
 
   get itemCount(): number {
-    return this.items.length;
+    return this.itemEntityOffsets.length - 1;
   }
 
   stats(): KgStats {
@@ -155,7 +184,7 @@ export class KgIndex implements KgCore {
     }
     const derivedRelations = this.kg.relationNames.filter((_, r) => usedDerived[r] === 1 && usedImported[r] === 0);
     let itemsWithEntity = 0;
-    for (const ents of this.itemEntityLists) if (ents.length > 0) itemsWithEntity++;
+    for (let i = 0; i < this.itemCount; i++) if (this.itemEntityOffsets[i + 1] > this.itemEntityOffsets[i]) itemsWithEntity++;
     return {
       entities: this.entityCount,
       relations: this.relationCount,
@@ -168,6 +197,7 @@ export class KgIndex implements KgCore {
 
   /** Entity index of an id, or undefined. */
   entityIndex(id: string): number | undefined {
+    if (this.packed !== null) return this.packed.entityIds.indexOf(id);
     this.entityIndexById ??= new Map(this.kg.entityIds.map((v, e) => [v, e]));
     return this.entityIndexById.get(id);
   }
@@ -175,9 +205,11 @@ export class KgIndex implements KgCore {
   /**
    * Makes what the first search and look-ups make (the id maps, the search), `chunk` ids at a
    * time with `pause()` between the chunks, so that a thread answering calls answers them
-   * meanwhile (the Api's warm-up after a workspace opens).
+   * meanwhile (the Api's warm-up after a workspace opens). A restored index needs none of it
+   * (its look-ups and search read the packed lists).
    */
   async prepare(pause: () => Promise<void>, chunk = 50_000): Promise<void> {
+    if (this.packed !== null) return;
     const build = async (ids: readonly string[]): Promise<Map<string, number>> => {
       const m = new Map<string, number>();
       for (let a = 0; a < ids.length; a += chunk) {
@@ -186,9 +218,9 @@ export class KgIndex implements KgCore {
       }
       return m;
     };
-    this.finder ??= new EntitySearch(this, this.searchText);
+    const finder = this.finder0();
     await pause();
-    this.finder.text();
+    finder.text();
     await pause();
     if (this.entityIndexById === null) {
       const m = await build(this.kg.entityIds);
@@ -202,6 +234,7 @@ export class KgIndex implements KgCore {
 
   /** Item index of an id, or undefined. */
   itemIndex(id: string): number | undefined {
+    if (this.packed !== null) return this.packed.itemIds.indexOf(id);
     this.itemIndexById ??= new Map(this.items.map((it, i) => [it.id, i]));
     return this.itemIndexById.get(id);
   }
@@ -212,7 +245,7 @@ export class KgIndex implements KgCore {
 
   itemEntities(item: number): Int32Array {
     this.checkItem(item);
-    return this.itemEntityLists[item];
+    return this.itemEntityList.subarray(this.itemEntityOffsets[item], this.itemEntityOffsets[item + 1]);
   }
 
   entityItems(entity: number): Int32Array {
@@ -223,7 +256,7 @@ export class KgIndex implements KgCore {
   itemLabel(item: number): string {
     this.checkItem(item);
     let s = this.itemLabels[item];
-    if (s === undefined) this.itemLabels[item] = s = itemLabel(this.items[item]);
+    if (s === undefined) this.itemLabels[item] = s = this.packed?.itemLabels.get(item) ?? itemLabel(this.item(item));
     return s;
   }
 
@@ -235,7 +268,7 @@ export class KgIndex implements KgCore {
   entityLabel(entity: number): string {
     this.checkEntity(entity);
     let s = this.labels[entity];
-    if (s === undefined) this.labels[entity] = s = this.computeLabel(entity);
+    if (s === undefined) this.labels[entity] = s = this.packed?.labels.get(entity) ?? this.computeLabel(entity);
     return s;
   }
 
@@ -374,16 +407,22 @@ export class KgIndex implements KgCore {
   }
 
   searchEntities(query: string, limit = 20): SearchHit[] {
-    this.finder ??= new EntitySearch(this, this.searchText);
-    return this.finder.search(query, limit);
+    return this.finder0().search(query, limit);
+  }
+
+  private finder0(): EntitySearch {
+    const p = this.packed;
+    const packed = p === null ? null : { items: p.itemSearch, entities: p.entitySearch, itemLabels: p.itemLabels, entityLabels: p.labels, entityNamed: p.entityNamed, entityItemOffsets: this.entityItemOffsets };
+    this.finder ??= new EntitySearch(this, this.searchText, packed);
+    return this.finder;
   }
 
   private computeLabel(e: number): string {
-    const name = this.kg.entityNames[e];
+    const name = this.entityName(e);
     if (name !== null && name.trim().length > 0 && !isOpaqueId(name)) return name;
     const items = this.entityItems(e);
     if (items.length > 0) return this.itemLabel(this.bestItem(items));
-    const id = this.kg.entityIds[e];
+    const id = this.entityId(e);
     if (!isOpaqueId(id)) {
       const r = readableId(id);
       if (!isOpaqueId(r)) return r;
@@ -425,16 +464,16 @@ export class KgIndex implements KgCore {
   }
 
   private hasOwnName(e: number): boolean {
-    const name = this.kg.entityNames[e];
+    const name = this.entityName(e);
     if (name !== null && name.trim().length > 0 && !isOpaqueId(name)) return true;
-    const id = this.kg.entityIds[e];
+    const id = this.entityId(e);
     return !isOpaqueId(id) && !isOpaqueId(readableId(id));
   }
 
   private ownName(e: number): string {
-    const name = this.kg.entityNames[e];
+    const name = this.entityName(e);
     if (name !== null && name.trim().length > 0 && !isOpaqueId(name)) return name;
-    return readableId(this.kg.entityIds[e]);
+    return readableId(this.entityId(e));
   }
 
   /** The most interacted-with item of a list; lowest index on ties. */
@@ -455,16 +494,16 @@ export class KgIndex implements KgCore {
   }
 
   private checkItem(item: number): void {
-    if (!Number.isInteger(item) || item < 0 || item >= this.items.length) {
-      throw new KnowrecError('not-found', `item index ${item} is out of range (0..${this.items.length - 1})`, {}, 'look the item up with itemIndex(id)');
+    if (!Number.isInteger(item) || item < 0 || item >= this.itemCount) {
+      throw new KnowrecError('not-found', `item index ${item} is out of range (0..${this.itemCount - 1})`, {}, 'look the item up with itemIndex(id)');
     }
   }
 
   private checkEntity(entity: number): void {
-    if (!Number.isInteger(entity) || entity < 0 || entity >= this.kg.entityIds.length) {
+    if (!Number.isInteger(entity) || entity < 0 || entity >= this.entityCount) {
       throw new KnowrecError(
         'not-found',
-        `entity index ${entity} is out of range (0..${this.kg.entityIds.length - 1})`,
+        `entity index ${entity} is out of range (0..${this.entityCount - 1})`,
         {},
         'look the entity up with entityIndex(id)',
       );

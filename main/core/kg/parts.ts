@@ -7,7 +7,32 @@ import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 import { KnowrecError } from '../errors';
 import { buildAdjacency, validateKg } from './adjacency';
 import { withDerivedTriples, type AttributeMapping, type DeriveReport } from './derive';
+import type { PackedStrings } from './packed-strings';
 import type { Adjacency } from './types';
+
+/**
+ * The string lists of an index restored from its cache file, left in the file's UTF-8 runs
+ * (packed-strings.ts): the index reads one string at a time from them, and the parts' own lists
+ * (kg.entityIds, kg.entityNames, items) are made from them only when something reads them whole.
+ */
+export interface PackedLists {
+  /** With the sorted table (entityIndex). */
+  readonly entityIds: PackedStrings;
+  /** '' where the name is null (entityNameIsNull). */
+  readonly entityNames: PackedStrings;
+  readonly entityNameIsNull: Uint8Array;
+  /** 1 where an entity has a name or a readable id (the search ranks these first). */
+  readonly entityNamed: Uint8Array;
+  /** With the sorted table (itemIndex). */
+  readonly itemIds: PackedStrings;
+  readonly labels: PackedStrings;
+  readonly itemLabels: PackedStrings;
+  /** The lowercased labels the search reads. */
+  readonly itemSearch: PackedStrings;
+  readonly entitySearch: PackedStrings;
+  /** Item i as a record (decoded on first use). */
+  item(i: number): ItemRecord;
+}
 
 export interface KgIndexOptions {
   /**
@@ -47,6 +72,8 @@ export interface KgIndexParts {
   readonly searchText?: { readonly items: string[]; readonly entities: string[] };
   /** Item labels computed before, likewise. */
   readonly itemLabels?: readonly (string | undefined)[];
+  /** A restored index: its strings still packed (then labels, itemLabels and searchText are left out). */
+  readonly packed?: PackedLists;
 }
 
 /** The parts of the index over `dataset` (see KgIndex). */

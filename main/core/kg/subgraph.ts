@@ -47,7 +47,7 @@ export function subgraph(core: KgCore, center: SubgraphCenter, options: Subgraph
     const items = core.entityItems(e);
     const isItem = items.length > 0;
     const node: SubgraphNode = {
-      id: core.kg.entityIds[e],
+      id: core.entityId(e),
       entity: e,
       label: core.entityLabel(e),
       kind: isItem ? 'item' : 'entity',
@@ -56,7 +56,7 @@ export function subgraph(core: KgCore, center: SubgraphCenter, options: Subgraph
       type: entityType(core, e),
       degree: degree(core.adjacency, e),
     };
-    return isItem ? { ...node, item: items[0], itemId: core.items[items[0]].id } : node;
+    return isItem ? { ...node, item: items[0], itemId: core.itemId(items[0]) } : node;
   });
 
   const edges: SubgraphEdge[] = [];
@@ -74,8 +74,8 @@ export function subgraph(core: KgCore, center: SubgraphCenter, options: Subgraph
         break;
       }
       edges.push({
-        source: core.kg.entityIds[e],
-        target: core.kg.entityIds[t],
+        source: core.entityId(e),
+        target: core.entityId(t),
         relation: core.kg.relationNames[r],
         derived: core.kg.derived[adj.triple[p]] === 1,
       });

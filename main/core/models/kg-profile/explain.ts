@@ -79,7 +79,7 @@ function entityTerms(f: Fitted, user: number, item: number, shift: number): KgPr
     terms.push({
       kind: 'entity',
       entity: e,
-      entityId: kg.kg.entityIds[e],
+      entityId: kg.entityId(e),
       label: kg.entityLabel(e),
       relation,
       relationLabel: s.factDirection[fact] === 0 ? phrases.forward : phrases.inverse,
@@ -160,7 +160,7 @@ function via(f: Fitted, user: number, e: number): KgProfileVia[] {
   return [...found.entries()]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, 3)
-    .map(([h]) => ({ item: h, itemId: s.kg.items[h].id, label: s.kg.itemLabel(h) }));
+    .map(([h]) => ({ item: h, itemId: s.kg.itemId(h), label: s.kg.itemLabel(h) }));
 }
 
 /** Training items of `user` holding entity e → ω q_h(e). */
