@@ -220,7 +220,8 @@ async function recommendForUser(flags: Flags, user: string): Promise<void> {
   }
   const recs = Object.prototype.hasOwnProperty.call(snap.recommendations, user) ? snap.recommendations[user] : undefined;
   if (recs === undefined) {
-    const fit = `knowrec fit ${name !== undefined ? `--dataset ${name}` : `--workspace ${str(flags, 'workspace') ?? 'FILE'}`}${str(flags, 'model') !== undefined ? ` --out ${dir}` : ''}`;
+    const data = str(flags, 'data');
+    const fit = `knowrec fit ${name !== undefined ? `--dataset ${name}${data !== undefined ? ` --data ${data}` : ''}` : `--workspace ${str(flags, 'workspace') ?? 'FILE'}`}${str(flags, 'model') !== undefined ? ` --out ${dir}` : ''}`;
     throw notExplainedError(snap.manifest, user, fit, dir) ?? new KnowrecError('not-found', `user '${user}' is not in the model (${snap.manifest.users} users)`, { file: dir }, 'check the id, or refit after importing the user');
   }
   if (k > snap.manifest.k) {

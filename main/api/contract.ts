@@ -159,7 +159,7 @@ export interface Recommendations {
   readonly model: ModelInfo;
 }
 
-/** A page of the users the fitted model has recommendations for (ids in the dataset's order), and which users it explains. */
+/** A page of the users the fitted model has recommendations for (whole-number ids first, ascending, then the others in the dataset's order), and which users it explains. */
 export interface ModelUsers extends Page<string> {
   readonly explained: ExplainedUsers;
 }

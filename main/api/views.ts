@@ -9,7 +9,7 @@ import { KnowrecError } from '../core/errors';
 import { humanizeRelation, inverseRelation, type EntityDescription, type KgIndex } from '../core/kg';
 import type { Dataset } from '../core/types';
 import { staleNote, type Snapshot, type SnapshotManifest } from '../jobs/snapshot';
-import { notExplainedError, usersExplainedOf } from '../jobs/snapshot-users';
+import { notExplainedError, sameFitFlags, usersExplainedOf } from '../jobs/snapshot-users';
 
 /** `{ [key]: parts }` when the entity's label is a description, else `{}` (spread into a view). */
 export function describedAs<K extends string>(kg: KgIndex, entity: number, key: K): Partial<Record<K, EntityDescription>> {
@@ -133,10 +133,10 @@ export function recommendView(o: RecommendViewInput): Recommendations {
 /** Which users the snapshot explains, as the Api gives it. */
 export function explainedView(m: SnapshotManifest, refit: string): ExplainedUsers {
   const e = usersExplainedOf(m);
-  return { mode: e.mode, count: e.count, of: e.of, seed: e.seed ?? null, reason: e.reason, refit };
+  return { mode: e.mode, count: e.count, of: e.of, seed: e.seed ?? null, reason: e.reason, refit: `${refit}${sameFitFlags(m)}` };
 }
 
-/** A page of the snapshot's users (ids in the snapshot's order, which is the dataset's), those containing `query` when given. */
+/** A page of the snapshot's users (in the order of the stored object's keys: whole-number ids first, ascending, then the others in the dataset's order), those containing `query` when given. */
 export function modelUsersView(snapshot: Snapshot, refit: string, page: { readonly offset: number; readonly limit: number; readonly query?: string }): ModelUsers {
   const ids = Object.keys(snapshot.recommendations);
   const q = page.query?.trim() ?? '';

@@ -14,7 +14,7 @@ export interface UsersExplained {
   readonly mode: 'all' | 'sample' | 'list';
   /** Users with recommendations in the snapshot. */
   readonly count: number;
-  /** Users of the dataset at fit time. */
+  /** Users of the dataset at fit time, less those forgotten since. */
   readonly of: number;
   /** The sample's seed (the fit's), for 'sample'. */
   readonly seed?: number;
@@ -26,6 +26,15 @@ export interface UsersExplained {
 interface ManifestUsers {
   readonly users: number;
   readonly users_explained?: UsersExplained;
+  /** The fit's list length, language and seed, repeated in the refit command. */
+  readonly k?: number;
+  readonly lang?: string;
+  readonly protocol?: { readonly seed?: number };
+}
+
+/** A user id as one shell word (quoted when it holds anything but letters, digits and . _ - @). */
+function shellWord(id: string): string {
+  return /^[\w.@-]+$/.test(id) ? id : `'${id.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The manifest's `users_explained`, or every user for a snapshot written before the field. */
@@ -42,6 +51,11 @@ export function explainedPhrase(e: UsersExplained): string {
   return `a seeded sample of ${count(e.count)} of ${count(e.of)} users (seed ${e.seed ?? '?'}, ${e.reason === 'scale-mode' ? 'the default in scale mode' : '--sample'})`;
 }
 
+/** ` -k K --lang L --seed S`: the list length, language and seed of the fit that made the model, for a refit command. */
+export function sameFitFlags(m: ManifestUsers): string {
+  return `${m.k !== undefined ? ` -k ${m.k}` : ''}${m.lang !== undefined ? ` --lang ${m.lang}` : ''}${m.protocol?.seed !== undefined ? ` --seed ${m.protocol.seed}` : ''}`;
+}
+
 /**
  * The error for `user`, who has no recommendations in a snapshot that explains only some users
  * (null when it explains every user: the caller's own not-found applies). `fit` is the command
@@ -51,10 +65,11 @@ export function notExplainedError(m: ManifestUsers, user: string, fit: string, f
   const e = usersExplainedOf(m);
   if (e.mode === 'all') return null;
   const why = e.mode === 'sample' ? 'the fit sampled users at this size' : 'the fit explained only the users it was given';
+  const same = sameFitFlags(m);
   return new KnowrecError(
     'not-found',
     `user "${user}" is not among the users this model explains: it holds ${explainedPhrase(e)}; ${why}`,
     file !== undefined ? { file } : {},
-    `refit with \`${fit} --users ${user}\` to explain this user: --users explains exactly the ids listed, comma-separated, so add the others you need; --sample N takes a larger seeded sample`,
+    `if "${user}" is a user of the dataset, refit with \`${fit}${same} --users ${shellWord(user)}\`: --users explains exactly the ids listed (comma-separated), not the sample as well, so list every user you need; --sample N takes a larger seeded sample. Otherwise check the id`,
   );
 }

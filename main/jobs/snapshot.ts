@@ -201,8 +201,10 @@ export function loadSnapshot(dir: string): Snapshot {
 }
 
 /**
- * Removes the entries of `ids` from the snapshot in `dir` and marks it stale (atomic rewrite).
- * Null when `dir` holds no snapshot of `dataset`; else the number of entries removed.
+ * Removes the entries of `ids` (the ids of ONE forgotten user: its id and the name it was asked
+ * by) from the snapshot in `dir` and marks it stale (atomic rewrite); the manifest's user counts
+ * drop by that one user, listed in the snapshot or not. Null when `dir` holds no snapshot of
+ * `dataset`; else the number of entries removed.
  */
 export function forgetInSnapshot(dir: string, dataset: string, ids: readonly string[], reason: string): number | null {
   if (!existsSync(join(dir, 'manifest.json'))) return null;
@@ -216,12 +218,14 @@ export function forgetInSnapshot(dir: string, dataset: string, ids: readonly str
       removed++;
     }
   }
-  if (removed === 0 && snap.manifest.stale !== undefined) return 0;
+  if (removed === 0 && snap.manifest.stale !== undefined && snap.manifest.users_explained === undefined) return 0;
   const explained = snap.manifest.users_explained;
+  // one user of the dataset leaves whether or not the snapshot held their list (a sampled fit holds a few)
+  const left = explained !== undefined ? 1 : removed;
   const manifest: SnapshotManifest = {
     ...snap.manifest,
-    users: snap.manifest.users - removed,
-    ...(explained !== undefined ? { users_explained: { ...explained, count: explained.count - removed, of: explained.of - removed } } : {}),
+    users: Math.max(0, snap.manifest.users - left),
+    ...(explained !== undefined ? { users_explained: { ...explained, count: explained.count - removed, of: Math.max(0, explained.of - left) } } : {}),
     stale: { since: new Date().toISOString(), reason },
   };
   saveSnapshot(dir, { manifest, recommendations });

@@ -4,7 +4,7 @@
  * with the prepared encoder: the snapshot holds exactly the chosen users and its manifest says
  * which and why; the progress line says it; unknown --users ids fail before anything is fitted;
  * `knowrec fit --users` reaches the job. Scale mode's threshold is injected (1 cell: any data is
- * "at scale"), so the scale-mode default is taken on 12 users (all of them: fewer than its 1,000).
+ * "at scale"), so the scale-mode default is taken on 12 users (all of them: fewer than its 200).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -221,7 +221,7 @@ describe('recommend', () => {
     expect(r.items.map((i) => [i.item, i.score])).toEqual([['i1', 0.9]]);
     expect(r.items[0].explanation).toEqual(explanation('first fit'));
     // a snapshot without users_explained (written before issue 11) explains every user
-    const explained = { mode: 'all', count: 3, of: 3, seed: null, reason: 'default', refit: `knowrec fit --workspace ${wsPath} --out ${join(dir, 'model')}` };
+    const explained = { mode: 'all', count: 3, of: 3, seed: null, reason: 'default', refit: `knowrec fit --workspace ${wsPath} --out ${join(dir, 'model')} -k 2 --lang en --seed 1` };
     expect(r.model).toEqual({ dir: join(dir, 'model'), dataset: 'tiny', created: '2026-01-02T03:04:05.000Z', k: 2, explained, dataMatches: true });
     expect((await value<Recommendations>('recommend', { user: 'u0', k: 10 })).items).toHaveLength(2);
 

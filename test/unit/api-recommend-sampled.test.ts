@@ -69,12 +69,14 @@ describe('a snapshot of a sample of the users', () => {
     if (bob.ok) return;
     expect(bob.error.code).toBe('not-found');
     expect(bob.error.message).toContain('user "bob" is not among the users this model explains: it holds a seeded sample of 1 of 3 users (seed 2020, the default in scale mode)');
-    expect(bob.error.hint).toContain(`\`knowrec fit --workspace ${wsPath} --out ${modelDir} --users bob\``);
+    // the refit repeats the fit's list length, language and seed (the fixture's)
+    expect(bob.error.hint).toContain(`refit with \`knowrec fit --workspace ${wsPath} --out ${modelDir} -k 10 --lang en --seed 0 --users bob\``);
+    expect(bob.error.hint).toContain('not the sample as well');
     // an id that is no user at all is still said to be unknown
     const nobody = await api().recommend({ user: 'nobody', k: 5 });
     expect(!nobody.ok && nobody.error.message).toContain('no user with id "nobody" in dataset tiny');
     const alice = await api().recommend({ user: 'alice', k: 5 });
-    expect(alice.ok && alice.value.model.explained).toEqual({ ...SAMPLED, refit: `knowrec fit --workspace ${wsPath} --out ${modelDir}` });
+    expect(alice.ok && alice.value.model.explained).toEqual({ ...SAMPLED, refit: `knowrec fit --workspace ${wsPath} --out ${modelDir} -k 10 --lang en --seed 0` });
   });
 
   it('modelUsers lists the users with recommendations and which users the model explains', async () => {
@@ -99,11 +101,24 @@ describe('a snapshot of a sample of the users', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('user "bob" is not among the users this model explains: it holds a seeded sample of 1 of 3 users');
     expect(r.err).toContain('--users bob');
+    // the CLI does not load the dataset to check the id: the hint is conditional, and an odd id is quoted
+    const odd = await cliError(['recommend', '--model', modelDir, '--user', "o'neil x"]);
+    expect(odd.err).toContain(`if "o'neil x" is a user of the dataset`);
+    expect(odd.err).toContain(`--users 'o'\\''neil x'`);
   });
 
   it('forgetting a sampled user counts it out of users_explained', () => {
     saveSnapshot(modelDir, snapshot(true));
     expect(forgetInSnapshot(modelDir, 'tiny', ['alice'], 'test')).toBe(1);
     expect(loadSnapshot(modelDir).manifest.users_explained).toEqual({ ...SAMPLED, count: 0, of: 2 });
+  });
+
+  it('forgetting a user outside the sample removes no list but counts them out of the dataset', () => {
+    saveSnapshot(modelDir, snapshot(true));
+    expect(forgetInSnapshot(modelDir, 'tiny', ['bob'], 'test')).toBe(0);
+    const m = loadSnapshot(modelDir).manifest;
+    expect(m.users_explained).toEqual({ ...SAMPLED, count: 1, of: 2 });
+    expect(m.users).toBe(snapshot(true).manifest.users - 1);
+    expect(m.stale?.reason).toBe('test');
   });
 });
