@@ -50,7 +50,7 @@ describe('Recommendations on a model of a sample of the users (Chromium)', () =>
     await page.getByRole('tab', { name: 'Recommendations', exact: true }).click();
     const panel = page.locator('#panel-recommendations');
     await expect.poll(() => panel.getByRole('note').textContent()).toContain('a seeded sample of 1 of 3 users (seed 2020');
-    expect(await panel.getByRole('note').textContent()).toContain(`knowrec fit --workspace ${join(dir, 'workspace.sqlite')} --out ${join(dir, 'model')} --users ID,…`);
+    expect(await panel.getByRole('note').textContent()).toContain(`knowrec fit --workspace ${join(dir, 'workspace.sqlite')} --out ${join(dir, 'model')} -k 10 --lang en --seed 0 --users ID,…`);
     const options = page.locator('#rec-user-ids option');
     await expect.poll(() => options.count()).toBe(1);
     expect(await options.first().getAttribute('value')).toBe('alice');
