@@ -16,21 +16,8 @@ import { inverseRelations } from './inverse';
 import { subgraph } from './subgraph';
 import { bfs } from './traverse';
 import {
-  OUT,
-  type Adjacency,
-  type EntityDescription,
-  type ItemFact,
-  type KgPath,
-  type Neighbour,
-  type NeighbourOptions,
-  type PathOptions,
-  type RelationFilter,
-  type SearchHit,
-  type SharedEntity,
-  type SharedOptions,
-  type Subgraph,
-  type SubgraphCenter,
-  type SubgraphOptions,
+  OUT, type Adjacency, type EntityDescription, type ItemFact, type KgPath, type Neighbour, type NeighbourOptions,
+  type PathOptions, type RelationFilter, type SearchHit, type SharedEntity, type SharedOptions, type Subgraph, type SubgraphCenter, type SubgraphOptions,
 } from './types';
 
 export interface KgStats {
