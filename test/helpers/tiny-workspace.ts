@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { Workspace } from '../../main/core/store';
 import type { Dataset } from '../../main/core/types';
+import { workersExited } from '../../main/core/worker-launcher';
 
 /**
  * Three users, three items; KG: Toy Story (m.toy) and A Bug's Life (m.bug) are directed by
@@ -44,6 +47,36 @@ export function tempFiles(prefix: string): { fresh: () => string; cleanup: () =>
   const dir = mkdtempSync(join(tmpdir(), prefix));
   let n = 0;
   return { fresh: () => join(dir, `ws${n++}.sqlite`), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Registers, for the calling test file: before each test a fresh workspace file holding
+ * tinyDataset() (its path and a model folder beside it passed to `fresh`); after each test every
+ * Api given to `keep` closed; after all, the workers awaited and the files removed.
+ */
+export function tinyWorkspaceEachTest(prefix: string, fresh: (paths: { wsPath: string; modelDir: string }) => void): { keep<T extends { close(): void }>(api: T): T } {
+  const tmp = tempFiles(prefix);
+  const kept: { close(): void }[] = [];
+  beforeEach(() => {
+    const wsPath = tmp.fresh();
+    const ws = Workspace.create(wsPath);
+    ws.importDataset(tinyDataset());
+    ws.close();
+    fresh({ wsPath, modelDir: `${wsPath}.model` });
+  });
+  afterEach(() => {
+    for (const a of kept.splice(0)) a.close();
+  });
+  afterAll(async () => {
+    await workersExited();
+    tmp.cleanup();
+  });
+  return {
+    keep: (api) => {
+      kept.push(api);
+      return api;
+    },
+  };
 }
 
 /** The (head, relation, tail) facts of a dataset's KG as readable strings, sorted. */

@@ -6,24 +6,25 @@
  * naming Toy Story; bob rated Heat 3 and Toy Story 1 (no 5s, so the fixture names no history and
  * his best-rated items are Heat then Toy Story); Toy Story and A Bug's Life share Lasseter.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApi, type ApiImpl, type KgSubgraph } from '../../main/api';
 import type { WorkspaceLike } from '../../main/api/context';
 import { dataHash } from '../../main/core/data';
 import { KgIndex } from '../../main/core/kg';
 import { DATA_HASH_META_KEY, Workspace } from '../../main/core/store';
-import { workersExited } from '../../main/core/worker-launcher';
 import type { Dataset } from '../../main/core/types';
 import { recordDataHashInWorker } from '../../main/jobs/dataset-loader';
 import { saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from '../e2e/fixture';
-import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
+import { tinyDataset, tinyWorkspaceEachTest } from '../helpers/tiny-workspace';
 
-const tmp = tempFiles('knowrec-api-light-');
 let wsPath: string;
 let modelDir: string;
 let loads: number;
-const apis: ApiImpl[] = [];
+const apis = tinyWorkspaceEachTest('knowrec-api-light-', (p) => {
+  ({ wsPath, modelDir } = p);
+  loads = 0;
+});
 
 /** The KG index as the app reads it: without the users and the interactions. */
 async function kgOnly(path: string): Promise<KgIndex> {
@@ -66,8 +67,7 @@ function api(opts: { readonly plain?: boolean; readonly recordDataHash?: (path: 
     },
     loadKgIndex: (p) => kgOnly(p),
   });
-  apis.push(a);
-  return a;
+  return apis.keep(a);
 }
 
 function withWorkspace<T>(f: (ws: Workspace) => T): T {
@@ -90,24 +90,6 @@ async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { m
 }
 
 const nodeIds = (g: KgSubgraph): string[] => g.nodes.map((n) => n.id).sort();
-
-beforeEach(() => {
-  wsPath = tmp.fresh();
-  modelDir = `${wsPath}.model`;
-  loads = 0;
-  const ws = Workspace.create(wsPath);
-  ws.importDataset(tinyDataset());
-  ws.close();
-});
-
-afterEach(() => {
-  for (const a of apis.splice(0)) a.close();
-});
-
-afterAll(async () => {
-  await workersExited();
-  tmp.cleanup();
-});
 
 describe('recommend without the dataset', () => {
   it("reads the user's list and the data match from the workspace, loading nothing", async () => {

@@ -5,19 +5,17 @@
  * (test/helpers/tiny-workspace.ts: alice, bob, carol); the snapshot holds alice only, its
  * manifest says a seeded sample of 1 of 3.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApi, type ApiImpl } from '../../main/api';
 import { main } from '../../main/cli';
 import { Workspace } from '../../main/core/store';
-import { workersExited } from '../../main/core/worker-launcher';
 import { forgetInSnapshot, loadSnapshot, saveSnapshot, type Snapshot } from '../../main/jobs/snapshot';
 import { fixtureSnapshot } from '../e2e/fixture';
-import { tempFiles, tinyDataset } from '../helpers/tiny-workspace';
+import { tinyDataset, tinyWorkspaceEachTest } from '../helpers/tiny-workspace';
 
-const tmp = tempFiles('knowrec-api-sampled-');
 let wsPath: string;
 let modelDir: string;
-const apis: ApiImpl[] = [];
+const apis = tinyWorkspaceEachTest('knowrec-api-sampled-', (p) => ({ wsPath, modelDir } = p));
 
 const SAMPLED = { mode: 'sample', count: 1, of: 3, seed: 2020, reason: 'scale-mode' } as const;
 
@@ -27,9 +25,7 @@ function snapshot(sampled: boolean): Snapshot {
 }
 
 function api(): ApiImpl {
-  const a = createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 't', modelDir });
-  apis.push(a);
-  return a;
+  return apis.keep(createApi({ open: (p) => Workspace.open(p), workspacePath: wsPath, appVersion: 't', modelDir }));
 }
 
 async function cliError(args: string[]): Promise<{ code: number; err: string }> {
@@ -43,23 +39,6 @@ async function cliError(args: string[]): Promise<{ code: number; err: string }> 
     e.mockRestore();
   }
 }
-
-beforeEach(() => {
-  wsPath = tmp.fresh();
-  modelDir = `${wsPath}.model`;
-  const ws = Workspace.create(wsPath);
-  ws.importDataset(tinyDataset());
-  ws.close();
-});
-
-afterEach(() => {
-  for (const a of apis.splice(0)) a.close();
-});
-
-afterAll(async () => {
-  await workersExited();
-  tmp.cleanup();
-});
 
 describe('a snapshot of a sample of the users', () => {
   it('the Api says a user of the dataset is not among the sampled ones, and how to get them', async () => {
