@@ -185,7 +185,28 @@ describe('KG index cache', () => {
     ws.close();
   });
 
-  it('a file marked with the format before (04) is not read: built again, saved as 06, read from then on', async () => {
+  it('a file with one flipped bit anywhere in its body is not read (CRC-32 in the header): built again', async () => {
+    const ws = tinyWorkspace();
+    const good = packKgIndex(new KgIndex(ws.loadKgDataset().dataset).parts(), ws.kgStamp());
+    const file = kgCachePath(ws.path);
+    writeFileSync(file, good);
+    expect(await readKgCache(file, ws.kgStamp())).not.toBeNull();
+    // bits in the body's first, middle and last bytes (arrays, strings, item details)
+    // the body starts after the 16-byte prefix and the header (its length at byte 8), padded to 8 bytes
+    const bodyStart = Math.ceil((16 + new DataView(good.buffer, good.byteOffset).getUint32(8, true)) / 8) * 8;
+    for (const at of [bodyStart + 1, Math.floor((bodyStart + good.length) / 2), good.length - 1]) {
+      const bad = new Uint8Array(good);
+      bad[at] ^= 0x10;
+      writeFileSync(file, bad);
+      // without the check, unpacking still succeeded and the damage showed later (wrong labels, a search running for seconds)
+      expect(unpackKgIndex(bad, ws.kgStamp())).not.toBeNull();
+      expect(await readKgCache(file, ws.kgStamp())).toBeNull();
+    }
+    expect((await loadKgIndexCached(ws.path, ws.kgStamp())).source).toBe('built');
+    ws.close();
+  });
+
+  it('a file marked with the format before (04) is not read: built again, saved as 07, read from then on', async () => {
     const ws = tinyWorkspace();
     const current = packKgIndex(new KgIndex(ws.loadKgDataset().dataset).parts(), ws.kgStamp());
     // the layout this version writes, under the old magic: what an older session left
@@ -195,7 +216,7 @@ describe('KG index cache', () => {
     expect(await readKgCache(kgCachePath(ws.path), ws.kgStamp())).toBeNull();
     const r = await loadKgIndexCached(ws.path, ws.kgStamp());
     expect(r.source).toBe('built');
-    expect(readFileSync(kgCachePath(ws.path)).subarray(0, 8).toString('latin1')).toBe('KRKGIX06');
+    expect(readFileSync(kgCachePath(ws.path)).subarray(0, 8).toString('latin1')).toBe('KRKGIX07');
     expect((await loadKgIndexCached(ws.path, ws.kgStamp())).source).toBe('cache');
     ws.close();
   });

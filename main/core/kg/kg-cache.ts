@@ -20,6 +20,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { crc32 } from 'node:zlib';
 import { pidAlive } from '../files';
 import type { ItemRecord, KnowledgeGraph } from '../types';
 import type { DeriveReport } from './derive';
@@ -28,8 +29,12 @@ import { isOpaqueId } from './names';
 import { PackedStrings, packStrings, sortedOrder } from './packed-strings';
 import type { KgIndexParts, PackedLists } from './parts';
 
-/** 06: lists as UTF-8 runs with each string's start, and the ids' sorted tables (05 was an unmerged try). */
-const MAGIC = 'KRKGIX06';
+/**
+ * 07: the body's CRC-32 in the header (06, without it, read a damaged file's offsets lazily: wrong
+ * labels or a search that ran for seconds). 06: lists as UTF-8 runs with each string's start, and
+ * the ids' sorted tables (05 was an unmerged try).
+ */
+const MAGIC = 'KRKGIX07';
 const PREFIX = 16;
 
 type ArrayName =
@@ -56,6 +61,8 @@ interface Header {
   readonly lists: readonly (Block & { readonly name: ListName; readonly count: number; readonly starts: ArrayBlock })[];
   /** Each item's {text, attributes} as JSON, one after the other (itemDetailOffsets: byte offsets in it). */
   readonly itemDetails: Block;
+  /** CRC-32 of the body (everything after the header's padding), checked when the file is read. */
+  readonly crc: number;
 }
 
 function arraysOf(p: KgIndexParts, extra: Record<'entityNameIsNull' | 'entityNamed' | 'itemDetailOffsets' | 'inverse' | 'entityIdOrder' | 'itemIdOrder', TypedArray>): Record<ArrayName, TypedArray> {
@@ -139,7 +146,10 @@ export function packKgIndex(given: KgIndexParts, stamp: string): Uint8Array {
     const packed = packStrings(list);
     return { name, count: list.length, ...place(packed.bytes), starts: placeArray(`${name}Starts`, packed.starts) };
   });
-  const header: Header = { stamp, relationNames: kg.relationNames, deriveReport: parts.deriveReport, arrays: arrayTable, lists: listTable, itemDetails: place(details.bytes) };
+  const itemDetailsBlock = place(details.bytes);
+  let crc = 0;
+  for (const b of blobs) crc = crc32(b, crc);
+  const header: Header = { stamp, relationNames: kg.relationNames, deriveReport: parts.deriveReport, arrays: arrayTable, lists: listTable, itemDetails: itemDetailsBlock, crc };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = align(PREFIX + json.length);
   const prefix = Buffer.alloc(start);
@@ -309,7 +319,28 @@ export async function readWhole(file: string, chunk = READ_CHUNK): Promise<Uint8
   }
 }
 
-/** Reads the cache file at `file`; null when it is missing, unreadable or of another stamp. */
+/** Bytes checked per turn of the event loop by bodyIntact (about 15 ms each). */
+const CRC_CHUNK = 32 << 20;
+
+/**
+ * Whether the body of the cache file in `bytes` has the CRC-32 its header records (false for a
+ * file that is not one of this version): checked in parts, a turn of the event loop between them,
+ * so that other calls keep answering. A damaged file is then built again instead of read.
+ */
+export async function bodyIntact(bytes: Uint8Array): Promise<boolean> {
+  const n = headerLength(bytes);
+  if (n === null) return false;
+  const h = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + PREFIX, n).toString('utf8')) as Partial<Header>;
+  if (typeof h.crc !== 'number') return false;
+  let crc = 0;
+  for (let at = align(PREFIX + n); at < bytes.length; at += CRC_CHUNK) {
+    crc = crc32(bytes.subarray(at, Math.min(bytes.length, at + CRC_CHUNK)), crc);
+    await new Promise((r) => setImmediate(r));
+  }
+  return crc === h.crc;
+}
+
+/** Reads the cache file at `file`; null when it is missing, unreadable, damaged or of another stamp. */
 export async function readKgCache(file: string, stamp: string): Promise<KgIndexParts | null> {
   let bytes: Uint8Array;
   try {
@@ -318,6 +349,7 @@ export async function readKgCache(file: string, stamp: string): Promise<KgIndexP
     return null;
   }
   try {
+    if (!(await bodyIntact(bytes))) return null;
     return unpackKgIndex(bytes, stamp)?.parts ?? null;
   } catch {
     return null; // a damaged file is built again
