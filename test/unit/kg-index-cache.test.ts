@@ -3,7 +3,9 @@
  * the interactions counted per item in SQL), saved beside the workspace (kg-cache.ts), restored
  * equal to the one built from the whole dataset, and not used once the KG changed (kgStamp).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../main/api';
 import { KgIndex } from '../../main/core/kg';
@@ -168,13 +170,25 @@ describe('KG index cache', () => {
     expect(Array.from(kg.inverseRelations())).toEqual([1, 0]);
   });
 
-  it('round-trips a KG without entities and a catalog without items', () => {
+  it('round-trips a KG without entities and a catalog without items, through a file too (empty lists in the checksum)', async () => {
     const ds = tinyDataset();
     const empty = { ...ds, itemIds: [], items: [], itemEntities: [], kg: { entityIds: [], entityNames: [], relationNames: [], head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0), derived: new Uint8Array(0) } };
-    const back = unpackKgIndex(packKgIndex(new KgIndex(empty).parts(), 's'));
+    const bytes = packKgIndex(new KgIndex(empty).parts(), 's');
+    const back = unpackKgIndex(bytes);
     expect(back?.parts.items).toEqual([]);
     expect(back?.parts.kg.entityIds).toEqual([]);
     expect(new KgIndex(back!.parts).searchEntities('a')).toEqual([]);
+    // empty runs (no memory behind them) between non-empty ones: zlib would restart the CRC at a null buffer
+    const untitled = { ...ds, items: ds.items.map((it) => ({ ...it, title: '' })) };
+    const dir = mkdtempSync(join(tmpdir(), 'kg-crc-'));
+    try {
+      for (const [name, d] of [['empty', empty], ['untitled', untitled]] as const) {
+        writeFileSync(join(dir, name), packKgIndex(new KgIndex(d).parts(), 's'));
+        expect(await readKgCache(join(dir, name), 's'), name).not.toBeNull();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a damaged cache file is built again', async () => {

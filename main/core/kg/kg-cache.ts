@@ -148,7 +148,8 @@ export function packKgIndex(given: KgIndexParts, stamp: string): Uint8Array {
   });
   const itemDetailsBlock = place(details.bytes);
   let crc = 0;
-  for (const b of blobs) crc = crc32(b, crc);
+  // an empty blob may have no memory behind it, and zlib restarts at 0 on a null buffer: skipped
+  for (const b of blobs) if (b.length > 0) crc = crc32(b, crc);
   const header: Header = { stamp, relationNames: kg.relationNames, deriveReport: parts.deriveReport, arrays: arrayTable, lists: listTable, itemDetails: itemDetailsBlock, crc };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = align(PREFIX + json.length);
