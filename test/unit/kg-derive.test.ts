@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { decadeOf, deriveCatalogTriples, withDerivedTriples } from '../../main/core/kg';
 import type { Dataset, ItemRecord } from '../../main/core/types';
+import { catalogDataset } from '../helpers/catalog-dataset';
 
 const item = (id: string, title: string, attributes: ItemRecord['attributes']): ItemRecord => ({ id, title, text: {}, attributes });
 
@@ -77,14 +78,10 @@ describe('deriveCatalogTriples', () => {
 });
 
 function dataset(): Dataset {
-  return {
-    name: 'd',
-    userIds: [],
-    itemIds: ['1', '2'],
-    users: [],
-    items: [item('1', 'Toy Story', { release_year: '1995', genres: ['Comedy'] }), item('2', 'Heat', { genres: ['Crime', 'Comedy'] })],
-    interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
-    kg: {
+  return catalogDataset(
+    'd',
+    [item('1', 'Toy Story', { release_year: '1995', genres: ['Comedy'] }), item('2', 'Heat', { genres: ['Crime', 'Comedy'] })],
+    {
       entityIds: ['m.toy', 'm.lasseter', 'genre:Comedy'],
       entityNames: [null, null, null],
       relationNames: ['film.film.directed_by'],
@@ -93,8 +90,8 @@ function dataset(): Dataset {
       tail: Int32Array.of(1),
       derived: Uint8Array.of(0),
     },
-    itemEntities: [Int32Array.of(0), new Int32Array(0)],
-  };
+    [Int32Array.of(0), new Int32Array(0)],
+  );
 }
 
 describe('withDerivedTriples', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { KgIndex } from '../../main/core/kg';
 import type { Dataset, ItemRecord } from '../../main/core/types';
+import { catalogDataset } from '../helpers/catalog-dataset';
 
 // A hand-built KG whose answers are known by construction:
 // - Toy Story and A Bug's Life share a director (Lasseter, with both directed_by and its inverse);
@@ -392,16 +393,7 @@ describe('subgraph', () => {
       text: {},
       attributes: { genres: ['Drama'] },
     }));
-    const ds: Dataset = {
-      name: 'star',
-      userIds: [],
-      itemIds: items.map((x) => x.id),
-      users: [],
-      items,
-      interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
-      kg: { entityIds: [], entityNames: [], relationNames: [], head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0), derived: new Uint8Array(0) },
-      itemEntities: items.map(() => new Int32Array(0)),
-    };
+    const ds = catalogDataset('star', items);
     const g = new KgIndex(ds);
     const drama = g.entityIndex('genre:Drama');
     expect(drama).toBeDefined();

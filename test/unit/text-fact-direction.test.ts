@@ -14,6 +14,7 @@ import { factKind, KgIndex } from '../../main/core/kg';
 import { linkKind } from '../../main/core/rank/explain-ties';
 import { itemSentence, kgFactSource, relationPhrase, getTemplates } from '../../main/core/text';
 import type { Dataset, ItemRecord } from '../../main/core/types';
+import { catalogDataset } from '../helpers/catalog-dataset';
 
 const BAND_MEMBER = 'http://dbpedia.org/ontology/bandMember';
 const HOMETOWN = 'http://dbpedia.org/ontology/hometown';
@@ -24,14 +25,10 @@ const DIRECTOR_FILM = 'film.director.film';
 function dataset(): Dataset {
   // entities: 0 Morcheeba, 1 Skye, 2 Some Film, 3 Other Film (items 0..3), 4 London, 5 Ann Director
   const items: ItemRecord[] = ['Morcheeba', 'Skye', 'Some Film', 'Other Film'].map((title, i) => ({ id: `i${i}`, title, text: {}, attributes: {} }));
-  return {
-    name: 'directions',
-    userIds: [],
-    itemIds: items.map((it) => it.id),
-    users: [],
+  return catalogDataset(
+    'directions',
     items,
-    interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
-    kg: {
+    {
       entityIds: ['e.morcheeba', 'e.skye', 'e.film', 'e.other', 'e.london', 'e.ann'],
       entityNames: ['Morcheeba', 'Skye', 'Some Film', 'Other Film', 'London', 'Ann Director'],
       relationNames: [BAND_MEMBER, HOMETOWN, DBO_DIRECTOR, DIRECTED_BY, DIRECTOR_FILM],
@@ -40,8 +37,8 @@ function dataset(): Dataset {
       tail: Int32Array.of(1, 4, 1, 5, 3),
       derived: new Uint8Array(5),
     },
-    itemEntities: [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), Int32Array.of(3)],
-  };
+    [Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), Int32Array.of(3)],
+  );
 }
 
 const ds = dataset();

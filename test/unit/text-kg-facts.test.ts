@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KgIndex } from '../../main/core/kg';
 import { kgFactSource } from '../../main/core/text';
 import type { Dataset, ItemRecord } from '../../main/core/types';
+import { catalogDataset } from '../helpers/catalog-dataset';
 
 const DIRECTED_BY = 'film.film.directed_by';
 const ACTOR = 'film.film.actor';
@@ -28,14 +29,10 @@ function dataset(): Dataset {
   relation.push(1);
   tail.push(N + 1);
   const items: ItemRecord[] = Array.from({ length: N }, (_, i) => ({ id: String(i), title: `Film ${i}`, text: {}, attributes: {} }));
-  return {
-    name: 'shared',
-    userIds: [],
-    itemIds: items.map((it) => it.id),
-    users: [],
+  return catalogDataset(
+    'shared',
     items,
-    interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
-    kg: {
+    {
       entityIds,
       entityNames,
       relationNames: [DIRECTED_BY, ACTOR],
@@ -44,8 +41,8 @@ function dataset(): Dataset {
       tail: Int32Array.from(tail),
       derived: new Uint8Array(head.length),
     },
-    itemEntities: Array.from({ length: N }, (_, i) => Int32Array.of(i)),
-  };
+    Array.from({ length: N }, (_, i) => Int32Array.of(i)),
+  );
 }
 
 const kg = new KgIndex(dataset(), { derive: false });

@@ -13,7 +13,7 @@ import {
   relationPhrase,
   type Templates,
 } from '../../main/core/text';
-import type { Dataset } from '../../main/core/types';
+import { catalogDataset } from '../helpers/catalog-dataset';
 
 const EN_PATH = join(__dirname, '../../resources/templates/en.json');
 const ML100K_GENRES = [
@@ -154,16 +154,7 @@ describe('template validation', () => {
       const file = join(dir, 'custom.json');
       writeFileSync(file, JSON.stringify(custom));
       const t: Templates = loadTemplateFile(file);
-      const ds: Dataset = {
-        name: 'one',
-        userIds: [],
-        itemIds: ['a'],
-        users: [],
-        items: [{ id: 'a', title: 'Alpha', text: {}, attributes: {} }],
-        interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
-        kg: { entityIds: [], entityNames: [], relationNames: [], head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0), derived: new Uint8Array(0) },
-        itemEntities: [new Int32Array(0)],
-      };
+      const ds = catalogDataset('one', [{ id: 'a', title: 'Alpha', text: {}, attributes: {} }]);
       const facts = { itemFacts: () => [{ relation: 'dbo:director', entityLabel: 'Ann Lee' }] };
       expect(itemSentence(ds, 0, { templates: t, facts }).text).toBe('Alpha! A film by Ann Lee!');
     });
