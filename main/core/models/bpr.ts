@@ -311,9 +311,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
     if (cached !== null) return gather(this.name, cached.slice(user * this.nItems, (user + 1) * this.nItems), items);
     const row = rowOf(this.rowCache, user);
     if (row !== null) return gather(this.name, row, items);
-    // kept for the user's re-scores (scoreWithout adds to them); callers get their own copy
-    const full = this.lastScores.get(user, (u) => this.scoreAll(w, u));
-    return items === undefined ? full.slice() : gather(this.name, full, items);
+    // kept for the user's re-scores (scoreWithout adds to them)
+    return this.lastScores.answer(this.name, user, items, (u) => this.scoreAll(w, u));
   }
 
   /** p_u·q_i for every item. */

@@ -337,15 +337,14 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     if (cached !== null) return gather(this.name, cached.slice(user * s.nItems, (user + 1) * s.nItems), items);
     const row = rowOf(this.rowCache, user);
     if (row !== null) return gather(this.name, row, items);
-    // kept for the user's re-scores (scoreWithout adds to them); callers get their own copy
-    const full = this.lastScores.get(user, (u) => {
+    // kept for the user's re-scores (scoreWithout adds to them)
+    return this.lastScores.answer(this.name, user, items, (u) => {
       const { dim, itemRep } = s;
       const pu = u * dim;
       const out = new Float32Array(s.nItems);
       for (let i = 0; i < s.nItems; i++) out[i] = dot(s.user, pu, itemRep, i * dim, dim);
       return out;
     });
-    return items === undefined ? full.slice() : gather(this.name, full, items);
   }
 
   /** Fold-in (fold-in.ts): score − score without j, per history item j, largest first. */

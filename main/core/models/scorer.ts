@@ -65,6 +65,12 @@ export class LastUserScores {
     return this.scores;
   }
 
+  /** score()'s answer from the kept scores (computed when another user's are kept): the caller's own copy, or the listed items. */
+  answer(name: string, user: number, items: Int32Array | undefined, compute: (user: number) => Float32Array): Float32Array {
+    const full = this.get(user, compute);
+    return items === undefined ? full.slice() : gather(name, full, items);
+  }
+
   clear(): void {
     this.scores = null;
   }
