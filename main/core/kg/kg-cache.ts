@@ -161,11 +161,18 @@ export function packKgIndex(given: KgIndexParts, stamp: string): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** The header length, or null when `bytes` is not a cache file. */
-function headerLength(bytes: Uint8Array): number | null {
+/** A cache file's header and its length, read once per file. */
+interface ReadHeader {
+  readonly n: number;
+  readonly h: Header;
+}
+
+/** The header, or null when `bytes` is not a cache file (of this version) or is cut short in it. */
+function readHeader(bytes: Uint8Array): ReadHeader | null {
   if (bytes.length < PREFIX || Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1') !== MAGIC) return null;
   const n = new DataView(bytes.buffer, bytes.byteOffset, PREFIX).getUint32(8, true);
-  return PREFIX + n <= bytes.length ? n : null;
+  if (PREFIX + n > bytes.length) return null;
+  return { n, h: JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + PREFIX, n).toString('utf8')) as Header };
 }
 
 /** An item whose text and attributes are parsed on first use (most are only named). */
@@ -206,9 +213,12 @@ type Unpacked = { parts: KgIndexParts; stamp: string };
  * time from their runs (PackedLists), the parts' whole lists made when first read.
  */
 export function unpackKgIndex(bytes: Uint8Array, stamp?: string): Unpacked | null {
-  const n = headerLength(bytes);
-  if (n === null) return null;
-  const h = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + PREFIX, n).toString('utf8')) as Header;
+  const head = readHeader(bytes);
+  return head !== null ? unpackWith(bytes, head, stamp) : null;
+}
+
+/** unpackKgIndex with the header already read. */
+function unpackWith(bytes: Uint8Array, { n, h }: ReadHeader, stamp?: string): Unpacked | null {
   if (stamp !== undefined && h.stamp !== stamp) return null;
   let start = align(PREFIX + n);
   const ends = [...h.arrays, ...h.lists, ...h.lists.map((l) => l.starts), h.itemDetails].map((b) => b.offset + b.bytes);
@@ -324,14 +334,11 @@ export async function readWhole(file: string, chunk = READ_CHUNK): Promise<Uint8
 const CRC_CHUNK = 32 << 20;
 
 /**
- * Whether the body of the cache file in `bytes` has the CRC-32 its header records (false for a
- * file that is not one of this version): checked in parts, a turn of the event loop between them,
- * so that other calls keep answering. A damaged file is then built again instead of read.
+ * Whether the body of the cache file in `bytes` has the CRC-32 its header records: checked in
+ * parts, a turn of the event loop between them, so that other calls keep answering. A damaged
+ * file is then built again instead of read.
  */
-export async function bodyIntact(bytes: Uint8Array): Promise<boolean> {
-  const n = headerLength(bytes);
-  if (n === null) return false;
-  const h = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + PREFIX, n).toString('utf8')) as Partial<Header>;
+async function bodyIntact(bytes: Uint8Array, { n, h }: ReadHeader): Promise<boolean> {
   if (typeof h.crc !== 'number') return false;
   let crc = 0;
   for (let at = align(PREFIX + n); at < bytes.length; at += CRC_CHUNK) {
@@ -350,8 +357,10 @@ export async function readKgCache(file: string, stamp: string): Promise<KgIndexP
     return null;
   }
   try {
-    if (!(await bodyIntact(bytes))) return null;
-    return unpackKgIndex(bytes, stamp)?.parts ?? null;
+    // the stamp first: a file of another KG is rejected without reading its body
+    const head = readHeader(bytes);
+    if (head === null || head.h.stamp !== stamp || !(await bodyIntact(bytes, head))) return null;
+    return unpackWith(bytes, head, stamp)?.parts ?? null;
   } catch {
     return null; // a damaged file is built again
   }
