@@ -38,13 +38,13 @@ async function loadedDataHash(ctx: ApiContext, o: Opened): Promise<string> {
   // the stamp read when this load started: a change meanwhile (changed(o), then a new load) sets another
   const stamp = o.datasetStamp;
   const ds = await load;
+  // kept with the load it belongs to (a change clears both): not hashed again
+  if (o.dataset === load && o.hash !== null) return o.hash;
   const hash = dataHash(ds);
   if (o.dataset !== load) return hash; // an older load than the kept one: neither kept nor recorded
-  if (o.hash === null) {
-    o.hash = hash;
-    // recorded only when the stamp read before the load is still the workspace's (nothing changed since)
-    if (stamp !== null) o.ws.recordDataHash?.(stamp, o.hash);
-  }
+  o.hash = hash;
+  // recorded only when the stamp read before the load is still the workspace's (nothing changed since)
+  if (stamp !== null) o.ws.recordDataHash?.(stamp, o.hash);
   return o.hash;
 }
 
