@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { decadeOf, deriveCatalogTriples, withDerivedTriples } from '../../main/core/kg';
 import type { Dataset, ItemRecord } from '../../main/core/types';
-import { catalogDataset } from '../helpers/catalog-dataset';
+import { catalogDataset } from '../../main/core/data/catalog-dataset';
 
 const item = (id: string, title: string, attributes: ItemRecord['attributes']): ItemRecord => ({ id, title, text: {}, attributes });
 

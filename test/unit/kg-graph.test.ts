@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { KgIndex } from '../../main/core/kg';
 import type { Dataset, ItemRecord } from '../../main/core/types';
-import { catalogDataset } from '../helpers/catalog-dataset';
+import { catalogDataset } from '../../main/core/data/catalog-dataset';
 
 // A hand-built KG whose answers are known by construction:
 // - Toy Story and A Bug's Life share a director (Lasseter, with both directed_by and its inverse);

@@ -14,7 +14,7 @@ import { factKind, KgIndex } from '../../main/core/kg';
 import { linkKind } from '../../main/core/rank/explain-ties';
 import { itemSentence, kgFactSource, relationPhrase, getTemplates } from '../../main/core/text';
 import type { Dataset, ItemRecord } from '../../main/core/types';
-import { catalogDataset } from '../helpers/catalog-dataset';
+import { catalogDataset } from '../../main/core/data/catalog-dataset';
 
 const BAND_MEMBER = 'http://dbpedia.org/ontology/bandMember';
 const HOMETOWN = 'http://dbpedia.org/ontology/hometown';

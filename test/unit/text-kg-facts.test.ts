@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KgIndex } from '../../main/core/kg';
 import { kgFactSource } from '../../main/core/text';
 import type { Dataset, ItemRecord } from '../../main/core/types';
-import { catalogDataset } from '../helpers/catalog-dataset';
+import { catalogDataset } from '../../main/core/data/catalog-dataset';
 
 const DIRECTED_BY = 'film.film.directed_by';
 const ACTOR = 'film.film.actor';

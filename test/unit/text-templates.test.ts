@@ -13,7 +13,7 @@ import {
   relationPhrase,
   type Templates,
 } from '../../main/core/text';
-import { catalogDataset } from '../helpers/catalog-dataset';
+import { catalogDataset } from '../../main/core/data/catalog-dataset';
 
 const EN_PATH = join(__dirname, '../../resources/templates/en.json');
 const ML100K_GENRES = [

@@ -5,6 +5,7 @@
  */
 import { KnowrecError } from '../errors';
 import type { Dataset, ItemRecord, UserRecord } from '../types';
+import { catalogDataset } from '../data/catalog-dataset';
 import type { DatasetCounts } from '../data/report';
 import type { Db } from './database';
 
@@ -67,16 +68,7 @@ export class DatasetTables {
   readKg(name: string): Dataset {
     const items = this.readItems();
     const { entityIds, entityNames, relationNames } = this.readVocabulary();
-    return {
-      name,
-      userIds: [],
-      itemIds: items.map((it) => it.id),
-      users: [],
-      items,
-      interactions: { user: new Int32Array(0), item: new Int32Array(0), rating: new Float32Array(0), timestamp: new Float64Array(0) },
-      kg: { entityIds, entityNames, relationNames, ...this.readTriples() },
-      itemEntities: this.readLinks(items.length),
-    };
+    return catalogDataset(name, items, { entityIds, entityNames, relationNames, ...this.readTriples() }, this.readLinks(items.length));
   }
 
   /** Interactions per item (by item index), counted in SQL over the item index. */

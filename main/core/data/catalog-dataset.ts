@@ -1,9 +1,9 @@
 /**
- * A dataset of items and a KG only (no users, no interactions), for tests of what is said about
- * items: KG queries, derived triples, item sentences. Without `kg` the graph is empty; without
+ * A dataset of items and a KG only (no users, no interactions): what needs only the catalog and
+ * the graph (the KG index, item sentences) reads it. Without `kg` the graph is empty; without
  * `itemEntities` no item is linked to an entity.
  */
-import type { Dataset, ItemRecord, KnowledgeGraph } from '../../main/core/types';
+import type { Dataset, ItemRecord, KnowledgeGraph } from '../types';
 
 const EMPTY_KG: KnowledgeGraph = { entityIds: [], entityNames: [], relationNames: [], head: new Int32Array(0), relation: new Int32Array(0), tail: new Int32Array(0), derived: new Uint8Array(0) };
 
