@@ -198,8 +198,9 @@ describe.skipIf(!HAVE_DATA)('the workbench in Chinese', () => {
     expect(described.length).toBeGreaterThan(0);
     const options = await page.locator('#kg-node option').allTextContents();
     expect(options.some((o) => /^Toy Story \(1995\) 的(演员|导演|编剧|制片人)/.test(o))).toBe(true);
+    // the item's facts come from their own call (kgItem), which may answer after the graph's
+    await expect.poll(async () => (await page.locator('ul.facts li').allTextContents()).some((f) => / 的(演员|导演|编剧|制片人)/.test(f))).toBe(true);
     const facts = await page.locator('ul.facts li').allTextContents();
-    expect(facts.some((f) => / 的(演员|导演|编剧|制片人)/.test(f))).toBe(true);
     const shown = [...options, ...facts].join('\n');
     for (const english of described) expect(shown).not.toContain(english);
     await walk('知识图谱', 'zh-kg');
