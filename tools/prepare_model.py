@@ -219,6 +219,7 @@ def build(out: Path, version: str) -> None:
         str(int8_path),
         weight_type=QuantType.QInt8,
         per_channel=True,
+        reduce_range=True,
         nodes_to_exclude=ffn_out,
     )
     log(f"quantized model.int8.onnx in {time.time() - t0:.1f} s")
