@@ -39,6 +39,7 @@ import { runDemo } from './jobs/demo';
 import { loadDatasetInWorker, recordDataHashInWorker } from './jobs/dataset-loader';
 import { loadKgIndexForApi } from './jobs/kg-index-loader';
 import { defaultModelPath, loadSnapshot, runFit } from './jobs/fit';
+import { checkExplainChoice } from './jobs/explained-users';
 import { staleNote } from './jobs/snapshot';
 import { explainedPhrase, notExplainedError, usersExplainedOf } from './jobs/snapshot-users';
 import { formatFidelityTable, formatResultsTable } from './jobs/table';
@@ -171,6 +172,10 @@ async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
   const held = datasetName(flags);
   const out = str(flags, 'out') ?? (held !== undefined ? defaultModelPath(held) : undefined);
   if (out === undefined) throw new KnowrecError('config', 'fit needs --out DIR (or --dataset NAME, or --workspace FILE holding a dataset, for the default folder)');
+  const explainUsers = str(flags, 'users') !== undefined ? list(flags, 'users') : undefined;
+  const explainSample = str(flags, 'sample') !== undefined ? int(flags, 'sample', 1, 1) : undefined;
+  // before the dataset is opened (minutes at scale): a choice no dataset can satisfy
+  checkExplainChoice({ ...(explainUsers !== undefined ? { users: explainUsers } : {}), ...(explainSample !== undefined ? { sample: explainSample } : {}) });
   const r = await runFit({
     dataset: name,
     dataDir: str(flags, 'data'),
@@ -183,8 +188,8 @@ async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
     encoderVariant: encoderVariant(str(flags, 'encoder')),
     modelDir: str(flags, 'model-dir'),
     textModel: str(flags, 'text-model'),
-    ...(str(flags, 'users') !== undefined ? { explainUsers: list(flags, 'users') } : {}),
-    ...(str(flags, 'sample') !== undefined ? { explainSample: int(flags, 'sample', 1, 1) } : {}),
+    ...(explainUsers !== undefined ? { explainUsers } : {}),
+    ...(explainSample !== undefined ? { explainSample } : {}),
     signal: signals.signal,
     onProgress: progressPrinter(bool(flags, 'quiet')),
   });

@@ -48,15 +48,10 @@ const UNKNOWN_SHOWN = 5;
  */
 export function chooseExplainedUsers(userIds: readonly string[], nItems: number, seed: number, choice: ExplainChoice = {}, minCells: number = SCALE_MODE_MIN_CELLS): ChosenUsers {
   const of = userIds.length;
-  if (choice.users !== undefined && choice.sample !== undefined) {
-    throw new KnowrecError('config', 'give --users or --sample, not both', {}, '--users ID,ID explains exactly these users; --sample N a seeded sample of N');
-  }
+  checkExplainChoice(choice);
   if (choice.users !== undefined) {
     const ids = listed(userIds, choice.users);
     return { ids, explained: { mode: 'list', count: ids.length, of, reason: 'users' } };
-  }
-  if (choice.sample !== undefined && (!Number.isInteger(choice.sample) || choice.sample < 1)) {
-    throw new KnowrecError('config', `--sample must be a whole number of at least 1, got ${choice.sample}`);
   }
   const size = choice.sample ?? (isScaleMode(of, nItems, minCells) ? FIT_SAMPLE_USERS : null);
   const reason = choice.sample !== undefined ? 'sample' : 'scale-mode';
@@ -65,6 +60,16 @@ export function chooseExplainedUsers(userIds: readonly string[], nItems: number,
   for (const id of choice.include !== undefined && choice.include.length > 0 ? listed(userIds, choice.include, 'requested user ids') : []) picked.add(id);
   const ids = userIds.filter((id) => picked.has(id));
   return { ids, explained: { mode: 'sample', count: ids.length, of, seed, reason } };
+}
+
+/** Throws for a choice that no dataset can satisfy (both --users and --sample, or a sample below 1): the CLI checks it before the dataset is opened. */
+export function checkExplainChoice(choice: ExplainChoice): void {
+  if (choice.users !== undefined && choice.sample !== undefined) {
+    throw new KnowrecError('config', 'give --users or --sample, not both', {}, '--users ID,ID explains exactly these users; --sample N a seeded sample of N');
+  }
+  if (choice.sample !== undefined && (!Number.isInteger(choice.sample) || choice.sample < 1)) {
+    throw new KnowrecError('config', `--sample must be a whole number of at least 1, got ${choice.sample}`);
+  }
 }
 
 /** The given ids in dataset order (duplicates once); unknown ones throw, naming the first few. */

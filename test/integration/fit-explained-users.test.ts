@@ -68,4 +68,18 @@ describe('which users the fit explains', () => {
     expect(err).not.toContain('[fit]');
     expect(existsSync(out)).toBe(false);
   });
+  it('--users with --sample fails before the dataset is opened (CLI)', async () => {
+    let err = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+    try {
+      // a workspace that does not exist: opening it first would fail with another message
+      expect(await main(['fit', '--workspace', join(dir, 'absent', 'w.sqlite'), '--out', join(dir, 'both'), '--users', '3', '--sample', '2'])).toBe(2);
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+    expect(err).toContain('give --users or --sample, not both');
+    expect(err).not.toMatch(/absent|no such|not found/i);
+  });
 });
