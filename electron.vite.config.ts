@@ -33,7 +33,8 @@ export default defineConfig({
       // Worker threads are separate entries beside index.js, each named as its source file (see
       // main/core/worker-launcher.ts): the job worker (import, evaluate, fit, fine-tune off the
       // main thread) and the encoder and training workers it starts, the what-if worker, and the
-      // dataset worker (the Api's in-memory dataset, read off the main thread).
+      // dataset worker (the Api's in-memory dataset, read off the main thread), and the products
+      // worker (native item-matrix products that large catalogs' scorers wait for).
       lib: {
         entry: {
           index: resolve(__dirname, 'main/index.ts'),
@@ -44,6 +45,7 @@ export default defineConfig({
           'encode-worker': resolve(__dirname, 'main/core/encode/encode-worker.ts'),
           'train-worker': resolve(__dirname, 'main/core/train/train-worker.ts'),
           'ann-build-worker': resolve(__dirname, 'main/core/index/ann-build-worker.ts'),
+          'matvec-worker': resolve(__dirname, 'main/core/models/matvec-worker.ts'),
         },
       },
     },

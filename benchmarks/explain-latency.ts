@@ -8,6 +8,8 @@
  *   reference  the straightforward path: every call recomputes every source
  *              (HybridScorer.reuseUserState = false)
  *   fast       the default: the last user's state kept between calls (rank/user-cache.ts)
+ *   fast-js    as fast, with the native item products paused (models/native-products.ts): the
+ *              JavaScript loops that catalogs below the size switch use, timed on the same fit
  *
  * and the two explanations are compared (they must be identical). Per source, the time spent in
  * its score / scoreWithout / prepareWithout / attribute during the explains is reported too.
@@ -31,6 +33,7 @@ import { evaluateSplit, splitInteractions } from '../main/core/eval';
 import { KgIndex } from '../main/core/kg';
 import { rowIndices } from '../main/core/matrix';
 import { buildModel } from '../main/core/models';
+import { pauseNativeProducts } from '../main/core/models/native-products';
 import { SemanticScorer } from '../main/core/models/semantic';
 import { coInteractionCounter, explainRecommendation, type ContributionSource, type Explanation } from '../main/core/rank';
 import { HybridScorer } from '../main/core/rank/hybrid';
@@ -152,6 +155,9 @@ async function main(): Promise<void> {
     const mask = new Uint8Array(ctx.nItems);
     // reference: nothing kept between calls; fast: the last user's state kept (the default)
     scorer.reuseUserState = path !== 'reference';
+    // fast-js: native products paused; every path starts without semantic columns kept by the one before
+    pauseNativeProducts(path === 'fast-js');
+    if (semantic instanceof SemanticScorer) semantic.forgetRemovals();
     const hybrid: ContributionSource = scorer;
     // untimed: the first explains of a path pay the JIT's compilation (reported apart)
     const warm: number[] = [];

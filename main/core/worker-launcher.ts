@@ -60,6 +60,11 @@ export interface LaunchedWorker<To> {
    * Resolves when it exited, or after `waitMs` (default 60 s).
    */
   terminate(waitMs?: number): Promise<void>;
+  /**
+   * Lets the process (or the thread that started it) end while this worker waits for messages,
+   * and workersExited() no longer waits for it (for a worker that serves until its owner ends).
+   */
+  unref(): void;
 }
 
 /** The message the launcher posts to ask an entry to stop (see onStop). */
@@ -132,6 +137,10 @@ export function launchWorker<To, From>(file: string, workerData: unknown, callba
     terminate: async (waitMs = 60_000) => {
       stop();
       await within(exited, waitMs, undefined);
+    },
+    unref: () => {
+      worker.unref();
+      running.delete(exited);
     },
   };
 }

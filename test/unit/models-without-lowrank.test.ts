@@ -197,7 +197,7 @@ describe('semantic columns V·v_r kept across users', () => {
   it('gives the same scores as an instance without the cache, computes a shared item once, and drops the oldest beyond the budget', () => {
     const cached = new SemanticRemovals(mat, dim, 8);
     for (const u of [0, 1, 0]) {
-      const fresh = new SemanticRemovals(mat, dim, 8, 0);
+      const fresh = new SemanticRemovals(mat, dim, 8, null, 0);
       const h = histories[u];
       cached.prepare(u, userParts(u, h), [1, 2, h[3]]);
       fresh.prepare(u, userParts(u, h), [1, 2, h[3]]);
@@ -211,7 +211,7 @@ describe('semantic columns V·v_r kept across users', () => {
     expect(cached.columnCounts).toEqual({ computed: 4, reused: 5 });
     expect(cached.keptColumns).toBe(4);
     // room for one column (8 items × 8 bytes): only the last computed is kept
-    const small = new SemanticRemovals(mat, dim, 8, 64);
+    const small = new SemanticRemovals(mat, dim, 8, null, 64);
     small.prepare(0, userParts(0, histories[0]), [0, 3]);
     expect(small.keptColumns).toBe(1);
     expect(small.columnCounts).toEqual({ computed: 2, reused: 0 });

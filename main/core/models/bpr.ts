@@ -315,12 +315,14 @@ export class BprScorer implements Scorer, HistoryAttribution {
     return this.lastScores.answer(this.name, user, items, (u) => this.scoreAll(w, u));
   }
 
-  /** p_u·q_i for every item. */
+  /** p_u·q_i for every item (natively on large catalogs: FoldIn.products). */
   private scoreAll(w: Float32Array, user: number): Float32Array {
     const d = this.dim;
     const uo = user * d;
     const itemBase = this.nUsers * d;
     const eu = w.slice(uo, uo + d);
+    const native = this.foldIn?.products.products([eu]);
+    if (native !== undefined && native !== null) return native[0];
     const out = new Float32Array(this.nItems);
     for (let i = 0; i < this.nItems; i++) {
       const io = itemBase + i * d;

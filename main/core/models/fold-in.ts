@@ -30,6 +30,7 @@ import { KnowrecError } from '../errors';
 import type { Csr } from '../types';
 import { sortContributions, type HistoryContribution } from './attribution';
 import { dot, invertSpd, multiMatVec } from './linalg';
+import { ItemProducts } from './native-products';
 
 /** Floor of the per-step L2 weight used for λ (a model trained with reg 0 still gets a ridge). */
 export const FOLD_IN_MIN_REG = 1e-4;
@@ -72,8 +73,10 @@ interface UserFold {
 export class FoldIn {
   private last: UserFold | null = null;
   /** The prepared user's z_r = A⁻¹q_r and Q·z_r per history item r (prepareWithout). */
-  private prepared: { readonly user: number; readonly z: Map<number, { readonly z: Float64Array; readonly qz: Float64Array }> } | null = null;
+  private prepared: { readonly user: number; readonly z: Map<number, { readonly z: Float64Array; readonly qz: Float32Array | Float64Array }> } | null = null;
   readonly nItems: number;
+  /** Q·x natively on large catalogs (native-products.ts); also the factor models' own scores. */
+  readonly products: ItemProducts;
 
   /**
    * @param q item factors, nItems × dim row-major (read, not copied: keep them fixed)
@@ -82,6 +85,7 @@ export class FoldIn {
    */
   constructor(private readonly q: Float32Array, readonly dim: number, private readonly history: Csr, readonly reg: number) {
     this.nItems = Math.floor(q.length / dim);
+    this.products = new ItemProducts(q, this.nItems, dim);
   }
 
   /** The fold-in's λ_u of the user. */
@@ -136,7 +140,7 @@ export class FoldIn {
     if (need.length === 0) return;
     const d = this.dim;
     const zs = need.map((r) => matVec(f.inv, Float64Array.from(this.q.subarray(r * d, (r + 1) * d)), d));
-    const qz = multiMatVec(this.q, this.nItems, d, zs);
+    const qz = this.products.products(zs) ?? multiMatVec(this.q, this.nItems, d, zs);
     need.forEach((r, j) => z.set(r, { z: zs[j], qz: qz[j] }));
   }
 
@@ -147,7 +151,9 @@ export class FoldIn {
     const out = Float32Array.from(trained);
     const delta = this.shift(user, removed);
     if (delta === null) return out;
-    for (let i = 0; i < out.length; i++) out[i] = trained[i] + this.dotQ(i, delta);
+    const qd = this.products.products([delta])?.[0];
+    if (qd !== undefined) for (let i = 0; i < out.length; i++) out[i] = trained[i] + qd[i];
+    else for (let i = 0; i < out.length; i++) out[i] = trained[i] + this.dotQ(i, delta);
     return out;
   }
 
@@ -182,7 +188,7 @@ export class FoldIn {
     }
     const y = solveSmall(g, rhs, k);
     if (y === null) return null;
-    const qz = parts.map((x) => x?.qz ?? new Float64Array(0));
+    const qz = parts.map((x): Float32Array | Float64Array => x?.qz ?? new Float64Array(0));
     const out = new Float32Array(trained.length);
     for (let i = 0; i < out.length; i++) {
       let s = trained[i];

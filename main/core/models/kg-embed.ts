@@ -341,6 +341,9 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
     return this.lastScores.answer(this.name, user, items, (u) => {
       const { dim, itemRep } = s;
       const pu = u * dim;
+      // natively on large catalogs (FoldIn.products: the same item factors)
+      const native = this.foldIn?.products.products([s.user.subarray(pu, pu + dim)]);
+      if (native !== undefined && native !== null) return native[0];
       const out = new Float32Array(s.nItems);
       for (let i = 0; i < s.nItems; i++) out[i] = dot(s.user, pu, itemRep, i * dim, dim);
       return out;

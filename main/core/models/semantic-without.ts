@@ -10,6 +10,9 @@
  * V·v_r depends on the item only, so those columns are also kept across users (least recently
  * used dropped first, COLUMN_CACHE_BYTES in all).
  *
+ * On catalogs above native-products.ts's size switch the products are computed natively (float32
+ * sums; the straightforward path's full product is native there too).
+ *
  * Equal to the straightforward computation in exact arithmetic; in floating point it differs by
  * rounding (the straightforward path rounds the unit query vector to float32 first): about 1e-7
  * of a score, tested within 1e-6 (test/unit/models-without-lowrank.test.ts). Where the subtraction
@@ -18,6 +21,10 @@
  * can put almost all of it on a few recent items): ‖m_R‖ below CANCEL_RATIO·‖m‖.
  */
 import { multiMatVec } from './linalg';
+import type { ItemProducts } from './native-products';
+
+/** V·x kept per item or user: float64 sums in JavaScript, float32 when native (native-products.ts). */
+type Column = Float32Array | Float64Array;
 
 /** Below this ‖m_R‖ / ‖m‖ the subtraction has lost too many digits: recompute instead. */
 const CANCEL_RATIO = 1e-4;
@@ -38,8 +45,8 @@ interface UserBase {
   readonly m: Float64Array;
   readonly s: Float64Array;
   /** V·s and V·m. */
-  readonly vs: Float64Array;
-  readonly vm: Float64Array;
+  readonly vs: Column;
+  readonly vm: Column;
   /** ‖m‖. */
   readonly mNorm: number;
   /** History item → its total weight in the mean (summed over repeated entries). */
@@ -50,17 +57,24 @@ export class SemanticRemovals {
   private user = -1;
   private base: UserBase | null = null;
   /** Prepared history item → V·v_r (the current user's). */
-  private readonly products = new Map<number, Float64Array>();
+  private readonly products = new Map<number, Column>();
   /**
    * V·v_r does not depend on the user: columns computed for earlier users, least recently used
    * first (Map order), up to `maxColumns`. A popular item cited for many users is computed once.
    */
-  private readonly columns = new Map<number, Float64Array>();
+  private readonly columns = new Map<number, Column>();
   private readonly maxColumns: number;
   /** Columns computed, and found kept from an earlier user. */
   readonly columnCounts = { computed: 0, reused: 0 };
 
-  constructor(private readonly mat: Float32Array, private readonly dim: number, private readonly nItems: number, cacheBytes = COLUMN_CACHE_BYTES) {
+  /** @param native products computed natively on large catalogs (float32 columns; the cache counts 8 bytes a value all the same) */
+  constructor(
+    private readonly mat: Float32Array,
+    private readonly dim: number,
+    private readonly nItems: number,
+    private readonly native: ItemProducts | null = null,
+    cacheBytes = COLUMN_CACHE_BYTES,
+  ) {
     this.maxColumns = Math.floor(cacheBytes / (8 * Math.max(1, nItems)));
   }
 
@@ -82,7 +96,7 @@ export class SemanticRemovals {
   }
 
   /** V·v_r of the history items among `items` not kept yet, computed in one pass with V·x of `extra` (returned). */
-  private addProducts(weight: ReadonlyMap<number, number>, items: readonly number[], extra: readonly Float64Array[]): Float64Array[] {
+  private addProducts(weight: ReadonlyMap<number, number>, items: readonly number[], extra: readonly Float64Array[]): Column[] {
     const need: number[] = [];
     for (const r of new Set(items)) {
       if (!weight.has(r) || this.products.has(r)) continue;
@@ -98,7 +112,7 @@ export class SemanticRemovals {
     }
     if (need.length + extra.length === 0) return [];
     const vectors = [...extra, ...need.map((r) => Float64Array.from(this.mat.subarray(r * this.dim, (r + 1) * this.dim)))];
-    const out = multiMatVec(this.mat, this.nItems, this.dim, vectors);
+    const out: Column[] = this.native?.products(vectors) ?? multiMatVec(this.mat, this.nItems, this.dim, vectors);
     this.columnCounts.computed += need.length;
     need.forEach((r, j) => {
       this.products.set(r, out[extra.length + j]);
@@ -108,7 +122,7 @@ export class SemanticRemovals {
   }
 
   /** Adds a column to the cross-user cache, dropping the least recently used beyond its size. */
-  private keep(r: number, column: Float64Array): void {
+  private keep(r: number, column: Column): void {
     if (this.maxColumns < 1) return;
     this.columns.set(r, column);
     while (this.columns.size > this.maxColumns) {
@@ -154,7 +168,7 @@ export class SemanticRemovals {
     qNorm = Math.sqrt(qNorm);
     const scale = qNorm > 0 ? 1 / qNorm : 0;
     const ws = gone.map((r) => weight.get(r) ?? 0);
-    const ps = gone.map((r) => this.products.get(r) ?? new Float64Array(this.nItems));
+    const ps = gone.map((r): Column => this.products.get(r) ?? new Float64Array(this.nItems));
     const out = new Float32Array(this.nItems);
     for (let i = 0; i < out.length; i++) {
       let t = vm[i];

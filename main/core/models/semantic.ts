@@ -18,6 +18,7 @@ import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
 import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
 import { scoreMatrixNative } from './native-matmul';
+import { ItemProducts } from './native-products';
 import { dot } from './linalg';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { SemanticRemovals } from './semantic-without';
@@ -63,6 +64,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   private stageSeconds: { readonly items: number; readonly users: number } | null = null;
   private nItems = 0;
   private itemMat: Float32Array | null = null;
+  /** V·x natively on large catalogs (native-products.ts). */
+  private products: ItemProducts | null = null;
   private sentenceVecs: Float32Array | null = null;
   private meanVecs: Float32Array | null = null;
   private userVecs: Float32Array | null = null;
@@ -111,7 +114,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const itemMat = new Float32Array(nItems * dim);
     for (let i = 0; i < nItems; i++) itemMat.set(itemVecs[i], i * dim);
     this.itemMat = itemMat;
-    this.removals = new SemanticRemovals(itemMat, dim, nItems);
+    this.products = new ItemProducts(itemMat, nItems, dim);
+    this.removals = new SemanticRemovals(itemMat, dim, nItems, this.products);
     this.index = null;
     const t1 = performance.now();
 
@@ -270,6 +274,11 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     }, items);
   }
 
+  /** Forgets the products kept for explanations (the last user's and the columns kept across users). */
+  forgetRemovals(): void {
+    this.removals?.clear();
+  }
+
   /** V·v_r columns of the explanations' re-scores computed, and found kept from an earlier user (semantic-without.ts). */
   get columnCounts(): { readonly computed: number; readonly reused: number } {
     return { ...(this.removals?.columnCounts ?? { computed: 0, reused: 0 }) };
@@ -310,6 +319,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     if (m === null) throw notFitted(this.name);
     const dim = this.dim;
     if (q.length !== dim) throw new KnowrecError('validation', `semantic: query vector has ${q.length} dims, expected ${dim}`);
+    const native = this.products?.products([q]);
+    if (native !== undefined && native !== null) return native[0];
     const out = new Float32Array(this.nItems);
     for (let i = 0; i < this.nItems; i++) out[i] = dot(m, i * dim, q, 0, dim);
     return out;

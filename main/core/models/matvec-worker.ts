@@ -1,0 +1,65 @@
+/**
+ * Entry of the item-products worker thread (native-products.ts's other side): keeps copies of
+ * large item matrices as onnxruntime tensors and answers V·x for a few vectors at a time with one
+ * native GEMM (MLAS, multi-threaded). The caller waits for the answer synchronously (Atomics.wait
+ * on a shared flag), so this thread never posts results: it writes them into the shared buffer of
+ * the request and raises the flag. Messages are served in order, so a matrix added just before a
+ * request is ready when the request runs.
+ */
+import * as ort from 'onnxruntime-node';
+import { onStop, workerPort } from '../worker-launcher';
+import { ONNX_FLOAT, onnxModel } from './onnx-graph';
+import { CTL_DONE, CTL_STATUS, STATUS_FAILED, STATUS_OK, type ToProducts } from './native-products-protocol';
+
+const port = workerPort('matvec-worker');
+const matrices = new Map<number, { tensor: ort.Tensor; n: number; dim: number }>();
+let session: Promise<ort.InferenceSession> | null = null;
+
+function getSession(): Promise<ort.InferenceSession> {
+  session ??= ort.InferenceSession.create(
+    onnxModel(
+      [{ op: 'Gemm', inputs: ['X', 'V'], outputs: ['P'], attributes: [{ name: 'transB', value: 1 }] }],
+      [{ name: 'X', elemType: ONNX_FLOAT, dims: ['k', 'd'] }, { name: 'V', elemType: ONNX_FLOAT, dims: ['n', 'd'] }],
+      [{ name: 'P', elemType: ONNX_FLOAT, dims: ['k', 'n'] }],
+    ),
+    // no spinning threads: the caller's thread sleeps meanwhile, and the machine may be shared
+    { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
+  );
+  return session;
+}
+
+/** Requests run one at a time, in the order they came. */
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (m: ToProducts | { readonly type: string }) => {
+  const msg = m as ToProducts;
+  if (msg.type === 'add') {
+    matrices.set(msg.id, { tensor: new ort.Tensor('float32', msg.mat, [msg.n, msg.dim]), n: msg.n, dim: msg.dim });
+  } else if (msg.type === 'drop') {
+    matrices.delete(msg.id);
+  } else if (msg.type === 'run') {
+    queue = queue.then(() => run(msg));
+  }
+});
+// Nothing to abort: a request is one native call, and the caller waits for it.
+onStop(port, () => undefined);
+
+async function run(msg: Extract<ToProducts, { type: 'run' }>): Promise<void> {
+  const ctl = new Int32Array(msg.ctl);
+  let status = STATUS_FAILED;
+  try {
+    const mat = matrices.get(msg.id);
+    if (mat === undefined) throw new Error(`matrix ${msg.id} is not kept`);
+    const x = new Float32Array(msg.k * mat.dim);
+    x.set(new Float32Array(msg.io, 0, msg.k * mat.dim));
+    const s = await getSession();
+    const r = await s.run({ X: new ort.Tensor('float32', x, [msg.k, mat.dim]), V: mat.tensor });
+    new Float32Array(msg.io, 4 * msg.k * mat.dim, msg.k * mat.n).set(r.P.data as Float32Array);
+    status = STATUS_OK;
+  } catch {
+    status = STATUS_FAILED;
+  }
+  Atomics.store(ctl, CTL_STATUS, status);
+  Atomics.store(ctl, CTL_DONE, msg.seq);
+  Atomics.notify(ctl, CTL_DONE);
+}

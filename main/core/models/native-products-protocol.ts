@@ -1,0 +1,19 @@
+/** Messages between native-products.ts and its worker thread (matvec-worker.ts). */
+
+/** Slots of the shared control array (Int32Array): the last request answered, and how. */
+export const CTL_DONE = 0;
+export const CTL_STATUS = 1;
+export const CTL_SLOTS = 2;
+export const STATUS_OK = 0;
+export const STATUS_FAILED = 1;
+
+export type ToProducts =
+  /** Keep this matrix (row-major n × dim, the worker's own copy) as `id`. */
+  | { readonly type: 'add'; readonly id: number; readonly mat: Float32Array; readonly n: number; readonly dim: number }
+  /** Forget matrix `id`. */
+  | { readonly type: 'drop'; readonly id: number }
+  /**
+   * P = X·Vᵀ for the k vectors X at the start of `io` (float32, k × dim); P (k × n, row j is V·x_j)
+   * is written after them. Then CTL_STATUS is set and CTL_DONE becomes `seq`.
+   */
+  | { readonly type: 'run'; readonly id: number; readonly k: number; readonly seq: number; readonly io: SharedArrayBuffer; readonly ctl: SharedArrayBuffer };
