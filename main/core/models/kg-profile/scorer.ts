@@ -11,6 +11,7 @@ import { configError, initialSettings, KG_PROFILE_DEFAULTS, type KgProfileOption
 import { UserProfile } from './profile';
 import { buildStructure, type Structure } from './structure';
 import { tuningCoordinates } from './tuning';
+import { captureBase, scoresFromBase, type ProfileBase } from './without';
 
 /** A group of relations that link the same item–entity pairs (e.g. a relation and its inverse). */
 export interface KgRelationFamily {
@@ -38,6 +39,9 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
   private log: KgTuneStep[] = [];
   // scratch buffers, sized at fit; score() is synchronous, so one set is enough
   private profile = new UserProfile(0, 0);
+  /** The last full scores' user state (without.ts), and the user prepared for re-scores (prepareWithout). */
+  private base: ProfileBase | null = null;
+  private prepared = -1;
 
   constructor(opts: KgProfileOptions = {}) {
     this.opts = opts;
@@ -51,6 +55,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     throwIfAborted(ctx.signal);
     this.s = null;
     this.m = null;
+    this.forgetBase();
     this.tuned = false;
     this.bestValid = null;
     this.log = [];
@@ -84,7 +89,35 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
    * entity) ties (no refit of the weights; the candidates' own entities are kept).
    */
   scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array {
-    return this.scoreFrom(user, undefined, removed, ties);
+    return this.fromBase(user, removed, ties) ?? this.scoreFrom(user, undefined, removed, ties);
+  }
+
+  /**
+   * The user is about to be re-scored without some of `items` (an explanation's counterfactuals):
+   * from now on its re-scores change its full scores (without.ts) instead of rebuilding them.
+   */
+  prepareWithout(user: number, items: readonly number[]): void {
+    void items; // any removal set changes the kept full scores the same way
+    this.prepared = user;
+    if (this.base?.user !== user) this.scoreFrom(user);
+  }
+
+  /** Re-scores of the prepared user from its kept full scores; null where the straightforward path is used. */
+  private fromBase(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array | null {
+    const base = this.base;
+    if (user !== this.prepared || base?.user !== user) return null;
+    const { s, m } = this.fitted();
+    const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
+    let famDeltaAll = 0;
+    if (m.fill) for (let f = 0; f < m.pi.length; f++) famDeltaAll += m.pi[f] * this.profile.famDelta[f];
+    const out = scoresFromBase(s, m, base, this.profile, shift, famDeltaAll);
+    this.profile.clear();
+    return out;
+  }
+
+  private forgetBase(): void {
+    this.base = null;
+    this.prepared = -1;
   }
 
   private scoreFrom(user: number, items?: Int32Array, removed?: ReadonlySet<number>, ties?: RemovedTies): Float32Array {
@@ -101,7 +134,14 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     let famDeltaAll = 0;
     if (m.fill) for (let f = 0; f < m.pi.length; f++) famDeltaAll += m.pi[f] * this.profile.famDelta[f];
     const base = { s, m, profile: this.profile, shift, floor, famDeltaAll };
-    const out = items !== undefined && items.length * 8 < s.nItems ? scoreFew(base, items) : scoreAll(base, items);
+    let out: Float32Array;
+    if (items !== undefined && items.length * 8 < s.nItems) out = scoreFew(base, items);
+    else {
+      const v = scoreAll(base);
+      // a user's full scores are kept for its re-scores (without.ts)
+      if (removed === undefined && ties === undefined) this.base = captureBase(user, v, shift, famDeltaAll, this.profile);
+      out = items === undefined ? Float32Array.from(v) : Float32Array.from(items, (i) => v[i]);
+    }
     this.profile.clear();
     return out;
   }
@@ -175,6 +215,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
 
   private rebuild(): void {
     this.m = buildModel(this.s as Structure, this.st);
+    this.forgetBase();
   }
 
   /** Coordinate search over the options not given explicitly; ends in the best state seen. */
@@ -268,8 +309,8 @@ function scoreFew(b: ScoreBase, items: Int32Array): Float32Array {
   return out;
 }
 
-/** All items: start from the user-independent part, then add the profile's entities. */
-function scoreAll(b: ScoreBase, items: Int32Array | undefined): Float32Array {
+/** All items (float64, before rounding): start from the user-independent part, then add the profile's entities. */
+function scoreAll(b: ScoreBase): Float64Array {
   const { s, m, shift, floor, famDeltaAll } = b;
   const { delta, famDelta, touched, nTouched } = b.profile;
   const { pi, presentPtr, present } = m;
@@ -290,8 +331,5 @@ function scoreAll(b: ScoreBase, items: Int32Array | undefined): Float32Array {
       v[i] = x;
     }
   }
-  if (items === undefined) return Float32Array.from(v);
-  const out = new Float32Array(items.length);
-  for (let j = 0; j < items.length; j++) out[j] = v[items[j]];
-  return out;
+  return v;
 }

@@ -1,0 +1,73 @@
+/**
+ * kg-profile's scores without some history items as a change of the user's full scores, for the
+ * explanations' repeated counterfactuals of one user (KgProfileScorer.prepareWithout). A full
+ * score (scorer.ts scoreAll) is, per item i with facts,
+ *     v_i = shift + offset_i + famDeltaAll + Σ_{e of i} q_{e,i}·δ(e) − Σ_{f present at i} π_f·famDelta_f
+ * (the last sum only with `fill`), and an item without facts scores the floor, which moves with
+ * shift alone. Removing history items changes c(e) only on their entities, so
+ *     v_i(R) = v_i + Δshift + ΔfamDeltaAll + Σ_{e changed} q_{e,i}·Δδ(e) − Σ_f π_f·ΔfamDelta_f,
+ * a walk over the changed entities' items and one pass over the items' families, instead of the
+ * whole profile's entities again. Equal in exact arithmetic; in float64 before the scores are
+ * rounded to float32, so the two paths give the same float32 scores but where a sum sits on a
+ * rounding boundary (tested in test/unit/kg-profile-without.test.ts).
+ */
+import type { Model } from './model';
+import type { UserProfile } from './profile';
+import type { Structure } from './structure';
+
+/** One user's full scores before rounding, and the profile they came from. */
+export interface ProfileBase {
+  readonly user: number;
+  /** The scores in float64 (scoreAll's sums, before rounding). */
+  readonly v: Float64Array;
+  readonly shift: number;
+  readonly famDeltaAll: number;
+  /** The profile's entities and their δ. */
+  readonly entities: Int32Array;
+  readonly delta: Float64Array;
+  readonly famDelta: Float64Array;
+}
+
+/** The base of `user` from its full scores `v` and the profile still filled in `profile`. */
+export function captureBase(user: number, v: Float64Array, shift: number, famDeltaAll: number, profile: UserProfile): ProfileBase {
+  const entities = profile.touched.slice(0, profile.nTouched);
+  const delta = Float64Array.from(entities, (e) => profile.delta[e]);
+  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta) };
+}
+
+/**
+ * The scores for the profile filled in `profile` (the base user's, without some history items:
+ * a subset of the base's entities) with its shift and famDeltaAll; null where the family fill
+ * was skipped on one side only (a famDeltaAll of 0), left to the straightforward path.
+ */
+export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): Float32Array | null {
+  if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
+  const v = Float64Array.from(base.v);
+  const dShift = shift - base.shift;
+  const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
+  if (dShift !== 0 || dAll !== 0) {
+    const withFacts = dShift + dAll;
+    for (let i = 0; i < v.length; i++) v[i] += m.hasFacts[i] === 0 ? dShift : withFacts;
+  }
+  const { entPtr, entItem } = s;
+  const entQ = m.entQ;
+  for (let k = 0; k < base.entities.length; k++) {
+    const e = base.entities[k];
+    const d = profile.delta[e] - base.delta[k];
+    if (d === 0) continue;
+    for (let p = entPtr[e], end = entPtr[e + 1]; p < end; p++) v[entItem[p]] += entQ[p] * d;
+  }
+  if (m.fill && famDeltaAll !== 0) {
+    const { pi, presentPtr, present } = m;
+    const dFam = Float64Array.from(profile.famDelta, (x, f) => pi[f] * (x - base.famDelta[f]));
+    if (dFam.some((x) => x !== 0)) {
+      for (let i = 0; i < v.length; i++) {
+        if (m.hasFacts[i] === 0) continue;
+        let x = v[i];
+        for (let k = presentPtr[i], end = presentPtr[i + 1]; k < end; k++) x -= dFam[present[k]];
+        v[i] = x;
+      }
+    }
+  }
+  return Float32Array.from(v);
+}
