@@ -1,9 +1,11 @@
 /**
  * Indices of the k largest values of `scores`, best first. Entries whose index is in
  * `exclude` (a Uint8Array mask, 1 = skip) and NaN scores are never returned. Ties are broken by
- * the lower index, so results are deterministic.
+ * the lower index, so results are deterministic. `hint`: indices likely among the k largest
+ * (e.g. the top-k of nearly the same scores): the k-th largest of their scores bounds the
+ * result from below, so that nearly every other entry is skipped at one comparison.
  */
-export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array): Int32Array {
+export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array, hint?: ArrayLike<number>): Int32Array {
   const n = scores.length;
   const kk = Math.max(0, Math.min(k, n));
   if (kk === 0) return new Int32Array(0);
@@ -13,7 +15,7 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array)
   let size = 0;
   const worse = (sa: number, ia: number, sb: number, ib: number): boolean =>
     sa < sb || (sa === sb && ia > ib);
-  const floor = sampleFloor(scores, kk, exclude);
+  const floor = (hint !== undefined ? hintFloor(scores, kk, exclude, hint) : null) ?? sampleFloor(scores, kk, exclude);
   for (let i = 0; i < n; i++) {
     const s = scores[i];
     // below the floor: never among the k largest (and NaN fails every comparison)
@@ -77,6 +79,28 @@ function sampleFloor(scores: ArrayLike<number>, k: number, exclude?: Uint8Array)
   if (c < k) return -Infinity;
   const kept = vals.subarray(0, c).sort();
   return kept[c - k];
+}
+
+/**
+ * The k-th largest score among the distinct eligible `hint` entries (not excluded, not NaN): no
+ * larger than the k-th largest of all eligible entries (a subset's cannot exceed it). Null when
+ * the hint holds fewer than k of them.
+ */
+function hintFloor(scores: ArrayLike<number>, k: number, exclude: Uint8Array | undefined, hint: ArrayLike<number>): number | null {
+  const n = scores.length;
+  const taken = new Set<number>();
+  const vals: number[] = [];
+  for (let j = 0; j < hint.length; j++) {
+    const i = hint[j];
+    if (!Number.isInteger(i) || i < 0 || i >= n || taken.has(i) || (exclude !== undefined && exclude[i] === 1)) continue;
+    const v = scores[i];
+    if (v !== v) continue;
+    taken.add(i);
+    vals.push(v);
+  }
+  if (vals.length < k) return null;
+  vals.sort((x, y) => y - x);
+  return vals[k - 1];
 }
 
 function swap(hs: Float64Array, hi: Int32Array, a: number, b: number): void {

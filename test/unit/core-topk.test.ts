@@ -41,6 +41,27 @@ describe('topK', () => {
     }
   }
 
+  it('with a hint (the top-k of slightly different scores, partial, repeated, excluded or out of range): the same result', () => {
+    const r = lcg(19);
+    const ex = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    for (const [name, scores] of Object.entries(layouts)) {
+      // the scores a little changed, as a removal state's are from the full state's
+      const moved = Float32Array.from(scores, (v) => v + (r() - 0.5) * 0.05);
+      for (const k of [1, 10, 100]) {
+        const want = reference(moved, k, ex);
+        const hints: number[][] = [
+          Array.from(topK(scores, k, ex)),
+          Array.from(topK(scores, 2 * k, ex)),
+          Array.from(topK(scores, k, ex)).slice(0, Math.max(0, k - 1)), // fewer than k: not used
+          [...Array.from(topK(scores, k, ex)), ...Array.from(topK(scores, k, ex))], // repeats count once
+          [0, 5, 10, -1, n + 3, 2.5, ...Array.from({ length: k }, (_, j) => 7 * j + 1)], // excluded, outside, not integers, arbitrary
+          Array.from({ length: k }, (_, j) => want[j] ?? 0), // the answer itself
+        ];
+        for (const hint of hints) expect(Array.from(topK(moved, k, ex, hint)), `${name} k=${k}`).toEqual(want);
+      }
+    }
+  });
+
   it('returns every kept entry when fewer than k remain, and nothing for k = 0', () => {
     const scores = Float32Array.from({ length: 5000 }, (_, i) => (i < 30 ? i : Number.NaN));
     expect(Array.from(topK(scores, 100))).toEqual(reference(scores, 100));

@@ -190,10 +190,20 @@ export class FoldIn {
     if (y === null) return null;
     const qz = parts.map((x): Float32Array | Float64Array => x?.qz ?? new Float64Array(0));
     const out = new Float32Array(trained.length);
-    for (let i = 0; i < out.length; i++) {
-      let s = trained[i];
-      for (let a = 0; a < k; a++) s += (y[a] - 1) * qz[a][i];
-      out[i] = s;
+    // one to three removed items (an explanation's sets) unrolled: the same sums in the same order
+    const [q0, q1, q2] = qz;
+    const c0 = y[0] - 1;
+    const c1 = k > 1 ? y[1] - 1 : 0;
+    const c2 = k > 2 ? y[2] - 1 : 0;
+    if (k === 1) for (let i = 0; i < out.length; i++) out[i] = trained[i] + c0 * q0[i];
+    else if (k === 2) for (let i = 0; i < out.length; i++) out[i] = trained[i] + c0 * q0[i] + c1 * q1[i];
+    else if (k === 3) for (let i = 0; i < out.length; i++) out[i] = trained[i] + c0 * q0[i] + c1 * q1[i] + c2 * q2[i];
+    else {
+      for (let i = 0; i < out.length; i++) {
+        let s = trained[i];
+        for (let a = 0; a < k; a++) s += (y[a] - 1) * qz[a][i];
+        out[i] = s;
+      }
     }
     return out;
   }

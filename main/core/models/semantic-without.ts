@@ -170,10 +170,18 @@ export class SemanticRemovals {
     const ws = gone.map((r) => weight.get(r) ?? 0);
     const ps = gone.map((r): Column => this.products.get(r) ?? new Float64Array(this.nItems));
     const out = new Float32Array(this.nItems);
-    for (let i = 0; i < out.length; i++) {
-      let t = vm[i];
-      for (let g = 0; g < ps.length; g++) t -= ws[g] * ps[g][i];
-      out[i] = scale * (blend * vs[i] + a * t);
+    // one to three removed items (an explanation's sets) unrolled: the same sums in the same order
+    const [p0, p1, p2] = ps;
+    const [w0, w1, w2] = ws;
+    if (ps.length === 1) for (let i = 0; i < out.length; i++) out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i]));
+    else if (ps.length === 2) for (let i = 0; i < out.length; i++) out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i] - w1 * p1[i]));
+    else if (ps.length === 3) for (let i = 0; i < out.length; i++) out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i] - w1 * p1[i] - w2 * p2[i]));
+    else {
+      for (let i = 0; i < out.length; i++) {
+        let t = vm[i];
+        for (let g = 0; g < ps.length; g++) t -= ws[g] * ps[g][i];
+        out[i] = scale * (blend * vs[i] + a * t);
+      }
     }
     return out;
   }

@@ -335,7 +335,8 @@ export class FeatureBuilder {
       sorted.push(st.sorted);
       if (rankScale !== null) rankScale[s] = st.rankScale;
       if (topScores !== null && topItems !== null) {
-        const top = topK(sc, this.cfg.candidatesPerSource, seen);
+        // a removal state's top-k is nearly the full state's: its items give topK a tight floor (the same result)
+        const top = topK(sc, this.cfg.candidatesPerSource, seen, full !== undefined && leaveOut ? (full.topItems?.[s] ?? undefined) : undefined);
         topItems.push(top);
         topScores.push(Float32Array.from(top, (i) => finite(sc[i])));
       }

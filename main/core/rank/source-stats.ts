@@ -27,14 +27,15 @@ export function sourceStats(
   let n = nUnseen;
   if (sample !== null) {
     n = 0;
-    for (const i of sample) n += 1 - seen[i];
+    for (let t = 0; t < sample.length; t++) n += 1 - seen[sample[t]];
   }
   if (!sort && sample === null) return unsortedStats(sc, seen, n, nUnseen);
   const un = new Float32Array(n);
   let o = 0;
   let sum = 0;
   if (sample !== null) {
-    for (const i of sample) {
+    for (let t = 0; t < sample.length; t++) {
+      const i = sample[t];
       if (seen[i] === 1) continue;
       const v = finite(sc[i]);
       un[o++] = v;

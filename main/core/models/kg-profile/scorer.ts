@@ -140,7 +140,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
       const v = scoreAll(base);
       // a user's full scores are kept for its re-scores (without.ts)
       if (removed === undefined && ties === undefined) this.base = captureBase(user, v, shift, famDeltaAll, this.profile);
-      out = items === undefined ? Float32Array.from(v) : Float32Array.from(items, (i) => v[i]);
+      out = items === undefined ? new Float32Array(v) : Float32Array.from(items, (i) => v[i]);
     }
     this.profile.clear();
     return out;

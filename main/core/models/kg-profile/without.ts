@@ -42,7 +42,7 @@ export function captureBase(user: number, v: Float64Array, shift: number, famDel
  */
 export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): Float32Array | null {
   if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
-  const v = Float64Array.from(base.v);
+  const v = base.v.slice();
   const dShift = shift - base.shift;
   const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
   if (dShift !== 0 || dAll !== 0) {
@@ -69,5 +69,5 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
       }
     }
   }
-  return Float32Array.from(v);
+  return new Float32Array(v);
 }
