@@ -13,7 +13,9 @@
  * entry closes its port, and the thread exits by itself once its current native call returned
  * and its event loop is empty. A worker stopped from the main thread no longer keeps the process
  * alive (unref), and workersExited() waits for the ones still finishing (tests and shutdown call
- * it); one started by another worker keeps that worker alive until it ended.
+ * it); one started by another worker keeps that worker alive until it ended. A worker that serves
+ * its owner until the owner ends (the native products worker) is unref'd from the start instead
+ * (LaunchedWorker.unref): it keeps nothing alive and is not waited for.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

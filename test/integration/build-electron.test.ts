@@ -21,7 +21,7 @@ import { buildPairs } from '../../main/core/train/pairs';
 import type { TrainData } from '../../main/core/train/trainer';
 import type { FromTrainWorker, ToTrainWorker } from '../../main/core/train/worker-protocol';
 import type { FromAnnBuild, ToAnnBuild } from '../../main/core/index/background';
-import { CTL_DONE, CTL_SLOTS, CTL_STATUS, STATUS_OK, type ToProducts } from '../../main/core/models/native-products-protocol';
+import { CTL_DONE, CTL_SLOTS, CTL_STATE, CTL_STATUS, STATE_LIVE, STATUS_OK, type ProductsWorkerData, type ToProducts } from '../../main/core/models/native-products-protocol';
 import { launchWorker } from '../../main/core/worker-launcher';
 import type { FromJobWorker, JobWorkerData } from '../../main/jobs/job-worker-spec';
 import { kgAndRecommendStubs, unusedApiMethods } from '../helpers/api-stubs';
@@ -255,18 +255,20 @@ describe('electron-vite build', () => {
     const file = join(OUT, 'main', 'matvec-worker.js');
     expect(existsSync(file), `${file} missing; build log:\n${log}`).toBe(true);
     let ended = '';
-    const worker = launchWorker<ToProducts, never>(file, undefined, { onMessage: () => undefined, onEnd: (e) => (ended = e.kind) });
+    const ctl = new SharedArrayBuffer(4 * CTL_SLOTS);
+    const data: ProductsWorkerData = { ctl };
+    const worker = launchWorker<ToProducts, never>(file, data, { onMessage: () => undefined, onEnd: (e) => (ended = e.kind) });
     try {
       // V = [[1, 2], [3, 4], [5, 6]]; x = (1, 1) and (0, 1): V·x = (3, 7, 11) and (2, 4, 6)
-      const ctl = new SharedArrayBuffer(4 * CTL_SLOTS);
       const io = new SharedArrayBuffer(4 * 2 * (2 + 3));
       new Float32Array(io, 0, 4).set([1, 1, 0, 1]);
       worker.post({ type: 'add', id: 7, mat: Float32Array.from([1, 2, 3, 4, 5, 6]), n: 3, dim: 2 });
-      worker.post({ type: 'run', id: 7, k: 2, seq: 1, io, ctl });
+      worker.post({ type: 'run', id: 7, k: 2, seq: 1, io });
       const flags = new Int32Array(ctl);
       const deadline = Date.now() + 30_000;
       while (Atomics.load(flags, CTL_DONE) === 0 && ended === '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(ended).toBe('');
+      expect(Atomics.load(flags, CTL_STATE)).toBe(STATE_LIVE);
       expect(Atomics.load(flags, CTL_DONE)).toBe(1);
       expect(Atomics.load(flags, CTL_STATUS)).toBe(STATUS_OK);
       expect(Array.from(new Float32Array(io, 4 * 4, 6))).toEqual([3, 7, 11, 2, 4, 6]);

@@ -11,8 +11,9 @@ import { generateSynthetic, syntheticRaw } from '../../main/core/data/synthetic'
 import { buildFitContext } from '../../main/core/models/context';
 import { FoldIn } from '../../main/core/models/fold-in';
 import { multiMatVec } from '../../main/core/models/linalg';
-import { ItemProducts, NATIVE_PRODUCTS_MIN_FLOATS, setNativeProductsMinFloats } from '../../main/core/models/native-products';
+import { ItemProducts, NATIVE_PRODUCTS_MIN_FLOATS, nativeProductsProblem, setNativeProductsMinFloats } from '../../main/core/models/native-products';
 import { SemanticScorer } from '../../main/core/models/semantic';
+import { SemanticRemovals } from '../../main/core/models/semantic-without';
 import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 import { historyCsr } from '../helpers/explain-runs';
 
@@ -59,7 +60,20 @@ describe('ItemProducts, native', () => {
     });
   });
 
-  it('gives a vector the same bits alone, first or last in a batch, and again later', () => {
+  it('gives a vector the same bits alone, first or last in a batch, and again later (at a size split over threads and blocks)', () => {
+    const [bn, bd] = [20_000, 256];
+    const big = Float32Array.from({ length: bn * bd }, (_, j) => Math.sin(0.37 * j + 1));
+    const bv = Array.from({ length: 5 }, (_, v) => Float64Array.from({ length: bd }, (_, k) => Math.cos(v * bd + 0.5 * k)));
+    const p = new ItemProducts(big, bn, bd);
+    const alone = p.products([bv[2]])?.[0];
+    const first = p.products([bv[2], bv[0], bv[4]])?.[0];
+    const last = p.products([bv[1], bv[3], bv[0], bv[2]])?.[3];
+    const again = p.products([bv[2]])?.[0];
+    expect(alone).toHaveLength(bn);
+    for (const other of [first, last, again]) expect(Array.from(other ?? [])).toEqual(Array.from(alone ?? []));
+  });
+
+  it('small matrices too', () => {
     const p = new ItemProducts(mat, n, dim);
     const alone = p.products([vecs[2]])?.[0];
     const first = p.products([vecs[2], vecs[0], vecs[4]])?.[0];
@@ -81,12 +95,37 @@ describe('ItemProducts, native', () => {
     expect(worstGap(a.products([vecs[0]])?.[0] ?? [], pa ?? [])).toBe(0);
   });
 
-  it('stops being native after a failure, says why, and answers null from then on', () => {
+  it('refuses a vector of another width (a mistake of the caller), staying native', () => {
     const p = new ItemProducts(mat, n, dim);
-    expect(p.products([new Float64Array(dim + 1)])).toBeNull();
-    expect(p.problem).toMatch(/25 dims for a matrix of 24/);
-    expect(p.native).toBe(false);
-    expect(p.products(vecs)).toBeNull();
+    expect(() => p.products([new Float64Array(dim + 1)])).toThrow(/25 dims for a matrix of 24/);
+    expect(p.native).toBe(true);
+    expect(p.problem).toBeNull();
+    expect(nativeProductsProblem()).toBeNull();
+    expect(p.products(vecs)).not.toBeNull();
+  });
+
+  it('semantic: a removal that leaves a twentieth of the mean is recomputed with float32 columns, updated with float64 ones', () => {
+    // six history items on the six axes: three of weight 1, three of weight 0.05; without the
+    // first three, ‖m_R‖/‖m‖ ≈ 0.05 (between the two thresholds)
+    const d6 = 6;
+    const m6 = new Float32Array(8 * d6);
+    for (let i = 0; i < 8; i++) m6[i * d6 + (i % d6)] = 1;
+    const items = [0, 1, 2, 3, 4, 5];
+    const weights = [1, 1, 1, 0.05, 0.05, 0.05];
+    const m = Float64Array.from({ length: d6 }, (_, d) => weights[d]);
+    const s = Float32Array.from({ length: d6 }, (_, d) => (d === 4 ? 1 : 0));
+    const keep = setNativeProductsMinFloats(Number.POSITIVE_INFINITY);
+    const js = new SemanticRemovals(m6, d6, 8, new ItemProducts(m6, 8, d6));
+    setNativeProductsMinFloats(0);
+    const native = new SemanticRemovals(m6, d6, 8, new ItemProducts(m6, 8, d6));
+    setNativeProductsMinFloats(keep);
+    for (const r of [js, native]) r.prepare(0, () => ({ items, weights, m, s }), [0, 1, 2]);
+    const gone = new Set([0, 1, 2]);
+    expect(js.scoreWithout(0, 0.2, gone)).not.toBeNull();
+    expect(native.scoreWithout(0, 0.2, gone)).toBeNull();
+    // a mild removal is updated by both, the same within 1e-6
+    const one = new Set([3]);
+    expect(worstGap(native.scoreWithout(0, 0.2, one) ?? [], js.scoreWithout(0, 0.2, one) ?? [0])).toBeLessThan(1e-6);
   });
 
   it('semantic: score() and every counterfactual re-score within 1e-6 of the JavaScript ones', async () => {

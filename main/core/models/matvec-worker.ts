@@ -2,18 +2,33 @@
  * Entry of the item-products worker thread (native-products.ts's other side): keeps copies of
  * large item matrices as onnxruntime tensors and answers V·x for a few vectors at a time with one
  * native GEMM (MLAS, multi-threaded). The caller waits for the answer synchronously (Atomics.wait
- * on a shared flag), so this thread never posts results: it writes them into the shared buffer of
- * the request and raises the flag. Messages are served in order, so a matrix added just before a
- * request is ready when the request runs.
+ * on the shared control array of workerData), so this thread never posts results: it writes them
+ * into the shared buffer of the request and raises the flag. Messages are served in order, so a
+ * matrix added just before a request is ready when the request runs. The control array also says
+ * when this thread is loaded (STATE_LIVE) and when it can serve no more (STATE_DEAD), which the
+ * caller reads while it waits.
  */
+import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { onStop, workerPort } from '../worker-launcher';
 import { ONNX_FLOAT, onnxModel } from './onnx-graph';
-import { CTL_DONE, CTL_STATUS, STATUS_FAILED, STATUS_OK, type ToProducts } from './native-products-protocol';
+import { CTL_DONE, CTL_STATE, CTL_STATUS, STATE_DEAD, STATE_LIVE, STATUS_FAILED, STATUS_OK, type ProductsWorkerData, type ToProducts } from './native-products-protocol';
 
 const port = workerPort('matvec-worker');
+const ctl = new Int32Array((workerData as ProductsWorkerData).ctl);
 const matrices = new Map<number, { tensor: ort.Tensor; n: number; dim: number }>();
 let session: Promise<ort.InferenceSession> | null = null;
+
+/** Tells a waiting caller that this thread serves no more (it then stops waiting). */
+function dead(): void {
+  Atomics.store(ctl, CTL_STATE, STATE_DEAD);
+  Atomics.notify(ctl, CTL_STATE);
+  Atomics.notify(ctl, CTL_DONE);
+}
+process.on('uncaughtException', () => {
+  dead();
+  process.exit(1);
+});
 
 function getSession(): Promise<ort.InferenceSession> {
   session ??= ort.InferenceSession.create(
@@ -34,7 +49,11 @@ let queue: Promise<void> = Promise.resolve();
 port.on('message', (m: ToProducts | { readonly type: string }) => {
   const msg = m as ToProducts;
   if (msg.type === 'add') {
-    matrices.set(msg.id, { tensor: new ort.Tensor('float32', msg.mat, [msg.n, msg.dim]), n: msg.n, dim: msg.dim });
+    try {
+      matrices.set(msg.id, { tensor: new ort.Tensor('float32', msg.mat, [msg.n, msg.dim]), n: msg.n, dim: msg.dim });
+    } catch {
+      // a request for it then fails (no such matrix): the caller computes it itself
+    }
   } else if (msg.type === 'drop') {
     matrices.delete(msg.id);
   } else if (msg.type === 'run') {
@@ -43,9 +62,10 @@ port.on('message', (m: ToProducts | { readonly type: string }) => {
 });
 // Nothing to abort: a request is one native call, and the caller waits for it.
 onStop(port, () => undefined);
+Atomics.store(ctl, CTL_STATE, STATE_LIVE);
+Atomics.notify(ctl, CTL_STATE);
 
 async function run(msg: Extract<ToProducts, { type: 'run' }>): Promise<void> {
-  const ctl = new Int32Array(msg.ctl);
   let status = STATUS_FAILED;
   try {
     const mat = matrices.get(msg.id);

@@ -7,7 +7,8 @@
  *
  * The caller posts the vectors into a shared buffer and sleeps on a shared flag (Atomics.wait);
  * the worker runs the product, writes it after the vectors and raises the flag. Each matrix is
- * copied to the worker once, on its first product. One worker serves every matrix of the thread.
+ * copied to the worker once, on its first product. One worker serves every matrix of the thread
+ * (a thread that scores, e.g. the Api's or a job's, starts its own, with its own copies).
  *
  * Below NATIVE_PRODUCTS_MIN_FLOATS (n·dim) nothing is native: products() answers null and the
  * caller keeps its own loop, so small catalogs (every unit test, ml-100k, S) compute exactly as
@@ -17,26 +18,30 @@
  *     takes another path for a single row (summing in another order), so one vector is sent
  *     with a zero row beside it, and any batch of two or more rows gives every row the same bits
  *     (checked in test/unit/native-products.test.ts).
- * When the worker cannot answer (it failed to start, a product failed, or no answer came within
- * the wait), the handle says so (problem) and answers null from then on: the caller's own loop.
+ * When the worker cannot answer (it did not load within START_WAIT_MS, it failed, or a product
+ * came back neither within WAIT_MS nor at all), the thread stops using it (the worker is asked to
+ * end) and every handle answers null from then on: the callers' JavaScript loops, float64 sums,
+ * so from then on a model's numbers differ from its earlier ones by that rounding. The reason is
+ * kept (nativeProductsProblem, ItemProducts.problem); a product onnxruntime failed on turns its
+ * matrix's handle back to JavaScript alone.
  */
+import { performance } from 'node:perf_hooks';
+import { KnowrecError } from '../errors';
 import { launchWorker, workerEntry, type LaunchedWorker } from '../worker-launcher';
-import { CTL_DONE, CTL_SLOTS, CTL_STATUS, STATUS_OK, type ToProducts } from './native-products-protocol';
+import {
+  CTL_DONE, CTL_SLOTS, CTL_STATE, CTL_STATUS, STATE_DEAD, STATE_LIVE, STATUS_OK,
+  type ProductsWorkerData, type ToProducts,
+} from './native-products-protocol';
 
 /** From this many floats (n·dim) products are native: 16 MB of float32, e.g. 16k items × 256 dims. */
 export const NATIVE_PRODUCTS_MIN_FLOATS = 4 * 1024 * 1024;
-/** How long a caller waits for the first product of a matrix (the worker may be starting), and for later ones. */
-const FIRST_WAIT_MS = 120_000;
+/** How long a caller waits for the worker to load (once per thread), and for each product. */
+const START_WAIT_MS = 60_000;
 const WAIT_MS = 60_000;
 
 let minFloats = NATIVE_PRODUCTS_MIN_FLOATS;
 /** While true every handle answers null (the callers' JavaScript loops): benchmarks/explain-latency.ts times both on one fit. */
 let paused = false;
-
-/** Pauses native products (benchmarks only: a model's numbers then change kind, see the module comment). */
-export function pauseNativeProducts(on: boolean): void {
-  paused = on;
-}
 
 /** Sets the size from which handles made from now on are native (tests and benchmarks); returns the previous one. */
 export function setNativeProductsMinFloats(n: number): number {
@@ -45,45 +50,76 @@ export function setNativeProductsMinFloats(n: number): number {
   return before;
 }
 
+/** Pauses native products (benchmarks only: a model's numbers then change kind, see the module comment). */
+export function pauseNativeProducts(on: boolean): void {
+  paused = on;
+}
+
 interface Shared {
   readonly worker: LaunchedWorker<ToProducts>;
-  readonly ctlBuf: SharedArrayBuffer;
   readonly ctl: Int32Array;
   io: SharedArrayBuffer | null;
   seq: number;
-  /** Why this worker answers no more (it ended, or a product went unanswered). */
-  broken: string | null;
+  live: boolean;
 }
 
 let shared: Shared | null = null;
+/**
+ * Why this thread computes no product natively any more: the worker did not start, ended, or left
+ * a product unanswered. Set once; no other worker is started then (each start would cost a wait).
+ */
+let unavailable: string | null = null;
 let nextId = 1;
 
-/** The thread's worker, started on first use; after it broke, a fresh one. */
+/** Why products are not native in this thread (the worker failed), or null. */
+export function nativeProductsProblem(): string | null {
+  return unavailable;
+}
+
+/** The thread's worker, started on first use and waited for until it has loaded. */
 function products(): Shared {
-  if (shared !== null && shared.broken === null) return shared;
+  if (unavailable !== null) throw new Error(unavailable);
+  if (shared !== null) return shared;
   const ctlBuf = new SharedArrayBuffer(4 * CTL_SLOTS);
+  const data: ProductsWorkerData = { ctl: ctlBuf };
   const s: Shared = {
-    worker: launchWorker<ToProducts, never>(workerEntry(__dirname, 'matvec-worker'), undefined, {
+    worker: launchWorker<ToProducts, never>(workerEntry(__dirname, 'matvec-worker'), data, {
       onMessage: () => undefined,
-      onEnd: (end) => {
-        s.broken ??= end.kind === 'error' ? `the products worker failed: ${end.error.message}` : `the products worker exited (code ${end.code})`;
-      },
+      onEnd: (end) => giveUp(s, end.kind === 'error' ? `the products worker failed: ${end.error.message}` : `the products worker exited (code ${end.code})`),
     }),
-    ctlBuf,
     ctl: new Int32Array(ctlBuf),
     io: null,
     seq: 0,
-    broken: null,
+    live: false,
   };
   // an idle worker never keeps the process (or the thread that started it) alive
   s.worker.unref();
   shared = s;
+  const deadline = performance.now() + START_WAIT_MS;
+  for (;;) {
+    const state = Atomics.load(s.ctl, CTL_STATE);
+    if (state === STATE_LIVE) break;
+    const left = deadline - performance.now();
+    if (state === STATE_DEAD || left <= 0) throw giveUp(s, state === STATE_DEAD ? 'the products worker failed while loading' : `the products worker did not load within ${START_WAIT_MS / 1000} s`);
+    Atomics.wait(s.ctl, CTL_STATE, state, Math.min(left, 1000));
+  }
+  s.live = true;
   return s;
+}
+
+/** Stops using the worker for good in this thread (it is asked to end); returns the reason as an Error. */
+function giveUp(s: Shared, why: string): Error {
+  unavailable ??= why;
+  if (shared === s) {
+    shared = null;
+    void s.worker.close();
+  }
+  return new Error(why);
 }
 
 /** Matrices of handles that were garbage-collected are dropped from the worker. */
 const dropped = new FinalizationRegistry<{ id: number; owner: Shared }>(({ id, owner }) => {
-  if (owner.broken === null) owner.worker.post({ type: 'drop', id });
+  if (shared === owner) owner.worker.post({ type: 'drop', id });
 });
 
 /** Native products with one item matrix (see the module comment). */
@@ -102,12 +138,12 @@ export class ItemProducts {
 
   /** True when products() computes natively (a large matrix, and no failure so far). */
   get native(): boolean {
-    return this.why === null && this.large;
+    return this.why === null && this.large && unavailable === null;
   }
 
-  /** Why products stopped being native, or null. */
+  /** Why products stopped being native for this matrix, or null (see also nativeProductsProblem). */
   get problem(): string | null {
-    return this.why;
+    return this.why ?? (this.large ? unavailable : null);
   }
 
   /**
@@ -115,47 +151,52 @@ export class ItemProducts {
    * vector; null when this handle is not native (the caller then computes them itself).
    */
   products(vecs: readonly ArrayLike<number>[]): Float32Array[] | null {
-    if (!this.native || paused) return null;
+    if (!this.native || paused || unavailable !== null) return null;
     if (vecs.length === 0) return [];
     const { n, dim } = this;
+    if (vecs.some((v) => v.length !== dim)) {
+      throw new KnowrecError('internal', `native products: a vector of ${vecs.find((v) => v.length !== dim)?.length} dims for a matrix of ${dim}`);
+    }
+    let s: Shared;
     try {
-      const s = this.send();
-      const k = Math.max(2, vecs.length); // a lone vector goes with a zero row (see the module comment)
-      const bytes = 4 * k * (dim + n);
-      if (s.io === null || s.io.byteLength < bytes) s.io = new SharedArrayBuffer(bytes);
-      const x = new Float32Array(s.io, 0, k * dim);
-      x.fill(0);
-      vecs.forEach((v, j) => {
-        if (v.length !== dim) throw new Error(`a vector of ${v.length} dims for a matrix of ${dim}`);
-        for (let d = 0; d < dim; d++) x[j * dim + d] = v[d];
-      });
-      const first = s.seq === 0;
-      const seq = ++s.seq;
-      s.worker.post({ type: 'run', id: this.id, k, seq, io: s.io, ctl: s.ctlBuf });
-      const deadline = Date.now() + (first ? FIRST_WAIT_MS : WAIT_MS);
-      for (;;) {
-        const done = Atomics.load(s.ctl, CTL_DONE);
-        if (done === seq) break;
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          s.broken = `no product came back within ${Math.round((first ? FIRST_WAIT_MS : WAIT_MS) / 1000)} s`;
-          throw new Error(s.broken);
-        }
-        Atomics.wait(s.ctl, CTL_DONE, done, Math.min(left, 1000));
+      s = this.send();
+    } catch {
+      return null; // the worker is unavailable (nativeProductsProblem says why): the caller's loop
+    }
+    const k = Math.max(2, vecs.length); // a lone vector goes with a zero row (see the module comment)
+    const bytes = 4 * k * (dim + n);
+    if (s.io === null || s.io.byteLength < bytes) s.io = new SharedArrayBuffer(bytes);
+    const io = s.io;
+    const x = new Float32Array(io, 0, k * dim);
+    x.fill(0);
+    vecs.forEach((v, j) => {
+      for (let d = 0; d < dim; d++) x[j * dim + d] = v[d];
+    });
+    s.seq = (s.seq % 0x7fffffff) + 1;
+    const seq = s.seq;
+    s.worker.post({ type: 'run', id: this.id, k, seq, io });
+    const deadline = performance.now() + WAIT_MS;
+    for (;;) {
+      const done = Atomics.load(s.ctl, CTL_DONE);
+      if (done === seq) break;
+      const left = deadline - performance.now();
+      if (Atomics.load(s.ctl, CTL_STATE) === STATE_DEAD || left <= 0) {
+        // a request left unanswered: this worker is not asked again (it could still write into io)
+        giveUp(s, left <= 0 ? `no product came back within ${WAIT_MS / 1000} s` : 'the products worker failed');
+        return null;
       }
-      if (Atomics.load(s.ctl, CTL_STATUS) !== STATUS_OK) throw new Error('the native product failed');
-      const io = s.io;
-      return vecs.map((_, j) => new Float32Array(io, 4 * (k * dim + j * n), n).slice());
-    } catch (e) {
-      this.why = e instanceof Error ? e.message : String(e);
+      Atomics.wait(s.ctl, CTL_DONE, done, Math.min(left, 1000));
+    }
+    if (Atomics.load(s.ctl, CTL_STATUS) !== STATUS_OK) {
+      this.why = 'onnxruntime could not compute the product';
       return null;
     }
+    return vecs.map((_, j) => new Float32Array(io, 4 * (k * dim + j * n), n).slice());
   }
 
   /** Sends the matrix to the worker once (a copy, transferred). */
   private send(): Shared {
     const s = products();
-    if (s.broken !== null) throw new Error(s.broken);
     if (this.owner === s) return s;
     this.id = nextId++;
     this.owner = s;

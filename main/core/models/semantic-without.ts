@@ -18,7 +18,9 @@
  * of a score, tested within 1e-6 (test/unit/models-without-lowrank.test.ts). Where the subtraction
  * would cancel, the set is left to the caller (null): sets of more than half the user's history
  * items, and sets that take nearly all of the mean's weight (recency weights 2^(−age/half-life)
- * can put almost all of it on a few recent items): ‖m_R‖ below CANCEL_RATIO·‖m‖.
+ * can put almost all of it on a few recent items): ‖m_R‖ below CANCEL_RATIO·‖m‖ (with native
+ * float32 columns CANCEL_RATIO_FLOAT32: within about 6e-7 of a score, tested within 1e-6 in
+ * test/unit/native-products.test.ts).
  */
 import { multiMatVec } from './linalg';
 import type { ItemProducts } from './native-products';
@@ -26,8 +28,14 @@ import type { ItemProducts } from './native-products';
 /** V·x kept per item or user: float64 sums in JavaScript, float32 when native (native-products.ts). */
 type Column = Float32Array | Float64Array;
 
-/** Below this ‖m_R‖ / ‖m‖ the subtraction has lost too many digits: recompute instead. */
+/**
+ * Below this ‖m_R‖ / ‖m‖ the subtraction has lost too many digits: recompute instead. The
+ * products' rounding error, about ε·‖m‖, becomes ε·‖m‖/‖m_R‖ of a score after it: float64
+ * columns (JavaScript, ε ≈ 1e-16) allow 1e-4, float32 ones (native, ε ≈ 6e-8) 0.1, which keeps
+ * the update within about 6e-7 of the straightforward scores.
+ */
 const CANCEL_RATIO = 1e-4;
+const CANCEL_RATIO_FLOAT32 = 0.1;
 
 /** Bytes of V·v_r columns kept across users (about 100 columns of a 300k-item catalog). */
 export const COLUMN_CACHE_BYTES = 256 * 1024 * 1024;
@@ -161,7 +169,8 @@ export class SemanticRemovals {
     let mNorm = 0;
     if (keptWeight > 0) for (let d = 0; d < dim; d++) mNorm += mR[d] * mR[d];
     mNorm = Math.sqrt(mNorm);
-    if (keptWeight > 0 && mNorm < CANCEL_RATIO * this.base.mNorm) return null;
+    const float32 = vm instanceof Float32Array || gone.some((r) => this.products.get(r) instanceof Float32Array);
+    if (keptWeight > 0 && mNorm < (float32 ? CANCEL_RATIO_FLOAT32 : CANCEL_RATIO) * this.base.mNorm) return null;
     const a = mNorm > 0 ? (1 - blend) / mNorm : 0;
     let qNorm = 0;
     for (let d = 0; d < dim; d++) qNorm += (blend * s[d] + a * mR[d]) ** 2;
