@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CachedEncoder, MemoryEmbeddingCache } from '../../main/core/encode/cache';
+import { CachedEncoder, MemoryEmbeddingCache, textHash } from '../../main/core/encode/cache';
 import { OnnxEncoder, defaultSessionFactory, type SessionFactory } from '../../main/core/encode/encoder';
 import { defaultModelDir } from '../../main/core/encode/model-dir';
 import { loadTokenizer } from '../../main/core/encode/tokenizer';
@@ -115,18 +115,27 @@ describe('prepared all-MiniLM-L6-v2 vs the Python reference', () => {
     const seen: string[] = [];
     const counting: Encoder = {
       modelId: inner.modelId,
+      cacheKey: inner.cacheKey,
       dim: inner.dim,
       encode: (texts: readonly string[], o?: EncodeOptions) => {
         seen.push(...texts);
         return inner.encode(texts, o);
       },
     };
-    const enc = new CachedEncoder(counting, new MemoryEmbeddingCache());
+    const cache = new MemoryEmbeddingCache();
+    const enc = new CachedEncoder(counting, cache);
     const texts = ref.sentences.slice(0, 6).map((s) => s.text);
     const first = await enc.encode(texts);
     const again = await enc.encode([...texts].reverse());
     expect(seen).toEqual(texts);
     again.reverse().forEach((v, i) => expect(v).toEqual(first[i]));
     expect(inner.modelId).toBe('all-MiniLM-L6-v2@int8');
+    // cached under the model file's version: a regenerated file never meets the old file's vectors
+    const sha = (JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> }).files['model.int8.onnx'].sha256;
+    expect(inner.cacheKey).toBe(`all-MiniLM-L6-v2@int8#${sha.slice(0, 12)}`);
+    expect(enc.cacheKey).toBe(inner.cacheKey);
+    const hashes = texts.map(textHash);
+    expect(cache.getMany(inner.cacheKey, hashes).every((v) => v !== undefined)).toBe(true);
+    expect(cache.getMany(inner.modelId, hashes).every((v) => v === undefined)).toBe(true);
   });
 });

@@ -38,6 +38,7 @@ describe('WorkerEncoder', () => {
   it('loads the model in the worker and forwards its log notes', () => {
     expect(enc.dim).toBe(384);
     expect(enc.modelId).toBe('all-MiniLM-L6-v2@int8');
+    expect(enc.cacheKey).toMatch(/^all-MiniLM-L6-v2@int8#[0-9a-f]{12}$/);
     // 'auto' on a machine without the CUDA provider logs the CPU fallback from the worker.
     if (enc.provider === 'cpu') expect(notes.some((n) => /falling back to CPU/.test(n))).toBe(true);
   });

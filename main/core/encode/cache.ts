@@ -1,6 +1,6 @@
 /**
- * Embeddings cache keyed by (modelId, sha256(text)), and an Encoder wrapper that never
- * encodes the same text twice for the same model. The workspace's cache (SQLite) is
+ * Embeddings cache keyed by (the encoder's cacheKey, else its modelId; sha256(text)), and an
+ * Encoder wrapper that never encodes the same text twice for the same model file. The workspace's cache (SQLite) is
  * SqliteEmbeddingCache in main/core/store/embeddings.ts.
  */
 import { createHash } from 'node:crypto';
@@ -69,6 +69,7 @@ export class MemoryEmbeddingCache implements EmbeddingCache {
 /** An Encoder that looks every text up in the cache first and encodes only the misses, once each. */
 export class CachedEncoder implements Encoder {
   readonly modelId: string;
+  readonly cacheKey: string;
   readonly dim: number;
   readonly asymmetric?: boolean;
   readonly languages?: 'en' | 'multilingual';
@@ -79,6 +80,7 @@ export class CachedEncoder implements Encoder {
     this.inner = inner;
     this.cache = cache;
     this.modelId = inner.modelId;
+    this.cacheKey = inner.cacheKey ?? inner.modelId;
     this.dim = inner.dim;
     this.asymmetric = inner.asymmetric;
     this.languages = inner.languages;
@@ -88,7 +90,7 @@ export class CachedEncoder implements Encoder {
   async encode(texts: readonly string[], options: OwnedEncodeOptions = {}): Promise<Float32Array[]> {
     const hashes = texts.map(textHash);
     // A model with query/passage prefixes caches queries apart from passages of the same text.
-    const key = this.asymmetric === true && options.role === 'query' ? `${this.modelId}#query` : this.modelId;
+    const key = this.asymmetric === true && options.role === 'query' ? `${this.cacheKey}#query` : this.cacheKey;
     const cached = this.cache.getMany(key, hashes);
     const out: Float32Array[] = new Array<Float32Array>(texts.length);
     // Distinct missing texts, each with the positions that need it.

@@ -49,7 +49,7 @@ async function serve(): Promise<void> {
       )
       .finally(() => jobs.delete(msg.id));
   });
-  post({ type: 'ready', modelId: encoder.modelId, dim: encoder.dim, provider: encoder.provider, asymmetric: encoder.asymmetric, languages: encoder.languages });
+  post({ type: 'ready', modelId: encoder.modelId, cacheKey: encoder.cacheKey, dim: encoder.dim, provider: encoder.provider, asymmetric: encoder.asymmetric, languages: encoder.languages });
 }
 
 void serve();

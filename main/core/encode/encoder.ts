@@ -84,6 +84,8 @@ export const MODEL_FILES: Readonly<Record<ModelVariant, string>> = { fp32: 'mode
 
 export class OnnxEncoder implements Encoder {
   readonly modelId: string;
+  /** modelId and the first 12 hex digits of the model file's SHA-256 (from the manifest; modelId alone without one). */
+  readonly cacheKey: string;
   readonly dim: number;
   readonly provider: ResolvedProvider;
   readonly maxLength: number;
@@ -98,6 +100,7 @@ export class OnnxEncoder implements Encoder {
 
   private constructor(init: {
     modelId: string;
+    cacheKey: string;
     dim: number;
     provider: ResolvedProvider;
     maxLength: number;
@@ -109,6 +112,7 @@ export class OnnxEncoder implements Encoder {
     languages: TextModelLanguages;
   }) {
     this.modelId = init.modelId;
+    this.cacheKey = init.cacheKey;
     this.dim = init.dim;
     this.provider = init.provider;
     this.maxLength = init.maxLength;
@@ -151,8 +155,11 @@ export class OnnxEncoder implements Encoder {
     }
     const outputName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
     const base = files.manifest.modelId ?? basename(files.dir);
+    const modelId = variant === 'fp32' ? base : `${base}@${variant}`;
+    const sha = files.manifest.sha256?.[basename(files.modelPath)];
     const enc = new OnnxEncoder({
-      modelId: variant === 'fp32' ? base : `${base}@${variant}`,
+      modelId,
+      cacheKey: sha !== undefined ? `${modelId}#${sha.slice(0, 12)}` : modelId,
       dim: 0,
       provider,
       maxLength,
@@ -169,7 +176,7 @@ export class OnnxEncoder implements Encoder {
     if (probe.dims.length !== 3 || !Number.isInteger(dim) || dim < 1) {
       throw new KnowrecError('validation', `Expected a [batch, sequence, dim] output, got dims [${probe.dims.join(', ')}]`, { file: files.modelPath }, 'export the encoder with last_hidden_state as its output');
     }
-    return new OnnxEncoder({ modelId: enc.modelId, dim, provider, maxLength, batchSize, tokenizer, session, outputName, prefixes, languages });
+    return new OnnxEncoder({ modelId: enc.modelId, cacheKey: enc.cacheKey, dim, provider, maxLength, batchSize, tokenizer, session, outputName, prefixes, languages });
   }
 
   async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<Float32Array[]> {

@@ -82,6 +82,8 @@ export interface ModelManifest {
   readonly passagePrefix?: string;
   /** Absent in the manifest: English-only (all-MiniLM-L6-v2's training data). */
   readonly languages: TextModelLanguages;
+  /** SHA-256 of each file by name (the manifest's `files`). */
+  readonly sha256?: Readonly<Record<string, string>>;
 }
 
 export interface ModelFiles {
@@ -105,6 +107,17 @@ export function locateModel(dir: string, modelFile: string): ModelFiles {
   return { dir: abs, modelPath, tokenizerPath, manifest: readManifest(abs) };
 }
 
+/** The manifest's `files` as name → SHA-256 (entries without a string sha256 left out); undefined when absent. */
+function fileHashes(files: unknown): Record<string, string> | undefined {
+  if (typeof files !== 'object' || files === null) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, f] of Object.entries(files as Record<string, unknown>)) {
+    const sha = typeof f === 'object' && f !== null ? (f as { sha256?: unknown }).sha256 : undefined;
+    if (typeof sha === 'string') out[name] = sha;
+  }
+  return out;
+}
+
 function readManifest(dir: string): ModelManifest {
   const file = join(dir, 'manifest.json');
   if (existsSync(file)) {
@@ -123,6 +136,7 @@ function readManifest(dir: string): ModelManifest {
       queryPrefix: str(m.query_prefix),
       passagePrefix: str(m.passage_prefix),
       languages: m.languages === 'multilingual' ? 'multilingual' : 'en',
+      sha256: fileHashes(m.files),
     };
   }
   // A plain sentence-transformers folder: its max_seq_length.

@@ -19,6 +19,12 @@ export type TextRole = 'query' | 'passage';
 export interface Encoder {
   /** Identifies the model and its variant (e.g. `all-MiniLM-L6-v2@int8`); cache key. */
   readonly modelId: string;
+  /**
+   * The embeddings cache's key where it must say more than modelId: the model file's version (a
+   * prefix of its SHA-256), so vectors of a regenerated file never meet those of the old one.
+   * Absent: modelId.
+   */
+  readonly cacheKey?: string;
   readonly dim: number;
   /** True when queries and passages are encoded differently (prefixes): caches key them apart. */
   readonly asymmetric?: boolean;

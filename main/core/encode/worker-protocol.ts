@@ -18,7 +18,7 @@ export type ToWorker =
   | { readonly type: 'cancel'; readonly id: number };
 
 export type FromWorker =
-  | { readonly type: 'ready'; readonly modelId: string; readonly dim: number; readonly provider: string; readonly asymmetric?: boolean; readonly languages?: 'en' | 'multilingual' }
+  | { readonly type: 'ready'; readonly modelId: string; readonly cacheKey: string; readonly dim: number; readonly provider: string; readonly asymmetric?: boolean; readonly languages?: 'en' | 'multilingual' }
   | { readonly type: 'init-error'; readonly error: SerializedError }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }

@@ -38,6 +38,7 @@ function startFailure(end: WorkerEnd, file: string): KnowrecError {
 
 export class WorkerEncoder implements Encoder {
   readonly modelId: string;
+  readonly cacheKey: string;
   readonly dim: number;
   readonly provider: string;
   readonly asymmetric: boolean;
@@ -52,6 +53,7 @@ export class WorkerEncoder implements Encoder {
     private readonly logger: EncodeLogger,
   ) {
     this.modelId = ready.modelId;
+    this.cacheKey = ready.cacheKey;
     this.dim = ready.dim;
     this.provider = ready.provider;
     this.asymmetric = ready.asymmetric === true;
