@@ -168,14 +168,14 @@ function reasonLang(v: string | undefined): 'en' | 'zh' {
 
 async function cmdFit(flags: Flags, signals: SignalScope): Promise<void> {
   signals.listen();
+  const explainUsers = str(flags, 'users') !== undefined ? list(flags, 'users') : undefined;
+  const explainSample = str(flags, 'sample') !== undefined ? int(flags, 'sample', 1, 1) : undefined;
+  // before the workspace or dataset is opened (minutes at scale): a choice no dataset can satisfy
+  checkExplainChoice({ ...(explainUsers !== undefined ? { users: explainUsers } : {}), ...(explainSample !== undefined ? { sample: explainSample } : {}) });
   const name = str(flags, 'dataset');
   const held = datasetName(flags);
   const out = str(flags, 'out') ?? (held !== undefined ? defaultModelPath(held) : undefined);
   if (out === undefined) throw new KnowrecError('config', 'fit needs --out DIR (or --dataset NAME, or --workspace FILE holding a dataset, for the default folder)');
-  const explainUsers = str(flags, 'users') !== undefined ? list(flags, 'users') : undefined;
-  const explainSample = str(flags, 'sample') !== undefined ? int(flags, 'sample', 1, 1) : undefined;
-  // before the dataset is opened (minutes at scale): a choice no dataset can satisfy
-  checkExplainChoice({ ...(explainUsers !== undefined ? { users: explainUsers } : {}), ...(explainSample !== undefined ? { sample: explainSample } : {}) });
   const r = await runFit({
     dataset: name,
     dataDir: str(flags, 'data'),

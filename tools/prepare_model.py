@@ -206,6 +206,9 @@ def build(out: Path, version: str) -> None:
     # to 0.015 cosine). Measured (docs/model.md): quantizing layers 3-5 of them too was ~15%
     # faster and passed the reference gate (0.9923) but dropped one of the 1,682 real ml-100k
     # item sentences to 0.9899 against PyTorch, so all six stay fp32 (real-sentence min 0.9914).
+    # Those figures were full-range 8-bit weights on an AVX-512 VNNI CPU. reduce_range (7-bit
+    # weights): on AVX2 without VNNI, onnxruntime's u8 x s8 kernel saturates 16-bit sums of
+    # full-range weights and the gate fell to 0.9835; with 7 bits it is 0.9915 there.
     ffn_out = [
         n.name
         for n in proto.graph.node
