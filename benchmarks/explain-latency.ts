@@ -18,6 +18,7 @@
  *   --ranker linear|gbdt   fit that ranker only (skips trying both; 'auto', the default, is the scale benchmark's hybrid)
  *   --users 200 --seed 2020 --paths reference,fast --profile /tmp/explain.cpuprofile (CPU profile of the first path's loop)
  *   --warmup 3  explain the first 3 sampled users untimed first (the JIT's compilation; their times are reported apart), then time all
+ *   --native-min-floats N  native item products from N floats (n·dim) instead of NATIVE_PRODUCTS_MIN_FLOATS (models/native-products.ts)
  *   --list  explain every item of each user's top-10 (as `knowrec fit` does, main/jobs/fit.ts explainTopK): explain_ms is then per user, all ten
  *           (explain_first_item_ms: the list's first explanation alone, the cost of a single one)
  */
@@ -33,7 +34,7 @@ import { evaluateSplit, splitInteractions } from '../main/core/eval';
 import { KgIndex } from '../main/core/kg';
 import { rowIndices } from '../main/core/matrix';
 import { buildModel } from '../main/core/models';
-import { pauseNativeProducts } from '../main/core/models/native-products';
+import { NATIVE_PRODUCTS_MIN_FLOATS, pauseNativeProducts, setNativeProductsMinFloats } from '../main/core/models/native-products';
 import { SemanticScorer } from '../main/core/models/semantic';
 import { coInteractionCounter, explainRecommendation, type ContributionSource, type Explanation } from '../main/core/rank';
 import { HybridScorer } from '../main/core/rank/hybrid';
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
   const profile = arg('--profile');
   const list = process.argv.includes('--list');
   const warmup = Number(arg('--warmup') ?? '3');
+  const nativeMin = arg('--native-min-floats');
+  if (nativeMin !== undefined) setNativeProductsMinFloats(Number(nativeMin));
   const load0 = loadavg();
   let t0 = performance.now();
   const dataset = loadData(name, seed);
@@ -216,7 +219,7 @@ async function main(): Promise<void> {
     warmup,
     dataset: name, seed, users: users.length, explained_per_user: list ? 'the top-10 (--list; explain_ms is all ten together)' : 'the top item', counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
     fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
-    paths: results, explanations_differing: differing,
+    paths: results, explanations_differing: differing, native_products_min_floats: nativeMin !== undefined ? Number(nativeMin) : NATIVE_PRODUCTS_MIN_FLOATS,
     loadavg_at_start: load0, ...machineInfo(),
   }, arg('--out'));
 }
