@@ -1,7 +1,8 @@
 /**
  * Test helpers for comparing the hybrid's fast and straightforward explain paths: every user's
  * top-N explained in turn (scores first, as the app does), plus the fused scores without some
- * history items that the caller asks for after each user; and a CSR of listed histories.
+ * history items that the caller asks for after each user; a CSR of listed histories; and the
+ * small removal sets the re-score tests try.
  */
 import { rowIndices } from '../../main/core/matrix';
 import { explainRecommendation, type Explanation } from '../../main/core/rank';
@@ -49,4 +50,16 @@ export function historyCsr(rows: readonly (readonly number[])[], nItems: number)
     indptr.push(indices.length);
   }
   return { nRows: rows.length, nCols: nItems, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
+}
+
+/** Every subset of `items` with 1..max elements (in lexicographic order of positions). */
+export function subsets(items: readonly number[], max: number): number[][] {
+  const out: number[][] = [];
+  const rec = (start: number, cur: number[]): void => {
+    if (cur.length > 0) out.push([...cur]);
+    if (cur.length === max) return;
+    for (let j = start; j < items.length; j++) rec(j + 1, [...cur, items[j]]);
+  };
+  rec(0, []);
+  return out;
 }

@@ -11,22 +11,11 @@ import { validateDataset } from '../../main/core/data';
 import { generateSynthetic, syntheticRaw } from '../../main/core/data/synthetic';
 import { buildFitContext } from '../../main/core/models/context';
 import { KgProfileScorer, type KgProfileOptions } from '../../main/core/models/kg-profile';
+import { subsets } from '../helpers/explain-runs';
 
 const data = generateSynthetic({ users: 10, items: 80, interactions: 500, triples: 400, seed: 11 });
 const ds = validateDataset(syntheticRaw(data, 'tiny-kg-profile')).dataset;
 const ctx = buildFitContext({ nUsers: ds.userIds.length, nItems: ds.itemIds.length, train: ds.interactions, dataset: ds, seed: 1 });
-
-/** Every subset of `items` with 1..max elements. */
-function subsets(items: readonly number[], max: number): number[][] {
-  const out: number[][] = [];
-  const rec = (start: number, cur: number[]): void => {
-    if (cur.length > 0) out.push([...cur]);
-    if (cur.length === max) return;
-    for (let j = start; j < items.length; j++) rec(j + 1, [...cur, items[j]]);
-  };
-  rec(0, []);
-  return out;
-}
 
 /** Scores apart by more than one float32 unit in the last place, and scores not bit-equal. */
 function gaps(a: Float32Array, b: Float32Array): { beyondUlp: number; unequal: number } {

@@ -14,7 +14,7 @@ import { multiMatVec } from '../../main/core/models/linalg';
 import { SemanticScorer } from '../../main/core/models/semantic';
 import { SemanticRemovals } from '../../main/core/models/semantic-without';
 import { bagOfWordsEncoder } from '../helpers/hash-encoder';
-import { historyCsr } from '../helpers/explain-runs';
+import { historyCsr, subsets } from '../helpers/explain-runs';
 
 function trainedScores(q: Float32Array, dim: number, p: readonly number[]): Float32Array {
   const n = q.length / dim;
@@ -28,18 +28,6 @@ function expectClose(a: Float32Array, b: Float32Array, tol: number): void {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   expect(worst).toBeLessThanOrEqual(tol);
-}
-
-/** Every subset of `items` with 1..max elements. */
-function subsets(items: readonly number[], max: number): number[][] {
-  const out: number[][] = [];
-  const rec = (start: number, cur: number[]): void => {
-    if (cur.length > 0) out.push([...cur]);
-    if (cur.length === max) return;
-    for (let j = start; j < items.length; j++) rec(j + 1, [...cur, items[j]]);
-  };
-  rec(0, []);
-  return out;
 }
 
 // Items 0–2 are the unit axes, item 3 leans on axis 0 and a little on axis 1, item 4 on axis 2 only.

@@ -11,38 +11,12 @@
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { onStop, workerPort } from '../worker-launcher';
-import { ONNX_FLOAT, onnxModel } from './onnx-graph';
+import { gemmSession } from './native-matmul';
 import { CTL_DONE, CTL_STATE, CTL_STATUS, STATE_DEAD, STATE_LIVE, STATUS_FAILED, STATUS_OK, type ProductsWorkerData, type ToProducts } from './native-products-protocol';
 
 const port = workerPort('matvec-worker');
 const ctl = new Int32Array((workerData as ProductsWorkerData).ctl);
 const matrices = new Map<number, { tensor: ort.Tensor; n: number; dim: number }>();
-let session: Promise<ort.InferenceSession> | null = null;
-
-/** Tells a waiting caller that this thread serves no more (it then stops waiting). */
-function dead(): void {
-  Atomics.store(ctl, CTL_STATE, STATE_DEAD);
-  Atomics.notify(ctl, CTL_STATE);
-  Atomics.notify(ctl, CTL_DONE);
-}
-process.on('uncaughtException', () => {
-  dead();
-  process.exit(1);
-});
-
-function getSession(): Promise<ort.InferenceSession> {
-  session ??= ort.InferenceSession.create(
-    onnxModel(
-      [{ op: 'Gemm', inputs: ['X', 'V'], outputs: ['P'], attributes: [{ name: 'transB', value: 1 }] }],
-      [{ name: 'X', elemType: ONNX_FLOAT, dims: ['k', 'd'] }, { name: 'V', elemType: ONNX_FLOAT, dims: ['n', 'd'] }],
-      [{ name: 'P', elemType: ONNX_FLOAT, dims: ['k', 'n'] }],
-    ),
-    // no spinning threads: the caller's thread sleeps meanwhile, and the machine may be shared
-    { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } },
-  );
-  return session;
-}
-
 /** Requests run one at a time, in the order they came. */
 let queue: Promise<void> = Promise.resolve();
 
@@ -72,9 +46,10 @@ async function run(msg: Extract<ToProducts, { type: 'run' }>): Promise<void> {
     if (mat === undefined) throw new Error(`matrix ${msg.id} is not kept`);
     const x = new Float32Array(msg.k * mat.dim);
     x.set(new Float32Array(msg.io, 0, msg.k * mat.dim));
-    const s = await getSession();
-    const r = await s.run({ X: new ort.Tensor('float32', x, [msg.k, mat.dim]), V: mat.tensor });
-    new Float32Array(msg.io, 4 * msg.k * mat.dim, msg.k * mat.n).set(r.P.data as Float32Array);
+    // S = U·Qᵀ: the vectors times the item matrix's rows
+    const s = await gemmSession();
+    const r = await s.run({ U: new ort.Tensor('float32', x, [msg.k, mat.dim]), Q: mat.tensor });
+    new Float32Array(msg.io, 4 * msg.k * mat.dim, msg.k * mat.n).set(r.S.data as Float32Array);
     status = STATUS_OK;
   } catch {
     status = STATUS_FAILED;

@@ -18,7 +18,8 @@ const BLOCK_FLOATS = 16 * 1024 * 1024;
 
 let session: Promise<ort.InferenceSession> | null = null;
 
-function getSession(): Promise<ort.InferenceSession> {
+/** The thread's session computing S = U·Qᵀ (inputs U: m × k, Q: n × k; output S: m × n), built once. */
+export function gemmSession(): Promise<ort.InferenceSession> {
   session ??= ort.InferenceSession.create(
     onnxModel(
       [{ op: 'Gemm', inputs: ['U', 'Q'], outputs: ['S'], attributes: [{ name: 'transB', value: 1 }] }],
@@ -89,7 +90,7 @@ export function rowOf(rs: RowScores | null, user: number): Float32Array | null {
 async function product(users: Float32Array, nUsers: number, items: Float32Array, nItems: number, dim: number): Promise<Float32Array> {
   const out = new Float32Array(nUsers * nItems);
   if (nUsers === 0 || nItems === 0) return out;
-  const s = await getSession();
+  const s = await gemmSession();
   // copies: the tensors must own whole buffers (the callers' tables hold more than these rows)
   const q = new ort.Tensor('float32', items.slice(0, nItems * dim), [nItems, dim]);
   const block = Math.max(1, Math.floor(BLOCK_FLOATS / nItems));
