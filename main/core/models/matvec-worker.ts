@@ -17,6 +17,18 @@ import { CTL_DONE, CTL_STATE, CTL_STATUS, STATE_DEAD, STATE_LIVE, STATUS_FAILED,
 const port = workerPort('matvec-worker');
 const ctl = new Int32Array((workerData as ProductsWorkerData).ctl);
 const matrices = new Map<number, { tensor: ort.Tensor; n: number; dim: number }>();
+
+/** Tells a waiting caller that this thread serves no more (it then stops waiting). */
+function dead(): void {
+  Atomics.store(ctl, CTL_STATE, STATE_DEAD);
+  Atomics.notify(ctl, CTL_STATE);
+  Atomics.notify(ctl, CTL_DONE);
+}
+process.on('uncaughtException', () => {
+  dead();
+  process.exit(1);
+});
+
 /** Requests run one at a time, in the order they came. */
 let queue: Promise<void> = Promise.resolve();
 
