@@ -101,10 +101,22 @@ function products(): Shared {
     if (state === STATE_LIVE) break;
     const left = deadline - performance.now();
     if (state === STATE_DEAD || left <= 0) throw giveUp(s, state === STATE_DEAD ? 'the products worker failed while loading' : `the products worker did not load within ${START_WAIT_MS / 1000} s`);
-    Atomics.wait(s.ctl, CTL_STATE, state, Math.min(left, 1000));
+    if (!sleep(s.ctl, CTL_STATE, state, Math.min(left, 1000))) throw giveUp(s, WAIT_REFUSED);
   }
   s.live = true;
   return s;
+}
+
+const WAIT_REFUSED = 'this thread may not wait (Atomics.wait is not allowed here)';
+
+/** Atomics.wait, false where the thread may not block (a browser-like main thread): the caller then gives up native products. */
+function sleep(ctl: Int32Array, slot: number, value: number, ms: number): boolean {
+  try {
+    Atomics.wait(ctl, slot, value, ms);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Stops using the worker for good in this thread (it is asked to end); returns the reason as an Error. */
@@ -185,7 +197,10 @@ export class ItemProducts {
         giveUp(s, left <= 0 ? `no product came back within ${WAIT_MS / 1000} s` : 'the products worker failed');
         return null;
       }
-      Atomics.wait(s.ctl, CTL_DONE, done, Math.min(left, 1000));
+      if (!sleep(s.ctl, CTL_DONE, done, Math.min(left, 1000))) {
+        giveUp(s, WAIT_REFUSED);
+        return null;
+      }
     }
     if (Atomics.load(s.ctl, CTL_STATUS) !== STATUS_OK) {
       this.why = 'onnxruntime could not compute the product';
