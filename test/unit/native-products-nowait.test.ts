@@ -5,17 +5,12 @@
  * the products worker must not have started yet in this thread, so that the first wait (for the
  * worker to load) is certain to happen.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ItemProducts, nativeProductsProblem, setNativeProductsMinFloats } from '../../main/core/models/native-products';
+import { describe, expect, it, vi } from 'vitest';
+import { ItemProducts, nativeProductsProblem } from '../../main/core/models/native-products';
+import { nativeProductsForAnySize } from '../helpers/native-switch';
 
 describe('ItemProducts where the thread may not block', () => {
-  let before = 0;
-  beforeAll(() => {
-    before = setNativeProductsMinFloats(0);
-  });
-  afterAll(() => {
-    setNativeProductsMinFloats(before);
-  });
+  nativeProductsForAnySize();
 
   it('gives native products up with the reason and answers null, for this handle and later ones', () => {
     const mat = Float32Array.from({ length: 50 * 8 }, (_, j) => Math.cos(j));

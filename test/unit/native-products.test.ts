@@ -5,7 +5,7 @@
  * of bpr / kg-embed) giving their JavaScript scores and counterfactual re-scores within 1e-6.
  * The switch is lowered to 0 here so that tiny built matrices go native.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateDataset } from '../../main/core/data';
 import { generateSynthetic, syntheticRaw } from '../../main/core/data/synthetic';
 import { buildFitContext } from '../../main/core/models/context';
@@ -15,6 +15,7 @@ import { ItemProducts, NATIVE_PRODUCTS_MIN_FLOATS, nativeProductsProblem, setNat
 import { SemanticScorer } from '../../main/core/models/semantic';
 import { SemanticRemovals } from '../../main/core/models/semantic-without';
 import { bagOfWordsEncoder } from '../helpers/hash-encoder';
+import { nativeProductsForAnySize } from '../helpers/native-switch';
 import { historyCsr } from '../helpers/explain-runs';
 
 function worstGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -39,13 +40,7 @@ describe('ItemProducts below the size switch', () => {
 });
 
 describe('ItemProducts, native', () => {
-  let before = 0;
-  beforeAll(() => {
-    before = setNativeProductsMinFloats(0);
-  });
-  afterAll(() => {
-    setNativeProductsMinFloats(before);
-  });
+  nativeProductsForAnySize();
 
   it('gives the float64 JavaScript products within float32 rounding, one array per vector', () => {
     const p = new ItemProducts(mat, n, dim);
