@@ -321,8 +321,8 @@ export class BprScorer implements Scorer, HistoryAttribution {
     const uo = user * d;
     const itemBase = this.nUsers * d;
     const eu = w.slice(uo, uo + d);
-    const native = this.foldIn?.products.products([eu]);
-    if (native !== undefined && native !== null) return native[0];
+    const native = this.foldIn?.products.product(eu) ?? null;
+    if (native !== null) return native;
     const out = new Float32Array(this.nItems);
     for (let i = 0; i < this.nItems; i++) {
       const io = itemBase + i * d;

@@ -151,8 +151,8 @@ export class FoldIn {
     const out = Float32Array.from(trained);
     const delta = this.shift(user, removed);
     if (delta === null) return out;
-    const qd = this.products.products([delta])?.[0];
-    if (qd !== undefined) for (let i = 0; i < out.length; i++) out[i] = trained[i] + qd[i];
+    const qd = this.products.product(delta);
+    if (qd !== null) for (let i = 0; i < out.length; i++) out[i] = trained[i] + qd[i];
     else for (let i = 0; i < out.length; i++) out[i] = trained[i] + this.dotQ(i, delta);
     return out;
   }

@@ -342,8 +342,8 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
       const { dim, itemRep } = s;
       const pu = u * dim;
       // natively on large catalogs (FoldIn.products: the same item factors)
-      const native = this.foldIn?.products.products([s.user.subarray(pu, pu + dim)]);
-      if (native !== undefined && native !== null) return native[0];
+      const native = this.foldIn?.products.product(s.user.subarray(pu, pu + dim)) ?? null;
+      if (native !== null) return native;
       const out = new Float32Array(s.nItems);
       for (let i = 0; i < s.nItems; i++) out[i] = dot(s.user, pu, itemRep, i * dim, dim);
       return out;

@@ -60,7 +60,6 @@ interface Shared {
   readonly ctl: Int32Array;
   io: SharedArrayBuffer | null;
   seq: number;
-  live: boolean;
 }
 
 let shared: Shared | null = null;
@@ -90,32 +89,32 @@ function products(): Shared {
     ctl: new Int32Array(ctlBuf),
     io: null,
     seq: 0,
-    live: false,
   };
   // an idle worker never keeps the process (or the thread that started it) alive
   s.worker.unref();
   shared = s;
-  const deadline = performance.now() + START_WAIT_MS;
-  for (;;) {
-    const state = Atomics.load(s.ctl, CTL_STATE);
-    if (state === STATE_LIVE) break;
-    const left = deadline - performance.now();
-    if (state === STATE_DEAD || left <= 0) throw giveUp(s, state === STATE_DEAD ? 'the products worker failed while loading' : `the products worker did not load within ${START_WAIT_MS / 1000} s`);
-    if (!sleep(s.ctl, CTL_STATE, state, Math.min(left, 1000))) throw giveUp(s, WAIT_REFUSED);
-  }
-  s.live = true;
+  const why = waitFor(s.ctl, CTL_STATE, STATE_LIVE, START_WAIT_MS, { dead: 'the products worker failed while loading', late: `the products worker did not load within ${START_WAIT_MS / 1000} s` });
+  if (why !== null) throw giveUp(s, why);
   return s;
 }
 
-const WAIT_REFUSED = 'this thread may not wait (Atomics.wait is not allowed here)';
-
-/** Atomics.wait, false where the thread may not block (a browser-like main thread): the caller then gives up native products. */
-function sleep(ctl: Int32Array, slot: number, value: number, ms: number): boolean {
-  try {
-    Atomics.wait(ctl, slot, value, ms);
-    return true;
-  } catch {
-    return false;
+/**
+ * Sleeps until ctl[slot] is `want` (null), or says why not: the worker is dead, `ms` passed, or
+ * the thread may not block (Atomics.wait throws on a browser-like main thread).
+ */
+function waitFor(ctl: Int32Array, slot: number, want: number, ms: number, why: { readonly dead: string; readonly late: string }): string | null {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const now = Atomics.load(ctl, slot);
+    if (now === want) return null;
+    const left = deadline - performance.now();
+    if (Atomics.load(ctl, CTL_STATE) === STATE_DEAD) return why.dead;
+    if (left <= 0) return why.late;
+    try {
+      Atomics.wait(ctl, slot, now, Math.min(left, 1000));
+    } catch {
+      return 'this thread may not wait (Atomics.wait is not allowed here)';
+    }
   }
 }
 
@@ -163,7 +162,7 @@ export class ItemProducts {
    * vector; null when this handle is not native (the caller then computes them itself).
    */
   products(vecs: readonly ArrayLike<number>[]): Float32Array[] | null {
-    if (!this.native || paused || unavailable !== null) return null;
+    if (!this.native || paused) return null;
     if (vecs.length === 0) return [];
     const { n, dim } = this;
     if (vecs.some((v) => v.length !== dim)) {
@@ -187,26 +186,22 @@ export class ItemProducts {
     s.seq = (s.seq % 0x7fffffff) + 1;
     const seq = s.seq;
     s.worker.post({ type: 'run', id: this.id, k, seq, io });
-    const deadline = performance.now() + WAIT_MS;
-    for (;;) {
-      const done = Atomics.load(s.ctl, CTL_DONE);
-      if (done === seq) break;
-      const left = deadline - performance.now();
-      if (Atomics.load(s.ctl, CTL_STATE) === STATE_DEAD || left <= 0) {
-        // a request left unanswered: this worker is not asked again (it could still write into io)
-        giveUp(s, left <= 0 ? `no product came back within ${WAIT_MS / 1000} s` : 'the products worker failed');
-        return null;
-      }
-      if (!sleep(s.ctl, CTL_DONE, done, Math.min(left, 1000))) {
-        giveUp(s, WAIT_REFUSED);
-        return null;
-      }
+    const why = waitFor(s.ctl, CTL_DONE, seq, WAIT_MS, { dead: 'the products worker failed', late: `no product came back within ${WAIT_MS / 1000} s` });
+    if (why !== null) {
+      // a request left unanswered: this worker is not asked again (it could still write into io)
+      giveUp(s, why);
+      return null;
     }
     if (Atomics.load(s.ctl, CTL_STATUS) !== STATUS_OK) {
       this.why = 'onnxruntime could not compute the product';
       return null;
     }
     return vecs.map((_, j) => new Float32Array(io, 4 * (k * dim + j * n), n).slice());
+  }
+
+  /** V·x for one vector (products() of it alone), or null when this handle is not native. */
+  product(vec: ArrayLike<number>): Float32Array | null {
+    return this.products([vec])?.[0] ?? null;
   }
 
   /** Sends the matrix to the worker once (a copy, transferred). */

@@ -319,8 +319,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     if (m === null) throw notFitted(this.name);
     const dim = this.dim;
     if (q.length !== dim) throw new KnowrecError('validation', `semantic: query vector has ${q.length} dims, expected ${dim}`);
-    const native = this.products?.products([q]);
-    if (native !== undefined && native !== null) return native[0];
+    const native = this.products?.product(q) ?? null;
+    if (native !== null) return native;
     const out = new Float32Array(this.nItems);
     for (let i = 0; i < this.nItems; i++) out[i] = dot(m, i * dim, q, 0, dim);
     return out;
