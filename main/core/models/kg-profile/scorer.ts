@@ -108,9 +108,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     if (user !== this.prepared || base?.user !== user) return null;
     const { s, m } = this.fitted();
     const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
-    let famDeltaAll = 0;
-    if (m.fill) for (let f = 0; f < m.pi.length; f++) famDeltaAll += m.pi[f] * this.profile.famDelta[f];
-    const out = scoresFromBase(s, m, base, this.profile, shift, famDeltaAll);
+    const out = scoresFromBase(s, m, base, this.profile, shift, familyTotal(m, this.profile));
     this.profile.clear();
     return out;
   }
@@ -131,8 +129,7 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     }
     const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
     const floor = this.st.backgroundWeight * m.logGMin + shift - 1;
-    let famDeltaAll = 0;
-    if (m.fill) for (let f = 0; f < m.pi.length; f++) famDeltaAll += m.pi[f] * this.profile.famDelta[f];
+    const famDeltaAll = familyTotal(m, this.profile);
     const base = { s, m, profile: this.profile, shift, floor, famDeltaAll };
     let out: Float32Array;
     if (items !== undefined && items.length * 8 < s.nItems) out = scoreFew(base, items);
@@ -273,6 +270,13 @@ function familyWeights(s: Structure, relationWeights: Readonly<Record<string, nu
     fixed[f] = 1;
   }
   return { weights, fixed };
+}
+
+/** Σ_f π_f·famDelta_f of the filled profile (0 without `fill`): every item's family-average term before its own families are taken out. */
+function familyTotal(m: Model, profile: UserProfile): number {
+  let t = 0;
+  if (m.fill) for (let f = 0; f < m.pi.length; f++) t += m.pi[f] * profile.famDelta[f];
+  return t;
 }
 
 interface ScoreBase {
