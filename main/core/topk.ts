@@ -16,11 +16,13 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array,
   const worse = (sa: number, ia: number, sb: number, ib: number): boolean =>
     sa < sb || (sa === sb && ia > ib);
   const floor = (hint !== undefined ? hintFloor(scores, kk, exclude, hint) : null) ?? sampleFloor(scores, kk, exclude);
-  for (let i = 0; i < n; i++) {
+  // first the entries that can be among the k largest, from a tight loop (below the floor: never,
+  // and NaN fails every comparison); then the heap over them (the k best under (score, lower
+  // index) are one set whatever the order they come in)
+  const passed = above(scores, floor, kk, exclude);
+  for (let j = 0; j < passed.length; j++) {
+    const i = passed[j];
     const s = scores[i];
-    // below the floor: never among the k largest (and NaN fails every comparison)
-    if (!(s >= floor)) continue;
-    if (exclude !== undefined && exclude[i] === 1) continue;
     if (size < kk) {
       let c = size++;
       hs[c] = s;
@@ -52,6 +54,48 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array,
   const out = new Int32Array(size);
   for (let j = 0; j < size; j++) out[j] = hi[order[j]];
   return out;
+}
+
+/**
+ * Indices of the entries > `floor`, and of the first k (by index) entries equal to it, that are
+ * not excluded: a superset of the k largest (of entries tied at the floor only the k lowest
+ * indices can be kept), whatever the number of ties (e.g. most items at 0). Typed arrays of
+ * float32 get a loop of their own type.
+ */
+function above(scores: ArrayLike<number>, floor: number, k: number, exclude: Uint8Array | undefined): Int32Array {
+  if (scores instanceof Float32Array) return aboveF32(scores, floor, k, exclude);
+  let out = new Int32Array(256);
+  let c = 0;
+  let ties = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (!(s >= floor) || (exclude !== undefined && exclude[i] === 1)) continue;
+    if (s === floor && ties++ >= k) continue;
+    if (c === out.length) out = grow(out);
+    out[c++] = i;
+  }
+  return out.subarray(0, c);
+}
+
+function aboveF32(scores: Float32Array, floor: number, k: number, exclude: Uint8Array | undefined): Int32Array {
+  let out = new Int32Array(256);
+  let c = 0;
+  let ties = 0;
+  const n = scores.length;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i];
+    if (!(s >= floor) || (exclude !== undefined && exclude[i] === 1)) continue;
+    if (s === floor && ties++ >= k) continue;
+    if (c === out.length) out = grow(out);
+    out[c++] = i;
+  }
+  return out.subarray(0, c);
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Strided entries looked at per kept one by sampleFloor. */

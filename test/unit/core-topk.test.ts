@@ -28,6 +28,8 @@ describe('topK', () => {
     descending: Float32Array.from({ length: n }, (_, i) => 1 - i / n),
     // a few distinct values: ties decided by the index
     ties: Float32Array.from({ length: n }, () => Math.floor(rnd() * 4)),
+    // most entries tied at one value below a few dozen larger ones (item-kNN's zeros): the floor is that value
+    zeros: Float32Array.from({ length: n }, (_, i) => (i % 401 === 7 ? 1 + rnd() : 0)),
     // mostly -Infinity (the hybrid's non-candidates) with some NaN
     sparse: Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? rnd() : i % 13 === 0 ? Number.NaN : -Infinity)),
   };
@@ -67,6 +69,14 @@ describe('topK', () => {
     expect(Array.from(topK(scores, 100))).toEqual(reference(scores, 100));
     expect(topK(scores, 100)).toHaveLength(30);
     expect(topK(scores, 0)).toHaveLength(0);
+  });
+
+  it('of many entries tied at the floor keeps the lowest indices, plain arrays and float64 alike', () => {
+    const scores = Float32Array.from({ length: n }, (_, i) => (i % 1000 === 999 ? 2 : 1));
+    const ex = Uint8Array.from({ length: n }, (_, i) => (i < 40 && i % 2 === 0 ? 1 : 0));
+    for (const input of [scores, Float64Array.from(scores), Array.from(scores)]) {
+      for (const k of [5, 20, 25, 100]) expect(Array.from(topK(input, k, ex))).toEqual(reference(scores, k, ex));
+    }
   });
 
   it('keeps an entry equal to the sampled floor (ties at the k-th place are not dropped)', () => {
