@@ -21,7 +21,7 @@ import { dot } from '../models/linalg';
 import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr } from '../types';
-import { finite, rankAbove, ranksAbove, sampledRank, sourceStats } from './source-stats';
+import { finite, rankAbove, ranksAbove, ranksAboveIn, sampledRank, sourceStats, unseenIn } from './source-stats';
 import { removalKey, UserCache } from './user-cache';
 
 /** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
@@ -45,6 +45,9 @@ interface UserState {
   readonly std: Float64Array;
   readonly max: Float64Array;
   readonly sorted: (Float32Array | null)[];
+  /** Sampled statistics only: the sample's unseen items (sample order), and per source their scores gathered unsorted (null: sorted or not sampled). */
+  readonly unseenSample: Int32Array | null;
+  readonly sampleValues: (Float32Array | null)[];
   /** Sampled statistics only: unseen items per sampled unseen item, and each source's exact top-N (scores descending, items). */
   readonly rankScale: Float64Array | null;
   readonly topScores: Float32Array[] | null;
@@ -276,17 +279,18 @@ export class FeatureBuilder {
   }
 
   private candidatesOf(st: UserState): Int32Array {
-    const n = this.cfg.nItems;
-    const mark = new Uint8Array(n);
-    st.scores.forEach((sc, s) => {
-      for (const i of st.topItems?.[s] ?? topK(sc, this.cfg.candidatesPerSource, st.seen)) mark[i] = 1;
-    });
-    let c = 0;
-    for (let i = 0; i < n; i++) c += mark[i];
-    const out = new Int32Array(c);
+    const tops = st.scores.map((sc, s) => st.topItems?.[s] ?? topK(sc, this.cfg.candidatesPerSource, st.seen));
+    // the union, ascending: sorted and deduplicated (a few hundred items, not a pass over the catalog)
+    const all = new Int32Array(tops.reduce((a, t) => a + t.length, 0));
     let o = 0;
-    for (let i = 0; i < n; i++) if (mark[i] === 1) out[o++] = i;
-    return out;
+    for (const t of tops) {
+      all.set(t, o);
+      o += t.length;
+    }
+    all.sort();
+    let c = 0;
+    for (let j = 0; j < all.length; j++) if (j === 0 || all[j] !== all[j - 1]) all[c++] = all[j];
+    return all.slice(0, c);
   }
 
   private state(user: number, removed: ReadonlySet<number> = new Set(), full?: UserState, ties: RemovedTies = new Map()): UserState {
@@ -304,6 +308,8 @@ export class FeatureBuilder {
     const std = new Float64Array(sources.length);
     const max = new Float64Array(sources.length);
     const sampled = this.statsSample !== null;
+    const unseenSample = full?.unseenSample ?? (this.statsSample !== null ? unseenIn(this.statsSample, seen) : null);
+    const sampleValues: (Float32Array | null)[] = [];
     const rankScale = sampled ? new Float64Array(sources.length) : null;
     const topScores: Float32Array[] | null = sampled ? [] : null;
     const topItems: Int32Array[] | null = sampled ? [] : null;
@@ -319,6 +325,7 @@ export class FeatureBuilder {
         if (rankScale !== null && full.rankScale !== null) rankScale[s] = full.rankScale[s];
         topScores?.push(full.topScores?.[s] ?? new Float32Array(0));
         topItems?.push(full.topItems?.[s] ?? new Int32Array(0));
+        sampleValues.push(full.sampleValues[s]);
         continue;
       }
       const sc = (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties) : null) ?? scorer.score(user);
@@ -327,7 +334,8 @@ export class FeatureBuilder {
           'fit every source on the same dataset as the hybrid');
       }
       // a removal state of the fast path is only asked for its candidates' rows: no sort (of the items or of the sample)
-      const st = sourceStats(sc, seen, nUnseen, this.statsSample, !(full !== undefined && leaveOut && this.cache !== null));
+      const st = sourceStats(sc, seen, nUnseen, this.statsSample, !(full !== undefined && leaveOut && this.cache !== null), unseenSample ?? undefined);
+      sampleValues.push(st.values ?? null);
       mean[s] = st.mean;
       std[s] = st.std;
       max[s] = st.max;
@@ -366,7 +374,7 @@ export class FeatureBuilder {
       }
     }
     const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
-    return { user, seen, scores, mean, std, max, sorted, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+    return { user, seen, scores, mean, std, max, sorted, unseenSample, sampleValues, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */
@@ -416,7 +424,12 @@ export class FeatureBuilder {
     const x = new Float64Array(items.length * nF);
     const nS = this.cfg.sources.length;
     const logLen = Math.log1p(st.histLen);
-    const counted = st.sorted.map((sorted, s) => (sorted === null ? ranksAbove(st.scores[s], st.seen, Float32Array.from(items, (it) => finite(st.scores[s][it])), this.statsSample) : null));
+    const counted = st.sorted.map((sorted, s) => {
+      if (sorted !== null) return null;
+      const values = Float32Array.from(items, (it) => finite(st.scores[s][it]));
+      const gathered = st.sampleValues[s];
+      return gathered !== null ? ranksAboveIn(gathered, values) : ranksAbove(st.scores[s], st.seen, values, this.statsSample);
+    });
     for (let r = 0; r < items.length; r++) {
       const it = items[r];
       if (!Number.isInteger(it) || it < 0 || it >= this.cfg.nItems) {

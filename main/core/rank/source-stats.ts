@@ -23,43 +23,69 @@ export function sourceStats(
   nUnseen: number,
   sample: Int32Array | null,
   sort = true,
-): { mean: number; std: number; max: number; sorted: Float32Array | null; rankScale: number } {
-  let n = nUnseen;
-  if (sample !== null) {
-    n = 0;
-    for (let t = 0; t < sample.length; t++) n += 1 - seen[sample[t]];
-  }
-  if (!sort && sample === null) return unsortedStats(sc, seen, n, nUnseen);
+  unseenSample?: Int32Array,
+): SourceStats {
+  if (sample !== null) return sampleStats(sc, unseenSample ?? unseenIn(sample, seen), nUnseen, sort);
+  if (!sort) return unsortedStats(sc, seen, nUnseen, nUnseen);
+  const n = nUnseen;
   const un = new Float32Array(n);
   let o = 0;
   let sum = 0;
-  if (sample !== null) {
-    for (let t = 0; t < sample.length; t++) {
-      const i = sample[t];
-      if (seen[i] === 1) continue;
-      const v = finite(sc[i]);
-      un[o++] = v;
-      sum += v;
-    }
-  } else {
-    for (let i = 0; i < sc.length; i++) {
-      if (seen[i] === 1) continue;
-      const v = finite(sc[i]);
-      un[o++] = v;
-      sum += v;
-    }
+  for (let i = 0; i < sc.length; i++) {
+    if (seen[i] === 1) continue;
+    const v = finite(sc[i]);
+    un[o++] = v;
+    sum += v;
   }
+  return gatheredStats(un, sum, nUnseen, true);
+}
+
+export interface SourceStats {
+  readonly mean: number;
+  readonly std: number;
+  readonly max: number;
+  readonly sorted: Float32Array | null;
+  readonly rankScale: number;
+  /** With a sample and without sorting: the sampled unseen scores in sample order (for ranksAboveIn). */
+  readonly values?: Float32Array;
+}
+
+/** The items of `sample` the user has not seen, in sample order. */
+export function unseenIn(sample: Int32Array, seen: Uint8Array): Int32Array {
+  let n = 0;
+  for (let t = 0; t < sample.length; t++) n += 1 - seen[sample[t]];
+  const out = new Int32Array(n);
+  for (let t = 0, o = 0; t < sample.length; t++) if (seen[sample[t]] === 0) out[o++] = sample[t];
+  return out;
+}
+
+/** sourceStats over a sample's unseen items (`unseen`, in sample order): one gather, the same sums in the same order. */
+function sampleStats(sc: Float32Array, unseen: Int32Array, nUnseen: number, sort: boolean): SourceStats {
+  const n = unseen.length;
+  const un = new Float32Array(n);
+  let sum = 0;
+  for (let o = 0; o < n; o++) {
+    const v = finite(sc[unseen[o]]);
+    un[o] = v;
+    sum += v;
+  }
+  return gatheredStats(un, sum, nUnseen, sort);
+}
+
+/** Mean, std, largest value (and the sort when asked) of the gathered unseen scores `un` summing to `sum`. */
+function gatheredStats(un: Float32Array, sum: number, nUnseen: number, sort: boolean): SourceStats {
+  const n = un.length;
   let max = -Infinity;
   for (let j = 0; j < n; j++) if (un[j] > max) max = un[j];
   const m = n > 0 ? sum / n : 0;
   let ss = 0;
   for (let j = 0; j < n; j++) ss += (un[j] - m) * (un[j] - m);
   if (sort) un.sort();
-  return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, max, sorted: sort ? un : null, rankScale: n > 0 ? nUnseen / n : 0 };
+  return { mean: m, std: n > 1 ? Math.sqrt(ss / n) : 0, max, sorted: sort ? un : null, rankScale: n > 0 ? nUnseen / n : 0, ...(sort ? {} : { values: un }) };
 }
 
 /** sourceStats over every unseen item without the sorted copy: the same sums in the same order, so the same numbers. */
-function unsortedStats(sc: Float32Array, seen: Uint8Array, n: number, nUnseen: number): { mean: number; std: number; max: number; sorted: null; rankScale: number } {
+function unsortedStats(sc: Float32Array, seen: Uint8Array, n: number, nUnseen: number): SourceStats {
   let sum = 0;
   let max = -Infinity;
   for (let i = 0; i < sc.length; i++) {
@@ -85,46 +111,77 @@ const BUCKETS_PER_VALUE = 4;
 /**
  * Per value of `values`, the unseen items (of `sample` when given) whose score (as sourceStats
  * keeps it: finite, float32) is strictly above it: rankAbove over the sorted unseen scores,
- * without sorting them. One pass
- * over the items; for an item above the smallest value, the values below it are found by a
- * lookup table of equal-width buckets over the values' range (corrected to the exact position
- * by comparisons, so rounding in the table cannot change a count) and a binary search within.
+ * without sorting them, in one pass over the items (RankTable).
  */
 export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array, sample: Int32Array | null = null): Int32Array {
-  const m = values.length;
-  const out = new Int32Array(m);
-  if (m === 0) return out;
-  // a value's count depends on the value only: sorted values, each query found again by search
-  const qs = Float64Array.from(values).sort();
-  const low = qs[0];
-  const high = qs[m - 1];
-  // start[b]: the first value at or above bucket b's lower edge (any rounding is corrected below)
-  const nb = BUCKETS_PER_VALUE * m;
-  const width = (high - low) / nb;
-  const scale = width > 0 && Number.isFinite(width) ? 1 / width : 0;
-  const start = new Int32Array(nb + 2);
-  for (let b = 0, p = 0; b <= nb + 1; b++) {
-    const edge = low + b * width;
-    while (p < m && qs[p] < edge) p++;
-    start[b] = p;
-  }
-  // cnt[p]: items whose score is above exactly the p smallest values
-  const cnt = new Int32Array(m + 1);
+  const t = new RankTable(values);
+  if (values.length === 0) return t.counts(values);
   const len = sample !== null ? sample.length : sc.length;
-  for (let t = 0; t < len; t++) {
-    const i = sample !== null ? sample[t] : t;
+  for (let k = 0; k < len; k++) {
+    const i = sample !== null ? sample[k] : k;
     if (seen[i] === 1) continue;
     let x = sc[i];
     if (x - x !== 0) x = Math.fround(finite(x)); // ±Infinity, NaN
-    if (!(x > low)) continue;
-    if (x > high) {
-      cnt[m]++;
-      continue;
+    t.add(x);
+  }
+  return t.counts(values);
+}
+
+/** ranksAbove over already gathered unseen scores (finite float32, e.g. SourceStats.values): the same counts. */
+export function ranksAboveIn(gathered: Float32Array, values: Float32Array): Int32Array {
+  const t = new RankTable(values);
+  if (values.length > 0) for (let k = 0; k < gathered.length; k++) t.add(gathered[k]);
+  return t.counts(values);
+}
+
+/**
+ * ranksAbove's counting: per sorted value, the scores above exactly the values below it. A score
+ * above the smallest value is placed by a lookup table of equal-width buckets over the values'
+ * range (corrected to the exact position by comparisons, so rounding in the table cannot change
+ * a count) and a binary search within.
+ */
+class RankTable {
+  // a value's count depends on the value only: sorted values, each query found again by search
+  private readonly qs: Float64Array;
+  private readonly low: number;
+  private readonly high: number;
+  private readonly nb: number;
+  private readonly scale: number;
+  // start[b]: the first value at or above bucket b's lower edge (any rounding is corrected in add)
+  private readonly start: Int32Array;
+  // cnt[p]: scores above exactly the p smallest values
+  private readonly cnt: Int32Array;
+
+  constructor(values: Float32Array) {
+    const m = values.length;
+    const qs = Float64Array.from(values).sort();
+    this.qs = qs;
+    this.low = m > 0 ? qs[0] : 0;
+    this.high = m > 0 ? qs[m - 1] : 0;
+    this.nb = BUCKETS_PER_VALUE * m;
+    const width = (this.high - this.low) / this.nb;
+    this.scale = width > 0 && Number.isFinite(width) ? 1 / width : 0;
+    this.start = new Int32Array(this.nb + 2);
+    for (let b = 0, p = 0; b <= this.nb + 1; b++) {
+      const edge = this.low + b * width;
+      while (p < m && qs[p] < edge) p++;
+      this.start[b] = p;
+    }
+    this.cnt = new Int32Array(m + 1);
+  }
+
+  add(x: number): void {
+    if (!(x > this.low)) return;
+    const qs = this.qs;
+    const m = qs.length;
+    if (x > this.high) {
+      this.cnt[m]++;
+      return;
     }
     // the first value ≥ x lies in [lo, hi]
-    const b = Math.min(nb, Math.floor((x - low) * scale));
-    let lo = start[b];
-    let hi = start[b + 1];
+    const b = Math.min(this.nb, Math.floor((x - this.low) * this.scale));
+    let lo = this.start[b];
+    let hi = this.start[b + 1];
     while (lo > 0 && qs[lo - 1] >= x) lo--;
     while (hi < m && qs[hi] < x) hi++;
     while (lo < hi) {
@@ -132,25 +189,32 @@ export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Ar
       if (qs[mid] < x) lo = mid + 1;
       else hi = mid;
     }
-    cnt[lo]++;
+    this.cnt[lo]++;
   }
-  // above[p]: items above the value at sorted position p (tied values: the same count)
-  const above = new Int32Array(m);
-  for (let p = m - 1, acc = 0; p >= 0; p--) {
-    acc += cnt[p + 1];
-    above[p] = acc;
-  }
-  for (let k = 0; k < m; k++) {
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (qs[mid] < values[k]) lo = mid + 1;
-      else hi = mid;
+
+  /** Per value (in the given order), the scores added strictly above it. */
+  counts(values: Float32Array): Int32Array {
+    const qs = this.qs;
+    const m = qs.length;
+    const out = new Int32Array(m);
+    // above[p]: scores above the value at sorted position p (tied values: the same count)
+    const above = new Int32Array(m);
+    for (let p = m - 1, acc = 0; p >= 0; p--) {
+      acc += this.cnt[p + 1];
+      above[p] = acc;
     }
-    out[k] = above[lo];
+    for (let k = 0; k < m; k++) {
+      let lo = 0;
+      let hi = m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (qs[mid] < values[k]) lo = mid + 1;
+        else hi = mid;
+      }
+      out[k] = above[lo];
+    }
+    return out;
   }
-  return out;
 }
 
 /**
