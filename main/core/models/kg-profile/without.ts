@@ -26,13 +26,15 @@ export interface ProfileBase {
   readonly entities: Int32Array;
   readonly delta: Float64Array;
   readonly famDelta: Float64Array;
+  /** Scratch for scoresFromBase (one call at a time: the scorers are synchronous). */
+  readonly work: Float64Array;
 }
 
 /** The base of `user` from its full scores `v` and the profile still filled in `profile`. */
 export function captureBase(user: number, v: Float64Array, shift: number, famDeltaAll: number, profile: UserProfile): ProfileBase {
   const entities = profile.touched.slice(0, profile.nTouched);
   const delta = Float64Array.from(entities, (e) => profile.delta[e]);
-  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta) };
+  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta), work: new Float64Array(v.length) };
 }
 
 /**
@@ -42,13 +44,18 @@ export function captureBase(user: number, v: Float64Array, shift: number, famDel
  */
 export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): Float32Array | null {
   if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
-  const v = base.v.slice();
+  // the same float64 operations per item, in the same order, as on a copy of base.v: shift,
+  // then the changed entities' terms, then the families' (fused with the rounding to float32)
+  const v = base.work;
+  const bv = base.v;
+  const n = v.length;
   const dShift = shift - base.shift;
   const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
   if (dShift !== 0 || dAll !== 0) {
     const withFacts = dShift + dAll;
-    for (let i = 0; i < v.length; i++) v[i] += m.hasFacts[i] === 0 ? dShift : withFacts;
-  }
+    const hasFacts = m.hasFacts;
+    for (let i = 0; i < n; i++) v[i] = bv[i] + (hasFacts[i] === 0 ? dShift : withFacts);
+  } else v.set(bv);
   const { entPtr, entItem } = s;
   const entQ = m.entQ;
   for (let k = 0; k < base.entities.length; k++) {
@@ -57,17 +64,19 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
     if (d === 0) continue;
     for (let p = entPtr[e], end = entPtr[e + 1]; p < end; p++) v[entItem[p]] += entQ[p] * d;
   }
+  const out = new Float32Array(n);
   if (m.fill && famDeltaAll !== 0) {
-    const { pi, presentPtr, present } = m;
+    const { pi, presentPtr, present, hasFacts } = m;
     const dFam = Float64Array.from(profile.famDelta, (x, f) => pi[f] * (x - base.famDelta[f]));
     if (dFam.some((x) => x !== 0)) {
-      for (let i = 0; i < v.length; i++) {
-        if (m.hasFacts[i] === 0) continue;
+      for (let i = 0; i < n; i++) {
         let x = v[i];
-        for (let k = presentPtr[i], end = presentPtr[i + 1]; k < end; k++) x -= dFam[present[k]];
-        v[i] = x;
+        if (hasFacts[i] !== 0) for (let k = presentPtr[i], end = presentPtr[i + 1]; k < end; k++) x -= dFam[present[k]];
+        out[i] = x;
       }
+      return out;
     }
   }
-  return new Float32Array(v);
+  out.set(v);
+  return out;
 }
