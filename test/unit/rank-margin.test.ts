@@ -28,4 +28,19 @@ describe('rankAndMargin', () => {
       expect(rankAndMargin(sc, item, k, excluded)).toEqual({ rank: rankAmong(sc, item, excluded), margin: marginAt(sc, item, k, excluded) });
     }
   });
+
+  it('the same numbers from the finite scores alone (SparseScores, as the hybrid re-scores)', () => {
+    const rng = createRng(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + rng.int(80);
+      const sc = Float32Array.from({ length: n }, () => (rng.next() < 0.5 ? -Infinity : rng.next() < 0.3 ? rng.int(4) : rng.next()));
+      const items = Int32Array.from(Array.from(sc.keys()).filter((i) => Number.isFinite(sc[i])));
+      const sparse = { items, scores: Float32Array.from(items, (i) => sc[i]) };
+      const excluded = trial % 2 === 0 ? Uint8Array.from({ length: n }, () => (rng.next() < 0.2 ? 1 : 0)) : undefined;
+      const item = rng.int(n); // often an item without a finite score
+      const k = 1 + rng.int(12);
+      expect(rankAndMargin(sparse, item, k, excluded)).toEqual(rankAndMargin(sc, item, k, excluded));
+      expect(rankAmong(sparse, item, excluded)).toBe(rankAmong(sc, item, excluded));
+    }
+  });
 });

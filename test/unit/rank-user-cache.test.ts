@@ -98,4 +98,20 @@ describe('the hybrid user cache', () => {
     h.reuseUserState = true;
     expect(Array.from(h.scoreWithout(1, removed))).toEqual(Array.from(other));
   });
+
+  it('scoreWithoutSparse (what explanations rank with) is scoreWithout\'s finite scores, on both paths', async () => {
+    const { h, ctx } = await fitted();
+    for (const reuse of [true, false]) {
+      h.reuseUserState = reuse;
+      for (let u = 0; u < 4; u++) {
+        const removed = new Set(rowIndices(ctx.trainCsr, u).slice(0, 2));
+        const dense = h.scoreWithout(u, removed);
+        const sparse = h.scoreWithoutSparse(u, removed);
+        const finite = Array.from(dense.keys()).filter((i) => Number.isFinite(dense[i]));
+        expect(finite.length).toBeGreaterThan(10);
+        expect(Array.from(sparse.items)).toEqual(finite);
+        expect(Array.from(sparse.scores)).toEqual(finite.map((i) => dense[i]));
+      }
+    }
+  });
 });

@@ -16,6 +16,30 @@ export interface AttributionSource {
   historyParts(user: number, item: number): Readonly<Record<string, readonly HistoryContribution[] | null>>;
   /** Optional: the history items about to be removed, alone and together (HistoryAttribution.prepareWithout). */
   prepareWithout?(user: number, items: readonly number[]): void;
+  /** Optional: scoreWithout as its items with a finite score and their scores (the same numbers, without a pass over every item). */
+  scoreWithoutSparse?(user: number, removed: ReadonlySet<number>): SparseScores;
+}
+
+/** Scores of a few items (ascending, distinct); every other item has no finite score. */
+export interface SparseScores {
+  readonly items: Int32Array;
+  readonly scores: Float32Array;
+}
+
+/** Full-length scores, or the few finite ones (SparseScores). */
+export type Scores = Float32Array | SparseScores;
+
+/** The scores to walk: every item (index = position), or the listed ones; and `item`'s score. */
+function walk(scores: Scores, item: number): { idx: Int32Array | null; vals: Float32Array; s: number } {
+  if (scores instanceof Float32Array) return { idx: null, vals: scores, s: scores[item] };
+  let lo = 0;
+  let hi = scores.items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (scores.items[mid] < item) lo = mid + 1;
+    else hi = mid;
+  }
+  return { idx: scores.items, vals: scores.scores, s: lo < scores.items.length && scores.items[lo] === item ? scores.scores[lo] : -Infinity };
 }
 
 export interface HistoryShare {
@@ -62,12 +86,14 @@ export function combineShares(
  * 1-based rank of `item` among the items not `excluded` with a finite score (ties: the lower
  * index first). An item without a finite score ranks after all of them.
  */
-export function rankAmong(scores: Float32Array, item: number, excluded?: Uint8Array): number {
-  const s = scores[item];
+export function rankAmong(scores: Scores, item: number, excluded?: Uint8Array): number {
+  const { idx, vals, s } = walk(scores, item);
   let rank = 1;
-  for (let j = 0; j < scores.length; j++) {
-    if (j === item || excluded?.[j] === 1 || !Number.isFinite(scores[j])) continue;
-    if (!Number.isFinite(s) || scores[j] > s || (scores[j] === s && j < item)) rank++;
+  for (let t = 0; t < vals.length; t++) {
+    const j = idx !== null ? idx[t] : t;
+    const v = vals[t];
+    if (j === item || excluded?.[j] === 1 || !Number.isFinite(v)) continue;
+    if (!Number.isFinite(s) || v > s || (v === s && j < item)) rank++;
   }
   return rank;
 }
@@ -132,7 +158,7 @@ export const CITE_MAX = 3;
  * after is past `k`; with the second it is the rank without the cited items, still ≤ `k`.
  */
 export function citeEvidence(
-  source: Pick<AttributionSource, 'score' | 'scoreWithout' | 'prepareWithout'>,
+  source: Pick<AttributionSource, 'score' | 'scoreWithout' | 'prepareWithout' | 'scoreWithoutSparse'>,
   user: number,
   item: number,
   contributors: readonly number[],
@@ -146,10 +172,11 @@ export function citeEvidence(
   if (pool.length === 0) return { cited: [], rule: 'top-contributors', counterfactual: { removed: [], rankBefore, rankAfter: rankBefore } };
   // every set tried below is drawn from the pool: the sources may keep each item's part once
   source.prepareWithout?.(user, pool);
-  const single = pool.map((c, order) => ({ c, order, ...rankAndMargin(source.scoreWithout(user, new Set([c])), item, k, excluded) }));
+  const without = (set: ReadonlySet<number>): Scores => source.scoreWithoutSparse?.(user, set) ?? source.scoreWithout(user, set);
+  const single = pool.map((c, order) => ({ c, order, ...rankAndMargin(without(new Set([c])), item, k, excluded) }));
   const byEffect = [...single].sort((a, b) => a.margin - b.margin || a.order - b.order).map((x) => x.c);
   const rankWithout = (set: readonly number[]): number =>
-    set.length === 1 ? (single.find((x) => x.c === set[0])?.rank ?? rankBefore) : rankAmong(source.scoreWithout(user, new Set(set)), item, excluded);
+    set.length === 1 ? (single.find((x) => x.c === set[0])?.rank ?? rankBefore) : rankAmong(without(new Set(set)), item, excluded);
   for (let n = 1; n <= Math.min(CITE_MAX, byEffect.length); n++) {
     const removed = byEffect.slice(0, n);
     const rankAfter = rankWithout(removed);
@@ -163,15 +190,16 @@ export function citeEvidence(
  * rankAmong and marginAt of `item` from one pass over the scores, without copies: the same two
  * numbers (the k-th best other score is a value, whichever of tied items holds it).
  */
-export function rankAndMargin(scores: Float32Array, item: number, k: number, excluded?: Uint8Array): { rank: number; margin: number } {
-  const s = scores[item];
+export function rankAndMargin(scores: Scores, item: number, k: number, excluded?: Uint8Array): { rank: number; margin: number } {
+  const { idx, vals, s } = walk(scores, item);
   const finiteItem = Number.isFinite(s);
   // the k best other finite scores, descending
   const best = new Float64Array(Math.max(0, k));
   let held = 0;
   let rank = 1;
-  for (let j = 0; j < scores.length; j++) {
-    const v = scores[j];
+  for (let t = 0; t < vals.length; t++) {
+    const j = idx !== null ? idx[t] : t;
+    const v = vals[t];
     if (j === item || excluded?.[j] === 1 || !Number.isFinite(v)) continue;
     if (!finiteItem || v > s || (v === s && j < item)) rank++;
     if (held < k || v > best[held - 1]) {

@@ -242,7 +242,12 @@ function attribution(input: ExplainInput, signals: Readonly<Record<string, numbe
  */
 function evidenceOf(h: ContributionSource, at: EvidenceAt, attr: { history: readonly HistoryShare[] }): CitedEvidence | null {
   if (h.score === undefined || h.scoreWithout === undefined) return null;
-  const source = { score: h.score.bind(h), scoreWithout: h.scoreWithout.bind(h), ...(h.prepareWithout !== undefined ? { prepareWithout: h.prepareWithout.bind(h) } : {}) };
+  const source = {
+    score: h.score.bind(h),
+    scoreWithout: h.scoreWithout.bind(h),
+    ...(h.prepareWithout !== undefined ? { prepareWithout: h.prepareWithout.bind(h) } : {}),
+    ...(h.scoreWithoutSparse !== undefined ? { scoreWithoutSparse: h.scoreWithoutSparse.bind(h) } : {}),
+  };
   return citeEvidence(source, at.user, at.item, attr.history.map((x) => x.item), at.k ?? 10, at.excluded, at.scores);
 }
 

@@ -20,6 +20,7 @@ import { lineSearch } from '../models/tune';
 import { lowerBound, toCsr } from '../matrix';
 import type { Csr, FitContext, Scorer } from '../types';
 import { isAttributable, type HistoryContribution, type RemovedTies } from '../models/attribution';
+import type { SparseScores } from './attribution';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
 import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, validTargets, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
@@ -361,6 +362,12 @@ export class HybridScorer implements Scorer {
     return this.predict(this.fitted().builder.userFeaturesWithout(user, removed, ties));
   }
 
+  /** scoreWithout as the candidates (ascending) and their fused scores: the same numbers without a full-length array (attribution.ts SparseScores). */
+  scoreWithoutSparse(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): SparseScores {
+    const uf = this.fitted().builder.userFeaturesWithout(user, removed, ties);
+    return { items: uf.items, scores: this.predictRows(uf) };
+  }
+
   /** The history items about to be removed from `user` (FeatureBuilder.prepareWithout; nothing when reuseUserState is off). */
   prepareWithout(user: number, items: readonly number[]): void {
     this.fitted().builder.prepareWithout(user, items);
@@ -380,12 +387,20 @@ export class HybridScorer implements Scorer {
     return { ...out, ...builder.historyParts(user, item) };
   }
 
-  private predict(uf: UserFeatures, items?: Int32Array): Float32Array {
+  /** The fused score of each of the user's candidates (uf.items order); standardizes uf.x in place. */
+  private predictRows(uf: UserFeatures): Float32Array {
     const { builder, standardizer, model } = this.fitted();
     standardizer.apply(uf.x);
-    const out = new Float32Array(this.nItems).fill(-Infinity);
     const nF = builder.nFeatures;
-    for (let j = 0; j < uf.items.length; j++) out[uf.items[j]] = model.predict(uf.x, j * nF);
+    const out = new Float32Array(uf.items.length);
+    for (let j = 0; j < uf.items.length; j++) out[j] = model.predict(uf.x, j * nF);
+    return out;
+  }
+
+  private predict(uf: UserFeatures, items?: Int32Array): Float32Array {
+    const rows = this.predictRows(uf);
+    const out = new Float32Array(this.nItems).fill(-Infinity);
+    for (let j = 0; j < uf.items.length; j++) out[uf.items[j]] = rows[j];
     if (items === undefined) return out;
     const sub = new Float32Array(items.length);
     for (let j = 0; j < items.length; j++) {
