@@ -29,9 +29,9 @@ export interface HistoryAttribution {
   /**
    * Full-length scores of `user` as if the `removed` history items were not in the history
    * (no refit); null when the scorer cannot recompute them. `ties`: KG ties of history items
-   * left out too (only scorers reading the history's KG entities use them).
+   * left out too (only scorers reading the history's KG entities use them). `into`: see scratch().
    */
-  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array | null;
+  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies, into?: Float32Array): Float32Array | null;
   /**
    * Optional: the history items about to be removed from `user`, alone and together (an
    * explanation's counterfactuals). A scorer may compute each one's part in one pass and keep it
@@ -39,6 +39,15 @@ export interface HistoryAttribution {
    * float rounding). Without this call scoreWithout recomputes from scratch.
    */
   prepareWithout?(user: number, items: readonly number[]): void;
+}
+
+/**
+ * `into` of scoreWithout: an array of nItems the caller no longer needs, which the scorer may
+ * write the scores to and return (its contents are never read); a scorer may ignore it. Saves a
+ * catalog-sized allocation per re-score. This gives it back when it fits, else a new array.
+ */
+export function scratch(into: Float32Array | undefined, n: number): Float32Array {
+  return into !== undefined && into.length === n ? into : new Float32Array(n);
 }
 
 export function isAttributable(x: unknown): x is HistoryAttribution {

@@ -11,7 +11,7 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Csr, FitContext, Scorer } from '../types';
-import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
+import { scratch, sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies } from './attribution';
 import { dedupeRows } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { invertSpdNative } from './native-linalg';
@@ -99,23 +99,23 @@ export class EaseScorer implements Scorer, HistoryAttribution {
    * Exact: the removed items' rows of B subtracted (from the last user's full sum when it is at
    * hand and fewer rows are removed than kept, else the kept rows summed; in float64 either way).
    */
-  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    return this.sumRows(user, removed);
+  scoreWithout(user: number, removed: ReadonlySet<number>, _ties?: RemovedTies, into?: Float32Array): Float32Array {
+    return this.sumRows(user, removed, into);
   }
 
   /** Head scores placed at their items; tail items one below the user's lowest head score. */
-  private spread(headScores: Float32Array): Float32Array {
+  private spread(headScores: Float32Array, into?: Float32Array): Float32Array {
     const head = this.head;
     if (head === null) return headScores;
     let low = Infinity;
     for (let h = 0; h < headScores.length; h++) low = Math.min(low, headScores[h]);
-    const out = new Float32Array(this.nItems).fill(low - 1);
+    const out = scratch(into, this.nItems).fill(low - 1);
     for (let h = 0; h < headScores.length; h++) out[head.items[h]] = headScores[h];
     return out;
   }
 
   /** Σ of B's rows over the user's history items, leaving out `removed` (summed in float64). */
-  private sumRows(user: number, removed: ReadonlySet<number> | null): Float32Array {
+  private sumRows(user: number, removed: ReadonlySet<number> | null, into?: Float32Array): Float32Array {
     const b = this.b;
     const x = this.x;
     if (b === null || x === null) throw notFitted(this.name);
@@ -145,7 +145,12 @@ export class EaseScorer implements Scorer, HistoryAttribution {
       }
       if (nGone === 0) this.last = { user, sum: sum.slice() };
     }
-    return this.spread(Float32Array.from(sum));
+    if (this.head === null) {
+      const out = scratch(into, n);
+      out.set(sum);
+      return out;
+    }
+    return this.spread(Float32Array.from(sum), into);
   }
 
   /** B[i][j], the learned weight from item i to item j (0 when either is outside the head). */

@@ -28,7 +28,7 @@
  */
 import { KnowrecError } from '../errors';
 import type { Csr } from '../types';
-import { sortContributions, type HistoryContribution } from './attribution';
+import { scratch, sortContributions, type HistoryContribution } from './attribution';
 import { dot, invertSpd, multiMatVec } from './linalg';
 import { ItemProducts } from './native-products';
 
@@ -145,8 +145,8 @@ export class FoldIn {
   }
 
   /** `trained` (the model's full scores of the user) plus the fold-in's shift without `removed`, as a new array. */
-  scoreWithout(user: number, removed: ReadonlySet<number>, trained: Float32Array): Float32Array {
-    const fast = this.prepared?.user === user ? this.scoreWithoutPrepared(user, removed, trained) : null;
+  scoreWithout(user: number, removed: ReadonlySet<number>, trained: Float32Array, into?: Float32Array): Float32Array {
+    const fast = this.prepared?.user === user ? this.scoreWithoutPrepared(user, removed, trained, into) : null;
     if (fast !== null) return fast;
     const out = Float32Array.from(trained);
     const delta = this.shift(user, removed);
@@ -158,7 +158,7 @@ export class FoldIn {
   }
 
   /** scoreWithout from the prepared Q·z_r (see prepareWithout); null where the straightforward path is safer. */
-  private scoreWithoutPrepared(user: number, removed: ReadonlySet<number>, trained: Float32Array): Float32Array | null {
+  private scoreWithoutPrepared(user: number, removed: ReadonlySet<number>, trained: Float32Array, into?: Float32Array): Float32Array | null {
     const f = this.fold(user);
     const gone = [...new Set(Array.from(f.items).filter((j) => removed.has(j)))];
     if (gone.length === 0) return Float32Array.from(trained);
@@ -189,7 +189,7 @@ export class FoldIn {
     const y = solveSmall(g, rhs, k);
     if (y === null) return null;
     const qz = parts.map((x): Float32Array | Float64Array => x?.qz ?? new Float64Array(0));
-    const out = new Float32Array(trained.length);
+    const out = scratch(into, trained.length);
     // one to three removed items (an explanation's sets) unrolled: the same sums in the same order
     const [q0, q1, q2] = qz;
     const c0 = y[0] - 1;

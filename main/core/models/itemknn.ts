@@ -8,7 +8,7 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr, FitContext, Scorer } from '../types';
-import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
+import { scratch, sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies } from './attribution';
 import { dedupeRows, transpose } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 
@@ -90,9 +90,9 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
   }
 
   /** Exact: the removed items' terms left out. */
-  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
+  scoreWithout(user: number, removed: ReadonlySet<number>, _ties?: RemovedTies, into?: Float32Array): Float32Array {
     const { x, rev } = this.fitted(user);
-    const out = new Float32Array(x.nCols);
+    const out = scratch(into, x.nCols).fill(0);
     for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
       const j = x.indices[p];
       if (removed.has(j)) continue;

@@ -22,6 +22,7 @@
  * float32 columns CANCEL_RATIO_FLOAT32: within about 6e-7 of a score, tested within 1e-6 in
  * test/unit/native-products.test.ts).
  */
+import { scratch } from './attribution';
 import { multiMatVec } from './linalg';
 import type { ItemProducts } from './native-products';
 
@@ -150,7 +151,7 @@ export class SemanticRemovals {
    * one or the set is more than half the history (the caller then recomputes). History items of
    * the set not prepared yet are added first.
    */
-  scoreWithout(user: number, blend: number, removed: ReadonlySet<number>): Float32Array | null {
+  scoreWithout(user: number, blend: number, removed: ReadonlySet<number>, into?: Float32Array): Float32Array | null {
     if (user !== this.user || this.base === null) return null;
     const { weight } = this.base;
     const gone = [...removed].filter((r) => weight.has(r));
@@ -178,7 +179,7 @@ export class SemanticRemovals {
     const scale = qNorm > 0 ? 1 / qNorm : 0;
     const ws = gone.map((r) => weight.get(r) ?? 0);
     const ps = gone.map((r): Column => this.products.get(r) ?? new Float64Array(this.nItems));
-    const out = new Float32Array(this.nItems);
+    const out = scratch(into, this.nItems);
     // one to three removed items (an explanation's sets) unrolled: the same sums in the same order
     const [p0, p1, p2] = ps;
     const [w0, w1, w2] = ws;

@@ -16,7 +16,7 @@ import { rowIndices, rowValues, toCsr } from '../matrix';
 import { itemSentence, userSentence } from '../text';
 import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
-import { sortContributions, type HistoryAttribution, type HistoryContribution } from './attribution';
+import { sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies } from './attribution';
 import { scoreMatrixNative } from './native-matmul';
 import { ItemProducts } from './native-products';
 import { dot } from './linalg';
@@ -246,8 +246,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
    * update when the user was prepared (prepareWithout, semantic-without.ts; equal up to float
    * rounding), else the mean recomputed and a full product.
    */
-  scoreWithout(user: number, removed: ReadonlySet<number>): Float32Array {
-    const fast = this.removals?.scoreWithout(user, this.blend, removed) ?? null;
+  scoreWithout(user: number, removed: ReadonlySet<number>, _ties?: RemovedTies, into?: Float32Array): Float32Array {
+    const fast = this.removals?.scoreWithout(user, this.blend, removed, into) ?? null;
     if (fast !== null) return fast;
     const { m, sv } = this.historyMean(user, removed);
     const dim = this.dim;

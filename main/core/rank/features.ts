@@ -70,6 +70,8 @@ export class FeatureBuilder {
   private readonly cfg: FeatureConfig;
   /** The last user's state without removals (userFeaturesWithout), when the cache is off. */
   private fullState: UserState | null = null;
+  /** Per source, the array a removal state's scores may be written to (HistoryAttribution.scoreWithout's `into`). */
+  private readonly scratch: (Float32Array | undefined)[] = [];
   /** The last user's state, candidates and similarity products (null: the straightforward path). */
   private cache: UserCache<UserState> | null = new UserCache();
   private readonly useKg: boolean;
@@ -328,7 +330,7 @@ export class FeatureBuilder {
         sampleValues.push(full.sampleValues[s]);
         continue;
       }
-      const sc = (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties) : null) ?? scorer.score(user);
+      const sc = (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties, full !== undefined ? this.scratchOf(s) : undefined) : null) ?? scorer.score(user);
       if (sc.length !== nItems) {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
@@ -375,6 +377,11 @@ export class FeatureBuilder {
     }
     const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
     return { user, seen, scores, mean, std, max, sorted, unseenSample, sampleValues, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+  }
+
+  /** Source s's array for a removal state's scores (scoreWithout's `into`; a fast-path removal state lives until its rows are built). */
+  private scratchOf(s: number): Float32Array | undefined {
+    return this.cache !== null ? (this.scratch[s] ??= new Float32Array(this.cfg.nItems)) : undefined;
   }
 
   /** The (recent) history items history-similarity compares with, and their vectors. */

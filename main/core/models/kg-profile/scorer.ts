@@ -88,8 +88,8 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
    * The profile rebuilt without the removed history items and without the removed (history item,
    * entity) ties (no refit of the weights; the candidates' own entities are kept).
    */
-  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array {
-    return this.fromBase(user, removed, ties) ?? this.scoreFrom(user, undefined, removed, ties);
+  scoreWithout(user: number, removed: ReadonlySet<number>, ties?: RemovedTies, into?: Float32Array): Float32Array {
+    return this.fromBase(user, removed, ties, into) ?? this.scoreFrom(user, undefined, removed, ties);
   }
 
   /**
@@ -103,12 +103,12 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
   }
 
   /** Re-scores of the prepared user from its kept full scores; null where the straightforward path is used. */
-  private fromBase(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): Float32Array | null {
+  private fromBase(user: number, removed: ReadonlySet<number>, ties?: RemovedTies, into?: Float32Array): Float32Array | null {
     const base = this.base;
     if (user !== this.prepared || base?.user !== user) return null;
     const { s, m } = this.fitted();
     const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
-    const out = scoresFromBase(s, m, base, this.profile, shift, familyTotal(m, this.profile));
+    const out = scoresFromBase(s, m, base, this.profile, shift, familyTotal(m, this.profile), into);
     this.profile.clear();
     return out;
   }

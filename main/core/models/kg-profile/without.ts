@@ -11,6 +11,7 @@
  * rounded to float32, so the two paths give the same float32 scores but where a sum sits on a
  * rounding boundary (tested in test/unit/kg-profile-without.test.ts).
  */
+import { scratch } from '../attribution';
 import type { Model } from './model';
 import type { UserProfile } from './profile';
 import type { Structure } from './structure';
@@ -42,7 +43,7 @@ export function captureBase(user: number, v: Float64Array, shift: number, famDel
  * a subset of the base's entities) with its shift and famDeltaAll; null where the family fill
  * was skipped on one side only (a famDeltaAll of 0), left to the straightforward path.
  */
-export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): Float32Array | null {
+export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number, into?: Float32Array): Float32Array | null {
   if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
   // the same float64 operations per item, in the same order, as on a copy of base.v: shift,
   // then the changed entities' terms, then the families' (fused with the rounding to float32)
@@ -64,7 +65,7 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
     if (d === 0) continue;
     for (let p = entPtr[e], end = entPtr[e + 1]; p < end; p++) v[entItem[p]] += entQ[p] * d;
   }
-  const out = new Float32Array(n);
+  const out = scratch(into, n);
   if (m.fill && famDeltaAll !== 0) {
     const { pi, presentPtr, present, hasFacts } = m;
     const dFam = Float64Array.from(profile.famDelta, (x, f) => pi[f] * (x - base.famDelta[f]));
