@@ -144,7 +144,7 @@ export class FoldIn {
     need.forEach((r, j) => z.set(r, { z: zs[j], qz: qz[j] }));
   }
 
-  /** `trained` (the model's full scores of the user) plus the fold-in's shift without `removed`, as a new array. */
+  /** `trained` (the model's full scores of the user) plus the fold-in's shift without `removed`, in a new array or `into` (attribution.ts scratch). */
   scoreWithout(user: number, removed: ReadonlySet<number>, trained: Float32Array, into?: Float32Array): Float32Array {
     const fast = this.prepared?.user === user ? this.scoreWithoutPrepared(user, removed, trained, into) : null;
     if (fast !== null) return fast;

@@ -16,11 +16,14 @@ export interface AttributionSource {
   historyParts(user: number, item: number): Readonly<Record<string, readonly HistoryContribution[] | null>>;
   /** Optional: the history items about to be removed, alone and together (HistoryAttribution.prepareWithout). */
   prepareWithout?(user: number, items: readonly number[]): void;
-  /** Optional: scoreWithout as its items with a finite score and their scores (the same numbers, without a pass over every item). */
+  /**
+   * Optional: scoreWithout as the items that can have a finite score (the hybrid's candidates)
+   * and their scores: the same numbers without a full-length array. Read-only.
+   */
   scoreWithoutSparse?(user: number, removed: ReadonlySet<number>): SparseScores;
 }
 
-/** Scores of a few items (ascending, distinct); every other item has no finite score. */
+/** Scores of a few items (ascending and distinct: not checked); every other item has no finite score. */
 export interface SparseScores {
   readonly items: Int32Array;
   readonly scores: Float32Array;
@@ -31,7 +34,7 @@ export type Scores = Float32Array | SparseScores;
 
 /** The scores to walk: every item (index = position), or the listed ones; and `item`'s score. */
 function walk(scores: Scores, item: number): { idx: Int32Array | null; vals: Float32Array; s: number } {
-  if (scores instanceof Float32Array) return { idx: null, vals: scores, s: scores[item] };
+  if (!('items' in scores)) return { idx: null, vals: scores, s: scores[item] };
   let lo = 0;
   let hi = scores.items.length;
   while (lo < hi) {

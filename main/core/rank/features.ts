@@ -37,8 +37,8 @@ interface UserState {
   /**
    * Per source: full score vector, mean, std, largest unseen score, sorted unseen scores
    * (ascending; null in a removal state of the fast path: the ranks of the rows' items are then
-   * counted from the scores, ranksAbove over every unseen item or over the sample, the same
-   * numbers without sorting).
+   * counted from the scores, ranksAbove over every unseen item or ranksAboveIn over the gathered
+   * sample, the same numbers without sorting).
    */
   readonly scores: Float32Array[];
   readonly mean: Float64Array;

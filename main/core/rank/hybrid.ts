@@ -365,7 +365,7 @@ export class HybridScorer implements Scorer {
   /** scoreWithout as the candidates (ascending) and their fused scores: the same numbers without a full-length array (attribution.ts SparseScores). */
   scoreWithoutSparse(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): SparseScores {
     const uf = this.fitted().builder.userFeaturesWithout(user, removed, ties);
-    return { items: uf.items, scores: this.predictRows(uf) };
+    return { items: uf.items.slice(), scores: this.predictRows(uf) };
   }
 
   /** The history items about to be removed from `user` (FeatureBuilder.prepareWithout; nothing when reuseUserState is off). */

@@ -14,8 +14,10 @@ export function finite(v: number): number {
  * Mean, std, largest value and ascending sorted values of one source's scores over the unseen
  * items (NaN and −Infinity rank last); with a sample (FeatureConfig.statsItems), over its unseen
  * items, and rankScale = unseen items per sampled unseen item. `sort` false: no sorted values
- * (null; ranks then come from ranksAbove), every other number the same to the last bit (the sums
- * run in item order either way).
+ * (null; ranks then come from ranksAbove, or with a sample from ranksAboveIn over `values`, the
+ * sample's unseen scores as gathered), every other number the same to the last bit (the sums run
+ * in item order either way). `unseenSample`: the sample's items the user has not seen
+ * (unseenIn), when already listed.
  */
 export function sourceStats(
   sc: Float32Array,

@@ -27,15 +27,15 @@ export interface ProfileBase {
   readonly entities: Int32Array;
   readonly delta: Float64Array;
   readonly famDelta: Float64Array;
-  /** Scratch for scoresFromBase (one call at a time: the scorers are synchronous). */
-  readonly work: Float64Array;
+  /** Scratch for scoresFromBase, made on its first re-score (one call at a time: the scorers are synchronous). */
+  work: Float64Array | null;
 }
 
 /** The base of `user` from its full scores `v` and the profile still filled in `profile`. */
 export function captureBase(user: number, v: Float64Array, shift: number, famDeltaAll: number, profile: UserProfile): ProfileBase {
   const entities = profile.touched.slice(0, profile.nTouched);
   const delta = Float64Array.from(entities, (e) => profile.delta[e]);
-  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta), work: new Float64Array(v.length) };
+  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta), work: null };
 }
 
 /**
@@ -47,9 +47,9 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
   if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
   // the same float64 operations per item, in the same order, as on a copy of base.v: shift,
   // then the changed entities' terms, then the families' (fused with the rounding to float32)
-  const v = base.work;
   const bv = base.v;
-  const n = v.length;
+  const n = bv.length;
+  const v = (base.work ??= new Float64Array(n));
   const dShift = shift - base.shift;
   const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
   if (dShift !== 0 || dAll !== 0) {
