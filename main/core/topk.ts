@@ -92,7 +92,7 @@ function aboveF32(scores: Float32Array, floor: number, k: number, exclude: Uint8
   return out.subarray(0, c);
 }
 
-function grow(a: Int32Array): Int32Array {
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
