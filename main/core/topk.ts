@@ -59,30 +59,13 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array,
 /**
  * Indices of the entries > `floor`, and of the first k (by index) entries equal to it, that are
  * not excluded: a superset of the k largest (of entries tied at the floor only the k lowest
- * indices can be kept), whatever the number of ties (e.g. most items at 0). Typed arrays of
- * float32 get a loop of their own type.
+ * indices can be kept), whatever the number of ties (e.g. most items at 0).
  */
 function above(scores: ArrayLike<number>, floor: number, k: number, exclude: Uint8Array | undefined): Int32Array {
-  if (scores instanceof Float32Array) return aboveF32(scores, floor, k, exclude);
   let out = new Int32Array(256);
   let c = 0;
   let ties = 0;
   for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (!(s >= floor) || (exclude !== undefined && exclude[i] === 1)) continue;
-    if (s === floor && ties++ >= k) continue;
-    if (c === out.length) out = grow(out);
-    out[c++] = i;
-  }
-  return out.subarray(0, c);
-}
-
-function aboveF32(scores: Float32Array, floor: number, k: number, exclude: Uint8Array | undefined): Int32Array {
-  let out = new Int32Array(256);
-  let c = 0;
-  let ties = 0;
-  const n = scores.length;
-  for (let i = 0; i < n; i++) {
     const s = scores[i];
     if (!(s >= floor) || (exclude !== undefined && exclude[i] === 1)) continue;
     if (s === floor && ties++ >= k) continue;
