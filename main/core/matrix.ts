@@ -131,3 +131,26 @@ export function lowerBound(a: ArrayLike<number>, v: number): number {
   }
   return lo;
 }
+
+/** A growable list of int32 values (doubling its buffer). */
+export class IntList {
+  private buf: Int32Array;
+  private n = 0;
+  constructor(capacity: number) {
+    this.buf = new Int32Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.n === this.buf.length) {
+      const next = new Int32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.n++] = v;
+  }
+  sortAscending(): void {
+    this.buf.subarray(0, this.n).sort();
+  }
+  view(): Int32Array {
+    return this.buf.subarray(0, this.n);
+  }
+}

@@ -1,3 +1,5 @@
+import { IntList } from './matrix';
+
 /**
  * Indices of the k largest values of `scores`, best first. Entries whose index is in
  * `exclude` (a Uint8Array mask, 1 = skip) and NaN scores are never returned. Ties are broken by
@@ -62,23 +64,15 @@ export function topK(scores: ArrayLike<number>, k: number, exclude?: Uint8Array,
  * indices can be kept), whatever the number of ties (e.g. most items at 0).
  */
 function above(scores: ArrayLike<number>, floor: number, k: number, exclude: Uint8Array | undefined): Int32Array {
-  let out = new Int32Array(256);
-  let c = 0;
+  const out = new IntList(256);
   let ties = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
     if (!(s >= floor) || (exclude !== undefined && exclude[i] === 1)) continue;
     if (s === floor && ties++ >= k) continue;
-    if (c === out.length) out = grow(out);
-    out[c++] = i;
+    out.push(i);
   }
-  return out.subarray(0, c);
-}
-
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
+  return out.view();
 }
 
 /** Strided entries looked at per kept one by sampleFloor. */

@@ -3,7 +3,7 @@
  * in exactly one part. See docs/protocols.md for the exact rules.
  */
 import { KnowrecError } from '../errors';
-import { selectInteractions } from '../matrix';
+import { IntList, selectInteractions } from '../matrix';
 import { createRng } from '../random';
 import type { Interactions, Split } from '../types';
 
@@ -92,7 +92,7 @@ function splitRecbole(
 ): Split {
   const rng = createRng(seed);
   const { indptr, order } = groupByUser(x, nUsers);
-  const parts = [new PartBuilder(x.user.length), new PartBuilder(0), new PartBuilder(0)];
+  const parts = [new IntList(x.user.length), new IntList(0), new IntList(0)];
   for (let u = 0; u < nUsers; u++) {
     const a = indptr[u];
     const b = indptr[u + 1];
@@ -110,7 +110,7 @@ function splitRecbole(
 
 function splitLeaveOneOut(x: Interactions, nUsers: number, nItems: number, seed: number): Split {
   const { indptr, order } = groupByUser(x, nUsers);
-  const parts = [new PartBuilder(x.user.length), new PartBuilder(0), new PartBuilder(0)];
+  const parts = [new IntList(x.user.length), new IntList(0), new IntList(0)];
   for (let u = 0; u < nUsers; u++) {
     const a = indptr[u];
     const b = indptr[u + 1];
@@ -142,7 +142,7 @@ function splitColdItems(x: Interactions, nUsers: number, nItems: number, seed: n
   const isCold = new Uint8Array(nItems);
   for (const i of cold) isCold[i] = 1;
 
-  const parts = [new PartBuilder(n), new PartBuilder(0), new PartBuilder(0)];
+  const parts = [new IntList(n), new IntList(0), new IntList(0)];
   for (let i = 0; i < n; i++) if (isCold[x.item[i]] === 0) parts[0].push(i);
   for (const item of cold) {
     const seg = byItem.order.subarray(byItem.indptr[item], byItem.indptr[item + 1]);
@@ -162,7 +162,7 @@ function finish(
   nUsers: number,
   nItems: number,
   x: Interactions,
-  parts: PartBuilder[],
+  parts: IntList[],
   coldItems: Int32Array,
 ): Split {
   return {
@@ -175,29 +175,6 @@ function finish(
     test: selectInteractions(x, parts[2].view()),
     coldItems,
   };
-}
-
-/** Growable Int32 list of interaction indices. */
-class PartBuilder {
-  private buf: Int32Array;
-  private n = 0;
-  constructor(capacity: number) {
-    this.buf = new Int32Array(Math.max(16, capacity));
-  }
-  push(v: number): void {
-    if (this.n === this.buf.length) {
-      const next = new Int32Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.n++] = v;
-  }
-  sortAscending(): void {
-    this.buf.subarray(0, this.n).sort();
-  }
-  view(): Int32Array {
-    return this.buf.subarray(0, this.n);
-  }
 }
 
 /** Throws when arrays disagree in length or indices fall outside 0..n-1. */
