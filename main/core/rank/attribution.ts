@@ -6,6 +6,7 @@
  * their share stays with no item. The counterfactual re-scores the user without the top
  * contributors (no refit) and reports the item's rank among the user's candidates.
  */
+import { lowerBound } from '../matrix';
 import { topK } from '../topk';
 import type { HistoryContribution } from '../models/attribution';
 
@@ -35,13 +36,7 @@ export type Scores = Float32Array | SparseScores;
 /** The scores to walk: every item (index = position), or the listed ones; and `item`'s score. */
 function walk(scores: Scores, item: number): { idx: Int32Array | null; vals: Float32Array; s: number } {
   if (!('items' in scores)) return { idx: null, vals: scores, s: scores[item] };
-  let lo = 0;
-  let hi = scores.items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (scores.items[mid] < item) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(scores.items, item);
   return { idx: scores.items, vals: scores.scores, s: lo < scores.items.length && scores.items[lo] === item ? scores.scores[lo] : -Infinity };
 }
 

@@ -435,7 +435,7 @@ export class FeatureBuilder {
       if (sorted !== null) return null;
       const values = Float32Array.from(items, (it) => finite(st.scores[s][it]));
       const gathered = st.sampleValues[s];
-      return gathered !== null ? ranksAboveIn(gathered, values) : ranksAbove(st.scores[s], st.seen, values, this.statsSample);
+      return gathered !== null ? ranksAboveIn(gathered, values) : ranksAbove(st.scores[s], st.seen, values);
     });
     for (let r = 0; r < items.length; r++) {
       const it = items[r];

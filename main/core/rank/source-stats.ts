@@ -3,6 +3,7 @@
  * unseen scores (over every unseen item, or over a fixed sample of items in scale mode), and an
  * item's rank among the unseen items from them.
  */
+import { lowerBound } from '../matrix';
 import { upperBound } from './ranker';
 
 /** NaN and −Infinity rank last, +Infinity first. */
@@ -111,29 +112,28 @@ function unsortedStats(sc: Float32Array, seen: Uint8Array, n: number, nUnseen: n
 const BUCKETS_PER_VALUE = 4;
 
 /**
- * Per value of `values`, the unseen items (of `sample` when given) whose score (as sourceStats
- * keeps it: finite, float32) is strictly above it: rankAbove over the sorted unseen scores,
- * without sorting them, in one pass over the items (RankTable).
+ * Per value of `values`, the unseen items whose score (as sourceStats keeps it: finite,
+ * float32) is strictly above it: rankAbove over the sorted unseen scores, without sorting them,
+ * in one pass over the items (RankTable). Over a sample: ranksAboveIn.
  */
-export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array, sample: Int32Array | null = null): Int32Array {
+export function ranksAbove(sc: Float32Array, seen: Uint8Array, values: Float32Array): Int32Array {
   const t = new RankTable(values);
-  if (values.length === 0) return t.counts(values);
-  const len = sample !== null ? sample.length : sc.length;
-  for (let k = 0; k < len; k++) {
-    const i = sample !== null ? sample[k] : k;
-    if (seen[i] === 1) continue;
-    let x = sc[i];
-    if (x - x !== 0) x = Math.fround(finite(x)); // ±Infinity, NaN
-    t.add(x);
+  if (values.length > 0) {
+    for (let i = 0; i < sc.length; i++) {
+      if (seen[i] === 1) continue;
+      let x = sc[i];
+      if (x - x !== 0) x = Math.fround(finite(x)); // ±Infinity, NaN
+      t.add(x);
+    }
   }
-  return t.counts(values);
+  return t.counts();
 }
 
 /** ranksAbove over already gathered unseen scores (finite float32, e.g. SourceStats.values): the same counts. */
 export function ranksAboveIn(gathered: Float32Array, values: Float32Array): Int32Array {
   const t = new RankTable(values);
   if (values.length > 0) for (let k = 0; k < gathered.length; k++) t.add(gathered[k]);
-  return t.counts(values);
+  return t.counts();
 }
 
 /**
@@ -143,6 +143,7 @@ export function ranksAboveIn(gathered: Float32Array, values: Float32Array): Int3
  * a count) and a binary search within.
  */
 class RankTable {
+  private readonly values: Float32Array;
   // a value's count depends on the value only: sorted values, each query found again by search
   private readonly qs: Float64Array;
   private readonly low: number;
@@ -156,6 +157,7 @@ class RankTable {
 
   constructor(values: Float32Array) {
     const m = values.length;
+    this.values = values;
     const qs = Float64Array.from(values).sort();
     this.qs = qs;
     this.low = m > 0 ? qs[0] : 0;
@@ -195,8 +197,8 @@ class RankTable {
   }
 
   /** Per value (in the given order), the scores added strictly above it. */
-  counts(values: Float32Array): Int32Array {
-    const qs = this.qs;
+  counts(): Int32Array {
+    const { qs, values } = this;
     const m = qs.length;
     const out = new Int32Array(m);
     // above[p]: scores above the value at sorted position p (tied values: the same count)
@@ -205,16 +207,8 @@ class RankTable {
       acc += this.cnt[p + 1];
       above[p] = acc;
     }
-    for (let k = 0; k < m; k++) {
-      let lo = 0;
-      let hi = m - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (qs[mid] < values[k]) lo = mid + 1;
-        else hi = mid;
-      }
-      out[k] = above[lo];
-    }
+    // every value is in qs: its first position there
+    for (let k = 0; k < m; k++) out[k] = above[lowerBound(qs, values[k])];
     return out;
   }
 }
