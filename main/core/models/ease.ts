@@ -103,14 +103,21 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     return this.sumRows(user, removed, into);
   }
 
-  /** Head scores placed at their items; tail items one below the user's lowest head score. */
-  private spread(headScores: Float32Array, into?: Float32Array): Float32Array {
+  /**
+   * The summed scores as float32 at their items (in `into` when it fits); with a head, tail items
+   * one below the user's lowest head score.
+   */
+  private spread(sum: Float64Array, into?: Float32Array): Float32Array {
+    const out = scratch(into, this.nItems);
     const head = this.head;
-    if (head === null) return headScores;
+    if (head === null) {
+      out.set(sum);
+      return out;
+    }
     let low = Infinity;
-    for (let h = 0; h < headScores.length; h++) low = Math.min(low, headScores[h]);
-    const out = scratch(into, this.nItems).fill(low - 1);
-    for (let h = 0; h < headScores.length; h++) out[head.items[h]] = headScores[h];
+    for (let h = 0; h < sum.length; h++) low = Math.min(low, Math.fround(sum[h]));
+    out.fill(low - 1);
+    for (let h = 0; h < sum.length; h++) out[head.items[h]] = sum[h];
     return out;
   }
 
@@ -145,12 +152,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
       }
       if (nGone === 0) this.last = { user, sum: sum.slice() };
     }
-    if (this.head === null) {
-      const out = scratch(into, n);
-      out.set(sum);
-      return out;
-    }
-    return this.spread(Float32Array.from(sum), into);
+    return this.spread(sum, into);
   }
 
   /** B[i][j], the learned weight from item i to item j (0 when either is outside the head). */
