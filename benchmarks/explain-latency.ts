@@ -8,11 +8,14 @@
  *   reference  the straightforward path: every call recomputes every source
  *              (HybridScorer.reuseUserState = false)
  *   fast       the default: the last user's state kept between calls (rank/user-cache.ts)
+ *   fast-whole as fast, with every removal state re-scored over the whole catalog (the sources'
+ *              item-by-item re-scores hidden, rank/partial-rescore.ts)
  *   fast-js    as fast, with the native item products paused (models/native-products.ts): the
  *              JavaScript loops that catalogs below the size switch use, timed on the same fit
  *
- * and the two explanations are compared (they must be identical). Per source, the time spent in
- * its score / scoreWithout / prepareWithout / attribute during the explains is reported too.
+ * and the explanations are compared (they must be identical). Per source, the time spent in
+ * its score / scoreWithout / scoreWithoutAt / prepareWithout / attribute during the explains, and
+ * the calls, are reported too.
  *
  *   npx tsx benchmarks/explain-latency.ts --dataset S --out benchmarks/results/scale-explain.json
  *   --ranker linear|gbdt   fit that ranker only (skips trying both; 'auto', the default, is the scale benchmark's hybrid)
@@ -88,25 +91,49 @@ async function fitHybrid(ctx: FitContext, ranker: string, sources: FittedSources
 }
 
 /** Wraps each source's score / scoreWithout / attribute with a timer (ms per source and method). */
-function timeSources(sources: FittedSources): { totals: Record<string, number>; reset: () => void } {
+/**
+ * Times (and counts the calls of) each source's score / scoreWithout / scoreWithoutAt (with the
+ * writes of what it returns) / prepareWithout / attribute. `itemByItem(false)` hides the sources'
+ * scoreWithoutAt (the fast-whole path: removal states re-scored over every item).
+ */
+function timeSources(sources: FittedSources): { totals: Record<string, number>; calls: Record<string, number>; reset: () => void; itemByItem: (on: boolean) => void } {
   const totals: Record<string, number> = {};
+  const calls: Record<string, number> = {};
+  const timed = <T>(key: string, f: () => T): T => {
+    const t = performance.now();
+    try {
+      return f();
+    } finally {
+      totals[key] = (totals[key] ?? 0) + performance.now() - t;
+    }
+  };
+  const hidden: (() => void)[] = [];
+  const shown: (() => void)[] = [];
   for (const [name, s] of sources.scorers) {
     const obj = s as unknown as Record<string, unknown>;
-    for (const m of ['score', 'scoreWithout', 'prepareWithout', 'attribute']) {
+    for (const m of ['score', 'scoreWithout', 'scoreWithoutAt', 'prepareWithout', 'attribute']) {
       const f = obj[m];
       if (typeof f !== 'function') continue;
       const key = `${name}.${m}`;
-      obj[m] = (...a: unknown[]): unknown => {
-        const t = performance.now();
-        try {
-          return (f as (...x: unknown[]) => unknown).apply(s, a);
-        } finally {
-          totals[key] = (totals[key] ?? 0) + performance.now() - t;
-        }
+      const wrapped = (...a: unknown[]): unknown => {
+        calls[key] = (calls[key] ?? 0) + 1;
+        const r = timed(key, () => (f as (...x: unknown[]) => unknown).apply(s, a));
+        if (m !== 'scoreWithoutAt' || r === null) return r;
+        const at = r as { write: (...x: unknown[]) => void };
+        return { ...at, write: (...w: unknown[]) => timed(key, () => at.write(...w)) };
       };
+      obj[m] = wrapped;
+      if (m === 'scoreWithoutAt') {
+        hidden.push(() => { obj[m] = undefined; });
+        shown.push(() => { obj[m] = wrapped; });
+      }
     }
   }
-  return { totals, reset: () => { for (const k of Object.keys(totals)) delete totals[k]; } };
+  return {
+    totals, calls,
+    reset: () => { for (const t of [totals, calls]) for (const k of Object.keys(t)) delete t[k]; },
+    itemByItem: (on) => { for (const f of on ? shown : hidden) f(); },
+  };
 }
 
 async function main(): Promise<void> {
@@ -148,6 +175,8 @@ async function main(): Promise<void> {
       await session.post('Profiler.start');
     }
     timers.reset();
+    // fast-whole: as fast, every removal state re-scored over the whole catalog (no scoreWithoutAt)
+    timers.itemByItem(path !== 'fast-whole');
     const rec: number[] = [];
     const exp: number[] = [];
     // --list: the first item's explain alone (a single explanation, as without --list), to compare with the whole list
@@ -158,6 +187,7 @@ async function main(): Promise<void> {
     const mask = new Uint8Array(ctx.nItems);
     // reference: nothing kept between calls; fast: the last user's state kept (the default)
     scorer.reuseUserState = path !== 'reference';
+    if (path !== 'reference' && path !== 'fast' && path !== 'fast-js' && path !== 'fast-whole') throw new Error(`unknown path '${path}'`);
     // fast-js: native products paused; every path starts without semantic columns kept by the one before
     pauseNativeProducts(path === 'fast-js');
     if (semantic instanceof SemanticScorer) semantic.forgetRemovals();
@@ -203,15 +233,18 @@ async function main(): Promise<void> {
       session.disconnect();
     }
     explanations[path] = out;
-    const perSource = Object.fromEntries(Object.entries(timers.totals).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / users.length) * 100) / 100]));
+    const perUser = (t: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(t).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / users.length) * 100) / 100]));
+    const perSource = perUser(timers.totals);
     // the slowest users, in the loop's order (the first ones also pay the JIT's warm-up)
     const slowest = exp.map((ms, j) => ({ at: j, user: users[j], ms: Math.round(ms * 10) / 10, history: rowIndices(ctx.trainCsr, users[j]).length })).sort((x, y) => y.ms - x.ms).slice(0, 3);
     const columns = semantic instanceof SemanticScorer ? semantic.columnCounts : null;
-    results[path] = { ...(columns !== null ? { semantic_columns_so_far: columns } : {}), warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), ...(list ? { explain_first_item_ms: quantiles(expFirst) } : {}), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource };
+    results[path] = { ...(columns !== null ? { semantic_columns_so_far: columns } : {}), warmup_recommend_explain_ms: warm, recommend_ms: quantiles(rec), explain_ms: quantiles(exp), ...(list ? { explain_first_item_ms: quantiles(expFirst) } : {}), explain_cpu_ms: quantiles(expCpu), slowest_explains: slowest, recommend_explain_ms: quantiles(rec.map((r, j) => r + exp[j])), source_ms_per_explain: perSource, source_calls_per_explain: perUser(timers.calls) };
     say(`${path}: ${JSON.stringify(results[path])}`);
   }
   const [a, b] = paths;
-  const differing = a !== undefined && b !== undefined ? explanations[a].filter((e, j) => JSON.stringify(e) !== JSON.stringify(explanations[b][j])).length : null;
+  const differ = (x: string, y: string): number => explanations[x].filter((e, j) => JSON.stringify(e) !== JSON.stringify(explanations[y][j])).length;
+  const differing = a !== undefined && b !== undefined ? differ(a, b) : null;
+  const fromFirst = a !== undefined ? Object.fromEntries(paths.slice(1).map((p) => [p, differ(a, p)])) : {};
   writeResults({
     benchmark: 'explain-latency',
     command: `npx tsx benchmarks/explain-latency.ts ${process.argv.slice(2).join(' ')}`,
@@ -219,7 +252,7 @@ async function main(): Promise<void> {
     warmup,
     dataset: name, seed, users: users.length, explained_per_user: list ? 'the top-10 (--list; explain_ms is all ten together)' : 'the top item', counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
     fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
-    paths: results, explanations_differing: differing, native_products_min_floats: nativeMin !== undefined ? Number(nativeMin) : NATIVE_PRODUCTS_MIN_FLOATS,
+    paths: results, explanations_differing: differing, explanations_differing_from_first: fromFirst, native_products_min_floats: nativeMin !== undefined ? Number(nativeMin) : NATIVE_PRODUCTS_MIN_FLOATS,
     loadavg_at_start: load0, ...machineInfo(),
   }, arg('--out'));
 }

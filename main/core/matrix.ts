@@ -132,6 +132,20 @@ export function lowerBound(a: ArrayLike<number>, v: number): number {
   return lo;
 }
 
+/** The distinct values of some int lists, ascending (sorted and deduplicated: for short lists). */
+export function sortedUnion(lists: readonly Int32Array[]): Int32Array {
+  const all = new Int32Array(lists.reduce((a, t) => a + t.length, 0));
+  let o = 0;
+  for (const t of lists) {
+    all.set(t, o);
+    o += t.length;
+  }
+  all.sort();
+  let c = 0;
+  for (let j = 0; j < all.length; j++) if (j === 0 || all[j] !== all[j - 1]) all[c++] = all[j];
+  return all.slice(0, c);
+}
+
 /** A growable list of int32 values (doubling its buffer). */
 export class IntList {
   private buf: Int32Array;

@@ -39,6 +39,29 @@ export interface HistoryAttribution {
    * float rounding). Without this call scoreWithout recomputes from scratch.
    */
   prepareWithout?(user: number, items: readonly number[]): void;
+  /**
+   * Optional: the user's scores without `removed` at chosen items only, with a bound on how far
+   * every other item's re-score can be from its full score (RescoreAt); null where the scorer
+   * cannot bound them (the caller then uses scoreWithout). For the hybrid's removal states on
+   * large catalogs: an exact top-N from a few thousand items instead of the whole catalog.
+   */
+  scoreWithoutAt?(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): RescoreAt | null;
+}
+
+/**
+ * One removal state's re-scores item by item (HistoryAttribution.scoreWithoutAt). With s the
+ * full scores (score(user)) and s' the scores without the removed items, as scoreWithout gives
+ * them up to float rounding: |s'_i − s_i − offset| ≤ bound for every item not in `exact`,
+ * before s'_i is rounded to float32 (the arithmetic's own rounding included).
+ */
+export interface RescoreAt {
+  /** A move shared by every item (e.g. kg-profile's shift), so that `bound` is only the spread around it. */
+  readonly offset: number;
+  readonly bound: number;
+  /** Items that may move by more than `bound` (ascending; null: none): their re-scores must be read. */
+  readonly exact: Int32Array | null;
+  /** Writes s'_i to into[i] for each listed item (the other entries untouched). */
+  write(items: Int32Array, into: Float32Array): void;
 }
 
 /**

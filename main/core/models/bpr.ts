@@ -8,7 +8,7 @@
 import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng, type Rng } from '../random';
 import type { Csr, FitContext, Scorer } from '../types';
-import type { HistoryAttribution, HistoryContribution, RemovedTies } from './attribution';
+import type { HistoryAttribution, HistoryContribution, RemovedTies, RescoreAt } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
 import { adamStep, markBatchRows, sparseAdamStep } from './bpr-adam';
@@ -351,6 +351,11 @@ export class BprScorer implements Scorer, HistoryAttribution {
   /** The trained scores plus the fold-in's change of the user factor without `removed` (no refit). */
   scoreWithout(user: number, removed: ReadonlySet<number>, _ties?: RemovedTies, into?: Float32Array): Float32Array {
     return this.fitted(user).scoreWithout(user, removed, this.lastScores.get(user, (u) => this.score(u)), into);
+  }
+
+  /** scoreWithout item by item, with a bound for the rest (FoldIn.rescoreAt). */
+  scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt {
+    return this.fitted(user).rescoreAt(user, removed, this.lastScores.get(user, (u) => this.score(u)));
   }
 
   /** The history items about to be removed from `user`: kept so that scoreWithout of them is a low-rank update (FoldIn.prepareWithout). */

@@ -28,8 +28,8 @@
  */
 import { KnowrecError } from '../errors';
 import type { Csr } from '../types';
-import { scratch, sortContributions, type HistoryContribution } from './attribution';
-import { dot, invertSpd, multiMatVec } from './linalg';
+import { scratch, sortContributions, type HistoryContribution, type RescoreAt } from './attribution';
+import { dot, invertSpd, largestRowNorm, multiMatVec } from './linalg';
 import { ItemProducts } from './native-products';
 
 /** Floor of the per-step L2 weight used for λ (a model trained with reg 0 still gets a ridge). */
@@ -73,6 +73,8 @@ interface UserFold {
 export class FoldIn {
   private last: UserFold | null = null;
   /** The prepared user's z_r = A⁻¹q_r and Q·z_r per history item r (prepareWithout). */
+  /** max_i ‖q_i‖, computed on first use (rescoreAt). */
+  private largestNorm: number | null = null;
   private prepared: { readonly user: number; readonly z: Map<number, { readonly z: Float64Array; readonly qz: Float32Array | Float64Array }> } | null = null;
   readonly nItems: number;
   /** Q·x natively on large catalogs (native-products.ts); also the factor models' own scores. */
@@ -157,11 +159,63 @@ export class FoldIn {
     return out;
   }
 
+  /**
+   * The re-scores without `removed` item by item (attribution.ts RescoreAt), the same numbers as
+   * scoreWithout: from the prepared Q·z_r when scoreWithout would use them (the same sums per
+   * item), else trained_i + q_i·Δ with Δ = p̂_{−R} − p̂ (shift), scoreWithout's JavaScript sums.
+   * Every item moves by at most max_i‖q_i‖·‖Δ‖ (Cauchy–Schwarz), plus the prepared columns' own
+   * float32 rounding (dim·2⁻²⁴·‖q_i‖·‖z_r‖ each) when they are used.
+   */
+  rescoreAt(user: number, removed: ReadonlySet<number>, trained: Float32Array): RescoreAt {
+    const d = this.dim;
+    const w = (this.largestNorm ??= largestRowNorm(this.q, this.nItems, d));
+    const wb = this.prepared?.user === user ? this.woodbury(user, removed) : null;
+    if (wb !== null && wb !== 'none') {
+      const delta = new Float64Array(d);
+      let rounding = 0;
+      wb.c.forEach((c, a) => {
+        let zz = 0;
+        for (let x = 0; x < d; x++) {
+          delta[x] += c * wb.zs[a][x];
+          zz += wb.zs[a][x] ** 2;
+        }
+        rounding += Math.abs(c) * Math.sqrt(zz);
+      });
+      const bound = w * (norm(delta) + 1.01 * d * 2 ** -24 * rounding) * (1 + 1e-9);
+      return { offset: 0, bound, exact: null, write: (items, into) => combine(trained, wb.qz, wb.c, items, into) };
+    }
+    const delta = wb === 'none' ? null : this.shift(user, removed);
+    const bound = delta === null ? 0 : norm(delta) * w * (1 + 1e-9);
+    return {
+      offset: 0,
+      bound,
+      exact: null,
+      write: (items, into) => {
+        if (delta === null) for (let t = 0; t < items.length; t++) into[items[t]] = trained[items[t]];
+        else for (let t = 0; t < items.length; t++) into[items[t]] = trained[items[t]] + this.dotQ(items[t], delta);
+      },
+    };
+  }
+
   /** scoreWithout from the prepared Q·z_r (see prepareWithout); null where the straightforward path is safer. */
   private scoreWithoutPrepared(user: number, removed: ReadonlySet<number>, trained: Float32Array, into?: Float32Array): Float32Array | null {
+    const wb = this.woodbury(user, removed);
+    if (wb === 'none') return Float32Array.from(trained);
+    if (wb === null) return null;
+    const out = scratch(into, trained.length);
+    combine(trained, wb.qz, wb.c, null, out);
+    return out;
+  }
+
+  /**
+   * The prepared user's shift without `removed` as Σ_r c_r·z_r (see prepareWithout): c, the z_r
+   * and Q·z_r of the removed history items; 'none' when none of them is in the history, null
+   * where the straightforward path is safer.
+   */
+  private woodbury(user: number, removed: ReadonlySet<number>): { readonly c: Float64Array; readonly zs: Float64Array[]; readonly qz: Column[] } | 'none' | null {
     const f = this.fold(user);
     const gone = [...new Set(Array.from(f.items).filter((j) => removed.has(j)))];
-    if (gone.length === 0) return Float32Array.from(trained);
+    if (gone.length === 0) return 'none';
     if (2 * gone.length > f.items.length) return null; // as shift: past half the history, a fresh solve
     this.prepareWithout(user, gone);
     const z = this.prepared?.z;
@@ -188,24 +242,7 @@ export class FoldIn {
     }
     const y = solveSmall(g, rhs, k);
     if (y === null) return null;
-    const qz = parts.map((x): Float32Array | Float64Array => x?.qz ?? new Float64Array(0));
-    const out = scratch(into, trained.length);
-    // one to three removed items (an explanation's sets) unrolled: the same sums in the same order
-    const [q0, q1, q2] = qz;
-    const c0 = y[0] - 1;
-    const c1 = k > 1 ? y[1] - 1 : 0;
-    const c2 = k > 2 ? y[2] - 1 : 0;
-    if (k === 1) for (let i = 0; i < out.length; i++) out[i] = trained[i] + c0 * q0[i];
-    else if (k === 2) for (let i = 0; i < out.length; i++) out[i] = trained[i] + c0 * q0[i] + c1 * q1[i];
-    else if (k === 3) for (let i = 0; i < out.length; i++) out[i] = trained[i] + c0 * q0[i] + c1 * q1[i] + c2 * q2[i];
-    else {
-      for (let i = 0; i < out.length; i++) {
-        let s = trained[i];
-        for (let a = 0; a < k; a++) s += (y[a] - 1) * qz[a][i];
-        out[i] = s;
-      }
-    }
-    return out;
+    return { c: y.map((v) => v - 1), zs, qz: parts.map((x): Column => x?.qz ?? new Float64Array(0)) };
   }
 
   /** p̂ without `gone` by successive Sherman–Morrison downdates of A⁻¹; null if one is not safe. */
@@ -290,6 +327,37 @@ function solveSmall(g: Float64Array, rhs: Float64Array, k: number): Float64Array
     out[r] = s / a[r * k + r];
   }
   return out;
+}
+
+/** Q·z_r of a prepared item: float64 sums in JavaScript, float32 when native. */
+type Column = Float32Array | Float64Array;
+
+/**
+ * trained_i + Σ_a c_a·qz_a[i] into out[i], for every item (`items` null) or the listed ones: one to
+ * three columns (an explanation's sets) unrolled, the same sums in the same order either way.
+ */
+function combine(trained: Float32Array, qz: readonly Column[], c: Float64Array, items: Int32Array | null, out: Float32Array): void {
+  const k = c.length;
+  const n = items === null ? trained.length : items.length;
+  const [q0, q1, q2] = qz;
+  const [c0, c1, c2] = [c[0], k > 1 ? c[1] : 0, k > 2 ? c[2] : 0];
+  if (k === 1) for (let t = 0; t < n; t++) { const i = items === null ? t : items[t]; out[i] = trained[i] + c0 * q0[i]; }
+  else if (k === 2) for (let t = 0; t < n; t++) { const i = items === null ? t : items[t]; out[i] = trained[i] + c0 * q0[i] + c1 * q1[i]; }
+  else if (k === 3) for (let t = 0; t < n; t++) { const i = items === null ? t : items[t]; out[i] = trained[i] + c0 * q0[i] + c1 * q1[i] + c2 * q2[i]; }
+  else {
+    for (let t = 0; t < n; t++) {
+      const i = items === null ? t : items[t];
+      let s = trained[i];
+      for (let a = 0; a < k; a++) s += c[a] * qz[a][i];
+      out[i] = s;
+    }
+  }
+}
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
+  return Math.sqrt(s);
 }
 
 function matVec(m: Float64Array, v: Float64Array, d: number): Float64Array {

@@ -11,6 +11,17 @@ import { KnowrecError, throwIfAborted } from '../errors';
  * about 1.2× one running sum, measured on the semantic scorer). x and y are both Float32Array or
  * both Float64Array.
  */
+/** The largest Euclidean norm of the rows of an n × d row-major matrix. */
+export function largestRowNorm(m: Float32Array | Float64Array, n: number, d: number): number {
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = i * d, end = k + d; k < end; k++) s += m[k] * m[k];
+    if (s > best) best = s;
+  }
+  return Math.sqrt(best);
+}
+
 export function dot<T extends Float32Array | Float64Array>(x: T, xo: number, y: T, yo: number, len: number): number {
   let s0 = 0;
   let s1 = 0;

@@ -22,7 +22,7 @@
  * float32 columns CANCEL_RATIO_FLOAT32: within about 6e-7 of a score, tested within 1e-6 in
  * test/unit/native-products.test.ts).
  */
-import { scratch } from './attribution';
+import { scratch, type RescoreAt } from './attribution';
 import { multiMatVec } from './linalg';
 import type { ItemProducts } from './native-products';
 
@@ -152,6 +152,39 @@ export class SemanticRemovals {
    * the set not prepared yet are added first.
    */
   scoreWithout(user: number, blend: number, removed: ReadonlySet<number>, into?: Float32Array): Float32Array | null {
+    const st = this.removal(user, blend, removed);
+    if (st === null) return null;
+    const out = scratch(into, this.nItems);
+    fill(st, null, out);
+    return out;
+  }
+
+  /**
+   * scoreWithout item by item (attribution.ts RescoreAt), the same sums per item; null where
+   * scoreWithout is. `query`: the unit query vector of the full scores. Every item moves by at
+   * most max_i‖v_i‖ (`largestNorm`) times ‖q_R − query‖ plus the float32 rounding of the full
+   * scores' and of the kept columns' sums (dim·2⁻²⁴·‖v_i‖·‖x‖ per column of x).
+   */
+  rescoreAt(user: number, blend: number, removed: ReadonlySet<number>, query: Float32Array, largestNorm: number): RescoreAt | null {
+    const st = this.removal(user, blend, removed);
+    if (st === null || this.base === null) return null;
+    const { s, mR } = st;
+    const dim = this.dim;
+    let diff = 0;
+    let qq = 0;
+    for (let d = 0; d < dim; d++) {
+      diff += (st.scale * (blend * s[d] + st.a * mR[d]) - query[d]) ** 2;
+      qq += query[d] * query[d];
+    }
+    // the columns' norms: ‖s‖, ‖m‖ and each removed item's ‖v_r‖ (unit item vectors at most largestNorm)
+    const columns = blend * Math.hypot(...s) + Math.abs(st.a) * (this.base.mNorm + st.ws.reduce((t, w) => t + Math.abs(w) * largestNorm, 0));
+    const gamma = 1.01 * dim * 2 ** -24;
+    const bound = largestNorm * (Math.sqrt(diff) + gamma * (Math.sqrt(qq) + st.scale * columns)) * (1 + 1e-9);
+    return { offset: 0, bound, exact: null, write: (items, into) => fill(st, items, into) };
+  }
+
+  /** The per-removal pieces of scoreWithout (null where it answers null). */
+  private removal(user: number, blend: number, removed: ReadonlySet<number>): Removal | null {
     if (user !== this.user || this.base === null) return null;
     const { weight } = this.base;
     const gone = [...removed].filter((r) => weight.has(r));
@@ -179,21 +212,7 @@ export class SemanticRemovals {
     const scale = qNorm > 0 ? 1 / qNorm : 0;
     const ws = gone.map((r) => weight.get(r) ?? 0);
     const ps = gone.map((r): Column => this.products.get(r) ?? new Float64Array(this.nItems));
-    const out = scratch(into, this.nItems);
-    // one to three removed items (an explanation's sets) unrolled: the same sums in the same order
-    const [p0, p1, p2] = ps;
-    const [w0, w1, w2] = ws;
-    if (ps.length === 1) for (let i = 0; i < out.length; i++) out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i]));
-    else if (ps.length === 2) for (let i = 0; i < out.length; i++) out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i] - w1 * p1[i]));
-    else if (ps.length === 3) for (let i = 0; i < out.length; i++) out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i] - w1 * p1[i] - w2 * p2[i]));
-    else {
-      for (let i = 0; i < out.length; i++) {
-        let t = vm[i];
-        for (let g = 0; g < ps.length; g++) t -= ws[g] * ps[g][i];
-        out[i] = scale * (blend * vs[i] + a * t);
-      }
-    }
-    return out;
+    return { blend, scale, a, ws, ps, vs, vm, s, mR };
   }
 
   /** Forgets the kept user and the columns kept across users. */
@@ -202,5 +221,40 @@ export class SemanticRemovals {
     this.base = null;
     this.products.clear();
     this.columns.clear();
+  }
+}
+
+/** One removal's pieces: V·q_R/‖q_R‖ = scale·(blend·V·s + a·(V·m − Σ_r w_r·V·v_r)), a = (1 − blend)/‖m_R‖. */
+interface Removal {
+  readonly blend: number;
+  readonly scale: number;
+  readonly a: number;
+  readonly ws: readonly number[];
+  readonly ps: readonly Column[];
+  readonly vs: Column;
+  readonly vm: Column;
+  readonly s: Float64Array;
+  readonly mR: Float64Array;
+}
+
+/**
+ * The removal's scores into out[i], for every item (`items` null) or the listed ones: one to
+ * three removed items (an explanation's sets) unrolled, the same sums in the same order either way.
+ */
+function fill(st: Removal, items: Int32Array | null, out: Float32Array): void {
+  const { blend, scale, a, ws, ps, vs, vm } = st;
+  const n = items === null ? out.length : items.length;
+  const [p0, p1, p2] = ps;
+  const [w0, w1, w2] = ws;
+  if (ps.length === 1) for (let t = 0; t < n; t++) { const i = items === null ? t : items[t]; out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i])); }
+  else if (ps.length === 2) for (let t = 0; t < n; t++) { const i = items === null ? t : items[t]; out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i] - w1 * p1[i])); }
+  else if (ps.length === 3) for (let t = 0; t < n; t++) { const i = items === null ? t : items[t]; out[i] = scale * (blend * vs[i] + a * (vm[i] - w0 * p0[i] - w1 * p1[i] - w2 * p2[i])); }
+  else {
+    for (let t = 0; t < n; t++) {
+      const i = items === null ? t : items[t];
+      let v = vm[i];
+      for (let g = 0; g < ps.length; g++) v -= ws[g] * ps[g][i];
+      out[i] = scale * (blend * vs[i] + a * v);
+    }
   }
 }

@@ -16,10 +16,10 @@ import { rowIndices, rowValues, toCsr } from '../matrix';
 import { itemSentence, userSentence } from '../text';
 import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
-import { sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies } from './attribution';
+import { sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies, type RescoreAt } from './attribution';
 import { scoreMatrixNative } from './native-matmul';
 import { ItemProducts } from './native-products';
-import { dot } from './linalg';
+import { dot, largestRowNorm } from './linalg';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { SemanticRemovals } from './semantic-without';
 import { lineSearch } from './tune';
@@ -64,6 +64,8 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   private stageSeconds: { readonly items: number; readonly users: number } | null = null;
   private nItems = 0;
   private itemMat: Float32Array | null = null;
+  /** max_i ‖v_i‖ of itemMat (scoreWithoutAt), computed on first use. */
+  private largestNorm: number | null = null;
   /** V·x natively on large catalogs (native-products.ts). */
   private products: ItemProducts | null = null;
   private sentenceVecs: Float32Array | null = null;
@@ -114,6 +116,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const itemMat = new Float32Array(nItems * dim);
     for (let i = 0; i < nItems; i++) itemMat.set(itemVecs[i], i * dim);
     this.itemMat = itemMat;
+    this.largestNorm = null;
     this.products = new ItemProducts(itemMat, nItems, dim);
     this.removals = new SemanticRemovals(itemMat, dim, nItems, this.products);
     this.index = null;
@@ -248,7 +251,38 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
    */
   scoreWithout(user: number, removed: ReadonlySet<number>, _ties?: RemovedTies, into?: Float32Array): Float32Array {
     const fast = this.removals?.scoreWithout(user, this.blend, removed, into) ?? null;
-    if (fast !== null) return fast;
+    return fast ?? this.scoreVector(this.queryWithout(user, removed));
+  }
+
+  /**
+   * scoreWithout item by item (attribution.ts RescoreAt), the same numbers: from the prepared
+   * products where scoreWithout uses them (semantic-without.ts), else the cosines with the query
+   * without `removed` as its JavaScript path sums them. Every item moves by at most
+   * max_i‖v_i‖·‖q' − q‖ plus the float32 rounding of the sums (dim·2⁻²⁴·‖v_i‖·‖x‖ per product).
+   */
+  scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt | null {
+    const uv = this.userVecs;
+    const m = this.itemMat;
+    if (uv === null || m === null) throw notFitted(this.name);
+    checkUser(this.name, user, uv.length / this.dim);
+    const dim = this.dim;
+    const query = uv.subarray(user * dim, (user + 1) * dim);
+    const w = (this.largestNorm ??= largestRowNorm(m, this.nItems, dim));
+    const prepared = this.removals?.rescoreAt(user, this.blend, removed, query, w) ?? null;
+    if (prepared !== null) return prepared;
+    const q = this.queryWithout(user, removed);
+    let diff = 0;
+    let qb = 0;
+    for (let d = 0; d < dim; d++) {
+      diff += (q[d] - query[d]) ** 2;
+      qb += query[d] * query[d];
+    }
+    const bound = w * (Math.sqrt(diff) + 1.01 * dim * 2 ** -24 * Math.sqrt(qb)) * (1 + 1e-9);
+    return { offset: 0, bound, exact: null, write: (items, into) => { for (let t = 0; t < items.length; t++) into[items[t]] = dot(m, items[t] * dim, q, 0, dim); } };
+  }
+
+  /** The unit query vector without `removed` (the item mean recomputed, blended with the user sentence). */
+  private queryWithout(user: number, removed: ReadonlySet<number>): Float32Array {
     const { m, sv } = this.historyMean(user, removed);
     const dim = this.dim;
     const mNorm = Math.hypot(...m);
@@ -256,7 +290,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     for (let d = 0; d < dim; d++) q[d] = this.blend * sv[user * dim + d] + (mNorm > 0 ? ((1 - this.blend) * m[d]) / mNorm : 0);
     const qNorm = Math.hypot(...q);
     if (qNorm > 0) for (let d = 0; d < dim; d++) q[d] /= qNorm;
-    return this.scoreVector(q);
+    return q;
   }
 
   /**

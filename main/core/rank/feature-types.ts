@@ -58,6 +58,11 @@ export interface FeatureConfig {
    * from the sample. Default: every item (exact).
    */
   readonly statsItems?: number;
+  /**
+   * With statsItems: the items of each source's full ranking among which a removal state's top-N
+   * is sought first (partial-rescore.ts); default PARTIAL_TOP. The same top-N whatever the value.
+   */
+  readonly partialTop?: number;
 }
 
 /** Features of one user's candidates: row-major rows × nFeatures. */

@@ -18,10 +18,11 @@
 import { KnowrecError } from '../errors';
 import { isAttributable, sortContributions, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import { dot } from '../models/linalg';
+import { sortedUnion } from '../matrix';
 import { createRng } from '../random';
 import { topK } from '../topk';
-import type { Csr } from '../types';
-import { finite, rankAbove, ranksAbove, ranksAboveIn, sampledRank, sourceStats, unseenIn } from './source-stats';
+import { PartialRescores } from './partial-rescore';
+import { finite, rankAbove, ranksAbove, ranksAboveIn, sampledRank, seenOf, sourceStats, unseenIn } from './source-stats';
 import { removalKey, UserCache } from './user-cache';
 
 /** Seed of the item sample for sampled statistics (FeatureConfig.statsItems): the same items for every user. */
@@ -52,6 +53,8 @@ interface UserState {
   readonly rankScale: Float64Array | null;
   readonly topScores: Float32Array[] | null;
   readonly topItems: Int32Array[] | null;
+  /** A removal state's sources re-scored at a few items (partial-rescore.ts): write the candidates' re-scores before their rows. */
+  readonly writes: readonly ((items: Int32Array) => void)[];
   readonly histLen: number;
   /** Entity → count of the user's training items reaching it (only when the KG is used). */
   readonly entityCount: Map<number, number> | null;
@@ -72,6 +75,8 @@ export class FeatureBuilder {
   private fullState: UserState | null = null;
   /** Per source, the array a removal state's scores may be written to (HistoryAttribution.scoreWithout's `into`). */
   private readonly scratch: (Float32Array | undefined)[] = [];
+  /** Removal states' re-scores at a few items (scale mode, with the cache). */
+  private readonly partial: PartialRescores;
   /** The last user's state, candidates and similarity products (null: the straightforward path). */
   private cache: UserCache<UserState> | null = new UserCache();
   private readonly useKg: boolean;
@@ -102,6 +107,7 @@ export class FeatureBuilder {
       throw new KnowrecError('config', `hybrid: candidatesPerSource must be a positive integer, got ${cfg.candidatesPerSource}`, {}, 'e.g. 100');
     }
     this.cfg = cfg;
+    this.partial = new PartialRescores(cfg.partialTop);
     const f = cfg.flags ?? {};
     this.useKg = cfg.kg !== undefined && f.kgOverlap !== false;
     this.useSim = cfg.itemVectors !== undefined && f.historySimilarity !== false;
@@ -216,6 +222,7 @@ export class FeatureBuilder {
     const compute = (): { items: Int32Array; x: Float64Array } => {
       const st = this.state(user, removed, full, ties);
       const items = this.candidatesOf(st);
+      for (const write of st.writes) write(items);
       return { items, x: this.rows(st, items) };
     };
     const key = this.cache !== null ? removalKey(removed, ties) : null;
@@ -230,6 +237,11 @@ export class FeatureBuilder {
   prepareWithout(user: number, items: readonly number[]): void {
     if (this.cache === null) return;
     for (const s of this.cfg.sources) if (isAttributable(s.scorer)) s.scorer.prepareWithout?.(user, items);
+  }
+
+  /** Removal states re-scored at a few items and over the whole catalog (partial-rescore.ts). */
+  get partialCounts(): { readonly partial: number; readonly full: number } {
+    return { ...this.partial.counts };
   }
 
   /**
@@ -281,18 +293,8 @@ export class FeatureBuilder {
   }
 
   private candidatesOf(st: UserState): Int32Array {
-    const tops = st.scores.map((sc, s) => st.topItems?.[s] ?? topK(sc, this.cfg.candidatesPerSource, st.seen));
     // the union, ascending: sorted and deduplicated (a few hundred items, not a pass over the catalog)
-    const all = new Int32Array(tops.reduce((a, t) => a + t.length, 0));
-    let o = 0;
-    for (const t of tops) {
-      all.set(t, o);
-      o += t.length;
-    }
-    all.sort();
-    let c = 0;
-    for (let j = 0; j < all.length; j++) if (j === 0 || all[j] !== all[j - 1]) all[c++] = all[j];
-    return all.slice(0, c);
+    return sortedUnion(st.scores.map((sc, s) => st.topItems?.[s] ?? topK(sc, this.cfg.candidatesPerSource, st.seen)));
   }
 
   private state(user: number, removed: ReadonlySet<number> = new Set(), full?: UserState, ties: RemovedTies = new Map()): UserState {
@@ -300,8 +302,6 @@ export class FeatureBuilder {
     if (!Number.isInteger(user) || user < 0 || user >= this.cfg.nUsers) {
       throw new KnowrecError('validation', `hybrid: user ${user} is outside 0..${this.cfg.nUsers - 1}`, {}, 'pass a dense user index');
     }
-    const a = train.indptr[user];
-    const b = train.indptr[user + 1];
     const { seen, histLen } = full ?? seenOf(train, user, nItems);
     const nUnseen = nItems - histLen;
     const scores: Float32Array[] = [];
@@ -315,6 +315,7 @@ export class FeatureBuilder {
     const rankScale = sampled ? new Float64Array(sources.length) : null;
     const topScores: Float32Array[] | null = sampled ? [] : null;
     const topItems: Int32Array[] | null = sampled ? [] : null;
+    const writes: ((items: Int32Array) => void)[] = [];
     for (let s = 0; s < sources.length; s++) {
       const scorer = sources[s].scorer;
       const leaveOut = removed.size > 0 || ties.size > 0;
@@ -330,7 +331,12 @@ export class FeatureBuilder {
         sampleValues.push(full.sampleValues[s]);
         continue;
       }
-      const sc = (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties, full !== undefined ? this.scratchOf(s) : undefined) : null) ?? scorer.score(user);
+      // scale mode's removal states: at a few items where the source bounds the rest (partial-rescore.ts)
+      const into = full !== undefined ? this.scratchOf(s) : undefined;
+      const part = into !== undefined && full !== undefined && leaveOut && unseenSample !== null
+        ? this.partial.rescore(user, s, sources[s], { scores: full.scores[s], seen }, unseenSample, removed, ties, into, this.cfg.candidatesPerSource) : null;
+      if (part !== null) writes.push(part.write);
+      const sc = (part !== null ? into : null) ?? (leaveOut && isAttributable(scorer) ? scorer.scoreWithout(user, removed, ties, into) : null) ?? scorer.score(user);
       if (sc.length !== nItems) {
         throw new KnowrecError('internal', `hybrid: source '${sources[s].name}' returned ${sc.length} scores, expected ${nItems}`, {},
           'fit every source on the same dataset as the hybrid');
@@ -346,11 +352,21 @@ export class FeatureBuilder {
       if (rankScale !== null) rankScale[s] = st.rankScale;
       if (topScores !== null && topItems !== null) {
         // a removal state's top-k is nearly the full state's: its items give topK a tight floor (the same result)
-        const top = topK(sc, this.cfg.candidatesPerSource, seen, full !== undefined && leaveOut ? (full.topItems?.[s] ?? undefined) : undefined);
+        const top = part?.top ?? topK(sc, this.cfg.candidatesPerSource, seen, full !== undefined && leaveOut ? (full.topItems?.[s] ?? undefined) : undefined);
         topItems.push(top);
         topScores.push(Float32Array.from(top, (i) => finite(sc[i])));
       }
     }
+    const { entityCount, entityGone } = this.entityCounts(user, removed, full, ties);
+    const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
+    return { user, seen, scores, mean, std, max, sorted, unseenSample, sampleValues, rankScale, topScores, topItems, writes, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+  }
+
+  /** kg-overlap's entity counts of the history without `removed` (and `ties`): the full state's less the removed items' where it can. */
+  private entityCounts(user: number, removed: ReadonlySet<number>, full: UserState | undefined, ties: RemovedTies): Pick<UserState, 'entityCount' | 'entityGone'> {
+    const { train } = this.cfg;
+    const a = train.indptr[user];
+    const b = train.indptr[user + 1];
     let entityCount: Map<number, number> | null = null;
     let entityGone: Map<number, number> | null = null;
     if (this.useKg && full?.entityCount != null && full.entityGone === null && ties.size === 0 && this.cache !== null) {
@@ -375,8 +391,7 @@ export class FeatureBuilder {
         }
       }
     }
-    const { historyVectors, historyItems, historyRanks } = this.similarityHistory(user, removed);
-    return { user, seen, scores, mean, std, max, sorted, unseenSample, sampleValues, rankScale, topScores, topItems, histLen, entityCount, entityGone, historyVectors, historyItems, historyRanks };
+    return { entityCount, entityGone };
   }
 
   /** Source s's array for a removal state's scores (scoreWithout's `into`; a fast-path removal state lives until its rows are built). */
@@ -482,15 +497,4 @@ export class FeatureBuilder {
     }
     return x;
   }
-}
-
-/** The user's seen-items mask and number of distinct training items. */
-function seenOf(train: Csr, user: number, nItems: number): { seen: Uint8Array; histLen: number } {
-  const seen = new Uint8Array(nItems);
-  let histLen = 0;
-  for (let p = train.indptr[user]; p < train.indptr[user + 1]; p++) {
-    if (seen[train.indices[p]] === 0) histLen++;
-    seen[train.indices[p]] = 1;
-  }
-  return { seen, histLen };
 }

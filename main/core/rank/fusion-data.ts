@@ -22,6 +22,8 @@ export interface FeatureBuilderSettings {
   readonly features?: FeatureFlags;
   /** Items the z-score and rank statistics are sampled over (FeatureConfig.statsItems); default all, SCALE_MODE.featureStatsItems in scale mode. */
   readonly statsItems?: number;
+  /** Full-ranking items searched for a removal state's top-N (FeatureConfig.partialTop). */
+  readonly partialTop?: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export function makeFeatureBuilder(
     flags: opts.features,
     trainTimes: times,
     statsItems: opts.statsItems ?? (isScaleMode(nUsers, nItems) ? SCALE_MODE.featureStatsItems : undefined),
+    partialTop: opts.partialTop,
   });
 }
 

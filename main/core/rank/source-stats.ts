@@ -4,6 +4,7 @@
  * item's rank among the unseen items from them.
  */
 import { lowerBound } from '../matrix';
+import type { Csr } from '../types';
 import { upperBound } from './ranker';
 
 /** NaN and −Infinity rank last, +Infinity first. */
@@ -241,4 +242,15 @@ export function sampledRank(top: Float32Array, rankScale: number, v: number, abo
     return lo;
   }
   return Math.max(top.length, Math.round(rankScale * aboveInSample()));
+}
+
+/** The user's seen-items mask and number of distinct training items. */
+export function seenOf(train: Csr, user: number, nItems: number): { seen: Uint8Array; histLen: number } {
+  const seen = new Uint8Array(nItems);
+  let histLen = 0;
+  for (let p = train.indptr[user]; p < train.indptr[user + 1]; p++) {
+    if (seen[train.indices[p]] === 0) histLen++;
+    seen[train.indices[p]] = 1;
+  }
+  return { seen, histLen };
 }

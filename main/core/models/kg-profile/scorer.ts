@@ -4,14 +4,14 @@ import { KgIndex } from '../../kg';
 import type { FitContext, Scorer } from '../../types';
 import { checkContext, checkUser, notFitted, yieldToEventLoop } from '../scorer';
 import { coordinateSearch, type SearchStep } from '../tune';
-import type { HistoryAttribution, HistoryContribution, RemovedTies } from '../attribution';
+import type { HistoryAttribution, HistoryContribution, RemovedTies, RescoreAt } from '../attribution';
 import { explainTerms, historyTerms, type KgProfileTerm } from './explain';
 import { buildModel, type Model } from './model';
 import { configError, initialSettings, KG_PROFILE_DEFAULTS, type KgProfileOptions, type KgSettings } from './options';
 import { UserProfile } from './profile';
 import { buildStructure, type Structure } from './structure';
 import { tuningCoordinates } from './tuning';
-import { captureBase, scoresFromBase, type ProfileBase } from './without';
+import { captureBase, rescoreFromBase, scoresFromBase, type ProfileBase } from './without';
 
 /** A group of relations that link the same item–entity pairs (e.g. a relation and its inverse). */
 export interface KgRelationFamily {
@@ -100,6 +100,23 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
     void items; // any removal set changes the kept full scores the same way
     this.prepared = user;
     if (this.base?.user !== user) this.scoreFrom(user);
+  }
+
+  /**
+   * scoreWithout item by item (attribution.ts RescoreAt), from the user's kept full scores
+   * (without.ts rescoreFromBase: the same float32 scores as the prepared re-score); null where
+   * that is not possible (the caller then re-scores every item).
+   */
+  scoreWithoutAt(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): RescoreAt | null {
+    const { s, m } = this.fitted();
+    checkUser(this.name, user, s.nUsers);
+    if (this.base?.user !== user) this.scoreFrom(user);
+    const base = this.base;
+    if (base?.user !== user) return null;
+    const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
+    const out = rescoreFromBase(s, m, base, this.profile, shift, familyTotal(m, this.profile));
+    this.profile.clear();
+    return out;
   }
 
   /** Re-scores of the prepared user from its kept full scores; null where the straightforward path is used. */

@@ -1,0 +1,116 @@
+/**
+ * A removal state's re-scores of one source at a few thousand items instead of the whole catalog
+ * (features.ts, scale mode, the fast path): the items the sampled statistics read, and the items
+ * that can reach the source's top-N. A source that can re-score item by item
+ * (HistoryAttribution.scoreWithoutAt) bounds how far any item's re-score is from its full score;
+ * the full scores' top-M (M = PARTIAL_TOP, once per user) then hold the exact top-N of the
+ * re-scores when the N-th best of theirs is above the (M+1)-th full score plus that bound, for
+ * no item outside them can then reach it. Otherwise (or where the source cannot bound) the caller
+ * re-scores every item, as before. The candidates' rows are written once they are known (write).
+ *
+ * The same top-N as topK over the whole re-score, and the same statistics and rows: the sources
+ * write scoreWithout's numbers item by item (the same sums per item), the sample's items are
+ * written, and every other item the features read is a candidate's.
+ */
+import { sortedUnion } from '../matrix';
+import { isAttributable, type RemovedTies } from '../models/attribution';
+import { topK } from '../topk';
+import type { HybridSource } from './feature-types';
+
+/** Full scores' top items per user and source searched for a removal state's top-N. */
+export const PARTIAL_TOP = 2048;
+
+/** One source's full-score top-M of a user: the items (ascending) and the (M+1)-th score. */
+interface BaseTop {
+  readonly items: Int32Array;
+  readonly tau: number;
+}
+
+/** A removal state's re-scores at some items (PartialRescores.rescore). */
+export interface Partial {
+  /** The source's exact top-N of the re-scores, best first. */
+  readonly top: Int32Array;
+  /** Writes the re-scores of more items (the candidates) to the same array. */
+  readonly write: (items: Int32Array) => void;
+}
+
+export class PartialRescores {
+  private user = -1;
+  private readonly bases = new Map<number, BaseTop | null>();
+  /** Removal states re-scored at a few items, and over every item (the bound did not hold, or none was given). */
+  readonly counts = { partial: 0, full: 0 };
+
+  constructor(private readonly topM = PARTIAL_TOP) {}
+
+  /**
+   * Source `s` re-scored without `removed` into `into` (length nItems) at the sample's unseen
+   * items (`unseenSample`) and the items that can reach its top-`n`, with that top-n; null when
+   * it cannot be done from a few items (the caller re-scores every item).
+   */
+  rescore(
+    user: number,
+    s: number,
+    source: HybridSource,
+    full: { readonly scores: Float32Array; readonly seen: Uint8Array },
+    unseenSample: Int32Array,
+    removed: ReadonlySet<number>,
+    ties: RemovedTies,
+    into: Float32Array,
+    n: number,
+  ): Partial | null {
+    const scorer = source.scorer;
+    const at = isAttributable(scorer) ? (scorer.scoreWithoutAt?.(user, removed, ties) ?? null) : null;
+    const base = at !== null ? this.base(user, s, full.scores, full.seen) : null;
+    if (at === null || base === null) return this.everyItem();
+    const reach = at.exact !== null ? sortedUnion([base.items, at.exact]) : base.items;
+    at.write(reach, into);
+    // the (M+1)-th full score's own float32 rounding (2⁻²⁴ relative) is part of the spread
+    const top = boundedTop(into, reach, full.seen, n, base.tau + at.offset, at.bound + 2 ** -22 * Math.abs(base.tau));
+    if (top === null) return this.everyItem();
+    at.write(unseenSample, into);
+    this.counts.partial++;
+    return { top, write: (items) => at.write(items, into) };
+  }
+
+  /** A state re-scores a source over every item (counted). */
+  private everyItem(): null {
+    this.counts.full++;
+    return null;
+  }
+
+  /** The user's full-score top-M of source s (null: too few items ranked to bound the rest). */
+  private base(user: number, s: number, scores: Float32Array, seen: Uint8Array): BaseTop | null {
+    if (user !== this.user) {
+      this.user = user;
+      this.bases.clear();
+    }
+    let b = this.bases.get(s);
+    if (b === undefined) {
+      const top = topK(scores, this.topM + 1, seen);
+      const tau = top.length > this.topM ? scores[top[this.topM]] : NaN;
+      b = Number.isFinite(tau) ? { items: top.slice(0, this.topM).sort(), tau } : null;
+      this.bases.set(s, b);
+    }
+    return b;
+  }
+}
+
+/**
+ * topK(scores, n, seen) when every item outside `rows` (ascending) has a score at most
+ * `ceiling + bound` (before rounding to float32): the n best of `rows`, when the n-th of them is
+ * above that; else null.
+ */
+export function boundedTop(scores: Float32Array, rows: Int32Array, seen: Uint8Array, n: number, ceiling: number, bound: number): Int32Array | null {
+  const vals = new Float32Array(rows.length);
+  const skip = new Uint8Array(rows.length);
+  for (let t = 0; t < rows.length; t++) {
+    vals[t] = scores[rows[t]];
+    skip[t] = seen[rows[t]];
+  }
+  const top = topK(vals, n, skip);
+  if (top.length < n || !(bound >= 0)) return null;
+  // an outside item's float32 score: at most ceiling + bound rounded up (2⁻²⁴ relative), sums' rounding aside
+  const limit = ceiling + bound + 2 ** -22 * (Math.abs(ceiling) + bound);
+  if (!(vals[top[n - 1]] > limit)) return null;
+  return Int32Array.from(top, (t) => rows[t]);
+}
