@@ -42,7 +42,9 @@ describe('boundedTop', () => {
       const tau = base[full[m]];
       const rows = full.slice(0, m).sort();
       const k = 10;
-      const got = boundedTop(moved, rows, seen, k, tau, bound);
+      // the rows in two lists, out of order and overlapping (as kg-profile's walked items with the top rows)
+      const half = rows.slice(0, 25).reverse();
+      const got = boundedTop(moved, [half, rows.slice(15)], seen, k, tau, bound);
       const want = topK(moved, k, seen);
       // the bound rules the rest out iff the k-th best of the rows is above tau + bound
       const kth = Math.min(...Array.from(want.slice(0, k), (i) => moved[i]));
@@ -62,11 +64,14 @@ describe('boundedTop', () => {
   it('declines when the rows hold fewer than N unseen items or the bound is not a number', () => {
     const s = Float32Array.from([5, 4, 3, 2, 1]);
     const seen = Uint8Array.from([0, 1, 0, 0, 0]);
-    expect(boundedTop(s, Int32Array.from([0, 1]), seen, 2, 2, 0)).toBeNull();
-    expect(boundedTop(s, Int32Array.from([0, 2]), seen, 2, 2, Number.NaN)).toBeNull();
-    expect(Array.from(boundedTop(s, Int32Array.from([0, 2]), seen, 2, 2, 0.5) ?? [])).toEqual([0, 2]);
+    expect(boundedTop(s, [Int32Array.from([0, 1])], seen, 2, 2, 0)).toBeNull();
+    expect(boundedTop(s, [Int32Array.from([0, 2])], seen, 2, 2, Number.NaN)).toBeNull();
+    expect(Array.from(boundedTop(s, [Int32Array.from([0, 2])], seen, 2, 2, 0.5) ?? [])).toEqual([0, 2]);
     // an outside item could tie the 2nd: declined
-    expect(boundedTop(s, Int32Array.from([0, 2]), seen, 2, 2, 1)).toBeNull();
+    expect(boundedTop(s, [Int32Array.from([0, 2])], seen, 2, 2, 1)).toBeNull();
+    // ties are broken by the lower item, whatever the lists' order
+    const tied = Float32Array.from([1, 3, 3, 3, 0]);
+    expect(Array.from(boundedTop(tied, [Int32Array.from([3, 2]), Int32Array.from([1, 3])], new Uint8Array(5), 2, 0, 0.5) ?? [])).toEqual([1, 2]);
   });
 });
 
@@ -113,6 +118,11 @@ describe('scoreWithoutAt', () => {
           const other = new Float32Array(150).fill(Number.NaN);
           at.write(exact, other);
           exact.forEach((i) => expect(other[i]).toBeCloseTo(want[i], 5));
+          // kg-profile's walked values live until its next re-score: a stale write is refused
+          if (src instanceof KgProfileScorer && exact.length > 0) {
+            s.scoreWithoutAt?.(u, removed);
+            expect(() => at.write(exact, other)).toThrow(/after a later one/);
+          }
           let worst = 0;
           for (let i = 0; i < 150; i++) if (!exact.includes(i)) worst = Math.max(worst, Math.abs(want[i] - full[i] - at.offset));
           expect(worst, `${src.name} user ${u}`).toBeLessThanOrEqual(at.bound * (1 + 1e-6) + 1e-6);

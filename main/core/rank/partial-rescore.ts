@@ -12,7 +12,6 @@
  * write scoreWithout's numbers item by item (the same sums per item), the sample's items are
  * written, and every other item the features read is a candidate's.
  */
-import { sortedUnion } from '../matrix';
 import { isAttributable, type RemovedTies } from '../models/attribution';
 import { topK } from '../topk';
 import type { HybridSource } from './feature-types';
@@ -62,8 +61,8 @@ export class PartialRescores {
     const at = isAttributable(scorer) ? (scorer.scoreWithoutAt?.(user, removed, ties) ?? null) : null;
     const base = at !== null ? this.base(user, s, full.scores, full.seen) : null;
     if (at === null || base === null) return this.everyItem();
-    const reach = at.exact !== null ? sortedUnion([base.items, at.exact]) : base.items;
-    at.write(reach, into);
+    const reach = at.exact !== null ? [base.items, at.exact] : [base.items];
+    for (const rows of reach) at.write(rows, into);
     // the (M+1)-th full score's own float32 rounding (2⁻²⁴ relative) is part of the spread
     const top = boundedTop(into, reach, full.seen, n, base.tau + at.offset, at.bound + 2 ** -22 * Math.abs(base.tau));
     if (top === null) return this.everyItem();
@@ -96,21 +95,30 @@ export class PartialRescores {
 }
 
 /**
- * topK(scores, n, seen) when every item outside `rows` (ascending) has a score at most
- * `ceiling + bound` (before rounding to float32): the n best of `rows`, when the n-th of them is
- * above that; else null.
+ * topK(scores, n, seen) when every item outside `lists` has a score at most `ceiling + bound`
+ * (before rounding to float32): the n best of the listed items (in any order, an item may be in
+ * more than one list; ties by the lower item, as topK), when the n-th of them is above that; else
+ * null.
  */
-export function boundedTop(scores: Float32Array, rows: Int32Array, seen: Uint8Array, n: number, ceiling: number, bound: number): Int32Array | null {
-  const vals = new Float32Array(rows.length);
-  const skip = new Uint8Array(rows.length);
-  for (let t = 0; t < rows.length; t++) {
-    vals[t] = scores[rows[t]];
-    skip[t] = seen[rows[t]];
+export function boundedTop(scores: Float32Array, lists: readonly Int32Array[], seen: Uint8Array, n: number, ceiling: number, bound: number): Int32Array | null {
+  if (!(bound >= 0) || n < 1) return null;
+  // each list's n best and every item tied with its n-th (topK breaks ties by position, not item)
+  const pool: number[] = [];
+  for (const rows of lists) {
+    const vals = new Float32Array(rows.length);
+    const skip = new Uint8Array(rows.length);
+    for (let t = 0; t < rows.length; t++) {
+      vals[t] = scores[rows[t]];
+      skip[t] = seen[rows[t]];
+    }
+    const top = topK(vals, n, skip);
+    if (top.length === 0) continue;
+    const last = vals[top[top.length - 1]];
+    for (let t = 0; t < rows.length; t++) if (skip[t] === 0 && vals[t] >= last) pool.push(rows[t]);
   }
-  const top = topK(vals, n, skip);
-  if (top.length < n || !(bound >= 0)) return null;
+  const best = [...new Set(pool)].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, n);
+  if (best.length < n) return null;
   // an outside item's float32 score: at most ceiling + bound rounded up (2⁻²⁴ relative), sums' rounding aside
   const limit = ceiling + bound + 2 ** -22 * (Math.abs(ceiling) + bound);
-  if (!(vals[top[n - 1]] > limit)) return null;
-  return Int32Array.from(top, (t) => rows[t]);
+  return scores[best[n - 1]] > limit ? Int32Array.from(best) : null;
 }

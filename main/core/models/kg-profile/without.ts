@@ -11,6 +11,8 @@
  * rounded to float32, so the two paths give the same float32 scores but where a sum sits on a
  * rounding boundary (tested in test/unit/kg-profile-without.test.ts).
  */
+import { KnowrecError } from '../../errors';
+import { IntList } from '../../matrix';
 import { scratch, type RescoreAt } from '../attribution';
 import type { Model } from './model';
 import type { UserProfile } from './profile';
@@ -29,13 +31,16 @@ export interface ProfileBase {
   readonly famDelta: Float64Array;
   /** Scratch for scoresFromBase, made on its first re-score (one call at a time: the scorers are synchronous). */
   work: Float64Array | null;
+  /** rescoreFromBase's walked items: the call that walked each into `work` (its number), and the last call's number. */
+  walked: Int32Array | null;
+  walk: number;
 }
 
 /** The base of `user` from its full scores `v` and the profile still filled in `profile`. */
 export function captureBase(user: number, v: Float64Array, shift: number, famDeltaAll: number, profile: UserProfile): ProfileBase {
   const entities = profile.touched.slice(0, profile.nTouched);
   const delta = Float64Array.from(entities, (e) => profile.delta[e]);
-  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta), work: null };
+  return { user, v, shift, famDeltaAll, entities, delta, famDelta: Float64Array.from(profile.famDelta), work: null, walked: null, walk: 0 };
 }
 
 /**
@@ -50,6 +55,7 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
   const bv = base.v;
   const n = bv.length;
   const v = (base.work ??= new Float64Array(n));
+  base.walk++; // work is overwritten: rescoreFromBase's earlier values are gone
   const dShift = shift - base.shift;
   const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
   if (dShift !== 0 || dAll !== 0) {
@@ -99,8 +105,13 @@ export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profi
   const withFacts = dShift + dAll;
   const shifted = dShift !== 0 || dAll !== 0;
   const start = (i: number): number => (shifted ? bv[i] + (hasFacts[i] === 0 ? dShift : withFacts) : bv[i]);
-  // the changed entities' terms, entity by entity as scoresFromBase adds them
-  const walked = new Map<number, number>();
+  // the changed entities' terms, entity by entity as scoresFromBase adds them, into base.work
+  // (shared with it: this call's values live until the next re-score of the base)
+  const n = bv.length;
+  const v = (base.work ??= new Float64Array(n));
+  const mark = (base.walked ??= new Int32Array(n));
+  const walk = ++base.walk;
+  const exact = new IntList(1024);
   const { entPtr, entItem } = s;
   for (let k = 0; k < base.entities.length; k++) {
     const e = base.entities[k];
@@ -108,7 +119,12 @@ export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profi
     if (d === 0) continue;
     for (let p = entPtr[e], end = entPtr[e + 1]; p < end; p++) {
       const i = entItem[p];
-      walked.set(i, (walked.get(i) ?? start(i)) + m.entQ[p] * d);
+      if (mark[i] !== walk) {
+        mark[i] = walk;
+        v[i] = start(i);
+        exact.push(i);
+      }
+      v[i] += m.entQ[p] * d;
     }
   }
   const dFam = m.fill && famDeltaAll !== 0 ? Float64Array.from(profile.famDelta, (x, f) => m.pi[f] * (x - base.famDelta[f])) : null;
@@ -124,11 +140,12 @@ export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profi
   return {
     offset: (hi + lo) / 2,
     bound: ((hi - lo) / 2) * (1 + 1e-9),
-    exact: Int32Array.from(walked.keys()).sort(),
+    exact: exact.view(),
     write: (items, into) => {
+      if (base.walk !== walk) throw new KnowrecError('internal', 'kg-profile: a re-score was written after a later one of the same user', {}, 'write each removal state before the next');
       for (let t = 0; t < items.length; t++) {
         const i = items[t];
-        let x = walked.get(i) ?? start(i);
+        let x = mark[i] === walk ? v[i] : start(i);
         if (fam !== null && hasFacts[i] !== 0) for (let k = presentPtr[i], end = presentPtr[i + 1]; k < end; k++) x -= fam[present[k]];
         into[i] = x;
       }
