@@ -17,13 +17,33 @@ import { KgProfileScorer } from '../../main/core/models/kg-profile';
 import { createScorer } from '../../main/core/models/registry';
 import { SemanticScorer } from '../../main/core/models/semantic';
 import { HybridScorer } from '../../main/core/rank';
-import { boundedTop } from '../../main/core/rank/partial-rescore';
+import { aboveQuantile, boundedTop } from '../../main/core/rank/partial-rescore';
 import { topK } from '../../main/core/topk';
 import type { Scorer } from '../../main/core/types';
 import { fitContext } from '../../main/jobs/evaluate';
 import { explainEveryUser } from '../helpers/explain-runs';
 import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 import { rng } from '../helpers/random-vectors';
+
+describe('aboveQuantile', () => {
+  it('lists exactly the unseen items above its threshold, about as many as asked', () => {
+    const r = rng(8);
+    for (const [n, m] of [[150, 30], [20_000, 500], [100_000, 2048]]) {
+      const scores = Float32Array.from({ length: n }, () => Math.round(r() * 1000) / 100);
+      scores[3] = Number.NaN;
+      const seen = Uint8Array.from({ length: n }, () => (r() < 0.2 ? 1 : 0));
+      const b = aboveQuantile(scores, seen, m, 10);
+      expect(b).not.toBeNull();
+      const { items, tau } = b ?? { items: new Int32Array(0), tau: 0 };
+      const want = Array.from(scores.keys()).filter((i) => seen[i] === 0 && scores[i] > tau);
+      expect(Array.from(items)).toEqual(want);
+      expect(items.length).toBeGreaterThan(m / 2);
+      expect(items.length).toBeLessThan(m * 2);
+    }
+    // fewer than n above: none
+    expect(aboveQuantile(Float32Array.from([1, 1, 1, 1]), new Uint8Array(4), 2, 1)).toBeNull();
+  });
+});
 
 describe('boundedTop', () => {
   it('is topK over every item whenever it answers, and answers only when the bound rules the rest out', () => {

@@ -3,26 +3,49 @@
  * (features.ts, scale mode, the fast path): the items the sampled statistics read, and the items
  * that can reach the source's top-N. A source that can re-score item by item
  * (HistoryAttribution.scoreWithoutAt) bounds how far any item's re-score is from its full score;
- * the full scores' top-M (M = PARTIAL_TOP, once per user) then hold the exact top-N of the
- * re-scores when the N-th best of theirs is above the (M+1)-th full score plus that bound, for
- * no item outside them can then reach it. Otherwise (or where the source cannot bound) the caller
+ * the items whose full score is above a threshold τ (about PARTIAL_TOP of them, τ placed from a
+ * strided sample, once per user: aboveQuantile) then hold the exact top-N of the re-scores when
+ * the N-th best of theirs is above τ plus that bound, for no other item can then reach it. Otherwise (or where the source cannot bound) the caller
  * re-scores every item, as before. The candidates' rows are written once they are known (write).
  *
  * The same top-N as topK over the whole re-score, and the same statistics and rows: the sources
  * write scoreWithout's numbers item by item (the same sums per item), the sample's items are
  * written, and every other item the features read is a candidate's.
  */
+import { IntList } from '../matrix';
 import { isAttributable, type RemovedTies } from '../models/attribution';
 import { topK } from '../topk';
 import type { HybridSource } from './feature-types';
 
-/** Full scores' top items per user and source searched for a removal state's top-N. */
+/** About how many of each source's full-score top items of a user a removal state's top-N is sought among. */
 export const PARTIAL_TOP = 2048;
 
-/** One source's full-score top-M of a user: the items (ascending) and the (M+1)-th score. */
+/** One source's full-score top items of a user (ascending), and a score no unseen item outside them is above. */
 interface BaseTop {
   readonly items: Int32Array;
   readonly tau: number;
+}
+
+/** Items looked at (strided) to place the threshold of aboveQuantile. */
+const QUANTILE_SAMPLE = 4096;
+
+/**
+ * The unseen items scoring above tau, with tau placed so that about `m` of them pass (a strided
+ * sample's quantile: one pass over the scores, no heap), and tau; null when fewer than `n` pass
+ * or tau is not finite. Every other unseen item scores at most tau (or NaN: never ranked).
+ */
+export function aboveQuantile(scores: Float32Array, seen: Uint8Array, m: number, n: number): BaseTop | null {
+  const step = Math.max(1, Math.floor(scores.length / QUANTILE_SAMPLE));
+  const vals: number[] = [];
+  for (let i = 0; i < scores.length; i += step) if (seen[i] === 0 && scores[i] === scores[i]) vals.push(scores[i]);
+  if (vals.length === 0) return null;
+  vals.sort((a, b) => b - a);
+  const tau = vals[Math.min(vals.length - 1, Math.round(m / step))];
+  if (!Number.isFinite(tau)) return null;
+  const items = new IntList(2 * m);
+  for (let i = 0; i < scores.length; i++) if (scores[i] > tau && seen[i] === 0) items.push(i);
+  const out = items.view();
+  return out.length >= n ? { items: out, tau } : null;
 }
 
 /** A removal state's re-scores at some items (PartialRescores.rescore). */
@@ -59,7 +82,7 @@ export class PartialRescores {
   ): Partial | null {
     const scorer = source.scorer;
     const at = isAttributable(scorer) ? (scorer.scoreWithoutAt?.(user, removed, ties) ?? null) : null;
-    const base = at !== null ? this.base(user, s, full.scores, full.seen) : null;
+    const base = at !== null ? this.base(user, s, full.scores, full.seen, n) : null;
     if (at === null || base === null) return this.everyItem();
     const reach = at.exact !== null ? [base.items, at.exact] : [base.items];
     for (const rows of reach) at.write(rows, into);
@@ -77,17 +100,15 @@ export class PartialRescores {
     return null;
   }
 
-  /** The user's full-score top-M of source s (null: too few items ranked to bound the rest). */
-  private base(user: number, s: number, scores: Float32Array, seen: Uint8Array): BaseTop | null {
+  /** The user's full-score top items of source s, about M of them (null: too few to bound the rest). */
+  private base(user: number, s: number, scores: Float32Array, seen: Uint8Array, n: number): BaseTop | null {
     if (user !== this.user) {
       this.user = user;
       this.bases.clear();
     }
     let b = this.bases.get(s);
     if (b === undefined) {
-      const top = topK(scores, this.topM + 1, seen);
-      const tau = top.length > this.topM ? scores[top[this.topM]] : NaN;
-      b = Number.isFinite(tau) ? { items: top.slice(0, this.topM).sort(), tau } : null;
+      b = aboveQuantile(scores, seen, this.topM, n);
       this.bases.set(s, b);
     }
     return b;
