@@ -88,13 +88,18 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
   return out;
 }
 
+/** rescoreFromBase walks at most this share of the catalog (item–entity pairs of changed entities), or MIN_WALK pairs. */
+export const MAX_WALK_SHARE = 0.2;
+const MIN_WALK = 4096;
+
 /**
  * scoresFromBase item by item (attribution.ts RescoreAt), for the same profile, shift and
  * famDeltaAll: the changed entities' items are walked now (they are `exact`), every other item
  * moves by its group's shift (items with and without facts) less its families' terms, so by at
  * most the shifts' half range plus Σ_f |π_f·ΔfamDelta_f| around their mid-point. The same float64
  * operations per item, in the same order, as scoresFromBase: the same float32 scores. Null where
- * scoresFromBase is.
+ * scoresFromBase is, and where the changed entities' items (with repeats) are more than
+ * MAX_WALK_SHARE of the catalog and MIN_WALK (a large history whose every entity moves).
  */
 export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): RescoreAt | null {
   if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
@@ -105,14 +110,21 @@ export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profi
   const withFacts = dShift + dAll;
   const shifted = dShift !== 0 || dAll !== 0;
   const start = (i: number): number => (shifted ? bv[i] + (hasFacts[i] === 0 ? dShift : withFacts) : bv[i]);
+  const n = bv.length;
+  const { entPtr, entItem } = s;
+  // where the changed entities reach a large part of the catalog, re-scoring every item is cheaper
+  let reach = 0;
+  for (let k = 0; k < base.entities.length; k++) {
+    const e = base.entities[k];
+    if (profile.delta[e] !== base.delta[k]) reach += entPtr[e + 1] - entPtr[e];
+  }
+  if (reach > Math.max(n * MAX_WALK_SHARE, MIN_WALK)) return null;
   // the changed entities' terms, entity by entity as scoresFromBase adds them, into base.work
   // (shared with it: this call's values live until the next re-score of the base)
-  const n = bv.length;
   const v = (base.work ??= new Float64Array(n));
   const mark = (base.walked ??= new Int32Array(n));
   const walk = ++base.walk;
   const exact = new IntList(1024);
-  const { entPtr, entItem } = s;
   for (let k = 0; k < base.entities.length; k++) {
     const e = base.entities[k];
     const d = profile.delta[e] - base.delta[k];
