@@ -51,14 +51,15 @@ export interface HistoryAttribution {
 /**
  * One removal state's re-scores item by item (HistoryAttribution.scoreWithoutAt). With s the
  * full scores (score(user)) and s' the scores without the removed items, as scoreWithout gives
- * them up to float rounding: |s'_i − s_i − offset| ≤ bound for every item not in `exact`,
- * before s'_i is rounded to float32 (the arithmetic's own rounding included).
+ * them: |s'_i − s_i − offset| ≤ bound for every item not in `exact`, before s'_i is rounded to
+ * float32 and up to float32 rounding of s_i (relative, which the caller allows for); the sums'
+ * own rounding is included.
  */
 export interface RescoreAt {
   /** A move shared by every item (e.g. kg-profile's shift), so that `bound` is only the spread around it. */
   readonly offset: number;
   readonly bound: number;
-  /** Items that may move by more than `bound` (ascending; null: none): their re-scores must be read. */
+  /** Items that may move by more than `bound` (in any order, distinct; null: none): their re-scores must be read. */
   readonly exact: Int32Array | null;
   /** Writes s'_i to into[i] for each listed item (the other entries untouched). */
   write(items: Int32Array, into: Float32Array): void;

@@ -354,7 +354,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
   }
 
   /** scoreWithout item by item, with a bound for the rest (FoldIn.rescoreAt). */
-  scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt {
+  scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt | null {
     return this.fitted(user).rescoreAt(user, removed, this.lastScores.get(user, (u) => this.score(u)));
   }
 

@@ -72,9 +72,9 @@ interface UserFold {
 /** Fold-in attribution over fixed item factors; remembers the last user's solve. */
 export class FoldIn {
   private last: UserFold | null = null;
-  /** The prepared user's z_r = A⁻¹q_r and Q·z_r per history item r (prepareWithout). */
   /** max_i ‖q_i‖, computed on first use (rescoreAt). */
   private largestNorm: number | null = null;
+  /** The prepared user's z_r = A⁻¹q_r and Q·z_r per history item r (prepareWithout). */
   private prepared: { readonly user: number; readonly z: Map<number, { readonly z: Float64Array; readonly qz: Float32Array | Float64Array }> } | null = null;
   readonly nItems: number;
   /** Q·x natively on large catalogs (native-products.ts); also the factor models' own scores. */
@@ -162,11 +162,13 @@ export class FoldIn {
   /**
    * The re-scores without `removed` item by item (attribution.ts RescoreAt), the same numbers as
    * scoreWithout: from the prepared Q·z_r when scoreWithout would use them (the same sums per
-   * item), else trained_i + q_i·Δ with Δ = p̂_{−R} − p̂ (shift), scoreWithout's JavaScript sums.
-   * Every item moves by at most max_i‖q_i‖·‖Δ‖ (Cauchy–Schwarz), plus the prepared columns' own
-   * float32 rounding (dim·2⁻²⁴·‖q_i‖·‖z_r‖ each) when they are used.
+   * item), else trained_i + q_i·Δ with Δ = p̂_{−R} − p̂ (shift), scoreWithout's JavaScript sums;
+   * null where scoreWithout would take a native product instead (its float32 sums are not
+   * reproduced item by item). Every item moves by at most max_i‖q_i‖·‖Δ‖ (Cauchy–Schwarz), plus
+   * the prepared columns' own float32 rounding ((dim + 2)·2⁻²⁴·‖q_i‖·‖z_r‖ each: the sums and
+   * z_r's rounding to float32) when they are used.
    */
-  rescoreAt(user: number, removed: ReadonlySet<number>, trained: Float32Array): RescoreAt {
+  rescoreAt(user: number, removed: ReadonlySet<number>, trained: Float32Array): RescoreAt | null {
     const d = this.dim;
     const w = (this.largestNorm ??= largestRowNorm(this.q, this.nItems, d));
     const wb = this.prepared?.user === user ? this.woodbury(user, removed) : null;
@@ -181,9 +183,10 @@ export class FoldIn {
         }
         rounding += Math.abs(c) * Math.sqrt(zz);
       });
-      const bound = w * (norm(delta) + 1.01 * d * 2 ** -24 * rounding) * (1 + 1e-9);
+      const bound = w * (norm(delta) + (d + 2) * 2 ** -24 * rounding) * (1 + 1e-9);
       return { offset: 0, bound, exact: null, write: (items, into) => combine(trained, wb.qz, wb.c, items, into) };
     }
+    if (wb !== 'none' && this.products.answering) return null;
     const delta = wb === 'none' ? null : this.shift(user, removed);
     const bound = delta === null ? 0 : norm(delta) * w * (1 + 1e-9);
     return {

@@ -6,11 +6,6 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 
-/**
- * Σ x[xo+k]·y[yo+k] for k < len, with four partial sums (independent additions the CPU overlaps:
- * about 1.2× one running sum, measured on the semantic scorer). x and y are both Float32Array or
- * both Float64Array.
- */
 /** The largest Euclidean norm of the rows of an n × d row-major matrix. */
 export function largestRowNorm(m: Float32Array | Float64Array, n: number, d: number): number {
   let best = 0;
@@ -22,6 +17,11 @@ export function largestRowNorm(m: Float32Array | Float64Array, n: number, d: num
   return Math.sqrt(best);
 }
 
+/**
+ * Σ x[xo+k]·y[yo+k] for k < len, with four partial sums (independent additions the CPU overlaps:
+ * about 1.2× one running sum, measured on the semantic scorer). x and y are both Float32Array or
+ * both Float64Array.
+ */
 export function dot<T extends Float32Array | Float64Array>(x: T, xo: number, y: T, yo: number, len: number): number {
   let s0 = 0;
   let s1 = 0;

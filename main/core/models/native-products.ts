@@ -152,6 +152,11 @@ export class ItemProducts {
     return this.why === null && this.large && unavailable === null;
   }
 
+  /** True when products() answers natively now (native, and native products not paused). */
+  get answering(): boolean {
+    return this.native && !paused;
+  }
+
   /** Why products stopped being native for this matrix, or null (see also nativeProductsProblem). */
   get problem(): string | null {
     return this.why ?? (this.large ? unavailable : null);

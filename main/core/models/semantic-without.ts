@@ -163,7 +163,7 @@ export class SemanticRemovals {
    * scoreWithout item by item (attribution.ts RescoreAt), the same sums per item; null where
    * scoreWithout is. `query`: the unit query vector of the full scores. Every item moves by at
    * most max_i‖v_i‖ (`largestNorm`) times ‖q_R − query‖ plus the float32 rounding of the full
-   * scores' and of the kept columns' sums (dim·2⁻²⁴·‖v_i‖·‖x‖ per column of x).
+   * scores' and of the kept columns' sums ((dim + 2)·2⁻²⁴·‖v_i‖·‖x‖ per column of x).
    */
   rescoreAt(user: number, blend: number, removed: ReadonlySet<number>, query: Float32Array, largestNorm: number): RescoreAt | null {
     const st = this.removal(user, blend, removed);
@@ -178,7 +178,8 @@ export class SemanticRemovals {
     }
     // the columns' norms: ‖s‖, ‖m‖ and each removed item's ‖v_r‖ (unit item vectors at most largestNorm)
     const columns = blend * Math.hypot(...s) + Math.abs(st.a) * (this.base.mNorm + st.ws.reduce((t, w) => t + Math.abs(w) * largestNorm, 0));
-    const gamma = 1.01 * dim * 2 ** -24;
+    // a product's float32 sums and its vector's rounding to float32
+    const gamma = (dim + 2) * 2 ** -24;
     const bound = largestNorm * (Math.sqrt(diff) + gamma * (Math.sqrt(qq) + st.scale * columns)) * (1 + 1e-9);
     return { offset: 0, bound, exact: null, write: (items, into) => fill(st, items, into) };
   }

@@ -257,8 +257,9 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
   /**
    * scoreWithout item by item (attribution.ts RescoreAt), the same numbers: from the prepared
    * products where scoreWithout uses them (semantic-without.ts), else the cosines with the query
-   * without `removed` as its JavaScript path sums them. Every item moves by at most
-   * max_i‖v_i‖·‖q' − q‖ plus the float32 rounding of the sums (dim·2⁻²⁴·‖v_i‖·‖x‖ per product).
+   * without `removed` as its JavaScript path sums them; null where scoreWithout would take a
+   * native product instead. Every item moves by at most max_i‖v_i‖·‖q' − q‖ plus the float32
+   * rounding of the sums ((dim + 2)·2⁻²⁴·‖v_i‖·‖x‖ per product).
    */
   scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt | null {
     const uv = this.userVecs;
@@ -270,6 +271,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
     const w = (this.largestNorm ??= largestRowNorm(m, this.nItems, dim));
     const prepared = this.removals?.rescoreAt(user, this.blend, removed, query, w) ?? null;
     if (prepared !== null) return prepared;
+    if (this.products?.answering === true) return null;
     const q = this.queryWithout(user, removed);
     let diff = 0;
     let qb = 0;
@@ -277,7 +279,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
       diff += (q[d] - query[d]) ** 2;
       qb += query[d] * query[d];
     }
-    const bound = w * (Math.sqrt(diff) + 1.01 * dim * 2 ** -24 * Math.sqrt(qb)) * (1 + 1e-9);
+    const bound = w * (Math.sqrt(diff) + (dim + 2) * 2 ** -24 * Math.sqrt(qb)) * (1 + 1e-9);
     return { offset: 0, bound, exact: null, write: (items, into) => { for (let t = 0; t < items.length; t++) into[items[t]] = dot(m, items[t] * dim, q, 0, dim); } };
   }
 

@@ -9,7 +9,8 @@
  * re-scores every item, as before. The candidates' rows are written once they are known (write).
  *
  * The same top-N as topK over the whole re-score, and the same statistics and rows: the sources
- * write scoreWithout's numbers item by item (the same sums per item), the sample's items are
+ * write scoreWithout's numbers item by item (the same sums per item; a source answers null
+ * where it cannot, e.g. where scoreWithout takes a native product), the sample's items are
  * written, and every other item the features read is a candidate's.
  */
 import { IntList } from '../matrix';
@@ -59,7 +60,7 @@ export interface Partial {
 export class PartialRescores {
   private user = -1;
   private readonly bases = new Map<number, BaseTop | null>();
-  /** Removal states re-scored at a few items, and over every item (the bound did not hold, or none was given). */
+  /** Removal states of sources with scoreWithoutAt re-scored at a few items, and over every item (no bound given, or it did not hold). */
   readonly counts = { partial: 0, full: 0 };
 
   constructor(private readonly topM = PARTIAL_TOP) {}
@@ -81,7 +82,8 @@ export class PartialRescores {
     n: number,
   ): Partial | null {
     const scorer = source.scorer;
-    const at = isAttributable(scorer) ? (scorer.scoreWithoutAt?.(user, removed, ties) ?? null) : null;
+    if (!isAttributable(scorer) || scorer.scoreWithoutAt === undefined) return null;
+    const at = scorer.scoreWithoutAt(user, removed, ties);
     const base = at !== null ? this.base(user, s, full.scores, full.seen, n) : null;
     if (at === null || base === null) return this.everyItem();
     const reach = at.exact !== null ? [base.items, at.exact] : [base.items];

@@ -103,16 +103,15 @@ export class KgProfileScorer implements Scorer, HistoryAttribution {
   }
 
   /**
-   * scoreWithout item by item (attribution.ts RescoreAt), from the user's kept full scores
-   * (without.ts rescoreFromBase: the same float32 scores as the prepared re-score); null where
-   * that is not possible (the caller then re-scores every item).
+   * scoreWithout item by item (attribution.ts RescoreAt), from the prepared user's kept full
+   * scores (without.ts rescoreFromBase: the same float32 scores as its scoreWithout); null for a
+   * user not prepared (scoreWithout then rebuilds the profile) and where rescoreFromBase is.
    */
   scoreWithoutAt(user: number, removed: ReadonlySet<number>, ties?: RemovedTies): RescoreAt | null {
     const { s, m } = this.fitted();
     checkUser(this.name, user, s.nUsers);
-    if (this.base?.user !== user) this.scoreFrom(user);
     const base = this.base;
-    if (base?.user !== user) return null;
+    if (user !== this.prepared || base?.user !== user) return null;
     const shift = this.profile.prepare(s, m, this.st.alpha, user, removed, ties);
     const out = rescoreFromBase(s, m, base, this.profile, shift, familyTotal(m, this.profile));
     this.profile.clear();

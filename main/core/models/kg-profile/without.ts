@@ -123,6 +123,10 @@ export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profi
   // (shared with it: this call's values live until the next re-score of the base)
   const v = (base.work ??= new Float64Array(n));
   const mark = (base.walked ??= new Int32Array(n));
+  if (base.walk >= 0x7fffffff) {
+    mark.fill(0);
+    base.walk = 0;
+  }
   const walk = ++base.walk;
   const exact = new IntList(1024);
   for (let k = 0; k < base.entities.length; k++) {
