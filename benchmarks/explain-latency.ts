@@ -167,6 +167,8 @@ async function main(): Promise<void> {
   const timers = timeSources(sources);
   const results: Record<string, unknown> = {};
   const explanations: Record<string, Explanation[]> = {};
+  // the first timed user's first explanation, to read (the same on every path)
+  let example: { user: string; item: string; title: string } | null = null;
   for (const [n, path] of paths.entries()) {
     const session = profile !== undefined && n === 0 ? new Session() : null;
     if (session !== null) {
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
       // --list: every item of the top-10, as the fit job's explainTopK
       for (const [j, item] of (list ? Array.from(top) : [top[0]]).entries()) {
         if (j === 1) expFirst.push(performance.now() - t0);
+        example ??= { user: ctx.dataset.userIds[u], item: ctx.dataset.itemIds[item], title: ctx.dataset.items[item]?.title ?? '' };
         out.push(explainRecommendation({
           hybrid, user: u, item, dataset: ctx.dataset, kg, trainHistory: (v) => ({ items: rowIndices(ctx.trainCsr, v) }),
           lang: 'en', k: 10, excluded: mask, scores, coLiked, ...(itemVectors !== undefined ? { itemVectors } : {}),
@@ -252,7 +255,7 @@ async function main(): Promise<void> {
     warmup,
     dataset: name, seed, users: users.length, explained_per_user: list ? 'the top-10 (--list; explain_ms is all ten together)' : 'the top item', counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
     fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
-    paths: results, explanations_differing: differing, explanations_differing_from_first: fromFirst, native_products_min_floats: nativeMin !== undefined ? Number(nativeMin) : NATIVE_PRODUCTS_MIN_FLOATS,
+    paths: results, example: example !== null && a !== undefined ? { ...example, explanation: explanations[a][0] } : null, explanations_differing: differing, explanations_differing_from_first: fromFirst, native_products_min_floats: nativeMin !== undefined ? Number(nativeMin) : NATIVE_PRODUCTS_MIN_FLOATS,
     loadavg_at_start: load0, ...machineInfo(),
   }, arg('--out'));
 }
