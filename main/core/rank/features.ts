@@ -239,11 +239,6 @@ export class FeatureBuilder {
     for (const s of this.cfg.sources) if (isAttributable(s.scorer)) s.scorer.prepareWithout?.(user, items);
   }
 
-  /** Removal states re-scored at a few items and over the whole catalog (partial-rescore.ts). */
-  get partialCounts(): { readonly partial: number; readonly full: number } {
-    return { ...this.partial.counts };
-  }
-
   /**
    * Each history item's part of the history-based features of (user, item): kg-overlap:w's
    * terms (c_e/len·idf(e) per shared entity e, split over the items holding e) and, for

@@ -5,8 +5,9 @@
  * (HistoryAttribution.scoreWithoutAt) bounds how far any item's re-score is from its full score;
  * the items whose full score is above a threshold τ (about PARTIAL_TOP of them, τ placed from a
  * strided sample, once per user: aboveQuantile) then hold the exact top-N of the re-scores when
- * the N-th best of theirs is above τ plus that bound, for no other item can then reach it. Otherwise (or where the source cannot bound) the caller
- * re-scores every item, as before. The candidates' rows are written once they are known (write).
+ * the N-th best of theirs is above τ plus that bound, for no other item can then reach it.
+ * Otherwise (or where the source cannot bound) the caller re-scores every item, as before. The
+ * candidates' rows are written once they are known (write).
  *
  * The same top-N as topK over the whole re-score, and the same statistics and rows: the sources
  * write scoreWithout's numbers item by item (the same sums per item; a source answers null
@@ -32,17 +33,18 @@ const QUANTILE_SAMPLE = 4096;
 
 /**
  * The unseen items scoring above tau, with tau placed so that about `m` of them pass (a strided
- * sample's quantile: one pass over the scores, no heap), and tau; null when fewer than `n` pass
- * or tau is not finite. Every other unseen item scores at most tau (or NaN: never ranked).
+ * sample's finite scores' quantile: one pass over the scores, no heap), and tau; null when fewer
+ * than `n` pass or no finite score is sampled. Every other unseen item scores at most tau (or
+ * NaN: never ranked).
  */
 export function aboveQuantile(scores: Float32Array, seen: Uint8Array, m: number, n: number): BaseTop | null {
   const step = Math.max(1, Math.floor(scores.length / QUANTILE_SAMPLE));
-  const vals: number[] = [];
-  for (let i = 0; i < scores.length; i += step) if (seen[i] === 0 && scores[i] === scores[i]) vals.push(scores[i]);
-  if (vals.length === 0) return null;
-  vals.sort((a, b) => b - a);
-  const tau = vals[Math.min(vals.length - 1, Math.round(m / step))];
-  if (!Number.isFinite(tau)) return null;
+  const sampled: number[] = [];
+  for (let i = 0; i < scores.length; i += step) if (seen[i] === 0 && Number.isFinite(scores[i])) sampled.push(scores[i]);
+  if (sampled.length === 0) return null;
+  // ascending: the (m/step)-th largest counted from the end
+  const vals = Float64Array.from(sampled).sort();
+  const tau = vals[Math.max(0, vals.length - 1 - Math.round(m / step))];
   const items = new IntList(2 * m);
   for (let i = 0; i < scores.length; i++) if (scores[i] > tau && seen[i] === 0) items.push(i);
   const out = items.view();
@@ -60,8 +62,6 @@ export interface Partial {
 export class PartialRescores {
   private user = -1;
   private readonly bases = new Map<number, BaseTop | null>();
-  /** Removal states of sources with scoreWithoutAt re-scored at a few items, and over every item (no bound given, or it did not hold). */
-  readonly counts = { partial: 0, full: 0 };
 
   constructor(private readonly topM = PARTIAL_TOP) {}
 
@@ -85,21 +85,14 @@ export class PartialRescores {
     if (!isAttributable(scorer) || scorer.scoreWithoutAt === undefined) return null;
     const at = scorer.scoreWithoutAt(user, removed, ties);
     const base = at !== null ? this.base(user, s, full.scores, full.seen, n) : null;
-    if (at === null || base === null) return this.everyItem();
+    if (at === null || base === null) return null;
     const reach = at.exact !== null ? [base.items, at.exact] : [base.items];
     for (const rows of reach) at.write(rows, into);
     // the (M+1)-th full score's own float32 rounding (2⁻²⁴ relative) is part of the spread
     const top = boundedTop(into, reach, full.seen, n, base.tau + at.offset, at.bound + 2 ** -22 * Math.abs(base.tau));
-    if (top === null) return this.everyItem();
+    if (top === null) return null;
     at.write(unseenSample, into);
-    this.counts.partial++;
     return { top, write: (items) => at.write(items, into) };
-  }
-
-  /** A state re-scores a source over every item (counted). */
-  private everyItem(): null {
-    this.counts.full++;
-    return null;
   }
 
   /** The user's full-score top items of source s, about M of them (null: too few to bound the rest). */
