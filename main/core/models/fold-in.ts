@@ -30,7 +30,7 @@ import { KnowrecError } from '../errors';
 import type { Csr } from '../types';
 import { scratch, sortContributions, type HistoryContribution, type RescoreAt } from './attribution';
 import { dot, invertSpd, largestRowNorm, multiMatVec } from './linalg';
-import { ItemProducts } from './native-products';
+import { ItemProducts, type Column } from './native-products';
 
 /** Floor of the per-step L2 weight used for λ (a model trained with reg 0 still gets a ridge). */
 export const FOLD_IN_MIN_REG = 1e-4;
@@ -75,7 +75,7 @@ export class FoldIn {
   /** max_i ‖q_i‖, computed on first use (rescoreAt). */
   private largestNorm: number | null = null;
   /** The prepared user's z_r = A⁻¹q_r and Q·z_r per history item r (prepareWithout). */
-  private prepared: { readonly user: number; readonly z: Map<number, { readonly z: Float64Array; readonly qz: Float32Array | Float64Array }> } | null = null;
+  private prepared: { readonly user: number; readonly z: Map<number, { readonly z: Float64Array; readonly qz: Column }> } | null = null;
   readonly nItems: number;
   /** Q·x natively on large catalogs (native-products.ts); also the factor models' own scores. */
   readonly products: ItemProducts;
@@ -176,12 +176,8 @@ export class FoldIn {
       const delta = new Float64Array(d);
       let rounding = 0;
       wb.c.forEach((c, a) => {
-        let zz = 0;
-        for (let x = 0; x < d; x++) {
-          delta[x] += c * wb.zs[a][x];
-          zz += wb.zs[a][x] ** 2;
-        }
-        rounding += Math.abs(c) * Math.sqrt(zz);
+        for (let x = 0; x < d; x++) delta[x] += c * wb.zs[a][x];
+        rounding += Math.abs(c) * norm(wb.zs[a]);
       });
       const bound = w * (norm(delta) + (d + 2) * 2 ** -24 * rounding) * (1 + 1e-9);
       return { offset: 0, bound, exact: null, write: (items, into) => combine(trained, wb.qz, wb.c, items, into) };
@@ -331,9 +327,6 @@ function solveSmall(g: Float64Array, rhs: Float64Array, k: number): Float64Array
   }
   return out;
 }
-
-/** Q·z_r of a prepared item: float64 sums in JavaScript, float32 when native. */
-type Column = Float32Array | Float64Array;
 
 /**
  * trained_i + Σ_a c_a·qz_a[i] into out[i], for every item (`items` null) or the listed ones: one to

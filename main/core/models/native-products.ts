@@ -55,6 +55,9 @@ export function pauseNativeProducts(on: boolean): void {
   paused = on;
 }
 
+/** V·x kept per item or user: float64 sums in JavaScript (multiMatVec), float32 when native (products). */
+export type Column = Float32Array | Float64Array;
+
 interface Shared {
   readonly worker: LaunchedWorker<ToProducts>;
   readonly ctl: Int32Array;

@@ -24,10 +24,7 @@
  */
 import { scratch, type RescoreAt } from './attribution';
 import { multiMatVec } from './linalg';
-import type { ItemProducts } from './native-products';
-
-/** V·x kept per item or user: float64 sums in JavaScript, float32 when native (native-products.ts). */
-type Column = Float32Array | Float64Array;
+import type { Column, ItemProducts } from './native-products';
 
 /**
  * Below this ‖m_R‖ / ‖m‖ the subtraction has lost too many digits: recompute instead. The

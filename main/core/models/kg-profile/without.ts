@@ -49,17 +49,16 @@ export function captureBase(user: number, v: Float64Array, shift: number, famDel
  * was skipped on one side only (a famDeltaAll of 0), left to the straightforward path.
  */
 export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number, into?: Float32Array): Float32Array | null {
-  if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
+  const ch = changeFromBase(m, base, profile, shift, famDeltaAll);
+  if (ch === null) return null;
   // the same float64 operations per item, in the same order, as on a copy of base.v: shift,
   // then the changed entities' terms, then the families' (fused with the rounding to float32)
   const bv = base.v;
   const n = bv.length;
   const v = (base.work ??= new Float64Array(n));
   base.walk++; // work is overwritten: rescoreFromBase's earlier values are gone
-  const dShift = shift - base.shift;
-  const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
-  if (dShift !== 0 || dAll !== 0) {
-    const withFacts = dShift + dAll;
+  const { dShift, withFacts, fam } = ch;
+  if (ch.shifted) {
     const hasFacts = m.hasFacts;
     for (let i = 0; i < n; i++) v[i] = bv[i] + (hasFacts[i] === 0 ? dShift : withFacts);
   } else v.set(bv);
@@ -72,20 +71,37 @@ export function scoresFromBase(s: Structure, m: Model, base: ProfileBase, profil
     for (let p = entPtr[e], end = entPtr[e + 1]; p < end; p++) v[entItem[p]] += entQ[p] * d;
   }
   const out = scratch(into, n);
-  if (m.fill && famDeltaAll !== 0) {
-    const { pi, presentPtr, present, hasFacts } = m;
-    const dFam = Float64Array.from(profile.famDelta, (x, f) => pi[f] * (x - base.famDelta[f]));
-    if (dFam.some((x) => x !== 0)) {
-      for (let i = 0; i < n; i++) {
-        let x = v[i];
-        if (hasFacts[i] !== 0) for (let k = presentPtr[i], end = presentPtr[i + 1]; k < end; k++) x -= dFam[present[k]];
-        out[i] = x;
-      }
-      return out;
+  if (fam !== null) {
+    const { presentPtr, present, hasFacts } = m;
+    for (let i = 0; i < n; i++) {
+      let x = v[i];
+      if (hasFacts[i] !== 0) for (let k = presentPtr[i], end = presentPtr[i + 1]; k < end; k++) x -= fam[present[k]];
+      out[i] = x;
     }
+    return out;
   }
   out.set(v);
   return out;
+}
+
+/** What a re-score from the base changes for every item: the shifts and the families' terms (scoresFromBase, rescoreFromBase). */
+interface BaseChange {
+  /** The shift of items without facts, and of items with facts (the family total's change added). */
+  readonly dShift: number;
+  readonly withFacts: number;
+  /** Whether either shift is non-zero (else the base's values are taken as they are). */
+  readonly shifted: boolean;
+  /** π_f·ΔfamDelta_f per family, subtracted from items with facts for each family present; null: none applies. */
+  readonly fam: Float64Array | null;
+}
+
+/** The base change to the profile filled in `profile`; null where the family fill was skipped on one side only. */
+function changeFromBase(m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): BaseChange | null {
+  if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
+  const dShift = shift - base.shift;
+  const dAll = famDeltaAll - base.famDeltaAll; // both 0 without fill
+  const dFam = m.fill && famDeltaAll !== 0 ? Float64Array.from(profile.famDelta, (x, f) => m.pi[f] * (x - base.famDelta[f])) : null;
+  return { dShift, withFacts: dShift + dAll, shifted: dShift !== 0 || dAll !== 0, fam: dFam !== null && dFam.some((x) => x !== 0) ? dFam : null };
 }
 
 /** rescoreFromBase walks at most this share of the catalog (item–entity pairs of changed entities), or MIN_WALK pairs. */
@@ -102,13 +118,11 @@ const MIN_WALK = 4096;
  * MAX_WALK_SHARE of the catalog and MIN_WALK (a large history whose every entity moves).
  */
 export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profile: UserProfile, shift: number, famDeltaAll: number): RescoreAt | null {
-  if (m.fill && (base.famDeltaAll === 0) !== (famDeltaAll === 0)) return null;
+  const ch = changeFromBase(m, base, profile, shift, famDeltaAll);
+  if (ch === null) return null;
   const bv = base.v;
   const { hasFacts } = m;
-  const dShift = shift - base.shift;
-  const dAll = famDeltaAll - base.famDeltaAll;
-  const withFacts = dShift + dAll;
-  const shifted = dShift !== 0 || dAll !== 0;
+  const { dShift, withFacts, shifted, fam } = ch;
   const start = (i: number): number => (shifted ? bv[i] + (hasFacts[i] === 0 ? dShift : withFacts) : bv[i]);
   const n = bv.length;
   const { entPtr, entItem } = s;
@@ -143,8 +157,6 @@ export function rescoreFromBase(s: Structure, m: Model, base: ProfileBase, profi
       v[i] += m.entQ[p] * d;
     }
   }
-  const dFam = m.fill && famDeltaAll !== 0 ? Float64Array.from(profile.famDelta, (x, f) => m.pi[f] * (x - base.famDelta[f])) : null;
-  const fam = dFam !== null && dFam.some((x) => x !== 0) ? dFam : null;
   // an unwalked item's move: its shift less some of the families' terms
   let famUp = 0;
   let famDown = 0;
