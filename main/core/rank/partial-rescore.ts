@@ -118,23 +118,25 @@ export class PartialRescores {
  */
 export function boundedTop(scores: Float32Array, lists: readonly Int32Array[], seen: Uint8Array, n: number, ceiling: number, bound: number): Int32Array | null {
   if (!(bound >= 0) || n < 1) return null;
-  // each list's n best and every item tied with its n-th (topK breaks ties by position, not item)
-  const pool: number[] = [];
+  // the distinct unseen listed items, ascending (topK over their scores then breaks ties by the lower item)
+  let total = 0;
+  for (const rows of lists) total += rows.length;
+  const all = new Int32Array(total);
+  let at = 0;
   for (const rows of lists) {
-    const vals = new Float32Array(rows.length);
-    const skip = new Uint8Array(rows.length);
-    for (let t = 0; t < rows.length; t++) {
-      vals[t] = scores[rows[t]];
-      skip[t] = seen[rows[t]];
-    }
-    const top = topK(vals, n, skip);
-    if (top.length === 0) continue;
-    const last = vals[top[top.length - 1]];
-    for (let t = 0; t < rows.length; t++) if (skip[t] === 0 && vals[t] >= last) pool.push(rows[t]);
+    all.set(rows, at);
+    at += rows.length;
   }
-  const best = [...new Set(pool)].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, n);
-  if (best.length < n) return null;
+  all.sort();
+  let m = 0;
+  for (let t = 0; t < total; t++) if ((t === 0 || all[t] !== all[t - 1]) && seen[all[t]] === 0) all[m++] = all[t];
+  const items = all.subarray(0, m);
+  const vals = new Float32Array(m);
+  for (let t = 0; t < m; t++) vals[t] = scores[items[t]];
+  const top = topK(vals, n);
+  if (top.length < n) return null;
+  const best = Int32Array.from(top, (t) => items[t]);
   // an outside item's float32 score: at most ceiling + bound rounded up (2⁻²⁴ relative), sums' rounding aside
   const limit = ceiling + bound + 2 ** -22 * (Math.abs(ceiling) + bound);
-  return scores[best[n - 1]] > limit ? Int32Array.from(best) : null;
+  return scores[best[n - 1]] > limit ? best : null;
 }
