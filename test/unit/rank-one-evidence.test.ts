@@ -14,7 +14,8 @@
  *   s = (C, D, E, G, H)·1 each = 5, d = F·1.5 → with k = 3 the list is t, c, s. Removing 3 of
  *   s's five leaves s = 2 > d 1.5 (still 3rd); only 4 drop it. The cited set is the top 3 by share
  *   (equal shares: C, D, E), and the counterfactual removes exactly those 3 (rank after 3), never
- *   a 4th item the explanation does not cite.
+ *   a 4th item the explanation does not cite. The reason, which names C and D, then says that
+ *   even without C, D and E the item would still rank #3.
  *
  * Then on the director-pairs hybrid (pop, item-kNN, EASE, linear fusion, KG): every explanation
  * of every user's top-3, in both languages.
@@ -114,7 +115,10 @@ describe('one evidence set on a model built by hand', () => {
       expect(ex.history.map((h) => h.title)).toEqual(['Charlie', 'Delta', 'Echo']);
       // without them: s = 2, still above d = 1.5 → 3rd after t (9) and c (8.5)
       expect(ex.counterfactual).toEqual({ removed: ex.history.map((h) => ({ item: h.item, title: h.title })), rankBefore: 3, rankAfter: 3 });
-      expect(ex.reason).toBe(lang === 'en' ? 'People who chose Charlie and Delta also chose this.' : '选择了“Charlie”和“Delta”的用户也选择了这一项。');
+      // the items it names do not keep it in the list: the reason says so, with the rank without every cited item
+      expect(ex.reason).toBe(lang === 'en'
+        ? 'People who chose Charlie and Delta also chose this; even without Charlie, Delta and Echo it would still rank #3.'
+        : '选择了“Charlie”和“Delta”的用户也选择了这一项；即使没有“Charlie”、“Delta”和“Echo”，它仍会排在第3位。');
       expectOneSet(ex, titles, 'Solo');
     }
   });
@@ -142,6 +146,8 @@ describe('one evidence set on the director-pairs hybrid', () => {
     const allTitles = ds.items.map((x) => x.title);
     let explained = 0;
     let namedInReason = 0;
+    let stillSaid = 0;
+    let outSaid = 0;
     for (let u = 0; u < nUsers; u += 3) {
       const excluded = new Uint8Array(N_ITEMS);
       for (const i of trainHistory(u).items) excluded[i] = 1;
@@ -154,7 +160,16 @@ describe('one evidence set on the director-pairs hybrid', () => {
           expectOneSet(ex, allTitles.filter((t) => t !== candidate), candidate);
           expect(ex.counterfactual?.rankBefore).toBe(rankAmong(scores, item, excluded));
           for (const x of ex.history) expect(x.share).toBeGreaterThan(0);
-          namedInReason += named(ex.reason, allTitles.filter((t) => t !== candidate)).length > 0 ? 1 : 0;
+          const names = named(ex.reason, allTitles.filter((t) => t !== candidate)).length > 0;
+          namedInReason += names ? 1 : 0;
+          // "even without … it would still rank #r" exactly where the reason names cited items that do not keep it in the list
+          const still = (lang === 'en' ? /even without .+ it would still rank #(\d+)\.$/ : /即使没有.+，它仍会排在第(\d+)位。$/).exec(ex.reason);
+          const cf = ex.counterfactual;
+          const kept = cf !== null && cf.removed.length > 0 && cf.rankAfter <= 3;
+          expect(still !== null, ex.reason).toBe(kept && names);
+          if (still !== null) expect(Number(still[1])).toBe(cf?.rankAfter);
+          stillSaid += still !== null ? 1 : 0;
+          outSaid += !kept && names ? 1 : 0;
           explained++;
         }
       }
@@ -162,5 +177,8 @@ describe('one evidence set on the director-pairs hybrid', () => {
     expect(explained).toBeGreaterThan(40);
     // the property is not vacuous: many reasons name history items
     expect(namedInReason).toBeGreaterThan(explained / 4);
+    // both kinds met: named items whose removal drops the item out of the list (82 of 84 here), and ones without which it stays (2)
+    expect(stillSaid).toBeGreaterThan(0);
+    expect(outSaid).toBeGreaterThan(0);
   });
 });

@@ -70,6 +70,12 @@ export interface ReasonInput {
   readonly bySignal: Readonly<Record<string, readonly number[]>>;
   readonly title: (item: number) => string;
   readonly linksOf: (r: Related) => string;
+  /**
+   * The counterfactual when it keeps the item in the list (rank ≤ the list's length without
+   * every cited item): a reason that names a cited item then says so (stillWithout), for the
+   * items it names are not what keeps the item there.
+   */
+  readonly still?: { readonly removed: readonly number[]; readonly rank: number } | null;
 }
 
 export function leadReason(o: ReasonInput): string {
@@ -87,13 +93,20 @@ export function leadReason(o: ReasonInput): string {
     const credited = new Set(o.bySignal[signal] ?? []);
     return cited.filter((r) => credited.has(r.item)).map((r) => r.item);
   };
-  const titles = (signal: string): string => likedFor(signal).slice(0, 2).map(q).join(t.and);
+  // the history items the reason names
+  const said = new Set<number>();
+  const titles = (signal: string): string => {
+    const items = likedFor(signal).slice(0, 2);
+    for (const i of items) said.add(i);
+    return items.map(q).join(t.and);
+  };
   const named = (signal: string | null): boolean => attributed && signal !== null && likedFor(signal).length > 0;
   if ((kind === 'cf' || kind === 'latent') && named(lead)) {
     parts.push(fillReason(kind === 'cf' ? t.cfLead : t.latentLead, { titles: titles(lead ?? '') }));
   } else if ((kind === 'kg' || kind === 'overlap' || kind === 'text' || kind === 'textScore') && cited.length > 0) {
     supported = kind === 'text' || kind === 'textScore' ? cited[0] : (tied[0] ?? cited[0]);
     const links = o.linksOf(supported);
+    said.add(supported.item);
     parts.push(fillReason(links === '' ? t.becauseOnly : t.because, { title: q(supported.item), links }));
   } else {
     parts.push(kind !== null ? fillReason(t.plain, { links: t.signals[kind] }) : t.mixed);
@@ -108,6 +121,7 @@ export function leadReason(o: ReasonInput): string {
   const supportLinks = support !== undefined ? o.linksOf(support) : '';
   if (support !== undefined && supportLinks !== '') {
     parts.push(fillReason(t.more, { title: q(support.item), links: supportLinks }));
+    said.add(support.item);
     shown.add('kg');
     shown.add('overlap');
   }
@@ -116,6 +130,12 @@ export function leadReason(o: ReasonInput): string {
     const tailKind = o.kindOf(tail[0]);
     const namedTail = (tailKind === 'cf' || tailKind === 'latent') && named(tail[0]);
     parts.push(namedTail ? fillReason(tailKind === 'cf' ? t.cfAlso : t.latentAlso, { titles: titles(tail[0]) }) : fillReason(t.also, { phrase: t.signals[tailKind] }));
+  }
+  const still = o.still ?? null;
+  if (still !== null && still.removed.length > 0 && still.removed.some((i) => said.has(i))) {
+    const names = still.removed.map(q);
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(t.listJoiner)}${t.and}${names[names.length - 1]}`;
+    parts.push(fillReason(t.stillWithout, { titles: list, rank: String(still.rank) }));
   }
   return parts.join(t.partJoiner) + t.end;
 }

@@ -188,14 +188,16 @@ export function explainRecommendation(input: ExplainInput): Explanation {
   const facts = supportFacts(input, top);
   const ranked = Object.entries(signals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const lead = ranked[0] !== undefined && ranked[0][1] >= LEAD_MIN_SHARE ? ranked[0][0] : null;
-  const reason = leadReason({ t, lead, ranked, kindOf, cited: top, bySignal: attr?.bySignal ?? {}, title, linksOf });
-  if (top.length === 0 && facts.length === 0 && lead !== null) {
-    addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[kindOf(lead)] }));
-  }
   const cf = input.stored !== undefined ? input.stored.counterfactual : (evidence?.counterfactual ?? null);
   // removed is the cited set (citeEvidence): listed in history[]'s order
   const pos = new Map(top.map((r, j) => [r.item, j]));
   const removed = cf === null ? [] : [...cf.removed].sort((a, b) => (pos.get(a) ?? top.length) - (pos.get(b) ?? top.length));
+  // the cited items left out, the item still in the list: the reason says so where it names them
+  const still = cf !== null && cf.rankAfter <= (input.k ?? 10) ? { removed, rank: cf.rankAfter } : null;
+  const reason = leadReason({ t, lead, ranked, kindOf, cited: top, bySignal: attr?.bySignal ?? {}, title, linksOf, still });
+  if (top.length === 0 && facts.length === 0 && lead !== null) {
+    addFact(facts, fillReason(t.signalFact, { title: fillReason(t.title, { title: title(item) }), phrase: t.signals[kindOf(lead)] }));
+  }
   const counterfactual = cf === null ? null : { ...cf, removed: removed.map((i) => ({ item: dataset.itemIds[i], title: title(i) })) };
   return { signals, against, history, facts, reason, lead, notAttributable: attr?.notAttributable ?? [], counterfactual };
 }

@@ -63,6 +63,12 @@ export interface ReasonTemplates {
   readonly mixed: string;
   /** Tail after the history part: "also {phrase}". */
   readonly also: string;
+  /**
+   * Last part when the history items the reason names are not what keeps the item in the list:
+   * left out (the counterfactual, every cited item) it would still rank {rank} ≤ the list's
+   * length: "even without {titles} it would still rank #{rank}".
+   */
+  readonly stillWithout: string;
   /** A title as quoted in text, for a catalog of works (films, books: zh 《》). */
   readonly title: string;
   /** A title as quoted in text for any other catalog (bands, people, products: zh “”). */
@@ -117,6 +123,7 @@ const EN: ReasonTemplates = {
   and: ' and ',
   mixed: 'Recommended for you by several signals together, none of them dominant',
   also: 'also {phrase}',
+  stillWithout: 'even without {titles} it would still rank #{rank}',
   title: '{title}',
   titleNeutral: '{title}',
   listJoiner: ', ',
@@ -189,6 +196,7 @@ const ZH: ReasonTemplates = {
   and: '和',
   mixed: '由多种信号共同推荐，没有一种占主导',
   also: '也{phrase}',
+  stillWithout: '即使没有{titles}，它仍会排在第{rank}位',
   title: '《{title}》',
   titleNeutral: '“{title}”',
   listJoiner: '、',
