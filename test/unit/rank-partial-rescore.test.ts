@@ -68,7 +68,9 @@ describe('boundedTop', () => {
       // the rows in two lists, out of order and overlapping (as kg-profile's walked items with the top rows)
       const half = rows.slice(0, 25).reverse();
       const seenItems = Int32Array.from(seen.keys()).filter((i) => seen[i] === 1).slice(0, 20); // never returned
-      const got = boundedTop(moved, [half, rows.slice(15), seenItems], seen, k, tau, bound);
+      // the first list's k-th best is boundedTop's floor: first a list of the rows, or one of seen items only (no floor)
+      const lists = trial % 3 === 2 ? [seenItems, rows.slice(15), half] : [half, rows.slice(15), seenItems];
+      const got = boundedTop(moved, lists, seen, k, tau, bound);
       const want = topK(moved, k, seen);
       // the bound rules the rest out iff the k-th best of the rows is above tau + bound
       const kth = Math.min(...Array.from(want.slice(0, k), (i) => moved[i]));

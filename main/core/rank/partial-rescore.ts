@@ -114,25 +114,35 @@ export class PartialRescores {
  * topK(scores, n, seen) when every item outside `lists` has a score at most `ceiling + bound`
  * (before rounding to float32): the n best of the listed items (in any order, an item may be in
  * more than one list; ties by the lower item, as topK), when the n-th of them is above that; else
- * null.
+ * null. The first list's n-th best unseen score is a floor for the answer's: only the listed items
+ * at or above it are sorted (a later list may be long: kg-profile's walked items, item-kNN's moved
+ * neighbours, EASE's head).
  */
 export function boundedTop(scores: Float32Array, lists: readonly Int32Array[], seen: Uint8Array, n: number, ceiling: number, bound: number): Int32Array | null {
-  if (!(bound >= 0) || n < 1) return null;
-  // the distinct unseen listed items, ascending (topK over their scores then breaks ties by the lower item)
-  let total = 0;
-  for (const rows of lists) total += rows.length;
-  const all = new Int32Array(total);
-  let at = 0;
-  for (const rows of lists) {
-    all.set(rows, at);
-    at += rows.length;
+  if (!(bound >= 0) || n < 1 || lists.length === 0) return null;
+  const first = lists[0];
+  const firstVals = new Float32Array(first.length);
+  const firstSeen = new Uint8Array(first.length);
+  for (let t = 0; t < first.length; t++) {
+    firstVals[t] = scores[first[t]];
+    firstSeen[t] = seen[first[t]];
   }
-  all.sort();
+  const firstTop = topK(firstVals, n, firstSeen);
+  const floor = firstTop.length === n ? firstVals[firstTop[n - 1]] : -Infinity;
+  // the listed unseen items at or above the floor (NaN fails the test), distinct and ascending:
+  // topK over their scores then breaks ties by the lower item
+  const pool = new IntList(4 * n);
+  for (const rows of lists) {
+    for (let t = 0; t < rows.length; t++) {
+      const i = rows[t];
+      if (scores[i] >= floor && seen[i] === 0) pool.push(i);
+    }
+  }
+  const all = pool.view().sort();
   let m = 0;
-  for (let t = 0; t < total; t++) if ((t === 0 || all[t] !== all[t - 1]) && seen[all[t]] === 0) all[m++] = all[t];
+  for (let t = 0; t < all.length; t++) if (t === 0 || all[t] !== all[t - 1]) all[m++] = all[t];
   const items = all.subarray(0, m);
-  const vals = new Float32Array(m);
-  for (let t = 0; t < m; t++) vals[t] = scores[items[t]];
+  const vals = Float32Array.from(items, (i) => scores[i]);
   const top = topK(vals, n);
   if (top.length < n) return null;
   const best = Int32Array.from(top, (t) => items[t]);
