@@ -11,7 +11,7 @@
  */
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { Csr, FitContext, Scorer } from '../types';
-import { scratch, sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies, type RescoreAt } from './attribution';
+import { scratch, sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies } from './attribution';
 import { dedupeRows } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { invertSpdNative } from './native-linalg';
@@ -104,32 +104,8 @@ export class EaseScorer implements Scorer, HistoryAttribution {
   }
 
   /**
-   * scoreWithout item by item (attribution.ts RescoreAt), with a head only: every head item may
-   * move (`exact`), the tail items all by the same offset (their one value, one below the lowest
-   * head score, moves with it; bound 0). Null without a head (every item is in it).
-   */
-  scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt | null {
-    const head = this.head;
-    if (head === null) return null;
-    const full = tailValue(this.last?.user === user ? this.last.sum : this.headSums(user, null));
-    const sum = this.headSums(user, removed);
-    const tail = tailValue(sum);
-    return {
-      offset: tail - full,
-      bound: 0,
-      exact: head.items,
-      write: (items, into) => {
-        for (let t = 0; t < items.length; t++) {
-          const h = head.pos[items[t]];
-          into[items[t]] = h >= 0 ? sum[h] : tail;
-        }
-      },
-    };
-  }
-
-  /**
    * The summed scores as float32 at their items (in `into` when it fits); with a head, tail items
-   * one below the user's lowest head score (tailValue).
+   * one below the user's lowest head score.
    */
   private spread(sum: Float64Array, into?: Float32Array): Float32Array {
     const out = scratch(into, this.nItems);
@@ -138,18 +114,15 @@ export class EaseScorer implements Scorer, HistoryAttribution {
       out.set(sum);
       return out;
     }
-    out.fill(tailValue(sum));
+    let low = Infinity;
+    for (let h = 0; h < sum.length; h++) low = Math.min(low, Math.fround(sum[h]));
+    out.fill(low - 1);
     for (let h = 0; h < sum.length; h++) out[head.items[h]] = sum[h];
     return out;
   }
 
-  /** Σ of B's rows over the user's history items, leaving out `removed` (summed in float64), as float32 scores. */
+  /** Σ of B's rows over the user's history items, leaving out `removed` (summed in float64). */
   private sumRows(user: number, removed: ReadonlySet<number> | null, into?: Float32Array): Float32Array {
-    return this.spread(this.headSums(user, removed), into);
-  }
-
-  /** Σ of B's rows over the user's history items, leaving out `removed`, per head position (float64). */
-  private headSums(user: number, removed: ReadonlySet<number> | null): Float64Array {
     const b = this.b;
     const x = this.x;
     if (b === null || x === null) throw notFitted(this.name);
@@ -179,7 +152,7 @@ export class EaseScorer implements Scorer, HistoryAttribution {
       }
       if (nGone === 0) this.last = { user, sum: sum.slice() };
     }
-    return sum;
+    return this.spread(sum, into);
   }
 
   /** B[i][j], the learned weight from item i to item j (0 when either is outside the head). */
@@ -196,13 +169,6 @@ export class EaseScorer implements Scorer, HistoryAttribution {
     if (this.head !== null) out.headItems = this.nHead;
     return out;
   }
-}
-
-/** The tail items' score: one below the lowest head score (as float32), as a float32. */
-function tailValue(sum: Float64Array): number {
-  let low = Infinity;
-  for (let h = 0; h < sum.length; h++) low = Math.min(low, Math.fround(sum[h]));
-  return Math.fround(low - 1);
 }
 
 /** The `count` most interacted items of x (ties: lower id first), as position ↔ id maps. */

@@ -8,8 +8,7 @@ import { KnowrecError, throwIfAborted } from '../errors';
 import { createRng } from '../random';
 import { topK } from '../topk';
 import type { Csr, FitContext, Scorer } from '../types';
-import { IntList } from '../matrix';
-import { scratch, sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies, type RescoreAt } from './attribution';
+import { scratch, sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies } from './attribution';
 import { dedupeRows, transpose } from './csr';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 
@@ -41,10 +40,6 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
   private x: Csr | null = null;
   /** Transposed neighbourhoods: row j lists the items i with j ∈ N_k(i) and sim(i, j). */
   private reverse: Csr | null = null;
-  /** scoreWithoutAt's kept state (its last call's), its item marks, and its call count. */
-  private atScores: Float32Array | null = null;
-  private atMark: Uint8Array | null = null;
-  private atCalls = 0;
 
   constructor(opts: ItemKnnOptions = {}) {
     this.k = opts.k ?? ITEMKNN_DEFAULTS.k;
@@ -73,8 +68,6 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
       ctx.onProgress?.({ stage: 'itemknn', fraction: f }),
     );
     this.reverse = transpose(neighbours);
-    this.atScores = null;
-    this.atMark = null;
     this.x = x;
     ctx.onProgress?.({ stage: 'itemknn', fraction: 1 });
   }
@@ -107,40 +100,6 @@ export class ItemKnnScorer implements Scorer, HistoryAttribution {
       for (let q = rev.indptr[j]; q < rev.indptr[j + 1]; q++) out[rev.indices[q]] += w * rev.values[q];
     }
     return out;
-  }
-
-  /**
-   * scoreWithout item by item (attribution.ts RescoreAt): only the removed items' reverse
-   * neighbours move (every other item's terms are the same, summed in the same order: bound 0,
-   * no offset). The state is scattered once into a kept array (as scoreWithout) and read at the
-   * listed items, until the next call.
-   */
-  scoreWithoutAt(user: number, removed: ReadonlySet<number>): RescoreAt {
-    const { x, rev } = this.fitted(user);
-    const state = this.scoreWithout(user, removed, undefined, (this.atScores ??= new Float32Array(x.nCols)));
-    const mark = (this.atMark ??= new Uint8Array(x.nCols));
-    const moved = new IntList(64);
-    for (let p = x.indptr[user]; p < x.indptr[user + 1]; p++) {
-      const j = x.indices[p];
-      if (!removed.has(j)) continue;
-      for (let q = rev.indptr[j]; q < rev.indptr[j + 1]; q++) {
-        const i = rev.indices[q];
-        if (mark[i] === 0) moved.push(i);
-        mark[i] = 1;
-      }
-    }
-    const exact = moved.view().slice();
-    for (const i of exact) mark[i] = 0;
-    const call = ++this.atCalls;
-    return {
-      offset: 0,
-      bound: 0,
-      exact,
-      write: (items, into) => {
-        if (call !== this.atCalls) throw new KnowrecError('internal', 'itemknn: a re-score was written after a later one', {}, 'write each removal state before the next');
-        for (let t = 0; t < items.length; t++) into[items[t]] = state[items[t]];
-      },
-    };
   }
 
   private fitted(user: number): { x: Csr; rev: Csr } {
