@@ -22,6 +22,9 @@
  *   --users 200 --seed 2020 --paths reference,fast --profile /tmp/explain.cpuprofile (CPU profile of the first path's loop)
  *   --warmup 3  explain the first 3 sampled users untimed first (the JIT's compilation; their times are reported apart), then time all
  *   --native-min-floats N  native item products from N floats (n·dim) instead of NATIVE_PRODUCTS_MIN_FLOATS (models/native-products.ts)
+ *   --stats-items N  the hybrid's z-score / rank statistics over a seeded sample of N items (FeatureConfig.statsItems; scale mode's default
+ *           SCALE_MODE.featureStatsItems); with --ranker linear|gbdt only
+ *   --ndcg-users N  also NDCG@10 on test over a seeded sample of N test users (every unseen item ranked; default 0: not measured)
  *   --list  explain every item of each user's top-10 (as `knowrec fit` does, main/jobs/fit.ts explainTopK): explain_ms is then per user, all ten
  *           (explain_first_item_ms: the list's first explanation alone, the cost of a single one)
  */
@@ -72,7 +75,7 @@ function loadData(name: string, seed: number): Dataset {
   }
 }
 
-async function fitHybrid(ctx: FitContext, ranker: string, sources: FittedSources, validate: (s: Scorer) => number): Promise<{ scorer: HybridScorer; semantic: Scorer | undefined }> {
+async function fitHybrid(ctx: FitContext, ranker: string, sources: FittedSources, validate: (s: Scorer) => number, statsItems?: number): Promise<{ scorer: HybridScorer; semantic: Scorer | undefined }> {
   const env = environment(ctx, validate, undefined, sources);
   let scorer: Scorer;
   if (ranker === 'auto') scorer = await buildModel('hybrid', env, ctx);
@@ -83,7 +86,7 @@ async function fitHybrid(ctx: FitContext, ranker: string, sources: FittedSources
     for (const name of names) srcs.push({ name, scorer: await env.fitted(name, ctx) });
     const sem = srcs[0].scorer;
     const vec = itemVectorsOf(sem, sem);
-    scorer = new HybridScorer({ name: 'hybrid', sources: srcs, kg: env.kgIndex(ctx), ...(vec !== undefined ? { itemVectors: vec } : {}), features: {}, seed: ctx.seed, ranker: ranker as 'linear' | 'gbdt' });
+    scorer = new HybridScorer({ name: 'hybrid', sources: srcs, kg: env.kgIndex(ctx), ...(vec !== undefined ? { itemVectors: vec } : {}), features: {}, seed: ctx.seed, ranker: ranker as 'linear' | 'gbdt', ...(statsItems !== undefined ? { statsItems } : {}) });
   }
   await scorer.fit(ctx);
   if (!(scorer instanceof HybridScorer)) throw new Error('not a hybrid');
@@ -157,9 +160,14 @@ async function main(): Promise<void> {
   const sources: FittedSources = { seconds: {}, scorers: new Map() };
   say(`data ${secs(t0)} s`);
   t0 = performance.now();
-  const { scorer, semantic } = await fitHybrid(ctx, ranker, sources, validate);
+  const statsItems = arg('--stats-items');
+  const { scorer, semantic } = await fitHybrid(ctx, ranker, sources, validate, statsItems !== undefined ? Number(statsItems) : undefined);
   const fitSeconds = secs(t0);
   say(`fit ${fitSeconds} s (${String(scorer.params().ranker)})`);
+  // quality on test (never tuned on): NDCG@10 over a seeded sample of test users, all unseen items ranked
+  const ndcgUsers = Number(arg('--ndcg-users') ?? '0');
+  const testNdcg = ndcgUsers > 0 ? evaluateSplit(scorer, split, 'test', [10], { users: sampleUsers(split, 'test', ndcgUsers, seed + 5) }).metrics['ndcg@10'] : null;
+  if (testNdcg !== null) say(`test NDCG@10 ${testNdcg.toFixed(4)} (${ndcgUsers} sampled test users)`);
   const users = sampleUsers(split, 'test', nUsers, seed + 3);
   const kg = new KgIndex(ctx.dataset);
   const coLiked = coInteractionCounter(ctx.trainCsr);
@@ -255,6 +263,7 @@ async function main(): Promise<void> {
     warmup,
     dataset: name, seed, users: users.length, explained_per_user: list ? 'the top-10 (--list; explain_ms is all ten together)' : 'the top item', counts: { users: ctx.nUsers, items: ctx.nItems, train: ctx.train.user.length },
     fit_seconds: fitSeconds, source_fit_seconds: sources.seconds, params: scorer.params(),
+    ...(testNdcg !== null ? { test_ndcg_at_10: { value: Math.round(testNdcg * 1e4) / 1e4, users: ndcgUsers, protocol: 'recbole 8:1:1 split (seed), full ranking of unseen items, seeded sample of test users (seed + 5)' } } : {}),
     paths: results, example: example !== null && a !== undefined ? { ...example, explanation: explanations[a][0] } : null, explanations_differing: differing, explanations_differing_from_first: fromFirst, native_products_min_floats: nativeMin !== undefined ? Number(nativeMin) : NATIVE_PRODUCTS_MIN_FLOATS,
     loadavg_at_start: load0, ...machineInfo(),
   }, arg('--out'));

@@ -228,7 +228,7 @@ async function checkHybrid(native: boolean): Promise<void> {
     itemByItem.push((on) => { a.scoreWithoutAt = on ? counted : undefined; });
   }
   // 60 of 150 items sampled, top-10 per source searched among about each source's top 30
-  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, itemVectors: (i) => semantic.itemVector(i), ranker: 'linear', seed: 3, ...{ statsItems: 60, candidatesPerSource: 10, partialTop: 30 } });
+  const h = new HybridScorer({ sources: srcs.map((scorer) => ({ name: scorer.name, scorer })), kg, itemVectors: (i) => semantic.itemVector(i), ranker: 'linear', seed: 3, statsItems: 60, candidatesPerSource: 10, partialTop: 30 });
   await h.fit(ctx);
   const run = (): ReturnType<typeof explainEveryUser> => explainEveryUser(h, ctx, kg, (i) => semantic.itemVector(i), 3, (u, hist) => [
     h.scoreWithout(u, new Set([hist[0], hist[hist.length - 1]])),

@@ -22,7 +22,7 @@ import type { Csr, FitContext, Scorer } from '../types';
 import { isAttributable, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import type { SparseScores } from './attribution';
 import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
-import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, validTargets, type FusionStage } from './fusion-data';
+import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, validTargets, type FeatureBuilderSettings, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { carveHoldout, coldTargetShare } from './holdout';
 import { bestSource, refitTrees, sourceNdcgs } from './hybrid-sources';
@@ -33,7 +33,8 @@ export { buildRankingData, makeFeatureBuilder, type FusionStage } from './fusion
 
 export type RankerChoice = 'auto' | 'linear' | 'gbdt';
 
-export interface HybridOptions {
+/** The hybrid's options; the feature builder's settings (FeatureBuilderSettings: statsItems, partialTop among them) are part of them. */
+export interface HybridOptions extends FeatureBuilderSettings {
   /** Already fitted scorers, each with a distinct signal name. */
   readonly sources: readonly HybridSource[];
   /** KG index for the kg-overlap features (KgIndex fits). */
