@@ -28,6 +28,17 @@ const mainLayer = {
   },
 };
 
+/** onnxruntime-node is imported by main/core/ort.ts alone, which turns its telemetry off first (main/core/ort-telemetry.ts). */
+const onnxruntimeOnce = {
+  files: ['main/**/*.ts', 'benchmarks/**/*.ts', 'test/**/*.ts'],
+  ignores: ['main/core/ort.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      paths: [{ name: 'onnxruntime-node', message: "Import { ort } from main/core/ort.ts: it turns onnxruntime's telemetry off before any session (main/core/ort-telemetry.ts)." }],
+    }],
+  },
+};
+
 /** main/core ↛ main/jobs, main/api (flat api*.ts files and the api/ folder), main/bridge, main/cli*, main/index, electron. */
 const coreLayer = depths(2).map((depth) => ({
   files: filesAt('main/core', depth, 'ts'),
@@ -108,6 +119,7 @@ export default tseslint.config(
     },
   },
   mainLayer,
+  onnxruntimeOnce,
   ...coreLayer,
   ...rendererLayer,
   ...componentsLayer,

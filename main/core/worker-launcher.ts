@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { KnowrecError, type ErrorCode } from './errors';
+import { ortTelemetryOff } from './ort-telemetry';
 
 /** The entry file named `name`: `<dir>/<name>.ts` when it exists (source), else `<dir>/<name>.js` (build). */
 export function workerEntry(dir: string, name: string): string {
@@ -101,6 +102,8 @@ async function within<T>(p: Promise<T>, ms: number, late: T): Promise<T> {
 
 /** Starts the worker at `file` (see workerEntry) with `workerData`, wired to `callbacks`. */
 export function launchWorker<To, From>(file: string, workerData: unknown, callbacks: WorkerCallbacks<From>): LaunchedWorker<To> {
+  // the environment onnxruntime reads in the worker is this thread's (a worker's own process.env is a copy)
+  ortTelemetryOff();
   const worker = new Worker(file, { execArgv: execArgvFor(file), workerData });
   let open = true;
   let stopped = false;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../main/core/ort';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnowrecError } from '../../main/core/errors';
 import { OnnxEncoder, meanPoolNormalize, type SessionFactory, type SessionLike, type SessionRequest } from '../../main/core/encode/encoder';

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import { KnowrecError, throwIfAborted } from '../errors';
 import { loadTextTokenizer } from './hf-tokenizer';
 import { DEFAULT_MAX_LENGTH, defaultModelDir, locateModel, type TextModelLanguages } from './model-dir';

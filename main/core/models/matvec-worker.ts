@@ -9,7 +9,7 @@
  * caller reads while it waits.
  */
 import { workerData } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import { onStop, workerPort } from '../worker-launcher';
 import { gemmSession } from './native-matmul';
 import { CTL_DONE, CTL_STATE, CTL_STATUS, STATE_DEAD, STATE_LIVE, STATUS_FAILED, STATUS_OK, type ProductsWorkerData, type ToProducts } from './native-products-protocol';

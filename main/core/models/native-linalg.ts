@@ -9,7 +9,7 @@
  * (numpy.linalg.inv). Blocks of at most LEAF rows go to the com.microsoft Inverse contrib op.
  * No pivoting is needed: every leading block and Schur complement of an SPD matrix is SPD.
  */
-import * as ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import { KnowrecError, throwIfAborted } from '../errors';
 import type { InverseOptions } from './linalg';
 import { ONNX_DOUBLE, onnxModel, type TensorInfo } from './onnx-graph';

@@ -5,7 +5,7 @@
  * validation user against the whole catalog, and that product is most of an epoch's time there.
  * Users go through in blocks, so the product's output never exceeds BLOCK_FLOATS floats at once.
  */
-import * as ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import { KnowrecError } from '../errors';
 import { ONNX_FLOAT, onnxModel } from './onnx-graph';
 
