@@ -51,7 +51,7 @@ function tinyDataset(): Dataset {
   };
 }
 
-function explanation(reason: string) {
+function explanation(reason: string, rankAfter = 3) {
   return {
     signals: { 'kg-profile': 0.75, ease: 0.25 },
     against: { pop: 1 },
@@ -60,11 +60,11 @@ function explanation(reason: string) {
     reason,
     lead: 'kg-profile',
     notAttributable: ['pop'],
-    counterfactual: { removed: [{ item: 'i0', title: 'Toy Story (1995)' }], rankBefore: 1, rankAfter: 3 },
+    counterfactual: { removed: [{ item: 'i0', title: 'Toy Story (1995)' }], rankBefore: 1, rankAfter },
   };
 }
 
-function snapshot(hash: string, reason: string): Snapshot {
+function snapshot(hash: string, reason: string, rankAfter = 3): Snapshot {
   return {
     manifest: {
       format: SNAPSHOT_FORMAT,
@@ -83,7 +83,7 @@ function snapshot(hash: string, reason: string): Snapshot {
     },
     recommendations: {
       u0: [
-        { item: 'i1', title: "A Bug's Life (1998)", score: 0.9, explanation: explanation(reason) },
+        { item: 'i1', title: "A Bug's Life (1998)", score: 0.9, explanation: explanation(reason, rankAfter) },
         { item: 'i2', title: 'Heat (1995)', score: 0.1, explanation: explanation('second') },
       ],
     },
@@ -230,6 +230,18 @@ describe('recommend', () => {
     const again = await value<Recommendations>('recommend', { user: 'u0', k: 1 });
     expect(again.items[0].explanation.reason).toBe('second fit');
     expect(again.model.dataMatches).toBe(false);
+  });
+
+  it("re-generated in the other language, the reason's 'still rank' holds for the fit's list length (k 2), not a default", async () => {
+    // without Toy Story the item ranks 3rd: out of the fit's top 2, so the reason says nothing of it
+    saveSnapshot(join(dir, 'model'), snapshot(hash, 'first fit', 3));
+    const out = await value<Recommendations>('recommend', { user: 'u0', k: 1, lang: 'zh' });
+    expect(out.items[0].explanation.reason).toContain('Toy Story (1995)');
+    expect(out.items[0].explanation.reason).not.toContain('即使没有');
+    // 2nd without it: still in the list, and the reason says so
+    saveSnapshot(join(dir, 'model'), snapshot(hash, 'first fit', 2));
+    const kept = await value<Recommendations>('recommend', { user: 'u0', k: 1, lang: 'zh' });
+    expect(kept.items[0].explanation.reason).toMatch(/即使没有《.+》，它仍会排在第2位。$/);
   });
 
   it('tells unknown users from users the model does not cover', async () => {

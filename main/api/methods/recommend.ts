@@ -96,8 +96,8 @@ function itemIndexOf(o: Opened, tools: TextTools, vectors: readonly Float32Array
   return bg.current();
 }
 
-/** A stored explanation re-generated in `lang` (signal shares kept as stored). */
-function explainAgain(ds: Dataset, kg: KgIndex, m: InteractionViews, user: number, rec: SnapshotItem, lang: ReasonLang): RecommendationExplanation {
+/** A stored explanation re-generated in `lang` (signal shares kept as stored), for a list of `k` items as the fit made it. */
+function explainAgain(ds: Dataset, kg: KgIndex, m: InteractionViews, user: number, rec: SnapshotItem, lang: ReasonLang, k: number): RecommendationExplanation {
   const item = itemIndex(ds, rec.item);
   const stored = rec.explanation;
   const e = explainRecommendation({
@@ -108,6 +108,7 @@ function explainAgain(ds: Dataset, kg: KgIndex, m: InteractionViews, user: numbe
     kg,
     trainHistory: (v) => ({ items: rowIndices(m.all, v), ratings: rowValues(m.all, v) }),
     lang,
+    k,
     coLiked: m.coLiked,
     ...(storedAttribution(ds, stored) ?? {}),
   });
@@ -164,7 +165,7 @@ export async function recommendFor(ctx: ApiContext, o: Opened, user: string, k: 
   const m = interactionsOf(o, ds);
   const u = userIndex(ds, user);
   const recs = snapshot.recommendations[user] ?? [];
-  const items: Recommendation[] = view.items.map((r, j) => ({ ...r, explanation: explainAgain(ds, kg, m, u, recs[j], lang) }));
+  const items: Recommendation[] = view.items.map((r, j) => ({ ...r, explanation: explainAgain(ds, kg, m, u, recs[j], lang, snapshot.manifest.k) }));
   return { ...view, items };
 }
 
