@@ -28,13 +28,15 @@ const mainLayer = {
   },
 };
 
+const ORT_ONCE = "Import { ort } from main/core/ort.ts: it turns onnxruntime's telemetry off before any session (main/core/ort-telemetry.ts).";
 /** onnxruntime-node is imported by main/core/ort.ts alone, which turns its telemetry off first (main/core/ort-telemetry.ts). */
 const onnxruntimeOnce = {
   files: ['main/**/*.ts', 'benchmarks/**/*.ts', 'test/**/*.ts'],
   ignores: ['main/core/ort.ts'],
   rules: {
     '@typescript-eslint/no-restricted-imports': ['error', {
-      paths: [{ name: 'onnxruntime-node', message: "Import { ort } from main/core/ort.ts: it turns onnxruntime's telemetry off before any session (main/core/ort-telemetry.ts)." }],
+      paths: [{ name: 'onnxruntime-node', message: ORT_ONCE }],
+      patterns: [{ regex: '^onnxruntime-node/', message: ORT_ONCE }],
     }],
   },
 };

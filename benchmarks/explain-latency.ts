@@ -24,7 +24,8 @@
  *   --native-min-floats N  native item products from N floats (n·dim) instead of NATIVE_PRODUCTS_MIN_FLOATS (models/native-products.ts)
  *   --stats-items N  the hybrid's z-score / rank statistics over a seeded sample of N items (FeatureConfig.statsItems; scale mode's default
  *           SCALE_MODE.featureStatsItems); with --ranker linear|gbdt only
- *   --ndcg-users N  also NDCG@10 on test over a seeded sample of N test users (every unseen item ranked; default 0: not measured)
+ *   --ndcg-users N  also NDCG@10 on test over a seeded sample of N test users (every unseen item ranked; default 0: not measured;
+ *           scored before the timed loop, so it also warms the JIT: compare timings with and without it apart)
  *   --list  explain every item of each user's top-10 (as `knowrec fit` does, main/jobs/fit.ts explainTopK): explain_ms is then per user, all ten
  *           (explain_first_item_ms: the list's first explanation alone, the cost of a single one)
  */
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
   say(`data ${secs(t0)} s`);
   t0 = performance.now();
   const statsItems = arg('--stats-items');
+  if (statsItems !== undefined && (ranker === 'auto' || !(Number(statsItems) >= 1))) throw new Error('--stats-items N takes a positive N, and --ranker linear or gbdt');
   const { scorer, semantic } = await fitHybrid(ctx, ranker, sources, validate, statsItems !== undefined ? Number(statsItems) : undefined);
   const fitSeconds = secs(t0);
   say(`fit ${fitSeconds} s (${String(scorer.params().ranker)})`);

@@ -16,9 +16,13 @@ export const CANDIDATES_PER_SOURCE = 100;
 
 /** The hybrid's candidate, KG, vector and feature settings (see HybridOptions). */
 export interface FeatureBuilderSettings {
+  /** Top-N taken from each source. Default 100. */
   readonly candidatesPerSource?: number;
+  /** KG index for the kg-overlap features (KgIndex fits). */
   readonly kg?: KgFactIndex;
+  /** Unit item vectors (e.g. SemanticScorer.itemVector) for history-similarity and MMR. */
   readonly itemVectors?: (item: number) => Float32Array;
+  /** Switches for the non-source features (ablations). */
   readonly features?: FeatureFlags;
   /** Items the z-score and rank statistics are sampled over (FeatureConfig.statsItems); default all, SCALE_MODE.featureStatsItems in scale mode. */
   readonly statsItems?: number;

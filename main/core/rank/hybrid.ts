@@ -21,7 +21,7 @@ import { lowerBound, toCsr } from '../matrix';
 import type { Csr, FitContext, Scorer } from '../types';
 import { isAttributable, type HistoryContribution, type RemovedTies } from '../models/attribution';
 import type { SparseScores } from './attribution';
-import { FeatureBuilder, type FeatureFlags, type FeatureSpec, type HybridSource, type KgFactIndex, type UserFeatures } from './features';
+import { FeatureBuilder, type FeatureSpec, type HybridSource, type UserFeatures } from './features';
 import { buildRankingData, CANDIDATES_PER_SOURCE, candidateStats, makeFeatureBuilder, splitUsers, validTargets, type FeatureBuilderSettings, type FusionStage } from './fusion-data';
 import { fitGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtRanker } from './gbdt';
 import { carveHoldout, coldTargetShare } from './holdout';
@@ -33,16 +33,10 @@ export { buildRankingData, makeFeatureBuilder, type FusionStage } from './fusion
 
 export type RankerChoice = 'auto' | 'linear' | 'gbdt';
 
-/** The hybrid's options; the feature builder's settings (FeatureBuilderSettings: statsItems, partialTop among them) are part of them. */
+/** The hybrid's options, its feature builder's settings among them (FeatureBuilderSettings: kg, itemVectors, candidatesPerSource, features, statsItems, partialTop). */
 export interface HybridOptions extends FeatureBuilderSettings {
   /** Already fitted scorers, each with a distinct signal name. */
   readonly sources: readonly HybridSource[];
-  /** KG index for the kg-overlap features (KgIndex fits). */
-  readonly kg?: KgFactIndex;
-  /** Unit item vectors (e.g. SemanticScorer.itemVector) for history-similarity and MMR. */
-  readonly itemVectors?: (item: number) => Float32Array;
-  /** Top-N taken from each source. Default 100. */
-  readonly candidatesPerSource?: number;
   /** Which ranker to fit; 'auto' (default) picks the better on the inner holdout. */
   readonly ranker?: RankerChoice;
   readonly linear?: LinearOptions;
@@ -71,8 +65,6 @@ export interface HybridOptions extends FeatureBuilderSettings {
    * prefer never-seen items.
    */
   readonly useValid?: boolean | 'auto';
-  /** Switches for the non-source features (ablations). */
-  readonly features?: FeatureFlags;
   /** Learn on a seeded sample of this many validation users; default all, SCALE_MODE.fusionUsers in scale mode (fusion-data.ts validTargets). */
   readonly fusionUsers?: number;
   /** Share of validation users held out to choose the ranker and the tree count. Default 0.2. */

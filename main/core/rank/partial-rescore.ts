@@ -115,7 +115,8 @@ export class PartialRescores {
  * (before rounding to float32): the n best of the listed items (in any order, an item may be in
  * more than one list; ties by the lower item, as topK), when the n-th of them is above that; else
  * null. The first list's n-th best unseen score is a floor for the answer's: only the listed items
- * at or above it are sorted (a later list may be long: kg-profile's walked items).
+ * at or above it are sorted (a later list may be long: kg-profile's walked items). An item repeated
+ * within the first list raises the floor, which can only make it decline.
  */
 export function boundedTop(scores: Float32Array, lists: readonly Int32Array[], seen: Uint8Array, n: number, ceiling: number, bound: number): Int32Array | null {
   if (!(bound >= 0) || n < 1 || lists.length === 0) return null;
