@@ -14,7 +14,7 @@
  * where it cannot, e.g. where scoreWithout takes a native product), the sample's items are
  * written, and every other item the features read is a candidate's.
  */
-import { IntList } from '../matrix';
+import { IntList, sortedUnion } from '../matrix';
 import { isAttributable, type RemovedTies } from '../models/attribution';
 import { topK } from '../topk';
 import type { HybridSource } from './feature-types';
@@ -129,19 +129,9 @@ export function boundedTop(scores: Float32Array, lists: readonly Int32Array[], s
   }
   const firstTop = topK(firstVals, n, firstSeen);
   const floor = firstTop.length === n ? firstVals[firstTop[n - 1]] : -Infinity;
-  // the listed unseen items at or above the floor (NaN fails the test), distinct and ascending:
-  // topK over their scores then breaks ties by the lower item
-  const pool = new IntList(4 * n);
-  for (const rows of lists) {
-    for (let t = 0; t < rows.length; t++) {
-      const i = rows[t];
-      if (scores[i] >= floor && seen[i] === 0) pool.push(i);
-    }
-  }
-  const all = pool.view().sort();
-  let m = 0;
-  for (let t = 0; t < all.length; t++) if (t === 0 || all[t] !== all[t - 1]) all[m++] = all[t];
-  const items = all.subarray(0, m);
+  // the listed unseen items at or above the floor (NaN fails the test), distinct and ascending
+  // (sortedUnion): topK over their scores then breaks ties by the lower item
+  const items = sortedUnion(lists.map((rows) => rows.filter((i) => scores[i] >= floor && seen[i] === 0)));
   const vals = Float32Array.from(items, (i) => scores[i]);
   const top = topK(vals, n);
   if (top.length < n) return null;
