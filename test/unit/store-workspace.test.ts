@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../main/core/types';
 import { Workspace } from '../../main/core/store';
 import { SCHEMA_VERSION } from '../../main/core/store/schema';
+import { IMPORT_CACHE_KIB } from '../../main/core/store/dataset-tables';
 import { ReportBuilder } from '../../main/core/data/report';
 import { failure } from '../helpers/failure';
 import { readTables } from '../helpers/read-tables';
@@ -143,6 +144,68 @@ describe('import and load', () => {
     );
     expect(e2.code).toBe('cancelled');
     expect(ws.loadDataset()).toEqual(tiny('before'));
+    ws.close();
+  });
+
+  it('writes without the secondary indexes and the foreign-key checks, and puts both back, also after a failed import', () => {
+    const p = fresh();
+    const ws = Workspace.create(p);
+    // what the schema made: every index of the workspace (the dataset tables' secondary ones among them)
+    const indexes = (): string[] => {
+      const db = new Database(p, { readonly: true });
+      const rows = db.prepare("SELECT name || ': ' || IFNULL(sql, '(key)') AS x FROM sqlite_master WHERE type = 'index' ORDER BY name").pluck().all() as string[];
+      db.close();
+      return rows;
+    };
+    // the workspace's own connection: foreign_keys and cache_size are settings of a connection
+    const db = (ws as unknown as { db: Database.Database }).db;
+    const cacheBefore = db.pragma('cache_size', { simple: true });
+    const made = indexes();
+    expect(made.filter((x) => /^(interactions|triples|item_links)_/.test(x))).toHaveLength(5);
+    let during: string[] = [];
+    let settings: unknown[] = [];
+    ws.importDataset(tiny(), {
+      onProgress: (pr) => {
+        if (pr.message !== 'links') return;
+        during = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('interactions', 'triples', 'item_links')").pluck().all() as string[];
+        settings = [db.pragma('foreign_keys', { simple: true }), db.pragma('cache_size', { simple: true })];
+      },
+    });
+    // dropped while the rows went in, all back after (in a reader's view too: committed)
+    expect(during).toEqual([]);
+    expect(settings).toEqual([0, -IMPORT_CACHE_KIB]);
+    expect(indexes()).toEqual(made);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+    // the queries use them again
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM interactions WHERE item_idx = 1').all() as { detail: string }[];
+    expect(plan.map((r) => r.detail).join(' ')).toContain('interactions_item');
+    // a failed import rolls the drops back with the rows, and the settings are put back
+    failure(() => ws.importDataset(tiny('after', true), { onProgress: (pr) => { if (pr.message === 'triples') throw new Error('disk on fire'); } }));
+    expect(indexes()).toEqual(made);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+    // every other write still checks the keys
+    expect(() => db.prepare('INSERT INTO interactions (user_idx, item_idx, rating, timestamp) VALUES (9, 0, 1, 1)').run()).toThrow(/FOREIGN KEY/);
+    expect(ws.loadDataset()).toEqual(tiny());
+    ws.close();
+  });
+
+  it('rejects triples and item links whose keys are outside their tables (the import does not ask SQLite to check them)', () => {
+    const ws = Workspace.create(fresh());
+    const t = tiny();
+    const cases: [Dataset, string][] = [
+      [{ ...t, kg: { ...t.kg, tail: Int32Array.from(t.kg.tail, (x, k) => (k === 1 ? 5 : x)) } }, 'triple 1 has tail entity index 5'],
+      [{ ...t, kg: { ...t.kg, head: Int32Array.from(t.kg.head, (x, k) => (k === 0 ? -1 : x)) } }, 'triple 0 has head entity index -1'],
+      [{ ...t, kg: { ...t.kg, relation: Int32Array.from(t.kg.relation, (x, k) => (k === 2 ? 2 : x)) } }, 'triple 2 has relation index 2'],
+      [{ ...t, itemEntities: t.itemEntities.map((a, i) => (i === 2 ? Int32Array.of(...a, 9) : a)) }, 'item 2 links to entity index 9'],
+    ];
+    for (const [bad, msg] of cases) {
+      const e = failure(() => ws.importDataset(bad));
+      expect(e.code).toBe('validation');
+      expect(e.message).toContain(msg);
+    }
+    expect(ws.summary().items).toBe(0);
     ws.close();
   });
 

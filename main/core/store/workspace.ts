@@ -14,7 +14,7 @@ import { dataHash } from '../data/data-hash';
 import { eraseFreedSpace, openDatabase, type Db } from './database';
 import { DataStamps, type DataHashState } from './data-stamp';
 import { CatalogQueries, type CatalogHistory, type CatalogItem, type CatalogPage, type CatalogUser } from './catalog';
-import { DatasetTables, checkDataset } from './dataset-tables';
+import { DatasetTables, IMPORT_CACHE_KIB, checkDataset } from './dataset-tables';
 import { KgEditStore } from './edits';
 import { appendKg, type KgAddResult, type KgAddition } from './kg-append';
 import { SqliteEmbeddingCache } from './embeddings';
@@ -171,7 +171,7 @@ export class Workspace {
     const ds = prepared.dataset;
     const replaces = this.getMeta('dataset') !== null;
     const { onProgress, signal } = opts;
-    const total = DatasetTables.rowCount(ds);
+    const total = this.tables.rowCount(ds);
     let done = 0;
     const tick = (stage: string, rows: number): void => {
       done += rows;
@@ -193,11 +193,22 @@ export class Workspace {
       // what loadDataset() will read back: the same rows in the same order (a test checks it)
       this.stamps.record(this.stamps.stamp(), dataHash(ds));
     });
+    // the bulk write's settings (outside the transaction: foreign_keys is fixed within one), put back after:
+    // - the foreign keys unchecked: checkDataset has checked every index against its table's size,
+    //   the keys a row insert would look up (every other write still checks them);
+    // - a larger page cache for the B-trees and the index sorts (the connection's is 16 MB)
+    const fk = this.db.pragma('foreign_keys', { simple: true }) as number;
+    const cache = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma('foreign_keys = OFF');
+    this.db.pragma(`cache_size = ${-IMPORT_CACHE_KIB}`);
     try {
       run();
     } catch (e) {
       if (e instanceof KnowrecError) throw e;
       throw new KnowrecError('internal', `import into the workspace failed and was rolled back: ${(e as Error).message}`, { file: this.path });
+    } finally {
+      this.db.pragma(`cache_size = ${cache}`);
+      this.db.pragma(`foreign_keys = ${fk === 1 ? 'ON' : 'OFF'}`);
     }
     if (replaces) eraseFreedSpace(this.db);
   }
