@@ -225,7 +225,7 @@ async function main(): Promise<void> {
       ndcg_users: `seeded sample of test users: ${arg('--eval-users') ?? '1000 (S, ml-latest-small), 500 (M, L)'}; early stopping (bpr, kg-embed) on NDCG@10 of 500 sampled valid users`,
       scale_mode: 'from 250M user × item cells (M, L; main/core/models/scale.ts): the hybrid fusion learns on a seeded sample of validation users, bpr sparse Adam with fewer epochs, kg-embed fewer sampled epochs, ease a smaller head; each step records scale_mode and the params',
       semantic_encoder: `hashed bag of words, ${HASH_DIM} dims (test/helpers/hash-encoder.ts), not the ONNX MiniLM`,
-      recommend: 'score all items + mask seen + top-10, 200 sampled users; explain = explainRecommendation of the top item',
+      recommend: 'score all items + mask seen + top-10, 200 sampled users; explain = explainRecommendation of the top item; from session 15 two more users of the same seeded draw go first, untimed (the JIT, the first copy of the item matrices to the native products worker): their times are cold_ms, outside the quantiles (earlier results files timed the first users cold, inside them)',
       kg_query: 'facts, 2-hop neighbours (limit 200), subgraph (2 hops, cap 200), paths (≤ 3 edges, 20), entity search, 200 random items',
       ann: `usearch HNSW (M ${ANN_DEFAULTS.connectivity}, ef_add ${ANN_DEFAULTS.expansionAdd}, ef_search ${ANN_DEFAULTS.expansionSearch}) over the semantic item vectors vs exact search; auto-chosen from ${ANN_MIN_VECTORS} items`,
       limits: { seconds: limit ?? DEFAULT_LIMITS, hybrid_factor: HYBRID_LIMIT_FACTOR, rss_mb: RSS_LIMIT_MB },
