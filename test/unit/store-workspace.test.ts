@@ -160,6 +160,7 @@ describe('import and load', () => {
     // the workspace's own connection: foreign_keys and cache_size are settings of a connection
     const db = (ws as unknown as { db: Database.Database }).db;
     const cacheBefore = db.pragma('cache_size', { simple: true });
+    const tempBefore = db.pragma('temp_store', { simple: true });
     const made = indexes();
     expect(made.filter((x) => /^(interactions|triples|item_links)_/.test(x))).toHaveLength(5);
     let during: string[] = [];
@@ -168,15 +169,17 @@ describe('import and load', () => {
       onProgress: (pr) => {
         if (pr.message !== 'links') return;
         during = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('interactions', 'triples', 'item_links')").pluck().all() as string[];
-        settings = [db.pragma('foreign_keys', { simple: true }), db.pragma('cache_size', { simple: true })];
+        settings = [db.pragma('foreign_keys', { simple: true }), db.pragma('cache_size', { simple: true }), db.pragma('temp_store', { simple: true })];
       },
     });
     // dropped while the rows went in, all back after (in a reader's view too: committed)
     expect(during).toEqual([]);
-    expect(settings).toEqual([0, -IMPORT_CACHE_KIB]);
+    // (temp_store 2: MEMORY, the index sorts' overflow in memory)
+    expect(settings).toEqual([0, -IMPORT_CACHE_KIB, 2]);
     expect(indexes()).toEqual(made);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+    expect(db.pragma('temp_store', { simple: true })).toBe(tempBefore);
     // the queries use them again
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM interactions WHERE item_idx = 1').all() as { detail: string }[];
     expect(plan.map((r) => r.detail).join(' ')).toContain('interactions_item');
@@ -185,6 +188,7 @@ describe('import and load', () => {
     expect(indexes()).toEqual(made);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+    expect(db.pragma('temp_store', { simple: true })).toBe(tempBefore);
     // every other write still checks the keys
     expect(() => db.prepare('INSERT INTO interactions (user_idx, item_idx, rating, timestamp) VALUES (9, 0, 1, 1)').run()).toThrow(/FOREIGN KEY/);
     expect(ws.loadDataset()).toEqual(tiny());

@@ -196,17 +196,22 @@ export class Workspace {
     // the bulk write's settings (outside the transaction: foreign_keys is fixed within one), put back after:
     // - the foreign keys unchecked: checkDataset has checked every index against its table's size,
     //   the keys a row insert would look up (every other write still checks them);
-    // - a larger page cache for the B-trees and the index sorts (the connection's is 16 MB)
+    // - a larger page cache for the B-trees and the index sorts (the connection's is 16 MB);
+    // - the index sorts' overflow kept in memory, not in files of the system's temp folder
+    //   (the rows are the users' interactions: as VACUUM's, docs/security.md)
     const fk = this.db.pragma('foreign_keys', { simple: true }) as number;
     const cache = this.db.pragma('cache_size', { simple: true }) as number;
-    this.db.pragma('foreign_keys = OFF');
-    this.db.pragma(`cache_size = ${-IMPORT_CACHE_KIB}`);
+    const temp = this.db.pragma('temp_store', { simple: true }) as number;
     try {
+      this.db.pragma('foreign_keys = OFF');
+      this.db.pragma(`cache_size = ${-IMPORT_CACHE_KIB}`);
+      this.db.pragma('temp_store = MEMORY');
       run();
     } catch (e) {
       if (e instanceof KnowrecError) throw e;
       throw new KnowrecError('internal', `import into the workspace failed and was rolled back: ${(e as Error).message}`, { file: this.path });
     } finally {
+      this.db.pragma(`temp_store = ${temp}`);
       this.db.pragma(`cache_size = ${cache}`);
       this.db.pragma(`foreign_keys = ${fk === 1 ? 'ON' : 'OFF'}`);
     }

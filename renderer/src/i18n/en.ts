@@ -779,6 +779,7 @@ export const en = {
     relations: 'relations',
     triples: 'triples',
     links: 'item links',
+    indexes: 'indexes',
   },
 };
 

@@ -774,5 +774,6 @@ export const zh: Messages = {
     relations: '关系',
     triples: '三元组',
     links: '物品关联',
+    indexes: '索引',
   },
 };
