@@ -227,6 +227,7 @@ async function main(): Promise<void> {
       semantic_encoder: `hashed bag of words, ${HASH_DIM} dims (test/helpers/hash-encoder.ts), not the ONNX MiniLM`,
       recommend: 'score all items + mask seen + top-10, 200 sampled users; explain = explainRecommendation of the top item; from session 15 two more users of the same seeded draw go first, untimed (the JIT, the first copy of the item matrices to the native products worker): their times are cold_ms, outside the quantiles (earlier results files timed the first users cold, inside them)',
       kg_query: 'facts, 2-hop neighbours (limit 200), subgraph (2 hops, cap 200), paths (≤ 3 edges, 20), entity search, 200 random items',
+      api_ms: 'the views\' first Api calls on a fresh Api over the imported workspace (the KG index read from the file the import saved), first and again; from session 15 in a process of their own, as the app\'s and knowrec serve\'s (before, in the import step\'s process, which holds the whole generated dataset: its heap slowed the first calls, e.g. kgSearch at L 3.3 s there, 0.4 s in a fresh process)',
       ann: `usearch HNSW (M ${ANN_DEFAULTS.connectivity}, ef_add ${ANN_DEFAULTS.expansionAdd}, ef_search ${ANN_DEFAULTS.expansionSearch}) over the semantic item vectors vs exact search; auto-chosen from ${ANN_MIN_VECTORS} items`,
       limits: { seconds: limit ?? DEFAULT_LIMITS, hybrid_factor: HYBRID_LIMIT_FACTOR, rss_mb: RSS_LIMIT_MB },
       growth: 'exponent = least-squares slope of log(cost) on log(interactions) over the synthetic sizes that ran',
