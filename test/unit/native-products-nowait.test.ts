@@ -6,7 +6,16 @@
  * worker to load) is certain to happen.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { validateDataset } from '../../main/core/data';
+import { generateSynthetic, syntheticRaw } from '../../main/core/data/synthetic';
+import { splitInteractions } from '../../main/core/eval';
+import { KgEmbedScorer } from '../../main/core/models/kg-embed';
 import { ItemProducts, nativeProductsProblem } from '../../main/core/models/native-products';
+import { createScorer } from '../../main/core/models/registry';
+import { SemanticScorer } from '../../main/core/models/semantic';
+import { HybridScorer } from '../../main/core/rank/hybrid';
+import { fitContext } from '../../main/jobs/evaluate';
+import { bagOfWordsEncoder } from '../helpers/hash-encoder';
 import { nativeProductsForAnySize } from '../helpers/native-switch';
 
 describe('ItemProducts where the thread may not block', () => {
@@ -30,5 +39,22 @@ describe('ItemProducts where the thread may not block', () => {
     expect(p.problem).toMatch(/Atomics\.wait is not allowed/);
     const later = new ItemProducts(mat, 50, 8);
     expect(later.products([new Float64Array(8).fill(1)])).toBeNull();
+  });
+
+  it('the models fitted after it say so in their params (nativeProducts), and score in JavaScript', async () => {
+    expect(nativeProductsProblem()).not.toBeNull(); // the test above gave them up for this thread
+    const d = generateSynthetic({ users: 12, items: 60, interactions: 400, triples: 120, seed: 5 });
+    const ds = validateDataset(syntheticRaw(d, 'tiny-nowait')).dataset;
+    const ctx = fitContext(ds, splitInteractions(ds.interactions, ds.userIds.length, ds.itemIds.length, 'recbole', 7), 7);
+    const models = [new SemanticScorer({ encoder: bagOfWordsEncoder(32), blend: 0.3 }), createScorer('bpr', { dim: 8, epochs: 2, seed: 1 }), new KgEmbedScorer({ dim: 8, epochs: 2 })];
+    for (const m of models) {
+      await m.fit(ctx);
+      expect(String(m.params().nativeProducts), m.name).toMatch(/^off: .*Atomics\.wait is not allowed.*products in JavaScript from then on/);
+      expect(m.score(0).every((v) => Number.isFinite(v)), m.name).toBe(true);
+    }
+    // and a hybrid over them names its sources that computed in JavaScript
+    const hybrid = new HybridScorer({ sources: models.map((m) => ({ name: m.name, scorer: m })), ranker: 'linear' });
+    await hybrid.fit(ctx);
+    expect(String(hybrid.params().nativeProducts)).toMatch(/^semantic off: .* \| bpr off: .* \| kg-embed off: /);
   });
 });

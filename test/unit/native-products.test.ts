@@ -136,6 +136,9 @@ describe('ItemProducts, native', () => {
     };
     const js = await fitWith(Number.POSITIVE_INFINITY);
     const native = await fitWith(0);
+    // nothing to report where the products are native (or below the switch)
+    expect(native.params().nativeProducts).toBeUndefined();
+    expect(js.params().nativeProducts).toBeUndefined();
     const spy = vi.spyOn(ItemProducts.prototype, 'products');
     for (let u = 0; u < 3; u++) {
       expect(worstGap(native.scoreVector(Float32Array.from({ length: 32 }, (_, k) => Math.sin(u + k))), js.scoreVector(Float32Array.from({ length: 32 }, (_, k) => Math.sin(u + k))))).toBeLessThan(1e-6);

@@ -11,6 +11,7 @@ import type { Csr, FitContext, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution, RemovedTies, RescoreAt } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
+import { nativeProductsParam } from './native-products';
 import { adamStep, markBatchRows, sparseAdamStep } from './bpr-adam';
 import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop, LastUserScores } from './scorer';
@@ -392,6 +393,7 @@ export class BprScorer implements Scorer, HistoryAttribution {
       patience: this.patience,
       ...(this.seedOverride !== undefined ? { seed: this.seedOverride } : {}),
       ...(this.log.length > 0 ? { epochsRun: this.log.length, keptEpoch: this.bestEpoch } : {}),
+      ...nativeProductsParam(this.foldIn?.products.problem ?? null),
     };
   }
 }

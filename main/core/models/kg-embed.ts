@@ -34,6 +34,7 @@ import type { Csr, FitContext, KnowledgeGraph, Scorer } from '../types';
 import type { HistoryAttribution, HistoryContribution, RemovedTies, RescoreAt } from './attribution';
 import { dedupeRows } from './csr';
 import { FoldIn } from './fold-in';
+import { nativeProductsParam } from './native-products';
 import { dot } from './linalg';
 import { rowOf, rowScoresNative, scoreMatrixNative, type RowScores } from './native-matmul';
 import { checkContext, checkUser, gather, notFitted, yieldToEventLoop, LastUserScores } from './scorer';
@@ -396,6 +397,7 @@ export class KgEmbedScorer implements Scorer, HistoryAttribution {
       ...(this.pairsPerEpoch !== undefined ? { pairsPerEpoch: this.pairsPerEpoch } : {}),
       epochsRun: this.epochsRun,
       bestEpoch: this.bestEpoch,
+      ...nativeProductsParam(this.foldIn?.products.problem ?? null),
     };
   }
 

@@ -78,6 +78,15 @@ export function nativeProductsProblem(): string | null {
   return unavailable;
 }
 
+/**
+ * A model's `nativeProducts` param where its products stopped being native (ItemProducts.problem):
+ * what an analyst reads in a run's params and results files, instead of a slower fit whose
+ * scores moved by float rounding without a word.
+ */
+export function nativeProductsParam(problem: string | null): { readonly nativeProducts?: string } {
+  return problem === null ? {} : { nativeProducts: `off: ${problem}; products in JavaScript from then on (slower; scores differ from the native ones by float rounding, ~1e-7)` };
+}
+
 /** The thread's worker, started on first use and waited for until it has loaded. */
 function products(): Shared {
   if (unavailable !== null) throw new Error(unavailable);

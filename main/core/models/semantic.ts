@@ -18,7 +18,7 @@ import type { FactSource, TokenCounter } from '../text';
 import type { Csr, FitContext, Scorer } from '../types';
 import { sortContributions, type HistoryAttribution, type HistoryContribution, type RemovedTies, type RescoreAt } from './attribution';
 import { scoreMatrixNative } from './native-matmul';
-import { ItemProducts } from './native-products';
+import { ItemProducts, nativeProductsParam } from './native-products';
 import { dot, largestRowNorm } from './linalg';
 import { checkContext, checkUser, gather, notFitted } from './scorer';
 import { SemanticRemovals } from './semantic-without';
@@ -432,7 +432,7 @@ export class SemanticScorer implements Scorer, HistoryAttribution {
       userTokenBudget: this.opts.userTokenBudget ?? SEMANTIC_DEFAULTS.userTokenBudget,
     };
     if (this.tuning.length > 0) p.blendTuning = this.tuning.map((t) => `${t.blend}:${t.value.toFixed(4)}`).join(' ');
-    return p;
+    return { ...p, ...nativeProductsParam(this.products?.problem ?? null) };
   }
 }
 

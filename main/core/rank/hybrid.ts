@@ -458,6 +458,8 @@ export class HybridScorer implements Scorer {
       candidatesPerSource: this.opts.candidatesPerSource ?? HYBRID_DEFAULTS.candidatesPerSource,
       rankerOption: this.opts.ranker ?? HYBRID_DEFAULTS.ranker,
     };
+    const offNative = this.opts.sources.filter((src) => src.scorer.params().nativeProducts !== undefined).map((src) => `${src.name} ${String(src.scorer.params().nativeProducts)}`);
+    if (offNative.length > 0) p.nativeProducts = offNative.join(' | ');
     const r = this.report;
     if (r !== null && this.model !== null && this.builder !== null) {
       p.ranker = r.ranker;
