@@ -11,7 +11,6 @@
  * grid) → NDCG@10 on a seeded sample of test users → recommend (+ explain) latency; for
  * semantic also the ANN index (build, save/load, recall@10 against exact, query latency).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { dispatchApi, createApi } from '../main/api';
@@ -47,7 +46,7 @@ export interface TaskSpec {
   readonly evalUsers?: number;
   /** Users sampled for latencies / queries for recall. */
   readonly latencyUsers?: number;
-  /** The views task: the item and the search word its calls ask for. */
+  /** The views task: the item and the search word its calls ask for (the import step's `views`). */
   readonly views?: { readonly item: string; readonly word: string };
 }
 
@@ -122,24 +121,17 @@ async function importTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   }
   out.counts = { users: dataset.userIds.length, items: dataset.itemIds.length, interactions: dataset.interactions.user.length, triples: dataset.kg.head.length, entities: dataset.kg.entityIds.length };
   Object.assign(out, kgQueries(dataset, spec));
-  out.api_ms = viewsInChild(spec, { item: dataset.itemIds[0], word: dataset.items[0].title.split(' ')[1] ?? 'a' });
+  // what the views step (viewsTask, its own process) asks for
+  out.views = { item: dataset.itemIds[0], word: dataset.items[0].title.split(' ')[1] ?? 'a' };
   return out;
 }
 
 /**
- * The views' first calls (apiViews) in a process of their own, as the app's or `knowrec serve`'s
- * Api meets them: this process holds the whole generated dataset (GBs of heap at L), which made
- * every garbage collection during a first call slower (the first kgSearch at L: 3.3 s here, 0.4 s
- * in a fresh process, session 15).
+ * The views' first calls (apiViews), a step of its own (benchmarks/scale.ts), as the app's or
+ * `knowrec serve`'s Api meets them: the import step's process holds the whole generated dataset
+ * (GBs of heap at L), which made every garbage collection during a first call slower (the first
+ * kgSearch at L: 3.3 s there, 0.24 s in its own process, session 15).
  */
-function viewsInChild(spec: TaskSpec, views: { item: string; word: string }): Record<string, { first: number; again: number }> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, JSON.stringify({ ...spec, task: 'views', views })], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  const res = JSON.parse(line.length > 0 ? line : '{}') as { ok?: boolean; api_ms?: Record<string, { first: number; again: number }>; error?: string };
-  if (r.status !== 0 || res.ok !== true || res.api_ms === undefined) throw new Error(`the views' process failed: ${res.error ?? `exit ${String(r.status)}`}`);
-  return res.api_ms;
-}
-
 async function viewsTask(spec: TaskSpec): Promise<Record<string, unknown>> {
   if (spec.views === undefined) throw new Error('the views task needs spec.views');
   return { api_ms: await apiViews(join(spec.dir, 'workspace.sqlite'), spec.views.item, spec.views.word) };
@@ -147,7 +139,7 @@ async function viewsTask(spec: TaskSpec): Promise<Record<string, unknown>> {
 
 /**
  * What each view asks the Api for on its first render, timed through dispatchApi (validation
- * included) on a fresh Api over the workspace, in a process of its own (viewsInChild), with the KG index loader `knowrec serve` and the app
+ * included) on a fresh Api over the workspace, in a process of its own (viewsTask), with the KG index loader `knowrec serve` and the app
  * use: the lists read the tables (store catalog.ts), the first KG call reads the KG index the import
  * saved beside the workspace (kg-index-loader.ts); `again` is the same call
  * repeated. benchmarks/api-large.ts times each call alone on a fresh Api.
@@ -363,7 +355,7 @@ function latencies(
     for (const i of seen) mask[i] = 1;
     const scores = scorer.score(u);
     const top = topK(scores, 10, mask);
-    rec.push(ms(t0));
+    const recMs = ms(t0);
     t0 = performance.now();
     explainRecommendation({
       // the hybrid explains through its own per-signal contributions; a single model is its one signal
@@ -381,10 +373,12 @@ function latencies(
       coLiked,
       ...(itemVectors !== undefined ? { itemVectors } : {}),
     });
-    exp.push(ms(t0));
+    const expMs = ms(t0);
     for (const i of seen) mask[i] = 0;
-    if (cold.length < warmup.length) {
-      cold.push({ user: u, recommend_ms: Math.round((rec.pop() ?? 0) * 10) / 10, explain_ms: Math.round((exp.pop() ?? 0) * 10) / 10 });
+    if (cold.length < warmup.length) cold.push({ user: u, recommend_ms: Math.round(recMs * 10) / 10, explain_ms: Math.round(expMs * 10) / 10 });
+    else {
+      rec.push(recMs);
+      exp.push(expMs);
     }
   }
   return {
