@@ -458,7 +458,10 @@ export class HybridScorer implements Scorer {
       candidatesPerSource: this.opts.candidatesPerSource ?? HYBRID_DEFAULTS.candidatesPerSource,
       rankerOption: this.opts.ranker ?? HYBRID_DEFAULTS.ranker,
     };
-    const offNative = this.opts.sources.filter((src) => src.scorer.params().nativeProducts !== undefined).map((src) => `${src.name} ${String(src.scorer.params().nativeProducts)}`);
+    const offNative = this.opts.sources.flatMap((src) => {
+      const why = src.scorer.params().nativeProducts;
+      return why !== undefined ? [`${src.name} ${String(why)}`] : [];
+    });
     if (offNative.length > 0) p.nativeProducts = offNative.join(' | ');
     const r = this.report;
     if (r !== null && this.model !== null && this.builder !== null) {

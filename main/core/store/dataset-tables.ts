@@ -60,6 +60,7 @@ export class DatasetTables {
    */
   write(ds: Dataset, tick: WriteTick): void {
     for (const t of TABLES) this.db.exec(`DELETE FROM ${t}`);
+    const rows = tableRows(ds);
     const indexes = this.secondaryIndexes();
     for (const ix of indexes) this.db.exec(`DROP INDEX "${ix.name.replaceAll('"', '""')}"`);
     tick('start', 0);
@@ -67,13 +68,10 @@ export class DatasetTables {
     this.writeInteractions(ds, tick);
     this.writeKg(ds, tick);
     const insLink = this.db.prepare('INSERT INTO item_links (item_idx, entity_idx) VALUES (?, ?)');
-    let nLinks = 0;
     ds.itemEntities.forEach((ents, i) => {
       for (const e of ents) insLink.run(i, e);
-      nLinks += ents.length;
     });
-    tick('links', nLinks);
-    const rows = tableRows(ds);
+    tick('links', rows.item_links);
     for (const ix of indexes) {
       this.db.exec(ix.sql);
       tick('indexes', rows[ix.table]);
@@ -82,9 +80,8 @@ export class DatasetTables {
 
   /** The indexes made by CREATE INDEX on the dataset tables (not those of their keys and UNIQUE constraints). */
   private secondaryIndexes(): { name: string; table: DatasetTable; sql: string }[] {
-    const rows = this.db.prepare(`SELECT name, tbl_name AS "table", sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => '?').join(', ')}) ORDER BY name`)
+    return this.db.prepare(`SELECT name, tbl_name AS "table", sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => '?').join(', ')}) ORDER BY name`)
       .all(...TABLES) as { name: string; table: DatasetTable; sql: string }[];
-    return rows;
   }
 
   /** The stored dataset named `name`, dense-indexed. */
